@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include <rmpsim/error.h>
+
+const char *rmpsim_strerror(int err)
+{
+	switch (err) {
+	case 0: return "success";
+	case -EINVAL: return "invalid argument";
+	case -ENOMEM: return "out of memory";
+	case -ERANGE: return "value out of range";
+	case -EFAULT: return "address not covered";
+	case -EBUSY: return "busy";
+	case -ENOENT: return "not found";
+	case -EOPNOTSUPP: return "operation not supported";
+	case -EIO: return "input/output error";
+	case -EEXIST: return "already exists";
+	case -EDEADLK: return "deadlock";
+	default: return "unknown error";
+	}
+}
+
+int rmpsim_diag_vfail(struct rmpsim_diag *d, int err, const char *fmt, va_list ap)
+{
+	if (d)
+		vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	return err;
+}
+
+int rmpsim_diag_fail(struct rmpsim_diag *d, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rmpsim_diag_vfail(d, err, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void rmpsim_diag_at(struct rmpsim_diag *d, const char *file, unsigned line, unsigned col)
+{
+	if (!d)
+		return;
+	snprintf(d->file, sizeof(d->file), "%s", file ? file : "");
+	d->line = line;
+	d->col = col;
+}
+
+const char *rmpsim_diag_format(const struct rmpsim_diag *d, char *buf, size_t len)
+{
+	if (!len)
+		return buf;
+	if (!d->file[0]) {
+		snprintf(buf, len, "%s", d->msg);
+	} else if (d->line && d->col) {
+		snprintf(buf, len, "%s:%u:%u: %s", d->file, d->line, d->col, d->msg);
+	} else if (d->line) {
+		snprintf(buf, len, "%s:%u: %s", d->file, d->line, d->msg);
+	} else {
+		snprintf(buf, len, "%s: %s", d->file, d->msg);
+	}
+	return buf;
+}
