@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Machine benchmarks (issue 4), measured in instructions with callgrind, not
+ * in time. Each case runs a deterministic loop and prints a hash of the
+ * results. Commands and figures: docs/performance/machine.md.
+ *
+ *   bench_machine rmpupdate-8cpu [n]     RMPUPDATE assign/unassign on an 8-CPU machine
+ *   bench_machine rmpupdate-1024cpu [n]  the same on the default 1024-CPU, 2 TiB machine
+ *   bench_machine rmpopt-empty [n]       RMPOPT verify of an empty GB (scan, cache off)
+ *   bench_machine rmpopt-lastpriv [n]    RMPOPT verify of a GB whose last 4K page is private
+ *   bench_machine rmpopt-cachehit [n]    RMPOPT verify answered by the scan cache
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rmpsim/insn.h>
+#include <rmpsim/machine.h>
+
+#include "base/hash.h"
+
+#define GIB (1ull << 30)
+
+static struct rmpsim_machine *machine(bool big, enum rmpsim_rmpopt_cache cache)
+{
+	struct rmpsim_topology *t = NULL;
+	struct rmpsim_machine *m = NULL;
+	struct rmpsim_machine_config cfg;
+	enum rmpsim_fw_status st;
+	int r = big ? rmpsim_topology_default(NULL, &t)
+		    : rmpsim_topology_regular(NULL, 1, 1, 4, 2, 16 * GIB, &t);
+
+	if (r < 0)
+		return NULL;
+	rmpsim_machine_config_default(&cfg);
+	cfg.cache = cache;
+	r = rmpsim_machine_create(NULL, t, &cfg, NULL, &m);
+	rmpsim_topology_destroy(t);
+	if (r < 0)
+		return NULL;
+	for (unsigned cpu = 0; cpu < rmpsim_machine_ncpus(m); cpu++)
+		rmpsim_machine_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, RMPSIM_SYSCFG_SNP_EN);
+	if (rmpsim_machine_snp_init(m, NULL, 0, &st) < 0 || st != RMPSIM_FW_SUCCESS)
+		return NULL;
+	for (unsigned core = 0; core < rmpsim_topology_ncores(rmpsim_machine_topology(m)); core++)
+		rmpsim_machine_wrmsr(m, core, RMPSIM_MSR_RMPOPT_BASE, RMPSIM_RMPOPT_BASE_EN);
+	return m;
+}
+
+/* Every core verifies region 8, then n RMPUPDATEs alternate assign / unassign in it. */
+static uint64_t bench_rmpupdate(struct rmpsim_machine *m, long n)
+{
+	uint64_t h = RMPSIM_FNV_OFFSET;
+	unsigned ncores = rmpsim_topology_ncores(rmpsim_machine_topology(m));
+	struct rmpsim_rmpopt_result res;
+
+	for (unsigned core = 0; core < ncores; core++)
+		rmpsim_machine_rmpopt(m, core, 8 * GIB, 0, &res);
+	for (long i = 0; i < n; i++) {
+		struct rmpsim_rmp_state st = { 0 };
+		uint64_t spa = 8 * GIB + (uint64_t)((i / 2) % 65536) * 4096;
+
+		if (!(i & 1)) {
+			st.assigned = 1;
+			st.asid = 1;
+			st.gpa = spa;
+		}
+		h = rmpsim__hash_u64(h,
+				     (uint64_t)rmpsim_machine_rmpupdate(m, (unsigned)i % 8, spa, &st, NULL));
+	}
+	h = rmpsim__hash_u64(h, rmpsim_machine_region_optimized(m, 0, 8));
+	return h;
+}
+
+static uint64_t bench_rmpopt(struct rmpsim_machine *m, long n, bool last_private)
+{
+	uint64_t h = RMPSIM_FNV_OFFSET;
+
+	if (last_private) {
+		struct rmpsim_rmp_state st = { .assigned = 1, .asid = 1, .gpa = 0x1000 };
+		if (rmpsim_machine_rmpupdate(m, 0, 9 * GIB - 4096, &st, NULL) != 0)
+			return 0;
+	}
+	for (long i = 0; i < n; i++) {
+		struct rmpsim_rmpopt_result r;
+
+		rmpsim_machine_rmpopt(m, (unsigned)i % 8, 8 * GIB, 0, &r);
+		h = rmpsim__hash_u64(h, ((uint64_t)r.kind << 32) | ((uint64_t)r.cf << 16) | r.slots_scanned);
+	}
+	return h;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+	long n = argc > 2 ? atol(argv[2]) : 10000;
+	struct rmpsim_machine *m = NULL;
+	uint64_t h;
+
+	if (!strcmp(c, "rmpupdate-8cpu") || !strcmp(c, "rmpupdate-1024cpu")) {
+		m = machine(!strcmp(c, "rmpupdate-1024cpu"), RMPSIM_RMPOPT_CACHE_ALWAYS);
+		if (!m)
+			return 1;
+		h = bench_rmpupdate(m, n);
+	} else if (!strcmp(c, "rmpopt-empty") || !strcmp(c, "rmpopt-lastpriv")) {
+		m = machine(true, RMPSIM_RMPOPT_CACHE_NEVER);
+		if (!m)
+			return 1;
+		h = bench_rmpopt(m, n, !strcmp(c, "rmpopt-lastpriv"));
+	} else if (!strcmp(c, "rmpopt-cachehit")) {
+		m = machine(true, RMPSIM_RMPOPT_CACHE_ALWAYS);
+		if (!m)
+			return 1;
+		h = bench_rmpopt(m, n, false);
+	} else {
+		fprintf(stderr,
+			"usage: %s "
+			"rmpupdate-8cpu|rmpupdate-1024cpu|rmpopt-empty|rmpopt-lastpriv|rmpopt-cachehit [n]\n",
+			argv[0]);
+		return 2;
+	}
+	printf("%s n=%ld hash=%016llx\n", c, n, (unsigned long long)h);
+	rmpsim_machine_destroy(m);
+	return 0;
+}

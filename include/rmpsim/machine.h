@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine (issue 4): topology, memory map, the BIOS-built RMP, MSRs,
+ * CPUID, firmware (SNP_INIT / SNP_SHUTDOWN), the per-core RMPOPT tables with
+ * the scan cache, and the functional "execute on CPU c" API.
+ *
+ * Thread safety. These may be called from many threads at once, on the same or
+ * different CPUs: rmpsim_machine_rmpupdate, _rmpupdate_range, _psmash,
+ * _rmpread, _rmpopt, _hv_write, and every read-only query (_region_optimized*,
+ * _counters, memory map, CPUID). The security invariant of design.md section 3
+ * holds under any interleaving: once rmpsim_machine_rmpupdate() that assigned a
+ * page in a 1 GB region has returned, no CPU skips the RMP check in that region
+ * until a later RMPOPT verifies it again. Everything else (create/destroy,
+ * rdmsr/wrmsr, snp_init/snp_shutdown, counter reset) must not run concurrently
+ * with any other call on the same machine.
+ *
+ * Spec tags refer to spec/rmp-rmpopt-facts.md, A-numbers (A40 and up) to
+ * docs/model/machine.md.
+ */
+#ifndef RMPSIM_MACHINE_H
+#define RMPSIM_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rmpsim/alloc.h>
+#include <rmpsim/error.h>
+#include <rmpsim/rmp.h>
+#include <rmpsim/topology.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Architectural outcomes ---- */
+
+enum rmpsim_fault { RMPSIM_FAULT_NONE = 0, RMPSIM_FAULT_UD, RMPSIM_FAULT_GP, RMPSIM_FAULT_PF };
+
+enum rmpsim_rmpopt_kind {			    /* what RMPOPT did, for the timing model */
+			  RMPSIM_RMPOPT_SCANNED,    /* full scan of the 512 2 MB slots, region free */
+			  RMPSIM_RMPOPT_EARLY_EXIT, /* scan stopped at exit_slot (first busy 2 MB slot) */
+			  RMPSIM_RMPOPT_CACHE_HIT,  /* a cached scan result was used, no scan */
+			  RMPSIM_RMPOPT_REPORT,	    /* function 1: status read only */
+			  RMPSIM_RMPOPT_OUTSIDE, /* SPA outside [base, base + 2 TiB): CF = 0, no fault (A43) */
+};
+#define RMPSIM_RMPOPT_NKINDS 5
+
+struct rmpsim_rmpopt_result {
+	enum rmpsim_fault fault;      /* NONE, UD (RMPOPT_EN = 0 / no CPUID bit), GP (RCX > 1, A44) */
+	bool cf;		      /* RFLAGS.CF: region optimised */
+	enum rmpsim_rmpopt_kind kind; /* meaningful only when fault == NONE */
+	unsigned exit_slot;	      /* EARLY_EXIT: the 2 MB slot (0..511) that stopped the scan */
+	unsigned slots_scanned;	      /* slots the hardware read: 512, exit_slot + 1, or 0 */
+};
+
+#define RMPSIM_RMPOPT_FN_VERIFY 0u		/* VERIFY_AND_REPORT_STATUS, spec 1.2 */
+#define RMPSIM_RMPOPT_FN_REPORT 1u		/* REPORT_STATUS, spec 1.2 */
+#define RMPSIM_RMPOPT_WINDOW	(2048ull << 30) /* 2 TiB, spec 1.3 */
+#define RMPSIM_RMPOPT_REGIONS	2048u
+
+/* ---- MSRs (spec 1.3, 1.9, 2.1, 2.3) ---- */
+
+#define RMPSIM_MSR_SYSCFG      0xC0010010u
+#define RMPSIM_MSR_RMP_BASE    0xC0010132u
+#define RMPSIM_MSR_RMP_END     0xC0010133u
+#define RMPSIM_MSR_RMP_CFG     0xC0010136u
+#define RMPSIM_MSR_RMPOPT_BASE 0xC0010139u
+
+#define RMPSIM_SYSCFG_MFDM	     (1ull << 19)
+#define RMPSIM_SYSCFG_MEM_ENCRYPT_EN (1ull << 23) /* set by the BIOS, A48 */
+#define RMPSIM_SYSCFG_SNP_EN	     (1ull << 24)
+#define RMPSIM_SYSCFG_SNP_VMPL_EN    (1ull << 25)
+#define RMPSIM_RMP_CFG_SEGMENTED_EN  (1ull << 0)
+#define RMPSIM_RMPOPT_BASE_EN	     (1ull << 0)
+#define RMPSIM_RMPOPT_BASE_ADDR_MASK 0x000FFFFFC0000000ull /* bits 51:30, A42 */
+
+/* ---- CPUID (spec 1.4, 2.3, 2.4) ---- */
+
+#define RMPSIM_CPUID_8000001F_EAX_SME	    (1u << 0)
+#define RMPSIM_CPUID_8000001F_EAX_SEV	    (1u << 1)
+#define RMPSIM_CPUID_8000001F_EAX_SEV_ES    (1u << 3)
+#define RMPSIM_CPUID_8000001F_EAX_SNP	    (1u << 4)
+#define RMPSIM_CPUID_8000001F_EAX_RMPREAD   (1u << 21)
+#define RMPSIM_CPUID_8000001F_EAX_SEGMENTED (1u << 23)
+#define RMPSIM_CPUID_80000025_EBX_LIMIT	    (1u << 10)
+#define RMPSIM_CPUID_80000025_EDX_RMPOPT    (1u << 0)
+
+struct rmpsim_cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/* ---- Configuration ---- */
+
+enum rmpsim_rmp_kind {
+	RMPSIM_RMP_SEGMENTED = 0, /* Zen 5+: RST + per-node segments (spec 2.3) */
+	RMPSIM_RMP_CONTIGUOUS = 1 /* Zen 3/4: one table (spec 2.1) */
+};
+
+/* Does a later RMPOPT find the scan result an earlier one cached? (spec 1.7, OQ4, A45) */
+enum rmpsim_rmpopt_cache {
+	RMPSIM_RMPOPT_CACHE_ALWAYS = 0, /* followers always hit while the region is unchanged */
+	RMPSIM_RMPOPT_CACHE_NEVER = 1	/* every verify scans */
+};
+
+struct rmpsim_machine_config {
+	enum rmpsim_rmp_kind rmp_kind;	 /* default SEGMENTED */
+	unsigned segment_shift;		 /* RMP_CFG[13:8]; default 36 (64 GiB) */
+	bool rmpopt;			 /* CPUID 0x80000025 EDX[0]; default true */
+	bool rmpread;			 /* CPUID 0x8000001F EAX[21]; default true */
+	bool smt;			 /* false: only the first thread of each core exists */
+	enum rmpsim_rmpopt_cache cache;	 /* default ALWAYS */
+	enum rmpsim_rmp_backend backend; /* default SPARSE; DENSE for reference tests */
+	uint64_t mmio_hole_start;	 /* default 3 GiB (A40) */
+	uint64_t mmio_hole_size;	 /* default 1 GiB; 0 = no hole */
+};
+void rmpsim_machine_config_default(struct rmpsim_machine_config *ret_cfg);
+
+struct rmpsim_machine; /* opaque */
+
+/*
+ * Build the machine: copy the topology (dropping SMT siblings when cfg->smt is
+ * false), lay out RAM (A40), let the "BIOS" build the RMP (A41) and program
+ * the MSRs, create the RMP store. All CPUs start with SYSCFG.SNP_EN = 0 and
+ * RMPOPT_BASE = 0; SNP is not initialised. cfg NULL = defaults.
+ * -EINVAL (diag filled) for a bad configuration (segment shift outside the
+ * CPUID range, RMPOPT with a contiguous RMP is allowed but can never be enabled),
+ * -ENOMEM.
+ */
+int rmpsim_machine_create(const struct rmpsim_allocator *a, const struct rmpsim_topology *topo,
+			  const struct rmpsim_machine_config *cfg, struct rmpsim_diag *diag,
+			  struct rmpsim_machine **ret_m);
+void rmpsim_machine_destroy(struct rmpsim_machine *m);
+
+const struct rmpsim_topology *rmpsim_machine_topology(const struct rmpsim_machine *m);
+const struct rmpsim_machine_config *rmpsim_machine_config(const struct rmpsim_machine *m);
+/* The table itself: for reading (reports, tests). Writes go through the machine. */
+struct rmpsim_rmp *rmpsim_machine_rmp(struct rmpsim_machine *m);
+unsigned rmpsim_machine_ncpus(const struct rmpsim_machine *m);
+
+/* ---- Memory map (A40) ---- */
+
+struct rmpsim_mem_range {
+	uint64_t start, end; /* [start, end) SPA */
+	unsigned node;
+};
+/* RAM ranges in address order; returns the count, writing at most max. */
+size_t rmpsim_machine_ram_ranges(const struct rmpsim_machine *m, struct rmpsim_mem_range *ret, size_t max);
+/* Linux min_low_pfn (0 on x86-64, A40) and max_pfn (end of the highest RAM range >> 12). */
+uint64_t rmpsim_machine_min_low_pfn(const struct rmpsim_machine *m);
+uint64_t rmpsim_machine_max_pfn(const struct rmpsim_machine *m);
+/* Whether spa is RAM; NUMA node of a RAM SPA (-1 otherwise). */
+bool rmpsim_machine_is_ram(const struct rmpsim_machine *m, uint64_t spa);
+int rmpsim_machine_spa_node(const struct rmpsim_machine *m, uint64_t spa);
+/* The RMP Segment Table as the BIOS wrote it (segmented only; *ret_n = 0 otherwise). */
+const uint64_t *rmpsim_machine_rst(const struct rmpsim_machine *m, size_t *ret_n);
+/* Number of 1 GB regions the machine tracks RMPOPT state for (ceil(RMP coverage / 1 GB)). */
+unsigned rmpsim_machine_nregions(const struct rmpsim_machine *m);
+
+/* ---- MSRs and CPUID ---- */
+
+/* RDMSR on cpu. Unknown MSR (or RMPOPT_BASE without the RMPOPT feature): #GP. */
+enum rmpsim_fault rmpsim_machine_rdmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr,
+				       uint64_t *ret_val);
+/*
+ * WRMSR on cpu. #GP: unknown MSR; RMP_BASE/RMP_END/RMP_CFG (locked by the
+ * BIOS, A47); RMPOPT_BASE with reserved bits (A42) or EN = 1 while SNP_EN is 0
+ * on cpu or the RMP is not segmented (HW-5, A42). SYSCFG: SNP_EN is write-1-only
+ * (clearing it is ignored, spec 1.9, A48).
+ */
+enum rmpsim_fault rmpsim_machine_wrmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, uint64_t val);
+/* CPUID leaf/subleaf on cpu; unknown leaves read as zeros. */
+void rmpsim_machine_cpuid(const struct rmpsim_machine *m, unsigned cpu, uint32_t leaf, uint32_t subleaf,
+			  struct rmpsim_cpuid_regs *ret);
+
+/* ---- Firmware (spec 1.1, 1.9, 2.2) ---- */
+
+/* SEV firmware status codes (Linux include/uapi/linux/psp-sev.h). */
+enum rmpsim_fw_status {
+	RMPSIM_FW_SUCCESS = 0,
+	RMPSIM_FW_INVALID_PLATFORM_STATE = 1,
+	RMPSIM_FW_INVALID_CONFIG = 3,
+};
+
+/*
+ * SNP_INIT: INVALID_CONFIG unless SYSCFG.SNP_EN is set on every present CPU
+ * (spec 1.9); INVALID_PLATFORM_STATE if already initialised. On success the
+ * RMP is initialised as spec 2.2 describes (rmpsim_rmp_snp_init with the given
+ * HV_FIXED ranges) and every core's RMPOPT table is cleared (HW-5).
+ * Returns 0 with *ret_status set, or a negative errno (nothing changed).
+ */
+int rmpsim_machine_snp_init(struct rmpsim_machine *m, const uint64_t (*hv_fixed)[2], size_t n_hv_fixed,
+			    enum rmpsim_fw_status *ret_status);
+/*
+ * SNP_SHUTDOWN. x86_snp_shutdown = true (X86_SNP_SHUTDOWN): the firmware clears
+ * SYSCFG.SNP_EN on every CPU; false (legacy): SNP_EN stays set (spec 1.9).
+ * INVALID_PLATFORM_STATE when not initialised.
+ */
+int rmpsim_machine_snp_shutdown(struct rmpsim_machine *m, bool x86_snp_shutdown,
+				enum rmpsim_fw_status *ret_status);
+bool rmpsim_machine_snp_initialized(const struct rmpsim_machine *m);
+
+/* ---- Instructions executed on a CPU (thread-safe) ---- */
+
+/* RMPOPT on cpu: RAX = SPA, RCX = function (spec 1.2). Always returns 0 (-EINVAL for a bad cpu). */
+int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx,
+			  struct rmpsim_rmpopt_result *ret);
+
+struct rmpsim_rmp_state;  /* insn.h */
+struct rmpsim_rmp_change; /* insn.h */
+/*
+ * RMPUPDATE on cpu (insn layer semantics). An update that assigns a page
+ * clears that region's RMPOPT bit on every core in O(1) (A46); any change
+ * invalidates the region's cached scan result (A45). ret_change may be NULL.
+ * Returns the RMPUPDATE code (>= 0, enum rmpsim_rmpupdate_rc) or -EINVAL for a
+ * bad cpu / -ENOMEM.
+ */
+int rmpsim_machine_rmpupdate(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
+			     const struct rmpsim_rmp_state *in, struct rmpsim_rmp_change *ret_change);
+/* npages pages from spa, as rmpsim_insn_rmpupdate_range; locks one 1 GB region at a time. */
+int rmpsim_machine_rmpupdate_range(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t npages,
+				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done);
+/* PSMASH on cpu: returns the PSMASH code (>= 0) or a negative errno. Clears no bits (A46). */
+int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa);
+/*
+ * RMPREAD on cpu (insn layer semantics, spec 2.4): the RMPREAD code (>= 0),
+ * -EOPNOTSUPP when CPUID lacks RMPREAD (the kernel checks before using it),
+ * -EINVAL for a bad cpu.
+ */
+int rmpsim_machine_rmpread(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
+			   struct rmpsim_rmpread_entry *ret);
+/* The raw entry of spa under the region lock (-EFAULT when not covered). */
+int rmpsim_machine_read_entry(struct rmpsim_machine *m, uint64_t spa, struct rmpsim_raw_entry *ret);
+
+/* ---- Hypervisor writes (spec 3.5) ---- */
+
+enum rmpsim_write_path {
+	RMPSIM_WRITE_NO_SNP = 0, /* SYSCFG.SNP_EN = 0 on cpu: no RMP checks at all (spec 1.1) */
+	RMPSIM_WRITE_SKIPPED,	 /* the core's RMPOPT bit was set: check skipped */
+	RMPSIM_WRITE_CHECKED,	 /* the full RMP check ran */
+};
+struct rmpsim_write_result {
+	enum rmpsim_fault fault; /* NONE (allowed) or PF */
+	uint32_t pf_error_code;	 /* with PF: bit 31 (X86_PF_RMP) | bit 1 (write) */
+	enum rmpsim_write_path path;
+};
+#define RMPSIM_PF_WRITE (1u << 1)
+#define RMPSIM_PF_RMP	(1u << 31)
+
+/*
+ * A hypervisor write on cpu to spa through a mapping of mapping_size bytes
+ * (4 KiB, 2 MiB or 1 GiB; spa is aligned down to it). The executing core's
+ * RMPOPT bit for the 1 GB region is consulted first (spec 3.5). -EINVAL for a
+ * bad cpu or mapping size. Thread-safe.
+ */
+int rmpsim_machine_hv_write(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t mapping_size,
+			    struct rmpsim_write_result *ret);
+
+/* ---- Reports ---- */
+
+/* Whether region (absolute index, SPA >> 30) is optimised on core / on every core. */
+bool rmpsim_machine_region_optimized(const struct rmpsim_machine *m, unsigned core, uint64_t region);
+bool rmpsim_machine_region_optimized_all(const struct rmpsim_machine *m, uint64_t region);
+
+struct rmpsim_cpu_counters {
+	uint64_t rmpopt[RMPSIM_RMPOPT_NKINDS]; /* by enum rmpsim_rmpopt_kind */
+	uint64_t rmpopt_faults;		       /* #UD / #GP */
+	uint64_t writes_skipped;	       /* RMPSIM_WRITE_SKIPPED */
+	uint64_t writes_checked;	       /* RMPSIM_WRITE_CHECKED (allowed or not) */
+	uint64_t writes_faulted;	       /* #PF(RMP) */
+	uint64_t rmpupdates;		       /* RMPUPDATE executed (any return code) */
+};
+void rmpsim_machine_counters(const struct rmpsim_machine *m, unsigned cpu, struct rmpsim_cpu_counters *ret);
+void rmpsim_machine_counters_reset(struct rmpsim_machine *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The server's shape: packages, NUMA nodes with their memory, cores and SMT
+ * threads (design.md section 1, issue 4 point 1), read through hwloc from a
+ * synthetic description or an XML file exported by `lstopo --of xml`.
+ *
+ * CPU numbering follows Linux on AMD servers: the first thread of every core
+ * comes first (CPUs 0 .. ncores-1, cores in package, node, core order), then
+ * the second threads in the same core order (CPUs ncores .. 2*ncores-1), and
+ * so on. The primary thread of a core is its first thread (the kernel's
+ * APIC-ID-LSB rule, topology_is_primary_thread()). Cores are numbered
+ * 0 .. ncores-1 in the same order, so core c's primary thread is CPU c.
+ *
+ * A topology is immutable after creation: queries are safe from any thread.
+ */
+#ifndef RMPSIM_TOPOLOGY_H
+#define RMPSIM_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rmpsim/alloc.h>
+#include <rmpsim/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rmpsim_topology; /* opaque */
+
+/* The built-in default machine's hwloc synthetic description (design.md 1):
+ * 2 packages, NPS2 (2 NUMA nodes of 512 GiB per package), 128 cores per node,
+ * 2 threads per core = 1024 CPUs, 2 TiB. */
+#define RMPSIM_TOPOLOGY_DEFAULT_SYNTHETIC "pack:2 group:2 [numa(memory=549755813888)] core:128 pu:2"
+
+/*
+ * From an hwloc synthetic description, e.g.
+ * "pack:2 group:2 [numa(memory=549755813888)] core:128 pu:2" or
+ * "pack:2 numa:2(memory=64GiB) core:4 pu:2".
+ * Errors (all -EINVAL, with *diag filled): a token that is not "type:count"
+ * or whose type hwloc does not know, a count that is not a positive integer,
+ * unbalanced brackets (diag->col = 1-based column of the offending token);
+ * a description hwloc still refuses (col 1); a machine without PUs, without
+ * NUMA nodes, a NUMA node with less than 2 MiB of memory, cores with different
+ * thread counts, or more than RMPSIM_TOPOLOGY_MAX_CPUS CPUs.
+ * -ENOMEM on allocation failure.
+ */
+int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char *desc,
+				   struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo);
+/*
+ * From an hwloc XML file. Errors: -ENOENT when the file cannot be read,
+ * -EINVAL when hwloc cannot parse it or the machine fails the checks above;
+ * diag->file names the file.
+ */
+int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path, struct rmpsim_diag *diag,
+			     struct rmpsim_topology **ret_topo);
+/* The built-in default machine (RMPSIM_TOPOLOGY_DEFAULT_SYNTHETIC). */
+int rmpsim_topology_default(const struct rmpsim_allocator *a, struct rmpsim_topology **ret_topo);
+/*
+ * A regular machine without hwloc (tests, sweeps): packages x nodes_per_package
+ * NUMA nodes, each with cores_per_node cores of threads_per_core threads and
+ * node_memory bytes. -EINVAL when a count is 0, the memory is below 2 MiB or
+ * the CPU count exceeds the maximum.
+ */
+int rmpsim_topology_regular(const struct rmpsim_allocator *a, unsigned packages, unsigned nodes_per_package,
+			    unsigned cores_per_node, unsigned threads_per_core, uint64_t node_memory,
+			    struct rmpsim_topology **ret_topo);
+/*
+ * A copy; with smt = false only the first thread of every core is kept (SMT
+ * off in the BIOS: the firmware and the OS see ncores CPUs).
+ */
+int rmpsim_topology_copy(const struct rmpsim_allocator *a, const struct rmpsim_topology *t, bool smt,
+			 struct rmpsim_topology **ret_topo);
+void rmpsim_topology_destroy(struct rmpsim_topology *t);
+
+#define RMPSIM_TOPOLOGY_MAX_CPUS 65536u
+
+unsigned rmpsim_topology_ncpus(const struct rmpsim_topology *t);
+unsigned rmpsim_topology_ncores(const struct rmpsim_topology *t);
+unsigned rmpsim_topology_nnodes(const struct rmpsim_topology *t);
+unsigned rmpsim_topology_npackages(const struct rmpsim_topology *t);
+unsigned rmpsim_topology_threads_per_core(const struct rmpsim_topology *t);
+
+/* Per CPU (cpu < ncpus; out of range returns 0 / false). */
+unsigned rmpsim_topology_cpu_core(const struct rmpsim_topology *t, unsigned cpu);
+unsigned rmpsim_topology_cpu_node(const struct rmpsim_topology *t, unsigned cpu);
+unsigned rmpsim_topology_cpu_package(const struct rmpsim_topology *t, unsigned cpu);
+/* Thread index within the core: 0 for the primary thread. */
+unsigned rmpsim_topology_cpu_thread(const struct rmpsim_topology *t, unsigned cpu);
+bool rmpsim_topology_cpu_is_primary(const struct rmpsim_topology *t, unsigned cpu);
+/*
+ * The CPUs of cpu's core (topology_sibling_cpumask(), including cpu itself), in
+ * increasing order; returns how many there are, writing at most max.
+ */
+unsigned rmpsim_topology_cpu_siblings(const struct rmpsim_topology *t, unsigned cpu, unsigned *ret_cpus,
+				      unsigned max);
+/* CPU number of thread `thread` of core `core` (ncpus if none). */
+unsigned rmpsim_topology_core_cpu(const struct rmpsim_topology *t, unsigned core, unsigned thread);
+/* Per NUMA node (node < nnodes). */
+uint64_t rmpsim_topology_node_memory(const struct rmpsim_topology *t, unsigned node);
+unsigned rmpsim_topology_node_package(const struct rmpsim_topology *t, unsigned node);
+uint64_t rmpsim_topology_total_memory(const struct rmpsim_topology *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

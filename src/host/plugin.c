@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Loading an out-of-tree policy (docs/policies.md): a shared object built
+ * against the shim that exports `rmpsim_policy_plugin`.
+ *
+ * This file is ordinary library code (no kernel headers): it runs before any
+ * simulation, from the command line.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
+#include <unistd.h>
+
+#include "rmpsim/policy.h"
+
+#define RMPSIM_PLUGIN_SYMBOL "rmpsim_policy_plugin"
+
+int rmpsim_policy_load_plugin(const char *path, struct rmpsim_diag *diag,
+			      const struct rmpsim_policy_ops **ret_ops, void **ret_handle)
+{
+	const struct rmpsim_policy_ops *ops;
+	const char *err;
+	void *handle;
+
+	if (!path || !*path || !ret_ops)
+		return rmpsim_diag_fail(diag, -EINVAL, "policy plugin: no path given");
+	rmpsim_diag_at(diag, path, 0, 0);
+	if (access(path, F_OK) != 0)
+		return rmpsim_diag_fail(diag, -ENOENT, "policy plugin %s: no such file", path);
+
+	/*
+	 * RTLD_NOW: a plugin using a kernel function the shim does not have
+	 * fails here, with the name, rather than in the middle of a run.
+	 * RTLD_LOCAL: its symbols do not leak into other plugins.
+	 * RTLD_NODELETE: a plugin registers kernel reset hooks
+	 * (RMPSIM_KERNEL_RESET) that the shim calls at every boot, so its code
+	 * must stay mapped even after rmpsim_policy_unload_plugin().
+	 */
+	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!handle) {
+		err = dlerror();
+		return rmpsim_diag_fail(diag, -EINVAL, "policy plugin %s: cannot load: %s", path,
+					err ? err : "unknown error");
+	}
+
+	dlerror();
+	ops = (const struct rmpsim_policy_ops *)dlsym(handle, RMPSIM_PLUGIN_SYMBOL);
+	if (!ops) {
+		dlclose(handle);
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"policy plugin %s: no symbol '%s' (export a const struct "
+					"rmpsim_policy_ops named so)",
+					path, RMPSIM_PLUGIN_SYMBOL);
+	}
+	if (ops->abi_version != RMPSIM_POLICY_ABI_VERSION) {
+		unsigned int v = ops->abi_version;
+
+		dlclose(handle);
+		return rmpsim_diag_fail(diag, -EPROTO,
+					"policy plugin %s: built for policy ABI version %u, this rmpsim "
+					"has version %u (rebuild it against this rmpsim's headers)",
+					path, v, RMPSIM_POLICY_ABI_VERSION);
+	}
+	if (!ops->name || !ops->setup || !ops->trigger || !ops->cleanup) {
+		dlclose(handle);
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"policy plugin %s: '%s' lacks name, setup, trigger or cleanup",
+					path, RMPSIM_PLUGIN_SYMBOL);
+	}
+
+	*ret_ops = ops;
+	if (ret_handle)
+		*ret_handle = handle;
+	return 0;
+}
+
+void rmpsim_policy_unload_plugin(void *handle)
+{
+	if (handle)
+		dlclose(handle);
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Policy "percpu" (beyond the series): the v10 leader, then ONE IPI to all
+ * followers at once, each looping over every region inside the IPI handler.
+ * Far fewer IPIs (one per follower instead of one per follower and region),
+ * bought with one long interrupts-off stretch per follower.
+ */
+#define pr_fmt(fmt) "SEV-SNP: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/printk.h>
+#include <linux/smp.h>
+#include <linux/sizes.h>
+#include <linux/topology.h>
+#include <linux/workqueue.h>
+
+#include <trace/events/rmpopt.h>
+
+#include "rmpopt.h"
+
+/* IPI handler: runs with interrupts off and may not sleep (no cond_resched). */
+static void rmpopt_all_regions_smp(void *info)
+{
+	phys_addr_t pa;
+
+	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G)
+		rmpopt(pa);
+}
+
+void rmpopt_percpu_work_handler(struct work_struct *work)
+{
+	cpumask_var_t followers;
+	int this_cpu;
+
+	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
+		(unsigned long long)rmpopt_pa_start,
+		(unsigned long long)rmpopt_pa_end);
+
+	if (!alloc_cpumask_var(&followers, GFP_KERNEL)) {
+		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
+		trace_rmpopt_leader_done(-1);
+		rmpopt_pass_finish();
+		return;
+	}
+
+	migrate_disable();
+	this_cpu = smp_processor_id();
+	cpumask_andnot(followers, rmpopt_cpumask,
+		       topology_sibling_cpumask(this_cpu));
+	rmpopt_leader_loop();
+	migrate_enable();
+	trace_rmpopt_leader_done(this_cpu);
+
+	cpus_read_lock();
+	on_each_cpu_mask(followers, rmpopt_all_regions_smp, NULL, true);
+	cpus_read_unlock();
+
+	free_cpumask_var(followers);
+	rmpopt_pass_finish();
+}
+
+static int rmpopt_percpu_setup(void)
+{
+	return rmpopt_setup_common(rmpopt_percpu_work_handler,
+				   RMPOPT_MASK_PRIMARY);
+}
+
+const struct rmpsim_policy_ops rmpsim_policy_percpu = {
+	.abi_version	= RMPSIM_POLICY_ABI_VERSION,
+	.name		= "percpu",
+	.description	= "v10 leader, then one IPI per follower that loops over all regions (long irq-off)",
+	.setup		= rmpopt_percpu_setup,
+	.trigger	= rmpopt_trigger_mod_delayed,
+	.cleanup	= rmpopt_cleanup_common,
+	.table_show	= rmpopt_table_show,
+};

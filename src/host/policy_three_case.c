@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Policy "three-case": the v6-v8 leader choice (spec 1.7, HW-3), with the v8
+ * mod_delayed_work trigger and the v8 work_on_cpu() explicit leader.
+ *
+ *  1. the worker's CPU is in rmpopt_cpumask: lead here, drop it from the
+ *     followers;
+ *  2. its sibling is (a secondary thread): RMPOPT_BASE is per core, lead here
+ *     and drop the core's primary;
+ *  3. neither: the core was never programmed (a CPU brought up after setup)
+ *     and RMPOPT would #UD here, so the first CPU of the mask leads, through
+ *     work_on_cpu().
+ *
+ * v9 removed case 3 as dead code once snp_prepare() disabled hotplug; this
+ * policy keeps it so that scenarios that re-enable hotplug can exercise it.
+ */
+#define pr_fmt(fmt) "SEV-SNP: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/topology.h>
+#include <linux/workqueue.h>
+
+#include <trace/events/rmpopt.h>
+
+#include "rmpopt.h"
+
+static long rmpopt_leader_fn(void *arg)
+{
+	rmpopt_leader_loop();
+	return 0;
+}
+
+void rmpopt_three_case_work_handler(struct work_struct *work)
+{
+	cpumask_var_t followers;
+	int this_cpu, leader;
+
+	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
+		(unsigned long long)rmpopt_pa_start,
+		(unsigned long long)rmpopt_pa_end);
+
+	if (!alloc_cpumask_var(&followers, GFP_KERNEL)) {
+		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
+		trace_rmpopt_leader_done(-1);
+		rmpopt_pass_finish();
+		return;
+	}
+	cpumask_copy(followers, rmpopt_cpumask);
+
+	migrate_disable();
+	this_cpu = smp_processor_id();
+	if (cpumask_test_cpu(this_cpu, followers)) {
+		/* case 1: a programmed primary thread */
+		cpumask_clear_cpu(this_cpu, followers);
+		leader = this_cpu;
+		rmpopt_leader_loop();
+		migrate_enable();
+	} else if (cpumask_intersects(topology_sibling_cpumask(this_cpu),
+				      followers)) {
+		/* case 2: a secondary thread of a programmed core (spec 1.3) */
+		cpumask_andnot(followers, followers,
+			       topology_sibling_cpumask(this_cpu));
+		leader = this_cpu;
+		rmpopt_leader_loop();
+		migrate_enable();
+	} else {
+		/* case 3 (HW-3): RMPOPT here would #UD; explicit leader */
+		migrate_enable();
+		leader = cpumask_first(followers);
+		if ((unsigned int)leader < nr_cpu_ids) {
+			cpumask_clear_cpu(leader, followers);
+			work_on_cpu(leader, rmpopt_leader_fn, NULL);
+		} else {
+			leader = -1;
+		}
+	}
+	trace_rmpopt_leader_done(leader);
+
+	rmpopt_follower_loop(followers);
+
+	free_cpumask_var(followers);
+	rmpopt_pass_finish();
+}
+
+static int rmpopt_three_case_setup(void)
+{
+	return rmpopt_setup_common(rmpopt_three_case_work_handler,
+				   RMPOPT_MASK_PRIMARY);
+}
+
+const struct rmpsim_policy_ops rmpsim_policy_three_case = {
+	.abi_version	= RMPSIM_POLICY_ABI_VERSION,
+	.name		= "three-case",
+	.description	= "v6-v8 leader choice: local primary, local sibling, or explicit leader via work_on_cpu",
+	.setup		= rmpopt_three_case_setup,
+	.trigger	= rmpopt_trigger_mod_delayed,
+	.cleanup	= rmpopt_cleanup_common,
+	.table_show	= rmpopt_table_show,
+};

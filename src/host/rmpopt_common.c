@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The RMPOPT manager's common part: setup, the leader and follower loops,
+ * triggers, cleanup (spec 1.3, 1.5-1.8). Modelled on the v10 series
+ * (arch/x86/virt/svm/sev.c); the policies in policy_*.c differ only in their
+ * work handler, their trigger and which CPUs they program.
+ */
+#define pr_fmt(fmt) "SEV-SNP: " fmt
+
+#include <linux/align.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
+#include "compat_mm.h"
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/smp.h>
+#include <linux/topology.h>
+#include <linux/workqueue.h>
+
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/sev.h>
+
+#include <trace/events/rmpopt.h>
+
+#include "rmpopt.h"
+
+bool rmpopt_capable;
+cpumask_var_t rmpopt_cpumask;
+phys_addr_t rmpopt_pa_start, rmpopt_pa_end;
+struct workqueue_struct *rmpopt_wq;
+struct delayed_work rmpopt_delayed_work;
+DEFINE_MUTEX(rmpopt_wq_mutex);
+bool rmpopt_in_progress;
+DEFINE_SPINLOCK(rmpopt_progress_lock);
+const struct rmpsim_policy_ops *rmpopt_active_ops;
+
+bool rmpopt_claim_progress(void)
+{
+	bool claimed;
+
+	spin_lock(&rmpopt_progress_lock);
+	claimed = !rmpopt_in_progress;
+	rmpopt_in_progress = true;
+	spin_unlock(&rmpopt_progress_lock);
+	return claimed;
+}
+
+static void rmpopt_set_progress(bool v)
+{
+	spin_lock(&rmpopt_progress_lock);
+	rmpopt_in_progress = v;
+	spin_unlock(&rmpopt_progress_lock);
+}
+
+bool rmpopt(u64 pa)
+{
+	u64 rax = ALIGN_DOWN(pa, SZ_1G);	/* spec 1.2: RAX 1 GB aligned */
+	u64 rcx = RMPOPT_FUNC_VERIFY_AND_REPORT_STATUS;
+
+	/* spec 1.2: the kernel ignores CF of function 0 (best effort) */
+	return __rmpopt(rax, rcx);
+}
+
+void rmpopt_smp(void *info)
+{
+	rmpopt((u64)(unsigned long)info);
+}
+
+void rmpopt_leader_loop(void)
+{
+	phys_addr_t pa;
+
+	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+		rmpopt(pa);
+		/* v7+: let other tasks run between regions */
+		cond_resched();
+	}
+}
+
+void rmpopt_follower_loop(const struct cpumask *followers)
+{
+	phys_addr_t pa;
+
+	/* spec 1.7 step 5: outer loop is the region, one IPI to all followers */
+	cpus_read_lock();
+	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+		on_each_cpu_mask(followers, rmpopt_smp, (void *)(unsigned long)pa,
+				 true);
+		cond_resched();
+	}
+	cpus_read_unlock();
+}
+
+static void rmpopt_program_base(u64 val)
+{
+	unsigned int cpu;
+
+	/*
+	 * spec 1.3: RMPOPT_BASE is per core; the mask holds one thread per
+	 * core (primary policies), so each core is written once.
+	 */
+	for_each_cpu(cpu, rmpopt_cpumask)
+		wrmsrq_on_cpu(cpu, MSR_AMD64_RMPOPT_BASE, val);
+}
+
+int rmpopt_setup_common(work_func_t fn, enum rmpopt_mask_kind kind)
+{
+	phys_addr_t pa_start, pa_end;
+	unsigned int cpu;
+
+	/* spec 1.3, 1.4: needs the CPUID bit and a segmented RMP */
+	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
+		return -EOPNOTSUPP;
+	if (!HOST_HAVE_MEMMAP()) {
+		pr_err("RMPOPT: the kernel shim has no min_low_pfn/max_pfn\n");
+		return -EOPNOTSUPP;
+	}
+
+	guard(mutex)(&rmpopt_wq_mutex);
+
+	/*
+	 * spec 1.6 (v5): a legacy SNP_SHUTDOWN_EX clears snp_initialized
+	 * without cleanup, so SNP_INIT can call setup again: keep the first.
+	 */
+	if (rmpopt_wq)
+		return 0;
+
+	if (!zalloc_cpumask_var(&rmpopt_cpumask, GFP_KERNEL))
+		return -ENOMEM;
+
+	/* spec 1.3: window [ALIGN_DOWN(min_low_pfn), ALIGN(max_pfn)) */
+	pa_start = ALIGN_DOWN(PFN_PHYS(min_low_pfn), SZ_1G);
+	pa_end = ALIGN(PFN_PHYS(max_pfn), SZ_1G);
+	if (pa_end - pa_start > RMPOPT_MAX_COVERAGE) {
+		pr_info("RMPOPT coverage limited to 2TB; memory above 0x%llx not optimized\n",
+			(unsigned long long)(pa_start + RMPOPT_MAX_COVERAGE));
+		pa_end = pa_start + RMPOPT_MAX_COVERAGE;
+	}
+
+	rmpopt_wq = alloc_workqueue("rmpopt_wq", WQ_UNBOUND, 1);
+	if (!rmpopt_wq) {
+		free_cpumask_var(rmpopt_cpumask);
+		return -ENOMEM;
+	}
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		/* spec 1.7: primary threads, built once at setup */
+		if (kind == RMPOPT_MASK_ONLINE || topology_is_primary_thread(cpu))
+			cpumask_set_cpu(cpu, rmpopt_cpumask);
+	}
+	rmpopt_program_base(pa_start | RMPOPT_BASE_ENABLE);
+	cpus_read_unlock();
+
+	rmpopt_pa_start = pa_start;
+	rmpopt_pa_end = pa_end;
+
+	INIT_DELAYED_WORK(&rmpopt_delayed_work, fn);
+	/* spec 1.5: SNP_INIT cleared every table, so scan at once */
+	rmpopt_set_progress(true);
+	queue_delayed_work(rmpopt_wq, &rmpopt_delayed_work, 0);
+
+	return 0;
+}
+
+void rmpopt_cleanup_common(void)
+{
+	guard(mutex)(&rmpopt_wq_mutex);
+
+	if (!rmpopt_wq)
+		return;
+
+	cancel_delayed_work_sync(&rmpopt_delayed_work);
+	destroy_workqueue(rmpopt_wq);
+
+	/* spec 1.3, 1.8: RMPOPT_BASE = 0 on each core in the mask */
+	cpus_read_lock();
+	rmpopt_program_base(0);
+	cpus_read_unlock();
+
+	free_cpumask_var(rmpopt_cpumask);
+	rmpopt_cpumask = NULL;
+	rmpopt_pa_start = rmpopt_pa_end = 0;
+	rmpopt_wq = NULL;
+	rmpopt_set_progress(false);
+}
+
+void rmpopt_trigger_mod_delayed(void)
+{
+	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
+		return;
+
+	guard(mutex)(&rmpopt_wq_mutex);
+
+	/*
+	 * spec 1.8 (v8+): re-arm on every call, so the pass runs 10 s after
+	 * the last one; a call during a pass queues one more.
+	 */
+	if (rmpopt_wq)
+		mod_delayed_work(rmpopt_wq, &rmpopt_delayed_work,
+				 msecs_to_jiffies(RMPOPT_WORK_TIMEOUT));
+}
+
+void rmpopt_trigger_queue_delayed(void)
+{
+	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
+		return;
+
+	guard(mutex)(&rmpopt_wq_mutex);
+
+	/* spec 1.8 (v3-v7): ignored while pending, the first deadline holds */
+	if (rmpopt_wq)
+		queue_delayed_work(rmpopt_wq, &rmpopt_delayed_work,
+				   msecs_to_jiffies(RMPOPT_WORK_TIMEOUT));
+}
+
+void rmpopt_trigger_now(void)
+{
+	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
+		return;
+
+	guard(mutex)(&rmpopt_wq_mutex);
+
+	/*
+	 * spec 1.6, 1.10 (v1/v2): the kthread is woken at once; a request
+	 * while a pass runs is lost (the thread is not asleep), which the
+	 * in-progress flag models.
+	 */
+	if (rmpopt_wq && rmpopt_claim_progress())
+		queue_delayed_work(rmpopt_wq, &rmpopt_delayed_work, 0);
+}
+
+void rmpopt_pass_finish(void)
+{
+	trace_rmpopt_pass_done();
+	rmpopt_set_progress(false);
+}

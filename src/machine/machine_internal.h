@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine behind the opaque handle, shared by the files of src/machine/
+ * (one per hardware concept: memmap.c, bios_rmp.c, msr.c, cpuid.c,
+ * firmware.c, rmpopt.c, rmpupdate.c, write_check.c, machine.c).
+ */
+#ifndef RMPSIM_MACHINE_INTERNAL_H
+#define RMPSIM_MACHINE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rmpsim/machine.h>
+
+#include "machine/topology_internal.h"
+
+/*
+ * Per absolute 1 GB region (SPA >> 30) of the RMP's coverage.
+ *
+ * The RMPOPT broadcast clear (A46) is a generation counter: an RMPUPDATE that
+ * assigns bumps assign_gen, and a core's bit for the region counts as set only
+ * while the value the core stored equals assign_gen + 1. So the clear costs one
+ * atomic increment whatever the number of CPUs.
+ *
+ * The scan cache (A45, spec 1.7 "reserved processor memory") is the result of
+ * the last RMPOPT scan of the region, valid until any entry of the region
+ * changes.
+ */
+struct rmpsim__region {
+	pthread_mutex_t lock;	     /* serialises table access to the region (rmp.h) */
+	_Atomic uint64_t assign_gen; /* written under lock, read lock-free by write checks */
+	bool cache_valid;	     /* under lock */
+	int cache_slot;		     /* under lock: first busy 2 MB slot, -1 = free */
+};
+
+struct rmpsim__cpu_counters {
+	_Atomic uint64_t rmpopt[RMPSIM_RMPOPT_NKINDS];
+	_Atomic uint64_t rmpopt_faults;
+	_Atomic uint64_t writes_skipped;
+	_Atomic uint64_t writes_checked;
+	_Atomic uint64_t writes_faulted;
+	_Atomic uint64_t rmpupdates;
+};
+
+struct rmpsim_machine {
+	const struct rmpsim_allocator *alloc;
+	struct rmpsim_machine_config cfg;
+	struct rmpsim_topology *topo;
+
+	/* Memory map (memmap.c, A40). */
+	struct rmpsim_mem_range *ram;
+	size_t nram;
+	uint64_t max_pfn;
+
+	/* The RMP as the BIOS built it (bios_rmp.c, A41). */
+	uint64_t msr_rmp_base, msr_rmp_end, msr_rmp_cfg;
+	uint64_t *rst; /* [RMPSIM_RST_MAX_ENTRIES] for segmented, else NULL */
+	size_t nrst;   /* used RST entries */
+	struct rmpsim_rmp_layout *layout;
+	struct rmpsim_rmp *rmp;
+
+	/* RMPOPT state (rmpopt.c). */
+	unsigned nregions;
+	struct rmpsim__region *regions; /* [nregions] */
+	uint64_t *rmpopt_base;		/* [ncores] RMPOPT_BASE MSR per core */
+	_Atomic uint64_t *bits;		/* [ncores * 2048]: assign_gen + 1 when set, 0 when clear */
+
+	/* Per CPU. */
+	uint64_t *syscfg; /* [ncpus] */
+	struct rmpsim__cpu_counters *counters;
+
+	bool snp_initialized;
+};
+
+/* memmap.c */
+int rmpsim__memmap_build(struct rmpsim_machine *m, struct rmpsim_diag *diag);
+/* bios_rmp.c */
+int rmpsim__bios_build_rmp(struct rmpsim_machine *m, struct rmpsim_diag *diag);
+/* rmpopt.c */
+int rmpsim__rmpopt_alloc(struct rmpsim_machine *m);
+void rmpsim__rmpopt_free(struct rmpsim_machine *m);
+void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core);
+void rmpsim__rmpopt_invalidate_all_caches(struct rmpsim_machine *m);
+bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t spa);
+
+static inline struct rmpsim__region *rmpsim__region_of(struct rmpsim_machine *m, uint64_t spa)
+{
+	uint64_t r = spa >> 30;
+	return r < m->nregions ? &m->regions[r] : NULL;
+}
+
+static inline bool rmpsim__cpu_ok(const struct rmpsim_machine *m, unsigned cpu)
+{
+	return cpu < m->topo->ncpus;
+}
+
+static inline unsigned rmpsim__core_of(const struct rmpsim_machine *m, unsigned cpu)
+{
+	return cpu % m->topo->ncores;
+}
+
+#define RMPSIM__COUNT(m, cpu, field)                                                                         \
+	atomic_fetch_add_explicit(&(m)->counters[cpu].field, 1, memory_order_relaxed)
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The MSRs the kernel reads and writes (spec 1.3, 1.9, 2.1, 2.3).
+ *
+ * Scope: SYSCFG per CPU; RMPOPT_BASE per core (both SMT threads see one
+ * register, spec 1.3); RMP_BASE / RMP_END / RMP_CFG are the BIOS's values,
+ * identical on every CPU and locked (A47).
+ */
+#include <rmpsim/machine.h>
+
+#include "machine/machine_internal.h"
+
+/* SYSCFG bits software may change (A48); others read as the BIOS left them. */
+#define SYSCFG_WRITABLE (RMPSIM_SYSCFG_MFDM | RMPSIM_SYSCFG_SNP_EN | RMPSIM_SYSCFG_SNP_VMPL_EN)
+
+enum rmpsim_fault rmpsim_machine_rdmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr,
+				       uint64_t *ret_val)
+{
+	if (!rmpsim__cpu_ok(m, cpu))
+		return RMPSIM_FAULT_GP;
+	switch (msr) {
+	case RMPSIM_MSR_SYSCFG: *ret_val = m->syscfg[cpu]; return RMPSIM_FAULT_NONE;
+	case RMPSIM_MSR_RMP_BASE: *ret_val = m->msr_rmp_base; return RMPSIM_FAULT_NONE;
+	case RMPSIM_MSR_RMP_END: *ret_val = m->msr_rmp_end; return RMPSIM_FAULT_NONE;
+	case RMPSIM_MSR_RMP_CFG:
+		if (m->cfg.rmp_kind != RMPSIM_RMP_SEGMENTED)
+			return RMPSIM_FAULT_GP; /* A47: exists only with segmented RMP support */
+		*ret_val = m->msr_rmp_cfg;
+		return RMPSIM_FAULT_NONE;
+	case RMPSIM_MSR_RMPOPT_BASE:
+		if (!m->cfg.rmpopt)
+			return RMPSIM_FAULT_GP; /* A42: no RMPOPT, no MSR */
+		*ret_val = m->rmpopt_base[rmpsim__core_of(m, cpu)];
+		return RMPSIM_FAULT_NONE;
+	default: return RMPSIM_FAULT_GP;
+	}
+}
+
+static enum rmpsim_fault write_rmpopt_base(struct rmpsim_machine *m, unsigned cpu, uint64_t val)
+{
+	unsigned core = rmpsim__core_of(m, cpu);
+	uint64_t old = m->rmpopt_base[core];
+
+	if (!m->cfg.rmpopt)
+		return RMPSIM_FAULT_GP; /* A42 */
+	if (val & ~(RMPSIM_RMPOPT_BASE_ADDR_MASK | RMPSIM_RMPOPT_BASE_EN))
+		return RMPSIM_FAULT_GP; /* A42: bits 29:1 and 63:52 reserved, spec OQ 1 */
+	if ((val & RMPSIM_RMPOPT_BASE_EN) &&
+	    (!(m->syscfg[cpu] & RMPSIM_SYSCFG_SNP_EN) || !(m->msr_rmp_cfg & RMPSIM_RMP_CFG_SEGMENTED_EN)))
+		return RMPSIM_FAULT_GP; /* HW-5, A42: needs SNP and segmented RMP enabled */
+	/*
+	 * A43 (spec OQ 3): the table survives a write that keeps the base and
+	 * EN = 1; a new base or EN going 0 -> 1 clears it, so a bit never
+	 * describes a region it was not verified for.
+	 */
+	if ((val & RMPSIM_RMPOPT_BASE_ADDR_MASK) != (old & RMPSIM_RMPOPT_BASE_ADDR_MASK) ||
+	    ((val & RMPSIM_RMPOPT_BASE_EN) && !(old & RMPSIM_RMPOPT_BASE_EN)))
+		rmpsim__rmpopt_clear_core(m, core);
+	m->rmpopt_base[core] = val;
+	return RMPSIM_FAULT_NONE;
+}
+
+enum rmpsim_fault rmpsim_machine_wrmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, uint64_t val)
+{
+	if (!rmpsim__cpu_ok(m, cpu))
+		return RMPSIM_FAULT_GP;
+	switch (msr) {
+	case RMPSIM_MSR_SYSCFG: {
+		uint64_t old = m->syscfg[cpu];
+		uint64_t next = (old & ~SYSCFG_WRITABLE) | (val & SYSCFG_WRITABLE);
+
+		/* spec 1.9, A48: SNP_EN is write-1-only; only the firmware clears it. */
+		if (old & RMPSIM_SYSCFG_SNP_EN)
+			next |= RMPSIM_SYSCFG_SNP_EN;
+		m->syscfg[cpu] = next;
+		return RMPSIM_FAULT_NONE;
+	}
+	case RMPSIM_MSR_RMP_BASE:
+	case RMPSIM_MSR_RMP_END:
+	case RMPSIM_MSR_RMP_CFG: return RMPSIM_FAULT_GP; /* A47: locked by the BIOS */
+	case RMPSIM_MSR_RMPOPT_BASE: return write_rmpopt_base(m, cpu, val);
+	default: return RMPSIM_FAULT_GP;
+	}
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RMPOPT (spec 1.1-1.4, 1.7): the per-core tables, the instruction, and the
+ * per-region scan cache.
+ *
+ * Table storage (A50, spec OQ 3): 2048 one-bit entries per core, shared by the
+ * core's SMT threads (spec 1.1, 1.3); entry i describes the 1 GB region at
+ * RMPOPT_BASE + i GB. An entry holds the region's assign_gen + 1 when RMPOPT
+ * set it, 0 when clear; it reads as set only while that still equals the
+ * region's assign_gen + 1, so an assigning RMPUPDATE clears it on every core
+ * with one increment (A46).
+ *
+ * Check order of the instruction (A44): CPUID lacks RMPOPT -> #UD; core's
+ * RMPOPT_EN = 0 -> #UD (spec 1.2, HW-3); RCX > 1 -> #GP (A44); SPA outside
+ * [base, base + 2 TiB) -> CF = 0, no change (A43); then the function.
+ */
+#include <string.h>
+
+#include <rmpsim/machine.h>
+
+#include "base/alloc.h"
+#include "machine/machine_internal.h"
+
+int rmpsim__rmpopt_alloc(struct rmpsim_machine *m)
+{
+	unsigned ncores = m->topo->ncores;
+
+	unsigned n = (unsigned)((rmpsim_layout_coverage_end(m->layout) + RMPSIM_SZ_1G - 1) >> 30);
+	struct rmpsim__region *regions = rmpsim__calloc(m->alloc, n, sizeof(*regions));
+
+	m->rmpopt_base = rmpsim__calloc(m->alloc, ncores, sizeof(*m->rmpopt_base));
+	m->bits = rmpsim__calloc(m->alloc, (size_t)ncores * RMPSIM_RMPOPT_REGIONS, sizeof(*m->bits));
+	if (!regions || !m->rmpopt_base || !m->bits) {
+		rmpsim__free(m->alloc, regions, n * sizeof(*regions));
+		rmpsim__rmpopt_free(m); /* no region set yet: no mutex to destroy */
+		return -ENOMEM;
+	}
+	m->regions = regions;
+	m->nregions = n;
+	for (unsigned r = 0; r < m->nregions; r++) {
+		pthread_mutex_init(&m->regions[r].lock, NULL);
+		atomic_init(&m->regions[r].assign_gen, 0);
+		m->regions[r].cache_slot = -1;
+	}
+	for (size_t i = 0; i < (size_t)ncores * RMPSIM_RMPOPT_REGIONS; i++)
+		atomic_init(&m->bits[i], 0);
+	return 0;
+}
+
+void rmpsim__rmpopt_free(struct rmpsim_machine *m)
+{
+	unsigned ncores = m->topo->ncores;
+
+	if (m->regions)
+		for (unsigned r = 0; r < m->nregions; r++)
+			pthread_mutex_destroy(&m->regions[r].lock);
+	rmpsim__free(m->alloc, m->regions, m->nregions * sizeof(*m->regions));
+	rmpsim__free(m->alloc, m->rmpopt_base, ncores * sizeof(*m->rmpopt_base));
+	rmpsim__free(m->alloc, m->bits, (size_t)ncores * RMPSIM_RMPOPT_REGIONS * sizeof(*m->bits));
+	m->regions = NULL;
+	m->nregions = 0;
+	m->rmpopt_base = NULL;
+	m->bits = NULL;
+}
+
+void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core)
+{
+	_Atomic uint64_t *b = &m->bits[(size_t)core * RMPSIM_RMPOPT_REGIONS];
+
+	for (unsigned i = 0; i < RMPSIM_RMPOPT_REGIONS; i++)
+		atomic_store_explicit(&b[i], 0, memory_order_relaxed);
+}
+
+void rmpsim__rmpopt_invalidate_all_caches(struct rmpsim_machine *m)
+{
+	for (unsigned r = 0; r < m->nregions; r++)
+		m->regions[r].cache_valid = false;
+}
+
+/* assign_gen of an absolute region; regions past the RMP's coverage never change. */
+static uint64_t region_gen(const struct rmpsim_machine *m, uint64_t region)
+{
+	if (region >= m->nregions)
+		return 0;
+	return atomic_load_explicit(&m->regions[region].assign_gen, memory_order_acquire);
+}
+
+/*
+ * Is spa's 1 GB region optimised on core? False when RMPOPT_EN is 0 (A50: a
+ * disabled table is not consulted) or spa is outside the window.
+ */
+bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t spa)
+{
+	uint64_t base_msr = m->rmpopt_base[core];
+	uint64_t base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
+	uint64_t v;
+
+	if (!(base_msr & RMPSIM_RMPOPT_BASE_EN) || spa < base || spa - base >= RMPSIM_RMPOPT_WINDOW)
+		return false;
+	v = atomic_load_explicit(&m->bits[(size_t)core * RMPSIM_RMPOPT_REGIONS + ((spa - base) >> 30)],
+				 memory_order_acquire);
+	/* Load the bit first: a gen read after it is at least as new as the one stored. */
+	return v != 0 && v == region_gen(m, spa >> 30) + 1;
+}
+
+/*
+ * Function 0 on an absolute region (A45, A51): scan the 512 2 MB slots in
+ * order, stopping at the first one holding an assigned entry, unless the
+ * region's cached result is valid. The summaries answer exactly what the scan
+ * would find without touching entries; `kind` and `slots_scanned` tell the
+ * timing model what the hardware would have read.
+ */
+static void verify(struct rmpsim_machine *m, unsigned core, unsigned idx, uint64_t spa,
+		   struct rmpsim_rmpopt_result *res)
+{
+	_Atomic uint64_t *bit = &m->bits[(size_t)core * RMPSIM_RMPOPT_REGIONS + idx];
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	int slot;
+
+	if (!reg) {
+		/* A51: a region without RMP entries holds nothing assigned. */
+		res->kind = RMPSIM_RMPOPT_SCANNED;
+		res->slots_scanned = RMPSIM_SLOTS_PER_1G;
+		res->cf = true;
+		atomic_store_explicit(bit, 1, memory_order_release);
+		return;
+	}
+	pthread_mutex_lock(&reg->lock);
+	if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS && reg->cache_valid) { /* A45 */
+		slot = reg->cache_slot;
+		res->kind = RMPSIM_RMPOPT_CACHE_HIT;
+		res->slots_scanned = 0;
+	} else {
+		slot = rmpsim_layout_covers(m->layout, spa) ? rmpsim_rmp_1g_first_busy_slot(m->rmp, spa) : -1;
+		if (slot < 0) {
+			res->kind = RMPSIM_RMPOPT_SCANNED;
+			res->slots_scanned = RMPSIM_SLOTS_PER_1G;
+		} else {
+			res->kind = RMPSIM_RMPOPT_EARLY_EXIT;
+			res->exit_slot = (unsigned)slot;
+			res->slots_scanned = (unsigned)slot + 1;
+		}
+		reg->cache_valid = true; /* A45: busy results are cached too */
+		reg->cache_slot = slot;
+	}
+	res->cf = slot < 0;
+	/* Under the region lock assign_gen cannot move (A46). */
+	atomic_store_explicit(bit,
+			      slot < 0 ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) + 1 : 0,
+			      memory_order_release);
+	pthread_mutex_unlock(&reg->lock);
+}
+
+int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx,
+			  struct rmpsim_rmpopt_result *ret)
+{
+	struct rmpsim_rmpopt_result res = { 0 };
+	unsigned core;
+	uint64_t base_msr, base, spa;
+
+	if (!rmpsim__cpu_ok(m, cpu) || !ret)
+		return -EINVAL;
+	core = rmpsim__core_of(m, cpu);
+	base_msr = m->rmpopt_base[core];
+	base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
+	spa = rax & ~(RMPSIM_SZ_1G - 1); /* A43: RAX bits 29:0 ignored */
+
+	if (!m->cfg.rmpopt || !(base_msr & RMPSIM_RMPOPT_BASE_EN)) {
+		res.fault = RMPSIM_FAULT_UD; /* spec 1.2 (HW-3), A44 */
+	} else if (rcx > RMPSIM_RMPOPT_FN_REPORT) {
+		res.fault = RMPSIM_FAULT_GP; /* A44, spec OQ 2 */
+	} else if (spa < base || spa - base >= RMPSIM_RMPOPT_WINDOW) {
+		res.kind = RMPSIM_RMPOPT_OUTSIDE; /* A43, spec 1.3 / OQ 1 */
+		res.cf = false;
+	} else if (rcx == RMPSIM_RMPOPT_FN_REPORT) {
+		res.kind = RMPSIM_RMPOPT_REPORT; /* spec 1.2 function 1 */
+		res.cf = rmpsim__rmpopt_bit(m, core, spa);
+	} else {
+		verify(m, core, (unsigned)((spa - base) >> 30), spa, &res); /* spec 1.2 function 0 */
+	}
+	if (res.fault != RMPSIM_FAULT_NONE)
+		RMPSIM__COUNT(m, cpu, rmpopt_faults);
+	else
+		RMPSIM__COUNT(m, cpu, rmpopt[res.kind]);
+	*ret = res;
+	return 0;
+}
+
+bool rmpsim_machine_region_optimized(const struct rmpsim_machine *m, unsigned core, uint64_t region)
+{
+	if (core >= m->topo->ncores || region >= (1ull << 22))
+		return false;
+	return rmpsim__rmpopt_bit(m, core, region << 30);
+}
+
+bool rmpsim_machine_region_optimized_all(const struct rmpsim_machine *m, uint64_t region)
+{
+	for (unsigned c = 0; c < m->topo->ncores; c++)
+		if (!rmpsim_machine_region_optimized(m, c, region))
+			return false;
+	return true;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RMPUPDATE, PSMASH and entry reads executed on a CPU: the insn layer's
+ * semantics under the 1 GB region's lock, plus what the hardware does to the
+ * RMPOPT state (spec 1.1, 3.1; A45, A46, A55).
+ *
+ * A46 (spec OQ 6): only an RMPUPDATE that makes some entry assigned clears the
+ * region's RMPOPT bits (the "broadcast"), as one increment of assign_gen.
+ * Updates to shared, PSMASH and RMPADJUST/PVALIDATE clear none: the region's
+ * assigned set does not grow, so a bit set before cannot become wrong.
+ * Every change (change.changed) invalidates the region's scan cache (A45).
+ *
+ * A55: the increment is done *before* the table is written whenever the new
+ * state has assigned = 1, and undone under the same lock if the instruction
+ * assigned nothing. No write check can then skip the RMP check on a page from
+ * the moment the RMPUPDATE starts writing it, so the instruction is
+ * linearisable at its start; undoing is safe because no RMPOPT can run on the
+ * region while the lock is held.
+ */
+#include <rmpsim/insn.h>
+#include <rmpsim/machine.h>
+
+#include "machine/machine_internal.h"
+
+/* One RMPUPDATE (or a range inside one region) under the region's lock. */
+static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages,
+			 const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done,
+			 struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	struct rmpsim_rmp_change ch = { 0 };
+	uint64_t done = 0;
+	int rc;
+
+	if (!reg) /* beyond the RMP: the instruction fails its input checks, nothing to lock */
+		return npages == 1 ? (int)rmpsim_insn_rmpupdate(m->rmp, spa, in, ret_change)
+				   : (int)rmpsim_insn_rmpupdate_range(m->rmp, spa, npages, in, gpa_step,
+								      ret_done, ret_change);
+	pthread_mutex_lock(&reg->lock);
+	if (in->assigned)
+		atomic_fetch_add_explicit(&reg->assign_gen, 1, memory_order_release); /* A55 */
+	if (npages == 1) {
+		rc = (int)rmpsim_insn_rmpupdate(m->rmp, spa, in, &ch);
+		done = rc == RMPSIM_RMPUPDATE_OK;
+	} else {
+		rc = (int)rmpsim_insn_rmpupdate_range(m->rmp, spa, npages, in, gpa_step, &done, &ch);
+	}
+	if (in->assigned && !ch.assigned)
+		atomic_fetch_sub_explicit(&reg->assign_gen, 1,
+					  memory_order_relaxed); /* A55: nothing assigned */
+	if (ch.changed)
+		reg->cache_valid = false; /* A45 */
+	pthread_mutex_unlock(&reg->lock);
+	if (ret_done)
+		*ret_done = done;
+	if (ret_change)
+		*ret_change = ch;
+	return rc;
+}
+
+int rmpsim_machine_rmpupdate(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
+			     const struct rmpsim_rmp_state *in, struct rmpsim_rmp_change *ret_change)
+{
+	if (!rmpsim__cpu_ok(m, cpu) || !in)
+		return -EINVAL;
+	RMPSIM__COUNT(m, cpu, rmpupdates);
+	return locked_update(m, spa, 1, in, false, NULL, ret_change);
+}
+
+int rmpsim_machine_rmpupdate_range(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t npages,
+				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done)
+{
+	uint64_t pgsz = in && in->pagesize == RMPSIM_PAGE_2M ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
+	uint64_t total = 0;
+	int rc = RMPSIM_RMPUPDATE_OK;
+
+	if (!rmpsim__cpu_ok(m, cpu) || !in)
+		return -EINVAL;
+	/* One region at a time, so no lock is held across regions. */
+	while (total < npages) {
+		struct rmpsim_rmp_state st = *in;
+		uint64_t s = spa + total * pgsz;
+		uint64_t room = (RMPSIM_SZ_1G - (s & (RMPSIM_SZ_1G - 1))) / pgsz;
+		uint64_t n = npages - total < room ? npages - total : room;
+		uint64_t done = 0;
+
+		if (n == 0)
+			n = 1; /* misaligned 2 MB page: let the instruction refuse it */
+		if (gpa_step)
+			st.gpa += total * pgsz;
+		atomic_fetch_add_explicit(&m->counters[cpu].rmpupdates, n, memory_order_relaxed);
+		rc = locked_update(m, s, n, &st, gpa_step, &done, NULL);
+		total += done;
+		if (rc != RMPSIM_RMPUPDATE_OK)
+			break;
+	}
+	if (ret_done)
+		*ret_done = total;
+	return rc;
+}
+
+int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa)
+{
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	struct rmpsim_rmp_change ch = { 0 };
+	int rc;
+
+	if (!rmpsim__cpu_ok(m, cpu))
+		return -EINVAL;
+	if (!reg)
+		return rmpsim_insn_psmash(m->rmp, spa, NULL);
+	pthread_mutex_lock(&reg->lock);
+	rc = rmpsim_insn_psmash(m->rmp, spa, &ch);
+	if (rc >= 0 && ch.changed)
+		reg->cache_valid = false; /* A45; no bit clear (A46) */
+	pthread_mutex_unlock(&reg->lock);
+	return rc;
+}
+
+int rmpsim_machine_read_entry(struct rmpsim_machine *m, uint64_t spa, struct rmpsim_raw_entry *ret)
+{
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	int r;
+
+	if (!reg)
+		return -EFAULT;
+	pthread_mutex_lock(&reg->lock);
+	r = rmpsim_rmp_get(m->rmp, spa, ret);
+	pthread_mutex_unlock(&reg->lock);
+	return r;
+}
+
+int rmpsim_machine_rmpread(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
+			   struct rmpsim_rmpread_entry *ret)
+{
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	int rc;
+
+	if (!rmpsim__cpu_ok(m, cpu) || !ret)
+		return -EINVAL;
+	if (!m->cfg.rmpread)
+		return -EOPNOTSUPP;
+	if (reg)
+		pthread_mutex_lock(&reg->lock);
+	rc = (int)rmpsim_insn_rmpread(m->rmp, spa, ret);
+	if (reg)
+		pthread_mutex_unlock(&reg->lock);
+	return rc;
+}

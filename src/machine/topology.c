@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Topology from hwloc (issue 4 point 1). hwloc does the parsing; we keep a
+ * flat, immutable copy with Linux's CPU numbering (see topology.h), so queries
+ * are O(1) and need no hwloc handle afterwards.
+ */
+#include <ctype.h>
+#include <hwloc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rmpsim/topology.h>
+
+#include "base/alloc.h"
+#include "machine/topology_internal.h"
+
+/* NUMA memory is kept in whole 2 MiB units (A40: the memory map is 2 MiB granular). */
+#define NODE_MEM_UNIT (2ull << 20)
+
+static int topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigned nnodes,
+		      struct rmpsim_topology **ret)
+{
+	struct rmpsim_topology *t = rmpsim__calloc(a, 1, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	t->alloc = a;
+	t->ncores = ncores;
+	t->nnodes = nnodes;
+	t->core_node = rmpsim__calloc(a, ncores, sizeof(*t->core_node));
+	t->node_mem = rmpsim__calloc(a, nnodes, sizeof(*t->node_mem));
+	t->node_pkg = rmpsim__calloc(a, nnodes, sizeof(*t->node_pkg));
+	if (!t->core_node || !t->node_mem || !t->node_pkg) {
+		rmpsim_topology_destroy(t);
+		return -ENOMEM;
+	}
+	*ret = t;
+	return 0;
+}
+
+void rmpsim_topology_destroy(struct rmpsim_topology *t)
+{
+	if (!t)
+		return;
+	rmpsim__free(t->alloc, t->core_node, t->ncores * sizeof(*t->core_node));
+	rmpsim__free(t->alloc, t->node_mem, t->nnodes * sizeof(*t->node_mem));
+	rmpsim__free(t->alloc, t->node_pkg, t->nnodes * sizeof(*t->node_pkg));
+	rmpsim__free(t->alloc, t, sizeof(*t));
+}
+
+/* Shared final checks of a filled topology. */
+static int topo_check(struct rmpsim_topology *t, struct rmpsim_diag *diag)
+{
+	if ((uint64_t)t->ncores * t->tpc > RMPSIM_TOPOLOGY_MAX_CPUS)
+		return rmpsim_diag_fail(diag, -EINVAL, "%u cores x %u threads exceed %u CPUs", t->ncores,
+					t->tpc, RMPSIM_TOPOLOGY_MAX_CPUS);
+	for (unsigned n = 0; n < t->nnodes; n++) {
+		t->node_mem[n] -= t->node_mem[n] % NODE_MEM_UNIT;
+		if (t->node_mem[n] == 0)
+			return rmpsim_diag_fail(diag, -EINVAL,
+						"NUMA node %u: less than 2 MiB of memory (memoryless nodes "
+						"are not supported)",
+						n);
+	}
+	t->ncpus = t->ncores * t->tpc;
+	return 0;
+}
+
+int rmpsim_topology_regular(const struct rmpsim_allocator *a, unsigned packages, unsigned nodes_per_package,
+			    unsigned cores_per_node, unsigned threads_per_core, uint64_t node_memory,
+			    struct rmpsim_topology **ret_topo)
+{
+	struct rmpsim_topology *t;
+	int r;
+
+	a = rmpsim__alloc_or_default(a);
+	if (!packages || !nodes_per_package || !cores_per_node || !threads_per_core ||
+	    (uint64_t)packages * nodes_per_package * cores_per_node * threads_per_core >
+		    RMPSIM_TOPOLOGY_MAX_CPUS)
+		return -EINVAL;
+	if (node_memory < NODE_MEM_UNIT)
+		return -EINVAL;
+	r = topo_alloc(a, packages * nodes_per_package * cores_per_node, packages * nodes_per_package, &t);
+	if (r < 0)
+		return r;
+	t->npackages = packages;
+	t->tpc = threads_per_core;
+	for (unsigned n = 0; n < t->nnodes; n++) {
+		t->node_mem[n] = node_memory;
+		t->node_pkg[n] = n / nodes_per_package;
+	}
+	for (unsigned c = 0; c < t->ncores; c++)
+		t->core_node[c] = c / cores_per_node;
+	r = topo_check(t, NULL);
+	if (r < 0) {
+		rmpsim_topology_destroy(t);
+		return r;
+	}
+	*ret_topo = t;
+	return 0;
+}
+
+int rmpsim_topology_copy(const struct rmpsim_allocator *a, const struct rmpsim_topology *src, bool smt,
+			 struct rmpsim_topology **ret_topo)
+{
+	struct rmpsim_topology *t;
+	int r;
+
+	a = rmpsim__alloc_or_default(a);
+	r = topo_alloc(a, src->ncores, src->nnodes, &t);
+	if (r < 0)
+		return r;
+	t->npackages = src->npackages;
+	t->tpc = smt ? src->tpc : 1;
+	t->ncpus = t->ncores * t->tpc;
+	memcpy(t->core_node, src->core_node, src->ncores * sizeof(*t->core_node));
+	memcpy(t->node_mem, src->node_mem, src->nnodes * sizeof(*t->node_mem));
+	memcpy(t->node_pkg, src->node_pkg, src->nnodes * sizeof(*t->node_pkg));
+	*ret_topo = t;
+	return 0;
+}
+
+/* ---- hwloc ---- */
+
+static unsigned pkg_index(hwloc_obj_t o)
+{
+	for (; o; o = o->parent)
+		if (o->type == HWLOC_OBJ_PACKAGE)
+			return o->logical_index;
+	return 0;
+}
+
+/* Turn a loaded hwloc topology into ours. */
+static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, struct rmpsim_diag *diag,
+		      struct rmpsim_topology **ret_topo)
+{
+	int ncore = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_CORE);
+	int nnuma = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_NUMANODE);
+	int npu = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_PU);
+	int npkg = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_PACKAGE);
+	/* Without a core level every PU is its own core (no SMT). */
+	hwloc_obj_type_t core_type = ncore > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
+	struct rmpsim_topology *t;
+	int r;
+
+	if (npu <= 0)
+		return rmpsim_diag_fail(diag, -EINVAL, "the machine has no PU (processing unit)");
+	if (nnuma <= 0)
+		return rmpsim_diag_fail(diag, -EINVAL, "the machine has no NUMA node");
+	if (npu > (int)RMPSIM_TOPOLOGY_MAX_CPUS)
+		return rmpsim_diag_fail(diag, -EINVAL, "%d PUs exceed %u CPUs", npu,
+					RMPSIM_TOPOLOGY_MAX_CPUS);
+	if (ncore <= 0)
+		ncore = npu;
+	r = topo_alloc(a, (unsigned)ncore, (unsigned)nnuma, &t);
+	if (r < 0)
+		return r;
+	t->npackages = npkg > 0 ? (unsigned)npkg : 1;
+	for (int n = 0; n < nnuma; n++) {
+		hwloc_obj_t o = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, (unsigned)n);
+		t->node_mem[n] = o->attr ? o->attr->numanode.local_memory : 0;
+		t->node_pkg[n] = pkg_index(o);
+	}
+	for (int c = 0; c < ncore; c++) {
+		hwloc_obj_t o = hwloc_get_obj_by_type(h, core_type, (unsigned)c);
+		int threads = hwloc_get_nbobjs_inside_cpuset_by_type(h, o->cpuset, HWLOC_OBJ_PU);
+		int node = -1;
+
+		if (c == 0)
+			t->tpc = (unsigned)threads;
+		if (threads != (int)t->tpc || threads <= 0) {
+			rmpsim_topology_destroy(t);
+			return rmpsim_diag_fail(diag, -EINVAL,
+						"core %d has %d threads but core 0 has %u (mixed SMT is not "
+						"supported)",
+						c, threads, t->tpc);
+		}
+		for (int n = 0; n < nnuma && node < 0; n++) {
+			hwloc_obj_t no = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, (unsigned)n);
+			if (hwloc_bitmap_isincluded(o->cpuset, no->cpuset))
+				node = n;
+		}
+		if (node < 0) {
+			rmpsim_topology_destroy(t);
+			return rmpsim_diag_fail(diag, -EINVAL, "core %d is in no single NUMA node", c);
+		}
+		t->core_node[c] = (unsigned)node;
+	}
+	r = topo_check(t, diag);
+	if (r < 0) {
+		rmpsim_topology_destroy(t);
+		return r;
+	}
+	*ret_topo = t;
+	return 0;
+}
+
+/*
+ * hwloc says only "invalid argument" for a bad synthetic string; find the
+ * offending token ourselves so the user gets a column. Grammar checked:
+ * tokens separated by blanks at bracket depth 0; a token is "[type(attrs)]"
+ * (memory attached to the level before) or "type:count" optionally followed
+ * by "(attrs)".
+ */
+static int check_type(const char *s, size_t n, const char *desc, struct rmpsim_diag *diag)
+{
+	char buf[64];
+	hwloc_obj_type_t type;
+	union hwloc_obj_attr_u attr;
+
+	if (n == 0 || n >= sizeof(buf))
+		goto bad;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (hwloc_type_sscanf(buf, &type, &attr, sizeof(attr)) == 0)
+		return 0;
+bad:
+	rmpsim_diag_at(diag, NULL, 1, (unsigned)(s - desc) + 1);
+	return rmpsim_diag_fail(
+		diag, -EINVAL,
+		"column %u: unknown object type '%.*s' (expected e.g. pack, group, numa, core, pu)",
+		(unsigned)(s - desc) + 1, (int)(n < 40 ? n : 40), s);
+}
+
+static int check_synthetic(const char *desc, struct rmpsim_diag *diag)
+{
+	const char *p = desc;
+	unsigned ntok = 0;
+
+	for (;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		const char *tok = p;
+		int depth = 0;
+		unsigned col = (unsigned)(tok - desc) + 1;
+
+		for (; *p && (depth > 0 || !isspace((unsigned char)*p)); p++) {
+			if (*p == '(' || *p == '[')
+				depth++;
+			else if ((*p == ')' || *p == ']') && --depth < 0)
+				break;
+		}
+		if (depth != 0) {
+			rmpsim_diag_at(diag, NULL, 1, col);
+			return rmpsim_diag_fail(diag, -EINVAL, "column %u: unbalanced brackets in '%.*s'",
+						col, (int)(p - tok), tok);
+		}
+		ntok++;
+		if (*tok == '[') {
+			const char *q = tok + 1;
+			size_t n = strcspn(q, "(]");
+			int r = check_type(q, n, desc, diag);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		size_t n = strcspn(tok, ":( \t\n");
+		int r = check_type(tok, n, desc, diag);
+		if (r < 0)
+			return r;
+		const char *c = tok + n;
+		if (*c != ':') {
+			unsigned ccol = (unsigned)(c - desc) + 1;
+			rmpsim_diag_at(diag, NULL, 1, ccol);
+			return rmpsim_diag_fail(diag, -EINVAL, "column %u: expected ':<count>' after '%.*s'",
+						ccol, (int)n, tok);
+		}
+		unsigned long v = 0;
+		const char *d = c + 1;
+		for (; isdigit((unsigned char)*d); d++)
+			if (v <= 1000000ul)
+				v = v * 10 + (unsigned long)(*d - '0');
+		if (v == 0 || v > 1000000ul || (*d && *d != '(' && !isspace((unsigned char)*d))) {
+			unsigned ccol = (unsigned)(c - desc) + 2;
+			rmpsim_diag_at(diag, NULL, 1, ccol);
+			return rmpsim_diag_fail(
+				diag, -EINVAL,
+				"column %u: the count of '%.*s' must be a positive integer up to 1000000",
+				ccol, (int)n, tok);
+		}
+	}
+	if (ntok == 0) {
+		rmpsim_diag_at(diag, NULL, 1, 1);
+		return rmpsim_diag_fail(diag, -EINVAL, "column 1: empty topology description");
+	}
+	return 0;
+}
+
+int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char *desc,
+				   struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo)
+{
+	hwloc_topology_t h;
+	int r;
+
+	a = rmpsim__alloc_or_default(a);
+	if (!desc) {
+		rmpsim_diag_at(diag, NULL, 1, 1);
+		return rmpsim_diag_fail(diag, -EINVAL, "column 1: empty topology description");
+	}
+	r = check_synthetic(desc, diag);
+	if (r < 0)
+		return r;
+	if (hwloc_topology_init(&h) < 0)
+		return -ENOMEM;
+	if (hwloc_topology_set_synthetic(h, desc) < 0 || hwloc_topology_load(h) < 0) {
+		hwloc_topology_destroy(h);
+		rmpsim_diag_at(diag, NULL, 1, 1);
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"column 1: hwloc rejected the synthetic description '%.200s' (see "
+					"hwloc's synthetic syntax)",
+					desc);
+	}
+	r = from_hwloc(a, h, diag, ret_topo);
+	hwloc_topology_destroy(h);
+	return r;
+}
+
+int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path, struct rmpsim_diag *diag,
+			     struct rmpsim_topology **ret_topo)
+{
+	hwloc_topology_t h;
+	FILE *f;
+	int r;
+
+	a = rmpsim__alloc_or_default(a);
+	rmpsim_diag_at(diag, path, 0, 0);
+	f = path ? fopen(path, "r") : NULL;
+	if (!f)
+		return rmpsim_diag_fail(diag, -ENOENT, "cannot open the topology XML file");
+	fclose(f);
+	if (hwloc_topology_init(&h) < 0)
+		return -ENOMEM;
+	if (hwloc_topology_set_xml(h, path) < 0 || hwloc_topology_load(h) < 0) {
+		hwloc_topology_destroy(h);
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"not a valid hwloc topology XML file (lstopo --of xml)");
+	}
+	r = from_hwloc(a, h, diag, ret_topo);
+	hwloc_topology_destroy(h);
+	return r;
+}
+
+int rmpsim_topology_default(const struct rmpsim_allocator *a, struct rmpsim_topology **ret_topo)
+{
+	/* 2 sockets x NPS2 x 128 cores x 2 threads, 512 GiB per node (design.md 1). */
+	return rmpsim_topology_regular(a, 2, 2, 128, 2, 512ull << 30, ret_topo);
+}
+
+/* ---- queries ---- */
+
+unsigned rmpsim_topology_ncpus(const struct rmpsim_topology *t)
+{
+	return t->ncpus;
+}
+unsigned rmpsim_topology_ncores(const struct rmpsim_topology *t)
+{
+	return t->ncores;
+}
+unsigned rmpsim_topology_nnodes(const struct rmpsim_topology *t)
+{
+	return t->nnodes;
+}
+unsigned rmpsim_topology_npackages(const struct rmpsim_topology *t)
+{
+	return t->npackages;
+}
+unsigned rmpsim_topology_threads_per_core(const struct rmpsim_topology *t)
+{
+	return t->tpc;
+}
+
+unsigned rmpsim_topology_cpu_core(const struct rmpsim_topology *t, unsigned cpu)
+{
+	return cpu < t->ncpus ? cpu % t->ncores : 0;
+}
+
+unsigned rmpsim_topology_cpu_thread(const struct rmpsim_topology *t, unsigned cpu)
+{
+	return cpu < t->ncpus ? cpu / t->ncores : 0;
+}
+
+unsigned rmpsim_topology_cpu_node(const struct rmpsim_topology *t, unsigned cpu)
+{
+	return cpu < t->ncpus ? t->core_node[cpu % t->ncores] : 0;
+}
+
+unsigned rmpsim_topology_cpu_package(const struct rmpsim_topology *t, unsigned cpu)
+{
+	return cpu < t->ncpus ? t->node_pkg[t->core_node[cpu % t->ncores]] : 0;
+}
+
+bool rmpsim_topology_cpu_is_primary(const struct rmpsim_topology *t, unsigned cpu)
+{
+	/* The kernel's rule: APIC ID LSB 0 = first thread of the core. */
+	return cpu < t->ncores;
+}
+
+unsigned rmpsim_topology_cpu_siblings(const struct rmpsim_topology *t, unsigned cpu, unsigned *ret_cpus,
+				      unsigned max)
+{
+	if (cpu >= t->ncpus)
+		return 0;
+	for (unsigned i = 0; i < t->tpc && i < max; i++)
+		ret_cpus[i] = cpu % t->ncores + i * t->ncores;
+	return t->tpc;
+}
+
+unsigned rmpsim_topology_core_cpu(const struct rmpsim_topology *t, unsigned core, unsigned thread)
+{
+	if (core >= t->ncores || thread >= t->tpc)
+		return t->ncpus;
+	return core + thread * t->ncores;
+}
+
+uint64_t rmpsim_topology_node_memory(const struct rmpsim_topology *t, unsigned node)
+{
+	return node < t->nnodes ? t->node_mem[node] : 0;
+}
+
+unsigned rmpsim_topology_node_package(const struct rmpsim_topology *t, unsigned node)
+{
+	return node < t->nnodes ? t->node_pkg[node] : 0;
+}
+
+uint64_t rmpsim_topology_total_memory(const struct rmpsim_topology *t)
+{
+	uint64_t s = 0;
+
+	for (unsigned n = 0; n < t->nnodes; n++)
+		s += t->node_mem[n];
+	return s;
+}

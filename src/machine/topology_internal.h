@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* The flat topology behind the opaque handle (shared by topology.c and the machine). */
+#ifndef RMPSIM_MACHINE_TOPOLOGY_INTERNAL_H
+#define RMPSIM_MACHINE_TOPOLOGY_INTERNAL_H
+
+#include <stdint.h>
+
+#include <rmpsim/alloc.h>
+
+struct rmpsim_topology {
+	const struct rmpsim_allocator *alloc;
+	unsigned ncpus, ncores, nnodes, npackages;
+	unsigned tpc;	     /* threads per core (uniform) */
+	unsigned *core_node; /* [ncores] NUMA node of each core */
+	uint64_t *node_mem;  /* [nnodes] bytes, multiple of 2 MiB */
+	unsigned *node_pkg;  /* [nnodes] package of each node */
+};
+
+#endif

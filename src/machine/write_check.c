@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypervisor (and non-SNP guest) writes (spec 3.5, 1.1): no check while the
+ * CPU's SNP_EN is 0 (A53); otherwise the executing core's RMPOPT bit for the
+ * 1 GB region first, lock-free; when it is clear, the full RMP check of the
+ * insn layer under the region's lock.
+ */
+#include <rmpsim/insn.h>
+#include <rmpsim/machine.h>
+
+#include "machine/machine_internal.h"
+
+int rmpsim_machine_hv_write(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t mapping_size,
+			    struct rmpsim_write_result *ret)
+{
+	struct rmpsim_write_result res = { 0 };
+	struct rmpsim__region *reg;
+	struct rmpsim_hv_access_result acc = { 0 };
+	int r;
+
+	if (!rmpsim__cpu_ok(m, cpu) || !ret ||
+	    (mapping_size != RMPSIM_SZ_4K && mapping_size != RMPSIM_SZ_2M && mapping_size != RMPSIM_SZ_1G))
+		return -EINVAL;
+	/* spa stays unaligned: a 1 GB mapping is checked at spa's 2 MB region (insn A34). */
+	if (!(m->syscfg[cpu] & RMPSIM_SYSCFG_SNP_EN)) {
+		res.path = RMPSIM_WRITE_NO_SNP; /* spec 1.1, A53 */
+		*ret = res;
+		return 0;
+	}
+	/*
+	 * spec 3.5: a set bit skips the RMP lookup. A 1 GB mapping covers
+	 * exactly one region; smaller mappings lie inside one.
+	 */
+	if (rmpsim__rmpopt_bit(m, rmpsim__core_of(m, cpu), spa)) {
+		res.path = RMPSIM_WRITE_SKIPPED;
+		RMPSIM__COUNT(m, cpu, writes_skipped);
+		*ret = res;
+		return 0;
+	}
+	res.path = RMPSIM_WRITE_CHECKED;
+	reg = rmpsim__region_of(m, spa);
+	if (reg)
+		pthread_mutex_lock(&reg->lock);
+	/* A52: only the write flag, so HV_FIXED pages do not fault (consistent with RMPOPT). */
+	r = rmpsim_insn_hv_access(m->rmp, spa, mapping_size, RMPSIM_ACCESS_WRITE, &acc);
+	if (reg)
+		pthread_mutex_unlock(&reg->lock);
+	if (r < 0)
+		return r;
+	RMPSIM__COUNT(m, cpu, writes_checked);
+	if (acc.fault) {
+		res.fault = RMPSIM_FAULT_PF;
+		res.pf_error_code = acc.pf_error_code;
+		RMPSIM__COUNT(m, cpu, writes_faulted);
+	}
+	*ret = res;
+	return 0;
+}
