@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PSMASH (spec 3.2): split the 2 MB entry at a 2 MB-aligned SPA into 512 4K
+ * entries that keep its attributes (validated, vmsa, VMPL permissions, the
+ * other hi fields); entry i gets the GPA of the 2 MB page + i * 4K.
+ *
+ * Checks, in this order (the return-code precedence, A39):
+ *  1. spa 2 MB aligned (spec 3.2)                               -> FAIL_INPUT
+ *  2. the whole 2 MB region covered by the RMP (A28)            -> FAIL_BADADDR
+ *  3. the 2 MB-aligned entry is an assigned 2 MB entry (A28)    -> FAIL_INPUT
+ *  4. that entry is not immutable (A28)                         -> FAIL_PERMISSION
+ *  5. its lock bit is clear, and no other entry of the region is
+ *     assigned (a region in transition is "in use", A28)        -> FAIL_INUSE
+ * An unassigned 2 MB entry (a hypervisor page with a size hint) is not
+ * split: there is no guest page to smash, and splitting it would overwrite
+ * the other 511 entries (which may be HV_FIXED) (A28).
+ */
+#include <rmpsim/insn.h>
+
+#include "insn/require.h"
+
+static enum rmpsim_psmash_rc psmash_check(const struct rmpsim_rmp *rmp, uint64_t spa,
+					  struct rmpsim_rmp_entry *head)
+{
+	RMPSIM__REQUIRE(rmpsim__require_aligned(spa, RMPSIM_SZ_2M), RMPSIM_PSMASH_FAIL_INPUT); /* spec 3.2 */
+	RMPSIM__REQUIRE(rmpsim__require_covered(rmp, spa, RMPSIM_SZ_2M),
+			RMPSIM_PSMASH_FAIL_BADADDR); /* A28 */
+	rmpsim__read_entry(rmp, spa, NULL, head);
+	RMPSIM__REQUIRE(rmpsim__is_assigned_2m(head), RMPSIM_PSMASH_FAIL_INPUT); /* A28 */
+	RMPSIM__REQUIRE(!head->immutable, RMPSIM_PSMASH_FAIL_PERMISSION);	 /* A28 */
+	RMPSIM__REQUIRE(!head->lock, RMPSIM_PSMASH_FAIL_INUSE);			 /* A28 */
+	unsigned others = rmpsim_rmp_2m_assigned_count(rmp, spa) - 1u;
+	RMPSIM__REQUIRE(others == 0, RMPSIM_PSMASH_FAIL_INUSE); /* A28 */
+	return RMPSIM_PSMASH_OK;
+}
+
+int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim_rmp_entry head;
+	struct rmpsim_raw_entry first;
+	struct rmpsim_rmp_change c;
+
+	if (!rmp)
+		return -EINVAL;
+	rmpsim__change_none(&c);
+	enum rmpsim_psmash_rc rc = psmash_check(rmp, spa, &head);
+	if (rc == RMPSIM_PSMASH_OK) {
+		head.pagesize = RMPSIM_PAGE_4K;
+		head.subpage_count = 0;
+		rmpsim_entry_encode(&head, &first);
+		if (rmpsim_rmp_set_range(rmp, spa, RMPSIM_ENTRIES_PER_2M, &first, true) < 0)
+			return -ENOMEM;
+		/* A27: 511 entries go from unassigned to assigned. */
+		rmpsim__change_set(&c, true, true, spa, RMPSIM_SZ_2M);
+	}
+	if (ret_change)
+		*ret_change = c;
+	return (int)rc;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The precondition vocabulary of the instruction files (after Spike's
+ * require_*() and QEMU's svm_helper checks): small predicates over the RMP
+ * that each instruction strings together in its documented order, and a
+ * REQUIRE() that returns the instruction's typed failure when one does not
+ * hold. Internal to src/insn.
+ */
+#ifndef RMPSIM_INSN_REQUIRE_H
+#define RMPSIM_INSN_REQUIRE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rmpsim/insn.h>
+#include <rmpsim/rmp.h>
+
+/* Return fail from the enclosing check function unless cond holds. */
+#define RMPSIM__REQUIRE(cond, fail)                                                                          \
+	do {                                                                                                 \
+		if (!(cond))                                                                                 \
+			return (fail);                                                                       \
+	} while (0)
+
+/* lo bits 3-11: the sub-page count the table maintains (spec 2.2). */
+#define RMPSIM__LO_SUBPAGE_MASK (0x1ffull << 3)
+
+static inline uint64_t rmpsim__page_bytes(unsigned pagesize)
+{
+	return pagesize == RMPSIM_PAGE_2M ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
+}
+
+static inline uint64_t rmpsim__align_down(uint64_t x, uint64_t size)
+{
+	return x & ~(size - 1);
+}
+
+static inline bool rmpsim__require_aligned(uint64_t x, uint64_t size)
+{
+	return (x & (size - 1)) == 0;
+}
+
+/*
+ * Every 4K page of [spa, spa + bytes) has an entry. Coverage ends on 4K
+ * boundaries (contiguous RMP) or on 1 GB boundaries (segments are mapped in
+ * whole GB, spec 2.3), so a range of at most 2 MB that is 4K aligned is covered
+ * exactly when its first and last pages are.
+ */
+static inline bool rmpsim__require_covered(const struct rmpsim_rmp *rmp, uint64_t spa, uint64_t bytes)
+{
+	const struct rmpsim_rmp_layout *l = rmpsim_rmp_layout(rmp);
+
+	if (spa + bytes - 1 < spa)
+		return false;
+	return rmpsim_layout_covers(l, spa) && rmpsim_layout_covers(l, spa + bytes - 1);
+}
+
+/* The decoded entry of a covered spa (the caller checked coverage). */
+static inline void rmpsim__read_entry(const struct rmpsim_rmp *rmp, uint64_t spa,
+				      struct rmpsim_raw_entry *raw, struct rmpsim_rmp_entry *e)
+{
+	struct rmpsim_raw_entry r = { 0, 0 };
+
+	(void)rmpsim_rmp_get(rmp, spa, &r);
+	if (raw)
+		*raw = r;
+	rmpsim_entry_decode(&r, e);
+}
+
+/* Whether an entry is an assigned 2 MB entry: authoritative for its region. */
+static inline bool rmpsim__is_assigned_2m(const struct rmpsim_rmp_entry *e)
+{
+	return e->assigned && e->pagesize == RMPSIM_PAGE_2M;
+}
+
+/* Whether two raw entries hold the same bytes, apart from the table-kept sub-page count. */
+static inline bool rmpsim__raw_same(const struct rmpsim_raw_entry *a, const struct rmpsim_raw_entry *b)
+{
+	return ((a->lo ^ b->lo) & ~RMPSIM__LO_SUBPAGE_MASK) == 0 && a->hi == b->hi;
+}
+
+static inline void rmpsim__change_none(struct rmpsim_rmp_change *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+static inline void rmpsim__change_set(struct rmpsim_rmp_change *c, bool changed, bool assigned, uint64_t spa,
+				      uint64_t bytes)
+{
+	c->changed = changed;
+	c->assigned = assigned;
+	c->spa = changed ? spa : 0;
+	c->bytes = changed ? bytes : 0;
+}
+
+/*
+ * The authoritative entry for spa (covered): the 2 MB-aligned entry when it is
+ * an assigned 2 MB entry, else the 4K entry of spa (A38, A25). Returns its
+ * level and the SPA of the entry.
+ */
+static inline unsigned rmpsim__authoritative(const struct rmpsim_rmp *rmp, uint64_t spa,
+					     struct rmpsim_raw_entry *raw, struct rmpsim_rmp_entry *e,
+					     uint64_t *entry_spa)
+{
+	uint64_t head = rmpsim__align_down(spa, RMPSIM_SZ_2M);
+
+	if (rmpsim_rmp_2m_head_assigned(rmp, head)) {
+		rmpsim__read_entry(rmp, head, raw, e);
+		if (e->pagesize == RMPSIM_PAGE_2M) {
+			*entry_spa = head;
+			return RMPSIM_PAGE_2M;
+		}
+	}
+	*entry_spa = rmpsim__align_down(spa, RMPSIM_SZ_4K);
+	rmpsim__read_entry(rmp, *entry_spa, raw, e);
+	return RMPSIM_PAGE_4K;
+}
+
+/* The entry RMPUPDATE writes for *in over old (rmpupdate.c; spec 3.1, A21, A26). */
+void rmpsim__rmpupdate_new_entry(const struct rmpsim_rmp_entry *old, const struct rmpsim_rmp_state *in,
+				 uint64_t gpa, struct rmpsim_rmp_entry *ret_new);
+
+#endif

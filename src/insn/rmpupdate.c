@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RMPUPDATE (spec 3.1): the hypervisor writes the RMP entry of one 4K or 2M
+ * page.
+ *
+ * Checks, in this order (the order is the return-code precedence, A39):
+ *  1. operands of *in (A21): pagesize, assigned, immutable in {0,1}; rsvd 0;
+ *     an assigned state needs asid <= 1023 and a GPA aligned to the page size
+ *     below 2^51; an unassigned state may not set immutable   -> FAIL_INPUT
+ *  2. spa aligned to the page size (spec 3.1 for 2 MB, A22 for 4K)
+ *                                                              -> FAIL_INPUT
+ *  3. every 4K page of the page is covered by the RMP (A20)   -> FAIL_INPUT
+ *  4. the entry written (the 2 MB-aligned one for 2 MB, A25) is
+ *     immutable (spec 3.1)                                     -> FAIL_PERMISSION
+ *  5. that entry's lock bit is set (A23)                       -> FAIL_INUSE
+ *  6. 4K / 2M overlap (A24): a 4K update inside a region whose 2 MB-aligned
+ *     entry is an assigned 2 MB entry; a 2 MB update of a region holding any
+ *     assigned entry other than an assigned 2 MB head         -> FAIL_OVERLAP
+ * Then the entry is written (A26: validated, vmsa and the VMPL permissions
+ * are reset when the owner, GPA, size or assigned state change).
+ */
+#include <rmpsim/insn.h>
+
+#include "insn/require.h"
+
+/* Check 1 (A21). */
+static bool rmpupdate_operands_ok(const struct rmpsim_rmp_state *in, uint64_t gpa)
+{
+	uint64_t size;
+
+	if (in->pagesize > 1 || in->assigned > 1 || in->immutable > 1 || in->rsvd != 0) /* A21 */
+		return false;
+	size = rmpsim__page_bytes(in->pagesize);
+	if (!in->assigned)
+		return !in->immutable; /* A21: the hypervisor cannot make HV_FIXED pages */
+	return in->asid <= RMPSIM_ASID_MAX && rmpsim__require_aligned(gpa, size) && gpa < RMPSIM_GPA_LIMIT &&
+	       size <= RMPSIM_GPA_LIMIT - gpa; /* A21 */
+}
+
+void rmpsim__rmpupdate_new_entry(const struct rmpsim_rmp_entry *old, const struct rmpsim_rmp_state *in,
+				 uint64_t gpa, struct rmpsim_rmp_entry *ret_new)
+{
+	struct rmpsim_rmp_entry n = *old;
+	uint64_t new_gpa = in->assigned ? gpa : 0;		   /* A21: no owner on hypervisor pages */
+	uint16_t new_asid = in->assigned ? (uint16_t)in->asid : 0; /* A21 */
+
+	/* A26, after VeriSMo: a new owner, GPA, size or state (or ASID 0) starts from scratch. */
+	bool reset = old->asid != new_asid || old->gpa != new_gpa || old->pagesize != in->pagesize ||
+		     old->assigned != (bool)in->assigned || new_asid == 0;
+
+	n.assigned = in->assigned;
+	n.pagesize = in->pagesize;
+	n.immutable = in->immutable;
+	n.gpa = new_gpa;
+	n.asid = new_asid;
+	n.lock = false;
+	n.subpage_count = 0;
+	if (reset) {
+		n.validated = false;
+		n.vmsa = false;
+		memset(n.vmpl_perms, 0, sizeof(n.vmpl_perms)); /* A26: VMPL0 keeps its implicit full rights */
+	}
+	*ret_new = n;
+}
+
+/* Checks 1-6 for one page; fills *old and *head_spa for the write. */
+static enum rmpsim_rmpupdate_rc rmpupdate_check(const struct rmpsim_rmp *rmp, uint64_t spa,
+						const struct rmpsim_rmp_state *in, uint64_t gpa,
+						struct rmpsim_raw_entry *old_raw,
+						struct rmpsim_rmp_entry *old)
+{
+	RMPSIM__REQUIRE(rmpupdate_operands_ok(in, gpa), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A21 */
+	uint64_t size = rmpsim__page_bytes(in->pagesize);
+	RMPSIM__REQUIRE(rmpsim__require_aligned(spa, size), RMPSIM_RMPUPDATE_FAIL_INPUT); /* spec 3.1, A22 */
+	RMPSIM__REQUIRE(rmpsim__require_covered(rmp, spa, size), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A20 */
+
+	rmpsim__read_entry(rmp, spa, old_raw, old);
+	RMPSIM__REQUIRE(!old->immutable, RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1 */
+	RMPSIM__REQUIRE(!old->lock, RMPSIM_RMPUPDATE_FAIL_INUSE);	    /* A23 */
+
+	uint64_t head = rmpsim__align_down(spa, RMPSIM_SZ_2M);
+	if (in->pagesize == RMPSIM_PAGE_4K) {
+		/* A24: the page lies inside a guest's (or firmware's) 2 MB page. */
+		if (rmpsim_rmp_2m_head_assigned(rmp, head)) {
+			struct rmpsim_rmp_entry h;
+			rmpsim__read_entry(rmp, head, NULL, &h);
+			RMPSIM__REQUIRE(!rmpsim__is_assigned_2m(&h), RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
+		}
+	} else {
+		/* A24: any assigned 4K entry in the region (an assigned 2 MB head is the page itself). */
+		unsigned busy = rmpsim_rmp_2m_assigned_count(rmp, head);
+		if (rmpsim__is_assigned_2m(old))
+			busy--;
+		RMPSIM__REQUIRE(busy == 0, RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
+	}
+	return RMPSIM_RMPUPDATE_OK;
+}
+
+/* One RMPUPDATE with an explicit GPA (the range advances it). */
+static enum rmpsim_rmpupdate_rc rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa,
+					      const struct rmpsim_rmp_state *in, uint64_t gpa,
+					      struct rmpsim_rmp_change *change)
+{
+	struct rmpsim_raw_entry old_raw, new_raw;
+	struct rmpsim_rmp_entry old, n;
+	enum rmpsim_rmpupdate_rc rc = rmpupdate_check(rmp, spa, in, gpa, &old_raw, &old);
+
+	rmpsim__change_none(change);
+	if (rc != RMPSIM_RMPUPDATE_OK)
+		return rc;
+	rmpsim__rmpupdate_new_entry(&old, in, gpa, &n);
+	rmpsim_entry_encode(&n, &new_raw);
+	if (rmpsim__raw_same(&old_raw, &new_raw))
+		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
+	if (rmpsim_rmp_set(rmp, spa, &new_raw) < 0)
+		return RMPSIM_RMPUPDATE_ENOMEM;
+	rmpsim__change_set(change, true, !old.assigned && n.assigned, spa, rmpsim__page_bytes(in->pagesize));
+	return RMPSIM_RMPUPDATE_OK;
+}
+
+enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa,
+					       const struct rmpsim_rmp_state *in,
+					       struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim_rmp_change c;
+	enum rmpsim_rmpupdate_rc rc;
+
+	if (!rmp || !in)
+		return (enum rmpsim_rmpupdate_rc) - EINVAL;
+	rc = rmpupdate_one(rmp, spa, in, in->gpa, &c);
+	if (rc >= 0 && ret_change)
+		*ret_change = c;
+	return rc;
+}
+
+/* ---- The range: exactly a sequence of RMPUPDATEs, at O(2 MB regions) ---- */
+
+struct range_scan {
+	const struct rmpsim_rmp_state *in;
+	uint64_t lo, hi;    /* the chunk [lo, hi) */
+	uint64_t first_spa; /* page 0 of the range */
+	uint64_t gpa0;	    /* GPA of page 0 */
+	bool gpa_step;
+	bool plain;	   /* every visited entry takes the uniform new value */
+	uint64_t visited;  /* non-zero entries in the chunk */
+	uint64_t assigned; /* visited entries in the chunk that are assigned */
+	uint64_t same;	   /* visited entries already holding their new value */
+};
+
+static uint64_t range_gpa(const struct range_scan *s, uint64_t spa)
+{
+	return s->gpa_step ? s->gpa0 + (spa - s->first_spa) : s->gpa0;
+}
+
+/* A non-zero entry of the region: does the bulk write handle it exactly as RMPUPDATE would? */
+static int range_visit(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *raw)
+{
+	struct range_scan *s = ctx;
+	struct rmpsim_rmp_entry old, n, uni;
+	struct rmpsim_raw_entry nr, ur;
+
+	if (spa < s->lo || spa >= s->hi)
+		return 0;
+	rmpsim_entry_decode(raw, &old);
+	if (old.immutable || old.lock) {
+		s->plain = false; /* a failure inside the chunk: replay it page by page */
+		return 1;
+	}
+	/* The uniform value is what RMPUPDATE writes over a zero entry. */
+	struct rmpsim_rmp_entry zero;
+	memset(&zero, 0, sizeof(zero));
+	rmpsim__rmpupdate_new_entry(&old, s->in, range_gpa(s, spa), &n);
+	rmpsim__rmpupdate_new_entry(&zero, s->in, range_gpa(s, spa), &uni);
+	rmpsim_entry_encode(&n, &nr);
+	rmpsim_entry_encode(&uni, &ur);
+	if (!rmpsim__raw_same(&nr, &ur)) {
+		s->plain = false;
+		return 1;
+	}
+	s->visited++;
+	s->assigned += old.assigned;
+	s->same += rmpsim__raw_same(raw, &nr);
+	return 0;
+}
+
+/*
+ * Pages [lo, hi) of one 2 MB region (4K pages) with one bulk write, when every
+ * entry there takes the uniform value and none fails. Returns 1 when done
+ * (*changed_any / *assigned_any updated), 0 when the chunk needs the
+ * page-by-page path, or -ENOMEM (nothing written).
+ */
+static int range_chunk_fast(struct rmpsim_rmp *rmp, struct range_scan *s, bool *changed_any,
+			    bool *assigned_any)
+{
+	uint64_t n = (s->hi - s->lo) >> 12;
+	uint64_t head = rmpsim__align_down(s->lo, RMPSIM_SZ_2M);
+
+	if (!rmpsim__require_covered(rmp, s->lo, s->hi - s->lo))
+		return 0; /* A20: the single path finds the first uncovered page */
+	if (rmpsim_rmp_2m_head_assigned(rmp, head)) {
+		struct rmpsim_rmp_entry h;
+		rmpsim__read_entry(rmp, head, NULL, &h);
+		if (rmpsim__is_assigned_2m(&h))
+			return 0; /* A24: the single path says which code the first page gets */
+	}
+	s->plain = true;
+	s->visited = 0;
+	s->assigned = 0;
+	s->same = 0;
+	if (rmpsim_rmp_2m_for_each_nonzero(rmp, s->lo, range_visit, s) < 0 || !s->plain)
+		return 0;
+
+	struct rmpsim_rmp_entry zero, uni;
+	struct rmpsim_raw_entry ur;
+	memset(&zero, 0, sizeof(zero));
+	rmpsim__rmpupdate_new_entry(&zero, s->in, range_gpa(s, s->lo), &uni);
+	rmpsim_entry_encode(&uni, &ur);
+	bool uniform_zero = ur.lo == 0 && ur.hi == 0;
+	/* Entries not visited are zero: they change unless the new value is zero too. */
+	bool changed = s->same < s->visited || (n > s->visited && !uniform_zero);
+	if (changed && rmpsim_rmp_set_range(rmp, s->lo, n, &ur, s->gpa_step && s->in->assigned) < 0)
+		return -ENOMEM;
+	*changed_any |= changed;
+	*assigned_any |= s->in->assigned && s->assigned < n;
+	return 1;
+}
+
+/* How many pages from gpa stay below the GPA limit (A21); UINT64_MAX when unbounded. */
+static uint64_t range_gpa_pages(const struct rmpsim_rmp_state *in, uint64_t gpa, bool gpa_step, uint64_t size)
+{
+	if (!in->assigned || !gpa_step)
+		return UINT64_MAX;
+	if (gpa >= RMPSIM_GPA_LIMIT)
+		return 0;
+	return (RMPSIM_GPA_LIMIT - gpa) / size;
+}
+
+enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+						     const struct rmpsim_rmp_state *in, bool gpa_step,
+						     uint64_t *ret_done, struct rmpsim_rmp_change *ret_change)
+{
+	enum rmpsim_rmpupdate_rc rc = RMPSIM_RMPUPDATE_OK;
+	bool changed_any = false, assigned_any = false;
+	uint64_t done = 0;
+
+	if (!rmp || !in)
+		return (enum rmpsim_rmpupdate_rc) - EINVAL;
+	uint64_t size = rmpsim__page_bytes(in->pagesize);
+	struct range_scan s = { .in = in, .first_spa = spa, .gpa0 = in->gpa, .gpa_step = gpa_step };
+
+	while (done < npages && rc == RMPSIM_RMPUPDATE_OK) {
+		uint64_t p = spa + done * size;
+		uint64_t gpa = gpa_step ? in->gpa + done * size : in->gpa;
+		uint64_t chunk = 1;
+
+		if (in->pagesize == RMPSIM_PAGE_4K && rmpupdate_operands_ok(in, gpa) &&
+		    rmpsim__require_aligned(p, RMPSIM_SZ_4K)) {
+			uint64_t to_region_end =
+				(rmpsim__align_down(p, RMPSIM_SZ_2M) + RMPSIM_SZ_2M - p) >> 12;
+			uint64_t gpa_pages = range_gpa_pages(in, gpa, gpa_step, size);
+			chunk = npages - done;
+			if (chunk > to_region_end)
+				chunk = to_region_end;
+			if (chunk > gpa_pages)
+				chunk = gpa_pages;
+			if (chunk == 0)
+				chunk = 1; /* the single path reports the GPA failure */
+			s.lo = p;
+			s.hi = p + chunk * size;
+			int fast = chunk > 1 ? range_chunk_fast(rmp, &s, &changed_any, &assigned_any) : 0;
+			if (fast < 0) {
+				rc = RMPSIM_RMPUPDATE_ENOMEM;
+				break;
+			}
+			if (fast == 1) {
+				done += chunk;
+				continue;
+			}
+		}
+		/* The exact path: one instruction at a time through this chunk. */
+		for (uint64_t k = 0; k < chunk; k++) {
+			struct rmpsim_rmp_change c;
+			rc = rmpupdate_one(rmp, p + k * size, in, gpa_step ? gpa + k * size : gpa, &c);
+			if (rc != RMPSIM_RMPUPDATE_OK)
+				break;
+			changed_any |= c.changed;
+			assigned_any |= c.assigned;
+			done++;
+		}
+	}
+	if (ret_done)
+		*ret_done = done;
+	if (ret_change)
+		rmpsim__change_set(ret_change, changed_any, assigned_any, spa, done * size);
+	return rc;
+}

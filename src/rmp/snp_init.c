@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SNP_INIT's view of the table (spec 2.2 firmware notes): every entry zero
+ * (hypervisor), HV_FIXED pages immutable-only, the RMP's own pages FIRMWARE.
+ */
+#include "rmp/entry_bits.h"
+#include "rmp/table.h"
+
+#define HV_FIXED_LO 0x4ull		  /* spec 2.2: immutable only */
+#define FIRMWARE_LO 0x8000000000000005ull /* spec 2.2: lock + immutable + assigned */
+#define MAX_SELF    (RMPSIM_RST_MAX_ENTRIES + 1u)
+
+/* Zero every covered entry; writing zero over whole segments never allocates. */
+static void zero_all(struct rmpsim_rmp *rmp)
+{
+	const struct rmpsim_rmp_layout *l = rmp->layout;
+	const struct rmpsim_raw_entry z = { 0, 0 };
+
+	for (unsigned i = 0; i < l->n_segments; i++) {
+		const struct rmpsim__segment *s = &l->segments[i];
+		if (!s->mapped_bytes)
+			continue;
+		uint64_t start = l->shift >= 52 ? 0 : (uint64_t)i << l->shift;
+		int err = rmpsim_rmp_set_range(rmp, start, s->mapped_bytes >> 12, &z, false);
+		(void)err; /* cannot fail: see sparse.c, a full-chunk zero write frees */
+	}
+}
+
+/* Write lo over the covered part of [start, end), segment by segment. */
+static int write_covered(struct rmpsim_rmp *rmp, uint64_t start, uint64_t end, uint64_t lo)
+{
+	const struct rmpsim_raw_entry e = { lo, 0 };
+	const struct rmpsim_rmp_layout *l = rmp->layout;
+
+	start &= ~(RMPSIM_SZ_4K - 1);
+	for (unsigned i = 0; i < l->n_segments; i++) {
+		const struct rmpsim__segment *s = &l->segments[i];
+		uint64_t s0 = l->shift >= 52 ? 0 : (uint64_t)i << l->shift;
+		uint64_t s1 = s0 + s->mapped_bytes;
+		uint64_t a = start > s0 ? start : s0;
+		uint64_t b = end < s1 ? end : s1;
+		if (a >= b)
+			continue;
+		int err = rmpsim_rmp_set_range(rmp, a, (b - a + RMPSIM_SZ_4K - 1) >> 12, &e, false);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int rmpsim_rmp_snp_init(struct rmpsim_rmp *rmp, const uint64_t (*hv_fixed)[2], size_t n_hv_fixed)
+{
+	if (!rmp || (n_hv_fixed && !hv_fixed))
+		return -EINVAL;
+	for (size_t i = 0; i < n_hv_fixed; i++)
+		if (hv_fixed[i][0] > hv_fixed[i][1] || (hv_fixed[i][0] | hv_fixed[i][1]) & (RMPSIM_SZ_4K - 1))
+			return -EINVAL;
+	zero_all(rmp);
+	int err = 0;
+	/* spec 2.2: HV_FIXED = 0x4 (immutable only, not assigned: A11). */
+	for (size_t i = 0; !err && i < n_hv_fixed; i++)
+		err = write_covered(rmp, hv_fixed[i][0], hv_fixed[i][1], HV_FIXED_LO);
+	/* spec 2.2: the RMP's own pages are FIRMWARE; their sub-page counts follow (A1). */
+	uint64_t self[MAX_SELF][2];
+	size_t n = rmpsim_layout_self_ranges(rmp->layout, self, MAX_SELF);
+	for (size_t i = 0; !err && i < n && i < MAX_SELF; i++)
+		err = write_covered(rmp, self[i][0], self[i][1], FIRMWARE_LO);
+	if (err) {
+		/* A12: on -ENOMEM the table is left all-hypervisor (zeroing never fails). */
+		zero_all(rmp);
+		return err;
+	}
+	return 0;
+}
+
+size_t rmpsim_rmp_unoptimizable_1g(const struct rmpsim_rmp *rmp, uint64_t *ret_regions, size_t max)
+{
+	const struct rmpsim_rmp_layout *l = rmp->layout;
+	uint64_t self[MAX_SELF][2];
+	size_t n_self = rmpsim_layout_self_ranges(l, self, MAX_SELF);
+	uint64_t n_gb = (l->coverage_end + RMPSIM_SZ_1G - 1) >> 30;
+	size_t n = 0;
+
+	if (n_self > MAX_SELF)
+		n_self = MAX_SELF;
+	/*
+	 * spec 2.2, OQ7: SNP_INIT makes the RMP's own pages FIRMWARE (assigned),
+	 * so each GB holding a covered one of them never passes an RMPOPT verify.
+	 */
+	for (uint64_t gb = 0; gb < n_gb; gb++) {
+		uint64_t g0 = gb << 30, g1 = g0 + RMPSIM_SZ_1G;
+		for (size_t i = 0; i < n_self; i++) {
+			uint64_t a = self[i][0] > g0 ? self[i][0] : g0;
+			uint64_t b = self[i][1] < g1 ? self[i][1] : g1;
+			/* Coverage inside one GB is a prefix of it (spec 2.1) or all of it (spec 2.3, A5). */
+			bool hit = a < b && rmpsim_layout_covers(l, a);
+			if (hit) {
+				if (n < max)
+					ret_regions[n] = gb;
+				n++;
+				break;
+			}
+		}
+	}
+	return n;
+}

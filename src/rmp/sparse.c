@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scalable table store (design.md section 4, issue 2 point 6).
+ *
+ * Shape: a preallocated array of one pointer per 1 GB region (NULL = all
+ * entries zero). A region holds its exact summaries (per 2 MB slot: assigned
+ * count, head-assigned bit, busy bit) and one pointer per 2 MB chunk (NULL =
+ * all zero). A chunk is either a short sorted list of runs -- {start, len,
+ * first entry, gpa_step}, so a guest's 4K pages with consecutive GPAs cost one
+ * run -- or, once fragmented beyond RUN_CAP runs, a dense array of 512 entries.
+ * Runs never hold a zero entry, so memory exists only where entries are
+ * non-zero, and a chunk (region) is freed when it becomes all zero again.
+ *
+ * Writes are two-phase so that -ENOMEM leaves the table unchanged: phase 1
+ * plans every touched chunk and preallocates exactly the blocks phase 2 will
+ * need (chained through their own first bytes, so the pool costs nothing);
+ * phase 2 applies and cannot fail. A range write costs O(2 MB chunks touched):
+ * a fully covered chunk's new content is the (at most two) pieces of the run.
+ *
+ * Concurrency (rmp.h): a write touches only its own regions' pointers and
+ * state, plus the atomic byte counter of the table.
+ */
+#include <string.h>
+
+#include "base/check.h"
+#include "rmp/entry_bits.h"
+#include "rmp/table.h"
+
+#define RUN_CAP	     8u	  /* runs per run chunk before it turns dense */
+#define COMPRESS_MAX 4u	  /* a dense chunk goes back to runs at this many or fewer */
+#define COMPRESS_AGE 256u /* entries written to a dense chunk between compress tries */
+#define NPG	     RMPSIM_ENTRIES_PER_2M
+#define BITMAP_WORDS (RMPSIM_SLOTS_PER_1G / 64u)
+
+struct run {
+	struct rmpsim_raw_entry first;
+	uint16_t start, len; /* chunk-local entry index, 1..512 entries */
+	uint8_t step;	     /* entry i is first with the GPA field advanced by i */
+};
+
+enum { CHUNK_RUNS = 1, CHUNK_DENSE = 2 };
+
+struct chunk_hdr {
+	uint8_t kind;
+	uint8_t nruns;	  /* CHUNK_RUNS */
+	uint16_t nonzero; /* CHUNK_DENSE: non-zero entries */
+	uint32_t age;	  /* CHUNK_DENSE: entries written since the last compress try */
+};
+
+struct run_chunk {
+	struct chunk_hdr h;
+	struct run runs[RUN_CAP];
+};
+
+struct dense_chunk {
+	struct chunk_hdr h;
+	struct rmpsim_raw_entry e[NPG];
+};
+
+struct rmpsim__sgb {
+	uint64_t busy[BITMAP_WORDS]; /* slot holds an assigned entry */
+	uint64_t head[BITMAP_WORDS]; /* slot's 2 MB-aligned entry is assigned */
+	uint16_t count[RMPSIM_SLOTS_PER_1G];
+	struct chunk_hdr *chunk[RMPSIM_SLOTS_PER_1G];
+	uint32_t nchunks;
+};
+
+/* ---- planning a chunk write ---- */
+
+enum plan_kind { PLAN_ZERO, PLAN_RUNS, PLAN_DENSE };
+
+struct plan {
+	enum plan_kind kind;
+	unsigned nruns;
+	struct run runs[RUN_CAP + 4]; /* room for a split and two pieces before the cap check */
+};
+
+static struct rmpsim_raw_entry run_entry(const struct run *r, unsigned idx)
+{
+	return r->step ? rmpsim__raw_advance(r->first, idx - r->start) : r->first;
+}
+
+static bool flat_ok(const struct run *r)
+{
+	return !r->step || r->len == 1;
+}
+
+static bool step_ok(const struct run *r)
+{
+	return r->step || r->len == 1;
+}
+
+/* Append r to the list, merging with the last run when their entries continue. */
+static void push_run(struct plan *p, struct run r)
+{
+	if (p->nruns) {
+		struct run *a = &p->runs[p->nruns - 1];
+		if (a->start + a->len == r.start) {
+			struct rmpsim_raw_entry next = rmpsim__raw_advance(a->first, a->len);
+			if (step_ok(a) && step_ok(&r) && rmpsim__raw_equal(&next, &r.first)) {
+				a->len = (uint16_t)(a->len + r.len);
+				a->step = 1;
+				return;
+			}
+			if (flat_ok(a) && flat_ok(&r) && rmpsim__raw_equal(&a->first, &r.first)) {
+				a->len = (uint16_t)(a->len + r.len);
+				a->step = 0;
+				return;
+			}
+		}
+	}
+	RMPSIM_ALWAYS(p->nruns < RUN_CAP + 4);
+	p->runs[p->nruns++] = r;
+}
+
+/*
+ * Push the written run [s, e) as pieces holding no zero entry. A stepped GPA
+ * field wraps at most once in 512 entries (A3); only the entry where it is 0
+ * can be all zero, and then it is the first of its piece.
+ */
+static void push_written(struct plan *p, unsigned s, unsigned e, const struct rmpsim_raw_entry *first,
+			 bool step)
+{
+	if (!step) {
+		if (!rmpsim__raw_is_zero(first))
+			push_run(p, (struct run){ *first, (uint16_t)s, (uint16_t)(e - s), 0 });
+		return;
+	}
+	uint64_t to_wrap = (RMPSIM__GPA_FIELD_MAX + 1) - rmpsim__raw_gpa_field(first);
+	unsigned cut = to_wrap < e - s ? s + (unsigned)to_wrap : e;
+	unsigned starts[2] = { s, cut }, ends[2] = { cut, e };
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned a = starts[k], b = ends[k];
+		struct rmpsim_raw_entry f = rmpsim__raw_advance(*first, a - s);
+		if (a < b && rmpsim__raw_is_zero(&f)) {
+			a++;
+			f = rmpsim__raw_advance(f, 1);
+		}
+		if (a < b)
+			push_run(p, (struct run){ f, (uint16_t)a, (uint16_t)(b - a), (uint8_t)(b - a > 1) });
+	}
+}
+
+/* Push the part of old run r before s. */
+static void push_left(struct plan *p, const struct run *r, unsigned s)
+{
+	if (r->start < s) {
+		struct run l = *r;
+		unsigned re = r->start + r->len;
+		l.len = (uint16_t)((re < s ? re : s) - r->start);
+		push_run(p, l);
+	}
+}
+
+/* Push the part of old run r from e on. */
+static void push_right(struct plan *p, const struct run *r, unsigned e)
+{
+	unsigned re = r->start + r->len;
+
+	if (re > e) {
+		unsigned a = r->start > e ? r->start : e;
+		push_run(p, (struct run){ run_entry(r, a), (uint16_t)a, (uint16_t)(re - a), r->step });
+	}
+}
+
+/* The new content of a chunk after writing [s, e); a dense chunk stays dense unless fully overwritten. */
+static void plan_chunk(const struct chunk_hdr *c, unsigned s, unsigned e,
+		       const struct rmpsim_raw_entry *first, bool step, struct plan *p)
+{
+	p->nruns = 0;
+	if (c && c->kind == CHUNK_DENSE && !(s == 0 && e == NPG)) {
+		p->kind = PLAN_DENSE;
+		return;
+	}
+	const struct run_chunk *rc = c && c->kind == CHUNK_RUNS ? (const struct run_chunk *)c : NULL;
+	unsigned n = rc ? rc->h.nruns : 0;
+	/* Old runs are sorted and disjoint: their left parts, the write, their right parts. */
+	for (unsigned i = 0; i < n && rc->runs[i].start < s; i++)
+		push_left(p, &rc->runs[i], s);
+	push_written(p, s, e, first, step);
+	for (unsigned i = 0; i < n; i++)
+		push_right(p, &rc->runs[i], e);
+	p->kind = p->nruns == 0 ? PLAN_ZERO : p->nruns <= RUN_CAP ? PLAN_RUNS : PLAN_DENSE;
+}
+
+/* ---- block pool (phase 1 -> phase 2) ---- */
+
+struct pool {
+	void *head[3]; /* by size class: region, run chunk, dense chunk */
+};
+
+static const size_t class_size[3] = { sizeof(struct rmpsim__sgb), sizeof(struct run_chunk),
+				      sizeof(struct dense_chunk) };
+
+static int pool_add(struct rmpsim_rmp *rmp, struct pool *pl, unsigned cls)
+{
+	void *b = rmpsim__rmp_alloc(rmp, class_size[cls], false);
+
+	if (!b)
+		return -ENOMEM;
+	memcpy(b, &pl->head[cls], sizeof(void *));
+	pl->head[cls] = b;
+	return 0;
+}
+
+static void *pool_take(struct pool *pl, unsigned cls)
+{
+	void *b = pl->head[cls];
+
+	if (RMPSIM_NEVER(!b))
+		abort();
+	memcpy(&pl->head[cls], b, sizeof(void *));
+	return b;
+}
+
+static void pool_drain(struct rmpsim_rmp *rmp, struct pool *pl)
+{
+	for (unsigned cls = 0; cls < 3; cls++)
+		while (pl->head[cls])
+			rmpsim__rmp_free(rmp, pool_take(pl, cls), class_size[cls]);
+}
+
+/* ---- init / fini / reads ---- */
+
+int rmpsim__sparse_init(struct rmpsim_rmp *rmp)
+{
+	struct rmpsim__sparse *s = &rmp->u.sparse;
+
+	s->n_gb = (rmp->layout->coverage_end + RMPSIM_SZ_1G - 1) >> 30;
+	s->gb = NULL;
+	if (!s->n_gb)
+		return 0;
+	/* Preallocated so that writers of different regions never race on it. */
+	s->gb = rmpsim__rmp_alloc(rmp, s->n_gb * sizeof(*s->gb), true);
+	return s->gb ? 0 : -ENOMEM;
+}
+
+static void chunk_free(struct rmpsim_rmp *rmp, struct chunk_hdr *c)
+{
+	if (c)
+		rmpsim__rmp_free(rmp, c,
+				 c->kind == CHUNK_DENSE ? sizeof(struct dense_chunk)
+							: sizeof(struct run_chunk));
+}
+
+void rmpsim__sparse_fini(struct rmpsim_rmp *rmp)
+{
+	struct rmpsim__sparse *s = &rmp->u.sparse;
+
+	for (uint64_t g = 0; g < s->n_gb; g++) {
+		struct rmpsim__sgb *gb = s->gb[g];
+		if (!gb)
+			continue;
+		for (unsigned i = 0; i < RMPSIM_SLOTS_PER_1G; i++)
+			chunk_free(rmp, gb->chunk[i]);
+		rmpsim__rmp_free(rmp, gb, sizeof(*gb));
+	}
+	rmpsim__rmp_free(rmp, s->gb, s->n_gb * sizeof(*s->gb));
+}
+
+static const struct rmpsim__sgb *gb_of(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	return rmp->u.sparse.gb[spa >> 30];
+}
+
+static unsigned slot_of(uint64_t spa)
+{
+	return (unsigned)((spa >> 21) & (RMPSIM_SLOTS_PER_1G - 1));
+}
+
+static void chunk_get(const struct chunk_hdr *c, unsigned idx, struct rmpsim_raw_entry *ret)
+{
+	static const struct rmpsim_raw_entry zero = { 0, 0 };
+
+	*ret = zero;
+	if (!c)
+		return;
+	if (c->kind == CHUNK_DENSE) {
+		*ret = ((const struct dense_chunk *)c)->e[idx];
+		return;
+	}
+	const struct run_chunk *rc = (const struct run_chunk *)c;
+	for (unsigned i = 0; i < rc->h.nruns; i++) {
+		const struct run *r = &rc->runs[i];
+		if (idx < r->start)
+			return;
+		if (idx < r->start + r->len) {
+			*ret = run_entry(r, idx);
+			return;
+		}
+	}
+}
+
+void rmpsim__sparse_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+
+	chunk_get(gb ? gb->chunk[slot_of(spa)] : NULL, (unsigned)((spa >> 12) & (NPG - 1)), ret);
+}
+
+unsigned rmpsim__sparse_2m_count(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+
+	return gb ? gb->count[slot_of(spa)] : 0;
+}
+
+static bool bit_get(const uint64_t *bm, unsigned i)
+{
+	return (bm[i / 64] >> (i % 64)) & 1u;
+}
+
+static void bit_put(uint64_t *bm, unsigned i, bool v)
+{
+	if (v)
+		bm[i / 64] |= 1ull << (i % 64);
+	else
+		bm[i / 64] &= ~(1ull << (i % 64));
+}
+
+bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+
+	return gb && bit_get(gb->head, slot_of(spa));
+}
+
+int rmpsim__sparse_1g_first_busy(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+
+	if (!gb)
+		return -1;
+	/* The first busy slot by counting trailing zeros: never walks entries. */
+	for (unsigned w = 0; w < BITMAP_WORDS; w++)
+		if (gb->busy[w])
+			return (int)(w * 64 + (unsigned)__builtin_ctzll(gb->busy[w]));
+	return -1;
+}
+
+int rmpsim__sparse_2m_for_each(const struct rmpsim_rmp *rmp, uint64_t spa,
+			       int (*fn)(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *e),
+			       void *ctx)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+	const struct chunk_hdr *c = gb ? gb->chunk[slot_of(spa)] : NULL;
+
+	if (!c)
+		return 0;
+	/* Entry 0 is visited by the caller (with its derived subpage_count). */
+	if (c->kind == CHUNK_DENSE) {
+		const struct dense_chunk *dc = (const struct dense_chunk *)c;
+		for (unsigned i = 1; i < NPG; i++) {
+			if (rmpsim__raw_is_zero(&dc->e[i]))
+				continue;
+			int r = fn(ctx, spa + i * RMPSIM_SZ_4K, &dc->e[i]);
+			if (r)
+				return r;
+		}
+		return 0;
+	}
+	const struct run_chunk *rc = (const struct run_chunk *)c;
+	for (unsigned k = 0; k < rc->h.nruns; k++) {
+		const struct run *run = &rc->runs[k];
+		for (unsigned i = run->start ? run->start : 1u; i < run->start + run->len; i++) {
+			struct rmpsim_raw_entry e = run_entry(run, i);
+			int r = fn(ctx, spa + i * RMPSIM_SZ_4K, &e);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* ---- writes ---- */
+
+/* Recompute a slot's summaries from a run list: O(runs). */
+static void summarise_runs(struct rmpsim__sgb *gb, unsigned slot, const struct run *runs, unsigned n)
+{
+	unsigned count = 0;
+	bool head = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (!rmpsim__raw_assigned(&runs[i].first))
+			continue;
+		count += runs[i].len;
+		head |= runs[i].start == 0;
+	}
+	gb->count[slot] = (uint16_t)count;
+	bit_put(gb->head, slot, head);
+	bit_put(gb->busy, slot, count != 0);
+}
+
+static void set_chunk(struct rmpsim__sgb *gb, unsigned slot, struct chunk_hdr *c)
+{
+	gb->nchunks = gb->nchunks - (gb->chunk[slot] != NULL) + (c != NULL);
+	gb->chunk[slot] = c;
+}
+
+/* Expand a run chunk (or nothing) into a fresh dense chunk. */
+static void expand(struct dense_chunk *dc, const struct chunk_hdr *old, struct rmpsim__sgb *gb, unsigned slot)
+{
+	memset(dc, 0, sizeof(*dc));
+	dc->h.kind = CHUNK_DENSE;
+	if (old) {
+		const struct run_chunk *rc = (const struct run_chunk *)old;
+		for (unsigned k = 0; k < rc->h.nruns; k++)
+			for (unsigned i = rc->runs[k].start; i < rc->runs[k].start + rc->runs[k].len; i++)
+				dc->e[i] = run_entry(&rc->runs[k], i);
+	}
+	unsigned nz = 0, count = 0;
+	for (unsigned i = 0; i < NPG; i++) {
+		nz += !rmpsim__raw_is_zero(&dc->e[i]);
+		count += rmpsim__raw_assigned(&dc->e[i]);
+	}
+	dc->h.nonzero = (uint16_t)nz;
+	gb->count[slot] = (uint16_t)count;
+}
+
+/* Count the runs of a dense chunk, stopping past max; fills runs when it fits. */
+static unsigned dense_runs(const struct dense_chunk *dc, struct plan *p, unsigned max)
+{
+	p->nruns = 0;
+	for (unsigned i = 0; i < NPG && p->nruns <= max; i++)
+		if (!rmpsim__raw_is_zero(&dc->e[i]))
+			push_run(p, (struct run){ dc->e[i], (uint16_t)i, 1, 0 });
+	return p->nruns;
+}
+
+/*
+ * Every so often a dense chunk that has become regular again goes back to
+ * runs. Optional: if the allocation fails, it stays dense (same content).
+ */
+static void maybe_compress(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot)
+{
+	struct dense_chunk *dc = (struct dense_chunk *)gb->chunk[slot];
+	struct plan p;
+
+	if (dc->h.age < COMPRESS_AGE)
+		return;
+	dc->h.age = 0;
+	if (dense_runs(dc, &p, COMPRESS_MAX) > COMPRESS_MAX)
+		return;
+	struct run_chunk *rc = rmpsim__rmp_alloc(rmp, sizeof(*rc), true);
+	if (!rc)
+		return;
+	rc->h.kind = CHUNK_RUNS;
+	rc->h.nruns = (uint8_t)p.nruns;
+	memcpy(rc->runs, p.runs, p.nruns * sizeof(p.runs[0]));
+	set_chunk(gb, slot, &rc->h);
+	rmpsim__rmp_free(rmp, dc, sizeof(*dc));
+}
+
+/* Phase 2 for one chunk: apply the plan; cannot fail. */
+static void apply_chunk(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot, unsigned s, unsigned e,
+			const struct rmpsim_raw_entry *first, bool step, const struct plan *p,
+			struct pool *pl)
+{
+	struct chunk_hdr *old = gb->chunk[slot];
+
+	if (p->kind == PLAN_ZERO) {
+		set_chunk(gb, slot, NULL);
+		chunk_free(rmp, old);
+		summarise_runs(gb, slot, NULL, 0);
+		return;
+	}
+	if (p->kind == PLAN_RUNS) {
+		struct run_chunk *rc = old && old->kind == CHUNK_RUNS ? (struct run_chunk *)old : NULL;
+		if (!rc) {
+			rc = pool_take(pl, 1);
+			memset(rc, 0, sizeof(*rc));
+			rc->h.kind = CHUNK_RUNS;
+			set_chunk(gb, slot, &rc->h);
+			chunk_free(rmp, old);
+		}
+		rc->h.nruns = (uint8_t)p->nruns;
+		memcpy(rc->runs, p->runs, p->nruns * sizeof(p->runs[0]));
+		summarise_runs(gb, slot, rc->runs, rc->h.nruns);
+		return;
+	}
+	struct dense_chunk *dc;
+	if (old && old->kind == CHUNK_DENSE) {
+		dc = (struct dense_chunk *)old;
+	} else {
+		dc = pool_take(pl, 2);
+		expand(dc, old, gb, slot);
+		set_chunk(gb, slot, &dc->h);
+		chunk_free(rmp, old);
+	}
+	int count = gb->count[slot], nz = dc->h.nonzero;
+	for (unsigned i = s; i < e; i++) {
+		struct rmpsim_raw_entry n = step ? rmpsim__raw_advance(*first, i - s) : *first;
+		count += (int)rmpsim__raw_assigned(&n) - (int)rmpsim__raw_assigned(&dc->e[i]);
+		nz += (int)!rmpsim__raw_is_zero(&n) - (int)!rmpsim__raw_is_zero(&dc->e[i]);
+		dc->e[i] = n;
+	}
+	dc->h.nonzero = (uint16_t)nz;
+	dc->h.age += e - s;
+	gb->count[slot] = (uint16_t)count;
+	bit_put(gb->head, slot, rmpsim__raw_assigned(&dc->e[0]));
+	bit_put(gb->busy, slot, count != 0);
+	if (!nz) {
+		set_chunk(gb, slot, NULL);
+		rmpsim__rmp_free(rmp, dc, sizeof(*dc));
+		return;
+	}
+	maybe_compress(rmp, gb, slot);
+}
+
+/* Visit the chunks of [spa, spa + npages x 4K): chunk-local [s, e) and the entry at s. */
+struct walk {
+	uint64_t spa, end;
+	const struct rmpsim_raw_entry *first;
+	bool step;
+};
+
+static void walk_piece(const struct walk *w, uint64_t at, unsigned *s, unsigned *e,
+		       struct rmpsim_raw_entry *f)
+{
+	uint64_t chunk_end = (at | (RMPSIM_SZ_2M - 1)) + 1;
+	uint64_t stop = w->end < chunk_end ? w->end : chunk_end;
+
+	*s = (unsigned)((at >> 12) & (NPG - 1));
+	*e = *s + (unsigned)((stop - at) >> 12);
+	*f = w->step ? rmpsim__raw_advance(*w->first, (at - w->spa) >> 12) : *w->first;
+}
+
+int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+			     const struct rmpsim_raw_entry *first, bool step)
+{
+	struct rmpsim__sparse *sp = &rmp->u.sparse;
+	struct walk w = { spa, spa + (npages << 12), first, step };
+	struct pool pl = { { NULL, NULL, NULL } };
+	struct plan p;
+	unsigned s, e;
+	struct rmpsim_raw_entry f;
+
+	/* Phase 1: plan each chunk and preallocate exactly what phase 2 will take. */
+	for (uint64_t at = spa; at < w.end;) {
+		uint64_t g = at >> 30;
+		const struct rmpsim__sgb *gb = sp->gb[g];
+		bool gb_planned = gb != NULL;
+		for (; at < w.end && (at >> 30) == g; at = (at | (RMPSIM_SZ_2M - 1)) + 1) {
+			walk_piece(&w, at, &s, &e, &f);
+			const struct chunk_hdr *c = gb ? gb->chunk[slot_of(at)] : NULL;
+			plan_chunk(c, s, e, &f, step, &p);
+			int err = 0;
+			if (p.kind == PLAN_RUNS && !(c && c->kind == CHUNK_RUNS))
+				err = pool_add(rmp, &pl, 1);
+			else if (p.kind == PLAN_DENSE && !(c && c->kind == CHUNK_DENSE))
+				err = pool_add(rmp, &pl, 2);
+			if (!err && p.kind != PLAN_ZERO && !gb_planned) {
+				err = pool_add(rmp, &pl, 0);
+				gb_planned = true;
+			}
+			if (err) {
+				pool_drain(rmp, &pl);
+				return err;
+			}
+		}
+	}
+	/* Phase 2: apply; every block needed is in the pool. A one-chunk write reuses its plan. */
+	bool single = (spa >> 21) == ((w.end - 1) >> 21);
+	for (uint64_t at = spa; at < w.end;) {
+		uint64_t g = at >> 30;
+		struct rmpsim__sgb *gb = sp->gb[g];
+		for (; at < w.end && (at >> 30) == g; at = (at | (RMPSIM_SZ_2M - 1)) + 1) {
+			walk_piece(&w, at, &s, &e, &f);
+			unsigned slot = slot_of(at);
+			if (!single)
+				plan_chunk(gb ? gb->chunk[slot] : NULL, s, e, &f, step, &p);
+			if (p.kind != PLAN_ZERO && !gb) {
+				gb = pool_take(&pl, 0);
+				memset(gb, 0, sizeof(*gb));
+				sp->gb[g] = gb;
+			}
+			if (gb)
+				apply_chunk(rmp, gb, slot, s, e, &f, step, &p, &pl);
+		}
+		if (gb && !gb->nchunks) {
+			sp->gb[g] = NULL;
+			rmpsim__rmp_free(rmp, gb, sizeof(*gb));
+		}
+	}
+	RMPSIM_ALWAYS(!pl.head[0] && !pl.head[1] && !pl.head[2]);
+	pool_drain(rmp, &pl);
+	return 0;
+}

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The front of the table store: argument and coverage checks, the derived
+ * subpage_count (A1), and dispatch to the dense or sparse backend.
+ */
+#include <string.h>
+
+#include "base/alloc.h"
+#include "rmp/entry_bits.h"
+#include "rmp/table.h"
+
+void *rmpsim__rmp_alloc(struct rmpsim_rmp *rmp, size_t n, bool zero)
+{
+	void *p = zero ? rmpsim__calloc(rmp->alloc, 1, n) : rmpsim__malloc(rmp->alloc, n);
+
+	if (p)
+		atomic_fetch_add_explicit(&rmp->bytes, n, memory_order_relaxed);
+	return p;
+}
+
+void rmpsim__rmp_free(struct rmpsim_rmp *rmp, void *p, size_t n)
+{
+	if (!p)
+		return;
+	atomic_fetch_sub_explicit(&rmp->bytes, n, memory_order_relaxed);
+	rmpsim__free(rmp->alloc, p, n);
+}
+
+int rmpsim_rmp_create(const struct rmpsim_allocator *a, const struct rmpsim_rmp_layout *layout,
+		      enum rmpsim_rmp_backend backend, struct rmpsim_rmp **ret_rmp)
+{
+	a = rmpsim__alloc_or_default(a);
+	if (!layout || !ret_rmp || (backend != RMPSIM_RMP_SPARSE && backend != RMPSIM_RMP_DENSE))
+		return -EINVAL;
+	struct rmpsim_rmp *rmp = rmpsim__calloc(a, 1, sizeof(*rmp));
+	if (!rmp)
+		return -ENOMEM;
+	rmp->alloc = a;
+	rmp->backend = backend;
+	atomic_init(&rmp->bytes, sizeof(*rmp));
+	int err = rmpsim__layout_clone(a, layout, &rmp->layout);
+	if (err)
+		goto fail;
+	atomic_fetch_add(&rmp->bytes,
+			 sizeof(*rmp->layout) + rmp->layout->n_segments * sizeof(struct rmpsim__segment));
+	err = backend == RMPSIM_RMP_DENSE ? rmpsim__dense_init(rmp) : rmpsim__sparse_init(rmp);
+	if (err)
+		goto fail;
+	*ret_rmp = rmp;
+	return 0;
+fail:
+	rmpsim_layout_destroy(rmp->layout);
+	rmpsim__free(a, rmp, sizeof(*rmp));
+	return err;
+}
+
+void rmpsim_rmp_destroy(struct rmpsim_rmp *rmp)
+{
+	if (!rmp)
+		return;
+	if (rmp->backend == RMPSIM_RMP_DENSE)
+		rmpsim__dense_fini(rmp);
+	else
+		rmpsim__sparse_fini(rmp);
+	rmpsim_layout_destroy(rmp->layout);
+	rmpsim__free(rmp->alloc, rmp, sizeof(*rmp));
+}
+
+const struct rmpsim_rmp_layout *rmpsim_rmp_layout(const struct rmpsim_rmp *rmp)
+{
+	return rmp->layout;
+}
+
+size_t rmpsim_rmp_memory_bytes(const struct rmpsim_rmp *rmp)
+{
+	return atomic_load_explicit(&((struct rmpsim_rmp *)rmp)->bytes, memory_order_relaxed);
+}
+
+/* Whether the 2 MB region holding spa has storage (it may still be partly uncovered). */
+static bool in_store(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	return spa < rmp->layout->coverage_end;
+}
+
+unsigned rmpsim_rmp_2m_assigned_count(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	if (!in_store(rmp, spa & ~(RMPSIM_SZ_2M - 1)))
+		return 0;
+	spa &= ~(RMPSIM_SZ_2M - 1);
+	return rmp->backend == RMPSIM_RMP_DENSE ? rmpsim__dense_2m_count(rmp, spa)
+						: rmpsim__sparse_2m_count(rmp, spa);
+}
+
+bool rmpsim_rmp_2m_head_assigned(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	spa &= ~(RMPSIM_SZ_2M - 1);
+	if (!in_store(rmp, spa))
+		return false;
+	return rmp->backend == RMPSIM_RMP_DENSE ? rmpsim__dense_2m_head(rmp, spa)
+						: rmpsim__sparse_2m_head(rmp, spa);
+}
+
+int rmpsim_rmp_1g_first_busy_slot(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	spa &= ~(RMPSIM_SZ_1G - 1);
+	if (!in_store(rmp, spa))
+		return -1;
+	return rmp->backend == RMPSIM_RMP_DENSE ? rmpsim__dense_1g_first_busy(rmp, spa)
+						: rmpsim__sparse_1g_first_busy(rmp, spa);
+}
+
+bool rmpsim_rmp_1g_is_free(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	return rmpsim_rmp_1g_first_busy_slot(rmp, spa) < 0;
+}
+
+/* The stored entry (subpage bits zero) of a covered page. */
+static void get_stored(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret)
+{
+	if (rmp->backend == RMPSIM_RMP_DENSE)
+		rmpsim__dense_get(rmp, spa, ret);
+	else
+		rmpsim__sparse_get(rmp, spa, ret);
+}
+
+/*
+ * A1: subpage_count is derived, not stored: in the 2 MB-aligned entry it is
+ * the number of assigned entries among the other 511 of the region.
+ */
+static void add_subpage(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *e)
+{
+	if (spa & (RMPSIM_SZ_2M - 1))
+		return;
+	unsigned n = rmpsim_rmp_2m_assigned_count(rmp, spa) - (rmpsim__raw_assigned(e) ? 1u : 0u);
+	e->lo |= ((uint64_t)n & RMPSIM__SUBPAGE_MAX) << RMPSIM__LO_SUBPAGE_SHIFT;
+}
+
+int rmpsim_rmp_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret_entry)
+{
+	if (!rmp || !ret_entry)
+		return -EINVAL;
+	spa &= ~(RMPSIM_SZ_4K - 1);
+	if (!rmpsim_layout_covers(rmp->layout, spa)) /* spec 2.3: -EFAULT when not covered */
+		return -EFAULT;
+	struct rmpsim_raw_entry e;
+	get_stored(rmp, spa, &e);
+	add_subpage(rmp, spa, &e);
+	*ret_entry = e;
+	return 0;
+}
+
+int rmpsim_rmp_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+			 const struct rmpsim_raw_entry *first, bool gpa_step)
+{
+	if (!rmp || !first || (spa & (RMPSIM_SZ_4K - 1)))
+		return -EINVAL;
+	if (!npages)
+		return 0;
+	if (npages > (UINT64_MAX >> 12) || !rmpsim__layout_range_covered(rmp->layout, spa, npages << 12))
+		return -EFAULT;
+	struct rmpsim_raw_entry f = rmpsim__raw_stored(first);
+	if (npages == 1)
+		gpa_step = false;
+	if (rmp->backend == RMPSIM_RMP_DENSE) {
+		rmpsim__dense_set_range(rmp, spa, npages, &f, gpa_step);
+		return 0;
+	}
+	return rmpsim__sparse_set_range(rmp, spa, npages, &f, gpa_step);
+}
+
+int rmpsim_rmp_set(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry)
+{
+	if (!rmp || !entry)
+		return -EINVAL;
+	return rmpsim_rmp_set_range(rmp, spa & ~(RMPSIM_SZ_4K - 1), 1, entry, false);
+}
+
+struct visit_ctx {
+	const struct rmpsim_rmp *rmp;
+	int (*fn)(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *e);
+	void *ctx;
+};
+
+int rmpsim_rmp_2m_for_each_nonzero(const struct rmpsim_rmp *rmp, uint64_t spa,
+				   int (*fn)(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *e),
+				   void *ctx)
+{
+	if (!rmp || !fn)
+		return -EINVAL;
+	spa &= ~(RMPSIM_SZ_2M - 1);
+	if (!in_store(rmp, spa))
+		return 0;
+	/*
+	 * The head entry is visited as rmpsim_rmp_get() reads it, subpage_count
+	 * included, so a zero head with assigned sub-pages is non-zero (A1).
+	 */
+	if (rmpsim_layout_covers(rmp->layout, spa)) {
+		struct rmpsim_raw_entry h;
+		get_stored(rmp, spa, &h);
+		add_subpage(rmp, spa, &h);
+		if (!rmpsim__raw_is_zero(&h)) {
+			int r = fn(ctx, spa, &h);
+			if (r)
+				return r;
+		}
+	}
+	if (rmp->backend == RMPSIM_RMP_SPARSE)
+		return rmpsim__sparse_2m_for_each(rmp, spa, fn, ctx);
+	for (unsigned i = 1; i < RMPSIM_ENTRIES_PER_2M; i++) {
+		uint64_t p = spa + i * RMPSIM_SZ_4K;
+		struct rmpsim_raw_entry e;
+		if (!rmpsim_layout_covers(rmp->layout, p))
+			continue;
+		rmpsim__dense_get(rmp, p, &e);
+		if (rmpsim__raw_is_zero(&e))
+			continue;
+		int r = fn(ctx, p, &e);
+		if (r)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The table store behind struct rmpsim_rmp: one front (table.c) that checks
+ * arguments and coverage, two backends (dense.c: the reference array;
+ * sparse.c: the scalable store). Backends only ever see covered, 4K-aligned
+ * SPAs and non-empty ranges.
+ */
+#ifndef RMPSIM_RMP_TABLE_H
+#define RMPSIM_RMP_TABLE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rmpsim/rmp.h>
+
+#include "rmp/layout.h"
+
+struct rmpsim__dense {
+	struct rmpsim_raw_entry *e; /* one per 4K page of [0, n_2m x 2 MB), subpage bits zero */
+	uint16_t *count2m;	    /* assigned entries per 2 MB region, kept on every write */
+	uint64_t n_2m;
+};
+
+struct rmpsim__sgb; /* sparse.c: one 1 GB region */
+
+struct rmpsim__sparse {
+	struct rmpsim__sgb **gb; /* preallocated: one pointer per GB, NULL = all zero */
+	uint64_t n_gb;
+};
+
+struct rmpsim_rmp {
+	const struct rmpsim_allocator *alloc;
+	struct rmpsim_rmp_layout *layout;
+	enum rmpsim_rmp_backend backend;
+	atomic_size_t bytes; /* updated from different GBs' writers: atomic */
+	union {
+		struct rmpsim__dense dense;
+		struct rmpsim__sparse sparse;
+	} u;
+};
+
+/* Allocation through the table's allocator, accounted in rmp->bytes. */
+void *rmpsim__rmp_alloc(struct rmpsim_rmp *rmp, size_t n, bool zero);
+void rmpsim__rmp_free(struct rmpsim_rmp *rmp, void *p, size_t n);
+
+/* The stored entry with subpage bits cleared (an input to a write). */
+static inline struct rmpsim_raw_entry rmpsim__raw_stored(const struct rmpsim_raw_entry *e)
+{
+	struct rmpsim_raw_entry r = *e;
+
+	r.lo &= ~(0x1ffull << 3);
+	return r;
+}
+
+int rmpsim__dense_init(struct rmpsim_rmp *rmp);
+void rmpsim__dense_fini(struct rmpsim_rmp *rmp);
+void rmpsim__dense_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret);
+void rmpsim__dense_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+			     const struct rmpsim_raw_entry *first, bool step);
+unsigned rmpsim__dense_2m_count(const struct rmpsim_rmp *rmp, uint64_t spa);
+bool rmpsim__dense_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa);
+int rmpsim__dense_1g_first_busy(const struct rmpsim_rmp *rmp, uint64_t spa);
+
+int rmpsim__sparse_init(struct rmpsim_rmp *rmp);
+void rmpsim__sparse_fini(struct rmpsim_rmp *rmp);
+void rmpsim__sparse_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret);
+int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+			     const struct rmpsim_raw_entry *first, bool step);
+unsigned rmpsim__sparse_2m_count(const struct rmpsim_rmp *rmp, uint64_t spa);
+bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa);
+int rmpsim__sparse_1g_first_busy(const struct rmpsim_rmp *rmp, uint64_t spa);
+int rmpsim__sparse_2m_for_each(const struct rmpsim_rmp *rmp, uint64_t spa,
+			       int (*fn)(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *e),
+			       void *ctx);
+
+#endif
