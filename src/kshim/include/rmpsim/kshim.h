@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel shim's own interface (not a Linux name): create a simulated
+ * kernel on a simulation, boot kernel-style code on it, read its log.
+ *
+ * Kernel state rule (contracts.md, last section). Kernel-style files keep
+ * their state in file-scope statics, as Linux does. Therefore one simulated
+ * kernel exists per OS process at a time: rmpsim_kernel_create() takes a
+ * process-wide lock (waiting if another thread holds a kernel) and calls every
+ * registered reset hook, so the statics start from their boot values;
+ * rmpsim_kernel_destroy() releases the lock. Sweeps shard across processes.
+ * Everything below the shim keeps the one-handle, no-globals rule.
+ *
+ * Lifetime: create the kernel after the sim, destroy it before the sim, and
+ * drive the sim (rmpsim_sim_run*) from the thread that created the kernel.
+ */
+#ifndef RMPSIM_KSHIM_H
+#define RMPSIM_KSHIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rmpsim/alloc.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rmpsim_sim;    /* rmpsim/sim.h */
+struct rmpsim_kernel; /* opaque */
+
+/*
+ * A kernel on sim: all CPUs of the sim possible, present and online; hotplug
+ * enabled; system_wq created. kmalloc and friends allocate through a (NULL =
+ * default). -EBUSY when this thread already holds a kernel, -ENOMEM, -EINVAL
+ * when the sim has more than NR_CPUS (8192, A80) CPUs.
+ */
+int rmpsim_kernel_create(const struct rmpsim_allocator *a, struct rmpsim_sim *sim,
+			 struct rmpsim_kernel **ret_k);
+void rmpsim_kernel_destroy(struct rmpsim_kernel *k);
+
+/*
+ * Start a kernel process running fn(arg) in process context, like a kthread:
+ * on cpu, or unbound with RMPSIM_CPU_ANY (placed by the sim). It runs when
+ * the sim is run. rmpsim_kernel_boot() is the init process: "init" on CPU 0.
+ */
+int rmpsim_kernel_spawn(struct rmpsim_kernel *k, const char *name, unsigned cpu, void (*fn)(void *arg),
+			void *arg);
+int rmpsim_kernel_boot(struct rmpsim_kernel *k, void (*fn)(void *arg), void *arg);
+
+/* The simulated dmesg: every printk record, "[    s.uuuuuu] text\n" each. */
+const char *rmpsim_kernel_dmesg(const struct rmpsim_kernel *k, size_t *ret_len);
+
+struct rmpsim_kernel_stats {
+	uint64_t warnings; /* WARN*() that fired */
+	uint64_t oopses;   /* BUG(), #UD / #GP on a non-safe instruction: the run was stopped */
+	uint64_t bugs;	   /* kernel bugs found by the shim (might_sleep, unbalanced locks, ...) */
+};
+void rmpsim_kernel_stats(const struct rmpsim_kernel *k, struct rmpsim_kernel_stats *ret);
+/* The sim the kernel runs on. */
+struct rmpsim_sim *rmpsim_kernel_sim(const struct rmpsim_kernel *k);
+
+/*
+ * Reset hooks for kernel-style statics. A file registers a function that puts
+ * its statics back to their boot values; every hook runs at the start of
+ * rmpsim_kernel_create(). RMPSIM_KERNEL_RESET(fn) registers fn at program
+ * start (an initcall-like constructor). Registering the same fn twice is a
+ * no-op; at most 256 hooks (-ENOSPC).
+ */
+int rmpsim_kshim_register_reset(void (*fn)(void));
+#define RMPSIM_KERNEL_RESET(fn)                                                                              \
+	__attribute__((constructor)) static void rmpsim__kshim_reset_ctor_##fn(void)                         \
+	{                                                                                                    \
+		(void)rmpsim_kshim_register_reset(fn);                                                       \
+	}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shim's internal state: one struct rmpsim_kernel per simulated kernel,
+ * reached through rmpsim__k (the "current kernel" pointer, set while a kernel
+ * exists; the process-wide run lock makes it unique, see rmpsim/kshim.h).
+ */
+#ifndef RMPSIM_KSHIM_INTERNAL_H
+#define RMPSIM_KSHIM_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rmpsim/alloc.h>
+#include <rmpsim/kshim.h>
+#include <rmpsim/sim.h>
+
+struct cpumask;
+struct workqueue_struct;
+
+/* A process waiting for a condition; nodes live on the waiter's stack. */
+struct rmpsim__k_waiter {
+	struct rmpsim__k_waiter *next;
+	struct rmpsim_proc *proc;
+	bool granted; /* for hand-over locks (mutex) */
+};
+struct rmpsim__k_waitlist {
+	struct rmpsim__k_waiter *head, *tail;
+};
+
+struct rmpsim_kernel {
+	const struct rmpsim_allocator *alloc;
+	struct rmpsim_sim *sim;
+	struct rmpsim_machine *machine; /* NULL on a bare sim */
+	unsigned ncpus;
+	unsigned long epoch; /* distinguishes this boot's lock/work state from a previous one */
+	uint64_t tick_ps;    /* 1 s / HZ */
+	unsigned hz;
+
+	struct cpumask *online, *present, *possible;
+	struct cpumask *siblings; /* per core, ncores masks of NR_CPUS bits */
+	unsigned ncores;
+
+	/* hotplug */
+	int hotplug_disabled;
+	unsigned cpus_readers;
+	bool cpus_writer;
+	struct rmpsim__k_waitlist cpus_waiters;
+
+	/* features cleared by setup_clear_cpu_cap(), bit = X86_FEATURE_* number */
+	uint32_t cleared_caps[32];
+
+	/* dmesg */
+	char *log;
+	size_t log_len, log_cap;
+	bool log_oom;
+
+	struct rmpsim_kernel_stats stats;
+	unsigned in_local_call; /* inside the local call of on_each_cpu_mask & co */
+
+	struct workqueue_struct *wqs; /* every live workqueue */
+	struct workqueue_struct *sys_wq;
+};
+
+extern struct rmpsim_kernel *rmpsim__k;
+
+/* The current kernel; a kernel-API call without one is a usage error (abort). */
+struct rmpsim_kernel *rmpsim__k_get(void);
+
+/* Report a kernel bug (logged and counted; the run continues). */
+void rmpsim__k_report_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An oops: logged, counted, the sim stopped; a process never continues
+ * (it blocks for ever), a handler returns. */
+void rmpsim__k_oops(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Append a formatted record to dmesg at the current virtual time. */
+void rmpsim__k_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Wait lists: block the current process until woken (callers loop on their condition). */
+void rmpsim__k_wait(struct rmpsim__k_waitlist *wl, struct rmpsim__k_waiter *w);
+void rmpsim__k_wake_all(struct rmpsim__k_waitlist *wl);
+
+/* Allocation through the kernel's allocator. */
+void *rmpsim__k_alloc(size_t n);
+void rmpsim__k_free(void *p, size_t n);
+
+/* Module-internal resets at create/destroy. */
+void rmpsim__k_wq_destroy_all(struct rmpsim_kernel *k);
+int rmpsim__k_wq_create_system(struct rmpsim_kernel *k);
+
+/* vsprintf.c */
+int rmpsim__k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+int rmpsim__k_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int rmpsim__k_vscnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+int rmpsim__k_scnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int rmpsim__k_sprintf(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cross-CPU calls on the sim's IPIs (A66-A68 price them): on_each_cpu_mask,
+ * smp_call_function_many/single, and the sleepable smp_call_on_cpu /
+ * work_on_cpu, which run the function in a kernel thread bound to the CPU.
+ */
+#include "kshim/kshim.h"
+
+#include <linux/cpumask.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/workqueue.h>
+
+/* What an IPI handler calls; for wait = false it is freed by the last handler. */
+struct call {
+	smp_call_func_t func;
+	void *info;
+	unsigned left;	     /* handlers still to run (no-wait calls) */
+	bool owned;	     /* heap-allocated: the last handler frees it */
+	unsigned sender_cpu; /* its handler there is the local call, not an interrupt */
+};
+
+static void ipi_tramp(struct rmpsim_sim *sim, unsigned cpu, void *arg)
+{
+	(void)sim;
+	struct call *c = arg;
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	/* The sim runs the local call as a handler; Linux calls it directly
+	 * (interrupts off, but not in interrupt context). */
+	bool local = cpu == c->sender_cpu;
+	k->in_local_call += local;
+	c->func(c->info);
+	k->in_local_call -= local;
+	if (c->owned && --c->left == 0)
+		rmpsim__k_free(c, sizeof(*c));
+}
+
+/* Send to mask (already restricted to online CPUs); flags as rmpsim_sim_ipi_many. */
+static void send(struct rmpsim_kernel *k, const struct cpumask *mask, smp_call_func_t func, void *info,
+		 unsigned flags, unsigned ntargets)
+{
+	if (!ntargets)
+		return;
+	struct call stack_call = { func, info, ntargets, false, rmpsim_sim_cpu(k->sim) };
+	struct call *c = &stack_call;
+	if (!(flags & RMPSIM_IPI_WAIT)) {
+		c = rmpsim__k_alloc(sizeof(*c));
+		if (!c) {
+			rmpsim__k_report_bug("BUG: out of memory for an IPI call");
+			return;
+		}
+		*c = stack_call;
+		c->owned = true;
+	}
+	int err = rmpsim_sim_ipi_many(k->sim, mask->bits, ipi_tramp, c, flags);
+	if (err) {
+		rmpsim__k_report_bug("BUG: IPI failed (%d)", err);
+		if (c->owned)
+			rmpsim__k_free(c, sizeof(*c));
+	}
+}
+
+void on_each_cpu_mask(const struct cpumask *mask, smp_call_func_t func, void *info, bool wait)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	struct cpumask *m = rmpsim__k_alloc(sizeof(*m));
+	if (!m) {
+		rmpsim__k_report_bug("BUG: out of memory in on_each_cpu_mask");
+		return;
+	}
+	/* Offline CPUs are skipped (they get no IPI), as in Linux. */
+	cpumask_and(m, mask, k->online);
+	unsigned n = cpumask_weight(m);
+	send(k, m, func, info, RMPSIM_IPI_LOCAL | (wait ? RMPSIM_IPI_WAIT : 0), n);
+	rmpsim__k_free(m, sizeof(*m));
+}
+
+void on_each_cpu(smp_call_func_t func, void *info, int wait)
+{
+	on_each_cpu_mask(cpu_online_mask, func, info, wait);
+}
+
+void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func, void *info, bool wait)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	struct cpumask *m = rmpsim__k_alloc(sizeof(*m));
+	if (!m) {
+		rmpsim__k_report_bug("BUG: out of memory in smp_call_function_many");
+		return;
+	}
+	cpumask_and(m, mask, k->online);
+	unsigned self = rmpsim_sim_cpu(k->sim);
+	if (self < k->ncpus)
+		cpumask_clear_cpu(self, m);
+	send(k, m, func, info, wait ? RMPSIM_IPI_WAIT : 0, cpumask_weight(m));
+	rmpsim__k_free(m, sizeof(*m));
+}
+
+int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	if (cpu < 0 || (unsigned)cpu >= k->ncpus || !cpumask_test_cpu(cpu, k->online))
+		return -ENXIO;
+	struct call stack_call = { func, info, 1, false, rmpsim_sim_cpu(k->sim) };
+	struct call *c = &stack_call;
+	if (!wait) {
+		c = rmpsim__k_alloc(sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		*c = stack_call;
+		c->owned = true;
+	}
+	int err = rmpsim_sim_ipi_one(k->sim, (unsigned)cpu, ipi_tramp, c, wait ? RMPSIM_IPI_WAIT : 0);
+	if (err && c->owned)
+		rmpsim__k_free(c, sizeof(*c));
+	return err;
+}
+
+/* ---- smp_call_on_cpu / work_on_cpu: a bound kernel thread, the caller waits ---- */
+
+struct on_cpu {
+	long (*fn)(void *);
+	void *arg;
+	long ret;
+	bool done;
+	struct rmpsim_proc *waiter;
+};
+
+static void on_cpu_main(struct rmpsim_sim *sim, void *arg)
+{
+	struct on_cpu *oc = arg;
+	/* The kworker is woken like any work item (profile wq_wakeup, A69). */
+	rmpsim_sim_sleep(sim, rmpsim_sim_profile(sim)->wq_wakeup_ps);
+	oc->ret = oc->fn(oc->arg);
+	oc->done = true;
+	rmpsim_sim_wake(sim, oc->waiter);
+}
+
+/* A89: a fresh kernel thread bound to cpu, started like a woken kworker. */
+static long run_on_cpu(unsigned cpu, long (*fn)(void *), void *arg, long enomem)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	might_sleep();
+	struct on_cpu oc = { fn, arg, 0, false, rmpsim_sim_current(k->sim) };
+	if (!oc.waiter)
+		return -EINVAL;
+	char name[32];
+	snprintf(name, sizeof(name), "kworker/%u", cpu);
+	struct rmpsim_proc_attr attr = { .name = name, .cpu = cpu };
+	if (rmpsim_sim_spawn(k->sim, &attr, on_cpu_main, &oc, NULL))
+		return enomem;
+	while (!oc.done)
+		rmpsim_sim_block(k->sim);
+	return oc.ret;
+}
+
+struct int_fn {
+	int (*func)(void *);
+	void *par;
+};
+
+static long int_tramp(void *arg)
+{
+	struct int_fn *f = arg;
+	return f->func(f->par);
+}
+
+int smp_call_on_cpu(unsigned int cpu, int (*func)(void *), void *par, bool phys)
+{
+	(void)phys; /* no hypervisor: virtual and physical CPUs are the same */
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	if (cpu >= k->ncpus || !cpumask_test_cpu((int)cpu, k->online))
+		return -ENXIO;
+	struct int_fn f = { func, par };
+	return (int)run_on_cpu(cpu, int_tramp, &f, -ENOMEM);
+}
+
+long work_on_cpu(int cpu, long (*fn)(void *), void *arg)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	if (cpu < 0 || (unsigned)cpu >= k->ncpus)
+		return -EINVAL;
+	return run_on_cpu((unsigned)cpu, fn, arg, -ENOMEM);
+}
