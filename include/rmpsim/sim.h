@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulation: a deterministic discrete-event engine in integer virtual
+ * time (picoseconds), CPUs that run one process at a time, interrupts and
+ * IPIs with Linux smp_call_function_many() semantics, per-CPU accounting and
+ * a trace hash. docs/timing.md gives every formula; the assumptions (A60 and on)
+ * are in docs/model/sim.md.
+ *
+ * Contexts. Code runs in one of three contexts:
+ *   - process context: the body of a process (rmpsim_sim_spawn), straight-line
+ *     blocking C code on its own coroutine stack; it may compute, sleep, block,
+ *     yield, send IPIs. rmpsim_sim_cpu() is the CPU it runs on.
+ *   - handler context: an IPI handler, run on the target CPU with interrupts
+ *     off; rmpsim_sim_cpu() is the target. It charges its cost with
+ *     rmpsim_sim_compute*() and may not sleep: a sleeping call there is counted
+ *     as a bug (rmpsim_sim_bugs) with a message, like might_sleep(), and
+ *     returns at once.
+ *   - engine context: timer callbacks and code outside rmpsim_sim_run().
+ *     Instantaneous (no CPU), may add timers, spawn and wake processes.
+ *
+ * Event queue (ns-3 scheduler.h style). Future events live in a 4-ary min-heap
+ * ordered by (time, sequence), each event holding its heap index, so:
+ *
+ *   | operation                      | cost         |
+ *   |--------------------------------|--------------|
+ *   | insert (timer add, any event)  | O(log n)     |
+ *   | pop earliest                   | O(log n)     |
+ *   | cancel (timer, preemption)     | O(log n)     |
+ *   | peek earliest                  | O(1)         |
+ *   | memory                         | 1 pointer per pending event, grown by doubling |
+ *
+ * Determinism: the sequence number breaks time ties in insertion order, every
+ * random choice (placement of unbound processes, A70) comes from the seeded
+ * PRNG, and every dispatched event is folded into an FNV-1a trace hash (time,
+ * kind, cpu, id). Same inputs and seed give the same hash on any machine.
+ *
+ * A simulation is single-threaded: one thread drives it. Different simulations
+ * may run in different threads.
+ */
+#ifndef RMPSIM_SIM_H
+#define RMPSIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rmpsim/alloc.h>
+#include <rmpsim/error.h>
+#include <rmpsim/profile.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rmpsim_machine;	     /* machine.h */
+struct rmpsim_rmpopt_result; /* machine.h */
+
+/* ---- Time ---- */
+#define RMPSIM_PS(x)	  ((uint64_t)(x))
+#define RMPSIM_NS(x)	  ((uint64_t)(x)*1000ull)
+#define RMPSIM_US(x)	  ((uint64_t)(x)*1000000ull)
+#define RMPSIM_MS(x)	  ((uint64_t)(x)*1000000000ull)
+#define RMPSIM_S(x)	  ((uint64_t)(x)*1000000000000ull)
+#define RMPSIM_TIME_NEVER UINT64_MAX
+
+#define RMPSIM_CPU_ANY UINT32_MAX /* unbound process; "no CPU" from rmpsim_sim_cpu() */
+
+struct rmpsim_sim;  /* opaque */
+struct rmpsim_proc; /* opaque; owned by the sim until rmpsim_sim_destroy */
+
+/* ---- Creation ---- */
+
+/* A machine-less CPU set for tests and sweeps: ncpus CPUs, threads_per_core
+ * SMT threads per core, nodes NUMA nodes; Linux numbering as in topology.h
+ * (first threads of every core, then second threads). */
+struct rmpsim_sim_topology {
+	unsigned ncpus;		   /* >= 1, a multiple of threads_per_core */
+	unsigned threads_per_core; /* >= 1 */
+	unsigned nodes;		   /* >= 1; cores split evenly over nodes in order */
+};
+
+/*
+ * Create over a machine (CPUs, cores and nodes from its topology; the RMPOPT
+ * contention domain of an SPA is its NUMA node, A62). profile NULL = the
+ * default. The machine must outlive the sim. -EINVAL, -ENOMEM.
+ */
+int rmpsim_sim_create(const struct rmpsim_allocator *a, struct rmpsim_machine *machine,
+		      const struct rmpsim_profile *profile, uint64_t seed, struct rmpsim_sim **ret_sim);
+/* Create without a machine (rmpsim_sim_machine() returns NULL). */
+int rmpsim_sim_create_bare(const struct rmpsim_allocator *a, const struct rmpsim_sim_topology *topo,
+			   const struct rmpsim_profile *profile, uint64_t seed, struct rmpsim_sim **ret_sim);
+/* Frees everything, including processes that never finished (they are not resumed). */
+void rmpsim_sim_destroy(struct rmpsim_sim *sim);
+
+struct rmpsim_machine *rmpsim_sim_machine(struct rmpsim_sim *sim);
+const struct rmpsim_profile *rmpsim_sim_profile(const struct rmpsim_sim *sim);
+unsigned rmpsim_sim_ncpus(const struct rmpsim_sim *sim);
+unsigned rmpsim_sim_cpu_core(const struct rmpsim_sim *sim, unsigned cpu);
+unsigned rmpsim_sim_cpu_node(const struct rmpsim_sim *sim, unsigned cpu);
+bool rmpsim_sim_cpu_is_primary(const struct rmpsim_sim *sim, unsigned cpu);
+uint64_t rmpsim_sim_seed(const struct rmpsim_sim *sim);
+/* Coroutine stack size for processes spawned later (default 256 KiB). */
+void rmpsim_sim_set_stack_size(struct rmpsim_sim *sim, size_t bytes);
+
+/* ---- Running ---- */
+
+/*
+ * Dispatch events until none is left (or rmpsim_sim_stop). Returns 0; -EINVAL
+ * when called from inside the simulation (not re-entrant). Every internal
+ * event has its queue slot reserved when its owner is created (spawn, timer
+ * add, IPI send report -ENOMEM there), so a run itself never fails for memory.
+ * Processes still blocked when the queue empties stay blocked
+ * (rmpsim_sim_blocked()).
+ */
+int rmpsim_sim_run(struct rmpsim_sim *sim);
+/* Dispatch events with time <= limit; then now = max(now, limit) if the queue
+ * still holds later events, else the time of the last event. */
+int rmpsim_sim_run_until(struct rmpsim_sim *sim, uint64_t limit_ps);
+/* Stop rmpsim_sim_run*() after the current event (from any callback). */
+void rmpsim_sim_stop(struct rmpsim_sim *sim);
+uint64_t rmpsim_sim_now(const struct rmpsim_sim *sim);
+uint64_t rmpsim_sim_trace_hash(const struct rmpsim_sim *sim);
+uint64_t rmpsim_sim_events(const struct rmpsim_sim *sim);  /* events dispatched so far */
+size_t rmpsim_sim_pending(const struct rmpsim_sim *sim);   /* events in the queue */
+unsigned rmpsim_sim_blocked(const struct rmpsim_sim *sim); /* processes neither done nor runnable */
+
+/* ---- Timers (engine context callbacks) ---- */
+
+struct rmpsim_timer;
+typedef void (*rmpsim_timer_fn)(struct rmpsim_sim *sim, struct rmpsim_timer *t);
+
+/* Private fields; embed the struct, init it with rmpsim_timer_init. */
+struct rmpsim_event {
+	uint64_t time, seq;
+	size_t heap_index; /* SIZE_MAX when not queued */
+	unsigned kind;
+};
+struct rmpsim_timer {
+	struct rmpsim_event ev;
+	rmpsim_timer_fn fn;
+	void *arg; /* for the user */
+};
+
+void rmpsim_timer_init(struct rmpsim_timer *t, rmpsim_timer_fn fn, void *arg);
+/* Arm at absolute time when (clamped to now); a pending timer is moved (like
+ * mod_timer). -ENOMEM leaves the timer as it was. */
+int rmpsim_sim_timer_add(struct rmpsim_sim *sim, struct rmpsim_timer *t, uint64_t when_ps);
+/* Disarm; returns whether it was pending. */
+bool rmpsim_sim_timer_cancel(struct rmpsim_sim *sim, struct rmpsim_timer *t);
+bool rmpsim_timer_pending(const struct rmpsim_timer *t);
+uint64_t rmpsim_timer_expires(const struct rmpsim_timer *t);
+
+/* ---- Processes ---- */
+
+typedef void (*rmpsim_proc_fn)(struct rmpsim_sim *sim, void *arg);
+
+struct rmpsim_proc_attr {
+	const char *name; /* copied (truncated to 31 chars); NULL = "proc" */
+	unsigned cpu;	  /* a CPU, or RMPSIM_CPU_ANY: unbound, placed by A70 */
+};
+
+/*
+ * New process, runnable now on attr->cpu (or a CPU chosen by A70). It starts
+ * when the engine reaches it; fn's return ends it. Callable from any context.
+ * -EINVAL (bad cpu), -ENOMEM (nothing created). ret_proc may be NULL.
+ */
+int rmpsim_sim_spawn(struct rmpsim_sim *sim, const struct rmpsim_proc_attr *attr, rmpsim_proc_fn fn,
+		     void *arg, struct rmpsim_proc **ret_proc);
+const char *rmpsim_proc_name(const struct rmpsim_proc *p);
+unsigned rmpsim_proc_id(const struct rmpsim_proc *p); /* spawn order, from 0 */
+bool rmpsim_proc_done(const struct rmpsim_proc *p);
+unsigned rmpsim_proc_cpu(const struct rmpsim_proc *p); /* last CPU it ran on / is queued on */
+
+/* The running process (NULL in handler and engine context). */
+struct rmpsim_proc *rmpsim_sim_current(struct rmpsim_sim *sim);
+/* Current CPU: the process's CPU, the handler's target, RMPSIM_CPU_ANY in engine context. */
+unsigned rmpsim_sim_cpu(const struct rmpsim_sim *sim);
+bool rmpsim_sim_in_handler(const struct rmpsim_sim *sim);
+
+/*
+ * Occupy the current CPU for ps. Process context: the process returns after
+ * ps of CPU time; handlers that interrupt it push the end back. Handler
+ * context: adds ps to the handler's duration (no blocking). Engine: ignored.
+ */
+void rmpsim_sim_compute(struct rmpsim_sim *sim, uint64_t ps);
+/* The same in milli-cycles at the profile's clock. */
+void rmpsim_sim_compute_mcyc(struct rmpsim_sim *sim, uint64_t mcyc);
+
+/*
+ * Charge one executed RMPOPT (result from rmpsim_machine_rmpopt) at spa on the
+ * current CPU: its cost per the profile with the shared RMP home queue of
+ * spa's node (A62), and the per-CPU count by kind. Handler or process context.
+ */
+void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *sim, const struct rmpsim_rmpopt_result *r, uint64_t spa);
+/* Same with the raw outcome (machine-less tests): slots read (0 = no scan) and kind (enum rmpsim_rmpopt_kind). */
+void rmpsim_sim_charge_rmpopt_raw(struct rmpsim_sim *sim, unsigned kind, unsigned slots, unsigned domain);
+
+/* Release the CPU until now + ps / until time t (might_sleep checked). */
+void rmpsim_sim_sleep(struct rmpsim_sim *sim, uint64_t ps);
+void rmpsim_sim_sleep_until(struct rmpsim_sim *sim, uint64_t t_ps);
+/*
+ * Park the current process until rmpsim_sim_wake(). A wake that came while the
+ * process was not parked is remembered (one token), so block() then returns at
+ * once: no lost wake-ups. might_sleep checked.
+ */
+void rmpsim_sim_block(struct rmpsim_sim *sim);
+/* Make p runnable (from any context); unbound processes may be placed on another CPU (A70). */
+void rmpsim_sim_wake(struct rmpsim_sim *sim, struct rmpsim_proc *p);
+/* cond_resched(): charges profile.cond_resched_ps; if another process waits for
+ * this CPU, go behind it (an unbound process may move to an idle CPU, A70). */
+void rmpsim_sim_yield(struct rmpsim_sim *sim);
+
+void rmpsim_sim_migrate_disable(struct rmpsim_sim *sim);
+void rmpsim_sim_migrate_enable(struct rmpsim_sim *sim);
+void rmpsim_sim_preempt_disable(struct rmpsim_sim *sim);
+void rmpsim_sim_preempt_enable(struct rmpsim_sim *sim);
+/* local_irq_disable/enable; nested like local_irq_save. Interrupts that arrive
+ * meanwhile wait; they run when interrupts are enabled again. */
+void rmpsim_sim_irq_disable(struct rmpsim_sim *sim);
+void rmpsim_sim_irq_enable(struct rmpsim_sim *sim);
+bool rmpsim_sim_irqs_disabled(const struct rmpsim_sim *sim);
+/* might_sleep(): false (and a bug report) in handler context, with interrupts
+ * or preemption disabled. `what` names the caller in the message. */
+bool rmpsim_sim_might_sleep(struct rmpsim_sim *sim, const char *what);
+
+/* ---- IPIs (Linux smp_call_function_many, A66-A68) ---- */
+
+typedef void (*rmpsim_ipi_fn)(struct rmpsim_sim *sim, unsigned cpu, void *arg);
+
+#define RMPSIM_IPI_WAIT	 0x1u /* wait until every target finished (csd_lock_wait) */
+#define RMPSIM_IPI_LOCAL 0x2u /* also run fn on the calling CPU, irqs off (on_each_cpu_mask) */
+
+/*
+ * From process context: run fn(sim, cpu, arg) on every CPU set in mask (a
+ * bitmap of ncpus bits, unsigned long words as Linux cpumask), the calling CPU
+ * excluded unless RMPSIM_IPI_LOCAL. Sender: profile.ipi_send_base +
+ * n * ipi_send_per_target; target i (in CPU order) gets its IPI at
+ * t0 + send_base + (i+1) * send_per_target + ipi_delivery, runs the handler
+ * (ipi_handler_overhead + what fn charged; fn's effect happens at handler
+ * start) and acknowledges after ipi_ack. With WAIT the sender stays busy
+ * (irqs on) until the last acknowledgement, then n * ipi_ack_poll_per_target.
+ * Without WAIT, fn and arg must stay valid until the handlers have run.
+ * Returns 0; -EINVAL outside process context (and a bug report from handler
+ * context); -ENOMEM (nothing sent).
+ */
+int rmpsim_sim_ipi_many(struct rmpsim_sim *sim, const unsigned long *mask, rmpsim_ipi_fn fn, void *arg,
+			unsigned flags);
+/* One target (smp_call_function_single); cpu == current runs fn locally. */
+int rmpsim_sim_ipi_one(struct rmpsim_sim *sim, unsigned cpu, rmpsim_ipi_fn fn, void *arg, unsigned flags);
+
+/* ---- Accounting ---- */
+
+struct rmpsim_cpu_stats {
+	uint64_t busy_ps;	   /* not idle: a process on the CPU (computing or spinning) or a handler */
+	uint64_t handler_ps;	   /* in IPI handlers (overhead included) */
+	uint64_t ipis;		   /* handlers run */
+	uint64_t irqoff_max_ps;	   /* longest interrupts-off stretch */
+	uint64_t irqoff_max_at_ps; /* when it began */
+	char irqoff_max_where[32]; /* process name, or "ipi" for handlers */
+	uint64_t rmpopt[5];	   /* by enum rmpsim_rmpopt_kind (machine.h) */
+	uint64_t rmpopt_ps;	   /* time charged for RMPOPT */
+	uint64_t switches;	   /* context switches */
+};
+/* Stats of cpu up to now (open stretches are closed at now). -EINVAL for a bad cpu. */
+int rmpsim_sim_cpu_stats(const struct rmpsim_sim *sim, unsigned cpu, struct rmpsim_cpu_stats *ret);
+
+/* Bugs (sleep in atomic context, IPI from a handler, ...): count and last message. */
+uint64_t rmpsim_sim_bugs(const struct rmpsim_sim *sim);
+const char *rmpsim_sim_last_bug(const struct rmpsim_sim *sim);
+/* Also print each bug message to out (NULL = keep quiet). */
+void rmpsim_sim_set_bug_log(struct rmpsim_sim *sim, FILE *out);
+
+/* ---- Event-queue statistics (benchmarks replay the real distribution) ---- */
+
+struct rmpsim_queue_stats {
+	uint64_t inserts;	 /* events queued (timers, process resumes, IPI steps) */
+	uint64_t cancels;	 /* events removed before their time */
+	size_t max_pending;	 /* largest queue size seen */
+	uint64_t delay_log2[65]; /* inserts by floor(log2(when - now)) + 1; [0]: when == now */
+};
+void rmpsim_sim_queue_stats(const struct rmpsim_sim *sim, struct rmpsim_queue_stats *ret);
+
+/* ---- Trace marks (tracepoints; contracts.md "Tracepoints") ---- */
+
+struct rmpsim_mark {
+	char name[48]; /* copied, truncated */
+	uint64_t time_ps;
+	unsigned cpu; /* RMPSIM_CPU_ANY in engine context */
+	uint64_t a, b;
+};
+/* Append a mark at now on the current CPU; folded into the trace hash. -ENOMEM. */
+int rmpsim_sim_mark(struct rmpsim_sim *sim, const char *name, uint64_t a, uint64_t b);
+size_t rmpsim_sim_mark_count(const struct rmpsim_sim *sim);
+const struct rmpsim_mark *rmpsim_sim_mark_get(const struct rmpsim_sim *sim, size_t i);
+
+/* ---- Trace hook (Perfetto timelines, report layer) ---- */
+
+enum rmpsim_trace_kind {
+	RMPSIM_TRACE_PROC_RUN,	/* id = proc id: the process (re)starts running on cpu */
+	RMPSIM_TRACE_PROC_STOP, /* id = proc id, a = 0 sleep/block, 1 yield, 2 exit */
+	RMPSIM_TRACE_IPI_START, /* id = ipi call id, a = sender cpu */
+	RMPSIM_TRACE_IPI_END,	/* id = ipi call id, a = handler duration ps */
+	RMPSIM_TRACE_IPI_DONE,	/* id = ipi call id: sender resumes after waiting */
+	RMPSIM_TRACE_TIMER,	/* id = timer sequence */
+	RMPSIM_TRACE_MARK,	/* id = mark index */
+	RMPSIM_TRACE_IRQOFF,	/* a = stretch length ps, ends now */
+};
+struct rmpsim_trace_rec {
+	uint64_t time_ps;
+	enum rmpsim_trace_kind kind;
+	unsigned cpu;
+	uint64_t id, a;
+};
+typedef void (*rmpsim_trace_fn)(void *ctx, const struct rmpsim_trace_rec *rec);
+void rmpsim_sim_set_trace_hook(struct rmpsim_sim *sim, rmpsim_trace_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: MIT */
+/* The engine: creation, the event loop, timers, marks, bugs and the trace hash. */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <rmpsim/machine.h>
+
+#include "base/alloc.h"
+#include "base/check.h"
+#include "base/hash.h"
+#include "sim/sim_internal.h"
+
+#define DEFAULT_STACK (256u * 1024u)
+
+int rmpsim__sim_init(struct rmpsim_sim *s, const struct rmpsim_allocator *a, unsigned ncpus,
+		     unsigned ndomains, const struct rmpsim_profile *p, uint64_t seed)
+{
+	memset(s, 0, sizeof(*s));
+	s->a = a;
+	s->prof = p ? *p : *rmpsim_profile_default();
+	s->seed = seed;
+	rmpsim__rng_seed(&s->rng, seed);
+	s->ncpus = ncpus;
+	s->ndomains = ndomains ? ndomains : 1;
+	s->hash = RMPSIM_FNV_OFFSET;
+	s->stack_size = DEFAULT_STACK;
+	s->ctx_cpu = RMPSIM_CPU_ANY;
+	rmpsim__heap_init(&s->heap, a);
+	s->cpus = rmpsim__calloc(a, ncpus, sizeof(*s->cpus));
+	s->domains = rmpsim__calloc(a, s->ndomains, sizeof(*s->domains));
+	if (!s->cpus || !s->domains) {
+		rmpsim__free(a, s->cpus, ncpus * sizeof(*s->cpus));
+		rmpsim__free(a, s->domains, s->ndomains * sizeof(*s->domains));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int rmpsim_sim_create_bare(const struct rmpsim_allocator *a, const struct rmpsim_sim_topology *topo,
+			   const struct rmpsim_profile *profile, uint64_t seed, struct rmpsim_sim **ret_sim)
+{
+	a = rmpsim__alloc_or_default(a);
+	if (!topo || !ret_sim || topo->ncpus == 0 || topo->threads_per_core == 0 || topo->nodes == 0 ||
+	    topo->ncpus % topo->threads_per_core != 0)
+		return -EINVAL;
+	unsigned ncores = topo->ncpus / topo->threads_per_core;
+	if (topo->nodes > ncores)
+		return -EINVAL;
+	struct rmpsim_sim *s = rmpsim__malloc(a, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	int r = rmpsim__sim_init(s, a, topo->ncpus, topo->nodes, profile, seed);
+	if (r < 0) {
+		rmpsim__free(a, s, sizeof(*s));
+		return r;
+	}
+	/* Linux numbering (topology.h): CPU c is thread c / ncores of core c % ncores. */
+	for (unsigned c = 0; c < topo->ncpus; c++) {
+		unsigned core = c % ncores;
+		s->cpus[c].core = core;
+		s->cpus[c].node = (unsigned)((uint64_t)core * topo->nodes / ncores);
+		s->cpus[c].primary = c < ncores;
+	}
+	*ret_sim = s;
+	return 0;
+}
+
+void rmpsim_sim_destroy(struct rmpsim_sim *s)
+{
+	if (!s)
+		return;
+	rmpsim__heap_fini(&s->heap);
+	rmpsim__procs_free(s);
+	rmpsim__csds_free(s);
+	rmpsim__free(s->a, s->marks, s->marks_cap * sizeof(*s->marks));
+	rmpsim__free(s->a, s->cpus, s->ncpus * sizeof(*s->cpus));
+	rmpsim__free(s->a, s->domains, s->ndomains * sizeof(*s->domains));
+	rmpsim__free(s->a, s, sizeof(*s));
+}
+
+struct rmpsim_machine *rmpsim_sim_machine(struct rmpsim_sim *s)
+{
+	return s->machine;
+}
+const struct rmpsim_profile *rmpsim_sim_profile(const struct rmpsim_sim *s)
+{
+	return &s->prof;
+}
+unsigned rmpsim_sim_ncpus(const struct rmpsim_sim *s)
+{
+	return s->ncpus;
+}
+unsigned rmpsim_sim_cpu_core(const struct rmpsim_sim *s, unsigned cpu)
+{
+	return cpu < s->ncpus ? s->cpus[cpu].core : 0;
+}
+unsigned rmpsim_sim_cpu_node(const struct rmpsim_sim *s, unsigned cpu)
+{
+	return cpu < s->ncpus ? s->cpus[cpu].node : 0;
+}
+bool rmpsim_sim_cpu_is_primary(const struct rmpsim_sim *s, unsigned cpu)
+{
+	return cpu < s->ncpus && s->cpus[cpu].primary;
+}
+uint64_t rmpsim_sim_seed(const struct rmpsim_sim *s)
+{
+	return s->seed;
+}
+void rmpsim_sim_set_stack_size(struct rmpsim_sim *s, size_t bytes)
+{
+	s->stack_size = bytes < 16384 ? 16384 : bytes;
+}
+uint64_t rmpsim_sim_now(const struct rmpsim_sim *s)
+{
+	return s->now;
+}
+uint64_t rmpsim_sim_trace_hash(const struct rmpsim_sim *s)
+{
+	return s->hash;
+}
+uint64_t rmpsim_sim_events(const struct rmpsim_sim *s)
+{
+	return s->events;
+}
+size_t rmpsim_sim_pending(const struct rmpsim_sim *s)
+{
+	return s->heap.n;
+}
+void rmpsim_sim_stop(struct rmpsim_sim *s)
+{
+	s->stop = true;
+}
+
+/* ---- Events ---- */
+
+int rmpsim__ev_objects_add(struct rmpsim_sim *s, size_t n)
+{
+	int r = rmpsim__heap_reserve(&s->heap, s->ev_objects + n);
+	if (r == 0)
+		s->ev_objects += n;
+	return r;
+}
+
+void rmpsim__ev_queue(struct rmpsim_sim *s, struct rmpsim_event *ev, unsigned kind, uint64_t when)
+{
+	if (ev->heap_index != RMPSIM__HEAP_NONE)
+		rmpsim__heap_remove(&s->heap, ev);
+	ev->time = when < s->now ? s->now : when;
+	ev->seq = s->seq++;
+	ev->kind = kind;
+	rmpsim__heap_push(&s->heap, ev);
+	uint64_t d = ev->time - s->now;
+	s->qs.inserts++;
+	s->qs.delay_log2[d ? 64 - __builtin_clzll(d) : 0]++;
+	if (s->heap.n > s->qs.max_pending)
+		s->qs.max_pending = s->heap.n;
+}
+
+void rmpsim_sim_queue_stats(const struct rmpsim_sim *s, struct rmpsim_queue_stats *ret)
+{
+	*ret = s->qs;
+}
+
+void rmpsim__ev_cancel(struct rmpsim_sim *s, struct rmpsim_event *ev)
+{
+	s->qs.cancels += rmpsim__heap_remove(&s->heap, ev);
+}
+
+void rmpsim__trace(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id, uint64_t a)
+{
+	/* The hash covers every record (the event and what it did), except the
+	 * interrupts-off summaries, which follow from the records around them. */
+	if (kind != RMPSIM_TRACE_IRQOFF) {
+		s->hash = rmpsim__hash_u64(s->hash, s->now);
+		s->hash = rmpsim__hash_u64(s->hash, (uint64_t)kind << 32 | cpu);
+		s->hash = rmpsim__hash_u64(s->hash, id);
+		s->hash = rmpsim__hash_u64(s->hash, a);
+	}
+	if (s->trace_fn) {
+		struct rmpsim_trace_rec rec = {
+			.time_ps = s->now, .kind = kind, .cpu = cpu, .id = id, .a = a
+		};
+		s->trace_fn(s->trace_ctx, &rec);
+	}
+}
+
+void rmpsim_sim_set_trace_hook(struct rmpsim_sim *s, rmpsim_trace_fn fn, void *ctx)
+{
+	s->trace_fn = fn;
+	s->trace_ctx = ctx;
+}
+
+static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
+{
+	s->events++;
+	switch (ev->kind) {
+	case EV_TIMER: { /* A68: engine context, no CPU, no cost */
+		struct rmpsim_timer *t = RMPSIM__CONTAINER(ev, struct rmpsim_timer, ev);
+		s->ev_objects--; /* a fired timer no longer needs a slot */
+		rmpsim__trace(s, RMPSIM_TRACE_TIMER, RMPSIM_CPU_ANY, ev->seq, 0);
+		t->fn(s, t);
+		break;
+	}
+	case EV_PROC_RESUME:
+	case EV_PROC_WAKE: rmpsim__sched_dispatch(s, ev); break;
+	case EV_IPI_DELIVER:
+	case EV_IPI_END:
+	case EV_IPI_ACK: rmpsim__ipi_dispatch(s, ev); break;
+	default: (void)RMPSIM_NEVER(1);
+	}
+}
+
+int rmpsim_sim_run_until(struct rmpsim_sim *s, uint64_t limit)
+{
+	struct rmpsim_event *ev;
+
+	if (RMPSIM_NEVER(s->ctx_proc || s->ctx_handler))
+		return -EINVAL; /* not re-entrant */
+	s->stop = false;
+	rmpsim__fiber_main(&s->main_fiber);
+	while (!s->stop && !s->err && (ev = rmpsim__heap_top(&s->heap)) && ev->time <= limit) {
+		rmpsim__heap_pop(&s->heap);
+		s->now = ev->time;
+		dispatch(s, ev);
+	}
+	if (!s->stop && !s->err && limit != RMPSIM_TIME_NEVER && s->heap.n && s->now < limit)
+		s->now = limit;
+	return s->err;
+}
+
+int rmpsim_sim_run(struct rmpsim_sim *s)
+{
+	return rmpsim_sim_run_until(s, RMPSIM_TIME_NEVER);
+}
+
+/* ---- Timers ---- */
+
+void rmpsim_timer_init(struct rmpsim_timer *t, rmpsim_timer_fn fn, void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	t->ev.heap_index = RMPSIM__HEAP_NONE;
+	t->fn = fn;
+	t->arg = arg;
+}
+
+int rmpsim_sim_timer_add(struct rmpsim_sim *s, struct rmpsim_timer *t, uint64_t when)
+{
+	if (!rmpsim_timer_pending(t)) {
+		int r = rmpsim__ev_objects_add(s, 1);
+		if (r < 0)
+			return r;
+	}
+	rmpsim__ev_queue(s, &t->ev, EV_TIMER, when);
+	return 0;
+}
+
+bool rmpsim_sim_timer_cancel(struct rmpsim_sim *s, struct rmpsim_timer *t)
+{
+	if (!rmpsim__heap_remove(&s->heap, &t->ev))
+		return false;
+	s->qs.cancels++;
+	s->ev_objects--;
+	return true;
+}
+
+bool rmpsim_timer_pending(const struct rmpsim_timer *t)
+{
+	return t->ev.heap_index != RMPSIM__HEAP_NONE;
+}
+
+uint64_t rmpsim_timer_expires(const struct rmpsim_timer *t)
+{
+	return t->ev.time;
+}
+
+/* ---- Bugs, marks ---- */
+
+void rmpsim__bug(struct rmpsim_sim *s, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[160];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->bugs++;
+	snprintf(s->last_bug, sizeof(s->last_bug), "BUG at %llu ps: %s", (unsigned long long)s->now, msg);
+	if (s->bug_log)
+		fprintf(s->bug_log, "%s\n", s->last_bug);
+}
+
+uint64_t rmpsim_sim_bugs(const struct rmpsim_sim *s)
+{
+	return s->bugs;
+}
+const char *rmpsim_sim_last_bug(const struct rmpsim_sim *s)
+{
+	return s->last_bug;
+}
+void rmpsim_sim_set_bug_log(struct rmpsim_sim *s, FILE *out)
+{
+	s->bug_log = out;
+}
+
+int rmpsim_sim_mark(struct rmpsim_sim *s, const char *name, uint64_t a, uint64_t b)
+{
+	if (s->nmarks == s->marks_cap) {
+		size_t ncap = s->marks_cap ? s->marks_cap * 2 : 16;
+		void *nm = rmpsim__realloc(s->a, s->marks, s->marks_cap * sizeof(*s->marks),
+					   ncap * sizeof(*s->marks));
+		if (!nm)
+			return -ENOMEM;
+		s->marks = nm;
+		s->marks_cap = ncap;
+	}
+	struct rmpsim_mark *m = &s->marks[s->nmarks];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name ? name : "");
+	m->time_ps = s->now;
+	m->cpu = rmpsim_sim_cpu(s);
+	m->a = a;
+	m->b = b;
+	s->hash = rmpsim__hash_bytes(s->hash, m->name, strlen(m->name));
+	s->hash = rmpsim__hash_u64(s->hash, b);
+	rmpsim__trace(s, RMPSIM_TRACE_MARK, m->cpu, s->nmarks, a);
+	s->nmarks++;
+	return 0;
+}
+
+size_t rmpsim_sim_mark_count(const struct rmpsim_sim *s)
+{
+	return s->nmarks;
+}
+
+const struct rmpsim_mark *rmpsim_sim_mark_get(const struct rmpsim_sim *s, size_t i)
+{
+	return i < s->nmarks ? &s->marks[i] : NULL;
+}
+
+/* ---- Accounting ---- */
+
+int rmpsim_sim_cpu_stats(const struct rmpsim_sim *s, unsigned cpu, struct rmpsim_cpu_stats *ret)
+{
+	if (cpu >= s->ncpus || !ret)
+		return -EINVAL;
+	const struct rmpsim__cpu *c = &s->cpus[cpu];
+	struct rmpsim_cpu_stats st = c->st;
+	if (c->busy)
+		st.busy_ps += s->now - c->busy_since;
+	if (c->irqoff && s->now - c->irqoff_since > st.irqoff_max_ps) {
+		st.irqoff_max_ps = s->now - c->irqoff_since;
+		st.irqoff_max_at_ps = c->irqoff_since;
+		memcpy(st.irqoff_max_where, c->irqoff_where, sizeof(st.irqoff_max_where));
+	}
+	*ret = st;
+	return 0;
+}
+
+/* ---- RMPOPT charging (A61-A64) ---- */
+
+void rmpsim_sim_charge_rmpopt_raw(struct rmpsim_sim *s, unsigned kind, unsigned slots, unsigned domain)
+{
+	unsigned cpu = rmpsim_sim_cpu(s);
+	if (cpu == RMPSIM_CPU_ANY)
+		return; /* engine context executes nothing */
+	const struct rmpsim_profile *p = &s->prof;
+	bool scan = kind == RMPSIM_RMPOPT_SCANNED || kind == RMPSIM_RMPOPT_EARLY_EXIT;
+	uint64_t cost;
+
+	if (scan && slots && p->rmpopt_contention) {
+		/* A62: FCFS queue at the RMP home of the region: the scan's slot reads
+		 * occupy it for slots * service; the scan takes the longer of its own
+		 * latency-bound time and its wait + service there. */
+		uint64_t t0 = s->ctx_handler ? s->ctx_base + s->ctx_charge : s->now;
+		struct rmpsim__domain *d = &s->domains[domain % s->ndomains];
+		uint64_t work = rmpsim_profile_cycles_to_ps(p, (uint64_t)slots * p->rmpopt_slot_service_mcyc);
+		uint64_t start = d->free_at > t0 ? d->free_at : t0;
+		d->free_at = start + work;
+		uint64_t alone = rmpsim_profile_cycles_to_ps(p, (uint64_t)slots * p->rmpopt_slot_mcyc);
+		uint64_t shared = d->free_at - t0;
+		cost = rmpsim_profile_cycles_to_ps(p, p->rmpopt_fixed_mcyc) +
+		       (alone > shared ? alone : shared);
+	} else if (scan) { /* A61: fixed + slots * slot */
+		cost = rmpsim_profile_cycles_to_ps(p, rmpsim_profile_rmpopt_scan_mcyc(p, slots, 1));
+	} else { /* A63 cached result, A64 status read: no queue at the RMP home */
+		cost = rmpsim_profile_cycles_to_ps(
+			p, kind == RMPSIM_RMPOPT_CACHE_HIT ? p->rmpopt_cached_mcyc : p->rmpopt_report_mcyc);
+	}
+	if (kind < RMPSIM_RMPOPT_NKINDS)
+		s->cpus[cpu].st.rmpopt[kind]++;
+	s->cpus[cpu].st.rmpopt_ps += cost;
+	rmpsim_sim_compute(s, cost);
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* The simulation's private state, shared by the files of src/sim. */
+#ifndef RMPSIM_SIM_INTERNAL_H
+#define RMPSIM_SIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rmpsim/sim.h>
+
+#include "base/rng.h"
+#include "sim/fiber.h"
+#include "sim/heap.h"
+
+#define RMPSIM__CONTAINER(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+enum rmpsim__ev_kind {
+	EV_TIMER = 1,	/* struct rmpsim_timer */
+	EV_PROC_RESUME, /* proc.resume_ev: compute finished, switch into the process */
+	EV_PROC_WAKE,	/* proc.wake_ev: sleep finished, make runnable */
+	EV_IPI_DELIVER, /* csd.ev: IPI reaches the target */
+	EV_IPI_END,	/* csd.ev: handler finished */
+	EV_IPI_ACK,	/* proc.ack_ev: the sender sees the last acknowledgement */
+};
+
+enum rmpsim__pstate { P_RUNNABLE, P_RUNNING, P_BLOCKED, P_SLEEPING, P_DONE };
+
+struct rmpsim_proc {
+	struct rmpsim_sim *sim;
+	unsigned id;
+	char name[32];
+	unsigned cpu; /* CPU it runs / is queued on / last ran on; CPU_ANY before the first placement */
+	bool bound;
+	enum rmpsim__pstate state;
+	bool started;
+	bool frozen;   /* RUNNING, its compute interrupted by a handler */
+	bool spinning; /* RUNNING, waiting for IPI acknowledgements */
+	bool wake_token;
+	uint64_t remaining; /* frozen compute left */
+	struct rmpsim_event resume_ev;
+	struct rmpsim_event wake_ev;
+	unsigned migrate_disable, preempt_disable, irq_disable;
+	unsigned acks_left, ipi_targets;
+	uint64_t ipi_call;
+	uint64_t last_ack; /* latest acknowledgement time of the current call */
+	struct rmpsim_event ack_ev;
+	struct rmpsim_proc *rq_next;
+	struct rmpsim_proc *all_next;
+	struct rmpsim__fiber fiber;
+	size_t stack_size;
+	rmpsim_proc_fn fn;
+	void *arg;
+};
+
+/* A call-single-data record: one target of one IPI call. */
+struct rmpsim__csd {
+	struct rmpsim_event ev;
+	struct rmpsim__csd *next; /* pending queue on the target, or free list */
+	struct rmpsim__csd *all_next;
+	struct rmpsim__csd *chain; /* the same call's next target, delivered after this one */
+	uint64_t when;		   /* delivery time */
+	rmpsim_ipi_fn fn;
+	void *arg;
+	unsigned target, sender_cpu;
+	struct rmpsim_proc *waiter; /* sender waiting for the ack, or NULL */
+	uint64_t call;
+	uint64_t dur;
+};
+
+struct rmpsim__cpu {
+	unsigned core, node;
+	bool primary;
+	struct rmpsim_proc *curr; /* process on the CPU (computing, spinning or running) */
+	struct rmpsim_proc *last; /* last process that ran (context switch cost) */
+	struct rmpsim_proc *rq_head, *rq_tail;
+	unsigned rq_len;
+	struct rmpsim__csd *pend_head, *pend_tail;
+	struct rmpsim__csd *in_irq; /* handler running; its EV_IPI_END is queued */
+	bool busy;
+	uint64_t busy_since;
+	bool irqoff;
+	uint64_t irqoff_since;
+	char irqoff_where[32];
+	struct rmpsim_cpu_stats st;
+};
+
+struct rmpsim__domain {
+	uint64_t free_at; /* the shared RMP home is busy until then (A62) */
+};
+
+struct rmpsim_sim {
+	const struct rmpsim_allocator *a;
+	struct rmpsim_machine *machine;
+	struct rmpsim_profile prof;
+	uint64_t seed;
+	struct rmpsim_rng rng;
+	unsigned ncpus, ndomains;
+	struct rmpsim__cpu *cpus;
+	struct rmpsim__domain *domains;
+
+	struct rmpsim__heap heap;
+	size_t ev_objects; /* events that may be queued at once: the heap keeps room for all */
+	uint64_t now, seq, events;
+	uint64_t hash;
+	bool stop;
+
+	struct rmpsim__fiber main_fiber;
+	size_t stack_size;
+	struct rmpsim_proc *procs_head, *procs_tail;
+	unsigned nprocs;
+	struct rmpsim_proc *dead; /* exited process whose stack is freed by the engine */
+
+	/* Context of the code running now. */
+	struct rmpsim_proc *ctx_proc;
+	unsigned ctx_cpu;
+	bool ctx_handler;
+	uint64_t ctx_charge; /* handler: cost charged so far */
+	uint64_t ctx_base;   /* handler: time its body starts */
+
+	struct rmpsim__csd *csd_free, *csd_all;
+	size_t csd_total;
+	uint64_t ipi_calls;
+
+	struct rmpsim_mark *marks;
+	size_t nmarks, marks_cap;
+
+	uint64_t bugs;
+	char last_bug[200];
+	FILE *bug_log;
+
+	rmpsim_trace_fn trace_fn;
+	void *trace_ctx;
+	struct rmpsim_queue_stats qs;
+	int err; /* first error a process hit (rmpsim_sim_run returns it) */
+};
+
+/* sim.c */
+int rmpsim__sim_init(struct rmpsim_sim *s, const struct rmpsim_allocator *a, unsigned ncpus,
+		     unsigned ndomains, const struct rmpsim_profile *p, uint64_t seed);
+void rmpsim__ev_queue(struct rmpsim_sim *s, struct rmpsim_event *ev, unsigned kind, uint64_t when);
+void rmpsim__ev_cancel(struct rmpsim_sim *s, struct rmpsim_event *ev);
+int rmpsim__ev_objects_add(struct rmpsim_sim *s, size_t n);
+void rmpsim__trace(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id, uint64_t a);
+void rmpsim__bug(struct rmpsim_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* sched.c */
+void rmpsim__sched_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev);
+void rmpsim__proc_compute(struct rmpsim_sim *s, struct rmpsim_proc *p, uint64_t ps);
+void rmpsim__proc_run_compute(struct rmpsim_sim *s, struct rmpsim_proc *p, uint64_t ps);
+void rmpsim__proc_switch_out(struct rmpsim_sim *s, struct rmpsim_proc *p, bool exiting);
+void rmpsim__cpu_update(struct rmpsim_sim *s, struct rmpsim__cpu *c);
+void rmpsim__cpu_freeze(struct rmpsim_sim *s, struct rmpsim__cpu *c);
+void rmpsim__cpu_irq_done(struct rmpsim_sim *s, struct rmpsim__cpu *c);
+
+/* ipi.c */
+void rmpsim__cpu_try_irq(struct rmpsim_sim *s, unsigned cpu);
+void rmpsim__procs_free(struct rmpsim_sim *s);
+void rmpsim__ipi_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev);
+void rmpsim__csds_free(struct rmpsim_sim *s);
+
+#endif

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IPIs: hand-computed timing of a round to M targets, preemption of a
+ * computing process, deferral while interrupts are off, might_sleep in
+ * handlers, local execution, no-wait sends, allocation failure.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rmpsim/sim.h>
+
+#include "failing_alloc.h"
+#include "sim_test_util.h"
+
+#define MAXC 128
+
+struct round {
+	unsigned long mask[2];
+	uint64_t charge; /* what each handler charges */
+	uint64_t t_call, t_return;
+	uint64_t h_start[MAXC];
+	unsigned h_cpu[MAXC];
+	bool h_in_handler[MAXC];
+	int handled;
+	unsigned flags;
+	int ret;
+	bool try_sleep;
+};
+
+static void handler(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	struct round *r = arg;
+	r->h_start[cpu] = rmpsim_sim_now(s);
+	r->h_cpu[cpu] = rmpsim_sim_cpu(s);
+	r->h_in_handler[cpu] =
+		rmpsim_sim_in_handler(s) && rmpsim_sim_current(s) == NULL && rmpsim_sim_irqs_disabled(s);
+	r->handled++;
+	if (r->try_sleep)
+		rmpsim_sim_sleep(s, RMPSIM_MS(1)); /* a bug: returns at once */
+	rmpsim_sim_compute(s, r->charge);
+}
+
+static void sender(struct rmpsim_sim *s, void *arg)
+{
+	struct round *r = arg;
+	r->t_call = rmpsim_sim_now(s);
+	r->ret = rmpsim_sim_ipi_many(s, r->mask, handler, r, r->flags);
+	r->t_return = rmpsim_sim_now(s);
+}
+
+static void one_round_to_m_targets_matches_hand_formula(void **state)
+{
+	(void)state;
+	/* covers: A66, A67 */
+	const struct rmpsim_profile *p = rmpsim_profile_default();
+	for (unsigned m = 1; m <= 40; m += 13) {
+		struct rmpsim_sim *s = bare_sim(MAXC, p, 1);
+		struct round r = { .charge = RMPSIM_NS(900), .flags = RMPSIM_IPI_WAIT };
+		for (unsigned i = 1; i <= m; i++)
+			mask_set(r.mask, 2 * i); /* targets 2, 4, ..., 2m */
+		mask_set(r.mask, 0);		 /* the sender itself: excluded (no LOCAL flag) */
+		struct rmpsim_proc_attr a = { .name = "sender", .cpu = 0 };
+		assert_int_equal(rmpsim_sim_spawn(s, &a, sender, &r, NULL), 0);
+		assert_int_equal(rmpsim_sim_run(s), 0);
+		assert_int_equal(r.ret, 0);
+		assert_int_equal(r.handled, m);
+
+		/* By hand, from the profile's parameters (docs/timing.md "IPI"): */
+		uint64_t t0 = p->context_switch_ps; /* the sender's first dispatch */
+		assert_int_equal(r.t_call, t0);
+		uint64_t send_end = t0 + p->ipi_send_base_ps + m * p->ipi_send_per_target_ps;
+		uint64_t handler_len = p->ipi_handler_overhead_ps + r.charge;
+		for (unsigned i = 1; i <= m; i++) {
+			unsigned cpu = 2 * i;
+			uint64_t recv =
+				t0 + p->ipi_send_base_ps + i * p->ipi_send_per_target_ps + p->ipi_delivery_ps;
+			assert_int_equal(r.h_start[cpu], recv);
+			assert_int_equal(r.h_cpu[cpu], cpu);
+			assert_true(r.h_in_handler[cpu]);
+			struct rmpsim_cpu_stats st;
+			assert_int_equal(rmpsim_sim_cpu_stats(s, cpu, &st), 0);
+			assert_int_equal(st.handler_ps, handler_len);
+			assert_int_equal(st.busy_ps, handler_len);
+			assert_int_equal(st.ipis, 1);
+			assert_int_equal(st.irqoff_max_ps, handler_len);
+			assert_int_equal(st.irqoff_max_at_ps, recv);
+			assert_string_equal(st.irqoff_max_where, "ipi");
+		}
+		uint64_t last_ack = t0 + p->ipi_send_base_ps + m * p->ipi_send_per_target_ps +
+				    p->ipi_delivery_ps + handler_len + p->ipi_ack_ps;
+		uint64_t done =
+			(last_ack > send_end ? last_ack : send_end) + m * p->ipi_ack_poll_per_target_ps;
+		assert_int_equal(r.t_return, done);
+		struct rmpsim_cpu_stats st0;
+		assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st0), 0);
+		assert_int_equal(st0.busy_ps, done); /* context switch + send + spin + poll */
+		assert_int_equal(st0.ipis, 0);
+		assert_int_equal(st0.irqoff_max_ps, 0); /* the sender spins with interrupts on */
+		/* Non-targets saw nothing. */
+		assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &st0), 0);
+		assert_int_equal(st0.busy_ps, 0);
+		rmpsim_sim_destroy(s);
+	}
+}
+
+static void no_wait_returns_after_sending(void **state)
+{
+	(void)state;
+	const struct rmpsim_profile *p = rmpsim_profile_default();
+	struct rmpsim_sim *s = bare_sim(8, p, 1);
+	struct round r = { .charge = RMPSIM_US(5), .flags = 0 };
+	for (unsigned c = 1; c < 8; c++)
+		mask_set(r.mask, c);
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, sender, &r, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_int_equal(r.t_return, r.t_call + rmpsim_profile_ipi_send_ps(p, 7));
+	assert_int_equal(r.handled, 7);
+	rmpsim_sim_destroy(s);
+}
+
+/* A process computing 10 us on the target. */
+static void victim(struct rmpsim_sim *s, void *arg)
+{
+	uint64_t *end = arg;
+	rmpsim_sim_compute(s, RMPSIM_US(10));
+	*end = rmpsim_sim_now(s);
+}
+
+static void ipi_preempts_a_computing_process(void **state)
+{
+	(void)state;
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	p.context_switch_ps = 0;
+	struct rmpsim_sim *s = bare_sim(2, &p, 1);
+	struct round r = { .charge = RMPSIM_US(2), .flags = RMPSIM_IPI_WAIT };
+	uint64_t end = 0;
+	mask_set(r.mask, 1);
+	struct rmpsim_proc_attr a0 = { .cpu = 0 }, a1 = { .name = "victim", .cpu = 1 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a1, victim, &end, NULL), 0);
+	assert_int_equal(rmpsim_sim_spawn(s, &a0, sender, &r, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	uint64_t recv = p.ipi_send_base_ps + p.ipi_send_per_target_ps + p.ipi_delivery_ps;
+	assert_int_equal(r.h_start[1], recv); /* not deferred: interrupts were on */
+	/* The victim's 10 us end moves back by the handler's length. */
+	assert_int_equal(end, RMPSIM_US(10) + p.ipi_handler_overhead_ps + RMPSIM_US(2));
+	struct rmpsim_cpu_stats st;
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &st), 0);
+	assert_int_equal(st.busy_ps, end);
+	assert_int_equal(st.handler_ps, p.ipi_handler_overhead_ps + RMPSIM_US(2));
+	rmpsim_sim_destroy(s);
+}
+
+static void irqoff_victim(struct rmpsim_sim *s, void *arg)
+{
+	uint64_t *end = arg;
+	rmpsim_sim_irq_disable(s);
+	rmpsim_sim_compute(s, RMPSIM_US(10));
+	end[0] = rmpsim_sim_now(s);
+	rmpsim_sim_irq_enable(s);
+	end[1] = rmpsim_sim_now(s); /* after the waiting handler ran */
+}
+
+static void irqs_off_defer_the_handler(void **state)
+{
+	(void)state;
+	/* covers: A73 */
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	p.context_switch_ps = 0;
+	struct rmpsim_sim *s = bare_sim(2, &p, 1);
+	struct round r = { .charge = RMPSIM_US(2), .flags = RMPSIM_IPI_WAIT };
+	uint64_t end[2] = { 0 };
+	mask_set(r.mask, 1);
+	struct rmpsim_proc_attr a0 = { .cpu = 0 }, a1 = { .name = "irqoff", .cpu = 1 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a1, irqoff_victim, end, NULL), 0);
+	assert_int_equal(rmpsim_sim_spawn(s, &a0, sender, &r, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	uint64_t hlen = p.ipi_handler_overhead_ps + RMPSIM_US(2);
+	assert_int_equal(end[0], RMPSIM_US(10));
+	assert_int_equal(r.h_start[1], RMPSIM_US(10)); /* deferred to local_irq_enable */
+	assert_int_equal(end[1], RMPSIM_US(10) + hlen);
+	/* The sender waited for the deferred handler. */
+	assert_int_equal(r.t_return, RMPSIM_US(10) + hlen + p.ipi_ack_ps + p.ipi_ack_poll_per_target_ps);
+	struct rmpsim_cpu_stats st;
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &st), 0);
+	/* Longest stretch: the process's 10 us (the handler's is shorter). */
+	assert_int_equal(st.irqoff_max_ps, RMPSIM_US(10));
+	assert_int_equal(st.irqoff_max_at_ps, 0);
+	assert_string_equal(st.irqoff_max_where, "irqoff");
+	rmpsim_sim_destroy(s);
+}
+
+static void sleeping_in_a_handler_is_a_bug(void **state)
+{
+	(void)state;
+	/* covers: A74 */
+	struct rmpsim_sim *s = bare_sim(4, NULL, 1);
+	struct round r = { .charge = 0, .flags = RMPSIM_IPI_WAIT, .try_sleep = true };
+	mask_set(r.mask, 1);
+	mask_set(r.mask, 2);
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, sender, &r, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_int_equal(r.handled, 2);
+	assert_int_equal(rmpsim_sim_bugs(s), 2);
+	assert_non_null(strstr(rmpsim_sim_last_bug(s), "called from IPI handler on cpu 2"));
+	/* The sleep did not happen: the round ended in microseconds, not 1 ms. */
+	assert_true(r.t_return < RMPSIM_US(20));
+	rmpsim_sim_destroy(s);
+}
+
+static void atomic_sleeper(struct rmpsim_sim *s, void *arg)
+{
+	(void)arg;
+	rmpsim_sim_preempt_disable(s);
+	assert_false(rmpsim_sim_might_sleep(s, "mutex_lock"));
+	rmpsim_sim_preempt_enable(s);
+	assert_true(rmpsim_sim_might_sleep(s, "mutex_lock"));
+}
+
+static void might_sleep_with_preemption_off(void **state)
+{
+	(void)state;
+	struct rmpsim_sim *s = bare_sim(1, NULL, 1);
+	assert_int_equal(rmpsim_sim_spawn(s, NULL, atomic_sleeper, NULL, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_int_equal(rmpsim_sim_bugs(s), 1);
+	assert_non_null(strstr(rmpsim_sim_last_bug(s), "mutex_lock"));
+	assert_non_null(strstr(rmpsim_sim_last_bug(s), "preemption disabled"));
+	rmpsim_sim_destroy(s);
+}
+
+static void local_also_runs_on_the_caller(void **state)
+{
+	(void)state;
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	p.context_switch_ps = 0;
+	struct rmpsim_sim *s = bare_sim(4, &p, 1);
+	struct round r = { .charge = RMPSIM_US(3), .flags = RMPSIM_IPI_WAIT | RMPSIM_IPI_LOCAL };
+	mask_set(r.mask, 0);
+	mask_set(r.mask, 3);
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, sender, &r, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_int_equal(r.handled, 2);
+	assert_int_equal(r.h_cpu[0], 0);
+	/* Linux order: send, run locally (irqs off), then wait. The local run
+	 * starts when sending ends and lasts what it charged. */
+	uint64_t send_end = rmpsim_profile_ipi_send_ps(&p, 1);
+	assert_int_equal(r.h_start[0], send_end);
+	uint64_t local_end = send_end + RMPSIM_US(3);
+	uint64_t ack = p.ipi_send_base_ps + p.ipi_send_per_target_ps + p.ipi_delivery_ps +
+		       p.ipi_handler_overhead_ps + RMPSIM_US(3) + p.ipi_ack_ps;
+	uint64_t done = (ack > local_end ? ack : local_end) + p.ipi_ack_poll_per_target_ps;
+	assert_int_equal(r.t_return, done);
+	struct rmpsim_cpu_stats st;
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st), 0);
+	assert_int_equal(st.irqoff_max_ps, RMPSIM_US(3));
+	rmpsim_sim_destroy(s);
+}
+
+static void ipi_from_handler(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	(void)cpu;
+	int *ret = arg;
+	unsigned long m[1] = { 1 };
+	*ret = rmpsim_sim_ipi_many(s, m, ipi_from_handler, arg, RMPSIM_IPI_WAIT);
+}
+
+static void nested_sender(struct rmpsim_sim *s, void *arg)
+{
+	assert_int_equal(rmpsim_sim_ipi_one(s, 1, ipi_from_handler, arg, RMPSIM_IPI_WAIT), 0);
+}
+
+static void ipi_from_handler_is_refused(void **state)
+{
+	(void)state;
+	struct rmpsim_sim *s = bare_sim(2, NULL, 1);
+	int ret = 0;
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, nested_sender, &ret, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_int_equal(ret, -EINVAL);
+	assert_int_equal(rmpsim_sim_bugs(s), 1);
+	/* Outside a process there is no sender. */
+	unsigned long m[1] = { 2 };
+	assert_int_equal(rmpsim_sim_ipi_many(s, m, handler, NULL, 0), -EINVAL);
+	rmpsim_sim_destroy(s);
+}
+
+static void enomem_sends_nothing(void **state)
+{
+	(void)state;
+	/* Budget: enough for create + spawn, then the CSDs fail at some point. */
+	int saw_enomem = 0, saw_ok = 0;
+	for (long budget = 4; budget < 30; budget++) {
+		struct failing_alloc fa;
+		failing_alloc_init(&fa, -1);
+		struct rmpsim_sim_topology t = { .ncpus = 8, .threads_per_core = 1, .nodes = 1 };
+		struct rmpsim_sim *s = NULL;
+		assert_int_equal(rmpsim_sim_create_bare(&fa.alloc, &t, NULL, 1, &s), 0);
+		rmpsim_sim_set_stack_size(s, 32768);
+		struct round r = { .charge = 0, .flags = RMPSIM_IPI_WAIT };
+		for (unsigned c = 1; c < 8; c++)
+			mask_set(r.mask, c);
+		struct rmpsim_proc_attr a = { .cpu = 0 };
+		assert_int_equal(rmpsim_sim_spawn(s, &a, sender, &r, NULL), 0);
+		fa.budget = budget - 4;
+		assert_int_equal(rmpsim_sim_run(s), 0);
+		if (r.ret == -ENOMEM) {
+			saw_enomem++;
+			assert_int_equal(r.handled, 0);
+			assert_int_equal(r.t_return, r.t_call); /* nothing sent, nothing charged */
+		} else {
+			assert_int_equal(r.ret, 0);
+			assert_int_equal(r.handled, 7);
+			saw_ok++;
+		}
+		rmpsim_sim_destroy(s);
+		assert_int_equal(fa.live_bytes, 0);
+	}
+	assert_true(saw_enomem > 0);
+	assert_true(saw_ok > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_round_to_m_targets_matches_hand_formula),
+		cmocka_unit_test(no_wait_returns_after_sending),
+		cmocka_unit_test(ipi_preempts_a_computing_process),
+		cmocka_unit_test(irqs_off_defer_the_handler),
+		cmocka_unit_test(sleeping_in_a_handler_is_a_bug),
+		cmocka_unit_test(might_sleep_with_preemption_off),
+		cmocka_unit_test(local_also_runs_on_the_caller),
+		cmocka_unit_test(ipi_from_handler_is_refused),
+		cmocka_unit_test(enomem_sends_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

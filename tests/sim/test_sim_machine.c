@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sim over a real machine: topology from the machine, RMPOPT results from
+ * rmpsim_machine_rmpopt charged by kind, the contention domain from the SPA's
+ * node, and faults priced as status reads.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rmpsim/machine.h>
+#include <rmpsim/sim.h>
+
+#include "machine_helpers.h"
+#include "sim_test_util.h"
+
+struct ctx {
+	struct rmpsim_machine *m;
+	uint64_t spa;
+	struct rmpsim_rmpopt_result leader[2], follower[8];
+};
+
+static void follow(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	struct ctx *c = arg;
+	assert_int_equal(rmpsim_machine_rmpopt(c->m, cpu, c->spa, RMPSIM_RMPOPT_FN_VERIFY, &c->follower[cpu]),
+			 0);
+	rmpsim_sim_charge_rmpopt(s, &c->follower[cpu], c->spa);
+}
+
+static void lead(struct rmpsim_sim *s, void *arg)
+{
+	struct ctx *c = arg;
+	unsigned cpu = rmpsim_sim_cpu(s);
+	/* 8 GiB: node 1 RAM, nothing assigned -> full scan. */
+	assert_int_equal(rmpsim_machine_rmpopt(c->m, cpu, c->spa, RMPSIM_RMPOPT_FN_VERIFY, &c->leader[0]), 0);
+	rmpsim_sim_charge_rmpopt(s, &c->leader[0], c->spa);
+	/* Function 1 on the same region: a status read. */
+	assert_int_equal(rmpsim_machine_rmpopt(c->m, cpu, c->spa, RMPSIM_RMPOPT_FN_REPORT, &c->leader[1]), 0);
+	rmpsim_sim_charge_rmpopt(s, &c->leader[1], c->spa);
+	/* Followers: the other primary threads (CPUs 1-3). */
+	unsigned long mask[1] = { 0xe };
+	assert_int_equal(rmpsim_sim_ipi_many(s, mask, follow, c, RMPSIM_IPI_WAIT), 0);
+}
+
+static void pass_over_a_real_machine(void **state)
+{
+	(void)state;
+	/* covers: A61, A63, A64 with machine results */
+	struct rmpsim_machine *m = small_machine(NULL);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	const struct rmpsim_profile *p = rmpsim_profile_default();
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, NULL, p, 1, &s), -EINVAL);
+	assert_int_equal(rmpsim_sim_create(NULL, m, p, 1, &s), 0);
+	assert_ptr_equal(rmpsim_sim_machine(s), m);
+	/* Topology from the machine: 8 CPUs, 4 cores, CPUs 4-7 are siblings. */
+	assert_int_equal(rmpsim_sim_ncpus(s), 8);
+	assert_int_equal(rmpsim_sim_cpu_core(s, 6), 2);
+	assert_false(rmpsim_sim_cpu_is_primary(s, 6));
+	assert_int_equal(rmpsim_sim_cpu_node(s, 3), 1);
+
+	struct ctx c = { .m = m, .spa = 8 * GIB };
+	struct rmpsim_proc_attr a = { .name = "leader", .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, lead, &c, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+
+	assert_int_equal(c.leader[0].kind, RMPSIM_RMPOPT_SCANNED);
+	assert_int_equal(c.leader[0].slots_scanned, 512);
+	assert_int_equal(c.leader[1].kind, RMPSIM_RMPOPT_REPORT);
+	struct rmpsim_cpu_stats st;
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st), 0);
+	assert_int_equal(st.rmpopt[RMPSIM_RMPOPT_SCANNED], 1);
+	assert_int_equal(st.rmpopt[RMPSIM_RMPOPT_REPORT], 1);
+	assert_int_equal(st.rmpopt_ps, oracle_ps(p, p->rmpopt_fixed_mcyc) +
+					       oracle_ps(p, 512 * p->rmpopt_slot_mcyc) +
+					       oracle_ps(p, p->rmpopt_report_mcyc));
+	for (unsigned cpu = 1; cpu <= 3; cpu++) {
+		/* The leader's scan is cached: followers hit it (machine A45). */
+		assert_int_equal(c.follower[cpu].kind, RMPSIM_RMPOPT_CACHE_HIT);
+		assert_int_equal(rmpsim_sim_cpu_stats(s, cpu, &st), 0);
+		assert_int_equal(st.rmpopt[RMPSIM_RMPOPT_CACHE_HIT], 1);
+		assert_int_equal(st.rmpopt_ps, oracle_ps(p, p->rmpopt_cached_mcyc));
+		struct rmpsim_cpu_counters mc;
+		rmpsim_machine_counters(m, cpu, &mc);
+		assert_int_equal(mc.rmpopt[RMPSIM_RMPOPT_CACHE_HIT], st.rmpopt[RMPSIM_RMPOPT_CACHE_HIT]);
+	}
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
+static void ud(struct rmpsim_sim *s, void *arg)
+{
+	struct ctx *c = arg;
+	assert_int_equal(rmpsim_machine_rmpopt(c->m, 0, c->spa, RMPSIM_RMPOPT_FN_VERIFY, &c->leader[0]), 0);
+	rmpsim_sim_charge_rmpopt(s, &c->leader[0], c->spa);
+}
+
+static void faulting_rmpopt_costs_a_status_read(void **state)
+{
+	(void)state;
+	/* covers: A64 */
+	struct rmpsim_machine *m = small_machine(NULL);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, false), 0); /* RMPOPT_EN never set: #UD */
+	const struct rmpsim_profile *p = rmpsim_profile_default();
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, p, 1, &s), 0);
+	struct ctx c = { .m = m, .spa = 8 * GIB };
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, ud, &c, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_int_equal(c.leader[0].fault, RMPSIM_FAULT_UD);
+	struct rmpsim_cpu_stats st;
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st), 0);
+	assert_int_equal(st.rmpopt_ps, oracle_ps(p, p->rmpopt_report_mcyc));
+	for (int k = 0; k < 5; k++)
+		assert_int_equal(st.rmpopt[k], 0);
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pass_over_a_real_machine),
+		cmocka_unit_test(faulting_rmpopt_costs_a_status_read),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
