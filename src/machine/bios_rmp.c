@@ -41,7 +41,9 @@ static uint64_t placement_base(const struct rmpsim_machine *m, unsigned n, uint6
 
 	for (size_t i = 0; i < m->nram; i++) {
 		const struct rmpsim_mem_range *r = &m->ram[i];
-		uint64_t s = align_up(r->start, MIB);
+		/* A41: never the legacy first MiB (real-mode area); an RMP at SPA 0
+		 * would also read as "not reserved" (RMP_BASE bits 51:13 zero, spec 2.1). */
+		uint64_t s = align_up(r->start < MIB ? MIB : r->start, MIB);
 
 		if (r->node != n || s >= r->end || r->end - s < bytes)
 			continue;

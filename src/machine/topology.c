@@ -158,11 +158,19 @@ static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, stru
 	t->npackages = npkg > 0 ? (unsigned)npkg : 1;
 	for (int n = 0; n < nnuma; n++) {
 		hwloc_obj_t o = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, (unsigned)n);
+		if (!o) {
+			rmpsim_topology_destroy(t);
+			return rmpsim_diag_fail(diag, -EINVAL, "hwloc lists no NUMA node %d of %d", n, nnuma);
+		}
 		t->node_mem[n] = o->attr ? o->attr->numanode.local_memory : 0;
 		t->node_pkg[n] = pkg_index(o);
 	}
 	for (int c = 0; c < ncore; c++) {
 		hwloc_obj_t o = hwloc_get_obj_by_type(h, core_type, (unsigned)c);
+		if (!o) {
+			rmpsim_topology_destroy(t);
+			return rmpsim_diag_fail(diag, -EINVAL, "hwloc lists no core %d of %d", c, ncore);
+		}
 		int threads = hwloc_get_nbobjs_inside_cpuset_by_type(h, o->cpuset, HWLOC_OBJ_PU);
 		int node = -1;
 
@@ -177,7 +185,7 @@ static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, stru
 		}
 		for (int n = 0; n < nnuma && node < 0; n++) {
 			hwloc_obj_t no = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, (unsigned)n);
-			if (hwloc_bitmap_isincluded(o->cpuset, no->cpuset))
+			if (no && hwloc_bitmap_isincluded(o->cpuset, no->cpuset))
 				node = n;
 		}
 		if (node < 0) {
