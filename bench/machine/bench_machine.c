@@ -9,6 +9,10 @@
  *   bench_machine rmpopt-empty [n]       RMPOPT verify of an empty GB (scan, cache off)
  *   bench_machine rmpopt-lastpriv [n]    RMPOPT verify of a GB whose last 4K page is private
  *   bench_machine rmpopt-cachehit [n]    RMPOPT verify answered by the scan cache
+ *   bench_machine rmpupdate-ops [n]      per operation on the 8-CPU machine, one phase each:
+ *                                        n 4K assigns (stride 3 pages), n 4K unassigns of
+ *                                        them, n/8 (at most 2048) 2M assigns and PSMASHes; count one with
+ *                                        callgrind --toggle-collect=phase_4k_assign (etc.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +94,69 @@ static uint64_t bench_rmpopt(struct rmpsim_machine *m, long n, bool last_private
 	return h;
 }
 
+/* ---- rmpupdate-ops: one function per operation, so callgrind counts each alone ---- */
+
+static uint64_t ops_hash = RMPSIM_FNV_OFFSET;
+static long ops_ok;
+
+static void ops_result(int rc)
+{
+
+	ops_hash = rmpsim__hash_u64(ops_hash, (uint64_t)rc);
+	ops_ok += rc == 0;
+}
+
+/* 4K pages of a guest scattered with a stride of 3 pages from 9 GiB (as bench/insn). */
+static uint64_t ops_page_4k(long i)
+{
+	return 9 * GIB + (uint64_t)i * 3 * 4096;
+}
+
+__attribute__((noinline)) static void phase_4k_assign(struct rmpsim_machine *m, long n)
+{
+	for (long i = 0; i < n; i++) {
+		struct rmpsim_rmp_state st = { .gpa = (uint64_t)i * 4096, .assigned = 1, .asid = 17 };
+		ops_result(rmpsim_machine_rmpupdate(m, (unsigned)i % 8, ops_page_4k(i), &st, NULL));
+	}
+}
+
+__attribute__((noinline)) static void phase_4k_unassign(struct rmpsim_machine *m, long n)
+{
+	for (long i = 0; i < n; i++) {
+		struct rmpsim_rmp_state st = { 0 };
+		ops_result(rmpsim_machine_rmpupdate(m, (unsigned)i % 8, ops_page_4k(i), &st, NULL));
+	}
+}
+
+__attribute__((noinline)) static void phase_2m_assign(struct rmpsim_machine *m, long n)
+{
+	for (long i = 0; i < n; i++) {
+		struct rmpsim_rmp_state st = {
+			.gpa = (uint64_t)i << 21, .assigned = 1, .pagesize = RMPSIM_PAGE_2M, .asid = 18
+		};
+		ops_result(rmpsim_machine_rmpupdate(m, (unsigned)i % 8, 10 * GIB + ((uint64_t)i << 21), &st,
+						    NULL));
+	}
+}
+
+__attribute__((noinline)) static void phase_psmash(struct rmpsim_machine *m, long n)
+{
+	for (long i = 0; i < n; i++)
+		ops_result(rmpsim_machine_psmash(m, (unsigned)i % 8, 10 * GIB + ((uint64_t)i << 21)));
+}
+
+static uint64_t bench_ops(struct rmpsim_machine *m, long n)
+{
+	long n2m = n / 8 < 2048 ? n / 8 : 2048; /* 2 MB pages within [10, 14) GiB */
+
+	phase_4k_assign(m, n);
+	phase_4k_unassign(m, n);
+	phase_2m_assign(m, n2m);
+	phase_psmash(m, n2m);
+	printf("4k assign %ld, 4k unassign %ld, 2m assign %ld, psmash %ld; %ld OK\n", n, n, n2m, n2m, ops_ok);
+	return ops_hash;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -107,6 +174,11 @@ int main(int argc, char **argv)
 		if (!m)
 			return 1;
 		h = bench_rmpopt(m, n, !strcmp(c, "rmpopt-lastpriv"));
+	} else if (!strcmp(c, "rmpupdate-ops")) {
+		m = machine(false, RMPSIM_RMPOPT_CACHE_ALWAYS);
+		if (!m)
+			return 1;
+		h = bench_ops(m, n);
 	} else if (!strcmp(c, "rmpopt-cachehit")) {
 		m = machine(true, RMPSIM_RMPOPT_CACHE_ALWAYS);
 		if (!m)
@@ -115,7 +187,8 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr,
 			"usage: %s "
-			"rmpupdate-8cpu|rmpupdate-1024cpu|rmpopt-empty|rmpopt-lastpriv|rmpopt-cachehit [n]\n",
+			"rmpupdate-8cpu|rmpupdate-1024cpu|rmpupdate-ops|rmpopt-empty|rmpopt-lastpriv|rmpopt-"
+			"cachehit [n]\n",
 			argv[0]);
 		return 2;
 	}

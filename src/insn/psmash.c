@@ -18,26 +18,31 @@
 #include <rmpsim/insn.h>
 
 #include "insn/require.h"
+#include "rmp/unchecked.h"
 
+/* Checks 1-5 on the raw head entry (no decode: the hot path); fills *head (stored, subpage_count 0). */
 static enum rmpsim_psmash_rc psmash_check(const struct rmpsim_rmp *rmp, uint64_t spa,
-					  struct rmpsim_rmp_entry *head)
+					  struct rmpsim_raw_entry *head)
 {
 	RMPSIM__REQUIRE(rmpsim__require_aligned(spa, RMPSIM_SZ_2M), RMPSIM_PSMASH_FAIL_INPUT); /* spec 3.2 */
 	RMPSIM__REQUIRE(rmpsim__require_covered(rmp, spa, RMPSIM_SZ_2M),
 			RMPSIM_PSMASH_FAIL_BADADDR); /* A28 */
-	rmpsim__read_entry(rmp, spa, NULL, head);
-	RMPSIM__REQUIRE(rmpsim__is_assigned_2m(head), RMPSIM_PSMASH_FAIL_INPUT); /* A28 */
-	RMPSIM__REQUIRE(!head->immutable, RMPSIM_PSMASH_FAIL_PERMISSION);	 /* A28 */
-	RMPSIM__REQUIRE(!head->lock, RMPSIM_PSMASH_FAIL_INUSE);			 /* A28 */
-	unsigned others = rmpsim_rmp_2m_assigned_count(rmp, spa) - 1u;
+	struct rmpsim__rmp_view v;
+	rmpsim__rmp_get_view(rmp, spa, true, &v);
+	*head = v.e;
+	RMPSIM__REQUIRE((head->lo & (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE)) ==
+				(RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE),
+			RMPSIM_PSMASH_FAIL_INPUT);					    /* A28 */
+	RMPSIM__REQUIRE(!(head->lo & RMPSIM__LO_IMMUTABLE), RMPSIM_PSMASH_FAIL_PERMISSION); /* A28 */
+	RMPSIM__REQUIRE(!(head->lo & RMPSIM__LO_LOCK), RMPSIM_PSMASH_FAIL_INUSE);	    /* A28 */
+	unsigned others = v.count_2m - 1u;
 	RMPSIM__REQUIRE(others == 0, RMPSIM_PSMASH_FAIL_INUSE); /* A28 */
 	return RMPSIM_PSMASH_OK;
 }
 
 int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_change *ret_change)
 {
-	struct rmpsim_rmp_entry head;
-	struct rmpsim_raw_entry first;
+	struct rmpsim_raw_entry head;
 	struct rmpsim_rmp_change c;
 
 	if (!rmp)
@@ -45,9 +50,9 @@ int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_c
 	rmpsim__change_none(&c);
 	enum rmpsim_psmash_rc rc = psmash_check(rmp, spa, &head);
 	if (rc == RMPSIM_PSMASH_OK) {
-		head.pagesize = RMPSIM_PAGE_4K;
-		head.subpage_count = 0;
-		rmpsim_entry_encode(&head, &first);
+		/* Entry 0 of the run: the head as a 4K entry, every other field kept (spec 3.2). */
+		struct rmpsim_raw_entry first = { head.lo & ~(RMPSIM__LO_PAGESIZE | RMPSIM__LO_SUBPAGE_MASK),
+						  head.hi };
 		if (rmpsim_rmp_set_range(rmp, spa, RMPSIM_ENTRIES_PER_2M, &first, true) < 0)
 			return -ENOMEM;
 		/* A27: 511 entries go from unassigned to assigned. */

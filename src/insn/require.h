@@ -16,15 +16,14 @@
 #include <rmpsim/insn.h>
 #include <rmpsim/rmp.h>
 
+#include "rmp/entry_bits.h" /* spec 2.2 bit positions, for checks on raw entries */
+
 /* Return fail from the enclosing check function unless cond holds. */
 #define RMPSIM__REQUIRE(cond, fail)                                                                          \
 	do {                                                                                                 \
 		if (!(cond))                                                                                 \
 			return (fail);                                                                       \
 	} while (0)
-
-/* lo bits 3-11: the sub-page count the table maintains (spec 2.2). */
-#define RMPSIM__LO_SUBPAGE_MASK (0x1ffull << 3)
 
 static inline uint64_t rmpsim__page_bytes(unsigned pagesize)
 {
@@ -53,6 +52,8 @@ static inline bool rmpsim__require_covered(const struct rmpsim_rmp *rmp, uint64_
 
 	if (spa + bytes - 1 < spa)
 		return false;
+	if (bytes == RMPSIM_SZ_4K && rmpsim__require_aligned(spa, RMPSIM_SZ_4K))
+		return rmpsim_layout_covers(l, spa); /* one page: its first byte decides */
 	return rmpsim_layout_covers(l, spa) && rmpsim_layout_covers(l, spa + bytes - 1);
 }
 

@@ -22,6 +22,7 @@
 #include <rmpsim/insn.h>
 
 #include "insn/require.h"
+#include "rmp/unchecked.h"
 
 /* Check 1 (A21). */
 static bool rmpupdate_operands_ok(const struct rmpsim_rmp_state *in, uint64_t gpa)
@@ -63,33 +64,77 @@ void rmpsim__rmpupdate_new_entry(const struct rmpsim_rmp_entry *old, const struc
 	*ret_new = n;
 }
 
-/* Checks 1-6 for one page; fills *old and *head_spa for the write. */
+/*
+ * The raw entry rmpsim__rmpupdate_new_entry() gives, on bits (the hot path:
+ * no decode / encode). Operands passed check 1, so asid and GPA fit.
+ */
+static struct rmpsim_raw_entry rmpupdate_new_raw(const struct rmpsim_raw_entry *old,
+						 const struct rmpsim_rmp_state *in, uint64_t gpa)
+{
+	uint64_t new_gpa = in->assigned ? gpa : 0;		   /* A21: no owner on hypervisor pages */
+	uint16_t new_asid = in->assigned ? (uint16_t)in->asid : 0; /* A21 */
+	uint64_t old_asid = (old->lo >> RMPSIM__LO_ASID_SHIFT) & RMPSIM__ASID_MAX;
+	uint64_t old_gpa = ((old->lo >> RMPSIM__LO_GPA_SHIFT) & RMPSIM__GPA_FIELD_MAX) << 12;
+	unsigned old_pagesize = (unsigned)((old->lo >> 1) & 1u);
+	bool old_assigned = old->lo & RMPSIM__LO_ASSIGNED;
+
+	/* A26, after VeriSMo: a new owner, GPA, size or state (or ASID 0) starts from scratch. */
+	bool reset = old_asid != new_asid || old_gpa != new_gpa || old_pagesize != in->pagesize ||
+		     old_assigned != (bool)in->assigned || new_asid == 0;
+	struct rmpsim_raw_entry n;
+
+	/* lock and subpage_count 0; validated and vmsa kept unless reset (spec 2.2 lo). */
+	n.lo = (in->assigned ? RMPSIM__LO_ASSIGNED : 0) | ((uint64_t)(in->pagesize & 1u) << 1) |
+	       (in->immutable ? RMPSIM__LO_IMMUTABLE : 0) |
+	       (((new_gpa >> 12) & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
+	       (((uint64_t)new_asid & RMPSIM__ASID_MAX) << RMPSIM__LO_ASID_SHIFT) |
+	       (reset ? 0 : old->lo & (RMPSIM__LO_VMSA | RMPSIM__LO_VALIDATED));
+	/* hi: the VMPL permissions (bytes 0-3) reset (A26: VMPL0 keeps its implicit full rights), the rest kept. */
+	n.hi = reset ? old->hi & ~0xffffffffull : old->hi;
+	return n;
+}
+
+/* An assigned 2 MB entry, on bits: authoritative for its region. */
+static bool raw_is_assigned_2m(const struct rmpsim_raw_entry *e)
+{
+	return (e->lo & (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE)) ==
+	       (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE);
+}
+
+/* Checks 1-6 for one page, on raw entries; fills *old (stored, subpage_count 0) for the write. */
 static enum rmpsim_rmpupdate_rc rmpupdate_check(const struct rmpsim_rmp *rmp, uint64_t spa,
 						const struct rmpsim_rmp_state *in, uint64_t gpa,
-						struct rmpsim_raw_entry *old_raw,
-						struct rmpsim_rmp_entry *old)
+						struct rmpsim_raw_entry *old)
 {
 	RMPSIM__REQUIRE(rmpupdate_operands_ok(in, gpa), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A21 */
-	uint64_t size = rmpsim__page_bytes(in->pagesize);
+	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
+	uint64_t size = is_2m ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
 	RMPSIM__REQUIRE(rmpsim__require_aligned(spa, size), RMPSIM_RMPUPDATE_FAIL_INPUT); /* spec 3.1, A22 */
-	RMPSIM__REQUIRE(rmpsim__require_covered(rmp, spa, size), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A20 */
+	/* A20 (spa is 4K aligned: for a 4K page its first byte decides). */
+	RMPSIM__REQUIRE(is_2m ? rmpsim__require_covered(rmp, spa, size)
+			      : rmpsim_layout_covers(rmpsim_rmp_layout(rmp), spa),
+			RMPSIM_RMPUPDATE_FAIL_INPUT);
 
-	rmpsim__read_entry(rmp, spa, old_raw, old);
-	RMPSIM__REQUIRE(!old->immutable, RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1 */
-	RMPSIM__REQUIRE(!old->lock, RMPSIM_RMPUPDATE_FAIL_INUSE);	    /* A23 */
+	/* The entry and its region's summaries in one look-up (the checks below read no more). */
+	struct rmpsim__rmp_view v;
+	rmpsim__rmp_get_view(rmp, spa, is_2m, &v);
+	*old = v.e;
+	RMPSIM__REQUIRE(!(old->lo & RMPSIM__LO_IMMUTABLE), RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1 */
+	RMPSIM__REQUIRE(!(old->lo & RMPSIM__LO_LOCK), RMPSIM_RMPUPDATE_FAIL_INUSE);	      /* A23 */
 
 	uint64_t head = rmpsim__align_down(spa, RMPSIM_SZ_2M);
-	if (in->pagesize == RMPSIM_PAGE_4K) {
+	if (!is_2m) {
 		/* A24: the page lies inside a guest's (or firmware's) 2 MB page. */
-		if (rmpsim_rmp_2m_head_assigned(rmp, head)) {
-			struct rmpsim_rmp_entry h;
-			rmpsim__read_entry(rmp, head, NULL, &h);
-			RMPSIM__REQUIRE(!rmpsim__is_assigned_2m(&h), RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
+		if (v.head_assigned_2m) {
+			struct rmpsim_raw_entry h = v.e;
+			if (head != spa)
+				rmpsim__rmp_get_stored(rmp, head, &h);
+			RMPSIM__REQUIRE(!raw_is_assigned_2m(&h), RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
 		}
 	} else {
 		/* A24: any assigned 4K entry in the region (an assigned 2 MB head is the page itself). */
-		unsigned busy = rmpsim_rmp_2m_assigned_count(rmp, head);
-		if (rmpsim__is_assigned_2m(old))
+		unsigned busy = v.count_2m;
+		if (raw_is_assigned_2m(old))
 			busy--;
 		RMPSIM__REQUIRE(busy == 0, RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
 	}
@@ -101,20 +146,19 @@ static enum rmpsim_rmpupdate_rc rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t s
 					      const struct rmpsim_rmp_state *in, uint64_t gpa,
 					      struct rmpsim_rmp_change *change)
 {
-	struct rmpsim_raw_entry old_raw, new_raw;
-	struct rmpsim_rmp_entry old, n;
-	enum rmpsim_rmpupdate_rc rc = rmpupdate_check(rmp, spa, in, gpa, &old_raw, &old);
+	struct rmpsim_raw_entry old;
+	enum rmpsim_rmpupdate_rc rc = rmpupdate_check(rmp, spa, in, gpa, &old);
 
 	rmpsim__change_none(change);
 	if (rc != RMPSIM_RMPUPDATE_OK)
 		return rc;
-	rmpsim__rmpupdate_new_entry(&old, in, gpa, &n);
-	rmpsim_entry_encode(&n, &new_raw);
-	if (rmpsim__raw_same(&old_raw, &new_raw))
+	struct rmpsim_raw_entry n = rmpupdate_new_raw(&old, in, gpa);
+	if (rmpsim__raw_same(&old, &n))
 		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
-	if (rmpsim_rmp_set(rmp, spa, &new_raw) < 0)
+	if (rmpsim__rmp_set_covered(rmp, spa, &n) < 0)
 		return RMPSIM_RMPUPDATE_ENOMEM;
-	rmpsim__change_set(change, true, !old.assigned && n.assigned, spa, rmpsim__page_bytes(in->pagesize));
+	rmpsim__change_set(change, true, !(old.lo & RMPSIM__LO_ASSIGNED) && (n.lo & RMPSIM__LO_ASSIGNED), spa,
+			   rmpsim__page_bytes(in->pagesize));
 	return RMPSIM_RMPUPDATE_OK;
 }
 

@@ -17,14 +17,28 @@
  * phase 2 applies and cannot fail. A range write costs O(2 MB chunks touched):
  * a fully covered chunk's new content is the (at most two) pieces of the run.
  *
+ * Spares (design.md section 4, "a few hundred instructions" per RMPUPDATE):
+ * RMPUPDATE churn makes one page private and shared again, which would
+ * allocate and free a run chunk (and, when it is the region's only page, the
+ * 5 KiB region header) on every call. So a region keeps the last run chunk it
+ * freed as its spare, and a region emptied by a one-entry write (rmpsim_rmp_set
+ * or a one-page range) stays allocated, all zero, with its spare. A write of
+ * more than one page that leaves a region empty frees it and its spare, so a
+ * bulk clear (guest teardown, SNP_INIT) returns the store to its empty size.
+ * Bound: at most sizeof(region) + sizeof(run chunk) (about 5.4 KiB) per GB
+ * emptied page by page (11 MiB for 2 TiB), one run chunk (200 bytes) per GB
+ * in use. Spares are host memory the table holds: counted in its bytes.
+ *
  * Concurrency (rmp.h): a write touches only its own regions' pointers and
- * state, plus the atomic byte counter of the table.
+ * state (the spare belongs to its region), plus the atomic byte counter of the
+ * table.
  */
 #include <string.h>
 
 #include "base/check.h"
 #include "rmp/entry_bits.h"
 #include "rmp/table.h"
+#include "rmp/unchecked.h"
 
 #define RUN_CAP	     8u	  /* runs per run chunk before it turns dense */
 #define COMPRESS_MAX 4u	  /* a dense chunk goes back to runs at this many or fewer */
@@ -63,6 +77,7 @@ struct rmpsim__sgb {
 	uint16_t count[RMPSIM_SLOTS_PER_1G];
 	struct chunk_hdr *chunk[RMPSIM_SLOTS_PER_1G];
 	uint32_t nchunks;
+	struct run_chunk *spare; /* a free run chunk kept for the next one needed (see the top) */
 };
 
 /* ---- planning a chunk write ---- */
@@ -192,14 +207,19 @@ struct pool {
 static const size_t class_size[3] = { sizeof(struct rmpsim__sgb), sizeof(struct run_chunk),
 				      sizeof(struct dense_chunk) };
 
+static void pool_put(struct pool *pl, unsigned cls, void *b)
+{
+	memcpy(b, &pl->head[cls], sizeof(void *));
+	pl->head[cls] = b;
+}
+
 static int pool_add(struct rmpsim_rmp *rmp, struct pool *pl, unsigned cls)
 {
 	void *b = rmpsim__rmp_alloc(rmp, class_size[cls], false);
 
 	if (!b)
 		return -ENOMEM;
-	memcpy(b, &pl->head[cls], sizeof(void *));
-	pl->head[cls] = b;
+	pool_put(pl, cls, b);
 	return 0;
 }
 
@@ -243,6 +263,22 @@ static void chunk_free(struct rmpsim_rmp *rmp, struct chunk_hdr *c)
 							: sizeof(struct run_chunk));
 }
 
+/* A chunk the region no longer uses: a run chunk becomes the spare if there is none. */
+static void chunk_release(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, struct chunk_hdr *c)
+{
+	if (c && c->kind == CHUNK_RUNS && !gb->spare) {
+		gb->spare = (struct run_chunk *)c;
+		return;
+	}
+	chunk_free(rmp, c);
+}
+
+static void gb_free(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb)
+{
+	rmpsim__rmp_free(rmp, gb->spare, sizeof(*gb->spare));
+	rmpsim__rmp_free(rmp, gb, sizeof(*gb));
+}
+
 void rmpsim__sparse_fini(struct rmpsim_rmp *rmp)
 {
 	struct rmpsim__sparse *s = &rmp->u.sparse;
@@ -253,7 +289,7 @@ void rmpsim__sparse_fini(struct rmpsim_rmp *rmp)
 			continue;
 		for (unsigned i = 0; i < RMPSIM_SLOTS_PER_1G; i++)
 			chunk_free(rmp, gb->chunk[i]);
-		rmpsim__rmp_free(rmp, gb, sizeof(*gb));
+		gb_free(rmp, gb);
 	}
 	rmpsim__rmp_free(rmp, s->gb, s->n_gb * sizeof(*s->gb));
 }
@@ -316,6 +352,20 @@ static void bit_put(uint64_t *bm, unsigned i, bool v)
 		bm[i / 64] |= 1ull << (i % 64);
 	else
 		bm[i / 64] &= ~(1ull << (i % 64));
+}
+
+void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_view *ret)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+	unsigned slot = slot_of(spa);
+
+	if (!gb) {
+		*ret = (struct rmpsim__rmp_view){ { 0, 0 }, 0, false };
+		return;
+	}
+	chunk_get(gb->chunk[slot], (unsigned)((spa >> 12) & (NPG - 1)), &ret->e);
+	ret->count_2m = gb->count[slot];
+	ret->head_assigned_2m = bit_get(gb->head, slot);
 }
 
 bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa)
@@ -460,7 +510,7 @@ static void apply_chunk(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned
 
 	if (p->kind == PLAN_ZERO) {
 		set_chunk(gb, slot, NULL);
-		chunk_free(rmp, old);
+		chunk_release(rmp, gb, old);
 		summarise_runs(gb, slot, NULL, 0);
 		return;
 	}
@@ -468,10 +518,10 @@ static void apply_chunk(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned
 		struct run_chunk *rc = old && old->kind == CHUNK_RUNS ? (struct run_chunk *)old : NULL;
 		if (!rc) {
 			rc = pool_take(pl, 1);
-			memset(rc, 0, sizeof(*rc));
+			memset(&rc->h, 0, sizeof(rc->h)); /* runs past nruns are never read */
 			rc->h.kind = CHUNK_RUNS;
 			set_chunk(gb, slot, &rc->h);
-			chunk_free(rmp, old);
+			chunk_release(rmp, gb, old);
 		}
 		rc->h.nruns = (uint8_t)p->nruns;
 		memcpy(rc->runs, p->runs, p->nruns * sizeof(p->runs[0]));
@@ -485,7 +535,7 @@ static void apply_chunk(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned
 		dc = pool_take(pl, 2);
 		expand(dc, old, gb, slot);
 		set_chunk(gb, slot, &dc->h);
-		chunk_free(rmp, old);
+		chunk_release(rmp, gb, old);
 	}
 	int count = gb->count[slot], nz = dc->h.nonzero;
 	for (unsigned i = s; i < e; i++) {
@@ -579,10 +629,117 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 		}
 		if (gb && !gb->nchunks) {
 			sp->gb[g] = NULL;
-			rmpsim__rmp_free(rmp, gb, sizeof(*gb));
+			gb_free(rmp, gb);
 		}
 	}
 	RMPSIM_ALWAYS(!pl.head[0] && !pl.head[1] && !pl.head[2]);
 	pool_drain(rmp, &pl);
 	return 0;
+}
+
+/* A non-zero entry alone in its (absent) chunk: one run; can fail only before any change. */
+static int set_lone(struct rmpsim_rmp *rmp, struct rmpsim__sparse *sp, uint64_t g, unsigned slot,
+		    unsigned idx, const struct rmpsim_raw_entry *e)
+{
+	struct rmpsim__sgb *gb = sp->gb[g];
+	struct run_chunk *rc;
+
+	if (gb && gb->spare) {
+		rc = gb->spare;
+		gb->spare = NULL;
+	} else {
+		rc = rmpsim__rmp_alloc(rmp, sizeof(*rc), false);
+		if (!rc)
+			return -ENOMEM;
+	}
+	if (!gb) {
+		gb = rmpsim__rmp_alloc(rmp, sizeof(*gb), true);
+		if (!gb) {
+			rmpsim__rmp_free(rmp, rc, sizeof(*rc));
+			return -ENOMEM;
+		}
+		sp->gb[g] = gb;
+	}
+	memset(&rc->h, 0, sizeof(rc->h));
+	rc->h.kind = CHUNK_RUNS;
+	rc->h.nruns = 1;
+	rc->runs[0] = (struct run){ *e, (uint16_t)idx, 1, 0 };
+	set_chunk(gb, slot, &rc->h);
+	summarise_runs(gb, slot, rc->runs, 1);
+	return 0;
+}
+
+/*
+ * One entry (the RMPUPDATE path): the same plan and apply as a range write,
+ * without the walk; a region it empties stays allocated (see the top).
+ */
+/*
+ * One entry over an existing chunk, the general case: the plan and apply of a
+ * range write. The chunk's runs are edited in place, it becomes zero, or it is
+ * (or turns) dense; a run chunk that overflows needs a new dense chunk, the
+ * only allocation.
+ */
+static int set_planned(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot, unsigned idx,
+		       const struct rmpsim_raw_entry *e)
+{
+	struct chunk_hdr *c = gb->chunk[slot];
+	struct pool pl = { { NULL, NULL, NULL } };
+	struct plan p;
+
+	plan_chunk(c, idx, idx + 1, e, false, &p);
+	if (p.kind == PLAN_DENSE && c->kind != CHUNK_DENSE) {
+		int err = pool_add(rmp, &pl, 2);
+		if (err)
+			return err;
+	}
+	apply_chunk(rmp, gb, slot, idx, idx + 1, e, false, &p, &pl);
+	RMPSIM_ALWAYS(!pl.head[0] && !pl.head[1] && !pl.head[2]);
+	return 0;
+}
+
+/* One entry (the RMPUPDATE path); a region it empties stays allocated (see the top). */
+int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *e)
+{
+	struct rmpsim__sparse *sp = &rmp->u.sparse;
+	uint64_t g = spa >> 30;
+	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
+	struct rmpsim__sgb *gb = sp->gb[g];
+	struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL;
+
+	/* The RMPUPDATE churn, without a plan: a page's only entry in its chunk comes and goes. */
+	if (!c) {
+		if (rmpsim__raw_is_zero(e))
+			return 0; /* zero over zero */
+		return set_lone(rmp, sp, g, slot, idx, e);
+	}
+	if (c->kind == CHUNK_DENSE) {
+		/* apply_chunk's dense case for one entry, without the plan. */
+		struct dense_chunk *dc = (struct dense_chunk *)c;
+		struct rmpsim_raw_entry *o = &dc->e[idx];
+		int count = gb->count[slot] + (int)rmpsim__raw_assigned(e) - (int)rmpsim__raw_assigned(o);
+		int nz = dc->h.nonzero + (int)!rmpsim__raw_is_zero(e) - (int)!rmpsim__raw_is_zero(o);
+		*o = *e;
+		dc->h.nonzero = (uint16_t)nz;
+		dc->h.age += 1;
+		gb->count[slot] = (uint16_t)count;
+		bit_put(gb->head, slot, rmpsim__raw_assigned(&dc->e[0]));
+		bit_put(gb->busy, slot, count != 0);
+		if (!nz) {
+			set_chunk(gb, slot, NULL);
+			rmpsim__rmp_free(rmp, dc, sizeof(*dc));
+			return 0;
+		}
+		maybe_compress(rmp, gb, slot);
+		return 0;
+	}
+	if (c->kind == CHUNK_RUNS && rmpsim__raw_is_zero(e)) {
+		const struct run_chunk *rc = (const struct run_chunk *)c;
+		if (rc->h.nruns == 1 && rc->runs[0].start == idx && rc->runs[0].len == 1) {
+			set_chunk(gb, slot, NULL);
+			chunk_release(rmp, gb, c);
+			summarise_runs(gb, slot, NULL, 0);
+			return 0;
+		}
+	}
+	return set_planned(rmp, gb, slot, idx, e);
 }

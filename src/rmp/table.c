@@ -8,6 +8,7 @@
 #include "base/alloc.h"
 #include "rmp/entry_bits.h"
 #include "rmp/table.h"
+#include "rmp/unchecked.h"
 
 void *rmpsim__rmp_alloc(struct rmpsim_rmp *rmp, size_t n, bool zero)
 {
@@ -135,6 +136,24 @@ static void add_subpage(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsi
 	e->lo |= ((uint64_t)n & RMPSIM__SUBPAGE_MAX) << RMPSIM__LO_SUBPAGE_SHIFT;
 }
 
+void rmpsim__rmp_get_stored(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret)
+{
+	get_stored(rmp, spa, ret);
+}
+
+void rmpsim__rmp_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
+			  struct rmpsim__rmp_view *ret)
+{
+	if (rmp->backend == RMPSIM_RMP_DENSE) {
+		uint64_t head = spa & ~(RMPSIM_SZ_2M - 1);
+		rmpsim__dense_get(rmp, spa, &ret->e);
+		ret->count_2m = want_count ? rmpsim__dense_2m_count(rmp, head) : 0; /* the reference scans */
+		ret->head_assigned_2m = rmpsim__dense_2m_head(rmp, head);
+		return;
+	}
+	rmpsim__sparse_get_view(rmp, spa, ret);
+}
+
 int rmpsim_rmp_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret_entry)
 {
 	if (!rmp || !ret_entry)
@@ -149,6 +168,23 @@ int rmpsim_rmp_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw
 	return 0;
 }
 
+/* One covered, 4K-aligned page (the RMPUPDATE path). */
+static int set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry)
+{
+	struct rmpsim_raw_entry f = rmpsim__raw_stored(entry);
+
+	if (rmp->backend == RMPSIM_RMP_DENSE) {
+		rmpsim__dense_set_range(rmp, spa, 1, &f, false);
+		return 0;
+	}
+	return rmpsim__sparse_set_one(rmp, spa, &f);
+}
+
+int rmpsim__rmp_set_covered(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry)
+{
+	return set_one(rmp, spa, entry);
+}
+
 int rmpsim_rmp_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
 			 const struct rmpsim_raw_entry *first, bool gpa_step)
 {
@@ -158,9 +194,9 @@ int rmpsim_rmp_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
 		return 0;
 	if (npages > (UINT64_MAX >> 12) || !rmpsim__layout_range_covered(rmp->layout, spa, npages << 12))
 		return -EFAULT;
-	struct rmpsim_raw_entry f = rmpsim__raw_stored(first);
 	if (npages == 1)
-		gpa_step = false;
+		return set_one(rmp, spa, first);
+	struct rmpsim_raw_entry f = rmpsim__raw_stored(first);
 	if (rmp->backend == RMPSIM_RMP_DENSE) {
 		rmpsim__dense_set_range(rmp, spa, npages, &f, gpa_step);
 		return 0;
@@ -172,7 +208,11 @@ int rmpsim_rmp_set(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw
 {
 	if (!rmp || !entry)
 		return -EINVAL;
-	return rmpsim_rmp_set_range(rmp, spa & ~(RMPSIM_SZ_4K - 1), 1, entry, false);
+	spa &= ~(RMPSIM_SZ_4K - 1);
+	/* One 4K page: coverage ends on 4K boundaries, so its first byte decides. */
+	if (!rmpsim_layout_covers(rmp->layout, spa))
+		return -EFAULT;
+	return set_one(rmp, spa, entry);
 }
 
 struct visit_ctx {

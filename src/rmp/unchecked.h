@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The table without its front checks, for the instruction layer's hot path
+ * (src/insn: RMPUPDATE, PSMASH), which has already checked the arguments and
+ * the coverage in its documented order and would otherwise pay for them twice.
+ * Same thread-safety contract as rmp.h.
+ */
+#ifndef RMPSIM_RMP_UNCHECKED_H
+#define RMPSIM_RMP_UNCHECKED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rmpsim/rmp.h>
+
+/* The stored entry of a covered, 4K-aligned spa: rmpsim_rmp_get() without subpage_count. */
+void rmpsim__rmp_get_stored(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret);
+/* What RMPUPDATE reads before it writes: one entry and its 2 MB region's summaries. */
+struct rmpsim__rmp_view {
+	struct rmpsim_raw_entry e; /* stored: subpage_count 0 */
+	unsigned count_2m;	   /* rmpsim_rmp_2m_assigned_count() of the region, if asked for */
+	bool head_assigned_2m;	   /* rmpsim_rmp_2m_head_assigned() of the region */
+};
+/* The view of a covered, 4K-aligned spa, in one look-up; count_2m is 0 unless want_count. */
+void rmpsim__rmp_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
+			  struct rmpsim__rmp_view *ret);
+/* rmpsim_rmp_set() of a covered, 4K-aligned spa: 0 or -ENOMEM (nothing changed). */
+int rmpsim__rmp_set_covered(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry);
+
+#endif
