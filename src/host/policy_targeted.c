@@ -11,12 +11,12 @@
 #define pr_fmt(fmt) "SEV-SNP: " fmt
 
 #include <linux/align.h>
-#include <linux/bits.h>
+#include <linux/bitmap.h>
 #include <linux/string.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/minmax.h>
-#include "compat_mm.h"
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -29,37 +29,9 @@
 
 #include "rmpopt.h"
 
-/*
- * A bitmap of RMPOPT_MAX_REGIONS bits, open-coded (the shim has no
- * <linux/bitmap.h>): the few operations needed are below.
- */
-#define RMPOPT_DIRTY_LONGS	BITS_TO_LONGS(RMPOPT_MAX_REGIONS)
-
-static unsigned long rmpopt_dirty[RMPOPT_DIRTY_LONGS];
+/* One bit per 1 GB region of the window (at most 2048, spec 1.3). */
+static DECLARE_BITMAP(rmpopt_dirty, RMPOPT_MAX_REGIONS);
 static DEFINE_SPINLOCK(rmpopt_dirty_lock);
-
-static bool dirty_test(const unsigned long *map, unsigned long i)
-{
-	return map[BIT_WORD(i)] & BIT_MASK(i);
-}
-
-static void dirty_set_range(unsigned long *map, unsigned long first,
-			    unsigned long n)
-{
-	unsigned long i;
-
-	for (i = first; i < first + n; i++)
-		map[BIT_WORD(i)] |= BIT_MASK(i);
-}
-
-static unsigned int dirty_weight(const unsigned long *map)
-{
-	unsigned int i, w = 0;
-
-	for (i = 0; i < RMPOPT_DIRTY_LONGS; i++)
-		w += __builtin_popcountl(map[i]);
-	return w;
-}
 
 static unsigned long rmpopt_nregions(void)
 {
@@ -71,14 +43,14 @@ unsigned long rmpopt_targeted_pending(void)
 	unsigned long n;
 
 	spin_lock(&rmpopt_dirty_lock);
-	n = dirty_weight(rmpopt_dirty);
+	n = bitmap_weight(rmpopt_dirty, RMPOPT_MAX_REGIONS);
 	spin_unlock(&rmpopt_dirty_lock);
 	return n;
 }
 
 void rmpopt_targeted_work_handler(struct work_struct *work)
 {
-	unsigned long todo[RMPOPT_DIRTY_LONGS];
+	DECLARE_BITMAP(todo, RMPOPT_MAX_REGIONS);
 	unsigned long nregions = rmpopt_nregions();
 	cpumask_var_t followers;
 	unsigned long i;
@@ -88,12 +60,12 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 
 	/* take the marks; a teardown during the pass marks for the next one */
 	spin_lock(&rmpopt_dirty_lock);
-	memcpy(todo, rmpopt_dirty, sizeof(todo));
-	memset(rmpopt_dirty, 0, sizeof(rmpopt_dirty));
+	bitmap_copy(todo, rmpopt_dirty, RMPOPT_MAX_REGIONS);
+	bitmap_zero(rmpopt_dirty, RMPOPT_MAX_REGIONS);
 	spin_unlock(&rmpopt_dirty_lock);
 
 	pr_info("Attempt RMP optimizations on %u of %lu 1GB regions in [0x%016llx - 0x%016llx]\n",
-		dirty_weight(todo), nregions,
+		bitmap_weight(todo, RMPOPT_MAX_REGIONS), nregions,
 		(unsigned long long)rmpopt_pa_start,
 		(unsigned long long)rmpopt_pa_end);
 
@@ -101,8 +73,7 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
 		/* give the marks back so that the next pass does them */
 		spin_lock(&rmpopt_dirty_lock);
-		for (i = 0; i < RMPOPT_DIRTY_LONGS; i++)
-			rmpopt_dirty[i] |= todo[i];
+		bitmap_or(rmpopt_dirty, rmpopt_dirty, todo, RMPOPT_MAX_REGIONS);
 		spin_unlock(&rmpopt_dirty_lock);
 		trace_rmpopt_leader_done(-1);
 		rmpopt_pass_finish();
@@ -113,9 +84,7 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 	this_cpu = smp_processor_id();
 	cpumask_andnot(followers, rmpopt_cpumask,
 		       topology_sibling_cpumask(this_cpu));
-	for (i = 0; i < nregions; i++) {
-		if (!dirty_test(todo, i))
-			continue;
+	for_each_set_bit(i, todo, nregions) {
 		rmpopt(rmpopt_pa_start + i * SZ_1G);
 		cond_resched();
 	}
@@ -123,9 +92,7 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 	trace_rmpopt_leader_done(this_cpu);
 
 	cpus_read_lock();
-	for (i = 0; i < nregions; i++) {
-		if (!dirty_test(todo, i))
-			continue;
+	for_each_set_bit(i, todo, nregions) {
 		on_each_cpu_mask(followers, rmpopt_smp,
 				 (void *)(unsigned long)(rmpopt_pa_start + i * SZ_1G),
 				 true);
@@ -140,7 +107,7 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 static int rmpopt_targeted_setup(void)
 {
 	spin_lock(&rmpopt_dirty_lock);
-	memset(rmpopt_dirty, 0xff, sizeof(rmpopt_dirty));
+	bitmap_fill(rmpopt_dirty, RMPOPT_MAX_REGIONS);
 	spin_unlock(&rmpopt_dirty_lock);
 
 	return rmpopt_setup_common(rmpopt_targeted_work_handler,
@@ -159,7 +126,7 @@ static void rmpopt_targeted_mark(phys_addr_t lo, phys_addr_t hi)
 	first = (lo - rmpopt_pa_start) / SZ_1G;
 	last = (hi - rmpopt_pa_start) / SZ_1G;
 	spin_lock(&rmpopt_dirty_lock);
-	dirty_set_range(rmpopt_dirty, first, last - first);
+	bitmap_set(rmpopt_dirty, first, last - first);
 	spin_unlock(&rmpopt_dirty_lock);
 }
 
@@ -183,7 +150,7 @@ static void rmpopt_targeted_cleanup(void)
 	rmpopt_cleanup_common();
 
 	spin_lock(&rmpopt_dirty_lock);
-	memset(rmpopt_dirty, 0, sizeof(rmpopt_dirty));
+	bitmap_zero(rmpopt_dirty, RMPOPT_MAX_REGIONS);
 	spin_unlock(&rmpopt_dirty_lock);
 }
 

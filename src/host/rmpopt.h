@@ -10,6 +10,7 @@
 #ifndef _HOST_RMPOPT_H
 #define _HOST_RMPOPT_H
 
+#include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -46,13 +47,9 @@ extern phys_addr_t rmpopt_pa_start, rmpopt_pa_end;
 extern struct workqueue_struct *rmpopt_wq;
 extern struct delayed_work rmpopt_delayed_work;
 extern struct mutex rmpopt_wq_mutex;
-/*
- * v1's rmpopt_in_progress (an atomic_t set by cmpxchg): a bool under a
- * spinlock, since the shim has no <linux/atomic.h> (yet).
- */
-extern bool rmpopt_in_progress;
-extern spinlock_t rmpopt_progress_lock;
-/* cmpxchg(&rmpopt_in_progress, false, true): true when it was false. */
+/* v1's rmpopt_in_progress: 1 while a pass is queued or running (spec 1.10). */
+extern atomic_t rmpopt_in_progress;
+/* atomic_cmpxchg(&rmpopt_in_progress, 0, 1) == 0: true when it was 0. */
 bool rmpopt_claim_progress(void);
 extern const struct rmpsim_policy_ops *rmpopt_active_ops;
 

@@ -11,7 +11,7 @@
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
-#include "compat_mm.h"
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
@@ -34,26 +34,18 @@ phys_addr_t rmpopt_pa_start, rmpopt_pa_end;
 struct workqueue_struct *rmpopt_wq;
 struct delayed_work rmpopt_delayed_work;
 DEFINE_MUTEX(rmpopt_wq_mutex);
-bool rmpopt_in_progress;
-DEFINE_SPINLOCK(rmpopt_progress_lock);
+atomic_t rmpopt_in_progress;
 const struct rmpsim_policy_ops *rmpopt_active_ops;
 
 bool rmpopt_claim_progress(void)
 {
-	bool claimed;
-
-	spin_lock(&rmpopt_progress_lock);
-	claimed = !rmpopt_in_progress;
-	rmpopt_in_progress = true;
-	spin_unlock(&rmpopt_progress_lock);
-	return claimed;
+	/* spec 1.10 (v1): only the caller that moves it from 0 to 1 starts a pass */
+	return atomic_cmpxchg(&rmpopt_in_progress, 0, 1) == 0;
 }
 
 static void rmpopt_set_progress(bool v)
 {
-	spin_lock(&rmpopt_progress_lock);
-	rmpopt_in_progress = v;
-	spin_unlock(&rmpopt_progress_lock);
+	atomic_set(&rmpopt_in_progress, v);
 }
 
 bool rmpopt(u64 pa)
@@ -115,10 +107,6 @@ int rmpopt_setup_common(work_func_t fn, enum rmpopt_mask_kind kind)
 	/* spec 1.3, 1.4: needs the CPUID bit and a segmented RMP */
 	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
 		return -EOPNOTSUPP;
-	if (!HOST_HAVE_MEMMAP()) {
-		pr_err("RMPOPT: the kernel shim has no min_low_pfn/max_pfn\n");
-		return -EOPNOTSUPP;
-	}
 
 	guard(mutex)(&rmpopt_wq_mutex);
 

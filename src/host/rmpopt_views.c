@@ -152,7 +152,7 @@ long rmpsim_host_rmpopt_action_store(const char *page, size_t count)
 long rmpsim_host_rmpopt_action_show(char *page)
 {
 	return sprintf(page, "RMP optimization in progress: %s\n",
-		       READ_ONCE(rmpopt_in_progress) ? "Yes" : "No");
+		       atomic_read(&rmpopt_in_progress) ? "Yes" : "No");
 }
 
 long rmpsim_host_rmpopt_description_show(char *page)

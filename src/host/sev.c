@@ -12,8 +12,9 @@
 #include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/init.h>
-#include "compat_mm.h"
+#include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/psp-sev.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -22,6 +23,7 @@
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/sev.h>
+#include <asm/sev-rmpsim.h>
 
 #include "rmpopt.h"
 #include "sev_host.h"
@@ -148,9 +150,41 @@ static void dump_rmpentry(u64 pfn)
 		pfn, e.assigned, e.pagesize, e.immutable, e.asid, e.gpa);
 }
 
+/*
+ * A105: Linux retries an RMPUPDATE that returns FAIL_OVERLAP for ever,
+ * because on hardware the overlap is transient (another CPU's RMPUPDATE or
+ * PSMASH on the same 2 MB range, spec 3.1). In the simulator an overlap can
+ * also be permanent (a 4K update inside an assigned 2 MB page, A24), which
+ * would hang the run. The kernel's loop is kept, but after this many retries
+ * at one page (each charged as an RMPUPDATE: about 5 ms of virtual time with
+ * the default profile, thousands of times any transient hold) the simulated
+ * kernel gives up: pr_err, a simulation bug report, -EFAULT.
+ */
+#define RMPUPDATE_OVERLAP_RETRIES_MAX	10000
+
+static int rmpupdate_overlap_give_up(u64 pfn, int level)
+{
+	pr_err("RMPUPDATE for PFN %llx, pg_level: %d: FAIL_OVERLAP after %d retries, giving up\n",
+	       pfn, level, RMPUPDATE_OVERLAP_RETRIES_MAX);
+	dump_rmpentry(pfn);
+	/* A105 */
+	rmpsim_kernel_report_bug("rmpsim: RMPUPDATE FAIL_OVERLAP at PFN 0x%llx persisted for %d retries (Linux retries for ever)",
+				 pfn, RMPUPDATE_OVERLAP_RETRIES_MAX);
+	return -EFAULT;
+}
+
+static int rmpupdate_failed(u64 pfn, int level, int ret)
+{
+	pr_err("RMPUPDATE failed for PFN %llx, pg_level: %d, ret: %d\n",
+	       pfn, level, ret);
+	dump_rmpentry(pfn);
+	WARN_ON(1);	/* dump_stack() */
+	return -EFAULT;
+}
+
 static int rmpupdate(u64 pfn, struct rmp_state *state)
 {
-	int ret, level;
+	int ret, level, retries;
 
 	if (!cpu_feature_enabled(X86_FEATURE_SEV_SNP))
 		return -ENODEV;
@@ -159,19 +193,18 @@ static int rmpupdate(u64 pfn, struct rmp_state *state)
 
 	/*
 	 * spec 3.1: FAIL_OVERLAP means another CPU (or the firmware) holds
-	 * the 2 MB range: retry.
+	 * the 2 MB range: retry (bounded, A105).
 	 */
-	do {
+	for (retries = 0;; retries++) {
 		ret = __rmpupdate(PFN_PHYS(pfn), state);
-	} while (ret == RMPUPDATE_FAIL_OVERLAP);
-
-	if (ret) {
-		pr_err("RMPUPDATE failed for PFN %llx, pg_level: %d, ret: %d\n",
-		       pfn, level, ret);
-		dump_rmpentry(pfn);
-		WARN_ON(1);	/* dump_stack() */
-		return -EFAULT;
+		if (ret != RMPUPDATE_FAIL_OVERLAP)
+			break;
+		if (retries == RMPUPDATE_OVERLAP_RETRIES_MAX)
+			return rmpupdate_overlap_give_up(pfn, level);
 	}
+
+	if (ret)
+		return rmpupdate_failed(pfn, level, ret);
 
 	return 0;
 }
@@ -209,7 +242,7 @@ static int rmpupdate_range(u64 pfn, u64 npages, struct rmp_state *state,
 			   bool gpa_step, u64 *done)
 {
 	u64 step, n;
-	int ret, level;
+	int ret, level, fails = 0;
 
 	*done = 0;
 	if (!cpu_feature_enabled(X86_FEATURE_SEV_SNP))
@@ -219,25 +252,23 @@ static int rmpupdate_range(u64 pfn, u64 npages, struct rmp_state *state,
 	step = level == PG_LEVEL_2M ? PTRS_PER_PMD : 1;
 
 	while (*done < npages) {
-		n = 0;
-		/*
-		 * The shim has no range RMPUPDATE yet: one __rmpupdate() per
-		 * page, charged right but O(npages) to simulate.
-		 */
-		ret = __rmpupdate(PFN_PHYS(pfn + *done * step), state);
-		if (!ret)
-			n = 1;
+		/* A100: the rest of the range in one machine call */
+		ret = __rmpupdate_range(PFN_PHYS(pfn + *done * step),
+					npages - *done, state, gpa_step, &n);
 		*done += n;
 		if (gpa_step)
 			state->gpa += n * step * PAGE_SIZE;
-		if (ret == RMPUPDATE_FAIL_OVERLAP)
+		if (!ret)
+			break;
+		if (ret == RMPUPDATE_FAIL_OVERLAP) {
+			/* A105: consecutive failures at the same page */
+			fails = n ? 1 : fails + 1;
+			if (fails > RMPUPDATE_OVERLAP_RETRIES_MAX)
+				return rmpupdate_overlap_give_up(pfn + *done * step,
+								 level);
 			continue;
-		if (ret) {
-			pr_err("RMPUPDATE failed for PFN %llx, pg_level: %d, ret: %d\n",
-			       pfn + *done * step, level, ret);
-			dump_rmpentry(pfn + *done * step);
-			return -EFAULT;
 		}
+		return rmpupdate_failed(pfn + *done * step, level, ret);
 	}
 
 	return 0;
@@ -314,8 +345,7 @@ static void sev_reset(void)
 	rmpopt_wq = NULL;
 	memset(&rmpopt_delayed_work, 0, sizeof(rmpopt_delayed_work));
 	mutex_init(&rmpopt_wq_mutex);
-	rmpopt_in_progress = false;
-	spin_lock_init(&rmpopt_progress_lock);
+	atomic_set(&rmpopt_in_progress, 0);
 	rmpopt_active_ops = NULL;
 
 	memset(snp_leaked_ranges, 0, sizeof(snp_leaked_ranges));
@@ -328,30 +358,31 @@ RMPSIM_KERNEL_RESET(sev_reset);
 /* ---- Firmware (spec 1.1, 1.9) -------------------------------------------- */
 
 /*
- * SNP_INIT / SNP_SHUTDOWN_EX go to the firmware model through the shim. The
- * shim does not offer them yet; these weak references (the names the host
- * expects) let the host build and report -EOPNOTSUPP until it does.
+ * SNP_INIT and SNP_SHUTDOWN_EX as the ccp driver sends them
+ * (drivers/crypto/ccp/sev-dev.c), through the shim's firmware model.
  */
-extern int rmpsim__k_snp_firmware_init(void) __attribute__((weak));
-extern int rmpsim__k_snp_firmware_shutdown(bool x86_snp_shutdown)
-	__attribute__((weak));
-
 static int snp_firmware_init(void)
 {
-	if (!rmpsim__k_snp_firmware_init) {
-		pr_err("SNP_INIT: the kernel shim has no firmware interface\n");
-		return -EOPNOTSUPP;
-	}
-	return rmpsim__k_snp_firmware_init();
+	int error = 0, ret;
+
+	ret = sev_do_cmd(SEV_CMD_SNP_INIT, NULL, &error);
+	if (ret)
+		pr_err("SEV-SNP: failed to INIT rc %d, error %#x\n", ret, error);
+	return ret;
 }
 
 static int snp_firmware_shutdown(bool x86_snp_shutdown)
 {
-	if (!rmpsim__k_snp_firmware_shutdown) {
-		pr_err("SNP_SHUTDOWN: the kernel shim has no firmware interface\n");
-		return -EOPNOTSUPP;
-	}
-	return rmpsim__k_snp_firmware_shutdown(x86_snp_shutdown);
+	struct sev_data_snp_shutdown_ex data;
+	int error = 0, ret;
+
+	memset(&data, 0, sizeof(data));
+	data.len = sizeof(data);
+	data.x86_snp_shutdown = x86_snp_shutdown;
+	ret = sev_do_cmd(SEV_CMD_SNP_SHUTDOWN_EX, &data, &error);
+	if (ret)
+		pr_err("SEV-SNP: failed to SHUTDOWN_EX rc %d, error %#x\n", ret, error);
+	return ret;
 }
 
 /* ---- rmpsim/policy.h entry points ---------------------------------------- */

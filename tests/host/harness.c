@@ -2,35 +2,146 @@
 #include "harness.h"
 
 #include <setjmp.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-void h_create(struct h_machine *h, unsigned cores, unsigned threads, uint64_t mem)
+#include <rmpsim/policy.h>
+
+/* A tracking allocator: a list of live blocks, freed at h_destroy. */
+struct h_link {
+	struct h_link *prev, *next;
+};
+
+struct h_block {
+	struct h_link l; /* first: a block is its link */
+	max_align_t data[];
+};
+
+struct h_track {
+	struct rmpsim_allocator alloc;
+	struct h_link head;
+};
+
+static struct h_block *h_block_of(void *ptr)
+{
+	return ptr ? (struct h_block *)((char *)ptr - offsetof(struct h_block, data)) : NULL;
+}
+
+static void h_unlink(struct h_link *l)
+{
+	l->prev->next = l->next;
+	l->next->prev = l->prev;
+}
+
+static void *h_track_realloc(void *ctx, void *ptr, size_t old_size, size_t new_size)
+{
+	struct h_track *t = ctx;
+	struct h_block *b = h_block_of(ptr), *nb;
+
+	(void)old_size;
+	if (b)
+		h_unlink(&b->l);
+	nb = realloc(b, sizeof(*nb) + new_size);
+	if (!nb && !b)
+		return NULL;
+	/* on failure the old block is untouched: link it back */
+	b = nb ? nb : b;
+	b->l.next = t->head.next;
+	b->l.prev = &t->head;
+	t->head.next->prev = &b->l;
+	t->head.next = &b->l;
+	return nb ? nb->data : NULL;
+}
+
+static void h_track_free(void *ctx, void *ptr, size_t size)
+{
+	struct h_block *b = h_block_of(ptr);
+
+	(void)ctx;
+	(void)size;
+	if (!b)
+		return;
+	h_unlink(&b->l);
+	free(b);
+}
+
+static void h_create_with(struct h_machine *h, unsigned cores, unsigned threads, uint64_t mem,
+			  struct h_track *track, bool contiguous)
 {
 	struct rmpsim_machine_config cfg;
 	struct rmpsim_diag diag;
 
 	memset(h, 0, sizeof(*h));
+	h->track = track;
 	assert_int_equal(rmpsim_topology_regular(NULL, 1, 1, cores, threads, mem, &h->topo), 0);
 	rmpsim_machine_config_default(&cfg);
 	cfg.mmio_hole_size = 0;
+	if (contiguous)
+		cfg.rmp_kind = RMPSIM_RMP_CONTIGUOUS;
 	memset(&diag, 0, sizeof(diag));
 	if (rmpsim_machine_create(NULL, h->topo, &cfg, &diag, &h->m))
 		fail_msg("machine: %s", diag.msg);
 	assert_int_equal(rmpsim_sim_create(NULL, h->m, NULL, 1, &h->sim), 0);
-	assert_int_equal(rmpsim_kernel_create(NULL, h->sim, &h->k), 0);
+	assert_int_equal(rmpsim_kernel_create(track ? &track->alloc : NULL, h->sim, &h->k), 0);
 	h->ncpus = rmpsim_machine_ncpus(h->m);
 	h->ncores = rmpsim_topology_ncores(h->topo);
 }
 
+void h_create(struct h_machine *h, unsigned cores, unsigned threads, uint64_t mem)
+{
+	h_create_with(h, cores, threads, mem, NULL, false);
+}
+
+void h_create_contiguous(struct h_machine *h, unsigned cores, unsigned threads, uint64_t mem)
+{
+	h_create_with(h, cores, threads, mem, NULL, true);
+}
+
+void h_create_oopsing(struct h_machine *h, unsigned cores, unsigned threads, uint64_t mem)
+{
+	struct h_track *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	t->alloc.realloc = h_track_realloc;
+	t->alloc.free = h_track_free;
+	t->alloc.ctx = t;
+	t->head.next = t->head.prev = &t->head;
+	h_create_with(h, cores, threads, mem, t, false);
+}
+
+static void h_shutdown_fn(void *arg)
+{
+	(void)arg;
+	rmpsim_host_snp_shutdown();
+}
+
 void h_destroy(struct h_machine *h)
 {
+	/*
+	 * A clean end, as the workload layer does: snp_shutdown() frees what
+	 * the policy's setup took (the kernel-style statics outlive the
+	 * kernel otherwise, and LeakSanitizer rightly complains).
+	 */
+	if (rmpsim_machine_snp_initialized(h->m) &&
+	    rmpsim_kernel_spawn(h->k, "shutdown", 0, h_shutdown_fn, NULL) == 0)
+		(void)rmpsim_sim_run(h->sim);
 	rmpsim_kernel_destroy(h->k);
 	rmpsim_sim_destroy(h->sim);
 	rmpsim_machine_destroy(h->m);
 	rmpsim_topology_destroy(h->topo);
+	if (h->track) {
+		while (h->track->head.next != &h->track->head) {
+			struct h_link *l = h->track->head.next;
+
+			h_unlink(l);
+			free(l);
+		}
+		free(h->track);
+	}
 }
 
 void h_boot(struct h_machine *h, void (*fn)(void *), void *arg)

@@ -23,10 +23,19 @@ struct h_machine {
 	struct rmpsim_sim *sim;
 	struct rmpsim_kernel *k;
 	unsigned ncpus, ncores;
+	struct h_track *track; /* h_create_oopsing */
 };
 
 /* cores x threads CPUs in one node of mem bytes; no MMIO hole. */
 void h_create(struct h_machine *h, unsigned cores, unsigned threads, uint64_t mem);
+/*
+ * The same with the kernel allocating through a tracking allocator whose
+ * leftovers h_destroy() frees: for tests whose kernel oopses, since an oopsed
+ * task never frees what it holds (as in Linux).
+ */
+/* With a contiguous RMP (no segmented RMP, so no RMPOPT_EN, spec 1.3). */
+void h_create_contiguous(struct h_machine *h, unsigned cores, unsigned threads, uint64_t mem);
+void h_create_oopsing(struct h_machine *h, unsigned cores, unsigned threads, uint64_t mem);
 void h_destroy(struct h_machine *h);
 void h_boot(struct h_machine *h, void (*fn)(void *), void *arg);
 void h_spawn(struct h_machine *h, unsigned cpu, void (*fn)(void *), void *arg);

@@ -219,6 +219,108 @@ static void test_rmp_helpers(void **state)
 	h_destroy(&h);
 }
 
+struct ovl {
+	int a, b, c, d, e;
+	unsigned long long done;
+	unsigned long long t0, t1, t2;
+};
+
+/* |got - want| within one ps per charge plus the ns truncation of two timestamps */
+static bool near_ps(unsigned long long got, unsigned long long want, unsigned long long charges)
+{
+	unsigned long long d = got > want ? got - want : want - got;
+
+	return d <= charges + 2000;
+}
+
+static void overlap_fn(void *arg)
+{
+	struct ovl *o = arg;
+	unsigned long long pfn6 = (6 * GIB) >> 12;
+
+	o->a = rmpsim_host_snp_prepare() | rmpsim_host_snp_init();
+	/* a 2 MB private page at 6 GB */
+	o->b = rmpsim_host_rmp_make_private(pfn6, 0, 2, 9, 0);
+	/* A24: a 4K update inside it overlaps for ever; Linux would spin */
+	o->t0 = ktest_now_ns();
+	o->c = rmpsim_host_rmp_make_shared(pfn6 + 1, 1);
+	o->t1 = ktest_now_ns();
+	/* the range helper: two pages before the 2 MB page, then the overlap */
+	o->d = rmpsim_host_rmp_make_private_range(pfn6 - 2, 4, 0, 1, 9, &o->done);
+	o->t2 = ktest_now_ns();
+	o->e = 1;
+}
+
+/* covers: A105, spec 3.1 (FAIL_OVERLAP retried) */
+static void test_overlap_retries_bounded(void **state)
+{
+	struct h_machine h;
+	struct ovl o;
+	struct rmpsim_kernel_stats ks;
+	struct rmpsim_cpu_counters c;
+	const unsigned long long retries = 10000; /* RMPUPDATE_OVERLAP_RETRIES_MAX */
+	uint64_t before;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	h_create(&h, 1, 2, 8 * GIB);
+	h_boot(&h, overlap_fn, &o);
+	assert_int_equal(rmpsim_sim_run(h.sim), 0);
+	assert_int_equal(o.e, 1); /* the run finished: no hang */
+	assert_int_equal(o.a, 0);
+	assert_int_equal(o.b, 0);
+	assert_int_equal(o.c, -EFAULT);
+	assert_int_equal(o.d, -EFAULT);
+	assert_int_equal(o.done, 2);
+	/* one give-up per helper: a simulation bug each, no oops */
+	rmpsim_kernel_stats(h.k, &ks);
+	assert_int_equal(ks.bugs, 2);
+	assert_int_equal(ks.oopses, 0);
+	assert_true(h_dmesg_has(&h, "FAIL_OVERLAP after 10000 retries, giving up"));
+	assert_true(h_dmesg_has(&h, "persisted for 10000 retries"));
+	/*
+	 * 1 + 10000 RMPUPDATEs executed and charged for the single page, then
+	 * 2 done + (1 + 10000) attempts at the third page of the range. The
+	 * default profile charges 1500 cycles at 2.25 GHz (2000/3 ns) each,
+	 * rounded to the picosecond per charge; the timestamps are in ns.
+	 */
+	assert_true(near_ps((o.t1 - o.t0) * 1000, (retries + 1) * 2000000 / 3, retries + 1));
+	assert_true(near_ps((o.t2 - o.t1) * 1000, (2 + retries + 1) * 2000000 / 3, retries + 3));
+	rmpsim_machine_counters(h.m, 0, &c);
+	before = c.rmpupdates;
+	/* the 2 MB assignment + the single-page attempts, at least */
+	assert_true(before >= 1 + retries + 1);
+	h_destroy(&h);
+}
+
+static void contiguous_fn(void *arg)
+{
+	struct res *r = arg;
+
+	r->a = rmpsim_host_snp_prepare();
+	r->b = rmpsim_host_snp_init();
+	r->c = rmpsim_host_setup_rmpopt(NULL);
+}
+
+/* covers: A90 (rmpopt_capable needs the segmented RMP), spec 1.3 */
+static void test_contiguous_rmp_not_capable(void **state)
+{
+	struct h_machine h;
+	struct res r = { 1, 1, 1, 1, 1, 1, 0, 0 };
+
+	(void)state;
+	/* CPUID has RMPOPT, but the RMP is contiguous: RMPOPT_EN can never be set */
+	h_create_contiguous(&h, 2, 2, 4 * GIB);
+	h_boot(&h, contiguous_fn, &r);
+	h_run(&h);
+	assert_int_equal(r.a, 0);
+	assert_int_equal(r.b, 0);
+	assert_int_equal(r.c, -EOPNOTSUPP);
+	assert_int_equal(h_mark_count(&h, "rmpopt_pass_start"), 0);
+	assert_int_equal(h_rdmsr(&h, 0, RMPSIM_MSR_RMPOPT_BASE), 0);
+	h_destroy(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +329,8 @@ int main(void)
 		cmocka_unit_test(test_shutdown_cleans_up),
 		cmocka_unit_test(test_window_capped_at_2t),
 		cmocka_unit_test(test_rmp_helpers),
+		cmocka_unit_test(test_overlap_retries_bounded),
+		cmocka_unit_test(test_contiguous_rmp_not_capable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,7 +107,11 @@ void rmpsim_policy_unload_plugin(void *handle);
  * on every CPU unless SNP_EN is already set (kexec). Spec 1.9, 3.6.
  */
 int rmpsim_host_snp_prepare(void);
-/* SNP_INIT through the firmware model (clears every RMPOPT table, spec 1.1). */
+/*
+ * SNP_INIT through the firmware model (sev_do_cmd, clears every RMPOPT table,
+ * spec 1.1): 0, or -EIO when the firmware refused (status logged: SNP_EN not
+ * set everywhere, or already initialised), -ENODEV without a machine.
+ */
 int rmpsim_host_snp_init(void);
 /*
  * snp_setup_rmpopt() of the given policy (NULL: the default); the policy is
@@ -130,7 +134,9 @@ void rmpsim_host_snp_shutdown(void);
 /*
  * The RMP helpers of spec 3.6 (level 1 = 4K, 2 = 2M, the kernel's pg_level).
  * 0, or -EFAULT after logging the failing RMPUPDATE (FAIL_OVERLAP is
- * retried), -EINVAL for a bad argument, -ENODEV without SNP.
+ * retried, but at most 10000 times per page: then also a simulation bug in
+ * rmpsim_kernel_stats().bugs, A105), -EINVAL for a bad argument, -ENODEV
+ * without SNP.
  */
 int rmpsim_host_rmp_make_private(unsigned long long pfn, unsigned long long gpa, int level, unsigned int asid,
 				 int immutable);
