@@ -88,8 +88,12 @@ int rmpsim_machine_rmpupdate_range(struct rmpsim_machine *m, unsigned cpu, uint6
 			n = 1; /* misaligned 2 MB page: let the instruction refuse it */
 		if (gpa_step)
 			st.gpa += total * pgsz;
-		atomic_fetch_add_explicit(&m->counters[cpu].rmpupdates, n, memory_order_relaxed);
 		rc = locked_update(m, s, n, &st, gpa_step, &done, NULL);
+		/* Executed instructions: the pages done, plus the one that failed
+		 * with an architectural code (a -ENOMEM is the simulator's, not an
+		 * instruction's). */
+		atomic_fetch_add_explicit(&m->counters[cpu].rmpupdates, done + (rc > 0 ? 1 : 0),
+					  memory_order_relaxed);
 		total += done;
 		if (rc != RMPSIM_RMPUPDATE_OK)
 			break;

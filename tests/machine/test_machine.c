@@ -300,6 +300,33 @@ static void snp_init_needs_snp_en_everywhere(void **state)
 }
 
 /* SMT off in the BIOS: the firmware sees one CPU per core. */
+/* A range RMPUPDATE that fails part-way counts the instructions it executed:
+ * the pages done plus the failing one, not the whole range. */
+static void range_rmpupdate_counts_executed_instructions(void **state)
+{
+	(void)state;
+	struct rmpsim_machine *m = small_machine(NULL);
+	struct rmpsim_rmp_state st = {
+		.gpa = 0x40000000, .assigned = 1, .pagesize = RMPSIM_PAGE_4K, .asid = 7
+	};
+	struct rmpsim_cpu_counters c;
+	uint64_t done = 0;
+	int rc;
+
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	/* A private 2 MB page at 6 GiB + 2 MiB blocks the 513th 4K page of the range. */
+	assert_int_equal(make_private(m, 0, 6 * GIB + 2 * MIB, RMPSIM_PAGE_2M), 0);
+	rc = rmpsim_machine_rmpupdate_range(m, 1, 6 * GIB, 1024, &st, true, &done);
+	assert_true(rc > 0);
+	assert_int_equal(done, 512);
+	rmpsim_machine_counters(m, 1, &c);
+	assert_int_equal(c.rmpupdates, 513);
+	rmpsim_machine_counters(m, 0, &c);
+	assert_int_equal(c.rmpupdates, 1);
+	rmpsim_machine_destroy(m);
+}
+
 static void smt_off_machine(void **state)
 {
 	(void)state;
@@ -353,6 +380,7 @@ int main(void)
 		cmocka_unit_test(rmpopt_base_msr_rules),
 		cmocka_unit_test(rmpopt_base_needs_segmented_rmp_and_the_feature),
 		cmocka_unit_test(snp_init_needs_snp_en_everywhere),
+		cmocka_unit_test(range_rmpupdate_counts_executed_instructions),
 		cmocka_unit_test(smt_off_machine),
 		cmocka_unit_test(create_survives_every_allocation_failure),
 	};
