@@ -3,7 +3,9 @@
  * bench_sim pass  [regions] [cpus]  - a leader/follower RMPOPT pass in the sim:
  *     one leader scans every region (cond_resched between), then one IPI round
  *     per region to every other primary thread (cached results). Prints
- *     events, simulated time, wall time, events per wall-second, trace hash.
+ *     events, queue dispatches, simulated time, wall time, events per
+ *     wall-second, trace hash. RMPSIM_BENCH_UNBATCHED=1 in the environment runs
+ *     the unbatched IPI path (rmpsim_sim_set_ipi_batching) for comparison.
  * bench_sim queue [regions] [cpus] [ops] [heap|sorted|both] [n] - the same
  *     pass's queue statistics (size, delay distribution), then the "hold"
  *     model on the 4-ary heap with that size (or n) and delays drawn from that
@@ -69,6 +71,8 @@ static struct rmpsim_sim *run_pass(unsigned regions, unsigned cpus, double *ret_
 	/* Followers: every primary thread but the leader's core (CPU 0). */
 	for (unsigned c = 1; c < cpus / 2; c++)
 		p.followers[c / 64] |= 1ul << (c % 64);
+	if (getenv("RMPSIM_BENCH_UNBATCHED")) /* the reference engine path, for comparison */
+		rmpsim_sim_set_ipi_batching(s, false);
 	struct rmpsim_proc_attr a = { .name = "kworker/u2048:0", .cpu = 0 };
 	if (rmpsim_sim_spawn(s, &a, worker, &p, NULL))
 		abort();
@@ -186,6 +190,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "pass")) {
 		printf("pass: %u regions, %u cpus\n", regions, cpus);
 		printf("events             %llu\n", (unsigned long long)ev);
+		printf("queue dispatches   %llu\n", (unsigned long long)q.dispatches);
 		printf("simulated time     %.6f s\n", (double)now * 1e-12);
 		printf("wall time          %.3f s (informational)\n", wall);
 		printf("events/wall-second %.0f\n", wall > 0 ? (double)ev / wall : 0.0);

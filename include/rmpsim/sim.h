@@ -31,8 +31,9 @@
  *
  * Determinism: the sequence number breaks time ties in insertion order, every
  * random choice (placement of unbound processes, A70) comes from the seeded
- * PRNG, and every dispatched event is folded into an FNV-1a trace hash (time,
- * kind, cpu, id). Same inputs and seed give the same hash on any machine.
+ * PRNG, and every dispatched event is folded into a trace hash, a 64-bit word
+ * at a time (time, kind, cpu, id, argument). Same inputs and seed give the same
+ * hash on any machine.
  *
  * A simulation is single-threaded: one thread drives it. Different simulations
  * may run in different threads.
@@ -121,8 +122,9 @@ int rmpsim_sim_run_until(struct rmpsim_sim *sim, uint64_t limit_ps);
 void rmpsim_sim_stop(struct rmpsim_sim *sim);
 uint64_t rmpsim_sim_now(const struct rmpsim_sim *sim);
 uint64_t rmpsim_sim_trace_hash(const struct rmpsim_sim *sim);
-uint64_t rmpsim_sim_events(const struct rmpsim_sim *sim);  /* events dispatched so far */
-size_t rmpsim_sim_pending(const struct rmpsim_sim *sim);   /* events in the queue */
+uint64_t
+rmpsim_sim_events(const struct rmpsim_sim *sim); /* events dispatched so far (IPI steps batched or not) */
+size_t rmpsim_sim_pending(const struct rmpsim_sim *sim); /* events in the queue (IPI steps batched or not) */
 unsigned rmpsim_sim_blocked(const struct rmpsim_sim *sim); /* processes neither done nor runnable */
 
 /* ---- Timers (engine context callbacks) ---- */
@@ -249,6 +251,17 @@ int rmpsim_sim_ipi_many(struct rmpsim_sim *sim, const unsigned long *mask, rmpsi
 /* One target (smp_call_function_single); cpu == current runs fn locally. */
 int rmpsim_sim_ipi_one(struct rmpsim_sim *sim, unsigned cpu, rmpsim_ipi_fn fn, void *arg, unsigned flags);
 
+/*
+ * Engine switch, not a model parameter: with batching on (the default), one
+ * queued event stands for a whole IPI call, and its deliveries and the ends of
+ * the handlers they start run inline, each at the (time, sequence) position
+ * its own event would have had. Off: one queued event per delivery and per
+ * handler end. Both give the same simulation, trace, trace hash, statistics
+ * and event counts (tests/sim/test_sim_batch.c); only the queue traffic
+ * (rmpsim_queue_stats.dispatches) differs. Applies to calls sent afterwards.
+ */
+void rmpsim_sim_set_ipi_batching(struct rmpsim_sim *sim, bool on);
+
 /* ---- Accounting ---- */
 
 struct rmpsim_cpu_stats {
@@ -278,6 +291,8 @@ struct rmpsim_queue_stats {
 	uint64_t cancels;	 /* events removed before their time */
 	size_t max_pending;	 /* largest queue size seen */
 	uint64_t delay_log2[65]; /* inserts by floor(log2(when - now)) + 1; [0]: when == now */
+	uint64_t dispatches;	 /* events taken off the queue (a batched IPI call counts once
+				    each time it resumes, whatever the steps it runs) */
 };
 void rmpsim_sim_queue_stats(const struct rmpsim_sim *sim, struct rmpsim_queue_stats *ret);
 

@@ -5,9 +5,27 @@
  * each; a target runs the handler when its interrupts are on, one handler at
  * a time, with interrupts off; the sender may spin until every target has
  * unlocked its CSD.
+ *
+ * Batched calls. A call to M targets is 2M steps: M deliveries and M handler
+ * ends. Unbatched, each step is an event of the queue (the deliveries chained,
+ * one queued at a time). Batched (the default), the call owns its steps: its
+ * next delivery and the ends of the handlers its deliveries started, each
+ * keyed by the (time, seq) its event would have had (the sequence numbers are
+ * drawn at the same moments), and the queue holds one event for the call,
+ * keyed by its earliest step. When that event comes up, the call runs its
+ * steps inline, one after another, for as long as its next step comes before
+ * everything left in the queue (checked again after every step, since a
+ * handler may queue events), before the run's limit, and no stop or error;
+ * then it queues itself again at its next step's key. So every step runs at
+ * the same position of the global (time, seq) order as unbatched, with the
+ * same code (deliver(), run_handler(), ipi_end()): same simulation, trace,
+ * hash and statistics, without a queue operation per step. Handlers started
+ * by anything else (the end of the previous handler on that CPU, interrupts
+ * enabled again) queue their end as an event, as before.
  */
 #include <errno.h>
 #include <limits.h>
+#include <string.h>
 
 #include "base/alloc.h"
 #include "base/check.h"
@@ -18,6 +36,19 @@
 static bool mask_test(const unsigned long *mask, unsigned cpu)
 {
 	return (mask[cpu / BITS_PER_LONG] >> (cpu % BITS_PER_LONG)) & 1ul;
+}
+
+/* Word w of the targets: mask's bits below ncpus, self excluded. */
+static unsigned long mask_word(const struct rmpsim_sim *s, const unsigned long *mask, unsigned w,
+			       unsigned self)
+{
+	unsigned long x = mask[w];
+	unsigned rest = s->ncpus - w * (unsigned)BITS_PER_LONG;
+	if (rest < BITS_PER_LONG)
+		x &= (1ul << rest) - 1;
+	if (self / BITS_PER_LONG == w)
+		x &= ~(1ul << (self % BITS_PER_LONG));
+	return x;
 }
 
 static struct rmpsim__csd *csd_get(struct rmpsim_sim *s)
@@ -58,15 +89,116 @@ void rmpsim__csds_free(struct rmpsim_sim *s)
 	s->csd_total = 0;
 }
 
-/* Run one handler on cpu (interrupts on there, nothing else running). */
-static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d)
+/* ---- Batched calls ---- */
+
+/* A call whose end queue holds m steps; -ENOMEM leaves nothing taken. */
+static struct rmpsim__call *call_get(struct rmpsim_sim *s, size_t m)
+{
+	struct rmpsim__call *k = s->call_free;
+	if (k) {
+		if (k->cap < m) {
+			void *q = rmpsim__realloc(s->a, k->endq, k->cap * sizeof(*k->endq),
+						  m * sizeof(*k->endq));
+			if (!q)
+				return NULL;
+			k->endq = q;
+			k->cap = m;
+		}
+		s->call_free = k->next;
+		return k;
+	}
+	if (rmpsim__ev_objects_add(s, 1) < 0)
+		return NULL;
+	k = rmpsim__calloc(s->a, 1, sizeof(*k));
+	struct rmpsim__csd **q = rmpsim__malloc(s->a, m * sizeof(*q));
+	if (!k || !q) {
+		rmpsim__free(s->a, k, sizeof(*k));
+		rmpsim__free(s->a, q, m * sizeof(*q));
+		s->ev_objects--;
+		return NULL;
+	}
+	k->ev.heap_index = RMPSIM__HEAP_NONE;
+	k->endq = q;
+	k->cap = m;
+	k->all_next = s->call_all;
+	s->call_all = k;
+	return k;
+}
+
+static void call_put(struct rmpsim_sim *s, struct rmpsim__call *k)
+{
+	k->deliver = NULL;
+	k->eh = k->et = 0;
+	k->next = s->call_free;
+	s->call_free = k;
+}
+
+void rmpsim__calls_free(struct rmpsim_sim *s)
+{
+	for (struct rmpsim__call *k = s->call_all, *n; k; k = n) {
+		n = k->all_next;
+		rmpsim__free(s->a, k->endq, k->cap * sizeof(*k->endq));
+		rmpsim__free(s->a, k, sizeof(*k));
+	}
+	s->call_all = NULL;
+	s->call_free = NULL;
+}
+
+/* A step of call k, keyed now as rmpsim__ev_queue() would key its event
+ * (times are never before now here: deliveries are in time order, ends follow starts). */
+static void call_step_key(struct rmpsim_sim *s, struct rmpsim_event *ev, unsigned kind, uint64_t when)
+{
+	ev->time = when;
+	ev->seq = s->seq++;
+	ev->kind = kind;
+	s->local_pending++;
+	rmpsim__qs_insert(s, when - s->now);
+}
+
+/* The end of handler d, started by a delivery of k, joins k's end queue. */
+static void call_add_end(struct rmpsim_sim *s, struct rmpsim__call *k, struct rmpsim__csd *d)
+{
+	call_step_key(s, &d->ev, EV_IPI_END, s->now + d->dur);
+	if (RMPSIM_NEVER(k->et >= k->cap))
+		return; /* cannot happen: one end per delivery, cap >= deliveries */
+	size_t i = k->et++;
+	for (; i > k->eh && rmpsim__ev_before(&d->ev, &k->endq[i - 1]->ev); i--)
+		k->endq[i] = k->endq[i - 1];
+	k->endq[i] = d;
+}
+
+static struct rmpsim_event *call_next(const struct rmpsim__call *k)
+{
+	struct rmpsim_event *a = k->deliver ? &k->deliver->ev : NULL;
+	if (k->eh == k->et)
+		return a;
+	struct rmpsim_event *b = &k->endq[k->eh]->ev;
+	return a && rmpsim__ev_before(a, b) ? a : b;
+}
+
+/* ---- Handlers ---- */
+
+/* Run one handler on cpu (interrupts on there, nothing else running); its end
+ * goes to call k's steps, or to the queue when k is NULL. */
+static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, struct rmpsim__call *k)
 {
 	struct rmpsim__cpu *c = &s->cpus[cpu];
 	const struct rmpsim_profile *p = &s->prof;
 
-	rmpsim__cpu_freeze(s, c);
-	c->in_irq = d;
-	rmpsim__cpu_update(s, c);
+	if (!c->curr && !c->busy && !c->irqoff) {
+		/* An idle CPU: what rmpsim__cpu_update() does here, without the tests. */
+		static const char ipi[sizeof(c->irqoff_where)] = "ipi";
+		c->in_irq = d;
+		c->busy = true;
+		c->busy_since = s->now;
+		c->irqoff = true;
+		c->irqoff_since = s->now;
+		memcpy(c->irqoff_where, ipi, sizeof(c->irqoff_where));
+	} else {
+		rmpsim__cpu_freeze(s, c);
+		c->in_irq = d;
+		rmpsim__cpu_update(s, c);
+	}
 
 	struct rmpsim_proc *sv_proc = s->ctx_proc;
 	unsigned sv_cpu = s->ctx_cpu;
@@ -88,10 +220,13 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 
 	c->st.handler_ps += d->dur;
 	c->st.ipis++;
-	rmpsim__ev_queue(s, &d->ev, EV_IPI_END, s->now + d->dur);
+	if (k)
+		call_add_end(s, k, d);
+	else
+		rmpsim__ev_queue(s, &d->ev, EV_IPI_END, s->now + d->dur);
 }
 
-void rmpsim__cpu_try_irq(struct rmpsim_sim *s, unsigned cpu)
+static void try_irq(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__call *k)
 {
 	struct rmpsim__cpu *c = &s->cpus[cpu];
 
@@ -104,7 +239,110 @@ void rmpsim__cpu_try_irq(struct rmpsim_sim *s, unsigned cpu)
 	if (!c->pend_head)
 		c->pend_tail = NULL;
 	d->next = NULL;
-	run_handler(s, cpu, d);
+	run_handler(s, cpu, d, k);
+}
+
+void rmpsim__cpu_try_irq(struct rmpsim_sim *s, unsigned cpu)
+{
+	try_irq(s, cpu, NULL);
+}
+
+/* CSD d reaches its target (its next delivery already keyed by the caller). */
+static void deliver(struct rmpsim_sim *s, struct rmpsim__csd *d, struct rmpsim__call *k)
+{
+	struct rmpsim__cpu *c = &s->cpus[d->target];
+	d->chain = NULL;
+	d->next = NULL;
+	if (c->pend_tail)
+		c->pend_tail->next = d;
+	else
+		c->pend_head = d;
+	c->pend_tail = d;
+	try_irq(s, d->target, k);
+}
+
+/* Handler d ends on its target. */
+static void ipi_end(struct rmpsim_sim *s, struct rmpsim__csd *d)
+{
+	unsigned cpu = d->target;
+	struct rmpsim__cpu *c = &s->cpus[cpu];
+
+	rmpsim__trace(s, RMPSIM_TRACE_IPI_END, cpu, d->call, d->dur);
+	c->in_irq = NULL;
+	if (d->waiter) {
+		/* Only the last acknowledgement matters to the sender (A67):
+		 * keep the latest time, one event per call instead of one per target. */
+		struct rmpsim_proc *p = d->waiter;
+		uint64_t ack = s->now + s->prof.ipi_ack_ps;
+		p->last_ack = ack > p->last_ack ? ack : p->last_ack;
+		if (RMPSIM_ALWAYS(p->acks_left) && --p->acks_left == 0 && p->spinning)
+			rmpsim__ev_queue(s, &p->ack_ev, EV_IPI_ACK, p->last_ack);
+	}
+	csd_put(s, d);
+	/* The next waiting handler runs back to back: interrupts stay off. */
+	if (c->pend_head)
+		rmpsim__cpu_try_irq(s, cpu);
+	if (!c->in_irq && !c->curr && c->busy && c->irqoff) {
+		/* The CPU goes idle: what rmpsim__cpu_irq_done() does here, without the tests. */
+		c->st.busy_ps += s->now - c->busy_since;
+		c->busy = false;
+		uint64_t len = s->now - c->irqoff_since;
+		if (len > c->st.irqoff_max_ps) {
+			c->st.irqoff_max_ps = len;
+			c->st.irqoff_max_at_ps = c->irqoff_since;
+			memcpy(c->st.irqoff_max_where, c->irqoff_where, sizeof(c->irqoff_where));
+		}
+		rmpsim__trace(s, RMPSIM_TRACE_IRQOFF, cpu, 0, len);
+		c->irqoff = false;
+	} else {
+		rmpsim__cpu_irq_done(s, c);
+	}
+}
+
+void rmpsim__call_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
+{
+	struct rmpsim__call *k = RMPSIM__CONTAINER(ev, struct rmpsim__call, ev);
+	struct rmpsim_event *e = call_next(k);
+
+	/* ev stood for e (same key): the engine has set now and counted it. */
+	s->local_pending++; /* e is held by the call alone now */
+	while (e) {
+		s->local_pending--; /* e runs */
+		if (k->deliver && e == &k->deliver->ev) {
+			struct rmpsim__csd *d = k->deliver;
+			/* The next delivery is keyed first, as the unbatched chain queues it. */
+			k->deliver = d->chain;
+			if (d->chain)
+				call_step_key(s, &d->chain->ev, EV_IPI_DELIVER, d->chain->when);
+			struct rmpsim__cpu *c = &s->cpus[d->target];
+			if (!c->pend_head && !c->in_irq && !(c->curr && c->curr->irq_disable)) {
+				/* deliver() would queue d and try_irq() take it straight back. */
+				d->chain = NULL;
+				d->next = NULL;
+				run_handler(s, d->target, d, k);
+			} else {
+				deliver(s, d, k);
+			}
+		} else {
+			ipi_end(s, k->endq[k->eh++]);
+		}
+		e = call_next(k);
+		if (!e)
+			break;
+		const struct rmpsim_event *top = rmpsim__heap_top(&s->heap);
+		if (s->stop || s->err || e->time > s->limit || (top && rmpsim__ev_before(top, e))) {
+			/* Something else comes first: wait in the queue at e's key. */
+			k->ev.time = e->time;
+			k->ev.seq = e->seq;
+			k->ev.kind = EV_IPI_CALL;
+			rmpsim__heap_push(&s->heap, &k->ev);
+			s->local_pending--;
+			return;
+		}
+		s->now = e->time;
+		s->events++;
+	}
+	call_put(s, k);
 }
 
 void rmpsim__ipi_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
@@ -117,40 +355,16 @@ void rmpsim__ipi_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		return;
 	}
 	struct rmpsim__csd *d = RMPSIM__CONTAINER(ev, struct rmpsim__csd, ev);
-	struct rmpsim__cpu *c = &s->cpus[d->target];
 
 	switch (ev->kind) {
 	case EV_IPI_DELIVER:
-		/* One call's deliveries are chained in time order, so the queue
-		 * holds one of them at a time instead of one per target. */
+		/* Unbatched: one call's deliveries are chained in time order, so the
+		 * queue holds one of them at a time instead of one per target. */
 		if (d->chain)
 			rmpsim__ev_queue(s, &d->chain->ev, EV_IPI_DELIVER, d->chain->when);
-		d->chain = NULL;
-		d->next = NULL;
-		if (c->pend_tail)
-			c->pend_tail->next = d;
-		else
-			c->pend_head = d;
-		c->pend_tail = d;
-		rmpsim__cpu_try_irq(s, d->target);
+		deliver(s, d, NULL);
 		break;
-	case EV_IPI_END:
-		rmpsim__trace(s, RMPSIM_TRACE_IPI_END, d->target, d->call, d->dur);
-		c->in_irq = NULL;
-		if (d->waiter) {
-			/* Only the last acknowledgement matters to the sender (A67):
-			 * keep the latest time, one event per call instead of one per target. */
-			struct rmpsim_proc *p = d->waiter;
-			uint64_t ack = s->now + s->prof.ipi_ack_ps;
-			p->last_ack = ack > p->last_ack ? ack : p->last_ack;
-			if (RMPSIM_ALWAYS(p->acks_left) && --p->acks_left == 0 && p->spinning)
-				rmpsim__ev_queue(s, &p->ack_ev, EV_IPI_ACK, p->last_ack);
-		}
-		csd_put(s, d);
-		/* The next waiting handler runs back to back: interrupts stay off. */
-		rmpsim__cpu_try_irq(s, d->target);
-		rmpsim__cpu_irq_done(s, c);
-		break;
+	case EV_IPI_END: ipi_end(s, d); break;
 	default: (void)RMPSIM_NEVER(1);
 	}
 }
@@ -185,9 +399,10 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 	bool local;
 	bool wait = flags & RMPSIM_IPI_WAIT;
 
+	unsigned nwords = (s->ncpus + (unsigned)BITS_PER_LONG - 1) / (unsigned)BITS_PER_LONG;
 	if (mask) {
-		for (unsigned i = 0; i < s->ncpus; i++)
-			m += i != self && mask_test(mask, i);
+		for (unsigned w = 0; w < nwords; w++)
+			m += (unsigned)__builtin_popcountl(mask_word(s, mask, w, self));
 		local = (flags & RMPSIM_IPI_LOCAL) && mask_test(mask, self);
 	} else {
 		if (single >= s->ncpus)
@@ -211,6 +426,18 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		d->next = list;
 		list = d;
 	}
+	struct rmpsim__call *k = NULL;
+	if (m && !s->ipi_unbatched) {
+		k = call_get(s, m);
+		if (!k) {
+			while (list) {
+				struct rmpsim__csd *n = list->next;
+				csd_put(s, list);
+				list = n;
+			}
+			return -ENOMEM;
+		}
+	}
 	if (wait && p->irq_disable)
 		rmpsim__bug(s, "smp_call_function_many(wait) with interrupts disabled on cpu %u", self);
 
@@ -222,9 +449,16 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 	p->last_ack = 0;
 	unsigned i = 0;
 	struct rmpsim__csd *first = NULL, *prev = NULL;
-	for (unsigned cpu = 0; cpu < s->ncpus && i < m; cpu++) {
-		if (cpu == self || (mask ? !mask_test(mask, cpu) : cpu != single))
-			continue;
+	unsigned w = 0;
+	unsigned long bits = 0;
+	while (i < m) {
+		unsigned cpu = single;
+		if (mask) { /* the targets in CPU order */
+			while (!bits)
+				bits = mask_word(s, mask, w++, self);
+			cpu = (w - 1) * (unsigned)BITS_PER_LONG + (unsigned)__builtin_ctzl(bits);
+			bits &= bits - 1;
+		}
 		struct rmpsim__csd *d = list;
 		list = d->next;
 		d->next = NULL;
@@ -246,8 +480,18 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 			first = d;
 		prev = d;
 	}
-	if (first)
+	if (k && first) {
+		/* Keyed as the unbatched first delivery; the call's event stands for it. */
+		k->deliver = first;
+		call_step_key(s, &first->ev, EV_IPI_DELIVER, first->when);
+		s->local_pending--;
+		k->ev.time = first->ev.time;
+		k->ev.seq = first->ev.seq;
+		k->ev.kind = EV_IPI_CALL;
+		rmpsim__heap_push(&s->heap, &k->ev);
+	} else if (first) {
 		rmpsim__ev_queue(s, &first->ev, EV_IPI_DELIVER, first->when);
+	}
 	if (m)
 		rmpsim__proc_compute(s, p, pr->ipi_send_base_ps + (uint64_t)m * pr->ipi_send_per_target_ps);
 	if (local)

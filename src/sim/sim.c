@@ -8,7 +8,6 @@
 
 #include "base/alloc.h"
 #include "base/check.h"
-#include "base/hash.h"
 #include "sim/sim_internal.h"
 
 #define DEFAULT_STACK (256u * 1024u)
@@ -23,9 +22,12 @@ int rmpsim__sim_init(struct rmpsim_sim *s, const struct rmpsim_allocator *a, uns
 	rmpsim__rng_seed(&s->rng, seed);
 	s->ncpus = ncpus;
 	s->ndomains = ndomains ? ndomains : 1;
-	s->hash = RMPSIM_FNV_OFFSET;
+	s->hash = RMPSIM_TRACE_HASH_SEED;
 	s->stack_size = DEFAULT_STACK;
 	s->ctx_cpu = RMPSIM_CPU_ANY;
+	s->limit = RMPSIM_TIME_NEVER;
+	s->rmpopt_cached_ps = rmpsim_profile_cycles_to_ps(&s->prof, s->prof.rmpopt_cached_mcyc);
+	s->rmpopt_report_ps = rmpsim_profile_cycles_to_ps(&s->prof, s->prof.rmpopt_report_mcyc);
 	rmpsim__heap_init(&s->heap, a);
 	s->cpus = rmpsim__calloc(a, ncpus, sizeof(*s->cpus));
 	s->domains = rmpsim__calloc(a, s->ndomains, sizeof(*s->domains));
@@ -73,6 +75,7 @@ void rmpsim_sim_destroy(struct rmpsim_sim *s)
 	rmpsim__heap_fini(&s->heap);
 	rmpsim__procs_free(s);
 	rmpsim__csds_free(s);
+	rmpsim__calls_free(s);
 	rmpsim__free(s->a, s->marks, s->marks_cap * sizeof(*s->marks));
 	rmpsim__free(s->a, s->cpus, s->ncpus * sizeof(*s->cpus));
 	rmpsim__free(s->a, s->domains, s->ndomains * sizeof(*s->domains));
@@ -125,11 +128,15 @@ uint64_t rmpsim_sim_events(const struct rmpsim_sim *s)
 }
 size_t rmpsim_sim_pending(const struct rmpsim_sim *s)
 {
-	return s->heap.n;
+	return s->heap.n + s->local_pending;
 }
 void rmpsim_sim_stop(struct rmpsim_sim *s)
 {
 	s->stop = true;
+}
+void rmpsim_sim_set_ipi_batching(struct rmpsim_sim *s, bool on)
+{
+	s->ipi_unbatched = !on;
 }
 
 /* ---- Events ---- */
@@ -150,11 +157,7 @@ void rmpsim__ev_queue(struct rmpsim_sim *s, struct rmpsim_event *ev, unsigned ki
 	ev->seq = s->seq++;
 	ev->kind = kind;
 	rmpsim__heap_push(&s->heap, ev);
-	uint64_t d = ev->time - s->now;
-	s->qs.inserts++;
-	s->qs.delay_log2[d ? 64 - __builtin_clzll(d) : 0]++;
-	if (s->heap.n > s->qs.max_pending)
-		s->qs.max_pending = s->heap.n;
+	rmpsim__qs_insert(s, ev->time - s->now);
 }
 
 void rmpsim_sim_queue_stats(const struct rmpsim_sim *s, struct rmpsim_queue_stats *ret)
@@ -167,22 +170,11 @@ void rmpsim__ev_cancel(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	s->qs.cancels += rmpsim__heap_remove(&s->heap, ev);
 }
 
-void rmpsim__trace(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id, uint64_t a)
+void rmpsim__trace_hook(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id,
+			uint64_t a)
 {
-	/* The hash covers every record (the event and what it did), except the
-	 * interrupts-off summaries, which follow from the records around them. */
-	if (kind != RMPSIM_TRACE_IRQOFF) {
-		s->hash = rmpsim__hash_u64(s->hash, s->now);
-		s->hash = rmpsim__hash_u64(s->hash, (uint64_t)kind << 32 | cpu);
-		s->hash = rmpsim__hash_u64(s->hash, id);
-		s->hash = rmpsim__hash_u64(s->hash, a);
-	}
-	if (s->trace_fn) {
-		struct rmpsim_trace_rec rec = {
-			.time_ps = s->now, .kind = kind, .cpu = cpu, .id = id, .a = a
-		};
-		s->trace_fn(s->trace_ctx, &rec);
-	}
+	struct rmpsim_trace_rec rec = { .time_ps = s->now, .kind = kind, .cpu = cpu, .id = id, .a = a };
+	s->trace_fn(s->trace_ctx, &rec);
 }
 
 void rmpsim_sim_set_trace_hook(struct rmpsim_sim *s, rmpsim_trace_fn fn, void *ctx)
@@ -194,6 +186,7 @@ void rmpsim_sim_set_trace_hook(struct rmpsim_sim *s, rmpsim_trace_fn fn, void *c
 static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 {
 	s->events++;
+	s->qs.dispatches++;
 	switch (ev->kind) {
 	case EV_TIMER: { /* A68: engine context, no CPU, no cost */
 		struct rmpsim_timer *t = RMPSIM__CONTAINER(ev, struct rmpsim_timer, ev);
@@ -207,6 +200,7 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	case EV_IPI_DELIVER:
 	case EV_IPI_END:
 	case EV_IPI_ACK: rmpsim__ipi_dispatch(s, ev); break;
+	case EV_IPI_CALL: rmpsim__call_dispatch(s, ev); break;
 	default: (void)RMPSIM_NEVER(1);
 	}
 }
@@ -218,6 +212,7 @@ int rmpsim_sim_run_until(struct rmpsim_sim *s, uint64_t limit)
 	if (RMPSIM_NEVER(s->ctx_proc || s->ctx_handler))
 		return -EINVAL; /* not re-entrant */
 	s->stop = false;
+	s->limit = limit; /* batched IPI calls stop their inline steps there too */
 	rmpsim__fiber_main(&s->main_fiber);
 	while (!s->stop && !s->err && (ev = rmpsim__heap_top(&s->heap)) && ev->time <= limit) {
 		rmpsim__heap_pop(&s->heap);
@@ -321,8 +316,8 @@ int rmpsim_sim_mark(struct rmpsim_sim *s, const char *name, uint64_t a, uint64_t
 	m->cpu = rmpsim_sim_cpu(s);
 	m->a = a;
 	m->b = b;
-	s->hash = rmpsim__hash_bytes(s->hash, m->name, strlen(m->name));
-	s->hash = rmpsim__hash_u64(s->hash, b);
+	s->hash = rmpsim__trace_hash_str(s->hash, m->name);
+	s->hash = rmpsim__trace_hash_word(s->hash, b);
 	rmpsim__trace(s, RMPSIM_TRACE_MARK, m->cpu, s->nmarks, a);
 	s->nmarks++;
 	return 0;
@@ -361,7 +356,7 @@ int rmpsim_sim_cpu_stats(const struct rmpsim_sim *s, unsigned cpu, struct rmpsim
 
 void rmpsim_sim_charge_rmpopt_raw(struct rmpsim_sim *s, unsigned kind, unsigned slots, unsigned domain)
 {
-	unsigned cpu = rmpsim_sim_cpu(s);
+	unsigned cpu = s->ctx_cpu;
 	if (cpu == RMPSIM_CPU_ANY)
 		return; /* engine context executes nothing */
 	const struct rmpsim_profile *p = &s->prof;
@@ -384,11 +379,13 @@ void rmpsim_sim_charge_rmpopt_raw(struct rmpsim_sim *s, unsigned kind, unsigned 
 	} else if (scan) { /* A61: fixed + slots * slot */
 		cost = rmpsim_profile_cycles_to_ps(p, rmpsim_profile_rmpopt_scan_mcyc(p, slots, 1));
 	} else { /* A63 cached result, A64 status read: no queue at the RMP home */
-		cost = rmpsim_profile_cycles_to_ps(
-			p, kind == RMPSIM_RMPOPT_CACHE_HIT ? p->rmpopt_cached_mcyc : p->rmpopt_report_mcyc);
+		cost = kind == RMPSIM_RMPOPT_CACHE_HIT ? s->rmpopt_cached_ps : s->rmpopt_report_ps;
 	}
 	if (kind < RMPSIM_RMPOPT_NKINDS)
 		s->cpus[cpu].st.rmpopt[kind]++;
 	s->cpus[cpu].st.rmpopt_ps += cost;
-	rmpsim_sim_compute(s, cost);
+	if (s->ctx_handler) /* rmpsim_sim_compute(), handlers first: followers run them */
+		s->ctx_charge += cost;
+	else
+		rmpsim_sim_compute(s, cost);
 }

@@ -22,6 +22,7 @@ enum rmpsim__ev_kind {
 	EV_IPI_DELIVER, /* csd.ev: IPI reaches the target */
 	EV_IPI_END,	/* csd.ev: handler finished */
 	EV_IPI_ACK,	/* proc.ack_ev: the sender sees the last acknowledgement */
+	EV_IPI_CALL,	/* call.ev: the earliest step of a batched IPI call (ipi.c) */
 };
 
 enum rmpsim__pstate { P_RUNNABLE, P_RUNNING, P_BLOCKED, P_SLEEPING, P_DONE };
@@ -68,6 +69,21 @@ struct rmpsim__csd {
 	uint64_t dur;
 };
 
+/*
+ * A batched IPI call (ipi.c, "Batched calls"): its deliveries and the ends of
+ * the handlers those deliveries started are steps kept here, each with the
+ * (time, seq) key its own event would have had; the queue holds one event for
+ * the whole call, keyed by its earliest step.
+ */
+struct rmpsim__call {
+	struct rmpsim_event ev;
+	struct rmpsim__call *next; /* free list */
+	struct rmpsim__call *all_next;
+	struct rmpsim__csd *deliver; /* next delivery (key in its ev), or NULL */
+	struct rmpsim__csd **endq;   /* handler ends, sorted by (time, seq): [eh, et) */
+	size_t eh, et, cap;
+};
+
 struct rmpsim__cpu {
 	unsigned core, node;
 	bool primary;
@@ -102,6 +118,8 @@ struct rmpsim_sim {
 	struct rmpsim__heap heap;
 	size_t ev_objects; /* events that may be queued at once: the heap keeps room for all */
 	uint64_t now, seq, events;
+	uint64_t limit;	      /* of the running rmpsim_sim_run_until */
+	size_t local_pending; /* steps of batched calls not standing in the queue themselves */
 	uint64_t hash;
 	bool stop;
 
@@ -121,6 +139,11 @@ struct rmpsim_sim {
 	struct rmpsim__csd *csd_free, *csd_all;
 	size_t csd_total;
 	uint64_t ipi_calls;
+	bool ipi_unbatched; /* rmpsim_sim_set_ipi_batching(false): one event per step */
+	struct rmpsim__call *call_free, *call_all;
+
+	/* Profile costs used on hot paths, in ps (rmpsim__sim_init). */
+	uint64_t rmpopt_cached_ps, rmpopt_report_ps;
 
 	struct rmpsim_mark *marks;
 	size_t nmarks, marks_cap;
@@ -135,13 +158,76 @@ struct rmpsim_sim {
 	int err; /* first error a process hit (rmpsim_sim_run returns it) */
 };
 
+/*
+ * The trace hash (docs/timing.md section 1): each record is folded in as 64-bit
+ * words, h = (rotl(h, 5) ^ w) * K (the word step of rustc's FxHasher), from a
+ * fixed seed. Integer arithmetic on values, never on memory: the same on every
+ * machine and compiler.
+ */
+#define RMPSIM_TRACE_HASH_SEED 0xcbf29ce484222325ull /* the FNV-1a offset basis */
+#define RMPSIM_TRACE_HASH_K    0x517cc1b727220a95ull
+
+static inline uint64_t rmpsim__trace_hash_word(uint64_t h, uint64_t w)
+{
+	return (((h << 5) | (h >> 59)) ^ w) * RMPSIM_TRACE_HASH_K;
+}
+
+static inline uint64_t rmpsim__trace_hash_rec(uint64_t h, uint64_t time, uint64_t kind_cpu, uint64_t id,
+					      uint64_t a)
+{
+	h = rmpsim__trace_hash_word(h, time);
+	h = rmpsim__trace_hash_word(h, kind_cpu);
+	h = rmpsim__trace_hash_word(h, id);
+	return rmpsim__trace_hash_word(h, a);
+}
+
+/* A NUL-terminated string: its bytes 8 to a word, little-endian by value, then its length. */
+static inline uint64_t rmpsim__trace_hash_str(uint64_t h, const char *str)
+{
+	uint64_t w = 0, n = 0;
+	for (; str[n]; n++) {
+		w |= (uint64_t)(unsigned char)str[n] << (8 * (n % 8));
+		if (n % 8 == 7) {
+			h = rmpsim__trace_hash_word(h, w);
+			w = 0;
+		}
+	}
+	if (n % 8)
+		h = rmpsim__trace_hash_word(h, w);
+	return rmpsim__trace_hash_word(h, n);
+}
+
 /* sim.c */
 int rmpsim__sim_init(struct rmpsim_sim *s, const struct rmpsim_allocator *a, unsigned ncpus,
 		     unsigned ndomains, const struct rmpsim_profile *p, uint64_t seed);
 void rmpsim__ev_queue(struct rmpsim_sim *s, struct rmpsim_event *ev, unsigned kind, uint64_t when);
+
 void rmpsim__ev_cancel(struct rmpsim_sim *s, struct rmpsim_event *ev);
 int rmpsim__ev_objects_add(struct rmpsim_sim *s, size_t n);
-void rmpsim__trace(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id, uint64_t a);
+void rmpsim__trace_hook(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id,
+			uint64_t a);
+
+/* Record a step: into the trace hash and to the hook. */
+static inline void rmpsim__trace(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id,
+				 uint64_t a)
+{
+	/* The hash covers every record (the event and what it did), except the
+	 * interrupts-off summaries, which follow from the records around them. */
+	if (kind != RMPSIM_TRACE_IRQOFF)
+		s->hash = rmpsim__trace_hash_rec(s->hash, s->now, (uint64_t)kind << 32 | cpu, id, a);
+	if (s->trace_fn)
+		rmpsim__trace_hook(s, kind, cpu, id, a);
+}
+
+/* Count one insert (a queued event, or a step of a batched IPI call). */
+static inline void rmpsim__qs_insert(struct rmpsim_sim *s, uint64_t d)
+{
+	size_t n = s->heap.n + s->local_pending;
+	s->qs.inserts++;
+	s->qs.delay_log2[d ? 64 - __builtin_clzll(d) : 0]++;
+	if (n > s->qs.max_pending)
+		s->qs.max_pending = n;
+}
 void rmpsim__bug(struct rmpsim_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* sched.c */
@@ -158,5 +244,7 @@ void rmpsim__cpu_try_irq(struct rmpsim_sim *s, unsigned cpu);
 void rmpsim__procs_free(struct rmpsim_sim *s);
 void rmpsim__ipi_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev);
 void rmpsim__csds_free(struct rmpsim_sim *s);
+void rmpsim__calls_free(struct rmpsim_sim *s);
+void rmpsim__call_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev);
 
 #endif
