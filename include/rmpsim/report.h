@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reports of measured passes (struct rmpsim_run_result, workload.h): a text
+ * table for people, JSON (sorted keys, integer nanoseconds) and CSV for
+ * programs. Output is deterministic: no wall-clock time, no addresses; the
+ * same results give the same bytes.
+ */
+#ifndef RMPSIM_REPORT_H
+#define RMPSIM_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rmpsim/alloc.h>
+#include <rmpsim/workload.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the runs have in common, printed once. */
+struct rmpsim_report {
+	const char *version; /* rmpsim_version */
+	const char *machine; /* "default", a synthetic string or an XML path */
+	const char *profile; /* "default" or the INI path */
+	const char *policy;
+	uint64_t seed;
+	uint64_t trace_hash; /* over all runs: rmpsim_report_trace_hash() */
+	const struct rmpsim_run_result *runs;
+	size_t nruns;
+};
+
+/* Golden mode: leave out what is not derivable from the profile by hand
+ * (trace hashes, which depend on the event encoding; leader_cpu, which the
+ * sim's seeded placement of the unbound worker picks) and what changes with
+ * every release (rmpsim_version). Used by rmpsim --run-tests. */
+#define RMPSIM_REPORT_GOLDEN 0x1u
+
+/* FNV-1a over the runs' trace hashes, in order. */
+uint64_t rmpsim_report_trace_hash(const struct rmpsim_run_result *runs, size_t nruns);
+
+/* The text table. 0, or -EIO when writing failed. */
+int rmpsim_report_text(FILE *f, const struct rmpsim_report *r);
+/* CSV: a header line, then one line per run. 0 or -EIO. */
+int rmpsim_report_csv(FILE *f, const struct rmpsim_report *r);
+
+/*
+ * JSON text (ending in a newline) into a buffer from alloc (*ret_len bytes,
+ * plus a terminating NUL; free with rmpsim__free(alloc, text, len + 1)).
+ * 0, or -ENOMEM. Keys are sorted and times are integer nanoseconds.
+ */
+int rmpsim_report_json(const struct rmpsim_report *r, unsigned flags, const struct rmpsim_allocator *alloc,
+		       char **ret_text, size_t *ret_len);
+/* The same, written to f. 0, -ENOMEM or -EIO. */
+int rmpsim_report_json_write(FILE *f, const struct rmpsim_report *r, unsigned flags);
+
+/* "412.345 ms"-style rendering of nanoseconds (3 significant decimals, integer
+ * arithmetic only), into buf; returns buf. */
+const char *rmpsim_report_fmt_ns(uint64_t ns, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Workloads: guests, their backing and placement, lifecycle events, host write
+ * traffic, scenario files and the built-in review scenarios (design.md 1), and
+ * the result of one measured RMPOPT pass (docs/internal/contracts.md).
+ *
+ * A scenario says what the machine runs; rmpsim_workload_run() boots the
+ * simulated host (snp_prepare, SNP_INIT, snp_setup_rmpopt and its first pass),
+ * brings the RMP into the scenario's state, lets the policy run one pass and
+ * measures it from the pass's tracepoints.
+ *
+ * Thread safety: scenarios and results are plain data. rmpsim_workload_run()
+ * runs kernel-style code, so one run at a time per process (contracts.md,
+ * "Kernel state in kernel-style code").
+ */
+#ifndef RMPSIM_WORKLOAD_H
+#define RMPSIM_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rmpsim/alloc.h>
+#include <rmpsim/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RMPSIM_WL_NAME_MAX 64
+#define RMPSIM_WL_PATH_MAX 512
+
+/* How a guest's memory is mapped. 1G backing is held by 2 MB RMP entries:
+ * only 4 KB and 2 MB RMP entries exist (spec 3.1, 3.5). */
+enum rmpsim_backing { RMPSIM_BACKING_4K = 0, RMPSIM_BACKING_2M = 1, RMPSIM_BACKING_1G = 2 };
+
+/* "4K", "2M", "1G". */
+const char *rmpsim_backing_name(enum rmpsim_backing b);
+/* Parse "4K"/"4k", "2M"/"2m", "1G"/"1g": 0 or -EINVAL. */
+int rmpsim_backing_parse(const char *s, enum rmpsim_backing *ret_backing);
+
+/* ---- Results ---- */
+
+/* One measured pass (contracts.md). Times are virtual nanoseconds. */
+struct rmpsim_run_result {
+	char policy[RMPSIM_WL_NAME_MAX];
+	char scenario[RMPSIM_WL_NAME_MAX];
+	enum rmpsim_backing backing;
+
+	uint64_t pass_ns;     /* pass_done - pass_start */
+	uint64_t leader_ns;   /* leader_done - pass_start */
+	uint64_t follower_ns; /* pass_done - leader_done */
+	int leader_cpu;	      /* CPU that ran the leader loop; -1 when the policy has none */
+
+	uint64_t cpu_busy_max_ns;    /* busy time during the pass, the busiest CPU */
+	uint64_t cpu_busy_median_ns; /* the median CPU (lower median for an even count) */
+	uint64_t irq_off_max_ns;     /* longest interrupts-off stretch on any CPU during the pass */
+
+	uint64_t rmpopt_executed; /* RMPOPT instructions (function 0) during the pass */
+	uint64_t rmpopt_scanned;  /* ... of which full scans */
+	uint64_t rmpopt_early_exit;
+	uint64_t rmpopt_cache_hit;
+	uint64_t ipis_sent; /* IPIs (one per target CPU) during the pass */
+
+	uint64_t regions_optimized; /* 1 GB regions of the pass range optimised on every programmed core */
+	uint64_t regions_total;	    /* 1 GB regions in the pass range */
+
+	uint64_t ram_bytes;	/* RAM of the machine */
+	uint64_t private_bytes; /* bytes assigned to guests when the pass started */
+	uint64_t skip_bytes;	/* RAM bytes whose hypervisor writes skip RMP checks on every CPU */
+	double skip_share;	/* skip_bytes / ram_bytes */
+
+	uint64_t host_writes_checked; /* host write traffic after the pass (0 if none) */
+	uint64_t host_writes_skipped;
+	uint64_t host_writes_faulted;
+
+	uint64_t seed;
+	uint64_t trace_hash;
+};
+
+/* ---- Scenarios ---- */
+
+/* The RMP state a built-in scenario prepares before its measured pass. */
+enum rmpsim_wl_state {
+	RMPSIM_WL_STATE_EVENTS = 0,  /* only the scenario's own guests and events */
+	RMPSIM_WL_STATE_FULL,	     /* RAM full of private guest memory (A110) */
+	RMPSIM_WL_STATE_WORST,	     /* the last 4 KB page of every GB private (A112) */
+	RMPSIM_WL_STATE_EMPTY,	     /* full, then everything torn down (A113) */
+	RMPSIM_WL_STATE_EMPTY_AGAIN, /* empty, then a second pass is measured (A113) */
+};
+const char *rmpsim_wl_state_name(enum rmpsim_wl_state s);
+int rmpsim_wl_state_parse(const char *s, enum rmpsim_wl_state *ret_state);
+
+struct rmpsim_guest {
+	char name[RMPSIM_WL_NAME_MAX];
+	bool snp;		     /* SNP guest (private memory) or not (shared only) */
+	enum rmpsim_backing backing; /* 4K, 2M or 1G */
+	uint64_t bytes;		     /* size; a multiple of the backing page size */
+	int node;		     /* NUMA node for its memory; -1 = lowest free address */
+};
+
+enum rmpsim_wl_event_kind {
+	RMPSIM_EV_LAUNCH = 0,  /* rmp_make_private over the guest's memory (SNP guests) */
+	RMPSIM_EV_TEARDOWN,    /* back to shared, then the sev_vm_destroy-like hook */
+	RMPSIM_EV_TRIGGER,     /* the policy's trigger (snp_rmpopt_all_physmem) */
+	RMPSIM_EV_HOST_WRITES, /* count host writes through the machine's write check */
+};
+const char *rmpsim_wl_event_kind_name(enum rmpsim_wl_event_kind k);
+
+struct rmpsim_wl_event {
+	uint64_t time_ns; /* virtual time after boot */
+	enum rmpsim_wl_event_kind kind;
+	unsigned guest; /* LAUNCH, TEARDOWN: index into guests */
+	uint64_t count; /* HOST_WRITES: number of writes */
+	unsigned line;	/* line in the scenario file (0 for built-ins), for messages */
+};
+
+struct rmpsim_scenario {
+	char name[RMPSIM_WL_NAME_MAX];
+	char machine[RMPSIM_WL_PATH_MAX]; /* "" = default machine; else synthetic string or XML path */
+	char profile[RMPSIM_WL_PATH_MAX]; /* "" = default profile; else INI path */
+	char policy[RMPSIM_WL_NAME_MAX];  /* "" = the caller's (CLI) policy */
+	uint64_t seed;
+	bool has_seed;
+	enum rmpsim_wl_state state;
+	enum rmpsim_backing backing; /* for built-in states */
+	uint64_t host_reserve;	     /* bytes left to the host when filling RAM (A111) */
+	uint64_t host_writes;	     /* host writes counted after the pass (A114) */
+
+	struct rmpsim_guest *guests;
+	size_t nguests;
+	struct rmpsim_wl_event *events; /* sorted by time, file order among equal times */
+	size_t nevents;
+
+	const struct rmpsim_allocator *alloc; /* owns guests and events */
+	size_t guests_cap, events_cap;
+};
+
+/* Default host reserve for filled states (A111). */
+#define RMPSIM_WL_DEFAULT_HOST_RESERVE (4ull << 30)
+
+/* Initialise an empty scenario (no allocation). */
+void rmpsim_scenario_init(struct rmpsim_scenario *s, const struct rmpsim_allocator *alloc);
+/* Release guests and events; the scenario is empty again afterwards. */
+void rmpsim_scenario_free(struct rmpsim_scenario *s);
+int rmpsim_scenario_add_guest(struct rmpsim_scenario *s, const struct rmpsim_guest *g);
+int rmpsim_scenario_add_event(struct rmpsim_scenario *s, const struct rmpsim_wl_event *e);
+
+/*
+ * Parse a scenario file (INI, docs/scenarios.md). On failure returns -EINVAL
+ * (bad content, *diag names file:line:col and what was expected), -ENOENT/-EIO
+ * (cannot read), or -ENOMEM; *ret_s is untouched on failure.
+ * Relative machine and profile paths are resolved against the file's folder.
+ */
+int rmpsim_scenario_parse_file(const char *path, const struct rmpsim_allocator *alloc,
+			       struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag);
+/* The same from text; file names the text in messages (may be NULL). */
+int rmpsim_scenario_parse_string(const char *text, const char *file, const struct rmpsim_allocator *alloc,
+				 struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag);
+
+/* ---- Built-in scenarios (the reviewers' matrix) ---- */
+
+struct rmpsim_builtin {
+	const char *name;
+	enum rmpsim_wl_state state;
+	const char *description;
+};
+/* The built-in scenario names in benchmark order; *ret_n entries. */
+const struct rmpsim_builtin *rmpsim_builtins(size_t *ret_n);
+
+/* The benchmark matrix: (scenario, backing) pairs in run order. */
+struct rmpsim_bench_run {
+	const char *scenario;
+	enum rmpsim_backing backing;
+};
+const struct rmpsim_bench_run *rmpsim_benchmark_runs(size_t *ret_n);
+
+/* Fill *ret_s with built-in `name` with the given backing: 0, or -ENOENT. */
+int rmpsim_scenario_builtin(const char *name, enum rmpsim_backing backing,
+			    const struct rmpsim_allocator *alloc, struct rmpsim_scenario *ret_s);
+
+/* ---- Running ---- */
+
+struct rmpsim_run_options {
+	const char *machine;	   /* NULL/"" = scenario's, else default machine */
+	const char *profile;	   /* NULL/"" = scenario's, else default profile */
+	const char *policy;	   /* NULL/"" = scenario's, else "v10" */
+	const char *policy_plugin; /* path of a plugin .so, or NULL */
+	uint64_t seed;
+	bool has_seed;				    /* else the scenario's seed, else 1 */
+	void (*dmesg)(void *ctx, const char *line); /* kernel log lines, or NULL */
+	void *dmesg_ctx;
+};
+
+/*
+ * Run one scenario and measure its pass. Returns 0 and fills *ret_result;
+ * -EINVAL with *diag for bad input (machine, profile, policy, guests that do
+ * not fit); -ENOENT for an unknown policy; -ENOMEM; -EOPNOTSUPP when no pass
+ * ran. *ret_result is untouched on failure.
+ */
+int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run_options *opt,
+			const struct rmpsim_allocator *alloc, struct rmpsim_run_result *ret_result,
+			struct rmpsim_diag *diag);
+
+/* ---- Value parsing shared by scenario files and the CLI ---- */
+
+/* "16G", "4K", "512M", "2T", "4096" (bytes; binary units): 0 or -EINVAL/-ERANGE. */
+int rmpsim_parse_size(const char *s, uint64_t *ret_bytes);
+/* "10s", "5ms", "20us", "300ns", "0": 0 or -EINVAL/-ERANGE. */
+int rmpsim_parse_time_ns(const char *s, uint64_t *ret_ns);
+/* Decimal or 0x hex u64: 0 or -EINVAL/-ERANGE. */
+int rmpsim_parse_u64(const char *s, uint64_t *ret);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* A small, strict option parser: long options only, no globals (getopt keeps
+ * state in globals and prints its own messages). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rmpsim/workload.h>
+
+#include "args.h"
+
+const char rmpsim_cli_usage[] =
+	"Usage: rmpsim [OPTION]...\n"
+	"Simulate AMD SEV-SNP RMPOPT on a many-core server and report each pass.\n"
+	"With no option, run the review benchmark (every built-in scenario and backing,\n"
+	"policy v10, the default 1024-CPU 2 TiB machine) and print a table.\n"
+	"\n"
+	"Choosing what runs:\n"
+	"  --scenario NAME|FILE   run one built-in scenario (all its backings) or a scenario file\n"
+	"  --backing 4K|2M|1G     with a built-in --scenario: only this backing\n"
+	"  --policy NAME          RMPOPT policy (default v10; see --list-policies)\n"
+	"  --policy-plugin PATH   load a policy from a shared object and use it\n"
+	"  --machine DESC|FILE    hwloc synthetic description or XML file (default: built-in)\n"
+	"  --profile FILE         timing profile (INI); default: built-in\n"
+	"  --seed N               seed for every random choice (default 1)\n"
+	"\n"
+	"Output:\n"
+	"  --json FILE            also write the JSON report to FILE (- = stdout, no table)\n"
+	"  --csv FILE             also write CSV to FILE (- = stdout, no table)\n"
+	"  --dmesg                print the simulated kernel log with virtual timestamps\n"
+	"  --quiet                no table on stdout\n"
+	"\n"
+	"Other commands:\n"
+	"  --print-profile        print the timing profile in effect (units, sources) and exit\n"
+	"  --list-policies        list the built-in policies and exit\n"
+	"  --list-scenarios       list the built-in scenarios and exit\n"
+	"  --run-tests DIR        run each DIR/*.ini and compare its JSON with DIR/*.json\n"
+	"  --help                 this text\n"
+	"  --version              the version\n"
+	"\n"
+	"Exit status: 0 ok, 1 a golden test differed or a run failed, 2 usage error,\n"
+	"3 error in an input file (file:line:col), 4 out of memory or output error.\n"
+	"See docs/cli.md.\n";
+
+enum kind { FLAG, VALUE };
+
+struct opt {
+	const char *name;
+	enum kind kind;
+	size_t off; /* offsetof the bool or const char * in the args */
+};
+
+#define F(n, field)                                                                                          \
+	{                                                                                                    \
+		n, FLAG, offsetof(struct rmpsim_cli_args, field)                                             \
+	}
+#define V(n, field)                                                                                          \
+	{                                                                                                    \
+		n, VALUE, offsetof(struct rmpsim_cli_args, field)                                            \
+	}
+
+static const struct opt opts[] = {
+	V("policy", policy),
+	V("policy-plugin", policy_plugin),
+	V("machine", machine),
+	V("profile", profile),
+	V("scenario", scenario),
+	V("backing", backing),
+	V("json", json),
+	V("csv", csv),
+	V("run-tests", run_tests),
+	V("seed", seed), /* handled specially */
+	F("dmesg", dmesg),
+	F("print-profile", print_profile),
+	F("list-policies", list_policies),
+	F("list-scenarios", list_scenarios),
+	F("help", help),
+	F("version", version),
+	F("quiet", quiet),
+};
+
+int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *err, size_t errlen)
+{
+	struct rmpsim_cli_args a = { 0 };
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+			snprintf(err, errlen, "unexpected argument '%s' (options start with --)", arg);
+			return -EINVAL;
+		}
+		const char *name = arg + 2;
+		const char *eq = strchr(name, '=');
+		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+		const struct opt *o = NULL;
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+			if (strlen(opts[k].name) == nlen && strncmp(opts[k].name, name, nlen) == 0)
+				o = &opts[k];
+		}
+		if (!o) {
+			snprintf(err, errlen, "unknown option '--%.*s'", (int)nlen, name);
+			return -EINVAL;
+		}
+		char *base = (char *)&a + o->off;
+		if (o->kind == FLAG) {
+			if (eq) {
+				snprintf(err, errlen, "option '--%s' takes no value", o->name);
+				return -EINVAL;
+			}
+			*(bool *)base = true;
+			continue;
+		}
+		const char *val = eq ? eq + 1 : NULL;
+		if (!val) {
+			if (i + 1 >= argc) {
+				snprintf(err, errlen, "option '--%s' needs a value", o->name);
+				return -EINVAL;
+			}
+			val = argv[++i];
+		}
+		if (!*val) {
+			snprintf(err, errlen, "option '--%s' needs a non-empty value", o->name);
+			return -EINVAL;
+		}
+		if (!strcmp(o->name, "seed")) {
+			/* JSON integers are signed 64-bit: keep seeds below 2^63. */
+			if (rmpsim_parse_u64(val, &a.seed) || a.seed > INT64_MAX) {
+				snprintf(err, errlen, "--seed: expected an integer from 0 to %lld, got '%s'",
+					 (long long)INT64_MAX, val);
+				return -EINVAL;
+			}
+			a.has_seed = true;
+			continue;
+		}
+		if (!strcmp(o->name, "backing")) {
+			enum rmpsim_backing b;
+			if (rmpsim_backing_parse(val, &b)) {
+				snprintf(err, errlen, "--backing: expected 4K, 2M or 1G, got '%s'", val);
+				return -EINVAL;
+			}
+		}
+		*(const char **)base = val;
+	}
+	if (a.backing && !a.scenario) {
+		snprintf(err, errlen, "--backing needs --scenario NAME");
+		return -EINVAL;
+	}
+	if (a.policy && a.policy_plugin) {
+		snprintf(err, errlen, "--policy and --policy-plugin exclude each other");
+		return -EINVAL;
+	}
+	if (a.json && a.csv && !strcmp(a.json, "-") && !strcmp(a.csv, "-")) {
+		snprintf(err, errlen, "--json - and --csv - cannot both write to stdout");
+		return -EINVAL;
+	}
+	*ret = a;
+	return 0;
+}

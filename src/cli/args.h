@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* The rmpsim command line, parsed into plain values (docs/cli.md). */
+#ifndef RMPSIM_CLI_ARGS_H
+#define RMPSIM_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes (docs/cli.md). */
+enum {
+	RMPSIM_EXIT_OK = 0,
+	RMPSIM_EXIT_FAIL = 1,  /* a golden test differed, or a run produced no pass */
+	RMPSIM_EXIT_USAGE = 2, /* bad option or value, unknown policy or scenario */
+	RMPSIM_EXIT_INPUT = 3, /* an input file is wrong: file:line:col on stderr */
+	RMPSIM_EXIT_SYSTEM = 4 /* out of memory, or an output could not be written */
+};
+
+struct rmpsim_cli_args {
+	const char *policy;	   /* NULL = scenario's or v10 */
+	const char *policy_plugin; /* .so path */
+	const char *machine;	   /* synthetic string or XML path */
+	const char *profile;	   /* INI path */
+	const char *scenario;	   /* built-in name or file */
+	const char *backing;	   /* with a built-in --scenario: 4K/2M/1G (default: all it has) */
+	const char *json;	   /* path or "-" */
+	const char *csv;	   /* path or "-" */
+	const char *run_tests;	   /* folder of golden scenarios */
+	uint64_t seed;
+	bool has_seed;
+	bool dmesg, print_profile, list_policies, list_scenarios, help, version, quiet;
+};
+
+/*
+ * Parse argv[1..argc-1]. Options take their value as "--opt VALUE" or
+ * "--opt=VALUE". Returns 0, or -EINVAL with a one-line message in err.
+ * Pointers in *ret point into argv.
+ */
+int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *err, size_t errlen);
+
+/* The --help text. */
+extern const char rmpsim_cli_usage[];
+
+#endif

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* Running the selected scenarios and writing the reports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rmpsim/report.h>
+#include <rmpsim/workload.h>
+
+#include "cli.h"
+
+struct dmesg_out {
+	FILE *f;
+};
+
+static void print_dmesg(void *ctx, const char *line)
+{
+	struct dmesg_out *d = ctx;
+	fprintf(d->f, "%s\n", line);
+}
+
+/*
+ * Write a report to path ("-" = stdout) through a temporary file renamed into
+ * place, so that a failed run never leaves half a file.
+ */
+static int write_report(const char *path, const struct rmpsim_report *rep,
+			int (*fn)(FILE *, const struct rmpsim_report *))
+{
+	if (!strcmp(path, "-"))
+		return fn(stdout, rep) || fflush(stdout) ? -EIO : 0;
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	if (!tmp)
+		return -ENOMEM;
+	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	int r = f ? fn(f, rep) : -EIO;
+	if (f && fclose(f))
+		r = -EIO;
+	if (!r && rename(tmp, path))
+		r = -EIO;
+	if (r)
+		remove(tmp);
+	free(tmp);
+	return r;
+}
+
+static int json_fn(FILE *f, const struct rmpsim_report *rep)
+{
+	return rmpsim_report_json_write(f, rep, 0);
+}
+
+/* One (scenario, backing) or one file to run. */
+struct job {
+	const char *name; /* built-in name, or NULL for the file */
+	enum rmpsim_backing backing;
+};
+
+int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
+{
+	struct rmpsim_scenario file_s;
+	bool have_file = false;
+	struct job jobs[32];
+	size_t njobs = 0;
+	struct rmpsim_diag d = { 0 };
+	int r;
+
+	if (!a->scenario) {
+		size_t n;
+		const struct rmpsim_bench_run *b = rmpsim_benchmark_runs(&n);
+		for (size_t i = 0; i < n && njobs < 32; i++)
+			jobs[njobs++] = (struct job){ b[i].scenario, b[i].backing };
+	} else {
+		size_t n, nb;
+		const struct rmpsim_builtin *bi = rmpsim_builtins(&n);
+		const struct rmpsim_bench_run *b = rmpsim_benchmark_runs(&nb);
+		enum rmpsim_backing want = RMPSIM_BACKING_4K;
+		if (a->backing)
+			rmpsim_backing_parse(a->backing, &want);
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(bi[i].name, a->scenario))
+				continue;
+			if (a->backing) {
+				jobs[njobs++] = (struct job){ bi[i].name, want };
+				break;
+			}
+			for (size_t k = 0; k < nb; k++) {
+				if (!strcmp(b[k].scenario, bi[i].name))
+					jobs[njobs++] = (struct job){ bi[i].name, b[k].backing };
+			}
+		}
+		if (!njobs) {
+			if (a->backing) {
+				fprintf(stderr,
+					"rmpsim: --backing applies to a built-in scenario, not '%s'\n",
+					a->scenario);
+				return RMPSIM_EXIT_USAGE;
+			}
+			r = rmpsim_scenario_parse_file(a->scenario, NULL, &file_s, &d);
+			if (r) {
+				rmpsim_cli_print_diag(&d, r);
+				if (r == -ENOENT && !strchr(a->scenario, '/') && !strchr(a->scenario, '.')) {
+					fprintf(stderr,
+						"rmpsim: '%s' is neither a file nor a built-in scenario:\n",
+						a->scenario);
+					for (size_t i = 0; i < n; i++)
+						fprintf(stderr, "  %s\n", bi[i].name);
+					return RMPSIM_EXIT_USAGE;
+				}
+				return r == -ENOMEM ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_INPUT;
+			}
+			have_file = true;
+			jobs[njobs++] = (struct job){ NULL, RMPSIM_BACKING_4K };
+		}
+	}
+
+	struct rmpsim_run_result *res = calloc(njobs, sizeof(*res));
+	if (!res) {
+		if (have_file)
+			rmpsim_scenario_free(&file_s);
+		return RMPSIM_EXIT_SYSTEM;
+	}
+	bool stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-"));
+	struct dmesg_out dm = { stdout_taken ? stderr : stdout };
+	struct rmpsim_run_options opt = {
+		.machine = a->machine,
+		.profile = a->profile,
+		.policy = a->policy,
+		.policy_plugin = a->policy_plugin,
+		.seed = a->seed,
+		.has_seed = a->has_seed,
+		.dmesg = a->dmesg ? print_dmesg : NULL,
+		.dmesg_ctx = &dm,
+	};
+	bool tty = isatty(STDERR_FILENO);
+	int code = RMPSIM_EXIT_OK;
+	for (size_t i = 0; i < njobs; i++) {
+		struct rmpsim_scenario s;
+		if (jobs[i].name) {
+			rmpsim_scenario_builtin(jobs[i].name, jobs[i].backing, NULL, &s);
+		} else {
+			s = file_s;
+		}
+		if (tty)
+			fprintf(stderr, "\r[%zu/%zu] %s %s ...", i + 1, njobs, s.name,
+				jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
+		if (a->dmesg)
+			fprintf(dm.f, "== dmesg: %s%s%s ==\n", s.name, jobs[i].name ? " " : "",
+				jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
+		memset(&d, 0, sizeof(d));
+		r = rmpsim_workload_run(&s, &opt, NULL, &res[i], &d);
+		if (jobs[i].name)
+			rmpsim_scenario_free(&s);
+		if (r) {
+			if (tty)
+				fputs("\n", stderr);
+			rmpsim_cli_print_diag(&d, r);
+			code = rmpsim_cli_exit_for(r, &d);
+			break;
+		}
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	char file_machine[RMPSIM_WL_PATH_MAX] = "", file_profile[RMPSIM_WL_PATH_MAX] = "";
+	if (have_file) {
+		memcpy(file_machine, file_s.machine, sizeof(file_machine));
+		memcpy(file_profile, file_s.profile, sizeof(file_profile));
+		rmpsim_scenario_free(&file_s);
+	}
+	if (code) {
+		free(res);
+		return code;
+	}
+
+	/* What was in effect: the command line's, else a scenario file's. */
+	const char *machine = a->machine		     ? a->machine
+			      : have_file && file_machine[0] ? file_machine
+							     : "default";
+	const char *profile = a->profile		     ? a->profile
+			      : have_file && file_profile[0] ? file_profile
+							     : "default";
+	struct rmpsim_report rep = {
+		.version = rmpsim_cli_version(),
+		.machine = machine,
+		.profile = profile,
+		.policy = njobs ? res[0].policy : "",
+		.seed = njobs ? res[0].seed : 0,
+		.trace_hash = rmpsim_report_trace_hash(res, njobs),
+		.runs = res,
+		.nruns = njobs,
+	};
+	if (a->json && (r = write_report(a->json, &rep, json_fn)))
+		code = RMPSIM_EXIT_SYSTEM;
+	if (!code && a->csv && (r = write_report(a->csv, &rep, rmpsim_report_csv)))
+		code = RMPSIM_EXIT_SYSTEM;
+	if (code)
+		fprintf(stderr, "rmpsim: cannot write the report: %s\n", rmpsim_strerror(r));
+	if (!code && !stdout_taken && !a->quiet) {
+		if (rmpsim_report_text(stdout, &rep) || fflush(stdout))
+			code = RMPSIM_EXIT_SYSTEM;
+	}
+	free(res);
+	return code;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rmpsim: with no arguments, the review benchmark (design.md section 1);
+ * otherwise what docs/cli.md describes. --help to stdout, usage errors to
+ * stderr with exit 2, input-file errors as file:line:col with exit 3, progress
+ * only when stderr is a terminal.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rmpsim/profile.h>
+#include <rmpsim/report.h>
+#include <rmpsim/workload.h>
+
+#include "rmpsim/policy.h"
+
+#include "args.h"
+#include "cli.h"
+
+#ifndef RMPSIM_VERSION
+#define RMPSIM_VERSION "unknown"
+#endif
+
+const char *rmpsim_cli_version(void)
+{
+	return RMPSIM_VERSION;
+}
+
+static void list_policies(FILE *out)
+{
+	size_t n;
+	const struct rmpsim_policy_ops *const *p = rmpsim_policy_builtins(&n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%-14s %s%s\n", p[i]->name, p[i]->description ? p[i]->description : "",
+			i == 0 ? " (default)" : "");
+}
+
+static void list_scenarios(FILE *out)
+{
+	size_t n, nb;
+	const struct rmpsim_builtin *b = rmpsim_builtins(&n);
+	const struct rmpsim_bench_run *runs = rmpsim_benchmark_runs(&nb);
+	for (size_t i = 0; i < n; i++) {
+		char backs[32] = "";
+		for (size_t k = 0; k < nb; k++) {
+			if (!strcmp(runs[k].scenario, b[i].name)) {
+				if (backs[0])
+					strcat(backs, ",");
+				strcat(backs, rmpsim_backing_name(runs[k].backing));
+			}
+		}
+		fprintf(out, "%-12s %-9s %s\n", b[i].name, backs, b[i].description);
+	}
+}
+
+/* Exit code for a failed run or input (docs/cli.md). */
+int rmpsim_cli_exit_for(int err, const struct rmpsim_diag *d)
+{
+	if (err == -ENOMEM)
+		return RMPSIM_EXIT_SYSTEM;
+	if (err == -EOPNOTSUPP)
+		return RMPSIM_EXIT_FAIL;
+	if (d && d->file[0])
+		return RMPSIM_EXIT_INPUT; /* something in a file was wrong */
+	return RMPSIM_EXIT_USAGE;	  /* a command-line value was wrong */
+}
+
+void rmpsim_cli_print_diag(const struct rmpsim_diag *d, int err)
+{
+	char buf[1024];
+	if (d->msg[0])
+		fprintf(stderr, "rmpsim: %s\n", rmpsim_diag_format(d, buf, sizeof(buf)));
+	else
+		fprintf(stderr, "rmpsim: %s\n", rmpsim_strerror(err));
+}
+
+static int print_profile(const struct rmpsim_cli_args *a)
+{
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	struct rmpsim_diag d = { 0 };
+
+	if (a->profile) {
+		int r = rmpsim_profile_load(a->profile, &p, &d);
+		if (r) {
+			if (!d.file[0])
+				rmpsim_diag_at(&d, a->profile, d.line, d.col);
+			rmpsim_cli_print_diag(&d, r);
+			return RMPSIM_EXIT_INPUT;
+		}
+	}
+	printf("; timing profile in effect: %s\n", a->profile ? a->profile : "built-in default");
+	rmpsim_profile_print(&p, stdout);
+	return fflush(stdout) ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct rmpsim_cli_args a;
+	char err[512];
+
+	if (rmpsim_cli_parse(argc, argv, &a, err, sizeof(err))) {
+		fprintf(stderr, "rmpsim: %s\nTry 'rmpsim --help'.\n", err);
+		return RMPSIM_EXIT_USAGE;
+	}
+	if (a.help) {
+		fputs(rmpsim_cli_usage, stdout);
+		return fflush(stdout) ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_OK;
+	}
+	if (a.version) {
+		printf("rmpsim %s\n", rmpsim_cli_version());
+		return fflush(stdout) ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_OK;
+	}
+	if (a.list_policies) {
+		list_policies(stdout);
+		return RMPSIM_EXIT_OK;
+	}
+	if (a.list_scenarios) {
+		list_scenarios(stdout);
+		return RMPSIM_EXIT_OK;
+	}
+	if (a.print_profile)
+		return print_profile(&a);
+	if (a.policy && !rmpsim_policy_find(a.policy)) {
+		fprintf(stderr, "rmpsim: unknown policy '%s'; the policies are:\n", a.policy);
+		list_policies(stderr);
+		return RMPSIM_EXIT_USAGE;
+	}
+	if (a.run_tests)
+		return rmpsim_cli_golden(&a);
+	return rmpsim_cli_bench(&a);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON via jansson: {"machine", "policy", "profile", "rmpsim_version", "runs":
+ * [...], "seed", "trace_hash"} with sorted keys (JSON_SORT_KEYS), two-space
+ * indentation and integer nanoseconds, so that golden files compare byte for
+ * byte. Hashes are 16 hex digits in a string (JSON integers are signed 64-bit).
+ * jansson allocates with malloc (its allocator hook is process-global, which
+ * the no-mutable-globals rule forbids us to set); the final text is copied into
+ * the caller's allocator.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <rmpsim/report.h>
+
+#include "base/alloc.h"
+
+#define DUMP_FLAGS (JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(6))
+
+/* Set key to v, taking the reference; false when v is NULL or the set failed. */
+static bool put(json_t *o, const char *key, json_t *v)
+{
+	return v && json_object_set_new(o, key, v) == 0;
+}
+
+static json_t *u64(uint64_t v)
+{
+	/* Every count and time we report is far below 2^63. */
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *hex(uint64_t v)
+{
+	char buf[17];
+	snprintf(buf, sizeof(buf), "%016" PRIx64, v);
+	return json_string(buf);
+}
+
+static json_t *run_json(const struct rmpsim_run_result *x, unsigned flags)
+{
+	json_t *o = json_object();
+	bool ok = o != NULL;
+
+	ok = ok && put(o, "scenario", json_string(x->scenario));
+	ok = ok && put(o, "backing", json_string(rmpsim_backing_name(x->backing)));
+	ok = ok && put(o, "policy", json_string(x->policy));
+	ok = ok && put(o, "pass_ns", u64(x->pass_ns));
+	ok = ok && put(o, "leader_ns", u64(x->leader_ns));
+	ok = ok && put(o, "follower_ns", u64(x->follower_ns));
+	if (!(flags & RMPSIM_REPORT_GOLDEN)) /* chosen by the seeded placement (sim A70), not by a formula */
+		ok = ok && put(o, "leader_cpu", json_integer(x->leader_cpu));
+	ok = ok && put(o, "cpu_busy_max_ns", u64(x->cpu_busy_max_ns));
+	ok = ok && put(o, "cpu_busy_median_ns", u64(x->cpu_busy_median_ns));
+	ok = ok && put(o, "irq_off_max_ns", u64(x->irq_off_max_ns));
+	ok = ok && put(o, "rmpopt_executed", u64(x->rmpopt_executed));
+	ok = ok && put(o, "rmpopt_scanned", u64(x->rmpopt_scanned));
+	ok = ok && put(o, "rmpopt_early_exit", u64(x->rmpopt_early_exit));
+	ok = ok && put(o, "rmpopt_cache_hit", u64(x->rmpopt_cache_hit));
+	ok = ok && put(o, "ipis_sent", u64(x->ipis_sent));
+	ok = ok && put(o, "regions_optimized", u64(x->regions_optimized));
+	ok = ok && put(o, "regions_total", u64(x->regions_total));
+	ok = ok && put(o, "ram_bytes", u64(x->ram_bytes));
+	ok = ok && put(o, "private_bytes", u64(x->private_bytes));
+	ok = ok && put(o, "skip_bytes", u64(x->skip_bytes));
+	ok = ok && put(o, "skip_share", json_real(x->skip_share));
+	ok = ok && put(o, "host_writes_checked", u64(x->host_writes_checked));
+	ok = ok && put(o, "host_writes_skipped", u64(x->host_writes_skipped));
+	ok = ok && put(o, "host_writes_faulted", u64(x->host_writes_faulted));
+	ok = ok && put(o, "seed", u64(x->seed));
+	if (!(flags & RMPSIM_REPORT_GOLDEN))
+		ok = ok && put(o, "trace_hash", hex(x->trace_hash));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *report_json(const struct rmpsim_report *r, unsigned flags)
+{
+	json_t *o = json_object();
+	json_t *runs = json_array();
+	bool ok = o && runs;
+
+	for (size_t i = 0; ok && i < r->nruns; i++) {
+		json_t *x = run_json(&r->runs[i], flags);
+		ok = x && json_array_append_new(runs, x) == 0;
+	}
+	if (ok)
+		ok = put(o, "runs", runs); /* set_new takes runs even when it fails */
+	else
+		json_decref(runs);
+	ok = ok && put(o, "machine", json_string(r->machine ? r->machine : "default"));
+	ok = ok && put(o, "profile", json_string(r->profile ? r->profile : "default"));
+	ok = ok && put(o, "policy", json_string(r->policy ? r->policy : ""));
+	ok = ok && put(o, "seed", u64(r->seed));
+	if (!(flags & RMPSIM_REPORT_GOLDEN)) {
+		ok = ok && put(o, "rmpsim_version", json_string(r->version ? r->version : ""));
+		ok = ok && put(o, "trace_hash", hex(r->trace_hash));
+	}
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int rmpsim_report_json(const struct rmpsim_report *r, unsigned flags, const struct rmpsim_allocator *alloc,
+		       char **ret_text, size_t *ret_len)
+{
+	const struct rmpsim_allocator *a = rmpsim__alloc_or_default(alloc);
+	json_t *o = report_json(r, flags);
+
+	if (!o)
+		return -ENOMEM;
+	size_t n = json_dumpb(o, NULL, 0, DUMP_FLAGS);
+	char *buf = n ? rmpsim__malloc(a, n + 2) : NULL;
+	if (!buf || json_dumpb(o, buf, n, DUMP_FLAGS) != n) {
+		if (buf)
+			rmpsim__free(a, buf, n + 2);
+		json_decref(o);
+		return -ENOMEM;
+	}
+	json_decref(o);
+	buf[n] = '\n';
+	buf[n + 1] = '\0';
+	*ret_text = buf;
+	*ret_len = n + 1;
+	return 0;
+}
+
+int rmpsim_report_json_write(FILE *f, const struct rmpsim_report *r, unsigned flags)
+{
+	char *text;
+	size_t len;
+	int err = rmpsim_report_json(r, flags, NULL, &text, &len);
+
+	if (err)
+		return err;
+	size_t w = fwrite(text, 1, len, f);
+	rmpsim__free(rmpsim_allocator_default(), text, len + 1);
+	return w == len && !ferror(f) ? 0 : -EIO;
+}

@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scenario files (INI via inih; format in docs/scenarios.md). Every error names
+ * file:line:col and what was expected; nothing is returned half-parsed.
+ *
+ * inih reports the first failing line but not which handler call failed, so
+ * the handler stops at its first error and the line is located afterwards
+ * (locate_error): inih's returned line is either ours or an earlier syntax
+ * error, and a syntax error is a line that is not "[section]" or "name = value".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include <rmpsim/workload.h>
+
+#include "base/alloc.h"
+
+enum err_part { PART_NONE, PART_KEY, PART_VALUE };
+
+struct parse {
+	struct rmpsim_scenario *s;
+	const char *dir; /* folder of the file, for relative paths ("" = cwd) */
+	unsigned nhandled;
+	int err; /* first error of the handler */
+	enum err_part part;
+	char msg[400];
+	int cur_guest;	     /* index of the [guest NAME] being read, -1 if none */
+	bool guest_has_size; /* the current guest set size */
+	unsigned events_seen;
+	const char *cursor; /* next_event_line's walk over the text */
+	unsigned cursor_line;
+	bool cursor_in_events;
+	char err_guest[RMPSIM_WL_NAME_MAX]; /* error is about this [guest NAME] section as a whole */
+};
+
+static int fail(struct parse *p, int err, enum err_part part, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static unsigned next_event_line(struct parse *p);
+
+static int fail(struct parse *p, int err, enum err_part part, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err)
+		return 0;
+	p->err = err;
+	p->part = part;
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* Copy value into dst, or fail when it does not fit. */
+static int copy_str(struct parse *p, char *dst, size_t len, const char *value, const char *what)
+{
+	if (strlen(value) >= len)
+		return fail(p, -EINVAL, PART_VALUE, "%s: expected at most %zu characters", what, len - 1);
+	memcpy(dst, value, strlen(value) + 1);
+	return 1;
+}
+
+/* A path value: "default" stays empty; relative paths are taken from the file's folder. */
+static int copy_path(struct parse *p, char *dst, size_t len, const char *value, const char *what)
+{
+	if (strcmp(value, "default") == 0 || !*value) {
+		dst[0] = '\0';
+		return 1;
+	}
+	if (value[0] == '/' || !p->dir[0])
+		return copy_str(p, dst, len, value, what);
+	int n = snprintf(dst, len, "%s/%s", p->dir, value);
+	if (n < 0 || (size_t)n >= len)
+		return fail(p, -EINVAL, PART_VALUE, "%s: expected a path of at most %zu characters", what,
+			    len - 1);
+	return 1;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+static int parse_bool(const char *v, bool *ret)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on")) {
+		*ret = true;
+		return 0;
+	}
+	if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off")) {
+		*ret = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int on_scenario(struct parse *p, const char *name, const char *value)
+{
+	struct rmpsim_scenario *s = p->s;
+
+	if (!strcmp(name, "name"))
+		return copy_str(p, s->name, sizeof(s->name), value, "name");
+	if (!strcmp(name, "machine")) {
+		/* An XML file is a path; anything else is an hwloc synthetic string. */
+		if (ends_with(value, ".xml"))
+			return copy_path(p, s->machine, sizeof(s->machine), value, "machine");
+		if (!strcmp(value, "default")) {
+			s->machine[0] = '\0';
+			return 1;
+		}
+		return copy_str(p, s->machine, sizeof(s->machine), value, "machine");
+	}
+	if (!strcmp(name, "profile"))
+		return copy_path(p, s->profile, sizeof(s->profile), value, "profile");
+	if (!strcmp(name, "policy"))
+		return copy_str(p, s->policy, sizeof(s->policy), value, "policy");
+	if (!strcmp(name, "seed")) {
+		if (rmpsim_parse_u64(value, &s->seed))
+			return fail(p, -EINVAL, PART_VALUE, "seed: expected an unsigned 64-bit integer");
+		s->has_seed = true;
+		return 1;
+	}
+	if (!strcmp(name, "state")) {
+		if (rmpsim_wl_state_parse(value, &s->state))
+			return fail(p, -EINVAL, PART_VALUE,
+				    "state: expected events, full, worst, empty or empty-again");
+		return 1;
+	}
+	if (!strcmp(name, "backing")) {
+		if (rmpsim_backing_parse(value, &s->backing))
+			return fail(p, -EINVAL, PART_VALUE, "backing: expected 4K, 2M or 1G");
+		return 1;
+	}
+	if (!strcmp(name, "host_reserve")) {
+		if (rmpsim_parse_size(value, &s->host_reserve) || s->host_reserve % (1ull << 30))
+			return fail(p, -EINVAL, PART_VALUE,
+				    "host_reserve: expected a size in whole GB such as 4G");
+		return 1;
+	}
+	if (!strcmp(name, "host_writes")) {
+		if (rmpsim_parse_u64(value, &s->host_writes))
+			return fail(p, -EINVAL, PART_VALUE, "host_writes: expected a count");
+		return 1;
+	}
+	return fail(p, -EINVAL, PART_KEY,
+		    "[scenario] %s: expected one of name, machine, profile, policy, seed, state, backing, "
+		    "host_reserve, host_writes",
+		    name);
+}
+
+static uint64_t backing_bytes(enum rmpsim_backing b)
+{
+	return b == RMPSIM_BACKING_4K ? 1ull << 12 : b == RMPSIM_BACKING_2M ? 1ull << 21 : 1ull << 30;
+}
+
+static int find_guest(const struct rmpsim_scenario *s, const char *name)
+{
+	for (size_t i = 0; i < s->nguests; i++) {
+		if (!strcmp(s->guests[i].name, name))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The previous guest section is complete: check what needs all its keys. */
+static int finish_guest(struct parse *p)
+{
+	if (p->cur_guest < 0)
+		return 1;
+	struct rmpsim_guest *g = &p->s->guests[p->cur_guest];
+	if (!p->err)
+		memcpy(p->err_guest, g->name, sizeof(p->err_guest));
+	if (!p->guest_has_size)
+		return fail(p, -EINVAL, PART_KEY, "[guest %s]: expected a size = line", g->name);
+	if (g->bytes % backing_bytes(g->backing))
+		return fail(p, -EINVAL, PART_KEY, "[guest %s]: size must be a multiple of the %s backing",
+			    g->name, rmpsim_backing_name(g->backing));
+	p->err_guest[0] = '\0';
+	p->cur_guest = -1;
+	return 1;
+}
+
+static int on_guest(struct parse *p, const char *gname, const char *name, const char *value)
+{
+	struct rmpsim_scenario *s = p->s;
+	int idx = find_guest(s, gname);
+
+	if (idx < 0 || idx != p->cur_guest) {
+		if (idx >= 0)
+			return fail(p, -EINVAL, PART_KEY, "[guest %s]: expected a guest name not used before",
+				    gname);
+		if (!finish_guest(p))
+			return 0;
+		struct rmpsim_guest g = { .snp = true, .backing = RMPSIM_BACKING_2M, .node = -1 };
+		if (!*gname || strlen(gname) >= sizeof(g.name))
+			return fail(p, -EINVAL, PART_KEY,
+				    "[guest NAME]: expected a name of 1 to %zu characters",
+				    sizeof(g.name) - 1);
+		memcpy(g.name, gname, strlen(gname) + 1);
+		int r = rmpsim_scenario_add_guest(s, &g);
+		if (r)
+			return fail(p, r, PART_NONE, "out of memory");
+		p->cur_guest = (int)s->nguests - 1;
+		p->guest_has_size = false;
+	}
+	struct rmpsim_guest *g = &s->guests[p->cur_guest];
+	if (!strcmp(name, "snp")) {
+		if (parse_bool(value, &g->snp))
+			return fail(p, -EINVAL, PART_VALUE, "snp: expected yes or no");
+		return 1;
+	}
+	if (!strcmp(name, "backing")) {
+		if (rmpsim_backing_parse(value, &g->backing))
+			return fail(p, -EINVAL, PART_VALUE, "backing: expected 4K, 2M or 1G");
+		return 1;
+	}
+	if (!strcmp(name, "size")) {
+		if (rmpsim_parse_size(value, &g->bytes) || g->bytes == 0)
+			return fail(p, -EINVAL, PART_VALUE, "size: expected a size such as 4G or 512M");
+		p->guest_has_size = true;
+		return 1;
+	}
+	if (!strcmp(name, "node")) {
+		uint64_t n;
+		if (!strcmp(value, "any")) {
+			g->node = -1;
+			return 1;
+		}
+		if (rmpsim_parse_u64(value, &n) || n > 4095)
+			return fail(p, -EINVAL, PART_VALUE, "node: expected a NUMA node number or any");
+		g->node = (int)n;
+		return 1;
+	}
+	return fail(p, -EINVAL, PART_KEY, "[guest %s] %s: expected one of snp, backing, size, node", gname,
+		    name);
+}
+
+/* "launch NAME", "teardown NAME", "trigger", "host-writes N". */
+static int on_event(struct parse *p, const char *name, const char *value)
+{
+	struct rmpsim_wl_event e = { 0 };
+	char verb[32], arg[RMPSIM_WL_NAME_MAX + 1], extra[2];
+
+	if (!finish_guest(p))
+		return 0;
+	if (rmpsim_parse_time_ns(name, &e.time_ns))
+		return fail(p, -EINVAL, PART_KEY, "[events] %s: expected a time such as 0, 500ms or 10s",
+			    name);
+	int n = sscanf(value, "%31s %64s %1s", verb, arg, extra);
+	if (n >= 1 && (!strcmp(verb, "launch") || !strcmp(verb, "teardown")) && n == 2) {
+		int g = find_guest(p->s, arg);
+		if (g < 0)
+			return fail(p, -EINVAL, PART_VALUE,
+				    "%s %s: expected the name of a guest defined above", verb, arg);
+		e.kind = !strcmp(verb, "launch") ? RMPSIM_EV_LAUNCH : RMPSIM_EV_TEARDOWN;
+		e.guest = (unsigned)g;
+	} else if (n == 1 && !strcmp(verb, "trigger")) {
+		e.kind = RMPSIM_EV_TRIGGER;
+	} else if (n == 2 && !strcmp(verb, "host-writes")) {
+		e.kind = RMPSIM_EV_HOST_WRITES;
+		if (rmpsim_parse_u64(arg, &e.count))
+			return fail(p, -EINVAL, PART_VALUE, "host-writes: expected a count");
+	} else {
+		return fail(p, -EINVAL, PART_VALUE,
+			    "expected launch GUEST, teardown GUEST, trigger or host-writes COUNT");
+	}
+	e.line = next_event_line(p);
+	int r = rmpsim_scenario_add_event(p->s, &e);
+	if (r)
+		return fail(p, r, PART_NONE, "out of memory");
+	p->events_seen++;
+	return 1;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+
+	if (p->err)
+		return 1; /* only the first error counts; let inih finish */
+	p->nhandled++;
+	if (!strcmp(section, "scenario")) {
+		if (!finish_guest(p))
+			return 0;
+		return on_scenario(p, name, value);
+	}
+	if (!strncmp(section, "guest ", 6))
+		return on_guest(p, section + 6, name, value);
+	if (!strcmp(section, "events"))
+		return on_event(p, name, value);
+	return fail(p, -EINVAL, PART_KEY, "[%s]: expected section [scenario], [guest NAME] or [events]",
+		    section);
+}
+
+/* Pointer to the start of line `line` (1-based) in text, or NULL. */
+static const char *line_start(const char *text, unsigned line)
+{
+	const char *t = text;
+	for (unsigned l = 1; l < line && t; l++) {
+		t = strchr(t, '\n');
+		if (t)
+			t++;
+	}
+	return t;
+}
+
+/* Column (1-based) of the key or of the value on a "name = value" line. */
+static unsigned column_of(const char *l, enum err_part part)
+{
+	const char *c = l;
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (part == PART_VALUE) {
+		const char *eq = strpbrk(c, "=:\n");
+		if (eq && *eq != '\n') {
+			c = eq + 1;
+			while (*c == ' ' || *c == '\t')
+				c++;
+		}
+	}
+	return (unsigned)(c - l) + 1;
+}
+
+/* The line of "[guest NAME]" in text (0 if not found). */
+static unsigned guest_section_line(const char *text, const char *name)
+{
+	unsigned line = 0;
+	size_t n = strlen(name);
+	for (const char *l = text; l && *l;) {
+		line++;
+		const char *c = l;
+		while (*c == ' ' || *c == '\t')
+			c++;
+		if (!strncmp(c, "[guest ", 7) && !strncmp(c + 7, name, n) && c[7 + n] == ']')
+			return line;
+		l = strchr(l, '\n');
+		if (l)
+			l++;
+	}
+	return 0;
+}
+
+static bool is_syntax_ok(const char *l)
+{
+	while (*l == ' ' || *l == '\t')
+		l++;
+	if (*l == '[') {
+		const char *end = strchr(l, '\n');
+		const char *close = strchr(l, ']');
+		return close && (!end || close < end);
+	}
+	const char *sep = strpbrk(l, "=:\n");
+	return sep && *sep != '\n';
+}
+
+/* After inih's pass: events refer to guests in a lifecycle that makes sense. */
+static int check_events(struct parse *p, struct rmpsim_diag *diag, const char *file, const char *text)
+{
+	struct rmpsim_scenario *s = p->s;
+	for (size_t i = 0; i < s->nevents; i++) {
+		const struct rmpsim_wl_event *e = &s->events[i];
+		if (e->kind != RMPSIM_EV_LAUNCH && e->kind != RMPSIM_EV_TEARDOWN)
+			continue;
+		/* Running state of the guest just before this event. */
+		bool running = false;
+		for (size_t j = 0; j < i; j++) {
+			if (s->events[j].guest == e->guest && s->events[j].kind == RMPSIM_EV_LAUNCH)
+				running = true;
+			if (s->events[j].guest == e->guest && s->events[j].kind == RMPSIM_EV_TEARDOWN)
+				running = false;
+		}
+		const char *gname = s->guests[e->guest].name;
+		const char *what = NULL;
+		if (e->kind == RMPSIM_EV_LAUNCH && running)
+			what = "launch of guest '%s' that is already running: expected a teardown first";
+		if (e->kind == RMPSIM_EV_TEARDOWN && !running)
+			what = "teardown of guest '%s' that is not running: expected a launch first";
+		if (what) {
+			const char *l = line_start(text, e->line);
+			rmpsim_diag_at(diag, file, e->line, l ? column_of(l, PART_VALUE) : 0);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+			return rmpsim_diag_fail(diag, -EINVAL, what, gname);
+#pragma GCC diagnostic pop
+		}
+	}
+	return 0;
+}
+
+/* The line of the next "name = value" line in an [events] section, from
+ * p's cursor. inih hands us events in file order, so one walk of the text
+ * numbers them all. Continuation lines (leading whitespace) are not events. */
+static unsigned next_event_line(struct parse *p)
+{
+	while (p->cursor && *p->cursor) {
+		const char *l = p->cursor;
+		unsigned line = ++p->cursor_line;
+		p->cursor = strchr(l, '\n');
+		if (p->cursor)
+			p->cursor++;
+		if (*l == '[')
+			p->cursor_in_events = strncmp(l, "[events]", 8) == 0;
+		else if (p->cursor_in_events && *l != ';' && *l != '#' && *l != '\n' && *l != '\r' &&
+			 *l != ' ' && *l != '\t')
+			return line;
+	}
+	return 0;
+}
+
+int rmpsim_scenario_parse_string(const char *text, const char *file, const struct rmpsim_allocator *alloc,
+				 struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag)
+{
+	struct rmpsim_scenario s;
+	char dir[RMPSIM_WL_PATH_MAX] = "";
+
+	rmpsim_scenario_init(&s, alloc);
+	if (file) {
+		const char *slash = strrchr(file, '/');
+		if (slash && (size_t)(slash - file) < sizeof(dir)) {
+			memcpy(dir, file, (size_t)(slash - file));
+			dir[slash - file] = '\0';
+		}
+		/* The default name is the file's stem. */
+		const char *base = slash ? slash + 1 : file;
+		size_t n = strcspn(base, ".");
+		if (n >= sizeof(s.name))
+			n = sizeof(s.name) - 1;
+		memcpy(s.name, base, n);
+		s.name[n] = '\0';
+	}
+	struct parse p = { .s = &s, .dir = dir, .cur_guest = -1, .cursor = text };
+	int line = ini_parse_string(text, handler, &p);
+	if (!p.err && line == 0)
+		finish_guest(&p);
+	if (line == 0 && p.err) {
+		/* A failure found after the last line (e.g. the last guest has no size). */
+		line = -2;
+	}
+	if (line != 0 || p.err) {
+		int err = p.err ? p.err : -EINVAL;
+		if (p.err && p.err_guest[0] && guest_section_line(text, p.err_guest)) {
+			/* About a guest section as a whole: point at its header. */
+			rmpsim_diag_at(diag, file, guest_section_line(text, p.err_guest), 1);
+			err = rmpsim_diag_fail(diag, p.err, "%s", p.msg);
+		} else if (line > 0) {
+			const char *l = line_start(text, (unsigned)line);
+			if (!l || !is_syntax_ok(l) || !p.err) {
+				rmpsim_diag_at(diag, file, (unsigned)line, 1);
+				err = rmpsim_diag_fail(diag, -EINVAL, "expected [section] or name = value");
+			} else {
+				rmpsim_diag_at(diag, file, (unsigned)line, column_of(l, p.part));
+				err = rmpsim_diag_fail(diag, p.err, "%s", p.msg);
+			}
+		} else if (line == -1 || line == -2) {
+			rmpsim_diag_at(diag, file, 0, 0);
+			err = rmpsim_diag_fail(diag, p.err ? p.err : -EIO, "%s",
+					       p.err ? p.msg : "cannot read the scenario");
+		}
+		rmpsim_scenario_free(&s);
+		return err;
+	}
+	int r = check_events(&p, diag, file, text);
+	if (r) {
+		rmpsim_scenario_free(&s);
+		return r;
+	}
+	*ret_s = s;
+	return 0;
+}
+
+int rmpsim_scenario_parse_file(const char *path, const struct rmpsim_allocator *alloc,
+			       struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag)
+{
+	const struct rmpsim_allocator *a = rmpsim__alloc_or_default(alloc);
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		int err = errno == ENOENT ? -ENOENT : -EIO;
+		rmpsim_diag_at(diag, path, 0, 0);
+		return rmpsim_diag_fail(diag, err, "cannot open: %s", strerror(errno));
+	}
+	size_t cap = 4096, len = 0;
+	char *buf = rmpsim__malloc(a, cap);
+	int err = buf ? 0 : -ENOMEM;
+	while (!err) {
+		if (len + 1 >= cap) {
+			char *nb = rmpsim__realloc(a, buf, cap, cap * 2);
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		size_t n = fread(buf + len, 1, cap - 1 - len, f);
+		len += n;
+		if (n == 0) {
+			if (ferror(f))
+				err = -EIO;
+			break;
+		}
+	}
+	fclose(f);
+	if (!err && memchr(buf, '\0', len))
+		err = -EINVAL;
+	if (err) {
+		rmpsim__free(a, buf, cap);
+		rmpsim_diag_at(diag, path, 0, 0);
+		return rmpsim_diag_fail(diag, err,
+					err == -EINVAL	 ? "expected a text file"
+					: err == -ENOMEM ? "out of memory"
+							 : "read error");
+	}
+	buf[len] = '\0';
+	err = rmpsim_scenario_parse_string(buf, path, a, ret_s, diag);
+	rmpsim__free(a, buf, cap);
+	return err;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* The option parser (src/cli/args.c): values, flags, and usage errors. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "args.h"
+
+static int parse(struct rmpsim_cli_args *a, char *err, size_t n, int argc, ...)
+{
+	char name[] = "rmpsim";
+	char *argv[32] = { name };
+	va_list ap;
+	va_start(ap, argc);
+	for (int i = 1; i < argc; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	return rmpsim_cli_parse(argc, argv, a, err, n);
+}
+
+static void no_arguments_is_the_benchmark(void **state)
+{
+	(void)state;
+	struct rmpsim_cli_args a;
+	char err[256];
+	assert_int_equal(parse(&a, err, sizeof(err), 1), 0);
+	assert_null(a.scenario);
+	assert_null(a.policy);
+	assert_false(a.has_seed || a.help || a.dmesg);
+}
+
+static void values_both_spellings(void **state)
+{
+	(void)state;
+	struct rmpsim_cli_args a;
+	char err[256];
+	assert_int_equal(parse(&a, err, sizeof(err), 10, "--policy", "naive", "--machine=pack:1 core:2 pu:2",
+			       "--seed", "0x10", "--json=-", "--dmesg", "--scenario", "full"),
+			 0);
+	assert_string_equal(a.policy, "naive");
+	assert_string_equal(a.machine, "pack:1 core:2 pu:2");
+	assert_true(a.has_seed && a.seed == 16);
+	assert_string_equal(a.json, "-");
+	assert_true(a.dmesg);
+	assert_string_equal(a.scenario, "full");
+	assert_int_equal(parse(&a, err, sizeof(err), 5, "--scenario", "worst", "--backing", "4k"), 0);
+	assert_string_equal(a.backing, "4k");
+}
+
+static void usage_errors(void **state)
+{
+	(void)state;
+	struct rmpsim_cli_args a;
+	char err[256];
+	assert_int_equal(parse(&a, err, sizeof(err), 2, "--frobnicate"), -EINVAL);
+	assert_string_equal(err, "unknown option '--frobnicate'");
+	assert_int_equal(parse(&a, err, sizeof(err), 2, "--policy"), -EINVAL);
+	assert_string_equal(err, "option '--policy' needs a value");
+	assert_int_equal(parse(&a, err, sizeof(err), 2, "--help=yes"), -EINVAL);
+	assert_string_equal(err, "option '--help' takes no value");
+	assert_int_equal(parse(&a, err, sizeof(err), 2, "full"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 2, "-h"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--seed", "9223372036854775808"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--seed", "9223372036854775807"), 0);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--backing", "2M"), -EINVAL); /* needs --scenario */
+	assert_int_equal(parse(&a, err, sizeof(err), 5, "--scenario", "full", "--backing", "3M"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 5, "--policy", "v10", "--policy-plugin", "x.so"),
+			 -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 5, "--json", "-", "--csv", "-"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 2, "--profile="), -EINVAL);
+}
+
+static void help_documents_every_option(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "--policy ",	 "--policy-plugin", "--machine",
+					     "--profile",	 "--scenario",	    "--backing",
+					     "--json",		 "--csv",	    "--dmesg",
+					     "--seed",		 "--print-profile", "--list-policies",
+					     "--list-scenarios", "--run-tests",	    "--help",
+					     "--version",	 "--quiet" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_non_null(strstr(rmpsim_cli_usage, names[i]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(no_arguments_is_the_benchmark),
+		cmocka_unit_test(values_both_spellings),
+		cmocka_unit_test(usage_errors),
+		cmocka_unit_test(help_documents_every_option),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

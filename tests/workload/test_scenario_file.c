@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* Scenario files (docs/scenarios.md): a full example, then one test per kind
+ * of error, each checking file:line:col and what was expected. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rmpsim/workload.h>
+
+#include "failing_alloc.h"
+
+static const char example[] = "; two guests on a small machine\n"
+			      "[scenario]\n"
+			      "name = churn\n"
+			      "machine = pack:1 numa:2(memory=8GiB) core:2 pu:2\n"
+			      "profile = small.ini\n"
+			      "policy = targeted\n"
+			      "seed = 42\n"
+			      "host_writes = 100\n"
+			      "\n"
+			      "[guest a]\n"
+			      "snp = yes\n"
+			      "backing = 4K\n"
+			      "size = 2G\n"
+			      "node = 1\n"
+			      "\n"
+			      "[guest b]\n"
+			      "snp = no\n"
+			      "size = 1G\n"
+			      "\n"
+			      "[events]\n"
+			      "20s = teardown a\n"
+			      "0 = launch a\n"
+			      "0 = launch b\n"
+			      "25s = trigger\n"
+			      "30s = host-writes 1000\n";
+
+static void example_parses(void **state)
+{
+	(void)state;
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+
+	assert_int_equal(rmpsim_scenario_parse_string(example, "dir/sub/x.ini", NULL, &s, &d), 0);
+	assert_string_equal(s.name, "churn");
+	assert_string_equal(s.machine, "pack:1 numa:2(memory=8GiB) core:2 pu:2");
+	assert_string_equal(s.profile, "dir/sub/small.ini"); /* relative to the file */
+	assert_string_equal(s.policy, "targeted");
+	assert_true(s.has_seed && s.seed == 42);
+	assert_true(s.host_writes == 100);
+	assert_int_equal(s.state, RMPSIM_WL_STATE_EVENTS);
+	assert_int_equal(s.nguests, 2);
+	assert_string_equal(s.guests[0].name, "a");
+	assert_true(s.guests[0].snp);
+	assert_int_equal(s.guests[0].backing, RMPSIM_BACKING_4K);
+	assert_true(s.guests[0].bytes == 2ull << 30);
+	assert_int_equal(s.guests[0].node, 1);
+	assert_false(s.guests[1].snp);
+	assert_int_equal(s.guests[1].backing, RMPSIM_BACKING_2M); /* the default */
+	assert_int_equal(s.guests[1].node, -1);
+	/* Events sorted by time, file order kept among equal times, lines kept. */
+	assert_int_equal(s.nevents, 5);
+	assert_int_equal(s.events[0].kind, RMPSIM_EV_LAUNCH);
+	assert_int_equal(s.events[0].guest, 0);
+	assert_int_equal(s.events[0].line, 22);
+	assert_int_equal(s.events[1].guest, 1);
+	assert_int_equal(s.events[1].line, 23);
+	assert_int_equal(s.events[2].kind, RMPSIM_EV_TEARDOWN);
+	assert_true(s.events[2].time_ns == 20000000000ull);
+	assert_int_equal(s.events[2].line, 21);
+	assert_int_equal(s.events[3].kind, RMPSIM_EV_TRIGGER);
+	assert_int_equal(s.events[4].kind, RMPSIM_EV_HOST_WRITES);
+	assert_true(s.events[4].count == 1000);
+	rmpsim_scenario_free(&s);
+}
+
+static void defaults_and_builtin_state(void **state)
+{
+	(void)state;
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+	const char *text =
+		"[scenario]\nstate = worst\nbacking = 1G\nmachine = default\nprofile = /abs/p.ini\n";
+
+	assert_int_equal(rmpsim_scenario_parse_string(text, "w.ini", NULL, &s, &d), 0);
+	assert_string_equal(s.name, "w"); /* the file's stem */
+	assert_int_equal(s.state, RMPSIM_WL_STATE_WORST);
+	assert_int_equal(s.backing, RMPSIM_BACKING_1G);
+	assert_string_equal(s.machine, "");
+	assert_string_equal(s.profile, "/abs/p.ini");
+	assert_false(s.has_seed);
+	assert_true(s.host_reserve == RMPSIM_WL_DEFAULT_HOST_RESERVE);
+	rmpsim_scenario_free(&s);
+}
+
+/* Parse text and expect failure with exactly this formatted message. */
+static void expect_error(const char *text, int err, const char *want)
+{
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+	char buf[1024];
+
+	memset(&s, 0x5a, sizeof(s));
+	assert_int_equal(rmpsim_scenario_parse_string(text, "t.ini", NULL, &s, &d), err);
+	assert_string_equal(rmpsim_diag_format(&d, buf, sizeof(buf)), want);
+	assert_true(s.nguests == 0x5a5a5a5a5a5a5a5aull); /* ret_s untouched */
+}
+
+static void error_syntax(void **state)
+{
+	(void)state;
+	expect_error("[scenario]\nname = x\nthis line has no separator\n", -EINVAL,
+		     "t.ini:3:1: expected [section] or name = value");
+	expect_error("[scenario\nname = x\n", -EINVAL, "t.ini:1:1: expected [section] or name = value");
+}
+
+static void error_unknown_section(void **state)
+{
+	(void)state;
+	expect_error("[scenario]\nname = x\n[gust a]\nsize = 1G\n", -EINVAL,
+		     "t.ini:4:1: [gust a]: expected section [scenario], [guest NAME] or [events]");
+}
+
+static void error_unknown_key(void **state)
+{
+	(void)state;
+	expect_error(
+		"[scenario]\n  colour = red\n", -EINVAL,
+		"t.ini:2:3: [scenario] colour: expected one of name, machine, profile, policy, seed, state, "
+		"backing, host_reserve, host_writes");
+	expect_error("[guest a]\nsize = 1G\nram = 2G\n", -EINVAL,
+		     "t.ini:3:1: [guest a] ram: expected one of snp, backing, size, node");
+}
+
+static void error_bad_values(void **state)
+{
+	(void)state;
+	expect_error("[scenario]\nstate = half\n", -EINVAL,
+		     "t.ini:2:9: state: expected events, full, worst, empty or empty-again");
+	expect_error("[scenario]\nseed = -1\n", -EINVAL,
+		     "t.ini:2:8: seed: expected an unsigned 64-bit integer");
+	expect_error("[scenario]\nbacking = 8K\n", -EINVAL, "t.ini:2:11: backing: expected 4K, 2M or 1G");
+	expect_error("[scenario]\nhost_reserve = 3M\n", -EINVAL,
+		     "t.ini:2:16: host_reserve: expected a size in whole GB such as 4G");
+	expect_error("[guest a]\nsize = lots\n", -EINVAL,
+		     "t.ini:2:8: size: expected a size such as 4G or 512M");
+	expect_error("[guest a]\nsize = 1G\nsnp = maybe\n", -EINVAL, "t.ini:3:7: snp: expected yes or no");
+	expect_error("[guest a]\nsize = 1G\nnode = x\n", -EINVAL,
+		     "t.ini:3:8: node: expected a NUMA node number or any");
+}
+
+static void error_guest_section(void **state)
+{
+	(void)state;
+	/* No size: reported at the guest's header, also when it is the last section. */
+	expect_error("[guest a]\nsnp = yes\n", -EINVAL, "t.ini:1:1: [guest a]: expected a size = line");
+	expect_error("[scenario]\n[guest a]\nsnp = yes\n[guest b]\nsize = 1G\n", -EINVAL,
+		     "t.ini:2:1: [guest a]: expected a size = line");
+	expect_error("[guest a]\nbacking = 2M\nsize = 3K\n", -EINVAL,
+		     "t.ini:1:1: [guest a]: size must be a multiple of the 2M backing");
+	expect_error("[guest a]\nsize = 1G\n[guest b]\nsize = 1G\n[guest a]\nsize = 2G\n", -EINVAL,
+		     "t.ini:6:1: [guest a]: expected a guest name not used before");
+}
+
+static void error_events(void **state)
+{
+	(void)state;
+	expect_error("[events]\nsoon = trigger\n", -EINVAL,
+		     "t.ini:2:1: [events] soon: expected a time such as 0, 500ms or 10s");
+	expect_error("[events]\n1s = launch ghost\n", -EINVAL,
+		     "t.ini:2:6: launch ghost: expected the name of a guest defined above");
+	expect_error("[events]\n1s = reboot\n", -EINVAL,
+		     "t.ini:2:6: expected launch GUEST, teardown GUEST, trigger or host-writes COUNT");
+	expect_error("[events]\n1s = host-writes many\n", -EINVAL,
+		     "t.ini:2:6: host-writes: expected a count");
+	/* Lifecycle, checked in time order (not file order). */
+	expect_error("[guest a]\nsize = 1G\n[events]\n5s = launch a\n1s = teardown a\n", -EINVAL,
+		     "t.ini:5:6: teardown of guest 'a' that is not running: expected a launch first");
+	expect_error("[guest a]\nsize = 1G\n[events]\n0 = launch a\n1s = launch a\n", -EINVAL,
+		     "t.ini:5:6: launch of guest 'a' that is already running: expected a teardown first");
+}
+
+static void error_files(void **state)
+{
+	(void)state;
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+	assert_int_equal(rmpsim_scenario_parse_file("no/such/file.ini", NULL, &s, &d), -ENOENT);
+	assert_string_equal(d.file, "no/such/file.ini");
+}
+
+/* Every allocation failure gives -ENOMEM and leaks nothing. */
+static void allocation_failures(void **state)
+{
+	(void)state;
+	for (long budget = 0;; budget++) {
+		struct failing_alloc fa;
+		struct rmpsim_scenario s;
+		struct rmpsim_diag d = { 0 };
+		failing_alloc_init(&fa, budget);
+		int r = rmpsim_scenario_parse_string(example, "x.ini", &fa.alloc, &s, &d);
+		if (r == 0) {
+			assert_int_equal(fa.failures, 0);
+			rmpsim_scenario_free(&s);
+			assert_int_equal(fa.live_bytes, 0);
+			assert_true(budget > 0);
+			break;
+		}
+		assert_int_equal(r, -ENOMEM);
+		assert_int_equal(fa.live_bytes, 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(example_parses),      cmocka_unit_test(defaults_and_builtin_state),
+		cmocka_unit_test(error_syntax),	       cmocka_unit_test(error_unknown_section),
+		cmocka_unit_test(error_unknown_key),   cmocka_unit_test(error_bad_values),
+		cmocka_unit_test(error_guest_section), cmocka_unit_test(error_events),
+		cmocka_unit_test(error_files),	       cmocka_unit_test(allocation_failures),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
