@@ -318,8 +318,10 @@ int rmpsim_sim_mark(struct rmpsim_sim *s, const char *name, uint64_t a, uint64_t
 	m->b = b;
 	s->hash = rmpsim__trace_hash_str(s->hash, m->name);
 	s->hash = rmpsim__trace_hash_word(s->hash, b);
-	rmpsim__trace(s, RMPSIM_TRACE_MARK, m->cpu, s->nmarks, a);
+	/* Store the mark before the hook sees its record, so that the hook can
+	 * read it back with rmpsim_sim_mark_get(sim, rec->id). */
 	s->nmarks++;
+	rmpsim__trace(s, RMPSIM_TRACE_MARK, m->cpu, s->nmarks - 1, a);
 	return 0;
 }
 

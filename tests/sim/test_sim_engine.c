@@ -344,6 +344,42 @@ static void marks_read_back_in_order(void **state)
 	rmpsim_sim_destroy(s);
 }
 
+struct mark_hook_seen {
+	struct rmpsim_sim *sim;
+	unsigned marks;
+	char last[48];
+};
+
+static void mark_hook(void *ctx, const struct rmpsim_trace_rec *rec)
+{
+	struct mark_hook_seen *seen = ctx;
+	const struct rmpsim_mark *m;
+
+	if (rec->kind != RMPSIM_TRACE_MARK)
+		return;
+	/* The mark is readable from inside the hook that reports it. */
+	m = rmpsim_sim_mark_get(seen->sim, rec->id);
+	assert_non_null(m);
+	assert_int_equal(m->a, rec->a);
+	snprintf(seen->last, sizeof(seen->last), "%s", m->name);
+	seen->marks++;
+}
+
+static void trace_hook_reads_the_mark_it_reports(void **state)
+{
+	(void)state;
+	struct rmpsim_sim *s = bare_sim(8, NULL, 1);
+	struct mark_hook_seen seen = { .sim = s };
+	struct rmpsim_proc_attr a = { .cpu = 5 };
+
+	rmpsim_sim_set_trace_hook(s, mark_hook, &seen);
+	assert_int_equal(rmpsim_sim_spawn(s, &a, mark_body, NULL, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_int_equal(seen.marks, 2);
+	assert_string_equal(seen.last, "rmpopt_leader_done");
+	rmpsim_sim_destroy(s);
+}
+
 static void noop(struct rmpsim_sim *s, void *arg)
 {
 	(void)arg;
@@ -436,6 +472,7 @@ int main(void)
 		cmocka_unit_test(unbound_processes_spread_over_idle_cpus),
 		cmocka_unit_test(migrate_disable_keeps_the_cpu),
 		cmocka_unit_test(marks_read_back_in_order),
+		cmocka_unit_test(trace_hook_reads_the_mark_it_reports),
 		cmocka_unit_test(allocation_failures_leave_nothing),
 		cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(topology_follows_linux_numbering),
