@@ -89,7 +89,7 @@ static void names_round_trip(void **state)
 	assert_int_equal(rmpsim_wl_state_parse("Full", &s), -EINVAL);
 }
 
-/* The benchmark is the reviewers' matrix (design.md 1): full, empty and
+/* The benchmark is the reviewers' matrix (design.md 1; covers: spec 1.13): full, empty and
  * empty-again in 4K, 2M and 1G, and the worst case once: 10 runs, each a
  * built-in with the state its name says. */
 static void benchmark_is_the_review_matrix(void **state)
