@@ -54,7 +54,12 @@ struct rmpsim_run_result {
 
 	uint64_t cpu_busy_max_ns;    /* busy time during the pass, the busiest CPU */
 	uint64_t cpu_busy_median_ns; /* the median CPU (lower median for an even count) */
-	uint64_t irq_off_max_ns;     /* longest interrupts-off stretch on any CPU during the pass */
+	/* CPUs busy at all during the pass, and their (lower) median busy time: with
+	 * primary-thread followers half the CPUs stay idle and the all-CPU median is
+	 * 0, which hides what each participating CPU paid (A116). */
+	uint64_t cpus_active;
+	uint64_t cpu_busy_median_active_ns;
+	uint64_t irq_off_max_ns; /* longest interrupts-off stretch on any CPU during the pass */
 
 	uint64_t rmpopt_executed; /* RMPOPT instructions (function 0) during the pass */
 	uint64_t rmpopt_scanned;  /* ... of which full scans */

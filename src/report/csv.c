@@ -25,7 +25,8 @@ static void put_field(FILE *f, const char *s)
 int rmpsim_report_csv(FILE *f, const struct rmpsim_report *r)
 {
 	fputs("scenario,backing,policy,pass_ns,leader_ns,follower_ns,leader_cpu,cpu_busy_max_ns,"
-	      "cpu_busy_median_ns,irq_off_max_ns,rmpopt_executed,rmpopt_scanned,rmpopt_early_exit,"
+	      "cpu_busy_median_ns,cpus_active,cpu_busy_median_active_ns,irq_off_max_ns,rmpopt_executed,"
+	      "rmpopt_scanned,rmpopt_early_exit,"
 	      "rmpopt_cache_hit,ipis_sent,regions_optimized,regions_total,ram_bytes,private_bytes,skip_bytes,"
 	      "skip_share,host_writes_checked,host_writes_skipped,host_writes_faulted,seed,trace_hash\n",
 	      f);
@@ -37,14 +38,14 @@ int rmpsim_report_csv(FILE *f, const struct rmpsim_report *r)
 		fprintf(f,
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			",%016" PRIx64 "\n",
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 ",%016" PRIx64 "\n",
 			x->pass_ns, x->leader_ns, x->follower_ns, x->leader_cpu, x->cpu_busy_max_ns,
-			x->cpu_busy_median_ns, x->irq_off_max_ns, x->rmpopt_executed, x->rmpopt_scanned,
-			x->rmpopt_early_exit, x->rmpopt_cache_hit, x->ipis_sent, x->regions_optimized,
-			x->regions_total, x->ram_bytes, x->private_bytes, x->skip_bytes, x->skip_share,
-			x->host_writes_checked, x->host_writes_skipped, x->host_writes_faulted, x->seed,
-			x->trace_hash);
+			x->cpu_busy_median_ns, x->cpus_active, x->cpu_busy_median_active_ns,
+			x->irq_off_max_ns, x->rmpopt_executed, x->rmpopt_scanned, x->rmpopt_early_exit,
+			x->rmpopt_cache_hit, x->ipis_sent, x->regions_optimized, x->regions_total,
+			x->ram_bytes, x->private_bytes, x->skip_bytes, x->skip_share, x->host_writes_checked,
+			x->host_writes_skipped, x->host_writes_faulted, x->seed, x->trace_hash);
 	}
 	return ferror(f) ? -EIO : 0;
 }

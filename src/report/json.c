@@ -54,6 +54,8 @@ static json_t *run_json(const struct rmpsim_run_result *x, unsigned flags)
 		ok = ok && put(o, "leader_cpu", json_integer(x->leader_cpu));
 	ok = ok && put(o, "cpu_busy_max_ns", u64(x->cpu_busy_max_ns));
 	ok = ok && put(o, "cpu_busy_median_ns", u64(x->cpu_busy_median_ns));
+	ok = ok && put(o, "cpus_active", u64(x->cpus_active));
+	ok = ok && put(o, "cpu_busy_median_active_ns", u64(x->cpu_busy_median_active_ns));
 	ok = ok && put(o, "irq_off_max_ns", u64(x->irq_off_max_ns));
 	ok = ok && put(o, "rmpopt_executed", u64(x->rmpopt_executed));
 	ok = ok && put(o, "rmpopt_scanned", u64(x->rmpopt_scanned));

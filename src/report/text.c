@@ -6,11 +6,11 @@
 
 #include <rmpsim/report.h>
 
-enum { NCOLS = 11, CELL = 80 };
+enum { NCOLS = 12, CELL = 80 };
 
 static const char *const headers[NCOLS] = {
-	"scenario",    "backing",     "pass",	 "leader",  "follower", "busy max",
-	"busy median", "irq-off max", "RMPOPTs", "regions", "skip",
+	"scenario",    "backing",	"pass",	       "leader",  "follower", "busy max",
+	"busy median", "active median", "irq-off max", "RMPOPTs", "regions",  "skip",
 };
 
 /* Share in tenths of a percent, rounded, integer arithmetic only. */
@@ -34,10 +34,11 @@ static void fill_row(const struct rmpsim_run_result *r, char cells[NCOLS][CELL])
 	rmpsim_report_fmt_ns(r->follower_ns, cells[4], CELL);
 	rmpsim_report_fmt_ns(r->cpu_busy_max_ns, cells[5], CELL);
 	rmpsim_report_fmt_ns(r->cpu_busy_median_ns, cells[6], CELL);
-	rmpsim_report_fmt_ns(r->irq_off_max_ns, cells[7], CELL);
-	snprintf(cells[8], CELL, "%" PRIu64, r->rmpopt_executed);
-	snprintf(cells[9], CELL, "%" PRIu64 "/%" PRIu64, r->regions_optimized, r->regions_total);
-	fmt_share(r->skip_bytes, r->ram_bytes, cells[10], CELL);
+	rmpsim_report_fmt_ns(r->cpu_busy_median_active_ns, cells[7], CELL);
+	rmpsim_report_fmt_ns(r->irq_off_max_ns, cells[8], CELL);
+	snprintf(cells[9], CELL, "%" PRIu64, r->rmpopt_executed);
+	snprintf(cells[10], CELL, "%" PRIu64 "/%" PRIu64, r->regions_optimized, r->regions_total);
+	fmt_share(r->skip_bytes, r->ram_bytes, cells[11], CELL);
 }
 
 static void print_row(FILE *f, char cells[NCOLS][CELL], const size_t *width)
@@ -77,7 +78,8 @@ int rmpsim_report_text(FILE *f, const struct rmpsim_report *r)
 		fill_row(&r->runs[i], cells);
 		print_row(f, cells, width);
 	}
-	fputs("\npass = leader + follower (virtual time); busy = per-CPU busy time during the pass;\n"
+	fputs("\npass = leader + follower (virtual time); busy = per-CPU busy time during the pass\n"
+	      "(median over all CPUs, and over the CPUs that were busy at all: \"active\");\n"
 	      "RMPOPTs = instructions executed; regions = 1 GB regions optimised on every core / in range;\n"
 	      "skip = share of RAM whose host writes skip RMP checks on every CPU afterwards.\n",
 	      f);

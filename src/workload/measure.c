@@ -152,6 +152,12 @@ int rmpsim__measure_last_pass(struct rmpsim__measure *ms, struct rmpsim_run_resu
 	qsort(ms->busy, ms->ncpus, sizeof(*ms->busy), cmp_u64);
 	r.cpu_busy_max_ns = ps_to_ns(ms->busy[ms->ncpus - 1]);
 	r.cpu_busy_median_ns = ps_to_ns(ms->busy[(ms->ncpus - 1) / 2]); /* lower median */
+	unsigned idle = 0;
+	while (idle < ms->ncpus && ms->busy[idle] == 0)
+		idle++;
+	r.cpus_active = ms->ncpus - idle;
+	if (r.cpus_active)
+		r.cpu_busy_median_active_ns = ps_to_ns(ms->busy[idle + (r.cpus_active - 1) / 2]);
 	/* Stretches that ended after pass_start, up to pass_done (A116). */
 	uint64_t irq = 0;
 	for (size_t i = 0; i < ms->nsnaps; i++) {

@@ -43,6 +43,8 @@ static struct rmpsim_run_result run(const char *scn, enum rmpsim_backing b, uint
 	r.leader_cpu = 3;
 	r.cpu_busy_max_ns = leader;
 	r.cpu_busy_median_ns = 1500;
+	r.cpus_active = 5;
+	r.cpu_busy_median_active_ns = 2500;
 	r.irq_off_max_ns = 250;
 	r.rmpopt_executed = 64;
 	r.rmpopt_scanned = 16;
@@ -79,15 +81,12 @@ static void text_table_is_aligned(void **state)
 	const char *want =
 		"rmpsim 0.1.0: policy v10, machine default, profile default, seed 1, trace 000000000000feed\n"
 		"\n"
-		"scenario     backing      pass    leader  follower  busy max  busy median  irq-off max  "
-		"RMPOPTs  "
-		"regions   skip\n"
-		"full         4K       2.000 ms  1.000 ms  1.000 ms  1.000 ms     1.500 us       250 ns      "
-		" 64    "
-		"15/16  93.8%\n"
-		"empty-again  1G       1.500 us    500 ns  1.000 us    500 ns     1.500 us       250 ns      "
-		" 64    "
-		"15/16  93.8%\n";
+		"scenario     backing      pass    leader  follower  busy max  busy median  active median  "
+		"irq-off max  RMPOPTs  regions   skip\n"
+		"full         4K       2.000 ms  1.000 ms  1.000 ms  1.000 ms     1.500 us       2.500 us  "
+		"     250 ns       64    15/16  93.8%\n"
+		"empty-again  1G       1.500 us    500 ns  1.000 us    500 ns     1.500 us       2.500 us  "
+		"     250 ns       64    15/16  93.8%\n";
 	assert_true(strncmp(t, want, strlen(want)) == 0 || (printf("%s", t), 0));
 	/* The legend follows. */
 	assert_non_null(strstr(t + strlen(want), "skip = share of RAM"));
@@ -112,7 +111,9 @@ static void json_has_sorted_keys_and_integer_times(void **state)
 			   "    {\n"
 			   "      \"backing\": \"4K\",\n"
 			   "      \"cpu_busy_max_ns\": 4000,\n"
+			   "      \"cpu_busy_median_active_ns\": 2500,\n"
 			   "      \"cpu_busy_median_ns\": 1500,\n"
+			   "      \"cpus_active\": 5,\n"
 			   "      \"follower_ns\": 3000,\n"
 			   "      \"host_writes_checked\": 0,\n"
 			   "      \"host_writes_faulted\": 0,\n"
@@ -191,7 +192,7 @@ static void csv_quotes_and_columns(void **state)
 			q = !q;
 		row += *c == ',' && !q;
 	}
-	assert_int_equal(hdr, 26);
+	assert_int_equal(hdr, 28);
 	assert_int_equal(row, hdr);
 	assert_true(strncmp(nl + 1, "\"a,\"\"b\"\"\",2M,v10,10,4,6,3,", 24) == 0);
 	assert_non_null(strstr(nl + 1, ",0.937500,"));
