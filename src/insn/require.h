@@ -122,4 +122,16 @@ static inline unsigned rmpsim__authoritative(const struct rmpsim_rmp *rmp, uint6
 void rmpsim__rmpupdate_new_entry(const struct rmpsim_rmp_entry *old, const struct rmpsim_rmp_state *in,
 				 uint64_t gpa, struct rmpsim_rmp_entry *ret_new);
 
+/* How rmpsim_insn_rmpupdate_range got its work done (rmpupdate.c), for tests and benchmarks. */
+struct rmpsim__range_stats {
+	uint64_t bulk_chunks;  /* 2 MB chunks written in bulk, decided run by run */
+	uint64_t bulk_pages;   /* the pages of those chunks */
+	uint64_t single_pages; /* pages given to the single-RMPUPDATE path (the failing one included) */
+};
+/* rmpsim_insn_rmpupdate_range(), adding to *stats (may be NULL) what it did. */
+enum rmpsim_rmpupdate_rc
+rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done,
+				   struct rmpsim_rmp_change *ret_change, struct rmpsim__range_stats *stats);
+
 #endif

@@ -181,14 +181,15 @@ enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t 
 
 struct range_scan {
 	const struct rmpsim_rmp_state *in;
+	uint64_t region;    /* the 2 MB region of the chunk */
 	uint64_t lo, hi;    /* the chunk [lo, hi) */
 	uint64_t first_spa; /* page 0 of the range */
 	uint64_t gpa0;	    /* GPA of page 0 */
 	bool gpa_step;
-	bool plain;	   /* every visited entry takes the uniform new value */
+	bool plain;	   /* every non-zero entry of the chunk takes the uniform new value */
+	bool changed;	   /* some non-zero entry of the chunk does not hold it already */
 	uint64_t visited;  /* non-zero entries in the chunk */
-	uint64_t assigned; /* visited entries in the chunk that are assigned */
-	uint64_t same;	   /* visited entries already holding their new value */
+	uint64_t assigned; /* non-zero entries in the chunk that are assigned */
 };
 
 static uint64_t range_gpa(const struct range_scan *s, uint64_t spa)
@@ -196,42 +197,104 @@ static uint64_t range_gpa(const struct range_scan *s, uint64_t spa)
 	return s->gpa_step ? s->gpa0 + (spa - s->first_spa) : s->gpa0;
 }
 
-/* A non-zero entry of the region: does the bulk write handle it exactly as RMPUPDATE would? */
-static int range_visit(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *raw)
+/* The uniform value: what RMPUPDATE writes over a zero entry at page spa. */
+static struct rmpsim_raw_entry range_uniform(const struct range_scan *s, uint64_t spa)
+{
+	static const struct rmpsim_raw_entry zero = { 0, 0 };
+
+	return rmpupdate_new_raw(&zero, s->in, range_gpa(s, spa));
+}
+
+/*
+ * Whether each of the n entries from f (page a on; the GPA field advancing
+ * when step) gets the uniform value, as rmpupdate_new_raw() gives it. The
+ * entries of a run differ in the GPA field only, so every other field decides
+ * for all of them at once.
+ */
+static bool range_run_takes_uniform(const struct range_scan *s, const struct rmpsim_raw_entry *f, bool step,
+				    uint64_t a, uint64_t n)
+{
+	const struct rmpsim_rmp_state *in = s->in;
+	uint64_t kept = f->lo & (RMPSIM__LO_VMSA | RMPSIM__LO_VALIDATED);
+	uint16_t new_asid = in->assigned ? (uint16_t)in->asid : 0;
+	uint64_t old_asid = (f->lo >> RMPSIM__LO_ASID_SHIFT) & RMPSIM__ASID_MAX;
+
+	/* hi bits above the VMPL permissions survive every update (A26); the uniform value has none. */
+	if (f->hi >> 32)
+		return false;
+	/* Nothing a kept state could carry over (A26): the new value is the uniform one. */
+	if (!kept && !f->hi)
+		return true;
+	/* A26: a new owner, size or state (or ASID 0) resets every entry to the uniform value. */
+	if (old_asid != new_asid || ((f->lo >> 1) & 1u) != in->pagesize ||
+	    (bool)(f->lo & RMPSIM__LO_ASSIGNED) != (bool)in->assigned || new_asid == 0)
+		return true;
+	/* Whether each entry resets depends on its GPA (A26): decide entry by entry, exactly. */
+	for (uint64_t i = 0; i < n; i++) {
+		struct rmpsim_raw_entry o = step ? rmpsim__raw_advance(*f, i) : *f;
+		uint64_t p = a + i * RMPSIM_SZ_4K;
+		struct rmpsim_raw_entry nw = rmpupdate_new_raw(&o, in, range_gpa(s, p));
+		struct rmpsim_raw_entry u = range_uniform(s, p);
+		if (!rmpsim__raw_same(&nw, &u))
+			return false;
+	}
+	return true;
+}
+
+/* Whether each of the n entries from f (page a on) already holds the uniform value. */
+static bool range_run_holds_uniform(const struct range_scan *s, const struct rmpsim_raw_entry *f, bool step,
+				    uint64_t a, uint64_t n)
+{
+	struct rmpsim_raw_entry u = range_uniform(s, a);
+	bool u_step = s->gpa_step && s->in->assigned;
+
+	if (!rmpsim__raw_same(f, &u))
+		return false;
+	/*
+	 * Equal at page a; the others follow when both advance alike. The uniform
+	 * GPA stays below 2^51 in a chunk (A21), so its field never wraps, and two
+	 * fields one stepping and one not differ at the second entry.
+	 */
+	return n == 1 || step == u_step;
+}
+
+/* A run of non-zero entries of the region: does the bulk write handle each exactly as RMPUPDATE would? */
+static int range_visit_run(void *ctx, const struct rmpsim__rmp_run *r)
 {
 	struct range_scan *s = ctx;
-	struct rmpsim_rmp_entry old, n, uni;
-	struct rmpsim_raw_entry nr, ur;
+	uint64_t a = s->region + (uint64_t)r->start * RMPSIM_SZ_4K;
+	uint64_t b = a + (uint64_t)r->len * RMPSIM_SZ_4K;
 
-	if (spa < s->lo || spa >= s->hi)
-		return 0;
-	rmpsim_entry_decode(raw, &old);
-	if (old.immutable || old.lock) {
-		s->plain = false; /* a failure inside the chunk: replay it page by page */
+	if (a < s->lo)
+		a = s->lo;
+	if (b > s->hi)
+		b = s->hi;
+	if (a >= b)
+		return 0; /* outside the chunk */
+	uint64_t n = (b - a) >> 12;
+	bool step = r->step && n > 1;
+	struct rmpsim_raw_entry f = r->first;
+	if (r->step)
+		f = rmpsim__raw_advance(f, ((a - s->region) >> 12) - r->start);
+	/* Checks 4 and 5 read bits every entry of the run shares (spec 3.1, A23). */
+	if ((f.lo & (RMPSIM__LO_IMMUTABLE | RMPSIM__LO_LOCK)) ||
+	    !range_run_takes_uniform(s, &f, step, a, n)) {
+		s->plain = false; /* a failure or an individual value inside the chunk: page by page */
 		return 1;
 	}
-	/* The uniform value is what RMPUPDATE writes over a zero entry. */
-	struct rmpsim_rmp_entry zero;
-	memset(&zero, 0, sizeof(zero));
-	rmpsim__rmpupdate_new_entry(&old, s->in, range_gpa(s, spa), &n);
-	rmpsim__rmpupdate_new_entry(&zero, s->in, range_gpa(s, spa), &uni);
-	rmpsim_entry_encode(&n, &nr);
-	rmpsim_entry_encode(&uni, &ur);
-	if (!rmpsim__raw_same(&nr, &ur)) {
-		s->plain = false;
-		return 1;
-	}
-	s->visited++;
-	s->assigned += old.assigned;
-	s->same += rmpsim__raw_same(raw, &nr);
+	s->visited += n;
+	s->assigned += (f.lo & RMPSIM__LO_ASSIGNED) ? n : 0;
+	s->changed |= !range_run_holds_uniform(s, &f, step, a, n);
 	return 0;
 }
 
 /*
  * Pages [lo, hi) of one 2 MB region (4K pages) with one bulk write, when every
- * entry there takes the uniform value and none fails. Returns 1 when done
- * (*changed_any / *assigned_any updated), 0 when the chunk needs the
- * page-by-page path, or -ENOMEM (nothing written).
+ * entry there takes the uniform value and none fails: decided run by run
+ * (rmpsim__rmp_2m_runs), so a chunk holding a guest's stepping-GPA pages costs
+ * O(1), not O(512). Returns 1 when done (*changed_any / *assigned_any
+ * updated), 0 when the chunk needs the page-by-page path, or -ENOMEM (nothing
+ * written).
  */
 static int range_chunk_fast(struct rmpsim_rmp *rmp, struct range_scan *s, bool *changed_any,
 			    bool *assigned_any)
@@ -242,26 +305,23 @@ static int range_chunk_fast(struct rmpsim_rmp *rmp, struct range_scan *s, bool *
 	if (!rmpsim__require_covered(rmp, s->lo, s->hi - s->lo))
 		return 0; /* A20: the single path finds the first uncovered page */
 	if (rmpsim_rmp_2m_head_assigned(rmp, head)) {
-		struct rmpsim_rmp_entry h;
-		rmpsim__read_entry(rmp, head, NULL, &h);
-		if (rmpsim__is_assigned_2m(&h))
+		struct rmpsim_raw_entry h;
+		rmpsim__rmp_get_stored(rmp, head, &h);
+		if (raw_is_assigned_2m(&h))
 			return 0; /* A24: the single path says which code the first page gets */
 	}
+	s->region = head;
 	s->plain = true;
+	s->changed = false;
 	s->visited = 0;
 	s->assigned = 0;
-	s->same = 0;
-	if (rmpsim_rmp_2m_for_each_nonzero(rmp, s->lo, range_visit, s) < 0 || !s->plain)
+	if (rmpsim__rmp_2m_runs(rmp, head, range_visit_run, s) < 0 || !s->plain)
 		return 0;
 
-	struct rmpsim_rmp_entry zero, uni;
-	struct rmpsim_raw_entry ur;
-	memset(&zero, 0, sizeof(zero));
-	rmpsim__rmpupdate_new_entry(&zero, s->in, range_gpa(s, s->lo), &uni);
-	rmpsim_entry_encode(&uni, &ur);
+	struct rmpsim_raw_entry ur = range_uniform(s, s->lo);
 	bool uniform_zero = ur.lo == 0 && ur.hi == 0;
 	/* Entries not visited are zero: they change unless the new value is zero too. */
-	bool changed = s->same < s->visited || (n > s->visited && !uniform_zero);
+	bool changed = s->changed || (n > s->visited && !uniform_zero);
 	if (changed && rmpsim_rmp_set_range(rmp, s->lo, n, &ur, s->gpa_step && s->in->assigned) < 0)
 		return -ENOMEM;
 	*changed_any |= changed;
@@ -279,9 +339,10 @@ static uint64_t range_gpa_pages(const struct rmpsim_rmp_state *in, uint64_t gpa,
 	return (RMPSIM_GPA_LIMIT - gpa) / size;
 }
 
-enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
-						     const struct rmpsim_rmp_state *in, bool gpa_step,
-						     uint64_t *ret_done, struct rmpsim_rmp_change *ret_change)
+enum rmpsim_rmpupdate_rc
+rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done,
+				   struct rmpsim_rmp_change *ret_change, struct rmpsim__range_stats *stats)
 {
 	enum rmpsim_rmpupdate_rc rc = RMPSIM_RMPUPDATE_OK;
 	bool changed_any = false, assigned_any = false;
@@ -318,12 +379,18 @@ enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate_range(struct rmpsim_rmp *rmp, uin
 			}
 			if (fast == 1) {
 				done += chunk;
+				if (stats) {
+					stats->bulk_chunks++;
+					stats->bulk_pages += chunk;
+				}
 				continue;
 			}
 		}
 		/* The exact path: one instruction at a time through this chunk. */
 		for (uint64_t k = 0; k < chunk; k++) {
 			struct rmpsim_rmp_change c;
+			if (stats)
+				stats->single_pages++;
 			rc = rmpupdate_one(rmp, p + k * size, in, gpa_step ? gpa + k * size : gpa, &c);
 			if (rc != RMPSIM_RMPUPDATE_OK)
 				break;
@@ -337,4 +404,11 @@ enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate_range(struct rmpsim_rmp *rmp, uin
 	if (ret_change)
 		rmpsim__change_set(ret_change, changed_any, assigned_any, spa, done * size);
 	return rc;
+}
+
+enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+						     const struct rmpsim_rmp_state *in, bool gpa_step,
+						     uint64_t *ret_done, struct rmpsim_rmp_change *ret_change)
+{
+	return rmpsim__insn_rmpupdate_range_stats(rmp, spa, npages, in, gpa_step, ret_done, ret_change, NULL);
 }

@@ -422,6 +422,28 @@ int rmpsim__sparse_2m_for_each(const struct rmpsim_rmp *rmp, uint64_t spa,
 	return 0;
 }
 
+int rmpsim__sparse_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
+			   int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+	const struct chunk_hdr *c = gb ? gb->chunk[slot_of(spa)] : NULL;
+
+	if (!c)
+		return 0;
+	if (c->kind == CHUNK_DENSE)
+		return rmpsim__array_2m_runs(((const struct dense_chunk *)c)->e, fn, ctx);
+	/* A run chunk's runs are sorted, disjoint and hold no zero entry (see the top): pass them on. */
+	const struct run_chunk *rc = (const struct run_chunk *)c;
+	for (unsigned k = 0; k < rc->h.nruns; k++) {
+		const struct run *run = &rc->runs[k];
+		struct rmpsim__rmp_run r = { run->first, run->start, run->len, run->step && run->len > 1 };
+		int ret = fn(ctx, &r);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* ---- writes ---- */
 
 /* Recompute a slot's summaries from a run list: O(runs). */

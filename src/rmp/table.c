@@ -260,3 +260,43 @@ int rmpsim_rmp_2m_for_each_nonzero(const struct rmpsim_rmp *rmp, uint64_t spa,
 	}
 	return 0;
 }
+
+int rmpsim__array_2m_runs(const struct rmpsim_raw_entry *e,
+			  int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx)
+{
+	for (unsigned i = 0; i < RMPSIM_ENTRIES_PER_2M;) {
+		if (rmpsim__raw_is_zero(&e[i])) {
+			i++;
+			continue;
+		}
+		struct rmpsim__rmp_run r = { e[i], i, 1, false };
+		if (i + 1 < RMPSIM_ENTRIES_PER_2M) {
+			struct rmpsim_raw_entry next = rmpsim__raw_advance(e[i], 1);
+			r.step = rmpsim__raw_equal(&next, &e[i + 1]);
+		}
+		/* Extend while the next entry is the run's next value (never zero: zero ends a run). */
+		while (r.start + r.len < RMPSIM_ENTRIES_PER_2M) {
+			const struct rmpsim_raw_entry *n = &e[r.start + r.len];
+			struct rmpsim_raw_entry want = r.step ? rmpsim__raw_advance(r.first, r.len) : r.first;
+			if (rmpsim__raw_is_zero(n) || !rmpsim__raw_equal(&want, n))
+				break;
+			r.len++;
+		}
+		int rc = fn(ctx, &r);
+		if (rc)
+			return rc;
+		i = r.start + r.len;
+	}
+	return 0;
+}
+
+int rmpsim__rmp_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
+			int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx)
+{
+	spa &= ~(RMPSIM_SZ_2M - 1);
+	if (!in_store(rmp, spa))
+		return 0;
+	if (rmp->backend == RMPSIM_RMP_DENSE)
+		return rmpsim__array_2m_runs(&rmp->u.dense.e[spa >> 12], fn, ctx);
+	return rmpsim__sparse_2m_runs(rmp, spa, fn, ctx);
+}

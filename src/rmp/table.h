@@ -53,6 +53,11 @@ static inline struct rmpsim_raw_entry rmpsim__raw_stored(const struct rmpsim_raw
 	return r;
 }
 
+/* rmpsim__rmp_2m_runs() over an array of 512 stored entries: consecutive equal or stepping entries merge. */
+struct rmpsim__rmp_run;
+int rmpsim__array_2m_runs(const struct rmpsim_raw_entry *e,
+			  int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx);
+
 int rmpsim__dense_init(struct rmpsim_rmp *rmp);
 void rmpsim__dense_fini(struct rmpsim_rmp *rmp);
 void rmpsim__dense_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret);
@@ -74,6 +79,8 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 unsigned rmpsim__sparse_2m_count(const struct rmpsim_rmp *rmp, uint64_t spa);
 bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa);
 int rmpsim__sparse_1g_first_busy(const struct rmpsim_rmp *rmp, uint64_t spa);
+int rmpsim__sparse_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
+			   int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx);
 int rmpsim__sparse_2m_for_each(const struct rmpsim_rmp *rmp, uint64_t spa,
 			       int (*fn)(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *e),
 			       void *ctx);

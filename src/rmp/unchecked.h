@@ -27,4 +27,26 @@ void rmpsim__rmp_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_
 /* rmpsim_rmp_set() of a covered, 4K-aligned spa: 0 or -ENOMEM (nothing changed). */
 int rmpsim__rmp_set_covered(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry);
 
+/*
+ * A run of stored entries of one 2 MB region: the entries with region-local
+ * indices [start, start + len) are `first`, its GPA field advanced by
+ * i - start when step (rmpsim__raw_advance, entry_bits.h). len >= 1; a run
+ * holds no zero entry.
+ */
+struct rmpsim__rmp_run {
+	struct rmpsim_raw_entry first; /* stored: subpage_count 0 */
+	unsigned start, len;
+	bool step;
+};
+/*
+ * Visit the non-zero stored entries of the 2 MB region holding spa as runs, in
+ * increasing order, disjoint; every entry not in a run is zero. Costs O(runs)
+ * on the sparse store's run chunks (a guest's 4K pages with stepping GPAs are
+ * one run), O(512) on its dense chunks and on the dense backend. How entries
+ * are cut into runs is the backend's affair: callers must not depend on it. A
+ * non-zero return of fn stops the walk and is returned.
+ */
+int rmpsim__rmp_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
+			int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx);
+
 #endif
