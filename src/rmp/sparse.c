@@ -33,6 +33,7 @@
  * state (the spare belongs to its region), plus the atomic byte counter of the
  * table.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "base/check.h"
@@ -124,7 +125,7 @@ static void push_run(struct plan *p, struct run r)
 			}
 		}
 	}
-	RMPSIM_ALWAYS(p->nruns < RUN_CAP + 4);
+	assert(p->nruns < RUN_CAP + 4);
 	p->runs[p->nruns++] = r;
 }
 
@@ -654,7 +655,7 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 			gb_free(rmp, gb);
 		}
 	}
-	RMPSIM_ALWAYS(!pl.head[0] && !pl.head[1] && !pl.head[2]);
+	assert(!pl.head[0] && !pl.head[1] && !pl.head[2]);
 	pool_drain(rmp, &pl);
 	return 0;
 }
@@ -715,7 +716,7 @@ static int set_planned(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 			return err;
 	}
 	apply_chunk(rmp, gb, slot, idx, idx + 1, e, false, &p, &pl);
-	RMPSIM_ALWAYS(!pl.head[0] && !pl.head[1] && !pl.head[2]);
+	assert(!pl.head[0] && !pl.head[1] && !pl.head[2]);
 	return 0;
 }
 
