@@ -2,7 +2,7 @@
 /*
  * Machine benchmarks (issue 4), measured in instructions with callgrind, not
  * in time. Each case runs a deterministic loop and prints a hash of the
- * results. Commands and figures: docs/performance/machine.md.
+ * results. Commands and figures: docs/performance.md.
  *
  *   bench_machine rmpupdate-8cpu [n]     RMPUPDATE assign/unassign on an 8-CPU machine
  *   bench_machine rmpupdate-1024cpu [n]  the same on the default 1024-CPU, 2 TiB machine

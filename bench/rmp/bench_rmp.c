@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rmp benchmarks (issue 2 point 9), deterministic, reported in bytes and
- * callgrind instructions (docs/performance/rmp.md), never wall-clock time.
+ * callgrind instructions (docs/performance.md), never wall-clock time.
  *
  *   bench_rmp empty           memory of an all-hypervisor 2 TiB sparse RMP
  *   bench_rmp full [step]     memory of 2 TiB of 4K private pages (set_range per step: 2m or 1g)

@@ -31,7 +31,7 @@
 /*
  * The leaked ranges. Linux chains the pages themselves (page->buddy_list);
  * the simulator has no struct page, so it keeps the first ranges in a table
- * and counts all of them (docs/model/host.md, A93).
+ * and counts all of them (docs/model.md, A93).
  */
 #define SNP_LEAKED_RANGES_MAX	64
 

@@ -3,7 +3,7 @@
  * The future-event set: a 4-ary min-heap of event pointers ordered by
  * (time, seq). Each event stores its index so cancel is O(log n). A 4-ary heap
  * is shallower than a binary one (fewer cache misses per sift-down) and its
- * children sit in one cache line of pointers; see docs/performance/sim.md.
+ * children sit in one cache line of pointers; see docs/performance.md.
  */
 #ifndef RMPSIM_SIM_HEAP_H
 #define RMPSIM_SIM_HEAP_H

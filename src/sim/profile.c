@@ -27,7 +27,7 @@ struct param {
 		sec, key, kind, offsetof(struct rmpsim_profile, field), def, min, max, unit, src             \
 	}
 
-/* Sources: docs/timing.md has the derivations; A-numbers: docs/model/sim.md. */
+/* Sources: docs/timing.md has the derivations; A-numbers: docs/model.md. */
 static const struct param params[] = {
 	P("cpu", "freq_ghz", K_GHZ, freq_khz, 2250000, 100000, 10000000, "GHz",
 	  "A60: never published (spec 1.12); the TSC (P0) clock of the prior 192-core EPYC 9965"),

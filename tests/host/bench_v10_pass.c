@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One full v10 pass for callgrind (docs/performance/host.md); not a test.
+ * One full v10 pass for callgrind (docs/performance.md); not a test.
  *
  *   bench_v10_pass small|default pass|boot
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rmpsim_insn_rmpupdate_range's bulk path (docs/performance/insn.md): chunks
+ * rmpsim_insn_rmpupdate_range's bulk path (docs/performance.md): chunks
  * of a guest's 4K pages, stored as runs with stepping GPAs, are decided run by
  * run. Each case runs the range on one table and the sequence of single
  * RMPUPDATEs on another (same backend and across backends) and compares return
