@@ -11,7 +11,7 @@
  *   nothing changed and no ret_* out-parameter was written (except where said).
  * - The order in which an instruction checks its conditions is its return-code
  *   precedence; it is documented at the top of its source file
- *   (src/insn/<instruction>.c) and in docs/model/insn.md (assumptions A20-A39).
+ *   (src/insn/<instruction>.c) and in docs/model.md (assumptions A20-A39).
  *
  * Entries of 2 MB pages (A25): a 2 MB RMPUPDATE writes only the 2 MB-aligned
  * ("head") entry; the other 511 raw entries of the region keep their contents
@@ -198,7 +198,7 @@ struct rmpsim_rmpadjust_result {
 int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
 			  uint64_t spa, uint64_t rcx, uint64_t rdx, struct rmpsim_rmpadjust_result *ret);
 
-/* RMPQUERY is not modelled: its encoding and semantics are undocumented (docs/model/insn.md). */
+/* RMPQUERY is not modelled: its encoding and semantics are undocumented (docs/model.md). */
 
 /* ---- RMP checks on memory accesses (spec 3.5) ---- */
 

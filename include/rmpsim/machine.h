@@ -15,7 +15,7 @@
  * with any other call on the same machine.
  *
  * Spec tags refer to spec/rmp-rmpopt-facts.md, A-numbers (A40 and up) to
- * docs/model/machine.md.
+ * docs/model.md.
  */
 #ifndef RMPSIM_MACHINE_H
 #define RMPSIM_MACHINE_H

@@ -4,7 +4,7 @@
  * time (picoseconds), CPUs that run one process at a time, interrupts and
  * IPIs with Linux smp_call_function_many() semantics, per-CPU accounting and
  * a trace hash. docs/timing.md gives every formula; the assumptions (A60 and on)
- * are in docs/model/sim.md.
+ * are in docs/model.md.
  *
  * Contexts. Code runs in one of three contexts:
  *   - process context: the body of a process (rmpsim_sim_spawn), straight-line
