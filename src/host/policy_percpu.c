@@ -28,30 +28,18 @@ static void rmpopt_all_regions_smp(void *info)
 		rmpopt(pa);
 }
 
+static void rmpopt_percpu_leader(void *arg)
+{
+	rmpopt_leader_loop();
+}
+
 void rmpopt_percpu_work_handler(struct work_struct *work)
 {
 	cpumask_var_t followers;
-	int this_cpu;
 
-	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
-	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
-		(unsigned long long)rmpopt_pa_start,
-		(unsigned long long)rmpopt_pa_end);
-
-	if (!alloc_cpumask_var(&followers, GFP_KERNEL)) {
-		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
-		trace_rmpopt_leader_done(-1);
-		rmpopt_pass_finish();
+	if (!rmpopt_pass_begin(&followers))
 		return;
-	}
-
-	migrate_disable();
-	this_cpu = smp_processor_id();
-	cpumask_andnot(followers, rmpopt_cpumask,
-		       topology_sibling_cpumask(this_cpu));
-	rmpopt_leader_loop();
-	migrate_enable();
-	trace_rmpopt_leader_done(this_cpu);
+	rmpopt_lead_here(followers, rmpopt_percpu_leader, NULL);
 
 	cpus_read_lock();
 	on_each_cpu_mask(followers, rmpopt_all_regions_smp, NULL, true);

@@ -48,13 +48,24 @@ unsigned long rmpopt_targeted_pending(void)
 	return n;
 }
 
+/* The leader's loop: only the marked regions. */
+static void rmpopt_targeted_leader(void *arg)
+{
+	const unsigned long *todo = arg;
+	unsigned long i;
+
+	for_each_set_bit(i, todo, rmpopt_nregions()) {
+		rmpopt(rmpopt_pa_start + i * SZ_1G);
+		cond_resched();
+	}
+}
+
 void rmpopt_targeted_work_handler(struct work_struct *work)
 {
 	DECLARE_BITMAP(todo, RMPOPT_MAX_REGIONS);
 	unsigned long nregions = rmpopt_nregions();
 	cpumask_var_t followers;
 	unsigned long i;
-	int this_cpu;
 
 	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
 
@@ -80,16 +91,7 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 		return;
 	}
 
-	migrate_disable();
-	this_cpu = smp_processor_id();
-	cpumask_andnot(followers, rmpopt_cpumask,
-		       topology_sibling_cpumask(this_cpu));
-	for_each_set_bit(i, todo, nregions) {
-		rmpopt(rmpopt_pa_start + i * SZ_1G);
-		cond_resched();
-	}
-	migrate_enable();
-	trace_rmpopt_leader_done(this_cpu);
+	rmpopt_lead_here(followers, rmpopt_targeted_leader, todo);
 
 	cpus_read_lock();
 	for_each_set_bit(i, todo, nregions) {

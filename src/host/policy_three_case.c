@@ -39,17 +39,8 @@ void rmpopt_three_case_work_handler(struct work_struct *work)
 	cpumask_var_t followers;
 	int this_cpu, leader;
 
-	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
-	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
-		(unsigned long long)rmpopt_pa_start,
-		(unsigned long long)rmpopt_pa_end);
-
-	if (!alloc_cpumask_var(&followers, GFP_KERNEL)) {
-		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
-		trace_rmpopt_leader_done(-1);
-		rmpopt_pass_finish();
+	if (!rmpopt_pass_begin(&followers))
 		return;
-	}
 	cpumask_copy(followers, rmpopt_cpumask);
 
 	migrate_disable();

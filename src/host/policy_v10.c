@@ -19,39 +19,24 @@
 
 #include "rmpopt.h"
 
+static void rmpopt_v10_leader(void *arg)
+{
+	rmpopt_leader_loop();
+}
+
 void rmpopt_v10_work_handler(struct work_struct *work)
 {
 	cpumask_var_t followers;
-	int this_cpu;
 
-	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
-	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
-		(unsigned long long)rmpopt_pa_start,
-		(unsigned long long)rmpopt_pa_end);
-
-	/* spec 1.7 step 2, v10: warn and skip the pass */
-	if (!alloc_cpumask_var(&followers, GFP_KERNEL)) {
-		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
-		trace_rmpopt_leader_done(-1);
-		rmpopt_pass_finish();
+	/* spec 1.7 steps 1-2: the log line and the follower mask */
+	if (!rmpopt_pass_begin(&followers))
 		return;
-	}
 
 	/*
-	 * spec 1.7 step 3: stay on this CPU so that the core left out of the
-	 * followers is the core the leader loop runs on. The sibling mask
-	 * removes the core's primary whether this_cpu is the primary or the
-	 * secondary thread (RMPOPT_BASE and the table are per core).
+	 * spec 1.7 steps 3-4: the leader, pinned to this CPU, whose whole core
+	 * leaves the followers
 	 */
-	migrate_disable();
-	this_cpu = smp_processor_id();
-	cpumask_andnot(followers, rmpopt_cpumask,
-		       topology_sibling_cpumask(this_cpu));
-
-	/* spec 1.7 step 4: the leader */
-	rmpopt_leader_loop();
-	migrate_enable();
-	trace_rmpopt_leader_done(this_cpu);
+	rmpopt_lead_here(followers, rmpopt_v10_leader, NULL);
 
 	/* spec 1.7 step 5: the followers */
 	rmpopt_follower_loop(followers);

@@ -63,6 +63,22 @@ void rmpopt_leader_loop(void);
 void rmpopt_follower_loop(const struct cpumask *followers);
 
 /*
+ * spec 1.7 steps 1-2, shared by the passes that log the whole window: the
+ * pass_start tracepoint, the "Attempt RMP optimizations" line and the
+ * follower mask. If the mask cannot be allocated: warn, end the pass and
+ * return false.
+ */
+bool rmpopt_pass_begin(cpumask_var_t *followers);
+/*
+ * spec 1.7 steps 3-4: lead on the current CPU, pinned (migrate_disable), and
+ * set followers = rmpopt_cpumask minus this CPU's core (whether it runs on
+ * the primary or the secondary thread). leader_loop(arg) is the loop the
+ * leader runs; returns the leader CPU, after the leader_done tracepoint.
+ */
+int rmpopt_lead_here(struct cpumask *followers, void (*leader_loop)(void *),
+		     void *arg);
+
+/*
  * snp_setup_rmpopt() without its policy-specific parts: capability checks,
  * the cpumask, the window, RMPOPT_BASE, the workqueue with fn as its delayed
  * work, and the first pass queued with delay 0.

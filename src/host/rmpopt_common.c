@@ -73,6 +73,44 @@ void rmpopt_leader_loop(void)
 	}
 }
 
+bool rmpopt_pass_begin(cpumask_var_t *followers)
+{
+	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
+		(unsigned long long)rmpopt_pa_start,
+		(unsigned long long)rmpopt_pa_end);
+
+	/* v10: warn and skip the pass */
+	if (!alloc_cpumask_var(followers, GFP_KERNEL)) {
+		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
+		trace_rmpopt_leader_done(-1);
+		rmpopt_pass_finish();
+		return false;
+	}
+	return true;
+}
+
+int rmpopt_lead_here(struct cpumask *followers, void (*leader_loop)(void *),
+		     void *arg)
+{
+	int this_cpu;
+
+	/*
+	 * Stay on this CPU so that the core left out of the followers is the
+	 * core the leader loop runs on. The sibling mask removes the core's
+	 * primary whether this_cpu is the primary or the secondary thread
+	 * (RMPOPT_BASE and the table are per core, spec 1.3).
+	 */
+	migrate_disable();
+	this_cpu = smp_processor_id();
+	cpumask_andnot(followers, rmpopt_cpumask,
+		       topology_sibling_cpumask(this_cpu));
+	leader_loop(arg);
+	migrate_enable();
+	trace_rmpopt_leader_done(this_cpu);
+	return this_cpu;
+}
+
 void rmpopt_follower_loop(const struct cpumask *followers)
 {
 	phys_addr_t pa;
