@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shim pieces added for the host layer: the SEV firmware command interface
- * (<linux/psp-sev.h>) and the simulator extensions of <asm/sev-rmpsim.h>
- * (range RMPUPDATE, reporting a simulated kernel's bug).
+ * (<linux/psp-sev.h>) and rmpsim_kernel_report_bug() of <asm/sev-rmpsim.h>.
+ * The range RMPUPDATE of <asm/sev-rmpsim.h> sits beside RMPUPDATE in sev.c.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -40,45 +40,6 @@ int sev_do_cmd(int cmd, void *data, int *psp_ret)
 	if (psp_ret)
 		*psp_ret = (int)st;
 	return st == RMPSIM_FW_SUCCESS ? 0 : -EIO;
-}
-
-int rmpsim__k_rmpupdate_range(u64 paddr, u64 npages, const struct rmp_state *state, bool gpa_step, u64 *done)
-{
-	struct rmpsim_kernel *k = rmpsim__k_get();
-	struct rmpsim_rmp_state in = {
-		.gpa = state->gpa,
-		.assigned = state->assigned,
-		.pagesize = state->pagesize,
-		.immutable = state->immutable,
-		.rsvd = state->rsvd,
-		.asid = state->asid,
-	};
-	uint64_t n = 0, executed;
-	unsigned cpu;
-	int rc;
-
-	if (done)
-		*done = 0;
-	if (!k->machine) {
-		rmpsim__k_oops("invalid opcode: RMPUPDATE on a machine-less simulation");
-		return RMPSIM_RMPUPDATE_FAIL_INPUT;
-	}
-	if (npages == 0)
-		return 0;
-	cpu = rmpsim_sim_cpu(k->sim);
-	if (cpu == RMPSIM_CPU_ANY)
-		cpu = 0;
-	rc = rmpsim_machine_rmpupdate_range(k->machine, cpu, paddr, npages, &in, gpa_step, &n);
-	if (rc < 0) {
-		rmpsim__k_oops("rmpsim: RMPUPDATE range could not run (%d)", rc);
-		return RMPSIM_RMPUPDATE_FAIL_INPUT;
-	}
-	/* The instructions the range stands for: the pages done, and the failing one. */
-	executed = n + (rc != RMPSIM_RMPUPDATE_OK);
-	rmpsim_sim_compute_mcyc(k->sim, executed * rmpsim_sim_profile(k->sim)->rmpupdate_mcyc);
-	if (done)
-		*done = n;
-	return rc;
 }
 
 void rmpsim_kernel_report_bug(const char *fmt, ...)

@@ -10,6 +10,7 @@
 #include "kshim/kshim.h"
 
 #include <asm/sev.h>
+#include <asm/sev-rmpsim.h>
 
 static unsigned this_cpu(struct rmpsim_kernel *k)
 {
@@ -47,10 +48,10 @@ bool rmpsim__k_rmpopt(u64 rax, u64 rcx)
 	return r.cf;
 }
 
-int rmpsim__k_rmpupdate(u64 paddr, const struct rmp_state *state)
+/* The kernel's RMPUPDATE operand (struct rmp_state) as the machine takes it. */
+static struct rmpsim_rmp_state machine_state(const struct rmp_state *state)
 {
-	struct rmpsim_kernel *k = rmpsim__k_get();
-	struct rmpsim_rmp_state in = {
+	return (struct rmpsim_rmp_state){
 		.gpa = state->gpa,
 		.assigned = state->assigned,
 		.pagesize = state->pagesize,
@@ -58,6 +59,12 @@ int rmpsim__k_rmpupdate(u64 paddr, const struct rmp_state *state)
 		.rsvd = state->rsvd,
 		.asid = state->asid,
 	};
+}
+
+int rmpsim__k_rmpupdate(u64 paddr, const struct rmp_state *state)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	struct rmpsim_rmp_state in = machine_state(state);
 
 	if (!need_machine(k, "RMPUPDATE"))
 		return RMPSIM_RMPUPDATE_FAIL_INPUT;
@@ -68,6 +75,33 @@ int rmpsim__k_rmpupdate(u64 paddr, const struct rmp_state *state)
 		rmpsim__k_oops("rmpsim: RMPUPDATE could not run (%d)", rc);
 		return RMPSIM_RMPUPDATE_FAIL_INPUT;
 	}
+	return rc;
+}
+
+/* Simulator extension (<asm/sev-rmpsim.h>): npages RMPUPDATEs as one range. */
+int rmpsim__k_rmpupdate_range(u64 paddr, u64 npages, const struct rmp_state *state, bool gpa_step, u64 *done)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	struct rmpsim_rmp_state in = machine_state(state);
+	uint64_t n = 0, executed;
+	int rc;
+
+	if (done)
+		*done = 0;
+	if (!need_machine(k, "RMPUPDATE"))
+		return RMPSIM_RMPUPDATE_FAIL_INPUT;
+	if (npages == 0)
+		return 0;
+	rc = rmpsim_machine_rmpupdate_range(k->machine, this_cpu(k), paddr, npages, &in, gpa_step, &n);
+	if (rc < 0) {
+		rmpsim__k_oops("rmpsim: RMPUPDATE range could not run (%d)", rc);
+		return RMPSIM_RMPUPDATE_FAIL_INPUT;
+	}
+	/* The instructions the range stands for: the pages done, and the failing one. */
+	executed = n + (rc != RMPSIM_RMPUPDATE_OK);
+	rmpsim_sim_compute_mcyc(k->sim, executed * rmpsim_sim_profile(k->sim)->rmpupdate_mcyc);
+	if (done)
+		*done = n;
 	return rc;
 }
 
