@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers for the kshim tests: a timing profile with round numbers (so the
- * oracles are easy to compute by hand) and sims with or without a machine.
+ * oracles are easy to compute by hand), sims with or without a machine, and a
+ * "world" (topology, machine, sim, kernel) brought up the way the firmware needs.
  */
 #ifndef KSHIM_TEST_H
 #define KSHIM_TEST_H
@@ -9,7 +10,9 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -77,6 +80,57 @@ static inline struct rmpsim_sim *bare_sim(unsigned ncpus)
 	struct rmpsim_sim *sim = NULL;
 	assert_int_equal(rmpsim_sim_create_bare(NULL, &t, &p, 1, &sim), 0);
 	return sim;
+}
+
+/* A machine with a kernel on it, and what differs between the tests' machines. */
+struct world {
+	struct rmpsim_topology *topo;
+	struct rmpsim_machine *m;
+	struct rmpsim_sim *sim;
+	struct rmpsim_kernel *k;
+};
+
+struct world_spec {
+	unsigned nodes; /* 1 package; 2 cores x 2 threads per node */
+	uint64_t mem_per_node;
+	bool no_mmio_hole;
+	bool snp_en;   /* SYSCFG.SNP_EN on every CPU (the firmware's precondition, spec 1.9) */
+	bool snp_init; /* then SNP_INIT, which must succeed */
+	uint64_t seed;
+};
+
+static inline void world_up_spec(struct world *w, const struct world_spec *ws)
+{
+	struct rmpsim_profile p = test_profile();
+	struct rmpsim_machine_config cfg;
+	enum rmpsim_fw_status st;
+
+	memset(w, 0, sizeof(*w));
+	rmpsim_machine_config_default(&cfg);
+	if (ws->no_mmio_hole)
+		cfg.mmio_hole_size = 0;
+	assert_int_equal(rmpsim_topology_regular(NULL, 1, ws->nodes, 2, 2, ws->mem_per_node, &w->topo), 0);
+	assert_int_equal(rmpsim_machine_create(NULL, w->topo, &cfg, NULL, &w->m), 0);
+	for (unsigned cpu = 0; ws->snp_en && cpu < rmpsim_machine_ncpus(w->m); cpu++) {
+		uint64_t v;
+		assert_int_equal(rmpsim_machine_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+		assert_int_equal(rmpsim_machine_wrmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
+				 RMPSIM_FAULT_NONE);
+	}
+	if (ws->snp_init) {
+		assert_int_equal(rmpsim_machine_snp_init(w->m, NULL, 0, &st), 0);
+		assert_int_equal(st, RMPSIM_FW_SUCCESS);
+	}
+	assert_int_equal(rmpsim_sim_create(NULL, w->m, &p, ws->seed, &w->sim), 0);
+	assert_int_equal(rmpsim_kernel_create(NULL, w->sim, &w->k), 0);
+}
+
+static inline void world_down(struct world *w)
+{
+	rmpsim_kernel_destroy(w->k);
+	rmpsim_sim_destroy(w->sim);
+	rmpsim_machine_destroy(w->m);
+	rmpsim_topology_destroy(w->topo);
 }
 
 #endif

@@ -153,40 +153,14 @@ static void test_bitmap(void **state)
 
 /* ---- a machine with a kernel --------------------------------------------- */
 
-struct world {
-	struct rmpsim_topology *topo;
-	struct rmpsim_machine *m;
-	struct rmpsim_sim *sim;
-	struct rmpsim_kernel *k;
-};
-
-/* 1 package, 2 cores x 2 threads, 8 GiB; SNP_EN as the test says, SNP not initialised. */
+/* 1 package, 2 cores x 2 threads, 8 GiB, no MMIO hole; SNP_EN as the test says,
+ * SNP not initialised. */
 static void world_up(struct world *w, bool snp_en)
 {
-	struct rmpsim_profile p = test_profile();
-	struct rmpsim_machine_config cfg;
-
-	memset(w, 0, sizeof(*w));
-	rmpsim_machine_config_default(&cfg);
-	cfg.mmio_hole_size = 0;
-	assert_int_equal(rmpsim_topology_regular(NULL, 1, 1, 2, 2, 8ull << 30, &w->topo), 0);
-	assert_int_equal(rmpsim_machine_create(NULL, w->topo, &cfg, NULL, &w->m), 0);
-	for (unsigned cpu = 0; snp_en && cpu < rmpsim_machine_ncpus(w->m); cpu++) {
-		uint64_t v;
-		assert_int_equal(rmpsim_machine_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
-		assert_int_equal(rmpsim_machine_wrmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
-				 RMPSIM_FAULT_NONE);
-	}
-	assert_int_equal(rmpsim_sim_create(NULL, w->m, &p, 1, &w->sim), 0);
-	assert_int_equal(rmpsim_kernel_create(NULL, w->sim, &w->k), 0);
-}
-
-static void world_down(struct world *w)
-{
-	rmpsim_kernel_destroy(w->k);
-	rmpsim_sim_destroy(w->sim);
-	rmpsim_machine_destroy(w->m);
-	rmpsim_topology_destroy(w->topo);
+	const struct world_spec ws = {
+		.nodes = 1, .mem_per_node = 8ull << 30, .no_mmio_hole = true, .snp_en = snp_en, .seed = 1
+	};
+	world_up_spec(w, &ws);
 }
 
 static uint64_t syscfg(struct world *w, unsigned cpu)

@@ -16,39 +16,13 @@
 #include <linux/ktime.h>
 #include <linux/smp.h>
 
-struct world {
-	struct rmpsim_topology *topo;
-	struct rmpsim_machine *m;
-	struct rmpsim_sim *sim;
-	struct rmpsim_kernel *k;
-};
-
 /* 1 package, 1 node, 2 cores x 2 threads, 4 GiB; SNP initialised. */
 static void world_up(struct world *w)
 {
-	struct rmpsim_profile p = test_profile();
-	enum rmpsim_fw_status st;
-
-	memset(w, 0, sizeof(*w));
-	assert_int_equal(rmpsim_topology_regular(NULL, 1, 1, 2, 2, 4ull << 30, &w->topo), 0);
-	assert_int_equal(rmpsim_machine_create(NULL, w->topo, NULL, NULL, &w->m), 0);
-	for (unsigned cpu = 0; cpu < rmpsim_machine_ncpus(w->m); cpu++) {
-		uint64_t v;
-		assert_int_equal(rmpsim_machine_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
-		assert_int_equal(rmpsim_machine_wrmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
-				 RMPSIM_FAULT_NONE);
-	}
-	assert_int_equal(rmpsim_machine_snp_init(w->m, NULL, 0, &st), 0);
-	assert_int_equal(rmpsim_sim_create(NULL, w->m, &p, 1, &w->sim), 0);
-	assert_int_equal(rmpsim_kernel_create(NULL, w->sim, &w->k), 0);
-}
-
-static void world_down(struct world *w)
-{
-	rmpsim_kernel_destroy(w->k);
-	rmpsim_sim_destroy(w->sim);
-	rmpsim_machine_destroy(w->m);
-	rmpsim_topology_destroy(w->topo);
+	const struct world_spec ws = {
+		.nodes = 1, .mem_per_node = 4ull << 30, .snp_en = true, .snp_init = true, .seed = 1
+	};
+	world_up_spec(w, &ws);
 }
 
 struct res {
