@@ -173,6 +173,7 @@ void rmpsim_kernel_destroy(struct rmpsim_kernel *k)
 	if (!k)
 		return;
 	rmpsim__k_wq_destroy_all(k);
+	rmpsim__k_kworkers_destroy(k);
 	rmpsim__k = NULL;
 	this_thread_holds = false;
 	pthread_mutex_unlock(&run_lock);

@@ -61,6 +61,8 @@ struct rmpsim_kernel {
 
 	struct workqueue_struct *wqs; /* every live workqueue */
 	struct workqueue_struct *sys_wq;
+
+	struct rmpsim__k_kworker **kworkers; /* per CPU, for smp_call_on_cpu (kworker.c) */
 };
 
 extern struct rmpsim_kernel *rmpsim__k;
@@ -88,6 +90,23 @@ void rmpsim__k_free(void *p, size_t n);
 /* Module-internal resets at create/destroy. */
 void rmpsim__k_wq_destroy_all(struct rmpsim_kernel *k);
 int rmpsim__k_wq_create_system(struct rmpsim_kernel *k);
+
+/* kworker.c: a request to a CPU's kworker, on the caller's stack. */
+struct rmpsim__k_on_cpu {
+	long (*fn)(void *);
+	void *arg;
+	long ret;
+	bool done;
+	struct rmpsim_proc *waiter;
+	struct rmpsim__k_on_cpu *next;
+};
+/* Run fn(arg) in cpu's kworker (process context) and sleep until it returns:
+ * its value, or -EINVAL outside process context, -ENOMEM. cpu < ncpus. */
+long rmpsim__k_run_on_cpu(unsigned cpu, long (*fn)(void *), void *arg);
+void rmpsim__k_kworkers_destroy(struct rmpsim_kernel *k);
+
+/* tsc.c: the simulated TSC clock in kHz (the one place that reads it from the profile). */
+uint64_t rmpsim__k_tsc_khz(const struct rmpsim_kernel *k);
 
 /* vsprintf.c */
 int rmpsim__k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)

@@ -60,31 +60,51 @@ bool rmpsim__k_irqs_disabled(void)
 	return rmpsim_sim_in_handler(k->sim) || rmpsim_sim_irqs_disabled(k->sim);
 }
 
+/*
+ * Linux's interrupt flag is a flag, not a count: local_irq_disable() twice and
+ * local_irq_enable() once leaves interrupts on, and local_irq_restore() sets
+ * the flag to what local_irq_save() found. The sim nests its disable/enable
+ * (like save/restore pairs), so the shim keeps the sim's depth at 0 or 1.
+ * Handlers (and the local call of on_each_cpu_mask) always run with
+ * interrupts off; there these calls change nothing.
+ */
+static bool in_process(struct rmpsim_kernel *k)
+{
+	return rmpsim_sim_current(k->sim) && !rmpsim_sim_in_handler(k->sim);
+}
+
 void rmpsim__k_local_irq_disable(void)
 {
-	rmpsim_sim_irq_disable(rmpsim__k_get()->sim);
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	if (in_process(k) && !rmpsim_sim_irqs_disabled(k->sim))
+		rmpsim_sim_irq_disable(k->sim);
 }
 
 void rmpsim__k_local_irq_enable(void)
 {
-	rmpsim_sim_irq_enable(rmpsim__k_get()->sim);
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	if (!in_process(k))
+		return;
+	/* Interrupts that arrived meanwhile run here, before the caller goes on. */
+	while (rmpsim_sim_irqs_disabled(k->sim))
+		rmpsim_sim_irq_enable(k->sim);
 }
 
-/* flags bit 9 = IF, as in RFLAGS: set when interrupts were on. */
+#define RMPSIM_X86_EFLAGS_IF 0x200ul /* flags bit 9 = IF, as in RFLAGS */
+
 unsigned long rmpsim__k_local_irq_save(void)
 {
-	struct rmpsim_kernel *k = rmpsim__k_get();
-	unsigned long flags = rmpsim__k_irqs_disabled() ? 0 : 0x200ul;
-	rmpsim_sim_irq_disable(k->sim);
+	unsigned long flags = rmpsim__k_irqs_disabled() ? 0 : RMPSIM_X86_EFLAGS_IF;
+	rmpsim__k_local_irq_disable();
 	return flags;
 }
 
 void rmpsim__k_local_irq_restore(unsigned long flags)
 {
-	struct rmpsim_kernel *k = rmpsim__k_get();
-	/* The sim nests disable/enable like local_irq_save: undo our disable. */
-	(void)flags;
-	rmpsim_sim_irq_enable(k->sim);
+	if (flags & RMPSIM_X86_EFLAGS_IF)
+		rmpsim__k_local_irq_enable();
+	else
+		rmpsim__k_local_irq_disable();
 }
 
 int rmpsim__k_cond_resched(void)

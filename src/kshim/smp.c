@@ -2,7 +2,7 @@
 /*
  * Cross-CPU calls on the sim's IPIs (A66-A68 price them): on_each_cpu_mask,
  * smp_call_function_many/single, and the sleepable smp_call_on_cpu /
- * work_on_cpu, which run the function in a kernel thread bound to the CPU.
+ * work_on_cpu, which run the function in the CPU's kworker (kworker.c).
  */
 #include "kshim/kshim.h"
 
@@ -117,43 +117,7 @@ int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait
 	return err;
 }
 
-/* ---- smp_call_on_cpu / work_on_cpu: a bound kernel thread, the caller waits ---- */
-
-struct on_cpu {
-	long (*fn)(void *);
-	void *arg;
-	long ret;
-	bool done;
-	struct rmpsim_proc *waiter;
-};
-
-static void on_cpu_main(struct rmpsim_sim *sim, void *arg)
-{
-	struct on_cpu *oc = arg;
-	/* The kworker is woken like any work item (profile wq_wakeup, A69). */
-	rmpsim_sim_sleep(sim, rmpsim_sim_profile(sim)->wq_wakeup_ps);
-	oc->ret = oc->fn(oc->arg);
-	oc->done = true;
-	rmpsim_sim_wake(sim, oc->waiter);
-}
-
-/* A89: a fresh kernel thread bound to cpu, started like a woken kworker. */
-static long run_on_cpu(unsigned cpu, long (*fn)(void *), void *arg, long enomem)
-{
-	struct rmpsim_kernel *k = rmpsim__k_get();
-	might_sleep();
-	struct on_cpu oc = { fn, arg, 0, false, rmpsim_sim_current(k->sim) };
-	if (!oc.waiter)
-		return -EINVAL;
-	char name[32];
-	snprintf(name, sizeof(name), "kworker/%u", cpu);
-	struct rmpsim_proc_attr attr = { .name = name, .cpu = cpu };
-	if (rmpsim_sim_spawn(k->sim, &attr, on_cpu_main, &oc, NULL))
-		return enomem;
-	while (!oc.done)
-		rmpsim_sim_block(k->sim);
-	return oc.ret;
-}
+/* ---- smp_call_on_cpu / work_on_cpu: the CPU's kworker runs it, the caller sleeps (kworker.c) ---- */
 
 struct int_fn {
 	int (*func)(void *);
@@ -173,7 +137,7 @@ int smp_call_on_cpu(unsigned int cpu, int (*func)(void *), void *par, bool phys)
 	if (cpu >= k->ncpus || !cpumask_test_cpu((int)cpu, k->online))
 		return -ENXIO;
 	struct int_fn f = { func, par };
-	return (int)run_on_cpu(cpu, int_tramp, &f, -ENOMEM);
+	return (int)rmpsim__k_run_on_cpu(cpu, int_tramp, &f);
 }
 
 long work_on_cpu(int cpu, long (*fn)(void *), void *arg)
@@ -181,5 +145,5 @@ long work_on_cpu(int cpu, long (*fn)(void *), void *arg)
 	struct rmpsim_kernel *k = rmpsim__k_get();
 	if (cpu < 0 || (unsigned)cpu >= k->ncpus)
 		return -EINVAL;
-	return run_on_cpu((unsigned)cpu, fn, arg, -ENOMEM);
+	return rmpsim__k_run_on_cpu((unsigned)cpu, fn, arg);
 }

@@ -81,16 +81,15 @@ int spin_trylock(spinlock_t *lock)
 
 void spin_lock_irq(spinlock_t *lock)
 {
-	struct rmpsim_kernel *k = rmpsim__k_get();
-	rmpsim_sim_irq_disable(k->sim);
+	rmpsim__k_local_irq_disable();
 	spin_lock(lock);
 }
 
+/* Enables interrupts whatever they were before spin_lock_irq(), as Linux. */
 void spin_unlock_irq(spinlock_t *lock)
 {
-	struct rmpsim_kernel *k = rmpsim__k_get();
 	spin_unlock(lock);
-	rmpsim_sim_irq_enable(k->sim);
+	rmpsim__k_local_irq_enable();
 }
 
 unsigned long rmpsim__k_spin_lock_irqsave(spinlock_t *lock)

@@ -10,6 +10,7 @@
 #define _ASM_X86_MSR_H
 
 #include <asm/msr-index.h>
+#include <asm/tsc.h> /* rdtsc(), rdtsc_ordered(): <asm/msr.h> in older kernels */
 #include <linux/types.h>
 
 u64 rmpsim__k_rdmsrq(u32 msr);
