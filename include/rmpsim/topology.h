@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The server's shape: packages, NUMA nodes with their memory, cores and SMT
- * threads (design.md section 1, issue 4 point 1), read through hwloc from a
- * synthetic description or an XML file exported by `lstopo --of xml`.
+ * The server's shape: packages, NUMA nodes with their memory, L3 groups (the
+ * cores sharing one L3 cache: a CCD/CCX on AMD), cores and SMT threads
+ * (design.md section 1, issue 4 point 1, issue 9 item 3), read through hwloc
+ * from a synthetic description or an XML file exported by `lstopo --of xml`.
+ *
+ * L3 groups come from hwloc's L3Cache objects (`l3:N` in a synthetic string).
+ * A description without L3 objects has one L3 group per NUMA node (A200).
+ * An L3 group lies inside one NUMA node; groups are numbered in core order
+ * (group 0 holds core 0; a group's cores need not be consecutive in an XML
+ * file, but they are in every synthetic and regular machine).
  *
  * CPU numbering follows Linux on AMD servers: the first thread of every core
  * comes first (CPUs 0 .. ncores-1, cores in package, node, core order), then
@@ -29,14 +36,25 @@ extern "C" {
 
 struct rmpsim_topology; /* opaque */
 
-/* The built-in default machine's hwloc synthetic description (design.md 1):
- * 2 packages, NPS2 (2 NUMA nodes of 512 GiB per package), 128 cores per node,
- * 2 threads per core = 1024 CPUs, 2 TiB. */
-#define RMPSIM_TOPOLOGY_DEFAULT_SYNTHETIC "pack:2 group:2 [numa(memory=549755813888)] core:128 pu:2"
+/*
+ * The built-in default machine's hwloc synthetic description (design.md 1):
+ * 2 packages, NPS2 (2 NUMA nodes of 512 GiB per package), 4 L3 groups of 32
+ * cores per node (128 cores per node), 2 threads per core = 1024 CPUs, 2 TiB.
+ *
+ * Why 32-core L3 groups: the default models the densest EPYC of the RMPOPT
+ * era. AMD EPYC "Venice" (Zen 6c, SP7) is publicly reported with 256 cores as
+ * eight 32-core CCDs, each sharing one 128 MB L3 (Tom's Hardware, "AMD 6th Gen
+ * EPYC 9006 Venice CPUs reportedly offer up to 96 Zen 6 or 256 Zen 6c cores";
+ * a leak, not an AMD datasheet). For comparison: Zen 5c "Turin Dense" has 16
+ * cores per CCD sharing 32 MB, Zen 5 "Turin" 8 per CCD sharing 32 MB
+ * (TechPowerUp's 5th Gen EPYC "Turin" engineering-sample report). Sources and
+ * the strings for those machines: profiles/machines/README.md.
+ */
+#define RMPSIM_TOPOLOGY_DEFAULT_SYNTHETIC "pack:2 group:2 [numa(memory=549755813888)] l3:4 core:32 pu:2"
 
 /*
  * From an hwloc synthetic description, e.g.
- * "pack:2 group:2 [numa(memory=549755813888)] core:128 pu:2" or
+ * "pack:2 group:2 [numa(memory=549755813888)] l3:4 core:32 pu:2" or
  * "pack:2 numa:2(memory=64GiB) core:4 pu:2".
  * Errors (all -EINVAL, with *diag filled): a token that is not "type:count"
  * or whose type hwloc does not know, a count that is not a positive integer,
@@ -60,14 +78,19 @@ int rmpsim_topology_default(const struct rmpsim_allocator *a, struct rmpsim_topo
 /*
  * A regular machine without hwloc (tests, sweeps): packages x nodes_per_package
  * NUMA nodes, each with cores_per_node cores of threads_per_core threads and
- * node_memory bytes. -EINVAL when a count is 0, the memory is below 2 MiB or
- * the CPU count exceeds the maximum.
+ * node_memory bytes; one L3 group per node. -EINVAL when a count is 0, the
+ * memory is below 2 MiB or the CPU count exceeds the maximum.
  */
 int rmpsim_topology_regular(const struct rmpsim_allocator *a, unsigned packages, unsigned nodes_per_package,
 			    unsigned cores_per_node, unsigned threads_per_core, uint64_t node_memory,
 			    struct rmpsim_topology **ret_topo);
+/* The same with l3_per_node L3 groups of cores_per_l3 cores in every node. */
+int rmpsim_topology_regular_l3(const struct rmpsim_allocator *a, unsigned packages,
+			       unsigned nodes_per_package, unsigned l3_per_node, unsigned cores_per_l3,
+			       unsigned threads_per_core, uint64_t node_memory,
+			       struct rmpsim_topology **ret_topo);
 /*
- * A copy; with smt = false only the first thread of every core is kept (SMT
+ * A copy (L3 groups included); with smt = false only the first thread of every core is kept (SMT
  * off in the BIOS: the firmware and the OS see ncores CPUs).
  */
 int rmpsim_topology_copy(const struct rmpsim_allocator *a, const struct rmpsim_topology *t, bool smt,
@@ -101,6 +124,13 @@ unsigned rmpsim_topology_core_cpu(const struct rmpsim_topology *t, unsigned core
 uint64_t rmpsim_topology_node_memory(const struct rmpsim_topology *t, unsigned node);
 unsigned rmpsim_topology_node_package(const struct rmpsim_topology *t, unsigned node);
 uint64_t rmpsim_topology_total_memory(const struct rmpsim_topology *t);
+
+/* L3 groups: how many; cpu's group (0 .. nl3-1; 0 when cpu is out of range). */
+unsigned rmpsim_topology_nl3(const struct rmpsim_topology *t);
+unsigned rmpsim_topology_cpu_l3(const struct rmpsim_topology *t, unsigned cpu);
+/* Per L3 group (l3 < nl3; out of range returns 0): its NUMA node, its cores. */
+unsigned rmpsim_topology_l3_node(const struct rmpsim_topology *t, unsigned l3);
+unsigned rmpsim_topology_l3_ncores(const struct rmpsim_topology *t, unsigned l3);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
  * are O(1) and need no hwloc handle afterwards.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <hwloc.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,9 +29,10 @@ static int topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigne
 	t->ncores = ncores;
 	t->nnodes = nnodes;
 	t->core_node = rmpsim__calloc(a, ncores, sizeof(*t->core_node));
+	t->core_l3 = rmpsim__calloc(a, ncores, sizeof(*t->core_l3));
 	t->node_mem = rmpsim__calloc(a, nnodes, sizeof(*t->node_mem));
 	t->node_pkg = rmpsim__calloc(a, nnodes, sizeof(*t->node_pkg));
-	if (!t->core_node || !t->node_mem || !t->node_pkg) {
+	if (!t->core_node || !t->core_l3 || !t->node_mem || !t->node_pkg) {
 		rmpsim_topology_destroy(t);
 		return -ENOMEM;
 	}
@@ -38,14 +40,68 @@ static int topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigne
 	return 0;
 }
 
+/* The L3 group arrays, once the number of groups is known. */
+static int topo_alloc_l3(struct rmpsim_topology *t, unsigned nl3)
+{
+	t->nl3 = nl3;
+	t->l3_node = rmpsim__calloc(t->alloc, nl3, sizeof(*t->l3_node));
+	t->l3_ncores = rmpsim__calloc(t->alloc, nl3, sizeof(*t->l3_ncores));
+	return t->l3_node && t->l3_ncores ? 0 : -ENOMEM;
+}
+
 void rmpsim_topology_destroy(struct rmpsim_topology *t)
 {
 	if (!t)
 		return;
 	rmpsim__free(t->alloc, t->core_node, t->ncores * sizeof(*t->core_node));
+	rmpsim__free(t->alloc, t->core_l3, t->ncores * sizeof(*t->core_l3));
 	rmpsim__free(t->alloc, t->node_mem, t->nnodes * sizeof(*t->node_mem));
 	rmpsim__free(t->alloc, t->node_pkg, t->nnodes * sizeof(*t->node_pkg));
+	rmpsim__free(t->alloc, t->l3_node, t->nl3 * sizeof(*t->l3_node));
+	rmpsim__free(t->alloc, t->l3_ncores, t->nl3 * sizeof(*t->l3_ncores));
 	rmpsim__free(t->alloc, t, sizeof(*t));
+}
+
+/*
+ * Number the L3 groups in core order. On entry t->core_l3[c] holds a key below
+ * nkeys naming core c's L3 (hwloc's L3 index, or the core's node when the
+ * machine names no L3); on return it holds the group, numbered by the first
+ * core of each group, and l3_node/l3_ncores are filled. A group must lie in
+ * one NUMA node: the memory model gives each L3 group one home node.
+ */
+static int topo_group_l3(struct rmpsim_topology *t, unsigned nkeys, struct rmpsim_diag *diag)
+{
+	unsigned *group = rmpsim__malloc(t->alloc, (size_t)nkeys * sizeof(*group));
+	unsigned nl3 = 0;
+	int r;
+
+	if (!group)
+		return -ENOMEM;
+	for (unsigned k = 0; k < nkeys; k++)
+		group[k] = UINT_MAX;
+	for (unsigned c = 0; c < t->ncores; c++) {
+		unsigned k = t->core_l3[c];
+
+		if (group[k] == UINT_MAX)
+			group[k] = nl3++;
+		t->core_l3[c] = group[k];
+	}
+	rmpsim__free(t->alloc, group, (size_t)nkeys * sizeof(*group));
+	r = topo_alloc_l3(t, nl3);
+	if (r < 0)
+		return r;
+	for (unsigned c = 0; c < t->ncores; c++) {
+		unsigned g = t->core_l3[c];
+
+		if (t->l3_ncores[g]++ == 0)
+			t->l3_node[g] = t->core_node[c];
+		else if (t->l3_node[g] != t->core_node[c])
+			return rmpsim_diag_fail(diag, -EINVAL,
+						"L3 cache %u spans NUMA nodes %u and %u (an L3 must lie "
+						"in one node)",
+						g, t->l3_node[g], t->core_node[c]);
+	}
+	return 0;
 }
 
 /* Shared final checks of a filled topology. */
@@ -66,20 +122,23 @@ static int topo_check(struct rmpsim_topology *t, struct rmpsim_diag *diag)
 	return 0;
 }
 
-int rmpsim_topology_regular(const struct rmpsim_allocator *a, unsigned packages, unsigned nodes_per_package,
-			    unsigned cores_per_node, unsigned threads_per_core, uint64_t node_memory,
-			    struct rmpsim_topology **ret_topo)
+int rmpsim_topology_regular_l3(const struct rmpsim_allocator *a, unsigned packages,
+			       unsigned nodes_per_package, unsigned l3_per_node, unsigned cores_per_l3,
+			       unsigned threads_per_core, uint64_t node_memory,
+			       struct rmpsim_topology **ret_topo)
 {
 	struct rmpsim_topology *t;
+	unsigned cores_per_node;
 	int r;
 
 	a = rmpsim__alloc_or_default(a);
-	if (!packages || !nodes_per_package || !cores_per_node || !threads_per_core ||
-	    (uint64_t)packages * nodes_per_package * cores_per_node * threads_per_core >
+	if (!packages || !nodes_per_package || !l3_per_node || !cores_per_l3 || !threads_per_core ||
+	    (uint64_t)packages * nodes_per_package * l3_per_node * cores_per_l3 * threads_per_core >
 		    RMPSIM_TOPOLOGY_MAX_CPUS)
 		return -EINVAL;
 	if (node_memory < NODE_MEM_UNIT)
 		return -EINVAL;
+	cores_per_node = l3_per_node * cores_per_l3;
 	r = topo_alloc(a, packages * nodes_per_package * cores_per_node, packages * nodes_per_package, &t);
 	if (r < 0)
 		return r;
@@ -89,15 +148,28 @@ int rmpsim_topology_regular(const struct rmpsim_allocator *a, unsigned packages,
 		t->node_mem[n] = node_memory;
 		t->node_pkg[n] = n / nodes_per_package;
 	}
-	for (unsigned c = 0; c < t->ncores; c++)
+	for (unsigned c = 0; c < t->ncores; c++) {
 		t->core_node[c] = c / cores_per_node;
-	r = topo_check(t, NULL);
+		t->core_l3[c] = c / cores_per_l3;
+	}
+	r = topo_group_l3(t, t->ncores / cores_per_l3, NULL);
+	if (r == 0)
+		r = topo_check(t, NULL);
 	if (r < 0) {
 		rmpsim_topology_destroy(t);
 		return r;
 	}
 	*ret_topo = t;
 	return 0;
+}
+
+int rmpsim_topology_regular(const struct rmpsim_allocator *a, unsigned packages, unsigned nodes_per_package,
+			    unsigned cores_per_node, unsigned threads_per_core, uint64_t node_memory,
+			    struct rmpsim_topology **ret_topo)
+{
+	/* One L3 group per node (as for a machine description without L3 objects, A200). */
+	return rmpsim_topology_regular_l3(a, packages, nodes_per_package, 1, cores_per_node, threads_per_core,
+					  node_memory, ret_topo);
 }
 
 int rmpsim_topology_copy(const struct rmpsim_allocator *a, const struct rmpsim_topology *src, bool smt,
@@ -108,14 +180,22 @@ int rmpsim_topology_copy(const struct rmpsim_allocator *a, const struct rmpsim_t
 
 	a = rmpsim__alloc_or_default(a);
 	r = topo_alloc(a, src->ncores, src->nnodes, &t);
+	if (r == 0) {
+		r = topo_alloc_l3(t, src->nl3);
+		if (r < 0)
+			rmpsim_topology_destroy(t);
+	}
 	if (r < 0)
 		return r;
 	t->npackages = src->npackages;
 	t->tpc = smt ? src->tpc : 1;
 	t->ncpus = t->ncores * t->tpc;
 	memcpy(t->core_node, src->core_node, src->ncores * sizeof(*t->core_node));
+	memcpy(t->core_l3, src->core_l3, src->ncores * sizeof(*t->core_l3));
 	memcpy(t->node_mem, src->node_mem, src->nnodes * sizeof(*t->node_mem));
 	memcpy(t->node_pkg, src->node_pkg, src->nnodes * sizeof(*t->node_pkg));
+	memcpy(t->l3_node, src->l3_node, src->nl3 * sizeof(*t->l3_node));
+	memcpy(t->l3_ncores, src->l3_ncores, src->nl3 * sizeof(*t->l3_ncores));
 	*ret_topo = t;
 	return 0;
 }
@@ -130,7 +210,29 @@ static unsigned pkg_index(hwloc_obj_t o)
 	return 0;
 }
 
-/* Turn a loaded hwloc topology into ours. */
+/*
+ * The NUMA node local to a core: hwloc attaches a node as a memory child of
+ * the smallest object whose CPUs it covers, so it is found on the core's
+ * nearest ancestor that has memory children (through memory-side caches).
+ * When that ancestor has several nodes (e.g. DRAM and HBM), the first is the
+ * core's node. NULL when no ancestor has one.
+ */
+static hwloc_obj_t core_numa(hwloc_obj_t core)
+{
+	for (hwloc_obj_t o = core->parent; o; o = o->parent) {
+		for (hwloc_obj_t m = o->memory_first_child; m;) {
+			if (m->type == HWLOC_OBJ_NUMANODE)
+				return m;
+			m = m->memory_first_child ? m->memory_first_child : m->next_sibling;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Turn a loaded hwloc topology into ours, in time linear in the number of
+ * PUs (every step walks one object's ancestors, never searches a cpuset).
+ */
 static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, struct rmpsim_diag *diag,
 		      struct rmpsim_topology **ret_topo)
 {
@@ -138,9 +240,11 @@ static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, stru
 	int nnuma = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_NUMANODE);
 	int npu = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_PU);
 	int npkg = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_PACKAGE);
+	int nl3 = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_L3CACHE);
 	/* Without a core level every PU is its own core (no SMT). */
 	hwloc_obj_type_t core_type = ncore > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
 	struct rmpsim_topology *t;
+	unsigned *threads = NULL;
 	int r;
 
 	if (npu <= 0)
@@ -158,43 +262,74 @@ static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, stru
 	t->npackages = npkg > 0 ? (unsigned)npkg : 1;
 	for (int n = 0; n < nnuma; n++) {
 		hwloc_obj_t o = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, (unsigned)n);
+
 		if (!o) {
-			rmpsim_topology_destroy(t);
-			return rmpsim_diag_fail(diag, -EINVAL, "hwloc lists no NUMA node %d of %d", n, nnuma);
+			r = rmpsim_diag_fail(diag, -EINVAL, "hwloc lists no NUMA node %d of %d", n, nnuma);
+			goto out;
 		}
 		t->node_mem[n] = o->attr ? o->attr->numanode.local_memory : 0;
 		t->node_pkg[n] = pkg_index(o);
 	}
+	/* Threads per core: each PU counts towards its core. */
+	threads = rmpsim__calloc(a, (size_t)ncore, sizeof(*threads));
+	if (!threads) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (hwloc_obj_t pu = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, NULL); pu;
+	     pu = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, pu)) {
+		hwloc_obj_t core =
+			core_type == HWLOC_OBJ_PU ? pu : hwloc_get_ancestor_obj_by_type(h, core_type, pu);
+
+		if (!core || core->logical_index >= (unsigned)ncore) {
+			r = rmpsim_diag_fail(diag, -EINVAL, "PU %u is in no core", pu->logical_index);
+			goto out;
+		}
+		threads[core->logical_index]++;
+	}
 	for (int c = 0; c < ncore; c++) {
 		hwloc_obj_t o = hwloc_get_obj_by_type(h, core_type, (unsigned)c);
-		if (!o) {
-			rmpsim_topology_destroy(t);
-			return rmpsim_diag_fail(diag, -EINVAL, "hwloc lists no core %d of %d", c, ncore);
-		}
-		int threads = hwloc_get_nbobjs_inside_cpuset_by_type(h, o->cpuset, HWLOC_OBJ_PU);
-		int node = -1;
+		hwloc_obj_t node = o ? core_numa(o) : NULL;
 
+		if (!o) {
+			r = rmpsim_diag_fail(diag, -EINVAL, "hwloc lists no core %d of %d", c, ncore);
+			goto out;
+		}
 		if (c == 0)
-			t->tpc = (unsigned)threads;
-		if (threads != (int)t->tpc || threads <= 0) {
-			rmpsim_topology_destroy(t);
-			return rmpsim_diag_fail(diag, -EINVAL,
-						"core %d has %d threads but core 0 has %u (mixed SMT is not "
-						"supported)",
-						c, threads, t->tpc);
+			t->tpc = threads[0];
+		if (threads[c] != t->tpc || threads[c] == 0) {
+			r = rmpsim_diag_fail(diag, -EINVAL,
+					     "core %d has %u threads but core 0 has %u (mixed SMT is not "
+					     "supported)",
+					     c, threads[c], t->tpc);
+			goto out;
 		}
-		for (int n = 0; n < nnuma && node < 0; n++) {
-			hwloc_obj_t no = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, (unsigned)n);
-			if (no && hwloc_bitmap_isincluded(o->cpuset, no->cpuset))
-				node = n;
+		if (!node || node->logical_index >= (unsigned)nnuma) {
+			r = rmpsim_diag_fail(diag, -EINVAL, "core %d is in no NUMA node", c);
+			goto out;
 		}
-		if (node < 0) {
-			rmpsim_topology_destroy(t);
-			return rmpsim_diag_fail(diag, -EINVAL, "core %d is in no single NUMA node", c);
+		t->core_node[c] = node->logical_index;
+		if (nl3 > 0) {
+			hwloc_obj_t l3 = hwloc_get_ancestor_obj_by_type(h, HWLOC_OBJ_L3CACHE, o);
+
+			if (!l3 || l3->logical_index >= (unsigned)nl3) {
+				r = rmpsim_diag_fail(diag, -EINVAL,
+						     "core %d is under no L3 cache though the machine "
+						     "has L3 caches",
+						     c);
+				goto out;
+			}
+			t->core_l3[c] = l3->logical_index;
+		} else {
+			/* A200: without L3 objects, each NUMA node is one L3 group. */
+			t->core_l3[c] = t->core_node[c];
 		}
-		t->core_node[c] = (unsigned)node;
 	}
-	r = topo_check(t, diag);
+	r = topo_group_l3(t, nl3 > 0 ? (unsigned)nl3 : (unsigned)nnuma, diag);
+	if (r == 0)
+		r = topo_check(t, diag);
+out:
+	rmpsim__free(a, threads, (size_t)ncore * sizeof(*threads));
 	if (r < 0) {
 		rmpsim_topology_destroy(t);
 		return r;
@@ -352,8 +487,8 @@ int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path,
 
 int rmpsim_topology_default(const struct rmpsim_allocator *a, struct rmpsim_topology **ret_topo)
 {
-	/* 2 sockets x NPS2 x 128 cores x 2 threads, 512 GiB per node (design.md 1). */
-	return rmpsim_topology_regular(a, 2, 2, 128, 2, 512ull << 30, ret_topo);
+	/* 2 sockets x NPS2 x 4 L3 groups of 32 cores x 2 threads, 512 GiB per node (topology.h). */
+	return rmpsim_topology_regular_l3(a, 2, 2, 4, 32, 2, 512ull << 30, ret_topo);
 }
 
 /* ---- queries ---- */
@@ -420,6 +555,26 @@ unsigned rmpsim_topology_core_cpu(const struct rmpsim_topology *t, unsigned core
 	if (core >= t->ncores || thread >= t->tpc)
 		return t->ncpus;
 	return core + thread * t->ncores;
+}
+
+unsigned rmpsim_topology_nl3(const struct rmpsim_topology *t)
+{
+	return t->nl3;
+}
+
+unsigned rmpsim_topology_cpu_l3(const struct rmpsim_topology *t, unsigned cpu)
+{
+	return cpu < t->ncpus ? t->core_l3[cpu % t->ncores] : 0;
+}
+
+unsigned rmpsim_topology_l3_node(const struct rmpsim_topology *t, unsigned l3)
+{
+	return l3 < t->nl3 ? t->l3_node[l3] : 0;
+}
+
+unsigned rmpsim_topology_l3_ncores(const struct rmpsim_topology *t, unsigned l3)
+{
+	return l3 < t->nl3 ? t->l3_ncores[l3] : 0;
 }
 
 uint64_t rmpsim_topology_node_memory(const struct rmpsim_topology *t, unsigned node)

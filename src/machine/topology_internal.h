@@ -14,6 +14,10 @@ struct rmpsim_topology {
 	unsigned *core_node; /* [ncores] NUMA node of each core */
 	uint64_t *node_mem;  /* [nnodes] bytes, multiple of 2 MiB */
 	unsigned *node_pkg;  /* [nnodes] package of each node */
+	unsigned nl3;	     /* L3 groups (cores sharing one L3), numbered in core order */
+	unsigned *core_l3;   /* [ncores] L3 group of each core */
+	unsigned *l3_node;   /* [nl3] NUMA node of each group */
+	unsigned *l3_ncores; /* [nl3] cores in each group */
 };
 
 #endif

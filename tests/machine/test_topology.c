@@ -38,6 +38,22 @@ static void default_machine_is_design_1(void **state)
 		assert_true(rmpsim_topology_node_memory(t, n) == 512 * GIB);
 		assert_int_equal(rmpsim_topology_node_package(t, n), n / 2);
 	}
+	/* topology.h: 4 L3 groups of 32 cores per node (Zen 6c "Venice" CCDs). */
+	assert_int_equal(rmpsim_topology_nl3(t), 16);
+	for (unsigned g = 0; g < 16; g++) {
+		assert_int_equal(rmpsim_topology_l3_ncores(t, g), 32);
+		assert_int_equal(rmpsim_topology_l3_node(t, g), g / 4);
+	}
+	/* Core c is in group c / 32; its second thread (CPU c + 512) too. */
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 31), 0);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 32), 1);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 511), 15);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 512 + 33), 1);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 1023), 15);
+	/* Out of range. */
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 1024), 0);
+	assert_int_equal(rmpsim_topology_l3_node(t, 16), 0);
+	assert_int_equal(rmpsim_topology_l3_ncores(t, 16), 0);
 	rmpsim_topology_destroy(t);
 }
 
@@ -54,9 +70,15 @@ static void default_equals_hwloc_synthetic(void **state)
 	assert_int_equal(rmpsim_topology_ncpus(h), rmpsim_topology_ncpus(d));
 	assert_int_equal(rmpsim_topology_nnodes(h), rmpsim_topology_nnodes(d));
 	assert_int_equal(rmpsim_topology_npackages(h), rmpsim_topology_npackages(d));
+	assert_int_equal(rmpsim_topology_nl3(h), rmpsim_topology_nl3(d));
 	for (unsigned n = 0; n < rmpsim_topology_nnodes(d); n++)
 		assert_true(rmpsim_topology_node_memory(h, n) == rmpsim_topology_node_memory(d, n));
+	for (unsigned g = 0; g < rmpsim_topology_nl3(d); g++) {
+		assert_int_equal(rmpsim_topology_l3_node(h, g), rmpsim_topology_l3_node(d, g));
+		assert_int_equal(rmpsim_topology_l3_ncores(h, g), rmpsim_topology_l3_ncores(d, g));
+	}
 	for (unsigned c = 0; c < rmpsim_topology_ncpus(d); c++) {
+		assert_int_equal(rmpsim_topology_cpu_l3(h, c), rmpsim_topology_cpu_l3(d, c));
 		assert_int_equal(rmpsim_topology_cpu_core(h, c), rmpsim_topology_cpu_core(d, c));
 		assert_int_equal(rmpsim_topology_cpu_node(h, c), rmpsim_topology_cpu_node(d, c));
 		assert_int_equal(rmpsim_topology_cpu_package(h, c), rmpsim_topology_cpu_package(d, c));
@@ -117,7 +139,93 @@ static void synthetic_numa_level_form(void **state)
 	assert_true(rmpsim_topology_node_memory(t, 3) == 8 * GIB);
 	assert_int_equal(rmpsim_topology_cpu_node(t, 11), 3);
 	assert_int_equal(rmpsim_topology_cpu_package(t, 6), 1);
+	/* No L3 objects: each node is one L3 group (A200). */
+	assert_int_equal(rmpsim_topology_nl3(t), 4);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 11), 3);
+	assert_int_equal(rmpsim_topology_l3_ncores(t, 3), 3);
 	rmpsim_topology_destroy(t);
+}
+
+/* hwloc L3Cache objects from `l3:N` become L3 groups, numbered in core order. */
+static void synthetic_l3_groups(void **state)
+{
+	(void)state;
+	struct rmpsim_topology *t = NULL;
+	struct rmpsim_diag diag = { 0 };
+
+	/* 2 nodes x 3 L3 x 2 cores x 2 threads: 12 cores, 24 CPUs. */
+	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:2 [numa(memory=4GiB)] l3:3 core:2 pu:2",
+							&diag, &t),
+			 0);
+	assert_int_equal(rmpsim_topology_ncpus(t), 24);
+	assert_int_equal(rmpsim_topology_nl3(t), 6);
+	for (unsigned cpu = 0; cpu < 24; cpu++)
+		assert_int_equal(rmpsim_topology_cpu_l3(t, cpu), (cpu % 12) / 2);
+	for (unsigned g = 0; g < 6; g++) {
+		assert_int_equal(rmpsim_topology_l3_ncores(t, g), 2);
+		assert_int_equal(rmpsim_topology_l3_node(t, g), g / 3);
+	}
+	/* The CPU numbering does not depend on the L3 level: primaries first. */
+	assert_true(rmpsim_topology_cpu_is_primary(t, 11));
+	assert_false(rmpsim_topology_cpu_is_primary(t, 12));
+	assert_int_equal(rmpsim_topology_cpu_core(t, 17), 5);
+	rmpsim_topology_destroy(t);
+
+	/* Several nodes under one L3: the group has no single home node. */
+	memset(&diag, 0, sizeof(diag));
+	t = NULL;
+	assert_int_equal(rmpsim_topology_from_synthetic(
+				 NULL, "pack:1 l3:1 group:2 [numa(memory=1GiB)] core:2 pu:1", &diag, &t),
+			 -EINVAL);
+	assert_null(t);
+	if (!strstr(diag.msg, "spans NUMA nodes"))
+		fail_msg("message '%s'", diag.msg);
+}
+
+static void regular_l3_groups(void **state)
+{
+	(void)state;
+	struct rmpsim_topology *t = NULL, *c = NULL;
+
+	/* 2 packages x 2 nodes x 3 L3 x 5 cores x 2 threads = 60 cores. */
+	assert_int_equal(rmpsim_topology_regular_l3(NULL, 2, 2, 3, 5, 2, 4 * GIB, &t), 0);
+	assert_int_equal(rmpsim_topology_ncores(t), 60);
+	assert_int_equal(rmpsim_topology_ncpus(t), 120);
+	assert_int_equal(rmpsim_topology_nl3(t), 12);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 14), 2);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 15), 3);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 60 + 59), 11);
+	assert_int_equal(rmpsim_topology_l3_node(t, 5), 1);
+	assert_int_equal(rmpsim_topology_l3_node(t, 6), 2);
+	assert_int_equal(rmpsim_topology_l3_ncores(t, 11), 5);
+	assert_int_equal(rmpsim_topology_cpu_node(t, 29), 1);
+	assert_int_equal(rmpsim_topology_cpu_node(t, 30), 2);
+
+	/* A copy keeps the groups, with and without SMT. */
+	assert_int_equal(rmpsim_topology_copy(NULL, t, false, &c), 0);
+	assert_int_equal(rmpsim_topology_ncpus(c), 60);
+	assert_int_equal(rmpsim_topology_nl3(c), 12);
+	for (unsigned cpu = 0; cpu < 60; cpu++)
+		assert_int_equal(rmpsim_topology_cpu_l3(c, cpu), rmpsim_topology_cpu_l3(t, cpu));
+	for (unsigned g = 0; g < 12; g++) {
+		assert_int_equal(rmpsim_topology_l3_node(c, g), rmpsim_topology_l3_node(t, g));
+		assert_int_equal(rmpsim_topology_l3_ncores(c, g), rmpsim_topology_l3_ncores(t, g));
+	}
+	assert_int_equal(rmpsim_topology_cpu_l3(c, 60), 0); /* out of range without SMT */
+	rmpsim_topology_destroy(c);
+	rmpsim_topology_destroy(t);
+
+	/* rmpsim_topology_regular: one group per node. */
+	assert_int_equal(rmpsim_topology_regular(NULL, 1, 2, 3, 1, GIB, &t), 0);
+	assert_int_equal(rmpsim_topology_nl3(t), 2);
+	assert_int_equal(rmpsim_topology_l3_ncores(t, 1), 3);
+	assert_int_equal(rmpsim_topology_cpu_l3(t, 4), 1);
+	rmpsim_topology_destroy(t);
+
+	t = NULL;
+	assert_int_equal(rmpsim_topology_regular_l3(NULL, 1, 1, 0, 4, 1, GIB, &t), -EINVAL);
+	assert_int_equal(rmpsim_topology_regular_l3(NULL, 1, 1, 4, 0, 1, GIB, &t), -EINVAL);
+	assert_null(t);
 }
 
 static void expect_synthetic_error(const char *desc, unsigned col, const char *needle)
@@ -167,7 +275,65 @@ static void xml_file_reads_like_its_synthetic_source(void **state)
 	assert_int_equal(sib[1], 19);
 	assert_int_equal(rmpsim_topology_cpu_node(t, 4), 1);
 	assert_int_equal(rmpsim_topology_cpu_package(t, 8 + 16), 1);
+	/* The file has no L3 objects: one L3 group per node (A200). */
+	assert_int_equal(rmpsim_topology_nl3(t), 4);
+	for (unsigned cpu = 0; cpu < 32; cpu++)
+		assert_int_equal(rmpsim_topology_cpu_l3(t, cpu), rmpsim_topology_cpu_node(t, cpu));
+	assert_int_equal(rmpsim_topology_l3_ncores(t, 2), 4);
+	assert_int_equal(rmpsim_topology_l3_node(t, 2), 2);
 	rmpsim_topology_destroy(t);
+}
+
+/* Write `text` to a new temporary file; returns its path in buf. */
+static void write_temp(char *buf, const char *text, size_t len)
+{
+	int fd = mkstemp(buf);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 20);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Issue 10 point 1: one core with 2 threads and another with 1 (one PU of
+ * core 0 deleted from small-2s-nps2.xml) used to read the freed topology for
+ * the message (ASan heap-use-after-free). Now: a clean mixed-SMT error.
+ */
+static void xml_mixed_smt_is_refused_cleanly(void **state)
+{
+	(void)state;
+	struct rmpsim_topology *t = NULL;
+	struct rmpsim_diag diag = { 0 };
+	char path[] = "/tmp/rmpsim-topo-smt-XXXXXX";
+	size_t len;
+	char *xml = read_file(PROFILES_DIR "/small-2s-nps2.xml", &len);
+	/* The second PU of core 0 (os_index 1) is the line holding gp_index="3". */
+	char *pu = strstr(xml, "<object type=\"PU\" os_index=\"1\"");
+	size_t drop = pu ? strcspn(pu, "\n") + 1 : 0;
+
+	assert_non_null(pu);
+	assert_true(drop > 1 && (size_t)(pu - xml) + drop <= len);
+	memmove(pu, pu + drop, len - (size_t)(pu - xml) - drop + 1);
+	write_temp(path, xml, strlen(xml));
+	free(xml);
+	assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag, &t), -EINVAL);
+	assert_null(t);
+	if (!strstr(diag.msg, "mixed SMT"))
+		fail_msg("message '%s'", diag.msg);
+	unlink(path);
 }
 
 static void xml_errors_name_the_file(void **state)
@@ -259,6 +425,9 @@ int main(void)
 		cmocka_unit_test(default_equals_hwloc_synthetic),
 		cmocka_unit_test(linux_cpu_numbering),
 		cmocka_unit_test(synthetic_numa_level_form),
+		cmocka_unit_test(synthetic_l3_groups),
+		cmocka_unit_test(regular_l3_groups),
+		cmocka_unit_test(xml_mixed_smt_is_refused_cleanly),
 		cmocka_unit_test(synthetic_errors_name_the_column),
 		cmocka_unit_test(xml_file_reads_like_its_synthetic_source),
 		cmocka_unit_test(xml_errors_name_the_file),
