@@ -13,10 +13,12 @@
  *   precedence; it is documented at the top of its source file
  *   (src/insn/<instruction>.c) and in docs/model.md (assumptions A20-A39).
  *
- * Entries of 2 MB pages (A25): a 2 MB RMPUPDATE writes only the 2 MB-aligned
- * ("head") entry; the other 511 raw entries of the region keep their contents
- * (they are unassigned, A24). The head entry is authoritative for the whole
- * 2 MB region while it is an assigned 2 MB entry.
+ * Entries of 2 MB pages (A25): a 2 MB RMPUPDATE writes all 512 entries of the
+ * region: the 2 MB-aligned ("head") entry holds the page's state; an assigned
+ * page's other 511 entries are sub-entries (assigned, ASID 0, 4K, everything
+ * else zero: AMD-ASPFW sev_mcmd.c), an unassigned page's are zero. The head
+ * entry is authoritative for the whole 2 MB region while it is an assigned
+ * 2 MB entry.
  *
  * Thread safety: as struct rmpsim_rmp (rmp.h): calls touching the same 1 GB
  * region must be serialised by the caller.
@@ -94,14 +96,19 @@ enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate_range(struct rmpsim_rmp *rmp, uin
 
 /* ---- PSMASH (spec 3.2) ---- */
 
+/*
+ * The codes Microsoft's __psmash documents: 0, 1, 2, 3, 7 (A28). Code 2 ("the
+ * current ASID isn't zero") cannot happen: the model runs PSMASH as the
+ * hypervisor.
+ */
 enum rmpsim_psmash_rc {
 	RMPSIM_PSMASH_OK = 0,
-	RMPSIM_PSMASH_FAIL_INPUT = 1,	   /* spec 3.2: SPA not 2 MB aligned; A28: entry is 4K */
-	RMPSIM_PSMASH_FAIL_PERMISSION = 2, /* A28: entry immutable */
-	RMPSIM_PSMASH_FAIL_INUSE = 3,	   /* A28: lock bit, or another entry of the region assigned */
-	RMPSIM_PSMASH_FAIL_BADADDR = 4,	   /* A28: the 2 MB region is not covered by the RMP */
+	RMPSIM_PSMASH_FAIL_INPUT = 1,	   /* SPA not 2 MB aligned, or not covered (A28) */
+	RMPSIM_PSMASH_FAIL_PERMISSION = 2, /* the current ASID isn't zero (never, see above) */
+	RMPSIM_PSMASH_FAIL_INUSE = 3,	   /* A28: the head's lock bit */
+	RMPSIM_PSMASH_FAIL_EXPAND = 7, /* not expandable: not an assigned 2 MB entry, or immutable (A28) */
 };
-/* Returns the PSMASH code 0..4 (enum rmpsim_psmash_rc) or -ENOMEM. ret_change may be NULL. */
+/* Returns the PSMASH code (enum rmpsim_psmash_rc) or -ENOMEM. ret_change may be NULL. */
 int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_change *ret_change);
 
 /* ---- RMPREAD (spec 2.4) ---- */
@@ -131,9 +138,14 @@ enum rmpsim_guest_fault {
 	RMPSIM_GUEST_NONE = 0, /* the instruction completed (see its code) */
 	RMPSIM_GUEST_NPF,      /* nested page fault to the hypervisor; see npf_error_code */
 	RMPSIM_GUEST_VC,       /* #VC in the guest: page not validated (A32) */
+	RMPSIM_GUEST_GP,       /* #GP(0) in the guest: PVALIDATE not at VMPL0 (A30) */
 };
 
-/* Nested-page-fault error code bits (KVM PFERR_* names, spec 3.5, A36). */
+/*
+ * Nested-page-fault error code bits (KVM PFERR_* names, spec 3.5, A36). SIZEM
+ * is set only by PVALIDATE and RMPADJUST (AMD, kvm list 2022-10-13); USER is
+ * set on every guest fault (nested paging treats guest accesses as user ones).
+ */
 #define RMPSIM_NPF_PRESENT     (1ull << 0)
 #define RMPSIM_NPF_WRITE       (1ull << 1)
 #define RMPSIM_NPF_USER	       (1ull << 2)
@@ -151,7 +163,7 @@ enum rmpsim_guest_fault {
 enum rmpsim_pvalidate_rc {
 	RMPSIM_PVALIDATE_OK = 0,
 	RMPSIM_PVALIDATE_FAIL_INPUT = 1,	/* spec 3.3: bad operand or misaligned 2 MB request */
-	RMPSIM_PVALIDATE_FAIL_PERMISSION = 2,	/* A30: not at VMPL0 */
+	RMPSIM_PVALIDATE_FAIL_PERMISSION = 2,	/* never returned: VMPL > 0 is #GP (A30); kept for ABI */
 	RMPSIM_PVALIDATE_FAIL_SIZEMISMATCH = 6, /* spec 3.3: 2 MB request on a 4K entry */
 };
 
@@ -193,12 +205,36 @@ struct rmpsim_rmpadjust_result {
 /*
  * RMPADJUST by guest ctx on the page gpa/spa (as PVALIDATE, A31); rcx = page
  * size; rdx = bits 7:0 target VMPL, 15:8 permissions (RMPSIM_PERM_* << 8),
- * bit 16 VMSA. Returns 0 with *ret filled, -EINVAL for NULL pointers.
+ * bit 16 VMSA, ignored unless the caller runs at VMPL0 (Microsoft __rmpadjust).
+ * Returns 0 with *ret filled, -EINVAL for NULL pointers.
  */
 int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
 			  uint64_t spa, uint64_t rcx, uint64_t rdx, struct rmpsim_rmpadjust_result *ret);
 
-/* RMPQUERY is not modelled: its encoding and semantics are undocumented (docs/model.md). */
+/* ---- RMPQUERY (Microsoft __rmpquery, A37) ---- */
+
+/* Codes Microsoft's __rmpquery documents: 0 and 2. */
+enum rmpsim_rmpquery_rc {
+	RMPSIM_RMPQUERY_OK = 0,
+	RMPSIM_RMPQUERY_FAIL_PERMISSION = 2, /* the entry is immutable; A37: target VMPL > 3 */
+};
+
+struct rmpsim_rmpquery_result {
+	enum rmpsim_guest_fault fault; /* NONE: rc and, on OK, the fields below */
+	enum rmpsim_rmpquery_rc rc;
+	uint8_t target_perm_mask; /* the target VMPL's permissions (VMPL0: all, spec 3.4) */
+	bool vmsa;
+	uint8_t page_size; /* RMPSIM_PAGE_4K / _2M of the authoritative entry */
+	uint64_t npf_error_code;
+};
+/*
+ * RMPQUERY by guest ctx on the page gpa/spa (as RMPADJUST, A31) for
+ * target_vmpl. Reads only. The CPUID bit that advertises it is not public
+ * (A37): callers decide whether the CPU has it. Returns 0 with *ret filled,
+ * -EINVAL for NULL pointers.
+ */
+int rmpsim_insn_rmpquery(const struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
+			 uint64_t spa, unsigned target_vmpl, struct rmpsim_rmpquery_result *ret);
 
 /* ---- RMP checks on memory accesses (spec 3.5) ---- */
 
@@ -249,10 +285,10 @@ int rmpsim_insn_guest_access(const struct rmpsim_rmp *rmp, const struct rmpsim_g
 /* ---- Lookup helpers (spec 3.6) ---- */
 
 /*
- * snp_lookup_rmpentry(): the authoritative entry for spa (the 2 MB-aligned
- * entry when that is a 2 MB entry, else the 4K entry), whether it is assigned,
- * and its level (RMPSIM_PAGE_4K / _2M) (A38). -EFAULT when not covered.
- * ret_entry may be NULL.
+ * snp_lookup_rmpentry() as Linux does it (A38): assigned and the raw entry
+ * come from spa's own 4K entry, the level (RMPSIM_PAGE_4K / _2M) from the
+ * page size of the 2 MB-aligned entry of its region. -EFAULT when not
+ * covered. ret_entry may be NULL.
  */
 int rmpsim_insn_lookup(const struct rmpsim_rmp *rmp, uint64_t spa, bool *ret_assigned, unsigned *ret_level,
 		       struct rmpsim_raw_entry *ret_entry);
@@ -271,7 +307,8 @@ struct rmpsim_dump_entry {
 int rmpsim_insn_dump(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_dump_entry *buf, size_t max,
 		     size_t *ret_total);
 /*
- * The same dump as text in Linux's format (one line per entry, '\n' ended),
+ * The same dump as text in current Linux's format (arch/x86/virt/svm/sev.c:
+ * the low word first, "PFN: 0x..." lines; one line per entry, '\n' ended),
  * snprintf-style: returns the length the full text needs (excluding NUL),
  * writes at most len bytes including the NUL; or -EFAULT.
  */

@@ -12,13 +12,15 @@
  *  4. only with RMPSIM_ACCESS_IMMUTABLE_FAULTS: an immutable entry under the
  *     mapping (A34; by default HV_FIXED pages are writable)    -> #PF RMP
  *
- * SNP guest access, checks in this order (A35):
+ * SNP guest access, checks in this order (A35; every #NPF also has PRESENT,
+ * USER and GUEST_FINAL, A36):
  *  1. an SPA without an RMP entry: shared allowed, private      -> #NPF RMP|ENC
  *  2. shared: as the hypervisor rule 3, reads included          -> #NPF RMP
  *  3. private: the authoritative entry is assigned to the guest at this GPA
  *     and not immutable (spec 3.5)                              -> #NPF RMP|ENC
  *  4. private: the NPT leaf size (1G as 2M) equals the RMP page size (spec 3.5)
- *                                                               -> #NPF RMP|ENC|SIZEM
+ *                                                               -> #NPF RMP|ENC
+ *     (no SIZEM: AMD sets it only when PVALIDATE or RMPADJUST fails, A36)
  *  5. private: the page is validated (A32)                      -> #VC 0x404
  *  6. private: the VMPL has the permission (spec 3.5)           -> #NPF RMP|ENC|VMPL
  */
@@ -137,9 +139,9 @@ int rmpsim_insn_guest_access(const struct rmpsim_rmp *rmp, const struct rmpsim_g
 	if (!rmpsim__guest_owns(&e, level, espa, ctx, gpa, spa)) {			 /* spec 3.5 */
 		r.fault = RMPSIM_GUEST_NPF;
 		r.npf_error_code = rmpsim__npf_bits(flags);
-	} else if (level != npt_level) { /* spec 3.5, A35 */
+	} else if (level != npt_level) { /* spec 3.5, A35; A36: no SIZEM on an access */
 		r.fault = RMPSIM_GUEST_NPF;
-		r.npf_error_code = rmpsim__npf_bits(flags) | RMPSIM_NPF_SIZEM;
+		r.npf_error_code = rmpsim__npf_bits(flags);
 	} else if (!e.validated) { /* A32 */
 		r.fault = RMPSIM_GUEST_VC;
 		r.vc_error_code = RMPSIM_VC_PAGE_NOT_VALIDATED;

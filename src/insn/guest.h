@@ -10,18 +10,18 @@
 #include <rmpsim/rmp.h>
 
 /*
- * The bits an RMP nested page fault carries (A36): PRESENT (the NPT entry is
- * there), GUEST_FINAL (the final translation), RMP; WRITE, USER, FETCH as the
- * access; ENC for a private access. Guest instructions count as private writes.
+ * The bits an RMP nested page fault of a guest access carries (A36): PRESENT
+ * (the NPT entry is there), USER (nested paging treats every guest access as
+ * a user access), GUEST_FINAL (the final translation), RMP; WRITE and FETCH as
+ * the access; ENC for a private access. Never SIZEM: AMD (kvm list,
+ * 2022-10-13) says SIZEM is set only when PVALIDATE or RMPADJUST fails.
  */
 static inline uint64_t rmpsim__npf_bits(unsigned flags)
 {
-	uint64_t b = RMPSIM_NPF_PRESENT | RMPSIM_NPF_GUEST_FINAL | RMPSIM_NPF_RMP;
+	uint64_t b = RMPSIM_NPF_PRESENT | RMPSIM_NPF_USER | RMPSIM_NPF_GUEST_FINAL | RMPSIM_NPF_RMP;
 
 	if (flags & RMPSIM_ACCESS_WRITE)
 		b |= RMPSIM_NPF_WRITE;
-	if (flags & RMPSIM_ACCESS_USER)
-		b |= RMPSIM_NPF_USER;
 	if (flags & RMPSIM_ACCESS_EXEC)
 		b |= RMPSIM_NPF_FETCH;
 	if (flags & RMPSIM_ACCESS_PRIVATE)
@@ -29,8 +29,13 @@ static inline uint64_t rmpsim__npf_bits(unsigned flags)
 	return b;
 }
 
-/* A guest instruction's nested page fault (PVALIDATE, RMPADJUST): a private write. */
-#define RMPSIM__INSN_NPF (RMPSIM_ACCESS_WRITE | RMPSIM_ACCESS_PRIVATE)
+/*
+ * The nested page fault of a guest instruction (PVALIDATE, RMPADJUST,
+ * RMPQUERY): PRESENT | USER | RMP | ENC, the bits of the error code AMD logged
+ * for a PVALIDATE size mismatch, 0xc80000005 (with SIZEM), kvm list
+ * 2022-10-13 (A36). No WRITE, no GUEST_FINAL.
+ */
+#define RMPSIM__INSN_NPF (RMPSIM_NPF_PRESENT | RMPSIM_NPF_USER | RMPSIM_NPF_RMP | RMPSIM_NPF_ENC)
 
 /*
  * The authoritative entry e (at espa, of the given level) belongs to the

@@ -4,8 +4,10 @@
  * snp_lookup_rmpentry() and dump_rmpentry().
  *
  * Checks: the SPA is covered by the RMP (spec 3.6)              -> -EFAULT
- * The lookup reports the authoritative entry: the 2 MB-aligned entry when it
- * is an assigned 2 MB entry, else the 4K entry of the SPA (A38).
+ * The lookup does what Linux's __snp_lookup_rmpentry() does (A38): the
+ * assigned bit and the entry are the SPA's own 4K entry (inside a private 2 MB
+ * page that is an assigned sub-entry, A25), the level is the page size of the
+ * 2 MB-aligned entry of its region, assigned or not.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -20,16 +22,17 @@ int rmpsim_insn_lookup(const struct rmpsim_rmp *rmp, uint64_t spa, bool *ret_ass
 {
 	struct rmpsim_rmp_entry e;
 	struct rmpsim_raw_entry raw;
-	uint64_t espa;
 
 	if (!rmp || !ret_assigned || !ret_level)
 		return -EINVAL;
 	spa = rmpsim__align_down(spa, RMPSIM_SZ_4K);
 	if (!rmpsim__require_covered(rmp, spa, RMPSIM_SZ_4K)) /* spec 3.6 */
 		return -EFAULT;
-	unsigned level = rmpsim__authoritative(rmp, spa, &raw, &e, &espa); /* A38 */
+	struct rmpsim_rmp_entry head;
+	rmpsim__read_entry(rmp, spa, &raw, &e);					     /* A38 */
+	rmpsim__read_entry(rmp, rmpsim__align_down(spa, RMPSIM_SZ_2M), NULL, &head); /* A38 */
 	*ret_assigned = e.assigned;
-	*ret_level = level;
+	*ret_level = head.pagesize == RMPSIM_PAGE_2M ? RMPSIM_PAGE_2M : RMPSIM_PAGE_4K;
 	if (ret_entry)
 		*ret_entry = raw;
 	return 0;
@@ -99,8 +102,9 @@ static int text_visit(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *ra
 {
 	void **a = ctx;
 
-	put(a[0], *(size_t *)a[1], a[2], "PFN 0x%" PRIx64 ": [high=0x%016" PRIx64 " low=0x%016" PRIx64 "]\n",
-	    spa >> 12, raw->hi, raw->lo);
+	/* Current Linux dump_rmpentry(): "PFN: 0x...", the low word first. */
+	put(a[0], *(size_t *)a[1], a[2], "PFN: 0x%" PRIx64 ", [0x%016" PRIx64 " - 0x%016" PRIx64 "]\n",
+	    spa >> 12, raw->lo, raw->hi);
 	return 0;
 }
 
@@ -119,8 +123,9 @@ int rmpsim_insn_dump_text(const struct rmpsim_rmp *rmp, uint64_t spa, char *buf,
 		buf[0] = '\0';
 	rmpsim__read_entry(rmp, spa, &raw, &e);
 	if (e.assigned) {
+		/* Current Linux dump_rmpentry(): the low word first. */
 		put(buf, len, &pos, "PFN 0x%" PRIx64 ", RMP entry: [0x%016" PRIx64 " - 0x%016" PRIx64 "]\n",
-		    spa >> 12, raw.hi, raw.lo);
+		    spa >> 12, raw.lo, raw.hi);
 	} else {
 		uint64_t pfn = rmpsim__align_down(spa, RMPSIM_SZ_2M) >> 12;
 		put(buf, len, &pos,

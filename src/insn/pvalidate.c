@@ -4,17 +4,18 @@
  * bit of one of its 4K or 2 MB pages.
  *
  * Checks, in this order (the return-code precedence, A39):
- *  1. the guest runs at VMPL0 (spec 3.3, code per A30)         -> FAIL_PERMISSION
+ *  1. the guest runs at VMPL0 (spec 3.3; A30: #GP(0), no code) -> #GP
  *  2. RCX in {0, 1} and RDX in {0, 1} (A33)                     -> FAIL_INPUT
  *  3. a 2 MB request has 2 MB-aligned GPA and SPA (spec 3.3)    -> FAIL_INPUT
- *  4. the SPA is covered by the RMP (A31)                       -> #NPF RMP
+ *  4. the SPA is covered by the RMP (A31)                       -> #NPF
  *  5. the authoritative entry (A38) is assigned, not immutable, has the
- *     guest's ASID and maps this GPA (spec 3.3)                 -> #NPF RMP|ENC
- *  6. a 4K request inside an assigned 2 MB entry (spec 3.3)     -> #NPF RMP|ENC|SIZEM
+ *     guest's ASID and maps this GPA (spec 3.3)                 -> #NPF
+ *  6. a 4K request inside an assigned 2 MB entry (spec 3.3)     -> #NPF SIZEM
+ * (every #NPF: PRESENT|USER|RMP|ENC, A36)
  *  7. a 2 MB request on a region of 4K entries (spec 3.3)       -> FAIL_SIZEMISMATCH
  *  8. validated already has the requested value (spec 3.3)     -> success, CF = 1
  * Then the validated bit of the authoritative entry flips (A25: for 2 MB
- * only the 2 MB entry holds it).
+ * only the 2 MB entry holds it; its sub-entries stay as they are).
  */
 #include <rmpsim/insn.h>
 
@@ -24,7 +25,7 @@
 static void pv_fault(struct rmpsim_pvalidate_result *r, uint64_t bits)
 {
 	r->fault = RMPSIM_GUEST_NPF;
-	r->npf_error_code = rmpsim__npf_bits(RMPSIM__INSN_NPF) | bits;
+	r->npf_error_code = RMPSIM__INSN_NPF | bits;
 }
 
 int rmpsim_insn_pvalidate(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
@@ -38,8 +39,8 @@ int rmpsim_insn_pvalidate(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx 
 	if (!rmp || !ctx || !ret || ctx->vmpl > 3)
 		return -EINVAL;
 	memset(&r, 0, sizeof(r));
-	if (ctx->vmpl != 0) { /* spec 3.3, A30 */
-		r.rc = RMPSIM_PVALIDATE_FAIL_PERMISSION;
+	if (ctx->vmpl != 0) { /* spec 3.3, A30: #GP(0), as the Enarx shim documents */
+		r.fault = RMPSIM_GUEST_GP;
 		goto out;
 	}
 	if (rcx > 1 || rdx > 1) { /* A33 */

@@ -96,9 +96,9 @@ static inline void rmpsim__change_set(struct rmpsim_rmp_change *c, bool changed,
 }
 
 /*
- * The authoritative entry for spa (covered): the 2 MB-aligned entry when it is
- * an assigned 2 MB entry, else the 4K entry of spa (A38, A25). Returns its
- * level and the SPA of the entry.
+ * The entry the guest checks use for spa (covered): the 2 MB-aligned entry
+ * when it is an assigned 2 MB entry (its sub-entries hold no owner, A25),
+ * else the 4K entry of spa. Returns its level and the SPA of the entry.
  */
 static inline unsigned rmpsim__authoritative(const struct rmpsim_rmp *rmp, uint64_t spa,
 					     struct rmpsim_raw_entry *raw, struct rmpsim_rmp_entry *e,
@@ -117,10 +117,6 @@ static inline unsigned rmpsim__authoritative(const struct rmpsim_rmp *rmp, uint6
 	rmpsim__read_entry(rmp, *entry_spa, raw, e);
 	return RMPSIM_PAGE_4K;
 }
-
-/* The entry RMPUPDATE writes for *in over old (rmpupdate.c; spec 3.1, A21, A26). */
-void rmpsim__rmpupdate_new_entry(const struct rmpsim_rmp_entry *old, const struct rmpsim_rmp_state *in,
-				 uint64_t gpa, struct rmpsim_rmp_entry *ret_new);
 
 /* How rmpsim_insn_rmpupdate_range got its work done (rmpupdate.c), for tests and benchmarks. */
 struct rmpsim__range_stats {

@@ -7,17 +7,21 @@
  *  1. RCX in {0, 1}; RDX bits 7:0 a VMPL 0..3, bits 15:13 and 63:17 zero,
  *     permissions in RMPSIM_PERM_ALL (A33)                      -> FAIL_INPUT
  *  2. a 2 MB request has 2 MB-aligned GPA and SPA (A33)         -> FAIL_INPUT
- *  3. the VMSA bit with a 2 MB request (A33)                    -> FAIL_INPUT
+ *  3. the VMSA bit with a 2 MB request, at VMPL0 (A33)          -> FAIL_INPUT
  *  4. target VMPL numerically greater than the caller's (spec 3.4)
  *                                                               -> FAIL_PERMISSION
- *  5. the SPA is covered by the RMP (A31)                       -> #NPF RMP
+ *  5. the SPA is covered by the RMP (A31)                       -> #NPF
  *  6. the authoritative entry is assigned to the caller at this GPA and not
- *     immutable (spec 3.4)                                      -> #NPF RMP|ENC
- *  7. a 4K request inside an assigned 2 MB entry (A35)          -> #NPF RMP|ENC|SIZEM
+ *     immutable (spec 3.4)                                      -> #NPF
+ *  7. a 4K request inside an assigned 2 MB entry (A35)          -> #NPF SIZEM
+ * (every #NPF: PRESENT|USER|RMP|ENC, A36)
  *  8. a 2 MB request on a region of 4K entries (spec 3.4)       -> FAIL_SIZEMISMATCH
  *  9. the page is validated (spec 3.4; #VC per A32)             -> #VC
  * 10. the permissions are a subset of the caller's (spec 3.4)   -> FAIL_PERMISSION
- * Then the target VMPL's permission byte and the VMSA bit are written.
+ * Then the target VMPL's permission byte is written, and the VMSA bit when the
+ * caller runs at VMPL0: Microsoft's __rmpadjust says the VMSA input is
+ * "ignored when the current VMPL != 0", so at VMPL1-3 the entry keeps its VMSA
+ * bit.
  */
 #include <rmpsim/insn.h>
 
@@ -32,7 +36,7 @@
 static void adj_fault(struct rmpsim_rmpadjust_result *r, uint64_t bits)
 {
 	r->fault = RMPSIM_GUEST_NPF;
-	r->npf_error_code = rmpsim__npf_bits(RMPSIM__INSN_NPF) | bits;
+	r->npf_error_code = RMPSIM__INSN_NPF | bits;
 }
 
 int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
@@ -48,7 +52,9 @@ int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx 
 	memset(&r, 0, sizeof(r));
 	unsigned target = (unsigned)(rdx & RMPSIM_RMPADJUST_VMPL_MASK);
 	uint8_t perms = (uint8_t)(rdx >> RMPSIM_RMPADJUST_PERM_SHIFT);
-	bool vmsa = (rdx & RMPSIM_RMPADJUST_VMSA) != 0;
+	/* Microsoft __rmpadjust: the VMSA input is ignored unless the caller runs at VMPL0. */
+	bool vmsa_input = ctx->vmpl == 0;
+	bool vmsa = vmsa_input && (rdx & RMPSIM_RMPADJUST_VMSA) != 0;
 
 	if (rcx > 1 || (rdx & RMPADJUST_RSVD) || target > 3) { /* A33 */
 		r.rc = RMPSIM_RMPADJUST_FAIL_INPUT;
@@ -96,7 +102,8 @@ int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx 
 		goto out;
 	}
 	e.vmpl_perms[target] = perms;
-	e.vmsa = vmsa;
+	if (vmsa_input)
+		e.vmsa = vmsa;
 	struct rmpsim_raw_entry nr;
 	rmpsim_entry_encode(&e, &nr);
 	if (!rmpsim__raw_same(&raw, &nr)) {

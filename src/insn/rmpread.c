@@ -5,8 +5,7 @@
  * Checks, in this order (A39):
  *  1. the SPA (bits 11:0 ignored, A29) is covered by the RMP (A29) -> FAIL_INPUT
  * The view is the 4K entry of the SPA as stored (inside an assigned 2 MB page
- * that is the unassigned sub-entry; the lookup helper gives the authoritative
- * one, A29/A38). hpage_region_status is set when any entry of the 2 MB region
+ * that is a sub-entry: assigned, ASID 0, 4K, A25). hpage_region_status is set when any entry of the 2 MB region
  * is assigned (A29, the same rule as the table's summaries).
  */
 #include <rmpsim/insn.h>

@@ -10,19 +10,26 @@
  *  2. spa aligned to the page size (spec 3.1 for 2 MB, A22 for 4K)
  *                                                              -> FAIL_INPUT
  *  3. every 4K page of the page is covered by the RMP (A20)   -> FAIL_INPUT
- *  4. the entry written (the 2 MB-aligned one for 2 MB, A25) is
- *     immutable (spec 3.1)                                     -> FAIL_PERMISSION
- *  5. that entry's lock bit is set (A23)                       -> FAIL_INUSE
+ *  4. an entry the update writes is immutable (spec 3.1; for 2 MB any of the
+ *     512, A25: a 2 MB page may not swallow an HV_FIXED 4K page)
+ *                                                              -> FAIL_PERMISSION
+ *  5. an entry it writes has the lock bit (A23)                -> FAIL_INUSE
  *  6. 4K / 2M overlap (A24): a 4K update inside a region whose 2 MB-aligned
  *     entry is an assigned 2 MB entry; a 2 MB update of a region holding any
- *     assigned entry other than an assigned 2 MB head         -> FAIL_OVERLAP
- * Then the entry is written (A26: validated, vmsa and the VMPL permissions
- * are reset when the owner, GPA, size or assigned state change).
+ *     assigned entry while its head is not an assigned 2 MB entry
+ *                                                              -> FAIL_OVERLAP
+ * Then the entry is written with validated, vmsa and the VMPL permissions
+ * reset (A26, VeriSMo's RmpEntry::trans); a 2 MB update also writes the 511
+ * sub-entries (A25: assigned, ASID 0, 4K for an assigned page; zero otherwise).
  */
 #include <rmpsim/insn.h>
 
 #include "insn/require.h"
 #include "rmp/unchecked.h"
+
+/* A25: what each of the 511 other entries of an assigned 2 MB page holds (AMD-ASPFW sev_mcmd.c). */
+static const struct rmpsim_raw_entry subentry_assigned = { RMPSIM__LO_ASSIGNED, 0 };
+static const struct rmpsim_raw_entry subentry_none = { 0, 0 };
 
 /* Check 1 (A21). */
 static bool rmpupdate_operands_ok(const struct rmpsim_rmp_state *in, uint64_t gpa)
@@ -38,59 +45,27 @@ static bool rmpupdate_operands_ok(const struct rmpsim_rmp_state *in, uint64_t gp
 	       size <= RMPSIM_GPA_LIMIT - gpa; /* A21 */
 }
 
-void rmpsim__rmpupdate_new_entry(const struct rmpsim_rmp_entry *old, const struct rmpsim_rmp_state *in,
-				 uint64_t gpa, struct rmpsim_rmp_entry *ret_new)
-{
-	struct rmpsim_rmp_entry n = *old;
-	uint64_t new_gpa = in->assigned ? gpa : 0;		   /* A21: no owner on hypervisor pages */
-	uint16_t new_asid = in->assigned ? (uint16_t)in->asid : 0; /* A21 */
-
-	/* A26, after VeriSMo: a new owner, GPA, size or state (or ASID 0) starts from scratch. */
-	bool reset = old->asid != new_asid || old->gpa != new_gpa || old->pagesize != in->pagesize ||
-		     old->assigned != (bool)in->assigned || new_asid == 0;
-
-	n.assigned = in->assigned;
-	n.pagesize = in->pagesize;
-	n.immutable = in->immutable;
-	n.gpa = new_gpa;
-	n.asid = new_asid;
-	n.lock = false;
-	n.subpage_count = 0;
-	if (reset) {
-		n.validated = false;
-		n.vmsa = false;
-		memset(n.vmpl_perms, 0, sizeof(n.vmpl_perms)); /* A26: VMPL0 keeps its implicit full rights */
-	}
-	*ret_new = n;
-}
-
 /*
- * The raw entry rmpsim__rmpupdate_new_entry() gives, on bits (the hot path:
- * no decode / encode). Operands passed check 1, so asid and GPA fit.
+ * The raw entry RMPUPDATE writes over old (A26, after VeriSMo's
+ * RmpEntry::trans, which resets validated, vmsa and the permissions for every
+ * guest-owned or shared new state): the state of *in, lock and subpage_count
+ * 0, validated and vmsa 0, the four VMPL permission bytes 0 (VMPL0 keeps its
+ * implicit full rights, spec 3.4); the hi fields above the permissions
+ * (implicit key select, root port, IDE stream, page migration) are kept.
+ * Operands passed check 1, so asid and GPA fit.
  */
 static struct rmpsim_raw_entry rmpupdate_new_raw(const struct rmpsim_raw_entry *old,
 						 const struct rmpsim_rmp_state *in, uint64_t gpa)
 {
 	uint64_t new_gpa = in->assigned ? gpa : 0;		   /* A21: no owner on hypervisor pages */
 	uint16_t new_asid = in->assigned ? (uint16_t)in->asid : 0; /* A21 */
-	uint64_t old_asid = (old->lo >> RMPSIM__LO_ASID_SHIFT) & RMPSIM__ASID_MAX;
-	uint64_t old_gpa = ((old->lo >> RMPSIM__LO_GPA_SHIFT) & RMPSIM__GPA_FIELD_MAX) << 12;
-	unsigned old_pagesize = (unsigned)((old->lo >> 1) & 1u);
-	bool old_assigned = old->lo & RMPSIM__LO_ASSIGNED;
-
-	/* A26, after VeriSMo: a new owner, GPA, size or state (or ASID 0) starts from scratch. */
-	bool reset = old_asid != new_asid || old_gpa != new_gpa || old_pagesize != in->pagesize ||
-		     old_assigned != (bool)in->assigned || new_asid == 0;
 	struct rmpsim_raw_entry n;
 
-	/* lock and subpage_count 0; validated and vmsa kept unless reset (spec 2.2 lo). */
 	n.lo = (in->assigned ? RMPSIM__LO_ASSIGNED : 0) | ((uint64_t)(in->pagesize & 1u) << 1) |
 	       (in->immutable ? RMPSIM__LO_IMMUTABLE : 0) |
 	       (((new_gpa >> 12) & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
-	       (((uint64_t)new_asid & RMPSIM__ASID_MAX) << RMPSIM__LO_ASID_SHIFT) |
-	       (reset ? 0 : old->lo & (RMPSIM__LO_VMSA | RMPSIM__LO_VALIDATED));
-	/* hi: the VMPL permissions (bytes 0-3) reset (A26: VMPL0 keeps its implicit full rights), the rest kept. */
-	n.hi = reset ? old->hi & ~0xffffffffull : old->hi;
+	       (((uint64_t)new_asid & RMPSIM__ASID_MAX) << RMPSIM__LO_ASID_SHIFT);
+	n.hi = old->hi & ~0xffffffffull; /* A26 */
 	return n;
 }
 
@@ -101,10 +76,62 @@ static bool raw_is_assigned_2m(const struct rmpsim_raw_entry *e)
 	       (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE);
 }
 
-/* Checks 1-6 for one page, on raw entries; fills *old (stored, subpage_count 0) for the write. */
+/* What the non-zero entries of a 2 MB region hold, for checks 4 and 5 and the sub-entry write. */
+struct region_scan {
+	bool immutable, lock;
+	bool subs_hold;			    /* entries 1..511 all equal *sub */
+	const struct rmpsim_raw_entry *sub; /* the sub-entry value to compare with */
+	unsigned nonzero_subs;		    /* non-zero entries among 1..511 */
+	unsigned count_2m;		    /* assigned entries among the 512 */
+};
+
+static int region_visit(void *ctx, const struct rmpsim__rmp_run *r)
+{
+	struct region_scan *s = ctx;
+	unsigned start = r->start, len = r->len;
+
+	s->immutable |= (r->first.lo & RMPSIM__LO_IMMUTABLE) != 0;
+	s->lock |= (r->first.lo & RMPSIM__LO_LOCK) != 0;
+	if (start == 0) { /* entry 0 is the head: the caller reads it */
+		start = 1;
+		len--;
+	}
+	if (!len)
+		return 0;
+	s->nonzero_subs += len;
+	/*
+	 * Exact whatever the cut into runs: two entries of a stepping run differ
+	 * in the GPA field, so such a run holds the sub-entry value only if it
+	 * has one entry here, which is compared as it is.
+	 */
+	if (r->step && len > 1) {
+		s->subs_hold = false;
+	} else {
+		struct rmpsim_raw_entry e =
+			r->step ? rmpsim__raw_advance(r->first, start - r->start) : r->first;
+		if (!rmpsim__raw_same(&e, s->sub))
+			s->subs_hold = false;
+	}
+	return 0;
+}
+
+/* Scan a 2 MB region's runs: immutable / lock anywhere, and whether entries 1..511 hold *sub. */
+static void region_scan(const struct rmpsim_rmp *rmp, uint64_t head, const struct rmpsim_raw_entry *sub,
+			struct region_scan *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->subs_hold = true;
+	s->sub = sub;
+	(void)rmpsim__rmp_2m_runs(rmp, head, region_visit, s);
+	/* Entries outside every run are zero: they hold *sub only when it is zero. */
+	if (s->nonzero_subs < RMPSIM_ENTRIES_PER_2M - 1 && !rmpsim__raw_is_zero(sub))
+		s->subs_hold = false;
+}
+
+/* Checks 1-6 for one page, on raw entries; fills *old (stored, subpage_count 0) and, for 2 MB, *rs. */
 static enum rmpsim_rmpupdate_rc rmpupdate_check(const struct rmpsim_rmp *rmp, uint64_t spa,
 						const struct rmpsim_rmp_state *in, uint64_t gpa,
-						struct rmpsim_raw_entry *old)
+						struct rmpsim_raw_entry *old, struct region_scan *rs)
 {
 	RMPSIM__REQUIRE(rmpupdate_operands_ok(in, gpa), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A21 */
 	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
@@ -119,24 +146,25 @@ static enum rmpsim_rmpupdate_rc rmpupdate_check(const struct rmpsim_rmp *rmp, ui
 	struct rmpsim__rmp_view v;
 	rmpsim__rmp_get_view(rmp, spa, is_2m, &v);
 	*old = v.e;
+	if (is_2m) {
+		/* A25: the update writes all 512 entries; any of them immutable or locked refuses it. */
+		region_scan(rmp, spa, in->assigned ? &subentry_assigned : &subentry_none, rs);
+		rs->count_2m = v.count_2m;
+		RMPSIM__REQUIRE(!rs->immutable, RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1, A25 */
+		RMPSIM__REQUIRE(!rs->lock, RMPSIM_RMPUPDATE_FAIL_INUSE);	   /* A23 */
+		/* A24: assigned entries other than this 2 MB page's own (head and sub-entries). */
+		RMPSIM__REQUIRE(raw_is_assigned_2m(old) || v.count_2m == 0, RMPSIM_RMPUPDATE_FAIL_OVERLAP);
+		return RMPSIM_RMPUPDATE_OK;
+	}
 	RMPSIM__REQUIRE(!(old->lo & RMPSIM__LO_IMMUTABLE), RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1 */
 	RMPSIM__REQUIRE(!(old->lo & RMPSIM__LO_LOCK), RMPSIM_RMPUPDATE_FAIL_INUSE);	      /* A23 */
-
-	uint64_t head = rmpsim__align_down(spa, RMPSIM_SZ_2M);
-	if (!is_2m) {
-		/* A24: the page lies inside a guest's (or firmware's) 2 MB page. */
-		if (v.head_assigned_2m) {
-			struct rmpsim_raw_entry h = v.e;
-			if (head != spa)
-				rmpsim__rmp_get_stored(rmp, head, &h);
-			RMPSIM__REQUIRE(!raw_is_assigned_2m(&h), RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
-		}
-	} else {
-		/* A24: any assigned 4K entry in the region (an assigned 2 MB head is the page itself). */
-		unsigned busy = v.count_2m;
-		if (raw_is_assigned_2m(old))
-			busy--;
-		RMPSIM__REQUIRE(busy == 0, RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
+	/* A24: the page lies inside a guest's (or firmware's) 2 MB page. */
+	if (v.head_assigned_2m) {
+		uint64_t head = rmpsim__align_down(spa, RMPSIM_SZ_2M);
+		struct rmpsim_raw_entry h = v.e;
+		if (head != spa)
+			rmpsim__rmp_get_stored(rmp, head, &h);
+		RMPSIM__REQUIRE(!raw_is_assigned_2m(&h), RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
 	}
 	return RMPSIM_RMPUPDATE_OK;
 }
@@ -147,18 +175,28 @@ static enum rmpsim_rmpupdate_rc rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t s
 					      struct rmpsim_rmp_change *change)
 {
 	struct rmpsim_raw_entry old;
-	enum rmpsim_rmpupdate_rc rc = rmpupdate_check(rmp, spa, in, gpa, &old);
+	struct region_scan rs = { 0 };
+	enum rmpsim_rmpupdate_rc rc = rmpupdate_check(rmp, spa, in, gpa, &old, &rs);
 
 	rmpsim__change_none(change);
 	if (rc != RMPSIM_RMPUPDATE_OK)
 		return rc;
+	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
 	struct rmpsim_raw_entry n = rmpupdate_new_raw(&old, in, gpa);
-	if (rmpsim__raw_same(&old, &n))
+	bool head_same = rmpsim__raw_same(&old, &n);
+	bool subs_same = !is_2m || rs.subs_hold;
+	if (head_same && subs_same)
 		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
-	if (rmpsim__rmp_set_covered(rmp, spa, &n) < 0)
+	/* A25: the sub-entries first, then the head (a failure leaves the head as it was). */
+	if (!subs_same && rmpsim_rmp_set_range(rmp, spa + RMPSIM_SZ_4K, RMPSIM_ENTRIES_PER_2M - 1,
+					       in->assigned ? &subentry_assigned : &subentry_none, false) < 0)
 		return RMPSIM_RMPUPDATE_ENOMEM;
-	rmpsim__change_set(change, true, !(old.lo & RMPSIM__LO_ASSIGNED) && (n.lo & RMPSIM__LO_ASSIGNED), spa,
-			   rmpsim__page_bytes(in->pagesize));
+	if (!head_same && rmpsim__rmp_set_covered(rmp, spa, &n) < 0)
+		return RMPSIM_RMPUPDATE_ENOMEM;
+	/* A27: some entry went from unassigned to assigned (the head, or a sub-entry). */
+	bool assigned = in->assigned &&
+			(is_2m ? rs.count_2m < RMPSIM_ENTRIES_PER_2M : !(old.lo & RMPSIM__LO_ASSIGNED));
+	rmpsim__change_set(change, true, assigned, spa, rmpsim__page_bytes(in->pagesize));
 	return RMPSIM_RMPUPDATE_OK;
 }
 
@@ -206,39 +244,14 @@ static struct rmpsim_raw_entry range_uniform(const struct range_scan *s, uint64_
 }
 
 /*
- * Whether each of the n entries from f (page a on; the GPA field advancing
- * when step) gets the uniform value, as rmpupdate_new_raw() gives it. The
- * entries of a run differ in the GPA field only, so every other field decides
- * for all of them at once.
+ * Whether each of the n entries from f gets the uniform value, as
+ * rmpupdate_new_raw() gives it: the new value depends on the old one only
+ * through the hi bits above the VMPL permissions (A26), which the entries of a
+ * run share.
  */
-static bool range_run_takes_uniform(const struct range_scan *s, const struct rmpsim_raw_entry *f, bool step,
-				    uint64_t a, uint64_t n)
+static bool range_run_takes_uniform(const struct rmpsim_raw_entry *f)
 {
-	const struct rmpsim_rmp_state *in = s->in;
-	uint64_t kept = f->lo & (RMPSIM__LO_VMSA | RMPSIM__LO_VALIDATED);
-	uint16_t new_asid = in->assigned ? (uint16_t)in->asid : 0;
-	uint64_t old_asid = (f->lo >> RMPSIM__LO_ASID_SHIFT) & RMPSIM__ASID_MAX;
-
-	/* hi bits above the VMPL permissions survive every update (A26); the uniform value has none. */
-	if (f->hi >> 32)
-		return false;
-	/* Nothing a kept state could carry over (A26): the new value is the uniform one. */
-	if (!kept && !f->hi)
-		return true;
-	/* A26: a new owner, size or state (or ASID 0) resets every entry to the uniform value. */
-	if (old_asid != new_asid || ((f->lo >> 1) & 1u) != in->pagesize ||
-	    (bool)(f->lo & RMPSIM__LO_ASSIGNED) != (bool)in->assigned || new_asid == 0)
-		return true;
-	/* Whether each entry resets depends on its GPA (A26): decide entry by entry, exactly. */
-	for (uint64_t i = 0; i < n; i++) {
-		struct rmpsim_raw_entry o = step ? rmpsim__raw_advance(*f, i) : *f;
-		uint64_t p = a + i * RMPSIM_SZ_4K;
-		struct rmpsim_raw_entry nw = rmpupdate_new_raw(&o, in, range_gpa(s, p));
-		struct rmpsim_raw_entry u = range_uniform(s, p);
-		if (!rmpsim__raw_same(&nw, &u))
-			return false;
-	}
-	return true;
+	return (f->hi >> 32) == 0; /* A26: kept; the uniform value has none */
 }
 
 /* Whether each of the n entries from f (page a on) already holds the uniform value. */
@@ -277,8 +290,7 @@ static int range_visit_run(void *ctx, const struct rmpsim__rmp_run *r)
 	if (r->step)
 		f = rmpsim__raw_advance(f, ((a - s->region) >> 12) - r->start);
 	/* Checks 4 and 5 read bits every entry of the run shares (spec 3.1, A23). */
-	if ((f.lo & (RMPSIM__LO_IMMUTABLE | RMPSIM__LO_LOCK)) ||
-	    !range_run_takes_uniform(s, &f, step, a, n)) {
+	if ((f.lo & (RMPSIM__LO_IMMUTABLE | RMPSIM__LO_LOCK)) || !range_run_takes_uniform(&f)) {
 		s->plain = false; /* a failure or an individual value inside the chunk: page by page */
 		return 1;
 	}

@@ -126,11 +126,15 @@ static void get_stored(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim
 
 /*
  * A1: subpage_count is derived, not stored: in the 2 MB-aligned entry it is
- * the number of assigned entries among the other 511 of the region.
+ * the number of assigned entries among the other 511 of the region, except in
+ * an assigned 2 MB entry, whose other 511 are its own sub-entries: 0 there, as
+ * the firmware's UNSMASH leaves it (AMD-ASPFW sev_mcmd.c).
  */
 static void add_subpage(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *e)
 {
 	if (spa & (RMPSIM_SZ_2M - 1))
+		return;
+	if ((e->lo & 3u) == 3u) /* assigned (bit 0) 2 MB (bit 1) entry */
 		return;
 	unsigned n = rmpsim_rmp_2m_assigned_count(rmp, spa) - (rmpsim__raw_assigned(e) ? 1u : 0u);
 	e->lo |= ((uint64_t)n & RMPSIM__SUBPAGE_MAX) << RMPSIM__LO_SUBPAGE_SHIFT;

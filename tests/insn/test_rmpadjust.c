@@ -45,6 +45,37 @@ static void grants_and_vmsa(void **state)
 	rmpsim_rmp_destroy(rmp);
 }
 
+/*
+ * Microsoft __rmpadjust: vmsa "Indicates if the page may be used as a VM Save
+ * Area page (0=No, 1=Yes). Ignored when the current VMPL != 0".
+ */
+/* covers: spec 3.4, A33 */
+static void vmsa_only_at_vmpl0(void **state)
+{
+	(void)state;
+	struct rmpsim_rmp *rmp = fix_table(RMPSIM_RMP_DENSE);
+	uint64_t lo = LO_ASSIGNED | LO_GPA(GPA) | LO_ASID(ASID) | LO_VALIDATED;
+
+	fix_set_raw(rmp, R, lo, HI_VMPL(1, 0x3));
+	/* VMPL1 asks for VMSA = 1: ignored, the permissions are still written. */
+	assert_int_equal(adj(rmp, 1, GPA, R, 0, RDX(2, 0x1, true)).rc, RMPSIM_RMPADJUST_OK);
+	assert_true(fix_raw(rmp, R).lo == lo);
+	assert_true(fix_raw(rmp, R).hi == (HI_VMPL(1, 0x3) | HI_VMPL(2, 0x1)));
+	/* VMPL0 sets it; VMPL1 asking for VMSA = 0 leaves it set. */
+	assert_int_equal(adj(rmp, 0, GPA, R, 0, RDX(1, 0x3, true)).rc, RMPSIM_RMPADJUST_OK);
+	assert_true(fix_raw(rmp, R).lo == (lo | LO_VMSA));
+	assert_int_equal(adj(rmp, 1, GPA, R, 0, RDX(2, 0x1, false)).rc, RMPSIM_RMPADJUST_OK);
+	assert_true(fix_raw(rmp, R).lo == (lo | LO_VMSA));
+	/* Ignored means ignored: VMPL1's VMSA bit on a 2 MB request is no operand error (A33 at VMPL0 only). */
+	assert_int_equal(fix_update(rmp, R + SZ_2M, 1, 1, GPA + SZ_2M, ASID), RMPSIM_RMPUPDATE_OK);
+	fix_set_raw(rmp, R + SZ_2M, LO_ASSIGNED | LO_2M | LO_GPA(GPA + SZ_2M) | LO_ASID(ASID) | LO_VALIDATED,
+		    HI_VMPL(1, 0x3));
+	assert_int_equal(adj(rmp, 1, GPA + SZ_2M, R + SZ_2M, 1, RDX(2, 0x1, true)).rc, RMPSIM_RMPADJUST_OK);
+	assert_int_equal(adj(rmp, 0, GPA + SZ_2M, R + SZ_2M, 1, RDX(2, 0x1, true)).rc,
+			 RMPSIM_RMPADJUST_FAIL_INPUT);
+	rmpsim_rmp_destroy(rmp);
+}
+
 /* covers: A33, spec 3.4, A32, A35 */
 static void failures_and_faults(void **state)
 {
@@ -67,11 +98,15 @@ static void failures_and_faults(void **state)
 	struct rmpsim_rmpadjust_result r = adj(rmp, 0, GPA, R + SZ_4K, 0, RDX(1, 1, false));
 	assert_int_equal(r.fault, RMPSIM_GUEST_NPF);
 	assert_true(r.npf_error_code & (1ull << 31));
-	/* A35: 4K inside a 2 MB entry -> SIZEM. */
+	/*
+	 * A35: 4K inside a 2 MB entry -> SIZEM, the bits AMD logged for the same
+	 * mismatch on PVALIDATE: 0xc80000005 (kvm list, 2022-10-13; A36).
+	 */
+	assert_int_equal(fix_update(rmp, R + SZ_2M, 1, 1, GPA, ASID), RMPSIM_RMPUPDATE_OK);
 	fix_set_raw(rmp, R + SZ_2M, LO_ASSIGNED | LO_2M | LO_GPA(GPA) | LO_ASID(ASID) | LO_VALIDATED, 0);
 	r = adj(rmp, 0, GPA + SZ_4K, R + SZ_2M + SZ_4K, 0, RDX(1, 1, false));
 	assert_int_equal(r.fault, RMPSIM_GUEST_NPF);
-	assert_true(r.npf_error_code & (1ull << 35));
+	assert_true(r.npf_error_code == 0xc80000005ull);
 	assert_int_equal(adj(rmp, 0, GPA, R + SZ_2M, 1, RDX(1, 1, false)).rc, RMPSIM_RMPADJUST_OK);
 	assert_true(fix_raw(rmp, R + SZ_2M).hi == HI_VMPL(1, 1));
 	/* A31: no RMP entry. */
@@ -84,6 +119,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grants_and_vmsa),
 		cmocka_unit_test(failures_and_faults),
+		cmocka_unit_test(vmsa_only_at_vmpl0),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,30 +39,71 @@ static void assign_4k_writes_the_entry(void **state)
 	rmpsim_rmp_destroy(rmp);
 }
 
+/*
+ * AMD-ASPFW sev_mcmd.c (SNP_DBG_DECRYPT): "Subpage[1 to 511] in a 2M page.
+ * page_size=4K and asid=0", assigned (its UNSMASH sets assigned = 1, asid = 0
+ * on them); Linux's snp_lookup_rmpentry() reads assigned from them.
+ */
 /* covers: spec 3.1, A25 */
-static void assign_2m_writes_only_the_head(void **state)
+static void assign_2m_writes_head_and_sub_entries(void **state)
 {
 	(void)state;
-	struct rmpsim_rmp *rmp = fix_table(RMPSIM_RMP_SPARSE);
-	struct rmpsim_rmp_state s = fix_state(1, RMPSIM_PAGE_2M, 0x40000000, ASID);
-	struct rmpsim_rmp_change c;
+	for (int b = 0; b < 2; b++) {
+		struct rmpsim_rmp *rmp = fix_table(b ? RMPSIM_RMP_SPARSE : RMPSIM_RMP_DENSE);
+		struct rmpsim_rmp_state s = fix_state(1, RMPSIM_PAGE_2M, 0x40000000, ASID);
+		struct rmpsim_rmp_change c;
 
-	assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
-	assert_true((fix_raw(rmp, R).lo & ~LO_SUBPAGE_MASK) ==
-		    (LO_ASSIGNED | LO_2M | LO_GPA(0x40000000) | LO_ASID(ASID)));
-	for (unsigned i = 1; i < 512; i += 37)
-		assert_true(fix_raw(rmp, R + i * SZ_4K).lo == 0);
-	assert_true(c.changed && c.assigned && c.spa == R && c.bytes == SZ_2M);
-	assert_int_equal(rmpsim_rmp_2m_assigned_count(rmp, R), 1);
-	assert_true(rmpsim_rmp_2m_head_assigned(rmp, R));
-	assert_int_equal(rmpsim_rmp_1g_first_busy_slot(rmp, R), 4);
+		assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
+		/* The head: the page's state, and sub-page count 0 (the firmware's UNSMASH leaves 0). */
+		assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_2M | LO_GPA(0x40000000) | LO_ASID(ASID)));
+		for (unsigned i = 1; i < 512; i++) {
+			struct rmpsim_raw_entry raw = fix_raw(rmp, R + i * SZ_4K);
+			assert_true(raw.lo == LO_ASSIGNED && raw.hi == 0); /* assigned, ASID 0, 4K */
+		}
+		assert_true(c.changed && c.assigned && c.spa == R && c.bytes == SZ_2M);
+		assert_int_equal(rmpsim_rmp_2m_assigned_count(rmp, R), 512);
+		assert_true(rmpsim_rmp_2m_head_assigned(rmp, R));
+		assert_int_equal(rmpsim_rmp_1g_first_busy_slot(rmp, R), 4);
+		/* The same update again writes the same bytes: nothing changed. */
+		assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
+		assert_false(c.changed);
 
-	/* 2M private -> 2M shared is not an overlap (the head is the page itself). */
-	s = fix_state(0, RMPSIM_PAGE_2M, 0, 0);
-	assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
-	assert_true((fix_raw(rmp, R).lo & ~LO_SUBPAGE_MASK) == LO_2M);
-	assert_true(rmpsim_rmp_1g_is_free(rmp, R));
-	rmpsim_rmp_destroy(rmp);
+		/* 2M private -> 2M shared is not an overlap; the sub-entries go back to zero. */
+		s = fix_state(0, RMPSIM_PAGE_2M, 0, 0);
+		assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
+		assert_true(fix_raw(rmp, R).lo == LO_2M);
+		for (unsigned i = 1; i < 512; i += 17)
+			assert_true(fix_raw(rmp, R + i * SZ_4K).lo == 0);
+		assert_true(rmpsim_rmp_1g_is_free(rmp, R));
+		assert_true(c.changed && !c.assigned);
+		rmpsim_rmp_destroy(rmp);
+	}
+}
+
+/* covers: spec 3.1, A25 */
+static void immutable_anywhere_in_2m_refuses(void **state)
+{
+	(void)state;
+	for (int b = 0; b < 2; b++) {
+		struct rmpsim_rmp *rmp = fix_table(b ? RMPSIM_RMP_SPARSE : RMPSIM_RMP_DENSE);
+
+		/*
+		 * An HV_FIXED 4K page (0x4, AMD-ASPFW sev_rmp.c RMP_ENTRY_VAL_HV_FIXED)
+		 * inside the region: a 2 MB page over it would swallow it. Microsoft
+		 * __rmpupdate: 2 = "the RMP entry is immutable".
+		 */
+		fix_set_raw(rmp, R + 300 * SZ_4K, LO_IMMUTABLE, 0);
+		assert_int_equal(fix_update(rmp, R, 1, 1, 0x200000, ASID), RMPSIM_RMPUPDATE_FAIL_PERMISSION);
+		assert_int_equal(fix_update(rmp, R, 0, 1, 0, 0), RMPSIM_RMPUPDATE_FAIL_PERMISSION);
+		assert_true(fix_raw(rmp, R).lo == 0);
+		/* A locked sub-entry: "another processor is modifying the same RMP entry" (A23). */
+		fix_set_raw(rmp, R + 300 * SZ_4K, 0, 0);
+		fix_set_raw(rmp, R + 511 * SZ_4K, LO_LOCK, 0);
+		assert_int_equal(fix_update(rmp, R, 1, 1, 0x200000, ASID), RMPSIM_RMPUPDATE_FAIL_INUSE);
+		fix_set_raw(rmp, R + 511 * SZ_4K, 0, 0);
+		assert_int_equal(fix_update(rmp, R, 1, 1, 0x200000, ASID), RMPSIM_RMPUPDATE_OK);
+		rmpsim_rmp_destroy(rmp);
+	}
 }
 
 /* covers: A21 */
@@ -171,6 +212,11 @@ static void overlap_rules(void **state)
 	rmpsim_rmp_destroy(rmp);
 }
 
+/*
+ * VeriSMo (source/verismo/src/arch/rmp/access_s.rs: RmpEntry::rmpupdate, which RmpEntry::trans
+ * calls): for every shared or guest-owned new state, validated = false, vmsa =
+ * false, perms = rmp_perm_init(); the old entry contributes nothing.
+ */
 /* covers: A26 */
 static void validated_and_permissions_reset_rule(void **state)
 {
@@ -178,24 +224,34 @@ static void validated_and_permissions_reset_rule(void **state)
 	struct rmpsim_rmp *rmp = fix_table(RMPSIM_RMP_DENSE);
 	uint64_t hi = HI_VMPL(1, 0x3) | (1ull << 32); /* VMPL1 read+write, implicit_key_select */
 	uint64_t lo = LO_ASSIGNED | LO_GPA(0x5000) | LO_ASID(ASID) | LO_VALIDATED | LO_VMSA;
+	struct rmpsim_rmp_state s = fix_state(1, 0, 0x5000, ASID);
+	struct rmpsim_rmp_change c;
 
-	/* Same owner, GPA, size and state: validated, vmsa, permissions kept. */
+	/* The same state again: validated, vmsa and permissions reset all the same. */
 	fix_set_raw(rmp, R, lo, hi);
-	assert_int_equal(fix_update(rmp, R, 1, 0, 0x5000, ASID), RMPSIM_RMPUPDATE_OK);
-	assert_true(fix_raw(rmp, R).lo == lo);
-	assert_true(fix_raw(rmp, R).hi == hi);
-	/* A new GPA resets them; the other hi fields stay. */
+	assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
+	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_GPA(0x5000) | LO_ASID(ASID)));
+	assert_true(fix_raw(rmp, R).hi == (1ull << 32)); /* A26: the hi fields above the permissions stay */
+	assert_true(c.changed && !c.assigned);
+	/* A validated guest page cannot be made immutable and stay validated (no firmware-only state). */
+	fix_set_raw(rmp, R, lo, hi);
+	s.immutable = 1;
+	assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
+	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_IMMUTABLE | LO_GPA(0x5000) | LO_ASID(ASID)));
+	/* A new GPA, ASID, or ASID 0 (a firmware page) resets them too. */
+	fix_set_raw(rmp, R, lo, hi);
 	assert_int_equal(fix_update(rmp, R, 1, 0, 0x6000, ASID), RMPSIM_RMPUPDATE_OK);
 	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_GPA(0x6000) | LO_ASID(ASID)));
-	assert_true(fix_raw(rmp, R).hi == (1ull << 32));
-	/* A new ASID resets them. */
 	fix_set_raw(rmp, R, lo, hi);
 	assert_int_equal(fix_update(rmp, R, 1, 0, 0x5000, ASID + 1), RMPSIM_RMPUPDATE_OK);
 	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_GPA(0x5000) | LO_ASID(ASID + 1)));
-	/* ASID 0 (a firmware page) always resets. */
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_VALIDATED, hi);
 	assert_int_equal(fix_update(rmp, R, 1, 0, 0, 0), RMPSIM_RMPUPDATE_OK);
 	assert_true(fix_raw(rmp, R).lo == LO_ASSIGNED);
+	/* Shared: reset as well. */
+	fix_set_raw(rmp, R, LO_VALIDATED | LO_VMSA, hi);
+	assert_int_equal(fix_update(rmp, R, 0, 0, 0, 0), RMPSIM_RMPUPDATE_OK);
+	assert_true(fix_raw(rmp, R).lo == 0 && fix_raw(rmp, R).hi == (1ull << 32));
 	rmpsim_rmp_destroy(rmp);
 }
 
@@ -269,7 +325,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(assign_4k_writes_the_entry),
-		cmocka_unit_test(assign_2m_writes_only_the_head),
+		cmocka_unit_test(assign_2m_writes_head_and_sub_entries),
+		cmocka_unit_test(immutable_anywhere_in_2m_refuses),
 		cmocka_unit_test(bad_operands_fail_input),
 		cmocka_unit_test(misaligned_or_uncovered_spa_fails_input),
 		cmocka_unit_test(immutable_and_lock),

@@ -94,13 +94,13 @@ static void st_locked(struct rmpsim_rmp *rmp)
 	poke(rmp, A + 2 * SZ_2M + 300 * SZ_4K, LO_LOCK, 0);
 }
 
-/* The third chunk is one assigned 2 MB page (its other 511 entries zero, A25). */
+/* The third chunk is one assigned 2 MB page (its other 511 entries sub-entries: assigned, ASID 0, A25). */
 static void st_2m_head(struct rmpsim_rmp *rmp)
 {
-	struct rmpsim_raw_entry z = { 0, 0 };
+	struct rmpsim_raw_entry sub = { LO_ASSIGNED, 0 };
 
 	st_private(rmp);
-	assert_int_equal(rmpsim_rmp_set_range(rmp, A + 2 * SZ_2M, 512, &z, false), 0);
+	assert_int_equal(rmpsim_rmp_set_range(rmp, A + 2 * SZ_2M, 512, &sub, false), 0);
 	fix_set_raw(rmp, A + 2 * SZ_2M, LO_ASSIGNED | LO_2M | LO_GPA(4 * GB) | LO_ASID(ASID), 0);
 }
 
@@ -292,11 +292,13 @@ static void private_chunks_to_other_asid(void **state)
 	run_case(&(struct rcase){ st_private_plain, A, 4 * 512, in, true, RMPSIM_RMPUPDATE_OK, true });
 	/* ... but one GPA for all: the first page holds its value, the others change. */
 	run_case(&(struct rcase){ st_private_plain, A, 4 * 512, in, false, RMPSIM_RMPUPDATE_OK, true });
-	/* Same owner, same GPAs, validated or VMPL permissions kept: entry by entry. */
-	run_case(&(struct rcase){ st_private, A, 4 * 512, in, true, RMPSIM_RMPUPDATE_OK, false });
-	run_case(&(struct rcase){ st_private_perms, A, 4 * 512, in, true, RMPSIM_RMPUPDATE_OK, false });
-	/* Same owner, one GPA for all (no step): one entry keeps its state. */
-	run_case(&(struct rcase){ st_private, A, 4 * 512, in, false, RMPSIM_RMPUPDATE_OK, false });
+	/*
+	 * Same owner, same GPAs: validated and the VMPL permissions reset all the
+	 * same (VeriSMo RmpEntry::trans, A26), so the chunks go in bulk too.
+	 */
+	run_case(&(struct rcase){ st_private, A, 4 * 512, in, true, RMPSIM_RMPUPDATE_OK, true });
+	run_case(&(struct rcase){ st_private_perms, A, 4 * 512, in, true, RMPSIM_RMPUPDATE_OK, true });
+	run_case(&(struct rcase){ st_private, A, 4 * 512, in, false, RMPSIM_RMPUPDATE_OK, true });
 }
 
 static void partial_chunks_at_range_ends(void **state)
@@ -331,9 +333,9 @@ static void chunks_with_one_irregular_entry(void **state)
 		run_case(&(struct rcase){ st_other_asid, A, 4 * 512, t, true, RMPSIM_RMPUPDATE_OK, true });
 		run_case(&(struct rcase){ st_validated_mix, A, 4 * 512, t, true, RMPSIM_RMPUPDATE_OK, true });
 	}
-	/* The mix against its own owner and GPAs: validated entries keep their state. */
+	/* The mix against its own owner and GPAs: reset as well (A26), in bulk. */
 	struct rmpsim_rmp_state same = fix_state(1, RMPSIM_PAGE_4K, GB, ASID);
-	run_case(&(struct rcase){ st_validated_mix, A, 4 * 512, same, true, RMPSIM_RMPUPDATE_OK, false });
+	run_case(&(struct rcase){ st_validated_mix, A, 4 * 512, same, true, RMPSIM_RMPUPDATE_OK, true });
 	/* The irregular entry outside the range does not stop the bulk path. */
 	run_case(&(struct rcase){ st_immutable, A, 512 + 77, shared(), false, RMPSIM_RMPUPDATE_OK, true });
 	run_case(&(struct rcase){ st_immutable, A + SZ_2M + 78 * SZ_4K, 434, shared(), false,
