@@ -29,6 +29,7 @@
 
 #include <rmpsim/alloc.h>
 #include <rmpsim/error.h>
+#include <rmpsim/limits.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,19 +57,27 @@ struct rmpsim_topology; /* opaque */
  * From an hwloc synthetic description, e.g.
  * "pack:2 group:2 [numa(memory=549755813888)] l3:4 core:32 pu:2" or
  * "pack:2 numa:2(memory=64GiB) core:4 pu:2".
- * Errors (all -EINVAL, with *diag filled): a token that is not "type:count"
- * or whose type hwloc does not know, a count that is not a positive integer,
- * unbalanced brackets (diag->col = 1-based column of the offending token);
- * a description hwloc still refuses (col 1); a machine without PUs, without
- * NUMA nodes, a NUMA node with less than 2 MiB of memory, cores with different
- * thread counts, or more than RMPSIM_TOPOLOGY_MAX_CPUS CPUs.
- * -ENOMEM on allocation failure.
+ * The description is read by rmpsim first (src/machine/topology_synthetic.c
+ * gives the accepted grammar) and checked against the limits of
+ * <rmpsim/limits.h> before hwloc imports it. Errors (all -EINVAL, with *diag
+ * filled; diag->col = 1-based column of the offending token): a token that is
+ * not "type:count", "type:count(attrs)" or "[numa(memory=SIZE)]", a type that
+ * is not a level (pack, die, group, numa, caches, core, pu), a count that is
+ * not a positive integer, unbalanced brackets, an attribute other than
+ * memory= on numa or size= on a cache, a NUMA node with less than 2 MiB
+ * (memory=0 included), more than RMPSIM_MAX_CPUS CPUs, RMPSIM_MAX_NODES nodes
+ * or RMPSIM_MAX_MEMORY_BYTES of memory, a description longer than
+ * RMPSIM_MAX_SYNTHETIC_LEN bytes or not ending with pu; a description hwloc
+ * still refuses (col 1); cores with different thread counts, an L3 spanning
+ * two NUMA nodes. -ENOMEM on allocation failure.
  */
 int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char *desc,
 				   struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo);
 /*
- * From an hwloc XML file. Errors: -ENOENT when the file cannot be read,
- * -EINVAL when hwloc cannot parse it or the machine fails the checks above;
+ * From an hwloc XML file. Errors: -ENOENT when the file cannot be opened,
+ * -EINVAL when it is larger than RMPSIM_MAX_XML_BYTES or names more PU or
+ * NUMANode objects than the limits (counted in the text before hwloc reads
+ * it), when hwloc cannot parse it, or the machine fails the checks above;
  * diag->file names the file.
  */
 int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path, struct rmpsim_diag *diag,
@@ -97,7 +106,8 @@ int rmpsim_topology_copy(const struct rmpsim_allocator *a, const struct rmpsim_t
 			 struct rmpsim_topology **ret_topo);
 void rmpsim_topology_destroy(struct rmpsim_topology *t);
 
-#define RMPSIM_TOPOLOGY_MAX_CPUS 65536u
+/* The CPU limit of every topology: the shim's NR_CPUS (<rmpsim/limits.h>). */
+#define RMPSIM_TOPOLOGY_MAX_CPUS RMPSIM_MAX_CPUS
 
 unsigned rmpsim_topology_ncpus(const struct rmpsim_topology *t);
 unsigned rmpsim_topology_ncores(const struct rmpsim_topology *t);

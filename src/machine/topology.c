@@ -4,16 +4,17 @@
  * flat, immutable copy with Linux's CPU numbering (see topology.h), so queries
  * are O(1) and need no hwloc handle afterwards.
  */
-#include <ctype.h>
 #include <limits.h>
 #include <hwloc.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rmpsim/limits.h>
 #include <rmpsim/topology.h>
 
 #include "base/alloc.h"
 #include "machine/topology_internal.h"
+#include "machine/topology_synthetic.h"
 
 /* NUMA memory is kept in whole 2 MiB units (A40: the memory map is 2 MiB granular). */
 #define NODE_MEM_UNIT (2ull << 20)
@@ -107,10 +108,19 @@ static int topo_group_l3(struct rmpsim_topology *t, unsigned nkeys, struct rmpsi
 /* Shared final checks of a filled topology. */
 static int topo_check(struct rmpsim_topology *t, struct rmpsim_diag *diag)
 {
-	if ((uint64_t)t->ncores * t->tpc > RMPSIM_TOPOLOGY_MAX_CPUS)
+	if ((uint64_t)t->ncores * t->tpc > RMPSIM_MAX_CPUS)
 		return rmpsim_diag_fail(diag, -EINVAL, "%u cores x %u threads exceed %u CPUs", t->ncores,
-					t->tpc, RMPSIM_TOPOLOGY_MAX_CPUS);
+					t->tpc, RMPSIM_MAX_CPUS);
+	uint64_t total = 0;
+
+	if (t->nnodes > RMPSIM_MAX_NODES)
+		return rmpsim_diag_fail(diag, -EINVAL, "%u NUMA nodes exceed %u", t->nnodes,
+					RMPSIM_MAX_NODES);
 	for (unsigned n = 0; n < t->nnodes; n++) {
+		if (t->node_mem[n] > RMPSIM_MAX_MEMORY_BYTES - total)
+			return rmpsim_diag_fail(diag, -EINVAL, "more than %llu TiB of memory",
+						RMPSIM_MAX_MEMORY_BYTES >> 40);
+		total += t->node_mem[n];
 		t->node_mem[n] -= t->node_mem[n] % NODE_MEM_UNIT;
 		if (t->node_mem[n] == 0)
 			return rmpsim_diag_fail(diag, -EINVAL,
@@ -134,7 +144,7 @@ int rmpsim_topology_regular_l3(const struct rmpsim_allocator *a, unsigned packag
 	a = rmpsim__alloc_or_default(a);
 	if (!packages || !nodes_per_package || !l3_per_node || !cores_per_l3 || !threads_per_core ||
 	    (uint64_t)packages * nodes_per_package * l3_per_node * cores_per_l3 * threads_per_core >
-		    RMPSIM_TOPOLOGY_MAX_CPUS)
+		    RMPSIM_MAX_CPUS)
 		return -EINVAL;
 	if (node_memory < NODE_MEM_UNIT)
 		return -EINVAL;
@@ -212,14 +222,15 @@ static unsigned pkg_index(hwloc_obj_t o)
 
 /*
  * The NUMA node local to a core: hwloc attaches a node as a memory child of
- * the smallest object whose CPUs it covers, so it is found on the core's
- * nearest ancestor that has memory children (through memory-side caches).
+ * the smallest object whose CPUs it covers, so it is found on the core itself
+ * (a node of exactly one core's CPUs) or on the nearest ancestor that has
+ * memory children (through memory-side caches).
  * When that ancestor has several nodes (e.g. DRAM and HBM), the first is the
  * core's node. NULL when no ancestor has one.
  */
 static hwloc_obj_t core_numa(hwloc_obj_t core)
 {
-	for (hwloc_obj_t o = core->parent; o; o = o->parent) {
+	for (hwloc_obj_t o = core; o; o = o->parent) {
 		for (hwloc_obj_t m = o->memory_first_child; m;) {
 			if (m->type == HWLOC_OBJ_NUMANODE)
 				return m;
@@ -251,9 +262,8 @@ static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, stru
 		return rmpsim_diag_fail(diag, -EINVAL, "the machine has no PU (processing unit)");
 	if (nnuma <= 0)
 		return rmpsim_diag_fail(diag, -EINVAL, "the machine has no NUMA node");
-	if (npu > (int)RMPSIM_TOPOLOGY_MAX_CPUS)
-		return rmpsim_diag_fail(diag, -EINVAL, "%d PUs exceed %u CPUs", npu,
-					RMPSIM_TOPOLOGY_MAX_CPUS);
+	if (npu > (int)RMPSIM_MAX_CPUS)
+		return rmpsim_diag_fail(diag, -EINVAL, "%d PUs exceed %u CPUs", npu, RMPSIM_MAX_CPUS);
 	if (ncore <= 0)
 		ncore = npu;
 	r = topo_alloc(a, (unsigned)ncore, (unsigned)nnuma, &t);
@@ -338,102 +348,11 @@ out:
 	return 0;
 }
 
-/*
- * hwloc says only "invalid argument" for a bad synthetic string; find the
- * offending token ourselves so the user gets a column. Grammar checked:
- * tokens separated by blanks at bracket depth 0; a token is "[type(attrs)]"
- * (memory attached to the level before) or "type:count" optionally followed
- * by "(attrs)".
- */
-static int check_type(const char *s, size_t n, const char *desc, struct rmpsim_diag *diag)
-{
-	char buf[64];
-	hwloc_obj_type_t type;
-	union hwloc_obj_attr_u attr;
-
-	if (n == 0 || n >= sizeof(buf))
-		goto bad;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (hwloc_type_sscanf(buf, &type, &attr, sizeof(attr)) == 0)
-		return 0;
-bad:
-	rmpsim_diag_at(diag, NULL, 1, (unsigned)(s - desc) + 1);
-	return rmpsim_diag_fail(
-		diag, -EINVAL,
-		"column %u: unknown object type '%.*s' (expected e.g. pack, group, numa, core, pu)",
-		(unsigned)(s - desc) + 1, (int)(n < 40 ? n : 40), s);
-}
-
-static int check_synthetic(const char *desc, struct rmpsim_diag *diag)
-{
-	const char *p = desc;
-	unsigned ntok = 0;
-
-	for (;;) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		const char *tok = p;
-		int depth = 0;
-		unsigned col = (unsigned)(tok - desc) + 1;
-
-		for (; *p && (depth > 0 || !isspace((unsigned char)*p)); p++) {
-			if (*p == '(' || *p == '[')
-				depth++;
-			else if ((*p == ')' || *p == ']') && --depth < 0)
-				break;
-		}
-		if (depth != 0) {
-			rmpsim_diag_at(diag, NULL, 1, col);
-			return rmpsim_diag_fail(diag, -EINVAL, "column %u: unbalanced brackets in '%.*s'",
-						col, (int)(p - tok), tok);
-		}
-		ntok++;
-		if (*tok == '[') {
-			const char *q = tok + 1;
-			size_t n = strcspn(q, "(]");
-			int r = check_type(q, n, desc, diag);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		size_t n = strcspn(tok, ":( \t\n");
-		int r = check_type(tok, n, desc, diag);
-		if (r < 0)
-			return r;
-		const char *c = tok + n;
-		if (*c != ':') {
-			unsigned ccol = (unsigned)(c - desc) + 1;
-			rmpsim_diag_at(diag, NULL, 1, ccol);
-			return rmpsim_diag_fail(diag, -EINVAL, "column %u: expected ':<count>' after '%.*s'",
-						ccol, (int)n, tok);
-		}
-		unsigned long v = 0;
-		const char *d = c + 1;
-		for (; isdigit((unsigned char)*d); d++)
-			if (v <= 1000000ul)
-				v = v * 10 + (unsigned long)(*d - '0');
-		if (v == 0 || v > 1000000ul || (*d && *d != '(' && !isspace((unsigned char)*d))) {
-			unsigned ccol = (unsigned)(c - desc) + 2;
-			rmpsim_diag_at(diag, NULL, 1, ccol);
-			return rmpsim_diag_fail(
-				diag, -EINVAL,
-				"column %u: the count of '%.*s' must be a positive integer up to 1000000",
-				ccol, (int)n, tok);
-		}
-	}
-	if (ntok == 0) {
-		rmpsim_diag_at(diag, NULL, 1, 1);
-		return rmpsim_diag_fail(diag, -EINVAL, "column 1: empty topology description");
-	}
-	return 0;
-}
-
 int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char *desc,
 				   struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo)
 {
+	struct rmpsim_synthetic_summary want;
+	struct rmpsim_topology *t;
 	hwloc_topology_t h;
 	int r;
 
@@ -442,7 +361,7 @@ int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char 
 		rmpsim_diag_at(diag, NULL, 1, 1);
 		return rmpsim_diag_fail(diag, -EINVAL, "column 1: empty topology description");
 	}
-	r = check_synthetic(desc, diag);
+	r = rmpsim__synthetic_scan(desc, diag, &want);
 	if (r < 0)
 		return r;
 	if (hwloc_topology_init(&h) < 0)
@@ -455,9 +374,58 @@ int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char 
 					"hwloc's synthetic syntax)",
 					desc);
 	}
-	r = from_hwloc(a, h, diag, ret_topo);
+	r = from_hwloc(a, h, diag, &t);
 	hwloc_topology_destroy(h);
-	return r;
+	if (r < 0)
+		return r;
+	/* Our count and hwloc's agree (topology_synthetic.c reads hwloc's grammar). */
+	if (t->ncpus != want.cpus || t->nnodes != want.nodes) {
+		rmpsim_topology_destroy(t);
+		rmpsim_diag_at(diag, NULL, 1, 1);
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"column 1: hwloc made %u CPUs and %u NUMA nodes of '%.200s', rmpsim "
+					"counted %u and %u",
+					t->ncpus, t->nnodes, desc, want.cpus, want.nodes);
+	}
+	*ret_topo = t;
+	return 0;
+}
+
+/*
+ * Before hwloc reads an XML file (its import is quadratic in the width of a
+ * level): the file's size and the number of PU and NUMANode objects named in
+ * it, counted in the text, within the limits of <rmpsim/limits.h>.
+ */
+static int xml_prescan(FILE *f, struct rmpsim_diag *diag)
+{
+	static const char *const needles[2] = { "\"PU\"", "\"NUMANode\"" };
+	static const unsigned max[2] = { RMPSIM_MAX_CPUS, RMPSIM_MAX_NODES };
+	static const char *const what[2] = { "PU objects (CPUs)", "NUMANode objects" };
+	unsigned long long count[2] = { 0, 0 }, total = 0;
+	char buf[65536 + 16];
+	size_t keep = 0, n;
+
+	while ((n = fread(buf + keep, 1, sizeof(buf) - 16 - keep, f)) > 0) {
+		size_t len = keep + n;
+
+		total += n;
+		if (total > RMPSIM_MAX_XML_BYTES)
+			return rmpsim_diag_fail(diag, -EINVAL, "the file is larger than %llu MiB",
+						RMPSIM_MAX_XML_BYTES >> 20);
+		for (int k = 0; k < 2; k++) {
+			size_t nl = strlen(needles[k]);
+
+			for (size_t i = 0; i + nl <= len; i++)
+				if (buf[i] == '"' && !memcmp(buf + i, needles[k], nl) && i + nl > keep)
+					count[k]++;
+			if (count[k] > max[k])
+				return rmpsim_diag_fail(diag, -EINVAL, "more than %u %s", max[k], what[k]);
+		}
+		/* Keep a needle's length of tail so that a needle across two reads is seen once. */
+		keep = len < 15 ? len : 15;
+		memmove(buf, buf + len - keep, keep);
+	}
+	return ferror(f) ? rmpsim_diag_fail(diag, -EIO, "cannot read the file") : 0;
 }
 
 int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path, struct rmpsim_diag *diag,
@@ -472,7 +440,10 @@ int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path,
 	f = path ? fopen(path, "r") : NULL;
 	if (!f)
 		return rmpsim_diag_fail(diag, -ENOENT, "cannot open the topology XML file");
+	r = xml_prescan(f, diag);
 	fclose(f);
+	if (r < 0)
+		return r;
 	if (hwloc_topology_init(&h) < 0)
 		return -ENOMEM;
 	if (hwloc_topology_set_xml(h, path) < 0 || hwloc_topology_load(h) < 0) {

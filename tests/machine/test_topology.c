@@ -21,6 +21,29 @@
 #error "PROFILES_DIR must name profiles/machines"
 #endif
 
+/* Write `text` to a new temporary file; returns its path in buf. */
+static void write_temp(char *buf, const char *text, size_t len)
+{
+	int fd = mkstemp(buf);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 20);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
 static void default_machine_is_design_1(void **state)
 {
 	(void)state;
@@ -235,8 +258,8 @@ static void expect_synthetic_error(const char *desc, unsigned col, const char *n
 
 	assert_int_equal(rmpsim_topology_from_synthetic(NULL, desc, &diag, &t), -EINVAL);
 	assert_ptr_equal(t, (struct rmpsim_topology *)0x1); /* ret_ untouched */
-	if (col)
-		assert_int_equal(diag.col, col);
+	if (col && diag.col != col)
+		fail_msg("'%s': column %u, expected %u (%s)", desc, diag.col, col, diag.msg);
 	if (!strstr(diag.msg, needle))
 		fail_msg("'%s': message '%s' lacks '%s'", desc, diag.msg, needle);
 }
@@ -251,10 +274,110 @@ static void synthetic_errors_name_the_column(void **state)
 	expect_synthetic_error("pack:2 [numa(memory=1GiB) core:2 pu:2", 8, "unbalanced");
 	expect_synthetic_error("   ", 1, "empty");
 	expect_synthetic_error("", 1, "empty");
-	/* Passes our token check, refused by hwloc (PU above core). */
-	expect_synthetic_error("pu:2 core:2", 1, "hwloc rejected");
+	expect_synthetic_error("pu:2 core:2", 6, "after the pu level");
+	/* Passes our token check, refused by hwloc (two NUMA levels). */
+	expect_synthetic_error("pack:1 numa:1 numa:2 core:1 pu:1", 1, "hwloc rejected");
 	/* Semantic checks after hwloc. */
 	expect_synthetic_error("pack:1 [numa(memory=1MiB)] core:2 pu:2", 0, "less than 2 MiB");
+}
+
+/*
+ * Issue 10 point 2: every reproducer is refused from the text, before hwloc
+ * imports anything (each used to run for minutes or for ever).
+ * covers: A201 (the limits), A202 (memory=0 and a bare [numa] refused)
+ */
+static void synthetic_limits_before_import(void **state)
+{
+	(void)state;
+	char longdesc[RMPSIM_MAX_SYNTHETIC_LEN + 2];
+	char deep[400] = "";
+
+	expect_synthetic_error("pack:1000 core:1000 pu:1000", 11, "more than 8192");
+	expect_synthetic_error("pack:1000000 pu:1000000", 1, "more than 8192");
+	expect_synthetic_error("pack:1000 numa:2(memory=8GiB) core:16 pu:2", 11, "more than 1024 NUMA nodes");
+	expect_synthetic_error("core:32768 pu:2", 1, "more than 8192");
+	expect_synthetic_error("pack:1 [numa(memory=4GiB)] core:8193 pu:1", 28, "more than 8192");
+	/* Found by a fuzzer: digits glued to an attached node. */
+	expect_synthetic_error("group:5 [numa(memory=4GiB)]30404", 9, "expected [numa(memory=SIZE)]");
+	/* numa(memory=0) used to become 1 GiB silently; no memory at all is refused too. */
+	expect_synthetic_error("pack:1 [numa(memory=0)] core:1 pu:1", 21, "less than 2 MiB");
+	expect_synthetic_error("pack:2 numa:2(memory=0) core:1 pu:1", 22, "less than 2 MiB");
+	expect_synthetic_error("pack:1 [numa] core:1 pu:1", 8, "no memory=SIZE");
+	/* Attributes hwloc ignores or misreads. */
+	expect_synthetic_error("pack:2(memory=4GiB) [numa(memory=1GiB)] core:1 pu:1", 8,
+			       "attribute 'memory' is not supported");
+	expect_synthetic_error("pack:1 [numa(memory=2GiB)] core:2 pu:2(indexes=1,0)", 40,
+			       "attribute 'indexes' is not supported");
+	expect_synthetic_error("pack:1 [numa(memory=010GiB)] pu:1", 21, "expected a size");
+	expect_synthetic_error("pack:1 [numa(memory=0x10GiB)] pu:1", 21, "expected a size");
+	expect_synthetic_error("pack:1 [numa(memory=99999999999999999999)] pu:1", 21, "too large");
+	expect_synthetic_error("pack:1 [numa(memory=65TiB)] pu:1", 21, "64 TiB");
+	expect_synthetic_error("pack:2 [numa(memory=40TiB)] core:1 pu:1", 8, "more than 64 TiB");
+	/* hwloc asserts (aborts) on a memory-side cache used as a level. */
+	expect_synthetic_error("pack:1 [numa(memory=2GiB)] memcache:2 pu:1", 28, "cannot be a level");
+	expect_synthetic_error("pack:1 [numa(memory=2GiB)] [pu] pu:1", 29, "cannot be attached memory");
+	expect_synthetic_error("pack:2 core:2", 14, "must end with a pu level");
+	memset(longdesc, ' ', sizeof(longdesc) - 1);
+	longdesc[sizeof(longdesc) - 1] = '\0';
+	memcpy(longdesc, "pu:1", 4);
+	expect_synthetic_error(longdesc, 1, "longer than 4096 bytes");
+	for (int i = 0; i < 33; i++)
+		strcat(deep, "group:1 ");
+	strcat(deep, "pu:1");
+	expect_synthetic_error(deep, 8 * 32 + 1, "more than 32 tokens");
+}
+
+/* The limits are high enough for the largest machines: 8192 CPUs and 16 TiB run. */
+static void synthetic_largest_machine_is_accepted(void **state)
+{
+	(void)state;
+	struct rmpsim_topology *t = NULL;
+	struct rmpsim_diag diag = { 0 };
+
+	assert_int_equal(rmpsim_topology_from_synthetic(
+				 NULL, "pack:2 group:2 [numa(memory=4TiB)] l3:32 core:32 pu:2", &diag, &t),
+			 0);
+	assert_int_equal(rmpsim_topology_ncpus(t), RMPSIM_MAX_CPUS);
+	assert_true(rmpsim_topology_total_memory(t) == 16384 * GIB);
+	assert_int_equal(rmpsim_topology_nl3(t), 128);
+	rmpsim_topology_destroy(t);
+	/* Units as hwloc reads them, and the regular builder's limits. */
+	/* covers: A202 (a numa level without memory= gets hwloc's 1 GiB) */
+	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:2 numa:2 core:1 pu:1", &diag, &t), 0);
+	assert_true(rmpsim_topology_total_memory(t) == 4 * GIB);
+	rmpsim_topology_destroy(t);
+	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:1 [numa(memory=3000MB)] pu:1", &diag, &t),
+			 0);
+	assert_true(rmpsim_topology_node_memory(t, 0) == 3000000000ull - 3000000000ull % (2u << 20));
+	rmpsim_topology_destroy(t);
+	t = NULL;
+	assert_int_equal(rmpsim_topology_regular(NULL, 1, 1025, 1, 1, GIB, &t), -EINVAL);      /* nodes */
+	assert_int_equal(rmpsim_topology_regular(NULL, 2, 1, 1, 1, 40ull << 40, &t), -EINVAL); /* 80 TiB */
+	assert_int_equal(rmpsim_topology_regular(NULL, 1, 1, 8193, 1, GIB, &t), -EINVAL);      /* CPUs */
+	assert_null(t);
+}
+
+static void xml_limits_before_import(void **state)
+{
+	(void)state;
+	struct rmpsim_topology *t = NULL;
+	struct rmpsim_diag diag = { 0 };
+	char path[] = "/tmp/rmpsim-topo-big-XXXXXX";
+	size_t n = 8193, len = strlen("<object type=\"PU\"/>\n");
+	char *text = malloc(n * len + 32);
+
+	assert_non_null(text);
+	strcpy(text, "<topology>\n");
+	for (size_t i = 0; i < n; i++)
+		strcat(text + 11 + i * len, "<object type=\"PU\"/>\n");
+	write_temp(path, text, strlen(text));
+	free(text);
+	assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag, &t), -EINVAL);
+	assert_null(t);
+	assert_string_equal(diag.file, path);
+	if (!strstr(diag.msg, "more than 8192 PU objects"))
+		fail_msg("message '%s'", diag.msg);
+	unlink(path);
 }
 
 static void xml_file_reads_like_its_synthetic_source(void **state)
@@ -282,29 +405,6 @@ static void xml_file_reads_like_its_synthetic_source(void **state)
 	assert_int_equal(rmpsim_topology_l3_ncores(t, 2), 4);
 	assert_int_equal(rmpsim_topology_l3_node(t, 2), 2);
 	rmpsim_topology_destroy(t);
-}
-
-/* Write `text` to a new temporary file; returns its path in buf. */
-static void write_temp(char *buf, const char *text, size_t len)
-{
-	int fd = mkstemp(buf);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
-
-	assert_non_null(f);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
 }
 
 /*
@@ -429,6 +529,9 @@ int main(void)
 		cmocka_unit_test(regular_l3_groups),
 		cmocka_unit_test(xml_mixed_smt_is_refused_cleanly),
 		cmocka_unit_test(synthetic_errors_name_the_column),
+		cmocka_unit_test(synthetic_limits_before_import),
+		cmocka_unit_test(synthetic_largest_machine_is_accepted),
+		cmocka_unit_test(xml_limits_before_import),
 		cmocka_unit_test(xml_file_reads_like_its_synthetic_source),
 		cmocka_unit_test(xml_errors_name_the_file),
 		cmocka_unit_test(regular_rejects_bad_shapes),
