@@ -8,9 +8,11 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <stddef.h>
 #include <unistd.h>
 
+#include "rmpsim/code_patch.h"
 #include "rmpsim/policy.h"
 
 #define RMPSIM_PLUGIN_SYMBOL "rmpsim_policy_plugin"
@@ -19,14 +21,26 @@ int rmpsim_policy_load_plugin(const char *path, struct rmpsim_diag *diag,
 			      const struct rmpsim_policy_ops **ret_ops, void **ret_handle)
 {
 	const struct rmpsim_policy_ops *ops;
+	struct rmpsim_code_image *img = NULL;
+	struct link_map *lm = NULL;
 	const char *err;
 	void *handle;
+	int ret;
 
 	if (!path || !*path || !ret_ops)
 		return rmpsim_diag_fail(diag, -EINVAL, "policy plugin: no path given");
 	rmpsim_diag_at(diag, path, 0, 0);
 	if (access(path, F_OK) != 0)
 		return rmpsim_diag_fail(diag, -ENOENT, "policy plugin %s: no such file", path);
+
+	/*
+	 * Find its RMP instructions before any of its code runs (constructors
+	 * run at dlopen): a site that cannot be located or is not modelled
+	 * refuses the plugin here (rmpsim/code_patch.h).
+	 */
+	ret = rmpsim_code_scan(path, &img, diag);
+	if (ret)
+		return ret;
 
 	/*
 	 * RTLD_NOW: a plugin using a kernel function the shim does not have
@@ -39,8 +53,21 @@ int rmpsim_policy_load_plugin(const char *path, struct rmpsim_diag *diag,
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!handle) {
 		err = dlerror();
+		rmpsim_code_free(img);
 		return rmpsim_diag_fail(diag, -EINVAL, "policy plugin %s: cannot load: %s", path,
 					err ? err : "unknown error");
+	}
+	/* Its instruction bytes become traps into the simulated CPU. */
+	if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) || !lm) {
+		rmpsim_code_free(img);
+		dlclose(handle);
+		return rmpsim_diag_fail(diag, -EINVAL, "policy plugin %s: no link map", path);
+	}
+	ret = rmpsim_code_patch(img, (uintptr_t)lm->l_addr, diag);
+	if (ret) {
+		rmpsim_code_free(img);
+		dlclose(handle);
+		return ret;
 	}
 
 	dlerror();

@@ -22,6 +22,7 @@
 
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/sev-rmpsim.h>
 #include <asm/sev.h>
 
 #include <trace/events/rmpopt.h>

@@ -21,6 +21,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#include <asm/sev-rmpsim.h>
 #include <asm/sev.h>
 
 #include "rmpopt.h"

@@ -164,6 +164,7 @@ int rmpsim_kernel_create(const struct rmpsim_allocator *a, struct rmpsim_sim *si
 	pthread_mutex_unlock(&hooks_lock);
 	for (unsigned i = 0; i < n; i++)
 		reset_hooks[i]();
+	rmpsim__k_code_traps_arm();
 	*ret_k = k;
 	return 0;
 }

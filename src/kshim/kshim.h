@@ -108,6 +108,9 @@ void rmpsim__k_kworkers_destroy(struct rmpsim_kernel *k);
 /* tsc.c: the simulated TSC clock in kHz (the one place that reads it from the profile). */
 uint64_t rmpsim__k_tsc_khz(const struct rmpsim_kernel *k);
 
+/* code_trap.c: (re)install the SIGILL handler of patched plugins, if any. */
+void rmpsim__k_code_traps_arm(void);
+
 /* vsprintf.c */
 int rmpsim__k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));

@@ -140,3 +140,12 @@ int rmpsim__k_rmpread(u64 paddr, struct rmpentry *e)
 	e->asid = r.asid;
 	return 0;
 }
+
+/* A223: PVALIDATE and RMPADJUST are guest instructions; the simulated CPUs
+ * run the host kernel, where they raise #UD. */
+int rmpsim__k_guest_insn(const char *name, unsigned long rax, unsigned long rcx, unsigned long rdx)
+{
+	rmpsim__k_oops("invalid opcode: %s outside an SEV-SNP guest rax=0x%016lx rcx=0x%lx rdx=0x%lx", name,
+		       rax, rcx, rdx);
+	return PVALIDATE_FAIL_INPUT;
+}

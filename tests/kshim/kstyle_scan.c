@@ -9,6 +9,7 @@
 
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/sev-rmpsim.h>
 #include <asm/sev.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>

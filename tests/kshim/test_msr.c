@@ -11,6 +11,7 @@
 
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/sev-rmpsim.h>
 #include <asm/sev.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>

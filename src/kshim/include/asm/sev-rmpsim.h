@@ -14,6 +14,52 @@
 #include <asm/sev.h>
 
 /*
+ * The RMP instructions on the current simulated CPU as plain functions, for
+ * kernel-style code that does not carry its own inline asm (the built-in
+ * policies). Each charges its profile cost on the current CPU. An RMPOPT that
+ * faults (#UD: RMPOPT_EN = 0 on this core, spec 1.2; #GP) is an oops, as in
+ * the kernel. Linux keeps these helpers and struct rmpentry private to
+ * arch/x86/virt/svm/sev.c.
+ */
+/* The architectural RMPREAD entry (spec 2.4; 16 bytes). */
+struct rmpentry {
+	u64 gpa;
+	u8 assigned : 1, rsvd1 : 7;
+	u8 pagesize : 1, hpage_region_status : 1, rsvd2 : 6;
+	u8 immutable : 1, rsvd3 : 7;
+	u8 rsvd4;
+	u32 asid;
+} __attribute__((__packed__));
+
+/* RMPOPT (spec 1.2): RAX = 1 GB-aligned SPA, RCX = function; returns RFLAGS.CF. */
+bool rmpsim__k_rmpopt(u64 rax, u64 rcx);
+static inline bool __rmpopt(u64 rax, u64 rcx)
+{
+	return rmpsim__k_rmpopt(rax, rcx);
+}
+
+/* RMPUPDATE (spec 3.1): RAX = SPA, RCX = &state; returns EAX (the raw code). */
+int rmpsim__k_rmpupdate(u64 paddr, const struct rmp_state *state);
+static inline int __rmpupdate(u64 paddr, struct rmp_state *state)
+{
+	return rmpsim__k_rmpupdate(paddr, state);
+}
+
+/* PSMASH (spec 3.2): RAX = 2 MB-aligned SPA; returns EAX. */
+int rmpsim__k_psmash(u64 paddr);
+static inline int __psmash(u64 paddr)
+{
+	return rmpsim__k_psmash(paddr);
+}
+
+/* RMPREAD (spec 2.4): RAX = SPA, RCX = &entry; returns EAX (0 or 1 FAIL_INPUT). */
+int rmpsim__k_rmpread(u64 paddr, struct rmpentry *e);
+static inline int __rmpread(u64 paddr, struct rmpentry *e)
+{
+	return rmpsim__k_rmpread(paddr, e);
+}
+
+/*
  * npages RMPUPDATEs on the current CPU: pages of state->pagesize from paddr,
  * the GPA advancing by the page size when gpa_step. The machine executes the
  * range (rmpsim_machine_rmpupdate_range, O(regions) rather than O(pages))

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hypervisor RMP instructions on the current simulated CPU, shaped like
- * the kernel's inline-asm helpers (arch/x86/include/asm/sev.h, virt/svm/sev.c).
- * Each charges its profile cost on the current CPU. An RMPOPT that faults
- * (#UD: RMPOPT_EN = 0 on this core, spec 1.2; #GP) is an oops, as in the kernel.
- *
- * Kernel code that defines its own __rmpopt()/__rmpupdate() with inline asm
- * must drop those definitions and use these (docs/kshim.md).
+ * What Linux's arch/x86/include/asm/sev.h gives host code: struct rmp_state,
+ * the RMP page sizes and return codes, and the guest helpers pvalidate() and
+ * rmpadjust(). Like Linux's header it defines none of the hypervisor helpers
+ * that arch/x86/virt/svm/sev.c keeps to itself (rmpupdate, psmash, the RMPREAD
+ * entry, __rmpopt), so kernel code pasted from a patch can define them with
+ * its own inline asm: a plugin's instruction bytes are executed by the
+ * simulated CPU (rmpsim/code_patch.h). The shim's ready-made helpers
+ * (__rmpopt(), __rmpupdate(), ...) are in <asm/sev-rmpsim.h>.
  */
 #ifndef _ASM_X86_SEV_H
 #define _ASM_X86_SEV_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 /* RMPUPDATE input (spec 3.1; 16 bytes, packed). */
@@ -23,16 +25,6 @@ struct rmp_state {
 	u32 asid;
 } __attribute__((__packed__));
 
-/* The architectural RMPREAD entry (spec 2.4; 16 bytes). */
-struct rmpentry {
-	u64 gpa;
-	u8 assigned : 1, rsvd1 : 7;
-	u8 pagesize : 1, hpage_region_status : 1, rsvd2 : 6;
-	u8 immutable : 1, rsvd3 : 7;
-	u8 rsvd4;
-	u32 asid;
-} __attribute__((__packed__));
-
 #define RMP_PG_SIZE_4K	       0
 #define RMP_PG_SIZE_2M	       1
 #define RMP_TO_PG_LEVEL(level) (((level) == RMP_PG_SIZE_4K) ? 1 : 2)
@@ -42,32 +34,24 @@ struct rmpentry {
 #define RMPUPDATE_FAIL_OVERLAP 4
 #define PSMASH_FAIL_INUSE      3
 
-/* RMPOPT (spec 1.2): RAX = 1 GB-aligned SPA, RCX = function; returns RFLAGS.CF. */
-bool rmpsim__k_rmpopt(u64 rax, u64 rcx);
-static inline bool __rmpopt(u64 rax, u64 rcx)
-{
-	return rmpsim__k_rmpopt(rax, rcx);
-}
+/* PVALIDATE and RMPADJUST results (spec 3.3, 3.4). */
+#define PVALIDATE_FAIL_INPUT	    1
+#define PVALIDATE_FAIL_SIZEMISMATCH 6
+#define PVALIDATE_FAIL_NOUPDATE	    255 /* Linux's code for CF = 1 */
+#define RMPADJUST_VMSA_PAGE_BIT	    BIT(16)
 
-/* RMPUPDATE (spec 3.1): RAX = SPA, RCX = &state; returns EAX (the raw code). */
-int rmpsim__k_rmpupdate(u64 paddr, const struct rmp_state *state);
-static inline int __rmpupdate(u64 paddr, struct rmp_state *state)
+/*
+ * The guest instructions, as Linux's inline helpers are named. The simulated
+ * CPUs run the host kernel, where both raise #UD (A223): an oops.
+ */
+int rmpsim__k_guest_insn(const char *name, unsigned long rax, unsigned long rcx, unsigned long rdx);
+static inline int pvalidate(unsigned long vaddr, bool rmp_psize, bool validate)
 {
-	return rmpsim__k_rmpupdate(paddr, state);
+	return rmpsim__k_guest_insn("PVALIDATE", vaddr, rmp_psize, validate);
 }
-
-/* PSMASH (spec 3.2): RAX = 2 MB-aligned SPA; returns EAX. */
-int rmpsim__k_psmash(u64 paddr);
-static inline int __psmash(u64 paddr)
+static inline int rmpadjust(unsigned long vaddr, bool rmp_psize, unsigned long attrs)
 {
-	return rmpsim__k_psmash(paddr);
-}
-
-/* RMPREAD (spec 2.4): RAX = SPA, RCX = &entry; returns EAX (0 or 1 FAIL_INPUT). */
-int rmpsim__k_rmpread(u64 paddr, struct rmpentry *e);
-static inline int __rmpread(u64 paddr, struct rmpentry *e)
-{
-	return rmpsim__k_rmpread(paddr, e);
+	return rmpsim__k_guest_insn("RMPADJUST", vaddr, rmp_psize, attrs);
 }
 
 #endif
