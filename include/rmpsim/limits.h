@@ -27,4 +27,18 @@
 /* Bytes of a topology XML file (an 8192-CPU `lstopo --of xml` is ~50 MiB). */
 #define RMPSIM_MAX_XML_BYTES (256ull << 20)
 
+/*
+ * Scenario files (docs/scenarios.md). The INI reader (inih, Debian's build)
+ * truncates lines at 200 bytes including the newline and its NUL, so longer
+ * lines are refused rather than split (issue 10 point 6).
+ */
+#define RMPSIM_MAX_INI_LINE	  198
+#define RMPSIM_MAX_SCENARIO_BYTES (16u << 20)
+#define RMPSIM_MAX_GUESTS	  4096
+#define RMPSIM_MAX_EVENTS	  10000 /* events are kept sorted by insertion: O(n^2) */
+/* Host writes of one scenario, in total (each one is simulated: ~0.1-1 us of wall time). */
+#define RMPSIM_MAX_HOST_WRITES 100000000ull
+/* Latest event time after boot: 30 days, far below the 2^64 ps (213 days) of the sim's clock. */
+#define RMPSIM_MAX_EVENT_TIME_NS (30ull * 24 * 3600 * 1000000000ull)
+
 #endif

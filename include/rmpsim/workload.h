@@ -96,12 +96,19 @@ enum rmpsim_wl_state {
 const char *rmpsim_wl_state_name(enum rmpsim_wl_state s);
 int rmpsim_wl_state_parse(const char *s, enum rmpsim_wl_state *ret_state);
 
+/* Where a value was written in a scenario file (line 0: not from a file), for messages. */
+struct rmpsim_wl_pos {
+	unsigned line, col;
+};
+
 struct rmpsim_guest {
 	char name[RMPSIM_WL_NAME_MAX];
-	bool snp;		     /* SNP guest (private memory) or not (shared only) */
-	enum rmpsim_backing backing; /* 4K, 2M or 1G */
-	uint64_t bytes;		     /* size; a multiple of the backing page size */
-	int node;		     /* NUMA node for its memory; -1 = lowest free address */
+	bool snp;		       /* SNP guest (private memory) or not (shared only) */
+	enum rmpsim_backing backing;   /* 4K, 2M or 1G */
+	uint64_t bytes;		       /* size; a multiple of the backing page size */
+	int node;		       /* NUMA node for its memory; -1 = lowest free address */
+	struct rmpsim_wl_pos pos;      /* its [guest NAME] line */
+	struct rmpsim_wl_pos node_pos; /* its node = value */
 };
 
 enum rmpsim_wl_event_kind {
@@ -122,6 +129,8 @@ struct rmpsim_wl_event {
 
 struct rmpsim_scenario {
 	char name[RMPSIM_WL_NAME_MAX];
+	char file[RMPSIM_WL_PATH_MAX]; /* the scenario file ("" for built-ins), for messages */
+	struct rmpsim_wl_pos machine_pos, profile_pos, policy_pos;
 	char machine[RMPSIM_WL_PATH_MAX]; /* "" = default machine; else synthetic string or XML path */
 	char profile[RMPSIM_WL_PATH_MAX]; /* "" = default profile; else INI path */
 	char policy[RMPSIM_WL_NAME_MAX];  /* "" = the caller's (CLI) policy */

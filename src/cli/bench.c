@@ -9,6 +9,7 @@
 #include <rmpsim/workload.h>
 
 #include "cli.h"
+#include "output.h"
 
 struct dmesg_out {
 	FILE *f;
@@ -18,32 +19,6 @@ static void print_dmesg(void *ctx, const char *line)
 {
 	struct dmesg_out *d = ctx;
 	fprintf(d->f, "%s\n", line);
-}
-
-/*
- * Write a report to path ("-" = stdout) through a temporary file renamed into
- * place, so that a failed run never leaves half a file.
- */
-static int write_report(const char *path, const struct rmpsim_report *rep,
-			int (*fn)(FILE *, const struct rmpsim_report *))
-{
-	if (!strcmp(path, "-"))
-		return fn(stdout, rep) || fflush(stdout) ? -EIO : 0;
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return -ENOMEM;
-	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int r = f ? fn(f, rep) : -EIO;
-	if (f && fclose(f))
-		r = -EIO;
-	if (!r && rename(tmp, path))
-		r = -EIO;
-	if (r)
-		remove(tmp);
-	free(tmp);
-	return r;
 }
 
 static int json_fn(FILE *f, const struct rmpsim_report *rep)
@@ -82,6 +57,25 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 			if (strcmp(bi[i].name, a->scenario))
 				continue;
 			if (a->backing) {
+				/* Only a backing the built-in runs with (worst is 4K only, issue 10 point 6). */
+				bool has = false, any = false;
+				for (size_t k = 0; k < nb; k++) {
+					if (!strcmp(b[k].scenario, bi[i].name)) {
+						any = true;
+						has = has || b[k].backing == want;
+					}
+				}
+				if (any && !has) {
+					fprintf(stderr,
+						"rmpsim: --backing %s: the built-in scenario '%s' runs with",
+						a->backing, bi[i].name);
+					for (size_t k = 0; k < nb; k++)
+						if (!strcmp(b[k].scenario, bi[i].name))
+							fprintf(stderr, " %s",
+								rmpsim_backing_name(b[k].backing));
+					fprintf(stderr, " only\n");
+					return RMPSIM_EXIT_USAGE;
+				}
 				jobs[njobs++] = (struct job){ bi[i].name, want };
 				break;
 			}
@@ -123,11 +117,16 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	}
 	bool stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-"));
 	struct dmesg_out dm = { stdout_taken ? stderr : stdout };
+	/* A plugin path without a slash names a file here, not a library on the search path. */
+	char plugin[RMPSIM_WL_PATH_MAX + 2];
+	if (a->policy_plugin)
+		snprintf(plugin, sizeof(plugin), "%s%s", strchr(a->policy_plugin, '/') ? "" : "./",
+			 a->policy_plugin);
 	struct rmpsim_run_options opt = {
 		.machine = a->machine,
 		.profile = a->profile,
 		.policy = a->policy,
-		.policy_plugin = a->policy_plugin,
+		.policy_plugin = a->policy_plugin ? plugin : NULL,
 		.seed = a->seed,
 		.has_seed = a->has_seed,
 		.dmesg = a->dmesg ? print_dmesg : NULL,
@@ -190,12 +189,18 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.runs = res,
 		.nruns = njobs,
 	};
-	if (a->json && (r = write_report(a->json, &rep, json_fn)))
+	/* All report files of the run, or none (output.h). */
+	struct rmpsim_cli_output outs[2];
+	size_t nouts = 0;
+	char why[600];
+	if (a->json)
+		outs[nouts++] = (struct rmpsim_cli_output){ a->json, json_fn };
+	if (a->csv)
+		outs[nouts++] = (struct rmpsim_cli_output){ a->csv, rmpsim_report_csv };
+	if (nouts && rmpsim_cli_write_outputs(outs, nouts, &rep, why, sizeof(why))) {
+		fprintf(stderr, "rmpsim: cannot write the report: %s\n", why);
 		code = RMPSIM_EXIT_SYSTEM;
-	if (!code && a->csv && (r = write_report(a->csv, &rep, rmpsim_report_csv)))
-		code = RMPSIM_EXIT_SYSTEM;
-	if (code)
-		fprintf(stderr, "rmpsim: cannot write the report: %s\n", rmpsim_strerror(r));
+	}
 	if (!code && !stdout_taken && !a->quiet) {
 		if (rmpsim_report_text(stdout, &rep) || fflush(stdout))
 			code = RMPSIM_EXIT_SYSTEM;

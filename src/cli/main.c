@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rmpsim/profile.h>
@@ -96,6 +97,20 @@ static int print_profile(const struct rmpsim_cli_args *a)
 	return fflush(stdout) ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_OK;
 }
 
+/*
+ * An input path that names a directory (--profile /etc) is an input error,
+ * not a file that reads as empty (issue 10 point 5). Returns the exit code.
+ */
+static int refuse_directory(const char *path, const char *what)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) || !S_ISDIR(st.st_mode))
+		return RMPSIM_EXIT_OK;
+	fprintf(stderr, "rmpsim: %s: is a directory, expected %s\n", path, what);
+	return RMPSIM_EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
 	struct rmpsim_cli_args a;
@@ -121,6 +136,15 @@ int main(int argc, char **argv)
 		list_scenarios(stdout);
 		return RMPSIM_EXIT_OK;
 	}
+	int code = refuse_directory(a.profile, "a timing profile (INI file)");
+	if (!code)
+		code = refuse_directory(a.scenario, "a scenario file or a built-in scenario name");
+	if (!code)
+		code = refuse_directory(a.policy_plugin, "a policy plugin (shared object)");
+	if (!code && a.machine && strlen(a.machine) > 4 && !strcmp(a.machine + strlen(a.machine) - 4, ".xml"))
+		code = refuse_directory(a.machine, "a topology XML file");
+	if (code)
+		return code;
 	if (a.print_profile)
 		return print_profile(&a);
 	if (a.policy && !rmpsim_policy_find(a.policy)) {

@@ -63,6 +63,7 @@ struct ctx {
 	int phase; /* what the driver process does */
 	int err;
 	char msg[256];
+	struct rmpsim_wl_pos err_pos; /* where in the scenario file the error's value was written */
 };
 
 enum phase { PH_BOOT, PH_LAUNCH_ALL, PH_LAUNCH_TEARDOWN_ALL, PH_WORST, PH_TRIGGER, PH_EVENTS, PH_SHUTDOWN };
@@ -100,8 +101,18 @@ static void guest_launch(struct ctx *c, struct wl_guest *g)
 		int r = rmpsim__pool_take(&c->pool, spec->node, spec->bytes, backing_align(spec->backing),
 					  &g->ext, &g->next, &g->ext_cap);
 		if (r) {
-			set_err(c, r == -ENOSPC ? -EINVAL : r, "guest does not fit in the free RAM, size 0x",
-				spec->bytes);
+			if (r == -ENOSPC && !c->err) {
+				c->err = -EINVAL;
+				c->err_pos = spec->pos;
+				snprintf(
+					c->msg, sizeof(c->msg),
+					"[guest %s]: %llu MiB does not fit in the free RAM%s (%llu MiB free)",
+					spec->name, (unsigned long long)(spec->bytes >> 20),
+					spec->node >= 0 ? " of its node" : "",
+					(unsigned long long)(rmpsim__pool_node_bytes(&c->pool, spec->node) >>
+							     20));
+			}
+			set_err(c, r, "guest placement failed, size 0x", spec->bytes);
 			return;
 		}
 		g->placed = true;
@@ -381,6 +392,19 @@ static int make_guests(struct ctx *c)
 		c->guests[i].spec = specs ? &specs[i] : &s->guests[i];
 		c->guests[i].asid = (unsigned)i + 1;
 	}
+	/* A node the machine does not have: refused before anything runs (issue 10 point 8). */
+	unsigned nnodes = rmpsim_topology_nnodes(rmpsim_machine_topology(c->m));
+	for (size_t i = 0; i < n; i++) {
+		const struct rmpsim_guest *g = c->guests[i].spec;
+		if (g->node >= (int)nnodes) {
+			c->err = -EINVAL;
+			c->err_pos = g->node_pos;
+			snprintf(c->msg, sizeof(c->msg),
+				 "[guest %s] node %d: expected a NUMA node of the machine (0 to %u) or any",
+				 g->name, g->node, nnodes - 1);
+			return c->err;
+		}
+	}
 	return 0;
 }
 
@@ -451,6 +475,36 @@ static void fill_result(struct ctx *c, uint64_t pa_start, uint64_t pa_end, struc
 	r->trace_hash = rmpsim_sim_trace_hash(c->sim);
 }
 
+/*
+ * An error about a value written in the scenario file: point the diag at it
+ * (file:line:col, docs/cli.md exit 3). col_in_value > 0 is a column inside
+ * the value (a machine description's); its "column N: " prefix is dropped.
+ */
+static void at_scenario_value(const struct rmpsim_scenario *s, struct rmpsim_wl_pos pos,
+			      unsigned col_in_value, struct rmpsim_diag *diag)
+{
+	if (!diag || !s->file[0] || !pos.line)
+		return;
+	rmpsim_diag_at(diag, s->file, pos.line, pos.col + (col_in_value ? col_in_value - 1 : 0));
+	if (!strncmp(diag->msg, "column ", 7)) {
+		const char *rest = strstr(diag->msg, ": ");
+		if (rest)
+			memmove(diag->msg, rest + 2, strlen(rest + 2) + 1);
+	}
+}
+
+/* "policy plugin PATH: why" in a diag already naming PATH: "policy plugin: why". */
+static void drop_repeated_path(struct rmpsim_diag *diag, const char *path)
+{
+	static const char head[] = "policy plugin ";
+	size_t hl = sizeof(head) - 1, pl = strlen(path);
+
+	if (strcmp(diag->file, path) || strncmp(diag->msg, head, hl) || strncmp(diag->msg + hl, path, pl) ||
+	    diag->msg[hl + pl] != ':')
+		return;
+	memmove(diag->msg + hl - 1, diag->msg + hl + pl, strlen(diag->msg + hl + pl) + 1);
+}
+
 int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run_options *opt,
 			const struct rmpsim_allocator *alloc, struct rmpsim_run_result *ret_result,
 			struct rmpsim_diag *diag)
@@ -472,15 +526,20 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 	if (opt->policy_plugin && *opt->policy_plugin) {
 		r = rmpsim_policy_load_plugin(opt->policy_plugin, diag, &c.ops, &plugin);
 		if (r) {
-			/* An input file that is wrong (docs/cli.md exit 3): name it. */
+			/* An input file that is wrong (docs/cli.md exit 3): name it, once. */
 			if (diag && !diag->file[0])
 				rmpsim_diag_at(diag, opt->policy_plugin, 0, 0);
+			if (diag)
+				drop_repeated_path(diag, opt->policy_plugin);
 			return r;
 		}
 	} else {
 		c.ops = rmpsim_policy_find(policy);
-		if (!c.ops)
+		if (!c.ops) {
+			if (policy == s->policy)
+				at_scenario_value(s, s->policy_pos, 0, diag);
 			return rmpsim_diag_fail(diag, -ENOENT, "unknown policy '%s'", policy);
+		}
 	}
 	if (profile && *profile) {
 		r = rmpsim_profile_load(profile, &prof, diag);
@@ -488,8 +547,11 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 			goto out;
 	}
 	r = make_machine(c.alloc, machine, &c.m, diag);
-	if (r)
+	if (r) {
+		if (machine == s->machine && diag && !diag->file[0])
+			at_scenario_value(s, s->machine_pos, diag->col, diag);
 		goto out;
+	}
 	r = rmpsim_sim_create(c.alloc, c.m, &prof, seed, &c.sim);
 	if (r)
 		goto out;
@@ -525,6 +587,7 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 			fill_result(&c, pa_start, pa_end, &res);
 	} else if (c.err) {
 		rmpsim_diag_fail(diag, r, "%s", c.msg);
+		at_scenario_value(s, c.err_pos, 0, diag);
 	}
 	/* A clean end (snp_shutdown) whenever the boot got as far as setup. */
 	int rs = booted ? run_phase(&c, PH_SHUTDOWN) : 0;

@@ -15,6 +15,7 @@
 
 #include <ini.h>
 
+#include <rmpsim/limits.h>
 #include <rmpsim/workload.h>
 
 #include "base/alloc.h"
@@ -35,6 +36,7 @@ struct parse {
 	unsigned cursor_line;
 	bool cursor_in_events;
 	char err_guest[RMPSIM_WL_NAME_MAX]; /* error is about this [guest NAME] section as a whole */
+	uint64_t host_writes;		    /* in total, host_writes = and host-writes events */
 };
 
 static int fail(struct parse *p, int err, enum err_part part, const char *fmt, ...)
@@ -120,8 +122,10 @@ static int on_scenario(struct parse *p, const char *name, const char *value)
 	if (!strcmp(name, "policy"))
 		return copy_str(p, s->policy, sizeof(s->policy), value, "policy");
 	if (!strcmp(name, "seed")) {
-		if (rmpsim_parse_u64(value, &s->seed))
-			return fail(p, -EINVAL, PART_VALUE, "seed: expected an unsigned 64-bit integer");
+		/* Below 2^63, as on the command line: JSON reports keep it exact (signed 64-bit). */
+		if (rmpsim_parse_u64(value, &s->seed) || s->seed > INT64_MAX)
+			return fail(p, -EINVAL, PART_VALUE, "seed: expected an integer from 0 to %lld",
+				    (long long)INT64_MAX);
 		s->has_seed = true;
 		return 1;
 	}
@@ -143,8 +147,16 @@ static int on_scenario(struct parse *p, const char *name, const char *value)
 		return 1;
 	}
 	if (!strcmp(name, "host_writes")) {
-		if (rmpsim_parse_u64(value, &s->host_writes))
+		uint64_t n;
+
+		if (rmpsim_parse_u64(value, &n))
 			return fail(p, -EINVAL, PART_VALUE, "host_writes: expected a count");
+		p->host_writes += n - s->host_writes; /* a repeated key replaces the earlier value */
+		s->host_writes = n;
+		if (n > RMPSIM_MAX_HOST_WRITES || p->host_writes > RMPSIM_MAX_HOST_WRITES)
+			return fail(p, -EINVAL, PART_VALUE,
+				    "host_writes: expected at most %llu host writes in the whole scenario",
+				    RMPSIM_MAX_HOST_WRITES);
 		return 1;
 	}
 	return fail(p, -EINVAL, PART_KEY,
@@ -201,6 +213,9 @@ static int on_guest(struct parse *p, const char *gname, const char *name, const 
 			return fail(p, -EINVAL, PART_KEY,
 				    "[guest NAME]: expected a name of 1 to %zu characters",
 				    sizeof(g.name) - 1);
+		if (s->nguests >= RMPSIM_MAX_GUESTS)
+			return fail(p, -EINVAL, PART_KEY, "[guest %s]: expected at most %u guests", gname,
+				    RMPSIM_MAX_GUESTS);
 		memcpy(g.name, gname, strlen(gname) + 1);
 		int r = rmpsim_scenario_add_guest(s, &g);
 		if (r)
@@ -248,9 +263,12 @@ static int on_event(struct parse *p, const char *name, const char *value)
 
 	if (!finish_guest(p))
 		return 0;
-	if (rmpsim_parse_time_ns(name, &e.time_ns))
-		return fail(p, -EINVAL, PART_KEY, "[events] %s: expected a time such as 0, 500ms or 10s",
-			    name);
+	if (p->events_seen >= RMPSIM_MAX_EVENTS)
+		return fail(p, -EINVAL, PART_KEY, "[events]: expected at most %u events", RMPSIM_MAX_EVENTS);
+	if (rmpsim_parse_time_ns(name, &e.time_ns) || e.time_ns > RMPSIM_MAX_EVENT_TIME_NS)
+		return fail(p, -EINVAL, PART_KEY,
+			    "[events] %s: expected a time such as 0, 500ms or 10s, at most 30 days (%llus)",
+			    name, RMPSIM_MAX_EVENT_TIME_NS / 1000000000ull);
 	int n = sscanf(value, "%31s %64s %1s", verb, arg, extra);
 	if (n >= 1 && (!strcmp(verb, "launch") || !strcmp(verb, "teardown")) && n == 2) {
 		int g = find_guest(p->s, arg);
@@ -265,6 +283,11 @@ static int on_event(struct parse *p, const char *name, const char *value)
 		e.kind = RMPSIM_EV_HOST_WRITES;
 		if (rmpsim_parse_u64(arg, &e.count))
 			return fail(p, -EINVAL, PART_VALUE, "host-writes: expected a count");
+		if (e.count > RMPSIM_MAX_HOST_WRITES - p->host_writes)
+			return fail(p, -EINVAL, PART_VALUE,
+				    "host-writes: expected at most %llu host writes in the whole scenario",
+				    RMPSIM_MAX_HOST_WRITES);
+		p->host_writes += e.count;
 	} else {
 		return fail(p, -EINVAL, PART_VALUE,
 			    "expected launch GUEST, teardown GUEST, trigger or host-writes COUNT");
@@ -362,26 +385,26 @@ static bool is_syntax_ok(const char *l)
 static int check_events(struct parse *p, struct rmpsim_diag *diag, const char *file, const char *text)
 {
 	struct rmpsim_scenario *s = p->s;
+	/* Running state of each guest just before the event at hand (events are in time order). */
+	bool *running = rmpsim__calloc(s->alloc, s->nguests ? s->nguests : 1, sizeof(*running));
+
+	if (!running)
+		return rmpsim_diag_fail(diag, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < s->nevents; i++) {
 		const struct rmpsim_wl_event *e = &s->events[i];
 		if (e->kind != RMPSIM_EV_LAUNCH && e->kind != RMPSIM_EV_TEARDOWN)
 			continue;
-		/* Running state of the guest just before this event. */
-		bool running = false;
-		for (size_t j = 0; j < i; j++) {
-			if (s->events[j].guest == e->guest && s->events[j].kind == RMPSIM_EV_LAUNCH)
-				running = true;
-			if (s->events[j].guest == e->guest && s->events[j].kind == RMPSIM_EV_TEARDOWN)
-				running = false;
-		}
+		bool was_running = running[e->guest];
+		running[e->guest] = e->kind == RMPSIM_EV_LAUNCH;
 		const char *gname = s->guests[e->guest].name;
 		const char *what = NULL;
-		if (e->kind == RMPSIM_EV_LAUNCH && running)
+		if (e->kind == RMPSIM_EV_LAUNCH && was_running)
 			what = "launch of guest '%s' that is already running: expected a teardown first";
-		if (e->kind == RMPSIM_EV_TEARDOWN && !running)
+		if (e->kind == RMPSIM_EV_TEARDOWN && !was_running)
 			what = "teardown of guest '%s' that is not running: expected a launch first";
 		if (what) {
 			const char *l = line_start(text, e->line);
+			rmpsim__free(s->alloc, running, (s->nguests ? s->nguests : 1) * sizeof(*running));
 			rmpsim_diag_at(diag, file, e->line, l ? column_of(l, PART_VALUE) : 0);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -389,6 +412,7 @@ static int check_events(struct parse *p, struct rmpsim_diag *diag, const char *f
 #pragma GCC diagnostic pop
 		}
 	}
+	rmpsim__free(s->alloc, running, (s->nguests ? s->nguests : 1) * sizeof(*running));
 	return 0;
 }
 
@@ -412,6 +436,147 @@ static unsigned next_event_line(struct parse *p)
 	return 0;
 }
 
+/* The section name of a "[name]" line (after blanks), its length in *n; NULL if l is no header. */
+static const char *header_name(const char *l, size_t *n)
+{
+	while (*l == ' ' || *l == '\t')
+		l++;
+	if (*l != '[')
+		return NULL;
+	const char *close = strpbrk(l + 1, "]\n");
+	if (!close || *close != ']')
+		return NULL;
+	*n = (size_t)(close - l - 1);
+	return l + 1;
+}
+
+/*
+ * Before inih reads the text: no line longer than inih's buffer (it would be
+ * split and its tail read as a line of its own, issue 10 point 6), and no
+ * [guest NAME] header twice (inih merges adjacent equal sections silently).
+ */
+static int prescan(const char *text, const char *file, const struct rmpsim_allocator *alloc,
+		   struct rmpsim_diag *diag)
+{
+	/* The [guest NAME] headers seen so far: at most RMPSIM_MAX_GUESTS + 1 are kept. */
+	struct {
+		const char *name;
+		size_t n;
+	} *seen = NULL;
+	size_t nseen = 0, cap = 0;
+	unsigned line = 0;
+	bool after_value = false; /* inih's "previous name": a value line came since the last header */
+	int r = 0;
+
+	for (const char *l = text; *l && !r;) {
+		const char *end = strchr(l, '\n');
+		size_t len = end ? (size_t)(end - l) : strlen(l);
+		size_t n;
+		const char *name = header_name(l, &n);
+		const char *c = l;
+
+		while (*c == ' ' || *c == '\t' || *c == '\r')
+			c++;
+		line++;
+		if (len > RMPSIM_MAX_INI_LINE) {
+			rmpsim_diag_at(diag, file, line, RMPSIM_MAX_INI_LINE + 1);
+			r = rmpsim_diag_fail(diag, -EINVAL,
+					     "line longer than %u characters (the INI reader's limit): "
+					     "expected a shorter line",
+					     RMPSIM_MAX_INI_LINE);
+		} else if (*c == ';' || *c == '#' || *c == '\n' || !*c) {
+			/* a comment or a blank line */
+		} else if (name) {
+			after_value = false;
+		} else if (c > l && after_value) {
+			/* inih would append it to the value above (a continuation line). */
+			rmpsim_diag_at(diag, file, line, (unsigned)(c - l) + 1);
+			r = rmpsim_diag_fail(
+				diag, -EINVAL,
+				"an indented line continues the value above: expected name = value "
+				"at the start of the line");
+		} else {
+			after_value = true;
+		}
+		if (!r && name && n > 6 && !strncmp(name, "guest ", 6) && nseen <= RMPSIM_MAX_GUESTS) {
+			for (size_t i = 0; i < nseen && !r; i++) {
+				if (seen[i].n == n && !strncmp(seen[i].name, name, n)) {
+					rmpsim_diag_at(diag, file, line, (unsigned)(name - l));
+					r = rmpsim_diag_fail(diag, -EINVAL,
+							     "[%.*s]: expected a guest name not used before",
+							     (int)n, name);
+				}
+			}
+			if (!r && nseen == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				void *ns = rmpsim__realloc(alloc, seen, cap * sizeof(*seen),
+							   ncap * sizeof(*seen));
+				if (!ns)
+					r = rmpsim_diag_fail(diag, -ENOMEM, "out of memory");
+				else
+					seen = ns, cap = ncap;
+			}
+			if (!r) {
+				seen[nseen].name = name;
+				seen[nseen++].n = n;
+			}
+		}
+		l = end ? end + 1 : l + len;
+	}
+	rmpsim__free(alloc, seen, cap * sizeof(*seen));
+	return r;
+}
+
+/*
+ * Line and value column of the last "key = value" line of section `section`
+ * (exact name) in text; {0, 0} when there is none.
+ */
+static struct rmpsim_wl_pos locate_value(const char *text, const char *section, const char *key)
+{
+	struct rmpsim_wl_pos pos = { 0, 0 };
+	bool in = false;
+	unsigned line = 0;
+	size_t klen = strlen(key);
+
+	for (const char *l = text; *l;) {
+		const char *end = strchr(l, '\n');
+		size_t n;
+		const char *name = header_name(l, &n);
+
+		line++;
+		if (name) {
+			in = n == strlen(section) && !strncmp(name, section, n);
+		} else if (in && *l != ' ' && *l != '\t' && !strncmp(l, key, klen)) {
+			const char *c = l + klen;
+			while (*c == ' ' || *c == '\t')
+				c++;
+			if (*c == '=' || *c == ':') {
+				pos.line = line;
+				pos.col = column_of(l, PART_VALUE);
+			}
+		}
+		l = end ? end + 1 : l + strlen(l);
+	}
+	return pos;
+}
+
+/* Where each value that is checked later (when the scenario runs) was written. */
+static void locate_values(struct rmpsim_scenario *s, const char *text)
+{
+	char section[RMPSIM_WL_NAME_MAX + 8];
+
+	s->machine_pos = locate_value(text, "scenario", "machine");
+	s->profile_pos = locate_value(text, "scenario", "profile");
+	s->policy_pos = locate_value(text, "scenario", "policy");
+	for (size_t i = 0; i < s->nguests; i++) {
+		struct rmpsim_guest *g = &s->guests[i];
+		snprintf(section, sizeof(section), "guest %s", g->name);
+		g->pos.line = guest_section_line(text, g->name);
+		g->pos.col = 1;
+		g->node_pos = locate_value(text, section, "node");
+	}
+}
+
 int rmpsim_scenario_parse_string(const char *text, const char *file, const struct rmpsim_allocator *alloc,
 				 struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag)
 {
@@ -419,7 +584,11 @@ int rmpsim_scenario_parse_string(const char *text, const char *file, const struc
 	char dir[RMPSIM_WL_PATH_MAX] = "";
 
 	rmpsim_scenario_init(&s, alloc);
+	int pr = prescan(text, file, s.alloc, diag);
+	if (pr)
+		return pr;
 	if (file) {
+		snprintf(s.file, sizeof(s.file), "%s", file);
 		const char *slash = strrchr(file, '/');
 		if (slash && (size_t)(slash - file) < sizeof(dir)) {
 			memcpy(dir, file, (size_t)(slash - file));
@@ -469,6 +638,7 @@ int rmpsim_scenario_parse_string(const char *text, const char *file, const struc
 		rmpsim_scenario_free(&s);
 		return r;
 	}
+	locate_values(&s, text);
 	*ret_s = s;
 	return 0;
 }
@@ -488,6 +658,10 @@ int rmpsim_scenario_parse_file(const char *path, const struct rmpsim_allocator *
 	char *buf = rmpsim__malloc(a, cap);
 	int err = buf ? 0 : -ENOMEM;
 	while (!err) {
+		if (len > RMPSIM_MAX_SCENARIO_BYTES) {
+			err = -EFBIG;
+			break;
+		}
 		if (len + 1 >= cap) {
 			char *nb = rmpsim__realloc(a, buf, cap, cap * 2);
 			if (!nb) {
@@ -506,13 +680,22 @@ int rmpsim_scenario_parse_file(const char *path, const struct rmpsim_allocator *
 		}
 	}
 	fclose(f);
-	if (!err && memchr(buf, '\0', len))
-		err = -EINVAL;
+	const char *nul = err ? NULL : memchr(buf, '\0', len);
+	if (nul) {
+		/* A NUL would end the text early: name where it is (issue 10 point 6). */
+		unsigned line = 1, col = 1;
+		for (const char *c = buf; c < nul; c++, col++)
+			if (*c == '\n')
+				line++, col = 0;
+		rmpsim__free(a, buf, cap);
+		rmpsim_diag_at(diag, path, line, col);
+		return rmpsim_diag_fail(diag, -EINVAL, "a NUL byte: expected a text file");
+	}
 	if (err) {
 		rmpsim__free(a, buf, cap);
 		rmpsim_diag_at(diag, path, 0, 0);
-		return rmpsim_diag_fail(diag, err,
-					err == -EINVAL	 ? "expected a text file"
+		return rmpsim_diag_fail(diag, err == -EFBIG ? -EINVAL : err,
+					err == -EFBIG	 ? "the file is larger than 16 MiB"
 					: err == -ENOMEM ? "out of memory"
 							 : "read error");
 	}

@@ -5,10 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include <rmpsim/limits.h>
 #include <rmpsim/workload.h>
 
 #include "failing_alloc.h"
@@ -142,7 +146,12 @@ static void error_bad_values(void **state)
 	expect_error("[scenario]\nstate = half\n", -EINVAL,
 		     "t.ini:2:9: state: expected events, full, worst, empty or empty-again");
 	expect_error("[scenario]\nseed = -1\n", -EINVAL,
-		     "t.ini:2:8: seed: expected an unsigned 64-bit integer");
+		     "t.ini:2:8: seed: expected an integer from 0 to 9223372036854775807");
+	/* Issue 10 point 7: 2^63 and 2^64-1 both read 9223372036854775807 in JSON. */
+	expect_error("[scenario]\nseed = 9223372036854775808\n", -EINVAL,
+		     "t.ini:2:8: seed: expected an integer from 0 to 9223372036854775807");
+	expect_error("[scenario]\nseed = 18446744073709551615\n", -EINVAL,
+		     "t.ini:2:8: seed: expected an integer from 0 to 9223372036854775807");
 	expect_error("[scenario]\nbacking = 8K\n", -EINVAL, "t.ini:2:11: backing: expected 4K, 2M or 1G");
 	expect_error("[scenario]\nhost_reserve = 3M\n", -EINVAL,
 		     "t.ini:2:16: host_reserve: expected a size in whole GB such as 4G");
@@ -163,14 +172,108 @@ static void error_guest_section(void **state)
 	expect_error("[guest a]\nbacking = 2M\nsize = 3K\n", -EINVAL,
 		     "t.ini:1:1: [guest a]: size must be a multiple of the 2M backing");
 	expect_error("[guest a]\nsize = 1G\n[guest b]\nsize = 1G\n[guest a]\nsize = 2G\n", -EINVAL,
-		     "t.ini:6:1: [guest a]: expected a guest name not used before");
+		     "t.ini:5:1: [guest a]: expected a guest name not used before");
+	/* Issue 10 point 6: adjacent sections of one guest used to merge silently. */
+	expect_error("[guest a]\nsize = 1G\n[guest a]\nsize = 2G\n", -EINVAL,
+		     "t.ini:3:1: [guest a]: expected a guest name not used before");
+}
+
+/*
+ * Issue 10 point 6: inih splits a line longer than its buffer and reads the
+ * tail as a line of its own: a long comment ending in "seed = 7" set the seed
+ * (and the line numbers after it drifted). Such a line is now an error.
+ */
+static void error_long_line(void **state)
+{
+	(void)state;
+	char text[512];
+	char pad[RMPSIM_MAX_INI_LINE + 1];
+
+	memset(pad, 'x', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	/* 2 + 187 + 9 = 198 characters: the longest line that is read whole. */
+	snprintf(text, sizeof(text), "[scenario]\n; %.*s seed = 7\n", RMPSIM_MAX_INI_LINE - 2 - 9, pad);
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+	assert_int_equal(rmpsim_scenario_parse_string(text, "t.ini", NULL, &s, &d), 0);
+	assert_true(s.seed == 1); /* the comment stayed a comment */
+	rmpsim_scenario_free(&s);
+	/* One character more: refused, at the first column past the limit. */
+	snprintf(text, sizeof(text), "[scenario]\n; %.*s seed = 7\n", RMPSIM_MAX_INI_LINE - 2 - 9 + 1, pad);
+	expect_error(text, -EINVAL,
+		     "t.ini:2:199: line longer than 198 characters (the INI reader's limit): expected a "
+		     "shorter line");
+}
+
+/* inih appends an indented line to the value above it: refused, not merged. */
+static void error_continuation_line(void **state)
+{
+	(void)state;
+	expect_error("[scenario]\nmachine = pack:1 core:2 pu:1\n  policy = v10\n", -EINVAL,
+		     "t.ini:3:3: an indented line continues the value above: expected name = value at the "
+		     "start of the line");
+	expect_error("[events]\n1s = trigger\n\t2s = trigger\n", -EINVAL,
+		     "t.ini:3:2: an indented line continues the value above: expected name = value at the "
+		     "start of the line");
+}
+
+/* Issue 10 point 3: counts and times that ran for ever or wrapped. */
+static void error_unbounded_counts_and_times(void **state)
+{
+	(void)state;
+	expect_error("[scenario]\nhost_writes = 18446744073709551615\n", -EINVAL,
+		     "t.ini:2:15: host_writes: expected at most 100000000 host writes in the whole scenario");
+	expect_error("[events]\n1s = host-writes 18446744073709551615\n", -EINVAL,
+		     "t.ini:2:6: host-writes: expected at most 100000000 host writes in the whole scenario");
+	/* The total counts: two events of 60 M. */
+	expect_error("[scenario]\nhost_writes = 60000000\n[events]\n1s = host-writes 60000000\n", -EINVAL,
+		     "t.ini:4:6: host-writes: expected at most 100000000 host writes in the whole scenario");
+	expect_error("[events]\n100000000min = trigger\n", -EINVAL,
+		     "t.ini:2:1: [events] 100000000min: expected a time such as 0, 500ms or 10s, at most 30 "
+		     "days (2592000s)");
+	expect_error("[events]\n99999999999999999999s = trigger\n", -EINVAL,
+		     "t.ini:2:1: [events] 99999999999999999999s: expected a time such as 0, 500ms or 10s, at "
+		     "most 30 days (2592000s)");
+	/* The limits themselves are accepted. */
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+	assert_int_equal(rmpsim_scenario_parse_string("[scenario]\nhost_writes = 100000000\n[events]\n"
+						      "43200min = trigger\n",
+						      "t.ini", NULL, &s, &d),
+			 0);
+	assert_true(s.events[0].time_ns == RMPSIM_MAX_EVENT_TIME_NS);
+	rmpsim_scenario_free(&s);
+}
+
+/* Values checked when the scenario runs carry where they were written (issue 10 point 8). */
+static void positions_of_values(void **state)
+{
+	(void)state;
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+	const char *text = "[scenario]\nmachine = pack:1 core:2 pu:1\n\n[guest a]\nsize = 1G\n"
+			   "node =  3\n[guest b]\nsize = 1G\n";
+
+	assert_int_equal(rmpsim_scenario_parse_string(text, "dir/t.ini", NULL, &s, &d), 0);
+	assert_string_equal(s.file, "dir/t.ini");
+	assert_int_equal(s.machine_pos.line, 2);
+	assert_int_equal(s.machine_pos.col, 11);
+	assert_int_equal(s.policy_pos.line, 0);
+	assert_int_equal(s.profile_pos.line, 0);
+	assert_int_equal(s.guests[0].pos.line, 4);
+	assert_int_equal(s.guests[0].node_pos.line, 6);
+	assert_int_equal(s.guests[0].node_pos.col, 9);
+	assert_int_equal(s.guests[1].pos.line, 7);
+	assert_int_equal(s.guests[1].node_pos.line, 0);
+	rmpsim_scenario_free(&s);
 }
 
 static void error_events(void **state)
 {
 	(void)state;
 	expect_error("[events]\nsoon = trigger\n", -EINVAL,
-		     "t.ini:2:1: [events] soon: expected a time such as 0, 500ms or 10s");
+		     "t.ini:2:1: [events] soon: expected a time such as 0, 500ms or 10s, at most 30 days "
+		     "(2592000s)");
 	expect_error("[events]\n1s = launch ghost\n", -EINVAL,
 		     "t.ini:2:6: launch ghost: expected the name of a guest defined above");
 	expect_error("[events]\n1s = reboot\n", -EINVAL,
@@ -191,6 +294,20 @@ static void error_files(void **state)
 	struct rmpsim_diag d = { 0 };
 	assert_int_equal(rmpsim_scenario_parse_file("no/such/file.ini", NULL, &s, &d), -ENOENT);
 	assert_string_equal(d.file, "no/such/file.ini");
+
+	/* Issue 10 point 6: a value with an embedded NUL was accepted (its tail ignored). */
+	char path[] = "/tmp/rmpsim-scen-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "[scenario]\nname = ab\0cd\n", 23), 23);
+	close(fd);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(rmpsim_scenario_parse_file(path, NULL, &s, &d), -EINVAL);
+	assert_string_equal(d.file, path);
+	assert_int_equal(d.line, 2);
+	assert_int_equal(d.col, 10);
+	assert_non_null(strstr(d.msg, "NUL"));
+	unlink(path);
 }
 
 /* Every allocation failure gives -ENOMEM and leaks nothing. */
@@ -223,6 +340,8 @@ int main(void)
 		cmocka_unit_test(error_unknown_key),   cmocka_unit_test(error_bad_values),
 		cmocka_unit_test(error_guest_section), cmocka_unit_test(error_events),
 		cmocka_unit_test(error_files),	       cmocka_unit_test(allocation_failures),
+		cmocka_unit_test(error_long_line),     cmocka_unit_test(error_unbounded_counts_and_times),
+		cmocka_unit_test(positions_of_values), cmocka_unit_test(error_continuation_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

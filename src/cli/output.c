@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* Writing the report files of a run together (output.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output.h"
+
+#define MAX_OUTPUTS 8
+
+struct pending {
+	char *target; /* where a temporary file goes (a symlink's target), or NULL: in place */
+	char *tmp;
+};
+
+static int fail(char *msg, size_t msglen, const char *path, int err, const char *what)
+{
+	snprintf(msg, msglen, "%s: %s%s%s", path, what, what[0] ? ": " : "", strerror(-err));
+	return err;
+}
+
+/* Plan one output: in place (stdout, FIFO, device, socket) or through a temporary file. */
+static int plan(const char *path, struct pending *p, char *msg, size_t msglen)
+{
+	struct stat st;
+
+	p->target = p->tmp = NULL;
+	if (!strcmp(path, "-"))
+		return 0;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return fail(msg, msglen, path, -EISDIR, "");
+		if (!S_ISREG(st.st_mode))
+			return 0; /* a FIFO, a device or a socket: written in place */
+		/* An existing regular file, maybe through symlinks: replace the file itself. */
+		p->target = realpath(path, NULL);
+	} else if (errno == ENOENT) {
+		p->target = strdup(path);
+	} else {
+		return fail(msg, msglen, path, -errno, "");
+	}
+	if (!p->target)
+		return fail(msg, msglen, path, -ENOMEM, "");
+	size_t n = strlen(p->target) + 32;
+	p->tmp = malloc(n);
+	if (!p->tmp)
+		return fail(msg, msglen, path, -ENOMEM, "");
+	snprintf(p->tmp, n, "%s.tmp%ld", p->target, (long)getpid());
+	return 0;
+}
+
+/* Write one report to a stream we opened; closes it. */
+static int write_stream(FILE *f, const struct rmpsim_cli_output *o, const struct rmpsim_report *rep)
+{
+	int r = o->write(f, rep);
+	if (fflush(f) && !r)
+		r = -errno;
+	if (fclose(f) && !r)
+		r = -errno;
+	return r < 0 ? r : r ? -EIO : 0;
+}
+
+static int write_temp(const struct rmpsim_cli_output *o, struct pending *p, const struct rmpsim_report *rep)
+{
+	int fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (!f) {
+		int err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	return write_stream(f, o, rep);
+}
+
+static int write_in_place(const struct rmpsim_cli_output *o, const struct rmpsim_report *rep)
+{
+	if (!strcmp(o->path, "-")) {
+		int r = o->write(stdout, rep);
+		if (fflush(stdout) && !r)
+			r = -errno;
+		return r < 0 ? r : r ? -EIO : 0;
+	}
+	FILE *f = fopen(o->path, "w"); /* a FIFO blocks here until its reader opens it */
+	return f ? write_stream(f, o, rep) : -errno;
+}
+
+int rmpsim_cli_write_outputs(const struct rmpsim_cli_output *outs, size_t n, const struct rmpsim_report *rep,
+			     char *msg, size_t msglen)
+{
+	struct pending p[MAX_OUTPUTS] = { { 0 } };
+	bool created[MAX_OUTPUTS] = { false };
+	int r = 0;
+	size_t i;
+
+	if (n > MAX_OUTPUTS)
+		return fail(msg, msglen, "outputs", -E2BIG, "");
+	for (i = 0; i < n && !r; i++)
+		r = plan(outs[i].path, &p[i], msg, msglen);
+	/* 1. Every regular output into its temporary file. */
+	for (i = 0; i < n && !r; i++) {
+		if (!p[i].tmp)
+			continue;
+		r = write_temp(&outs[i], &p[i], rep);
+		created[i] = r != -EEXIST;
+		if (r)
+			fail(msg, msglen, outs[i].path, r, "cannot write");
+	}
+	/* 2. Streams, FIFOs and devices, which cannot be taken back. */
+	for (i = 0; i < n && !r; i++) {
+		if (p[i].tmp)
+			continue;
+		r = write_in_place(&outs[i], rep);
+		if (r)
+			fail(msg, msglen, outs[i].path, r, "cannot write");
+	}
+	/* 3. Only then the regular files, each renamed into place. */
+	for (i = 0; i < n && !r; i++) {
+		if (!p[i].tmp)
+			continue;
+		if (rename(p[i].tmp, p[i].target)) {
+			r = fail(msg, msglen, outs[i].path, -errno, "cannot replace");
+		} else {
+			created[i] = false;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (created[i] && p[i].tmp)
+			unlink(p[i].tmp);
+		free(p[i].tmp);
+		free(p[i].target);
+	}
+	return r;
+}
