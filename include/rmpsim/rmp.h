@@ -182,10 +182,16 @@ size_t rmpsim_rmp_memory_bytes(const struct rmpsim_rmp *rmp);
 /* ---- SNP_INIT's view of the table (spec 2.2 firmware notes) ---- */
 
 /*
- * What SNP_INIT writes: every entry zero (hypervisor), HV_FIXED pages as
- * immutable-only, the RMP's own pages (from the layout) as FIRMWARE. Ranges
- * are [start, end) SPAs, 4K aligned.
+ * What SNP_INIT writes, as the firmware's configure_rmp() (AMD-ASPFW
+ * sev_rmp.c): every covered entry HV_FIXED (0x4, immutable only), then the
+ * DRAM ranges hypervisor (zero), then the hv_fixed ranges (the SNP_INIT_EX
+ * range list) HV_FIXED, then the RMP's own pages (from the layout) FIRMWARE
+ * (0x8000000000000005); later steps win. Ranges are [start, end) SPAs, 4K
+ * aligned. -EINVAL for bad ranges, -ENOMEM (A12: the table is then all zero).
  */
+int rmpsim_rmp_snp_init_map(struct rmpsim_rmp *rmp, const uint64_t (*dram)[2], size_t n_dram,
+			    const uint64_t (*hv_fixed)[2], size_t n_hv_fixed);
+/* rmpsim_rmp_snp_init_map() with every covered page DRAM. */
 int rmpsim_rmp_snp_init(struct rmpsim_rmp *rmp, const uint64_t (*hv_fixed)[2], size_t n_hv_fixed);
 /*
  * The 1 GB regions (by index, SPA >> 30) that can never be optimised because
@@ -193,6 +199,61 @@ int rmpsim_rmp_snp_init(struct rmpsim_rmp *rmp, const uint64_t (*hv_fixed)[2], s
  * most max of them.
  */
 size_t rmpsim_rmp_unoptimizable_1g(const struct rmpsim_rmp *rmp, uint64_t *ret_regions, size_t max);
+
+/* ---- Firmware page states and commands (AMD-ASPFW sev_rmp.c, sev_mcmd.c) ---- */
+
+/* The firmware's page states (sev_rmp.h snp_page_state_t, SEV-SNP firmware ABI 6.2). */
+enum rmpsim_fw_page_state {
+	RMPSIM_FWPAGE_INVALID = 0x0,	    /* no state's bit pattern */
+	RMPSIM_FWPAGE_DEFAULT = 0x1,	    /* no RMP entry */
+	RMPSIM_FWPAGE_HYPERVISOR = 0x2,	    /* assigned 0, immutable 0 */
+	RMPSIM_FWPAGE_HV_FIXED = 0x3,	    /* assigned 0, immutable 1 */
+	RMPSIM_FWPAGE_FIRMWARE = 0x4,	    /* assigned 1, ASID 0, immutable 1, GPA 0, VMSA 0 */
+	RMPSIM_FWPAGE_FIRMWARE_IOMMU = 0x5, /* as FIRMWARE, GPA field 1 tagged FW_IOMMU */
+	RMPSIM_FWPAGE_RECLAIM = 0x6,	    /* assigned 1, ASID 0, immutable 0, lock 0 */
+	RMPSIM_FWPAGE_CONTEXT = 0x7,	    /* as FIRMWARE with VMSA 1 */
+	RMPSIM_FWPAGE_METADATA = 0x8,	    /* as FIRMWARE, GPA > 0 tagged METADATA */
+	RMPSIM_FWPAGE_PRE_GUEST = 0x9,	    /* assigned 1, ASID > 0, immutable 1, not validated */
+	RMPSIM_FWPAGE_PRE_SWAP = 0xA,	    /* assigned 1, ASID > 0, immutable 1, validated */
+	RMPSIM_FWPAGE_GUEST_INVALID = 0xB,  /* assigned 1, ASID > 0, immutable 0, not validated */
+	RMPSIM_FWPAGE_GUEST_VALID = 0xC,    /* assigned 1, ASID > 0, immutable 0, validated */
+};
+/* The state of an entry as sev_rmp.c rmp_entry_get_state() decides it; NULL (no entry) is DEFAULT. */
+enum rmpsim_fw_page_state rmpsim_rmp_fw_page_state(const struct rmpsim_raw_entry *e);
+
+/* SEV firmware status codes of the page commands (Linux include/uapi/linux/psp-sev.h values). */
+enum rmpsim_fw_cmd_status {
+	RMPSIM_FWCMD_SUCCESS = 0x00,
+	RMPSIM_FWCMD_INVALID_PLATFORM_STATE = 0x01, /* the machine layer's: SNP not initialised */
+	RMPSIM_FWCMD_INVALID_ADDRESS = 0x09,
+	RMPSIM_FWCMD_INVALID_PARAM = 0x16,
+	RMPSIM_FWCMD_INVALID_PAGE_SIZE = 0x19,
+	RMPSIM_FWCMD_INVALID_PAGE_STATE = 0x1A,
+};
+/*
+ * SNP_PAGE_RECLAIM (sev_mcmd.c snp_mcmd_page_reclaim): a FIRMWARE or METADATA
+ * page to RECLAIM, PRE_GUEST to GUEST_INVALID, PRE_SWAP to GUEST_VALID, by
+ * clearing immutable and lock; an entry already not immutable is SUCCESS
+ * unchanged. pagesize 0 = 4K, 1 = 2M (only the 2 MB entry is written).
+ * Returns 0 with *ret_status, -EINVAL, -ENOMEM.
+ */
+int rmpsim_rmp_fw_page_reclaim(struct rmpsim_rmp *rmp, uint64_t paddr, unsigned pagesize,
+			       enum rmpsim_fw_cmd_status *ret_status);
+/*
+ * SNP_PAGE_SET_STATE (sev_rmp.c page_set_hv_fixed): every page of the ranges
+ * ([start, end) SPAs, 4K aligned, clipped to the RMP's coverage) must be
+ * FIRMWARE (0x8000000000000005) and none may be part of the RMP; then all of
+ * them become HV_FIXED (0x4). Nothing is written unless every check passes.
+ */
+int rmpsim_rmp_fw_page_set_hv_fixed(struct rmpsim_rmp *rmp, const uint64_t (*ranges)[2], size_t n,
+				    enum rmpsim_fw_cmd_status *ret_status);
+/*
+ * SNP_PAGE_UNSMASH (sev_mcmd.c snp_mcmd_page_unsmash): 512 4K entries of one
+ * immutable guest page (same state, ASID, VMPL permissions, consecutive GPAs
+ * from a 2 MB-aligned one, VMSA 0) become one 2 MB page: the first entry gets
+ * page size 2M, the others assigned = 1, ASID 0, immutable = lock = 0 (A25).
+ */
+int rmpsim_rmp_fw_page_unsmash(struct rmpsim_rmp *rmp, uint64_t paddr, enum rmpsim_fw_cmd_status *ret_status);
 
 #ifdef __cplusplus
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SNP_INIT's view of the table (spec 2.2 firmware notes): every entry zero
- * (hypervisor), HV_FIXED pages immutable-only, the RMP's own pages FIRMWARE.
+ * SNP_INIT's view of the table, as the firmware's configure_rmp() writes it
+ * (AMD-ASPFW sev_rmp.c): every covered entry HV_FIXED, then the DRAM ranges
+ * of the memory map hypervisor (zero), then the SNP_INIT_EX range list
+ * HV_FIXED, then the RMP's own pages FIRMWARE. Later steps win where ranges
+ * overlap, as configure_rmp's add_range() splits earlier ranges.
  */
 #include "rmp/entry_bits.h"
 #include "rmp/table.h"
 
-#define HV_FIXED_LO 0x4ull		  /* spec 2.2: immutable only */
-#define FIRMWARE_LO 0x8000000000000005ull /* spec 2.2: lock + immutable + assigned */
+#define HV_FIXED_LO 0x4ull		  /* sev_rmp.c RMP_ENTRY_VAL_HV_FIXED: immutable only */
+#define FIRMWARE_LO 0x8000000000000005ull /* sev_rmp.c RMP_ENTRY_VAL_FIRMWARE: lock + immutable + assigned */
 #define MAX_SELF    (RMPSIM_RST_MAX_ENTRIES + 1u)
 
 /* Zero every covered entry; writing zero over whole segments never allocates. */
@@ -24,6 +27,21 @@ static void zero_all(struct rmpsim_rmp *rmp)
 		int err = rmpsim_rmp_set_range(rmp, start, s->mapped_bytes >> 12, &z, false);
 		(void)err; /* cannot fail: see sparse.c, a full-chunk zero write frees */
 	}
+}
+
+/* The end of the DRAM range holding pos, or pos when none does; *next = the lowest DRAM start above pos. */
+static uint64_t dram_skip(const uint64_t (*dram)[2], size_t n, uint64_t pos, uint64_t *next)
+{
+	uint64_t to = pos;
+
+	*next = UINT64_MAX;
+	for (size_t i = 0; i < n; i++) {
+		if (dram[i][0] <= pos && pos < dram[i][1] && dram[i][1] > to)
+			to = dram[i][1];
+		if (dram[i][0] > pos && dram[i][0] < *next)
+			*next = dram[i][0];
+	}
+	return to;
 }
 
 /* Write lo over the covered part of [start, end), segment by segment. */
@@ -48,19 +66,44 @@ static int write_covered(struct rmpsim_rmp *rmp, uint64_t start, uint64_t end, u
 	return 0;
 }
 
-int rmpsim_rmp_snp_init(struct rmpsim_rmp *rmp, const uint64_t (*hv_fixed)[2], size_t n_hv_fixed)
+static bool ranges_ok(const uint64_t (*r)[2], size_t n)
 {
-	if (!rmp || (n_hv_fixed && !hv_fixed))
+	if (n && !r)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (r[i][0] > r[i][1] || (r[i][0] | r[i][1]) & (RMPSIM_SZ_4K - 1))
+			return false;
+	return true;
+}
+
+int rmpsim_rmp_snp_init_map(struct rmpsim_rmp *rmp, const uint64_t (*dram)[2], size_t n_dram,
+			    const uint64_t (*hv_fixed)[2], size_t n_hv_fixed)
+{
+	if (!rmp || !ranges_ok(dram, n_dram) || !ranges_ok(hv_fixed, n_hv_fixed))
 		return -EINVAL;
-	for (size_t i = 0; i < n_hv_fixed; i++)
-		if (hv_fixed[i][0] > hv_fixed[i][1] || (hv_fixed[i][0] | hv_fixed[i][1]) & (RMPSIM_SZ_4K - 1))
-			return -EINVAL;
+	/*
+	 * configure_rmp: "Start by filling the entire RMP-covered area with
+	 * HV-FIXED", then the memory map's DRAM hypervisor (zero): written here as
+	 * zero everywhere and HV_FIXED over the covered gaps between DRAM ranges,
+	 * the same entries at O(ranges) (A160).
+	 */
 	zero_all(rmp);
 	int err = 0;
-	/* spec 2.2: HV_FIXED = 0x4 (immutable only, not assigned: A11). */
+	uint64_t end = rmpsim_layout_coverage_end(rmp->layout), pos = 0;
+	while (!err && pos < end) {
+		uint64_t next, to = dram_skip(dram, n_dram, pos, &next);
+		if (to > pos) {
+			pos = to; /* inside DRAM */
+			continue;
+		}
+		to = next < end ? next : end;
+		err = write_covered(rmp, pos, to, HV_FIXED_LO);
+		pos = to;
+	}
+	/* configure_rmp: the SNP_INIT_EX range list is HV_FIXED (A11: not assigned). */
 	for (size_t i = 0; !err && i < n_hv_fixed; i++)
 		err = write_covered(rmp, hv_fixed[i][0], hv_fixed[i][1], HV_FIXED_LO);
-	/* spec 2.2: the RMP's own pages are FIRMWARE; their sub-page counts follow (A1). */
+	/* configure_rmp: the RMP itself FIRMWARE, last; their sub-page counts follow (A1). */
 	uint64_t self[MAX_SELF][2];
 	size_t n = rmpsim_layout_self_ranges(rmp->layout, self, MAX_SELF);
 	for (size_t i = 0; !err && i < n && i < MAX_SELF; i++)
@@ -71,6 +114,15 @@ int rmpsim_rmp_snp_init(struct rmpsim_rmp *rmp, const uint64_t (*hv_fixed)[2], s
 		return err;
 	}
 	return 0;
+}
+
+int rmpsim_rmp_snp_init(struct rmpsim_rmp *rmp, const uint64_t (*hv_fixed)[2], size_t n_hv_fixed)
+{
+	if (!rmp)
+		return -EINVAL;
+	/* Everything covered counts as DRAM. */
+	const uint64_t all[1][2] = { { 0, rmpsim_layout_coverage_end(rmp->layout) } };
+	return rmpsim_rmp_snp_init_map(rmp, all, 1, hv_fixed, n_hv_fixed);
 }
 
 size_t rmpsim_rmp_unoptimizable_1g(const struct rmpsim_rmp *rmp, uint64_t *ret_regions, size_t max)

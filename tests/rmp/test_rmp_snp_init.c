@@ -55,6 +55,57 @@ static void contiguous_snp_init(void **state)
 	rmpsim_rmp_destroy(rmp);
 }
 
+/*
+ * AMD-ASPFW sev_rmp.c configure_rmp(): "Start by filling the entire
+ * RMP-covered area with HV-FIXED", then the memory map's DRAM ranges
+ * RMP_ENTRY_VAL_HV (0), then the SNP_INIT_EX range list HV_FIXED (0x4), then
+ * the RMP itself RMP_ENTRY_VAL_FIRMWARE (0x8000000000000005); add_range()
+ * lets a later range override an earlier one.
+ */
+/* covers: A160, A11, A1 */
+static void configure_rmp_order(void **state)
+{
+	struct rmpsim_rmp *rmp = fx_table(NULL, 2, be(state));
+	/* DRAM [0, 1 GiB + 256 MiB) and [1.5 GiB, end): a 256 MiB MMIO-like hole in between. */
+	const uint64_t dram[2][2] = { { 0, GB + 256 * MB }, { GB + 512 * MB, FX_COVER(2) } };
+	/* The range list: a DRAM page, a range over the hole, and one over the RMP itself. */
+	const uint64_t list[3][2] = { { 8 * MB, 8 * MB + SZ_4K },
+				      { GB + 300 * MB, GB + 301 * MB },
+				      { 255 * MB, 257 * MB } };
+	struct rmpsim_raw_entry g = fx_guest(0, 1, true);
+
+	assert_int_equal(rmpsim_rmp_set_range(rmp, GB + 260 * MB, 10, &g, true), 0);
+	assert_int_equal(rmpsim_rmp_snp_init_map(rmp, dram, 2, list, 3), 0);
+	/* DRAM: hypervisor. */
+	assert_int_equal(fx_get(rmp, 0).lo, 0);
+	assert_int_equal(fx_get(rmp, GB + 256 * MB - SZ_4K).lo, 0);
+	assert_int_equal(fx_get(rmp, GB + 512 * MB).lo, 0);
+	assert_int_equal(fx_get(rmp, FX_COVER(2) - SZ_4K).lo, 0);
+	/* Covered non-DRAM: HV_FIXED, whatever it held. */
+	assert_int_equal(fx_get(rmp, GB + 256 * MB).lo, 0x4);
+	assert_int_equal(fx_get(rmp, GB + 260 * MB).lo, 0x4);
+	assert_int_equal(fx_get(rmp, GB + 512 * MB - SZ_4K).lo, 0x4);
+	assert_int_equal(fx_get(rmp, GB + 256 * MB).hi, 0);
+	/* The range list: HV_FIXED over DRAM too. */
+	assert_int_equal(fx_get(rmp, 8 * MB).lo, 0x4);
+	assert_int_equal(fx_get(rmp, 8 * MB + SZ_4K).lo, 0);
+	/* The RMP stays FIRMWARE under the list (the firmware excludes it); the rest of that range is HV_FIXED. */
+	assert_int_equal(fx_get(rmp, 256 * MB + SZ_4K).lo, FW);
+	assert_int_equal(fx_get(rmp, 255 * MB).lo, 0x4);
+	assert_int_equal(fx_get(rmp, 256 * MB - SZ_4K).lo, 0x4);
+	/* HV_FIXED is not assigned: the hole's GB counts nothing (A11). */
+	assert_true(rmpsim_rmp_1g_is_free(rmp, GB));
+	assert_int_equal(rmpsim_rmp_2m_assigned_count(rmp, GB + 256 * MB), 0);
+	/* The old entry point is the map with every covered page DRAM. */
+	assert_int_equal(rmpsim_rmp_snp_init(rmp, NULL, 0), 0);
+	assert_int_equal(fx_get(rmp, GB + 256 * MB).lo, 0);
+	assert_int_equal(fx_get(rmp, 8 * MB).lo, 0);
+	const uint64_t bad[1][2] = { { SZ_4K, 100 } };
+	assert_int_equal(rmpsim_rmp_snp_init_map(rmp, bad, 1, NULL, 0), -EINVAL);
+	assert_int_equal(rmpsim_rmp_snp_init_map(rmp, NULL, 1, NULL, 0), -EINVAL);
+	rmpsim_rmp_destroy(rmp);
+}
+
 /* covers: spec 2.3, OQ7 -- a segmented RMP: bookkeeping/RST and every segment are FIRMWARE. */
 static void segmented_unoptimizable(void **state)
 {
@@ -120,6 +171,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		BOTH(contiguous_snp_init),
+		BOTH(configure_rmp_order),
 		cmocka_unit_test(segmented_unoptimizable),
 		cmocka_unit_test(snp_init_enomem),
 	};
