@@ -36,7 +36,8 @@ static void follower(struct rmpsim_sim *s, unsigned cpu, void *arg)
 {
 	(void)cpu;
 	(void)arg;
-	rmpsim_sim_charge_rmpopt_raw(s, RMPSIM_RMPOPT_CACHE_HIT, 0, 0);
+	struct rmpsim_verify v = { .region = 0, .first_busy = -1 }; /* warm after the leader's scan */
+	rmpsim_sim_charge_verify(s, &v, NULL);
 }
 
 static void worker(struct rmpsim_sim *s, void *arg)
@@ -45,7 +46,8 @@ static void worker(struct rmpsim_sim *s, void *arg)
 	rmpsim_sim_mark(s, "rmpopt_pass_start", 0, (uint64_t)p->regions << 30);
 	rmpsim_sim_migrate_disable(s);
 	for (unsigned r = 0; r < p->regions; r++) {
-		rmpsim_sim_charge_rmpopt_raw(s, RMPSIM_RMPOPT_SCANNED, 512, r / 64);
+		struct rmpsim_verify v = { .region = r, .first_busy = -1, .home_node = r / 64 };
+		rmpsim_sim_charge_verify(s, &v, NULL);
 		rmpsim_sim_yield(s);
 	}
 	rmpsim_sim_migrate_enable(s);

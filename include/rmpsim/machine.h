@@ -157,6 +157,21 @@ const uint64_t *rmpsim_machine_rst(const struct rmpsim_machine *m, size_t *ret_n
 /* Number of 1 GB regions the machine tracks RMPOPT state for (ceil(RMP coverage / 1 GB)). */
 unsigned rmpsim_machine_nregions(const struct rmpsim_machine *m);
 
+/* ---- What a verify would read, for the timing model (docs/timing.md 4) ---- */
+
+/*
+ * The first assigned entry a verify of spa's 1 GB region would meet: its 2 MB
+ * slot (0..511), or with four_k its 4 KB entry index (0..262,143); -1 when the
+ * region holds none (also for a region without RMP entries, A51). Exact, from
+ * the summaries; thread-safe.
+ */
+int64_t rmpsim_machine_rmpopt_first_busy(struct rmpsim_machine *m, uint64_t spa, bool four_k);
+/* NUMA node of the memory holding spa's RMP entries (-1 when spa has none). */
+int rmpsim_machine_rmp_home_node(const struct rmpsim_machine *m, uint64_t spa);
+/* A counter that moves on every change of the region's RMP entries (stale scan
+ * results and cached lines); 0 for a region beyond the RMP. */
+uint64_t rmpsim_machine_region_content_gen(const struct rmpsim_machine *m, uint64_t region);
+
 /* ---- MSRs and CPUID ---- */
 
 /* RDMSR on cpu. Unknown MSR (or RMPOPT_BASE without the RMPOPT feature): #GP. */

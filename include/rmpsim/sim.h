@@ -79,6 +79,8 @@ struct rmpsim_sim_topology {
 	unsigned ncpus;		   /* >= 1, a multiple of threads_per_core */
 	unsigned threads_per_core; /* >= 1 */
 	unsigned nodes;		   /* >= 1; cores split evenly over nodes in order */
+	unsigned packages;	   /* 0 or 1: one socket; else nodes split evenly over packages */
+	unsigned l3_per_node;	   /* 0 or 1: one L3 group per node; else cores split evenly */
 };
 
 /*
@@ -120,6 +122,17 @@ int rmpsim_sim_run(struct rmpsim_sim *sim);
 int rmpsim_sim_run_until(struct rmpsim_sim *sim, uint64_t limit_ps);
 /* Stop rmpsim_sim_run*() after the current event (from any callback). */
 void rmpsim_sim_stop(struct rmpsim_sim *sim);
+/*
+ * Run limits (docs/cli.md --max-virtual-time, --max-events): a run stops, as
+ * with rmpsim_sim_stop(), before it would dispatch an event later than
+ * max_time_ps or once max_events events have been dispatched, and calls
+ * fn(ctx, sim, time_limit) (engine context; may be NULL). The event stays
+ * queued. 0 = no limit (the default).
+ */
+typedef void (*rmpsim_limit_fn)(void *ctx, struct rmpsim_sim *sim, bool time_limit);
+void rmpsim_sim_set_limits(struct rmpsim_sim *sim, uint64_t max_time_ps, uint64_t max_events,
+			   rmpsim_limit_fn fn, void *ctx);
+bool rmpsim_sim_limit_hit(const struct rmpsim_sim *sim); /* a limit stopped a run */
 uint64_t rmpsim_sim_now(const struct rmpsim_sim *sim);
 uint64_t rmpsim_sim_trace_hash(const struct rmpsim_sim *sim);
 uint64_t
@@ -191,12 +204,46 @@ void rmpsim_sim_compute_mcyc(struct rmpsim_sim *sim, uint64_t mcyc);
 
 /*
  * Charge one executed RMPOPT (result from rmpsim_machine_rmpopt) at spa on the
- * current CPU: its cost per the profile with the shared RMP home queue of
- * spa's node (A62), and the per-CPU count by kind. Handler or process context.
+ * current CPU with the memory engine of docs/timing.md section 4: a verify
+ * (function 0 inside the window) may find a completed scan result in its
+ * cache scope, else reads the region's RMP lines from its L3 group or DRAM
+ * (queueing at the RMP home's bandwidth); anything else costs report_cycles.
+ * Counts the kind the timing model decided (a verify the sim answers from its
+ * result cache is a CACHE_HIT whatever the machine's functional cache said).
+ * Handler or process context.
  */
 void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *sim, const struct rmpsim_rmpopt_result *r, uint64_t spa);
-/* Same with the raw outcome (machine-less tests): slots read (0 = no scan) and kind (enum rmpsim_rmpopt_kind). */
-void rmpsim_sim_charge_rmpopt_raw(struct rmpsim_sim *sim, unsigned kind, unsigned slots, unsigned domain);
+
+/* One verify, as the memory engine sees it (machine-less tests build it by hand). */
+struct rmpsim_verify {
+	uint64_t region;    /* 1 GB region index (SPA >> 30) */
+	uint64_t gen;	    /* content generation: results and warm lines of another one are stale */
+	int64_t first_busy; /* first assigned entry at the profile's scan granularity; -1 none */
+	unsigned home_node; /* NUMA node holding the region's RMP lines */
+};
+/* What one verify cost and read. */
+struct rmpsim_verify_cost {
+	unsigned kind;	     /* RMPSIM_RMPOPT_SCANNED, _EARLY_EXIT or _CACHE_HIT */
+	uint64_t lines;	     /* RMP lines read (0 for a cached result) */
+	uint64_t dram_lines; /* ... of which from DRAM */
+	uint64_t ps;	     /* time charged */
+};
+/* Charge a verify on the current CPU; ret may be NULL. */
+void rmpsim_sim_charge_verify(struct rmpsim_sim *sim, const struct rmpsim_verify *v,
+			      struct rmpsim_verify_cost *ret);
+/* Cheapest and dearest RMPOPT (function 0) charged since the last call, in ps
+ * (0, 0 when none); the window restarts. Reports take it at each trace mark. */
+void rmpsim_sim_rmpopt_window(struct rmpsim_sim *sim, uint64_t *ret_min_ps, uint64_t *ret_max_ps);
+/* Where the running maximum of per-RMPOPT cost rose since the last call (in
+ * execution order, at most RMPSIM_RISES_MAX kept: the first ones); copies up
+ * to max of them, returns how many there were, and starts again from 0. */
+#define RMPSIM_RISES_MAX 64
+struct rmpsim_rise {
+	unsigned cpu;
+	uint64_t ps;	/* the RMPOPT's cost */
+	uint64_t at_ps; /* when it started */
+};
+size_t rmpsim_sim_rmpopt_rises(struct rmpsim_sim *sim, struct rmpsim_rise *ret, size_t max);
 
 /* Release the CPU until now + ps / until time t (might_sleep checked). */
 void rmpsim_sim_sleep(struct rmpsim_sim *sim, uint64_t ps);
@@ -226,7 +273,7 @@ bool rmpsim_sim_irqs_disabled(const struct rmpsim_sim *sim);
  * or preemption disabled. `what` names the caller in the message. */
 bool rmpsim_sim_might_sleep(struct rmpsim_sim *sim, const char *what);
 
-/* ---- IPIs (Linux smp_call_function_many, A66-A68) ---- */
+/* ---- IPIs (Linux smp_call_function_many, A66-A68, A130-A138) ---- */
 
 typedef void (*rmpsim_ipi_fn)(struct rmpsim_sim *sim, unsigned cpu, void *arg);
 
@@ -236,15 +283,20 @@ typedef void (*rmpsim_ipi_fn)(struct rmpsim_sim *sim, unsigned cpu, void *arg);
 /*
  * From process context: run fn(sim, cpu, arg) on every CPU set in mask (a
  * bitmap of ncpus bits, unsigned long words as Linux cpumask), the calling CPU
- * excluded unless RMPSIM_IPI_LOCAL. Sender: profile.ipi_send_base +
- * n * ipi_send_per_target; target i (in CPU order) gets its IPI at
- * t0 + send_base + (i+1) * send_per_target + ipi_delivery, runs the handler
- * (ipi_handler_overhead + what fn charged; fn's effect happens at handler
- * start) and acknowledges after ipi_ack. With WAIT the sender stays busy
- * (irqs on) until the last acknowledgement, then n * ipi_ack_poll_per_target.
- * Without WAIT, fn and arg must stay valid until the handlers have run.
- * Returns 0; -EINVAL outside process context (and a bug report from handler
- * context); -ENOMEM (nothing sent).
+ * excluded unless RMPSIM_IPI_LOCAL. As kernel/smp.c and the x2APIC do it
+ * (docs/timing.md section 3): the sender pays send_base, then queues one CSD
+ * per target (queue_lines remote lines at the core-to-core latency of the
+ * target's distance), then writes the ICR (one write for the all-but-self
+ * shorthand, one per x2APIC cluster of 16 IDs, or one per target in physical
+ * mode). A target receives delivery (+ delivery_remote on the other socket)
+ * after its ICR write, leaves idle (idle_exit) if it was idle, runs the
+ * handler (handler_overhead + what fn charged; fn's effect happens when the
+ * IPI arrives) and unlocks its CSD, which the sender sees one core-to-core
+ * transfer later. With WAIT the sender stays busy (irqs on) until the last
+ * unlock is visible, then polls every CSD (their transfers, csd_polls_in_flight
+ * at a time). Without WAIT, fn and arg must stay valid until the handlers have
+ * run. Returns 0; -EINVAL outside process context (and a bug report from
+ * handler context); -ENOMEM (nothing sent).
  */
 int rmpsim_sim_ipi_many(struct rmpsim_sim *sim, const unsigned long *mask, rmpsim_ipi_fn fn, void *arg,
 			unsigned flags);
@@ -265,15 +317,18 @@ void rmpsim_sim_set_ipi_batching(struct rmpsim_sim *sim, bool on);
 /* ---- Accounting ---- */
 
 struct rmpsim_cpu_stats {
-	uint64_t busy_ps;	   /* not idle: a process on the CPU (computing or spinning) or a handler */
-	uint64_t handler_ps;	   /* in IPI handlers (overhead included) */
-	uint64_t ipis;		   /* handlers run */
-	uint64_t irqoff_max_ps;	   /* longest interrupts-off stretch */
-	uint64_t irqoff_max_at_ps; /* when it began */
-	char irqoff_max_where[32]; /* process name, or "ipi" for handlers */
-	uint64_t rmpopt[5];	   /* by enum rmpsim_rmpopt_kind (machine.h) */
-	uint64_t rmpopt_ps;	   /* time charged for RMPOPT */
-	uint64_t switches;	   /* context switches */
+	uint64_t busy_ps;	    /* not idle: a process on the CPU (computing or spinning) or a handler */
+	uint64_t handler_ps;	    /* in IPI handlers (overhead included) */
+	uint64_t ipis;		    /* handlers run */
+	uint64_t irqoff_max_ps;	    /* longest interrupts-off stretch */
+	uint64_t irqoff_max_at_ps;  /* when it began */
+	char irqoff_max_where[32];  /* process name, or "ipi" for handlers */
+	uint64_t rmpopt[5];	    /* by enum rmpsim_rmpopt_kind (machine.h) */
+	uint64_t rmpopt_ps;	    /* time charged for RMPOPT */
+	uint64_t rmpopt_lines;	    /* RMP lines verifies read */
+	uint64_t rmpopt_dram_lines; /* ... of which from DRAM */
+	uint64_t idle_exits;	    /* handlers that first woke the CPU from idle */
+	uint64_t switches;	    /* context switches */
 };
 /* Stats of cpu up to now (open stretches are closed at now). -EINVAL for a bad cpu. */
 int rmpsim_sim_cpu_stats(const struct rmpsim_sim *sim, unsigned cpu, struct rmpsim_cpu_stats *ret);

@@ -22,6 +22,7 @@
 
 #include <rmpsim/alloc.h>
 #include <rmpsim/error.h>
+#include <rmpsim/profile.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,6 +67,18 @@ struct rmpsim_run_result {
 	uint64_t rmpopt_early_exit;
 	uint64_t rmpopt_cache_hit;
 	uint64_t ipis_sent; /* IPIs (one per target CPU) during the pass */
+	/* Per-instruction cost of the pass's RMPOPTs (function 0), in cycles at the
+	 * profile's clock (spec 1.12's unit), and the RMP lines verifies read. */
+	uint64_t rmpopt_cycles_min, rmpopt_cycles_mean, rmpopt_cycles_max;
+	uint64_t scan_lines_read;
+	uint64_t scan_lines_from_dram;
+	/* Where the running maximum of per-RMPOPT cycles rose during the pass, in
+	 * order (spec 1.12 C's "max cycle on cpu" lines): the first 32. */
+	struct {
+		unsigned cpu;
+		uint64_t cycles;
+	} rmpopt_max_rises[32];
+	unsigned rmpopt_nrises;
 
 	uint64_t regions_optimized; /* 1 GB regions of the pass range optimised on every programmed core */
 	uint64_t regions_total;	    /* 1 GB regions in the pass range */
@@ -196,10 +209,11 @@ int rmpsim_scenario_builtin(const char *name, enum rmpsim_backing backing,
 /* ---- Running ---- */
 
 struct rmpsim_run_options {
-	const char *machine;	   /* NULL/"" = scenario's, else default machine */
-	const char *profile;	   /* NULL/"" = scenario's, else default profile */
-	const char *policy;	   /* NULL/"" = scenario's, else "v10" */
-	const char *policy_plugin; /* path of a plugin .so, or NULL */
+	const char *machine;			    /* NULL/"" = scenario's, else default machine */
+	const char *profile;			    /* NULL/"" = scenario's, else default profile */
+	const struct rmpsim_profile *profile_value; /* when set: this profile, not a file (sweeps, draws) */
+	const char *policy;			    /* NULL/"" = scenario's, else "v10" */
+	const char *policy_plugin;		    /* path of a plugin .so, or NULL */
 	uint64_t seed;
 	bool has_seed;				    /* else the scenario's seed, else 1 */
 	void (*dmesg)(void *ctx, const char *line); /* kernel log lines, or NULL */

@@ -12,6 +12,8 @@ extern const struct rmpsim_policy_ops rmpsim_policy_queue_delayed;
 extern const struct rmpsim_policy_ops rmpsim_policy_three_case;
 extern const struct rmpsim_policy_ops rmpsim_policy_percpu;
 extern const struct rmpsim_policy_ops rmpsim_policy_targeted;
+extern const struct rmpsim_policy_ops rmpsim_policy_perf2_serial;
+extern const struct rmpsim_policy_ops rmpsim_policy_perf2_parallel;
 
 static const struct rmpsim_policy_ops *const rmpsim_policies[] = {
 	&rmpsim_policy_v10,
@@ -20,6 +22,8 @@ static const struct rmpsim_policy_ops *const rmpsim_policies[] = {
 	&rmpsim_policy_three_case,
 	&rmpsim_policy_percpu,
 	&rmpsim_policy_targeted,
+	&rmpsim_policy_perf2_serial,
+	&rmpsim_policy_perf2_parallel,
 };
 
 const struct rmpsim_policy_ops *rmpsim_policy_default(void)

@@ -29,10 +29,11 @@
  * changes.
  */
 struct rmpsim__region {
-	pthread_mutex_t lock;	     /* serialises table access to the region (rmp.h) */
-	_Atomic uint64_t assign_gen; /* written under lock, read lock-free by write checks */
-	bool cache_valid;	     /* under lock */
-	int cache_slot;		     /* under lock: first busy 2 MB slot, -1 = free */
+	pthread_mutex_t lock;	      /* serialises table access to the region (rmp.h) */
+	_Atomic uint64_t assign_gen;  /* written under lock, read lock-free by write checks */
+	bool cache_valid;	      /* under lock */
+	_Atomic uint64_t content_gen; /* bumped with every change of the entries (timing model) */
+	int cache_slot;		      /* under lock: first busy 2 MB slot, -1 = free */
 };
 
 struct rmpsim__cpu_counters {

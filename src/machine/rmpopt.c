@@ -40,6 +40,7 @@ int rmpsim__rmpopt_alloc(struct rmpsim_machine *m)
 	for (unsigned r = 0; r < m->nregions; r++) {
 		pthread_mutex_init(&m->regions[r].lock, NULL);
 		atomic_init(&m->regions[r].assign_gen, 0);
+		atomic_init(&m->regions[r].content_gen, 0);
 		m->regions[r].cache_slot = -1;
 	}
 	for (size_t i = 0; i < (size_t)ncores * RMPSIM_RMPOPT_REGIONS; i++)
@@ -73,8 +74,10 @@ void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core)
 
 void rmpsim__rmpopt_invalidate_all_caches(struct rmpsim_machine *m)
 {
-	for (unsigned r = 0; r < m->nregions; r++)
+	for (unsigned r = 0; r < m->nregions; r++) {
 		m->regions[r].cache_valid = false;
+		atomic_fetch_add_explicit(&m->regions[r].content_gen, 1, memory_order_relaxed);
+	}
 }
 
 /* assign_gen of an absolute region; regions past the RMP's coverage never change. */
@@ -199,4 +202,58 @@ bool rmpsim_machine_region_optimized_all(const struct rmpsim_machine *m, uint64_
 		if (!rmpsim_machine_region_optimized(m, c, region))
 			return false;
 	return true;
+}
+
+/* ---- What a verify would read (the timing model's input) ---- */
+
+struct first4k {
+	uint64_t min; /* lowest assigned SPA seen */
+};
+
+static int note_assigned(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *e)
+{
+	struct first4k *f = ctx;
+	struct rmpsim_rmp_entry d;
+	rmpsim_entry_decode(e, &d);
+	if (d.assigned && spa < f->min)
+		f->min = spa;
+	return 0;
+}
+
+int64_t rmpsim_machine_rmpopt_first_busy(struct rmpsim_machine *m, uint64_t spa, bool four_k)
+{
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	uint64_t gb = spa & ~(RMPSIM_SZ_1G - 1);
+	int64_t res;
+
+	if (!reg || !rmpsim_layout_covers(m->layout, gb))
+		return -1; /* A51 */
+	pthread_mutex_lock(&reg->lock);
+	int slot = rmpsim_rmp_1g_first_busy_slot(m->rmp, gb);
+	res = slot;
+	if (slot >= 0 && four_k) {
+		/* A120: within the first busy 2 MB slot, the first assigned 4 KB entry. */
+		uint64_t s2m = gb + (uint64_t)slot * RMPSIM_SZ_2M;
+		struct first4k f = { UINT64_MAX };
+		rmpsim_rmp_2m_for_each_nonzero(m->rmp, s2m, note_assigned, &f);
+		uint64_t in = f.min == UINT64_MAX ? 0 : (f.min - s2m) >> 12;
+		res = (int64_t)slot * 512 + (int64_t)in;
+	}
+	pthread_mutex_unlock(&reg->lock);
+	return res;
+}
+
+int rmpsim_machine_rmp_home_node(const struct rmpsim_machine *m, uint64_t spa)
+{
+	uint64_t addr;
+	if (rmpsim_layout_entry_addr(m->layout, spa & ~(RMPSIM_SZ_1G - 1), &addr) < 0)
+		return -1;
+	return rmpsim_machine_spa_node(m, addr);
+}
+
+uint64_t rmpsim_machine_region_content_gen(const struct rmpsim_machine *m, uint64_t region)
+{
+	if (region >= m->nregions)
+		return 0;
+	return atomic_load_explicit(&m->regions[region].content_gen, memory_order_relaxed);
 }

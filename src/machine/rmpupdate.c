@@ -48,8 +48,10 @@ static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages
 	if (in->assigned && !ch.assigned)
 		atomic_fetch_sub_explicit(&reg->assign_gen, 1,
 					  memory_order_relaxed); /* A55: nothing assigned */
-	if (ch.changed)
+	if (ch.changed) {
 		reg->cache_valid = false; /* A45 */
+		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
+	}
 	pthread_mutex_unlock(&reg->lock);
 	if (ret_done)
 		*ret_done = done;
@@ -115,8 +117,10 @@ int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa)
 		return rmpsim_insn_psmash(m->rmp, spa, NULL);
 	pthread_mutex_lock(&reg->lock);
 	rc = rmpsim_insn_psmash(m->rmp, spa, &ch);
-	if (rc >= 0 && ch.changed)
+	if (rc >= 0 && ch.changed) {
 		reg->cache_valid = false; /* A45; no bit clear (A46) */
+		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
+	}
 	pthread_mutex_unlock(&reg->lock);
 	return rc;
 }

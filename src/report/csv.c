@@ -28,7 +28,8 @@ int rmpsim_report_csv(FILE *f, const struct rmpsim_report *r)
 	      "cpu_busy_median_ns,cpus_active,cpu_busy_median_active_ns,irq_off_max_ns,rmpopt_executed,"
 	      "rmpopt_scanned,rmpopt_early_exit,"
 	      "rmpopt_cache_hit,ipis_sent,regions_optimized,regions_total,ram_bytes,private_bytes,skip_bytes,"
-	      "skip_share,host_writes_checked,host_writes_skipped,host_writes_faulted,seed,trace_hash\n",
+	      "skip_share,host_writes_checked,host_writes_skipped,host_writes_faulted,rmpopt_cycles_min,"
+	      "rmpopt_cycles_mean,rmpopt_cycles_max,scan_lines_read,scan_lines_from_dram,seed,trace_hash\n",
 	      f);
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rmpsim_run_result *x = &r->runs[i];
@@ -39,13 +40,16 @@ int rmpsim_report_csv(FILE *f, const struct rmpsim_report *r)
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%016" PRIx64 "\n",
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			",%016" PRIx64 "\n",
 			x->pass_ns, x->leader_ns, x->follower_ns, x->leader_cpu, x->cpu_busy_max_ns,
 			x->cpu_busy_median_ns, x->cpus_active, x->cpu_busy_median_active_ns,
 			x->irq_off_max_ns, x->rmpopt_executed, x->rmpopt_scanned, x->rmpopt_early_exit,
 			x->rmpopt_cache_hit, x->ipis_sent, x->regions_optimized, x->regions_total,
 			x->ram_bytes, x->private_bytes, x->skip_bytes, x->skip_share, x->host_writes_checked,
-			x->host_writes_skipped, x->host_writes_faulted, x->seed, x->trace_hash);
+			x->host_writes_skipped, x->host_writes_faulted, x->rmpopt_cycles_min,
+			x->rmpopt_cycles_mean, x->rmpopt_cycles_max, x->scan_lines_read,
+			x->scan_lines_from_dram, x->seed, x->trace_hash);
 	}
 	return ferror(f) ? -EIO : 0;
 }

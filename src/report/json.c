@@ -50,8 +50,22 @@ static json_t *run_json(const struct rmpsim_run_result *x, unsigned flags)
 	ok = ok && put(o, "pass_ns", u64(x->pass_ns));
 	ok = ok && put(o, "leader_ns", u64(x->leader_ns));
 	ok = ok && put(o, "follower_ns", u64(x->follower_ns));
-	if (!(flags & RMPSIM_REPORT_GOLDEN)) /* chosen by the seeded placement (sim A70), not by a formula */
+	if (!(flags &
+	      RMPSIM_REPORT_GOLDEN)) { /* chosen by the seeded placement (sim A70), not by a formula */
 		ok = ok && put(o, "leader_cpu", json_integer(x->leader_cpu));
+		/* [cpu, cycles] where the running maximum rose: the CPUs depend on
+		 * where the worker ran, like leader_cpu. */
+		json_t *rises = json_array();
+		for (unsigned i = 0; rises && i < x->rmpopt_nrises; i++) {
+			json_t *pair = json_pack("[I, I]", (json_int_t)x->rmpopt_max_rises[i].cpu,
+						 (json_int_t)x->rmpopt_max_rises[i].cycles);
+			ok = ok && pair && json_array_append_new(rises, pair) == 0;
+		}
+		if (ok)
+			ok = put(o, "rmpopt_max_rises", rises);
+		else
+			json_decref(rises);
+	}
 	ok = ok && put(o, "cpu_busy_max_ns", u64(x->cpu_busy_max_ns));
 	ok = ok && put(o, "cpu_busy_median_ns", u64(x->cpu_busy_median_ns));
 	ok = ok && put(o, "cpus_active", u64(x->cpus_active));
@@ -62,6 +76,12 @@ static json_t *run_json(const struct rmpsim_run_result *x, unsigned flags)
 	ok = ok && put(o, "rmpopt_early_exit", u64(x->rmpopt_early_exit));
 	ok = ok && put(o, "rmpopt_cache_hit", u64(x->rmpopt_cache_hit));
 	ok = ok && put(o, "ipis_sent", u64(x->ipis_sent));
+	ok = ok && put(o, "rmpopt_cycles_min", u64(x->rmpopt_cycles_min));
+	ok = ok && put(o, "rmpopt_cycles_mean", u64(x->rmpopt_cycles_mean));
+	ok = ok && put(o, "rmpopt_cycles_max", u64(x->rmpopt_cycles_max));
+	ok = ok && put(o, "scan_lines_read", u64(x->scan_lines_read));
+	ok = ok && put(o, "scan_lines_from_dram", u64(x->scan_lines_from_dram));
+
 	ok = ok && put(o, "regions_optimized", u64(x->regions_optimized));
 	ok = ok && put(o, "regions_total", u64(x->regions_total));
 	ok = ok && put(o, "ram_bytes", u64(x->ram_bytes));

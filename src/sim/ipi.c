@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -87,6 +88,14 @@ void rmpsim__csds_free(struct rmpsim_sim *s)
 	s->csd_all = NULL;
 	s->csd_free = NULL;
 	s->csd_total = 0;
+}
+
+static int csd_cmp(const void *a, const void *b)
+{
+	const struct rmpsim__csd *x = *(struct rmpsim__csd *const *)a, *y = *(struct rmpsim__csd *const *)b;
+	if (x->when != y->when)
+		return x->when < y->when ? -1 : 1;
+	return x->target < y->target ? -1 : x->target > y->target;
 }
 
 /* ---- Batched calls ---- */
@@ -185,14 +194,19 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 	struct rmpsim__cpu *c = &s->cpus[cpu];
 	const struct rmpsim_profile *p = &s->prof;
 
+	uint64_t wake = 0;
 	if (!c->curr && !c->busy && !c->irqoff) {
-		/* An idle CPU: what rmpsim__cpu_update() does here, without the tests. */
+		/* An idle CPU: what rmpsim__cpu_update() does here, without the tests.
+		 * A136: it first leaves its C-state (C2 once idle long enough); the
+		 * handler's effect happens at delivery, its time starts after the exit. */
 		static const char ipi[sizeof(c->irqoff_where)] = "ipi";
+		wake = rmpsim__idle_exit_ps(s, c);
+		c->st.idle_exits += wake != 0;
 		c->in_irq = d;
 		c->busy = true;
-		c->busy_since = s->now;
+		c->busy_since = s->now + wake;
 		c->irqoff = true;
-		c->irqoff_since = s->now;
+		c->irqoff_since = s->now + wake;
 		memcpy(c->irqoff_where, ipi, sizeof(c->irqoff_where));
 	} else {
 		rmpsim__cpu_freeze(s, c);
@@ -208,17 +222,17 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 	s->ctx_cpu = cpu;
 	s->ctx_handler = true;
 	s->ctx_charge = 0;
-	s->ctx_base = s->now + p->ipi_handler_overhead_ps;
+	s->ctx_base = s->now + wake + p->ipi_handler_overhead_ps;
 	rmpsim__trace(s, RMPSIM_TRACE_IPI_START, cpu, d->call, d->sender_cpu);
 	d->fn(s, cpu, d->arg); /* the effect happens now, at handler start */
-	d->dur = p->ipi_handler_overhead_ps + s->ctx_charge;
+	d->dur = wake + p->ipi_handler_overhead_ps + s->ctx_charge;
 	s->ctx_proc = sv_proc;
 	s->ctx_cpu = sv_cpu;
 	s->ctx_handler = sv_handler;
 	s->ctx_charge = sv_charge;
 	s->ctx_base = sv_base;
 
-	c->st.handler_ps += d->dur;
+	c->st.handler_ps += d->dur - wake;
 	c->st.ipis++;
 	if (k)
 		call_add_end(s, k, d);
@@ -273,7 +287,8 @@ static void ipi_end(struct rmpsim_sim *s, struct rmpsim__csd *d)
 		/* Only the last acknowledgement matters to the sender (A67):
 		 * keep the latest time, one event per call instead of one per target. */
 		struct rmpsim_proc *p = d->waiter;
-		uint64_t ack = s->now + s->prof.ipi_ack_ps;
+		uint64_t ack =
+			s->now + rmpsim__c2c_ps(s, cpu, d->sender_cpu); /* A133: the CSD line returns */
 		p->last_ack = ack > p->last_ack ? ack : p->last_ack;
 		if (RMPSIM_ALWAYS(p->acks_left) && --p->acks_left == 0 && p->spinning)
 			rmpsim__ev_queue(s, &p->ack_ev, EV_IPI_ACK, p->last_ack);
@@ -286,6 +301,7 @@ static void ipi_end(struct rmpsim_sim *s, struct rmpsim__csd *d)
 		/* The CPU goes idle: what rmpsim__cpu_irq_done() does here, without the tests. */
 		c->st.busy_ps += s->now - c->busy_since;
 		c->busy = false;
+		c->idle_since = s->now;
 		uint64_t len = s->now - c->irqoff_since;
 		if (len > c->st.irqoff_max_ps) {
 			c->st.irqoff_max_ps = len;
@@ -351,7 +367,7 @@ void rmpsim__ipi_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		struct rmpsim_proc *p = RMPSIM__CONTAINER(ev, struct rmpsim_proc, ack_ev);
 		p->spinning = false;
 		rmpsim__trace(s, RMPSIM_TRACE_IPI_DONE, p->cpu, p->ipi_call, 0);
-		rmpsim__proc_run_compute(s, p, (uint64_t)p->ipi_targets * s->prof.ipi_ack_poll_per_target_ps);
+		rmpsim__proc_run_compute(s, p, p->poll_ps);
 		return;
 	}
 	struct rmpsim__csd *d = RMPSIM__CONTAINER(ev, struct rmpsim__csd, ev);
@@ -411,6 +427,14 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		local = single == self;
 	}
 
+	if (m > s->order_cap) {
+		void *o = rmpsim__realloc(s->a, s->order, s->order_cap * sizeof(*s->order),
+					  m * sizeof(*s->order));
+		if (!o)
+			return -ENOMEM;
+		s->order = o;
+		s->order_cap = m;
+	}
 	/* Take every CSD first, so that -ENOMEM sends nothing. */
 	struct rmpsim__csd *list = NULL;
 	for (unsigned i = 0; i < m; i++) {
@@ -447,6 +471,18 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 	p->ipi_targets = m;
 	p->acks_left = wait ? m : 0;
 	p->last_ack = 0;
+	p->poll_ps = 0;
+
+	/*
+	 * kernel/smp.c and the x2APIC (docs/timing.md 3, A130-A138): the sender
+	 * queues every target's CSD first (queue_lines remote lines each, at the
+	 * target's distance), then writes the ICR: once for the all-but-self
+	 * shorthand, once per x2APIC cluster (in the order of each cluster's first
+	 * target), or once per target. Target i receives after its write.
+	 */
+	bool shorthand = pr->ipi_shorthand && mask && m + 1 == s->ncpus; /* A131 */
+	uint64_t queue_ps = 0, poll_sum = 0;
+	unsigned writes = 0;
 	unsigned i = 0;
 	struct rmpsim__csd *first = NULL, *prev = NULL;
 	unsigned w = 0;
@@ -470,9 +506,22 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		d->call = call;
 		d->dur = 0;
 		i++;
-		/* A66: target i's ICR write ends after the base cost and i per-target costs. */
-		d->when = t0 + pr->ipi_send_base_ps + (uint64_t)i * pr->ipi_send_per_target_ps +
-			  pr->ipi_delivery_ps;
+		uint64_t c2c = rmpsim__c2c_ps(s, self, cpu);
+		queue_ps += pr->ipi_queue_lines * c2c; /* A133: csd_lock + llist_add */
+		poll_sum += c2c;		       /* A137: csd_lock_wait reads it back */
+		if (shorthand) {
+			d->icr = 0;
+			writes = 1;
+		} else if (pr->apic_mode == RMPSIM_APIC_CLUSTER) {
+			unsigned cl = s->cpus[cpu].cluster;
+			if (s->cl_stamp[cl] != call) {
+				s->cl_stamp[cl] = call;
+				s->cl_write[cl] = writes++;
+			}
+			d->icr = s->cl_write[cl];
+		} else {
+			d->icr = writes++;
+		}
 		d->chain = NULL;
 		if (prev)
 			prev->chain = d;
@@ -480,6 +529,24 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 			first = d;
 		prev = d;
 	}
+	uint64_t t_icr = t0 + pr->ipi_send_base_ps + queue_ps;
+	size_t n = 0;
+	for (struct rmpsim__csd *d = first; d; d = d->chain) {
+		/* A134, A135: its ICR write ends, then the interrupt travels. */
+		d->when = t_icr + (uint64_t)(d->icr + 1) * pr->ipi_icr_write_ps + pr->ipi_delivery_ps;
+		if (s->cpus[d->target].package != s->cpus[self].package)
+			d->when += pr->ipi_delivery_remote_ps;
+		s->order[n++] = d;
+	}
+	/* Deliveries are chained in time order (ties in CPU order): a cluster's
+	 * write reaches CPUs far apart in numbering, the other socket later. */
+	qsort(s->order, n, sizeof(*s->order), csd_cmp);
+	first = n ? s->order[0] : NULL;
+	for (size_t j = 0; j < n; j++)
+		s->order[j]->chain = j + 1 < n ? s->order[j + 1] : NULL;
+	uint64_t inflight = pr->csd_polls_in_flight ? pr->csd_polls_in_flight : 1;
+	p->poll_ps = (poll_sum + inflight - 1) / inflight;
+	uint64_t send_ps = pr->ipi_send_base_ps + queue_ps + (uint64_t)writes * pr->ipi_icr_write_ps;
 	if (k && first) {
 		/* Keyed as the unbatched first delivery; the call's event stands for it. */
 		k->deliver = first;
@@ -493,7 +560,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		rmpsim__ev_queue(s, &first->ev, EV_IPI_DELIVER, first->when);
 	}
 	if (m)
-		rmpsim__proc_compute(s, p, pr->ipi_send_base_ps + (uint64_t)m * pr->ipi_send_per_target_ps);
+		rmpsim__proc_compute(s, p, send_ps);
 	if (local)
 		run_local(s, p, fn, arg);
 	if (wait && m) {
@@ -506,7 +573,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 			rmpsim__proc_switch_out(s, p, false);
 		} else {
 			rmpsim__trace(s, RMPSIM_TRACE_IPI_DONE, self, call, 0);
-			rmpsim__proc_compute(s, p, (uint64_t)m * pr->ipi_ack_poll_per_target_ps);
+			rmpsim__proc_compute(s, p, p->poll_ps);
 		}
 	}
 	return 0;

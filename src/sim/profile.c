@@ -1,161 +1,299 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The timing profile: one table of parameters (section, key, unit, range,
- * default, source) drives parsing, printing and the defaults, so the three
- * cannot drift apart. Values are decimal fixed point, stored as integers.
+ * The timing profile: one table of parameters (section, key, unit, default,
+ * low-high range, source) drives parsing, printing, the defaults and the
+ * uncertainty draws, so they cannot drift apart. Values are decimal fixed
+ * point, stored as integers. docs/timing.md derives every default.
  */
 #include <errno.h>
 #include <ini.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include <rmpsim/machine.h>
 #include <rmpsim/profile.h>
 
-enum pkind { K_GHZ, K_CYC, K_NS, K_INT, K_BOOL };
+#include "base/check.h"
 
 struct param {
 	const char *section, *key;
-	enum pkind kind;
+	enum rmpsim_param_kind kind;
 	size_t off;
-	uint64_t def, min, max; /* stored units */
+	uint64_t def, lo, hi; /* default and plausible range, stored units */
 	const char *unit, *source;
+	const char *const *names; /* RMPSIM_PARAM_ENUM */
 };
 
-#define P(sec, key, kind, field, def, min, max, unit, src)                                                   \
-	{                                                                                                    \
-		sec, key, kind, offsetof(struct rmpsim_profile, field), def, min, max, unit, src             \
-	}
+#define F(field) offsetof(struct rmpsim_profile, field)
+#define NS(x)	 ((uint64_t)(x)*1000u) /* ns -> ps */
+#define CYC(x)	 ((uint64_t)(x)*1000u) /* cycles -> milli-cycles */
+#define GBPS(x)	 ((uint64_t)(x)*1000u) /* GB/s -> 10^6 B/s */
+#define MIB(x)	 ((uint64_t)(x) << 20)
 
-/* Sources: docs/timing.md has the derivations; A-numbers: docs/model.md. */
+static const char *const scan_names[] = { "2m", "4k", NULL };
+static const char *const scope_names[] = { "none", "l3", "socket", "global", NULL };
+static const char *const inflight_names[] = { "scan", "wait", NULL };
+static const char *const apic_names[] = { "cluster", "physical", NULL };
+
+/*
+ * Sources: docs/timing.md section 7 has the derivations and full references;
+ * A-numbers: docs/model.md. Ranges are what the cited platforms span, not
+ * fitted to any whole-loop timing (those are held back, design.md "Fidelity").
+ */
 static const struct param params[] = {
-	P("cpu", "freq_ghz", K_GHZ, freq_khz, 2250000, 100000, 10000000, "GHz",
-	  "A60: never published (spec 1.12); the TSC (P0) clock of the prior 192-core EPYC 9965"),
-	P("rmpopt", "fixed_cycles", K_CYC, rmpopt_fixed_mcyc, 53500, 0, 1000000000, "cycles",
-	  "A61: spec 1.12 A/C minimum 60 cycles = exit at slot 0 = fixed + 1 slot"),
-	P("rmpopt", "slot_cycles", K_CYC, rmpopt_slot_mcyc, 6500, 0, 1000000000, "cycles per 2 MB slot",
-	  "A61: spec 1.12 C typical serial 1,980-5,080 (mean of 16 samples 3,373) = fixed + 512 slots"),
-	P("rmpopt", "slot_service_cycles", K_CYC, rmpopt_slot_service_mcyc, 436, 0, 1000000000,
-	  "cycles per slot at the shared RMP home",
-	  "A62: spec 1.12 C 114,372 average with all 1,024 CPUs scanning at once (FCFS mean)"),
-	P("rmpopt", "cached_cycles", K_CYC, rmpopt_cached_mcyc, 60000, 0, 1000000000, "cycles",
-	  "A63: follower reads the cached scan result; like the 60-cycle minimum (spec 1.12)"),
-	P("rmpopt", "report_cycles", K_CYC, rmpopt_report_mcyc, 40000, 0, 1000000000, "cycles",
-	  "A64: function 1 / outside the window / fault: reads the core's table only"),
-	P("rmpopt", "contention", K_BOOL, rmpopt_contention, 1, 0, 1, "bool",
-	  "A62: switch for the shared RMP home queue"),
-	P("rmp", "rmpupdate_cycles", K_CYC, rmpupdate_mcyc, 1500000, 0, 1000000000, "cycles",
-	  "A65: no public figure; one uncached RMP entry read-modify-write + the RMPOPT clear broadcast"),
-	P("rmp", "psmash_cycles", K_CYC, psmash_mcyc, 3000000, 0, 1000000000, "cycles",
-	  "A65: no public figure; writes 512 entries (128 cache lines) of the RMP"),
-	P("ipi", "send_base_ns", K_NS, ipi_send_base_ps, 200000, 0, 1000000000000ull, "ns",
-	  "A66: smp_call_function_many entry, mask walk, fences; order of a few hundred cycles"),
-	P("ipi", "send_per_target_ns", K_NS, ipi_send_per_target_ps, 100000, 0, 1000000000000ull, "ns",
-	  "A66: per target a locked llist_add on the target's queue line (~80 ns cache-to-cache) + x2APIC "
-	  "ICR write"),
-	P("ipi", "delivery_ns", K_NS, ipi_delivery_ps, 700000, 0, 1000000000000ull, "ns",
-	  "A66: ICR write to handler entry; public x86 IPI round trips are about 1-3 us"),
-	P("ipi", "handler_overhead_ns", K_NS, ipi_handler_overhead_ps, 300000, 0, 1000000000000ull, "ns",
-	  "A67: interrupt entry/exit + CSD list walk on the target"),
-	P("ipi", "ack_ns", K_NS, ipi_ack_ps, 150000, 0, 1000000000000ull, "ns",
-	  "A67: CSD unlock cache line moving to the sender (cross-socket line transfer)"),
-	P("ipi", "ack_poll_per_target_ns", K_NS, ipi_ack_poll_per_target_ps, 20000, 0, 1000000000000ull, "ns",
-	  "A67: csd_lock_wait reads each target's CSD; independent loads overlap (~5 in flight)"),
-	P("kernel", "wq_wakeup_ns", K_NS, wq_wakeup_ps, 4000000, 0, 1000000000000ull, "ns",
-	  "A69: queue_work to an idle unbound worker running (wake-up + idle exit)"),
-	P("kernel", "cond_resched_ns", K_NS, cond_resched_ps, 20000, 0, 1000000000000ull, "ns",
-	  "A69: cond_resched() with nothing to run: a flag test and a call"),
-	P("kernel", "mutex_ns", K_NS, mutex_ps, 40000, 0, 1000000000000ull, "ns",
-	  "A69: uncontended mutex_lock + mutex_unlock (two atomics)"),
-	P("kernel", "context_switch_ns", K_NS, context_switch_ps, 1500000, 0, 1000000000000ull, "ns",
-	  "A69: a process switch on a CPU (direct cost, lmbench lat_ctx order)"),
-	P("kernel", "hz", K_INT, hz, 1000, 1, 100000, "jiffies per second",
-	  "A69: CONFIG_HZ=1000 (common server distribution kernels); msleep granularity"),
+	{ "cpu", "freq_ghz", RMPSIM_PARAM_GHZ, F(freq_khz), 2000000, 1900000, 2100000, "GHz",
+	  "A60: spec 1.12 C, PERF-2's own dmesg timestamps: 63,815,935,380 cycles in 31.9 s = 2.00 GHz",
+	  NULL },
+
+	{ "memory", "l3_line_ns", RMPSIM_PARAM_NS, F(l3_line_ps), NS(20), NS(12), NS(35), "ns per line",
+	  "A121: a line another core of the CCD read (Zen L3 is a victim cache; intra-CCX transfer 15-30 ns, "
+	  "chips-and-cheese Zen 4/5 core-to-core)",
+	  NULL },
+	{ "memory", "dram_local_ns", RMPSIM_PARAM_NS, F(dram_local_ps), NS(107), NS(80), NS(140),
+	  "ns per line",
+	  "A121: Intel MLC idle random-access latency on 2x EPYC 9224 (Zen 4) NPS2: 107 ns own node, 116 ns "
+	  "other node of the socket (public MLC notes); spec 1.12 physics 80-140 ns",
+	  NULL },
+	{ "memory", "dram_remote_ns", RMPSIM_PARAM_NS, F(dram_remote_ps), NS(200), NS(150), NS(260),
+	  "ns per line", "A121: same MLC run, other socket over xGMI: 200 ns (spec 1.12 physics: ~200 ns)",
+	  NULL },
+	{ "memory", "misses_in_flight", RMPSIM_PARAM_INT, F(misses_in_flight), 5, 2, 24, "lines",
+	  "A123: spec 1.12 C first running maximum 22,100 cycles (11.05 us) = 512 local lines at 107 ns -> 5 "
+	  "in flight; Zen 4 L1D has 24 outstanding misses (upper bound)",
+	  NULL },
+	{ "memory", "node_bw_gbps", RMPSIM_PARAM_GBPS, F(node_bw_mbps), GBPS(300), GBPS(150), GBPS(410),
+	  "GB/s",
+	  "A62: one NPS2 node = 8 DDR5-6400 channels (409.6 GB/s peak), ~75% achievable; spec 1.12 C "
+	  "parallel "
+	  "mean 114,372 cycles is the check",
+	  NULL },
+	{ "memory", "l3_bytes", RMPSIM_PARAM_BYTES, F(l3_bytes), MIB(128), MIB(32), MIB(256), "bytes",
+	  "A124: L3 per CCD: 32 MiB (Zen 5, 8 cores), 128 MiB reported for a 32-core Zen 6c CCD", NULL },
+
+	{ "rmpopt", "fixed_cycles", RMPSIM_PARAM_CYCLES, F(rmpopt_fixed_mcyc), CYC(20), CYC(5), CYC(60),
+	  "cycles",
+	  "A61: spec 1.12 minimum 60 cycles = fixed + one line from the L3 group (20 ns = 40 cycles)", NULL },
+	{ "rmpopt", "cached_cycles", RMPSIM_PARAM_CYCLES, F(rmpopt_cached_mcyc), CYC(60), CYC(30), CYC(200),
+	  "cycles", "A63: a cached scan result is one record, like the 60-cycle minimum (spec 1.12)", NULL },
+	{ "rmpopt", "report_cycles", RMPSIM_PARAM_CYCLES, F(rmpopt_report_mcyc), CYC(40), CYC(20), CYC(100),
+	  "cycles", "A64: function 1 / outside the window / fault: reads the core's table only", NULL },
+	{ "rmpopt", "contention", RMPSIM_PARAM_BOOL, F(rmpopt_contention), 1, 0, 1, "switch",
+	  "A62: DRAM lines queue at the RMP home node's bandwidth (FCFS per scan)", NULL },
+	{ "rmpopt", "scan", RMPSIM_PARAM_ENUM, F(rmpopt_scan), RMPSIM_SCAN_2M, 0, 1, "switch 2m|4k",
+	  "A120: spec 1.2 'checks that all 512 2MB entries ... are not assigned' (PERF-1)", scan_names },
+	{ "rmpopt", "cache_scope", RMPSIM_PARAM_ENUM, F(rmpopt_cache_scope), RMPSIM_SCOPE_NONE, 0, 3,
+	  "switch none|l3|socket|global",
+	  "A45: spec 1.12 C serial log (typical 1,980-5,080, maxima on the first CPU of each 32-CPU group) "
+	  "fits no result cache, only warm lines",
+	  scope_names },
+	{ "rmpopt", "inflight", RMPSIM_PARAM_ENUM, F(rmpopt_inflight), RMPSIM_INFLIGHT_SCAN, 0, 1,
+	  "switch scan|wait", "A122: no source; a verify finding a scan in flight scans itself",
+	  inflight_names },
+
+	{ "rmp", "rmpupdate_cycles", RMPSIM_PARAM_CYCLES, F(rmpupdate_mcyc), CYC(1500), CYC(500), CYC(5000),
+	  "cycles", "A65: no public figure; one uncached RMP read-modify-write + the RMPOPT clear broadcast",
+	  NULL },
+	{ "rmp", "psmash_cycles", RMPSIM_PARAM_CYCLES, F(psmash_mcyc), CYC(3000), CYC(1000), CYC(10000),
+	  "cycles", "A65: no public figure; writes 512 entries (128 cache lines) of the RMP", NULL },
+
+	{ "ipi", "apic_mode", RMPSIM_PARAM_ENUM, F(apic_mode), RMPSIM_APIC_CLUSTER, 0, 1,
+	  "switch cluster|physical",
+	  "A130: Linux x2apic_cluster unless the FADT sets APIC_PHYSICAL or x2apic_phys is given "
+	  "(arch/x86/kernel/apic/x2apic_phys.c)",
+	  apic_names },
+	{ "ipi", "shorthand", RMPSIM_PARAM_BOOL, F(ipi_shorthand), 1, 0, 1, "switch",
+	  "A131: native_send_call_func_ipi() uses all-but-self when the mask is every other online CPU "
+	  "(arch/x86/kernel/smp.c, apic_use_ipi_shorthand)",
+	  NULL },
+	{ "ipi", "send_base_ns", RMPSIM_PARAM_NS, F(ipi_send_base_ps), NS(200), NS(100), NS(500), "ns",
+	  "A66: smp_call_function_many_cond entry, cpumask_and/copy of the mask, fences", NULL },
+	{ "ipi", "c2c_same_l3_ns", RMPSIM_PARAM_NS, F(c2c_same_l3_ps), NS(22), NS(15), NS(40), "ns per line",
+	  "A132: core-to-core latency inside a CCD, 2x EPYC 9274F (Zen 4): 22 ns (public core-to-core "
+	  "charts)",
+	  NULL },
+	{ "ipi", "c2c_other_l3_ns", RMPSIM_PARAM_NS, F(c2c_other_l3_ps), NS(100), NS(70), NS(160),
+	  "ns per line", "A132: same charts, between CCDs of one socket: ~100 ns", NULL },
+	{ "ipi", "c2c_other_socket_ns", RMPSIM_PARAM_NS, F(c2c_other_socket_ps), NS(195), NS(150), NS(300),
+	  "ns per line", "A132: same charts, between the two sockets: ~195 ns", NULL },
+	{ "ipi", "queue_lines", RMPSIM_PARAM_INT, F(ipi_queue_lines), 2, 1, 3, "lines per target",
+	  "A133: csd_lock() on the CSD the target unlocked last + llist_add() on the target's "
+	  "call_single_queue head (kernel/smp.c)",
+	  NULL },
+	{ "ipi", "icr_write_ns", RMPSIM_PARAM_NS, F(ipi_icr_write_ps), NS(100), NS(30), NS(400), "ns",
+	  "A134: WRMSR to the x2APIC ICR (0x830), a few hundred cycles", NULL },
+	{ "ipi", "delivery_ns", RMPSIM_PARAM_NS, F(ipi_delivery_ps), NS(500), NS(200), NS(1500), "ns",
+	  "A135: ICR write to the interrupt taken on a running target, same socket (x86 IPI round trips "
+	  "1-3 us)",
+	  NULL },
+	{ "ipi", "delivery_remote_ns", RMPSIM_PARAM_NS, F(ipi_delivery_remote_ps), NS(300), NS(0), NS(800),
+	  "ns", "A135: extra delivery time to the other socket (one more fabric hop)", NULL },
+	{ "ipi", "idle_exit_ns", RMPSIM_PARAM_NS, F(idle_exit_ps), NS(1000), NS(500), NS(2000), "ns",
+	  "A136: C1 (MWAIT) exit of an idle target: acpi_idle declares 1 us on EPYC; a futex wake-up from C1 "
+	  "measured 1.15 us (LKML 2021-10-24)",
+	  NULL },
+	{ "ipi", "deep_idle_exit_ns", RMPSIM_PARAM_NS, F(deep_idle_exit_ps), NS(26000), NS(3500), NS(30000),
+	  "ns",
+	  "A136: C2 (CC6) exit, calibrated on spec 1.12 C: a serial smp_call_on_cpu() took 30.0 us (PERF-2 "
+	  "timestamps), 4.2 us of it modelled otherwise; inside EPYC _CST's declared 30 us, above a 3.5 us "
+	  "C2 wake-up measured on another AMD box (LKML 2021-10-24)",
+	  NULL },
+	{ "ipi", "deep_idle_after_ns", RMPSIM_PARAM_NS, F(deep_idle_after_ps), NS(100000), NS(60000),
+	  NS(800000), "ns",
+	  "A136: idle this long, the cpuidle governor has chosen C2 (target residency 2 x latency: 60 us for "
+	  "a "
+	  "30 us C2, 800 us for a 400 us one)",
+	  NULL },
+	{ "ipi", "handler_overhead_ns", RMPSIM_PARAM_NS, F(ipi_handler_overhead_ps), NS(300), NS(150),
+	  NS(800), "ns",
+	  "A67: interrupt entry/exit + flush_smp_call_function_queue + csd unlock on the target", NULL },
+	{ "ipi", "csd_polls_in_flight", RMPSIM_PARAM_INT, F(csd_polls_in_flight), 4, 1, 16, "loads",
+	  "A137: csd_lock_wait() loads of successive targets' CSDs overlapped by the out-of-order core",
+	  NULL },
+
+	{ "kernel", "wq_wakeup_ns", RMPSIM_PARAM_NS, F(wq_wakeup_ps), NS(1000), NS(500), NS(3000), "ns",
+	  "A69: queue_work/wake_up_process until the woken task runs on a polling CPU: 1.07 us cross-CPU "
+	  "futex "
+	  "wake-up (LKML 2021-10-24); the C-state exit is added by the scheduler (A136)",
+	  NULL },
+	{ "kernel", "cond_resched_ns", RMPSIM_PARAM_NS, F(cond_resched_ps), NS(20), NS(10), NS(100), "ns",
+	  "A69: cond_resched() with nothing to run: a flag test and a call", NULL },
+	{ "kernel", "mutex_ns", RMPSIM_PARAM_NS, F(mutex_ps), NS(40), NS(20), NS(100), "ns",
+	  "A69: uncontended mutex_lock + mutex_unlock (two atomics)", NULL },
+	{ "kernel", "context_switch_ns", RMPSIM_PARAM_NS, F(context_switch_ps), NS(1500), NS(500), NS(4000),
+	  "ns", "A69: a process switch on a CPU (direct cost, lmbench lat_ctx order)", NULL },
+	{ "kernel", "hz", RMPSIM_PARAM_INT, F(hz), 1000, 100, 1000, "jiffies per second",
+	  "A69: CONFIG_HZ=1000 (common server distribution kernels); msleep granularity", NULL },
 };
 #define NPARAMS (sizeof(params) / sizeof(params[0]))
+_Static_assert(NPARAMS == RMPSIM_PROFILE_NPARAMS, "RMPSIM_PROFILE_NPARAMS matches the table");
 
-static unsigned decimals(enum pkind k)
+/* Hard bounds on any value (what the arithmetic accepts), beyond the plausible range. */
+static uint64_t hard_max(const struct param *d)
 {
-	switch (k) {
-	case K_GHZ: return 6;
-	case K_CYC: return 3;
-	case K_NS: return 3;
+	switch (d->kind) {
+	case RMPSIM_PARAM_GHZ: return 10000000; /* 10 GHz */
+	case RMPSIM_PARAM_BOOL: return 1;
+	case RMPSIM_PARAM_ENUM: {
+		uint64_t n = 0;
+		while (d->names[n])
+			n++;
+		return n - 1;
+	}
+	case RMPSIM_PARAM_INT: return 1000000;
+	default: return 1000000000000000ull; /* 1000 s in ps; 1 PB; 10^15 milli-cycles */
+	}
+}
+
+static uint64_t hard_min(const struct param *d)
+{
+	switch (d->kind) {
+	case RMPSIM_PARAM_GHZ: return 100000; /* 0.1 GHz */
+	case RMPSIM_PARAM_GBPS: return 1;     /* a bandwidth of 0 would divide by zero */
+	case RMPSIM_PARAM_INT: return !strcmp(d->key, "hz") || strstr(d->key, "flight") ? 1 : 0;
 	default: return 0;
 	}
 }
 
-static uint64_t *field_u64(struct rmpsim_profile *p, const struct param *d)
+static unsigned decimals(enum rmpsim_param_kind k)
 {
-	return (uint64_t *)(void *)((char *)p + d->off);
+	switch (k) {
+	case RMPSIM_PARAM_GHZ: return 6;
+	case RMPSIM_PARAM_CYCLES:
+	case RMPSIM_PARAM_NS:
+	case RMPSIM_PARAM_GBPS: return 3;
+	default: return 0;
+	}
 }
 
-static uint64_t get(const struct rmpsim_profile *p, const struct param *d)
+static bool is_switch(const struct param *d)
 {
+	return d->kind == RMPSIM_PARAM_BOOL || d->kind == RMPSIM_PARAM_ENUM;
+}
+
+uint64_t rmpsim_profile_get_value(const struct rmpsim_profile *p, unsigned i)
+{
+	if (i >= NPARAMS)
+		return 0;
+	const struct param *d = &params[i];
 	const char *base = (const char *)p + d->off;
-	if (d->kind == K_BOOL)
+	if (d->kind == RMPSIM_PARAM_BOOL)
 		return *(const bool *)(const void *)base;
+	if (d->kind == RMPSIM_PARAM_ENUM)
+		return *(const unsigned *)(const void *)base;
 	return *(const uint64_t *)(const void *)base;
 }
 
-static void put(struct rmpsim_profile *p, const struct param *d, uint64_t v)
+void rmpsim_profile_set_value(struct rmpsim_profile *p, unsigned i, uint64_t v)
 {
-	if (d->kind == K_BOOL)
-		*(bool *)(void *)((char *)p + d->off) = v != 0;
+	if (i >= NPARAMS)
+		return;
+	const struct param *d = &params[i];
+	char *base = (char *)p + d->off;
+	if (d->kind == RMPSIM_PARAM_BOOL)
+		*(bool *)(void *)base = v != 0;
+	else if (d->kind == RMPSIM_PARAM_ENUM)
+		*(unsigned *)(void *)base = (unsigned)v;
 	else
-		*field_u64(p, d) = v;
+		*(uint64_t *)(void *)base = v;
 }
 
-static const struct rmpsim_profile *build_default(struct rmpsim_profile *p)
+static void build_default(struct rmpsim_profile *p)
 {
 	memset(p, 0, sizeof(*p));
-	for (size_t i = 0; i < NPARAMS; i++)
-		put(p, &params[i], params[i].def);
-	return p;
+	for (unsigned i = 0; i < NPARAMS; i++) {
+		rmpsim_profile_set_value(p, i, params[i].def);
+		p->lo[i] = params[i].lo;
+		p->hi[i] = params[i].hi;
+	}
+}
+
+/* Built once from the table, the one place defaults are written (thread-safe
+ * through pthread_once). */
+static struct rmpsim_profile default_profile;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+static void init_default(void)
+{
+	build_default(&default_profile);
 }
 
 const struct rmpsim_profile *rmpsim_profile_default(void)
 {
-	/* The same values as the table above (a constant needs no init and no
-	 * global state); test_sim_profile checks table, constant and
-	 * profiles/default.ini agree. */
-	static const struct rmpsim_profile def = {
-		.freq_khz = 2250000,
-		.rmpopt_fixed_mcyc = 53500,
-		.rmpopt_slot_mcyc = 6500,
-		.rmpopt_slot_service_mcyc = 436,
-		.rmpopt_cached_mcyc = 60000,
-		.rmpopt_report_mcyc = 40000,
-		.rmpopt_contention = true,
-		.rmpupdate_mcyc = 1500000,
-		.psmash_mcyc = 3000000,
-		.ipi_send_base_ps = 200000,
-		.ipi_send_per_target_ps = 100000,
-		.ipi_delivery_ps = 700000,
-		.ipi_handler_overhead_ps = 300000,
-		.ipi_ack_ps = 150000,
-		.ipi_ack_poll_per_target_ps = 20000,
-		.wq_wakeup_ps = 4000000,
-		.cond_resched_ps = 20000,
-		.mutex_ps = 40000,
-		.context_switch_ps = 1500000,
-		.hz = 1000,
-	};
-	return &def;
+	pthread_once(&default_once, init_default);
+	return &default_profile;
 }
 
-/* Exposed for the test that checks the constant above against the table. */
-void rmpsim__profile_table_default(struct rmpsim_profile *ret);
-void rmpsim__profile_table_default(struct rmpsim_profile *ret)
+int rmpsim_profile_param(unsigned i, struct rmpsim_param_info *ret)
 {
-	build_default(ret);
+	if (i >= NPARAMS || !ret)
+		return -EINVAL;
+	const struct param *d = &params[i];
+	*ret = (struct rmpsim_param_info){ .section = d->section,
+					   .key = d->key,
+					   .unit = d->unit,
+					   .source = d->source,
+					   .kind = d->kind,
+					   .names = d->names,
+					   .def = d->def,
+					   .lo = d->lo,
+					   .hi = d->hi };
+	return 0;
 }
 
-static const struct param *find(const char *section, const char *key)
+int rmpsim_profile_param_index(const char *section, const char *key)
 {
-	for (size_t i = 0; i < NPARAMS; i++)
+	if (!section || !key)
+		return -ENOENT;
+	for (unsigned i = 0; i < NPARAMS; i++)
 		if (!strcmp(params[i].section, section) && !strcmp(params[i].key, key))
-			return &params[i];
-	return NULL;
+			return (int)i;
+	return -ENOENT;
+}
+
+bool rmpsim_profile_param_uncertain(const struct rmpsim_profile *p, unsigned i)
+{
+	return i < NPARAMS && !is_switch(&params[i]) && p->lo[i] < p->hi[i];
 }
 
 static bool section_known(const char *section)
@@ -166,8 +304,8 @@ static bool section_known(const char *section)
 	return false;
 }
 
-/* Decimal fixed point: digits [. digits], at most `dec` decimals. */
-static int parse_fixed(const char *v, unsigned dec, uint64_t *ret)
+/* Decimal fixed point: digits [. digits], at most `dec` decimals. *end: first byte not used. */
+static int parse_fixed(const char *v, unsigned dec, uint64_t *ret, const char **end)
 {
 	uint64_t x = 0;
 	unsigned frac = 0;
@@ -179,7 +317,7 @@ static int parse_fixed(const char *v, unsigned dec, uint64_t *ret)
 			continue;
 		}
 		if (*v < '0' || *v > '9')
-			return -EINVAL;
+			break;
 		if (dot && ++frac > dec)
 			return -ERANGE;
 		if (x > (UINT64_MAX - 9) / 10)
@@ -195,6 +333,7 @@ static int parse_fixed(const char *v, unsigned dec, uint64_t *ret)
 		x *= 10;
 	}
 	*ret = x;
+	*end = v;
 	return 0;
 }
 
@@ -216,71 +355,183 @@ static void format_fixed(char *buf, size_t len, uint64_t v, unsigned dec)
 	snprintf(buf, len, "%llu.%0*llu", (unsigned long long)ip, (int)digits, (unsigned long long)fp);
 }
 
+void rmpsim_profile_format_value(unsigned i, uint64_t v, char *buf, size_t len)
+{
+	if (i >= NPARAMS) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	const struct param *d = &params[i];
+	if (d->kind == RMPSIM_PARAM_BOOL)
+		snprintf(buf, len, "%s", v ? "true" : "false");
+	else if (d->kind == RMPSIM_PARAM_ENUM)
+		snprintf(buf, len, "%s", v <= hard_max(d) ? d->names[v] : "?");
+	else
+		format_fixed(buf, len, v, decimals(d->kind));
+}
+
+static const char *skip_space(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/* One number of parameter d at *s; advances *s. */
+static int parse_number(const struct param *d, const char **s, uint64_t *ret, struct rmpsim_diag *diag)
+{
+	const char *end;
+	int r = parse_fixed(*s, decimals(d->kind), ret, &end);
+	if (r < 0)
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"%s.%s: '%s' is not a number in %s with at most %u decimals",
+					d->section, d->key, *s, d->unit, decimals(d->kind));
+	char lo[40], hi[40];
+	if (*ret < hard_min(d) || *ret > hard_max(d)) {
+		format_fixed(lo, sizeof(lo), hard_min(d), decimals(d->kind));
+		format_fixed(hi, sizeof(hi), hard_max(d), decimals(d->kind));
+		return rmpsim_diag_fail(diag, -EINVAL, "%s.%s: %.*s is out of bounds [%s, %s] %s", d->section,
+					d->key, (int)(end - *s), *s, lo, hi, d->unit);
+	}
+	*s = end;
+	return 0;
+}
+
+static int parse_switch(const struct param *d, const char *value, uint64_t *ret, struct rmpsim_diag *diag)
+{
+	if (d->kind == RMPSIM_PARAM_BOOL) {
+		if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes"))
+			*ret = 1;
+		else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no"))
+			*ret = 0;
+		else
+			return rmpsim_diag_fail(diag, -EINVAL, "%s.%s: '%s' is not a boolean (true/false)",
+						d->section, d->key, value);
+		return 0;
+	}
+	for (uint64_t n = 0; d->names[n]; n++) {
+		if (!strcmp(value, d->names[n])) {
+			*ret = n;
+			return 0;
+		}
+	}
+	return rmpsim_diag_fail(diag, -EINVAL, "%s.%s: unknown value '%s' (expected %s)", d->section, d->key,
+				value, d->unit + strlen("switch "));
+}
+
 int rmpsim_profile_set(struct rmpsim_profile *p, const char *section, const char *key, const char *value,
 		       struct rmpsim_diag *diag)
 {
-	const struct param *d = find(section, key);
-	uint64_t v;
-
-	if (!d) {
+	if (!p || !section || !key || !value)
+		return -EINVAL;
+	int idx = rmpsim_profile_param_index(section, key);
+	if (idx < 0) {
 		if (!section_known(section))
 			return rmpsim_diag_fail(diag, -EINVAL, "unknown section [%s]", section);
 		return rmpsim_diag_fail(diag, -EINVAL, "unknown key %s.%s", section, key);
 	}
-	if (d->kind == K_BOOL) {
-		if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes"))
-			v = 1;
-		else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no"))
-			v = 0;
-		else
-			return rmpsim_diag_fail(diag, -EINVAL, "%s.%s: '%s' is not a boolean (true/false)",
-						section, key, value);
-	} else {
-		int r = parse_fixed(value, decimals(d->kind), &v);
+	const struct param *d = &params[idx];
+	uint64_t v = 0, lo = p->lo[idx], hi = p->hi[idx];
+
+	if (is_switch(d)) {
+		int r = parse_switch(d, value, &v, diag);
 		if (r < 0)
-			return rmpsim_diag_fail(diag, -EINVAL,
-						"%s.%s: '%s' is not a number in %s with at most %u decimals",
-						section, key, value, d->unit, decimals(d->kind));
+			return r;
+		rmpsim_profile_set_value(p, (unsigned)idx, v);
+		return 0;
 	}
-	if (v < d->min || v > d->max) {
-		char lo[32], hi[32];
-		format_fixed(lo, sizeof(lo), d->min, decimals(d->kind));
-		format_fixed(hi, sizeof(hi), d->max, decimals(d->kind));
-		return rmpsim_diag_fail(diag, -EINVAL, "%s.%s: %s is out of range [%s, %s] %s", section, key,
-					value, lo, hi, d->unit);
+	const char *s = skip_space(value);
+	int r = parse_number(d, &s, &v, diag);
+	if (r < 0)
+		return r;
+	s = skip_space(s);
+	if (*s == '[') { /* "value [low, high]" */
+		s = skip_space(s + 1);
+		if ((r = parse_number(d, &s, &lo, diag)) < 0)
+			return r;
+		s = skip_space(s);
+		if (*s != ',')
+			return rmpsim_diag_fail(diag, -EINVAL, "%s.%s: expected ',' in the range [low, high]",
+						section, key);
+		s = skip_space(s + 1);
+		if ((r = parse_number(d, &s, &hi, diag)) < 0)
+			return r;
+		s = skip_space(s);
+		if (*s != ']')
+			return rmpsim_diag_fail(diag, -EINVAL, "%s.%s: expected ']' after the range", section,
+						key);
+		s = skip_space(s + 1);
+		if (lo > hi)
+			return rmpsim_diag_fail(diag, -EINVAL, "%s.%s: range low > high", section, key);
 	}
-	put(p, d, v);
+	if (*s)
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"%s.%s: unexpected '%s' after the value (expected [low, high])",
+					section, key, s);
+	if (v < lo || v > hi) {
+		char a[40], b[40];
+		format_fixed(a, sizeof(a), lo, decimals(d->kind));
+		format_fixed(b, sizeof(b), hi, decimals(d->kind));
+		return rmpsim_diag_fail(
+			diag, -EINVAL,
+			"%s.%s: %s is outside its range [%s, %s] %s (give a range: value [low, high])",
+			section, key, value, a, b, d->unit);
+	}
+	rmpsim_profile_set_value(p, (unsigned)idx, v);
+	p->lo[idx] = lo;
+	p->hi[idx] = hi;
 	return 0;
 }
 
-/* ---- INI reading with line numbers ---- */
+/* ---- INI reading with line numbers, no silent truncation ---- */
+
+#define LINE_MAX_PROFILE 199 /* inih's INI_MAX_LINE (200) less the terminator */
 
 struct reader {
 	FILE *f;
 	const char *text;
+	size_t text_len, text_pos;
 	unsigned line;
+	char raw[LINE_MAX_PROFILE + 2];
+	const char *bad; /* set when a line cannot be taken whole */
 };
 
 static char *read_line(char *str, int num, void *stream)
 {
 	struct reader *r = stream;
-	if (num <= 1)
+	size_t n = 0;
+	int ch;
+
+	if (r->bad || num <= 1)
 		return NULL;
-	if (r->f) {
-		if (!fgets(str, num, r->f))
-			return NULL;
-	} else {
-		if (!*r->text)
-			return NULL;
-		int n = 0;
-		while (n < num - 1 && r->text[0]) {
-			char ch = *r->text++;
-			str[n++] = ch;
-			if (ch == '\n')
+	for (;;) {
+		if (r->f) {
+			ch = fgetc(r->f);
+			if (ch == EOF)
 				break;
+		} else {
+			if (r->text_pos >= r->text_len)
+				break;
+			ch = (unsigned char)r->text[r->text_pos++];
 		}
-		str[n] = 0;
+		if (ch == 0) {
+			r->line++;
+			r->bad = "a NUL byte";
+			return NULL;
+		}
+		if (n + 1 >= (size_t)num || n >= LINE_MAX_PROFILE) {
+			r->line++;
+			r->bad = "a line longer than 199 characters";
+			return NULL;
+		}
+		str[n++] = (char)ch;
+		if (ch == '\n')
+			break;
 	}
+	if (n == 0)
+		return NULL;
+	str[n] = 0;
+	memcpy(r->raw, str, n + 1);
 	r->line++;
 	return str;
 }
@@ -289,7 +540,7 @@ struct parse_ctx {
 	struct rmpsim_profile prof;
 	struct reader *rd;
 	struct rmpsim_diag *diag;
-	unsigned err_line;
+	unsigned err_line, err_col;
 	int err;
 };
 
@@ -302,6 +553,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	if (r < 0) {
 		c->err = r;
 		c->err_line = c->rd->line;
+		const char *at = *value ? strstr(c->rd->raw, value) : NULL;
+		c->err_col = at ? (unsigned)(at - c->rd->raw) + 1 : 1;
 		return 0;
 	}
 	return 1;
@@ -312,6 +565,11 @@ static int parse(struct reader *rd, const char *name, struct rmpsim_profile *ret
 	struct parse_ctx c = { .rd = rd, .diag = diag };
 	c.prof = *rmpsim_profile_default();
 	int line = ini_parse_stream(read_line, rd, on_entry, &c);
+	if (rd->bad && (!c.err || rd->line < c.err_line)) {
+		rmpsim_diag_fail(diag, -EINVAL, "%s (expected key = value lines)", rd->bad);
+		rmpsim_diag_at(diag, name, rd->line, 1);
+		return -EINVAL;
+	}
 	if (line == 0 && !c.err) {
 		*ret = c.prof;
 		return 0;
@@ -321,10 +579,10 @@ static int parse(struct reader *rd, const char *name, struct rmpsim_profile *ret
 	if (!c.err || (unsigned)line < c.err_line) {
 		/* inih's own syntax error came first. */
 		rmpsim_diag_fail(diag, -EINVAL, "syntax error: expected [section] or key = value");
-		rmpsim_diag_at(diag, name, (unsigned)line, 0);
+		rmpsim_diag_at(diag, name, (unsigned)line, 1);
 		return -EINVAL;
 	}
-	rmpsim_diag_at(diag, name, c.err_line, 0);
+	rmpsim_diag_at(diag, name, c.err_line, c.err_col);
 	return c.err;
 }
 
@@ -332,6 +590,12 @@ int rmpsim_profile_load(const char *path, struct rmpsim_profile *ret, struct rmp
 {
 	if (!path || !ret)
 		return -EINVAL;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rmpsim_diag_fail(diag, -EISDIR, "is a directory, not a profile file");
+		rmpsim_diag_at(diag, path, 0, 0);
+		return -EISDIR;
+	}
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		rmpsim_diag_fail(diag, -ENOENT, "cannot open the profile");
@@ -349,31 +613,57 @@ int rmpsim_profile_parse(const char *text, const char *name, struct rmpsim_profi
 {
 	if (!text || !ret)
 		return -EINVAL;
-	struct reader rd = { .text = text };
+	struct reader rd = { .text = text, .text_len = strlen(text) };
 	return parse(&rd, name ? name : "<string>", ret, diag);
+}
+
+/* "; unit: U. source: S", wrapped at spaces into lines of at most 100 characters
+ * (profile lines are limited to LINE_MAX_PROFILE). */
+static void print_comment(FILE *out, const char *unit, const char *source)
+{
+	char text[1024];
+	snprintf(text, sizeof(text), "unit: %s. source: %s", unit, source);
+	const char *t = text;
+	while (*t) {
+		size_t n = strlen(t);
+		if (n > 98) {
+			n = 98;
+			while (n > 0 && t[n] != ' ')
+				n--;
+			if (n == 0)
+				n = 98;
+		}
+		fprintf(out, "; %.*s\n", (int)n, t);
+		t += n;
+		while (*t == ' ')
+			t++;
+	}
 }
 
 void rmpsim_profile_print(const struct rmpsim_profile *p, FILE *out)
 {
 	const char *section = "";
-	fprintf(out, "; rmpsim timing profile (docs/timing.md)\n");
-	for (size_t i = 0; i < NPARAMS; i++) {
+	fprintf(out, "; rmpsim timing profile (docs/timing.md). Format: key = value [low, high]\n");
+	for (unsigned i = 0; i < NPARAMS; i++) {
 		const struct param *d = &params[i];
 		if (strcmp(section, d->section)) {
 			section = d->section;
 			fprintf(out, "\n[%s]\n", section);
 		}
-		char val[40];
-		uint64_t v = get(p, d);
-		if (d->kind == K_BOOL)
-			snprintf(val, sizeof(val), "%s", v ? "true" : "false");
-		else
-			format_fixed(val, sizeof(val), v, decimals(d->kind));
-		fprintf(out, "; unit: %s. source: %s\n%s = %s\n", d->unit, d->source, d->key, val);
+		char val[48], lo[48], hi[48];
+		rmpsim_profile_format_value(i, rmpsim_profile_get_value(p, i), val, sizeof(val));
+		print_comment(out, d->unit, d->source);
+		if (is_switch(d)) {
+			fprintf(out, "%s = %s\n", d->key, val);
+		} else {
+			rmpsim_profile_format_value(i, p->lo[i], lo, sizeof(lo));
+			rmpsim_profile_format_value(i, p->hi[i], hi, sizeof(hi));
+			fprintf(out, "%s = %s [%s, %s]\n", d->key, val, lo, hi);
+		}
 	}
 }
 
-/* ---- Costs ---- */
+/* ---- Conversions and closed forms ---- */
 
 uint64_t rmpsim_profile_cycles_to_ps(const struct rmpsim_profile *p, uint64_t mcyc)
 {
@@ -383,34 +673,33 @@ uint64_t rmpsim_profile_cycles_to_ps(const struct rmpsim_profile *p, uint64_t mc
 	return q * 1000000ull + (r * 1000000ull + f / 2) / f;
 }
 
-uint64_t rmpsim_profile_rmpopt_scan_mcyc(const struct rmpsim_profile *p, unsigned slots, unsigned n)
+uint64_t rmpsim_profile_ps_to_cycles(const struct rmpsim_profile *p, uint64_t ps)
 {
-	uint64_t alone = (uint64_t)slots * p->rmpopt_slot_mcyc;
-	uint64_t shared =
-		p->rmpopt_contention ? (uint64_t)(n ? n : 1) * slots * p->rmpopt_slot_service_mcyc : 0;
-	return p->rmpopt_fixed_mcyc + (alone > shared ? alone : shared);
+	/* cycles = ps * kHz / 1e9, split the same way. */
+	uint64_t f = p->freq_khz;
+	uint64_t q = ps / 1000000000ull, r = ps % 1000000000ull;
+	return q * f + (r * f + 500000000ull) / 1000000000ull;
 }
 
-uint64_t rmpsim_profile_rmpopt_mcyc(const struct rmpsim_profile *p, const struct rmpsim_rmpopt_result *r,
-				    unsigned n)
+uint64_t rmpsim_profile_scan_lines(const struct rmpsim_profile *p, int64_t first_busy)
 {
-	if (r->fault != RMPSIM_FAULT_NONE)
-		return p->rmpopt_report_mcyc; /* A64 */
-	switch (r->kind) {
-	case RMPSIM_RMPOPT_SCANNED:
-	case RMPSIM_RMPOPT_EARLY_EXIT: return rmpsim_profile_rmpopt_scan_mcyc(p, r->slots_scanned, n);
-	case RMPSIM_RMPOPT_CACHE_HIT: return p->rmpopt_cached_mcyc;
-	default: return p->rmpopt_report_mcyc;
-	}
+	/* A120: 2 MB entries sit 8 KiB apart (one line each); 4 KB entries are
+	 * 16 bytes, 4 to a 64-byte line. An early exit reads up to and including
+	 * the line of the first assigned entry. */
+	if (p->rmpopt_scan == RMPSIM_SCAN_4K)
+		return first_busy < 0 ? 262144 / 4 : (uint64_t)first_busy / 4 + 1;
+	return first_busy < 0 ? 512 : (uint64_t)first_busy + 1;
 }
 
-uint64_t rmpsim_profile_cost_rmpopt(const struct rmpsim_profile *p, const struct rmpsim_rmpopt_result *r,
-				    unsigned concurrent_scanners)
+uint64_t rmpsim_profile_lines_ps(const struct rmpsim_profile *p, uint64_t n, uint64_t line_ps)
 {
-	return rmpsim_profile_cycles_to_ps(p, rmpsim_profile_rmpopt_mcyc(p, r, concurrent_scanners));
+	uint64_t mif = p->misses_in_flight ? p->misses_in_flight : 1;
+	return (n + mif - 1) / mif * line_ps;
 }
 
-uint64_t rmpsim_profile_ipi_send_ps(const struct rmpsim_profile *p, unsigned m)
+uint64_t rmpsim_profile_line_service_ps(const struct rmpsim_profile *p)
 {
-	return p->ipi_send_base_ps + (uint64_t)m * p->ipi_send_per_target_ps;
+	/* 64 bytes at node_bw_mbps * 10^6 B/s: 64 * 10^6 / mbps ps, rounded up. */
+	uint64_t bw = p->node_bw_mbps ? p->node_bw_mbps : 1;
+	return (64000000ull + bw - 1) / bw;
 }

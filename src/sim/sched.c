@@ -23,10 +23,12 @@ void rmpsim__cpu_update(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 {
 	bool busy = c->curr || c->in_irq;
 	if (busy != c->busy) {
-		if (busy)
+		if (busy) {
 			c->busy_since = s->now;
-		else
+		} else {
 			c->st.busy_ps += s->now - c->busy_since;
+			c->idle_since = s->now;
+		}
 		c->busy = busy;
 	}
 	bool off = c->in_irq || (c->curr && c->curr->irq_disable);
@@ -101,8 +103,16 @@ static void cpu_dispatch(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 	c->curr = p;
 	p->state = P_RUNNING;
 	uint64_t cost = 0;
+	if (!c->busy) {
+		/* A136: the CPU was idle; it leaves its C-state before the process
+		 * runs (counted as the process's time). */
+		uint64_t exit = rmpsim__idle_exit_ps(s, c);
+		if (exit)
+			c->st.idle_exits++;
+		cost = exit;
+	}
 	if (c->last != p) { /* A71: only a change of process costs a switch */
-		cost = s->prof.context_switch_ps;
+		cost += s->prof.context_switch_ps;
 		c->st.switches++;
 	}
 	c->last = p;

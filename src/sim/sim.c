@@ -26,12 +26,14 @@ int rmpsim__sim_init(struct rmpsim_sim *s, const struct rmpsim_allocator *a, uns
 	s->stack_size = DEFAULT_STACK;
 	s->ctx_cpu = RMPSIM_CPU_ANY;
 	s->limit = RMPSIM_TIME_NEVER;
-	s->rmpopt_cached_ps = rmpsim_profile_cycles_to_ps(&s->prof, s->prof.rmpopt_cached_mcyc);
-	s->rmpopt_report_ps = rmpsim_profile_cycles_to_ps(&s->prof, s->prof.rmpopt_report_mcyc);
 	rmpsim__heap_init(&s->heap, a);
 	s->cpus = rmpsim__calloc(a, ncpus, sizeof(*s->cpus));
 	s->domains = rmpsim__calloc(a, s->ndomains, sizeof(*s->domains));
-	if (!s->cpus || !s->domains) {
+	s->cl_stamp = rmpsim__calloc(a, ncpus, sizeof(*s->cl_stamp));
+	s->cl_write = rmpsim__calloc(a, ncpus, sizeof(*s->cl_write));
+	if (!s->cpus || !s->domains || !s->cl_stamp || !s->cl_write) {
+		rmpsim__free(a, s->cl_stamp, ncpus * sizeof(*s->cl_stamp));
+		rmpsim__free(a, s->cl_write, ncpus * sizeof(*s->cl_write));
 		rmpsim__free(a, s->cpus, ncpus * sizeof(*s->cpus));
 		rmpsim__free(a, s->domains, s->ndomains * sizeof(*s->domains));
 		return -ENOMEM;
@@ -58,11 +60,24 @@ int rmpsim_sim_create_bare(const struct rmpsim_allocator *a, const struct rmpsim
 		return r;
 	}
 	/* Linux numbering (topology.h): CPU c is thread c / ncores of core c % ncores. */
+	unsigned packages = topo->packages ? topo->packages : 1;
+	unsigned l3n = topo->l3_per_node ? topo->l3_per_node : 1;
+	unsigned tpc_bits = 0;
+	while ((1u << tpc_bits) < topo->threads_per_core)
+		tpc_bits++;
 	for (unsigned c = 0; c < topo->ncpus; c++) {
 		unsigned core = c % ncores;
 		s->cpus[c].core = core;
 		s->cpus[c].node = (unsigned)((uint64_t)core * topo->nodes / ncores);
+		s->cpus[c].package = (unsigned)((uint64_t)s->cpus[c].node * packages / topo->nodes);
+		s->cpus[c].l3 = (unsigned)((uint64_t)core * topo->nodes * l3n / ncores);
+		s->cpus[c].cluster = ((core << tpc_bits) | (c / ncores)) >> 4; /* A138 */
 		s->cpus[c].primary = c < ncores;
+	}
+	r = rmpsim__rmpopt_model_init(s, 4096, topo->nodes * l3n, packages);
+	if (r < 0) {
+		rmpsim_sim_destroy(s);
+		return r;
 	}
 	*ret_sim = s;
 	return 0;
@@ -76,7 +91,11 @@ void rmpsim_sim_destroy(struct rmpsim_sim *s)
 	rmpsim__procs_free(s);
 	rmpsim__csds_free(s);
 	rmpsim__calls_free(s);
+	rmpsim__rmpopt_model_fini(s);
 	rmpsim__free(s->a, s->marks, s->marks_cap * sizeof(*s->marks));
+	rmpsim__free(s->a, s->order, s->order_cap * sizeof(*s->order));
+	rmpsim__free(s->a, s->cl_stamp, s->ncpus * sizeof(*s->cl_stamp));
+	rmpsim__free(s->a, s->cl_write, s->ncpus * sizeof(*s->cl_write));
 	rmpsim__free(s->a, s->cpus, s->ncpus * sizeof(*s->cpus));
 	rmpsim__free(s->a, s->domains, s->ndomains * sizeof(*s->domains));
 	rmpsim__free(s->a, s, sizeof(*s));
@@ -205,6 +224,29 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	}
 }
 
+void rmpsim_sim_set_limits(struct rmpsim_sim *s, uint64_t max_time_ps, uint64_t max_events,
+			   rmpsim_limit_fn fn, void *ctx)
+{
+	s->max_time = max_time_ps;
+	s->max_events = max_events;
+	s->limit_fn = fn;
+	s->limit_ctx = ctx;
+}
+
+bool rmpsim_sim_limit_hit(const struct rmpsim_sim *s)
+{
+	return s->limit_hit;
+}
+
+/* The next event lies past a run limit: stop before it (the queue keeps it). */
+static void limit_reached(struct rmpsim_sim *s, bool time)
+{
+	s->limit_hit = true;
+	s->stop = true;
+	if (s->limit_fn)
+		s->limit_fn(s->limit_ctx, s, time);
+}
+
 int rmpsim_sim_run_until(struct rmpsim_sim *s, uint64_t limit)
 {
 	struct rmpsim_event *ev;
@@ -215,6 +257,11 @@ int rmpsim_sim_run_until(struct rmpsim_sim *s, uint64_t limit)
 	s->limit = limit; /* batched IPI calls stop their inline steps there too */
 	rmpsim__fiber_main(&s->main_fiber);
 	while (!s->stop && !s->err && (ev = rmpsim__heap_top(&s->heap)) && ev->time <= limit) {
+		if ((s->max_time && ev->time > s->max_time) ||
+		    (s->max_events && s->events >= s->max_events)) {
+			limit_reached(s, s->max_time && ev->time > s->max_time);
+			break;
+		}
 		rmpsim__heap_pop(&s->heap);
 		s->now = ev->time;
 		dispatch(s, ev);
@@ -355,39 +402,3 @@ int rmpsim_sim_cpu_stats(const struct rmpsim_sim *s, unsigned cpu, struct rmpsim
 }
 
 /* ---- RMPOPT charging (A61-A64) ---- */
-
-void rmpsim_sim_charge_rmpopt_raw(struct rmpsim_sim *s, unsigned kind, unsigned slots, unsigned domain)
-{
-	unsigned cpu = s->ctx_cpu;
-	if (cpu == RMPSIM_CPU_ANY)
-		return; /* engine context executes nothing */
-	const struct rmpsim_profile *p = &s->prof;
-	bool scan = kind == RMPSIM_RMPOPT_SCANNED || kind == RMPSIM_RMPOPT_EARLY_EXIT;
-	uint64_t cost;
-
-	if (scan && slots && p->rmpopt_contention) {
-		/* A62: FCFS queue at the RMP home of the region: the scan's slot reads
-		 * occupy it for slots * service; the scan takes the longer of its own
-		 * latency-bound time and its wait + service there. */
-		uint64_t t0 = s->ctx_handler ? s->ctx_base + s->ctx_charge : s->now;
-		struct rmpsim__domain *d = &s->domains[domain % s->ndomains];
-		uint64_t work = rmpsim_profile_cycles_to_ps(p, (uint64_t)slots * p->rmpopt_slot_service_mcyc);
-		uint64_t start = d->free_at > t0 ? d->free_at : t0;
-		d->free_at = start + work;
-		uint64_t alone = rmpsim_profile_cycles_to_ps(p, (uint64_t)slots * p->rmpopt_slot_mcyc);
-		uint64_t shared = d->free_at - t0;
-		cost = rmpsim_profile_cycles_to_ps(p, p->rmpopt_fixed_mcyc) +
-		       (alone > shared ? alone : shared);
-	} else if (scan) { /* A61: fixed + slots * slot */
-		cost = rmpsim_profile_cycles_to_ps(p, rmpsim_profile_rmpopt_scan_mcyc(p, slots, 1));
-	} else { /* A63 cached result, A64 status read: no queue at the RMP home */
-		cost = kind == RMPSIM_RMPOPT_CACHE_HIT ? s->rmpopt_cached_ps : s->rmpopt_report_ps;
-	}
-	if (kind < RMPSIM_RMPOPT_NKINDS)
-		s->cpus[cpu].st.rmpopt[kind]++;
-	s->cpus[cpu].st.rmpopt_ps += cost;
-	if (s->ctx_handler) /* rmpsim_sim_compute(), handlers first: followers run them */
-		s->ctx_charge += cost;
-	else
-		rmpsim_sim_compute(s, cost);
-}

@@ -45,6 +45,7 @@ struct rmpsim_proc {
 	unsigned acks_left, ipi_targets;
 	uint64_t ipi_call;
 	uint64_t last_ack; /* latest acknowledgement time of the current call */
+	uint64_t poll_ps;  /* csd_lock_wait() over the call's targets once all are unlocked */
 	struct rmpsim_event ack_ev;
 	struct rmpsim_proc *rq_next;
 	struct rmpsim_proc *all_next;
@@ -60,6 +61,7 @@ struct rmpsim__csd {
 	struct rmpsim__csd *next; /* pending queue on the target, or free list */
 	struct rmpsim__csd *all_next;
 	struct rmpsim__csd *chain; /* the same call's next target, delivered after this one */
+	unsigned icr;		   /* index of the ICR write that reaches it */
 	uint64_t when;		   /* delivery time */
 	rmpsim_ipi_fn fn;
 	void *arg;
@@ -86,6 +88,8 @@ struct rmpsim__call {
 
 struct rmpsim__cpu {
 	unsigned core, node;
+	unsigned l3, package; /* L3 group and socket: line sources and IPI distance */
+	unsigned cluster;     /* x2APIC cluster (A138) */
 	bool primary;
 	struct rmpsim_proc *curr; /* process on the CPU (computing, spinning or running) */
 	struct rmpsim_proc *last; /* last process that ran (context switch cost) */
@@ -95,6 +99,7 @@ struct rmpsim__cpu {
 	struct rmpsim__csd *in_irq; /* handler running; its EV_IPI_END is queued */
 	bool busy;
 	uint64_t busy_since;
+	uint64_t idle_since; /* when it last went idle (C-state depth, A136) */
 	bool irqoff;
 	uint64_t irqoff_since;
 	char irqoff_where[32];
@@ -102,7 +107,32 @@ struct rmpsim__cpu {
 };
 
 struct rmpsim__domain {
-	uint64_t free_at; /* the shared RMP home is busy until then (A62) */
+	uint64_t free_at; /* the RMP home node's DRAM bandwidth is taken until then (A62) */
+};
+
+/* RMP lines of one region held by one L3 group (rmpopt_model.c). */
+struct rmpsim__warm {
+	uint64_t ready_at; /* the read that brought them in completes */
+	uint64_t stamp;	   /* the group's fill counter when they were last read */
+	uint32_t lines;	   /* the prefix of the region's scan lines held */
+	uint32_t gen;	   /* low bits of the region's content generation */
+};
+/* A scan result of one region in one cache-scope domain (A45, A122). */
+struct rmpsim__result {
+	uint64_t start_at, ready_at, gen;
+	bool valid;
+};
+struct rmpsim__rmpopt_model {
+	unsigned nregions, nl3, npackages, ndom;
+	struct rmpsim__warm **warm;		   /* [nl3][nregions], each row on first use */
+	uint64_t *l3_fill;			   /* [nl3]: bytes of RMP lines brought into the group */
+	unsigned *node_pkg;			   /* [ndomains]: socket of each NUMA node */
+	struct rmpsim__result **res;		   /* [ndom][nregions], each row on first use */
+	uint64_t win_min, win_max;		   /* rmpsim_sim_rmpopt_window() */
+	struct rmpsim_rise rise[RMPSIM_RISES_MAX]; /* rmpsim_sim_rmpopt_rises() */
+	size_t nrise;
+	uint64_t rise_max;
+	uint64_t line_service_ps, cached_ps, report_ps, fixed_ps;
 };
 
 struct rmpsim_sim {
@@ -122,6 +152,11 @@ struct rmpsim_sim {
 	size_t local_pending; /* steps of batched calls not standing in the queue themselves */
 	uint64_t hash;
 	bool stop;
+	/* Run limits (rmpsim_sim_set_limits, 0 = none), checked before each event. */
+	uint64_t max_time, max_events;
+	rmpsim_limit_fn limit_fn;
+	void *limit_ctx;
+	bool limit_hit;
 
 	struct rmpsim__fiber main_fiber;
 	size_t stack_size;
@@ -141,9 +176,12 @@ struct rmpsim_sim {
 	uint64_t ipi_calls;
 	bool ipi_unbatched; /* rmpsim_sim_set_ipi_batching(false): one event per step */
 	struct rmpsim__call *call_free, *call_all;
+	uint64_t *cl_stamp;	    /* [ncpus]: the IPI call that last wrote each x2APIC cluster's ICR */
+	unsigned *cl_write;	    /* [ncpus]: that write's index in the call */
+	struct rmpsim__csd **order; /* scratch: one call's CSDs sorted by delivery */
+	size_t order_cap;
 
-	/* Profile costs used on hot paths, in ps (rmpsim__sim_init). */
-	uint64_t rmpopt_cached_ps, rmpopt_report_ps;
+	struct rmpsim__rmpopt_model rm; /* the RMPOPT memory engine (rmpopt_model.c) */
 
 	struct rmpsim_mark *marks;
 	size_t nmarks, marks_cap;
@@ -229,6 +267,29 @@ static inline void rmpsim__qs_insert(struct rmpsim_sim *s, uint64_t d)
 		s->qs.max_pending = n;
 }
 void rmpsim__bug(struct rmpsim_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* rmpopt_model.c */
+int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned nl3, unsigned npackages);
+void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s);
+/* Charge a non-verify RMPOPT (A64); count it under kind when count. */
+void rmpsim__charge_report(struct rmpsim_sim *s, unsigned kind, bool count);
+/* Core-to-core line transfer between two CPUs (A132). */
+uint64_t rmpsim__c2c_ps(const struct rmpsim_sim *s, unsigned a, unsigned b);
+
+/*
+ * A136: what leaving idle costs a CPU idle since c->idle_since: nothing when
+ * it polled (idle shorter than C1's target residency, twice its exit latency,
+ * the acpi_idle rule), C1's exit, or C2's once idle at least deep_idle_after.
+ */
+static inline uint64_t rmpsim__idle_exit_ps(const struct rmpsim_sim *s, const struct rmpsim__cpu *c)
+{
+	uint64_t idle = s->now - c->idle_since;
+	if (idle >= s->prof.deep_idle_after_ps)
+		return s->prof.deep_idle_exit_ps;
+	if (idle >= 2 * s->prof.idle_exit_ps)
+		return s->prof.idle_exit_ps;
+	return 0;
+}
 
 /* sched.c */
 void rmpsim__sched_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev);

@@ -28,10 +28,24 @@ int rmpsim_sim_create(const struct rmpsim_allocator *a, struct rmpsim_machine *m
 		return r;
 	}
 	s->machine = machine;
+	unsigned tpc_bits = 0;
+	while ((1u << tpc_bits) < rmpsim_topology_threads_per_core(t))
+		tpc_bits++;
 	for (unsigned c = 0; c < ncpus; c++) {
-		s->cpus[c].core = rmpsim_topology_cpu_core(t, c);
-		s->cpus[c].node = rmpsim_topology_cpu_node(t, c);
-		s->cpus[c].primary = rmpsim_topology_cpu_is_primary(t, c);
+		struct rmpsim__cpu *cc = &s->cpus[c];
+		cc->core = rmpsim_topology_cpu_core(t, c);
+		cc->node = rmpsim_topology_cpu_node(t, c);
+		cc->package = rmpsim_topology_cpu_package(t, c);
+		cc->l3 = rmpsim_topology_cpu_l3(t, c);
+		/* A138: x2APIC ID = core << thread bits | thread; a cluster is 16 IDs. */
+		cc->cluster = ((cc->core << tpc_bits) | rmpsim_topology_cpu_thread(t, c)) >> 4;
+		cc->primary = rmpsim_topology_cpu_is_primary(t, c);
+	}
+	r = rmpsim__rmpopt_model_init(s, rmpsim_machine_nregions(machine), rmpsim_topology_nl3(t),
+				      rmpsim_topology_npackages(t));
+	if (r < 0) {
+		rmpsim_sim_destroy(s);
+		return r;
 	}
 	*ret_sim = s;
 	return 0;
@@ -39,21 +53,21 @@ int rmpsim_sim_create(const struct rmpsim_allocator *a, struct rmpsim_machine *m
 
 void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *s, const struct rmpsim_rmpopt_result *r, uint64_t spa)
 {
-	unsigned domain = 0;
-
-	if (s->machine) {
-		int node = rmpsim_machine_spa_node(s->machine, spa);
-		domain = node < 0 ? 0 : (unsigned)node;
-	}
+	if (!r)
+		return;
 	if (r->fault != RMPSIM_FAULT_NONE) {
-		/* A64: a faulting RMPOPT costs a status read; it is not a kind. */
-		unsigned cpu = rmpsim_sim_cpu(s);
-		if (cpu != RMPSIM_CPU_ANY) {
-			uint64_t cost = rmpsim_profile_cycles_to_ps(&s->prof, s->prof.rmpopt_report_mcyc);
-			s->cpus[cpu].st.rmpopt_ps += cost;
-			rmpsim_sim_compute(s, cost);
-		}
+		rmpsim__charge_report(s, 0, false); /* A64: a faulting RMPOPT is not a kind */
 		return;
 	}
-	rmpsim_sim_charge_rmpopt_raw(s, r->kind, r->slots_scanned, domain);
+	if (r->kind == RMPSIM_RMPOPT_REPORT || r->kind == RMPSIM_RMPOPT_OUTSIDE || !s->machine) {
+		rmpsim__charge_report(s, r->kind, true);
+		return;
+	}
+	struct rmpsim_verify v = { .region = spa >> 30 };
+	int home = rmpsim_machine_rmp_home_node(s->machine, spa);
+	v.home_node = home < 0 ? 0 : (unsigned)home;
+	v.gen = rmpsim_machine_region_content_gen(s->machine, v.region);
+	v.first_busy =
+		rmpsim_machine_rmpopt_first_busy(s->machine, spa, s->prof.rmpopt_scan == RMPSIM_SCAN_4K);
+	rmpsim_sim_charge_verify(s, &v, NULL);
 }

@@ -25,8 +25,11 @@ void rmpsim__measure_fini(struct rmpsim__measure *ms)
 {
 	if (!ms->alloc)
 		return;
-	for (size_t i = 0; i < ms->nsnaps; i++)
+	for (size_t i = 0; i < ms->nsnaps; i++) {
 		rmpsim__free(ms->alloc, ms->snaps[i].cpus, ms->ncpus * sizeof(*ms->snaps[i].cpus));
+		rmpsim__free(ms->alloc, ms->snaps[i].rises,
+			     ms->snaps[i].nrises * sizeof(*ms->snaps[i].rises));
+	}
 	rmpsim__free(ms->alloc, ms->snaps, ms->cap * sizeof(*ms->snaps));
 	rmpsim__free(ms->alloc, ms->busy, ms->ncpus * sizeof(*ms->busy));
 	memset(ms, 0, sizeof(*ms));
@@ -59,8 +62,26 @@ static void snapshot(struct rmpsim__measure *ms, uint64_t mark)
 		cpus[c].busy_ps = st.busy_ps;
 		cpus[c].ipis = st.ipis;
 		memcpy(cpus[c].rmpopt, st.rmpopt, sizeof(cpus[c].rmpopt));
+		cpus[c].rmpopt_ps = st.rmpopt_ps;
+		cpus[c].lines = st.rmpopt_lines;
+		cpus[c].dram_lines = st.rmpopt_dram_lines;
 	}
-	ms->snaps[ms->nsnaps++] = (struct rmpsim__snap){ mark, ms->irqoff_cur, cpus };
+	uint64_t lo, hi;
+	rmpsim_sim_rmpopt_window(ms->sim, &lo, &hi);
+	struct rmpsim_rise rises[RMPSIM_RISES_MAX];
+	size_t nr = rmpsim_sim_rmpopt_rises(ms->sim, rises, RMPSIM_RISES_MAX);
+	nr = nr < RMPSIM_RISES_MAX ? nr : RMPSIM_RISES_MAX;
+	struct rmpsim_rise *kept = NULL;
+	if (nr) {
+		kept = rmpsim__malloc(ms->alloc, nr * sizeof(*kept));
+		if (!kept) {
+			rmpsim__free(ms->alloc, cpus, ms->ncpus * sizeof(*cpus));
+			ms->err = -ENOMEM;
+			return;
+		}
+		memcpy(kept, rises, nr * sizeof(*kept));
+	}
+	ms->snaps[ms->nsnaps++] = (struct rmpsim__snap){ mark, ms->irqoff_cur, lo, hi, kept, nr, cpus };
 	ms->irqoff_cur = 0;
 }
 
@@ -134,6 +155,7 @@ int rmpsim__measure_last_pass(struct rmpsim__measure *ms, struct rmpsim_run_resu
 	r.leader_ns = ps_to_ns(t_leader - ms0->time_ps);
 	r.follower_ns = ps_to_ns(ms1->time_ps - t_leader);
 	r.leader_cpu = ml ? (int)(int64_t)ml->a : -1;
+	uint64_t rmpopt_ps = 0;
 	for (unsigned c = 0; c < ms->ncpus; c++) {
 		const struct rmpsim__cpu_snap *a = &s0->cpus[c], *b = &s1->cpus[c];
 		ms->busy[c] = b->busy_ps - a->busy_ps;
@@ -148,6 +170,44 @@ int rmpsim__measure_last_pass(struct rmpsim__measure *ms, struct rmpsim_run_resu
 				     b->rmpopt[RMPSIM_RMPOPT_CACHE_HIT] - a->rmpopt[RMPSIM_RMPOPT_CACHE_HIT] +
 				     b->rmpopt[RMPSIM_RMPOPT_OUTSIDE] - a->rmpopt[RMPSIM_RMPOPT_OUTSIDE];
 		r.ipis_sent += b->ipis - a->ipis;
+		rmpopt_ps += b->rmpopt_ps - a->rmpopt_ps;
+		r.scan_lines_read += b->lines - a->lines;
+		r.scan_lines_from_dram += b->dram_lines - a->dram_lines;
+	}
+	/* Per-instruction cycles (spec 1.12's unit) at the profile's clock. */
+	const struct rmpsim_profile *prof = rmpsim_sim_profile(ms->sim);
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < ms->nsnaps; i++) {
+		const struct rmpsim__snap *sn = &ms->snaps[i];
+		if (sn->mark <= best_start || sn->mark > best_done || !sn->rmpopt_max_ps)
+			continue;
+		lo = sn->rmpopt_min_ps < lo ? sn->rmpopt_min_ps : lo;
+		hi = sn->rmpopt_max_ps > hi ? sn->rmpopt_max_ps : hi;
+	}
+	if (hi) {
+		r.rmpopt_cycles_min = rmpsim_profile_ps_to_cycles(prof, lo);
+		r.rmpopt_cycles_max = rmpsim_profile_ps_to_cycles(prof, hi);
+	}
+	if (r.rmpopt_executed)
+		r.rmpopt_cycles_mean = rmpsim_profile_ps_to_cycles(prof, rmpopt_ps / r.rmpopt_executed);
+	/* The pass's running maximum: each interval's rises, kept where they beat
+	 * everything before (every rise of the whole is a rise of its interval). */
+	uint64_t run_max = 0;
+	for (size_t i = 0; i < ms->nsnaps; i++) {
+		const struct rmpsim__snap *sn = &ms->snaps[i];
+		if (sn->mark <= best_start || sn->mark > best_done)
+			continue;
+		for (size_t j = 0; j < sn->nrises; j++) {
+			if (sn->rises[j].ps <= run_max)
+				continue;
+			run_max = sn->rises[j].ps;
+			if (r.rmpopt_nrises < sizeof(r.rmpopt_max_rises) / sizeof(r.rmpopt_max_rises[0])) {
+				r.rmpopt_max_rises[r.rmpopt_nrises].cpu = sn->rises[j].cpu;
+				r.rmpopt_max_rises[r.rmpopt_nrises].cycles =
+					rmpsim_profile_ps_to_cycles(prof, run_max);
+				r.rmpopt_nrises++;
+			}
+		}
 	}
 	qsort(ms->busy, ms->ncpus, sizeof(*ms->busy), cmp_u64);
 	r.cpu_busy_max_ns = ps_to_ns(ms->busy[ms->ncpus - 1]);

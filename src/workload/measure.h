@@ -26,11 +26,16 @@
 struct rmpsim__cpu_snap {
 	uint64_t busy_ps, ipis;
 	uint64_t rmpopt[5]; /* by enum rmpsim_rmpopt_kind */
+	uint64_t rmpopt_ps, lines, dram_lines;
 };
 
 struct rmpsim__snap {
 	uint64_t mark;	    /* mark index */
 	uint64_t irqoff_ps; /* longest interrupts-off stretch that ended since the previous mark */
+	uint64_t rmpopt_min_ps,
+		rmpopt_max_ps;	   /* cheapest / dearest RMPOPT since the previous mark (0: none) */
+	struct rmpsim_rise *rises; /* running-maximum rises since the previous mark */
+	size_t nrises;
 	struct rmpsim__cpu_snap *cpus;
 };
 

@@ -541,7 +541,9 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 			return rmpsim_diag_fail(diag, -ENOENT, "unknown policy '%s'", policy);
 		}
 	}
-	if (profile && *profile) {
+	if (opt->profile_value) {
+		prof = *opt->profile_value;
+	} else if (profile && *profile) {
 		r = rmpsim_profile_load(profile, &prof, diag);
 		if (r)
 			goto out;

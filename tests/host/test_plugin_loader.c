@@ -63,11 +63,11 @@ static void test_registry(void **state)
 {
 	size_t n, i;
 	const struct rmpsim_policy_ops *const *all = rmpsim_policy_builtins(&n);
-	static const char *const names[] = { "v10",	   "naive",  "queue-delayed",
-					     "three-case", "percpu", "targeted" };
+	static const char *const names[] = { "v10",    "naive",	   "queue-delayed", "three-case",
+					     "percpu", "targeted", "perf2-serial",  "perf2-parallel" };
 
 	(void)state;
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 8);
 	assert_ptr_equal(all[0], rmpsim_policy_default());
 	assert_string_equal(rmpsim_policy_default()->name, "v10");
 	for (i = 0; i < n; i++) {

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include <rmpsim/profile.h>
+
 #include <rmpsim/policy.h>
 
 #include "harness.h"
@@ -281,11 +283,13 @@ static void test_overlap_retries_bounded(void **state)
 	/*
 	 * 1 + 10000 RMPUPDATEs executed and charged for the single page, then
 	 * 2 done + (1 + 10000) attempts at the third page of the range. The
-	 * default profile charges 1500 cycles at 2.25 GHz (2000/3 ns) each,
-	 * rounded to the picosecond per charge; the timestamps are in ns.
+	 * default profile charges rmpupdate_cycles at its clock each, rounded
+	 * to the picosecond per charge; the timestamps are in ns.
 	 */
-	assert_true(near_ps((o.t1 - o.t0) * 1000, (retries + 1) * 2000000 / 3, retries + 1));
-	assert_true(near_ps((o.t2 - o.t1) * 1000, (2 + retries + 1) * 2000000 / 3, retries + 3));
+	const struct rmpsim_profile *prof = rmpsim_profile_default();
+	uint64_t one = prof->rmpupdate_mcyc * 1000000ull / prof->freq_khz; /* ps */
+	assert_true(near_ps((o.t1 - o.t0) * 1000, (retries + 1) * one, retries + 1));
+	assert_true(near_ps((o.t2 - o.t1) * 1000, (2 + retries + 1) * one, retries + 3));
 	rmpsim_machine_counters(h.m, 0, &c);
 	before = c.rmpupdates;
 	/* the 2 MB assignment + the single-page attempts, at least */

@@ -24,16 +24,20 @@
 
 /*
  * 1 GHz (1 cycle = 1 ns); every RMPOPT costs F = 2000 cycles whatever it did
- * (scan, early exit, cached, report), so timing oracles do not depend on the
- * machine's RMP layout; no context-switch cost. IPI costs as the defaults.
+ * (scan, early exit, cached, report: RMP lines cost nothing), so timing
+ * oracles do not depend on the machine's RMP layout; no context-switch cost.
+ * IPIs: every line transfer T_C2C whatever the distance, physical APIC mode
+ * with free ICR writes (every target receives when the queueing loop ends),
+ * no idle exit, one CSD poll at a time.
  */
 #define T_F_PS	       RMPSIM_NS(2000)
 #define T_IPI_BASE     RMPSIM_NS(200)
-#define T_IPI_PER      RMPSIM_NS(40)
+#define T_C2C	       RMPSIM_NS(20)
+#define T_IPI_PER      (2 * T_C2C) /* queue_lines = 2 transfers per target */
 #define T_IPI_DELIVERY RMPSIM_NS(700)
 #define T_IPI_HANDLER  RMPSIM_NS(300)
-#define T_IPI_ACK      RMPSIM_NS(150)
-#define T_IPI_POLL     RMPSIM_NS(20)
+#define T_IPI_ACK      T_C2C /* the CSD line back to the sender */
+#define T_IPI_POLL     T_C2C /* csd_polls_in_flight = 1 */
 #define T_WQ_WAKEUP    RMPSIM_NS(4000)
 #define T_RESCHED      RMPSIM_NS(20)
 #define T_MUTEX	       RMPSIM_NS(40)
@@ -44,17 +48,21 @@ static inline struct rmpsim_profile test_profile(void)
 	struct rmpsim_profile p = *rmpsim_profile_default();
 	p.freq_khz = 1000000;
 	p.rmpopt_fixed_mcyc = 2000 * 1000;
-	p.rmpopt_slot_mcyc = 0;
-	p.rmpopt_slot_service_mcyc = 0;
+	p.l3_line_ps = p.dram_local_ps = p.dram_remote_ps = 0;
 	p.rmpopt_cached_mcyc = 2000 * 1000;
 	p.rmpopt_report_mcyc = 2000 * 1000;
 	p.rmpopt_contention = false;
 	p.ipi_send_base_ps = T_IPI_BASE;
-	p.ipi_send_per_target_ps = T_IPI_PER;
+	p.c2c_same_l3_ps = p.c2c_other_l3_ps = p.c2c_other_socket_ps = T_C2C;
+	p.ipi_queue_lines = 2;
+	p.apic_mode = RMPSIM_APIC_PHYSICAL;
+	p.ipi_shorthand = false;
+	p.ipi_icr_write_ps = 0;
 	p.ipi_delivery_ps = T_IPI_DELIVERY;
+	p.ipi_delivery_remote_ps = 0;
+	p.idle_exit_ps = p.deep_idle_exit_ps = 0;
 	p.ipi_handler_overhead_ps = T_IPI_HANDLER;
-	p.ipi_ack_ps = T_IPI_ACK;
-	p.ipi_ack_poll_per_target_ps = T_IPI_POLL;
+	p.csd_polls_in_flight = 1;
 	p.wq_wakeup_ps = T_WQ_WAKEUP;
 	p.cond_resched_ps = T_RESCHED;
 	p.mutex_ps = T_MUTEX;

@@ -31,6 +31,7 @@ static struct rmpsim_sim *make_sim(void)
 	struct rmpsim_profile p = test_profile();
 	p.context_switch_ps = C;
 	p.freq_khz = KHZ;
+	p.ipi_icr_write_ps = RMPSIM_NS(10); /* one ICR write per target: handlers start apart */
 	struct rmpsim_sim_topology t = { .ncpus = NCPU, .threads_per_core = 2, .nodes = 1 };
 	struct rmpsim_sim *sim = NULL;
 	assert_int_equal(rmpsim_sim_create_bare(NULL, &t, &p, 1, &sim), 0);

@@ -342,7 +342,12 @@ static void random_ops_match_dense_and_oracle(void **state)
 					 0);
 			assert_int_equal(rmpsim_machine_rmpopt(md, cpu, (uint64_t)(R0 + reg) * GIB, 0, &b),
 					 0);
-			assert_memory_equal(&a, &b, sizeof(a));
+			/* Field by field: the padding of the struct is not part of the result. */
+			assert_int_equal(a.fault, b.fault);
+			assert_int_equal(a.cf, b.cf);
+			assert_int_equal(a.kind, b.kind);
+			assert_int_equal(a.exit_slot, b.exit_slot);
+			assert_int_equal(a.slots_scanned, b.slots_scanned);
 			for (unsigned p = 0; p < PPR && first < 0; p++)
 				if (assigned[reg][p])
 					first = (int)p * 32;

@@ -50,6 +50,14 @@ static struct rmpsim_run_result run(const char *scn, enum rmpsim_backing b, uint
 	r.rmpopt_scanned = 16;
 	r.rmpopt_cache_hit = 48;
 	r.ipis_sent = 48;
+	r.rmpopt_cycles_min = 60;
+	r.rmpopt_cycles_mean = 4541;
+	r.rmpopt_cycles_max = 41220;
+	r.scan_lines_read = 8192;
+	r.scan_lines_from_dram = 1024;
+	r.rmpopt_nrises = 1;
+	r.rmpopt_max_rises[0].cpu = 256;
+	r.rmpopt_max_rises[0].cycles = 41220;
 	r.regions_optimized = 15;
 	r.regions_total = 16;
 	r.ram_bytes = 16ull << 30;
@@ -129,9 +137,20 @@ static void json_has_sorted_keys_and_integer_times(void **state)
 			   "      \"regions_optimized\": 15,\n"
 			   "      \"regions_total\": 16,\n"
 			   "      \"rmpopt_cache_hit\": 48,\n"
+			   "      \"rmpopt_cycles_max\": 41220,\n"
+			   "      \"rmpopt_cycles_mean\": 4541,\n"
+			   "      \"rmpopt_cycles_min\": 60,\n"
 			   "      \"rmpopt_early_exit\": 0,\n"
 			   "      \"rmpopt_executed\": 64,\n"
+			   "      \"rmpopt_max_rises\": [\n"
+			   "        [\n"
+			   "          256,\n"
+			   "          41220\n"
+			   "        ]\n"
+			   "      ],\n"
 			   "      \"rmpopt_scanned\": 16,\n"
+			   "      \"scan_lines_from_dram\": 1024,\n"
+			   "      \"scan_lines_read\": 8192,\n"
 			   "      \"scenario\": \"worst\",\n"
 			   "      \"seed\": 1,\n"
 			   "      \"skip_bytes\": 16106127360,\n"
@@ -151,9 +170,12 @@ static void json_has_sorted_keys_and_integer_times(void **state)
 	assert_null(strstr(t, "trace_hash"));
 	assert_null(strstr(t, "rmpsim_version"));
 	assert_null(strstr(t, "leader_cpu"));
+	assert_null(strstr(t, "rmpopt_max_rises")); /* CPUs come from the placement, like the leader's */
 	assert_non_null(strstr(t, "\"pass_ns\": 7000"));
 	assert_int_equal(n, strlen(want) - strlen("  \"rmpsim_version\": \"0.1.0\",\n") -
 				    strlen("      \"leader_cpu\": 3,\n") -
+				    strlen("      \"rmpopt_max_rises\": [\n        [\n          256,\n"
+					   "          41220\n        ]\n      ],\n") -
 				    strlen(",\n      \"trace_hash\": \"0123456789abcdef\"") -
 				    strlen(",\n  \"trace_hash\": \"0000000000000abc\""));
 	rmpsim__free(rmpsim_allocator_default(), t, n + 1);
@@ -192,8 +214,11 @@ static void csv_quotes_and_columns(void **state)
 			q = !q;
 		row += *c == ',' && !q;
 	}
-	assert_int_equal(hdr, 28);
+	assert_int_equal(hdr, 33);
 	assert_int_equal(row, hdr);
+	assert_non_null(strstr(t, ",rmpopt_cycles_min,rmpopt_cycles_mean,rmpopt_cycles_max,scan_lines_read,"
+				  "scan_lines_from_dram,seed,"));
+	assert_non_null(strstr(nl + 1, ",60,4541,41220,8192,1024,1,"));
 	assert_true(strncmp(nl + 1, "\"a,\"\"b\"\"\",2M,v10,10,4,6,3,", 24) == 0);
 	assert_non_null(strstr(nl + 1, ",0.937500,"));
 	free(t);

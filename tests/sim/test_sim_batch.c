@@ -104,13 +104,18 @@ static void handler(struct rmpsim_sim *s, unsigned cpu, void *arg)
 	log_put(&w->seen, st.ipis);
 	switch ((r >> 8) % 8) {
 	case 0:
-		rmpsim_sim_charge_rmpopt_raw(s, RMPSIM_RMPOPT_SCANNED, 1 + (unsigned)(r >> 16) % 512,
-					     cpu % 3);
+		rmpsim_sim_charge_verify(s,
+					 &(struct rmpsim_verify){ .region = (r >> 24) % 8,
+								  .first_busy = -1,
+								  .home_node = cpu % 3 },
+					 NULL);
 		break;
 	case 1:
-		rmpsim_sim_charge_rmpopt_raw(s, RMPSIM_RMPOPT_EARLY_EXIT, 1 + (unsigned)(r >> 16) % 64, 0);
+		rmpsim_sim_charge_verify(
+			s, &(struct rmpsim_verify){ .region = (r >> 24) % 8, .first_busy = (r >> 16) % 64 },
+			NULL);
 		break;
-	case 2: rmpsim_sim_charge_rmpopt_raw(s, RMPSIM_RMPOPT_CACHE_HIT, 0, 0); break;
+	case 2: rmpsim_sim_charge_verify(s, &(struct rmpsim_verify){ .region = 3, .gen = 1 }, NULL); break;
 	case 3: rmpsim_sim_compute(s, RMPSIM_NS((r >> 16) % 900)); break;
 	case 4:
 		/* An event of its own, inside the batch (maybe before the call's next step). */

@@ -39,8 +39,8 @@ static void on_ipi(struct rmpsim_sim *s, unsigned cpu, void *arg)
 {
 	struct world *w = arg;
 	w->handled++;
-	rmpsim_sim_charge_rmpopt_raw(s, cpu % 3 ? RMPSIM_RMPOPT_SCANNED : RMPSIM_RMPOPT_CACHE_HIT, 512,
-				     cpu % 2);
+	struct rmpsim_verify v = { .region = cpu % 5, .first_busy = cpu % 3 ? -1 : 7, .home_node = cpu % 2 };
+	rmpsim_sim_charge_verify(s, &v, NULL);
 }
 
 static void worker_body(struct rmpsim_sim *s, void *arg)

@@ -56,8 +56,9 @@ static void sender(struct rmpsim_sim *s, void *arg)
 static void one_round_to_m_targets_matches_hand_formula(void **state)
 {
 	(void)state;
-	/* covers: A66, A67 */
-	const struct rmpsim_profile *p = rmpsim_profile_default();
+	/* covers: A66, A67, A133, A134, A135, A136, A137 */
+	struct rmpsim_profile prof = oracle_profile();
+	const struct rmpsim_profile *p = &prof;
 	for (unsigned m = 1; m <= 40; m += 13) {
 		struct rmpsim_sim *s = bare_sim(MAXC, p, 1);
 		struct round r = { .charge = RMPSIM_NS(900), .flags = RMPSIM_IPI_WAIT };
@@ -70,31 +71,34 @@ static void one_round_to_m_targets_matches_hand_formula(void **state)
 		assert_int_equal(r.ret, 0);
 		assert_int_equal(r.handled, m);
 
-		/* By hand, from the profile's parameters (docs/timing.md "IPI"): */
+		/* By hand, from the profile's parameters (docs/timing.md "IPIs"): */
 		uint64_t t0 = p->context_switch_ps; /* the sender's first dispatch */
 		assert_int_equal(r.t_call, t0);
-		uint64_t send_end = t0 + p->ipi_send_base_ps + m * p->ipi_send_per_target_ps;
+		uint64_t send_end = t0 + oracle_send_ps(p, m);
 		uint64_t handler_len = p->ipi_handler_overhead_ps + r.charge;
+		uint64_t last_ack = 0;
 		for (unsigned i = 1; i <= m; i++) {
 			unsigned cpu = 2 * i;
-			uint64_t recv =
-				t0 + p->ipi_send_base_ps + i * p->ipi_send_per_target_ps + p->ipi_delivery_ps;
-			assert_int_equal(r.h_start[cpu], recv);
+			uint64_t recv = oracle_recv_ps(p, t0, m, i);
+			assert_int_equal(r.h_start[cpu], recv); /* the effect happens on arrival */
 			assert_int_equal(r.h_cpu[cpu], cpu);
 			assert_true(r.h_in_handler[cpu]);
 			struct rmpsim_cpu_stats st;
 			assert_int_equal(rmpsim_sim_cpu_stats(s, cpu, &st), 0);
 			assert_int_equal(st.handler_ps, handler_len);
-			assert_int_equal(st.busy_ps, handler_len);
+			assert_int_equal(st.busy_ps, handler_len); /* the C1 exit is not busy time */
 			assert_int_equal(st.ipis, 1);
+			/* Idle since time 0: C1 (or polling, or C2) by how long (A136). */
+			uint64_t wake = oracle_idle_exit(p, recv);
+			assert_true(wake == p->idle_exit_ps); /* this round: C1 */
+			assert_int_equal(st.idle_exits, 1);
 			assert_int_equal(st.irqoff_max_ps, handler_len);
-			assert_int_equal(st.irqoff_max_at_ps, recv);
+			assert_int_equal(st.irqoff_max_at_ps, recv + wake);
 			assert_string_equal(st.irqoff_max_where, "ipi");
+			uint64_t ack = recv + wake + handler_len + p->c2c_same_l3_ps;
+			last_ack = ack > last_ack ? ack : last_ack;
 		}
-		uint64_t last_ack = t0 + p->ipi_send_base_ps + m * p->ipi_send_per_target_ps +
-				    p->ipi_delivery_ps + handler_len + p->ipi_ack_ps;
-		uint64_t done =
-			(last_ack > send_end ? last_ack : send_end) + m * p->ipi_ack_poll_per_target_ps;
+		uint64_t done = (last_ack > send_end ? last_ack : send_end) + oracle_poll_ps(p, m);
 		assert_int_equal(r.t_return, done);
 		struct rmpsim_cpu_stats st0;
 		assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st0), 0);
@@ -111,7 +115,8 @@ static void one_round_to_m_targets_matches_hand_formula(void **state)
 static void no_wait_returns_after_sending(void **state)
 {
 	(void)state;
-	const struct rmpsim_profile *p = rmpsim_profile_default();
+	struct rmpsim_profile prof = oracle_profile();
+	const struct rmpsim_profile *p = &prof;
 	struct rmpsim_sim *s = bare_sim(8, p, 1);
 	struct round r = { .charge = RMPSIM_US(5), .flags = 0 };
 	for (unsigned c = 1; c < 8; c++)
@@ -119,7 +124,7 @@ static void no_wait_returns_after_sending(void **state)
 	struct rmpsim_proc_attr a = { .cpu = 0 };
 	assert_int_equal(rmpsim_sim_spawn(s, &a, sender, &r, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
-	assert_int_equal(r.t_return, r.t_call + rmpsim_profile_ipi_send_ps(p, 7));
+	assert_int_equal(r.t_return, r.t_call + oracle_send_ps(p, 7));
 	assert_int_equal(r.handled, 7);
 	rmpsim_sim_destroy(s);
 }
@@ -145,8 +150,8 @@ static void ipi_preempts_a_computing_process(void **state)
 	assert_int_equal(rmpsim_sim_spawn(s, &a1, victim, &end, NULL), 0);
 	assert_int_equal(rmpsim_sim_spawn(s, &a0, sender, &r, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
-	uint64_t recv = p.ipi_send_base_ps + p.ipi_send_per_target_ps + p.ipi_delivery_ps;
-	assert_int_equal(r.h_start[1], recv); /* not deferred: interrupts were on */
+	uint64_t recv = oracle_recv_ps(&p, 0, 1, 1);
+	assert_int_equal(r.h_start[1], recv); /* not deferred: interrupts were on, not idle */
 	/* The victim's 10 us end moves back by the handler's length. */
 	assert_int_equal(end, RMPSIM_US(10) + p.ipi_handler_overhead_ps + RMPSIM_US(2));
 	struct rmpsim_cpu_stats st;
@@ -185,7 +190,7 @@ static void irqs_off_defer_the_handler(void **state)
 	assert_int_equal(r.h_start[1], RMPSIM_US(10)); /* deferred to local_irq_enable */
 	assert_int_equal(end[1], RMPSIM_US(10) + hlen);
 	/* The sender waited for the deferred handler. */
-	assert_int_equal(r.t_return, RMPSIM_US(10) + hlen + p.ipi_ack_ps + p.ipi_ack_poll_per_target_ps);
+	assert_int_equal(r.t_return, RMPSIM_US(10) + hlen + p.c2c_same_l3_ps + oracle_poll_ps(&p, 1));
 	struct rmpsim_cpu_stats st;
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &st), 0);
 	/* Longest stretch: the process's 10 us (the handler's is shorter). */
@@ -251,12 +256,13 @@ static void local_also_runs_on_the_caller(void **state)
 	assert_int_equal(r.h_cpu[0], 0);
 	/* Linux order: send, run locally (irqs off), then wait. The local run
 	 * starts when sending ends and lasts what it charged. */
-	uint64_t send_end = rmpsim_profile_ipi_send_ps(&p, 1);
+	uint64_t send_end = oracle_send_ps(&p, 1);
 	assert_int_equal(r.h_start[0], send_end);
 	uint64_t local_end = send_end + RMPSIM_US(3);
-	uint64_t ack = p.ipi_send_base_ps + p.ipi_send_per_target_ps + p.ipi_delivery_ps +
-		       p.ipi_handler_overhead_ps + RMPSIM_US(3) + p.ipi_ack_ps;
-	uint64_t done = (ack > local_end ? ack : local_end) + p.ipi_ack_poll_per_target_ps;
+	uint64_t recv = oracle_recv_ps(&p, 0, 1, 1);
+	uint64_t ack = recv + oracle_idle_exit(&p, recv) + p.ipi_handler_overhead_ps + RMPSIM_US(3) +
+		       p.c2c_same_l3_ps;
+	uint64_t done = (ack > local_end ? ack : local_end) + oracle_poll_ps(&p, 1);
 	assert_int_equal(r.t_return, done);
 	struct rmpsim_cpu_stats st;
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st), 0);
@@ -328,9 +334,112 @@ static void enomem_sends_nothing(void **state)
 	assert_true(saw_ok > 0);
 }
 
+/* The ICR writes of one call: all-but-self shorthand, x2APIC clusters, physical. */
+struct icr_case {
+	unsigned long mask[1];
+	uint64_t t_call, t_return;
+	uint64_t start[64];
+};
+
+static void icr_handler(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	struct icr_case *c = arg;
+	c->start[cpu] = rmpsim_sim_now(s);
+}
+
+static void icr_sender(struct rmpsim_sim *s, void *arg)
+{
+	struct icr_case *c = arg;
+	c->t_call = rmpsim_sim_now(s);
+	assert_int_equal(rmpsim_sim_ipi_many(s, c->mask, icr_handler, c, 0), 0);
+	c->t_return = rmpsim_sim_now(s);
+}
+
+static struct icr_case run_icr(const struct rmpsim_profile *p, unsigned long mask)
+{
+	/* 64 CPUs, 1 thread per core: x2APIC ID = core, clusters of 16 (A138). */
+	struct rmpsim_sim *s = bare_sim(64, p, 1);
+	struct icr_case c = { .mask = { mask } };
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, icr_sender, &c, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	rmpsim_sim_destroy(s);
+	return c;
+}
+
+static void icr_writes_follow_the_apic_mode(void **state)
+{
+	(void)state;
+	/* covers: A130, A131, A132, A138 */
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	p.context_switch_ps = 0;
+	p.idle_exit_ps = 0;
+	uint64_t queue = 63 * p.ipi_queue_lines * p.c2c_same_l3_ps; /* bare sim: one L3 group */
+	uint64_t t_icr = p.ipi_send_base_ps + queue;
+
+	/* Every CPU but the sender: the shorthand, one write, all receive together. */
+	struct icr_case c = run_icr(&p, ~1ul);
+	for (unsigned cpu = 1; cpu < 64; cpu++)
+		assert_int_equal(c.start[cpu], t_icr + p.ipi_icr_write_ps + p.ipi_delivery_ps);
+	assert_int_equal(c.t_return, t_icr + p.ipi_icr_write_ps);
+
+	/* Without the shorthand, cluster mode: one write per cluster of 16 IDs,
+	 * in the order of each cluster's first target. */
+	p.ipi_shorthand = false;
+	c = run_icr(&p, ~1ul);
+	for (unsigned cpu = 1; cpu < 64; cpu++)
+		assert_int_equal(c.start[cpu],
+				 t_icr + (cpu / 16 + 1) * p.ipi_icr_write_ps + p.ipi_delivery_ps);
+	assert_int_equal(c.t_return, t_icr + 4 * p.ipi_icr_write_ps);
+
+	/* Physical mode: one write per target, in CPU order. */
+	p.apic_mode = RMPSIM_APIC_PHYSICAL;
+	c = run_icr(&p, ~1ul);
+	for (unsigned cpu = 1; cpu < 64; cpu++)
+		assert_int_equal(c.start[cpu], t_icr + cpu * p.ipi_icr_write_ps + p.ipi_delivery_ps);
+	assert_int_equal(c.t_return, t_icr + 63 * p.ipi_icr_write_ps);
+
+	/* A mask that is not every other CPU never takes the shorthand. */
+	p.ipi_shorthand = true;
+	p.apic_mode = RMPSIM_APIC_CLUSTER;
+	c = run_icr(&p, 0x10002ul); /* CPUs 1 and 16: two clusters */
+	uint64_t t2 = p.ipi_send_base_ps + 2 * p.ipi_queue_lines * p.c2c_same_l3_ps;
+	assert_int_equal(c.start[1], t2 + p.ipi_icr_write_ps + p.ipi_delivery_ps);
+	assert_int_equal(c.start[16], t2 + 2 * p.ipi_icr_write_ps + p.ipi_delivery_ps);
+}
+
+static void distance_prices_the_queueing_loop(void **state)
+{
+	(void)state;
+	/* covers: A132, A133, A135 (same L3 group, other group, other socket) */
+	struct rmpsim_profile p = oracle_profile();
+	p.context_switch_ps = 0;
+	p.idle_exit_ps = 0;
+	/* 8 CPUs: 2 sockets, 1 node each, 2 L3 groups per node: CPUs 0-1, 2-3 | 4-5, 6-7. */
+	struct rmpsim_sim_topology t = {
+		.ncpus = 8, .threads_per_core = 1, .nodes = 2, .packages = 2, .l3_per_node = 2
+	};
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create_bare(NULL, &t, &p, 1, &s), 0);
+	struct icr_case c = { .mask = { 0x1 << 1 | 0x1 << 2 | 0x1 << 4 } };
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, icr_sender, &c, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	rmpsim_sim_destroy(s);
+	uint64_t queue = p.ipi_queue_lines * (p.c2c_same_l3_ps + p.c2c_other_l3_ps + p.c2c_other_socket_ps);
+	uint64_t t_icr = p.ipi_send_base_ps + queue;
+	assert_int_equal(c.start[1], t_icr + 1 * p.ipi_icr_write_ps + p.ipi_delivery_ps);
+	assert_int_equal(c.start[2], t_icr + 2 * p.ipi_icr_write_ps + p.ipi_delivery_ps);
+	assert_int_equal(c.start[4],
+			 t_icr + 3 * p.ipi_icr_write_ps + p.ipi_delivery_ps + p.ipi_delivery_remote_ps);
+	assert_int_equal(c.t_return, t_icr + 3 * p.ipi_icr_write_ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(icr_writes_follow_the_apic_mode),
+		cmocka_unit_test(distance_prices_the_queueing_loop),
 		cmocka_unit_test(one_round_to_m_targets_matches_hand_formula),
 		cmocka_unit_test(no_wait_returns_after_sending),
 		cmocka_unit_test(ipi_preempts_a_computing_process),

@@ -15,36 +15,27 @@
 
 static const char *default_path;
 
-void rmpsim__profile_table_default(struct rmpsim_profile *ret);
-
 static void assert_profiles_equal(const struct rmpsim_profile *a, const struct rmpsim_profile *b)
 {
-	assert_int_equal(a->freq_khz, b->freq_khz);
-	assert_int_equal(a->rmpopt_fixed_mcyc, b->rmpopt_fixed_mcyc);
-	assert_int_equal(a->rmpopt_slot_mcyc, b->rmpopt_slot_mcyc);
-	assert_int_equal(a->rmpopt_slot_service_mcyc, b->rmpopt_slot_service_mcyc);
-	assert_int_equal(a->rmpopt_cached_mcyc, b->rmpopt_cached_mcyc);
-	assert_int_equal(a->rmpopt_report_mcyc, b->rmpopt_report_mcyc);
-	assert_int_equal(a->rmpopt_contention, b->rmpopt_contention);
-	assert_int_equal(a->rmpupdate_mcyc, b->rmpupdate_mcyc);
-	assert_int_equal(a->psmash_mcyc, b->psmash_mcyc);
-	assert_int_equal(a->ipi_send_base_ps, b->ipi_send_base_ps);
-	assert_int_equal(a->ipi_send_per_target_ps, b->ipi_send_per_target_ps);
-	assert_int_equal(a->ipi_delivery_ps, b->ipi_delivery_ps);
-	assert_int_equal(a->ipi_handler_overhead_ps, b->ipi_handler_overhead_ps);
-	assert_int_equal(a->ipi_ack_ps, b->ipi_ack_ps);
-	assert_int_equal(a->ipi_ack_poll_per_target_ps, b->ipi_ack_poll_per_target_ps);
-	assert_int_equal(a->wq_wakeup_ps, b->wq_wakeup_ps);
-	assert_int_equal(a->cond_resched_ps, b->cond_resched_ps);
-	assert_int_equal(a->mutex_ps, b->mutex_ps);
-	assert_int_equal(a->context_switch_ps, b->context_switch_ps);
-	assert_int_equal(a->hz, b->hz);
+	for (unsigned i = 0; i < RMPSIM_PROFILE_NPARAMS; i++) {
+		struct rmpsim_param_info info;
+		assert_int_equal(rmpsim_profile_param(i, &info), 0);
+		if (rmpsim_profile_get_value(a, i) != rmpsim_profile_get_value(b, i) ||
+		    a->lo[i] != b->lo[i] || a->hi[i] != b->hi[i]) {
+			fprintf(stderr, "%s.%s differs: %llu [%llu, %llu] vs %llu [%llu, %llu]\n",
+				info.section, info.key, (unsigned long long)rmpsim_profile_get_value(a, i),
+				(unsigned long long)a->lo[i], (unsigned long long)a->hi[i],
+				(unsigned long long)rmpsim_profile_get_value(b, i),
+				(unsigned long long)b->lo[i], (unsigned long long)b->hi[i]);
+			fail();
+		}
+	}
 }
 
 static void default_file_table_and_constant_agree(void **state)
 {
 	(void)state;
-	struct rmpsim_profile file, table;
+	struct rmpsim_profile file;
 	struct rmpsim_diag d = { 0 };
 	char buf[800];
 
@@ -52,9 +43,7 @@ static void default_file_table_and_constant_agree(void **state)
 	if (r)
 		fprintf(stderr, "%s\n", rmpsim_diag_format(&d, buf, sizeof(buf)));
 	assert_int_equal(r, 0);
-	rmpsim__profile_table_default(&table);
 	assert_profiles_equal(&file, rmpsim_profile_default());
-	assert_profiles_equal(&table, rmpsim_profile_default());
 	/* The file sets every parameter explicitly, with the default's value:
 	 * every "key = value" line that print() writes appears in the file. */
 	static char filebuf[65536];
@@ -78,7 +67,7 @@ static void default_file_table_and_constant_agree(void **state)
 			fail();
 		}
 	}
-	assert_int_equal(keys, 20);
+	assert_int_equal(keys, RMPSIM_PROFILE_NPARAMS);
 	free(text);
 }
 
@@ -105,16 +94,81 @@ static void expect_error(const char *text, int err, unsigned line, const char *n
 static void parse_errors_name_file_and_line(void **state)
 {
 	(void)state;
-	expect_error("[rmpopt]\nslot_cycles = 7\nbogus = 1\n", -EINVAL, 3, "unknown key rmpopt.bogus");
+	expect_error("[rmpopt]\nfixed_cycles = 7\nbogus = 1\n", -EINVAL, 3, "unknown key rmpopt.bogus");
 	expect_error("; c\n[nosuch]\nx = 1\n", -EINVAL, 3, "unknown section [nosuch]");
 	expect_error("[ipi]\ndelivery_ns = fast\n", -EINVAL, 2, "'fast' is not a number");
 	expect_error("[ipi]\ndelivery_ns = 1.2345\n", -EINVAL, 2, "at most 3 decimals");
-	expect_error("[cpu]\n\nfreq_ghz = 0.01\n", -EINVAL, 3, "out of range [0.1, 10] GHz");
-	expect_error("[kernel]\nhz = 0\n", -EINVAL, 2, "out of range");
+	expect_error("[cpu]\n\nfreq_ghz = 0.01\n", -EINVAL, 3, "out of bounds [0.1, 10] GHz");
+	expect_error("[kernel]\nhz = 0\n", -EINVAL, 2, "out of bounds");
 	expect_error("[rmpopt]\ncontention = maybe\n", -EINVAL, 2, "not a boolean");
 	expect_error("[rmpopt]\nthis line has no equals sign\n", -EINVAL, 2, "syntax error");
 	/* The first error wins even if later lines are also wrong. */
-	expect_error("[rmpopt]\nslot_cycles = x\nbad = 1\n", -EINVAL, 2, "slot_cycles");
+	expect_error("[rmpopt]\nfixed_cycles = x\nbad = 1\n", -EINVAL, 2, "fixed_cycles");
+	/* Ranges (issue 9, "Bad input"): low > high, a default outside its range. */
+	expect_error("[memory]\ndram_local_ns = 100 [140, 80]\n", -EINVAL, 2, "range low > high");
+	expect_error("[memory]\ndram_local_ns = 300\n", -EINVAL, 2, "outside its range [80, 140]");
+	expect_error("[memory]\ndram_local_ns = 30 [40, 50]\n", -EINVAL, 2, "outside its range [40, 50]");
+	expect_error("[memory]\ndram_local_ns = 100 [80 140]\n", -EINVAL, 2, "expected ','");
+	expect_error("[memory]\ndram_local_ns = 100 [80, 140\n", -EINVAL, 2, "expected ']'");
+	/* A negative latency is not a number of ns. */
+	expect_error("[ipi]\ndelivery_ns = -5\n", -EINVAL, 2, "'-5' is not a number");
+	/* Unknown switch values. */
+	expect_error("[rmpopt]\ncache_scope = ccd\n", -EINVAL, 2,
+		     "unknown value 'ccd' (expected none|l3|socket|global)");
+	expect_error("[ipi]\napic_mode = flat\n", -EINVAL, 2,
+		     "unknown value 'flat' (expected cluster|physical)");
+	/* No silent truncation: a long line and an embedded NUL are errors with their line. */
+	char longline[400];
+	memset(longline, ';', sizeof(longline));
+	memcpy(longline, "[cpu]\n", 6);
+	longline[sizeof(longline) - 2] = '\n';
+	longline[sizeof(longline) - 1] = 0;
+	expect_error(longline, -EINVAL, 2, "longer than 199 characters");
+}
+
+static void columns_point_at_the_value(void **state)
+{
+	(void)state;
+	struct rmpsim_profile p;
+	struct rmpsim_diag d = { 0 };
+	assert_int_equal(rmpsim_profile_parse("[ipi]\ndelivery_ns = 9 [1, 2]\n", "c.ini", &p, &d), -EINVAL);
+	assert_int_equal(d.line, 2);
+	assert_int_equal(d.col, 15);
+}
+
+static void ranges_round_trip_and_feed_draws(void **state)
+{
+	(void)state;
+	struct rmpsim_profile p;
+	struct rmpsim_diag d = { 0 };
+	assert_int_equal(rmpsim_profile_parse("[memory]\ndram_local_ns = 100 [90, 130]\n", "r", &p, &d), 0);
+	int i = rmpsim_profile_param_index("memory", "dram_local_ns");
+	assert_true(i >= 0);
+	assert_int_equal(p.dram_local_ps, 100000);
+	assert_int_equal(p.lo[i], 90000);
+	assert_int_equal(p.hi[i], 130000);
+	assert_true(rmpsim_profile_param_uncertain(&p, (unsigned)i));
+	/* Switches are never drawn; a point range is not uncertain. */
+	assert_false(rmpsim_profile_param_uncertain(
+		&p, (unsigned)rmpsim_profile_param_index("rmpopt", "cache_scope")));
+	assert_int_equal(rmpsim_profile_parse("[memory]\ndram_local_ns = 100 [100, 100]\n", "r", &p, &d), 0);
+	assert_false(rmpsim_profile_param_uncertain(&p, (unsigned)i));
+	/* Every built-in default lies in its range and has a source. */
+	for (unsigned k = 0; k < RMPSIM_PROFILE_NPARAMS; k++) {
+		struct rmpsim_param_info info;
+		assert_int_equal(rmpsim_profile_param(k, &info), 0);
+		assert_true(info.lo <= info.def && info.def <= info.hi);
+		assert_true(strlen(info.source) > 10);
+	}
+	assert_int_equal(rmpsim_profile_param(RMPSIM_PROFILE_NPARAMS, NULL), -EINVAL);
+}
+
+static void a_directory_is_not_a_profile(void **state)
+{
+	(void)state;
+	struct rmpsim_profile p;
+	struct rmpsim_diag d = { 0 };
+	assert_int_equal(rmpsim_profile_load("/", &p, &d), -EISDIR);
 }
 
 static void missing_file_is_enoent(void **state)
@@ -132,8 +186,9 @@ static void partial_file_overrides_only_its_keys(void **state)
 	struct rmpsim_profile p;
 	struct rmpsim_diag d = { 0 };
 	assert_int_equal(
-		rmpsim_profile_parse("[cpu]\nfreq_ghz = 3\n[rmpopt]\ncontention = false\n", "x", &p, &d), 0);
-	assert_int_equal(p.freq_khz, 3000000);
+		rmpsim_profile_parse("[cpu]\nfreq_ghz = 2.05\n[rmpopt]\ncontention = false\n", "x", &p, &d),
+		0);
+	assert_int_equal(p.freq_khz, 2050000);
 	assert_false(p.rmpopt_contention);
 	assert_int_equal(p.ipi_delivery_ps, rmpsim_profile_default()->ipi_delivery_ps);
 }
@@ -146,18 +201,21 @@ static void print_then_parse_round_trips(void **state)
 	char *text = NULL;
 	size_t len = 0;
 
-	p.freq_khz = 3123456;
-	p.rmpopt_slot_service_mcyc = 1;
-	p.ipi_ack_ps = 123456789;
+	p.freq_khz = 2023456;
+	p.ipi_delivery_ps = 1234567;
 	p.rmpopt_contention = false;
+	p.rmpopt_cache_scope = RMPSIM_SCOPE_SOCKET;
+	p.apic_mode = RMPSIM_APIC_PHYSICAL;
 	FILE *f = open_memstream(&text, &len);
 	assert_non_null(f);
 	rmpsim_profile_print(&p, f);
 	fclose(f);
-	/* Every parameter carries its unit and source. */
+	/* Every parameter carries its unit, range and source. */
 	assert_non_null(strstr(text, "; unit: GHz. source: A60"));
-	assert_non_null(strstr(text, "freq_ghz = 3.123456"));
-	assert_non_null(strstr(text, "ack_ns = 123456.789"));
+	assert_non_null(strstr(text, "freq_ghz = 2.023456 [1.9, 2.1]"));
+	assert_non_null(strstr(text, "delivery_ns = 1234.567 [200, 1500]"));
+	assert_non_null(strstr(text, "cache_scope = socket\n"));
+	assert_non_null(strstr(text, "apic_mode = physical\n"));
 	assert_int_equal(rmpsim_profile_parse(text, "printed", &q, &d), 0);
 	assert_profiles_equal(&p, &q);
 	free(text);
@@ -179,57 +237,31 @@ static void cycles_convert_at_the_clock(void **state)
 	assert_true(rmpsim_profile_cycles_to_ps(&p, 10000000000000000ull) == 10000000000000000ull);
 }
 
-static void rmpopt_costs_match_spec_figures(void **state)
+static void memory_engine_closed_forms(void **state)
 {
 	(void)state;
-	/* covers: A61, A63, A64 (default values against spec 1.12) */
-	const struct rmpsim_profile *p = rmpsim_profile_default();
-	struct rmpsim_rmpopt_result r = { .fault = RMPSIM_FAULT_NONE,
-					  .kind = RMPSIM_RMPOPT_EARLY_EXIT,
-					  .exit_slot = 0,
-					  .slots_scanned = 1 };
-	/* spec 1.12 A/C: the minimum, 60 cycles, is an exit at slot 0. */
-	assert_int_equal(rmpsim_profile_rmpopt_mcyc(p, &r, 1), 60000);
-	/* spec 1.12 C: a serial full scan lies in the typical 1,980-5,080 cycles. */
-	r.kind = RMPSIM_RMPOPT_SCANNED;
-	r.slots_scanned = 512;
-	uint64_t full = rmpsim_profile_rmpopt_mcyc(p, &r, 1);
-	assert_true(full >= 1980000 && full <= 5080000);
-	/* fixed + 512 * slot, by hand: 53.5 + 512 * 6.5 = 3381.5 cycles. */
-	assert_int_equal(full, p->rmpopt_fixed_mcyc + 512 * p->rmpopt_slot_mcyc);
-	/* Early exit at slot k reads k + 1 slots. */
-	r.kind = RMPSIM_RMPOPT_EARLY_EXIT;
-	r.exit_slot = 99;
-	r.slots_scanned = 100;
-	assert_int_equal(rmpsim_profile_rmpopt_mcyc(p, &r, 1),
-			 p->rmpopt_fixed_mcyc + 100 * p->rmpopt_slot_mcyc);
-	/* A62: the n-th of n simultaneous scanners: fixed + max(alone, n * s * service). */
-	r.kind = RMPSIM_RMPOPT_SCANNED;
-	r.slots_scanned = 512;
-	assert_int_equal(rmpsim_profile_rmpopt_mcyc(p, &r, 1024),
-			 p->rmpopt_fixed_mcyc + 1024ull * 512 * p->rmpopt_slot_service_mcyc);
-	/* The mean over a burst of 1,024 (k = 1..1024) is spec 1.12 C's 114,372 within 1 %. */
-	uint64_t sum = 0;
-	for (unsigned k = 1; k <= 1024; k++)
-		sum += rmpsim_profile_rmpopt_mcyc(p, &r, k);
-	uint64_t mean = sum / 1024;
-	assert_true(mean > 113228000 && mean < 115516000);
-	/* Cached result and status reads. */
-	r.kind = RMPSIM_RMPOPT_CACHE_HIT;
-	assert_int_equal(rmpsim_profile_rmpopt_mcyc(p, &r, 1000), p->rmpopt_cached_mcyc);
-	r.kind = RMPSIM_RMPOPT_REPORT;
-	assert_int_equal(rmpsim_profile_rmpopt_mcyc(p, &r, 1), p->rmpopt_report_mcyc);
-	r.fault = RMPSIM_FAULT_UD;
-	assert_int_equal(rmpsim_profile_rmpopt_mcyc(p, &r, 1), p->rmpopt_report_mcyc);
-	/* With contention off, n does not matter. */
-	struct rmpsim_profile q = *p;
-	q.rmpopt_contention = false;
-	r.fault = RMPSIM_FAULT_NONE;
-	r.kind = RMPSIM_RMPOPT_SCANNED;
-	assert_int_equal(rmpsim_profile_rmpopt_mcyc(&q, &r, 1024), full);
-	assert_int_equal(rmpsim_profile_cost_rmpopt(&q, &r, 1), rmpsim_profile_cycles_to_ps(&q, full));
-	assert_int_equal(rmpsim_profile_ipi_send_ps(p, 10),
-			 p->ipi_send_base_ps + 10 * p->ipi_send_per_target_ps);
+	/* covers: A61, A62, A120, A123 (closed forms against spec 1.12 by hand) */
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	/* 2 MB entries: one line each, 512 for a free GB, k + 1 for an exit at slot k. */
+	assert_int_equal(rmpsim_profile_scan_lines(&p, -1), 512);
+	assert_int_equal(rmpsim_profile_scan_lines(&p, 0), 1);
+	assert_int_equal(rmpsim_profile_scan_lines(&p, 99), 100);
+	p.rmpopt_scan = RMPSIM_SCAN_4K;
+	assert_int_equal(rmpsim_profile_scan_lines(&p, -1), 65536);
+	assert_int_equal(rmpsim_profile_scan_lines(&p, 7), 2);
+	p = *rmpsim_profile_default();
+	/* ceil(512 / 5) = 103 rounds of 110 ns. */
+	assert_int_equal(rmpsim_profile_lines_ps(&p, 512, p.dram_local_ps), 103 * p.dram_local_ps);
+	/* 64 B at 300 GB/s = 213.3 ps -> 214. */
+	assert_int_equal(rmpsim_profile_line_service_ps(&p), 214);
+	/* spec 1.12: the 60-cycle minimum is fixed + one line from the group's cache. */
+	uint64_t min_ps = rmpsim_profile_cycles_to_ps(&p, p.rmpopt_fixed_mcyc) + p.l3_line_ps;
+	assert_int_equal(rmpsim_profile_ps_to_cycles(&p, min_ps), 60);
+	/* spec 1.12 C: the first running maximum, 22,100 cycles, a cold local scan; within 5 %. */
+	uint64_t cold = rmpsim_profile_cycles_to_ps(&p, p.rmpopt_fixed_mcyc) +
+			rmpsim_profile_lines_ps(&p, 512, p.dram_local_ps);
+	uint64_t cyc = rmpsim_profile_ps_to_cycles(&p, cold);
+	assert_true(cyc > 20995 && cyc < 23205);
 }
 
 int main(int argc, char **argv)
@@ -242,7 +274,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(partial_file_overrides_only_its_keys),
 		cmocka_unit_test(print_then_parse_round_trips),
 		cmocka_unit_test(cycles_convert_at_the_clock),
-		cmocka_unit_test(rmpopt_costs_match_spec_figures),
+		cmocka_unit_test(memory_engine_closed_forms),
+		cmocka_unit_test(columns_point_at_the_value),
+		cmocka_unit_test(ranges_round_trip_and_feed_draws),
+		cmocka_unit_test(a_directory_is_not_a_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Timing oracles at the sim level: a leader pass over N regions by one
- * process, and followers scanning at once through the shared RMP home queue.
- * Expected values are computed by hand from the profile's parameters
- * (docs/timing.md), with an independent cycles -> ps conversion.
+ * Timing oracles for the RMPOPT memory engine (docs/timing.md section 4):
+ * cold and warm scans, early exits, 4 KB-entry scans, L3 capacity, remote
+ * DRAM, simultaneous scanners at the RMP home's bandwidth, and the result
+ * cache with its scope and in-flight rule. Expected values are computed by
+ * hand from the profile's parameters, with an independent cycles -> ps
+ * conversion.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,88 +20,154 @@
 
 #include "sim_test_util.h"
 
-struct pass {
-	unsigned n;	/* regions */
-	unsigned kind;	/* what every RMPOPT did */
-	unsigned slots; /* slots read */
-	uint64_t start, end;
+/* ceil(n / misses_in_flight) * line: the latency-bound read of n lines. */
+static uint64_t lat(const struct rmpsim_profile *p, uint64_t n, uint64_t line)
+{
+	return (n + p->misses_in_flight - 1) / p->misses_in_flight * line;
+}
+
+static uint64_t service(const struct rmpsim_profile *p)
+{
+	return (64000000ull + p->node_bw_mbps - 1) / p->node_bw_mbps;
+}
+
+struct seq {
+	unsigned n;		    /* verifies */
+	struct rmpsim_verify v[16]; /* what each one finds */
+	struct rmpsim_verify_cost c[16];
+	uint64_t t[16]; /* when each started */
+	uint64_t gap;	/* compute between verifies */
 };
 
-static void leader(struct rmpsim_sim *s, void *arg)
+static void verifier(struct rmpsim_sim *s, void *arg)
 {
-	struct pass *ps = arg;
-	ps->start = rmpsim_sim_now(s);
-	rmpsim_sim_migrate_disable(s);
-	for (unsigned i = 0; i < ps->n; i++) {
-		rmpsim_sim_charge_rmpopt_raw(s, ps->kind, ps->slots, 0);
-		rmpsim_sim_yield(s); /* cond_resched() */
+	struct seq *q = arg;
+	for (unsigned i = 0; i < q->n; i++) {
+		q->t[i] = rmpsim_sim_now(s);
+		rmpsim_sim_charge_verify(s, &q->v[i], &q->c[i]);
+		rmpsim_sim_compute(s, q->gap);
 	}
-	rmpsim_sim_migrate_enable(s);
-	ps->end = rmpsim_sim_now(s);
 }
 
-static uint64_t run_leader(const struct rmpsim_profile *p, struct pass *ps, struct rmpsim_cpu_stats *st)
+static void run_seq(const struct rmpsim_profile *p, const struct rmpsim_sim_topology *t, unsigned cpu,
+		    struct seq *q)
 {
-	struct rmpsim_sim *s = bare_sim(4, p, 9);
-	struct rmpsim_proc_attr a = { .name = "kworker/u8:1", .cpu = 2 };
-	assert_int_equal(rmpsim_sim_spawn(s, &a, leader, ps, NULL), 0);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create_bare(NULL, t, p, 1, &s), 0);
+	struct rmpsim_proc_attr a = { .name = "kworker", .cpu = cpu };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, verifier, q, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
-	assert_int_equal(rmpsim_sim_cpu_stats(s, 2, st), 0);
 	rmpsim_sim_destroy(s);
-	return ps->end - ps->start;
 }
 
-static void leader_pass_over_n_regions(void **state)
+static const struct rmpsim_sim_topology one_node = { .ncpus = 4, .threads_per_core = 1, .nodes = 1 };
+
+static void cold_then_warm_scans(void **state)
 {
 	(void)state;
-	/* covers: A61, A62, A63 */
+	/* covers: A61, A120, A121, A123, A124 */
 	const struct rmpsim_profile *p = rmpsim_profile_default();
-	struct rmpsim_cpu_stats st;
-	unsigned n = 2048; /* a 2 TiB window */
+	struct seq q = { .n = 4 };
+	for (unsigned i = 0; i < 4; i++)
+		q.v[i] =
+			(struct rmpsim_verify){ .region = i % 2, .gen = 7, .first_busy = -1, .home_node = 0 };
+	run_seq(p, &one_node, 1, &q);
+	uint64_t fixed = oracle_ps(p, p->rmpopt_fixed_mcyc);
+	/* First read of each region: 512 lines from local DRAM, one scanner (its
+	 * 512 * service at the home is far below the latency-bound time). */
+	uint64_t cold = fixed + lat(p, 512, p->dram_local_ps);
+	assert_true(512 * service(p) < lat(p, 512, p->dram_local_ps));
+	uint64_t warm = fixed + lat(p, 512, p->l3_line_ps);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(q.c[i].kind, RMPSIM_RMPOPT_SCANNED);
+		assert_int_equal(q.c[i].lines, 512);
+		assert_int_equal(q.c[i].ps, i < 2 ? cold : warm);
+		assert_int_equal(q.c[i].dram_lines, i < 2 ? 512 : 0);
+	}
+	/* A content change (new generation) makes the lines stale. */
+	q = (struct seq){ .n = 2 };
+	q.v[0] = (struct rmpsim_verify){ .region = 3, .gen = 1, .first_busy = -1 };
+	q.v[1] = (struct rmpsim_verify){ .region = 3, .gen = 2, .first_busy = -1 };
+	run_seq(p, &one_node, 1, &q);
+	assert_int_equal(q.c[1].ps, cold);
+}
 
-	/* Empty RMP: every region a full scan of 512 slots. One scanner alone
-	 * never waits at the RMP home (its service 512 * 0.436 cycles is shorter
-	 * than its own 512 * 6.5), so each costs fixed + 512 * slot. */
-	struct pass ps = { .n = n, .kind = RMPSIM_RMPOPT_SCANNED, .slots = 512 };
-	uint64_t per = oracle_ps(p, p->rmpopt_fixed_mcyc) + oracle_ps(p, 512 * p->rmpopt_slot_mcyc);
-	assert_int_equal(run_leader(p, &ps, &st), n * per + n * p->cond_resched_ps);
-	assert_int_equal(st.rmpopt[RMPSIM_RMPOPT_SCANNED], n);
-	assert_int_equal(st.rmpopt_ps, n * per);
-	/* By hand at 2.25 GHz: 53.5 cycles = 23.778 ns -> 23778 ps, 3328 cycles =
-	 * 1479.111 ns -> 1479111 ps; 2048 * (1502889 + 20000) ps = 3.1189 ms. */
-	assert_int_equal(per, 23778 + 1479111);
-	assert_int_equal(n * per + n * p->cond_resched_ps, 3118876672ull);
+static void early_exit_reads_up_to_the_busy_entry(void **state)
+{
+	(void)state;
+	/* covers: A120 */
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	uint64_t fixed = oracle_ps(&p, p.rmpopt_fixed_mcyc);
+	struct seq q = { .n = 3 };
+	q.v[0] = (struct rmpsim_verify){ .region = 0, .first_busy = 0 };
+	q.v[1] = (struct rmpsim_verify){ .region = 1, .first_busy = 511 };
+	/* A later full scan of region 0: its first line is warm, 511 are not. */
+	q.v[2] = (struct rmpsim_verify){ .region = 0, .first_busy = -1 };
+	run_seq(&p, &one_node, 0, &q);
+	assert_int_equal(q.c[0].kind, RMPSIM_RMPOPT_EARLY_EXIT);
+	assert_int_equal(q.c[0].lines, 1);
+	assert_int_equal(q.c[0].ps, fixed + p.dram_local_ps);
+	assert_int_equal(q.c[1].lines, 512);
+	assert_int_equal(q.c[1].ps, fixed + lat(&p, 512, p.dram_local_ps));
+	assert_int_equal(q.c[2].dram_lines, 511);
+	assert_int_equal(q.c[2].ps, fixed + lat(&p, 1, p.l3_line_ps) + lat(&p, 511, p.dram_local_ps));
 
-	/* Worst case: the last 4K page of every GB private: exit at slot 511
-	 * reads all 512 slots, so it costs as much as a full scan. */
-	struct pass worst = { .n = n, .kind = RMPSIM_RMPOPT_EARLY_EXIT, .slots = 512 };
-	assert_int_equal(run_leader(p, &worst, &st), n * per + n * p->cond_resched_ps);
-	assert_int_equal(st.rmpopt[RMPSIM_RMPOPT_EARLY_EXIT], n);
+	/* 4 KB entries: four to a line; a free GB is 65,536 lines. */
+	p.rmpopt_scan = RMPSIM_SCAN_4K;
+	q = (struct seq){ .n = 2 };
+	q.v[0] = (struct rmpsim_verify){ .region = 0, .first_busy = 262143 };
+	q.v[1] = (struct rmpsim_verify){ .region = 1, .first_busy = 5 };
+	run_seq(&p, &one_node, 0, &q);
+	assert_int_equal(q.c[0].lines, 65536);
+	assert_int_equal(q.c[1].lines, 2);
+	assert_int_equal(q.c[1].ps, fixed + lat(&p, 2, p.dram_local_ps));
+}
 
-	/* Full of private memory: exit at slot 0, 60 cycles each. */
-	struct pass full = { .n = n, .kind = RMPSIM_RMPOPT_EARLY_EXIT, .slots = 1 };
-	uint64_t per0 = oracle_ps(p, p->rmpopt_fixed_mcyc) + oracle_ps(p, p->rmpopt_slot_mcyc);
-	assert_int_equal(run_leader(p, &full, &st), n * per0 + n * p->cond_resched_ps);
+static void l3_capacity_evicts_the_oldest_region(void **state)
+{
+	(void)state;
+	/* covers: A124 */
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	p.l3_bytes = 2 * 512 * 64; /* room for two regions' lines */
+	struct seq q = { .n = 5 };
+	unsigned order[5] = { 0, 1, 0, 2, 1 }; /* 0 refreshed; 2 then pushes out 1 */
+	for (unsigned i = 0; i < 5; i++)
+		q.v[i] = (struct rmpsim_verify){ .region = order[i], .first_busy = -1 };
+	run_seq(&p, &one_node, 0, &q);
+	assert_int_equal(q.c[0].dram_lines, 512);
+	assert_int_equal(q.c[1].dram_lines, 512);
+	assert_int_equal(q.c[2].dram_lines, 0); /* warm */
+	assert_int_equal(q.c[3].dram_lines, 512);
+	assert_int_equal(q.c[4].dram_lines, 512); /* evicted by region 2 */
+}
 
-	/* Cached results (a second pass with the cache warm). */
-	struct pass cached = { .n = n, .kind = RMPSIM_RMPOPT_CACHE_HIT, .slots = 0 };
-	assert_int_equal(run_leader(p, &cached, &st),
-			 n * oracle_ps(p, p->rmpopt_cached_mcyc) + n * p->cond_resched_ps);
-	assert_int_equal(st.rmpopt[RMPSIM_RMPOPT_CACHE_HIT], n);
-	/* The leader never had interrupts off. */
-	assert_int_equal(st.irqoff_max_ps, 0);
+static void remote_home_costs_remote_dram(void **state)
+{
+	(void)state;
+	/* covers: A121 */
+	const struct rmpsim_profile *p = rmpsim_profile_default();
+	struct rmpsim_sim_topology t = { .ncpus = 4, .threads_per_core = 1, .nodes = 2, .packages = 2 };
+	struct seq q = { .n = 2 };
+	q.v[0] = (struct rmpsim_verify){ .region = 0, .first_busy = -1, .home_node = 1 };
+	q.v[1] = (struct rmpsim_verify){ .region = 1, .first_busy = -1, .home_node = 0 };
+	run_seq(p, &t, 0, &q); /* CPU 0: node 0, package 0 */
+	uint64_t fixed = oracle_ps(p, p->rmpopt_fixed_mcyc);
+	assert_int_equal(q.c[0].ps, fixed + lat(p, 512, p->dram_remote_ps));
+	assert_int_equal(q.c[1].ps, fixed + lat(p, 512, p->dram_local_ps));
 }
 
 struct burst {
-	unsigned long mask[16];
+	unsigned long mask[1024 / (8 * sizeof(long))];
 	uint64_t t_call, t_return;
+	struct rmpsim_verify v;
+	uint64_t start[1024];
 };
 
 static void scan_handler(struct rmpsim_sim *s, unsigned cpu, void *arg)
 {
-	(void)cpu;
-	(void)arg;
-	rmpsim_sim_charge_rmpopt_raw(s, RMPSIM_RMPOPT_SCANNED, 512, 0);
+	struct burst *b = arg;
+	b->start[cpu] = rmpsim_sim_now(s);
+	rmpsim_sim_charge_verify(s, &b->v, NULL);
 }
 
 static void burst_sender(struct rmpsim_sim *s, void *arg)
@@ -113,92 +181,161 @@ static void burst_sender(struct rmpsim_sim *s, void *arg)
 static void simultaneous_scanners_queue_at_the_rmp_home(void **state)
 {
 	(void)state;
-	/* covers: A62 */
+	/* covers: A62, A131 (the all-but-self shorthand reaches every target at once) */
 	struct rmpsim_profile p = *rmpsim_profile_default();
-	p.ipi_send_per_target_ps = 0; /* every target starts its scan at the same instant */
 	unsigned ncpus = 1024, m = ncpus - 1;
 	struct rmpsim_sim *s = bare_sim(ncpus, &p, 1);
-	struct burst b = { 0 };
+	struct burst b = { .v = { .region = 5, .first_busy = -1 } };
 	for (unsigned c = 1; c < ncpus; c++)
 		mask_set(b.mask, c);
 	struct rmpsim_proc_attr a = { .cpu = 0 };
 	assert_int_equal(rmpsim_sim_spawn(s, &a, burst_sender, &b, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
 
-	/* The k-th scanner (k = 1.. in CPU order) waits for k - 1 services at
-	 * the home: fixed + max(alone, k * service). */
+	/* Every target received at the same instant, left C1, and the k-th (CPU
+	 * order) finds k - 1 scans' DRAM lines ahead of it at the home:
+	 * fixed + max(latency-bound, k * 512 * service). */
 	uint64_t fixed = oracle_ps(&p, p.rmpopt_fixed_mcyc);
-	uint64_t alone = oracle_ps(&p, 512 * p.rmpopt_slot_mcyc);
-	uint64_t work = oracle_ps(&p, 512 * p.rmpopt_slot_service_mcyc);
-	uint64_t sum = 0, longest = 0;
+	uint64_t alone = lat(&p, 512, p.dram_local_ps), work = 512 * service(&p);
+	uint64_t sum = 0;
 	for (unsigned k = 1; k <= m; k++) {
+		assert_int_equal(b.start[k], b.start[1]);
 		struct rmpsim_cpu_stats st;
 		assert_int_equal(rmpsim_sim_cpu_stats(s, k, &st), 0);
 		uint64_t want = fixed + (alone > k * work ? alone : k * work);
 		assert_int_equal(st.rmpopt_ps, want);
-		assert_int_equal(st.handler_ps, p.ipi_handler_overhead_ps + want);
+		assert_int_equal(st.rmpopt_dram_lines, 512);
 		sum += st.rmpopt_ps;
-		longest = want > longest ? want : longest;
 	}
-	/* The sender waits for the slowest follower. */
-	uint64_t t_recv = b.t_call + p.ipi_send_base_ps + p.ipi_delivery_ps;
-	assert_int_equal(b.t_return, t_recv + p.ipi_handler_overhead_ps + longest + p.ipi_ack_ps +
-					     (uint64_t)m * p.ipi_ack_poll_per_target_ps);
-	/* Calibration check (spec 1.12 C): the average is 114,372 cycles within 1 %. */
+	/*
+	 * The self-check of spec 1.12 C (perf2-parallel, A62): the published mean
+	 * with all CPUs verifying at once is 114,372 cycles. The model lands
+	 * within 10 %: the bandwidth is a platform figure (8 DDR5-6400 channels,
+	 * 75 % achievable), not fitted, so only the order is claimed.
+	 */
 	uint64_t mean_cycles = sum / m * p.freq_khz / 1000000000ull;
-	assert_true(mean_cycles > 113228 && mean_cycles < 115516);
+	print_message("perf2-parallel mean: %llu cycles (published 114,372)\n",
+		      (unsigned long long)mean_cycles);
+	assert_true(mean_cycles > 102935 && mean_cycles < 125809);
 	rmpsim_sim_destroy(s);
 
-	/* With contention off, everybody pays the serial cost. */
+	/* With contention off, everybody pays the latency-bound cost. */
 	p.rmpopt_contention = false;
 	s = bare_sim(ncpus, &p, 1);
 	assert_int_equal(rmpsim_sim_spawn(s, &a, burst_sender, &b, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
 	struct rmpsim_cpu_stats st;
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 1000, &st), 0);
-	assert_int_equal(st.rmpopt_ps, oracle_ps(&p, p.rmpopt_fixed_mcyc + 512 * p.rmpopt_slot_mcyc));
+	assert_int_equal(st.rmpopt_ps, fixed + alone);
 	rmpsim_sim_destroy(s);
 }
 
-static void domain_handler(struct rmpsim_sim *s, unsigned cpu, void *arg)
-{
-	const bool *split = arg;
-	rmpsim_sim_charge_rmpopt_raw(s, RMPSIM_RMPOPT_SCANNED, 512, *split ? cpu % 2 : 0);
-}
-
-struct dom {
-	bool split;
+/* Two CPUs of one L3 group verify one region; the second starts `gap` after the first. */
+struct pair {
+	uint64_t gap;
+	struct rmpsim_verify_cost c[2];
+	uint64_t t[2];
 };
 
-static void domain_sender(struct rmpsim_sim *s, void *arg)
+static void pair_first(struct rmpsim_sim *s, void *arg)
 {
-	unsigned long m[1] = { 0x6 }; /* CPUs 1 and 2 */
-	assert_int_equal(rmpsim_sim_ipi_many(s, m, domain_handler, arg, RMPSIM_IPI_WAIT), 0);
+	struct pair *pr = arg;
+	struct rmpsim_verify v = { .region = 9, .gen = 1, .first_busy = -1 };
+	pr->t[0] = rmpsim_sim_now(s);
+	rmpsim_sim_charge_verify(s, &v, &pr->c[0]);
 }
 
-static void domains_do_not_share_a_queue(void **state)
+static void pair_second(struct rmpsim_sim *s, void *arg)
+{
+	struct pair *pr = arg;
+	struct rmpsim_verify v = { .region = 9, .gen = 1, .first_busy = -1 };
+	rmpsim_sim_compute(s, pr->gap);
+	pr->t[1] = rmpsim_sim_now(s);
+	rmpsim_sim_charge_verify(s, &v, &pr->c[1]);
+}
+
+static void run_pair(const struct rmpsim_profile *p, struct pair *pr)
+{
+	struct rmpsim_sim *s = bare_sim(4, p, 1);
+	struct rmpsim_proc_attr a0 = { .cpu = 0 }, a1 = { .cpu = 1 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a0, pair_first, pr, NULL), 0);
+	assert_int_equal(rmpsim_sim_spawn(s, &a1, pair_second, pr, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	rmpsim_sim_destroy(s);
+}
+
+static void a_result_exists_only_once_its_scan_completes(void **state)
 {
 	(void)state;
-	/* covers: A62 (one queue per node holding the RMP segment) */
+	/* covers: A45, A122 */
 	struct rmpsim_profile p = *rmpsim_profile_default();
-	p.rmpopt_slot_mcyc = 0;	      /* the home queue is the only slot cost */
-	p.ipi_send_per_target_ps = 0; /* both scans start together */
-	uint64_t fixed = oracle_ps(&p, p.rmpopt_fixed_mcyc),
-		 work = oracle_ps(&p, 512 * p.rmpopt_slot_service_mcyc);
-	for (int split = 0; split < 2; split++) {
-		struct rmpsim_sim_topology t = { .ncpus = 4, .threads_per_core = 1, .nodes = 2 };
-		struct rmpsim_sim *s = NULL;
-		bool sp = split;
-		assert_int_equal(rmpsim_sim_create_bare(NULL, &t, &p, 1, &s), 0);
-		struct rmpsim_proc_attr a = { .cpu = 0 };
-		assert_int_equal(rmpsim_sim_spawn(s, &a, domain_sender, &sp, NULL), 0);
-		assert_int_equal(rmpsim_sim_run(s), 0);
-		struct rmpsim_cpu_stats s1, s2;
-		assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &s1), 0);
-		assert_int_equal(rmpsim_sim_cpu_stats(s, 2, &s2), 0);
-		assert_int_equal(s1.rmpopt_ps, fixed + work);
-		assert_int_equal(s2.rmpopt_ps, fixed + (split ? 1 : 2) * work);
-		rmpsim_sim_destroy(s);
+	p.context_switch_ps = 0;
+	p.rmpopt_cache_scope = RMPSIM_SCOPE_L3;
+	uint64_t fixed = oracle_ps(&p, p.rmpopt_fixed_mcyc);
+	uint64_t scan = fixed + lat(&p, 512, p.dram_local_ps);
+	uint64_t cached = oracle_ps(&p, p.rmpopt_cached_mcyc);
+
+	/* After the first scan completes: a cached result. */
+	struct pair pr = { .gap = scan };
+	run_pair(&p, &pr);
+	assert_int_equal(pr.c[0].ps, scan);
+	assert_int_equal(pr.c[1].kind, RMPSIM_RMPOPT_CACHE_HIT);
+	assert_int_equal(pr.c[1].ps, cached);
+	assert_int_equal(pr.c[1].lines, 0);
+
+	/* While it is in flight: no result yet. This assertion fails if a result
+	 * became visible when its scan started. The second scans itself, cold
+	 * (the lines are not in the group until the first read completes), behind
+	 * the first's DRAM reads at the home. */
+	pr = (struct pair){ .gap = scan / 2 };
+	run_pair(&p, &pr);
+	assert_int_not_equal(pr.c[1].kind, RMPSIM_RMPOPT_CACHE_HIT);
+	assert_int_equal(pr.c[1].dram_lines, 512);
+	assert_true(pr.c[1].ps >= lat(&p, 512, p.dram_local_ps));
+
+	/* The "wait" reading: it waits for the first scan's result. */
+	p.rmpopt_inflight = RMPSIM_INFLIGHT_WAIT;
+	pr = (struct pair){ .gap = scan / 2 };
+	run_pair(&p, &pr);
+	assert_int_equal(pr.c[1].kind, RMPSIM_RMPOPT_CACHE_HIT);
+	assert_int_equal(pr.c[1].ps, pr.t[0] + scan - pr.t[1] + cached);
+
+	/* Scope none: never a cached result, even long after. */
+	p.rmpopt_cache_scope = RMPSIM_SCOPE_NONE;
+	pr = (struct pair){ .gap = 10 * scan };
+	run_pair(&p, &pr);
+	assert_int_equal(pr.c[1].kind, RMPSIM_RMPOPT_SCANNED);
+	assert_int_equal(pr.c[1].ps, fixed + lat(&p, 512, p.l3_line_ps)); /* but warm lines */
+}
+
+static void scope_decides_who_sees_a_result(void **state)
+{
+	(void)state;
+	/* covers: A45 (l3, socket, global) */
+	struct rmpsim_sim_topology t = {
+		.ncpus = 8, .threads_per_core = 1, .nodes = 2, .packages = 2, .l3_per_node = 2
+	};
+	/* CPUs 0,1: L3 0; 2,3: L3 1 (socket 0); 4-7: socket 1. CPU 0 scans first. */
+	unsigned expect_hit[4][8] = {
+		[RMPSIM_SCOPE_NONE] = { 0 },
+		[RMPSIM_SCOPE_L3] = { 0, 1, 0, 0, 0, 0, 0, 0 },
+		[RMPSIM_SCOPE_SOCKET] = { 0, 1, 1, 1, 0, 0, 0, 0 },
+		[RMPSIM_SCOPE_GLOBAL] = { 0, 1, 1, 1, 1, 1, 1, 1 },
+	};
+	for (unsigned scope = 0; scope < 4; scope++) {
+		for (unsigned cpu = 1; cpu < 8; cpu++) {
+			struct rmpsim_profile p = *rmpsim_profile_default();
+			p.rmpopt_cache_scope = scope;
+			struct rmpsim_sim *s = NULL;
+			assert_int_equal(rmpsim_sim_create_bare(NULL, &t, &p, 1, &s), 0);
+			struct pair pr = { .gap = RMPSIM_MS(1) };
+			struct rmpsim_proc_attr a0 = { .cpu = 0 }, a1 = { .cpu = cpu };
+			assert_int_equal(rmpsim_sim_spawn(s, &a0, pair_first, &pr, NULL), 0);
+			assert_int_equal(rmpsim_sim_spawn(s, &a1, pair_second, &pr, NULL), 0);
+			assert_int_equal(rmpsim_sim_run(s), 0);
+			assert_int_equal(pr.c[1].kind == RMPSIM_RMPOPT_CACHE_HIT, expect_hit[scope][cpu]);
+			rmpsim_sim_destroy(s);
+		}
 	}
 }
 
@@ -221,18 +358,21 @@ static void rmpupdate_and_psmash_are_charged_in_cycles(void **state)
 	uint64_t t[3];
 	assert_int_equal(rmpsim_sim_spawn(s, NULL, rmpupdate_body, t, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
-	/* 1,500 cycles at 2.25 GHz = 666.667 ns; 3,000 cycles = 1333.333 ns. */
-	assert_int_equal(t[1] - t[0], 666667);
-	assert_int_equal(t[2] - t[1], 1333333);
+	assert_int_equal(t[1] - t[0], oracle_ps(p, p->rmpupdate_mcyc));
+	assert_int_equal(t[2] - t[1], oracle_ps(p, p->psmash_mcyc));
 	rmpsim_sim_destroy(s);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(leader_pass_over_n_regions),
+		cmocka_unit_test(cold_then_warm_scans),
+		cmocka_unit_test(early_exit_reads_up_to_the_busy_entry),
+		cmocka_unit_test(l3_capacity_evicts_the_oldest_region),
+		cmocka_unit_test(remote_home_costs_remote_dram),
 		cmocka_unit_test(simultaneous_scanners_queue_at_the_rmp_home),
-		cmocka_unit_test(domains_do_not_share_a_queue),
+		cmocka_unit_test(a_result_exists_only_once_its_scan_completes),
+		cmocka_unit_test(scope_decides_who_sees_a_result),
 		cmocka_unit_test(rmpupdate_and_psmash_are_charged_in_cycles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,17 +18,36 @@
 #define MACHINE "pack:1 numa:1(memory=8GiB) core:4 pu:2"
 #define GB	(1ull << 30)
 
-static int run_state(const char *name, enum rmpsim_backing b, struct rmpsim_run_result *res)
+/*
+ * The cache reasoning below needs a result cache: these runs use the default
+ * profile with a global result cache (A45 scope global). With the default
+ * scope (none), every verify reads the RMP: checked on its own below.
+ */
+static struct rmpsim_profile cached_profile(void)
+{
+	struct rmpsim_profile p = *rmpsim_profile_default();
+	p.rmpopt_cache_scope = RMPSIM_SCOPE_GLOBAL;
+	return p;
+}
+
+static int run_state_with(const char *name, enum rmpsim_backing b, const struct rmpsim_profile *prof,
+			  struct rmpsim_run_result *res)
 {
 	struct rmpsim_scenario s;
 	struct rmpsim_diag d = { 0 };
-	struct rmpsim_run_options opt = { .machine = MACHINE };
+	struct rmpsim_run_options opt = { .machine = MACHINE, .profile_value = prof };
 	assert_int_equal(rmpsim_scenario_builtin(name, b, NULL, &s), 0);
 	int r = rmpsim_workload_run(&s, &opt, NULL, res, &d);
 	if (r)
 		print_error("%s: %s\n", name, d.msg);
 	rmpsim_scenario_free(&s);
 	return r;
+}
+
+static int run_state(const char *name, enum rmpsim_backing b, struct rmpsim_run_result *res)
+{
+	struct rmpsim_profile p = cached_profile();
+	return run_state_with(name, b, &p, res);
 }
 
 /* Identities every pass satisfies, whatever the profile. */
@@ -62,6 +81,8 @@ static void full_leaves_only_host_regions(void **state)
 		assert_true(r.skip_bytes == 3 * GB);
 		assert_true(r.rmpopt_early_exit == 4); /* the guest's regions, slot 0 */
 		assert_true(r.rmpopt_scanned == 0);    /* the rest is cached since boot (A45) */
+		/* The guest's 4 regions are read to their first line, from DRAM. */
+		assert_true(r.scan_lines_read == 4 && r.scan_lines_from_dram == 4);
 	}
 }
 
@@ -106,6 +127,28 @@ static void empty_then_empty_again(void **state)
 		assert_true(a.rmpopt_cache_hit == a.rmpopt_executed);
 		assert_true(a.leader_ns < e.leader_ns);
 	}
+}
+
+static void without_a_result_cache_every_verify_reads(void **state)
+{
+	(void)state;
+	/* covers: A45 (scope none, the default), A120, A121, A124 */
+	struct rmpsim_run_result r;
+	assert_int_equal(run_state_with("full", RMPSIM_BACKING_4K, NULL, &r), 0);
+	check_identities(&r);
+	assert_true(r.rmpopt_cache_hit == 0);
+	/* 4 primaries verify every region: the guest's 4 and the RMP's region stop
+	 * at their first slot; regions 0-3 are read whole. */
+	assert_true(r.rmpopt_early_exit == 5 * 4);
+	assert_true(r.rmpopt_scanned == 4 * 4);
+	assert_true(r.scan_lines_read == 5 * 4 + 4 * 4 * 512);
+	/* One L3 group (no l3 level in the machine: one per node): the lines the
+	 * boot pass read are still warm, except the guest's regions, which changed
+	 * since (one line each, read once from DRAM by the leader). */
+	assert_true(r.scan_lines_from_dram == 4);
+	assert_true(r.rmpopt_cycles_min > 0 && r.rmpopt_cycles_min <= r.rmpopt_cycles_mean &&
+		    r.rmpopt_cycles_mean <= r.rmpopt_cycles_max);
+	assert_true(r.rmpopt_nrises >= 1);
 }
 
 static void same_seed_same_trace(void **state)
@@ -176,6 +219,7 @@ int main(void)
 		cmocka_unit_test(full_leaves_only_host_regions),
 		cmocka_unit_test(worst_scans_to_the_last_slot),
 		cmocka_unit_test(empty_then_empty_again),
+		cmocka_unit_test(without_a_result_cache_every_verify_reads),
 		cmocka_unit_test(same_seed_same_trace),
 		cmocka_unit_test(events_and_host_writes),
 		cmocka_unit_test(bad_input),

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RMPOPT as a memory engine (docs/timing.md section 4, A45, A61-A64,
+ * A120-A124). The machine says what a verify would find (the first assigned
+ * entry); this file says what finding it costs:
+ *
+ *   1. A completed scan result in the verifying CPU's cache scope answers it
+ *      for cached_cycles (A45). A result exists only once its scan completes;
+ *      a verify that finds a scan of its region in flight in its scope scans
+ *      itself or waits for it (A122).
+ *   2. Otherwise it reads the region's lines up to the first assigned entry
+ *      (A120): lines its L3 group read recently (and still holds) at
+ *      l3_line_ns, the rest from DRAM of the RMP home node at dram_local_ns
+ *      or dram_remote_ns, misses_in_flight at a time (A121, A123). DRAM lines
+ *      also queue at the home node's bandwidth, FCFS per scan (A62); the scan
+ *      takes the longer of its latency-bound time and its queue time.
+ *   3. Plus fixed_cycles (A61).
+ *
+ * L3 capacity (A124): a group holds the lines of the regions it read last,
+ * up to l3_bytes: every line a group reads advances its fill counter, and a
+ * region's lines are still there while what was read after them, plus their
+ * own size, fits. Re-reading warm lines refreshes them (LRU order: they
+ * count again when other lines came in after them, so the model errs
+ * towards eviction when reads of regions interleave). A change
+ * of the region's contents (its generation) makes its lines and results
+ * stale.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rmpsim/machine.h>
+
+#include "base/alloc.h"
+#include "sim/sim_internal.h"
+
+#define LINE_BYTES 64u
+
+int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned nl3, unsigned npackages)
+{
+	struct rmpsim__rmpopt_model *m = &s->rm;
+	const struct rmpsim_profile *p = &s->prof;
+
+	m->nregions = nregions;
+	m->nl3 = nl3 ? nl3 : 1;
+	m->npackages = npackages ? npackages : 1;
+	switch (p->rmpopt_cache_scope) {
+	case RMPSIM_SCOPE_L3: m->ndom = m->nl3; break;
+	case RMPSIM_SCOPE_SOCKET: m->ndom = m->npackages; break;
+	case RMPSIM_SCOPE_GLOBAL: m->ndom = 1; break;
+	default: m->ndom = 0; break;
+	}
+	m->line_service_ps = rmpsim_profile_line_service_ps(p);
+	m->cached_ps = rmpsim_profile_cycles_to_ps(p, p->rmpopt_cached_mcyc);
+	m->report_ps = rmpsim_profile_cycles_to_ps(p, p->rmpopt_report_mcyc);
+	m->fixed_ps = rmpsim_profile_cycles_to_ps(p, p->rmpopt_fixed_mcyc);
+	m->win_min = UINT64_MAX;
+	m->node_pkg = rmpsim__calloc(s->a, s->ndomains, sizeof(*m->node_pkg));
+	if (m->node_pkg) /* the socket of every node, from its CPUs */
+		for (unsigned c = s->ncpus; c-- > 0;)
+			if (s->cpus[c].node < s->ndomains)
+				m->node_pkg[s->cpus[c].node] = s->cpus[c].package;
+	m->warm = rmpsim__calloc(s->a, m->nl3, sizeof(*m->warm));
+	m->l3_fill = rmpsim__calloc(s->a, m->nl3, sizeof(*m->l3_fill));
+	m->res = m->ndom ? rmpsim__calloc(s->a, m->ndom, sizeof(*m->res)) : NULL;
+	if (!m->node_pkg || !m->warm || !m->l3_fill || (m->ndom && !m->res)) {
+		rmpsim__rmpopt_model_fini(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s)
+{
+	struct rmpsim__rmpopt_model *m = &s->rm;
+	if (m->warm)
+		for (unsigned g = 0; g < m->nl3; g++)
+			rmpsim__free(s->a, m->warm[g], m->nregions * sizeof(**m->warm));
+	if (m->res)
+		for (unsigned d = 0; d < m->ndom; d++)
+			rmpsim__free(s->a, m->res[d], m->nregions * sizeof(**m->res));
+	rmpsim__free(s->a, m->warm, m->nl3 * sizeof(*m->warm));
+	rmpsim__free(s->a, m->l3_fill, m->nl3 * sizeof(*m->l3_fill));
+	rmpsim__free(s->a, m->res, m->ndom * sizeof(*m->res));
+	rmpsim__free(s->a, m->node_pkg, s->ndomains * sizeof(*m->node_pkg));
+	memset(m, 0, sizeof(*m));
+}
+
+uint64_t rmpsim__c2c_ps(const struct rmpsim_sim *s, unsigned a, unsigned b)
+{
+	const struct rmpsim__cpu *x = &s->cpus[a], *y = &s->cpus[b];
+	if (x->l3 == y->l3)
+		return s->prof.c2c_same_l3_ps;
+	if (x->package == y->package)
+		return s->prof.c2c_other_l3_ps;
+	return s->prof.c2c_other_socket_ps;
+}
+
+/* Row of a lazily allocated [n][nregions] table; NULL when out of memory (the
+ * model then treats the region as cold / uncached: slower, never wrong). */
+static void *row(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem)
+{
+	if (!rows[i])
+		rows[i] = rmpsim__calloc(s->a, s->rm.nregions, elem);
+	return rows[i];
+}
+
+static unsigned scope_domain(const struct rmpsim_sim *s, unsigned cpu)
+{
+	switch (s->prof.rmpopt_cache_scope) {
+	case RMPSIM_SCOPE_L3: return s->cpus[cpu].l3;
+	case RMPSIM_SCOPE_SOCKET: return s->cpus[cpu].package;
+	default: return 0;
+	}
+}
+
+/* Lines of the region held by group g at time t (A124). */
+static uint64_t warm_lines(const struct rmpsim_sim *s, const struct rmpsim__warm *w, unsigned g, uint64_t t,
+			   uint32_t gen)
+{
+	if (!w || w->gen != gen || !w->lines || w->ready_at > t)
+		return 0;
+	uint64_t since = s->rm.l3_fill[g] - w->stamp;
+	if (since + (uint64_t)w->lines * LINE_BYTES > s->prof.l3_bytes)
+		return 0;
+	return w->lines;
+}
+
+static void account(struct rmpsim_sim *s, unsigned cpu, uint64_t t, const struct rmpsim_verify_cost *c)
+{
+	struct rmpsim__cpu *cc = &s->cpus[cpu];
+	if (c->kind < RMPSIM_RMPOPT_NKINDS)
+		cc->st.rmpopt[c->kind]++;
+	cc->st.rmpopt_ps += c->ps;
+	cc->st.rmpopt_lines += c->lines;
+	cc->st.rmpopt_dram_lines += c->dram_lines;
+	if (c->ps < s->rm.win_min)
+		s->rm.win_min = c->ps;
+	if (c->ps > s->rm.win_max)
+		s->rm.win_max = c->ps;
+	if (c->ps > s->rm.rise_max) {
+		s->rm.rise_max = c->ps;
+		if (s->rm.nrise < RMPSIM_RISES_MAX)
+			s->rm.rise[s->rm.nrise] = (struct rmpsim_rise){ .cpu = cpu, .ps = c->ps, .at_ps = t };
+		s->rm.nrise++;
+	}
+	if (s->ctx_handler) /* rmpsim_sim_compute(), handlers first: followers run them */
+		s->ctx_charge += c->ps;
+	else
+		rmpsim_sim_compute(s, c->ps);
+}
+
+void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *v,
+			      struct rmpsim_verify_cost *ret)
+{
+	unsigned cpu = s->ctx_cpu;
+	struct rmpsim__rmpopt_model *m = &s->rm;
+	const struct rmpsim_profile *p = &s->prof;
+	struct rmpsim_verify_cost c = { 0 };
+
+	if (cpu == RMPSIM_CPU_ANY || !v)
+		return; /* engine context executes nothing */
+	uint64_t t = s->ctx_handler ? s->ctx_base + s->ctx_charge : s->now;
+	bool indexed = v->region < m->nregions;
+	struct rmpsim__result *res = NULL;
+
+	if (m->ndom && indexed) {
+		struct rmpsim__result *r = row(s, (void **)m->res, scope_domain(s, cpu), sizeof(*r));
+		res = r ? &r[v->region] : NULL;
+	}
+	if (res && res->valid && res->gen == v->gen) {
+		if (res->ready_at <= t) { /* A45: a completed result in scope */
+			c.kind = RMPSIM_RMPOPT_CACHE_HIT;
+			c.ps = m->cached_ps;
+		} else if (res->start_at <= t && p->rmpopt_inflight == RMPSIM_INFLIGHT_WAIT) { /* A122 */
+			c.kind = RMPSIM_RMPOPT_CACHE_HIT;
+			c.ps = res->ready_at - t + m->cached_ps;
+		}
+	}
+	if (!c.ps) {
+		/* A120: the lines up to the first assigned entry. */
+		unsigned g = s->cpus[cpu].l3;
+		uint32_t gen = (uint32_t)v->gen;
+		struct rmpsim__warm *wr = indexed ? row(s, (void **)m->warm, g, sizeof(*wr)) : NULL;
+		struct rmpsim__warm *w = wr ? &wr[v->region] : NULL;
+		uint64_t n = rmpsim_profile_scan_lines(p, v->first_busy);
+		uint64_t hot = warm_lines(s, w, g, t, gen);
+		if (hot > n)
+			hot = n;
+		uint64_t cold = n - hot;
+		/* A121: DRAM of the home node; local when it is on the reader's socket. */
+		unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
+		bool local = m->node_pkg[home] == s->cpus[cpu].package;
+		uint64_t dram = local ? p->dram_local_ps : p->dram_remote_ps;
+		uint64_t hot_ps = rmpsim_profile_lines_ps(p, hot, p->l3_line_ps);
+		uint64_t cold_ps = rmpsim_profile_lines_ps(p, cold, dram);
+		if (cold && p->rmpopt_contention) {
+			/* A62: FCFS at the home node's bandwidth, from when the DRAM reads begin. */
+			struct rmpsim__domain *d = &s->domains[home];
+			uint64_t t_dram = t + m->fixed_ps + hot_ps;
+			uint64_t start = d->free_at > t_dram ? d->free_at : t_dram;
+			d->free_at = start + cold * m->line_service_ps;
+			uint64_t queued = d->free_at - t_dram;
+			if (queued > cold_ps)
+				cold_ps = queued;
+		}
+		c.kind = v->first_busy < 0 ? RMPSIM_RMPOPT_SCANNED : RMPSIM_RMPOPT_EARLY_EXIT;
+		c.lines = n;
+		c.dram_lines = cold;
+		c.ps = m->fixed_ps + hot_ps + cold_ps;
+		if (w) { /* the group now holds the prefix it read (A124) */
+			uint64_t keep = hot ? (w->lines > n ? w->lines : n) : n;
+			/* Lines brought in advance the fill. Re-read lines move ahead
+			 * of everything read before them (LRU order): their bytes
+			 * count again only if something was read after them. */
+			m->l3_fill[g] += cold * LINE_BYTES;
+			if (hot && m->l3_fill[g] - w->stamp > cold * LINE_BYTES)
+				m->l3_fill[g] += hot * LINE_BYTES;
+			if (cold) /* the new lines exist once this read completes */
+				w->ready_at = t + c.ps;
+			w->stamp = m->l3_fill[g];
+			w->lines = (uint32_t)keep;
+			w->gen = gen;
+		}
+		if (res && !(res->valid && res->gen == v->gen && res->ready_at <= t + c.ps))
+			*res = (struct rmpsim__result){
+				.start_at = t, .ready_at = t + c.ps, .gen = v->gen, .valid = true
+			};
+	}
+	account(s, cpu, t, &c);
+	if (ret)
+		*ret = c;
+}
+
+void rmpsim_sim_rmpopt_window(struct rmpsim_sim *s, uint64_t *ret_min_ps, uint64_t *ret_max_ps)
+{
+	bool any = s->rm.win_min != UINT64_MAX;
+	if (ret_min_ps)
+		*ret_min_ps = any ? s->rm.win_min : 0;
+	if (ret_max_ps)
+		*ret_max_ps = any ? s->rm.win_max : 0;
+	s->rm.win_min = UINT64_MAX;
+	s->rm.win_max = 0;
+}
+
+size_t rmpsim_sim_rmpopt_rises(struct rmpsim_sim *s, struct rmpsim_rise *ret, size_t max)
+{
+	size_t n = s->rm.nrise;
+	size_t kept = n < RMPSIM_RISES_MAX ? n : RMPSIM_RISES_MAX;
+	for (size_t i = 0; i < kept && i < max; i++)
+		ret[i] = s->rm.rise[i];
+	s->rm.nrise = 0;
+	s->rm.rise_max = 0;
+	return n;
+}
+
+/* A non-verify RMPOPT (function 1, outside the window, a fault): A64. */
+void rmpsim__charge_report(struct rmpsim_sim *s, unsigned kind, bool count)
+{
+	unsigned cpu = s->ctx_cpu;
+	if (cpu == RMPSIM_CPU_ANY)
+		return;
+	struct rmpsim__cpu *cc = &s->cpus[cpu];
+	if (count && kind < RMPSIM_RMPOPT_NKINDS)
+		cc->st.rmpopt[kind]++;
+	cc->st.rmpopt_ps += s->rm.report_ps;
+	if (s->ctx_handler)
+		s->ctx_charge += s->rm.report_ps;
+	else
+		rmpsim_sim_compute(s, s->rm.report_ps);
+}
