@@ -25,7 +25,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -90,12 +89,43 @@ void rmpsim__csds_free(struct rmpsim_sim *s)
 	s->csd_total = 0;
 }
 
-static int csd_cmp(const void *a, const void *b)
+static bool csd_before(const struct rmpsim__csd *x, const struct rmpsim__csd *y)
 {
-	const struct rmpsim__csd *x = *(struct rmpsim__csd *const *)a, *y = *(struct rmpsim__csd *const *)b;
-	if (x->when != y->when)
-		return x->when < y->when ? -1 : 1;
-	return x->target < y->target ? -1 : x->target > y->target;
+	return x->when != y->when ? x->when < y->when : x->target < y->target;
+}
+
+/* Heap order below r in a[0, n): move a[r] down past larger children. */
+static void csd_sift(struct rmpsim__csd **a, size_t r, size_t n)
+{
+	for (size_t c; (c = 2 * r + 1) < n; r = c) {
+		if (c + 1 < n && csd_before(a[c], a[c + 1]))
+			c++;
+		if (!csd_before(a[r], a[c]))
+			return;
+		struct rmpsim__csd *t = a[r];
+		a[r] = a[c];
+		a[c] = t;
+	}
+}
+
+/* Sort by (delivery, target) in place, without allocating (glibc's qsort
+ * mallocs a buffer for arrays this size on every call): nothing to do when the
+ * targets' order is already the delivery order, the common case; else heapsort. */
+static void csd_sort(struct rmpsim__csd **a, size_t n)
+{
+	size_t i = 1;
+	while (i < n && !csd_before(a[i], a[i - 1]))
+		i++;
+	if (i >= n)
+		return;
+	for (size_t k = n / 2; k-- > 0;)
+		csd_sift(a, k, n);
+	for (size_t end = n; end-- > 1;) {
+		struct rmpsim__csd *t = a[0];
+		a[0] = a[end];
+		a[end] = t;
+		csd_sift(a, 0, end);
+	}
 }
 
 /* ---- Batched calls ---- */
@@ -540,7 +570,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 	}
 	/* Deliveries are chained in time order (ties in CPU order): a cluster's
 	 * write reaches CPUs far apart in numbering, the other socket later. */
-	qsort(s->order, n, sizeof(*s->order), csd_cmp);
+	csd_sort(s->order, n);
 	first = n ? s->order[0] : NULL;
 	for (size_t j = 0; j < n; j++)
 		s->order[j]->chain = j + 1 < n ? s->order[j + 1] : NULL;
