@@ -353,6 +353,18 @@ static inline int diff_step(struct diff_pair *p, diff_src_fn src, void *s)
 			p->n_guest_fault += r[0].fault != RMPSIM_GUEST_NONE;
 			if (diff_cmp_change(p, &r[0].change, &r[1].change))
 				return 1;
+			/* RMPQUERY of the same page (A37), a target VMPL 0..4. */
+			struct rmpsim_rmpquery_result q[2];
+			unsigned target = (unsigned)src(s, 5);
+			for (int t = 0; t < 2; t++)
+				DIFF_EQ(p, "rmpquery ret",
+					rmpsim_insn_rmpquery(p->t[t], &ctx, gpa, spa, target, &q[t]), 0);
+			DIFF_EQ(p, "rmpquery fault", q[0].fault, q[1].fault);
+			DIFF_EQ(p, "rmpquery rc", q[0].rc, q[1].rc);
+			DIFF_EQ(p, "rmpquery perms", q[0].target_perm_mask, q[1].target_perm_mask);
+			DIFF_EQ(p, "rmpquery vmsa", q[0].vmsa, q[1].vmsa);
+			DIFF_EQ(p, "rmpquery size", q[0].page_size, q[1].page_size);
+			DIFF_EQ(p, "rmpquery npf", q[0].npf_error_code, q[1].npf_error_code);
 		}
 		return diff_cmp_entries(p, page, 1) || diff_cmp_entries(p, spa & ~(RMPSIM_SZ_2M - 1), 1);
 	}
@@ -420,13 +432,26 @@ static inline int diff_step(struct diff_pair *p, diff_src_fn src, void *s)
 		DIFF_EQ(p, "dump entries", memcmp(d[0], d[1], sizeof(d[0])) != 0, 0);
 		return 0;
 	}
-	if (op < 19 && src(s, 4) == 0) { /* firmware writes an odd entry */
+	uint64_t fw = op < 19 ? src(s, 8) : 8;
+	if (fw < 2) { /* firmware writes an odd entry */
 		struct rmpsim_raw_entry raw = diff_odd_entry(src, s, page);
 		int rc[2];
 		for (int t = 0; t < 2; t++)
 			rc[t] = rmpsim_rmp_set(p->t[t], page, &raw);
 		DIFF_EQ(p, "set rc", rc[0], rc[1]);
 		return diff_cmp_entries(p, page, 1);
+	}
+	if (fw < 4) { /* the firmware's page commands (A161): reclaim 4K/2M, unsmash */
+		uint64_t x = src(s, 2) ? spa & ~(RMPSIM_SZ_2M - 1) : page;
+		unsigned size = (unsigned)src(s, 2);
+		enum rmpsim_fw_cmd_status st[2];
+		int rc[2];
+		for (int t = 0; t < 2; t++)
+			rc[t] = fw == 2 ? rmpsim_rmp_fw_page_reclaim(p->t[t], x, size, &st[t])
+					: rmpsim_rmp_fw_page_unsmash(p->t[t], x, &st[t]);
+		DIFF_EQ(p, "fw rc", rc[0], rc[1]);
+		DIFF_EQ(p, "fw status", st[0], st[1]);
+		return diff_cmp_entries(p, x & ~(RMPSIM_SZ_2M - 1), RMPSIM_ENTRIES_PER_2M);
 	}
 	if (op == 19 && src(s, 64) == 0)
 		return diff_cmp_all(p);
