@@ -46,6 +46,28 @@ check "bad scenario names file:line:col" grep -q "bad-scn.ini:2:9: state: expect
 run --print-profile
 check "--print-profile exits 0" test "$code" -eq 0
 check "--print-profile prints parameters" test -s "$tmp/out"
+check "--print-profile prints value, range and source" \
+	grep -q '^dram_local_ns = 107 \[80, 140\]$' "$tmp/out"
+check "--print-profile output loads as a profile" cp "$tmp/out" "$tmp/printed.ini"
+run --profile "$tmp/printed.ini" --print-profile
+check "printed profile reloads (exit 0)" test "$code" -eq 0
+
+# Issue 9, bad input: nothing runs, file:line:col and exit 3.
+for bad in 'dram_local_ns = 100 [140, 80]|range low > high' 'dram_local_ns = 300|outside its range' \
+	'dram_local_ns = -5|is not a number'; do
+	printf '[memory]\n%s\n' "${bad%%|*}" >"$tmp/range.ini"
+	run --profile "$tmp/range.ini" --json "$tmp/never.json"
+	check "profile '${bad%%|*}' exits 3" test "$code" -eq 3
+	check "profile '${bad%%|*}' says why at file:line:col" grep -q "range.ini:2:[0-9]*: .*${bad#*|}" "$tmp/err"
+	check "profile '${bad%%|*}': nothing run or written" test ! -e "$tmp/never.json" -a ! -s "$tmp/out"
+done
+printf '[rmpopt]\ncache_scope = ccd\n[ipi]\napic_mode = flat\n' >"$tmp/enum.ini"
+run --profile "$tmp/enum.ini"
+check "unknown cache scope exits 3" test "$code" -eq 3
+check "unknown cache scope is named" grep -q "enum.ini:2:15: rmpopt.cache_scope: unknown value 'ccd'" "$tmp/err"
+printf '[ipi]\napic_mode = flat\n' >"$tmp/enum.ini"
+run --profile "$tmp/enum.ini"
+check "unknown APIC mode exits 3" test "$code" -eq 3
 
 run --list-scenarios
 check "--list-scenarios names the four" sh -c "grep -c -E '^(full|worst|empty|empty-again) ' '$tmp/out' | grep -qx 4"
