@@ -200,8 +200,10 @@ enum rmpsim_fw_status {
 /*
  * SNP_INIT: INVALID_CONFIG unless SYSCFG.SNP_EN is set on every present CPU
  * (spec 1.9); INVALID_PLATFORM_STATE if already initialised. On success the
- * RMP is initialised as spec 2.2 describes (rmpsim_rmp_snp_init with the given
- * HV_FIXED ranges) and every core's RMPOPT table is cleared (HW-5).
+ * RMP is initialised as the firmware's configure_rmp() does it
+ * (rmpsim_rmp_snp_init_map: covered non-RAM and the given HV_FIXED ranges
+ * HV_FIXED, RAM hypervisor, the RMP FIRMWARE; A160) and every core's RMPOPT
+ * table is cleared (HW-5). Page commands: <rmpsim/firmware.h>.
  * Returns 0 with *ret_status set, or a negative errno (nothing changed).
  */
 int rmpsim_machine_snp_init(struct rmpsim_machine *m, const uint64_t (*hv_fixed)[2], size_t n_hv_fixed,
