@@ -3,6 +3,7 @@
  * state in globals and prints its own messages). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rmpsim/workload.h>
@@ -29,6 +30,11 @@ const char rmpsim_cli_usage[] =
 	"  --csv FILE             also write CSV to FILE (- = stdout, no table)\n"
 	"  --dmesg                print the simulated kernel log with virtual timestamps\n"
 	"  --quiet                no table on stdout\n"
+	"\n"
+	"Limits (kernel code that goes wrong ends the run with exit 3):\n"
+	"  --allow-kernel-warnings  a kernel WARN or BUG is logged and counted, not fatal\n"
+	"  --max-virtual-time T   stop a run past T of virtual time (default 3600s; units s ms us min h)\n"
+	"  --max-events N         stop a run after N simulation events (default 1000000000)\n"
 	"\n"
 	"Other commands:\n"
 	"  --print-profile        print the timing profile in effect (units, sources) and exit\n"
@@ -71,6 +77,9 @@ static const struct opt opts[] = {
 	V("run-tests", run_tests),
 	V("seed", seed), /* handled specially */
 	F("dmesg", dmesg),
+	F("allow-kernel-warnings", allow_kernel_warnings),
+	V("max-virtual-time", max_virtual_time_ps), /* handled specially */
+	V("max-events", max_events),		    /* handled specially */
 	F("print-profile", print_profile),
 	F("list-policies", list_policies),
 	F("list-scenarios", list_scenarios),
@@ -78,6 +87,46 @@ static const struct opt opts[] = {
 	F("version", version),
 	F("quiet", quiet),
 };
+
+/*
+ * --max-virtual-time: a positive number with a unit (s, ms, us, min, h; plain
+ * = seconds), at most 10^6 s; --max-events: a positive integer.
+ */
+static int parse_limit(const char *name, const char *val, uint64_t *ret, char *err, size_t errlen)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ps;
+	} units[] = { { "", 1000000000000ull }, { "s", 1000000000000ull },    { "ms", 1000000000ull },
+		      { "us", 1000000ull },	{ "min", 60000000000000ull }, { "h", 3600000000000000ull } };
+	char *end = NULL;
+	uint64_t n;
+
+	if (!strcmp(name, "max-events")) {
+		if (rmpsim_parse_u64(val, &n) || n == 0) {
+			snprintf(err, errlen, "--max-events: expected a positive integer, got '%s'", val);
+			return -EINVAL;
+		}
+		*ret = n;
+		return 0;
+	}
+	errno = 0;
+	unsigned long long v = strtoull(val, &end, 10);
+	for (size_t i = 0;
+	     val[0] >= '0' && val[0] <= '9' && !errno && end && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (v == 0 || v > 1000000000000000000ull / units[i].ps ||
+		    v * units[i].ps > 1000000ull * 1000000000000ull)
+			break;
+		*ret = v * units[i].ps;
+		return 0;
+	}
+	snprintf(err, errlen,
+		 "--max-virtual-time: expected a duration from 1us to 1000000s (e.g. 600s, 10min), got '%s'",
+		 val);
+	return -EINVAL;
+}
 
 int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *err, size_t errlen)
 {
@@ -130,6 +179,11 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 				return -EINVAL;
 			}
 			a.has_seed = true;
+			continue;
+		}
+		if (!strcmp(o->name, "max-virtual-time") || !strcmp(o->name, "max-events")) {
+			if (parse_limit(o->name, val, (uint64_t *)(void *)base, err, errlen))
+				return -EINVAL;
 			continue;
 		}
 		if (!strcmp(o->name, "backing")) {

@@ -29,6 +29,9 @@ struct rmpsim_cli_args {
 	uint64_t seed;
 	bool has_seed;
 	bool dmesg, print_profile, list_policies, list_scenarios, help, version, quiet;
+	/* Containment of kernel code (docs/cli.md "Limits"): 0 = the default limit. */
+	bool allow_kernel_warnings;
+	uint64_t max_virtual_time_ps, max_events;
 };
 
 /*
@@ -37,6 +40,10 @@ struct rmpsim_cli_args {
  * Pointers in *ret point into argv.
  */
 int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *err, size_t errlen);
+
+/* Defaults of --max-virtual-time and --max-events (docs/cli.md). */
+#define RMPSIM_CLI_MAX_VIRTUAL_TIME_S 3600ull
+#define RMPSIM_CLI_MAX_EVENTS	      1000000000ull
 
 /* The --help text. */
 extern const char rmpsim_cli_usage[];

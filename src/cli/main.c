@@ -16,6 +16,7 @@
 #include <rmpsim/report.h>
 #include <rmpsim/workload.h>
 
+#include "rmpsim/contain.h"
 #include "rmpsim/policy.h"
 
 #include "args.h"
@@ -151,6 +152,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rmpsim: unknown policy '%s'; the policies are:\n", a.policy);
 		list_policies(stderr);
 		return RMPSIM_EXIT_USAGE;
+	}
+	/* Kernel code that goes wrong ends the run with exit 3 (docs/cli.md "Limits"). */
+	struct rmpsim_containment contain = {
+		.panic_on_warn = !a.allow_kernel_warnings,
+		.max_virtual_time_ps = a.max_virtual_time_ps
+					       ? a.max_virtual_time_ps
+					       : RMPSIM_CLI_MAX_VIRTUAL_TIME_S * 1000000000000ull,
+		.max_events = a.max_events ? a.max_events : RMPSIM_CLI_MAX_EVENTS,
+		.exit_code = RMPSIM_EXIT_INPUT,
+		.hint = "(--allow-kernel-warnings counts it and goes on; --dmesg shows the kernel log)",
+	};
+	if (rmpsim_contain(&contain)) {
+		fprintf(stderr, "rmpsim: cannot install the crash handlers\n");
+		return RMPSIM_EXIT_SYSTEM;
 	}
 	if (a.run_tests)
 		return rmpsim_cli_golden(&a);

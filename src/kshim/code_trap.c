@@ -166,6 +166,33 @@ static int ensure_handler(void)
 	return 0;
 }
 
+/*
+ * The crash reporter (contain.c) takes stray SIGILLs: below the trap handler
+ * when that is installed (its fall-back), else as the SIGILL handler itself,
+ * on the alternate stack. *ret_prev gets what it replaces, for it to chain to.
+ */
+void rmpsim__k_code_traps_chain(void (*fn)(int, siginfo_t *, void *), struct sigaction *ret_prev)
+{
+	struct sigaction sa, cur;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGILL, NULL, &cur))
+		return;
+	if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == fn)
+		return;
+	if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_sigill) {
+		if (!((old_sigill.sa_flags & SA_SIGINFO) && old_sigill.sa_sigaction == fn)) {
+			*ret_prev = old_sigill;
+			old_sigill = sa;
+		}
+		return;
+	}
+	if (!sigaction(SIGILL, &sa, ret_prev))
+		return;
+}
+
 void rmpsim__k_code_traps_arm(void)
 {
 	if (images)

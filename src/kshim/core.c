@@ -165,6 +165,7 @@ int rmpsim_kernel_create(const struct rmpsim_allocator *a, struct rmpsim_sim *si
 	for (unsigned i = 0; i < n; i++)
 		reset_hooks[i]();
 	rmpsim__k_code_traps_arm();
+	rmpsim__k_contain_kernel(k);
 	*ret_k = k;
 	return 0;
 }

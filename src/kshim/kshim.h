@@ -7,6 +7,7 @@
 #ifndef RMPSIM_KSHIM_INTERNAL_H
 #define RMPSIM_KSHIM_INTERNAL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,6 +64,12 @@ struct rmpsim_kernel {
 	struct workqueue_struct *sys_wq;
 
 	struct rmpsim__k_kworker **kworkers; /* per CPU, for smp_call_on_cpu (kworker.c) */
+
+	/* Containment (contain.c): the IPI function running in handler context
+	 * (named in reports when no plugin frame is on the stack, e.g. after a
+	 * tail call), and work items run (they count against --max-events). */
+	void (*ipi_fn)(void *);
+	uint64_t work_items;
 };
 
 extern struct rmpsim_kernel *rmpsim__k;
@@ -108,8 +115,17 @@ void rmpsim__k_kworkers_destroy(struct rmpsim_kernel *k);
 /* tsc.c: the simulated TSC clock in kHz (the one place that reads it from the profile). */
 uint64_t rmpsim__k_tsc_khz(const struct rmpsim_kernel *k);
 
-/* code_trap.c: (re)install the SIGILL handler of patched plugins, if any. */
+/* code_trap.c: (re)install the SIGILL handler of patched plugins, if any;
+ * give stray SIGILLs to fn (the crash reporter), *ret_prev = what it replaces. */
 void rmpsim__k_code_traps_arm(void);
+struct sigaction;
+void rmpsim__k_code_traps_chain(void (*fn)(int, siginfo_t *, void *), struct sigaction *ret_prev);
+
+/* contain.c (rmpsim/contain.h): with containment on, these end the process. */
+void rmpsim__k_contain_warning(const char *kind, const char *msg);
+void rmpsim__k_contain_oops(const char *msg);
+void rmpsim__k_contain_kernel(struct rmpsim_kernel *k); /* at creation: limits, bug stream */
+void rmpsim__k_contain_step(struct rmpsim_kernel *k);	/* a work item runs */
 
 /* vsprintf.c */
 int rmpsim__k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)

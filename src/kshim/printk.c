@@ -125,6 +125,9 @@ void rmpsim__k_warn(const char *file, int line, const char *cond, const char *fm
 			log_append(k, "\n", 1);
 	}
 	rmpsim__k_log("WARNING: CPU: %u at %s:%d: %s\n", cur_cpu(k), file, line, cond);
+	char msg[256];
+	snprintf(msg, sizeof(msg), "WARNING at %s:%d: %s", file, line, cond);
+	rmpsim__k_contain_warning("kernel WARNING", msg); /* A226 */
 }
 
 void rmpsim__k_report_bug(const char *fmt, ...)
@@ -138,6 +141,7 @@ void rmpsim__k_report_bug(const char *fmt, ...)
 	va_end(ap);
 	k->stats.bugs++;
 	rmpsim__k_log("%s (CPU: %u)\n", msg, cur_cpu(k));
+	rmpsim__k_contain_warning("kernel BUG", msg); /* A226 */
 }
 
 void rmpsim__k_oops(const char *fmt, ...)
@@ -154,7 +158,8 @@ void rmpsim__k_oops(const char *fmt, ...)
 	rmpsim__k_log("CPU: %u PID: %u Comm: %s\n", cur_cpu(k),
 		      rmpsim_sim_current(k->sim) ? rmpsim_proc_id(rmpsim_sim_current(k->sim)) : 0,
 		      rmpsim_sim_current(k->sim) ? rmpsim_proc_name(rmpsim_sim_current(k->sim)) : "<irq>");
-	rmpsim_sim_stop(k->sim); /* A88 */
+	rmpsim__k_contain_oops(msg); /* A226 */
+	rmpsim_sim_stop(k->sim);     /* A88 */
 	/* The oopsing task never continues (Linux kills it); a handler cannot block. */
 	if (rmpsim_sim_current(k->sim) && !rmpsim_sim_in_handler(k->sim)) {
 		while (rmpsim_sim_irqs_disabled(k->sim))

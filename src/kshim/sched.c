@@ -124,6 +124,11 @@ void rmpsim__k_might_sleep(const char *file, int line)
 	char what[160];
 	snprintf(what, sizeof(what), "might_sleep at %s:%d", file, line);
 	/* The sim counts the bug (rmpsim_kernel_stats adds the sim's count). */
-	if (!rmpsim_sim_might_sleep(k->sim, what))
+	if (!rmpsim_sim_might_sleep(k->sim, what)) {
 		rmpsim__k_log("BUG: sleeping function called from invalid context at %s:%d\n", file, line);
+		char msg[200];
+		snprintf(msg, sizeof(msg), "BUG: sleeping function called from invalid context at %s:%d",
+			 file, line);
+		rmpsim__k_contain_warning("kernel BUG", msg); /* A226 */
+	}
 }

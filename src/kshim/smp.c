@@ -30,7 +30,10 @@ static void ipi_tramp(struct rmpsim_sim *sim, unsigned cpu, void *arg)
 	 * (interrupts off, but not in interrupt context). */
 	bool local = cpu == c->sender_cpu;
 	k->in_local_call += local;
+	void (*outer)(void *) = k->ipi_fn; /* handlers do not nest, but the local call may */
+	k->ipi_fn = c->func;
 	c->func(c->info);
+	k->ipi_fn = outer;
 	k->in_local_call -= local;
 	if (c->owned && --c->left == 0)
 		rmpsim__k_free(c, sizeof(*c));

@@ -24,10 +24,18 @@ ktime_t rmpsim__k_ktime_get(void)
 }
 
 /* Sleep until tick (jiffies at the call + timeout): a timer-wheel timeout. */
+/* schedule() in atomic context is a BUG in Linux ("scheduling while atomic");
+ * in an IPI handler the sim cannot sleep at all: the call returns at once. */
+static bool may_schedule(struct rmpsim_kernel *k)
+{
+	might_sleep();
+	return rmpsim_sim_current(k->sim) && !rmpsim_sim_in_handler(k->sim);
+}
+
 static long sleep_ticks(long timeout)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
-	if (timeout <= 0)
+	if (!may_schedule(k) || timeout <= 0)
 		return 0;
 	uint64_t now = rmpsim_sim_now(k->sim);
 	uint64_t expire = (now / k->tick_ps + (uint64_t)timeout) * k->tick_ps;
@@ -61,8 +69,8 @@ void usleep_range(unsigned long min, unsigned long max)
 {
 	(void)max; /* A83: the hrtimer fires at min, no slack */
 	struct rmpsim_kernel *k = rmpsim__k_get();
-	/* The sim checks might_sleep() for every sleep. */
-	rmpsim_sim_sleep(k->sim, RMPSIM_US(min));
+	if (may_schedule(k))
+		rmpsim_sim_sleep(k->sim, RMPSIM_US(min));
 }
 
 void rmpsim__k_ndelay(u64 nsecs)

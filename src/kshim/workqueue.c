@@ -218,7 +218,8 @@ static void worker_main(struct rmpsim_sim *sim, void *arg)
 		unlink_work(wq, w);
 		w->pending = false; /* from here it may be queued again */
 		wk->current_work = w;
-		w->func(w); /* may free w: do not touch it afterwards */
+		rmpsim__k_contain_step(rmpsim__k_get()); /* an item re-queued for ever runs no event */
+		w->func(w);				 /* may free w: do not touch it afterwards */
 		wk->current_work = NULL;
 		rmpsim__k_wake_all(&wq->waiters);
 	}
