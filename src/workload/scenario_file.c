@@ -540,7 +540,7 @@ static struct rmpsim_wl_pos locate_value(const char *text, const char *section, 
 
 	for (const char *l = text; *l;) {
 		const char *end = strchr(l, '\n');
-		size_t n;
+		size_t n = 0; /* header_name() sets it with a name; GCC -O3 cannot see that */
 		const char *name = header_name(l, &n);
 
 		line++;
