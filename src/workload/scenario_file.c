@@ -471,7 +471,7 @@ static int prescan(const char *text, const char *file, const struct rmpsim_alloc
 	for (const char *l = text; *l && !r;) {
 		const char *end = strchr(l, '\n');
 		size_t len = end ? (size_t)(end - l) : strlen(l);
-		size_t n;
+		size_t n = 0; /* header_name() sets it with a name; GCC -O3 cannot see that */
 		const char *name = header_name(l, &n);
 		const char *c = l;
 
