@@ -63,6 +63,8 @@ int rmpsim_policy_load_plugin(const char *path, struct rmpsim_diag *diag,
 		dlclose(handle);
 		return rmpsim_diag_fail(diag, -EINVAL, "policy plugin %s: no link map", path);
 	}
+	/* Without rmpsim's tracepoints, passes are found from what the code does. */
+	bool infer = !rmpsim_code_has_tracepoints(img);
 	ret = rmpsim_code_patch(img, (uintptr_t)lm->l_addr, diag);
 	if (ret) {
 		rmpsim_code_free(img);
@@ -95,6 +97,7 @@ int rmpsim_policy_load_plugin(const char *path, struct rmpsim_diag *diag,
 					path, RMPSIM_PLUGIN_SYMBOL);
 	}
 
+	rmpsim_kshim_infer_passes(infer);
 	*ret_ops = ops;
 	if (ret_handle)
 		*ret_handle = handle;
@@ -103,6 +106,7 @@ int rmpsim_policy_load_plugin(const char *path, struct rmpsim_diag *diag,
 
 void rmpsim_policy_unload_plugin(void *handle)
 {
+	rmpsim_kshim_infer_passes(false);
 	if (handle)
 		dlclose(handle);
 }

@@ -17,8 +17,9 @@ struct rmpsim_code_image {
 	struct rmpsim__code_func *funcs; /* by start address */
 	size_t nfuncs;
 	char *strtab;
-	uintptr_t bias;	 /* load bias once patched */
-	uint64_t lo, hi; /* [lo, hi) the file's executable addresses, for lookup */
+	uintptr_t bias;	  /* load bias once patched */
+	bool tracepoints; /* calls rmpsim__k_trace_mark */
+	uint64_t lo, hi;  /* [lo, hi) the file's executable addresses, for lookup */
 	struct rmpsim_code_image *next;
 };
 

@@ -119,6 +119,11 @@ void rmpsim_code_free(struct rmpsim_code_image *img)
 	free(img);
 }
 
+bool rmpsim_code_has_tracepoints(const struct rmpsim_code_image *img)
+{
+	return img && img->tracepoints;
+}
+
 size_t rmpsim_code_nsites(const struct rmpsim_code_image *img)
 {
 	return img ? img->nsites : 0;
@@ -177,6 +182,25 @@ static int read_funcs(struct rmpsim_code_image *img, const struct elf *e, const 
 	}
 	qsort(img->funcs, img->nfuncs, sizeof(*img->funcs), cmp_func);
 	return 0;
+}
+
+/* Whether a dynamic symbol table has an undefined reference to name. */
+static bool imports(const struct elf *e, const Elf64_Shdr *dynsym, const char *name)
+{
+	Elf64_Shdr strs;
+	if (dynsym->sh_entsize < sizeof(Elf64_Sym) || !shdr(e, dynsym->sh_link, &strs) ||
+	    !in_file(e, dynsym->sh_offset, dynsym->sh_size) || !in_file(e, strs.sh_offset, strs.sh_size))
+		return false;
+	size_t len = strlen(name);
+	for (size_t i = 0; i < dynsym->sh_size / dynsym->sh_entsize; i++) {
+		Elf64_Sym sym;
+		memcpy(&sym, e->data + dynsym->sh_offset + i * dynsym->sh_entsize, sizeof(sym));
+		if (sym.st_shndx != SHN_UNDEF || sym.st_name + len >= strs.sh_size)
+			continue;
+		if (!memcmp(e->data + strs.sh_offset + sym.st_name, name, len + 1))
+			return true;
+	}
+	return false;
 }
 
 static int add_site(struct rmpsim_code_image *img, uint64_t vaddr, enum rmpsim_code_insn insn)
@@ -300,6 +324,9 @@ static int scan_buffer(struct rmpsim_code_image *img, const struct elf *e, struc
 
 	/* Function names: .symtab if the file still has it, else .dynsym. */
 	Elf64_Shdr sh, best = { 0 };
+	for (unsigned i = 0; i < eh->e_shnum && shdr(e, i, &sh); i++)
+		if (sh.sh_type == SHT_DYNSYM)
+			img->tracepoints = imports(e, &sh, "rmpsim__k_trace_mark");
 	for (unsigned i = 0; i < eh->e_shnum && shdr(e, i, &sh); i++)
 		if (sh.sh_type == SHT_SYMTAB || (sh.sh_type == SHT_DYNSYM && best.sh_type != SHT_SYMTAB))
 			best = sh;

@@ -70,6 +70,14 @@ struct rmpsim_kernel {
 	 * tail call), and work items run (they count against --max-events). */
 	void (*ipi_fn)(void *);
 	uint64_t work_items;
+
+	/* Pass inference (pass_infer.c): the open pass and the RMPOPT window. */
+	struct {
+		bool open, leader_marked, have_base;
+		struct rmpsim_proc *proc; /* the work item's worker */
+		uint64_t rmpopts, base;
+		int last_cpu;
+	} pi;
 };
 
 extern struct rmpsim_kernel *rmpsim__k;
@@ -126,6 +134,14 @@ void rmpsim__k_contain_warning(const char *kind, const char *msg);
 void rmpsim__k_contain_oops(const char *msg);
 void rmpsim__k_contain_kernel(struct rmpsim_kernel *k); /* at creation: limits, bug stream */
 void rmpsim__k_contain_step(struct rmpsim_kernel *k);	/* a work item runs */
+
+/* pass_infer.c: with inference on (rmpsim_kshim_infer_passes), the tracepoint
+ * marks from work items, RMPOPTs, cross-CPU calls and RMPOPT_BASE writes. */
+void rmpsim__k_infer_msr(struct rmpsim_kernel *k, uint32_t msr, uint64_t val);
+void rmpsim__k_infer_item_start(struct rmpsim_kernel *k);
+void rmpsim__k_infer_item_end(struct rmpsim_kernel *k);
+void rmpsim__k_infer_rmpopt(struct rmpsim_kernel *k, unsigned cpu, uint64_t function);
+void rmpsim__k_infer_cross_call(struct rmpsim_kernel *k);
 
 /* vsprintf.c */
 int rmpsim__k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)

@@ -28,6 +28,7 @@ static int do_rdmsr(struct rmpsim_kernel *k, unsigned cpu, u32 msr, u64 *val)
 
 static int do_wrmsr(struct rmpsim_kernel *k, unsigned cpu, u32 msr, u64 val)
 {
+	rmpsim__k_infer_msr(k, msr, val);
 	if (!k->machine || rmpsim_machine_wrmsr(k->machine, cpu, msr, val) != RMPSIM_FAULT_NONE)
 		return -EIO;
 	return 0;

@@ -38,6 +38,7 @@ bool rmpsim__k_rmpopt(u64 rax, u64 rcx)
 		return false;
 	}
 	rmpsim_sim_charge_rmpopt(k->sim, &r, rax);
+	rmpsim__k_infer_rmpopt(k, this_cpu(k), rcx);
 	if (r.fault != RMPSIM_FAULT_NONE) {
 		/* spec 1.2: #UD when the core's RMPOPT_EN is 0; the kernel oopses. */
 		rmpsim__k_oops("%s: RMPOPT rax=0x%016llx rcx=0x%llx",

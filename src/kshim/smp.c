@@ -45,6 +45,10 @@ static void send(struct rmpsim_kernel *k, const struct cpumask *mask, smp_call_f
 {
 	if (!ntargets)
 		return;
+	/* A228: a call with a remote target ends an inferred leader phase. */
+	unsigned self = rmpsim_sim_cpu(k->sim);
+	if (!(flags & RMPSIM_IPI_LOCAL) || ntargets > 1 || self >= k->ncpus || !cpumask_test_cpu(self, mask))
+		rmpsim__k_infer_cross_call(k);
 	struct call stack_call = { func, info, ntargets, false, rmpsim_sim_cpu(k->sim) };
 	struct call *c = &stack_call;
 	if (!(flags & RMPSIM_IPI_WAIT)) {
@@ -107,6 +111,8 @@ int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait
 		return -ENXIO;
 	struct call stack_call = { func, info, 1, false, rmpsim_sim_cpu(k->sim) };
 	struct call *c = &stack_call;
+	if ((unsigned)cpu != stack_call.sender_cpu)
+		rmpsim__k_infer_cross_call(k); /* A228 */
 	if (!wait) {
 		c = rmpsim__k_alloc(sizeof(*c));
 		if (!c)

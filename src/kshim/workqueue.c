@@ -218,8 +218,11 @@ static void worker_main(struct rmpsim_sim *sim, void *arg)
 		unlink_work(wq, w);
 		w->pending = false; /* from here it may be queued again */
 		wk->current_work = w;
-		rmpsim__k_contain_step(rmpsim__k_get()); /* an item re-queued for ever runs no event */
-		w->func(w);				 /* may free w: do not touch it afterwards */
+		/* An item re-queued for ever on a busy worker runs no event: count it. */
+		rmpsim__k_contain_step(rmpsim__k_get());
+		rmpsim__k_infer_item_start(rmpsim__k_get());
+		w->func(w); /* may free w: do not touch it afterwards */
+		rmpsim__k_infer_item_end(rmpsim__k_get());
 		wk->current_work = NULL;
 		rmpsim__k_wake_all(&wq->waiters);
 	}

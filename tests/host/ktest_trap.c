@@ -5,6 +5,7 @@
  */
 #include <linux/sizes.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <asm/msr.h>
 #include <asm/sev-rmpsim.h>
@@ -28,4 +29,33 @@ void ktest_shim_sequence(unsigned long long pa, unsigned long long *out)
 	out[6] = (u32)__psmash(pa + 0x1000);
 	out[7] = (u32)__rmpupdate(pa + 0x5000, &shared);
 	out[8] = __rmpopt(pa, 0);
+}
+
+/* Run fn(arg) as a work item on a fresh workqueue and wait for it. */
+struct ktest_work {
+	struct work_struct work;
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void ktest_work_fn(struct work_struct *work)
+{
+	struct ktest_work *w = container_of(work, struct ktest_work, work);
+
+	w->fn(w->arg);
+}
+
+void ktest_run_as_work(void (*fn)(void *), void *arg);
+
+void ktest_run_as_work(void (*fn)(void *), void *arg)
+{
+	struct workqueue_struct *wq = alloc_workqueue("ktest", WQ_UNBOUND, 1);
+	struct ktest_work w = { .fn = fn, .arg = arg };
+
+	if (!wq)
+		return;
+	INIT_WORK(&w.work, ktest_work_fn);
+	queue_work(wq, &w.work);
+	flush_work(&w.work);
+	destroy_workqueue(wq);
 }

@@ -36,8 +36,9 @@ struct asm_helpers {
 	int (*rmpadjust)(unsigned long vaddr, _Bool rmp_psize, unsigned long attrs);
 };
 
-/* The shim's side of the same sequence (tests/host/ktest.c, kernel style). */
+/* The shim's side of the same sequence, and a work-item runner (ktest_trap.c). */
 void ktest_shim_sequence(unsigned long long pa, unsigned long long *out);
+void ktest_run_as_work(void (*fn)(void *), void *arg);
 
 struct world {
 	struct rmpsim_topology *topo;
@@ -242,6 +243,52 @@ static void scan_lists_each_site(void **state)
 	assert_non_null(strstr(d.msg, "not an x86-64 ELF shared object"));
 }
 
+struct infer {
+	const struct asm_helpers *a;
+	unsigned long long out[NOUT];
+	uint64_t t0, t1;
+	struct rmpsim_sim *sim;
+};
+
+static void infer_item(void *arg)
+{
+	struct infer *in = arg;
+	in->t0 = rmpsim_sim_now(in->sim);
+	in->a->run_sequence(PA, in->out);
+	in->t1 = rmpsim_sim_now(in->sim);
+}
+
+static void infer_main(void *arg)
+{
+	ktest_run_as_work(infer_item, arg);
+}
+
+/* covers: A228. The helper plugin has no tracepoints: its work item is a pass. */
+static void work_item_without_tracepoints_is_a_pass(void **state)
+{
+	(void)state;
+	struct infer in = { .a = load_helpers() };
+	struct world w;
+	up(&w);
+	in.sim = w.sim;
+	assert_int_equal(rmpsim_kernel_boot(w.k, infer_main, &in), 0);
+	assert_int_equal(rmpsim_sim_run(w.sim), 0);
+	assert_int_equal(rmpsim_sim_mark_count(w.sim), 3);
+	const struct rmpsim_mark *m0 = rmpsim_sim_mark_get(w.sim, 0), *m1 = rmpsim_sim_mark_get(w.sim, 1),
+				 *m2 = rmpsim_sim_mark_get(w.sim, 2);
+	assert_string_equal(m0->name, "rmpopt_pass_start");
+	assert_string_equal(m1->name, "rmpopt_leader_done");
+	assert_string_equal(m2->name, "rmpopt_pass_done");
+	/* The window: no RMPOPT_BASE was written when the item started (the sequence
+	 * writes it), so from 0 to the end of RAM (4 GB). */
+	assert_true(m0->a == 0 && m0->b == 4 * GIB);
+	/* No cross-CPU call: all leader, on the worker's CPU, over the item's run. */
+	assert_true(m0->time_ps <= in.t0 && m2->time_ps >= in.t1 && m1->time_ps == m2->time_ps);
+	assert_int_equal(m1->a, m2->cpu);
+	down(&w);
+	rmpsim_kshim_infer_passes(false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +297,7 @@ int main(void)
 		cmocka_unit_test(prefixed_instruction_is_refused_before_running),
 		cmocka_unit_test(kernel_asm_helpers_match_the_shim),
 		cmocka_unit_test(guest_instructions_oops_on_the_host),
+		cmocka_unit_test(work_item_without_tracepoints_is_a_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,6 +80,17 @@ void rmpsim_code_free(struct rmpsim_code_image *img);
  */
 int rmpsim_code_patch(struct rmpsim_code_image *img, uintptr_t load_bias, struct rmpsim_diag *diag);
 
+/* Whether the plugin calls rmpsim's tracepoints (<trace/events/rmpopt.h>). */
+bool rmpsim_code_has_tracepoints(const struct rmpsim_code_image *img);
+
+/*
+ * Pass inference (docs/kshim.md "How results map to the report"): on, the
+ * shim records the tracepoints' marks itself from work items, RMPOPTs and
+ * cross-CPU calls. The plugin loader turns it on for a plugin without
+ * tracepoints. Process-wide.
+ */
+void rmpsim_kshim_infer_passes(bool on);
+
 /*
  * Which loaded plugin and function hold a code address (for crash reports):
  * true and *plugin (its path), *func (NULL when unknown) and *off.
