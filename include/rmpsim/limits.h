@@ -30,9 +30,11 @@
 /*
  * Scenario files (docs/scenarios.md). The INI reader (inih, Debian's build)
  * truncates lines at 200 bytes including the newline and its NUL, so longer
- * lines are refused rather than split (issue 10 point 6).
+ * lines are refused rather than split (issue 10 point 6). A204.
  */
-#define RMPSIM_MAX_INI_LINE	  198
+#define RMPSIM_MAX_INI_LINE 198
+/* inih keeps 50 bytes of a section name, NUL included: longer "[guest NAME]" names are cut silently. */
+#define RMPSIM_MAX_INI_SECTION	  49
 #define RMPSIM_MAX_SCENARIO_BYTES (16u << 20)
 #define RMPSIM_MAX_GUESTS	  4096
 #define RMPSIM_MAX_EVENTS	  10000 /* events are kept sorted by insertion: O(n^2) */

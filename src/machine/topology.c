@@ -13,14 +13,15 @@
 #include <rmpsim/topology.h>
 
 #include "base/alloc.h"
+#include "machine/topology_hwloc.h"
 #include "machine/topology_internal.h"
 #include "machine/topology_synthetic.h"
 
 /* NUMA memory is kept in whole 2 MiB units (A40: the memory map is 2 MiB granular). */
 #define NODE_MEM_UNIT (2ull << 20)
 
-static int topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigned nnodes,
-		      struct rmpsim_topology **ret)
+int rmpsim__topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigned nnodes,
+		       struct rmpsim_topology **ret)
 {
 	struct rmpsim_topology *t = rmpsim__calloc(a, 1, sizeof(*t));
 
@@ -42,7 +43,7 @@ static int topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigne
 }
 
 /* The L3 group arrays, once the number of groups is known. */
-static int topo_alloc_l3(struct rmpsim_topology *t, unsigned nl3)
+int rmpsim__topo_alloc_l3(struct rmpsim_topology *t, unsigned nl3)
 {
 	t->nl3 = nl3;
 	t->l3_node = rmpsim__calloc(t->alloc, nl3, sizeof(*t->l3_node));
@@ -88,7 +89,7 @@ static int topo_group_l3(struct rmpsim_topology *t, unsigned nkeys, struct rmpsi
 		t->core_l3[c] = group[k];
 	}
 	rmpsim__free(t->alloc, group, (size_t)nkeys * sizeof(*group));
-	r = topo_alloc_l3(t, nl3);
+	r = rmpsim__topo_alloc_l3(t, nl3);
 	if (r < 0)
 		return r;
 	for (unsigned c = 0; c < t->ncores; c++) {
@@ -149,7 +150,8 @@ int rmpsim_topology_regular_l3(const struct rmpsim_allocator *a, unsigned packag
 	if (node_memory < NODE_MEM_UNIT)
 		return -EINVAL;
 	cores_per_node = l3_per_node * cores_per_l3;
-	r = topo_alloc(a, packages * nodes_per_package * cores_per_node, packages * nodes_per_package, &t);
+	r = rmpsim__topo_alloc(a, packages * nodes_per_package * cores_per_node, packages * nodes_per_package,
+			       &t);
 	if (r < 0)
 		return r;
 	t->npackages = packages;
@@ -189,9 +191,9 @@ int rmpsim_topology_copy(const struct rmpsim_allocator *a, const struct rmpsim_t
 	int r;
 
 	a = rmpsim__alloc_or_default(a);
-	r = topo_alloc(a, src->ncores, src->nnodes, &t);
+	r = rmpsim__topo_alloc(a, src->ncores, src->nnodes, &t);
 	if (r == 0) {
-		r = topo_alloc_l3(t, src->nl3);
+		r = rmpsim__topo_alloc_l3(t, src->nl3);
 		if (r < 0)
 			rmpsim_topology_destroy(t);
 	}
@@ -244,8 +246,8 @@ static hwloc_obj_t core_numa(hwloc_obj_t core)
  * Turn a loaded hwloc topology into ours, in time linear in the number of
  * PUs (every step walks one object's ancestors, never searches a cpuset).
  */
-static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, struct rmpsim_diag *diag,
-		      struct rmpsim_topology **ret_topo)
+int rmpsim__topo_from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, struct rmpsim_diag *diag,
+			    struct rmpsim_topology **ret_topo)
 {
 	int ncore = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_CORE);
 	int nnuma = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_NUMANODE);
@@ -266,7 +268,7 @@ static int from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, stru
 		return rmpsim_diag_fail(diag, -EINVAL, "%d PUs exceed %u CPUs", npu, RMPSIM_MAX_CPUS);
 	if (ncore <= 0)
 		ncore = npu;
-	r = topo_alloc(a, (unsigned)ncore, (unsigned)nnuma, &t);
+	r = rmpsim__topo_alloc(a, (unsigned)ncore, (unsigned)nnuma, &t);
 	if (r < 0)
 		return r;
 	t->npackages = npkg > 0 ? (unsigned)npkg : 1;
@@ -374,7 +376,7 @@ int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char 
 					"hwloc's synthetic syntax)",
 					desc);
 	}
-	r = from_hwloc(a, h, diag, &t);
+	r = rmpsim__topo_from_hwloc(a, h, diag, &t);
 	hwloc_topology_destroy(h);
 	if (r < 0)
 		return r;
@@ -389,71 +391,6 @@ int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char 
 	}
 	*ret_topo = t;
 	return 0;
-}
-
-/*
- * Before hwloc reads an XML file (its import is quadratic in the width of a
- * level): the file's size and the number of PU and NUMANode objects named in
- * it, counted in the text, within the limits of <rmpsim/limits.h>.
- */
-static int xml_prescan(FILE *f, struct rmpsim_diag *diag)
-{
-	static const char *const needles[2] = { "\"PU\"", "\"NUMANode\"" };
-	static const unsigned max[2] = { RMPSIM_MAX_CPUS, RMPSIM_MAX_NODES };
-	static const char *const what[2] = { "PU objects (CPUs)", "NUMANode objects" };
-	unsigned long long count[2] = { 0, 0 }, total = 0;
-	char buf[65536 + 16];
-	size_t keep = 0, n;
-
-	while ((n = fread(buf + keep, 1, sizeof(buf) - 16 - keep, f)) > 0) {
-		size_t len = keep + n;
-
-		total += n;
-		if (total > RMPSIM_MAX_XML_BYTES)
-			return rmpsim_diag_fail(diag, -EINVAL, "the file is larger than %llu MiB",
-						RMPSIM_MAX_XML_BYTES >> 20);
-		for (int k = 0; k < 2; k++) {
-			size_t nl = strlen(needles[k]);
-
-			for (size_t i = 0; i + nl <= len; i++)
-				if (buf[i] == '"' && !memcmp(buf + i, needles[k], nl) && i + nl > keep)
-					count[k]++;
-			if (count[k] > max[k])
-				return rmpsim_diag_fail(diag, -EINVAL, "more than %u %s", max[k], what[k]);
-		}
-		/* Keep a needle's length of tail so that a needle across two reads is seen once. */
-		keep = len < 15 ? len : 15;
-		memmove(buf, buf + len - keep, keep);
-	}
-	return ferror(f) ? rmpsim_diag_fail(diag, -EIO, "cannot read the file") : 0;
-}
-
-int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path, struct rmpsim_diag *diag,
-			     struct rmpsim_topology **ret_topo)
-{
-	hwloc_topology_t h;
-	FILE *f;
-	int r;
-
-	a = rmpsim__alloc_or_default(a);
-	rmpsim_diag_at(diag, path, 0, 0);
-	f = path ? fopen(path, "r") : NULL;
-	if (!f)
-		return rmpsim_diag_fail(diag, -ENOENT, "cannot open the topology XML file");
-	r = xml_prescan(f, diag);
-	fclose(f);
-	if (r < 0)
-		return r;
-	if (hwloc_topology_init(&h) < 0)
-		return -ENOMEM;
-	if (hwloc_topology_set_xml(h, path) < 0 || hwloc_topology_load(h) < 0) {
-		hwloc_topology_destroy(h);
-		return rmpsim_diag_fail(diag, -EINVAL,
-					"not a valid hwloc topology XML file (lstopo --of xml)");
-	}
-	r = from_hwloc(a, h, diag, ret_topo);
-	hwloc_topology_destroy(h);
-	return r;
 }
 
 int rmpsim_topology_default(const struct rmpsim_allocator *a, struct rmpsim_topology **ret_topo)

@@ -44,6 +44,9 @@ struct scan {
 	uint64_t objects; /* objects of the last level read (machine = 1) */
 	uint64_t nodes, memory;
 	bool last_is_pu;
+	uint64_t seen;	     /* bit per hwloc type used as a level */
+	unsigned last_cache; /* depth of the last cache level (0: none yet) */
+	bool below_caches;   /* core or pu came: no cache may follow */
 };
 
 /* At most 40 bytes of the n at p, for a message: printf("%.*s", SHOW(p, n)). */
@@ -80,6 +83,33 @@ static bool is_level_type(hwloc_obj_type_t t)
 	return t == HWLOC_OBJ_PACKAGE || t == HWLOC_OBJ_DIE || t == HWLOC_OBJ_GROUP ||
 	       t == HWLOC_OBJ_NUMANODE || hwloc_obj_type_is_cache(t) || t == HWLOC_OBJ_CORE ||
 	       t == HWLOC_OBJ_PU;
+}
+
+/*
+ * hwloc_type_sscanf() reads a prefix ("core335" is a core) and takes group
+ * depths ("group3"): only these spellings are accepted (any case), so that a
+ * typo is an error rather than another machine.
+ */
+static bool known_level_name(const char *p, size_t n)
+{
+	static const char *const names[] = { "pack", "package",	 "socket", "die",  "group",
+					     "numa", "numanode", "node",   "core", "pu" };
+	char buf[16];
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncasecmp(p, names[i], n))
+			return true;
+	/* Caches: l1 .. l5, then d, i or u, then optionally "cache". */
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	if ((buf[0] != 'l' && buf[0] != 'L') || buf[1] < '1' || buf[1] > '5')
+		return false;
+	const char *rest = buf + 2;
+	if (*rest == 'd' || *rest == 'i' || *rest == 'u' || *rest == 'D' || *rest == 'I' || *rest == 'U')
+		rest++;
+	return !*rest || !strcasecmp(rest, "cache");
 }
 
 /* "123", "4GiB": a size in bytes; -EINVAL for bad syntax, -ERANGE above 2^64 - 1. */
@@ -189,9 +219,13 @@ static int add_nodes(struct scan *s, const char *tok, size_t toklen, uint64_t ea
 static int scan_attached(struct scan *s, const char *tok, size_t toklen)
 {
 	const char *q = tok + 1;
-	size_t n = strcspn(q, "(]");
+	size_t n = 0;
 	hwloc_obj_type_t type;
 	uint64_t memory = 0;
+
+	/* The type ends at '(' or ']' inside this token (found by a fuzzer: not beyond it). */
+	while (n < toklen - 1 && q[n] != '(' && q[n] != ']')
+		n++;
 
 	if (type_of(q, n, &type) < 0 || type != HWLOC_OBJ_NUMANODE)
 		return fail_at(s, q, "'%.*s' cannot be attached memory (expected [numa(memory=SIZE)])",
@@ -222,7 +256,7 @@ static int scan_level(struct scan *s, const char *tok, size_t toklen)
 
 	if (n > toklen)
 		n = toklen;
-	if (type_of(tok, n, &type) < 0)
+	if (!known_level_name(tok, n) || type_of(tok, n, &type) < 0)
 		return fail_at(s, tok,
 			       "unknown object type '%.*s' (expected e.g. pack, group, numa, l3, core, pu)",
 			       SHOW(tok, n));
@@ -231,6 +265,25 @@ static int scan_level(struct scan *s, const char *tok, size_t toklen)
 			       "'%.*s' cannot be a level of a machine (expected pack, die, group, numa, "
 			       "a cache such as l3, core, pu)",
 			       SHOW(tok, n));
+	/*
+	 * Levels hwloc refuses (and then leaks memory on: found by fuzz_synthetic)
+	 * or reads as another machine: a type twice (groups excepted), a cache
+	 * below a smaller cache, below the core or below the pu.
+	 */
+	if (type != HWLOC_OBJ_GROUP && (s->seen & (1ull << type)))
+		return fail_at(s, tok, "'%.*s' is a level twice (only group may repeat)", SHOW(tok, n));
+	s->seen |= 1ull << type;
+	if (hwloc_obj_type_is_cache(type)) {
+		unsigned depth = (unsigned)(tok[1] - '0');
+		if (s->below_caches || (s->last_cache && depth >= s->last_cache))
+			return fail_at(s, tok,
+				       "'%.*s' below %s: caches go from the largest (l3) to the smallest, "
+				       "above core and pu",
+				       SHOW(tok, n), s->below_caches ? "core or pu" : "a smaller cache");
+		s->last_cache = depth;
+	}
+	if (type == HWLOC_OBJ_CORE || type == HWLOC_OBJ_PU)
+		s->below_caches = true;
 	c = tok + n;
 	if (*c != ':' || c >= tok + toklen)
 		return fail_at(s, c, "expected ':<count>' after '%.*s'", SHOW(tok, n));

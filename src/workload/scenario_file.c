@@ -42,6 +42,7 @@ struct parse {
 static int fail(struct parse *p, int err, enum err_part part, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static unsigned next_event_line(struct parse *p);
+static const char *header_name(const char *l, size_t *n);
 
 static int fail(struct parse *p, int err, enum err_part part, const char *fmt, ...)
 {
@@ -418,7 +419,8 @@ static int check_events(struct parse *p, struct rmpsim_diag *diag, const char *f
 
 /* The line of the next "name = value" line in an [events] section, from
  * p's cursor. inih hands us events in file order, so one walk of the text
- * numbers them all. Continuation lines (leading whitespace) are not events. */
+ * numbers them all. An indented line is an event too (inih reads it as one;
+ * an indented line that would continue a value was refused by prescan). */
 static unsigned next_event_line(struct parse *p)
 {
 	while (p->cursor && *p->cursor) {
@@ -427,10 +429,16 @@ static unsigned next_event_line(struct parse *p)
 		p->cursor = strchr(l, '\n');
 		if (p->cursor)
 			p->cursor++;
-		if (*l == '[')
-			p->cursor_in_events = strncmp(l, "[events]", 8) == 0;
-		else if (p->cursor_in_events && *l != ';' && *l != '#' && *l != '\n' && *l != '\r' &&
-			 *l != ' ' && *l != '\t')
+		size_t n;
+		const char *name = header_name(l, &n);
+		const char *c = l;
+
+		/* As inih reads lines: blanks skipped (prescan refused continuation lines). */
+		while (*c == ' ' || *c == '\t' || *c == '\r')
+			c++;
+		if (name)
+			p->cursor_in_events = n == 6 && strncmp(name, "events", 6) == 0;
+		else if (p->cursor_in_events && *c != ';' && *c != '#' && *c != '\n' && *c)
 			return line;
 	}
 	return 0;
@@ -486,6 +494,14 @@ static int prescan(const char *text, const char *file, const struct rmpsim_alloc
 					     RMPSIM_MAX_INI_LINE);
 		} else if (*c == ';' || *c == '#' || *c == '\n' || !*c) {
 			/* a comment or a blank line */
+		} else if (name && n > RMPSIM_MAX_INI_SECTION) {
+			/* inih would cut the name (found by a fuzzer: two long guest names became one). */
+			rmpsim_diag_at(diag, file, line, (unsigned)(name - l) + RMPSIM_MAX_INI_SECTION + 1);
+			r = rmpsim_diag_fail(
+				diag, -EINVAL,
+				"section name longer than %u characters (the INI reader's limit): "
+				"expected a shorter name",
+				RMPSIM_MAX_INI_SECTION);
 		} else if (name) {
 			after_value = false;
 		} else if (c > l && after_value) {

@@ -203,6 +203,12 @@ static void error_long_line(void **state)
 	expect_error(text, -EINVAL,
 		     "t.ini:2:199: line longer than 198 characters (the INI reader's limit): expected a "
 		     "shorter line");
+	/* inih cuts section names at 49 characters: two guests of one long prefix became one. */
+	expect_error(
+		"[guest a]\nsize = 1G\n[guest a12345678901234567890123456789012345678901234]\nsize = 2G\n",
+		-EINVAL,
+		"t.ini:3:51: section name longer than 49 characters (the INI reader's limit): expected "
+		"a shorter name");
 }
 
 /* inih appends an indented line to the value above it: refused, not merged. */
@@ -217,7 +223,7 @@ static void error_continuation_line(void **state)
 		     "start of the line");
 }
 
-/* Issue 10 point 3: counts and times that ran for ever or wrapped. */
+/* Issue 10 point 3: counts and times that ran for ever or wrapped. covers: A204 */
 static void error_unbounded_counts_and_times(void **state)
 {
 	(void)state;
@@ -265,6 +271,16 @@ static void positions_of_values(void **state)
 	assert_int_equal(s.guests[0].node_pos.col, 9);
 	assert_int_equal(s.guests[1].pos.line, 7);
 	assert_int_equal(s.guests[1].node_pos.line, 0);
+	rmpsim_scenario_free(&s);
+
+	/* Found by a fuzzer: an indented first event was numbered as the next line's. */
+	assert_int_equal(
+		rmpsim_scenario_parse_string("[guest a]\nsize = 1G\n[events]\n 20s = launch a\n0 = trigger\n",
+					     "t.ini", NULL, &s, &d),
+		0);
+	assert_int_equal(s.nevents, 2);
+	assert_int_equal(s.events[0].line, 5); /* 0 = trigger */
+	assert_int_equal(s.events[1].line, 4); /* 20s = launch a */
 	rmpsim_scenario_free(&s);
 }
 

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* What every topology rmpsim accepts must satisfy (include/rmpsim/topology.h). */
+#ifndef RMPSIM_FUZZ_TOPOLOGY_CHECK_H
+#define RMPSIM_FUZZ_TOPOLOGY_CHECK_H
+
+#include <rmpsim/limits.h>
+#include <rmpsim/topology.h>
+
+static void check_topology(const struct rmpsim_topology *t)
+{
+	unsigned ncpus = rmpsim_topology_ncpus(t), ncores = rmpsim_topology_ncores(t);
+	unsigned tpc = rmpsim_topology_threads_per_core(t), nnodes = rmpsim_topology_nnodes(t);
+	unsigned npk = rmpsim_topology_npackages(t), nl3 = rmpsim_topology_nl3(t);
+	uint64_t total = 0, l3cores = 0;
+	unsigned sib[16];
+
+	FUZZ_CHECK(ncpus == ncores * tpc && ncpus >= 1 && ncpus <= RMPSIM_MAX_CPUS);
+	FUZZ_CHECK(nnodes >= 1 && nnodes <= RMPSIM_MAX_NODES && npk >= 1 && nl3 >= 1 && nl3 <= ncores);
+	for (unsigned n = 0; n < nnodes; n++) {
+		uint64_t m = rmpsim_topology_node_memory(t, n);
+		FUZZ_CHECK(m >= (2u << 20) && m % (2u << 20) == 0);
+		FUZZ_CHECK(rmpsim_topology_node_package(t, n) < npk);
+		total += m;
+	}
+	FUZZ_CHECK(total == rmpsim_topology_total_memory(t) && total <= RMPSIM_MAX_MEMORY_BYTES);
+	for (unsigned g = 0; g < nl3; g++) {
+		FUZZ_CHECK(rmpsim_topology_l3_ncores(t, g) >= 1);
+		FUZZ_CHECK(rmpsim_topology_l3_node(t, g) < nnodes);
+		l3cores += rmpsim_topology_l3_ncores(t, g);
+	}
+	FUZZ_CHECK(l3cores == ncores);
+	for (unsigned cpu = 0; cpu < ncpus; cpu++) {
+		unsigned core = rmpsim_topology_cpu_core(t, cpu), l3 = rmpsim_topology_cpu_l3(t, cpu);
+		FUZZ_CHECK(core == cpu % ncores && rmpsim_topology_cpu_thread(t, cpu) == cpu / ncores);
+		FUZZ_CHECK(rmpsim_topology_cpu_is_primary(t, cpu) == (cpu < ncores));
+		FUZZ_CHECK(rmpsim_topology_core_cpu(t, core, cpu / ncores) == cpu);
+		FUZZ_CHECK(rmpsim_topology_cpu_node(t, cpu) < nnodes &&
+			   rmpsim_topology_cpu_package(t, cpu) < npk);
+		FUZZ_CHECK(l3 < nl3 && rmpsim_topology_l3_node(t, l3) == rmpsim_topology_cpu_node(t, cpu));
+		/* Groups are numbered in core order: a core's group is at most one past any earlier core's. */
+		FUZZ_CHECK(core == 0 || l3 <= rmpsim_topology_cpu_l3(t, core - 1) + 1 || cpu >= ncores);
+		if (tpc <= 16) {
+			FUZZ_CHECK(rmpsim_topology_cpu_siblings(t, cpu, sib, 16) == tpc);
+			FUZZ_CHECK(sib[cpu / ncores] == cpu);
+		}
+	}
+	FUZZ_CHECK(rmpsim_topology_cpu_l3(t, ncpus) == 0 && rmpsim_topology_l3_ncores(t, nl3) == 0);
+}
+
+#endif

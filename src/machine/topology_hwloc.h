@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* The pieces of topology.c that topology_xml.c builds on. */
+#ifndef RMPSIM_MACHINE_TOPOLOGY_HWLOC_H
+#define RMPSIM_MACHINE_TOPOLOGY_HWLOC_H
+
+#include <hwloc.h>
+
+#include <rmpsim/topology.h>
+
+/* An empty topology of ncores cores and nnodes nodes (no L3 groups yet). */
+int rmpsim__topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigned nnodes,
+		       struct rmpsim_topology **ret);
+/* Its L3 group arrays. */
+int rmpsim__topo_alloc_l3(struct rmpsim_topology *t, unsigned nl3);
+/* Our flat copy of a loaded hwloc topology, checked (topology.h). */
+int rmpsim__topo_from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, struct rmpsim_diag *diag,
+			    struct rmpsim_topology **ret_topo);
+/*
+ * The checks rmpsim_topology_from_xml makes before hwloc reads the file (its
+ * size, its PU and NUMANode counts); diag names the file. For the fuzzer,
+ * which runs hwloc's import in process (a fork costs ~15 ms on the CI machine).
+ */
+int rmpsim__topology_xml_prescan(const char *path, struct rmpsim_diag *diag);
+
+#endif

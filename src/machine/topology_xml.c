@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Topology from an hwloc XML file (topology.h), read in a child process.
+ *
+ * hwloc 2.9 (Debian 12) dereferences NULL on some malformed files: an object
+ * whose complete_cpuset attribute is missing or misspelt crashes
+ * hwloc_topology_load (found by fuzz/input/fuzz_xml). The file is untrusted
+ * input (docs/threat-model.md), so the import runs in a forked child that
+ * sends our flat copy back through a pipe: a crash or a hang there is an
+ * error about the file, never a crash of rmpsim (A203).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rmpsim/limits.h>
+
+#include "base/alloc.h"
+#include "machine/topology_hwloc.h"
+#include "machine/topology_internal.h"
+
+/* The child's time limit: a real 8192-CPU file imports in seconds. */
+#define XML_IMPORT_SECONDS 60
+
+/* Highest os_index accepted: hwloc sizes its bitmaps by it (os_index="4000000000" = 512 MiB each). */
+#define XML_MAX_OS_INDEX 65535u
+/* Bytes carried from one read to the next: a needle and its number fit. */
+#define XML_CARRY 48
+
+/* One match of a needle at p (len bytes left in the buffer); 0 or -EINVAL with diag. */
+static int xml_match(const char *p, size_t len, unsigned long long count[2], struct rmpsim_diag *diag)
+{
+	static const char *const needles[3] = { "\"PU\"", "\"NUMANode\"", "os_index=\"" };
+	static const unsigned max[2] = { RMPSIM_MAX_CPUS, RMPSIM_MAX_NODES };
+	static const char *const what[2] = { "PU objects (CPUs)", "NUMANode objects" };
+
+	for (int k = 0; k < 3; k++) {
+		size_t nl = strlen(needles[k]);
+		if (nl > len || memcmp(p, needles[k], nl))
+			continue;
+		if (k < 2) {
+			if (++count[k] > max[k])
+				return rmpsim_diag_fail(diag, -EINVAL, "more than %u %s", max[k], what[k]);
+			return 0;
+		}
+		unsigned long long v = 0;
+		for (const char *d = p + nl; d < p + len && *d >= '0' && *d <= '9' && v <= XML_MAX_OS_INDEX;
+		     d++)
+			v = v * 10 + (unsigned)(*d - '0');
+		if (v > XML_MAX_OS_INDEX)
+			return rmpsim_diag_fail(diag, -EINVAL, "an os_index above %u", XML_MAX_OS_INDEX);
+	}
+	return 0;
+}
+
+/*
+ * Before hwloc reads the file (its import is quadratic in the width of a
+ * level, and its bitmaps are as large as the highest index): the file's size,
+ * the number of PU and NUMANode objects named in it and the os_index values,
+ * read from the text, within the limits of <rmpsim/limits.h>.
+ */
+static int xml_prescan(FILE *f, struct rmpsim_diag *diag)
+{
+	unsigned long long count[2] = { 0, 0 }, total = 0;
+	char buf[65536];
+	size_t keep = 0, n;
+
+	while ((n = fread(buf + keep, 1, sizeof(buf) - keep, f)) > 0 || keep) {
+		size_t len = keep + n;
+		/* Matches starting in the carried tail are looked at after the next read, unless the file ended. */
+		size_t upto = n && len > XML_CARRY ? len - XML_CARRY : len;
+
+		total += n;
+		if (total > RMPSIM_MAX_XML_BYTES)
+			return rmpsim_diag_fail(diag, -EINVAL, "the file is larger than %llu MiB",
+						RMPSIM_MAX_XML_BYTES >> 20);
+		for (size_t i = 0; i < upto; i++) {
+			if (buf[i] != '"' && buf[i] != 'o')
+				continue;
+			int r = xml_match(buf + i, len - i, count, diag);
+			if (r)
+				return r;
+		}
+		if (!n)
+			break;
+		keep = len - upto;
+		memmove(buf, buf + upto, keep);
+	}
+	return ferror(f) ? rmpsim_diag_fail(diag, -EIO, "cannot read the file") : 0;
+}
+
+/* What the child sends first; the arrays follow when r == 0. */
+struct xml_reply {
+	int r;
+	unsigned ncores, nnodes, npackages, tpc, nl3;
+	struct rmpsim_diag diag;
+};
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	for (const char *c = p; n;) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -EIO;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *p, size_t n)
+{
+	for (char *c = p; n;) {
+		ssize_t r = read(fd, c, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -EIO;
+		c += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* In the child: import, convert, send; never returns. */
+static void child_import(const char *path, int fd)
+{
+	struct xml_reply rep = { 0 };
+	struct rmpsim_topology *t = NULL;
+	hwloc_topology_t h;
+
+	/* The parent's handlers (a test framework's, a sanitizer's) must not run here: die plainly. */
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGALRM };
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		signal(fatal[i], SIG_DFL);
+	alarm(XML_IMPORT_SECONDS);
+	if (hwloc_topology_init(&h) < 0) {
+		rep.r = -ENOMEM;
+	} else if (hwloc_topology_set_xml(h, path) < 0 || hwloc_topology_load(h) < 0) {
+		rep.r = rmpsim_diag_fail(&rep.diag, -EINVAL,
+					 "not a valid hwloc topology XML file (lstopo --of xml)");
+	} else {
+		rep.r = rmpsim__topo_from_hwloc(rmpsim_allocator_default(), h, &rep.diag, &t);
+	}
+	if (rep.r == 0) {
+		rep.ncores = t->ncores;
+		rep.nnodes = t->nnodes;
+		rep.npackages = t->npackages;
+		rep.tpc = t->tpc;
+		rep.nl3 = t->nl3;
+	}
+	int ok = write_all(fd, &rep, sizeof(rep)) == 0;
+	if (ok && rep.r == 0)
+		ok = !write_all(fd, t->core_node, t->ncores * sizeof(*t->core_node)) &&
+		     !write_all(fd, t->core_l3, t->ncores * sizeof(*t->core_l3)) &&
+		     !write_all(fd, t->node_mem, t->nnodes * sizeof(*t->node_mem)) &&
+		     !write_all(fd, t->node_pkg, t->nnodes * sizeof(*t->node_pkg)) &&
+		     !write_all(fd, t->l3_node, t->nl3 * sizeof(*t->l3_node)) &&
+		     !write_all(fd, t->l3_ncores, t->nl3 * sizeof(*t->l3_ncores));
+	_exit(ok ? 0 : 1);
+}
+
+/* In the parent: the child's topology, rebuilt with the caller's allocator. */
+static int receive(const struct rmpsim_allocator *a, int fd, struct rmpsim_diag *diag,
+		   struct rmpsim_topology **ret_topo)
+{
+	struct xml_reply rep;
+	struct rmpsim_topology *t = NULL;
+	int r;
+
+	if (read_all(fd, &rep, sizeof(rep)))
+		return 1; /* the child died: the caller says how */
+	if (rep.r) {
+		rep.diag.msg[sizeof(rep.diag.msg) - 1] = '\0';
+		return rmpsim_diag_fail(diag, rep.r, "%s", rep.diag.msg);
+	}
+	/* Our own child, but a reply is checked like any input. */
+	if (!rep.ncores || rep.ncores > RMPSIM_MAX_CPUS || !rep.nnodes || rep.nnodes > RMPSIM_MAX_NODES ||
+	    !rep.tpc || (uint64_t)rep.ncores * rep.tpc > RMPSIM_MAX_CPUS || !rep.nl3 || rep.nl3 > rep.ncores)
+		return rmpsim_diag_fail(diag, -EIO, "the topology import sent a malformed reply");
+	r = rmpsim__topo_alloc(a, rep.ncores, rep.nnodes, &t);
+	if (r == 0)
+		r = rmpsim__topo_alloc_l3(t, rep.nl3);
+	if (r == 0 && (read_all(fd, t->core_node, t->ncores * sizeof(*t->core_node)) ||
+		       read_all(fd, t->core_l3, t->ncores * sizeof(*t->core_l3)) ||
+		       read_all(fd, t->node_mem, t->nnodes * sizeof(*t->node_mem)) ||
+		       read_all(fd, t->node_pkg, t->nnodes * sizeof(*t->node_pkg)) ||
+		       read_all(fd, t->l3_node, t->nl3 * sizeof(*t->l3_node)) ||
+		       read_all(fd, t->l3_ncores, t->nl3 * sizeof(*t->l3_ncores))))
+		r = rmpsim_diag_fail(diag, -EIO, "the topology import sent a short reply");
+	if (r) {
+		rmpsim_topology_destroy(t);
+		return r;
+	}
+	t->npackages = rep.npackages;
+	t->tpc = rep.tpc;
+	t->ncpus = t->ncores * t->tpc;
+	*ret_topo = t;
+	return 0;
+}
+
+/* Open and pre-scan the file (both import paths). */
+static int xml_open_and_scan(const char *path, struct rmpsim_diag *diag)
+{
+	FILE *f;
+	int r;
+
+	rmpsim_diag_at(diag, path, 0, 0);
+	f = path ? fopen(path, "r") : NULL;
+	if (!f)
+		return rmpsim_diag_fail(diag, -ENOENT, "cannot open the topology XML file");
+	r = xml_prescan(f, diag);
+	fclose(f);
+	return r;
+}
+
+int rmpsim__topology_xml_prescan(const char *path, struct rmpsim_diag *diag)
+{
+	return xml_open_and_scan(path, diag);
+}
+
+int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path, struct rmpsim_diag *diag,
+			     struct rmpsim_topology **ret_topo)
+{
+	int fds[2], status = 0, r;
+	pid_t pid;
+
+	a = rmpsim__alloc_or_default(a);
+	r = xml_open_and_scan(path, diag);
+	if (r < 0)
+		return r;
+	if (pipe(fds))
+		return rmpsim_diag_fail(diag, -errno, "cannot start the topology import: %s",
+					strerror(errno));
+	fflush(NULL); /* nothing buffered is written twice */
+	pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		close(fds[0]);
+		close(fds[1]);
+		return rmpsim_diag_fail(diag, err == ENOMEM ? -ENOMEM : -EAGAIN,
+					"cannot start the topology import: %s", strerror(err));
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_import(path, fds[1]);
+	}
+	close(fds[1]);
+	r = receive(a, fds[0], diag, ret_topo);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r == 1) {
+		int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		if (sig == SIGALRM)
+			return rmpsim_diag_fail(diag, -EINVAL,
+						"hwloc took more than %d s to read the file: not a usable "
+						"topology XML file",
+						XML_IMPORT_SECONDS);
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"hwloc stopped with signal %d (%s) reading the file: not a valid "
+					"topology XML file (lstopo --of xml)",
+					sig, sig ? strsignal(sig) : "no reply");
+	}
+	return r;
+}
