@@ -375,7 +375,18 @@ enum rmpsim_trace_kind {
 	RMPSIM_TRACE_TIMER,	/* id = timer sequence */
 	RMPSIM_TRACE_MARK,	/* id = mark index */
 	RMPSIM_TRACE_IRQOFF,	/* a = stretch length ps, ends now */
+	/* One verify charged (rmpsim_sim_charge_verify), before its time passes:
+	 * id = kind << 62 | free << 61 | region << 40 | start offset from now in ps
+	 * (handlers run their charges ahead of now), a = lines << 40 | ps; each
+	 * field saturates (RMPSIM_TRACE_RMPOPT_* unpack it). Not in the trace hash. */
+	RMPSIM_TRACE_RMPOPT,
 };
+#define RMPSIM_TRACE_RMPOPT_KIND(id)   ((unsigned)((id) >> 62))
+#define RMPSIM_TRACE_RMPOPT_FREE(id)   ((bool)((id) >> 61 & 1))
+#define RMPSIM_TRACE_RMPOPT_REGION(id) ((uint64_t)((id) >> 40 & 0x1fffffu))
+#define RMPSIM_TRACE_RMPOPT_OFFSET(id) ((uint64_t)((id)&0xffffffffffull))
+#define RMPSIM_TRACE_RMPOPT_LINES(a)   ((uint64_t)((a) >> 40))
+#define RMPSIM_TRACE_RMPOPT_PS(a)      ((uint64_t)((a)&0xffffffffffull))
 struct rmpsim_trace_rec {
 	uint64_t time_ps;
 	enum rmpsim_trace_kind kind;

@@ -97,6 +97,8 @@ static void fw_changed(struct rmpsim_machine *m, uint64_t spa, uint64_t bytes)
 			break;
 		pthread_mutex_lock(&reg->lock);
 		reg->cache_valid = false;
+		/* the timing model's cached lines and results are stale too */
+		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 		pthread_mutex_unlock(&reg->lock);
 	}
 }

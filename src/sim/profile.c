@@ -48,8 +48,10 @@ static const struct param params[] = {
 	  NULL },
 
 	{ "memory", "l3_line_ns", RMPSIM_PARAM_NS, F(l3_line_ps), NS(20), NS(12), NS(35), "ns per line",
-	  "A121: a line another core of the CCD read (Zen L3 is a victim cache; intra-CCX transfer 15-30 ns, "
-	  "chips-and-cheese Zen 4/5 core-to-core)",
+	  "A121: a line a core of the same CCD read (Zen 4 SOG: L3 hit 50 cycles average, and lines in "
+	  "another "
+	  "core's L2 come through the L3 shadow tags; intra-CCD core-to-core 15-22 ns, nviennot and 2x EPYC "
+	  "9274F charts), at Zen 6c's lower clocks ~20 ns",
 	  NULL },
 	{ "memory", "dram_local_ns", RMPSIM_PARAM_NS, F(dram_local_ps), NS(107), NS(80), NS(140),
 	  "ns per line",
@@ -129,15 +131,16 @@ static const struct param params[] = {
 	  NULL },
 	{ "ipi", "delivery_remote_ns", RMPSIM_PARAM_NS, F(ipi_delivery_remote_ps), NS(300), NS(0), NS(800),
 	  "ns", "A135: extra delivery time to the other socket (one more fabric hop)", NULL },
-	{ "ipi", "idle_exit_ns", RMPSIM_PARAM_NS, F(idle_exit_ps), NS(1000), NS(500), NS(2000), "ns",
-	  "A136: C1 (MWAIT) exit of an idle target: acpi_idle declares 1 us on EPYC; a futex wake-up from C1 "
-	  "measured 1.15 us (LKML 2021-10-24)",
+	{ "ipi", "idle_exit_ns", RMPSIM_PARAM_NS, F(idle_exit_ps), NS(100), NS(50), NS(1000), "ns",
+	  "A136: C1 (MWAIT) exit: a cross-CPU wake-up took 1,155 ns from C1 and 1,071 ns from polling on an "
+	  "AMD acpi_idle box (LKML 2021-10-24): ~85 ns more; acpi_idle declares 1 us (upper bound)",
 	  NULL },
-	{ "ipi", "deep_idle_exit_ns", RMPSIM_PARAM_NS, F(deep_idle_exit_ps), NS(26000), NS(3500), NS(30000),
+	{ "ipi", "deep_idle_exit_ns", RMPSIM_PARAM_NS, F(deep_idle_exit_ps), NS(26900), NS(2500), NS(30000),
 	  "ns",
 	  "A136: C2 (CC6) exit, calibrated on spec 1.12 C: a serial smp_call_on_cpu() took 30.0 us (PERF-2 "
-	  "timestamps), 4.2 us of it modelled otherwise; inside EPYC _CST's declared 30 us, above a 3.5 us "
-	  "C2 wake-up measured on another AMD box (LKML 2021-10-24)",
+	  "timestamps), 3.1 us of it modelled otherwise (wake-up 1 us, RMPOPT 2.0 us mean, C1 exit 0.1 us); "
+	  "inside EPYC _CST's declared 30 us, far above the 2.5 us C2 exit measured on another AMD box "
+	  "(3.54 us wake-up from C2 vs 1.07 us from polling, LKML 2021-10-24)",
 	  NULL },
 	{ "ipi", "deep_idle_after_ns", RMPSIM_PARAM_NS, F(deep_idle_after_ps), NS(100000), NS(60000),
 	  NS(800000), "ns",

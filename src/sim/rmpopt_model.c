@@ -17,11 +17,12 @@
  *   3. Plus fixed_cycles (A61).
  *
  * L3 capacity (A124): a group holds the lines of the regions it read last,
- * up to l3_bytes: every line a group reads advances its fill counter, and a
- * region's lines are still there while what was read after them, plus their
- * own size, fits. Re-reading warm lines refreshes them (LRU order: they
- * count again when other lines came in after them, so the model errs
- * towards eviction when reads of regions interleave). A change
+ * up to l3_bytes: every line a group brings in advances its fill counter
+ * (once, however many of its cores read it at the same time), and a region's
+ * lines are still there while what came in after them, plus their own size,
+ * fits. Re-reading warm lines refreshes them (LRU order: they count again
+ * when other lines came in after them, so the model errs towards eviction
+ * when reads of regions interleave). A change
  * of the region's contents (its generation) makes its lines and results
  * stale.
  */
@@ -113,7 +114,8 @@ static unsigned scope_domain(const struct rmpsim_sim *s, unsigned cpu)
 	}
 }
 
-/* Lines of the region held by group g at time t (A124). */
+/* Lines of the region held by group g at time t (A124); UINT64_MAX: also
+ * those whose read is still in flight. */
 static uint64_t warm_lines(const struct rmpsim_sim *s, const struct rmpsim__warm *w, unsigned g, uint64_t t,
 			   uint32_t gen)
 {
@@ -147,6 +149,25 @@ static void account(struct rmpsim_sim *s, unsigned cpu, uint64_t t, const struct
 		s->ctx_charge += c->ps;
 	else
 		rmpsim_sim_compute(s, c->ps);
+}
+
+static uint64_t sat(uint64_t x, unsigned bits)
+{
+	uint64_t max = (1ull << bits) - 1;
+	return x < max ? x : max;
+}
+
+/* The packed fields of a RMPSIM_TRACE_RMPOPT record (sim.h). */
+static uint64_t trace_rmpopt_id(const struct rmpsim_verify_cost *c, const struct rmpsim_verify *v,
+				uint64_t off)
+{
+	return (uint64_t)(c->kind & 3) << 62 | (uint64_t)(v->first_busy < 0) << 61 |
+	       sat(v->region, 21) << 40 | sat(off, 40);
+}
+
+static uint64_t trace_rmpopt_a(const struct rmpsim_verify_cost *c)
+{
+	return sat(c->lines, 24) << 40 | sat(c->ps, 40);
 }
 
 void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *v,
@@ -208,17 +229,21 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 		c.dram_lines = cold;
 		c.ps = m->fixed_ps + hot_ps + cold_ps;
 		if (w) { /* the group now holds the prefix it read (A124) */
-			uint64_t keep = hot ? (w->lines > n ? w->lines : n) : n;
-			/* Lines brought in advance the fill. Re-read lines move ahead
-			 * of everything read before them (LRU order): their bytes
-			 * count again only if something was read after them. */
-			m->l3_fill[g] += cold * LINE_BYTES;
-			if (hot && m->l3_fill[g] - w->stamp > cold * LINE_BYTES)
-				m->l3_fill[g] += hot * LINE_BYTES;
-			if (cold) /* the new lines exist once this read completes */
+			/* Lines the group holds or is already bringing in (another
+			 * core's read still in flight): the cache gets each line once,
+			 * however many of its cores read it. */
+			uint64_t held = warm_lines(s, w, g, UINT64_MAX, gen);
+			uint64_t added = n > held ? n - held : 0;
+			/* Re-read lines move ahead of everything read after them (LRU
+			 * order): their bytes count again when something came in since. */
+			uint64_t moved = held && m->l3_fill[g] != w->stamp ? (n < held ? n : held) : 0;
+			m->l3_fill[g] += (added + moved) * LINE_BYTES;
+			if (added) /* the new lines exist once this read completes */
+				w->ready_at = t + c.ps;
+			else if (cold && t + c.ps < w->ready_at) /* this read brings them in first */
 				w->ready_at = t + c.ps;
 			w->stamp = m->l3_fill[g];
-			w->lines = (uint32_t)keep;
+			w->lines = (uint32_t)(held > n ? held : n);
 			w->gen = gen;
 		}
 		if (res && !(res->valid && res->gen == v->gen && res->ready_at <= t + c.ps))
@@ -226,6 +251,10 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 				.start_at = t, .ready_at = t + c.ps, .gen = v->gen, .valid = true
 			};
 	}
+	/* For timelines (the report layer); before account(), which lets the time pass. */
+	if (s->trace_fn)
+		rmpsim__trace(s, RMPSIM_TRACE_RMPOPT, cpu, trace_rmpopt_id(&c, v, t - s->now),
+			      trace_rmpopt_a(&c));
 	account(s, cpu, t, &c);
 	if (ret)
 		*ret = c;

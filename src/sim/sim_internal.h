@@ -250,8 +250,9 @@ static inline void rmpsim__trace(struct rmpsim_sim *s, enum rmpsim_trace_kind ki
 				 uint64_t a)
 {
 	/* The hash covers every record (the event and what it did), except the
-	 * interrupts-off summaries, which follow from the records around them. */
-	if (kind != RMPSIM_TRACE_IRQOFF)
+	 * interrupts-off summaries, which follow from the records around them,
+	 * and the per-verify records, which only restate what was charged. */
+	if (kind != RMPSIM_TRACE_IRQOFF && kind != RMPSIM_TRACE_RMPOPT)
 		s->hash = rmpsim__trace_hash_rec(s->hash, s->now, (uint64_t)kind << 32 | cpu, id, a);
 	if (s->trace_fn)
 		rmpsim__trace_hook(s, kind, cpu, id, a);

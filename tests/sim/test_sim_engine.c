@@ -120,16 +120,19 @@ static void process_computes_and_sleeps(void **state)
 	assert_string_equal(rmpsim_proc_name(pr), "worker");
 	assert_int_equal(r.n, 4);
 	/* First dispatch pays one context switch; returning to the same CPU after
-	 * the sleep does not (the CPU's last process is still this one). */
+	 * the sleep does not (the CPU's last process is still this one), but the
+	 * CPU idled 1 us meanwhile and leaves its C-state first (A136). */
+	uint64_t wake = oracle_idle_exit(&p, RMPSIM_US(1));
+	assert_true(wake == p.idle_exit_ps);
 	assert_int_equal(r.t[0], cs);
 	assert_int_equal(r.t[1], cs + RMPSIM_NS(100));
-	assert_int_equal(r.t[2], cs + RMPSIM_NS(1100));
-	assert_int_equal(r.t[3], cs + RMPSIM_NS(1150));
+	assert_int_equal(r.t[2], cs + RMPSIM_NS(1100) + wake);
+	assert_int_equal(r.t[3], cs + RMPSIM_NS(1150) + wake);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(r.cpu[i], 1);
 	struct rmpsim_cpu_stats st;
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &st), 0);
-	assert_int_equal(st.busy_ps, cs + RMPSIM_NS(150));
+	assert_int_equal(st.busy_ps, cs + RMPSIM_NS(150) + wake); /* the exit counts as its time (A136) */
 	assert_int_equal(st.switches, 1);
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st), 0);
 	assert_int_equal(st.busy_ps, 0);

@@ -250,7 +250,7 @@ static void memory_engine_closed_forms(void **state)
 	assert_int_equal(rmpsim_profile_scan_lines(&p, -1), 65536);
 	assert_int_equal(rmpsim_profile_scan_lines(&p, 7), 2);
 	p = *rmpsim_profile_default();
-	/* ceil(512 / 5) = 103 rounds of 110 ns. */
+	/* ceil(512 / 5) = 103 rounds of the local DRAM latency. */
 	assert_int_equal(rmpsim_profile_lines_ps(&p, 512, p.dram_local_ps), 103 * p.dram_local_ps);
 	/* 64 B at 300 GB/s = 213.3 ps -> 214. */
 	assert_int_equal(rmpsim_profile_line_service_ps(&p), 214);

@@ -27,12 +27,15 @@
  *    (A136), so this is a consistency check of the call's other parts.
  *  - parallel mean 114,372 cycles, +-15 %, on the full-size machine: a
  *    prediction from the node's DRAM bandwidth (A62), nothing fitted to it.
- *    How much the 1,024 scans of a region queue depends on how their starts
- *    spread, which the C-states decide (A136): with no CPU reaching C2 between
- *    rounds the model gives 113,395 (-1 %); with the default C2 threshold,
- *    CPUs that finished early wake 26 us later and the mean is ~100,500 (-12 %).
- *    On a machine with fewer regions the early rounds weigh more (8 GiB per
- *    node: ~85,000), so this test runs the machine of spec 1.12.
+ *    How many of the 1,024 scans of a region queue for DRAM depends on the
+ *    C-states (A136): on_each_cpu() runs the sender's own RMPOPT right after
+ *    the IPIs go out; when the targets first leave C2 (their rounds are longer
+ *    than deep_idle_after), that local scan completes before they start, and
+ *    its L3 group's other CPUs read warm lines: ~960 DRAM readers per region,
+ *    not 1,024, and a mean ~12 % below the figure. With C1 targets (or a
+ *    short C2 exit) all 1,024 queue and the model gives 113,395 (-1 %). On a
+ *    machine with fewer regions the rounds differ again (8 GiB per node:
+ *    ~85,000), so this test runs the machine of spec 1.12.
  */
 #include <setjmp.h>
 #include <stdarg.h>
