@@ -390,9 +390,11 @@ int rmpsim_sim_cpu_stats(const struct rmpsim_sim *s, unsigned cpu, struct rmpsim
 		return -EINVAL;
 	const struct rmpsim__cpu *c = &s->cpus[cpu];
 	struct rmpsim_cpu_stats st = c->st;
-	if (c->busy)
+	/* A handler on a CPU leaving idle starts after the C-state exit (A136):
+	 * its stretches may begin after now. */
+	if (c->busy && s->now > c->busy_since)
 		st.busy_ps += s->now - c->busy_since;
-	if (c->irqoff && s->now - c->irqoff_since > st.irqoff_max_ps) {
+	if (c->irqoff && s->now > c->irqoff_since && s->now - c->irqoff_since > st.irqoff_max_ps) {
 		st.irqoff_max_ps = s->now - c->irqoff_since;
 		st.irqoff_max_at_ps = c->irqoff_since;
 		memcpy(st.irqoff_max_where, c->irqoff_where, sizeof(st.irqoff_max_where));

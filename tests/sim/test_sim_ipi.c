@@ -435,10 +435,49 @@ static void distance_prices_the_queueing_loop(void **state)
 	assert_int_equal(c.t_return, t_icr + 3 * p.ipi_icr_write_ps);
 }
 
+/* Stats read while a target leaves C2 (its handler's stretch starts later). */
+struct mid_wake {
+	struct rmpsim_timer t;
+	struct rmpsim_cpu_stats st;
+	int read;
+};
+
+static void read_mid_wake(struct rmpsim_sim *s, struct rmpsim_timer *t)
+{
+	struct mid_wake *mw = t->arg;
+	mw->read = rmpsim_sim_cpu_stats(s, 1, &mw->st) == 0;
+}
+
+static void stats_during_an_idle_exit_are_sane(void **state)
+{
+	(void)state;
+	/* covers: A136 */
+	struct rmpsim_profile p = oracle_profile();
+	p.context_switch_ps = 0;
+	struct rmpsim_sim *s = bare_sim(2, &p, 1);
+	struct round r = { .charge = RMPSIM_NS(100), .flags = RMPSIM_IPI_WAIT };
+	mask_set(r.mask, 1);
+	uint64_t recv = oracle_recv_ps(&p, 0, 1, 1);
+	uint64_t wake = oracle_idle_exit(&p, recv);
+	assert_true(wake > 0);
+	struct mid_wake mw = { 0 };
+	rmpsim_timer_init(&mw.t, read_mid_wake, &mw);
+	assert_int_equal(rmpsim_sim_timer_add(s, &mw.t, recv + wake / 2), 0);
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, sender, &r, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_true(mw.read);
+	/* Mid-exit, the CPU is not busy yet and no interrupts-off stretch has begun. */
+	assert_int_equal(mw.st.busy_ps, 0);
+	assert_int_equal(mw.st.irqoff_max_ps, 0);
+	rmpsim_sim_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(icr_writes_follow_the_apic_mode),
+		cmocka_unit_test(stats_during_an_idle_exit_are_sane),
 		cmocka_unit_test(distance_prices_the_queueing_loop),
 		cmocka_unit_test(one_round_to_m_targets_matches_hand_formula),
 		cmocka_unit_test(no_wait_returns_after_sending),
