@@ -8,6 +8,7 @@
 #ifndef RMPSIM_REPORT_H
 #define RMPSIM_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,11 @@ struct rmpsim_report {
 	uint64_t trace_hash; /* over all runs: rmpsim_report_trace_hash() */
 	const struct rmpsim_run_result *runs;
 	size_t nruns;
+	/* --uncertainty N: NULL, or one summary per run ("bands" and "sensitivity"
+	 * in JSON, the tornado in the table); bands: the table shows p5..p95 beside
+	 * each time (--bands). */
+	const struct rmpsim_uncertainty *uncertainty;
+	bool bands;
 };
 
 /* Golden mode: leave out what is not derivable from the profile by hand

@@ -230,6 +230,121 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 			const struct rmpsim_allocator *alloc, struct rmpsim_run_result *ret_result,
 			struct rmpsim_diag *diag);
 
+/* ---- Uncertainty: Latin-hypercube draws over the profile's ranges (uncertainty.c) ---- */
+
+/*
+ * rmpsim --uncertainty N (docs/cli.md "Uncertainty"; A240-A244). Each of the
+ * profile's numeric parameters with low < high is drawn N times, one draw in
+ * each of N equal strata of its range, strata shuffled independently per
+ * parameter (Latin hypercube); switches and fixed parameters keep the base
+ * profile's value. Each draw is a full run. Deterministic: the draws depend only
+ * on the seed, N and the base profile's ranges, never on the worker count.
+ */
+#define RMPSIM_UNC_MIN_DRAWS 2u		/* a slope needs two points */
+#define RMPSIM_UNC_MAX_DRAWS 4096u	/* strata x sub-steps fit 32 bits (A240) */
+#define RMPSIM_UNC_SUBSTEPS  (1u << 20) /* positions inside one stratum */
+
+/* The measured times that get a band: "pass_ns", "leader_ns", "follower_ns",
+ * "cpu_busy_max_ns", "irq_off_max_ns" in JSON. */
+enum rmpsim_unc_metric {
+	RMPSIM_UNC_PASS_NS = 0,
+	RMPSIM_UNC_LEADER_NS,
+	RMPSIM_UNC_FOLLOWER_NS,
+	RMPSIM_UNC_CPU_BUSY_MAX_NS,
+	RMPSIM_UNC_IRQ_OFF_MAX_NS,
+	RMPSIM_UNC_NMETRICS
+};
+/* The metric's value in a run result (its field of the same name). */
+static inline uint64_t rmpsim_unc_metric_value(const struct rmpsim_run_result *r, enum rmpsim_unc_metric m)
+{
+	switch (m) {
+	case RMPSIM_UNC_PASS_NS: return r->pass_ns;
+	case RMPSIM_UNC_LEADER_NS: return r->leader_ns;
+	case RMPSIM_UNC_FOLLOWER_NS: return r->follower_ns;
+	case RMPSIM_UNC_CPU_BUSY_MAX_NS: return r->cpu_busy_max_ns;
+	case RMPSIM_UNC_IRQ_OFF_MAX_NS: return r->irq_off_max_ns;
+	default: return 0;
+	}
+}
+
+/* 5th, 50th and 95th percentiles by nearest rank (rmpsim_unc_percentile). */
+struct rmpsim_band {
+	uint64_t p5, p50, p95;
+};
+
+/* One bar of the tornado: how parameter `param` moves pass_ns (A242, A243). */
+struct rmpsim_sensitivity {
+	unsigned param;		/* index in the profile's parameter table (rmpsim_profile_param) */
+	uint64_t lo, hi;	/* its range in the base profile, stored units */
+	char name[64];		/* "section.key" */
+	char low[32], high[32]; /* lo and hi as the profile file writes them */
+	int64_t pass_ns_change; /* least-squares slope of pass_ns on the position u in [0, 1): low -> high */
+	int rank_corr_milli;	/* Spearman's rank correlation of pass_ns with the draw, x 1000, rounded */
+};
+
+struct rmpsim_uncertainty {
+	unsigned ndraws;
+	struct rmpsim_band bands[RMPSIM_UNC_NMETRICS];
+	/* A243: a bar this size can come from chance alone: two standard errors of a
+	 * slope on a parameter without effect, 2 sqrt(12) sd(pass_ns) / sqrt(N - 1). */
+	uint64_t change_noise_ns;
+	unsigned nsens; /* parameters drawn; sens[] sorted by |pass_ns_change|, then table order */
+	struct rmpsim_sensitivity sens[RMPSIM_PROFILE_NPARAMS];
+};
+
+/*
+ * Nearest-rank percentile of n >= 1 sorted values: the value of rank
+ * ceil(pct * n / 100) (at least 1), 1-based (A241).
+ */
+uint64_t rmpsim_unc_percentile(const uint64_t *sorted, size_t n, unsigned pct);
+
+/*
+ * The Latin-hypercube design: ret_pos[i * RMPSIM_PROFILE_NPARAMS + j] is draw
+ * i's position of parameter j in [0, ndraws * RMPSIM_UNC_SUBSTEPS): stratum
+ * pos / SUBSTEPS, u = pos / (ndraws * SUBSTEPS). Every parameter gets positions
+ * (its own random stream, so widening one parameter does not move the others'
+ * draws); only the uncertain ones are used. -EINVAL for ndraws out of range.
+ */
+int rmpsim_unc_design(unsigned ndraws, uint64_t seed, uint32_t *ret_pos);
+/* Draw i's profile: base with every uncertain parameter at its position (A240). */
+void rmpsim_unc_profile(const struct rmpsim_profile *base, unsigned ndraws, const uint32_t *pos_row,
+			struct rmpsim_profile *ret);
+/*
+ * Bands of every metric and the tornado of pass_ns from ndraws draws:
+ * y[i * RMPSIM_UNC_NMETRICS + m] = metric m of draw i. -ENOMEM.
+ */
+int rmpsim_unc_summarise(const struct rmpsim_profile *base, unsigned ndraws, const uint32_t *pos,
+			 const uint64_t *y, const struct rmpsim_allocator *alloc,
+			 struct rmpsim_uncertainty *ret);
+
+/*
+ * What one draw runs: fill metrics[RMPSIM_UNC_NMETRICS] for profile p. 0 or a
+ * negative errno with *diag. (A test can pass a synthetic function.)
+ */
+typedef int (*rmpsim_unc_runner)(void *ctx, const struct rmpsim_profile *p, uint64_t *metrics,
+				 struct rmpsim_diag *diag);
+/*
+ * Design, run ndraws draws with `workers` fork()ed processes (<= 1: in this
+ * process; the simulated kernel is one per process, contracts.md), summarise.
+ * Results are identical for every worker count. 0, -EINVAL (ndraws), -ENOMEM,
+ * -ECHILD (a worker could not start, died or sent garbage: *diag says which),
+ * or the first failing draw's error and *diag. *ret is written only on success.
+ */
+int rmpsim_unc_sample(const struct rmpsim_profile *base, unsigned ndraws, uint64_t seed, unsigned workers,
+		      rmpsim_unc_runner run, void *ctx, const struct rmpsim_allocator *alloc,
+		      struct rmpsim_uncertainty *ret, struct rmpsim_diag *diag);
+/*
+ * rmpsim_unc_sample with rmpsim_workload_run as the runner: scenario s with
+ * options opt (its profile replaced by each draw, no dmesg), seeded like the
+ * run (opt's seed, else the scenario's). base NULL: the profile the run
+ * itself uses (opt's profile_value, else opt's or the scenario's file, else
+ * the default).
+ */
+int rmpsim_unc_run(const struct rmpsim_scenario *s, const struct rmpsim_run_options *opt,
+		   const struct rmpsim_profile *base, unsigned ndraws, unsigned workers,
+		   const struct rmpsim_allocator *alloc, struct rmpsim_uncertainty *ret,
+		   struct rmpsim_diag *diag);
+
 /* ---- Value parsing shared by scenario files and the CLI ---- */
 
 /* "16G", "4K", "512M", "2T", "4096" (bytes; binary units): 0 or -EINVAL/-ERANGE. */

@@ -24,12 +24,20 @@ const char rmpsim_cli_usage[] =
 	"  --machine DESC|FILE    hwloc synthetic description or XML file (default: built-in)\n"
 	"  --profile FILE         timing profile (INI); default: built-in\n"
 	"  --seed N               seed for every random choice (default 1)\n"
+	"  --uncertainty N        also run N Latin-hypercube draws of the profile's ranges per run\n"
+	"                         (2..4096): percentile bands and what moves the pass time\n"
+	"  --jobs N               worker processes for the draws (default: online CPUs)\n"
+	"\n"
+	"Output:\n"
+	"  --json FILE            also write the JSON report to FILE (- = stdout, no table)\n"
+	"  --csv FILE             also write CSV to FILE (- = stdout, no table)\n"
 	"\n"
 	"Output:\n"
 	"  --json FILE            also write the JSON report to FILE (- = stdout, no table)\n"
 	"  --csv FILE             also write CSV to FILE (- = stdout, no table)\n"
 	"  --dmesg                print the simulated kernel log with virtual timestamps\n"
 	"  --quiet                no table on stdout\n"
+	"  --bands                with --uncertainty: the table shows p5..p95 beside each time\n"
 	"\n"
 	"Limits (kernel code that goes wrong ends the run with exit 3):\n"
 	"  --allow-kernel-warnings  a kernel WARN or BUG is logged and counted, not fatal\n"
@@ -75,7 +83,10 @@ static const struct opt opts[] = {
 	V("json", json),
 	V("csv", csv),
 	V("run-tests", run_tests),
-	V("seed", seed), /* handled specially */
+	V("seed", seed),	       /* handled specially */
+	V("uncertainty", uncertainty), /* handled specially */
+	V("jobs", jobs),	       /* handled specially */
+	F("bands", bands),
 	F("dmesg", dmesg),
 	F("allow-kernel-warnings", allow_kernel_warnings),
 	V("max-virtual-time", max_virtual_time_ps), /* handled specially */
@@ -186,6 +197,22 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 				return -EINVAL;
 			continue;
 		}
+		if (!strcmp(o->name, "uncertainty") || !strcmp(o->name, "jobs")) {
+			bool unc = o->name[0] == 'u';
+			uint64_t lo = unc ? RMPSIM_UNC_MIN_DRAWS : 1, hi = unc ? RMPSIM_UNC_MAX_DRAWS : 64, n;
+			if (rmpsim_parse_u64(val, &n) || n < lo || n > hi) {
+				snprintf(err, errlen, "--%s: expected an integer from %llu to %llu, got '%s'",
+					 o->name, (unsigned long long)lo, (unsigned long long)hi, val);
+				return -EINVAL;
+			}
+			*(unsigned *)(void *)base = (unsigned)n;
+			continue;
+		}
+		if (!strcmp(o->name, "max-virtual-time") || !strcmp(o->name, "max-events")) {
+			if (parse_limit(o->name, val, (uint64_t *)(void *)base, err, errlen))
+				return -EINVAL;
+			continue;
+		}
 		if (!strcmp(o->name, "backing")) {
 			enum rmpsim_backing b;
 			if (rmpsim_backing_parse(val, &b)) {
@@ -197,6 +224,14 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 	}
 	if (a.backing && !a.scenario) {
 		snprintf(err, errlen, "--backing needs --scenario NAME");
+		return -EINVAL;
+	}
+	if ((a.bands || a.jobs) && !a.uncertainty) {
+		snprintf(err, errlen, "--%s needs --uncertainty N", a.bands ? "bands" : "jobs");
+		return -EINVAL;
+	}
+	if (a.uncertainty && a.run_tests) {
+		snprintf(err, errlen, "--uncertainty does not apply to --run-tests");
 		return -EINVAL;
 	}
 	if (a.policy && a.policy_plugin) {

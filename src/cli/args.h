@@ -28,6 +28,9 @@ struct rmpsim_cli_args {
 	const char *run_tests;	   /* folder of golden scenarios */
 	uint64_t seed;
 	bool has_seed;
+	unsigned uncertainty; /* --uncertainty N: draws per run (0 = none) */
+	unsigned jobs;	      /* --jobs N: worker processes for the draws (0 = online CPUs) */
+	bool bands;	      /* --bands: the table shows p5..p95 (needs --uncertainty) */
 	bool dmesg, print_profile, list_policies, list_scenarios, help, version, quiet;
 	/* Containment of kernel code (docs/cli.md "Limits"): 0 = the default limit. */
 	bool allow_kernel_warnings;

@@ -112,7 +112,10 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	}
 
 	struct rmpsim_run_result *res = calloc(njobs, sizeof(*res));
-	if (!res) {
+	struct rmpsim_uncertainty *unc = a->uncertainty ? calloc(njobs, sizeof(*unc)) : NULL;
+	if (!res || (a->uncertainty && !unc)) {
+		free(res);
+		free(unc);
 		if (have_file)
 			rmpsim_scenario_free(&file_s);
 		return RMPSIM_EXIT_SYSTEM;
@@ -151,6 +154,13 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 				jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
 		memset(&d, 0, sizeof(d));
 		r = rmpsim_workload_run(&s, &opt, NULL, &res[i], &d);
+		if (!r && a->uncertainty) { /* the draws, each a run like this one (docs/cli.md) */
+			long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+			unsigned workers = a->jobs ? a->jobs : cpus > 0 ? (unsigned)cpus : 1;
+			if (tty)
+				fprintf(stderr, " %u draws ...", a->uncertainty);
+			r = rmpsim_unc_run(&s, &opt, NULL, a->uncertainty, workers, NULL, &unc[i], &d);
+		}
 		if (jobs[i].name)
 			rmpsim_scenario_free(&s);
 		if (r) {
@@ -171,6 +181,7 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	}
 	if (code) {
 		free(res);
+		free(unc);
 		return code;
 	}
 
@@ -190,6 +201,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.trace_hash = rmpsim_report_trace_hash(res, njobs),
 		.runs = res,
 		.nruns = njobs,
+		.uncertainty = unc,
+		.bands = a->bands,
 	};
 	/* All report files of the run, or none (output.h). */
 	struct rmpsim_cli_output outs[2];
@@ -208,5 +221,6 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 			code = RMPSIM_EXIT_SYSTEM;
 	}
 	free(res);
+	free(unc);
 	return code;
 }

@@ -61,7 +61,7 @@ static void list_scenarios(FILE *out)
 /* Exit code for a failed run or input (docs/cli.md). */
 int rmpsim_cli_exit_for(int err, const struct rmpsim_diag *d)
 {
-	if (err == -ENOMEM)
+	if (err == -ENOMEM || err == -ECHILD) /* -ECHILD: an --uncertainty worker process failed */
 		return RMPSIM_EXIT_SYSTEM;
 	if (err == -EOPNOTSUPP)
 		return RMPSIM_EXIT_FAIL;

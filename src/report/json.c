@@ -39,7 +39,62 @@ static json_t *hex(uint64_t v)
 	return json_string(buf);
 }
 
-static json_t *run_json(const struct rmpsim_run_result *x, unsigned flags)
+static json_t *band_json(const struct rmpsim_band *b)
+{
+	json_t *a = json_array();
+	if (a && (json_array_append_new(a, u64(b->p5)) || json_array_append_new(a, u64(b->p50)) ||
+		  json_array_append_new(a, u64(b->p95)))) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* --uncertainty: "bands" {metric: [p5, p50, p95]}, the "sensitivity" tornado and
+ * the size of a bar chance alone gives (docs/cli.md "Uncertainty"); rank_corr is
+ * Spearman's rho in thousandths. */
+static bool put_uncertainty(json_t *o, const struct rmpsim_uncertainty *u)
+{
+	static const char *const names[RMPSIM_UNC_NMETRICS] = {
+		[RMPSIM_UNC_PASS_NS] = "pass_ns",
+		[RMPSIM_UNC_LEADER_NS] = "leader_ns",
+		[RMPSIM_UNC_FOLLOWER_NS] = "follower_ns",
+		[RMPSIM_UNC_CPU_BUSY_MAX_NS] = "cpu_busy_max_ns",
+		[RMPSIM_UNC_IRQ_OFF_MAX_NS] = "irq_off_max_ns",
+	};
+	json_t *bands = json_object(), *sens = json_array();
+	bool ok = bands && sens;
+
+	for (unsigned m = 0; ok && m < RMPSIM_UNC_NMETRICS; m++)
+		ok = put(bands, names[m], band_json(&u->bands[m]));
+	for (unsigned k = 0; ok && k < u->nsens; k++) {
+		const struct rmpsim_sensitivity *s = &u->sens[k];
+		json_t *e = json_object();
+		ok = e != NULL;
+		ok = ok && put(e, "param", json_string(s->name));
+		ok = ok && put(e, "low", json_string(s->low));
+		ok = ok && put(e, "high", json_string(s->high));
+		ok = ok && put(e, "pass_ns_change", json_integer(s->pass_ns_change));
+		ok = ok && put(e, "rank_corr", json_integer(s->rank_corr_milli));
+		if (ok)
+			ok = json_array_append_new(sens, e) == 0;
+		else
+			json_decref(e);
+	}
+	if (!ok) {
+		json_decref(bands);
+		json_decref(sens);
+		return false;
+	}
+	if (!put(o, "bands", bands)) { /* set_new took bands either way */
+		json_decref(sens);
+		return false;
+	}
+	return put(o, "sensitivity", sens) && put(o, "sensitivity_noise_ns", u64(u->change_noise_ns));
+}
+
+static json_t *run_json(const struct rmpsim_run_result *x, const struct rmpsim_uncertainty *unc,
+			unsigned flags)
 {
 	json_t *o = json_object();
 	bool ok = o != NULL;
@@ -94,6 +149,8 @@ static json_t *run_json(const struct rmpsim_run_result *x, unsigned flags)
 	ok = ok && put(o, "seed", u64(x->seed));
 	if (!(flags & RMPSIM_REPORT_GOLDEN))
 		ok = ok && put(o, "trace_hash", hex(x->trace_hash));
+	if (unc)
+		ok = ok && put_uncertainty(o, unc);
 	if (!ok) {
 		json_decref(o);
 		return NULL;
@@ -108,7 +165,7 @@ static json_t *report_json(const struct rmpsim_report *r, unsigned flags)
 	bool ok = o && runs;
 
 	for (size_t i = 0; ok && i < r->nruns; i++) {
-		json_t *x = run_json(&r->runs[i], flags);
+		json_t *x = run_json(&r->runs[i], r->uncertainty ? &r->uncertainty[i] : NULL, flags);
 		ok = x && json_array_append_new(runs, x) == 0;
 	}
 	if (ok)
@@ -119,6 +176,8 @@ static json_t *report_json(const struct rmpsim_report *r, unsigned flags)
 	ok = ok && put(o, "profile", json_string(r->profile ? r->profile : "default"));
 	ok = ok && put(o, "policy", json_string(r->policy ? r->policy : ""));
 	ok = ok && put(o, "seed", u64(r->seed));
+	if (r->uncertainty && r->nruns)
+		ok = ok && put(o, "uncertainty_draws", u64(r->uncertainty[0].ndraws));
 	if (!(flags & RMPSIM_REPORT_GOLDEN)) {
 		ok = ok && put(o, "rmpsim_version", json_string(r->version ? r->version : ""));
 		ok = ok && put(o, "trace_hash", hex(r->trace_hash));

@@ -75,6 +75,42 @@ static void usage_errors(void **state)
 	assert_int_equal(parse(&a, err, sizeof(err), 2, "--profile="), -EINVAL);
 }
 
+/* --uncertainty N, --jobs N, --bands (docs/cli.md "Uncertainty"). */
+static void uncertainty_options(void **state)
+{
+	(void)state;
+	struct rmpsim_cli_args a;
+	char err[256];
+	assert_int_equal(
+		parse(&a, err, sizeof(err), 6, "--uncertainty", "32", "--jobs=3", "--bands", "--quiet"), 0);
+	assert_int_equal(a.uncertainty, 32);
+	assert_int_equal(a.jobs, 3);
+	assert_true(a.bands);
+	assert_int_equal(parse(&a, err, sizeof(err), 1), 0);
+	assert_int_equal(a.uncertainty, 0); /* none unless asked */
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "2"), 0);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "4096"), 0);
+
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "0"), -EINVAL);
+	assert_string_equal(err, "--uncertainty: expected an integer from 2 to 4096, got '0'");
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "1"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "4097"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "99999999999999999999999"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "many"), -EINVAL);
+	assert_string_equal(err, "--uncertainty: expected an integer from 2 to 4096, got 'many'");
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "-3"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--uncertainty", "8x"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 2, "--uncertainty"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 5, "--uncertainty", "8", "--jobs", "0"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 5, "--uncertainty", "8", "--jobs", "65"), -EINVAL);
+	assert_int_equal(parse(&a, err, sizeof(err), 2, "--bands"), -EINVAL);
+	assert_string_equal(err, "--bands needs --uncertainty N");
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--jobs", "2"), -EINVAL);
+	assert_int_equal(
+		parse(&a, err, sizeof(err), 5, "--uncertainty", "8", "--run-tests", "tests/scenario"),
+		-EINVAL);
+}
+
 static void help_documents_every_option(void **state)
 {
 	(void)state;
@@ -83,7 +119,8 @@ static void help_documents_every_option(void **state)
 					     "--json",		 "--csv",	    "--dmesg",
 					     "--seed",		 "--print-profile", "--list-policies",
 					     "--list-scenarios", "--run-tests",	    "--help",
-					     "--version",	 "--quiet" };
+					     "--version",	 "--quiet",	    "--uncertainty",
+					     "--jobs",		 "--bands" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		assert_non_null(strstr(rmpsim_cli_usage, names[i]));
 }
@@ -94,6 +131,7 @@ int main(void)
 		cmocka_unit_test(no_arguments_is_the_benchmark),
 		cmocka_unit_test(values_both_spellings),
 		cmocka_unit_test(usage_errors),
+		cmocka_unit_test(uncertainty_options),
 		cmocka_unit_test(help_documents_every_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -101,5 +101,55 @@ run --machine "$small" --scenario empty --backing 2M --dmesg
 check "--dmesg prints kernel lines with virtual timestamps" grep -Eq '^\[ *[0-9]+\.[0-9]{6}\] ' "$tmp/out"
 check "the table follows" grep -q '^empty  *2M ' "$tmp/out"
 
+# --uncertainty N (docs/cli.md "Uncertainty")
+run --uncertainty 0
+check "--uncertainty 0 exits 2" test "$code" -eq 2
+check "--uncertainty 0 says what it expected" grep -q "expected an integer from 2 to 4096, got '0'" "$tmp/err"
+run --uncertainty lots
+check "--uncertainty lots exits 2" test "$code" -eq 2
+run --uncertainty 5000
+check "--uncertainty above the cap exits 2" test "$code" -eq 2
+run --bands
+check "--bands without --uncertainty exits 2" test "$code" -eq 2
+run --machine "$small" --scenario worst --json - --seed 7
+cp "$tmp/out" "$tmp/plain.json"
+check "no --uncertainty: no bands, no sensitivity" sh -c "! grep -Eq 'bands|sensitivity|uncertainty' '$tmp/plain.json'"
+run --machine "$small" --scenario worst --json - --seed 7 --uncertainty 6 --jobs 1
+cp "$tmp/out" "$tmp/u1.json"
+check "--uncertainty 6 exits 0" test "$code" -eq 0
+check "--uncertainty: bands of five times and a sensitivity list" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d['runs'][0]
+assert d['uncertainty_draws'] == 6
+assert sorted(r['bands']) == ['cpu_busy_max_ns', 'follower_ns', 'irq_off_max_ns', 'leader_ns', 'pass_ns'], r
+for b in r['bands'].values():
+    assert len(b) == 3 and all(isinstance(x, int) for x in b) and b[0] <= b[1] <= b[2], b
+s = r['sensitivity']
+assert len(s) > 10 and all(set(e) == {'param', 'low', 'high', 'pass_ns_change', 'rank_corr'} for e in s)
+assert isinstance(r['sensitivity_noise_ns'], int)
+assert all(abs(s[i]['pass_ns_change']) >= abs(s[i + 1]['pass_ns_change']) for i in range(len(s) - 1))
+" "$tmp/u1.json"
+check "--uncertainty leaves the run's own numbers alone" python3 -c "
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ra, rb = a['runs'][0], b['runs'][0]
+del rb['bands'], rb['sensitivity'], rb['sensitivity_noise_ns']
+assert ra == rb
+" "$tmp/plain.json" "$tmp/u1.json"
+check "--uncertainty adds only its own keys" python3 -c "
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert set(b) - set(a) == {'uncertainty_draws'}, set(b) - set(a)
+" "$tmp/plain.json" "$tmp/u1.json"
+run --machine "$small" --scenario worst --json - --seed 7 --uncertainty 6 --jobs 3
+check "the worker count does not change a byte" cmp -s "$tmp/out" "$tmp/u1.json"
+run --machine "$small" --scenario worst --json - --seed 8 --uncertainty 6 --jobs 3
+check "another seed, other bands" sh -c "! cmp -s '$tmp/out' '$tmp/u1.json'"
+run --machine "$small" --scenario worst --seed 7 --uncertainty 6 --bands
+check "--bands: p5..p95 in the table" grep -q 'pass  p5..p95' "$tmp/out"
+check "--bands: the tornado follows" grep -q '^What moves pass in worst 4K' "$tmp/out"
+check "--bands: lines fit 120 columns" sh -c "test \$(awk 'NR > 1 { if (length > m) m = length } END { print m }' '$tmp/out') -le 120"
+
 echo "# $fails failed"
 exit $((fails > 0))

@@ -87,7 +87,7 @@ static void text_table_is_aligned(void **state)
 	(void)state;
 	struct rmpsim_run_result runs[2] = { run("full", RMPSIM_BACKING_4K, 2000000, 1000000),
 					     run("empty-again", RMPSIM_BACKING_1G, 1500, 500) };
-	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1, 0xfeed, runs, 2 };
+	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1, 0xfeed, runs, 2, NULL, false };
 	char *t = render(rmpsim_report_text, &rep);
 	const char *want =
 		"rmpsim 0.1.0: policy v10, machine default, profile default, seed 1, trace 000000000000feed\n"
@@ -108,7 +108,8 @@ static void json_has_sorted_keys_and_integer_times(void **state)
 {
 	(void)state;
 	struct rmpsim_run_result r = run("worst", RMPSIM_BACKING_4K, 7000, 4000);
-	struct rmpsim_report rep = { "0.1.0", "pack:1 core:2 pu:2", "p.ini", "v10", 1, 0xabc, &r, 1 };
+	struct rmpsim_report rep = { "0.1.0", "pack:1 core:2 pu:2", "p.ini", "v10", 1, 0xabc, &r, 1, NULL,
+				     false };
 	char *t;
 	size_t n;
 
@@ -184,11 +185,92 @@ static void json_has_sorted_keys_and_integer_times(void **state)
 	rmpsim__free(rmpsim_allocator_default(), t, n + 1);
 }
 
+/* --uncertainty: "bands" and "sensitivity" per run, "uncertainty_draws" once;
+ * the banded table and the tornado in text (docs/cli.md "Uncertainty"). */
+static void uncertainty_in_json_and_text(void **state)
+{
+	(void)state;
+	struct rmpsim_run_result r = run("worst", RMPSIM_BACKING_4K, 7000000, 4000000);
+	struct rmpsim_uncertainty u = {
+		.ndraws = 16,
+		.bands = { { 6500000, 7100000, 9000000 },
+			   { 3000, 4000, 5000 },
+			   { 3000000, 3100000, 3200000 },
+			   { 10, 20, 30 },
+			   { 200, 250, 400 } },
+		.change_noise_ns = 1500,
+		.nsens = 2,
+		.sens = { { .param = 5,
+			    .pass_ns_change = -2500000,
+			    .rank_corr_milli = -912,
+			    .name = "ipi.delivery_ns",
+			    .low = "200",
+			    .high = "1500" },
+			  { .param = 1,
+			    .pass_ns_change = 1234,
+			    .rank_corr_milli = 56,
+			    .name = "memory.l3_line_ns",
+			    .low = "12",
+			    .high = "35.5" } },
+	};
+	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1, 0, &r, 1, &u, false };
+	char *t;
+	size_t n;
+
+	assert_int_equal(rmpsim_report_json(&rep, 0, NULL, &t, &n), 0);
+	assert_non_null(strstr(t, "      \"bands\": {\n"
+				  "        \"cpu_busy_max_ns\": [\n"
+				  "          10,\n"
+				  "          20,\n"
+				  "          30\n"
+				  "        ],\n"
+				  "        \"follower_ns\": [\n"));
+	assert_non_null(strstr(t, "        \"pass_ns\": [\n"
+				  "          6500000,\n"
+				  "          7100000,\n"
+				  "          9000000\n"
+				  "        ]\n"
+				  "      },\n"));
+	assert_non_null(strstr(t, "      \"sensitivity\": [\n"
+				  "        {\n"
+				  "          \"high\": \"1500\",\n"
+				  "          \"low\": \"200\",\n"
+				  "          \"param\": \"ipi.delivery_ns\",\n"
+				  "          \"pass_ns_change\": -2500000,\n"
+				  "          \"rank_corr\": -912\n"
+				  "        },\n"
+				  "        {\n"
+				  "          \"high\": \"35.5\",\n"));
+	assert_non_null(strstr(t, "      \"sensitivity_noise_ns\": 1500,\n"));
+	assert_non_null(strstr(t, "  \"uncertainty_draws\": 16\n}\n"));
+	rmpsim__free(rmpsim_allocator_default(), t, n + 1);
+
+	/* The table: the tornado after it; with bands, the banded table instead. */
+	char *plain = render(rmpsim_report_text, &rep);
+	assert_non_null(strstr(plain, "scenario  backing"));
+	assert_non_null(strstr(plain, "What moves pass in worst 4K (top 2 of 2 parameters drawn, 16 draws):\n"
+				      "parameter          range        pass low->high  rank corr\n"
+				      "ipi.delivery_ns    200 .. 1500       -2.500 ms     -0.912  "
+				      "------------------------\n"
+				      "memory.l3_line_ns  12 .. 35.5        +1.234 us      0.056\n"));
+	rep.bands = true;
+	char *banded = render(rmpsim_report_text, &rep);
+	assert_null(strstr(banded, "scenario  backing"));
+	/* 7.000 ms with 6.50..9.00 ms; leader 4.000 ms with 3.00..5.00 us = 0.00300..0.00500 ms */
+	assert_non_null(strstr(banded, "worst 4K  7.000 ms 6.50..9.00  4.000 ms 0.00300..0.00500"));
+	assert_non_null(strstr(banded, "250 ns 200..400"));
+	assert_non_null(strstr(banded, "What moves pass in worst 4K"));
+	assert_non_null(
+		strstr(banded, "smaller than about 1.500 us can come from chance alone with 16 draws"));
+	free(plain);
+	free(banded);
+}
+
 static void json_allocation_failure(void **state)
 {
 	(void)state;
 	struct rmpsim_run_result r = run("worst", RMPSIM_BACKING_4K, 7000, 4000);
-	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1, 0, &r, 1 };
+	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1, 0, &r, 1, NULL, false };
 	struct failing_alloc fa;
 	char *t = (char *)0x1;
 	size_t n = 77;
@@ -203,7 +285,7 @@ static void csv_quotes_and_columns(void **state)
 {
 	(void)state;
 	struct rmpsim_run_result r = run("a,\"b\"", RMPSIM_BACKING_2M, 10, 4);
-	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1, 0, &r, 1 };
+	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1, 0, &r, 1, NULL, false };
 	char *t = render(rmpsim_report_csv, &rep);
 	char *nl = strchr(t, '\n');
 	assert_non_null(nl);
@@ -244,6 +326,7 @@ int main(void)
 		cmocka_unit_test(fmt_ns_rounds_to_thousandths),
 		cmocka_unit_test(text_table_is_aligned),
 		cmocka_unit_test(json_has_sorted_keys_and_integer_times),
+		cmocka_unit_test(uncertainty_in_json_and_text),
 		cmocka_unit_test(json_allocation_failure),
 		cmocka_unit_test(csv_quotes_and_columns),
 		cmocka_unit_test(trace_hash_is_fnv_over_runs),
