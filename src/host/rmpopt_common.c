@@ -10,6 +10,7 @@
 #include <linux/align.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/init.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -17,6 +18,7 @@
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 #include <linux/topology.h>
 #include <linux/workqueue.h>
 
@@ -37,6 +39,20 @@ struct delayed_work rmpopt_delayed_work;
 DEFINE_MUTEX(rmpopt_wq_mutex);
 atomic_t rmpopt_in_progress;
 const struct rmpsim_policy_ops *rmpopt_active_ops;
+
+/* Kernel statics start from their boot values in every simulated boot. */
+static void rmpopt_common_reset(void)
+{
+	rmpopt_capable = false;
+	rmpopt_cpumask = NULL;
+	rmpopt_pa_start = rmpopt_pa_end = 0;
+	rmpopt_wq = NULL;
+	memset(&rmpopt_delayed_work, 0, sizeof(rmpopt_delayed_work));
+	mutex_init(&rmpopt_wq_mutex);
+	atomic_set(&rmpopt_in_progress, 0);
+	rmpopt_active_ops = NULL;
+}
+RMPSIM_KERNEL_RESET(rmpopt_common_reset);
 
 bool rmpopt_claim_progress(void)
 {

@@ -337,17 +337,9 @@ void snp_leak_pages(u64 pfn, unsigned int npages)
 
 /* ---- Kernel state reset before each simulated boot ---------------------- */
 
+/* This file's state; rmpopt_common.c resets its own. */
 static void sev_reset(void)
 {
-	rmpopt_capable = false;
-	rmpopt_cpumask = NULL;
-	rmpopt_pa_start = rmpopt_pa_end = 0;
-	rmpopt_wq = NULL;
-	memset(&rmpopt_delayed_work, 0, sizeof(rmpopt_delayed_work));
-	mutex_init(&rmpopt_wq_mutex);
-	atomic_set(&rmpopt_in_progress, 0);
-	rmpopt_active_ops = NULL;
-
 	memset(snp_leaked_ranges, 0, sizeof(snp_leaked_ranges));
 	snp_nr_leaked_ranges = 0;
 	snp_nr_leaked_pages = 0;
@@ -367,7 +359,7 @@ static int snp_firmware_init(void)
 
 	ret = sev_do_cmd(SEV_CMD_SNP_INIT, NULL, &error);
 	if (ret)
-		pr_err("SEV-SNP: failed to INIT rc %d, error %#x\n", ret, error);
+		pr_err("failed to INIT rc %d, error %#x\n", ret, error);
 	return ret;
 }
 
@@ -381,7 +373,7 @@ static int snp_firmware_shutdown(bool x86_snp_shutdown)
 	data.x86_snp_shutdown = x86_snp_shutdown;
 	ret = sev_do_cmd(SEV_CMD_SNP_SHUTDOWN_EX, &data, &error);
 	if (ret)
-		pr_err("SEV-SNP: failed to SHUTDOWN_EX rc %d, error %#x\n", ret, error);
+		pr_err("failed to SHUTDOWN_EX rc %d, error %#x\n", ret, error);
 	return ret;
 }
 

@@ -176,6 +176,10 @@ void rmpsim_kernel_destroy(struct rmpsim_kernel *k)
 		return;
 	rmpsim__k_wq_destroy_all(k);
 	rmpsim__k_kworkers_destroy(k);
+	rmpsim__k_tasks_destroy(k);
+	rmpsim__k_debugfs_destroy(k);
+	if (k->node_masks)
+		rmpsim__k_free(k->node_masks, sizeof(struct cpumask) * k->nnodes);
 	rmpsim__k = NULL;
 	this_thread_holds = false;
 	pthread_mutex_unlock(&run_lock);

@@ -4,11 +4,14 @@
  * add_cpu/remove_cpu), cpu_hotplug_disable (a count; -EBUSY while non-zero,
  * as kernel/cpu.c cpu_hotplug_disabled).
  */
+#include <string.h>
+
 #include "kshim/kshim.h"
 
 #include <linux/bug.h>
 #include <linux/cpu.h>
 #include <linux/sched.h>
+#include <linux/nodemask.h>
 #include <linux/topology.h>
 
 const struct cpumask *rmpsim__k_sibling_mask(unsigned int cpu)
@@ -136,10 +139,16 @@ static int set_online(unsigned int cpu, bool online)
 		err = 0; /* already in that state: device_online/offline return 0 */
 	else if (!online && cpumask_weight(k->online) == 1)
 		err = -EBUSY; /* the last online CPU */
-	else if (online)
+	else if (online) {
 		cpumask_set_cpu(cpu, k->online);
-	else
+		/* cpuhp states: startup on the new CPU; a failure takes it down again */
+		err = rmpsim__k_cpuhp_notify(k, cpu, true);
+		if (err)
+			cpumask_clear_cpu(cpu, k->online);
+	} else {
+		rmpsim__k_cpuhp_notify(k, cpu, false); /* teardown on the CPU that goes */
 		cpumask_clear_cpu(cpu, k->online);
+	}
 	cpus_write_unlock(k);
 	return err;
 }
@@ -152,4 +161,31 @@ int add_cpu(unsigned int cpu)
 int remove_cpu(unsigned int cpu)
 {
 	return set_online(cpu, false);
+}
+
+static const struct cpumask *cpu_none_mask_k(void)
+{
+	static const struct cpumask none; /* all clear */
+	return &none;
+}
+
+/* The CPUs of each node, built at the first call (the topology is fixed). */
+const struct cpumask *rmpsim__k_cpumask_of_node(int node)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	if (!k->node_masks) {
+		unsigned n = rmpsim__k_nr_nodes();
+		k->node_masks = rmpsim__k_alloc(sizeof(struct cpumask) * n);
+		if (!k->node_masks) {
+			rmpsim__k_report_bug("BUG: out of memory in cpumask_of_node");
+			return cpu_none_mask_k();
+		}
+		memset(k->node_masks, 0, sizeof(struct cpumask) * n);
+		k->nnodes = n;
+		for (unsigned c = 0; c < k->ncpus; c++)
+			cpumask_set_cpu(c, &k->node_masks[rmpsim_sim_cpu_node(k->sim, c)]);
+	}
+	if (node < 0 || (unsigned)node >= k->nnodes)
+		return cpu_none_mask_k();
+	return &k->node_masks[node];
 }

@@ -30,6 +30,11 @@ struct rmpsim__k_waitlist {
 	struct rmpsim__k_waiter *head, *tail;
 };
 
+#define RMPSIM__K_CPUHP_MAX 16
+
+struct task_struct;
+struct dentry;
+
 struct rmpsim_kernel {
 	const struct rmpsim_allocator *alloc;
 	struct rmpsim_sim *sim;
@@ -70,6 +75,19 @@ struct rmpsim_kernel {
 	 * tail call), and work items run (they count against --max-events). */
 	void (*ipi_fn)(void *);
 	uint64_t work_items;
+
+	/* kthreads (kthread.c), cpuhp states (cpuhp.c), RCU callbacks (timer.c),
+	 * debugfs (debugfs.c), node masks (cpu.c) */
+	struct task_struct *tasks;
+	struct {
+		bool used;
+		int (*startup)(unsigned int cpu);
+		int (*teardown)(unsigned int cpu);
+	} cpuhp[RMPSIM__K_CPUHP_MAX];
+	uint64_t rcu_pending;
+	struct dentry *debugfs_root;
+	struct cpumask *node_masks; /* [nr nodes], built at first use */
+	unsigned nnodes;
 
 	/* Pass inference (pass_infer.c): the open pass and the RMPOPT window. */
 	struct {
@@ -142,6 +160,11 @@ void rmpsim__k_infer_item_start(struct rmpsim_kernel *k);
 void rmpsim__k_infer_item_end(struct rmpsim_kernel *k);
 void rmpsim__k_infer_rmpopt(struct rmpsim_kernel *k, unsigned cpu, uint64_t function);
 void rmpsim__k_infer_cross_call(struct rmpsim_kernel *k);
+
+/* kthread.c, cpuhp.c, debugfs.c: teardown at destroy; hotplug callbacks. */
+void rmpsim__k_tasks_destroy(struct rmpsim_kernel *k);
+int rmpsim__k_cpuhp_notify(struct rmpsim_kernel *k, unsigned cpu, bool up);
+void rmpsim__k_debugfs_destroy(struct rmpsim_kernel *k);
 
 /* vsprintf.c */
 int rmpsim__k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)

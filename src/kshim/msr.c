@@ -169,3 +169,20 @@ bool rmpsim__k_pfn_valid(u64 pfn)
 	return k->machine && pfn < rmpsim_machine_max_pfn(k->machine) &&
 	       rmpsim_machine_is_ram(k->machine, (uint64_t)pfn << 12);
 }
+
+struct msr_all {
+	u32 msr;
+	u64 val;
+};
+
+static void wrmsr_here(void *info)
+{
+	struct msr_all *m = info;
+	rmpsim__k_wrmsrq(m->msr, m->val); /* a #GP is an oops, as for wrmsrq (A87) */
+}
+
+void wrmsrq_on_cpus(const struct cpumask *mask, u32 msr, u64 q)
+{
+	struct msr_all m = { msr, q };
+	on_each_cpu_mask(mask, wrmsr_here, &m, true);
+}

@@ -16,6 +16,7 @@ int rmpsim__k_vprintk(const char *fmt, va_list ap) __attribute__((format(printf,
 void rmpsim__k_warn(const char *file, int line, const char *cond, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void rmpsim__k_bug(const char *file, int line, const char *cond);
+void dump_stack(void);
 
 static void log_append(struct rmpsim_kernel *k, const char *s, size_t n)
 {
@@ -175,4 +176,15 @@ void rmpsim__k_oops(const char *fmt, ...)
 void rmpsim__k_bug(const char *file, int line, const char *cond)
 {
 	rmpsim__k_oops("kernel BUG at %s:%d! (%s)", file, line, cond);
+}
+
+/* dump_stack(): the task line and an empty trace (the shim cannot unwind kernel frames). */
+void dump_stack(void)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+	struct rmpsim_proc *p = rmpsim_sim_current(k->sim);
+	rmpsim__k_log("CPU: %u PID: %u Comm: %s\n", cur_cpu(k), p ? rmpsim_proc_id(p) : 0,
+		      p ? rmpsim_proc_name(p) : "<irq>");
+	rmpsim__k_log("Call Trace:\n");
+	rmpsim__k_log(" <simulated: no frames>\n");
 }

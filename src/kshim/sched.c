@@ -2,6 +2,7 @@
 /* Preemption, migration, interrupts, scheduling points: the sim's process state. */
 #include "kshim/kshim.h"
 
+#include <asm/processor.h>
 #include <linux/irqflags.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
@@ -131,4 +132,10 @@ void rmpsim__k_might_sleep(const char *file, int line)
 			 file, line);
 		rmpsim__k_contain_warning("kernel BUG", msg); /* A226 */
 	}
+}
+
+/* cpu_relax(): one spin step of busy time (A85's 20 ns), so busy-wait loops advance. */
+void rmpsim__k_cpu_relax(void)
+{
+	rmpsim_sim_compute(rmpsim__k_get()->sim, RMPSIM_NS(20));
 }

@@ -129,6 +129,33 @@ static void test_shutdown_cleans_up(void **state)
 	h_destroy(&h);
 }
 
+static void init_twice_fn(void *arg)
+{
+	struct res *r = arg;
+
+	r->a = rmpsim_host_snp_prepare();
+	r->b = rmpsim_host_snp_init();
+	r->c = rmpsim_host_snp_init(); /* already initialised: the firmware refuses */
+}
+
+/* The firmware error is logged once with one "SEV-SNP: " prefix (pr_fmt), not two. */
+static void test_init_error_has_one_prefix(void **state)
+{
+	struct h_machine h;
+	struct res r = { 1, 1, 1, 1, 1, 1, 0, 0 };
+
+	(void)state;
+	h_create(&h, 1, 1, 8 * GIB);
+	h_boot(&h, init_twice_fn, &r);
+	h_run(&h);
+	assert_int_equal(r.a, 0);
+	assert_int_equal(r.b, 0);
+	assert_int_not_equal(r.c, 0);
+	assert_true(h_dmesg_has(&h, "SEV-SNP: failed to INIT rc"));
+	assert_false(h_dmesg_has(&h, "SEV-SNP: SEV-SNP:"));
+	h_destroy(&h);
+}
+
 static void cap_fn(void *arg)
 {
 	struct res *r = arg;
@@ -328,6 +355,7 @@ static void test_contiguous_rmp_not_capable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_error_has_one_prefix),
 		cmocka_unit_test(test_prepare_requires_all_present_online),
 		cmocka_unit_test(test_prepare_skips_when_snp_en_set),
 		cmocka_unit_test(test_shutdown_cleans_up),

@@ -25,8 +25,12 @@ int rdmsrq_on_cpu(unsigned int cpu, u32 msr, u64 *q);
 int wrmsrq_on_cpu(unsigned int cpu, u32 msr, u64 q);
 int rdmsrq_safe_on_cpu(unsigned int cpu, u32 msr, u64 *q);
 int wrmsrq_safe_on_cpu(unsigned int cpu, u32 msr, u64 q);
-#define rdmsrl_on_cpu rdmsrq_on_cpu
-#define wrmsrl_on_cpu wrmsrq_on_cpu
-#define rdmsrl_safe   rdmsrq_safe
+/* The same MSR value on every CPU of mask (one IPI round, waiting); v4-v5 of the series. */
+struct cpumask;
+void wrmsrq_on_cpus(const struct cpumask *mask, u32 msr, u64 q);
+#define wrmsrl_on_cpus wrmsrq_on_cpus
+#define rdmsrl_on_cpu  rdmsrq_on_cpu
+#define wrmsrl_on_cpu  wrmsrq_on_cpu
+#define rdmsrl_safe    rdmsrq_safe
 
 #endif

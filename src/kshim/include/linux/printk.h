@@ -71,4 +71,7 @@ int rmpsim__k_vprintk(const char *fmt, va_list ap) __printf(1, 0);
 		}                                                                                            \
 	})
 
+/* The current task and an empty call trace in the log (docs/kshim.md). */
+void dump_stack(void);
+
 #endif

@@ -49,6 +49,13 @@ int rmpsim_kernel_spawn(struct rmpsim_kernel *k, const char *name, unsigned cpu,
 			void *arg);
 int rmpsim_kernel_boot(struct rmpsim_kernel *k, void (*fn)(void *arg), void *arg);
 
+/*
+ * Read a debugfs file ("x86/rmpopt/rmpopt-table") whole into buf (NUL-terminated,
+ * truncated to size - 1): its open, read and release run now, so call it from a
+ * kernel process. The length, or -ENOENT, -EISDIR, the file's error.
+ */
+long rmpsim_kernel_debugfs_read(struct rmpsim_kernel *k, const char *path, char *buf, size_t size);
+
 /* The simulated dmesg: every printk record, "[    s.uuuuuu] text\n" each. */
 const char *rmpsim_kernel_dmesg(const struct rmpsim_kernel *k, size_t *ret_len);
 
