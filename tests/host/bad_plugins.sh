@@ -3,9 +3,9 @@
 # "Limits"; covers: A226, A227): each mode of plugins/bad_kernel.c must end rmpsim with exit 3,
 # one message naming what happened, the plugin's function, the simulated CPU
 # and the virtual time, and no report file.
-# Usage: bad_plugins.sh PATH/TO/rmpsim PATH/TO/libbad_kernel.so
+# Usage: bad_plugins.sh PATH/TO/rmpsim PATH/TO/libbad_kernel.so PATH/TO/libunknown_api.so
 set -u
-exe=$1 so=$2
+exe=$1 so=$2 unknown=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 machine="pack:1 numa:1(memory=8GiB) core:2 pu:2"
@@ -41,6 +41,13 @@ RMPSIM_BAD_MODE=mutex-in-ipi ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 "$exe
 code=$?
 check "--allow-kernel-warnings: the run goes on (exit $code, not 3)" test "$code" -ne 3
 check "--allow-kernel-warnings: the BUG is in the kernel log" grep -q "BUG: sleeping function called from invalid context" "$tmp/stdout" "$tmp/err"
+# A kernel function the shim does not have: refused at load, naming it.
+"$exe" --policy-plugin "$unknown" --machine "$machine" --scenario empty --backing 2M --json "$tmp/out.json" \
+	--quiet >/dev/null 2>"$tmp/err"
+code=$?
+check "unknown API: exit 3 (got $code)" test "$code" -eq 3
+check "unknown API: names the symbol" grep -q "rcu_nocb_flush_deferred_wakeup" "$tmp/err"
+check "unknown API: no report written" test ! -e "$tmp/out.json"
 # Bad option values.
 "$exe" --max-virtual-time 0s --quiet >/dev/null 2>"$tmp/err"; code=$?
 check "--max-virtual-time 0s is a usage error (exit $code)" test "$code" -eq 2
