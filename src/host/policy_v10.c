@@ -8,6 +8,8 @@
 #define pr_fmt(fmt) "SEV-SNP: " fmt
 
 #include <linux/cpu.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/cpumask.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
@@ -19,29 +21,56 @@
 
 #include "rmpopt.h"
 
-static void rmpopt_v10_leader(void *arg)
-{
-	rmpopt_leader_loop();
-}
-
+/*
+ * The work handler as one function, in the order of the v10 patch (spec 1.7),
+ * so that it reads beside the posted version: the log line, the follower
+ * mask, the leader loop pinned to this CPU, then one IPI per region to the
+ * followers. The tracepoints mark the pass for the report (contracts.md).
+ */
 void rmpopt_v10_work_handler(struct work_struct *work)
 {
-	cpumask_var_t followers;
+	cpumask_var_t follower_mask;
+	phys_addr_t pa;
+	int this_cpu;
 
-	/* spec 1.7 steps 1-2: the log line and the follower mask */
-	if (!rmpopt_pass_begin(&followers))
+	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
+		(unsigned long long)rmpopt_pa_start,
+		(unsigned long long)rmpopt_pa_end);
+
+	if (!alloc_cpumask_var(&follower_mask, GFP_KERNEL)) {
+		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
+		trace_rmpopt_leader_done(-1);
+		rmpopt_pass_finish();
 		return;
+	}
 
 	/*
-	 * spec 1.7 steps 3-4: the leader, pinned to this CPU, whose whole core
-	 * leaves the followers
+	 * The leader: stay on this CPU, so that the core whose table it primes
+	 * is the one left out of the followers (RMPOPT_BASE and the table are
+	 * per core, spec 1.3).
 	 */
-	rmpopt_lead_here(followers, rmpopt_v10_leader, NULL);
+	migrate_disable();
+	this_cpu = smp_processor_id();
+	cpumask_andnot(follower_mask, rmpopt_cpumask,
+		       topology_sibling_cpumask(this_cpu));
+	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+		rmpopt(pa);
+		cond_resched();
+	}
+	migrate_enable();
+	trace_rmpopt_leader_done(this_cpu);
 
-	/* spec 1.7 step 5: the followers */
-	rmpopt_follower_loop(followers);
+	/* The followers: the region is the outer loop, one IPI to all of them. */
+	cpus_read_lock();
+	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+		on_each_cpu_mask(follower_mask, rmpopt_smp,
+				 (void *)(unsigned long)pa, true);
+		cond_resched();
+	}
+	cpus_read_unlock();
 
-	free_cpumask_var(followers);
+	free_cpumask_var(follower_mask);
 	rmpopt_pass_finish();
 }
 
