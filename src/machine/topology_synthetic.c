@@ -47,6 +47,7 @@ struct scan {
 	uint64_t seen;	     /* bit per hwloc type used as a level */
 	unsigned last_cache; /* depth of the last cache level (0: none yet) */
 	bool below_caches;   /* core or pu came: no cache may follow */
+	bool attached_numa;  /* a "[numa]" token came */
 };
 
 /* At most 40 bytes of the n at p, for a message: printf("%.*s", SHOW(p, n)). */
@@ -243,6 +244,11 @@ static int scan_attached(struct scan *s, const char *tok, size_t toklen)
 	if (memory == 0)
 		return fail_at(s, tok, "'%.*s' has no memory=SIZE (memoryless nodes are not supported)",
 			       SHOW(tok, toklen));
+	/* hwloc refuses NUMA nodes both as a level and attached (and leaks: found by fuzz_synthetic). */
+	if (s->seen & (1ull << HWLOC_OBJ_NUMANODE))
+		return fail_at(s, tok, "'%.*s' after a numa level: use either numa:N or [numa(...)]",
+			       SHOW(tok, toklen));
+	s->attached_numa = true;
 	return add_nodes(s, tok, toklen, s->objects, memory);
 }
 
@@ -272,6 +278,9 @@ static int scan_level(struct scan *s, const char *tok, size_t toklen)
 	 */
 	if (type != HWLOC_OBJ_GROUP && (s->seen & (1ull << type)))
 		return fail_at(s, tok, "'%.*s' is a level twice (only group may repeat)", SHOW(tok, n));
+	if (type == HWLOC_OBJ_NUMANODE && s->attached_numa)
+		return fail_at(s, tok, "'%.*s' after [numa(...)]: use either numa:N or [numa(...)]",
+			       SHOW(tok, n));
 	s->seen |= 1ull << type;
 	if (hwloc_obj_type_is_cache(type)) {
 		unsigned depth = (unsigned)(tok[1] - '0');

@@ -8,6 +8,7 @@
  * (locate_error): inih's returned line is either ours or an earlier syntax
  * error, and a syntax error is a line that is not "[section]" or "name = value".
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,17 +334,34 @@ static const char *line_start(const char *text, unsigned line)
 	return t;
 }
 
+/*
+ * A blank as inih's lskip()/rstrip() see it: isspace() (so also \v, \f and
+ * \r: found by libFuzzer, a header after "\v\t\r" is a header), but never the
+ * newline that ends the line.
+ */
+static bool is_blank(char c)
+{
+	return c != '\n' && isspace((unsigned char)c);
+}
+
+static const char *skip_blank(const char *l)
+{
+	while (is_blank(*l))
+		l++;
+	return l;
+}
+
 /* Column (1-based) of the key or of the value on a "name = value" line. */
 static unsigned column_of(const char *l, enum err_part part)
 {
 	const char *c = l;
-	while (*c == ' ' || *c == '\t')
+	while (is_blank(*c))
 		c++;
 	if (part == PART_VALUE) {
 		const char *eq = strpbrk(c, "=:\n");
 		if (eq && *eq != '\n') {
 			c = eq + 1;
-			while (*c == ' ' || *c == '\t')
+			while (is_blank(*c))
 				c++;
 		}
 	}
@@ -358,7 +376,7 @@ static unsigned guest_section_line(const char *text, const char *name)
 	for (const char *l = text; l && *l;) {
 		line++;
 		const char *c = l;
-		while (*c == ' ' || *c == '\t')
+		while (is_blank(*c))
 			c++;
 		if (!strncmp(c, "[guest ", 7) && !strncmp(c + 7, name, n) && c[7 + n] == ']')
 			return line;
@@ -371,7 +389,7 @@ static unsigned guest_section_line(const char *text, const char *name)
 
 static bool is_syntax_ok(const char *l)
 {
-	while (*l == ' ' || *l == '\t')
+	while (is_blank(*l))
 		l++;
 	if (*l == '[') {
 		const char *end = strchr(l, '\n');
@@ -434,7 +452,7 @@ static unsigned next_event_line(struct parse *p)
 		const char *c = l;
 
 		/* As inih reads lines: blanks skipped (prescan refused continuation lines). */
-		while (*c == ' ' || *c == '\t' || *c == '\r')
+		while (is_blank(*c))
 			c++;
 		if (name)
 			p->cursor_in_events = n == 6 && strncmp(name, "events", 6) == 0;
@@ -447,7 +465,7 @@ static unsigned next_event_line(struct parse *p)
 /* The section name of a "[name]" line (after blanks), its length in *n; NULL if l is no header. */
 static const char *header_name(const char *l, size_t *n)
 {
-	while (*l == ' ' || *l == '\t')
+	while (is_blank(*l))
 		l++;
 	if (*l != '[')
 		return NULL;
@@ -483,7 +501,7 @@ static int prescan(const char *text, const char *file, const struct rmpsim_alloc
 		const char *name = header_name(l, &n);
 		const char *c = l;
 
-		while (*c == ' ' || *c == '\t' || *c == '\r')
+		while (is_blank(*c))
 			c++;
 		line++;
 		if (len > RMPSIM_MAX_INI_LINE) {
@@ -562,9 +580,9 @@ static struct rmpsim_wl_pos locate_value(const char *text, const char *section, 
 		line++;
 		if (name) {
 			in = n == strlen(section) && !strncmp(name, section, n);
-		} else if (in && *l != ' ' && *l != '\t' && !strncmp(l, key, klen)) {
-			const char *c = l + klen;
-			while (*c == ' ' || *c == '\t')
+		} else if (in && !strncmp(skip_blank(l), key, klen)) {
+			const char *c = skip_blank(l) + klen;
+			while (is_blank(*c))
 				c++;
 			if (*c == '=' || *c == ':') {
 				pos.line = line;

@@ -324,6 +324,10 @@ static void synthetic_limits_before_import(void **state)
 	/* hwloc accepts caches in any order and below the core: another machine than the one meant. */
 	expect_synthetic_error("pack:1 [numa(memory=2GiB)] core:2 l3:2 pu:2", 35, "below core or pu");
 	expect_synthetic_error("pack:1 [numa(memory=2GiB)] l2:2 l3:2 pu:2", 33, "below a smaller cache");
+	/* NUMA nodes both attached and as a level: hwloc refuses and leaks (found by libFuzzer). */
+	expect_synthetic_error("pack:9 [numa(memory=3000MB)] l2:2 l1d:1 node:1 pu:1", 41,
+			       "use either numa:N or");
+	expect_synthetic_error("pack:2 numa:2 [numa(memory=1GiB)] core:1 pu:1", 15, "use either numa:N or");
 	memset(longdesc, ' ', sizeof(longdesc) - 1);
 	longdesc[sizeof(longdesc) - 1] = '\0';
 	memcpy(longdesc, "pu:1", 4);

@@ -282,6 +282,13 @@ static void positions_of_values(void **state)
 	assert_int_equal(s.events[0].line, 5); /* 0 = trigger */
 	assert_int_equal(s.events[1].line, 4); /* 20s = launch a */
 	rmpsim_scenario_free(&s);
+
+	/* Found by libFuzzer: inih skips any isspace() before a header, \v and \r too. */
+	assert_int_equal(rmpsim_scenario_parse_string("\v\t\r[events]\n0 = trigger\n", "t.ini", NULL, &s, &d),
+			 0);
+	assert_int_equal(s.nevents, 1);
+	assert_int_equal(s.events[0].line, 2);
+	rmpsim_scenario_free(&s);
 }
 
 static void error_events(void **state)
