@@ -208,6 +208,9 @@ int rmpsim_scenario_builtin(const char *name, enum rmpsim_backing backing,
 
 /* ---- Running ---- */
 
+struct rmpsim_sim;	 /* sim.h */
+struct rmpsim_trace_rec; /* sim.h */
+
 struct rmpsim_run_options {
 	const char *machine;			    /* NULL/"" = scenario's, else default machine */
 	const char *profile;			    /* NULL/"" = scenario's, else default profile */
@@ -218,6 +221,10 @@ struct rmpsim_run_options {
 	bool has_seed;				    /* else the scenario's seed, else 1 */
 	void (*dmesg)(void *ctx, const char *line); /* kernel log lines, or NULL */
 	void *dmesg_ctx;
+	/* Every record of the sim's trace hook (sim.h), from boot to shutdown, or
+	 * NULL: the timelines of the report layer. */
+	void (*trace)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
+	void *trace_ctx;
 };
 
 /*

@@ -35,6 +35,11 @@ const char rmpsim_cli_usage[] =
 	"Output:\n"
 	"  --json FILE            also write the JSON report to FILE (- = stdout, no table)\n"
 	"  --csv FILE             also write CSV to FILE (- = stdout, no table)\n"
+	"  --trace FILE           also write a per-CPU timeline (Perfetto / chrome://tracing JSON)\n"
+	"  --trace-cpus LIST      with --trace: only these CPUs (e.g. 0-3,64)\n"
+	"  --trace-regions RANGE  with --trace: only RMPOPTs on these 1 GB regions (e.g. 0-15)\n"
+	"  --hist                 also print histograms of the pass (interrupts-off stretches,\n"
+	"                         per-CPU busy time) in rtla's layout\n"
 	"  --dmesg                print the simulated kernel log with virtual timestamps\n"
 	"  --quiet                no table on stdout\n"
 	"  --bands                with --uncertainty: the table shows p5..p95 beside each time\n"
@@ -83,6 +88,10 @@ static const struct opt opts[] = {
 	V("json", json),
 	V("csv", csv),
 	V("run-tests", run_tests),
+	V("trace", trace),
+	V("trace-cpus", trace_cpus),
+	V("trace-regions", trace_regions),
+	F("hist", hist),
 	V("seed", seed),	       /* handled specially */
 	V("uncertainty", uncertainty), /* handled specially */
 	V("jobs", jobs),	       /* handled specially */
@@ -232,6 +241,15 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 	}
 	if (a.uncertainty && a.run_tests) {
 		snprintf(err, errlen, "--uncertainty does not apply to --run-tests");
+		return -EINVAL;
+	}
+	if ((a.trace_cpus || a.trace_regions) && !a.trace) {
+		snprintf(err, errlen, "--%s needs --trace FILE",
+			 a.trace_cpus ? "trace-cpus" : "trace-regions");
+		return -EINVAL;
+	}
+	if ((a.trace || a.hist) && a.run_tests) {
+		snprintf(err, errlen, "--%s does not apply to --run-tests", a.trace ? "trace" : "hist");
 		return -EINVAL;
 	}
 	if (a.policy && a.policy_plugin) {

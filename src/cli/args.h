@@ -26,6 +26,10 @@ struct rmpsim_cli_args {
 	const char *json;	   /* path or "-" */
 	const char *csv;	   /* path or "-" */
 	const char *run_tests;	   /* folder of golden scenarios */
+	const char *trace;	   /* --trace FILE: Chrome trace event JSON (timeline.h) */
+	const char *trace_cpus;	   /* --trace-cpus LIST */
+	const char *trace_regions; /* --trace-regions RANGE */
+	bool hist;		   /* --hist: histograms of the pass after the table */
 	uint64_t seed;
 	bool has_seed;
 	unsigned uncertainty; /* --uncertainty N: draws per run (0 = none) */

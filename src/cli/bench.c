@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "trace_out.h"
 
 struct dmesg_out {
 	FILE *f;
@@ -120,7 +121,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 			rmpsim_scenario_free(&file_s);
 		return RMPSIM_EXIT_SYSTEM;
 	}
-	bool stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-"));
+	bool stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-")) ||
+			    (a->trace && !strcmp(a->trace, "-"));
 	struct dmesg_out dm = { stdout_taken ? stderr : stdout };
 	/* A plugin path without a slash names a file here, not a library on the search path. */
 	char plugin[RMPSIM_WL_PATH_MAX + 2];
@@ -138,8 +140,9 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.dmesg_ctx = &dm,
 	};
 	bool tty = isatty(STDERR_FILENO);
-	int code = RMPSIM_EXIT_OK;
-	for (size_t i = 0; i < njobs; i++) {
+	struct rmpsim_cli_trace trace;
+	int code = rmpsim_cli_trace_start(a, &trace);
+	for (size_t i = 0; i < njobs && !code; i++) {
 		struct rmpsim_scenario s;
 		if (jobs[i].name) {
 			rmpsim_scenario_builtin(jobs[i].name, jobs[i].backing, NULL, &s);
@@ -153,7 +156,12 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 			fprintf(dm.f, "== dmesg: %s%s%s ==\n", s.name, jobs[i].name ? " " : "",
 				jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
 		memset(&d, 0, sizeof(d));
+		char label[160];
+		snprintf(label, sizeof(label), "%s%s%s", s.name, jobs[i].name ? " " : "",
+			 jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
+		rmpsim_cli_trace_run(&trace, &opt, label);
 		r = rmpsim_workload_run(&s, &opt, NULL, &res[i], &d);
+		rmpsim_cli_trace_run_done(&trace, &opt);
 		if (!r && a->uncertainty) { /* the draws, each a run like this one (docs/cli.md) */
 			long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 			unsigned workers = a->jobs ? a->jobs : cpus > 0 ? (unsigned)cpus : 1;
@@ -179,6 +187,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		memcpy(file_profile, file_s.profile, sizeof(file_profile));
 		rmpsim_scenario_free(&file_s);
 	}
+	struct rmpsim_cli_output trace_out;
+	code = rmpsim_cli_trace_finish(&trace, a, code, &trace_out);
 	if (code) {
 		free(res);
 		free(unc);
@@ -205,13 +215,15 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.bands = a->bands,
 	};
 	/* All report files of the run, or none (output.h). */
-	struct rmpsim_cli_output outs[2];
+	struct rmpsim_cli_output outs[3];
 	size_t nouts = 0;
 	char why[600];
 	if (a->json)
-		outs[nouts++] = (struct rmpsim_cli_output){ a->json, json_fn };
+		outs[nouts++] = (struct rmpsim_cli_output){ a->json, json_fn, NULL };
 	if (a->csv)
-		outs[nouts++] = (struct rmpsim_cli_output){ a->csv, rmpsim_report_csv };
+		outs[nouts++] = (struct rmpsim_cli_output){ a->csv, rmpsim_report_csv, NULL };
+	if (trace_out.path)
+		outs[nouts++] = trace_out;
 	if (nouts && rmpsim_cli_write_outputs(outs, nouts, &rep, why, sizeof(why))) {
 		fprintf(stderr, "rmpsim: cannot write the report: %s\n", why);
 		code = RMPSIM_EXIT_SYSTEM;
@@ -220,6 +232,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		if (rmpsim_report_text(stdout, &rep) || fflush(stdout))
 			code = RMPSIM_EXIT_SYSTEM;
 	}
+	int hcode = rmpsim_cli_hist_print(&trace, code ? NULL : stdout_taken ? stderr : stdout);
+	code = code ? code : hcode;
 	free(res);
 	free(unc);
 	return code;

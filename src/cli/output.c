@@ -92,6 +92,64 @@ static int write_in_place(const struct rmpsim_cli_output *o, const struct rmpsim
 	return f ? write_stream(f, o, rep) : -errno;
 }
 
+int rmpsim_cli_stream_open(struct rmpsim_cli_stream *s, const char *path, char *msg, size_t msglen)
+{
+	struct pending p;
+	int r = plan(path, &p, msg, msglen);
+
+	memset(s, 0, sizeof(*s));
+	if (!r && !strcmp(path, "-")) {
+		s->f = stdout;
+		return 0;
+	}
+	if (!r && p.tmp) {
+		int fd = open(p.tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		s->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!s->f && fd >= 0) {
+			int e = errno;
+			close(fd);
+			unlink(p.tmp);
+			errno = e;
+		}
+	} else if (!r) {
+		s->f = fopen(path, "w"); /* a FIFO blocks here until its reader opens it */
+	}
+	if (!r && !s->f)
+		r = fail(msg, msglen, path, -errno, "cannot write");
+	if (r) {
+		free(p.tmp);
+		free(p.target);
+		return r;
+	}
+	s->tmp = p.tmp;
+	s->target = p.target;
+	return 0;
+}
+
+/* Close a stream: 0 or a negative errno. */
+static int stream_close(struct rmpsim_cli_stream *s)
+{
+	int r = 0;
+	if (!s->f)
+		return 0;
+	if (fflush(s->f))
+		r = -errno;
+	if (s->f != stdout && fclose(s->f) && !r)
+		r = -errno;
+	s->f = NULL;
+	return r;
+}
+
+void rmpsim_cli_stream_abort(struct rmpsim_cli_stream *s)
+{
+	stream_close(s);
+	if (s->tmp)
+		unlink(s->tmp);
+	free(s->tmp);
+	free(s->target);
+	s->tmp = s->target = NULL;
+}
+
 int rmpsim_cli_write_outputs(const struct rmpsim_cli_output *outs, size_t n, const struct rmpsim_report *rep,
 			     char *msg, size_t msglen)
 {
@@ -102,11 +160,25 @@ int rmpsim_cli_write_outputs(const struct rmpsim_cli_output *outs, size_t n, con
 
 	if (n > MAX_OUTPUTS)
 		return fail(msg, msglen, "outputs", -E2BIG, "");
+	/* 0. Streams are complete once closed; their temporary files are ours now. */
+	for (i = 0; i < n; i++) {
+		struct rmpsim_cli_stream *s = outs[i].stream;
+		if (!s)
+			continue;
+		p[i].tmp = s->tmp;
+		p[i].target = s->target;
+		s->tmp = s->target = NULL;
+		created[i] = p[i].tmp != NULL;
+		int e = stream_close(s);
+		if (e && !r)
+			r = fail(msg, msglen, outs[i].path, e, "cannot write");
+	}
 	for (i = 0; i < n && !r; i++)
-		r = plan(outs[i].path, &p[i], msg, msglen);
+		if (!outs[i].stream)
+			r = plan(outs[i].path, &p[i], msg, msglen);
 	/* 1. Every regular output into its temporary file. */
 	for (i = 0; i < n && !r; i++) {
-		if (!p[i].tmp)
+		if (!p[i].tmp || outs[i].stream)
 			continue;
 		r = write_temp(&outs[i], &p[i], rep);
 		created[i] = r != -EEXIST;
@@ -115,7 +187,7 @@ int rmpsim_cli_write_outputs(const struct rmpsim_cli_output *outs, size_t n, con
 	}
 	/* 2. Streams, FIFOs and devices, which cannot be taken back. */
 	for (i = 0; i < n && !r; i++) {
-		if (p[i].tmp)
+		if (p[i].tmp || outs[i].stream)
 			continue;
 		r = write_in_place(&outs[i], rep);
 		if (r)

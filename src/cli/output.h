@@ -15,9 +15,25 @@
 
 #include <rmpsim/report.h>
 
+/*
+ * A report written while the runs go (--trace): opened before them, into a
+ * temporary file beside a regular path (the path itself for "-", FIFOs and
+ * devices), then kept with the other outputs (rmpsim_cli_output.stream) or
+ * dropped (rmpsim_cli_stream_abort).
+ */
+struct rmpsim_cli_stream {
+	FILE *f;
+	char *target, *tmp; /* as for the other outputs; tmp NULL: written in place */
+};
+/* 0, or a negative errno with "PATH: what went wrong" in msg (nothing created). */
+int rmpsim_cli_stream_open(struct rmpsim_cli_stream *s, const char *path, char *msg, size_t msglen);
+/* Close it and remove its temporary file. */
+void rmpsim_cli_stream_abort(struct rmpsim_cli_stream *s);
+
 struct rmpsim_cli_output {
 	const char *path; /* "-" = stdout */
 	int (*write)(FILE *f, const struct rmpsim_report *rep);
+	struct rmpsim_cli_stream *stream; /* already written: closed and renamed with the rest */
 };
 
 /*

@@ -93,6 +93,8 @@ void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec)
 		ms->irqoff_cur = rec->a;
 	else if (rec->kind == RMPSIM_TRACE_MARK)
 		snapshot(ms, rec->id);
+	if (ms->next)
+		ms->next(ms->next_ctx, ms->sim, rec);
 }
 
 static const struct rmpsim__snap *snap_of(const struct rmpsim__measure *ms, size_t mark)

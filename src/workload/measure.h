@@ -48,6 +48,9 @@ struct rmpsim__measure {
 	uint64_t irqoff_cur; /* since the last mark */
 	uint64_t *busy;	     /* scratch for the median */
 	int err;	     /* -ENOMEM while snapshotting: the run's result is unusable */
+	/* rmpsim_run_options.trace: every record passed on, or NULL */
+	void (*next)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
+	void *next_ctx;
 };
 
 int rmpsim__measure_init(struct rmpsim__measure *ms, const struct rmpsim_allocator *a,

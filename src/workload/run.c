@@ -561,6 +561,8 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 	r = rmpsim__measure_init(&ms, c.alloc, c.sim);
 	if (r)
 		goto out;
+	ms.next = opt->trace;
+	ms.next_ctx = opt->trace_ctx;
 	rmpsim_sim_set_trace_hook(c.sim, rmpsim__measure_hook, &ms);
 	r = rmpsim_kernel_create(c.alloc, c.sim, &c.kernel);
 	if (r)

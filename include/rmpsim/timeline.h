@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Timelines of runs, written while they run from the sim's trace hook
+ * (rmpsim_run_options.trace): Chrome trace event JSON for ui.perfetto.dev and
+ * chrome://tracing (docs/cli.md "--trace"). Streaming: the file grows as the
+ * run goes; memory holds only the slices still open on each CPU (for the
+ * worker's CPU, one pass).
+ *
+ * Output is deterministic: virtual times only, the same runs give the same
+ * bytes.
+ */
+#ifndef RMPSIM_TIMELINE_H
+#define RMPSIM_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rmpsim/alloc.h>
+#include <rmpsim/sim.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A set of CPUs or of 1 GB regions: inclusive ranges. */
+#define RMPSIM_TL_MAX_RANGES 64
+struct rmpsim_tl_set {
+	size_t n; /* 0 = everything */
+	struct {
+		uint64_t lo, hi;
+	} r[RMPSIM_TL_MAX_RANGES];
+};
+
+/*
+ * Parse "0-3,8,16-31" (a Linux cpulist) into *ret: numbers up to max, each
+ * range lo <= hi, at most RMPSIM_TL_MAX_RANGES ranges. 0, or -EINVAL with a
+ * message in err (the column and what was expected).
+ */
+int rmpsim_tl_set_parse(const char *s, uint64_t max, struct rmpsim_tl_set *ret, char *err, size_t errlen);
+bool rmpsim_tl_set_has(const struct rmpsim_tl_set *set, uint64_t x);
+
+struct rmpsim_tl_filter {
+	struct rmpsim_tl_set cpus;    /* --trace-cpus: CPUs that get a thread (n = 0: all) */
+	struct rmpsim_tl_set regions; /* --trace-regions: RMPOPTs (and the handlers running them) kept */
+};
+
+struct rmpsim_trace_json; /* opaque */
+
+/*
+ * Start a trace on f (the header is written now). notes: where the size
+ * estimate goes (NULL = nowhere), named after path. -ENOMEM.
+ */
+int rmpsim_trace_json_open(const struct rmpsim_allocator *a, FILE *f, const struct rmpsim_tl_filter *flt,
+			   FILE *notes, const char *path, struct rmpsim_trace_json **ret);
+/* Runs go one after another; label names the run's processes ("full 4K"). */
+void rmpsim_trace_json_begin_run(struct rmpsim_trace_json *tj, const char *label);
+/* The hook for rmpsim_run_options.trace (ctx = the trace). */
+void rmpsim_trace_json_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
+/* The run is over: slices still open end at its last record. */
+void rmpsim_trace_json_end_run(struct rmpsim_trace_json *tj);
+/*
+ * Write the footer and free the trace (f stays open). 0; -ENOENT when the
+ * filter selected nothing in any run (message in err: which filter);
+ * -ENOMEM; -EIO when writing failed.
+ */
+int rmpsim_trace_json_close(struct rmpsim_trace_json *tj, char *err, size_t errlen);
+/* Events written so far (slices, counters, metadata). */
+uint64_t rmpsim_trace_json_events(const struct rmpsim_trace_json *tj);
+
+/*
+ * --hist: rtla-timerlat-style text histograms of the measured pass (the last
+ * completed one): its interrupts-off stretches (1 us buckets, 256 of them)
+ * and each CPU's busy time during it, with a column per CPU (16 CPUs or
+ * fewer) or per NUMA node, and over:, count:, min:, avg:, max: rows.
+ */
+struct rmpsim_hist; /* opaque */
+int rmpsim_hist_create(const struct rmpsim_allocator *a, struct rmpsim_hist **ret);
+/* The hook for rmpsim_run_options.trace (ctx = the histograms). */
+void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
+/* After a run: print its histograms to f under label, and start afresh. 0, -ENOMEM, -EIO. */
+int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label);
+void rmpsim_hist_destroy(struct rmpsim_hist *h);
+
+/* "12.345" microseconds from picoseconds, truncated to the nanosecond (integer arithmetic). */
+const char *rmpsim_tl_fmt_us(uint64_t ps, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/* --trace FILE, --trace-cpus LIST, --trace-regions RANGE (trace_out.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rmpsim/limits.h>
+
+#include "cli.h"
+#include "trace_out.h"
+
+/* The largest CPU number and 1 GB region index a filter may name. */
+#define CPU_MAX	   (RMPSIM_MAX_CPUS - 1u)
+#define REGION_MAX ((1u << 21) - 1) /* RMPSIM_TRACE_RMPOPT_REGION's field */
+
+int rmpsim_cli_trace_start(const struct rmpsim_cli_args *a, struct rmpsim_cli_trace *t)
+{
+	struct rmpsim_tl_filter flt;
+	char err[600];
+
+	memset(t, 0, sizeof(*t));
+	memset(&flt, 0, sizeof(flt));
+	if (a->hist) {
+		t->hist_out = open_memstream(&t->hist_text, &t->hist_len);
+		if (!t->hist_out || rmpsim_hist_create(NULL, &t->hist)) {
+			rmpsim_cli_hist_print(t, NULL);
+			return RMPSIM_EXIT_SYSTEM;
+		}
+	}
+	if (!a->trace)
+		return RMPSIM_EXIT_OK;
+	if (a->trace_cpus && rmpsim_tl_set_parse(a->trace_cpus, CPU_MAX, &flt.cpus, err, sizeof(err))) {
+		fprintf(stderr, "rmpsim: --trace-cpus %s\n", err);
+		rmpsim_cli_hist_print(t, NULL);
+		return RMPSIM_EXIT_USAGE;
+	}
+	if (a->trace_regions &&
+	    rmpsim_tl_set_parse(a->trace_regions, REGION_MAX, &flt.regions, err, sizeof(err))) {
+		fprintf(stderr, "rmpsim: --trace-regions %s\n", err);
+		rmpsim_cli_hist_print(t, NULL);
+		return RMPSIM_EXIT_USAGE;
+	}
+	int r = rmpsim_cli_stream_open(&t->stream, a->trace, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "rmpsim: cannot write the trace: %s\n", err);
+		rmpsim_cli_hist_print(t, NULL);
+		return RMPSIM_EXIT_SYSTEM;
+	}
+	r = rmpsim_trace_json_open(NULL, t->stream.f, &flt, stderr, a->trace, &t->tj);
+	if (r) {
+		rmpsim_cli_stream_abort(&t->stream);
+		rmpsim_cli_hist_print(t, NULL);
+		return RMPSIM_EXIT_SYSTEM;
+	}
+	return RMPSIM_EXIT_OK;
+}
+
+/* Both consumers of one run's records. */
+static void both(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
+{
+	struct rmpsim_cli_trace *t = ctx;
+	rmpsim_trace_json_hook(t->tj, sim, rec);
+	rmpsim_hist_hook(t->hist, sim, rec);
+}
+
+void rmpsim_cli_trace_run(struct rmpsim_cli_trace *t, struct rmpsim_run_options *opt, const char *label)
+{
+	snprintf(t->label, sizeof(t->label), "%s", label);
+	if (t->tj)
+		rmpsim_trace_json_begin_run(t->tj, label);
+	if (t->tj && t->hist) {
+		opt->trace = both;
+		opt->trace_ctx = t;
+	} else if (t->tj || t->hist) {
+		opt->trace = t->tj ? rmpsim_trace_json_hook : rmpsim_hist_hook;
+		opt->trace_ctx = t->tj ? (void *)t->tj : (void *)t->hist;
+	}
+}
+
+void rmpsim_cli_trace_run_done(struct rmpsim_cli_trace *t, struct rmpsim_run_options *opt)
+{
+	if (t->tj)
+		rmpsim_trace_json_end_run(t->tj);
+	if (t->hist && rmpsim_hist_write_run(t->hist, t->hist_out, t->label) && !t->hist_err)
+		t->hist_err = true;
+	opt->trace = NULL;
+	opt->trace_ctx = NULL;
+}
+
+int rmpsim_cli_hist_print(struct rmpsim_cli_trace *t, FILE *f)
+{
+	int code = RMPSIM_EXIT_OK;
+	if (t->hist_out && fclose(t->hist_out))
+		t->hist_err = true;
+	t->hist_out = NULL;
+	if (f && t->hist) {
+		if (t->hist_err)
+			fprintf(stderr, "rmpsim: --hist: out of memory\n");
+		if (t->hist_err || fwrite(t->hist_text, 1, t->hist_len, f) != t->hist_len || fflush(f))
+			code = RMPSIM_EXIT_SYSTEM;
+	}
+	rmpsim_hist_destroy(t->hist);
+	t->hist = NULL;
+	free(t->hist_text);
+	t->hist_text = NULL;
+	return code;
+}
+
+int rmpsim_cli_trace_finish(struct rmpsim_cli_trace *t, const struct rmpsim_cli_args *a, int code,
+			    struct rmpsim_cli_output *ret_out)
+{
+	char err[200];
+
+	memset(ret_out, 0, sizeof(*ret_out));
+	if (code)
+		rmpsim_cli_hist_print(t, NULL);
+	if (!t->tj)
+		return code;
+	int r = rmpsim_trace_json_close(t->tj, err, sizeof(err));
+	t->tj = NULL;
+	if (code || r) {
+		rmpsim_cli_stream_abort(&t->stream);
+		rmpsim_cli_hist_print(t, NULL);
+		if (code)
+			return code;
+		if (r == -ENOENT) {
+			fprintf(stderr, "rmpsim: %s; no trace written\n", err);
+			return RMPSIM_EXIT_USAGE;
+		}
+		fprintf(stderr, "rmpsim: cannot write the trace: %s: %s\n", a->trace, strerror(-r));
+		return RMPSIM_EXIT_SYSTEM;
+	}
+	ret_out->path = a->trace;
+	ret_out->stream = &t->stream;
+	return RMPSIM_EXIT_OK;
+}

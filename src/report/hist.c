@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rtla-timerlat-style histograms of the measured pass (timeline.h): the
+ * interrupts-off stretches that ended during it, and each CPU's busy time in
+ * it. Kept per pass from the sim's trace hook (pass marks, IRQOFF records,
+ * per-CPU busy counters at the marks); the last completed pass is printed,
+ * the one the report measures.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rmpsim/timeline.h>
+
+#include "base/alloc.h"
+
+#define IRQOFF_ENTRIES 256 /* rtla's default: 256 buckets of 1 us */
+#define BUSY_ENTRIES   64
+#define PS_PER_US      1000000ull
+#define MAX_CPU_COLS   16 /* up to this many CPUs: a column per CPU, else per node */
+
+struct column {
+	uint64_t bucket[IRQOFF_ENTRIES];
+	uint64_t over, count, min, max, sum; /* ps */
+};
+
+struct rmpsim_hist {
+	const struct rmpsim_allocator *alloc;
+	struct rmpsim_sim *sim;
+	unsigned ncpus, ncols, nnodes;
+	bool per_cpu;
+	unsigned *col_of, *node_of;  /* [ncpus] */
+	struct column *cur, *last;   /* [ncols] */
+	uint64_t *busy_start, *busy; /* [ncpus] ps: at pass start; the last pass's */
+	bool in_pass, have_last;
+	int err;
+};
+
+int rmpsim_hist_create(const struct rmpsim_allocator *a, struct rmpsim_hist **ret)
+{
+	a = rmpsim__alloc_or_default(a);
+	struct rmpsim_hist *h = rmpsim__calloc(a, 1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->alloc = a;
+	*ret = h;
+	return 0;
+}
+
+static void run_free(struct rmpsim_hist *h)
+{
+	rmpsim__free(h->alloc, h->col_of, h->ncpus * sizeof(*h->col_of));
+	rmpsim__free(h->alloc, h->node_of, h->ncpus * sizeof(*h->node_of));
+	rmpsim__free(h->alloc, h->cur, h->ncols * sizeof(*h->cur));
+	rmpsim__free(h->alloc, h->last, h->ncols * sizeof(*h->last));
+	rmpsim__free(h->alloc, h->busy_start, h->ncpus * sizeof(uint64_t));
+	rmpsim__free(h->alloc, h->busy, h->ncpus * sizeof(uint64_t));
+	h->col_of = h->node_of = NULL;
+	h->cur = h->last = NULL;
+	h->busy_start = h->busy = NULL;
+	h->sim = NULL;
+	h->ncpus = h->ncols = 0;
+	h->in_pass = h->have_last = false;
+}
+
+void rmpsim_hist_destroy(struct rmpsim_hist *h)
+{
+	if (!h)
+		return;
+	run_free(h);
+	rmpsim__free(h->alloc, h, sizeof(*h));
+}
+
+static void run_start(struct rmpsim_hist *h, struct rmpsim_sim *sim)
+{
+	unsigned n = rmpsim_sim_ncpus(sim), nodes = 0;
+	h->sim = sim;
+	h->ncpus = n;
+	h->per_cpu = n <= MAX_CPU_COLS;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned nd = rmpsim_sim_cpu_node(sim, i) + 1;
+		nodes = nd > nodes ? nd : nodes;
+	}
+	h->ncols = h->per_cpu ? n : nodes;
+	h->nnodes = nodes;
+	h->col_of = rmpsim__calloc(h->alloc, n, sizeof(*h->col_of));
+	h->node_of = rmpsim__calloc(h->alloc, n, sizeof(*h->node_of));
+	h->cur = rmpsim__calloc(h->alloc, h->ncols, sizeof(*h->cur));
+	h->last = rmpsim__calloc(h->alloc, h->ncols, sizeof(*h->last));
+	h->busy_start = rmpsim__calloc(h->alloc, n, sizeof(uint64_t));
+	h->busy = rmpsim__calloc(h->alloc, n, sizeof(uint64_t));
+	if (!h->col_of || !h->node_of || !h->cur || !h->last || !h->busy_start || !h->busy) {
+		h->err = -ENOMEM;
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		h->node_of[i] = rmpsim_sim_cpu_node(sim, i);
+		h->col_of[i] = h->per_cpu ? i : h->node_of[i];
+	}
+}
+
+static uint64_t busy_now(struct rmpsim_hist *h, unsigned cpu)
+{
+	struct rmpsim_cpu_stats st;
+	memset(&st, 0, sizeof(st));
+	rmpsim_sim_cpu_stats(h->sim, cpu, &st);
+	return st.busy_ps;
+}
+
+static void on_mark(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
+{
+	const struct rmpsim_mark *m = rmpsim_sim_mark_get(h->sim, rec->id);
+	if (!m)
+		return;
+	if (!strcmp(m->name, "rmpopt_pass_start")) {
+		memset(h->cur, 0, h->ncols * sizeof(*h->cur));
+		for (unsigned i = 0; i < h->ncpus; i++)
+			h->busy_start[i] = busy_now(h, i);
+		h->in_pass = true;
+	} else if (!strcmp(m->name, "rmpopt_pass_done") && h->in_pass) {
+		for (unsigned i = 0; i < h->ncpus; i++)
+			h->busy[i] = busy_now(h, i) - h->busy_start[i];
+		memcpy(h->last, h->cur, h->ncols * sizeof(*h->cur));
+		h->in_pass = false;
+		h->have_last = true;
+	}
+}
+
+static void add(struct column *c, uint64_t ps, uint64_t bucket, size_t entries)
+{
+	if (bucket < entries)
+		c->bucket[bucket]++;
+	else
+		c->over++;
+	if (!c->count || ps < c->min)
+		c->min = ps;
+	if (ps > c->max)
+		c->max = ps;
+	c->count++;
+	c->sum += ps;
+}
+
+void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
+{
+	struct rmpsim_hist *h = ctx;
+	if (h->err)
+		return;
+	if (!h->sim)
+		run_start(h, sim);
+	if (h->err)
+		return;
+	if (rec->kind == RMPSIM_TRACE_MARK)
+		on_mark(h, rec);
+	else if (rec->kind == RMPSIM_TRACE_IRQOFF && h->in_pass && rec->cpu < h->ncpus)
+		/* Stretches that ended during the pass, as the report's irq_off_max_ns (A116). */
+		add(&h->cur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, IRQOFF_ENTRIES);
+}
+
+/* ---- Printing ---- */
+
+static void header(FILE *f, bool per_cpu, unsigned ncols, const char *label, const char *what,
+		   uint64_t bucket_us, const char *counts)
+{
+	fprintf(f, "# rmpsim histogram: %s, the measured pass: %s\n", label, what);
+	fprintf(f, "# Time unit is microseconds (us)\n");
+	fprintf(f, "# Bucket size is %" PRIu64 " us; each count is %s; columns are %s\n", bucket_us, counts,
+		per_cpu ? "CPUs" : "NUMA nodes");
+	fprintf(f, "Index ");
+	for (unsigned c = 0; c < ncols; c++)
+		fprintf(f, " %s-%03u", per_cpu ? "  CPU" : " NODE", c);
+	fprintf(f, "\n");
+}
+
+static void body(FILE *f, unsigned ncols, const struct column *cols, size_t entries, uint64_t bucket_us)
+{
+	for (size_t b = 0; b < entries; b++) {
+		bool any = false;
+		for (unsigned c = 0; c < ncols; c++)
+			any = any || cols[c].bucket[b];
+		if (!any)
+			continue; /* as rtla without --with-zeros */
+		fprintf(f, "%-6" PRIu64, (uint64_t)b * bucket_us);
+		for (unsigned c = 0; c < ncols; c++)
+			fprintf(f, " %9" PRIu64, cols[c].bucket[b]);
+		fprintf(f, "\n");
+	}
+	static const char *const rows[] = { "over: ", "count:", "min:  ", "avg:  ", "max:  " };
+	for (size_t r = 0; r < 5; r++) {
+		fprintf(f, "%s", rows[r]);
+		for (unsigned c = 0; c < ncols; c++) {
+			const struct column *k = &cols[c];
+			uint64_t v = r == 0   ? k->over
+				     : r == 1 ? k->count
+				     : r == 2 ? k->min / PS_PER_US
+				     : r == 3 ? (k->count ? k->sum / k->count / PS_PER_US : 0)
+					      : k->max / PS_PER_US;
+			if (r >= 2 && !k->count)
+				fprintf(f, " %9s", "-");
+			else
+				fprintf(f, " %9" PRIu64, v);
+		}
+		fprintf(f, "\n");
+	}
+}
+
+/* The smallest 1-2-5 bucket (us) that puts max_ps in fewer than BUSY_ENTRIES buckets (A253). */
+static uint64_t busy_bucket_us(uint64_t max_ps)
+{
+	static const uint64_t steps[] = { 1, 2, 5 };
+	for (uint64_t scale = 1;; scale *= 10) {
+		for (size_t i = 0; i < 3; i++) {
+			uint64_t b = steps[i] * scale;
+			if (max_ps / PS_PER_US / b < BUSY_ENTRIES)
+				return b;
+		}
+	}
+}
+
+int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label)
+{
+	int r = h->err;
+	if (!r && !h->have_last) {
+		fprintf(f, "# rmpsim histogram: %s: no pass completed\n\n", label);
+	} else if (!r) {
+		header(f, h->per_cpu, h->ncols, label, "interrupts-off stretches", 1, "a stretch");
+		body(f, h->ncols, h->last, IRQOFF_ENTRIES, 1);
+		fprintf(f, "\n");
+		/* Per-CPU busy time, a column per node (A253): each CPU counted once. */
+		uint64_t max = 0;
+		for (unsigned i = 0; i < h->ncpus; i++)
+			max = h->busy[i] > max ? h->busy[i] : max;
+		uint64_t bucket = busy_bucket_us(max);
+		memset(h->cur, 0, h->ncols * sizeof(*h->cur));
+		for (unsigned i = 0; i < h->ncpus; i++)
+			add(&h->cur[h->node_of[i]], h->busy[i], h->busy[i] / PS_PER_US / bucket,
+			    BUSY_ENTRIES);
+		header(f, false, h->nnodes, label, "busy time per CPU", bucket, "a CPU");
+		body(f, h->nnodes, h->cur, BUSY_ENTRIES, bucket);
+		fprintf(f, "\n");
+	}
+	if (!r && ferror(f))
+		r = -EIO;
+	run_free(h);
+	h->err = 0;
+	return r;
+}

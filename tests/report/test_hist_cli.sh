@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# rmpsim --hist (docs/cli.md "Histograms"): golden files for two small
+# machines (a column per CPU, a column per node), and the rows against the
+# JSON report of the same run. Usage: test_hist_cli.sh PATH/TO/rmpsim
+# covers: A253 (busy-time bucket size, per-node columns)
+set -u
+exe=$1
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() { # description, condition...
+	local what=$1; shift
+	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
+}
+golden() { # name, args...
+	local name=$1; shift
+	"$exe" "$@" --hist --quiet >"$tmp/$name" 2>"$tmp/err"
+	check "$name: exit 0" test $? -eq 0
+	check "$name: as the golden file" diff -u "$here/golden/$name" "$tmp/$name"
+}
+golden hist-worst-8cpu.txt --scenario worst --machine "pack:1 numa:2 core:2 pu:2"
+golden hist-full-2m-32cpu.txt --scenario full --backing 2M --machine "pack:2 numa:2 core:4 pu:2"
+
+# The rows agree with the report of the same run: the largest max: is the
+# longest interrupts-off stretch / the busiest CPU, in whole microseconds.
+"$exe" --scenario full --backing 2M --machine "pack:2 numa:2 core:4 pu:2" --hist --json "$tmp/r.json" \
+	>"$tmp/out" 2>/dev/null
+field() { grep -o "\"$1\": *[0-9]*" "$tmp/r.json" | grep -o '[0-9]*$'; }
+maxrow() { # which histogram (1 or 2) -> the largest value of its max: row
+	awk -v want="$1" '/^# rmpsim histogram/ { n++ } n == want && /^max:/ {
+		m = 0; for (i = 2; i <= NF; i++) if ($i != "-" && $i + 0 > m) m = $i + 0; print m }' "$tmp/out"
+}
+check "irq-off max: = irq_off_max_ns in us" test "$(maxrow 1)" -eq $(($(field irq_off_max_ns) / 1000))
+check "busy max: = cpu_busy_max_ns in us" test "$(maxrow 2)" -eq $(($(field cpu_busy_max_ns) / 1000))
+check "the table comes first" test "$(grep -n '^scenario' "$tmp/out" | cut -d: -f1)" -lt \
+	"$(grep -n '^# rmpsim histogram' "$tmp/out" | head -1 | cut -d: -f1)"
+
+"$exe" --hist --run-tests "$here" >"$tmp/out" 2>"$tmp/err"
+check "--hist with --run-tests exits 2" test $? -eq 2
+
+if [ "$fails" -ne 0 ]; then
+	echo "$fails check(s) failed"
+	exit 1
+fi
