@@ -19,7 +19,8 @@
  * In a file, a parameter may carry its own range after the value:
  *   delivery_ns = 800 [500, 2000]
  * The value must lie inside the range and low <= high; a parameter without
- * a range keeps the built-in one. Switches have no range.
+ * a range keeps the built-in one, except a point range (a fixed choice such
+ * as HZ), which moves to the value. Switches have no range.
  *
  * The profile is a plain value: copy it, edit fields, pass it to the sim.
  */

@@ -153,6 +153,13 @@ static void ranges_round_trip_and_feed_draws(void **state)
 		&p, (unsigned)rmpsim_profile_param_index("rmpopt", "cache_scope")));
 	assert_int_equal(rmpsim_profile_parse("[memory]\ndram_local_ns = 100 [100, 100]\n", "r", &p, &d), 0);
 	assert_false(rmpsim_profile_param_uncertain(&p, (unsigned)i));
+	/* A fixed choice (a point range, like HZ) takes a new value without a range. */
+	int hz = rmpsim_profile_param_index("kernel", "hz");
+	assert_int_equal(rmpsim_profile_parse("[kernel]\nhz = 250\n", "r", &p, &d), 0);
+	assert_int_equal(p.hz, 250);
+	assert_int_equal(p.lo[hz], 250);
+	assert_int_equal(p.hi[hz], 250);
+	assert_false(rmpsim_profile_param_uncertain(&p, (unsigned)hz));
 	/* Every built-in default lies in its range and has a source. */
 	for (unsigned k = 0; k < RMPSIM_PROFILE_NPARAMS; k++) {
 		struct rmpsim_param_info info;
