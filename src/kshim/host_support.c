@@ -15,6 +15,28 @@
 #include <asm/sev-rmpsim.h>
 #include <linux/psp-sev.h>
 
+/* SNP_INIT_EX: the range list (if any) becomes the firmware's HV_FIXED ranges (A160). */
+static int snp_init_ex(struct rmpsim_kernel *k, const struct sev_data_snp_init_ex *d,
+		       enum rmpsim_fw_status *st)
+{
+	const struct sev_data_range_list *list = NULL;
+	if (d && d->list_paddr_en && d->list_paddr)
+		list = (const struct sev_data_range_list *)(unsigned long)d->list_paddr;
+	if (!list || !list->num_elements)
+		return rmpsim_machine_snp_init(k->machine, NULL, 0, st);
+	size_t n = list->num_elements;
+	uint64_t(*ranges)[2] = rmpsim__k_alloc(n * sizeof(*ranges));
+	if (!ranges)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		ranges[i][0] = list->ranges[i].base;
+		ranges[i][1] = list->ranges[i].base + ((uint64_t)list->ranges[i].page_count << 12);
+	}
+	int rc = rmpsim_machine_snp_init(k->machine, (const uint64_t(*)[2])ranges, n, st);
+	rmpsim__k_free(ranges, n * sizeof(*ranges));
+	return rc;
+}
+
 int sev_do_cmd(int cmd, void *data, int *psp_ret)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
@@ -24,8 +46,8 @@ int sev_do_cmd(int cmd, void *data, int *psp_ret)
 	if (!k->machine)
 		return -ENODEV;
 	switch (cmd) {
-	case SEV_CMD_SNP_INIT:
-	case SEV_CMD_SNP_INIT_EX: rc = rmpsim_machine_snp_init(k->machine, NULL, 0, &st); break;
+	case SEV_CMD_SNP_INIT: rc = rmpsim_machine_snp_init(k->machine, NULL, 0, &st); break;
+	case SEV_CMD_SNP_INIT_EX: rc = snp_init_ex(k, data, &st); break;
 	case SEV_CMD_SNP_SHUTDOWN: rc = rmpsim_machine_snp_shutdown(k->machine, false, &st); break;
 	case SEV_CMD_SNP_SHUTDOWN_EX: {
 		const struct sev_data_snp_shutdown_ex *d = data;

@@ -248,6 +248,44 @@ static void test_sev_do_cmd_legacy_shutdown(void **state)
 	world_down(&w);
 }
 
+/* SNP_INIT_EX with a range list: two 4 KB pages at 1 GiB + 8 KB. */
+static struct {
+	struct sev_data_range_list list;
+	struct sev_data_range r[1];
+} init_ex_ranges = { .list = { .num_elements = 1 },
+		     .r = { { .base = (1ull << 30) + 8192, .page_count = 2 } } };
+
+static void init_ex_fn(void *arg)
+{
+	struct fw *f = arg;
+	struct sev_data_snp_init_ex d = { .list_paddr_en = 1, .list_paddr = __psp_pa(&init_ex_ranges) };
+
+	f->ret[0] = sev_do_cmd(SEV_CMD_SNP_INIT_EX, &d, &f->err[0]);
+}
+
+/* covers: A160 (the firmware makes the SNP_INIT_EX ranges HV_FIXED, configure_rmp()) */
+static void test_sev_do_cmd_init_ex_ranges(void **state)
+{
+	struct world w;
+	struct fw f;
+	struct rmpsim_raw_entry raw;
+	struct rmpsim_rmp_entry e;
+
+	(void)state;
+	world_up(&w, true);
+	assert_int_equal(rmpsim_kernel_boot(w.k, init_ex_fn, &f), 0);
+	assert_int_equal(rmpsim_sim_run(w.sim), 0);
+	assert_int_equal(f.ret[0], 0);
+	assert_true(rmpsim_machine_snp_initialized(w.m));
+	for (unsigned pg = 1; pg <= 4; pg++) { /* pages 2 and 3 are in the list, 1 and 4 are not */
+		assert_int_equal(rmpsim_machine_read_entry(w.m, (1ull << 30) + pg * 4096ull, &raw), 0);
+		rmpsim_entry_decode(&raw, &e);
+		assert_false(e.assigned);
+		assert_int_equal(e.immutable, pg == 2 || pg == 3);
+	}
+	world_down(&w);
+}
+
 #define GB  (1ull << 30)
 #define MB2 (2ull << 20)
 
@@ -373,9 +411,13 @@ static void test_sev_do_cmd_no_machine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_atomic),		cmocka_unit_test(test_bitmap),
-		cmocka_unit_test(test_sev_do_cmd),	cmocka_unit_test(test_sev_do_cmd_legacy_shutdown),
-		cmocka_unit_test(test_rmpupdate_range), cmocka_unit_test(test_sev_do_cmd_no_machine),
+		cmocka_unit_test(test_atomic),
+		cmocka_unit_test(test_bitmap),
+		cmocka_unit_test(test_sev_do_cmd),
+		cmocka_unit_test(test_sev_do_cmd_legacy_shutdown),
+		cmocka_unit_test(test_rmpupdate_range),
+		cmocka_unit_test(test_sev_do_cmd_no_machine),
+		cmocka_unit_test(test_sev_do_cmd_init_ex_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,9 +6,11 @@
  * firmware model (rmpsim_machine_snp_init/_snp_shutdown, spec 1.1, 1.9, 2.2).
  *
  * Simplifications: the command is not charged any time (the profile has no
- * firmware cost; SNP_INIT happens once, before any measured phase); the
- * SNP_INIT_EX data (HV_FIXED page list) is ignored: the RMP is initialised
- * with no HV_FIXED ranges; no other command exists (-EINVAL).
+ * firmware cost; SNP_INIT happens once, before any measured phase); of the
+ * SNP_INIT_EX data only the HV_FIXED range list is used (list_paddr_en,
+ * list_paddr: its "physical address" is the list's address, __psp_pa() being
+ * the identity in the shim: kernel data is not in the simulated RAM); no other
+ * command exists (-EINVAL).
  */
 #ifndef __PSP_SEV_H__
 #define __PSP_SEV_H__
@@ -29,6 +31,31 @@ enum sev_ret_code {
 	SEV_RET_INVALID_PLATFORM_STATE = 0x0001,
 	SEV_RET_INVALID_CONFIG = 0x0003,
 };
+
+/* The firmware ABI's range list (SNP_INIT_EX): 4 KB pages from base. */
+struct sev_data_range {
+	u64 base;
+	u32 page_count;
+	u32 rsvd;
+} __attribute__((__packed__));
+
+struct sev_data_range_list {
+	u32 num_elements;
+	u32 rsvd;
+	struct sev_data_range ranges[];
+} __attribute__((__packed__));
+
+/* SNP_INIT_EX data: with list_paddr_en, the ranges the firmware makes HV_FIXED. */
+struct sev_data_snp_init_ex {
+	u32 init_rmp : 1, list_paddr_en : 1, rapl_dis : 1, ciphertext_hiding_en : 1, tio_en : 1, rsvd : 27;
+	u32 rsvd1;
+	u64 list_paddr;
+	u16 max_snp_asid;
+	u8 rsvd2[54];
+} __attribute__((__packed__));
+
+/* A kernel address as the PSP sees it: the identity in the shim (see above). */
+#define __psp_pa(x) ((u64)(unsigned long)(x))
 
 /*
  * SNP_SHUTDOWN_EX data. x86_snp_shutdown = 1 (X86_SNP_SHUTDOWN): the
