@@ -338,10 +338,11 @@ static void pool_stop(struct pool *pl, bool kill_them)
 	}
 }
 
-/* Reap every worker; false when one did not exit with status 0. */
-static bool pool_reap(struct pool *pl)
+/* Reap every worker; 0 when all exited with status 0, else the first other
+ * wait status (or -1 when waitpid failed). */
+static int pool_reap(struct pool *pl)
 {
-	bool ok = true;
+	int bad = 0;
 	for (unsigned k = 0; k < pl->n; k++) {
 		int st;
 		while (waitpid(pl->pid[k], &st, 0) < 0) {
@@ -350,9 +351,10 @@ static bool pool_reap(struct pool *pl)
 				break;
 			}
 		}
-		ok = ok && st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		if (!bad && (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0))
+			bad = st == 0 ? -1 : st;
 	}
-	return ok;
+	return bad;
 }
 
 static int run_forked(const struct rmpsim_profile *base, unsigned ndraws, const uint32_t *pos, unsigned nw,
@@ -433,8 +435,15 @@ static int run_forked(const struct rmpsim_profile *base, unsigned ndraws, const 
 		}
 	}
 	pool_stop(&pl, err != 0);
-	bool clean = pool_reap(&pl);
-	if (!err && !clean)
+	int st = pool_reap(&pl);
+	if (!err && st && st != -1 && WIFEXITED(st))
+		err = rmpsim_diag_fail(diag, -ECHILD,
+				       "an uncertainty worker process ended with exit status %d",
+				       WEXITSTATUS(st));
+	else if (!err && st && st != -1 && WIFSIGNALED(st))
+		err = rmpsim_diag_fail(diag, -ECHILD, "an uncertainty worker process was killed by signal %d",
+				       WTERMSIG(st));
+	else if (!err && st)
 		err = rmpsim_diag_fail(diag, -ECHILD, "an uncertainty worker process ended abnormally");
 	return err;
 }
