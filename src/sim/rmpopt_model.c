@@ -208,9 +208,9 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 		if (hot > n)
 			hot = n;
 		uint64_t cold = n - hot;
-		/* A121: DRAM of the home node; local when it is on the reader's socket. */
 		unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
 		bool local = m->node_pkg[home] == s->cpus[cpu].package;
+		/* A121: DRAM of the home node; local when it is on the reader's socket. */
 		uint64_t dram = local ? p->dram_local_ps : p->dram_remote_ps;
 		uint64_t hot_ps = rmpsim_profile_lines_ps(p, hot, p->l3_line_ps);
 		uint64_t cold_ps = rmpsim_profile_lines_ps(p, cold, dram);
