@@ -34,6 +34,7 @@ struct rmpsim__k_waitlist {
 
 struct task_struct;
 struct dentry;
+struct configfs_subsystem;
 
 struct rmpsim_kernel {
 	const struct rmpsim_allocator *alloc;
@@ -86,7 +87,8 @@ struct rmpsim_kernel {
 	} cpuhp[RMPSIM__K_CPUHP_MAX];
 	uint64_t rcu_pending;
 	struct dentry *debugfs_root;
-	struct cpumask *node_masks; /* [nr nodes], built at first use */
+	struct configfs_subsystem *configfs; /* registered subsystems (configfs.c) */
+	struct cpumask *node_masks;	     /* [nr nodes], built at first use */
 	unsigned nnodes;
 
 	/* Pass inference (pass_infer.c): the open pass and the RMPOPT window. */

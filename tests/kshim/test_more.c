@@ -14,6 +14,7 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <linux/completion.h>
+#include <linux/configfs.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
@@ -396,6 +397,79 @@ static void debugfs_and_friends(void **state)
 	done(k, sim);
 }
 
+/* ---- configfs (v1's rmpopt/action) ---- */
+
+static int g_action;
+
+static ssize_t rmpopt_action_show(struct config_item *item, char *page)
+{
+	return sprintf(page, "RMP optimization in progress: %s\n", g_action ? "Yes" : "No");
+}
+
+static ssize_t rmpopt_action_store(struct config_item *item, const char *page, size_t count)
+{
+	if (count < 1 || page[0] != '1')
+		return -EINVAL;
+	g_action = 1;
+	return (ssize_t)count;
+}
+
+static ssize_t rmpopt_description_show(struct config_item *item, char *page)
+{
+	return sprintf(page, "%s group\n", to_config_group(item)->cg_item.ci_namebuf);
+}
+
+CONFIGFS_ATTR(rmpopt_, action);
+CONFIGFS_ATTR_RO(rmpopt_, description);
+
+static struct configfs_attribute *rmpopt_attrs[] = { &rmpopt_attr_action, &rmpopt_attr_description, NULL };
+static const struct config_item_type rmpopt_type = { .ct_attrs = rmpopt_attrs };
+static struct configfs_subsystem rmpopt_subsys;
+
+static void configfs_main(void *arg)
+{
+	struct rmpsim_kernel *k = rmpsim__k_debug_kernel;
+	long *r = arg;
+	static char buf[256];
+	g_action = 0;
+	config_group_init_type_name(&rmpopt_subsys.su_group, "rmpopt", &rmpopt_type);
+	mutex_init(&rmpopt_subsys.su_mutex);
+	r[0] = configfs_register_subsystem(&rmpopt_subsys);
+	r[1] = rmpsim_kernel_configfs_show(k, "rmpopt/action", buf, sizeof(buf));
+	r[2] = !strcmp(buf, "RMP optimization in progress: No\n");
+	r[3] = rmpsim_kernel_configfs_store(k, "rmpopt/action", "2", 1);
+	r[4] = rmpsim_kernel_configfs_store(k, "rmpopt/action", "1\n", 2);
+	rmpsim_kernel_configfs_show(k, "rmpopt/action", buf, sizeof(buf));
+	r[5] = !strcmp(buf, "RMP optimization in progress: Yes\n");
+	r[6] = rmpsim_kernel_configfs_store(k, "rmpopt/description", "x", 1);
+	rmpsim_kernel_configfs_show(k, "rmpopt/description", buf, sizeof(buf));
+	r[7] = !strcmp(buf, "rmpopt group\n");
+	configfs_unregister_subsystem(&rmpopt_subsys);
+	r[8] = rmpsim_kernel_configfs_show(k, "rmpopt/action", buf, sizeof(buf));
+}
+
+static void configfs_attributes(void **state)
+{
+	(void)state;
+	long r[9] = { 0 };
+	struct rmpsim_sim *sim = bare_sim(NCPU);
+	struct rmpsim_kernel *k;
+	assert_int_equal(rmpsim_kernel_create(NULL, sim, &k), 0);
+	rmpsim__k_debug_kernel = k;
+	assert_int_equal(rmpsim_kernel_boot(k, configfs_main, r), 0);
+	assert_int_equal(rmpsim_sim_run(sim), 0);
+	assert_int_equal(r[0], 0);
+	assert_int_equal(r[1], 33);
+	assert_int_equal(r[2], 1);
+	assert_int_equal(r[3], -EINVAL);
+	assert_int_equal(r[4], 2);
+	assert_int_equal(r[5], 1);
+	assert_int_equal(r[6], -EACCES);
+	assert_int_equal(r[7], 1);
+	assert_int_equal(r[8], -ENOENT);
+	done(k, sim);
+}
+
 /* ---- wrmsrq_on_cpus ---- */
 
 static void msr_main(void *arg)
@@ -426,7 +500,7 @@ int main(void)
 		cmocka_unit_test(config_and_nospec),  cmocka_unit_test(completion_and_waitqueue),
 		cmocka_unit_test(kthreads),	      cmocka_unit_test(timers_and_rcu),
 		cmocka_unit_test(percpu_nodes_cpuhp), cmocka_unit_test(debugfs_and_friends),
-		cmocka_unit_test(msr_on_all_cpus),
+		cmocka_unit_test(msr_on_all_cpus),    cmocka_unit_test(configfs_attributes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@ typedef s64 __s64;
 
 typedef u64 phys_addr_t;
 typedef u64 resource_size_t;
+typedef long ssize_t; /* as the C library's on x86-64 (C11 allows the repeat) */
 typedef unsigned int gfp_t;
 
 typedef struct {

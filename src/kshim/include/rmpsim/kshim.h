@@ -56,6 +56,15 @@ int rmpsim_kernel_boot(struct rmpsim_kernel *k, void (*fn)(void *arg), void *arg
  */
 long rmpsim_kernel_debugfs_read(struct rmpsim_kernel *k, const char *path, char *buf, size_t size);
 
+/*
+ * Read or write a configfs attribute ("rmpopt/action") as read(2)/write(2)
+ * would: show() into a page (copied to buf, NUL-terminated, truncated to
+ * size - 1) or store(buf, count). From a kernel process. The attribute's
+ * return value, or -ENOENT, -EACCES (no show/store), -ENOMEM.
+ */
+long rmpsim_kernel_configfs_show(struct rmpsim_kernel *k, const char *path, char *buf, size_t size);
+long rmpsim_kernel_configfs_store(struct rmpsim_kernel *k, const char *path, const char *buf, size_t count);
+
 /* The simulated dmesg: every printk record, "[    s.uuuuuu] text\n" each. */
 const char *rmpsim_kernel_dmesg(const struct rmpsim_kernel *k, size_t *ret_len);
 
