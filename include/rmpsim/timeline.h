@@ -83,6 +83,19 @@ void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_tra
 int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label);
 void rmpsim_hist_destroy(struct rmpsim_hist *h);
 
+/*
+ * --ftrace FILE: the run in `trace-cmd report` text layout (sched_switch,
+ * ipi_entry/ipi_exit, irq_disable/irq_enable, the rmpopt_* tracepoints),
+ * sorted by time; a run's events are held until it ends.
+ */
+struct rmpsim_ftrace; /* opaque */
+int rmpsim_ftrace_create(const struct rmpsim_allocator *a, struct rmpsim_ftrace **ret);
+/* The hook for rmpsim_run_options.trace (ctx = the ftrace writer). */
+void rmpsim_ftrace_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
+/* After a run: write its events to f under label, and start afresh. 0, -ENOMEM, -EIO. */
+int rmpsim_ftrace_write_run(struct rmpsim_ftrace *ft, FILE *f, const char *label);
+void rmpsim_ftrace_destroy(struct rmpsim_ftrace *ft);
+
 /* "12.345" microseconds from picoseconds, truncated to the nanosecond (integer arithmetic). */
 const char *rmpsim_tl_fmt_us(uint64_t ps, char *buf, size_t len);
 

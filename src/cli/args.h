@@ -29,6 +29,7 @@ struct rmpsim_cli_args {
 	const char *trace;	   /* --trace FILE: Chrome trace event JSON (timeline.h) */
 	const char *trace_cpus;	   /* --trace-cpus LIST */
 	const char *trace_regions; /* --trace-regions RANGE */
+	const char *ftrace;	   /* --ftrace FILE: trace-cmd report text */
 	bool hist;		   /* --hist: histograms of the pass after the table */
 	uint64_t seed;
 	bool has_seed;

@@ -122,7 +122,7 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		return RMPSIM_EXIT_SYSTEM;
 	}
 	bool stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-")) ||
-			    (a->trace && !strcmp(a->trace, "-"));
+			    (a->trace && !strcmp(a->trace, "-")) || (a->ftrace && !strcmp(a->ftrace, "-"));
 	struct dmesg_out dm = { stdout_taken ? stderr : stdout };
 	/* A plugin path without a slash names a file here, not a library on the search path. */
 	char plugin[RMPSIM_WL_PATH_MAX + 2];
@@ -187,8 +187,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		memcpy(file_profile, file_s.profile, sizeof(file_profile));
 		rmpsim_scenario_free(&file_s);
 	}
-	struct rmpsim_cli_output trace_out;
-	code = rmpsim_cli_trace_finish(&trace, a, code, &trace_out);
+	struct rmpsim_cli_output trace_out[2];
+	code = rmpsim_cli_trace_finish(&trace, a, code, trace_out);
 	if (code) {
 		free(res);
 		free(unc);
@@ -215,15 +215,16 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.bands = a->bands,
 	};
 	/* All report files of the run, or none (output.h). */
-	struct rmpsim_cli_output outs[3];
+	struct rmpsim_cli_output outs[4];
 	size_t nouts = 0;
 	char why[600];
 	if (a->json)
 		outs[nouts++] = (struct rmpsim_cli_output){ a->json, json_fn, NULL };
 	if (a->csv)
 		outs[nouts++] = (struct rmpsim_cli_output){ a->csv, rmpsim_report_csv, NULL };
-	if (trace_out.path)
-		outs[nouts++] = trace_out;
+	for (size_t i = 0; i < 2; i++)
+		if (trace_out[i].path)
+			outs[nouts++] = trace_out[i];
 	if (nouts && rmpsim_cli_write_outputs(outs, nouts, &rep, why, sizeof(why))) {
 		fprintf(stderr, "rmpsim: cannot write the report: %s\n", why);
 		code = RMPSIM_EXIT_SYSTEM;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* --trace FILE, --trace-cpus LIST, --trace-regions RANGE (trace_out.h). */
+/* --trace FILE, --trace-cpus LIST, --trace-regions RANGE, --hist, --ftrace FILE (trace_out.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,54 +14,79 @@
 #define CPU_MAX	   (RMPSIM_MAX_CPUS - 1u)
 #define REGION_MAX ((1u << 21) - 1) /* RMPSIM_TRACE_RMPOPT_REGION's field */
 
-int rmpsim_cli_trace_start(const struct rmpsim_cli_args *a, struct rmpsim_cli_trace *t)
+/* Drop everything: the histograms, the open files and their temporary files. */
+static void drop_all(struct rmpsim_cli_trace *t)
+{
+	char err[8];
+	rmpsim_cli_hist_print(t, NULL);
+	if (t->tj)
+		rmpsim_trace_json_close(t->tj, err, sizeof(err));
+	t->tj = NULL;
+	rmpsim_cli_stream_abort(&t->stream);
+	rmpsim_ftrace_destroy(t->ftrace);
+	t->ftrace = NULL;
+	rmpsim_cli_stream_abort(&t->ftrace_stream);
+}
+
+/* Filters first (usage errors before any file), then the files. */
+static int start(const struct rmpsim_cli_args *a, struct rmpsim_cli_trace *t)
 {
 	struct rmpsim_tl_filter flt;
 	char err[600];
 
-	memset(t, 0, sizeof(*t));
 	memset(&flt, 0, sizeof(flt));
-	if (a->hist) {
-		t->hist_out = open_memstream(&t->hist_text, &t->hist_len);
-		if (!t->hist_out || rmpsim_hist_create(NULL, &t->hist)) {
-			rmpsim_cli_hist_print(t, NULL);
-			return RMPSIM_EXIT_SYSTEM;
-		}
-	}
-	if (!a->trace)
-		return RMPSIM_EXIT_OK;
 	if (a->trace_cpus && rmpsim_tl_set_parse(a->trace_cpus, CPU_MAX, &flt.cpus, err, sizeof(err))) {
 		fprintf(stderr, "rmpsim: --trace-cpus %s\n", err);
-		rmpsim_cli_hist_print(t, NULL);
 		return RMPSIM_EXIT_USAGE;
 	}
 	if (a->trace_regions &&
 	    rmpsim_tl_set_parse(a->trace_regions, REGION_MAX, &flt.regions, err, sizeof(err))) {
 		fprintf(stderr, "rmpsim: --trace-regions %s\n", err);
-		rmpsim_cli_hist_print(t, NULL);
 		return RMPSIM_EXIT_USAGE;
 	}
-	int r = rmpsim_cli_stream_open(&t->stream, a->trace, err, sizeof(err));
-	if (r) {
-		fprintf(stderr, "rmpsim: cannot write the trace: %s\n", err);
-		rmpsim_cli_hist_print(t, NULL);
-		return RMPSIM_EXIT_SYSTEM;
+	if (a->hist) {
+		t->hist_out = open_memstream(&t->hist_text, &t->hist_len);
+		if (!t->hist_out || rmpsim_hist_create(NULL, &t->hist))
+			return RMPSIM_EXIT_SYSTEM;
 	}
-	r = rmpsim_trace_json_open(NULL, t->stream.f, &flt, stderr, a->trace, &t->tj);
-	if (r) {
-		rmpsim_cli_stream_abort(&t->stream);
-		rmpsim_cli_hist_print(t, NULL);
-		return RMPSIM_EXIT_SYSTEM;
+	if (a->ftrace) {
+		if (rmpsim_cli_stream_open(&t->ftrace_stream, a->ftrace, err, sizeof(err))) {
+			fprintf(stderr, "rmpsim: cannot write the ftrace text: %s\n", err);
+			return RMPSIM_EXIT_SYSTEM;
+		}
+		if (rmpsim_ftrace_create(NULL, &t->ftrace))
+			return RMPSIM_EXIT_SYSTEM;
+	}
+	if (a->trace) {
+		if (rmpsim_cli_stream_open(&t->stream, a->trace, err, sizeof(err))) {
+			fprintf(stderr, "rmpsim: cannot write the trace: %s\n", err);
+			return RMPSIM_EXIT_SYSTEM;
+		}
+		if (rmpsim_trace_json_open(NULL, t->stream.f, &flt, stderr, a->trace, &t->tj))
+			return RMPSIM_EXIT_SYSTEM;
 	}
 	return RMPSIM_EXIT_OK;
 }
 
-/* Both consumers of one run's records. */
-static void both(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
+int rmpsim_cli_trace_start(const struct rmpsim_cli_args *a, struct rmpsim_cli_trace *t)
+{
+	memset(t, 0, sizeof(*t));
+	int code = start(a, t);
+	if (code)
+		drop_all(t);
+	return code;
+}
+
+/* Every consumer of one run's records. */
+static void fan_out(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
 {
 	struct rmpsim_cli_trace *t = ctx;
-	rmpsim_trace_json_hook(t->tj, sim, rec);
-	rmpsim_hist_hook(t->hist, sim, rec);
+	if (t->tj)
+		rmpsim_trace_json_hook(t->tj, sim, rec);
+	if (t->hist)
+		rmpsim_hist_hook(t->hist, sim, rec);
+	if (t->ftrace)
+		rmpsim_ftrace_hook(t->ftrace, sim, rec);
 }
 
 void rmpsim_cli_trace_run(struct rmpsim_cli_trace *t, struct rmpsim_run_options *opt, const char *label)
@@ -69,12 +94,9 @@ void rmpsim_cli_trace_run(struct rmpsim_cli_trace *t, struct rmpsim_run_options 
 	snprintf(t->label, sizeof(t->label), "%s", label);
 	if (t->tj)
 		rmpsim_trace_json_begin_run(t->tj, label);
-	if (t->tj && t->hist) {
-		opt->trace = both;
+	if (t->tj || t->hist || t->ftrace) {
+		opt->trace = fan_out;
 		opt->trace_ctx = t;
-	} else if (t->tj || t->hist) {
-		opt->trace = t->tj ? rmpsim_trace_json_hook : rmpsim_hist_hook;
-		opt->trace_ctx = t->tj ? (void *)t->tj : (void *)t->hist;
 	}
 }
 
@@ -84,6 +106,8 @@ void rmpsim_cli_trace_run_done(struct rmpsim_cli_trace *t, struct rmpsim_run_opt
 		rmpsim_trace_json_end_run(t->tj);
 	if (t->hist && rmpsim_hist_write_run(t->hist, t->hist_out, t->label) && !t->hist_err)
 		t->hist_err = true;
+	if (t->ftrace && rmpsim_ftrace_write_run(t->ftrace, t->ftrace_stream.f, t->label))
+		t->ftrace_err = true;
 	opt->trace = NULL;
 	opt->trace_ctx = NULL;
 }
@@ -108,30 +132,37 @@ int rmpsim_cli_hist_print(struct rmpsim_cli_trace *t, FILE *f)
 }
 
 int rmpsim_cli_trace_finish(struct rmpsim_cli_trace *t, const struct rmpsim_cli_args *a, int code,
-			    struct rmpsim_cli_output *ret_out)
+			    struct rmpsim_cli_output ret_out[2])
 {
 	char err[200];
+	int r = 0;
 
-	memset(ret_out, 0, sizeof(*ret_out));
-	if (code)
-		rmpsim_cli_hist_print(t, NULL);
-	if (!t->tj)
-		return code;
-	int r = rmpsim_trace_json_close(t->tj, err, sizeof(err));
-	t->tj = NULL;
-	if (code || r) {
-		rmpsim_cli_stream_abort(&t->stream);
-		rmpsim_cli_hist_print(t, NULL);
-		if (code)
-			return code;
+	memset(ret_out, 0, 2 * sizeof(*ret_out));
+	if (!code && t->tj) {
+		r = rmpsim_trace_json_close(t->tj, err, sizeof(err));
+		t->tj = NULL;
 		if (r == -ENOENT) {
 			fprintf(stderr, "rmpsim: %s; no trace written\n", err);
-			return RMPSIM_EXIT_USAGE;
+			code = RMPSIM_EXIT_USAGE;
+		} else if (r) {
+			fprintf(stderr, "rmpsim: cannot write the trace: %s: %s\n", a->trace, strerror(-r));
+			code = RMPSIM_EXIT_SYSTEM;
 		}
-		fprintf(stderr, "rmpsim: cannot write the trace: %s: %s\n", a->trace, strerror(-r));
-		return RMPSIM_EXIT_SYSTEM;
 	}
-	ret_out->path = a->trace;
-	ret_out->stream = &t->stream;
+	if (!code && t->ftrace_err) {
+		fprintf(stderr, "rmpsim: cannot write the ftrace text: %s\n", a->ftrace);
+		code = RMPSIM_EXIT_SYSTEM;
+	}
+	if (code) {
+		drop_all(t);
+		return code;
+	}
+	size_t n = 0;
+	if (a->trace)
+		ret_out[n++] = (struct rmpsim_cli_output){ a->trace, NULL, &t->stream };
+	if (a->ftrace)
+		ret_out[n++] = (struct rmpsim_cli_output){ a->ftrace, NULL, &t->ftrace_stream };
+	rmpsim_ftrace_destroy(t->ftrace);
+	t->ftrace = NULL;
 	return RMPSIM_EXIT_OK;
 }
