@@ -178,6 +178,7 @@ void rmpsim_kernel_destroy(struct rmpsim_kernel *k)
 	rmpsim__k_kworkers_destroy(k);
 	rmpsim__k_tasks_destroy(k);
 	rmpsim__k_debugfs_destroy(k);
+	rmpsim__k_pages_destroy(k);
 	if (k->node_masks)
 		rmpsim__k_free(k->node_masks, sizeof(struct cpumask) * k->nnodes);
 	rmpsim__k = NULL;

@@ -35,6 +35,7 @@ struct rmpsim__k_waitlist {
 struct task_struct;
 struct dentry;
 struct configfs_subsystem;
+struct page;
 
 struct rmpsim_kernel {
 	const struct rmpsim_allocator *alloc;
@@ -88,6 +89,7 @@ struct rmpsim_kernel {
 	uint64_t rcu_pending;
 	struct dentry *debugfs_root;
 	struct configfs_subsystem *configfs; /* registered subsystems (configfs.c) */
+	struct page **pages;		     /* pfn_to_page's hash (page.c) */
 	struct cpumask *node_masks;	     /* [nr nodes], built at first use */
 	unsigned nnodes;
 
@@ -167,6 +169,7 @@ void rmpsim__k_infer_cross_call(struct rmpsim_kernel *k);
 void rmpsim__k_tasks_destroy(struct rmpsim_kernel *k);
 int rmpsim__k_cpuhp_notify(struct rmpsim_kernel *k, unsigned cpu, bool up);
 void rmpsim__k_debugfs_destroy(struct rmpsim_kernel *k);
+void rmpsim__k_pages_destroy(struct rmpsim_kernel *k);
 
 /* vsprintf.c */
 int rmpsim__k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)

@@ -21,6 +21,8 @@
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/ktime.h>
 #include <linux/nodemask.h>
 #include <linux/nospec.h>
@@ -470,6 +472,39 @@ static void configfs_attributes(void **state)
 	done(k, sim);
 }
 
+/* ---- struct page (covers: A230) ---- */
+
+static LIST_HEAD(g_leaked);
+
+static void page_main(void *arg)
+{
+	long *r = arg;
+	INIT_LIST_HEAD(&g_leaked);
+	struct page *a = pfn_to_page(0x12345), *b = pfn_to_page(0x12345), *c = pfn_to_page(0x12345 + 4096);
+	r[0] = a == b && a != c;
+	r[1] = page_to_pfn(a) == 0x12345 && page_to_phys(c) == PFN_PHYS(0x12345 + 4096ull);
+	list_add_tail(&a->buddy_list, &g_leaked);
+	list_add_tail(&c->buddy_list, &g_leaked);
+	struct page *p;
+	unsigned long sum = 0;
+	list_for_each_entry(p, &g_leaked, buddy_list) sum += page_to_pfn(p);
+	r[2] = sum == 2 * 0x12345 + 4096;
+	struct page *head = compound_head(a);
+	r[3] = !PageCompound(a) && head == b && phys_to_page(PFN_PHYS(0x12345ull)) == a;
+}
+
+static void struct_page(void **state)
+{
+	(void)state;
+	long r[4] = { 0 };
+	struct rmpsim_sim *sim = bare_sim(NCPU);
+	struct rmpsim_kernel *k;
+	run_kernel(sim, page_main, r, &k);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(r[i], 1);
+	done(k, sim);
+}
+
 /* ---- wrmsrq_on_cpus ---- */
 
 static void msr_main(void *arg)
@@ -501,6 +536,7 @@ int main(void)
 		cmocka_unit_test(kthreads),	      cmocka_unit_test(timers_and_rcu),
 		cmocka_unit_test(percpu_nodes_cpuhp), cmocka_unit_test(debugfs_and_friends),
 		cmocka_unit_test(msr_on_all_cpus),    cmocka_unit_test(configfs_attributes),
+		cmocka_unit_test(struct_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
