@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,30 +28,47 @@
 
 /* Highest os_index accepted: hwloc sizes its bitmaps by it (os_index="4000000000" = 512 MiB each). */
 #define XML_MAX_OS_INDEX 65535u
-/* Bytes carried from one read to the next: a needle and its number fit. */
-#define XML_CARRY 48
+/* Longest <object ...> tag: an 8192-CPU machine's has cpusets of ~3 KB each. */
+#define XML_MAX_TAG (64u << 10)
 
-/* One match of a needle at p (len bytes left in the buffer); 0 or -EINVAL with diag. */
-static int xml_match(const char *p, size_t len, unsigned long long count[2], struct rmpsim_diag *diag)
+/* The value of attribute `name` in the tag [p, end), or NULL. */
+static const char *tag_attr(const char *p, const char *end, const char *name)
 {
-	static const char *const needles[3] = { "\"PU\"", "\"NUMANode\"", "os_index=\"" };
+	size_t n = strlen(name);
+
+	for (; p + n + 2 < end; p++)
+		if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') && !memcmp(p, name, n) && p[n] == '=' &&
+		    p[n + 1] == '"')
+			return p + n + 2;
+	return NULL;
+}
+
+/* One <object ...> tag [p, end): counts PUs and NUMA nodes; each must have a small os_index. */
+static int xml_object(const char *p, const char *end, unsigned long long count[2], struct rmpsim_diag *diag)
+{
+	static const char *const types[2] = { "PU\"", "NUMANode\"" };
 	static const unsigned max[2] = { RMPSIM_MAX_CPUS, RMPSIM_MAX_NODES };
 	static const char *const what[2] = { "PU objects (CPUs)", "NUMANode objects" };
+	const char *type = tag_attr(p, end, "type");
 
-	for (int k = 0; k < 3; k++) {
-		size_t nl = strlen(needles[k]);
-		if (nl > len || memcmp(p, needles[k], nl))
+	for (int k = 0; type && k < 2; k++) {
+		size_t tl = strlen(types[k]);
+		if ((size_t)(end - type) < tl || memcmp(type, types[k], tl))
 			continue;
-		if (k < 2) {
-			if (++count[k] > max[k])
-				return rmpsim_diag_fail(diag, -EINVAL, "more than %u %s", max[k], what[k]);
-			return 0;
-		}
-		unsigned long long v = 0;
-		for (const char *d = p + nl; d < p + len && *d >= '0' && *d <= '9' && v <= XML_MAX_OS_INDEX;
-		     d++)
-			v = v * 10 + (unsigned)(*d - '0');
-		if (v > XML_MAX_OS_INDEX)
+		if (++count[k] > max[k])
+			return rmpsim_diag_fail(diag, -EINVAL, "more than %u %s", max[k], what[k]);
+		/*
+		 * Without os_index hwloc uses index 2^32 - 1 and sizes bitmaps by it (found
+		 * by fuzz_xml: seconds and 512 MiB per object).
+		 */
+		const char *v = tag_attr(p, end, "os_index");
+		unsigned long long idx = 0;
+		if (!v || *v < '0' || *v > '9')
+			return rmpsim_diag_fail(diag, -EINVAL, "a %.*s object without os_index", (int)tl - 1,
+						types[k]);
+		for (; v < end && *v >= '0' && *v <= '9' && idx <= XML_MAX_OS_INDEX; v++)
+			idx = idx * 10 + (unsigned)(*v - '0');
+		if (idx > XML_MAX_OS_INDEX)
 			return rmpsim_diag_fail(diag, -EINVAL, "an os_index above %u", XML_MAX_OS_INDEX);
 	}
 	return 0;
@@ -59,37 +77,51 @@ static int xml_match(const char *p, size_t len, unsigned long long count[2], str
 /*
  * Before hwloc reads the file (its import is quadratic in the width of a
  * level, and its bitmaps are as large as the highest index): the file's size,
- * the number of PU and NUMANode objects named in it and the os_index values,
- * read from the text, within the limits of <rmpsim/limits.h>.
+ * the number of PU and NUMANode objects and their os_index values, read from
+ * the <object> tags of the text, within the limits of <rmpsim/limits.h>.
  */
 static int xml_prescan(FILE *f, struct rmpsim_diag *diag)
 {
+	enum { BUF = 1u << 20 };
 	unsigned long long count[2] = { 0, 0 }, total = 0;
-	char buf[65536];
+	char *buf = malloc(BUF);
 	size_t keep = 0, n;
+	int r = 0;
 
-	while ((n = fread(buf + keep, 1, sizeof(buf) - keep, f)) > 0 || keep) {
-		size_t len = keep + n;
-		/* Matches starting in the carried tail are looked at after the next read, unless the file ended. */
-		size_t upto = n && len > XML_CARRY ? len - XML_CARRY : len;
+	if (!buf)
+		return rmpsim_diag_fail(diag, -ENOMEM, "out of memory");
+	while (!r && ((n = fread(buf + keep, 1, BUF - keep, f)) > 0 || keep)) {
+		size_t len = keep + n, i = 0;
 
 		total += n;
-		if (total > RMPSIM_MAX_XML_BYTES)
-			return rmpsim_diag_fail(diag, -EINVAL, "the file is larger than %llu MiB",
-						RMPSIM_MAX_XML_BYTES >> 20);
-		for (size_t i = 0; i < upto; i++) {
-			if (buf[i] != '"' && buf[i] != 'o')
+		if (total > RMPSIM_MAX_XML_BYTES) {
+			r = rmpsim_diag_fail(diag, -EINVAL, "the file is larger than %llu MiB",
+					     RMPSIM_MAX_XML_BYTES >> 20);
+			break;
+		}
+		for (; !r && i + 7 <= len; i++) {
+			if (buf[i] != '<' || memcmp(buf + i, "<object", 7))
 				continue;
-			int r = xml_match(buf + i, len - i, count, diag);
-			if (r)
-				return r;
+			const char *end = memchr(buf + i, '>', len - i);
+			if (!end && n && len - i < XML_MAX_TAG)
+				break; /* the tag ends in the next read */
+			if (!end || (size_t)(end - (buf + i)) > XML_MAX_TAG)
+				r = rmpsim_diag_fail(diag, -EINVAL,
+						     "an <object> tag longer than %u KiB or unfinished",
+						     XML_MAX_TAG >> 10);
+			else
+				r = xml_object(buf + i, end, count, diag);
 		}
 		if (!n)
 			break;
-		keep = len - upto;
-		memmove(buf, buf + upto, keep);
+		/* Carry an unfinished tag (or the last few bytes) to the next read. */
+		keep = len - (i < len ? i : len);
+		memmove(buf, buf + len - keep, keep);
 	}
-	return ferror(f) ? rmpsim_diag_fail(diag, -EIO, "cannot read the file") : 0;
+	if (!r && ferror(f))
+		r = rmpsim_diag_fail(diag, -EIO, "cannot read the file");
+	free(buf);
+	return r;
 }
 
 /* What the child sends first; the arrays follow when r == 0. */

@@ -481,6 +481,40 @@ static const char *header_name(const char *l, size_t *n)
  * split and its tail read as a line of its own, issue 10 point 6), and no
  * [guest NAME] header twice (inih merges adjacent equal sections silently).
  */
+/*
+ * A section header as inih reads it: [scenario], [events] or [guest NAME],
+ * nothing but a comment after the ']' (inih ignores the rest of the line), so
+ * that a section with no value lines, which inih never reports, is checked too.
+ */
+static int check_header(const char *l, const char *name, size_t n, unsigned line, const char *file,
+			struct rmpsim_diag *diag)
+{
+	const char *rest = skip_blank(name + n + 1);
+
+	if (*rest && *rest != '\n' && *rest != ';' && *rest != '#') {
+		rmpsim_diag_at(diag, file, line, (unsigned)(rest - l) + 1);
+		return rmpsim_diag_fail(diag, -EINVAL, "[%.*s]: expected nothing after ']' but a comment",
+					(int)n, name);
+	}
+	rmpsim_diag_at(diag, file, line, (unsigned)(name - l));
+	if (n == 6 && !strncmp(name, "guest ", 6))
+		return rmpsim_diag_fail(diag, -EINVAL, "[guest NAME]: expected a name of 1 to %u characters",
+					RMPSIM_MAX_INI_SECTION - 6);
+	if ((n == 8 && !strncmp(name, "scenario", 8)) || (n == 6 && !strncmp(name, "events", 6)) ||
+	    (n > 6 && !strncmp(name, "guest ", 6)))
+		return 0;
+	return rmpsim_diag_fail(
+		diag, -EINVAL, "[%.*s]: expected section [scenario], [guest NAME] or [events]", (int)n, name);
+}
+
+/* A [guest NAME] section without any value line: inih never reports it. */
+static int empty_guest_section(unsigned line, const char *name, size_t n, const char *file,
+			       struct rmpsim_diag *diag)
+{
+	rmpsim_diag_at(diag, file, line, 1);
+	return rmpsim_diag_fail(diag, -EINVAL, "[%.*s]: expected a size = line", (int)n, name);
+}
+
 static int prescan(const char *text, const char *file, const struct rmpsim_allocator *alloc,
 		   struct rmpsim_diag *diag)
 {
@@ -492,6 +526,9 @@ static int prescan(const char *text, const char *file, const struct rmpsim_alloc
 	size_t nseen = 0, cap = 0;
 	unsigned line = 0;
 	bool after_value = false; /* inih's "previous name": a value line came since the last header */
+	unsigned empty_guest = 0; /* line of a [guest NAME] header with no value line yet */
+	const char *empty_name = NULL;
+	size_t empty_n = 0;
 	int r = 0;
 
 	for (const char *l = text; *l && !r;) {
@@ -521,6 +558,12 @@ static int prescan(const char *text, const char *file, const struct rmpsim_alloc
 				"expected a shorter name",
 				RMPSIM_MAX_INI_SECTION);
 		} else if (name) {
+			r = check_header(l, name, n, line, file, diag);
+			if (!r && empty_guest)
+				r = empty_guest_section(empty_guest, empty_name, empty_n, file, diag);
+			empty_guest = !strncmp(name, "guest ", 6) ? line : 0;
+			empty_name = name;
+			empty_n = n;
 			after_value = false;
 		} else if (c > l && after_value) {
 			/* inih would append it to the value above (a continuation line). */
@@ -531,6 +574,7 @@ static int prescan(const char *text, const char *file, const struct rmpsim_alloc
 				"at the start of the line");
 		} else {
 			after_value = true;
+			empty_guest = 0;
 		}
 		if (!r && name && n > 6 && !strncmp(name, "guest ", 6) && nseen <= RMPSIM_MAX_GUESTS) {
 			for (size_t i = 0; i < nseen && !r; i++) {
@@ -557,6 +601,8 @@ static int prescan(const char *text, const char *file, const struct rmpsim_alloc
 		}
 		l = end ? end + 1 : l + len;
 	}
+	if (!r && empty_guest)
+		r = empty_guest_section(empty_guest, empty_name, empty_n, file, diag);
 	rmpsim__free(alloc, seen, cap * sizeof(*seen));
 	return r;
 }

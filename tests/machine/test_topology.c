@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Topology (issue 4 point 1): hwloc input, Linux CPU numbering, bad input. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +30,12 @@ static void write_temp(char *buf, const char *text, size_t len)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, len), (ssize_t)len);
 	close(fd);
+}
+
+/* Write the text (without its NUL) to fd. */
+static void put_text(int fd, const char *text)
+{
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -374,13 +381,13 @@ static void xml_limits_before_import(void **state)
 	struct rmpsim_topology *t = NULL;
 	struct rmpsim_diag diag = { 0 };
 	char path[] = "/tmp/rmpsim-topo-big-XXXXXX";
-	size_t n = 8193, len = strlen("<object type=\"PU\"/>\n");
+	size_t n = 8193, len = strlen("<object type=\"PU\" os_index=\"1\"/>\n");
 	char *text = malloc(n * len + 32);
 
 	assert_non_null(text);
 	strcpy(text, "<topology>\n");
 	for (size_t i = 0; i < n; i++)
-		strcat(text + 11 + i * len, "<object type=\"PU\"/>\n");
+		strcat(text + 11 + i * len, "<object type=\"PU\" os_index=\"1\"/>\n");
 	write_temp(path, text, strlen(text));
 	free(text);
 	assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag, &t), -EINVAL);
@@ -489,12 +496,28 @@ static void xml_errors_name_the_file(void **state)
 
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "<topology><object", 17), 17);
+	put_text(fd, "<topology><object type=\"Machine\">");
 	close(fd);
 	memset(&diag, 0, sizeof(diag));
 	assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag, &t), -EINVAL);
 	assert_string_equal(diag.file, path);
 	assert_non_null(strstr(diag.msg, "hwloc topology XML"));
+	/* Found by fuzz_xml: a PU without os_index made hwloc size bitmaps for index 2^32 - 1. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	put_text(fd, "<topology><object type=\"PU\" cpuset=\"0x1\"/>");
+	close(fd);
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag, &t), -EINVAL);
+	assert_string_equal(diag.msg, "a PU object without os_index");
+	/* An unfinished tag. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	put_text(fd, "<topology><object");
+	close(fd);
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag, &t), -EINVAL);
+	assert_non_null(strstr(diag.msg, "unfinished"));
 	assert_null(t);
 	unlink(path);
 }

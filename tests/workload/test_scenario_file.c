@@ -126,7 +126,16 @@ static void error_unknown_section(void **state)
 {
 	(void)state;
 	expect_error("[scenario]\nname = x\n[gust a]\nsize = 1G\n", -EINVAL,
-		     "t.ini:4:1: [gust a]: expected section [scenario], [guest NAME] or [events]");
+		     "t.ini:3:1: [gust a]: expected section [scenario], [guest NAME] or [events]");
+	/* Found by libFuzzer: sections without value lines, and text after ']', which inih ignores. */
+	expect_error("[gust a]\n", -EINVAL,
+		     "t.ini:1:1: [gust a]: expected section [scenario], [guest NAME] or [events]");
+	expect_error("[guest ]\x7f\n[guest ]\x7f\n", -EINVAL,
+		     "t.ini:1:9: [guest ]: expected nothing after ']' but a comment");
+	expect_error("[guest ]\n", -EINVAL, "t.ini:1:1: [guest NAME]: expected a name of 1 to 43 characters");
+	expect_error("[guest a]\n[events]\n", -EINVAL, "t.ini:1:1: [guest a]: expected a size = line");
+	expect_error("[scenario]\nseed = 1\n[guest a]\n; nothing\n", -EINVAL,
+		     "t.ini:3:1: [guest a]: expected a size = line");
 }
 
 static void error_unknown_key(void **state)
