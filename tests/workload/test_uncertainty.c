@@ -142,9 +142,21 @@ static void design_is_seeded(void **state)
 	for (size_t k = 0; k < N * NP; k++)
 		same += a[k] == c[k];
 	assert_true(same < N * NP / 8); /* another seed, other draws */
-	/* Each parameter has its own stream: parameter 3's draws are those of a
-	 * design where the other parameters are not used at all (nothing to test
-	 * beyond this: the design never looks at the profile). */
+	/* Each parameter has its own stream: pinning one parameter's range moves no
+	 * other parameter's values (A240). */
+	struct rmpsim_profile wide = *rmpsim_profile_default(), pinned = wide;
+	unsigned l3 = param("memory", "l3_line_ns");
+	pinned.lo[l3] = pinned.hi[l3] = rmpsim_profile_get_value(&wide, l3);
+	for (unsigned i = 0; i < N; i++) {
+		struct rmpsim_profile pw, pp;
+		rmpsim_unc_profile(&wide, N, &a[i * NP], &pw);
+		rmpsim_unc_profile(&pinned, N, &a[i * NP], &pp);
+		for (unsigned j = 0; j < NP; j++)
+			if (j != l3)
+				assert_true(rmpsim_profile_get_value(&pw, j) ==
+					    rmpsim_profile_get_value(&pp, j));
+		assert_true(rmpsim_profile_get_value(&pp, l3) == rmpsim_profile_get_value(&wide, l3));
+	}
 	assert_int_equal(rmpsim_unc_design(1, 1, a), -EINVAL);
 	assert_int_equal(rmpsim_unc_design(RMPSIM_UNC_MAX_DRAWS + 1, 1, a), -EINVAL);
 }
