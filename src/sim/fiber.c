@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 #include "sim/fiber.h"
@@ -33,6 +35,9 @@ void rmpsim__fiber_main(struct rmpsim__fiber *f)
 {
 	f->stack = NULL;
 	f->stack_size = 0;
+	f->mem = NULL;
+	f->mem_size = 0;
+	f->guard = NULL;
 	f->asan_fake_stack = NULL;
 	f->asan_bottom = NULL; /* learnt at the first switch back (fiber_started) */
 	f->asan_size = 0;
@@ -41,6 +46,18 @@ void rmpsim__fiber_main(struct rmpsim__fiber *f)
 #ifdef RMPSIM_TSAN
 	f->tsan_fiber = __tsan_get_current_fiber();
 #endif
+}
+
+static void fiber_free_stack(struct rmpsim__fiber *f, const struct rmpsim_allocator *a)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	if (f->guard) /* the allocator gets its memory back as it gave it */
+		mprotect(f->guard, pg > 0 ? (size_t)pg : 4096, PROT_READ | PROT_WRITE);
+	if (f->mem)
+		rmpsim__free(a, f->mem, f->mem_size);
+	f->mem = NULL;
+	f->mem_size = 0;
+	f->guard = NULL;
 }
 
 /*
@@ -63,11 +80,28 @@ int rmpsim__fiber_create(struct rmpsim__fiber *f, const struct rmpsim_allocator 
 	uintptr_t fn, ap = (uintptr_t)arg;
 
 	memcpy(&fn, &entry, sizeof(fn));
-	void *stack = rmpsim__malloc(a, stack_size);
-	if (!stack)
+	/*
+	 * A no-access page below the stack (stacks grow down): code that recurses
+	 * too deep, a plugin's for instance, faults there (SIGSEGV, which the
+	 * kernel shim's containment reports) instead of silently overwriting the
+	 * heap. Without mprotect (a foreign allocator's memory may refuse it) the
+	 * stack simply has no guard.
+	 */
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t page = pg > 0 ? (size_t)pg : 4096;
+	size_t mem_size = stack_size + 2 * page;
+	void *mem = rmpsim__malloc(a, mem_size);
+	if (!mem)
 		return -ENOMEM;
+	uintptr_t guard = ((uintptr_t)mem + page - 1) & ~(uintptr_t)(page - 1);
+	void *stack = (void *)(guard + page);
+	f->guard = mprotect((void *)guard, page, PROT_NONE) == 0 ? (void *)guard : NULL;
+	if (!f->guard)
+		stack = mem;
+	f->mem = mem;
+	f->mem_size = mem_size;
 	if (getcontext(&f->uc) != 0) {
-		rmpsim__free(a, stack, stack_size);
+		fiber_free_stack(f, a);
 		return -ENOMEM;
 	}
 	f->uc.uc_stack.ss_sp = stack;
@@ -96,8 +130,7 @@ void rmpsim__fiber_destroy(struct rmpsim__fiber *f, const struct rmpsim_allocato
 		__tsan_destroy_fiber(f->tsan_fiber);
 #endif
 	f->tsan_fiber = NULL;
-	if (f->stack)
-		rmpsim__free(a, f->stack, f->stack_size);
+	fiber_free_stack(f, a);
 	f->stack = NULL;
 }
 

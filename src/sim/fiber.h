@@ -19,6 +19,9 @@ struct rmpsim__fiber {
 	ucontext_t uc;
 	void *stack; /* NULL for the main fiber */
 	size_t stack_size;
+	void *mem; /* the allocation holding the stack and its guard page */
+	size_t mem_size;
+	void *guard;		 /* the no-access page below the stack, or NULL */
 	void *asan_fake_stack;	 /* ASan: fake stack saved while switched out */
 	const void *asan_bottom; /* ASan: bounds of this fiber's stack */
 	size_t asan_size;

@@ -39,6 +39,20 @@ static void resched_in_handler(void *info)
 	cond_resched();
 }
 
+/* Recursion far deeper than any kernel stack, 1 KiB a frame: it runs off
+ * the end of the worker's stack long before the (volatile) bound. */
+static volatile int recursion_bound = 1 << 30;
+
+static int deep_recursion(int depth)
+{
+	volatile char frame[1024];
+
+	frame[depth % sizeof(frame)] = (char)depth;
+	if (depth >= recursion_bound)
+		return frame[0];
+	return deep_recursion(depth + 1) + frame[(depth + 1) % sizeof(frame)];
+}
+
 static void bad_work_handler(struct work_struct *work)
 {
 	if (!strcmp(mode, "msleep-in-ipi"))
@@ -51,6 +65,8 @@ static void bad_work_handler(struct work_struct *work)
 		*nowhere = 1;
 	else if (!strcmp(mode, "abort"))
 		abort();
+	else if (!strcmp(mode, "stack-overflow"))
+		deep_recursion(0);
 	else if (!strcmp(mode, "requeue-forever"))
 		queue_work(bad_wq, &bad_work);
 	else if (!strcmp(mode, "sleep-forever"))
