@@ -8,6 +8,8 @@
  *   fuzz_x --mutate SECONDS DIR   also mutate the corpus at random for that
  *                                 long (seeded, no libFuzzer needed) and print
  *                                 executions per second
+ *   fuzz_x --runs N DIR           the same for exactly N mutated inputs: the
+ *                                 same inputs on every machine (CI)
  *
  * Built with -DRMPSIM_LIBFUZZER, the file exports LLVMFuzzerTestOneInput
  * instead (scripts/fuzz-inputs builds it with clang's libFuzzer).
@@ -190,14 +192,21 @@ int main(int argc, char **argv)
 {
 	static struct corpus c;
 	double seconds = 0;
+	unsigned long long runs = 0;
 	int i = 1;
 
 	if (argc > 2 && !strcmp(argv[1], "--mutate")) {
 		seconds = atof(argv[2]);
 		i = 3;
+	} else if (argc > 2 && !strcmp(argv[1], "--runs")) {
+		runs = strtoull(argv[2], NULL, 10);
+		seconds = 1e9;
+		i = 3;
 	}
 	for (; i < argc; i++)
 		add_path(&c, argv[i]);
+	/* Before any input runs, so that a target's own handlers can chain to it. */
+	signal(SIGABRT, save_finding);
 	if (!c.n) {
 		fprintf(stderr, "usage: %s [--mutate SECONDS] DIR|FILE...\n", argv[0]);
 		return 2;
@@ -212,10 +221,9 @@ int main(int argc, char **argv)
 		double el = 0;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		signal(SIGABRT, save_finding);
 		const char *lk = getenv("RMPSIM_FUZZ_LEAKS");
 		int leaks = lk && !strcmp(lk, "1") && __lsan_do_recoverable_leak_check;
-		while (el < seconds) {
+		while (el < seconds && (!runs || execs < runs)) {
 			size_t k = fuzz_rand(&rs) % c.n;
 			size_t len = mutate(&c, &rs, c.data[k], c.size[k], buf);
 			fuzz_cur = buf;

@@ -10,7 +10,7 @@
  * crashes on some malformed files (this fuzzer found them: an object without
  * complete_cpuset, bad cpuset strings). A fork costs ~15 ms on the CI
  * machine, so here hwloc's import runs in process: a crash inside hwloc is
- * caught (SIGSEGV/SIGBUS -> siglongjmp), counted as an hwloc finding, and for
+ * caught (SIGSEGV/SIGBUS/SIGABRT -> siglongjmp), counted as an hwloc finding, and for
  * the first few inputs the real entry point is run to check that its child
  * contains the crash. A crash anywhere else is a finding of rmpsim's. Run
  * with ASAN_OPTIONS=handle_segv=0:detect_leaks=0 (an interrupted import
@@ -31,11 +31,16 @@ static sigjmp_buf in_hwloc_jmp;
 static volatile sig_atomic_t in_hwloc;
 static unsigned long hwloc_crashes, contained_checked;
 
+static const int crash_signals[3] = { SIGSEGV, SIGBUS, SIGABRT };
+static struct sigaction crash_prev[3]; /* the driver's (it saves the input) or the default */
+
 static void on_crash(int sig)
 {
 	if (in_hwloc)
 		siglongjmp(in_hwloc_jmp, sig);
-	signal(sig, SIG_DFL);
+	for (int i = 0; i < 3; i++)
+		if (crash_signals[i] == sig)
+			sigaction(sig, &crash_prev[i], NULL);
 	raise(sig);
 }
 
@@ -77,8 +82,9 @@ static void fuzz_one(const uint8_t *data, size_t size)
 		struct sigaction sa = { 0 };
 		sa.sa_handler = on_crash;
 		sa.sa_flags = SA_NODEFER;
-		sigaction(SIGSEGV, &sa, NULL);
-		sigaction(SIGBUS, &sa, NULL);
+		/* hwloc asserts too (hwloc_bitmap_sscanf: count > 0): SIGABRT is caught as well. */
+		for (int i = 0; i < 3; i++)
+			sigaction(crash_signals[i], &sa, &crash_prev[i]);
 		atexit(report_hwloc_crashes);
 		fd = memfd_create("rmpsim-fuzz-xml", MFD_CLOEXEC);
 		FUZZ_CHECK(fd >= 0);

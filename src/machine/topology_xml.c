@@ -31,12 +31,13 @@
 /* Longest <object ...> tag: an 8192-CPU machine's has cpusets of ~3 KB each. */
 #define XML_MAX_TAG (64u << 10)
 
-/* The value of attribute `name` in the tag [p, end), or NULL. */
+/* The value of attribute `name` in the tag [p, end) (p at its '<'), or NULL. */
 static const char *tag_attr(const char *p, const char *end, const char *name)
 {
 	size_t n = strlen(name);
 
-	for (; p + n + 2 < end; p++)
+	/* From p + 1: an attribute follows a blank, never the '<' (found by libFuzzer: p[-1] was read). */
+	for (p++; p + n + 2 < end; p++)
 		if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') && !memcmp(p, name, n) && p[n] == '=' &&
 		    p[n + 1] == '"')
 			return p + n + 2;
