@@ -36,6 +36,13 @@ wait "$reader"
 check "--json FIFO exits 0" test "$code" -eq 0
 check "--json FIFO stays a FIFO" test -p "$tmp/fifo"
 check "--json FIFO: the reader got the JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/fifo.out"
+# A process substitution (a pipe under /dev/fd) is written in place too.
+timeout 60 "$exe" --machine "$small" --scenario worst --json >(cat >"$tmp/ps.json") --quiet 2>"$tmp/err"
+code=$?
+wait $! 2>/dev/null
+sleep 0.2
+check "--json >(cat) exits 0" test "$code" -eq 0
+check "--json >(cat): the reader got the JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/ps.json"
 # A failing output (a full device) commits no other output, and keeps an old file intact.
 echo "old" >"$tmp/keep.json"
 run --machine "$small" --scenario worst --json "$tmp/keep.json" --csv /dev/full --quiet
