@@ -494,7 +494,9 @@ int rmpsim_profile_set(struct rmpsim_profile *p, const char *section, const char
 
 /* ---- INI reading with line numbers, no silent truncation ---- */
 
-#define LINE_MAX_PROFILE 199 /* inih's INI_MAX_LINE (200) less the terminator */
+/* inih's INI_MAX_LINE is 200 with the newline and the terminator: a longer
+ * line is split and its tail read as a line of its own. */
+#define LINE_MAX_PROFILE 199
 
 struct reader {
 	FILE *f;
@@ -502,8 +504,37 @@ struct reader {
 	size_t text_len, text_pos;
 	unsigned line;
 	char raw[LINE_MAX_PROFILE + 2];
-	const char *bad; /* set when a line cannot be taken whole */
+	const char *bad; /* set when a line cannot be taken as inih would read it */
+	char badmsg[128];
 };
+
+/*
+ * What inih accepts silently in a header: text after ']' (ignored), a name
+ * cut at 49 characters, a section without key lines (never reported). Every
+ * header here must be "[name]" (then blanks or a comment) naming a section of
+ * the table.
+ */
+static const char *check_header(struct reader *r, const char *l)
+{
+	while (*l == ' ' || *l == '\t')
+		l++;
+	if (*l != '[')
+		return NULL;
+	const char *end = strchr(l, ']');
+	if (!end)
+		return NULL; /* inih's own syntax error */
+	const char *t = end + 1;
+	while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
+		t++;
+	if (*t && *t != ';' && *t != '#')
+		return "text after ']' in a section header";
+	snprintf(r->badmsg, sizeof(r->badmsg), "unknown section [%.*s]", (int)(end - l - 1), l + 1);
+	for (size_t i = 0; i < NPARAMS; i++)
+		if (strlen(params[i].section) == (size_t)(end - l - 1) &&
+		    !strncmp(params[i].section, l + 1, (size_t)(end - l - 1)))
+			return NULL;
+	return r->badmsg;
+}
 
 static char *read_line(char *str, int num, void *stream)
 {
@@ -530,7 +561,7 @@ static char *read_line(char *str, int num, void *stream)
 		}
 		if (n + 1 >= (size_t)num || n >= LINE_MAX_PROFILE) {
 			r->line++;
-			r->bad = "a line longer than 199 characters";
+			r->bad = "a line longer than 198 characters";
 			return NULL;
 		}
 		str[n++] = (char)ch;
@@ -542,6 +573,8 @@ static char *read_line(char *str, int num, void *stream)
 	str[n] = 0;
 	memcpy(r->raw, str, n + 1);
 	r->line++;
+	if ((r->bad = check_header(r, str)) != NULL)
+		return NULL;
 	return str;
 }
 

@@ -95,7 +95,7 @@ static void parse_errors_name_file_and_line(void **state)
 {
 	(void)state;
 	expect_error("[rmpopt]\nfixed_cycles = 7\nbogus = 1\n", -EINVAL, 3, "unknown key rmpopt.bogus");
-	expect_error("; c\n[nosuch]\nx = 1\n", -EINVAL, 3, "unknown section [nosuch]");
+	expect_error("; c\n[nosuch]\nx = 1\n", -EINVAL, 2, "unknown section [nosuch]"); /* at its header */
 	expect_error("[ipi]\ndelivery_ns = fast\n", -EINVAL, 2, "'fast' is not a number");
 	expect_error("[ipi]\ndelivery_ns = 1.2345\n", -EINVAL, 2, "at most 3 decimals");
 	expect_error("[cpu]\n\nfreq_ghz = 0.01\n", -EINVAL, 3, "out of bounds [0.1, 10] GHz");
@@ -123,7 +123,24 @@ static void parse_errors_name_file_and_line(void **state)
 	memcpy(longline, "[cpu]\n", 6);
 	longline[sizeof(longline) - 2] = '\n';
 	longline[sizeof(longline) - 1] = 0;
-	expect_error(longline, -EINVAL, 2, "longer than 199 characters");
+	expect_error(longline, -EINVAL, 2, "longer than 198 characters");
+	/* 199 characters and the newline: inih would already split it. */
+	char edge[256];
+	memset(edge, ';', sizeof(edge));
+	memcpy(edge, "[cpu]\n", 6);
+	edge[6 + 199] = '\n';
+	edge[6 + 200] = 0;
+	expect_error(edge, -EINVAL, 2, "longer than 198 characters");
+	edge[6 + 198] = '\n';
+	edge[6 + 199] = 0;
+	struct rmpsim_profile ok;
+	struct rmpsim_diag okd = { 0 };
+	assert_int_equal(rmpsim_profile_parse(edge, "edge.ini", &ok, &okd), 0);
+	/* What inih would accept silently in a header. */
+	expect_error("[cpu] freq_ghz = 3\n", -EINVAL, 1, "text after ']'");
+	expect_error("[memory]\ndram_local_ns = 100\n[nosuch]\n", -EINVAL, 3, "unknown section [nosuch]");
+	expect_error("[ipi] ; a comment may follow\n[kernel]\t\nhz = 1000\n[kernelx]\n", -EINVAL, 4,
+		     "unknown section [kernelx]");
 }
 
 static void columns_point_at_the_value(void **state)
