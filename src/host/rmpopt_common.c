@@ -239,13 +239,14 @@ void rmpopt_trigger_mod_delayed(void)
 
 	guard(mutex)(&rmpopt_wq_mutex);
 
-	/*
-	 * spec 1.8 (v8+): re-arm on every call, so the pass runs 10 s after
-	 * the last one; a call during a pass queues one more.
-	 */
-	if (rmpopt_wq)
+	if (rmpopt_wq) {
+		/*
+		 * spec 1.8 (v8+): re-arm on every call, so the pass runs 10 s
+		 * after the last one; a call during a pass queues one more.
+		 */
 		mod_delayed_work(rmpopt_wq, &rmpopt_delayed_work,
 				 msecs_to_jiffies(RMPOPT_WORK_TIMEOUT));
+	}
 }
 
 void rmpopt_trigger_queue_delayed(void)
@@ -255,10 +256,11 @@ void rmpopt_trigger_queue_delayed(void)
 
 	guard(mutex)(&rmpopt_wq_mutex);
 
-	/* spec 1.8 (v3-v7): ignored while pending, the first deadline holds */
-	if (rmpopt_wq)
+	if (rmpopt_wq) {
+		/* spec 1.8 (v3-v7): ignored while pending, the first deadline holds */
 		queue_delayed_work(rmpopt_wq, &rmpopt_delayed_work,
 				   msecs_to_jiffies(RMPOPT_WORK_TIMEOUT));
+	}
 }
 
 void rmpopt_trigger_now(void)

@@ -257,6 +257,7 @@ int rmpsim_sim_run_until(struct rmpsim_sim *s, uint64_t limit)
 	s->limit = limit; /* batched IPI calls stop their inline steps there too */
 	rmpsim__fiber_main(&s->main_fiber);
 	while (!s->stop && !s->err && (ev = rmpsim__heap_top(&s->heap)) && ev->time <= limit) {
+		/* A227: the run limits, checked before each event (the next event's time). */
 		if ((s->max_time && ev->time > s->max_time) ||
 		    (s->max_events && s->events >= s->max_events)) {
 			limit_reached(s, s->max_time && ev->time > s->max_time);

@@ -289,6 +289,36 @@ static void work_item_without_tracepoints_is_a_pass(void **state)
 	rmpsim_kshim_infer_passes(false);
 }
 
+static void infer_two_items(void *arg)
+{
+	ktest_run_as_work(infer_item, arg);
+	ktest_run_as_work(infer_item, arg);
+}
+
+/* covers: A228. The window starts at the lowest RMPOPT_BASE programmed before the
+ * item (the first item's sequence writes PA's 1 GB region), capped at the end of RAM. */
+static void inferred_window_starts_at_programmed_base(void **state)
+{
+	(void)state;
+	struct infer in = { .a = load_helpers() };
+	struct world w;
+	up(&w);
+	in.sim = w.sim;
+	assert_int_equal(rmpsim_kernel_boot(w.k, infer_two_items, &in), 0);
+	assert_int_equal(rmpsim_sim_run(w.sim), 0);
+	assert_int_equal(rmpsim_sim_mark_count(w.sim), 6);
+	const struct rmpsim_mark *first = rmpsim_sim_mark_get(w.sim, 0),
+				 *second = rmpsim_sim_mark_get(w.sim, 3);
+	assert_string_equal(first->name, "rmpopt_pass_start");
+	assert_string_equal(second->name, "rmpopt_pass_start");
+	assert_true(first->a == 0 && first->b == 4 * GIB);
+	/* PA + 2 TB is past the end of RAM (4 GB): the end is RAM's. */
+	assert_true(second->a == PA && second->b == 4 * GIB);
+	assert_string_equal(rmpsim_sim_mark_get(w.sim, 5)->name, "rmpopt_pass_done");
+	down(&w);
+	rmpsim_kshim_infer_passes(false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +328,7 @@ int main(void)
 		cmocka_unit_test(kernel_asm_helpers_match_the_shim),
 		cmocka_unit_test(guest_instructions_oops_on_the_host),
 		cmocka_unit_test(work_item_without_tracepoints_is_a_pass),
+		cmocka_unit_test(inferred_window_starts_at_programmed_base),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -372,6 +372,7 @@ static void debugfs_main(void *arg)
 	debugfs_remove_recursive(dir);
 	r[4] = rmpsim_kernel_debugfs_read(k, "x86/rmpopt/rmpopt-table", buf, sizeof(buf));
 	dump_stack();
+	/* covers: A85 (one cpu_relax() is one 20 ns spin step of busy time) */
 	uint64_t t0 = now_ps();
 	for (int i = 0; i < 5; i++)
 		cpu_relax();

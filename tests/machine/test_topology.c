@@ -364,6 +364,12 @@ static void synthetic_largest_machine_is_accepted(void **state)
 	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:2 numa:2 core:1 pu:1", &diag, &t), 0);
 	assert_true(rmpsim_topology_total_memory(t) == 4 * GIB);
 	rmpsim_topology_destroy(t);
+	/* covers: A202 (no NUMA token at all: one node of hwloc's 1 GiB) */
+	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:2 core:4 pu:2", &diag, &t), 0);
+	assert_int_equal(rmpsim_topology_nnodes(t), 1);
+	assert_int_equal(rmpsim_topology_ncpus(t), 16);
+	assert_true(rmpsim_topology_total_memory(t) == GIB);
+	rmpsim_topology_destroy(t);
 	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:1 [numa(memory=3000MB)] pu:1", &diag, &t),
 			 0);
 	assert_true(rmpsim_topology_node_memory(t, 0) == 3000000000ull - 3000000000ull % (2u << 20));

@@ -75,6 +75,54 @@ static void timers_fire_in_time_then_insertion_order(void **state)
 	rmpsim_sim_destroy(s);
 }
 
+/* ---- run limits ---- */
+
+struct limit_log {
+	int calls;
+	bool time_limit;
+	uint64_t now, events;
+};
+
+static void on_limit(void *ctx, struct rmpsim_sim *s, bool time_limit)
+{
+	struct limit_log *l = ctx;
+	l->calls++;
+	l->time_limit = time_limit;
+	l->now = rmpsim_sim_now(s);
+	l->events = rmpsim_sim_events(s);
+}
+
+/* covers: A227 (each limit stops the run before the event past it, which stays queued) */
+static void run_limits_stop_before_the_next_event(void **state)
+{
+	(void)state;
+	for (int by_time = 0; by_time <= 1; by_time++) {
+		struct rmpsim_sim *s = bare_sim(1, NULL, 1);
+		struct tlog log = { 0 };
+		struct limit_log lim = { 0 };
+		struct tt t[3];
+		for (int i = 0; i < 3; i++) {
+			t[i].id = i;
+			t[i].log = &log;
+			rmpsim_timer_init(&t[i].t, tt_fire, &t[i]);
+			assert_int_equal(rmpsim_sim_timer_add(s, &t[i].t, 100 * (uint64_t)(i + 1)), 0);
+		}
+		/* 250 ps of virtual time, or two events: either way the timer at 300 waits. */
+		rmpsim_sim_set_limits(s, by_time ? 250 : 0, by_time ? 0 : 2, on_limit, &lim);
+		assert_false(rmpsim_sim_limit_hit(s));
+		assert_int_equal(rmpsim_sim_run(s), 0);
+		assert_true(rmpsim_sim_limit_hit(s));
+		assert_int_equal(log.n, 2);
+		assert_int_equal(lim.calls, 1);
+		assert_int_equal(lim.time_limit, by_time);
+		assert_int_equal(lim.now, 200);
+		assert_int_equal(lim.events, 2);
+		assert_int_equal(rmpsim_sim_pending(s), 1);
+		assert_true(rmpsim_timer_pending(&t[2].t));
+		rmpsim_sim_destroy(s);
+	}
+}
+
 /* ---- processes ---- */
 
 struct rec {
@@ -470,6 +518,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(timers_fire_in_time_then_insertion_order),
+		cmocka_unit_test(run_limits_stop_before_the_next_event),
 		cmocka_unit_test(process_computes_and_sleeps),
 		cmocka_unit_test(block_and_wake_with_token),
 		cmocka_unit_test(blocked_processes_are_counted_and_freed),

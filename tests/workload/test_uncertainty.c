@@ -432,6 +432,22 @@ static int real(const struct rmpsim_profile *p, const char *scenario, unsigned n
 	return r;
 }
 
+/* The same with no --seed: the scenario's own seed chooses the design (A244). */
+static int real_scenario_seed(const struct rmpsim_profile *p, const char *scenario, unsigned n,
+			      uint64_t scenario_seed, struct rmpsim_uncertainty *u)
+{
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+	struct rmpsim_run_options opt = { .machine = MACHINE };
+	assert_int_equal(rmpsim_scenario_builtin(scenario, RMPSIM_BACKING_4K, NULL, &s), 0);
+	s.seed = scenario_seed;
+	int r = rmpsim_unc_run(&s, &opt, p, n, 1, NULL, u, &d);
+	if (r)
+		print_error("%s\n", d.msg);
+	rmpsim_scenario_free(&s);
+	return r;
+}
+
 static uint64_t pass_with(const struct rmpsim_profile *p, const char *scenario)
 {
 	struct rmpsim_scenario s;
@@ -478,6 +494,10 @@ static void real_draws_are_deterministic(void **state)
 	assert_int_equal(real(p, "worst", 6, 2, 2, &c), 0);
 	assert_memory_equal(&a, &b, sizeof(a)); /* same seed, any worker count */
 	assert_memory_not_equal(&a.bands, &c.bands, sizeof(a.bands));
+	/* covers: A244 (without --seed the scenario's seed draws the profiles) */
+	struct rmpsim_uncertainty by_scenario;
+	assert_int_equal(real_scenario_seed(p, "worst", 6, 2, &by_scenario), 0);
+	assert_memory_equal(&by_scenario, &c, sizeof(c));
 	assert_non_null(find(&a, param("cpu", "freq_ghz")));
 	assert_null(find(&a, param("rmpopt", "scan"))); /* switches are never drawn */
 }
