@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -168,12 +169,70 @@ static int install_crash_handlers(void)
 	return 0;
 }
 
+/*
+ * A231: kernel code that never returns to the
+ * simulator (a native loop calling no kernel function) advances neither
+ * virtual time nor the event count, so the run limits cannot see it. A
+ * wall-clock watchdog can: once a second it compares the simulator's progress
+ * (events dispatched, work items run) with the last tick's, and after
+ * RMPSIM_STALL_SECONDS seconds (default 60) without any it stops the run like
+ * a crash, naming the function the loop is in.
+ */
+static struct rmpsim_kernel *watched;
+static uint64_t last_progress;
+static unsigned stalled_ticks, stall_limit;
+
+static uint64_t progress(void)
+{
+	return watched ? rmpsim_sim_events(watched->sim) + watched->work_items : 0;
+}
+
+static void on_tick(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig;
+	(void)si;
+	if (!active || !watched)
+		return;
+	uint64_t now = progress();
+	if (now != last_progress) {
+		last_progress = now;
+		stalled_ticks = 0;
+		return;
+	}
+	if (++stalled_ticks < stall_limit)
+		return;
+	ucontext_t *uc = ctx;
+	char what[160];
+	snprintf(what, sizeof(what),
+		 "no progress: kernel code has not returned to the simulator for %u s of wall time "
+		 "(a loop that calls no kernel function?)",
+		 stall_limit);
+	die(what, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP], NULL, false);
+}
+
+static void install_watchdog(void)
+{
+	const char *env = getenv("RMPSIM_STALL_SECONDS");
+	long secs = env ? strtol(env, NULL, 10) : 60;
+	stall_limit = secs > 0 && secs < 86400 ? (unsigned)secs : 60;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_tick;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL))
+		return; /* no watchdog: the run limits still hold */
+	struct itimerval it = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
 int rmpsim_contain(const struct rmpsim_containment *c)
 {
 	cfg = *c;
 	int err = install_crash_handlers();
 	if (err)
 		return err;
+	install_watchdog();
 	/* SIGILL: the RMP-instruction trap handler keeps it while plugins are
 	 * patched and passes stray ones on to this one. */
 	rmpsim__k_code_traps_chain(on_crash, &old_actions[4]);
@@ -236,6 +295,9 @@ void rmpsim__k_contain_kernel(struct rmpsim_kernel *k)
 {
 	if (!active)
 		return;
+	watched = k;
+	last_progress = progress();
+	stalled_ticks = 0;
 	if (cfg.max_virtual_time_ps || cfg.max_events)
 		rmpsim_sim_set_limits(k->sim, cfg.max_virtual_time_ps, cfg.max_events, limit_hit, NULL);
 	if (cfg.panic_on_warn && sim_bug_stream())
@@ -253,4 +315,10 @@ void rmpsim__k_contain_step(struct rmpsim_kernel *k)
 		die("run limit reached (kernel code that loops, sleeps or re-queues itself for ever?)", 0,
 		    msg, false);
 	}
+}
+
+void rmpsim__k_contain_forget(struct rmpsim_kernel *k)
+{
+	if (watched == k)
+		watched = NULL;
 }

@@ -174,6 +174,7 @@ void rmpsim_kernel_destroy(struct rmpsim_kernel *k)
 {
 	if (!k)
 		return;
+	rmpsim__k_contain_forget(k);
 	rmpsim__k_wq_destroy_all(k);
 	rmpsim__k_kworkers_destroy(k);
 	rmpsim__k_tasks_destroy(k);

@@ -156,6 +156,7 @@ void rmpsim__k_contain_warning(const char *kind, const char *msg);
 void rmpsim__k_contain_oops(const char *msg);
 void rmpsim__k_contain_kernel(struct rmpsim_kernel *k); /* at creation: limits, bug stream */
 void rmpsim__k_contain_step(struct rmpsim_kernel *k);	/* a work item runs */
+void rmpsim__k_contain_forget(struct rmpsim_kernel *k); /* at destruction: the watchdog lets go */
 
 /* pass_infer.c: with inference on (rmpsim_kshim_infer_passes), the tracepoint
  * marks from work items, RMPOPTs, cross-CPU calls and RMPOPT_BASE writes. */

@@ -32,6 +32,8 @@ run_mode mutex-in-ipi "kernel BUG in plugin .*function mutex_in_handler+0x"
 run_mode cond-resched-in-ipi "kernel BUG in plugin .*function resched_in_handler+0x"
 run_mode null-deref "crash: SIGSEGV (invalid memory access) at address (nil) in plugin .*function bad_work_handler+0x.* on simulated CPU"
 run_mode abort "crash: SIGABRT (abort) in plugin .*function bad_work_handler"
+# A native loop calling no kernel function: the wall-clock watchdog (A231).
+RMPSIM_STALL_SECONDS=2 run_mode spin-forever "no progress: kernel code has not returned to the simulator for 2 s of wall time .* in plugin .*function spin_forever"
 # The simulated CPU's stack ends in a no-access guard page (src/sim/fiber.c).
 run_mode stack-overflow "crash: SIGSEGV (invalid memory access) at address 0x[0-9a-f]* in plugin .*function deep_recursion[.a-z0-9]*+0x"
 run_mode requeue-forever "run limit reached" --max-events 100000

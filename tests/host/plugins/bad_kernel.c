@@ -53,6 +53,15 @@ static int deep_recursion(int depth)
 	return deep_recursion(depth + 1) + frame[(depth + 1) % sizeof(frame)];
 }
 
+/* A native loop that never calls the kernel: virtual time stands still. */
+static volatile unsigned long spins;
+
+static noinline void spin_forever(void)
+{
+	for (;;)
+		spins++;
+}
+
 static void bad_work_handler(struct work_struct *work)
 {
 	if (!strcmp(mode, "msleep-in-ipi"))
@@ -67,6 +76,8 @@ static void bad_work_handler(struct work_struct *work)
 		abort();
 	else if (!strcmp(mode, "stack-overflow"))
 		deep_recursion(0);
+	else if (!strcmp(mode, "spin-forever"))
+		spin_forever();
 	else if (!strcmp(mode, "requeue-forever"))
 		queue_work(bad_wq, &bad_work);
 	else if (!strcmp(mode, "sleep-forever"))
