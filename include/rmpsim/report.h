@@ -20,6 +20,8 @@
 extern "C" {
 #endif
 
+struct rmpsim_pass_profile; /* timeline.h */
+
 /* What the runs have in common, printed once. */
 struct rmpsim_report {
 	const char *version; /* rmpsim_version */
@@ -35,6 +37,9 @@ struct rmpsim_report {
 	 * each time (--bands). */
 	const struct rmpsim_uncertainty *uncertainty;
 	bool bands;
+	/* --html: NULL, or one per run, what the plots need beyond the runs
+	 * (timeline.h, rmpsim_hist_take_run). */
+	const struct rmpsim_pass_profile *profiles;
 };
 
 /* Golden mode: leave out what is not derivable from the profile by hand
@@ -60,6 +65,15 @@ int rmpsim_report_json(const struct rmpsim_report *r, unsigned flags, const stru
 		       char **ret_text, size_t *ret_len);
 /* The same, written to f. 0, -ENOMEM or -EIO. */
 int rmpsim_report_json_write(FILE *f, const struct rmpsim_report *r, unsigned flags);
+
+/*
+ * One self-contained HTML page (no script, font or request to anything else)
+ * with inline SVG plots drawn deterministically: the runs' leader and
+ * follower phases (p5..p95 bars with --uncertainty), the sorted per-CPU busy
+ * time, the interrupts-off histogram and each pass's timeline (r->profiles
+ * for the last three), each followed by a table of its numbers. 0 or -EIO.
+ */
+int rmpsim_report_html(FILE *f, const struct rmpsim_report *r);
 
 /* "412.345 ms"-style rendering of nanoseconds (3 significant decimals, integer
  * arithmetic only), into buf; returns buf. */

@@ -83,6 +83,21 @@ void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_tra
 int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label);
 void rmpsim_hist_destroy(struct rmpsim_hist *h);
 
+/* What --html plots of a run's measured pass beyond its result (report.h). */
+#define RMPSIM_PROFILE_IRQOFF_BUCKETS 64 /* 1 us each */
+struct rmpsim_pass_profile {
+	uint64_t *busy_ps; /* [ncpus], busiest first; malloc()ed */
+	unsigned ncpus;
+	uint64_t irqoff[RMPSIM_PROFILE_IRQOFF_BUCKETS]; /* stretches by whole us, all CPUs */
+	uint64_t irqoff_over;				/* ... of 64 us or more */
+};
+/* Copy the last completed pass of the run the histograms saw (before
+ * rmpsim_hist_write_run or _end_run). 0, -ENOENT (no pass), -ENOMEM. */
+int rmpsim_hist_take_run(const struct rmpsim_hist *h, struct rmpsim_pass_profile *ret);
+/* Start afresh without printing. */
+void rmpsim_hist_end_run(struct rmpsim_hist *h);
+void rmpsim_pass_profile_free(struct rmpsim_pass_profile *p);
+
 /*
  * --ftrace FILE: the run in `trace-cmd report` text layout (sched_switch,
  * ipi_entry/ipi_exit, irq_disable/irq_enable, the rmpopt_* tracepoints),

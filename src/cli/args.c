@@ -38,6 +38,7 @@ const char rmpsim_cli_usage[] =
 	"  --trace FILE           also write a per-CPU timeline (Perfetto / chrome://tracing JSON)\n"
 	"  --trace-cpus LIST      with --trace: only these CPUs (e.g. 0-3,64)\n"
 	"  --trace-regions RANGE  with --trace: only RMPOPTs on these 1 GB regions (e.g. 0-15)\n"
+	"  --html FILE            also write a self-contained HTML report with SVG plots\n"
 	"  --ftrace FILE          also write the simulated kernel's trace as trace-cmd report text\n"
 	"  --hist                 also print histograms of the pass (interrupts-off stretches,\n"
 	"                         per-CPU busy time) in rtla's layout\n"
@@ -94,6 +95,7 @@ static const struct opt opts[] = {
 	V("trace-regions", trace_regions),
 	F("hist", hist),
 	V("ftrace", ftrace),
+	V("html", html),
 	V("seed", seed),	       /* handled specially */
 	V("uncertainty", uncertainty), /* handled specially */
 	V("jobs", jobs),	       /* handled specially */
@@ -250,11 +252,12 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 			 a.trace_cpus ? "trace-cpus" : "trace-regions");
 		return -EINVAL;
 	}
-	if ((a.trace || a.hist || a.ftrace) && a.run_tests) {
+	if ((a.trace || a.hist || a.ftrace || a.html) && a.run_tests) {
 		snprintf(err, errlen, "--%s does not apply to --run-tests",
-			 a.trace  ? "trace"
-			 : a.hist ? "hist"
-				  : "ftrace");
+			 a.trace    ? "trace"
+			 : a.hist   ? "hist"
+			 : a.ftrace ? "ftrace"
+				    : "html");
 		return -EINVAL;
 	}
 	if (a.policy && a.policy_plugin) {

@@ -30,6 +30,7 @@ struct rmpsim_cli_args {
 	const char *trace_cpus;	   /* --trace-cpus LIST */
 	const char *trace_regions; /* --trace-regions RANGE */
 	const char *ftrace;	   /* --ftrace FILE: trace-cmd report text */
+	const char *html;	   /* --html FILE: the HTML report */
 	bool hist;		   /* --hist: histograms of the pass after the table */
 	uint64_t seed;
 	bool has_seed;

@@ -122,7 +122,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		return RMPSIM_EXIT_SYSTEM;
 	}
 	bool stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-")) ||
-			    (a->trace && !strcmp(a->trace, "-")) || (a->ftrace && !strcmp(a->ftrace, "-"));
+			    (a->html && !strcmp(a->html, "-")) || (a->trace && !strcmp(a->trace, "-")) ||
+			    (a->ftrace && !strcmp(a->ftrace, "-"));
 	struct dmesg_out dm = { stdout_taken ? stderr : stdout };
 	/* A plugin path without a slash names a file here, not a library on the search path. */
 	char plugin[RMPSIM_WL_PATH_MAX + 2];
@@ -213,15 +214,18 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.nruns = njobs,
 		.uncertainty = unc,
 		.bands = a->bands,
+		.profiles = a->html && trace.nprofiles == njobs ? trace.profiles : NULL,
 	};
 	/* All report files of the run, or none (output.h). */
-	struct rmpsim_cli_output outs[4];
+	struct rmpsim_cli_output outs[5];
 	size_t nouts = 0;
 	char why[600];
 	if (a->json)
 		outs[nouts++] = (struct rmpsim_cli_output){ a->json, json_fn, NULL };
 	if (a->csv)
 		outs[nouts++] = (struct rmpsim_cli_output){ a->csv, rmpsim_report_csv, NULL };
+	if (a->html)
+		outs[nouts++] = (struct rmpsim_cli_output){ a->html, rmpsim_report_html, NULL };
 	for (size_t i = 0; i < 2; i++)
 		if (trace_out[i].path)
 			outs[nouts++] = trace_out[i];

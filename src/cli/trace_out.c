@@ -44,9 +44,10 @@ static int start(const struct rmpsim_cli_args *a, struct rmpsim_cli_trace *t)
 		fprintf(stderr, "rmpsim: --trace-regions %s\n", err);
 		return RMPSIM_EXIT_USAGE;
 	}
-	if (a->hist) {
-		t->hist_out = open_memstream(&t->hist_text, &t->hist_len);
-		if (!t->hist_out || rmpsim_hist_create(NULL, &t->hist))
+	if (a->hist || a->html) { /* --html plots what the histograms collect */
+		if (a->hist && !(t->hist_out = open_memstream(&t->hist_text, &t->hist_len)))
+			return RMPSIM_EXIT_SYSTEM;
+		if (rmpsim_hist_create(NULL, &t->hist))
 			return RMPSIM_EXIT_SYSTEM;
 	}
 	if (a->ftrace) {
@@ -100,12 +101,27 @@ void rmpsim_cli_trace_run(struct rmpsim_cli_trace *t, struct rmpsim_run_options 
 	}
 }
 
+/* --html: keep what the plots need of the run (a zero profile when no pass completed). */
+static int take_profile(struct rmpsim_cli_trace *t)
+{
+	void *p = realloc(t->profiles, (t->nprofiles + 1) * sizeof(*t->profiles));
+	if (!p)
+		return -ENOMEM;
+	t->profiles = p;
+	int r = rmpsim_hist_take_run(t->hist, &t->profiles[t->nprofiles++]);
+	return r == -ENOENT ? 0 : r;
+}
+
 void rmpsim_cli_trace_run_done(struct rmpsim_cli_trace *t, struct rmpsim_run_options *opt)
 {
 	if (t->tj)
 		rmpsim_trace_json_end_run(t->tj);
-	if (t->hist && rmpsim_hist_write_run(t->hist, t->hist_out, t->label) && !t->hist_err)
+	if (t->hist && take_profile(t))
 		t->hist_err = true;
+	if (t->hist && t->hist_out && rmpsim_hist_write_run(t->hist, t->hist_out, t->label))
+		t->hist_err = true;
+	else if (t->hist && !t->hist_out)
+		rmpsim_hist_end_run(t->hist);
 	if (t->ftrace && rmpsim_ftrace_write_run(t->ftrace, t->ftrace_stream.f, t->label))
 		t->ftrace_err = true;
 	opt->trace = NULL;
@@ -118,7 +134,7 @@ int rmpsim_cli_hist_print(struct rmpsim_cli_trace *t, FILE *f)
 	if (t->hist_out && fclose(t->hist_out))
 		t->hist_err = true;
 	t->hist_out = NULL;
-	if (f && t->hist) {
+	if (f && t->hist && t->hist_text) {
 		if (t->hist_err)
 			fprintf(stderr, "rmpsim: --hist: out of memory\n");
 		if (t->hist_err || fwrite(t->hist_text, 1, t->hist_len, f) != t->hist_len || fflush(f))
@@ -126,6 +142,11 @@ int rmpsim_cli_hist_print(struct rmpsim_cli_trace *t, FILE *f)
 	}
 	rmpsim_hist_destroy(t->hist);
 	t->hist = NULL;
+	for (size_t i = 0; i < t->nprofiles; i++)
+		rmpsim_pass_profile_free(&t->profiles[i]);
+	free(t->profiles);
+	t->profiles = NULL;
+	t->nprofiles = 0;
 	free(t->hist_text);
 	t->hist_text = NULL;
 	return code;

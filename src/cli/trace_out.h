@@ -17,8 +17,10 @@
 
 struct rmpsim_cli_trace {
 	struct rmpsim_cli_stream stream;
-	struct rmpsim_trace_json *tj; /* NULL: no --trace */
-	struct rmpsim_hist *hist;     /* NULL: no --hist */
+	struct rmpsim_trace_json *tj;	      /* NULL: no --trace */
+	struct rmpsim_hist *hist;	      /* NULL: no --hist */
+	struct rmpsim_pass_profile *profiles; /* --html: one per run so far */
+	size_t nprofiles;
 	struct rmpsim_ftrace *ftrace; /* NULL: no --ftrace */
 	struct rmpsim_cli_stream ftrace_stream;
 	bool ftrace_err;

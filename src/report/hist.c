@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rmpsim/timeline.h>
@@ -244,4 +245,48 @@ int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label)
 	run_free(h);
 	h->err = 0;
 	return r;
+}
+
+static int by_busy_desc(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a > b ? -1 : a < b;
+}
+
+int rmpsim_hist_take_run(const struct rmpsim_hist *h, struct rmpsim_pass_profile *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (h->err)
+		return h->err;
+	if (!h->have_last)
+		return -ENOENT;
+	ret->busy_ps = malloc((h->ncpus ? h->ncpus : 1) * sizeof(uint64_t));
+	if (!ret->busy_ps)
+		return -ENOMEM;
+	memcpy(ret->busy_ps, h->busy, h->ncpus * sizeof(uint64_t));
+	qsort(ret->busy_ps, h->ncpus, sizeof(uint64_t), by_busy_desc);
+	ret->ncpus = h->ncpus;
+	for (unsigned c = 0; c < h->ncols; c++) {
+		const struct column *k = &h->last[c];
+		for (size_t b = 0; b < IRQOFF_ENTRIES; b++) {
+			if (b < RMPSIM_PROFILE_IRQOFF_BUCKETS)
+				ret->irqoff[b] += k->bucket[b];
+			else
+				ret->irqoff_over += k->bucket[b];
+		}
+		ret->irqoff_over += k->over;
+	}
+	return 0;
+}
+
+void rmpsim_hist_end_run(struct rmpsim_hist *h)
+{
+	run_free(h);
+	h->err = 0;
+}
+
+void rmpsim_pass_profile_free(struct rmpsim_pass_profile *p)
+{
+	free(p->busy_ps);
+	memset(p, 0, sizeof(*p));
 }

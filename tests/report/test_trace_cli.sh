@@ -76,6 +76,16 @@ run --trace "$tmp/keep.json" --trace-cpus 100-200
 check "a failed trace keeps the old file" test "$(cat "$tmp/keep.json")" = old
 check "... and no temporary file" nothing_left
 
+# --html FILE: the page, kept with the other report files; exit 4 for a missing folder.
+run --html "$tmp/r.html" --json "$tmp/r2.json" --quiet
+check "--html exits 0" test "$code" -eq 0
+check "--html writes the page" grep -q '^<!DOCTYPE html>' "$tmp/r.html"
+check "--html: four plots" test "$(grep -c '^<svg ' "$tmp/r.html")" -eq 4
+check "--html: the run's trace hash" grep -q "<td>$(grep -o '"trace_hash": *"[0-9a-f]*"' "$tmp/r2.json" | tail -1 | grep -o '[0-9a-f]\{16\}')</td>" "$tmp/r.html"
+run --html "$tmp/no/such/r.html"
+check "--html into a missing folder exits 4" test "$code" -eq 4
+check "... with nothing created" test ! -e "$tmp/no"
+
 if [ "$fails" -ne 0 ]; then
 	echo "$fails check(s) failed"
 	exit 1

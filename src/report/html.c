@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The HTML report (report.h): one page, no script, no external resource,
+ * inline SVG drawn with integer coordinates so that the same results give the
+ * same bytes. Every plot is followed by a table with its numbers. The SVG uses
+ * a viewBox and width 100%: it scales down to a phone and up to 1,280 px.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rmpsim/report.h>
+#include <rmpsim/timeline.h>
+
+#define W	 1000 /* viewBox width */
+#define H	 320  /* viewBox height */
+#define LEFT	 90   /* plot area */
+#define RIGHT	 980
+#define TOP	 30
+#define BOTTOM	 260
+#define LEADER	 "#1f77b4"
+#define FOLLOWER "#ff7f0e"
+#define NCOLORS	 6
+
+static const char *const colors[NCOLORS] = {
+	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
+};
+
+/* Text for HTML and SVG: & < > " escaped. */
+static void esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static const char *ns_str(uint64_t ns, char *buf, size_t len)
+{
+	return rmpsim_report_fmt_ns(ns, buf, len);
+}
+
+/* y of value v on a 0..max axis (max > 0). */
+static long y_of(uint64_t v, uint64_t max)
+{
+	return BOTTOM - (long)((v > max ? max : v) * (uint64_t)(BOTTOM - TOP) / max);
+}
+
+/* A round upper bound for an axis: 1, 2 or 5 x 10^k, at least v. */
+static uint64_t nice_max(uint64_t v)
+{
+	static const uint64_t steps[] = { 1, 2, 5 };
+	for (uint64_t scale = 1; scale <= UINT64_MAX / 50; scale *= 10) {
+		for (size_t i = 0; i < 3; i++) {
+			if (steps[i] * scale >= v)
+				return steps[i] * scale;
+		}
+	}
+	return v;
+}
+
+static void svg_open(FILE *f, const char *title)
+{
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"100%%\" "
+		"role=\"img\">\n",
+		W, H);
+	fprintf(f, "<title>");
+	esc(f, title);
+	fprintf(f, "</title>\n");
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n", LEFT, BOTTOM, RIGHT,
+		BOTTOM);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n", LEFT, TOP, LEFT,
+		BOTTOM);
+}
+
+/* Y axis: 0, max/2, max with labels, and the axis title. */
+static void y_axis(FILE *f, uint64_t max, const char *unit_label, uint64_t unit_div, const char *title)
+{
+	for (int i = 0; i <= 2; i++) {
+		uint64_t v = max * (uint64_t)i / 2;
+		long y = y_of(v, max);
+		fprintf(f, "<line x1=\"%d\" y1=\"%ld\" x2=\"%d\" y2=\"%ld\" stroke=\"#ccc\"/>\n", LEFT, y,
+			RIGHT, y);
+		fprintf(f,
+			"<text x=\"%d\" y=\"%ld\" font-size=\"14\" text-anchor=\"end\">%" PRIu64
+			" %s</text>\n",
+			LEFT - 6, y + 5, v / unit_div, unit_label);
+	}
+	fprintf(f,
+		"<text x=\"16\" y=\"%d\" font-size=\"14\" transform=\"rotate(-90 16 %d)\" "
+		"text-anchor=\"middle\">",
+		(TOP + BOTTOM) / 2, (TOP + BOTTOM) / 2);
+	esc(f, title);
+	fprintf(f, "</text>\n");
+}
+
+static void legend(FILE *f, int i, const char *color, const char *label)
+{
+	int x = LEFT + 10 + i * 220;
+	fprintf(f, "<rect x=\"%d\" y=\"6\" width=\"14\" height=\"14\" fill=\"%s\"/>\n", x, color);
+	fprintf(f, "<text x=\"%d\" y=\"18\" font-size=\"14\">", x + 20);
+	esc(f, label);
+	fprintf(f, "</text>\n");
+}
+
+static void run_label(FILE *f, const struct rmpsim_run_result *r)
+{
+	esc(f, r->scenario);
+	fputc(' ', f);
+	esc(f, rmpsim_backing_name(r->backing));
+}
+
+/* 1. The review matrix: leader and follower phase of every run, side by side. */
+static void matrix(FILE *f, const struct rmpsim_report *r)
+{
+	uint64_t max = 1;
+	char b1[32], b2[32], b3[32];
+	for (size_t i = 0; i < r->nruns; i++) {
+		uint64_t l = r->runs[i].leader_ns, fo = r->runs[i].follower_ns;
+		if (r->uncertainty) {
+			l = r->uncertainty[i].bands[RMPSIM_UNC_LEADER_NS].p95 > l
+				    ? r->uncertainty[i].bands[RMPSIM_UNC_LEADER_NS].p95
+				    : l;
+			fo = r->uncertainty[i].bands[RMPSIM_UNC_FOLLOWER_NS].p95 > fo
+				     ? r->uncertainty[i].bands[RMPSIM_UNC_FOLLOWER_NS].p95
+				     : fo;
+		}
+		max = l > max ? l : max;
+		max = fo > max ? fo : max;
+	}
+	max = nice_max(max);
+	uint64_t div = max >= 10000000 ? 1000000 : max >= 10000 ? 1000 : 1;
+	const char *unit = div == 1000000 ? "ms" : div == 1000 ? "us" : "ns";
+	fprintf(f, "<h2>Leader and follower phase of each pass</h2>\n");
+	svg_open(f, "Leader and follower phase per scenario and backing");
+	y_axis(f, max, unit, div, "virtual time");
+	legend(f, 0, LEADER, "leader phase");
+	legend(f, 1, FOLLOWER, "follower phase");
+	long slot = r->nruns ? (RIGHT - LEFT) / (long)r->nruns : 1, bw = slot / 3;
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_run_result *u = &r->runs[i];
+		long x = LEFT + (long)i * slot + slot / 6;
+		uint64_t v[2] = { u->leader_ns, u->follower_ns };
+		for (int k = 0; k < 2; k++) {
+			long y = y_of(v[k], max);
+			fprintf(f,
+				"<rect class=\"bar\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
+				"fill=\"%s\"/>\n",
+				x + k * bw, y, bw, BOTTOM - y, k ? FOLLOWER : LEADER);
+			if (r->uncertainty) { /* p5..p95 of the draws */
+				const struct rmpsim_band *bd =
+					&r->uncertainty[i]
+						 .bands[k ? RMPSIM_UNC_FOLLOWER_NS : RMPSIM_UNC_LEADER_NS];
+				long xm = x + k * bw + bw / 2;
+				fprintf(f,
+					"<line class=\"band\" x1=\"%ld\" y1=\"%ld\" x2=\"%ld\" y2=\"%ld\" "
+					"stroke=\"#000\" stroke-width=\"2\"/>\n",
+					xm, y_of(bd->p5, max), xm, y_of(bd->p95, max));
+			}
+		}
+		fprintf(f, "<text x=\"%ld\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">", x + bw,
+			BOTTOM + 20);
+		run_label(f, u);
+		fprintf(f, "</text>\n");
+	}
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">scenario and "
+		"backing</text>\n",
+		(LEFT + RIGHT) / 2, BOTTOM + 50);
+	fprintf(f, "</svg>\n<table>\n<tr><th>run</th><th>leader</th><th>follower</th><th>pass</th>%s</tr>\n",
+		r->uncertainty ? "<th>leader p5..p95</th><th>follower p5..p95</th>" : "");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_run_result *u = &r->runs[i];
+		fprintf(f, "<tr><td>");
+		run_label(f, u);
+		fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td>", ns_str(u->leader_ns, b1, sizeof(b1)),
+			ns_str(u->follower_ns, b2, sizeof(b2)), ns_str(u->pass_ns, b3, sizeof(b3)));
+		if (r->uncertainty) {
+			for (int k = 0; k < 2; k++) {
+				const struct rmpsim_band *bd =
+					&r->uncertainty[i]
+						 .bands[k ? RMPSIM_UNC_FOLLOWER_NS : RMPSIM_UNC_LEADER_NS];
+				fprintf(f, "<td>%s .. %s</td>", ns_str(bd->p5, b1, sizeof(b1)),
+					ns_str(bd->p95, b2, sizeof(b2)));
+			}
+		}
+		fprintf(f, "</tr>\n");
+	}
+	fprintf(f, "</table>\n");
+}
+
+/* 2. Busy time per CPU, busiest first: one pegged CPU or a hundred. */
+static void busy_curve(FILE *f, const struct rmpsim_report *r)
+{
+	uint64_t max = 1;
+	unsigned ncpus = 1;
+	char b1[32], b2[32], b3[32];
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_pass_profile *p = &r->profiles[i];
+		if (p->ncpus && p->busy_ps[0] / 1000 > max)
+			max = p->busy_ps[0] / 1000;
+		ncpus = p->ncpus > ncpus ? p->ncpus : ncpus;
+	}
+	max = nice_max(max);
+	uint64_t div = max >= 10000000 ? 1000000 : max >= 10000 ? 1000 : 1;
+	const char *unit = div == 1000000 ? "ms" : div == 1000 ? "us" : "ns";
+	fprintf(f, "<h2>Busy time of each CPU during the pass, busiest first</h2>\n");
+	svg_open(f, "Per-CPU busy time, sorted");
+	y_axis(f, max, unit, div, "busy time");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_pass_profile *p = &r->profiles[i];
+		fprintf(f,
+			"<polyline class=\"curve\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+			colors[i % NCOLORS]);
+		for (unsigned c = 0; c < p->ncpus; c++) {
+			long x = LEFT + (long)((uint64_t)c * (RIGHT - LEFT) / (ncpus > 1 ? ncpus - 1 : 1));
+			fprintf(f, "%s%ld,%ld", c ? " " : "", x, y_of(p->busy_ps[c] / 1000, max));
+		}
+		fprintf(f, "\"/>\n");
+		char label[160];
+		snprintf(label, sizeof(label), "%s %s", r->runs[i].scenario,
+			 rmpsim_backing_name(r->runs[i].backing));
+		int row = (int)i;
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", RIGHT - 190,
+			TOP + 4 + row * 18, colors[i % NCOLORS]);
+		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"13\">", RIGHT - 172, TOP + 15 + row * 18);
+		esc(f, label);
+		fprintf(f, "</text>\n");
+	}
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">CPUs by busy time (rank 0 "
+		".. %u)</text>\n",
+		(LEFT + RIGHT) / 2, BOTTOM + 40, ncpus - 1);
+	fprintf(f, "</svg>\n<table>\n<tr><th>run</th><th>CPUs</th><th>busiest</th><th>10th busiest</th>"
+		   "<th>median</th><th>CPUs busy at all</th><th>CPUs over half the busiest</th></tr>\n");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_pass_profile *p = &r->profiles[i];
+		unsigned any = 0, half = 0;
+		for (unsigned c = 0; c < p->ncpus; c++) {
+			any += p->busy_ps[c] > 0;
+			half += p->busy_ps[c] * 2 > p->busy_ps[0] && p->busy_ps[0];
+		}
+		fprintf(f, "<tr><td>");
+		run_label(f, &r->runs[i]);
+		fprintf(f, "</td><td>%u</td><td>%s</td><td>%s</td><td>%s</td><td>%u</td><td>%u</td></tr>\n",
+			p->ncpus, ns_str(p->ncpus ? p->busy_ps[0] / 1000 : 0, b1, sizeof(b1)),
+			ns_str(p->ncpus > 9 ? p->busy_ps[9] / 1000 : 0, b2, sizeof(b2)),
+			ns_str(p->ncpus ? p->busy_ps[p->ncpus / 2] / 1000 : 0, b3, sizeof(b3)), any, half);
+	}
+	fprintf(f, "</table>\n");
+}
+
+/* 3. Interrupts-off stretches of each pass, 1 us buckets. */
+static void irqoff_hist(FILE *f, const struct rmpsim_report *r)
+{
+	uint64_t max = 1;
+	unsigned last = 0; /* highest bucket in use */
+	for (size_t i = 0; i < r->nruns; i++) {
+		for (unsigned b = 0; b < RMPSIM_PROFILE_IRQOFF_BUCKETS; b++) {
+			uint64_t v = r->profiles[i].irqoff[b];
+			max = v > max ? v : max;
+			last = v && b > last ? b : last;
+		}
+	}
+	max = nice_max(max);
+	fprintf(f, "<h2>Interrupts-off stretches during the pass</h2>\n");
+	svg_open(f, "Histogram of interrupts-off stretches");
+	y_axis(f, max, "", 1, "stretches");
+	long nb = (long)last + 1, slot = (RIGHT - LEFT) / nb, bw = slot / (long)(r->nruns ? r->nruns : 1);
+	for (size_t i = 0; i < r->nruns; i++) {
+		for (unsigned b = 0; b <= last; b++) {
+			uint64_t v = r->profiles[i].irqoff[b];
+			if (!v)
+				continue;
+			long y = y_of(v, max);
+			fprintf(f,
+				"<rect class=\"bar\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
+				"fill=\"%s\"/>\n",
+				LEFT + (long)b * slot + (long)i * bw, y, bw > 1 ? bw - 1 : 1, BOTTOM - y,
+				colors[i % NCOLORS]);
+		}
+	}
+	for (unsigned b = 0; b <= last; b += last >= 20 ? 5 : 1)
+		fprintf(f, "<text x=\"%ld\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">%u</text>\n",
+			LEFT + (long)b * slot + slot / 2, BOTTOM + 18, b);
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">length (us, bucket "
+		"start)</text>\n",
+		(LEFT + RIGHT) / 2, BOTTOM + 40);
+	fprintf(f, "</svg>\n<table>\n<tr><th>length (us)</th>");
+	for (size_t i = 0; i < r->nruns; i++) {
+		fprintf(f, "<th>");
+		run_label(f, &r->runs[i]);
+		fprintf(f, "</th>");
+	}
+	fprintf(f, "</tr>\n");
+	for (unsigned b = 0; b <= last; b++) {
+		fprintf(f, "<tr><td>%u</td>", b);
+		for (size_t i = 0; i < r->nruns; i++)
+			fprintf(f, "<td>%" PRIu64 "</td>", r->profiles[i].irqoff[b]);
+		fprintf(f, "</tr>\n");
+	}
+	fprintf(f, "<tr><td>%d or more</td>", RMPSIM_PROFILE_IRQOFF_BUCKETS);
+	for (size_t i = 0; i < r->nruns; i++)
+		fprintf(f, "<td>%" PRIu64 "</td>", r->profiles[i].irqoff_over);
+	fprintf(f, "</tr>\n</table>\n");
+}
+
+/* 4. Each pass as a timeline: leader phase, then follower phase. */
+static void timeline(FILE *f, const struct rmpsim_report *r)
+{
+	uint64_t max = 1;
+	char b1[32], b2[32], b3[32];
+	for (size_t i = 0; i < r->nruns; i++)
+		max = r->runs[i].pass_ns > max ? r->runs[i].pass_ns : max;
+	max = nice_max(max);
+	uint64_t div = max >= 10000000 ? 1000000 : max >= 10000 ? 1000 : 1;
+	const char *unit = div == 1000000 ? "ms" : div == 1000 ? "us" : "ns";
+	fprintf(f, "<h2>Timeline of each pass</h2>\n");
+	svg_open(f, "Leader and follower phases on a time axis");
+	legend(f, 0, LEADER, "leader phase");
+	legend(f, 1, FOLLOWER, "follower phase");
+	long row = r->nruns ? (BOTTOM - TOP) / (long)r->nruns : 1;
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_run_result *u = &r->runs[i];
+		long y = TOP + (long)i * row + row / 6, h = row * 2 / 3;
+		long xl = LEFT + (long)(u->leader_ns * (uint64_t)(RIGHT - LEFT) / max);
+		long xp = LEFT + (long)(u->pass_ns * (uint64_t)(RIGHT - LEFT) / max);
+		fprintf(f,
+			"<rect class=\"phase\" x=\"%d\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
+			"fill=\"%s\"/>\n",
+			LEFT, y, xl - LEFT, h, LEADER);
+		fprintf(f,
+			"<rect class=\"phase\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
+			"fill=\"%s\"/>\n",
+			xl, y, xp - xl, h, FOLLOWER);
+		fprintf(f, "<text x=\"%d\" y=\"%ld\" font-size=\"13\" text-anchor=\"end\">", LEFT - 6,
+			y + h / 2 + 5);
+		run_label(f, u);
+		fprintf(f, "</text>\n");
+	}
+	for (int i = 0; i <= 4; i++)
+		fprintf(f,
+			"<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">%" PRIu64
+			" %s</text>\n",
+			LEFT + i * (RIGHT - LEFT) / 4, BOTTOM + 18, max * (uint64_t)i / 4 / div, unit);
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">virtual time from pass "
+		"start</text>\n",
+		(LEFT + RIGHT) / 2, BOTTOM + 40);
+	fprintf(f, "</svg>\n<table>\n<tr><th>run</th><th>leader CPU</th><th>leader phase</th><th>follower "
+		   "phase</th>"
+		   "<th>pass</th><th>IPIs</th><th>RMPOPTs</th></tr>\n");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_run_result *u = &r->runs[i];
+		fprintf(f, "<tr><td>");
+		run_label(f, u);
+		fprintf(f,
+			"</td><td>%d</td><td>0 .. %s</td><td>.. %s</td><td>%s</td><td>%" PRIu64
+			"</td><td>%" PRIu64 "</td></tr>\n",
+			u->leader_cpu, ns_str(u->leader_ns, b1, sizeof(b1)),
+			ns_str(u->pass_ns, b2, sizeof(b2)), ns_str(u->pass_ns, b3, sizeof(b3)), u->ipis_sent,
+			u->rmpopt_executed);
+	}
+	fprintf(f, "</table>\n");
+}
+
+int rmpsim_report_html(FILE *f, const struct rmpsim_report *r)
+{
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>rmpsim "
+		   "report</title>\n"
+		   "<style>body{font-family:sans-serif;max-width:1280px;margin:auto;padding:8px}"
+		   "table{border-collapse:collapse;margin:8px 0 24px}td,th{border:1px solid #999;padding:2px "
+		   "8px;"
+		   "text-align:right}svg{max-width:100%%;height:auto}</style>\n</head>\n<body>\n");
+	fprintf(f, "<h1>rmpsim report</h1>\n<table class=\"about\">\n");
+	const char *keys[] = { "rmpsim version", "machine", "policy", "profile" };
+	const char *vals[] = { r->version, r->machine, r->policy, r->profile };
+	for (int i = 0; i < 4; i++) {
+		fprintf(f, "<tr><th>%s</th><td>", keys[i]);
+		esc(f, vals[i] ? vals[i] : "");
+		fprintf(f, "</td></tr>\n");
+	}
+	fprintf(f,
+		"<tr><th>seed</th><td>%" PRIu64 "</td></tr>\n<tr><th>trace hash</th><td>%016" PRIx64
+		"</td></tr>\n",
+		r->seed, r->trace_hash);
+	fprintf(f, "</table>\n");
+	matrix(f, r);
+	if (r->profiles) {
+		busy_curve(f, r);
+		irqoff_hist(f, r);
+	}
+	timeline(f, r);
+	fprintf(f, "<p>Times are virtual (the simulation's clock). docs/cli.md \"HTML report\" says what "
+		   "each plot "
+		   "shows.</p>\n</body>\n</html>\n");
+	return ferror(f) ? -EIO : 0;
+}
