@@ -31,10 +31,6 @@ const char rmpsim_cli_usage[] =
 	"Output:\n"
 	"  --json FILE            also write the JSON report to FILE (- = stdout, no table)\n"
 	"  --csv FILE             also write CSV to FILE (- = stdout, no table)\n"
-	"\n"
-	"Output:\n"
-	"  --json FILE            also write the JSON report to FILE (- = stdout, no table)\n"
-	"  --csv FILE             also write CSV to FILE (- = stdout, no table)\n"
 	"  --trace FILE           also write a per-CPU timeline (Perfetto / chrome://tracing JSON)\n"
 	"  --trace-cpus LIST      with --trace: only these CPUs (e.g. 0-3,64)\n"
 	"  --trace-regions RANGE  with --trace: only RMPOPTs on these 1 GB regions (e.g. 0-15)\n"
@@ -203,11 +199,6 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 				return -EINVAL;
 			}
 			a.has_seed = true;
-			continue;
-		}
-		if (!strcmp(o->name, "max-virtual-time") || !strcmp(o->name, "max-events")) {
-			if (parse_limit(o->name, val, (uint64_t *)(void *)base, err, errlen))
-				return -EINVAL;
 			continue;
 		}
 		if (!strcmp(o->name, "uncertainty") || !strcmp(o->name, "jobs")) {
