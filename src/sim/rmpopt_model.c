@@ -188,16 +188,19 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 		struct rmpsim__result *r = row(s, (void **)m->res, scope_domain(s, cpu), sizeof(*r));
 		res = r ? &r[v->region] : NULL;
 	}
+	bool hit = false;
 	if (res && res->valid && res->gen == v->gen) {
 		if (res->ready_at <= t) { /* A45: a completed result in scope */
-			c.kind = RMPSIM_RMPOPT_CACHE_HIT;
+			hit = true;
 			c.ps = m->cached_ps;
 		} else if (res->start_at <= t && p->rmpopt_inflight == RMPSIM_INFLIGHT_WAIT) { /* A122 */
-			c.kind = RMPSIM_RMPOPT_CACHE_HIT;
+			hit = true;
 			c.ps = res->ready_at - t + m->cached_ps;
 		}
 	}
-	if (!c.ps) {
+	if (hit) {
+		c.kind = RMPSIM_RMPOPT_CACHE_HIT;
+	} else {
 		/* A120: the lines up to the first assigned entry. */
 		unsigned g = s->cpus[cpu].l3;
 		uint32_t gen = (uint32_t)v->gen;

@@ -300,6 +300,15 @@ static void a_result_exists_only_once_its_scan_completes(void **state)
 	assert_int_equal(pr.c[1].kind, RMPSIM_RMPOPT_CACHE_HIT);
 	assert_int_equal(pr.c[1].ps, pr.t[0] + scan - pr.t[1] + cached);
 
+	/* A free cached result (cached_cycles = 0) is still a cached result. */
+	p.rmpopt_inflight = RMPSIM_INFLIGHT_SCAN;
+	p.rmpopt_cached_mcyc = 0;
+	pr = (struct pair){ .gap = scan };
+	run_pair(&p, &pr);
+	assert_int_equal(pr.c[1].kind, RMPSIM_RMPOPT_CACHE_HIT);
+	assert_int_equal(pr.c[1].ps, 0);
+	assert_int_equal(pr.c[1].lines, 0);
+
 	/* Scope none: never a cached result, even long after. */
 	p.rmpopt_cache_scope = RMPSIM_SCOPE_NONE;
 	pr = (struct pair){ .gap = 10 * scan };
