@@ -145,10 +145,7 @@ static void account(struct rmpsim_sim *s, unsigned cpu, uint64_t t, const struct
 			s->rm.rise[s->rm.nrise] = (struct rmpsim_rise){ .cpu = cpu, .ps = c->ps, .at_ps = t };
 		s->rm.nrise++;
 	}
-	if (s->ctx_handler) /* rmpsim_sim_compute(), handlers first: followers run them */
-		s->ctx_charge += c->ps;
-	else
-		rmpsim_sim_compute(s, c->ps);
+	rmpsim_sim_compute(s, c->ps); /* a handler's duration, or the process's time */
 }
 
 static uint64_t sat(uint64_t x, unsigned bits)
@@ -295,8 +292,5 @@ void rmpsim__charge_report(struct rmpsim_sim *s, unsigned kind, bool count)
 	if (count && kind < RMPSIM_RMPOPT_NKINDS)
 		cc->st.rmpopt[kind]++;
 	cc->st.rmpopt_ps += s->rm.report_ps;
-	if (s->ctx_handler)
-		s->ctx_charge += s->rm.report_ps;
-	else
-		rmpsim_sim_compute(s, s->rm.report_ps);
+	rmpsim_sim_compute(s, s->rm.report_ps);
 }

@@ -62,16 +62,13 @@ int rmpsim_sim_create_bare(const struct rmpsim_allocator *a, const struct rmpsim
 	/* Linux numbering (topology.h): CPU c is thread c / ncores of core c % ncores. */
 	unsigned packages = topo->packages ? topo->packages : 1;
 	unsigned l3n = topo->l3_per_node ? topo->l3_per_node : 1;
-	unsigned tpc_bits = 0;
-	while ((1u << tpc_bits) < topo->threads_per_core)
-		tpc_bits++;
 	for (unsigned c = 0; c < topo->ncpus; c++) {
 		unsigned core = c % ncores;
 		s->cpus[c].core = core;
 		s->cpus[c].node = (unsigned)((uint64_t)core * topo->nodes / ncores);
 		s->cpus[c].package = (unsigned)((uint64_t)s->cpus[c].node * packages / topo->nodes);
 		s->cpus[c].l3 = (unsigned)((uint64_t)core * topo->nodes * l3n / ncores);
-		s->cpus[c].cluster = ((core << tpc_bits) | (c / ncores)) >> 4; /* A138 */
+		s->cpus[c].cluster = rmpsim__x2apic_cluster(core, c / ncores, topo->threads_per_core);
 		s->cpus[c].primary = c < ncores;
 	}
 	r = rmpsim__rmpopt_model_init(s, 4096, topo->nodes * l3n, packages);

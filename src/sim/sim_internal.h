@@ -269,6 +269,16 @@ static inline void rmpsim__qs_insert(struct rmpsim_sim *s, uint64_t d)
 }
 void rmpsim__bug(struct rmpsim_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A138: a CPU's x2APIC cluster: its ID is core << (thread bits) | thread,
+ * and a cluster is 16 consecutive IDs. */
+static inline unsigned rmpsim__x2apic_cluster(unsigned core, unsigned thread, unsigned threads_per_core)
+{
+	unsigned bits = 0;
+	while ((1u << bits) < threads_per_core)
+		bits++;
+	return ((core << bits) | thread) >> 4;
+}
+
 /* rmpopt_model.c */
 int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned nl3, unsigned npackages);
 void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s);

@@ -28,17 +28,14 @@ int rmpsim_sim_create(const struct rmpsim_allocator *a, struct rmpsim_machine *m
 		return r;
 	}
 	s->machine = machine;
-	unsigned tpc_bits = 0;
-	while ((1u << tpc_bits) < rmpsim_topology_threads_per_core(t))
-		tpc_bits++;
 	for (unsigned c = 0; c < ncpus; c++) {
 		struct rmpsim__cpu *cc = &s->cpus[c];
 		cc->core = rmpsim_topology_cpu_core(t, c);
 		cc->node = rmpsim_topology_cpu_node(t, c);
 		cc->package = rmpsim_topology_cpu_package(t, c);
 		cc->l3 = rmpsim_topology_cpu_l3(t, c);
-		/* A138: x2APIC ID = core << thread bits | thread; a cluster is 16 IDs. */
-		cc->cluster = ((cc->core << tpc_bits) | rmpsim_topology_cpu_thread(t, c)) >> 4;
+		cc->cluster = rmpsim__x2apic_cluster(cc->core, rmpsim_topology_cpu_thread(t, c),
+						     rmpsim_topology_threads_per_core(t));
 		cc->primary = rmpsim_topology_cpu_is_primary(t, c);
 	}
 	r = rmpsim__rmpopt_model_init(s, rmpsim_machine_nregions(machine), rmpsim_topology_nl3(t),
