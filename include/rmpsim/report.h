@@ -40,6 +40,10 @@ struct rmpsim_report {
 	/* --html: NULL, or one per run, what the plots need beyond the runs
 	 * (timeline.h, rmpsim_hist_take_run). */
 	const struct rmpsim_pass_profile *profiles;
+	/* --set KEY=VALUE in effect, canonical, sorted by key: "settings" in JSON
+	 * and a line under the table's header (none when nsettings is 0). */
+	const char *const *settings;
+	size_t nsettings;
 };
 
 /* Golden mode: leave out what is not derivable from the profile by hand

@@ -185,6 +185,15 @@ int rmpsim_scenario_parse_file(const char *path, const struct rmpsim_allocator *
 int rmpsim_scenario_parse_string(const char *text, const char *file, const struct rmpsim_allocator *alloc,
 				 struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag);
 
+/*
+ * Set one key of a scenario as its file would (section "scenario" or "guest
+ * NAME", docs/scenarios.md): the same checks; the guest must exist. 0, or
+ * -EINVAL with *diag (no location: the caller says where the value came
+ * from); *s is unchanged on failure.
+ */
+int rmpsim_scenario_set(struct rmpsim_scenario *s, const char *section, const char *key, const char *value,
+			struct rmpsim_diag *diag);
+
 /* ---- Built-in scenarios (the reviewers' matrix) ---- */
 
 struct rmpsim_builtin {

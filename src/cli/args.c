@@ -24,6 +24,9 @@ const char rmpsim_cli_usage[] =
 	"  --machine DESC|FILE    hwloc synthetic description or XML file (default: built-in)\n"
 	"  --profile FILE         timing profile (INI); default: built-in\n"
 	"  --seed N               seed for every random choice (default 1)\n"
+	"  --set KEY=VALUE        set a profile parameter (ipi.delivery_ns=900), a machine field\n"
+	"                         (machine.cores_per_l3=8), policy, seed, scenario or a scenario\n"
+	"                         knob (scenario.host_writes=1000); repeatable (docs/cli.md)\n"
 	"  --uncertainty N        also run N Latin-hypercube draws of the profile's ranges per run\n"
 	"                         (2..4096): percentile bands and what moves the pass time\n"
 	"  --jobs N               worker processes for the draws (default: online CPUs)\n"
@@ -93,6 +96,7 @@ static const struct opt opts[] = {
 	V("ftrace", ftrace),
 	V("html", html),
 	V("seed", seed),	       /* handled specially */
+	V("set", sets),		       /* handled specially: repeatable */
 	V("uncertainty", uncertainty), /* handled specially */
 	V("jobs", jobs),	       /* handled specially */
 	F("bands", bands),
@@ -199,6 +203,19 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 				return -EINVAL;
 			}
 			a.has_seed = true;
+			continue;
+		}
+		if (!strcmp(o->name, "set")) {
+			const char *eqv = strchr(val, '=');
+			if (!eqv || eqv == val) {
+				snprintf(err, errlen, "--set: expected KEY=VALUE, got '%s'", val);
+				return -EINVAL;
+			}
+			if (a.nsets >= RMPSIM_CLI_MAX_SETS) {
+				snprintf(err, errlen, "--set: at most %d of them", RMPSIM_CLI_MAX_SETS);
+				return -EINVAL;
+			}
+			a.sets[a.nsets++] = val;
 			continue;
 		}
 		if (!strcmp(o->name, "uncertainty") || !strcmp(o->name, "jobs")) {

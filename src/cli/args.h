@@ -16,6 +16,9 @@ enum {
 	RMPSIM_EXIT_SYSTEM = 4 /* out of memory, or an output could not be written */
 };
 
+/* --set KEY=VALUE, repeatable (docs/cli.md "Settings"). */
+#define RMPSIM_CLI_MAX_SETS 128
+
 struct rmpsim_cli_args {
 	const char *policy;	   /* NULL = scenario's or v10 */
 	const char *policy_plugin; /* .so path */
@@ -41,6 +44,10 @@ struct rmpsim_cli_args {
 	/* Containment of kernel code (docs/cli.md "Limits"): 0 = the default limit. */
 	bool allow_kernel_warnings;
 	uint64_t max_virtual_time_ps, max_events;
+	/* --set KEY=VALUE in command-line order (config.h resolves them). */
+	const char *sets[RMPSIM_CLI_MAX_SETS];
+	unsigned nsets;
+	const struct rmpsim_cli_config *config; /* resolved by main (config.h); NULL: none */
 };
 
 /*

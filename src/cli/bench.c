@@ -9,6 +9,7 @@
 #include <rmpsim/workload.h>
 
 #include "cli.h"
+#include "config.h"
 #include "output.h"
 #include "trace_out.h"
 
@@ -109,6 +110,13 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 			}
 			have_file = true;
 			jobs[njobs++] = (struct job){ NULL, RMPSIM_BACKING_4K };
+			char why[600];
+			int kcode = a->config ? rmpsim_cli_config_knobs(a->config, &file_s, why, sizeof(why)) : 0;
+			if (kcode) {
+				fprintf(stderr, "rmpsim: %s\n", why);
+				rmpsim_scenario_free(&file_s);
+				return kcode;
+			}
 		}
 	}
 
@@ -140,6 +148,32 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.dmesg = a->dmesg ? print_dmesg : NULL,
 		.dmesg_ctx = &dm,
 	};
+	/* --set of profile parameters: on the profile the runs would use (config.h). */
+	struct rmpsim_profile prof;
+	if (a->config && a->config->nprof) {
+		const char *base = a->profile ? a->profile : have_file ? file_s.profile : "";
+		struct rmpsim_profile loaded;
+		char why[600];
+		r = base[0] ? rmpsim_profile_load(base, &loaded, &d) : 0;
+		int pcode = r ? (r == -ENOMEM ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_INPUT)
+			      : rmpsim_cli_config_profile(a->config, base[0] ? &loaded : NULL, &prof, why,
+							  sizeof(why));
+		if (r) {
+			if (!d.file[0])
+				rmpsim_diag_at(&d, base, d.line, d.col);
+			rmpsim_cli_print_diag(&d, r);
+		} else if (pcode) {
+			fprintf(stderr, "rmpsim: %s\n", why);
+		}
+		if (pcode) {
+			free(res);
+			free(unc);
+			if (have_file)
+				rmpsim_scenario_free(&file_s);
+			return pcode;
+		}
+		opt.profile_value = &prof;
+	}
 	bool tty = isatty(STDERR_FILENO);
 	struct rmpsim_cli_trace trace;
 	int code = rmpsim_cli_trace_start(a, &trace);
@@ -147,6 +181,14 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		struct rmpsim_scenario s;
 		if (jobs[i].name) {
 			rmpsim_scenario_builtin(jobs[i].name, jobs[i].backing, NULL, &s);
+			char why[600];
+			int kcode = a->config ? rmpsim_cli_config_knobs(a->config, &s, why, sizeof(why)) : 0;
+			if (kcode) {
+				rmpsim_scenario_free(&s);
+				fprintf(stderr, "%srmpsim: %s\n", tty ? "\n" : "", why);
+				code = kcode;
+				break;
+			}
 		} else {
 			s = file_s;
 		}
@@ -215,6 +257,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.uncertainty = unc,
 		.bands = a->bands,
 		.profiles = a->html && trace.nprofiles == njobs ? trace.profiles : NULL,
+		.settings = a->config ? a->config->setting_ptrs : NULL,
+		.nsettings = a->config ? a->config->nsettings : 0,
 	};
 	/* All report files of the run, or none (output.h). */
 	struct rmpsim_cli_output outs[5];

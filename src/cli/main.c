@@ -21,6 +21,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "config.h"
 
 #ifndef RMPSIM_VERSION
 #define RMPSIM_VERSION "unknown"
@@ -83,6 +84,7 @@ static int print_profile(const struct rmpsim_cli_args *a)
 {
 	struct rmpsim_profile p = *rmpsim_profile_default();
 	struct rmpsim_diag d = { 0 };
+	char err[512];
 
 	if (a->profile) {
 		int r = rmpsim_profile_load(a->profile, &p, &d);
@@ -93,7 +95,13 @@ static int print_profile(const struct rmpsim_cli_args *a)
 			return RMPSIM_EXIT_INPUT;
 		}
 	}
+	if (a->config && rmpsim_cli_config_profile(a->config, &p, &p, err, sizeof(err))) {
+		fprintf(stderr, "rmpsim: %s\n", err);
+		return RMPSIM_EXIT_USAGE;
+	}
 	printf("; timing profile in effect: %s\n", a->profile ? a->profile : "built-in default");
+	for (unsigned i = 0; a->config && i < a->config->nprof; i++)
+		printf("; --set %s\n", a->config->prof[i].setting);
 	rmpsim_profile_print(&p, stdout);
 	return fflush(stdout) ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_OK;
 }
@@ -137,6 +145,18 @@ int main(int argc, char **argv)
 		list_scenarios(stdout);
 		return RMPSIM_EXIT_OK;
 	}
+	/* --set KEY=VALUE: checked and folded into the options before anything runs. */
+	struct rmpsim_cli_config cfg;
+	if (a.nsets && a.run_tests) {
+		fprintf(stderr, "rmpsim: --set does not apply to --run-tests\nTry 'rmpsim --help'.\n");
+		return RMPSIM_EXIT_USAGE;
+	}
+	int scode = rmpsim_cli_config_resolve(&a, &cfg, err, sizeof(err));
+	if (scode) {
+		fprintf(stderr, "rmpsim: %s\n", err);
+		return scode;
+	}
+	a.config = &cfg;
 	int code = refuse_directory(a.profile, "a timing profile (INI file)");
 	if (!code)
 		code = refuse_directory(a.scenario, "a scenario file or a built-in scenario name");

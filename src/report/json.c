@@ -178,6 +178,13 @@ static json_t *report_json(const struct rmpsim_report *r, unsigned flags)
 	ok = ok && put(o, "seed", u64(r->seed));
 	if (r->uncertainty && r->nruns)
 		ok = ok && put(o, "uncertainty_draws", u64(r->uncertainty[0].ndraws));
+	if (r->nsettings) { /* --set KEY=VALUE (docs/cli.md "Settings") */
+		json_t *set = json_array();
+		ok = ok && set;
+		for (size_t i = 0; ok && i < r->nsettings; i++)
+			ok = json_array_append_new(set, json_string(r->settings[i])) == 0;
+		ok = ok ? put(o, "settings", set) : (json_decref(set), false);
+	}
 	if (!(flags & RMPSIM_REPORT_GOLDEN)) {
 		ok = ok && put(o, "rmpsim_version", json_string(r->version ? r->version : ""));
 		ok = ok && put(o, "trace_hash", hex(r->trace_hash));

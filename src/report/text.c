@@ -229,10 +229,13 @@ int rmpsim_report_text(FILE *f, const struct rmpsim_report *r)
 	size_t width[NCOLS];
 	char cells[NCOLS][CELL];
 
-	fprintf(f, "rmpsim %s: policy %s, machine %s, profile %s, seed %" PRIu64 ", trace %016" PRIx64 "\n\n",
+	fprintf(f, "rmpsim %s: policy %s, machine %s, profile %s, seed %" PRIu64 ", trace %016" PRIx64 "\n",
 		r->version ? r->version : "?", r->policy ? r->policy : "?",
 		r->machine ? r->machine : "default", r->profile ? r->profile : "default", r->seed,
 		r->trace_hash);
+	for (size_t i = 0; i < r->nsettings; i++) /* --set, docs/cli.md "Settings" */
+		fprintf(f, "%s%s%s", i ? ", " : "set: ", r->settings[i], i + 1 == r->nsettings ? "\n" : "");
+	fputc('\n', f);
 	if (r->uncertainty && r->bands && r->nruns) {
 		print_banded(f, r);
 		print_uncertainty(f, r);

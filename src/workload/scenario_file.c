@@ -723,6 +723,49 @@ int rmpsim_scenario_parse_string(const char *text, const char *file, const struc
 	return 0;
 }
 
+/*
+ * One key of a parsed scenario, as the file would set it (rmpsim --set
+ * scenario.KEY=VALUE, guest.NAME.KEY=VALUE): the same checks as in a file;
+ * *s is unchanged on failure. A guest must exist already (a guest without
+ * launch events would never run).
+ */
+int rmpsim_scenario_set(struct rmpsim_scenario *s, const char *section, const char *key, const char *value,
+			struct rmpsim_diag *diag)
+{
+	struct parse p = { .s = s, .dir = "", .cur_guest = -1 };
+	struct rmpsim_scenario saved = *s;
+
+	/* The scenario's host writes so far: the limit is on the whole scenario. */
+	p.host_writes = s->host_writes;
+	for (size_t i = 0; i < s->nevents; i++)
+		if (s->events[i].kind == RMPSIM_EV_HOST_WRITES)
+			p.host_writes += s->events[i].count;
+	if (!strcmp(section, "scenario")) {
+		on_scenario(&p, key, value);
+	} else if (!strncmp(section, "guest ", 6)) {
+		int idx = find_guest(s, section + 6);
+		if (idx < 0)
+			return rmpsim_diag_fail(diag, -EINVAL, "[%s]: scenario '%s' has no such guest%s",
+						section, s->name,
+						s->nguests ? "" : " (it has no guests at all)");
+		struct rmpsim_guest g = s->guests[idx];
+		p.cur_guest = idx;
+		p.guest_has_size = true;
+		if (on_guest(&p, section + 6, key, value))
+			finish_guest(&p);
+		if (p.err)
+			s->guests[idx] = g;
+	} else {
+		return rmpsim_diag_fail(diag, -EINVAL, "[%s]: expected section [scenario] or [guest NAME]",
+					section);
+	}
+	if (p.err) {
+		*s = saved;
+		return rmpsim_diag_fail(diag, p.err, "%s", p.msg);
+	}
+	return 0;
+}
+
 int rmpsim_scenario_parse_file(const char *path, const struct rmpsim_allocator *alloc,
 			       struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag)
 {
