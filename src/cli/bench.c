@@ -111,7 +111,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 			have_file = true;
 			jobs[njobs++] = (struct job){ NULL, RMPSIM_BACKING_4K };
 			char why[600];
-			int kcode = a->config ? rmpsim_cli_config_knobs(a->config, &file_s, why, sizeof(why)) : 0;
+			int kcode =
+				a->config ? rmpsim_cli_config_knobs(a->config, &file_s, why, sizeof(why)) : 0;
 			if (kcode) {
 				fprintf(stderr, "rmpsim: %s\n", why);
 				rmpsim_scenario_free(&file_s);

@@ -23,9 +23,12 @@ static const struct {
 	const char *key;
 	uint64_t def;
 } fields[NFIELDS] = {
-	[PACKAGES] = { "packages", 2 },		 [NODES_PER_PACKAGE] = { "nodes_per_package", 2 },
-	[L3_PER_NODE] = { "l3_per_node", 4 },	 [CORES_PER_L3] = { "cores_per_l3", 32 },
-	[THREADS_PER_CORE] = { "threads_per_core", 2 }, [NODE_MEMORY] = { "node_memory", 512ull << 30 },
+	[PACKAGES] = { "packages", 2 },
+	[NODES_PER_PACKAGE] = { "nodes_per_package", 2 },
+	[L3_PER_NODE] = { "l3_per_node", 4 },
+	[CORES_PER_L3] = { "cores_per_l3", 32 },
+	[THREADS_PER_CORE] = { "threads_per_core", 2 },
+	[NODE_MEMORY] = { "node_memory", 512ull << 30 },
 };
 
 static const char keys_help[] =
@@ -102,7 +105,8 @@ static int profile_setting(struct rmpsim_cli_config *cfg, const char *set, const
 static int knob_setting(struct rmpsim_cli_config *cfg, const char *set, const char *key, size_t klen,
 			const char *value, char *canon, size_t clen, char *err, size_t errlen)
 {
-	static const char *const scenario_keys[] = { "state", "backing", "host_reserve", "host_writes", NULL };
+	static const char *const scenario_keys[] = { "state", "backing", "host_reserve", "host_writes",
+						     NULL };
 	const char *last = key + klen;
 	while (last > key && last[-1] != '.')
 		last--;
@@ -113,10 +117,11 @@ static int knob_setting(struct rmpsim_cli_config *cfg, const char *set, const ch
 			ok = ok || ((size_t)(key + klen - last) == strlen(scenario_keys[i]) &&
 				    !strncmp(last, scenario_keys[i], strlen(scenario_keys[i])));
 		if (!ok || nlen != 8)
-			return usage(err, errlen,
-				     "--set %s: unknown scenario knob; expected scenario.state, scenario.backing, "
-				     "scenario.host_reserve or scenario.host_writes (or guest.NAME.KEY)",
-				     set);
+			return usage(
+				err, errlen,
+				"--set %s: unknown scenario knob; expected scenario.state, scenario.backing, "
+				"scenario.host_reserve or scenario.host_writes (or guest.NAME.KEY)",
+				set);
 		snprintf(cfg->knobs[cfg->nknobs].section, sizeof(cfg->knobs[0].section), "scenario");
 	} else {
 		/* guest.NAME.KEY: NAME may itself hold dots. */
@@ -132,7 +137,9 @@ static int knob_setting(struct rmpsim_cli_config *cfg, const char *set, const ch
 	/* Checked now on a scenario that has what the knob names, so a bad value stops everything
 	 * early; the trial guest's 4K backing accepts every size the real one may. */
 	struct rmpsim_scenario s;
-	struct rmpsim_guest g = { .snp = true, .backing = RMPSIM_BACKING_4K, .node = -1, .bytes = 1ull << 30 };
+	struct rmpsim_guest g = {
+		.snp = true, .backing = RMPSIM_BACKING_4K, .node = -1, .bytes = 1ull << 30
+	};
 	struct rmpsim_diag d = { 0 };
 	const char *section = cfg->knobs[cfg->nknobs].section;
 	int r = 0;
@@ -183,10 +190,11 @@ static int machine_field(const char *set, const char *field, const char *value, 
 		}
 		return 0;
 	}
-	return usage(err, errlen,
-		     "--set %s: unknown machine field; expected machine.packages, machine.nodes_per_package, "
-		     "machine.l3_per_node, machine.cores_per_l3, machine.threads_per_core or machine.node_memory",
-		     set);
+	return usage(
+		err, errlen,
+		"--set %s: unknown machine field; expected machine.packages, machine.nodes_per_package, "
+		"machine.l3_per_node, machine.cores_per_l3, machine.threads_per_core or machine.node_memory",
+		set);
 }
 
 /* The synthetic description of the regular machine the fields describe. */
@@ -196,7 +204,8 @@ static int build_machine(struct rmpsim_cli_config *cfg, const uint64_t *v, char 
 	uint64_t cpus = nodes * v[L3_PER_NODE] * v[CORES_PER_L3] * v[THREADS_PER_CORE];
 	char mem[32];
 
-	if (v[PACKAGES] > RMPSIM_MAX_NODES || v[NODES_PER_PACKAGE] > RMPSIM_MAX_NODES || nodes > RMPSIM_MAX_NODES)
+	if (v[PACKAGES] > RMPSIM_MAX_NODES || v[NODES_PER_PACKAGE] > RMPSIM_MAX_NODES ||
+	    nodes > RMPSIM_MAX_NODES)
 		return usage(err, errlen, "--set machine.*: %" PRIu64 " NUMA nodes, at most %d", nodes,
 			     RMPSIM_MAX_NODES);
 	if (v[L3_PER_NODE] * v[CORES_PER_L3] > RMPSIM_MAX_CPUS || cpus > RMPSIM_MAX_CPUS)
@@ -208,7 +217,8 @@ static int build_machine(struct rmpsim_cli_config *cfg, const uint64_t *v, char 
 	snprintf(cfg->machine, sizeof(cfg->machine),
 		 "pack:%" PRIu64 " group:%" PRIu64 " [numa(memory=%s)] l3:%" PRIu64 " core:%" PRIu64
 		 " pu:%" PRIu64,
-		 v[PACKAGES], v[NODES_PER_PACKAGE], mem, v[L3_PER_NODE], v[CORES_PER_L3], v[THREADS_PER_CORE]);
+		 v[PACKAGES], v[NODES_PER_PACKAGE], mem, v[L3_PER_NODE], v[CORES_PER_L3],
+		 v[THREADS_PER_CORE]);
 	return 0;
 }
 
@@ -219,7 +229,8 @@ int rmpsim_cli_config_resolve(struct rmpsim_cli_args *a, struct rmpsim_cli_confi
 	bool mgiven[NFIELDS] = { false }, any_field = false;
 	const char *plain[6] = { NULL }; /* machine, policy, seed, profile, scenario, backing */
 	char *plain_canon[6] = { NULL };
-	static const char *const plain_keys[6] = { "machine", "policy", "seed", "profile", "scenario", "backing" };
+	static const char *const plain_keys[6] = { "machine", "policy",	  "seed",
+						   "profile", "scenario", "backing" };
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (unsigned i = 0; i < NFIELDS; i++)
@@ -252,16 +263,18 @@ int rmpsim_cli_config_resolve(struct rmpsim_cli_args *a, struct rmpsim_cli_confi
 		} else if (klen > 8 && !strncmp(set, "machine.", 8)) {
 			char field[32];
 			snprintf(field, sizeof(field), "%.*s", (int)(klen - 8), set + 8);
-			code = machine_field(set, field, value, mvals, mgiven, canon, RMPSIM_CLI_SETTING_MAX, err,
-					     errlen);
+			code = machine_field(set, field, value, mvals, mgiven, canon, RMPSIM_CLI_SETTING_MAX,
+					     err, errlen);
 			any_field = true;
 		} else if (!strncmp(set, "scenario.", 9) || !strncmp(set, "guest.", 6)) {
-			code = knob_setting(cfg, set, set, klen, value, canon, RMPSIM_CLI_SETTING_MAX, err, errlen);
+			code = knob_setting(cfg, set, set, klen, value, canon, RMPSIM_CLI_SETTING_MAX, err,
+					    errlen);
 		} else if (memchr(set, '.', klen)) {
 			code = profile_setting(cfg, set, set, klen, value, canon, RMPSIM_CLI_SETTING_MAX, err,
 					       errlen);
 		} else {
-			code = usage(err, errlen, "--set %s: unknown key '%.*s'; %s", set, (int)klen, set, keys_help);
+			code = usage(err, errlen, "--set %s: unknown key '%.*s'; %s", set, (int)klen, set,
+				     keys_help);
 		}
 		if (code)
 			return code;
@@ -290,19 +303,23 @@ int rmpsim_cli_config_resolve(struct rmpsim_cli_args *a, struct rmpsim_cli_confi
 		if (k == 5) {
 			enum rmpsim_backing b;
 			if (rmpsim_backing_parse(plain[k], &b))
-				return usage(err, errlen, "--set backing=%s: expected 4K, 2M or 1G", plain[k]);
-			snprintf(plain_canon[k], RMPSIM_CLI_SETTING_MAX, "backing=%s", rmpsim_backing_name(b));
+				return usage(err, errlen, "--set backing=%s: expected 4K, 2M or 1G",
+					     plain[k]);
+			snprintf(plain_canon[k], RMPSIM_CLI_SETTING_MAX, "backing=%s",
+				 rmpsim_backing_name(b));
 		}
 		*opt[k] = plain[k];
 	}
 	if (a->backing && !a->scenario)
-		return usage(err, errlen, "backing needs a scenario (--scenario NAME or --set scenario=NAME)");
+		return usage(err, errlen,
+			     "backing needs a scenario (--scenario NAME or --set scenario=NAME)");
 	if (plain[1] && a->policy_plugin)
 		return usage(err, errlen, "--set policy= and --policy-plugin exclude each other");
 	if (any_field) {
 		if (a->machine)
 			return usage(err, errlen,
-				     "--set machine.* describes a regular machine: not with --machine or machine=");
+				     "--set machine.* describes a regular machine: not with --machine or "
+				     "machine=");
 		int code = build_machine(cfg, mvals, err, errlen);
 		if (code)
 			return code;
