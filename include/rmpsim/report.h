@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include <rmpsim/alloc.h>
+#include <rmpsim/fleet.h>
 #include <rmpsim/workload.h>
 
 #ifdef __cplusplus
@@ -44,6 +45,10 @@ struct rmpsim_report {
 	 * and a line under the table's header (none when nsettings is 0). */
 	const char *const *settings;
 	size_t nsettings;
+	/* A fleet replay (--scenario FILE.csv): one result per placement run, no runs. */
+	const struct rmpsim_fleet_result *fleets;
+	size_t nfleets;
+	const char *fleet_log; /* the log's path */
 };
 
 /* Golden mode: leave out what is not derivable from the profile by hand
@@ -78,6 +83,14 @@ int rmpsim_report_json_write(FILE *f, const struct rmpsim_report *r, unsigned fl
  * for the last three), each followed by a table of its numbers. 0 or -EIO.
  */
 int rmpsim_report_html(FILE *f, const struct rmpsim_report *r);
+
+/* A fleet replay (rmpsim/fleet.h): the summary, a comparison of the placements
+ * run, and the time series condensed to at most 24 rows. 0 or -EIO. */
+int rmpsim_report_fleet_text(FILE *f, const struct rmpsim_report *r);
+/* Every sample of every placement: a header line, then one line each. 0 or -EIO. */
+int rmpsim_report_fleet_csv(FILE *f, const struct rmpsim_report *r);
+/* {"fleet_log", "machine", ..., "fleets": [{summary..., "series": [...]}]}. 0, -ENOMEM or -EIO. */
+int rmpsim_report_fleet_json(FILE *f, const struct rmpsim_report *r);
 
 /* "412.345 ms"-style rendering of nanoseconds (3 significant decimals, integer
  * arithmetic only), into buf; returns buf. */

@@ -27,6 +27,9 @@ const char rmpsim_cli_usage[] =
 	"  --set KEY=VALUE        set a profile parameter (ipi.delivery_ns=900), a machine field\n"
 	"                         (machine.cores_per_l3=8), policy, seed, scenario or a scenario\n"
 	"                         knob (scenario.host_writes=1000); repeatable (docs/cli.md)\n"
+	"  --placement NAME       fleet replay (--scenario FILE.csv): first-fit (default), pack,\n"
+	"                         spread, or all (run each and compare)\n"
+	"  --sample-every T       fleet replay: time between samples of the series (default 60s)\n"
 	"  --uncertainty N        also run N Latin-hypercube draws of the profile's ranges per run\n"
 	"                         (2..4096): percentile bands and what moves the pass time\n"
 	"  --jobs N               worker processes for the draws (default: online CPUs)\n"
@@ -55,6 +58,7 @@ const char rmpsim_cli_usage[] =
 	"  --list-policies        list the built-in policies and exit\n"
 	"  --list-scenarios       list the built-in scenarios and exit\n"
 	"  --run-tests DIR        run each DIR/*.ini and compare its JSON with DIR/*.json\n"
+	"  gen-fleet [OPTION]...  write a VM lifecycle log for a fleet replay (gen-fleet --help)\n"
 	"  --help                 this text\n"
 	"  --version              the version\n"
 	"\n"
@@ -95,6 +99,8 @@ static const struct opt opts[] = {
 	F("hist", hist),
 	V("ftrace", ftrace),
 	V("html", html),
+	V("placement", placement),
+	V("sample-every", sample_every),
 	V("seed", seed),	       /* handled specially */
 	V("set", sets),		       /* handled specially: repeatable */
 	V("uncertainty", uncertainty), /* handled specially */

@@ -35,6 +35,8 @@ struct rmpsim_cli_args {
 	const char *ftrace;	   /* --ftrace FILE: trace-cmd report text */
 	const char *html;	   /* --html FILE: the HTML report */
 	bool hist;		   /* --hist: histograms of the pass after the table */
+	const char *placement;	   /* fleet replay: first-fit, pack, spread or all */
+	const char *sample_every;  /* fleet replay: time between samples */
 	uint64_t seed;
 	bool has_seed;
 	unsigned uncertainty; /* --uncertainty N: draws per run (0 = none) */

@@ -3,6 +3,8 @@
 #ifndef RMPSIM_CLI_H
 #define RMPSIM_CLI_H
 
+#include <stdint.h>
+
 #include <rmpsim/error.h>
 
 #include "args.h"
@@ -14,7 +16,14 @@ int rmpsim_cli_exit_for(int err, const struct rmpsim_diag *d);
 void rmpsim_cli_print_diag(const struct rmpsim_diag *d, int err);
 /* The benchmark, one built-in or one scenario file; reports. Returns the exit code. */
 int rmpsim_cli_bench(const struct rmpsim_cli_args *a);
+/* Turn on containment (rmpsim/contain.h) with the limits of --max-virtual-time and
+ * --max-events, else these defaults. 0 or -errno. */
+int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual_time_ps, uint64_t default_events);
 /* --run-tests DIR. Returns the exit code. */
 int rmpsim_cli_golden(const struct rmpsim_cli_args *a);
+/* --scenario FILE.csv: a fleet replay (fleet_cmd.c). */
+int rmpsim_cli_fleet(const struct rmpsim_cli_args *a);
+/* rmpsim gen-fleet [OPTION]...: argv[0] is "gen-fleet". */
+int rmpsim_cli_gen_fleet(int argc, char **argv);
 
 #endif

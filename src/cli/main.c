@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rmpsim/fleet.h>
 #include <rmpsim/profile.h>
 #include <rmpsim/report.h>
 #include <rmpsim/workload.h>
@@ -120,11 +121,26 @@ static int refuse_directory(const char *path, const char *what)
 	return RMPSIM_EXIT_INPUT;
 }
 
+int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual_time_ps, uint64_t default_events)
+{
+	/* Kernel code that goes wrong ends the run with exit 3 (docs/cli.md "Limits"). */
+	struct rmpsim_containment contain = {
+		.panic_on_warn = !a->allow_kernel_warnings,
+		.max_virtual_time_ps = a->max_virtual_time_ps ? a->max_virtual_time_ps : default_virtual_time_ps,
+		.max_events = a->max_events ? a->max_events : default_events,
+		.exit_code = RMPSIM_EXIT_INPUT,
+		.hint = "(--allow-kernel-warnings counts it and goes on; --dmesg shows the kernel log)",
+	};
+	return rmpsim_contain(&contain);
+}
+
 int main(int argc, char **argv)
 {
 	struct rmpsim_cli_args a;
 	char err[512];
 
+	if (argc > 1 && !strcmp(argv[1], "gen-fleet"))
+		return rmpsim_cli_gen_fleet(argc - 1, argv + 1);
 	if (rmpsim_cli_parse(argc, argv, &a, err, sizeof(err))) {
 		fprintf(stderr, "rmpsim: %s\nTry 'rmpsim --help'.\n", err);
 		return RMPSIM_EXIT_USAGE;
@@ -173,21 +189,18 @@ int main(int argc, char **argv)
 		list_policies(stderr);
 		return RMPSIM_EXIT_USAGE;
 	}
-	/* Kernel code that goes wrong ends the run with exit 3 (docs/cli.md "Limits"). */
-	struct rmpsim_containment contain = {
-		.panic_on_warn = !a.allow_kernel_warnings,
-		.max_virtual_time_ps = a.max_virtual_time_ps
-					       ? a.max_virtual_time_ps
-					       : RMPSIM_CLI_MAX_VIRTUAL_TIME_S * 1000000000000ull,
-		.max_events = a.max_events ? a.max_events : RMPSIM_CLI_MAX_EVENTS,
-		.exit_code = RMPSIM_EXIT_INPUT,
-		.hint = "(--allow-kernel-warnings counts it and goes on; --dmesg shows the kernel log)",
-	};
-	if (rmpsim_contain(&contain)) {
+	if (rmpsim_cli_contain(&a, RMPSIM_CLI_MAX_VIRTUAL_TIME_S * 1000000000000ull, RMPSIM_CLI_MAX_EVENTS)) {
 		fprintf(stderr, "rmpsim: cannot install the crash handlers\n");
 		return RMPSIM_EXIT_SYSTEM;
 	}
 	if (a.run_tests)
 		return rmpsim_cli_golden(&a);
+	if (a.scenario && rmpsim_fleet_is_log(a.scenario))
+		return rmpsim_cli_fleet(&a);
+	if (a.placement || a.sample_every) {
+		fprintf(stderr, "rmpsim: --%s needs --scenario FILE.csv (a fleet replay)\n",
+			a.placement ? "placement" : "sample-every");
+		return RMPSIM_EXIT_USAGE;
+	}
 	return rmpsim_cli_bench(&a);
 }

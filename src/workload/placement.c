@@ -9,8 +9,8 @@
 
 #define GB (1ull << 30)
 
-static int push(const struct rmpsim_allocator *a, struct rmpsim__extent **arr, size_t *n, size_t *cap,
-		struct rmpsim__extent e)
+int rmpsim__extent_push(const struct rmpsim_allocator *a, struct rmpsim__extent **arr, size_t *n, size_t *cap,
+			struct rmpsim__extent e)
 {
 	if (*n && (*arr)[*n - 1].spa + (*arr)[*n - 1].bytes == e.spa && (*arr)[*n - 1].node == e.node) {
 		(*arr)[*n - 1].bytes += e.bytes; /* merge with the previous piece */
@@ -51,7 +51,7 @@ int rmpsim__pool_init(struct rmpsim__pool *p, const struct rmpsim_allocator *a, 
 			if (!rmpsim_rmp_1g_is_free(rmp, spa)) /* spec 1.1: RMP/firmware pages */
 				continue;
 			struct rmpsim__extent e = { spa, GB, ranges[i].node };
-			if (push(p->alloc, &p->free, &p->nfree, &p->cap, e)) {
+			if (rmpsim__extent_push(p->alloc, &p->free, &p->nfree, &p->cap, e)) {
 				rmpsim__pool_free(p);
 				return -ENOMEM;
 			}
@@ -109,7 +109,7 @@ int rmpsim__pool_take(struct rmpsim__pool *p, int node, uint64_t bytes, uint64_t
 		if (!take)
 			continue;
 		struct rmpsim__extent e = { s, take, f->node };
-		if (push(p->alloc, ext, next, ext_cap, e)) {
+		if (rmpsim__extent_push(p->alloc, ext, next, ext_cap, e)) {
 			*next = old_n; /* the pool is not changed yet for this piece */
 			return -ENOMEM;
 		}

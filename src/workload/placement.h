@@ -16,6 +16,11 @@ struct rmpsim__extent {
 	unsigned node;
 };
 
+/* Append e to *arr (grown with a), merged with the last piece when they touch
+ * on one node. 0 or -ENOMEM. */
+int rmpsim__extent_push(const struct rmpsim_allocator *a, struct rmpsim__extent **arr, size_t *n, size_t *cap,
+			struct rmpsim__extent e);
+
 struct rmpsim__pool {
 	const struct rmpsim_allocator *alloc;
 	struct rmpsim__extent *free; /* address order; merged whole GBs */

@@ -87,8 +87,17 @@ static void text_table_is_aligned(void **state)
 	(void)state;
 	struct rmpsim_run_result runs[2] = { run("full", RMPSIM_BACKING_4K, 2000000, 1000000),
 					     run("empty-again", RMPSIM_BACKING_1G, 1500, 500) };
-	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1,	 0xfeed, runs,
-				     2,	      NULL,	 false,	    NULL,  NULL, 0 };
+	struct rmpsim_report rep = { .version = "0.1.0",
+				     .machine = "default",
+				     .profile = "default",
+				     .policy = "v10",
+				     .seed = 1,
+				     .trace_hash = 0xfeed,
+				     .runs = runs,
+				     .nruns = 2,
+				     .uncertainty = NULL,
+				     .bands = false,
+				     .profiles = NULL };
 	char *t = render(rmpsim_report_text, &rep);
 	const char *want =
 		"rmpsim 0.1.0: policy v10, machine default, profile default, seed 1, trace 000000000000feed\n"
@@ -109,9 +118,17 @@ static void json_has_sorted_keys_and_integer_times(void **state)
 {
 	(void)state;
 	struct rmpsim_run_result r = run("worst", RMPSIM_BACKING_4K, 7000, 4000);
-	struct rmpsim_report rep = {
-		"0.1.0", "pack:1 core:2 pu:2", "p.ini", "v10", 1, 0xabc, &r, 1, NULL, false, NULL, NULL, 0
-	};
+	struct rmpsim_report rep = { .version = "0.1.0",
+				     .machine = "pack:1 core:2 pu:2",
+				     .profile = "p.ini",
+				     .policy = "v10",
+				     .seed = 1,
+				     .trace_hash = 0xabc,
+				     .runs = &r,
+				     .nruns = 1,
+				     .uncertainty = NULL,
+				     .bands = false,
+				     .profiles = NULL };
 	char *t;
 	size_t n;
 
@@ -215,8 +232,17 @@ static void uncertainty_in_json_and_text(void **state)
 			    .low = "12",
 			    .high = "35.5" } },
 	};
-	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1,	 0, &r,
-				     1,	      &u,	 false,	    NULL,  NULL, 0 };
+	struct rmpsim_report rep = { .version = "0.1.0",
+				     .machine = "default",
+				     .profile = "default",
+				     .policy = "v10",
+				     .seed = 1,
+				     .trace_hash = 0,
+				     .runs = &r,
+				     .nruns = 1,
+				     .uncertainty = &u,
+				     .bands = false,
+				     .profiles = NULL };
 	char *t;
 	size_t n;
 
@@ -273,8 +299,17 @@ static void json_allocation_failure(void **state)
 {
 	(void)state;
 	struct rmpsim_run_result r = run("worst", RMPSIM_BACKING_4K, 7000, 4000);
-	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1,	 0, &r,
-				     1,	      NULL,	 false,	    NULL,  NULL, 0 };
+	struct rmpsim_report rep = { .version = "0.1.0",
+				     .machine = "default",
+				     .profile = "default",
+				     .policy = "v10",
+				     .seed = 1,
+				     .trace_hash = 0,
+				     .runs = &r,
+				     .nruns = 1,
+				     .uncertainty = NULL,
+				     .bands = false,
+				     .profiles = NULL };
 	struct failing_alloc fa;
 	char *t = (char *)0x1;
 	size_t n = 77;
@@ -289,8 +324,17 @@ static void csv_quotes_and_columns(void **state)
 {
 	(void)state;
 	struct rmpsim_run_result r = run("a,\"b\"", RMPSIM_BACKING_2M, 10, 4);
-	struct rmpsim_report rep = { "0.1.0", "default", "default", "v10", 1,	 0, &r,
-				     1,	      NULL,	 false,	    NULL,  NULL, 0 };
+	struct rmpsim_report rep = { .version = "0.1.0",
+				     .machine = "default",
+				     .profile = "default",
+				     .policy = "v10",
+				     .seed = 1,
+				     .trace_hash = 0,
+				     .runs = &r,
+				     .nruns = 1,
+				     .uncertainty = NULL,
+				     .bands = false,
+				     .profiles = NULL };
 	char *t = render(rmpsim_report_csv, &rep);
 	char *nl = strchr(t, '\n');
 	assert_non_null(nl);
