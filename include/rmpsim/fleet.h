@@ -101,7 +101,7 @@ struct rmpsim_fleet_options {
 	uint64_t seed;
 	enum rmpsim_placement placement;
 	uint64_t sample_ns; /* time between samples; 0: RMPSIM_FLEET_DEFAULT_SAMPLE_NS */
-	bool no_pvalidate;  /* SNP guests do not PVALIDATE at launch (A463) */
+	bool no_pvalidate;  /* SNP guests do not PVALIDATE at launch (A467) */
 };
 #define RMPSIM_FLEET_DEFAULT_SAMPLE_NS (60ull * 1000000000ull)
 /* The fleet driver runs on CPU 0 (A115); samples wait for passes in flight. */

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Fleet replay and gen-fleet through the command (docs/cli.md "Fleet replay").
+# Usage: test_fleet_cli.sh PATH/TO/rmpsim
+set -u
+exe=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+small="pack:1 numa:2(memory=8GiB) core:4 pu:2"
+check() { # description, condition...
+	local what=$1; shift
+	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
+}
+run() { # args... -> $tmp/out, $tmp/err, $code
+	"$exe" "$@" >"$tmp/out" 2>"$tmp/err"
+	code=$?
+}
+
+run gen-fleet --vms 40 --hours 2 --lifetime 20min --seed 7
+check "gen-fleet exits 0" test "$code" -eq 0
+check "gen-fleet writes a header" grep -q '^time,vm,action,size,backing,snp,node$' "$tmp/out"
+check "gen-fleet writes 40 launches" test "$(grep -c ',launch,' "$tmp/out")" -eq 40
+cp "$tmp/out" "$tmp/fleet.csv"
+run gen-fleet --vms 40 --hours 2 --lifetime 20min --seed 7 --output "$tmp/again.csv"
+check "gen-fleet --output writes the same log" cmp -s "$tmp/fleet.csv" "$tmp/again.csv"
+run gen-fleet --backing 50:50:50
+check "gen-fleet: bad knob exits 2" test "$code" -eq 2
+check "gen-fleet: bad knob is named" grep -q -- '--backing 50:50:50' "$tmp/err"
+run gen-fleet --output "$tmp/no/such/dir/x.csv"
+check "gen-fleet: unwritable output exits 4" test "$code" -eq 4
+
+# Big VMs for a 16 GiB machine: shrink every size to 2G so the log fits.
+sed -E -e 's/,launch,[0-9]+G,/,launch,2G,/' -e 's/,convert,[0-9]+M/,convert,1024M/' "$tmp/fleet.csv" >"$tmp/small.csv"
+run --machine "$small" --scenario "$tmp/small.csv" --placement all --json "$tmp/f.json" --csv "$tmp/f.csv"
+check "replay exits 0" test "$code" -eq 0
+check "replay compares the placements" grep -q '^pack ' "$tmp/out"
+check "replay prints the series" grep -q 'private GiB' "$tmp/out"
+check "JSON has three placements with a series" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["fleets"]
+assert [x["placement"] for x in f] == ["first-fit", "pack", "spread"], f
+for x in f:
+    s = x["series"]
+    assert len(s) > 100 and x["launches"] + x["rejected"] == 40, (len(s), x["launches"])
+    assert sum(p["passes"] for p in s) == x["passes"] >= 1
+' "$tmp/f.json"
+check "CSV has a row per sample and placement" test "$(($(wc -l <"$tmp/f.csv") - 1))" -eq \
+	"$(python3 -c 'import json,sys; print(sum(len(x["series"]) for x in json.load(open(sys.argv[1]))["fleets"]))' "$tmp/f.json")"
+
+printf '0,a,launch,4G,2M,yes,any\n10,a,convert,1G\n5,a,teardown\n' >"$tmp/order.csv"
+run --machine "$small" --scenario "$tmp/order.csv"
+check "a row out of time order exits 3" test "$code" -eq 3
+check "... naming file:line:col" grep -q 'order.csv:3:1: time .5. is before the row above' "$tmp/err"
+check "... and nothing on stdout" test ! -s "$tmp/out"
+printf '0,a,launch,64G,2M,yes,any\n' >"$tmp/big.csv"
+run --machine "$small" --scenario "$tmp/big.csv"
+check "a VM that can never fit exits 3" test "$code" -eq 3
+check "... naming its line" grep -q 'big.csv:1:1: launch a: 65536 MiB can never fit' "$tmp/err"
+run --machine "$small" --scenario "$tmp/small.csv" --placement tight
+check "unknown placement exits 2" test "$code" -eq 2
+run --placement pack
+check "--placement without a log exits 2" test "$code" -eq 2
+run --machine "$small" --scenario "$tmp/small.csv" --sample-every 0
+check "--sample-every 0 exits 2" test "$code" -eq 2
+run --machine "$small" --scenario "$tmp/small.csv" --html "$tmp/x.html"
+check "--html with a replay exits 2 (said, not ignored)" test "$code" -eq 2
+
+echo "fleet cli: $fails failed"
+[ "$fails" -eq 0 ]
