@@ -40,7 +40,7 @@ struct rmpsim_fleet_vm {
 	uint64_t bytes;		     /* a multiple of 2 MiB (1 GiB for 1G backing) */
 	enum rmpsim_backing backing; /* 4K, 2M or 1G */
 	bool snp;
-	int node;	     /* NUMA node, or -1 for "any" */
+	int node;		 /* NUMA node, or -1 for "any" */
 	unsigned line, node_col; /* its launch line and the node field's column, for messages */
 };
 
@@ -101,7 +101,7 @@ struct rmpsim_fleet_options {
 	uint64_t seed;
 	enum rmpsim_placement placement;
 	uint64_t sample_ns; /* time between samples; 0: RMPSIM_FLEET_DEFAULT_SAMPLE_NS */
-	bool no_pvalidate;  /* SNP guests do not PVALIDATE at launch (A467) */
+	bool no_pvalidate;  /* SNP guests do not PVALIDATE at launch */
 };
 #define RMPSIM_FLEET_DEFAULT_SAMPLE_NS (60ull * 1000000000ull)
 /* The fleet driver runs on CPU 0 (A115); samples wait for passes in flight. */
@@ -110,9 +110,9 @@ struct rmpsim_fleet_options {
 struct rmpsim_fleet_sample {
 	uint64_t time_ns;
 	unsigned vms_running;
-	uint64_t private_bytes;	 /* assigned to guests */
-	uint64_t skip_bytes;	 /* RAM whose host writes skip RMP checks on every CPU */
-	double skip_share;	 /* skip_bytes / RAM */
+	uint64_t private_bytes;	  /* assigned to guests */
+	uint64_t skip_bytes;	  /* RAM whose host writes skip RMP checks on every CPU */
+	double skip_share;	  /* skip_bytes / RAM */
 	unsigned regions_private; /* 1 GB regions holding any private page */
 	unsigned regions_needed;  /* ceil(private_bytes / 1 GB): the fewest that could */
 	/* since the previous sample */
@@ -137,12 +137,12 @@ struct rmpsim_fleet_result {
 	uint64_t ram_bytes, end_ns;
 	unsigned ncpus;
 	uint64_t launches, converts, teardowns, rejected, skipped; /* skipped: events of rejected VMs */
-	uint64_t pvalidates;					    /* PVALIDATE instructions the guests ran */
+	uint64_t pvalidates;					   /* PVALIDATE instructions the guests ran */
 	uint64_t passes, rmpopt_cpu_ns, handler_cpu_ns;
 	uint64_t ipis_max_cpu; /* the most interrupted CPU over the whole replay */
 	unsigned ipis_max_cpu_id;
 	double skip_share_mean; /* time-weighted over the samples */
-	double frag_mean;	/* mean of regions_private / regions_needed over samples with private memory */
+	double frag_mean; /* mean of regions_private / regions_needed over samples with private memory */
 	struct rmpsim_fleet_sample *samples;
 	size_t nsamples, samples_cap;
 	struct rmpsim_fleet_reject rejects[16]; /* the first ones */
@@ -157,16 +157,17 @@ struct rmpsim_fleet_result {
  * machine, profile, policy. *ret is untouched on failure.
  */
 int rmpsim_fleet_run(const struct rmpsim_fleet *f, const struct rmpsim_fleet_options *o,
-		     const struct rmpsim_allocator *alloc, struct rmpsim_fleet_result *ret, struct rmpsim_diag *diag);
+		     const struct rmpsim_allocator *alloc, struct rmpsim_fleet_result *ret,
+		     struct rmpsim_diag *diag);
 void rmpsim_fleet_result_free(struct rmpsim_fleet_result *r);
 
 /* ---- Generator (rmpsim gen-fleet) ---- */
 
 struct rmpsim_fleet_gen {
-	unsigned vms;		   /* arrivals */
-	uint64_t duration_ns;	   /* arrivals are Poisson over [0, duration) */
-	uint64_t lifetime_mean_ns; /* exponential lifetimes; VMs still alive at the end stay */
-	unsigned snp_percent;	   /* share of SNP VMs */
+	unsigned vms;		     /* arrivals */
+	uint64_t duration_ns;	     /* arrivals are Poisson over [0, duration) */
+	uint64_t lifetime_mean_ns;   /* exponential lifetimes; VMs still alive at the end stay */
+	unsigned snp_percent;	     /* share of SNP VMs */
 	unsigned backing_percent[3]; /* 4K, 2M, 1G (sum 100) */
 	unsigned convert_percent;    /* SNP VMs that convert part of their memory once mid-life */
 	uint64_t seed;

@@ -18,7 +18,8 @@ void rmpsim_cli_print_diag(const struct rmpsim_diag *d, int err);
 int rmpsim_cli_bench(const struct rmpsim_cli_args *a);
 /* Turn on containment (rmpsim/contain.h) with the limits of --max-virtual-time and
  * --max-events, else these defaults. 0 or -errno. */
-int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual_time_ps, uint64_t default_events);
+int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual_time_ps,
+		       uint64_t default_events);
 /* --run-tests DIR. Returns the exit code. */
 int rmpsim_cli_golden(const struct rmpsim_cli_args *a);
 /* --scenario FILE.csv: a fleet replay (fleet_cmd.c). */

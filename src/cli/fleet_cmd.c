@@ -52,14 +52,18 @@ int rmpsim_cli_fleet(const struct rmpsim_cli_args *a)
 		last = RMPSIM_PLACE_COUNT - 1;
 	} else if (a->placement) {
 		if (rmpsim_placement_parse(a->placement, &first)) {
-			fprintf(stderr, "rmpsim: --placement: expected first-fit, pack, spread or all, got '%s'\n",
+			fprintf(stderr,
+				"rmpsim: --placement: expected first-fit, pack, spread or all, got '%s'\n",
 				a->placement);
 			return RMPSIM_EXIT_USAGE;
 		}
 		last = first;
 	}
-	if (a->sample_every && (rmpsim_parse_time_ns(a->sample_every, &o.sample_ns) || o.sample_ns < 1000000000ull)) {
-		fprintf(stderr, "rmpsim: --sample-every: expected a time of at least 1s (e.g. 60s, 10min), got '%s'\n",
+	if (a->sample_every &&
+	    (rmpsim_parse_time_ns(a->sample_every, &o.sample_ns) || o.sample_ns < 1000000000ull)) {
+		fprintf(stderr,
+			"rmpsim: --sample-every: expected a time of at least 1s (e.g. 60s, 10min), got "
+			"'%s'\n",
 			a->sample_every);
 		return RMPSIM_EXIT_USAGE;
 	}
@@ -163,9 +167,11 @@ static int gen_option(struct rmpsim_fleet_gen *g, const char *name, const char *
 {
 	uint64_t x;
 	if (!strcmp(name, "--vms"))
-		return rmpsim_parse_u64(v, &x) || !x || x > RMPSIM_FLEET_MAX_VMS ? -1 : (g->vms = (unsigned)x, 0);
+		return rmpsim_parse_u64(v, &x) || !x || x > RMPSIM_FLEET_MAX_VMS ? -1
+										 : (g->vms = (unsigned)x, 0);
 	if (!strcmp(name, "--hours"))
-		return rmpsim_parse_u64(v, &x) || !x || x > 360 ? -1 : (g->duration_ns = x * 3600000000000ull, 0);
+		return rmpsim_parse_u64(v, &x) || !x || x > 360 ? -1
+								: (g->duration_ns = x * 3600000000000ull, 0);
 	if (!strcmp(name, "--lifetime"))
 		return parse_lifetime(v, &g->lifetime_mean_ns);
 	if (!strcmp(name, "--snp"))
@@ -212,8 +218,8 @@ int rmpsim_cli_gen_fleet(int argc, char **argv)
 		}
 		int r = val ? gen_option(&g, name, val, &out) : -2;
 		if (r) {
-			fprintf(stderr, "rmpsim gen-fleet: %s%s%s: %s\nTry 'rmpsim gen-fleet --help'.\n", name,
-				val ? " " : "", val ? val : "",
+			fprintf(stderr, "rmpsim gen-fleet: %s%s%s: %s\nTry 'rmpsim gen-fleet --help'.\n",
+				name, val ? " " : "", val ? val : "",
 				r == -2 ? "unknown option or missing value" : "bad value");
 			return RMPSIM_EXIT_USAGE;
 		}

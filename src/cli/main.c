@@ -121,12 +121,14 @@ static int refuse_directory(const char *path, const char *what)
 	return RMPSIM_EXIT_INPUT;
 }
 
-int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual_time_ps, uint64_t default_events)
+int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual_time_ps,
+		       uint64_t default_events)
 {
 	/* Kernel code that goes wrong ends the run with exit 3 (docs/cli.md "Limits"). */
 	struct rmpsim_containment contain = {
 		.panic_on_warn = !a->allow_kernel_warnings,
-		.max_virtual_time_ps = a->max_virtual_time_ps ? a->max_virtual_time_ps : default_virtual_time_ps,
+		.max_virtual_time_ps =
+			a->max_virtual_time_ps ? a->max_virtual_time_ps : default_virtual_time_ps,
 		.max_events = a->max_events ? a->max_events : default_events,
 		.exit_code = RMPSIM_EXIT_INPUT,
 		.hint = "(--allow-kernel-warnings counts it and goes on; --dmesg shows the kernel log)",

@@ -23,18 +23,22 @@ static double hours(uint64_t ns)
 static void summary(FILE *f, const struct rmpsim_fleet_result *x)
 {
 	char a[32], b[32];
-	fprintf(f, "VMs: %" PRIu64 " launched, %" PRIu64 " rejected (host full), %" PRIu64 " conversions, %" PRIu64
-		   " torn down; %" PRIu64 " PVALIDATEs\n",
+	fprintf(f,
+		"VMs: %" PRIu64 " launched, %" PRIu64 " rejected (host full), %" PRIu64
+		" conversions, %" PRIu64 " torn down; %" PRIu64 " PVALIDATEs\n",
 		x->launches, x->rejected, x->converts, x->teardowns, x->pvalidates);
-	fprintf(f, "passes %" PRIu64 "; CPU time on RMPOPT %s, in IPI handlers %s; most interrupted CPU %u: %" PRIu64
-		   " IPIs\n",
+	fprintf(f,
+		"passes %" PRIu64
+		"; CPU time on RMPOPT %s, in IPI handlers %s; most interrupted CPU %u: %" PRIu64 " IPIs\n",
 		x->passes, rmpsim_report_fmt_ns(x->rmpopt_cpu_ns, a, sizeof(a)),
 		rmpsim_report_fmt_ns(x->handler_cpu_ns, b, sizeof(b)), x->ipis_max_cpu_id, x->ipis_max_cpu);
-	fprintf(f, "RAM skipping RMP checks: mean %.1f%%; regions holding private memory: mean %.2fx the fewest\n",
+	fprintf(f,
+		"RAM skipping RMP checks: mean %.1f%%; regions holding private memory: mean %.2fx the "
+		"fewest\n",
 		100.0 * x->skip_share_mean, x->frag_mean);
 	for (size_t i = 0; i < x->rejected && i < sizeof(x->rejects) / sizeof(x->rejects[0]); i++)
-		fprintf(f, "  rejected: line %u: %s, %.0f GiB (%.0f GiB free)\n", x->rejects[i].line, x->rejects[i].vm,
-			gib(x->rejects[i].bytes), gib(x->rejects[i].free_bytes));
+		fprintf(f, "  rejected: line %u: %s, %.0f GiB (%.0f GiB free)\n", x->rejects[i].line,
+			x->rejects[i].vm, gib(x->rejects[i].bytes), gib(x->rejects[i].free_bytes));
 }
 
 /* The series in at most MAX_ROWS rows: each row is its last sample's state and
@@ -44,8 +48,8 @@ static void series(FILE *f, const struct rmpsim_fleet_result *x)
 	size_t per = (x->nsamples + MAX_ROWS - 1) / MAX_ROWS;
 	if (!per)
 		return;
-	fprintf(f, "%8s %5s %12s %7s %8s %7s %7s %10s %9s\n", "time h", "VMs", "private GiB", "skip %", "regions",
-		"needed", "passes", "RMPOPT ms", "IPIs max");
+	fprintf(f, "%8s %5s %12s %7s %8s %7s %7s %10s %9s\n", "time h", "VMs", "private GiB", "skip %",
+		"regions", "needed", "passes", "RMPOPT ms", "IPIs max");
 	for (size_t i = 0; i < x->nsamples; i += per) {
 		size_t end = i + per < x->nsamples ? i + per : x->nsamples;
 		const struct rmpsim_fleet_sample *s = &x->samples[end - 1];
@@ -55,9 +59,9 @@ static void series(FILE *f, const struct rmpsim_fleet_result *x)
 			rmpopt += x->samples[k].rmpopt_cpu_ns;
 			ipis += x->samples[k].ipis_max; /* an upper bound of the busiest CPU over the row */
 		}
-		fprintf(f, "%8.2f %5u %12.1f %7.1f %8u %7u %7" PRIu64 " %10.3f %9" PRIu64 "\n", hours(s->time_ns),
-			s->vms_running, gib(s->private_bytes), 100.0 * s->skip_share, s->regions_private,
-			s->regions_needed, passes, (double)rmpopt / 1e6, ipis);
+		fprintf(f, "%8.2f %5u %12.1f %7.1f %8u %7u %7" PRIu64 " %10.3f %9" PRIu64 "\n",
+			hours(s->time_ns), s->vms_running, gib(s->private_bytes), 100.0 * s->skip_share,
+			s->regions_private, s->regions_needed, passes, (double)rmpopt / 1e6, ipis);
 	}
 }
 
@@ -71,18 +75,18 @@ int rmpsim_report_fleet_text(FILE *f, const struct rmpsim_report *r)
 	fprintf(f, "machine %s (%u CPUs, %.0f GiB RAM), profile %s, %.2f h replayed\n", r->machine, x0->ncpus,
 		gib(x0->ram_bytes), r->profile, hours(x0->end_ns));
 	if (r->nfleets > 1) {
-		fprintf(f, "\n%-10s %10s %10s %8s %12s %9s\n", "placement", "skip mean", "frag mean", "passes",
-			"RMPOPT ms", "rejected");
+		fprintf(f, "\n%-10s %10s %10s %8s %12s %9s\n", "placement", "skip mean", "frag mean",
+			"passes", "RMPOPT ms", "rejected");
 		for (size_t i = 0; i < r->nfleets; i++) {
 			const struct rmpsim_fleet_result *x = &r->fleets[i];
 			fprintf(f, "%-10s %9.1f%% %9.2fx %8" PRIu64 " %12.3f %9" PRIu64 "\n",
-				rmpsim_placement_name(x->placement), 100.0 * x->skip_share_mean, x->frag_mean, x->passes,
-				(double)x->rmpopt_cpu_ns / 1e6, x->rejected);
+				rmpsim_placement_name(x->placement), 100.0 * x->skip_share_mean, x->frag_mean,
+				x->passes, (double)x->rmpopt_cpu_ns / 1e6, x->rejected);
 		}
 	}
 	for (size_t i = 0; i < r->nfleets; i++) {
-		fprintf(f, "\nplacement %s (trace %016" PRIx64 ")\n", rmpsim_placement_name(r->fleets[i].placement),
-			r->fleets[i].trace_hash);
+		fprintf(f, "\nplacement %s (trace %016" PRIx64 ")\n",
+			rmpsim_placement_name(r->fleets[i].placement), r->fleets[i].trace_hash);
 		summary(f, &r->fleets[i]);
 		series(f, &r->fleets[i]);
 	}
@@ -91,7 +95,8 @@ int rmpsim_report_fleet_text(FILE *f, const struct rmpsim_report *r)
 
 int rmpsim_report_fleet_csv(FILE *f, const struct rmpsim_report *r)
 {
-	fputs("placement,time_ns,vms_running,private_bytes,skip_bytes,skip_share,regions_private,regions_needed,"
+	fputs("placement,time_ns,vms_running,private_bytes,skip_bytes,skip_share,regions_private,regions_"
+	      "needed,"
 	      "passes,rmpopt_cpu_ns,handler_cpu_ns,ipis_max,ipis_mean\n",
 	      f);
 	for (size_t i = 0; i < r->nfleets; i++) {
@@ -99,11 +104,12 @@ int rmpsim_report_fleet_csv(FILE *f, const struct rmpsim_report *r)
 		for (size_t k = 0; k < x->nsamples; k++) {
 			const struct rmpsim_fleet_sample *s = &x->samples[k];
 			fprintf(f,
-				"%s,%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64 ",%.6f,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-				",%" PRIu64 ",%.6f\n",
-				rmpsim_placement_name(x->placement), s->time_ns, s->vms_running, s->private_bytes,
-				s->skip_bytes, s->skip_share, s->regions_private, s->regions_needed, s->passes,
-				s->rmpopt_cpu_ns, s->handler_cpu_ns, s->ipis_max, s->ipis_mean);
+				"%s,%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64 ",%.6f,%u,%u,%" PRIu64 ",%" PRIu64
+				",%" PRIu64 ",%" PRIu64 ",%.6f\n",
+				rmpsim_placement_name(x->placement), s->time_ns, s->vms_running,
+				s->private_bytes, s->skip_bytes, s->skip_share, s->regions_private,
+				s->regions_needed, s->passes, s->rmpopt_cpu_ns, s->handler_cpu_ns,
+				s->ipis_max, s->ipis_mean);
 		}
 	}
 	return ferror(f) ? -EIO : 0;
@@ -116,12 +122,13 @@ static json_t *u64(uint64_t v)
 
 static json_t *sample_json(const struct rmpsim_fleet_sample *s)
 {
-	return json_pack("{s:o, s:I, s:o, s:o, s:f, s:I, s:I, s:o, s:o, s:o, s:o, s:f}", "time_ns", u64(s->time_ns),
-			 "vms_running", (json_int_t)s->vms_running, "private_bytes", u64(s->private_bytes),
-			 "skip_bytes", u64(s->skip_bytes), "skip_share", s->skip_share, "regions_private",
-			 (json_int_t)s->regions_private, "regions_needed", (json_int_t)s->regions_needed, "passes",
-			 u64(s->passes), "rmpopt_cpu_ns", u64(s->rmpopt_cpu_ns), "handler_cpu_ns",
-			 u64(s->handler_cpu_ns), "ipis_max", u64(s->ipis_max), "ipis_mean", s->ipis_mean);
+	return json_pack("{s:o, s:I, s:o, s:o, s:f, s:I, s:I, s:o, s:o, s:o, s:o, s:f}", "time_ns",
+			 u64(s->time_ns), "vms_running", (json_int_t)s->vms_running, "private_bytes",
+			 u64(s->private_bytes), "skip_bytes", u64(s->skip_bytes), "skip_share", s->skip_share,
+			 "regions_private", (json_int_t)s->regions_private, "regions_needed",
+			 (json_int_t)s->regions_needed, "passes", u64(s->passes), "rmpopt_cpu_ns",
+			 u64(s->rmpopt_cpu_ns), "handler_cpu_ns", u64(s->handler_cpu_ns), "ipis_max",
+			 u64(s->ipis_max), "ipis_mean", s->ipis_mean);
 }
 
 static json_t *fleet_json(const struct rmpsim_fleet_result *x)
@@ -136,25 +143,27 @@ static json_t *fleet_json(const struct rmpsim_fleet_result *x)
 	}
 	json_t *rej = json_array();
 	for (size_t i = 0; rej && i < x->rejected && i < sizeof(x->rejects) / sizeof(x->rejects[0]); i++)
-		json_array_append_new(rej, json_pack("{s:I, s:s, s:o, s:o}", "line", (json_int_t)x->rejects[i].line,
-						     "vm", x->rejects[i].vm, "bytes", u64(x->rejects[i].bytes),
-						     "free_bytes", u64(x->rejects[i].free_bytes)));
+		json_array_append_new(rej, json_pack("{s:I, s:s, s:o, s:o}", "line",
+						     (json_int_t)x->rejects[i].line, "vm", x->rejects[i].vm,
+						     "bytes", u64(x->rejects[i].bytes), "free_bytes",
+						     u64(x->rejects[i].free_bytes)));
 	snprintf(hash, sizeof(hash), "%016" PRIx64, x->trace_hash);
 	if (!ser || !rej) {
 		json_decref(ser);
 		json_decref(rej);
 		return NULL;
 	}
-	return json_pack("{s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, "
-			 "s:o, s:f, s:f, s:o, s:o}",
-			 "placement", rmpsim_placement_name(x->placement), "policy", x->policy, "seed", u64(x->seed),
-			 "trace_hash", hash, "ncpus", (json_int_t)x->ncpus, "ram_bytes", u64(x->ram_bytes), "end_ns",
-			 u64(x->end_ns), "launches", u64(x->launches), "converts", u64(x->converts), "teardowns",
-			 u64(x->teardowns), "rejected", u64(x->rejected), "skipped", u64(x->skipped), "pvalidates",
-			 u64(x->pvalidates), "passes", u64(x->passes), "ipis_max_cpu", u64(x->ipis_max_cpu),
-			 "ipis_max_cpu_id", (json_int_t)x->ipis_max_cpu_id, "rmpopt_cpu_ns", u64(x->rmpopt_cpu_ns),
-			 "handler_cpu_ns", u64(x->handler_cpu_ns), "skip_share_mean", x->skip_share_mean, "frag_mean", x->frag_mean, "rejects", rej, "series",
-			 ser);
+	return json_pack(
+		"{s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, "
+		"s:o, s:f, s:f, s:o, s:o}",
+		"placement", rmpsim_placement_name(x->placement), "policy", x->policy, "seed", u64(x->seed),
+		"trace_hash", hash, "ncpus", (json_int_t)x->ncpus, "ram_bytes", u64(x->ram_bytes), "end_ns",
+		u64(x->end_ns), "launches", u64(x->launches), "converts", u64(x->converts), "teardowns",
+		u64(x->teardowns), "rejected", u64(x->rejected), "skipped", u64(x->skipped), "pvalidates",
+		u64(x->pvalidates), "passes", u64(x->passes), "ipis_max_cpu", u64(x->ipis_max_cpu),
+		"ipis_max_cpu_id", (json_int_t)x->ipis_max_cpu_id, "rmpopt_cpu_ns", u64(x->rmpopt_cpu_ns),
+		"handler_cpu_ns", u64(x->handler_cpu_ns), "skip_share_mean", x->skip_share_mean, "frag_mean",
+		x->frag_mean, "rejects", rej, "series", ser);
 }
 
 int rmpsim_report_fleet_json(FILE *f, const struct rmpsim_report *r)
@@ -167,9 +176,10 @@ int rmpsim_report_fleet_json(FILE *f, const struct rmpsim_report *r)
 			arr = NULL;
 		}
 	}
-	json_t *o = arr ? json_pack("{s:s, s:s, s:s, s:s, s:o}", "rmpsim_version", r->version ? r->version : "",
-				    "machine", r->machine ? r->machine : "", "profile", r->profile ? r->profile : "",
-				    "fleet_log", r->fleet_log ? r->fleet_log : "", "fleets", arr)
+	json_t *o = arr ? json_pack("{s:s, s:s, s:s, s:s, s:o}", "rmpsim_version",
+				    r->version ? r->version : "", "machine", r->machine ? r->machine : "",
+				    "profile", r->profile ? r->profile : "", "fleet_log",
+				    r->fleet_log ? r->fleet_log : "", "fleets", arr)
 			: NULL;
 	if (!o)
 		return -ENOMEM;

@@ -26,9 +26,9 @@
 #include "base/alloc.h"
 #include "base/hash.h"
 
-#define SZ_2M (2ull << 20)
-#define GB    (1ull << 30)
-#define MAX_FIELDS 7
+#define SZ_2M	      (2ull << 20)
+#define GB	      (1ull << 30)
+#define MAX_FIELDS    7
 #define MAX_LOG_BYTES (256ull << 20) /* A465: ~4 M rows */
 
 const char *rmpsim_fleet_action_name(enum rmpsim_fleet_action a)
@@ -210,8 +210,8 @@ static int parse_launch(struct parser *p, const struct field *fl, unsigned nf, s
 				    fl[1].s, need[i - 3]);
 	}
 	if (find_vm(p, fl[1].s) >= 0)
-		return fail(p, fl[1].col, "launch %s: expected a VM id not launched before (ids are not reused)",
-			    fl[1].s);
+		return fail(p, fl[1].col,
+			    "launch %s: expected a VM id not launched before (ids are not reused)", fl[1].s);
 	snprintf(vm.id, sizeof(vm.id), "%s", fl[1].s);
 	if (rmpsim_backing_parse(fl[4].s, &vm.backing))
 		return fail(p, fl[4].col, "backing '%s': expected 4K, 2M or 1G", fl[4].s);
@@ -252,8 +252,8 @@ static int running_vm(struct parser *p, const struct field *fl, const char *acti
 	if (vm < 0)
 		return fail(p, fl[1].col, "%s %s: expected the id of a VM launched above", action, fl[1].s);
 	if (p->state[vm] == VM_GONE)
-		return fail(p, fl[1].col, "%s %s: the VM was torn down at line %u: expected a running VM", action,
-			    fl[1].s, p->f.vms[vm].line);
+		return fail(p, fl[1].col, "%s %s: the VM was torn down at line %u: expected a running VM",
+			    action, fl[1].s, p->f.vms[vm].line);
 	*ret = (unsigned)vm;
 	return 0;
 }
@@ -265,12 +265,15 @@ static int parse_row(struct parser *p, const struct field *fl, unsigned nf)
 	if (nf < 3)
 		return fail(p, fl[nf - 1].col, "expected time,vm,action[,size,backing,snp,node]");
 	if (parse_time(fl[0].s, &e.time_ns) || e.time_ns > RMPSIM_FLEET_MAX_TIME_NS)
-		return fail(p, fl[0].col, "time '%s': expected seconds or a time such as 90s, 15min, 2h, at most 30 days",
+		return fail(p, fl[0].col,
+			    "time '%s': expected seconds or a time such as 90s, 15min, 2h, at most 30 days",
 			    fl[0].s);
 	if (e.time_ns < p->last_time)
-		return fail(p, fl[0].col, "time '%s' is before the row above: expected rows in time order", fl[0].s);
+		return fail(p, fl[0].col, "time '%s' is before the row above: expected rows in time order",
+			    fl[0].s);
 	if (!id_ok(fl[1].s))
-		return fail(p, fl[1].col, "vm '%s': expected an id of letters, digits, '_', '.', ':' or '-' (at most %d)",
+		return fail(p, fl[1].col,
+			    "vm '%s': expected an id of letters, digits, '_', '.', ':' or '-' (at most %d)",
 			    fl[1].s, RMPSIM_WL_NAME_MAX - 1);
 	int r;
 	if (!strcasecmp(fl[2].s, "launch")) {
@@ -280,13 +283,16 @@ static int parse_row(struct parser *p, const struct field *fl, unsigned nf)
 		e.action = RMPSIM_FLEET_CONVERT;
 		r = running_vm(p, fl, "convert", &e.vm);
 		if (!r && !p->f.vms[e.vm].snp)
-			r = fail(p, fl[1].col, "convert %s: a non-SNP VM has no private memory: expected an SNP VM",
+			r = fail(p, fl[1].col,
+				 "convert %s: a non-SNP VM has no private memory: expected an SNP VM",
 				 fl[1].s);
 		if (!r && (nf < 4 || !*fl[3].s))
-			r = fail(p, fl[nf - 1].col, "convert %s: expected the private size after it (e.g. 8G)", fl[1].s);
+			r = fail(p, fl[nf - 1].col,
+				 "convert %s: expected the private size after it (e.g. 8G)", fl[1].s);
 		if (!r && (rmpsim_parse_size(fl[3].s, &e.bytes) || e.bytes > p->f.vms[e.vm].bytes ||
 			   e.bytes % (p->f.vms[e.vm].backing == RMPSIM_BACKING_1G ? GB : SZ_2M)))
-			r = fail(p, fl[3].col, "convert %s to '%s': expected a multiple of %s of at most the VM's size",
+			r = fail(p, fl[3].col,
+				 "convert %s to '%s': expected a multiple of %s of at most the VM's size",
 				 fl[1].s, fl[3].s, p->f.vms[e.vm].backing == RMPSIM_BACKING_1G ? "1G" : "2M");
 	} else if (!strcasecmp(fl[2].s, "teardown")) {
 		e.action = RMPSIM_FLEET_TEARDOWN;
@@ -379,7 +385,8 @@ int rmpsim_fleet_parse_string(const char *text, size_t len, const char *file,
 		if (!strcasecmp(fl[0].s, "time") && !p.f.nevents)
 			continue; /* the header */
 		if (nf > MAX_FIELDS) {
-			r = fail(&p, fl[MAX_FIELDS].col, "more than %d fields: expected time,vm,action,size,backing,snp,node",
+			r = fail(&p, fl[MAX_FIELDS].col,
+				 "more than %d fields: expected time,vm,action,size,backing,snp,node",
 				 MAX_FIELDS);
 			break;
 		}

@@ -102,9 +102,9 @@ int rmpsim_fleet_generate(const struct rmpsim_fleet_gen *g, FILE *out, const str
 				break;
 		}
 		unsigned bpick = (unsigned)rmpsim__rng_below(&rng, 100);
-		unsigned backing = bpick < g->backing_percent[0]			     ? 0
+		unsigned backing = bpick < g->backing_percent[0]			   ? 0
 				   : bpick < g->backing_percent[0] + g->backing_percent[1] ? 1
-											     : 2;
+											   : 2;
 		bool snp = rmpsim__rng_below(&rng, 100) < g->snp_percent;
 		bool conv = snp && rmpsim__rng_below(&rng, 100) < g->convert_percent;
 		double at = uniform(&rng);
@@ -114,7 +114,8 @@ int rmpsim_fleet_generate(const struct rmpsim_fleet_gen *g, FILE *out, const str
 		rows[n++] = (struct row){ t, v, RMPSIM_FLEET_LAUNCH, 0 };
 		uint64_t life_ms = life < (double)end_ms ? (uint64_t)life + 1 : end_ms;
 		if (conv && life_ms > 1)
-			rows[n++] = (struct row){ t + (uint64_t)(at * (double)(life_ms - 1)), v, RMPSIM_FLEET_CONVERT,
+			rows[n++] = (struct row){ t + (uint64_t)(at * (double)(life_ms - 1)), v,
+						  RMPSIM_FLEET_CONVERT,
 						  vm_bytes[v] / 2 / (backing == 2 ? GiB : 2ull << 20) *
 							  (backing == 2 ? GiB : 2ull << 20) };
 		if (t + life_ms < dur_ms) /* VMs still alive at the end keep running */
@@ -122,21 +123,25 @@ int rmpsim_fleet_generate(const struct rmpsim_fleet_gen *g, FILE *out, const str
 	}
 	qsort(rows, n, sizeof(*rows), by_time);
 	static const char *const bname[] = { "4K", "2M", "1G" };
-	int err = fprintf(out, "# rmpsim gen-fleet: %u VMs over %llu s, mean life %llu s, seed %llu\n"
-			       "time,vm,action,size,backing,snp,node\n",
+	int err = fprintf(out,
+			  "# rmpsim gen-fleet: %u VMs over %llu s, mean life %llu s, seed %llu\n"
+			  "time,vm,action,size,backing,snp,node\n",
 			  g->vms, (unsigned long long)(g->duration_ns / 1000000000ull),
-			  (unsigned long long)(g->lifetime_mean_ns / 1000000000ull), (unsigned long long)g->seed) < 0;
+			  (unsigned long long)(g->lifetime_mean_ns / 1000000000ull),
+			  (unsigned long long)g->seed) < 0;
 	for (size_t i = 0; i < n && !err; i++) {
 		const struct row *r = &rows[i];
 		if (r->action == RMPSIM_FLEET_LAUNCH)
-			err = fprintf(out, "%llums,vm-%05u,launch,%lluG,%s,%s,any\n", (unsigned long long)r->t_ms, r->vm + 1,
+			err = fprintf(out, "%llums,vm-%05u,launch,%lluG,%s,%s,any\n",
+				      (unsigned long long)r->t_ms, r->vm + 1,
 				      (unsigned long long)(vm_bytes[r->vm] / GiB), bname[vm_kind[2 * r->vm]],
 				      vm_kind[2 * r->vm + 1] ? "yes" : "no") < 0;
 		else if (r->action == RMPSIM_FLEET_CONVERT)
-			err = fprintf(out, "%llums,vm-%05u,convert,%lluM\n", (unsigned long long)r->t_ms, r->vm + 1,
-				      (unsigned long long)(r->bytes >> 20)) < 0;
+			err = fprintf(out, "%llums,vm-%05u,convert,%lluM\n", (unsigned long long)r->t_ms,
+				      r->vm + 1, (unsigned long long)(r->bytes >> 20)) < 0;
 		else
-			err = fprintf(out, "%llums,vm-%05u,teardown\n", (unsigned long long)r->t_ms, r->vm + 1) < 0;
+			err = fprintf(out, "%llums,vm-%05u,teardown\n", (unsigned long long)r->t_ms,
+				      r->vm + 1) < 0;
 	}
 	rmpsim__free(a, rows, nrows * sizeof(*rows));
 	rmpsim__free(a, vm_bytes, g->vms * sizeof(*vm_bytes));

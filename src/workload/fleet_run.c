@@ -23,9 +23,9 @@
 #include "measure.h"
 #include "setup.h"
 
-#define GB    (1ull << 30)
-#define SZ_4K (1ull << 12)
-#define SZ_2M (1ull << 21)
+#define GB	   (1ull << 30)
+#define SZ_4K	   (1ull << 12)
+#define SZ_2M	   (1ull << 21)
 #define DRIVER_CPU 0u
 
 struct fvm {
@@ -63,7 +63,8 @@ struct fctx {
 
 enum { PH_BOOT, PH_REPLAY, PH_SHUTDOWN };
 
-static void set_err(struct fctx *c, int err, unsigned line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void set_err(struct fctx *c, int err, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 static void set_err(struct fctx *c, int err, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
@@ -94,7 +95,8 @@ static void count_private(struct fctx *c, uint64_t spa, uint64_t bytes, bool add
 		uint64_t next = (spa / GB + 1) * GB < end ? (spa / GB + 1) * GB : end;
 		uint32_t n = (uint32_t)((next - spa) / SZ_2M);
 		if (spa / GB < c->nregions)
-			c->region_private[spa / GB] = add ? c->region_private[spa / GB] + n : c->region_private[spa / GB] - n;
+			c->region_private[spa / GB] =
+				add ? c->region_private[spa / GB] + n : c->region_private[spa / GB] - n;
 		spa = next;
 	}
 }
@@ -115,17 +117,19 @@ static void convert_range(struct fctx *c, struct fvm *v, uint64_t from, uint64_t
 			continue;
 		uint64_t spa = v->ext[i].spa + (s - off);
 		unsigned long long done = 0;
-		int r = make_private ? rmpsim_host_rmp_make_private_range(spa / SZ_4K, (e - s) / page, s,
-									  level_of(v->spec->backing), 0, &done)
-				     : rmpsim_host_rmp_make_shared_range(spa / SZ_4K, (e - s) / page,
-									 level_of(v->spec->backing), &done);
+		int r = make_private
+				? rmpsim_host_rmp_make_private_range(spa / SZ_4K, (e - s) / page, s,
+								     level_of(v->spec->backing), 0, &done)
+				: rmpsim_host_rmp_make_shared_range(spa / SZ_4K, (e - s) / page,
+								    level_of(v->spec->backing), &done);
 		count_private(c, spa, done * page, make_private);
 		if (make_private)
 			c->private_bytes += done * page;
 		else
 			c->private_bytes -= done * page;
 		if (r)
-			set_err(c, r, line, "RMPUPDATE failed at SPA 0x%llx", (unsigned long long)(spa + done * page));
+			set_err(c, r, line, "RMPUPDATE failed at SPA 0x%llx",
+				(unsigned long long)(spa + done * page));
 	}
 	v->private_bytes = to;
 }
@@ -142,7 +146,8 @@ static void vm_launch(struct fctx *c, struct fvm *v, unsigned line)
 			j->line = line;
 			snprintf(j->vm, sizeof(j->vm), "%s", spec->id);
 			j->bytes = spec->bytes;
-			j->free_bytes = rmpsim__gran_free(&c->gran, spec->node, spec->backing == RMPSIM_BACKING_1G);
+			j->free_bytes =
+				rmpsim__gran_free(&c->gran, spec->node, spec->backing == RMPSIM_BACKING_1G);
 		}
 		res->rejected++;
 		v->rejected = true;
@@ -181,7 +186,8 @@ static uint64_t skip_bytes(const struct fctx *c)
 
 	for (size_t i = 0; i < nr && i < 256; i++) {
 		for (uint64_t spa = ranges[i].start; spa < ranges[i].end;) {
-			uint64_t next = (spa / GB + 1) * GB < ranges[i].end ? (spa / GB + 1) * GB : ranges[i].end;
+			uint64_t next =
+				(spa / GB + 1) * GB < ranges[i].end ? (spa / GB + 1) * GB : ranges[i].end;
 			if (rmpsim_machine_region_optimized_all(c->m, spa / GB))
 				b += next - spa;
 			spa = next;
@@ -198,7 +204,8 @@ static int take_sample(struct fctx *c, uint64_t t_ns)
 
 	if (res->nsamples == res->samples_cap) {
 		size_t ncap = res->samples_cap ? res->samples_cap * 2 : 256;
-		void *q = rmpsim__realloc(c->alloc, res->samples, res->samples_cap * sizeof(s), ncap * sizeof(s));
+		void *q = rmpsim__realloc(c->alloc, res->samples, res->samples_cap * sizeof(s),
+					  ncap * sizeof(s));
 		if (!q)
 			return -ENOMEM;
 		res->samples = q;
@@ -289,7 +296,8 @@ static void driver(void *arg)
 		if (!r)
 			r = rmpsim_host_setup_rmpopt(c->ops);
 		if (r)
-			set_err(c, r, 0, "host boot (snp_prepare, SNP_INIT, snp_setup_rmpopt) failed: %s", rmpsim_strerror(r));
+			set_err(c, r, 0, "host boot (snp_prepare, SNP_INIT, snp_setup_rmpopt) failed: %s",
+				rmpsim_strerror(r));
 		break;
 	case PH_REPLAY: replay(c); break;
 	case PH_SHUTDOWN: rmpsim_host_snp_shutdown(); break;
@@ -303,7 +311,8 @@ static int run_phase(struct fctx *c, int ph)
 
 	c->phase = ph;
 	r = ph == PH_BOOT ? rmpsim_kernel_boot(c->kernel, driver, c)
-			  : rmpsim_kernel_spawn(c->kernel, ph == PH_REPLAY ? "fleet" : "workload", DRIVER_CPU, driver, c);
+			  : rmpsim_kernel_spawn(c->kernel, ph == PH_REPLAY ? "fleet" : "workload", DRIVER_CPU,
+						driver, c);
 	if (!r)
 		r = rmpsim_sim_run(c->sim);
 	if (r)
@@ -311,7 +320,8 @@ static int run_phase(struct fctx *c, int ph)
 	rmpsim_kernel_stats(c->kernel, &ks);
 	if (ks.oopses && !c->err) {
 		c->err = -EFAULT;
-		snprintf(c->msg, sizeof(c->msg), "the simulated kernel oopsed (run with --dmesg to see its log)");
+		snprintf(c->msg, sizeof(c->msg),
+			 "the simulated kernel oopsed (run with --dmesg to see its log)");
 	}
 	return c->err;
 }
@@ -323,16 +333,20 @@ static int check_fits(struct fctx *c, struct rmpsim_diag *diag)
 	for (size_t i = 0; i < c->f->nvms; i++) {
 		const struct rmpsim_fleet_vm *v = &c->f->vms[i];
 		if (v->node >= (int)nnodes) {
-			rmpsim_diag_fail(diag, -EINVAL, "launch %s: node %d: expected a NUMA node of the machine (0 to %u) or any",
-					 v->id, v->node, nnodes - 1);
+			rmpsim_diag_fail(
+				diag, -EINVAL,
+				"launch %s: node %d: expected a NUMA node of the machine (0 to %u) or any",
+				v->id, v->node, nnodes - 1);
 			rmpsim_diag_at(diag, c->f->file, v->line, v->node_col);
 			return -EINVAL;
 		}
 		uint64_t cap = rmpsim__gran_capacity(&c->gran, v->node);
 		if (v->bytes > cap) {
 			rmpsim_diag_fail(diag, -EINVAL,
-					 "launch %s: %llu MiB can never fit: expected at most the %llu MiB of guest memory %s",
-					 v->id, (unsigned long long)(v->bytes >> 20), (unsigned long long)(cap >> 20),
+					 "launch %s: %llu MiB can never fit: expected at most the %llu MiB "
+					 "of guest memory %s",
+					 v->id, (unsigned long long)(v->bytes >> 20),
+					 (unsigned long long)(cap >> 20),
 					 v->node >= 0 ? "of its node" : "of the machine");
 			rmpsim_diag_at(diag, c->f->file, v->line, 1);
 			return -EINVAL;
@@ -402,7 +416,8 @@ static int setup(struct fctx *c, struct rmpsim_diag *diag)
 		return r;
 	c->ram_bytes = ram_of(c->m);
 	c->nregions = (unsigned)((rmpsim_machine_max_pfn(c->m) * SZ_4K + GB - 1) / GB);
-	c->region_private = rmpsim__calloc(c->alloc, c->nregions ? c->nregions : 1, sizeof(*c->region_private));
+	c->region_private =
+		rmpsim__calloc(c->alloc, c->nregions ? c->nregions : 1, sizeof(*c->region_private));
 	c->vms = rmpsim__calloc(c->alloc, c->f->nvms ? c->f->nvms : 1, sizeof(*c->vms));
 	c->res->ncpus = rmpsim_machine_ncpus(c->m);
 	c->last_ipis = rmpsim__calloc(c->alloc, c->res->ncpus, sizeof(*c->last_ipis));
@@ -421,7 +436,8 @@ static void teardown_ctx(struct fctx *c)
 	for (size_t i = 0; c->vms && i < c->f->nvms; i++)
 		rmpsim__free(c->alloc, c->vms[i].ext, c->vms[i].cap * sizeof(*c->vms[i].ext));
 	rmpsim__free(c->alloc, c->vms, (c->f->nvms ? c->f->nvms : 1) * sizeof(*c->vms));
-	rmpsim__free(c->alloc, c->region_private, (c->nregions ? c->nregions : 1) * sizeof(*c->region_private));
+	rmpsim__free(c->alloc, c->region_private,
+		     (c->nregions ? c->nregions : 1) * sizeof(*c->region_private));
 	if (c->res)
 		rmpsim__free(c->alloc, c->last_ipis, c->res->ncpus * sizeof(*c->last_ipis));
 	rmpsim__gran_fini(&c->gran);
@@ -435,11 +451,14 @@ static void teardown_ctx(struct fctx *c)
 }
 
 int rmpsim_fleet_run(const struct rmpsim_fleet *f, const struct rmpsim_fleet_options *o,
-		     const struct rmpsim_allocator *alloc, struct rmpsim_fleet_result *ret, struct rmpsim_diag *diag)
+		     const struct rmpsim_allocator *alloc, struct rmpsim_fleet_result *ret,
+		     struct rmpsim_diag *diag)
 {
 	static const struct rmpsim_fleet_options no_opt;
 	struct rmpsim_fleet_result res = { 0 };
-	struct fctx c = { .alloc = rmpsim__alloc_or_default(alloc), .f = f, .o = o ? o : &no_opt, .res = &res };
+	struct fctx c = {
+		.alloc = rmpsim__alloc_or_default(alloc), .f = f, .o = o ? o : &no_opt, .res = &res
+	};
 	void *plugin = NULL;
 	int r;
 

@@ -15,13 +15,13 @@
 
 #include "placement.h"
 
-#define RMPSIM__GRANULE	      (2ull << 20)
+#define RMPSIM__GRANULE		(2ull << 20)
 #define RMPSIM__GRANULES_PER_GB 512u
 
 struct rmpsim__gran_region {
 	uint64_t spa;
 	unsigned node;
-	unsigned used;	 /* granules taken */
+	unsigned used;	  /* granules taken */
 	uint64_t bits[8]; /* granule i taken: bit i */
 };
 

@@ -64,7 +64,7 @@ static void good_log_parses(void **state)
 	rmpsim_fleet_free(&f);
 }
 
-/* Each bad row: the message's line, column and what it says was expected. */
+/* Each bad row: the message's line, column and what it says was expected; the log's limits (A465). */
 static void bad_rows_name_file_line_col(void **state)
 {
 	(void)state;
@@ -94,12 +94,15 @@ static void bad_rows_name_file_line_col(void **state)
 		{ "0,a,launch,4G,2M,yes,any,extra\n", 1, 26, "more than 7 fields" },
 		{ "31d,a,launch,4G,2M,yes,any\n", 1, 1, "at most 30 days" },
 		{ "721h,a,launch,4G,2M,yes,any\n", 1, 1, "at most 30 days" },
+		{ "0,a234567890123456789012345678901234567890123456789012345678901234,launch,4G,2M,yes,any\n",
+		  1, 3, "(at most 63)" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct rmpsim_fleet f = { 0 };
 		struct rmpsim_diag d;
 		int r = parse(cases[i].log, &f, &d);
-		if (r != -EINVAL || d.line != cases[i].line || d.col != cases[i].col || !strstr(d.msg, cases[i].says))
+		if (r != -EINVAL || d.line != cases[i].line || d.col != cases[i].col ||
+		    !strstr(d.msg, cases[i].says))
 			fail_msg("case %zu: r %d, %s:%u:%u: %s", i, r, d.file, d.line, d.col, d.msg);
 		assert_string_equal(d.file, "log.csv");
 		assert_null(f.vms); /* nothing returned half parsed */
@@ -148,6 +151,7 @@ static void drop(struct rmpsim__granules *g, struct vm_mem *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* A462: first fit, pack, spread; 1G backing takes empty regions only. */
 static void placements_choose_as_documented(void **state)
 {
 	(void)state;
@@ -214,7 +218,9 @@ static int replay(const char *log, enum rmpsim_placement pl, struct rmpsim_fleet
 		  struct rmpsim_diag *d)
 {
 	struct rmpsim_fleet f;
-	struct rmpsim_fleet_options o = { .machine = SMALL, .seed = 3, .placement = pl, .sample_ns = 60000000000ull };
+	struct rmpsim_fleet_options o = {
+		.machine = SMALL, .seed = 3, .placement = pl, .sample_ns = 60000000000ull
+	};
 	memset(d, 0, sizeof(*d));
 	int r = parse(log, &f, d);
 	assert_int_equal(r, 0);
@@ -234,7 +240,7 @@ static const struct rmpsim_fleet_sample *at(const struct rmpsim_fleet_result *r,
 }
 
 /*
- * By hand: 16 GiB RAM, the boot pass optimises every region the RMP leaves
+ * By hand (A461, A463): 16 GiB RAM, the boot pass optimises every region the RMP leaves
  * free (skip0 bytes). Launching 4 GiB private clears exactly its four
  * regions; a convert to 2 GiB makes two regions shared but nothing re-runs
  * RMPOPT (v10 re-optimises after teardowns only, spec 1.5), so skip stays;
@@ -257,7 +263,8 @@ static void replay_series_by_hand(void **state)
 	assert_int_equal(r.converts, 1);
 	assert_int_equal(r.teardowns, 2);
 	assert_int_equal(r.nsamples, 32); /* 0, 1, ..., 31 min: one sample after the last event */
-	const struct rmpsim_fleet_sample *s0 = at(&r, 0), *s10 = at(&r, 10), *s20 = at(&r, 20), *s21 = at(&r, 21);
+	const struct rmpsim_fleet_sample *s0 = at(&r, 0), *s10 = at(&r, 10), *s20 = at(&r, 20),
+					 *s21 = at(&r, 21);
 	uint64_t skip_end = r.samples[r.nsamples - 1].skip_bytes;
 	assert_int_equal(s0->private_bytes, 4 * GiB);
 	assert_int_equal(s0->regions_private, 4);
@@ -276,7 +283,8 @@ static void replay_series_by_hand(void **state)
 	assert_true(s21->ipis_max > 0);
 	assert_int_equal(r.passes, 2); /* b is not SNP: its teardown triggers nothing */
 	for (size_t i = 0; i < r.nsamples; i++)
-		assert_true(r.samples[i].passes == 0 || i == 0 || r.samples[i].time_ns == 21 * 60000000000ull);
+		assert_true(r.samples[i].passes == 0 || i == 0 ||
+			    r.samples[i].time_ns == 21 * 60000000000ull);
 	uint64_t hash = r.trace_hash;
 	rmpsim_fleet_result_free(&r);
 	assert_int_equal(replay(log, RMPSIM_PLACE_FIRST_FIT, &r, &d), 0);
@@ -310,13 +318,14 @@ static void full_host_rejects_and_goes_on(void **state)
 	rmpsim_fleet_result_free(&r);
 }
 
+/* A464: a VM larger than its node's or the machine's guest memory stops the replay before it runs. */
 static void impossible_vms_are_input_errors(void **state)
 {
 	(void)state;
 	struct rmpsim_fleet_result r;
 	struct rmpsim_diag d;
-	assert_int_equal(replay("0,a,launch,2G,2M,yes,any\n5,big,launch,14G,2M,yes,any\n", RMPSIM_PLACE_FIRST_FIT,
-				&r, &d),
+	assert_int_equal(replay("0,a,launch,2G,2M,yes,any\n5,big,launch,14G,2M,yes,any\n",
+				RMPSIM_PLACE_FIRST_FIT, &r, &d),
 			 -EINVAL);
 	assert_int_equal(d.line, 2);
 	assert_non_null(strstr(d.msg, "can never fit"));
@@ -368,6 +377,7 @@ static char *generate(const struct rmpsim_fleet_gen *g, size_t *len)
 	return buf;
 }
 
+/* A466: gen-fleet's defaults, seeded; what it writes parses back. */
 static void generator_is_seeded_and_parses(void **state)
 {
 	(void)state;
