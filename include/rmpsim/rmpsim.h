@@ -16,6 +16,7 @@
 #include <rmpsim/alloc.h>
 #include <rmpsim/error.h>
 #include <rmpsim/firmware.h>
+#include <rmpsim/fleet.h>
 #include <rmpsim/insn.h>
 #include <rmpsim/limits.h>
 #include <rmpsim/machine.h>
