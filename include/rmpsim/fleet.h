@@ -98,6 +98,7 @@ int rmpsim_placement_parse(const char *s, enum rmpsim_placement *ret);
 
 struct rmpsim_fleet_options {
 	const char *machine, *profile, *policy, *policy_plugin; /* NULL/"": defaults */
+	const struct rmpsim_profile *profile_value; /* when set: this profile, not a file (--set) */
 	uint64_t seed;
 	enum rmpsim_placement placement;
 	uint64_t sample_ns; /* time between samples; 0: RMPSIM_FLEET_DEFAULT_SAMPLE_NS */

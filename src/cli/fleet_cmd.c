@@ -11,6 +11,7 @@
 #include <rmpsim/report.h>
 
 #include "cli.h"
+#include "config.h"
 #include "output.h"
 
 /* Options a fleet replay cannot honour: said, not ignored. */
@@ -24,6 +25,8 @@ static const char *unsupported(const struct rmpsim_cli_args *a)
 		return "--trace, --ftrace, --html and --hist (they show one pass; see the series instead)";
 	if (a->run_tests)
 		return "--run-tests";
+	if (a->config && a->config->nknobs)
+		return "--set of scenario knobs (a log has no [scenario] or [guest] sections)";
 	return NULL;
 }
 
@@ -66,6 +69,26 @@ int rmpsim_cli_fleet(const struct rmpsim_cli_args *a)
 			"'%s'\n",
 			a->sample_every);
 		return RMPSIM_EXIT_USAGE;
+	}
+	/* --set of profile parameters: on the profile the replay would use (config.h). */
+	struct rmpsim_profile prof;
+	if (a->config && a->config->nprof) {
+		struct rmpsim_profile loaded;
+		char msg[600];
+		r = a->profile ? rmpsim_profile_load(a->profile, &loaded, &d) : 0;
+		if (r) {
+			if (!d.file[0])
+				rmpsim_diag_at(&d, a->profile, d.line, d.col);
+			rmpsim_cli_print_diag(&d, r);
+			return r == -ENOMEM ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_INPUT;
+		}
+		int pcode = rmpsim_cli_config_profile(a->config, a->profile ? &loaded : NULL, &prof, msg,
+						      sizeof(msg));
+		if (pcode) {
+			fprintf(stderr, "rmpsim: %s\n", msg);
+			return pcode;
+		}
+		o.profile_value = &prof;
 	}
 	r = rmpsim_fleet_parse_file(a->scenario, NULL, &f, &d);
 	if (r) {

@@ -406,7 +406,9 @@ static int setup(struct fctx *c, struct rmpsim_diag *diag)
 	struct rmpsim_profile prof = *rmpsim_profile_default();
 	int r;
 
-	if (o->profile && *o->profile) {
+	if (o->profile_value) {
+		prof = *o->profile_value;
+	} else if (o->profile && *o->profile) {
 		r = rmpsim_profile_load(o->profile, &prof, diag);
 		if (r)
 			return r;

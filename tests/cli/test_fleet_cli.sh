@@ -56,6 +56,16 @@ check "a log longer than the default run limit replays (A468)" test "$code" -eq 
 run --machine "$small" --scenario "$tmp/long.csv" --quiet --max-virtual-time 1h
 check "... and --max-virtual-time still stops it (exit 3)" test "$code" -eq 3
 
+run --machine "$small" --scenario "$tmp/long.csv" --json "$tmp/base.json" --quiet
+run --machine "$small" --scenario "$tmp/long.csv" --json "$tmp/slow.json" --quiet --set memory.dram_local_ns=140
+check "--set of a profile parameter applies to a replay" python3 -c '
+import json, sys
+a, b = (json.load(open(p))["fleets"][0] for p in sys.argv[1:])
+assert b["rmpopt_cpu_ns"] > a["rmpopt_cpu_ns"] and b["passes"] == a["passes"], (a["rmpopt_cpu_ns"], b["rmpopt_cpu_ns"])
+' "$tmp/base.json" "$tmp/slow.json"
+run --machine "$small" --scenario "$tmp/long.csv" --set scenario.host_writes=10
+check "--set of a scenario knob is refused for a replay (exit 2)" test "$code" -eq 2
+
 printf '0,a,launch,4G,2M,yes,any\n10,a,convert,1G\n5,a,teardown\n' >"$tmp/order.csv"
 run --machine "$small" --scenario "$tmp/order.csv"
 check "a row out of time order exits 3" test "$code" -eq 3
