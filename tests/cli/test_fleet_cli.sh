@@ -66,6 +66,10 @@ assert b["rmpopt_cpu_ns"] > a["rmpopt_cpu_ns"] and b["passes"] == a["passes"], (
 run --machine "$small" --scenario "$tmp/long.csv" --set scenario.host_writes=10
 check "--set of a scenario knob is refused for a replay (exit 2)" test "$code" -eq 2
 
+printf 'time,vm,action,size,backing,snp,node\n' >"$tmp/empty.csv"
+run --machine "$small" --scenario "$tmp/empty.csv"
+check "a log with no rows replays the boot pass (limits from no rows, A468)" grep -q '^VMs: 0 launched' "$tmp/out"
+
 printf '0,a,launch,4G,2M,yes,any\n10,a,convert,1G\n5,a,teardown\n' >"$tmp/order.csv"
 run --machine "$small" --scenario "$tmp/order.csv"
 check "a row out of time order exits 3" test "$code" -eq 3
