@@ -2,17 +2,20 @@
 /*
  * Measuring a pass from its tracepoints (contracts.md "Tracepoints").
  *
- * The sim's trace hook sees each mark as it is recorded, possibly before the
- * mark can be read back, so every mark gets a snapshot of the per-CPU
- * counters (and of the longest interrupts-off stretch since the previous
- * mark); after the run, the marks are read in order and the last completed
- * pass_start .. pass_done is measured from the two snapshots. Only what
- * happened inside the pass is counted.
+ * The sim's trace hook sees each mark as it is recorded (and can read it back
+ * then), so a pass is measured while it runs, in memory that does not grow
+ * with the number of passes (issue 14 point 4): at pass_start a snapshot of
+ * the per-CPU counters; at every mark after it, the longest interrupts-off
+ * stretch, the cheapest and dearest RMPOPT and the running-maximum rises of
+ * the interval folded into the open pass; at pass_done the per-CPU
+ * differences become the last completed pass and the open pass is dropped.
+ * Only what happened inside the pass is counted.
  */
 #ifndef RMPSIM_WORKLOAD_MEASURE_H
 #define RMPSIM_WORKLOAD_MEASURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rmpsim/sim.h>
@@ -29,25 +32,33 @@ struct rmpsim__cpu_snap {
 	uint64_t rmpopt_ps, lines, dram_lines;
 };
 
-struct rmpsim__snap {
-	uint64_t mark;	    /* mark index */
-	uint64_t irqoff_ps; /* longest interrupts-off stretch that ended since the previous mark */
-	uint64_t rmpopt_min_ps,
-		rmpopt_max_ps;	   /* cheapest / dearest RMPOPT since the previous mark (0: none) */
-	struct rmpsim_rise *rises; /* running-maximum rises since the previous mark */
-	size_t nrises;
-	struct rmpsim__cpu_snap *cpus;
+#define RMPSIM__MEASURE_RISES 32 /* = the length of rmpsim_run_result.rmpopt_max_rises */
+
+/* What the marks after a pass_start add up to (the interval (start, mark]). */
+struct rmpsim__pass_agg {
+	size_t start, leader, done; /* mark indices; leader SIZE_MAX when none */
+	uint64_t irqoff_ps;	    /* longest interrupts-off stretch */
+	uint64_t rmpopt_min_ps, rmpopt_max_ps; /* 0 / 0: no RMPOPT */
+	uint64_t run_max_ps;		       /* running maximum of the RMPOPT cost */
+	unsigned nrises;
+	struct {
+		unsigned cpu;
+		uint64_t ps;
+	} rises[RMPSIM__MEASURE_RISES];
 };
 
 struct rmpsim__measure {
 	const struct rmpsim_allocator *alloc;
 	struct rmpsim_sim *sim;
 	unsigned ncpus;
-	struct rmpsim__snap *snaps;
-	size_t nsnaps, cap;
-	uint64_t irqoff_cur; /* since the last mark */
-	uint64_t *busy;	     /* scratch for the median */
-	int err;	     /* -ENOMEM while snapshotting: the run's result is unusable */
+	uint64_t irqoff_cur;		  /* since the last mark */
+	bool open;			  /* a pass_start without its pass_done yet */
+	struct rmpsim__pass_agg cur;	  /* the open pass */
+	struct rmpsim__cpu_snap *at_start; /* [ncpus] the counters at the open pass's start */
+	bool have_last;			  /* a pass completed */
+	struct rmpsim__pass_agg last;	  /* the last completed pass */
+	struct rmpsim__cpu_snap *delta;	  /* [ncpus] its per-CPU differences */
+	uint64_t *busy;			  /* scratch for the median */
 	/* rmpsim_run_options.trace: every record passed on, or NULL */
 	void (*next)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 	void *next_ctx;
@@ -58,11 +69,13 @@ int rmpsim__measure_init(struct rmpsim__measure *ms, const struct rmpsim_allocat
 void rmpsim__measure_fini(struct rmpsim__measure *ms);
 /* The sim trace hook (rmpsim_sim_set_trace_hook(sim, rmpsim__measure_hook, ms)). */
 void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec);
+/* Bytes the measurement holds (constant for a given CPU count: the bench checks it). */
+size_t rmpsim__measure_bytes(const struct rmpsim__measure *ms);
 
 /*
  * Fill the timing and counter fields of *ret from the last completed pass;
- * *ret_pa_start/end = its range. 0; -ENOENT when no pass completed; the
- * hook's -ENOMEM.
+ * *ret_pa_start/end = its range. 0; -ENOENT when no pass completed, or when
+ * the hook was not installed for the whole of it.
  */
 int rmpsim__measure_last_pass(struct rmpsim__measure *ms, struct rmpsim_run_result *ret,
 			      uint64_t *ret_pa_start, uint64_t *ret_pa_end);
