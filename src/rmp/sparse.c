@@ -72,6 +72,22 @@ struct dense_chunk {
 	struct rmpsim_raw_entry e[NPG];
 };
 
+/*
+ * A region's template (issue 14: guest launch without an allocation per 2 MB):
+ * slot i holds the runs of `runs`, each one's first entry advanced by i x 512
+ * pages when adv (a guest's 4K pages or 2 MB pages with consecutive GPAs)
+ * and kept as is otherwise (the sub-entries of 2 MB pages). Entries are never
+ * zero (some non-GPA bit is set) and a stepping run never wraps its GPA field
+ * inside a slot, so a template slot reads exactly as the run chunk it
+ * replaces.
+ */
+#define TMPL_RUNS 2u
+struct tmpl {
+	unsigned n;
+	struct run runs[TMPL_RUNS];
+	bool adv[TMPL_RUNS];
+};
+
 struct rmpsim__sgb {
 	uint64_t busy[BITMAP_WORDS]; /* slot holds an assigned entry */
 	uint64_t head[BITMAP_WORDS]; /* slot's 2 MB-aligned entry is assigned */
@@ -79,6 +95,9 @@ struct rmpsim__sgb {
 	struct chunk_hdr *chunk[RMPSIM_SLOTS_PER_1G];
 	uint32_t nchunks;
 	struct run_chunk *spare; /* a free run chunk kept for the next one needed (see the top) */
+	uint64_t tmask[BITMAP_WORDS]; /* slot follows the region's template (its chunk pointer is NULL) */
+	uint32_t ntmpl;		      /* slots set in tmask */
+	struct tmpl tmpl;
 };
 
 /* ---- planning a chunk write ---- */
@@ -328,11 +347,14 @@ static void chunk_get(const struct chunk_hdr *c, unsigned idx, struct rmpsim_raw
 	}
 }
 
+static const struct chunk_hdr *slot_view(const struct rmpsim__sgb *gb, unsigned slot, struct run_chunk *tmp);
+
 void rmpsim__sparse_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret)
 {
 	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+	struct run_chunk tmp;
 
-	chunk_get(gb ? gb->chunk[slot_of(spa)] : NULL, (unsigned)((spa >> 12) & (NPG - 1)), ret);
+	chunk_get(slot_view(gb, slot_of(spa), &tmp), (unsigned)((spa >> 12) & (NPG - 1)), ret);
 }
 
 unsigned rmpsim__sparse_2m_count(const struct rmpsim_rmp *rmp, uint64_t spa)
@@ -355,6 +377,122 @@ static void bit_put(uint64_t *bm, unsigned i, bool v)
 		bm[i / 64] &= ~(1ull << (i % 64));
 }
 
+/* ---- templates (see struct tmpl) ---- */
+
+static bool tmpl_has(const struct rmpsim__sgb *gb, unsigned slot)
+{
+	return bit_get(gb->tmask, slot);
+}
+
+/* A run's first entry at slot `slot` from its slot-0 form (back: the other way). */
+static struct rmpsim_raw_entry slot_advance(struct rmpsim_raw_entry e, unsigned slot, bool back)
+{
+	uint64_t d = (uint64_t)slot * NPG;
+
+	return rmpsim__raw_advance(e, back ? RMPSIM__GPA_FIELD_MAX + 1 - d : d);
+}
+
+/* Slot `slot` of a template as a run chunk in *rc (the caller's). */
+static const struct chunk_hdr *tmpl_chunk(const struct tmpl *t, unsigned slot, struct run_chunk *rc)
+{
+	rc->h = (struct chunk_hdr){ CHUNK_RUNS, (uint8_t)t->n, 0, 0 };
+	for (unsigned k = 0; k < t->n; k++) {
+		rc->runs[k] = t->runs[k];
+		if (t->adv[k])
+			rc->runs[k].first = slot_advance(t->runs[k].first, slot, false);
+	}
+	return &rc->h;
+}
+
+/* What a slot holds: its chunk, its template runs (built in *tmp), or NULL (all zero). */
+static const struct chunk_hdr *slot_view(const struct rmpsim__sgb *gb, unsigned slot, struct run_chunk *tmp)
+{
+	if (!gb)
+		return NULL;
+	if (tmpl_has(gb, slot))
+		return tmpl_chunk(&gb->tmpl, slot, tmp);
+	return gb->chunk[slot];
+}
+
+/*
+ * Whether runs (a whole slot's new content, adv[k] for each) can be template
+ * slot `slot`: no entry zero, no stepping run wrapping its GPA field; *ret =
+ * their slot-0 form.
+ */
+static bool tmpl_form(const struct run *runs, unsigned n, const bool *adv, unsigned slot, struct tmpl *ret)
+{
+	if (n == 0 || n > TMPL_RUNS)
+		return false;
+	memset(ret, 0, sizeof(*ret));
+	ret->n = n;
+	for (unsigned k = 0; k < n; k++) {
+		const struct run *r = &runs[k];
+		if (!(r->first.lo & ~RMPSIM__LO_GPA_MASK) && !r->first.hi)
+			return false; /* some entry of the run could be all zero */
+		if (r->step && rmpsim__raw_gpa_field(&r->first) + r->len - 1 > RMPSIM__GPA_FIELD_MAX)
+			return false;
+		ret->runs[k] = (struct run){ r->first, r->start, r->len, r->step };
+		ret->adv[k] = adv[k];
+		if (adv[k])
+			ret->runs[k].first = slot_advance(r->first, slot, true);
+	}
+	return true;
+}
+
+static bool tmpl_equal(const struct tmpl *a, const struct tmpl *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (unsigned k = 0; k < a->n; k++) {
+		const struct run *x = &a->runs[k], *y = &b->runs[k];
+		if (!rmpsim__raw_equal(&x->first, &y->first) || x->start != y->start || x->len != y->len ||
+		    x->step != y->step || a->adv[k] != b->adv[k])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The template rule of one write in one region, the same in both phases of
+ * the write: the region's template if some slot follows it when the write
+ * starts, else the first whole-slot content the write makes there. A whole
+ * slot whose content matches it becomes a template slot; any other content
+ * gets a chunk.
+ */
+struct wtmpl {
+	bool have;
+	struct tmpl t;
+};
+
+static void wtmpl_init(struct wtmpl *w, const struct rmpsim__sgb *gb)
+{
+	w->have = gb && gb->ntmpl;
+	if (w->have)
+		w->t = gb->tmpl;
+}
+
+static bool wtmpl_take(struct wtmpl *w, const struct run *runs, unsigned n, const bool *adv, unsigned slot)
+{
+	struct tmpl t;
+
+	if (!tmpl_form(runs, n, adv, slot, &t))
+		return false;
+	if (!w->have) {
+		w->t = t;
+		w->have = true;
+		return true;
+	}
+	return tmpl_equal(&w->t, &t);
+}
+
+static void tmpl_drop(struct rmpsim__sgb *gb, unsigned slot)
+{
+	if (tmpl_has(gb, slot)) {
+		bit_put(gb->tmask, slot, false);
+		gb->ntmpl--;
+	}
+}
+
 void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_view *ret)
 {
 	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
@@ -364,7 +502,8 @@ void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct 
 		*ret = (struct rmpsim__rmp_view){ { 0, 0 }, 0, false };
 		return;
 	}
-	chunk_get(gb->chunk[slot], (unsigned)((spa >> 12) & (NPG - 1)), &ret->e);
+	struct run_chunk tmp;
+	chunk_get(slot_view(gb, slot, &tmp), (unsigned)((spa >> 12) & (NPG - 1)), &ret->e);
 	ret->count_2m = gb->count[slot];
 	ret->head_assigned_2m = bit_get(gb->head, slot);
 }
@@ -394,7 +533,8 @@ int rmpsim__sparse_2m_for_each(const struct rmpsim_rmp *rmp, uint64_t spa,
 			       void *ctx)
 {
 	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
-	const struct chunk_hdr *c = gb ? gb->chunk[slot_of(spa)] : NULL;
+	struct run_chunk tmp;
+	const struct chunk_hdr *c = slot_view(gb, slot_of(spa), &tmp);
 
 	if (!c)
 		return 0;
@@ -427,7 +567,8 @@ int rmpsim__sparse_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
 			   int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx)
 {
 	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
-	const struct chunk_hdr *c = gb ? gb->chunk[slot_of(spa)] : NULL;
+	struct run_chunk tmp;
+	const struct chunk_hdr *c = slot_view(gb, slot_of(spa), &tmp);
 
 	if (!c)
 		return 0;
@@ -527,9 +668,11 @@ static void maybe_compress(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsig
 /* Phase 2 for one chunk: apply the plan; cannot fail. */
 static void apply_chunk(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot, unsigned s, unsigned e,
 			const struct rmpsim_raw_entry *first, bool step, const struct plan *p,
-			struct pool *pl)
+			struct pool *pl, const struct chunk_hdr *view)
 {
 	struct chunk_hdr *old = gb->chunk[slot];
+
+	tmpl_drop(gb, slot); /* the slot gets a chunk of its own, or none (view: what it held) */
 
 	if (p->kind == PLAN_ZERO) {
 		set_chunk(gb, slot, NULL);
@@ -556,7 +699,7 @@ static void apply_chunk(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned
 		dc = (struct dense_chunk *)old;
 	} else {
 		dc = pool_take(pl, 2);
-		expand(dc, old, gb, slot);
+		expand(dc, view, gb, slot);
 		set_chunk(gb, slot, &dc->h);
 		chunk_release(rmp, gb, old);
 	}
@@ -598,13 +741,44 @@ static void walk_piece(const struct walk *w, uint64_t at, unsigned *s, unsigned 
 	*f = w->step ? rmpsim__raw_advance(*w->first, (at - w->spa) >> 12) : *w->first;
 }
 
+/* A whole slot written with one run (a set_range piece): its content, if it can be a template slot. */
+static bool whole_slot_tmpl(struct wtmpl *wt, unsigned slot, const struct rmpsim_raw_entry *f, bool step,
+			    struct plan *p)
+{
+	const bool adv[TMPL_RUNS] = { step, step };
+
+	plan_chunk(NULL, 0, NPG, f, step, p);
+	return p->kind == PLAN_RUNS && wtmpl_take(wt, p->runs, p->nruns, adv, slot);
+}
+
+/* Phase 2 for a template slot: its chunk (if any) goes, the slot follows the template. */
+static void tmpl_apply(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot, const struct wtmpl *wt)
+{
+	struct chunk_hdr *old = gb->chunk[slot];
+	struct run_chunk tmp;
+
+	if (old) {
+		set_chunk(gb, slot, NULL);
+		chunk_release(rmp, gb, old);
+	}
+	if (!tmpl_has(gb, slot)) {
+		bit_put(gb->tmask, slot, true);
+		gb->ntmpl++;
+	}
+	gb->tmpl = wt->t;
+	tmpl_chunk(&wt->t, slot, &tmp);
+	summarise_runs(gb, slot, tmp.runs, tmp.h.nruns);
+}
+
 int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
 			     const struct rmpsim_raw_entry *first, bool step)
 {
 	struct rmpsim__sparse *sp = &rmp->u.sparse;
 	struct walk w = { spa, spa + (npages << 12), first, step };
 	struct pool pl = { { NULL, NULL, NULL } };
-	struct plan p;
+	struct plan p, pw;
+	struct wtmpl wt;
+	struct run_chunk tmp;
 	unsigned s, e;
 	struct rmpsim_raw_entry f;
 
@@ -613,11 +787,24 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 		uint64_t g = at >> 30;
 		const struct rmpsim__sgb *gb = sp->gb[g];
 		bool gb_planned = gb != NULL;
+		wtmpl_init(&wt, gb);
 		for (; at < w.end && (at >> 30) == g; at = (at | (RMPSIM_SZ_2M - 1)) + 1) {
 			walk_piece(&w, at, &s, &e, &f);
-			const struct chunk_hdr *c = gb ? gb->chunk[slot_of(at)] : NULL;
-			plan_chunk(c, s, e, &f, step, &p);
+			unsigned slot = slot_of(at);
 			int err = 0;
+			if (s == 0 && e == NPG && whole_slot_tmpl(&wt, slot, &f, step, &pw)) {
+				if (!gb_planned) {
+					err = pool_add(rmp, &pl, 0);
+					gb_planned = true;
+				}
+				if (err) {
+					pool_drain(rmp, &pl);
+					return err;
+				}
+				continue;
+			}
+			const struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL;
+			plan_chunk(slot_view(gb, slot, &tmp), s, e, &f, step, &p);
 			if (p.kind == PLAN_RUNS && !(c && c->kind == CHUNK_RUNS))
 				err = pool_add(rmp, &pl, 1);
 			else if (p.kind == PLAN_DENSE && !(c && c->kind == CHUNK_DENSE))
@@ -637,20 +824,25 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 	for (uint64_t at = spa; at < w.end;) {
 		uint64_t g = at >> 30;
 		struct rmpsim__sgb *gb = sp->gb[g];
+		wtmpl_init(&wt, gb);
 		for (; at < w.end && (at >> 30) == g; at = (at | (RMPSIM_SZ_2M - 1)) + 1) {
 			walk_piece(&w, at, &s, &e, &f);
 			unsigned slot = slot_of(at);
-			if (!single)
-				plan_chunk(gb ? gb->chunk[slot] : NULL, s, e, &f, step, &p);
-			if (p.kind != PLAN_ZERO && !gb) {
+			bool as_tmpl = s == 0 && e == NPG && whole_slot_tmpl(&wt, slot, &f, step, &pw);
+			const struct chunk_hdr *view = slot_view(gb, slot, &tmp);
+			if (!single && !as_tmpl)
+				plan_chunk(view, s, e, &f, step, &p);
+			if ((as_tmpl || p.kind != PLAN_ZERO) && !gb) {
 				gb = pool_take(&pl, 0);
 				memset(gb, 0, sizeof(*gb));
 				sp->gb[g] = gb;
 			}
-			if (gb)
-				apply_chunk(rmp, gb, slot, s, e, &f, step, &p, &pl);
+			if (as_tmpl)
+				tmpl_apply(rmp, gb, slot, &wt);
+			else if (gb)
+				apply_chunk(rmp, gb, slot, s, e, &f, step, &p, &pl, view);
 		}
-		if (gb && !gb->nchunks) {
+		if (gb && !gb->nchunks && !gb->ntmpl) {
 			sp->gb[g] = NULL;
 			gb_free(rmp, gb);
 		}
@@ -708,14 +900,18 @@ static int set_planned(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 	struct chunk_hdr *c = gb->chunk[slot];
 	struct pool pl = { { NULL, NULL, NULL } };
 	struct plan p;
+	struct run_chunk tmp;
+	const struct chunk_hdr *view = slot_view(gb, slot, &tmp);
+	int err = 0;
 
-	plan_chunk(c, idx, idx + 1, e, false, &p);
-	if (p.kind == PLAN_DENSE && c->kind != CHUNK_DENSE) {
-		int err = pool_add(rmp, &pl, 2);
-		if (err)
-			return err;
-	}
-	apply_chunk(rmp, gb, slot, idx, idx + 1, e, false, &p, &pl);
+	plan_chunk(view, idx, idx + 1, e, false, &p);
+	if (p.kind == PLAN_DENSE && !(c && c->kind == CHUNK_DENSE))
+		err = pool_add(rmp, &pl, 2);
+	else if (p.kind == PLAN_RUNS && !(c && c->kind == CHUNK_RUNS))
+		err = pool_add(rmp, &pl, 1); /* a template slot gets a run chunk of its own */
+	if (err)
+		return err;
+	apply_chunk(rmp, gb, slot, idx, idx + 1, e, false, &p, &pl, view);
 	assert(!pl.head[0] && !pl.head[1] && !pl.head[2]);
 	return 0;
 }
@@ -729,6 +925,8 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	struct rmpsim__sgb *gb = sp->gb[g];
 	struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL;
 
+	if (gb && tmpl_has(gb, slot))
+		return set_planned(rmp, gb, slot, idx, e);
 	/* The RMPUPDATE churn, without a plan: a page's only entry in its chunk comes and goes. */
 	if (!c) {
 		if (rmpsim__raw_is_zero(e))

@@ -142,8 +142,13 @@ static void step(struct pair *p, long i)
 		n = 1;
 	else if (kind < 14)
 		n = 1 + rnd(p, 1100);
-	else if (kind < 15)
+	else if (kind < 15 && rnd(p, 2))
 		n = (1 + rnd(p, 4)) * 512 - rnd(p, 3); /* whole chunks, roughly */
+	else if (kind < 15) {
+		/* whole 2 MB chunks exactly: the sparse store's template slots (issue 14) */
+		spa &= ~(SZ_2M - 1);
+		n = (1 + rnd(p, 8)) * 512;
+	}
 	else
 		n = i % 97 == 0 ? 512 * 512 + rnd(p, 1024) : 1 + rnd(p, 64); /* rarely a whole GB */
 	if (spa + n * SZ_4K > p->cover)
