@@ -7,6 +7,11 @@
  *   bench_rmp full [step]     memory of 2 TiB of 4K private pages (set_range per step: 2m or 1g)
  *   bench_rmp updates N       N single-entry updates (RMPUPDATE-like) on a 2 TiB sparse RMP;
  *                             run N and 2N under callgrind: (I(2N) - I(N)) / N per update
+ *   bench_rmp pages ORDER G   G GiB of one guest's 4K private pages made private one entry at a
+ *                             time (the RMPUPDATE pattern), all validated, with
+ *                             GPAs consecutive, interleaved (two halves of the guest, page by
+ *                             page) or scrambled (a bijection of the guest's pages); prints the
+ *                             memory per GB and extrapolated to 2 TiB (issue 14 point 4)
  *
  * Each mode prints a hash of what it read back, so a faster wrong store shows.
  */
@@ -82,8 +87,37 @@ int main(int argc, char **argv)
 		}
 		h = fnv(h, (uint64_t)rmpsim_rmp_1g_first_busy_slot(rmp, 0));
 		h = fnv(h, rmpsim_rmp_2m_assigned_count(rmp, 0));
+	} else if (!strcmp(mode, "pages") && argc > 3) {
+		const char *order = argv[2];
+		uint64_t gib = strtoull(argv[3], NULL, 0), n = gib * GB / 4096;
+		if (gib == 0 || gib > 2048 || (strcmp(order, "consecutive") && strcmp(order, "interleaved") &&
+					       strcmp(order, "scrambled"))) {
+			fprintf(stderr, "bench_rmp: pages consecutive|interleaved|scrambled GIB (1..2048)\n");
+			return 2;
+		}
+		size_t empty = rmpsim_rmp_memory_bytes(rmp);
+		for (uint64_t k = 0; k < n; k++) {
+			uint64_t page = k;
+			if (order[0] == 'i')
+				page = (k & 1) ? n / 2 + k / 2 : k / 2;
+			else if (order[0] == 's') /* odd multiplier mod n (n a power of two): a bijection */
+				page = (k * 0x9e3779b97f4a7c15ull) & (n - 1);
+			struct rmpsim_raw_entry e = { guest_lo(page << 12, 5) | 1ull << 62, 0 };
+			if (rmpsim_rmp_set(rmp, 64 * GB + (k << 12), &e)) {
+				fprintf(stderr, "bench_rmp: set failed\n");
+				return 1;
+			}
+		}
+		for (uint64_t k = 0; k < n; k += 4093) {
+			struct rmpsim_raw_entry r;
+			rmpsim_rmp_get(rmp, 64 * GB + (k << 12), &r);
+			h = fnv(h, r.lo);
+		}
+		double per_gb = (double)(rmpsim_rmp_memory_bytes(rmp) - empty) / (double)gib;
+		printf("pages %s %" PRIu64 " GiB: %.0f bytes per GB, %.2f GiB extrapolated to 2 TiB\n", order, gib,
+		       per_gb, (per_gb * 2048 + (double)empty) / (double)GB);
 	} else {
-		fprintf(stderr, "usage: bench_rmp empty | full [2m|1g] | updates N\n");
+		fprintf(stderr, "usage: bench_rmp empty | full [2m|1g] | updates N | pages ORDER GIB\n");
 		return 2;
 	}
 	printf("mode %s: memory %zu bytes (%.2f MiB), hash %016" PRIx64 "\n", mode,

@@ -53,13 +53,13 @@ struct run {
 	uint8_t step;	     /* entry i is first with the GPA field advanced by i */
 };
 
-enum { CHUNK_RUNS = 1, CHUNK_DENSE = 2 };
+enum { CHUNK_RUNS = 1, CHUNK_DENSE = 2, CHUNK_PACKED = 3 };
 
 struct chunk_hdr {
 	uint8_t kind;
 	uint8_t nruns;	  /* CHUNK_RUNS */
-	uint16_t nonzero; /* CHUNK_DENSE: non-zero entries */
-	uint32_t age;	  /* CHUNK_DENSE: entries written since the last compress try */
+	uint16_t nonzero; /* dense and packed ("wide") chunks: non-zero entries */
+	uint32_t age;	  /* wide chunks: entries written since the last compress try */
 };
 
 struct run_chunk {
@@ -71,6 +71,77 @@ struct dense_chunk {
 	struct chunk_hdr h;
 	struct rmpsim_raw_entry e[NPG];
 };
+
+/*
+ * A packed chunk (issue 14 point 4: a guest's 4K pages whose GPAs form no
+ * runs, as guest_memfd's scattered pages do): its entries share every bit but
+ * the GPA field and VALIDATED (attrs holds them, those two clear), so each
+ * keeps 5 bytes, its GPA field (39 bits) and VALIDATED; `present` tells a zero
+ * entry from one equal to attrs. 2,648 bytes instead of a dense chunk's 8 KiB.
+ */
+#define PACKED_OWN (RMPSIM__LO_GPA_MASK | RMPSIM__LO_VALIDATED)
+#define OWN_BYTES  5u
+struct packed_chunk {
+	struct chunk_hdr h;
+	struct rmpsim_raw_entry attrs;
+	uint64_t present[NPG / 64];
+	uint8_t own[NPG][OWN_BYTES];
+};
+
+static bool packed_fits(const struct rmpsim_raw_entry *attrs, const struct rmpsim_raw_entry *e)
+{
+	return ((e->lo & ~PACKED_OWN) == attrs->lo && e->hi == attrs->hi) || rmpsim__raw_is_zero(e);
+}
+
+/* Whether every entry of a run from first (stepping or not) fits attrs. */
+static bool packed_fits_run(const struct rmpsim_raw_entry *attrs, const struct rmpsim_raw_entry *first, bool step)
+{
+	if (!step && rmpsim__raw_is_zero(first))
+		return true;
+	/* The entries differ from first only in the GPA field: all fit or none does (a zero one fits). */
+	return (first->lo & ~PACKED_OWN) == attrs->lo && first->hi == attrs->hi;
+}
+
+static struct rmpsim_raw_entry packed_attrs(const struct rmpsim_raw_entry *e)
+{
+	return (struct rmpsim_raw_entry){ e->lo & ~PACKED_OWN, e->hi };
+}
+
+/* Entry i of a dense or packed chunk. */
+static struct rmpsim_raw_entry wide_get(const struct chunk_hdr *c, unsigned i)
+{
+	if (c->kind == CHUNK_DENSE)
+		return ((const struct dense_chunk *)c)->e[i];
+	const struct packed_chunk *pc = (const struct packed_chunk *)c;
+	if (!((pc->present[i / 64] >> (i % 64)) & 1u))
+		return (struct rmpsim_raw_entry){ 0, 0 };
+	uint64_t v = 0;
+	for (unsigned b = 0; b < OWN_BYTES; b++)
+		v |= (uint64_t)pc->own[i][b] << (8 * b);
+	uint64_t lo = pc->attrs.lo | ((v & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
+		      ((v >> 39) ? RMPSIM__LO_VALIDATED : 0);
+	return (struct rmpsim_raw_entry){ lo, pc->attrs.hi };
+}
+
+/* Set entry i of a dense or packed chunk (a packed one: e fits its attrs). */
+static void wide_put(struct chunk_hdr *c, unsigned i, const struct rmpsim_raw_entry *e)
+{
+	if (c->kind == CHUNK_DENSE) {
+		((struct dense_chunk *)c)->e[i] = *e;
+		return;
+	}
+	struct packed_chunk *pc = (struct packed_chunk *)c;
+	uint64_t bit = 1ull << (i % 64);
+	if (rmpsim__raw_is_zero(e)) {
+		pc->present[i / 64] &= ~bit;
+		return;
+	}
+	assert(packed_fits(&pc->attrs, e));
+	pc->present[i / 64] |= bit;
+	uint64_t v = rmpsim__raw_gpa_field(e) | ((e->lo & RMPSIM__LO_VALIDATED) ? 1ull << 39 : 0);
+	for (unsigned b = 0; b < OWN_BYTES; b++)
+		pc->own[i][b] = (uint8_t)(v >> (8 * b));
+}
 
 /*
  * A region's template (issue 14: guest launch without an allocation per 2 MB):
@@ -102,10 +173,11 @@ struct rmpsim__sgb {
 
 /* ---- planning a chunk write ---- */
 
-enum plan_kind { PLAN_ZERO, PLAN_RUNS, PLAN_DENSE };
+enum plan_kind { PLAN_ZERO, PLAN_RUNS, PLAN_DENSE, PLAN_PACKED };
 
 struct plan {
 	enum plan_kind kind;
+	struct rmpsim_raw_entry attrs; /* PLAN_PACKED */
 	unsigned nruns;
 	struct run runs[RUN_CAP + 4]; /* room for a split and two pieces before the cap check */
 };
@@ -198,13 +270,32 @@ static void push_right(struct plan *p, const struct run *r, unsigned e)
 	}
 }
 
-/* The new content of a chunk after writing [s, e); a dense chunk stays dense unless fully overwritten. */
+/* Whether the runs of a plan (no zero entry in any) share packed attrs: *attrs. */
+static bool runs_pack(const struct plan *p, struct rmpsim_raw_entry *attrs)
+{
+	*attrs = packed_attrs(&p->runs[0].first);
+	for (unsigned k = 0; k < p->nruns; k++)
+		if (!packed_fits_run(attrs, &p->runs[k].first, p->runs[k].step))
+			return false;
+	return true;
+}
+
+/*
+ * The new content of a chunk after writing [s, e). A wide chunk stays wide
+ * unless fully overwritten: a packed one turns dense when the write does not
+ * fit its attrs. Runs past RUN_CAP go packed when they share attrs, else dense.
+ */
 static void plan_chunk(const struct chunk_hdr *c, unsigned s, unsigned e,
 		       const struct rmpsim_raw_entry *first, bool step, struct plan *p)
 {
 	p->nruns = 0;
-	if (c && c->kind == CHUNK_DENSE && !(s == 0 && e == NPG)) {
+	if (c && c->kind != CHUNK_RUNS && !(s == 0 && e == NPG)) {
 		p->kind = PLAN_DENSE;
+		if (c->kind == CHUNK_PACKED) {
+			p->attrs = ((const struct packed_chunk *)c)->attrs;
+			if (packed_fits_run(&p->attrs, first, step))
+				p->kind = PLAN_PACKED;
+		}
 		return;
 	}
 	const struct run_chunk *rc = c && c->kind == CHUNK_RUNS ? (const struct run_chunk *)c : NULL;
@@ -216,16 +307,26 @@ static void plan_chunk(const struct chunk_hdr *c, unsigned s, unsigned e,
 	for (unsigned i = 0; i < n; i++)
 		push_right(p, &rc->runs[i], e);
 	p->kind = p->nruns == 0 ? PLAN_ZERO : p->nruns <= RUN_CAP ? PLAN_RUNS : PLAN_DENSE;
+	if (p->kind == PLAN_DENSE && runs_pack(p, &p->attrs))
+		p->kind = PLAN_PACKED;
+}
+
+/* The chunk kind a wide plan makes, and the pool class of its block. */
+static unsigned plan_chunk_kind(const struct plan *p)
+{
+	return p->kind == PLAN_PACKED ? CHUNK_PACKED : CHUNK_DENSE;
 }
 
 /* ---- block pool (phase 1 -> phase 2) ---- */
 
+/* By size class: region, then the chunk kinds (class = CHUNK_*). */
+#define NCLASS 4u
 struct pool {
-	void *head[3]; /* by size class: region, run chunk, dense chunk */
+	void *head[NCLASS];
 };
 
-static const size_t class_size[3] = { sizeof(struct rmpsim__sgb), sizeof(struct run_chunk),
-				      sizeof(struct dense_chunk) };
+static const size_t class_size[NCLASS] = { sizeof(struct rmpsim__sgb), sizeof(struct run_chunk),
+					   sizeof(struct dense_chunk), sizeof(struct packed_chunk) };
 
 static void pool_put(struct pool *pl, unsigned cls, void *b)
 {
@@ -255,9 +356,27 @@ static void *pool_take(struct pool *pl, unsigned cls)
 
 static void pool_drain(struct rmpsim_rmp *rmp, struct pool *pl)
 {
-	for (unsigned cls = 0; cls < 3; cls++)
+	for (unsigned cls = 0; cls < NCLASS; cls++)
 		while (pl->head[cls])
 			rmpsim__rmp_free(rmp, pool_take(pl, cls), class_size[cls]);
+}
+
+static bool pool_empty(const struct pool *pl)
+{
+	for (unsigned cls = 0; cls < NCLASS; cls++)
+		if (pl->head[cls])
+			return false;
+	return true;
+}
+
+/* Phase 1: the block a plan for a slot whose own chunk is c will take in phase 2 (none if c is reused). */
+static int plan_alloc(struct rmpsim_rmp *rmp, struct pool *pl, const struct plan *p, const struct chunk_hdr *c)
+{
+	unsigned kind = p->kind == PLAN_ZERO ? 0 : p->kind == PLAN_RUNS ? CHUNK_RUNS : plan_chunk_kind(p);
+
+	if (!kind || (c && c->kind == kind))
+		return 0;
+	return pool_add(rmp, pl, kind);
 }
 
 /* ---- init / fini / reads ---- */
@@ -278,9 +397,7 @@ int rmpsim__sparse_init(struct rmpsim_rmp *rmp)
 static void chunk_free(struct rmpsim_rmp *rmp, struct chunk_hdr *c)
 {
 	if (c)
-		rmpsim__rmp_free(rmp, c,
-				 c->kind == CHUNK_DENSE ? sizeof(struct dense_chunk)
-							: sizeof(struct run_chunk));
+		rmpsim__rmp_free(rmp, c, class_size[c->kind]);
 }
 
 /* A chunk the region no longer uses: a run chunk becomes the spare if there is none. */
@@ -331,8 +448,8 @@ static void chunk_get(const struct chunk_hdr *c, unsigned idx, struct rmpsim_raw
 	*ret = zero;
 	if (!c)
 		return;
-	if (c->kind == CHUNK_DENSE) {
-		*ret = ((const struct dense_chunk *)c)->e[idx];
+	if (c->kind != CHUNK_RUNS) {
+		*ret = wide_get(c, idx);
 		return;
 	}
 	const struct run_chunk *rc = (const struct run_chunk *)c;
@@ -539,12 +656,12 @@ int rmpsim__sparse_2m_for_each(const struct rmpsim_rmp *rmp, uint64_t spa,
 	if (!c)
 		return 0;
 	/* Entry 0 is visited by the caller (with its derived subpage_count). */
-	if (c->kind == CHUNK_DENSE) {
-		const struct dense_chunk *dc = (const struct dense_chunk *)c;
+	if (c->kind != CHUNK_RUNS) {
 		for (unsigned i = 1; i < NPG; i++) {
-			if (rmpsim__raw_is_zero(&dc->e[i]))
+			struct rmpsim_raw_entry e = wide_get(c, i);
+			if (rmpsim__raw_is_zero(&e))
 				continue;
-			int r = fn(ctx, spa + i * RMPSIM_SZ_4K, &dc->e[i]);
+			int r = fn(ctx, spa + i * RMPSIM_SZ_4K, &e);
 			if (r)
 				return r;
 		}
@@ -574,6 +691,12 @@ int rmpsim__sparse_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
 		return 0;
 	if (c->kind == CHUNK_DENSE)
 		return rmpsim__array_2m_runs(((const struct dense_chunk *)c)->e, fn, ctx);
+	if (c->kind == CHUNK_PACKED) {
+		struct rmpsim_raw_entry e[NPG];
+		for (unsigned i = 0; i < NPG; i++)
+			e[i] = wide_get(c, i);
+		return rmpsim__array_2m_runs(e, fn, ctx);
+	}
 	/* A run chunk's runs are sorted, disjoint and hold no zero entry (see the top): pass them on. */
 	const struct run_chunk *rc = (const struct run_chunk *)c;
 	for (unsigned k = 0; k < rc->h.nruns; k++) {
@@ -611,50 +734,86 @@ static void set_chunk(struct rmpsim__sgb *gb, unsigned slot, struct chunk_hdr *c
 	gb->chunk[slot] = c;
 }
 
-/* Expand a run chunk (or nothing) into a fresh dense chunk. */
-static void expand(struct dense_chunk *dc, const struct chunk_hdr *old, struct rmpsim__sgb *gb, unsigned slot)
+/* A fresh wide chunk of `kind` (packed: attrs) holding what view holds (runs, a wide chunk or nothing). */
+static void wide_fill(struct chunk_hdr *w, unsigned kind, const struct rmpsim_raw_entry *attrs,
+		      const struct chunk_hdr *view, struct rmpsim__sgb *gb, unsigned slot)
 {
-	memset(dc, 0, sizeof(*dc));
-	dc->h.kind = CHUNK_DENSE;
-	if (old) {
-		const struct run_chunk *rc = (const struct run_chunk *)old;
+	memset(w, 0, class_size[kind]);
+	w->kind = (uint8_t)kind;
+	if (kind == CHUNK_PACKED)
+		((struct packed_chunk *)w)->attrs = *attrs;
+	if (view && view->kind == CHUNK_RUNS) {
+		const struct run_chunk *rc = (const struct run_chunk *)view;
 		for (unsigned k = 0; k < rc->h.nruns; k++)
-			for (unsigned i = rc->runs[k].start; i < rc->runs[k].start + rc->runs[k].len; i++)
-				dc->e[i] = run_entry(&rc->runs[k], i);
+			for (unsigned i = rc->runs[k].start; i < rc->runs[k].start + rc->runs[k].len; i++) {
+				struct rmpsim_raw_entry e = run_entry(&rc->runs[k], i);
+				wide_put(w, i, &e);
+			}
+	} else if (view) {
+		for (unsigned i = 0; i < NPG; i++) {
+			struct rmpsim_raw_entry e = wide_get(view, i);
+			wide_put(w, i, &e);
+		}
 	}
 	unsigned nz = 0, count = 0;
 	for (unsigned i = 0; i < NPG; i++) {
-		nz += !rmpsim__raw_is_zero(&dc->e[i]);
-		count += rmpsim__raw_assigned(&dc->e[i]);
+		struct rmpsim_raw_entry e = wide_get(w, i);
+		nz += !rmpsim__raw_is_zero(&e);
+		count += rmpsim__raw_assigned(&e);
 	}
-	dc->h.nonzero = (uint16_t)nz;
+	w->nonzero = (uint16_t)nz;
 	gb->count[slot] = (uint16_t)count;
 }
 
-/* Count the runs of a dense chunk, stopping past max; fills runs when it fits. */
-static unsigned dense_runs(const struct dense_chunk *dc, struct plan *p, unsigned max)
+/* The runs of a wide chunk, stopping past max; *attrs_ok: its entries share packed attrs (*attrs). */
+static unsigned wide_runs(const struct chunk_hdr *w, struct plan *p, unsigned max, bool *attrs_ok,
+			  struct rmpsim_raw_entry *attrs)
 {
+	bool have = false;
+
 	p->nruns = 0;
-	for (unsigned i = 0; i < NPG && p->nruns <= max; i++)
-		if (!rmpsim__raw_is_zero(&dc->e[i]))
-			push_run(p, (struct run){ dc->e[i], (uint16_t)i, 1, 0 });
+	*attrs_ok = true;
+	for (unsigned i = 0; i < NPG; i++) {
+		struct rmpsim_raw_entry e = wide_get(w, i);
+		if (rmpsim__raw_is_zero(&e))
+			continue;
+		if (!have) {
+			*attrs = packed_attrs(&e);
+			have = true;
+		}
+		*attrs_ok = *attrs_ok && packed_fits(attrs, &e);
+		if (p->nruns <= max)
+			push_run(p, (struct run){ e, (uint16_t)i, 1, 0 });
+	}
 	return p->nruns;
 }
 
 /*
- * Every so often a dense chunk that has become regular again goes back to
- * runs. Optional: if the allocation fails, it stays dense (same content).
+ * Every so often a wide chunk that has become regular again goes back to
+ * runs, and a dense one whose entries share packed attrs gets packed.
+ * Optional: if the allocation fails, it stays as it is (same content).
  */
 static void maybe_compress(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot)
 {
-	struct dense_chunk *dc = (struct dense_chunk *)gb->chunk[slot];
+	struct chunk_hdr *w = gb->chunk[slot];
+	struct rmpsim_raw_entry attrs;
 	struct plan p;
+	bool packs;
 
-	if (dc->h.age < COMPRESS_AGE)
+	if (w->age < COMPRESS_AGE)
 		return;
-	dc->h.age = 0;
-	if (dense_runs(dc, &p, COMPRESS_MAX) > COMPRESS_MAX)
+	w->age = 0;
+	if (wide_runs(w, &p, COMPRESS_MAX, &packs, &attrs) > COMPRESS_MAX) {
+		if (w->kind != CHUNK_DENSE || !packs)
+			return;
+		struct chunk_hdr *pc = rmpsim__rmp_alloc(rmp, sizeof(struct packed_chunk), false);
+		if (!pc)
+			return;
+		wide_fill(pc, CHUNK_PACKED, &attrs, w, gb, slot); /* same entries: same count */
+		set_chunk(gb, slot, pc);
+		chunk_free(rmp, w);
 		return;
+	}
 	struct run_chunk *rc = rmpsim__rmp_alloc(rmp, sizeof(*rc), true);
 	if (!rc)
 		return;
@@ -662,7 +821,34 @@ static void maybe_compress(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsig
 	rc->h.nruns = (uint8_t)p.nruns;
 	memcpy(rc->runs, p.runs, p.nruns * sizeof(p.runs[0]));
 	set_chunk(gb, slot, &rc->h);
-	rmpsim__rmp_free(rmp, dc, sizeof(*dc));
+	chunk_free(rmp, w);
+}
+
+/* Entries [s, e) of wide chunk w of slot (first on, stepping or not), with the summaries. */
+static void wide_write(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot, struct chunk_hdr *w,
+		       unsigned s, unsigned e, const struct rmpsim_raw_entry *first, bool step)
+{
+	int count = gb->count[slot], nz = w->nonzero;
+
+	for (unsigned i = s; i < e; i++) {
+		struct rmpsim_raw_entry n = step ? rmpsim__raw_advance(*first, i - s) : *first;
+		struct rmpsim_raw_entry o = wide_get(w, i);
+		count += (int)rmpsim__raw_assigned(&n) - (int)rmpsim__raw_assigned(&o);
+		nz += (int)!rmpsim__raw_is_zero(&n) - (int)!rmpsim__raw_is_zero(&o);
+		wide_put(w, i, &n);
+	}
+	w->nonzero = (uint16_t)nz;
+	w->age += e - s;
+	gb->count[slot] = (uint16_t)count;
+	struct rmpsim_raw_entry e0 = wide_get(w, 0);
+	bit_put(gb->head, slot, rmpsim__raw_assigned(&e0));
+	bit_put(gb->busy, slot, count != 0);
+	if (!nz) {
+		set_chunk(gb, slot, NULL);
+		chunk_free(rmp, w);
+		return;
+	}
+	maybe_compress(rmp, gb, slot);
 }
 
 /* Phase 2 for one chunk: apply the plan; cannot fail. */
@@ -694,33 +880,17 @@ static void apply_chunk(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned
 		summarise_runs(gb, slot, rc->runs, rc->h.nruns);
 		return;
 	}
-	struct dense_chunk *dc;
-	if (old && old->kind == CHUNK_DENSE) {
-		dc = (struct dense_chunk *)old;
+	unsigned kind = plan_chunk_kind(p);
+	struct chunk_hdr *w;
+	if (old && old->kind == kind) {
+		w = old;
 	} else {
-		dc = pool_take(pl, 2);
-		expand(dc, view, gb, slot);
-		set_chunk(gb, slot, &dc->h);
+		w = pool_take(pl, kind);
+		wide_fill(w, kind, &p->attrs, view, gb, slot);
+		set_chunk(gb, slot, w);
 		chunk_release(rmp, gb, old);
 	}
-	int count = gb->count[slot], nz = dc->h.nonzero;
-	for (unsigned i = s; i < e; i++) {
-		struct rmpsim_raw_entry n = step ? rmpsim__raw_advance(*first, i - s) : *first;
-		count += (int)rmpsim__raw_assigned(&n) - (int)rmpsim__raw_assigned(&dc->e[i]);
-		nz += (int)!rmpsim__raw_is_zero(&n) - (int)!rmpsim__raw_is_zero(&dc->e[i]);
-		dc->e[i] = n;
-	}
-	dc->h.nonzero = (uint16_t)nz;
-	dc->h.age += e - s;
-	gb->count[slot] = (uint16_t)count;
-	bit_put(gb->head, slot, rmpsim__raw_assigned(&dc->e[0]));
-	bit_put(gb->busy, slot, count != 0);
-	if (!nz) {
-		set_chunk(gb, slot, NULL);
-		rmpsim__rmp_free(rmp, dc, sizeof(*dc));
-		return;
-	}
-	maybe_compress(rmp, gb, slot);
+	wide_write(rmp, gb, slot, w, s, e, first, step);
 }
 
 /* Visit the chunks of [spa, spa + npages x 4K): chunk-local [s, e) and the entry at s. */
@@ -775,7 +945,7 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 {
 	struct rmpsim__sparse *sp = &rmp->u.sparse;
 	struct walk w = { spa, spa + (npages << 12), first, step };
-	struct pool pl = { { NULL, NULL, NULL } };
+	struct pool pl = { { NULL } };
 	struct plan p, pw;
 	struct wtmpl wt;
 	struct run_chunk tmp;
@@ -805,10 +975,7 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 			}
 			const struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL;
 			plan_chunk(slot_view(gb, slot, &tmp), s, e, &f, step, &p);
-			if (p.kind == PLAN_RUNS && !(c && c->kind == CHUNK_RUNS))
-				err = pool_add(rmp, &pl, 1);
-			else if (p.kind == PLAN_DENSE && !(c && c->kind == CHUNK_DENSE))
-				err = pool_add(rmp, &pl, 2);
+			err = plan_alloc(rmp, &pl, &p, c);
 			if (!err && p.kind != PLAN_ZERO && !gb_planned) {
 				err = pool_add(rmp, &pl, 0);
 				gb_planned = true;
@@ -847,7 +1014,8 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 			gb_free(rmp, gb);
 		}
 	}
-	assert(!pl.head[0] && !pl.head[1] && !pl.head[2]);
+	if (RMPSIM_NEVER(!pool_empty(&pl)))
+		abort();
 	pool_drain(rmp, &pl);
 	return 0;
 }
@@ -898,21 +1066,19 @@ static int set_planned(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 		       const struct rmpsim_raw_entry *e)
 {
 	struct chunk_hdr *c = gb->chunk[slot];
-	struct pool pl = { { NULL, NULL, NULL } };
+	struct pool pl = { { NULL } };
 	struct plan p;
 	struct run_chunk tmp;
 	const struct chunk_hdr *view = slot_view(gb, slot, &tmp);
-	int err = 0;
+	int err;
 
 	plan_chunk(view, idx, idx + 1, e, false, &p);
-	if (p.kind == PLAN_DENSE && !(c && c->kind == CHUNK_DENSE))
-		err = pool_add(rmp, &pl, 2);
-	else if (p.kind == PLAN_RUNS && !(c && c->kind == CHUNK_RUNS))
-		err = pool_add(rmp, &pl, 1); /* a template slot gets a run chunk of its own */
+	err = plan_alloc(rmp, &pl, &p, c); /* a template slot gets a chunk of its own */
 	if (err)
 		return err;
 	apply_chunk(rmp, gb, slot, idx, idx + 1, e, false, &p, &pl, view);
-	assert(!pl.head[0] && !pl.head[1] && !pl.head[2]);
+	if (RMPSIM_NEVER(!pool_empty(&pl)))
+		abort();
 	return 0;
 }
 
@@ -933,24 +1099,10 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 			return 0; /* zero over zero */
 		return set_lone(rmp, sp, g, slot, idx, e);
 	}
-	if (c->kind == CHUNK_DENSE) {
-		/* apply_chunk's dense case for one entry, without the plan. */
-		struct dense_chunk *dc = (struct dense_chunk *)c;
-		struct rmpsim_raw_entry *o = &dc->e[idx];
-		int count = gb->count[slot] + (int)rmpsim__raw_assigned(e) - (int)rmpsim__raw_assigned(o);
-		int nz = dc->h.nonzero + (int)!rmpsim__raw_is_zero(e) - (int)!rmpsim__raw_is_zero(o);
-		*o = *e;
-		dc->h.nonzero = (uint16_t)nz;
-		dc->h.age += 1;
-		gb->count[slot] = (uint16_t)count;
-		bit_put(gb->head, slot, rmpsim__raw_assigned(&dc->e[0]));
-		bit_put(gb->busy, slot, count != 0);
-		if (!nz) {
-			set_chunk(gb, slot, NULL);
-			rmpsim__rmp_free(rmp, dc, sizeof(*dc));
-			return 0;
-		}
-		maybe_compress(rmp, gb, slot);
+	if (c->kind == CHUNK_DENSE ||
+	    (c->kind == CHUNK_PACKED && packed_fits(&((const struct packed_chunk *)c)->attrs, e))) {
+		/* apply_chunk's wide case for one entry, without the plan. */
+		wide_write(rmp, gb, slot, c, idx, idx + 1, e, false);
 		return 0;
 	}
 	if (c->kind == CHUNK_RUNS && rmpsim__raw_is_zero(e)) {

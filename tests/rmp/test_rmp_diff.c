@@ -39,6 +39,14 @@ static struct rmpsim_raw_entry random_entry(struct pair *p, uint64_t spa)
 {
 	struct rmpsim_raw_entry e = { 0, 0 };
 
+	if ((spa & ~(SZ_2M - 1)) == 100 * SZ_2M) {
+		/* One hot chunk of a guest's pages with scrambled GPAs (the sparse store's packed
+		 * chunks, issue 14), now and then a zero one or another guest's page. */
+		unsigned k = (unsigned)rnd(p, 32);
+		if (k == 0)
+			return e;
+		return fx_guest(rnd(p, 1ull << 30) << 12, k == 1 ? 10 : 9, rnd(p, 2));
+	}
 	switch (rnd(p, 8)) {
 	case 0:
 	case 1: break; /* zero: hypervisor */
