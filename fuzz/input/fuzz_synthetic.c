@@ -4,11 +4,13 @@
  * rmpsim's own pass over the text (topology_synthetic.c) and hwloc agree on
  * the CPU and node counts; every accepted machine is within the limits and
  * satisfies the topology invariants (fuzz_topology_check.h); every refusal
- * names a column. Machines of more than 256 CPUs are checked by the text pass
+ * names a column; the machine built without hwloc is the one hwloc builds
+ * (or both refuse the text). Machines of more than 256 CPUs are checked by the text pass
  * only, so that one execution stays far below a millisecond.
  */
 #include <errno.h>
 
+#include "machine/topology_hwloc.h"
 #include "machine/topology_synthetic.h"
 
 #include "fuzz_driver.h"
@@ -42,9 +44,20 @@ static void fuzz_one(const uint8_t *data, size_t size)
 	} else if (r == 0) {
 		check_topology(t);
 		FUZZ_CHECK(rmpsim_topology_ncpus(t) == sum.cpus && rmpsim_topology_nnodes(t) == sum.nodes);
-		rmpsim_topology_destroy(t);
 	} else {
 		FUZZ_CHECK((r == -EINVAL || r == -ENOMEM) && d2.msg[0] && !t);
 	}
+	/* The machine built without hwloc (issue 14) is hwloc's, or both refuse it. */
+	if (r1 == 0 && r != -ENOMEM) {
+		struct rmpsim_diag d3 = { 0 };
+		struct rmpsim_topology *th = NULL;
+		int rh = rmpsim__topology_from_synthetic_hwloc(NULL, text, &d3, &th);
+		if (rh != -ENOMEM) {
+			FUZZ_CHECK((rh == 0) == (r == 0));
+			FUZZ_CHECK(rh != 0 || same_topology(t, th));
+		}
+		rmpsim_topology_destroy(th);
+	}
+	rmpsim_topology_destroy(t);
 	free(text);
 }

@@ -47,4 +47,31 @@ static void check_topology(const struct rmpsim_topology *t)
 	FUZZ_CHECK(rmpsim_topology_cpu_l3(t, ncpus) == 0 && rmpsim_topology_l3_ncores(t, nl3) == 0);
 }
 
+/* Whether two topologies are the same machine, query by query. */
+static inline bool same_topology(const struct rmpsim_topology *a, const struct rmpsim_topology *b)
+{
+	unsigned ncpus = rmpsim_topology_ncpus(a), nnodes = rmpsim_topology_nnodes(a);
+	unsigned nl3 = rmpsim_topology_nl3(a);
+
+	if (ncpus != rmpsim_topology_ncpus(b) || rmpsim_topology_ncores(a) != rmpsim_topology_ncores(b) ||
+	    nnodes != rmpsim_topology_nnodes(b) || nl3 != rmpsim_topology_nl3(b) ||
+	    rmpsim_topology_npackages(a) != rmpsim_topology_npackages(b) ||
+	    rmpsim_topology_threads_per_core(a) != rmpsim_topology_threads_per_core(b))
+		return false;
+	for (unsigned n = 0; n < nnodes; n++)
+		if (rmpsim_topology_node_memory(a, n) != rmpsim_topology_node_memory(b, n) ||
+		    rmpsim_topology_node_package(a, n) != rmpsim_topology_node_package(b, n))
+			return false;
+	for (unsigned g = 0; g < nl3; g++)
+		if (rmpsim_topology_l3_node(a, g) != rmpsim_topology_l3_node(b, g) ||
+		    rmpsim_topology_l3_ncores(a, g) != rmpsim_topology_l3_ncores(b, g))
+			return false;
+	for (unsigned cpu = 0; cpu < ncpus; cpu++)
+		if (rmpsim_topology_cpu_node(a, cpu) != rmpsim_topology_cpu_node(b, cpu) ||
+		    rmpsim_topology_cpu_l3(a, cpu) != rmpsim_topology_cpu_l3(b, cpu) ||
+		    rmpsim_topology_cpu_package(a, cpu) != rmpsim_topology_cpu_package(b, cpu))
+			return false;
+	return true;
+}
+
 #endif

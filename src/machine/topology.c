@@ -18,6 +18,8 @@
 #include "machine/topology_synthetic.h"
 
 /* NUMA memory is kept in whole 2 MiB units (A40: the memory map is 2 MiB granular). */
+/* A NUMA node without memory= gets hwloc's default of 1 GiB (A202). */
+#define HWLOC_DEFAULT_NODE_MEMORY (1ull << 30)
 #define NODE_MEM_UNIT (2ull << 20)
 
 int rmpsim__topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigned nnodes,
@@ -350,8 +352,88 @@ out:
 	return 0;
 }
 
-int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char *desc,
-				   struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo)
+/*
+ * A synthetic machine built from the shape our own pass read, without hwloc
+ * (issue 14 point 3: hwloc's import compares each new object with its
+ * siblings, quadratic in the width of a level: 2.6 s for 1,024 flat cores per
+ * node). In hwloc's depth-first numbering core c lies in object c / (cores
+ * per object) of every level above it, so each array is one pass, O(CPUs).
+ * Returns 1 for shapes it does not cover, which go to hwloc: NUMA memory
+ * below the cores, several "[numa]" tokens, a NUMA level above the packages,
+ * an L3 above the NUMA nodes. tests/machine and fuzz_synthetic compare both
+ * ways on every description they build.
+ */
+static int topo_from_shape(const struct rmpsim_allocator *a, const struct rmpsim_synthetic_summary *sh,
+			   struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo)
+{
+	int core_lv = -1, numa_lv = -1, pkg_lv = -1, l3_lv = -1, node_lv;
+	int pu_lv = (int)sh->nlevels - 1;
+	uint64_t objects[RMPSIM__SYNTH_LEVELS], node_mem, n = 1;
+
+	if (sh->nlevels == 0 || sh->type[pu_lv] != HWLOC_OBJ_PU)
+		return 1;
+	for (int l = 0; l <= pu_lv; l++) {
+		n *= sh->count[l];
+		objects[l] = n;
+		if (sh->type[l] == HWLOC_OBJ_CORE)
+			core_lv = l;
+		else if (sh->type[l] == HWLOC_OBJ_NUMANODE)
+			numa_lv = l;
+		else if (sh->type[l] == HWLOC_OBJ_PACKAGE)
+			pkg_lv = l;
+		else if (sh->type[l] == HWLOC_OBJ_L3CACHE)
+			l3_lv = l;
+	}
+	if (core_lv < 0)
+		core_lv = pu_lv; /* each PU its own core, as from_hwloc reads it */
+	if (numa_lv >= 0 && !sh->nattached) {
+		node_lv = numa_lv;
+		node_mem = sh->level_memory[numa_lv];
+		if (pkg_lv > numa_lv)
+			return 1;
+	} else if (numa_lv < 0 && sh->nattached == 1) {
+		node_lv = sh->attached_to; /* -1: the machine's */
+		node_mem = sh->attached_memory;
+	} else if (numa_lv < 0 && !sh->nattached) {
+		node_lv = -1;
+		node_mem = HWLOC_DEFAULT_NODE_MEMORY; /* A202 */
+	} else {
+		return 1;
+	}
+	if (node_lv > core_lv || (l3_lv >= 0 && l3_lv < node_lv))
+		return 1;
+	unsigned ncores = (unsigned)objects[core_lv], nnodes = node_lv >= 0 ? (unsigned)objects[node_lv] : 1;
+	unsigned npkg = pkg_lv >= 0 ? (unsigned)objects[pkg_lv] : 1;
+	unsigned nl3 = l3_lv >= 0 ? (unsigned)objects[l3_lv] : nnodes;
+	struct rmpsim_topology *t;
+	int r = rmpsim__topo_alloc(a, ncores, nnodes, &t);
+
+	if (r < 0)
+		return r;
+	t->npackages = npkg;
+	t->tpc = (unsigned)(objects[pu_lv] / ncores);
+	for (unsigned i = 0; i < nnodes; i++) {
+		t->node_mem[i] = node_mem;
+		/* A node attached above the packages has no package ancestor: package 0 (pkg_index). */
+		t->node_pkg[i] = pkg_lv >= 0 && pkg_lv <= node_lv ? i / (nnodes / npkg) : 0;
+	}
+	for (unsigned c = 0; c < ncores; c++) {
+		t->core_node[c] = c / (ncores / nnodes);
+		t->core_l3[c] = l3_lv >= 0 ? c / (ncores / nl3) : t->core_node[c]; /* A200 */
+	}
+	r = topo_group_l3(t, nl3, diag);
+	if (r == 0)
+		r = topo_check(t, diag);
+	if (r < 0) {
+		rmpsim_topology_destroy(t);
+		return r;
+	}
+	*ret_topo = t;
+	return 0;
+}
+
+static int from_synthetic(const struct rmpsim_allocator *a, const char *desc, struct rmpsim_diag *diag,
+			  bool use_hwloc, struct rmpsim_topology **ret_topo)
 {
 	struct rmpsim_synthetic_summary want;
 	struct rmpsim_topology *t;
@@ -366,6 +448,12 @@ int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char 
 	r = rmpsim__synthetic_scan(desc, diag, &want);
 	if (r < 0)
 		return r;
+	/* Other spellings go to hwloc, which decides (fuzz_synthetic found tabs, "memory=1GiB,"). */
+	if (!use_hwloc && rmpsim__synthetic_plain(desc)) {
+		r = topo_from_shape(a, &want, diag, ret_topo);
+		if (r <= 0)
+			return r;
+	}
 	if (hwloc_topology_init(&h) < 0)
 		return -ENOMEM;
 	if (hwloc_topology_set_synthetic(h, desc) < 0 || hwloc_topology_load(h) < 0) {
@@ -391,6 +479,18 @@ int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char 
 	}
 	*ret_topo = t;
 	return 0;
+}
+
+int rmpsim_topology_from_synthetic(const struct rmpsim_allocator *a, const char *desc,
+				   struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo)
+{
+	return from_synthetic(a, desc, diag, false, ret_topo);
+}
+
+int rmpsim__topology_from_synthetic_hwloc(const struct rmpsim_allocator *a, const char *desc,
+					  struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo)
+{
+	return from_synthetic(a, desc, diag, true, ret_topo);
 }
 
 int rmpsim_topology_default(const struct rmpsim_allocator *a, struct rmpsim_topology **ret_topo)

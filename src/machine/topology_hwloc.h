@@ -15,6 +15,9 @@ int rmpsim__topo_alloc_l3(struct rmpsim_topology *t, unsigned nl3);
 /* Our flat copy of a loaded hwloc topology, checked (topology.h). */
 int rmpsim__topo_from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h, struct rmpsim_diag *diag,
 			    struct rmpsim_topology **ret_topo);
+/* rmpsim_topology_from_synthetic() through hwloc's import always (the direct build's reference). */
+int rmpsim__topology_from_synthetic_hwloc(const struct rmpsim_allocator *a, const char *desc,
+					  struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo);
 /*
  * The checks rmpsim_topology_from_xml makes before hwloc reads the file (its
  * size, its PU and NUMANode counts); diag names the file. For the fuzzer,

@@ -48,6 +48,7 @@ struct scan {
 	unsigned last_cache; /* depth of the last cache level (0: none yet) */
 	bool below_caches;   /* core or pu came: no cache may follow */
 	bool attached_numa;  /* a "[numa]" token came */
+	struct rmpsim_synthetic_summary shape;
 };
 
 /* At most 40 bytes of the n at p, for a message: printf("%.*s", SHOW(p, n)). */
@@ -249,6 +250,9 @@ static int scan_attached(struct scan *s, const char *tok, size_t toklen)
 		return fail_at(s, tok, "'%.*s' after a numa level: use either numa:N or [numa(...)]",
 			       SHOW(tok, toklen));
 	s->attached_numa = true;
+	s->shape.nattached++;
+	s->shape.attached_to = (int)s->shape.nlevels - 1;
+	s->shape.attached_memory = memory;
 	return add_nodes(s, tok, toklen, s->objects, memory);
 }
 
@@ -319,6 +323,12 @@ static int scan_level(struct scan *s, const char *tok, size_t toklen)
 			       "'%.*s' makes more than 8192 objects at its level, so more than 8192 CPUs",
 			       SHOW(tok, toklen));
 	s->last_is_pu = type == HWLOC_OBJ_PU;
+	if (s->shape.nlevels < RMPSIM__SYNTH_LEVELS) {
+		unsigned l = s->shape.nlevels++;
+		s->shape.type[l] = (int)type;
+		s->shape.count[l] = count;
+		s->shape.level_memory[l] = memory;
+	}
 	if (type == HWLOC_OBJ_NUMANODE)
 		return add_nodes(s, tok, toklen, s->objects, memory);
 	return 0;
@@ -370,9 +380,106 @@ int rmpsim__synthetic_scan(const char *desc, struct rmpsim_diag *diag, struct rm
 	if (s.nodes == 0) /* A202: hwloc gives a machine without NUMA token one node of 1 GiB. */
 		s.nodes = 1, s.memory = HWLOC_DEFAULT_NODE_MEMORY;
 	if (ret) {
+		*ret = s.shape;
 		ret->cpus = (unsigned)s.objects;
 		ret->nodes = (unsigned)s.nodes;
 		ret->memory = s.memory;
 	}
 	return 0;
+}
+
+/* ---- the plain subset (issue 14 point 3) ---- */
+
+static bool plain_digits(const char **p)
+{
+	const char *q = *p;
+
+	if (*q < '1' || *q > '9')
+		return false;
+	while (*q >= '0' && *q <= '9')
+		q++;
+	*p = q;
+	return true;
+}
+
+/* A size: digits (no leading zero) and one unit spelt as hwloc's documentation does. */
+static bool plain_size(const char **p)
+{
+	static const char *const units[] = { "TiB", "GiB", "MiB", "KiB", "TB", "GB", "MB", "kB" };
+
+	if (!plain_digits(p))
+		return false;
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		size_t n = strlen(units[u]);
+		if (!strncmp(*p, units[u], n)) {
+			*p += n;
+			return true;
+		}
+	}
+	return true;
+}
+
+static bool plain_word(const char **p, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(*p, w, n))
+		return false;
+	*p += n;
+	return true;
+}
+
+/* One level token: type:count, a numa level with (memory=SIZE), a cache with (size=SIZE). */
+static bool plain_level(const char **p)
+{
+	static const char *const types[] = { "package", "pack", "group", "die", "numa", "core", "pu" };
+	const char *q = *p;
+	bool numa = false, cache = false;
+
+	if (q[0] == 'l' && q[1] >= '1' && q[1] <= '5') {
+		q += 2;
+		if (*q == 'd' || *q == 'i' || *q == 'u')
+			q++;
+		cache = true;
+	} else {
+		size_t t = 0;
+		for (; t < sizeof(types) / sizeof(types[0]); t++)
+			if (plain_word(&q, types[t]))
+				break;
+		if (t == sizeof(types) / sizeof(types[0]))
+			return false;
+		numa = t == 4;
+	}
+	if (*q++ != ':' || !plain_digits(&q))
+		return false;
+	if (*q == '(') {
+		q++;
+		if (!(numa && plain_word(&q, "memory=")) && !(cache && plain_word(&q, "size=")))
+			return false;
+		if (!plain_size(&q) || *q++ != ')')
+			return false;
+	}
+	*p = q;
+	return true;
+}
+
+bool rmpsim__synthetic_plain(const char *desc)
+{
+	const char *p = desc;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return true;
+		if (*p == '[') {
+			p++;
+			if (!plain_word(&p, "numa(memory=") || !plain_size(&p) || !plain_word(&p, ")]"))
+				return false;
+		} else if (!plain_level(&p)) {
+			return false;
+		}
+		if (*p && *p != ' ')
+			return false;
+	}
 }

@@ -16,6 +16,11 @@
 
 #include "failing_alloc.h"
 
+#define FUZZ_CHECK(x) assert_true(x)
+#include "../../fuzz/input/fuzz_topology_check.h"
+#include "machine/topology_hwloc.h"
+#include "machine/topology_synthetic.h"
+
 #define GIB (1ull << 30)
 
 #ifndef PROFILES_DIR
@@ -381,6 +386,57 @@ static void synthetic_largest_machine_is_accepted(void **state)
 	assert_null(t);
 }
 
+/*
+ * Synthetic machines are built without hwloc when their text is plain (issue
+ * 14 point 3): the same machine as hwloc's import, query by query, or the
+ * same refusal; the largest machine included.
+ */
+static void synthetic_direct_equals_hwloc(void **state)
+{
+	(void)state;
+	static const char *const descs[] = {
+		"pack:2 group:2 [numa(memory=4TiB)] l3:32 core:32 pu:2",
+		"pack:2 numa:2(memory=512GiB) l3:4 core:32 pu:2",
+		"pack:2 numa:2 core:1 pu:1",
+		"pack:2 core:4 pu:2",
+		"pack:1 [numa(memory=3000MB)] pu:1",
+		"pack:2 [numa(memory=8GiB)] l3:2 core:3 pu:2",
+		"pack:2 die:2 [numa(memory=2GiB)] l3u:2 l2:2 l1d:1 core:2 pu:2",
+		"group:2 [numa(memory=4GiB)] pack:2 core:2 pu:1",
+		"[numa(memory=64GiB)] pack:2 l3:2 core:4 pu:2",
+		"pack:1 l3:1 group:2 [numa(memory=1GiB)] core:2 pu:1",
+		"pack:2 numa:4(memory=16GiB) core:4 pu:4",
+		"core:2 pu:2",
+		"pu:3",
+		"pack:2 l3:2 numa:2 core:2 pu:1", /* an L3 over two nodes: both refuse it */
+		"pack:2 [numa(memory=1MiB)] core:1 pu:1",
+	};
+	unsigned both_ok = 0;
+
+	for (size_t i = 0; i < sizeof(descs) / sizeof(descs[0]); i++) {
+		struct rmpsim_topology *a = NULL, *b = NULL;
+		struct rmpsim_diag da = { 0 }, db = { 0 };
+		int ra = rmpsim_topology_from_synthetic(NULL, descs[i], &da, &a);
+		int rb = rmpsim__topology_from_synthetic_hwloc(NULL, descs[i], &db, &b);
+		print_message("# %s: direct %d, hwloc %d\n", descs[i], ra, rb);
+		assert_int_equal(ra, rb);
+		if (ra == 0) {
+			check_topology(a);
+			assert_true(same_topology(a, b));
+			both_ok++;
+		} else {
+			assert_string_equal(da.msg, db.msg);
+		}
+		rmpsim_topology_destroy(a);
+		rmpsim_topology_destroy(b);
+	}
+	assert_true(both_ok >= 12);
+	assert_true(rmpsim__synthetic_plain("pack:2 group:2 [numa(memory=4TiB)] l3:32 core:32 pu:2"));
+	assert_false(rmpsim__synthetic_plain("pack:2\tcore:2 pu:1"));
+	assert_false(rmpsim__synthetic_plain("pack:1 [numa(memory=3000MB,)] pu:1"));
+	assert_false(rmpsim__synthetic_plain("PACK:1 pu:1"));
+}
+
 static void xml_limits_before_import(void **state)
 {
 	(void)state;
@@ -599,6 +655,7 @@ int main(void)
 		cmocka_unit_test(synthetic_errors_name_the_column),
 		cmocka_unit_test(synthetic_limits_before_import),
 		cmocka_unit_test(synthetic_largest_machine_is_accepted),
+		cmocka_unit_test(synthetic_direct_equals_hwloc),
 		cmocka_unit_test(xml_limits_before_import),
 		cmocka_unit_test(xml_hwloc_crash_is_an_error),
 		cmocka_unit_test(xml_file_reads_like_its_synthetic_source),
