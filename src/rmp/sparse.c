@@ -940,6 +940,90 @@ static void tmpl_apply(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 	summarise_runs(gb, slot, tmp.runs, tmp.h.nruns);
 }
 
+/*
+ * A whole region written with one content per slot (slot k: runs advanced by
+ * k x 512 where adv, k counted from the region's slot 0 at k0): whether every
+ * slot can be a template slot under the write's rule, decided from its first
+ * and last slot (the GPA fields only grow in between, so no slot wraps if
+ * neither end does). *t = the template.
+ */
+static bool region_tmpl(const struct wtmpl *wt, const struct run *runs, unsigned n, const bool *adv, uint64_t k0,
+			struct tmpl *t)
+{
+	struct run at[TMPL_RUNS];
+	struct tmpl last;
+
+	if (n == 0 || n > TMPL_RUNS)
+		return false;
+	for (unsigned end = 0; end < 2; end++) {
+		uint64_t k = k0 + (end ? RMPSIM_SLOTS_PER_1G - 1 : 0);
+		for (unsigned i = 0; i < n; i++) {
+			at[i] = runs[i];
+			if (adv[i])
+				at[i].first = rmpsim__raw_advance(runs[i].first, k * NPG);
+		}
+		if (!tmpl_form(at, n, adv, end ? RMPSIM_SLOTS_PER_1G - 1 : 0, end ? &last : t))
+			return false;
+	}
+	return tmpl_equal(t, &last) && (!wt->have || tmpl_equal(&wt->t, t));
+}
+
+/* Phase 2 of a whole region made template slots: O(its chunks), no per-slot planning. */
+static void region_fill_tmpl(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, const struct tmpl *t)
+{
+	struct run_chunk tmp;
+
+	for (unsigned slot = 0; gb->nchunks && slot < RMPSIM_SLOTS_PER_1G; slot++) {
+		struct chunk_hdr *old = gb->chunk[slot];
+		if (old) {
+			set_chunk(gb, slot, NULL);
+			chunk_release(rmp, gb, old);
+		}
+	}
+	memset(gb->tmask, 0xff, sizeof(gb->tmask));
+	gb->ntmpl = RMPSIM_SLOTS_PER_1G;
+	gb->tmpl = *t;
+	/* Every slot's summaries are slot 0's: they read only the assigned bits and run starts. */
+	tmpl_chunk(t, 0, &tmp);
+	summarise_runs(gb, 0, tmp.runs, tmp.h.nruns);
+	for (unsigned slot = 1; slot < RMPSIM_SLOTS_PER_1G; slot++)
+		gb->count[slot] = gb->count[0];
+	uint64_t head = bit_get(gb->head, 0) ? ~0ull : 0, busy = bit_get(gb->busy, 0) ? ~0ull : 0;
+	for (unsigned w = 0; w < BITMAP_WORDS; w++) {
+		gb->head[w] = head;
+		gb->busy[w] = busy;
+	}
+}
+
+/* The content of whole slots written by one set_range piece: its (at most two) runs, or none. */
+static unsigned range_slot_runs(uint64_t spa, uint64_t at, const struct rmpsim_raw_entry *first, bool step,
+				struct run *runs)
+{
+	struct plan p;
+	struct rmpsim_raw_entry f = step ? rmpsim__raw_advance(*first, (at - spa) >> 12) : *first;
+
+	plan_chunk(NULL, 0, NPG, &f, step, &p);
+	for (unsigned i = 0; i < p.nruns; i++)
+		runs[i] = p.runs[i];
+	return p.nruns;
+}
+
+/*
+ * set_range over the whole region g as template slots, if it can be one:
+ * the content of its slot 0 advanced 512 pages a slot (step) or the same
+ * (not). *t = the template.
+ */
+static bool range_region_tmpl(const struct wtmpl *wt, uint64_t spa, uint64_t g, const struct rmpsim_raw_entry *first,
+			      bool step, struct tmpl *t)
+{
+	struct run runs[RUN_CAP + 4];
+	const bool adv[TMPL_RUNS] = { step, step };
+	unsigned n = range_slot_runs(spa, g << 30, first, step, runs);
+
+	/* Slot k of the region is slot 0's content advanced k x 512 (the walk's f, step). */
+	return n >= 1 && n <= TMPL_RUNS && region_tmpl(wt, runs, n, adv, 0, t);
+}
+
 int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
 			     const struct rmpsim_raw_entry *first, bool step)
 {
@@ -957,7 +1041,16 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 		uint64_t g = at >> 30;
 		const struct rmpsim__sgb *gb = sp->gb[g];
 		bool gb_planned = gb != NULL;
+		struct tmpl rt;
 		wtmpl_init(&wt, gb);
+		if (at == g << 30 && w.end >= (g + 1) << 30 && range_region_tmpl(&wt, spa, g, first, step, &rt)) {
+			if (!gb_planned && pool_add(rmp, &pl, 0)) {
+				pool_drain(rmp, &pl);
+				return -ENOMEM;
+			}
+			at = (g + 1) << 30;
+			continue;
+		}
 		for (; at < w.end && (at >> 30) == g; at = (at | (RMPSIM_SZ_2M - 1)) + 1) {
 			walk_piece(&w, at, &s, &e, &f);
 			unsigned slot = slot_of(at);
@@ -991,7 +1084,18 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 	for (uint64_t at = spa; at < w.end;) {
 		uint64_t g = at >> 30;
 		struct rmpsim__sgb *gb = sp->gb[g];
+		struct tmpl rt;
 		wtmpl_init(&wt, gb);
+		if (at == g << 30 && w.end >= (g + 1) << 30 && range_region_tmpl(&wt, spa, g, first, step, &rt)) {
+			if (!gb) {
+				gb = pool_take(&pl, 0);
+				memset(gb, 0, sizeof(*gb));
+				sp->gb[g] = gb;
+			}
+			region_fill_tmpl(rmp, gb, &rt);
+			at = (g + 1) << 30;
+			continue;
+		}
 		for (; at < w.end && (at >> 30) == g; at = (at | (RMPSIM_SZ_2M - 1)) + 1) {
 			walk_piece(&w, at, &s, &e, &f);
 			unsigned slot = slot_of(at);
@@ -1115,4 +1219,123 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 		}
 	}
 	return set_planned(rmp, gb, slot, idx, e);
+}
+
+/* ---- whole slots (the instruction layer's GB batches, issue 14) ---- */
+
+bool rmpsim__sparse_1g_shape(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_shape *ret)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+
+	memset(ret, 0, sizeof(*ret));
+	if (!gb)
+		return true;
+	if (gb->nchunks || gb->ntmpl != RMPSIM_SLOTS_PER_1G)
+		return false;
+	_Static_assert(RMPSIM__SHAPE_RUNS == TMPL_RUNS, "a shape is a template");
+	ret->nruns = gb->tmpl.n;
+	for (unsigned i = 0; i < gb->tmpl.n; i++) {
+		const struct run *r = &gb->tmpl.runs[i];
+		ret->runs[i] = (struct rmpsim__rmp_run){ r->first, r->start, r->len, r->step && r->len > 1 };
+		ret->adv[i] = gb->tmpl.adv[i];
+	}
+	return true;
+}
+
+/* Slot k's content (k counted from the write's first slot) as a plan of runs. */
+static void slots_content(const struct rmpsim__rmp_shape *sh, uint64_t k, struct plan *p)
+{
+	p->nruns = 0;
+	for (unsigned i = 0; i < sh->nruns; i++) {
+		const struct rmpsim__rmp_run *r = &sh->runs[i];
+		struct rmpsim_raw_entry f = sh->adv[i] ? rmpsim__raw_advance(r->first, k * NPG) : r->first;
+		p->runs[p->nruns++] = (struct run){ f, (uint16_t)r->start, (uint16_t)r->len, (uint8_t)r->step };
+	}
+	p->kind = p->nruns ? PLAN_RUNS : PLAN_ZERO;
+}
+
+int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots, const struct rmpsim__rmp_shape *sh)
+{
+	struct rmpsim__sparse *sp = &rmp->u.sparse;
+	struct pool pl = { { NULL } };
+	struct plan p, p0;
+	struct wtmpl wt;
+	struct run_chunk tmp;
+	struct tmpl rt;
+	uint64_t end = spa + nslots * RMPSIM_SZ_2M;
+
+	if (sh->nruns > RMPSIM__SHAPE_RUNS)
+		return -EINVAL;
+	slots_content(sh, 0, &p0);
+	/* Phase 1 (as set_range): the blocks phase 2 will take, decided by the same rules. */
+	for (uint64_t at = spa; at < end;) {
+		uint64_t g = at >> 30;
+		const struct rmpsim__sgb *gb = sp->gb[g];
+		bool gb_planned = gb != NULL;
+		uint64_t k0 = (at - spa) >> 21;
+		wtmpl_init(&wt, gb);
+		if (at == g << 30 && end >= (g + 1) << 30 && region_tmpl(&wt, p0.runs, p0.nruns, sh->adv, k0, &rt)) {
+			if (!gb_planned && pool_add(rmp, &pl, 0)) {
+				pool_drain(rmp, &pl);
+				return -ENOMEM;
+			}
+			at = (g + 1) << 30;
+			continue;
+		}
+		for (; at < end && (at >> 30) == g; at += RMPSIM_SZ_2M) {
+			unsigned slot = slot_of(at);
+			int err = 0;
+			slots_content(sh, (at - spa) >> 21, &p);
+			bool as_tmpl = p.nruns && wtmpl_take(&wt, p.runs, p.nruns, sh->adv, slot);
+			if (!as_tmpl)
+				err = plan_alloc(rmp, &pl, &p, gb ? gb->chunk[slot] : NULL);
+			if (!err && p.kind != PLAN_ZERO && !gb_planned) {
+				err = pool_add(rmp, &pl, 0);
+				gb_planned = true;
+			}
+			if (err) {
+				pool_drain(rmp, &pl);
+				return err;
+			}
+		}
+	}
+	/* Phase 2. */
+	for (uint64_t at = spa; at < end;) {
+		uint64_t g = at >> 30;
+		struct rmpsim__sgb *gb = sp->gb[g];
+		uint64_t k0 = (at - spa) >> 21;
+		wtmpl_init(&wt, gb);
+		bool whole = at == g << 30 && end >= (g + 1) << 30;
+		if (whole && region_tmpl(&wt, p0.runs, p0.nruns, sh->adv, k0, &rt)) {
+			if (!gb) {
+				gb = pool_take(&pl, 0);
+				memset(gb, 0, sizeof(*gb));
+				sp->gb[g] = gb;
+			}
+			region_fill_tmpl(rmp, gb, &rt);
+			at = (g + 1) << 30;
+			continue;
+		}
+		for (; at < end && (at >> 30) == g; at += RMPSIM_SZ_2M) {
+			unsigned slot = slot_of(at);
+			slots_content(sh, (at - spa) >> 21, &p);
+			bool as_tmpl = p.nruns && wtmpl_take(&wt, p.runs, p.nruns, sh->adv, slot);
+			if (p.kind != PLAN_ZERO && !gb) {
+				gb = pool_take(&pl, 0);
+				memset(gb, 0, sizeof(*gb));
+				sp->gb[g] = gb;
+			}
+			if (as_tmpl)
+				tmpl_apply(rmp, gb, slot, &wt);
+			else if (gb)
+				apply_chunk(rmp, gb, slot, 0, NPG, NULL, false, &p, &pl, slot_view(gb, slot, &tmp));
+		}
+		if (gb && !gb->nchunks && !gb->ntmpl) {
+			sp->gb[g] = NULL;
+			gb_free(rmp, gb);
+		}
+	}
+	if (RMPSIM_NEVER(!pool_empty(&pl)))
+		abort();
+	return 0;
 }

@@ -304,3 +304,27 @@ int rmpsim__rmp_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
 		return rmpsim__array_2m_runs(&rmp->u.dense.e[spa >> 12], fn, ctx);
 	return rmpsim__sparse_2m_runs(rmp, spa, fn, ctx);
 }
+
+bool rmpsim__rmp_1g_shape(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_shape *ret)
+{
+	return rmp->backend == RMPSIM_RMP_SPARSE && rmpsim__sparse_1g_shape(rmp, spa, ret);
+}
+
+int rmpsim__rmp_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots, const struct rmpsim__rmp_shape *sh)
+{
+	if (rmp->backend == RMPSIM_RMP_SPARSE)
+		return rmpsim__sparse_set_slots(rmp, spa, nslots, sh);
+	/* The reference: each slot zeroed, then its runs (a dense write cannot fail). */
+	static const struct rmpsim_raw_entry zero = { 0, 0 };
+	for (uint64_t k = 0; k < nslots; k++) {
+		uint64_t slot = spa + k * RMPSIM_SZ_2M;
+		rmpsim__dense_set_range(rmp, slot, RMPSIM_ENTRIES_PER_2M, &zero, false);
+		for (unsigned i = 0; i < sh->nruns; i++) {
+			const struct rmpsim__rmp_run *r = &sh->runs[i];
+			struct rmpsim_raw_entry f = sh->adv[i] ? rmpsim__raw_advance(r->first, k * RMPSIM_ENTRIES_PER_2M)
+							       : r->first;
+			rmpsim__dense_set_range(rmp, slot + (uint64_t)r->start * RMPSIM_SZ_4K, r->len, &f, r->step);
+		}
+	}
+	return 0;
+}

@@ -81,6 +81,10 @@ bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa);
 int rmpsim__sparse_1g_first_busy(const struct rmpsim_rmp *rmp, uint64_t spa);
 int rmpsim__sparse_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
 			   int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx);
+struct rmpsim__rmp_shape;
+bool rmpsim__sparse_1g_shape(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_shape *ret);
+int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
+			     const struct rmpsim__rmp_shape *sh);
 int rmpsim__sparse_2m_for_each(const struct rmpsim_rmp *rmp, uint64_t spa,
 			       int (*fn)(void *ctx, uint64_t spa, const struct rmpsim_raw_entry *e),
 			       void *ctx);

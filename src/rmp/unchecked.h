@@ -49,4 +49,33 @@ struct rmpsim__rmp_run {
 int rmpsim__rmp_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
 			int (*fn)(void *ctx, const struct rmpsim__rmp_run *r), void *ctx);
 
+/*
+ * A 1 GB region whose 2 MB slots are all alike: slot k holds runs[0..nruns)
+ * (region-local entry indices, as rmpsim__rmp_run), each run's first entry
+ * with its GPA field advanced by k x 512 pages where adv; every entry outside
+ * the runs is zero (nruns 0: the region is all zero). A guest's 4K or 2 MB
+ * pages with consecutive GPAs make such a region (issue 14).
+ */
+#define RMPSIM__SHAPE_RUNS 2
+struct rmpsim__rmp_shape {
+	unsigned nruns;
+	struct rmpsim__rmp_run runs[RMPSIM__SHAPE_RUNS];
+	bool adv[RMPSIM__SHAPE_RUNS];
+};
+/*
+ * The shape of the covered 1 GB region holding spa, O(1): true when the store
+ * knows every slot alike (the sparse store's template regions and empty
+ * regions); false otherwise (callers then look at each slot). Runs hold no
+ * zero entry and a stepping run never wraps its GPA field inside a slot.
+ */
+bool rmpsim__rmp_1g_shape(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_shape *ret);
+/*
+ * Write nslots whole 2 MB slots from the 2 MB-aligned, covered spa: slot k
+ * (counted from spa) gets sh's runs, advanced by k x 512 pages where adv, and
+ * zero elsewhere. Runs must be sorted, disjoint and hold no zero entry (a
+ * stepping run not wrapping its GPA field). O(regions) when the slots become
+ * template slots; 0 or -ENOMEM (nothing changed).
+ */
+int rmpsim__rmp_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots, const struct rmpsim__rmp_shape *sh);
+
 #endif

@@ -16,6 +16,8 @@
 #include "rmp_fixture.h"
 
 #include "base/rng.h"
+#include "rmp/entry_bits.h"
+#include "rmp/unchecked.h"
 
 #define COVER_GB 4u
 
@@ -140,8 +142,86 @@ static uint64_t hot_spa(struct pair *p)
 	return rnd(p, p->cover / SZ_4K) * SZ_4K;
 }
 
+/*
+ * Whole 2 MB slots written alike (rmpsim__rmp_set_slots, the instruction
+ * layer's GB batches): a guest's 4K pages (one stepping run, advancing 512
+ * pages a slot) or 2 MB pages (a head advancing, the sub-entries flat), or
+ * shared 2 MB heads. Then the sparse store's shape of each region touched
+ * must describe every slot of it.
+ */
+static void step_slots(struct pair *p, long i)
+{
+	uint64_t nslot_all = p->cover / SZ_2M;
+	uint64_t first = rnd(p, 3) ? (rnd(p, nslot_all / 512) * 512) : rnd(p, nslot_all);
+	uint64_t n = rnd(p, 2) ? 512 * (1 + rnd(p, 2)) : 1 + rnd(p, 700);
+	struct rmpsim__rmp_shape sh = { 0 };
+	unsigned asid = 1 + (unsigned)rnd(p, 3);
+
+	if (first + n > nslot_all)
+		n = nslot_all - first;
+	switch (rnd(p, 4)) {
+	case 0: /* 4K pages, consecutive GPAs */
+		sh.nruns = 1;
+		sh.runs[0] = (struct rmpsim__rmp_run){ fx_guest(rnd(p, 1ull << 36) << 12, asid, false), 0, 512, true };
+		sh.adv[0] = true;
+		break;
+	case 1: /* 2 MB pages: head (A25 sub-entries: assigned, ASID 0) */
+		sh.nruns = 2;
+		sh.runs[0] = (struct rmpsim__rmp_run){ fx_guest(rnd(p, 1ull << 27) << 21, asid, false), 0, 1, false };
+		sh.runs[0].first.lo |= 2; /* page size 2M */
+		sh.adv[0] = true;
+		sh.runs[1] = (struct rmpsim__rmp_run){ { 1, 0 }, 1, 511, false };
+		break;
+	case 2: /* shared 2 MB heads */
+		sh.nruns = 1;
+		sh.runs[0] = (struct rmpsim__rmp_run){ { 2, 0 }, 0, 1, false };
+		break;
+	default: /* zero */
+		break;
+	}
+	if (g_trace)
+		fprintf(stderr, "step %ld: set_slots from slot %" PRIu64 " n %" PRIu64 " runs %u\n", i, first, n,
+			sh.nruns);
+	assert_int_equal(rmpsim__rmp_set_slots(p->s, first * SZ_2M, n, &sh), 0);
+	assert_int_equal(rmpsim__rmp_set_slots(p->d, first * SZ_2M, n, &sh), 0);
+	for (uint64_t k = first; k < first + n; k += 1 + rnd(p, 64)) {
+		compare_2m(p, k * SZ_2M, true);
+		for (unsigned e = 0; e < 512; e += 1 + (unsigned)rnd(p, 200))
+			compare_entry(p, k * SZ_2M + e * SZ_4K);
+	}
+	for (uint64_t g = first / 512; g <= (first + n - 1) / 512; g++) {
+		struct rmpsim__rmp_shape got;
+		compare_1g(p, g * SZ_1G);
+		if (!rmpsim__rmp_1g_shape(p->s, g * SZ_1G, &got))
+			continue;
+		/* The shape describes the region: check three slots against the reference. */
+		for (unsigned t = 0; t < 3; t++) {
+			uint64_t slot = t == 0 ? 0 : t == 1 ? 511 : rnd(p, 512);
+			for (unsigned e = 0; e < 512; e += 1 + (unsigned)rnd(p, 100)) {
+				struct rmpsim_raw_entry want = { 0, 0 }, d;
+				for (unsigned r = 0; r < got.nruns; r++) {
+					const struct rmpsim__rmp_run *run = &got.runs[r];
+					if (e < run->start || e >= run->start + run->len)
+						continue;
+					want = got.adv[r] ? rmpsim__raw_advance(run->first, slot * 512) : run->first;
+					if (run->step)
+						want = rmpsim__raw_advance(want, e - run->start);
+				}
+				if (g * SZ_1G + slot * SZ_2M + e * SZ_4K >= p->cover)
+					break; /* a region the coverage ends inside */
+				rmpsim__rmp_get_stored(p->d, g * SZ_1G + slot * SZ_2M + e * SZ_4K, &d);
+				assert_true(want.lo == d.lo && want.hi == d.hi);
+			}
+		}
+	}
+}
+
 static void step(struct pair *p, long i)
 {
+	if (i % 64 == 63) {
+		step_slots(p, i);
+		return;
+	}
 	uint64_t spa = hot_spa(p), n;
 	unsigned kind = (unsigned)rnd(p, 16);
 	bool gpa_step = rnd(p, 3) != 0;
