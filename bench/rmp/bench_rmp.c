@@ -90,8 +90,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "pages") && argc > 3) {
 		const char *order = argv[2];
 		uint64_t gib = strtoull(argv[3], NULL, 0), n = gib * GB / 4096;
-		if (gib == 0 || gib > 2048 || (strcmp(order, "consecutive") && strcmp(order, "interleaved") &&
-					       strcmp(order, "scrambled"))) {
+		if (gib == 0 || gib > 2048 ||
+		    (strcmp(order, "consecutive") && strcmp(order, "interleaved") &&
+		     strcmp(order, "scrambled"))) {
 			fprintf(stderr, "bench_rmp: pages consecutive|interleaved|scrambled GIB (1..2048)\n");
 			return 2;
 		}
@@ -114,8 +115,8 @@ int main(int argc, char **argv)
 			h = fnv(h, r.lo);
 		}
 		double per_gb = (double)(rmpsim_rmp_memory_bytes(rmp) - empty) / (double)gib;
-		printf("pages %s %" PRIu64 " GiB: %.0f bytes per GB, %.2f GiB extrapolated to 2 TiB\n", order, gib,
-		       per_gb, (per_gb * 2048 + (double)empty) / (double)GB);
+		printf("pages %s %" PRIu64 " GiB: %.0f bytes per GB, %.2f GiB extrapolated to 2 TiB\n", order,
+		       gib, per_gb, (per_gb * 2048 + (double)empty) / (double)GB);
 	} else {
 		fprintf(stderr, "usage: bench_rmp empty | full [2m|1g] | updates N | pages ORDER GIB\n");
 		return 2;

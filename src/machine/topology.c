@@ -20,7 +20,7 @@
 /* NUMA memory is kept in whole 2 MiB units (A40: the memory map is 2 MiB granular). */
 /* A NUMA node without memory= gets hwloc's default of 1 GiB (A202). */
 #define HWLOC_DEFAULT_NODE_MEMORY (1ull << 30)
-#define NODE_MEM_UNIT (2ull << 20)
+#define NODE_MEM_UNIT		  (2ull << 20)
 
 int rmpsim__topo_alloc(const struct rmpsim_allocator *a, unsigned ncores, unsigned nnodes,
 		       struct rmpsim_topology **ret)

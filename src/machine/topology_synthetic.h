@@ -16,8 +16,8 @@ struct rmpsim_synthetic_summary {
 	uint64_t memory; /* bytes, NUMA nodes without memory= counted at hwloc's 1 GiB */
 	/* Its shape, for building the machine without hwloc (topology.c). */
 	unsigned nlevels;
-	int type[RMPSIM__SYNTH_LEVELS];	       /* hwloc_obj_type_t of each level, top down */
-	uint64_t count[RMPSIM__SYNTH_LEVELS]; /* objects in each object of the level above */
+	int type[RMPSIM__SYNTH_LEVELS];		     /* hwloc_obj_type_t of each level, top down */
+	uint64_t count[RMPSIM__SYNTH_LEVELS];	     /* objects in each object of the level above */
 	uint64_t level_memory[RMPSIM__SYNTH_LEVELS]; /* a numa level: each node's bytes */
 	unsigned nattached;			     /* "[numa(...)]" tokens */
 	int attached_to;			     /* the level the last one follows (-1: the machine) */

@@ -94,7 +94,8 @@ static bool packed_fits(const struct rmpsim_raw_entry *attrs, const struct rmpsi
 }
 
 /* Whether every entry of a run from first (stepping or not) fits attrs. */
-static bool packed_fits_run(const struct rmpsim_raw_entry *attrs, const struct rmpsim_raw_entry *first, bool step)
+static bool packed_fits_run(const struct rmpsim_raw_entry *attrs, const struct rmpsim_raw_entry *first,
+			    bool step)
 {
 	if (!step && rmpsim__raw_is_zero(first))
 		return true;
@@ -165,7 +166,7 @@ struct rmpsim__sgb {
 	uint16_t count[RMPSIM_SLOTS_PER_1G];
 	struct chunk_hdr *chunk[RMPSIM_SLOTS_PER_1G];
 	uint32_t nchunks;
-	struct run_chunk *spare; /* a free run chunk kept for the next one needed (see the top) */
+	struct run_chunk *spare;      /* a free run chunk kept for the next one needed (see the top) */
 	uint64_t tmask[BITMAP_WORDS]; /* slot follows the region's template (its chunk pointer is NULL) */
 	uint32_t ntmpl;		      /* slots set in tmask */
 	struct tmpl tmpl;
@@ -370,7 +371,8 @@ static bool pool_empty(const struct pool *pl)
 }
 
 /* Phase 1: the block a plan for a slot whose own chunk is c will take in phase 2 (none if c is reused). */
-static int plan_alloc(struct rmpsim_rmp *rmp, struct pool *pl, const struct plan *p, const struct chunk_hdr *c)
+static int plan_alloc(struct rmpsim_rmp *rmp, struct pool *pl, const struct plan *p,
+		      const struct chunk_hdr *c)
 {
 	unsigned kind = p->kind == PLAN_ZERO ? 0 : p->kind == PLAN_RUNS ? CHUNK_RUNS : plan_chunk_kind(p);
 
@@ -947,8 +949,8 @@ static void tmpl_apply(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
  * and last slot (the GPA fields only grow in between, so no slot wraps if
  * neither end does). *t = the template.
  */
-static bool region_tmpl(const struct wtmpl *wt, const struct run *runs, unsigned n, const bool *adv, uint64_t k0,
-			struct tmpl *t)
+static bool region_tmpl(const struct wtmpl *wt, const struct run *runs, unsigned n, const bool *adv,
+			uint64_t k0, struct tmpl *t)
 {
 	struct run at[TMPL_RUNS];
 	struct tmpl last;
@@ -1013,8 +1015,8 @@ static unsigned range_slot_runs(uint64_t spa, uint64_t at, const struct rmpsim_r
  * the content of its slot 0 advanced 512 pages a slot (step) or the same
  * (not). *t = the template.
  */
-static bool range_region_tmpl(const struct wtmpl *wt, uint64_t spa, uint64_t g, const struct rmpsim_raw_entry *first,
-			      bool step, struct tmpl *t)
+static bool range_region_tmpl(const struct wtmpl *wt, uint64_t spa, uint64_t g,
+			      const struct rmpsim_raw_entry *first, bool step, struct tmpl *t)
 {
 	struct run runs[RUN_CAP + 4];
 	const bool adv[TMPL_RUNS] = { step, step };
@@ -1043,7 +1045,8 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 		bool gb_planned = gb != NULL;
 		struct tmpl rt;
 		wtmpl_init(&wt, gb);
-		if (at == g << 30 && w.end >= (g + 1) << 30 && range_region_tmpl(&wt, spa, g, first, step, &rt)) {
+		if (at == g << 30 && w.end >= (g + 1) << 30 &&
+		    range_region_tmpl(&wt, spa, g, first, step, &rt)) {
 			if (!gb_planned && pool_add(rmp, &pl, 0)) {
 				pool_drain(rmp, &pl);
 				return -ENOMEM;
@@ -1086,7 +1089,8 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 		struct rmpsim__sgb *gb = sp->gb[g];
 		struct tmpl rt;
 		wtmpl_init(&wt, gb);
-		if (at == g << 30 && w.end >= (g + 1) << 30 && range_region_tmpl(&wt, spa, g, first, step, &rt)) {
+		if (at == g << 30 && w.end >= (g + 1) << 30 &&
+		    range_region_tmpl(&wt, spa, g, first, step, &rt)) {
 			if (!gb) {
 				gb = pool_take(&pl, 0);
 				memset(gb, 0, sizeof(*gb));
@@ -1249,12 +1253,14 @@ static void slots_content(const struct rmpsim__rmp_shape *sh, uint64_t k, struct
 	for (unsigned i = 0; i < sh->nruns; i++) {
 		const struct rmpsim__rmp_run *r = &sh->runs[i];
 		struct rmpsim_raw_entry f = sh->adv[i] ? rmpsim__raw_advance(r->first, k * NPG) : r->first;
-		p->runs[p->nruns++] = (struct run){ f, (uint16_t)r->start, (uint16_t)r->len, (uint8_t)r->step };
+		p->runs[p->nruns++] =
+			(struct run){ f, (uint16_t)r->start, (uint16_t)r->len, (uint8_t)r->step };
 	}
 	p->kind = p->nruns ? PLAN_RUNS : PLAN_ZERO;
 }
 
-int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots, const struct rmpsim__rmp_shape *sh)
+int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
+			     const struct rmpsim__rmp_shape *sh)
 {
 	struct rmpsim__sparse *sp = &rmp->u.sparse;
 	struct pool pl = { { NULL } };
@@ -1274,7 +1280,8 @@ int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslo
 		bool gb_planned = gb != NULL;
 		uint64_t k0 = (at - spa) >> 21;
 		wtmpl_init(&wt, gb);
-		if (at == g << 30 && end >= (g + 1) << 30 && region_tmpl(&wt, p0.runs, p0.nruns, sh->adv, k0, &rt)) {
+		if (at == g << 30 && end >= (g + 1) << 30 &&
+		    region_tmpl(&wt, p0.runs, p0.nruns, sh->adv, k0, &rt)) {
 			if (!gb_planned && pool_add(rmp, &pl, 0)) {
 				pool_drain(rmp, &pl);
 				return -ENOMEM;
@@ -1328,7 +1335,8 @@ int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslo
 			if (as_tmpl)
 				tmpl_apply(rmp, gb, slot, &wt);
 			else if (gb)
-				apply_chunk(rmp, gb, slot, 0, NPG, NULL, false, &p, &pl, slot_view(gb, slot, &tmp));
+				apply_chunk(rmp, gb, slot, 0, NPG, NULL, false, &p, &pl,
+					    slot_view(gb, slot, &tmp));
 		}
 		if (gb && !gb->nchunks && !gb->ntmpl) {
 			sp->gb[g] = NULL;

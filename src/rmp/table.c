@@ -310,7 +310,8 @@ bool rmpsim__rmp_1g_shape(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmp
 	return rmp->backend == RMPSIM_RMP_SPARSE && rmpsim__sparse_1g_shape(rmp, spa, ret);
 }
 
-int rmpsim__rmp_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots, const struct rmpsim__rmp_shape *sh)
+int rmpsim__rmp_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
+			  const struct rmpsim__rmp_shape *sh)
 {
 	if (rmp->backend == RMPSIM_RMP_SPARSE)
 		return rmpsim__sparse_set_slots(rmp, spa, nslots, sh);
@@ -321,9 +322,11 @@ int rmpsim__rmp_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
 		rmpsim__dense_set_range(rmp, slot, RMPSIM_ENTRIES_PER_2M, &zero, false);
 		for (unsigned i = 0; i < sh->nruns; i++) {
 			const struct rmpsim__rmp_run *r = &sh->runs[i];
-			struct rmpsim_raw_entry f = sh->adv[i] ? rmpsim__raw_advance(r->first, k * RMPSIM_ENTRIES_PER_2M)
-							       : r->first;
-			rmpsim__dense_set_range(rmp, slot + (uint64_t)r->start * RMPSIM_SZ_4K, r->len, &f, r->step);
+			struct rmpsim_raw_entry f =
+				sh->adv[i] ? rmpsim__raw_advance(r->first, k * RMPSIM_ENTRIES_PER_2M)
+					   : r->first;
+			rmpsim__dense_set_range(rmp, slot + (uint64_t)r->start * RMPSIM_SZ_4K, r->len, &f,
+						r->step);
 		}
 	}
 	return 0;

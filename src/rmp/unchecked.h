@@ -76,6 +76,7 @@ bool rmpsim__rmp_1g_shape(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmp
  * stepping run not wrapping its GPA field). O(regions) when the slots become
  * template slots; 0 or -ENOMEM (nothing changed).
  */
-int rmpsim__rmp_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots, const struct rmpsim__rmp_shape *sh);
+int rmpsim__rmp_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
+			  const struct rmpsim__rmp_shape *sh);
 
 #endif

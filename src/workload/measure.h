@@ -36,8 +36,8 @@ struct rmpsim__cpu_snap {
 
 /* What the marks after a pass_start add up to (the interval (start, mark]). */
 struct rmpsim__pass_agg {
-	size_t start, leader, done; /* mark indices; leader SIZE_MAX when none */
-	uint64_t irqoff_ps;	    /* longest interrupts-off stretch */
+	size_t start, leader, done;	       /* mark indices; leader SIZE_MAX when none */
+	uint64_t irqoff_ps;		       /* longest interrupts-off stretch */
 	uint64_t rmpopt_min_ps, rmpopt_max_ps; /* 0 / 0: no RMPOPT */
 	uint64_t run_max_ps;		       /* running maximum of the RMPOPT cost */
 	unsigned nrises;
@@ -51,14 +51,14 @@ struct rmpsim__measure {
 	const struct rmpsim_allocator *alloc;
 	struct rmpsim_sim *sim;
 	unsigned ncpus;
-	uint64_t irqoff_cur;		  /* since the last mark */
-	bool open;			  /* a pass_start without its pass_done yet */
-	struct rmpsim__pass_agg cur;	  /* the open pass */
+	uint64_t irqoff_cur;		   /* since the last mark */
+	bool open;			   /* a pass_start without its pass_done yet */
+	struct rmpsim__pass_agg cur;	   /* the open pass */
 	struct rmpsim__cpu_snap *at_start; /* [ncpus] the counters at the open pass's start */
-	bool have_last;			  /* a pass completed */
-	struct rmpsim__pass_agg last;	  /* the last completed pass */
-	struct rmpsim__cpu_snap *delta;	  /* [ncpus] its per-CPU differences */
-	uint64_t *busy;			  /* scratch for the median */
+	bool have_last;			   /* a pass completed */
+	struct rmpsim__pass_agg last;	   /* the last completed pass */
+	struct rmpsim__cpu_snap *delta;	   /* [ncpus] its per-CPU differences */
+	uint64_t *busy;			   /* scratch for the median */
 	/* rmpsim_run_options.trace: every record passed on, or NULL */
 	void (*next)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 	void *next_ctx;

@@ -162,12 +162,14 @@ static void step_slots(struct pair *p, long i)
 	switch (rnd(p, 4)) {
 	case 0: /* 4K pages, consecutive GPAs */
 		sh.nruns = 1;
-		sh.runs[0] = (struct rmpsim__rmp_run){ fx_guest(rnd(p, 1ull << 36) << 12, asid, false), 0, 512, true };
+		sh.runs[0] = (struct rmpsim__rmp_run){ fx_guest(rnd(p, 1ull << 36) << 12, asid, false), 0,
+						       512, true };
 		sh.adv[0] = true;
 		break;
 	case 1: /* 2 MB pages: head (A25 sub-entries: assigned, ASID 0) */
 		sh.nruns = 2;
-		sh.runs[0] = (struct rmpsim__rmp_run){ fx_guest(rnd(p, 1ull << 27) << 21, asid, false), 0, 1, false };
+		sh.runs[0] = (struct rmpsim__rmp_run){ fx_guest(rnd(p, 1ull << 27) << 21, asid, false), 0, 1,
+						       false };
 		sh.runs[0].first.lo |= 2; /* page size 2M */
 		sh.adv[0] = true;
 		sh.runs[1] = (struct rmpsim__rmp_run){ { 1, 0 }, 1, 511, false };
@@ -176,12 +178,11 @@ static void step_slots(struct pair *p, long i)
 		sh.nruns = 1;
 		sh.runs[0] = (struct rmpsim__rmp_run){ { 2, 0 }, 0, 1, false };
 		break;
-	default: /* zero */
-		break;
+	default: /* zero */ break;
 	}
 	if (g_trace)
-		fprintf(stderr, "step %ld: set_slots from slot %" PRIu64 " n %" PRIu64 " runs %u\n", i, first, n,
-			sh.nruns);
+		fprintf(stderr, "step %ld: set_slots from slot %" PRIu64 " n %" PRIu64 " runs %u\n", i, first,
+			n, sh.nruns);
 	assert_int_equal(rmpsim__rmp_set_slots(p->s, first * SZ_2M, n, &sh), 0);
 	assert_int_equal(rmpsim__rmp_set_slots(p->d, first * SZ_2M, n, &sh), 0);
 	for (uint64_t k = first; k < first + n; k += 1 + rnd(p, 64)) {
@@ -203,7 +204,8 @@ static void step_slots(struct pair *p, long i)
 					const struct rmpsim__rmp_run *run = &got.runs[r];
 					if (e < run->start || e >= run->start + run->len)
 						continue;
-					want = got.adv[r] ? rmpsim__raw_advance(run->first, slot * 512) : run->first;
+					want = got.adv[r] ? rmpsim__raw_advance(run->first, slot * 512)
+							  : run->first;
 					if (run->step)
 						want = rmpsim__raw_advance(want, e - run->start);
 				}
@@ -236,8 +238,7 @@ static void step(struct pair *p, long i)
 		/* whole 2 MB chunks exactly: the sparse store's template slots (issue 14) */
 		spa &= ~(SZ_2M - 1);
 		n = (1 + rnd(p, 8)) * 512;
-	}
-	else
+	} else
 		n = i % 97 == 0 ? 512 * 512 + rnd(p, 1024) : 1 + rnd(p, 64); /* rarely a whole GB */
 	if (spa + n * SZ_4K > p->cover)
 		n = (p->cover - spa) / SZ_4K;

@@ -85,7 +85,8 @@ static void private_64g_is_compact(void **state)
 	assert_int_equal(fa.allocations - allocs0, 1);
 	assert_int_equal(fx_get(rmp, 130 * GB + 7 * SZ_4K).lo, 0);
 	assert_int_equal(fx_get(rmp, 130 * GB + 8 * SZ_4K).lo, fx_guest(30 * GB + 8 * SZ_4K, 17, true).lo);
-	assert_int_equal(fx_get(rmp, 130 * GB + SZ_2M).lo, fx_guest(30 * GB + SZ_2M, 17, true).lo | (511ull << 3));
+	assert_int_equal(fx_get(rmp, 130 * GB + SZ_2M).lo,
+			 fx_guest(30 * GB + SZ_2M, 17, true).lo | (511ull << 3));
 	assert_int_equal(rmpsim_rmp_2m_assigned_count(rmp, 130 * GB), 511);
 	rmpsim_rmp_destroy(rmp);
 	assert_int_equal(fa.live_bytes, 0);
