@@ -23,6 +23,17 @@ extern "C" {
 
 struct rmpsim_pass_profile; /* timeline.h */
 
+/* rmpsim sweep: which configuration of which sweep a report is (docs/sweeps.md). */
+struct rmpsim_report_sweep {
+	const char *name; /* the sweep's name */
+	const char *id;	  /* the configuration's ID: 16 hex digits */
+	uint64_t index;	  /* its position in the sweep, 0 .. count - 1 */
+	uint64_t count;	  /* configurations in the sweep */
+	unsigned run;	  /* which of the point's runs (seeds), 0 .. */
+	size_t naxes;	  /* the axes' keys and this configuration's values, in the sweep file's order */
+	const char *const *axis_keys, *const *axis_values;
+};
+
 /* What the runs have in common, printed once. */
 struct rmpsim_report {
 	const char *version; /* rmpsim_version */
@@ -49,6 +60,8 @@ struct rmpsim_report {
 	const struct rmpsim_fleet_result *fleets;
 	size_t nfleets;
 	const char *fleet_log; /* the log's path */
+	/* rmpsim sweep: NULL, or the configuration this report is ("sweep" in JSON). */
+	const struct rmpsim_report_sweep *sweep;
 };
 
 /* Golden mode: leave out what is not derivable from the profile by hand
@@ -91,6 +104,37 @@ int rmpsim_report_fleet_text(FILE *f, const struct rmpsim_report *r);
 int rmpsim_report_fleet_csv(FILE *f, const struct rmpsim_report *r);
 /* {"fleet_log", "machine", ..., "fleets": [{summary..., "series": [...]}]}. 0, -ENOMEM or -EIO. */
 int rmpsim_report_fleet_json(FILE *f, const struct rmpsim_report *r);
+/* ---- Sweeps (rmpsim merge --html, docs/sweeps.md "Figures") ---- */
+
+/* The configurations at one (x value, line value): p5, p50 and p95 of the metric. */
+struct rmpsim_sweep_point {
+	unsigned n; /* configurations there (0: no point) */
+	uint64_t p5, p50, p95;
+};
+/* The metric against axis x, one line per value of another axis (or one line). */
+struct rmpsim_sweep_figure {
+	const char *x_axis, *line_axis; /* line_axis NULL: a single line */
+	size_t nx, nlines;
+	const char *const *x_labels;	/* in axis order */
+	const int64_t *x_milli;		/* numeric axis: each value x 1000 (ascending); NULL: categories */
+	const char *const *line_labels; /* NULL when line_axis is NULL */
+	const struct rmpsim_sweep_point *points; /* [line * nx + x] */
+};
+struct rmpsim_sweep_plot {
+	const char *version;
+	const char *metric; /* a run's JSON key, e.g. "pass_ns" (times: "_ns") */
+	size_t nconfigs, nruns;
+	const char *const *axes; /* the axes the results vary */
+	size_t naxes;
+	const struct rmpsim_sweep_figure *figures;
+	size_t nfigures;
+};
+/*
+ * One self-contained page with a figure per axis pair the sweep varies: a line
+ * through the p50 of each point with a p5..p95 band, then a table of the
+ * numbers (the SVG writer of rmpsim_report_html). 0 or -EIO.
+ */
+int rmpsim_report_sweep_html(FILE *f, const struct rmpsim_sweep_plot *p);
 
 /* "412.345 ms"-style rendering of nanoseconds (3 significant decimals, integer
  * arithmetic only), into buf; returns buf. */

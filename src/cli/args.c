@@ -54,6 +54,8 @@ const char rmpsim_cli_usage[] =
 	"  --max-events N         stop a run after N simulation events (default 1000000000)\n"
 	"\n"
 	"Other commands:\n"
+	"  rmpsim sweep SPEC ...  run a sweep file's configurations (docs/sweeps.md)\n"
+	"  rmpsim merge DIR ...   merge, check and draw sweep results\n"
 	"  --print-profile        print the timing profile in effect (units, sources) and exit\n"
 	"  --list-policies        list the built-in policies and exit\n"
 	"  --list-scenarios       list the built-in scenarios and exit\n"

@@ -16,6 +16,9 @@ enum {
 	RMPSIM_EXIT_SYSTEM = 4 /* out of memory, or an output could not be written */
 };
 
+struct rmpsim_cli_config;   /* config.h */
+struct rmpsim_report_sweep; /* <rmpsim/report.h> */
+
 /* --set KEY=VALUE, repeatable (docs/cli.md "Settings"). */
 #define RMPSIM_CLI_MAX_SETS 128
 
@@ -49,7 +52,8 @@ struct rmpsim_cli_args {
 	/* --set KEY=VALUE in command-line order (config.h resolves them). */
 	const char *sets[RMPSIM_CLI_MAX_SETS];
 	unsigned nsets;
-	const struct rmpsim_cli_config *config; /* resolved by main (config.h); NULL: none */
+	const struct rmpsim_cli_config *config;	 /* resolved by main (config.h); NULL: none */
+	const struct rmpsim_report_sweep *sweep; /* rmpsim sweep: the configuration this run is */
 };
 
 /*

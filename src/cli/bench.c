@@ -175,7 +175,7 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		}
 		opt.profile_value = &prof;
 	}
-	bool tty = isatty(STDERR_FILENO);
+	bool tty = isatty(STDERR_FILENO) && !a->sweep; /* a sweep shows its own progress */
 	struct rmpsim_cli_trace trace;
 	int code = rmpsim_cli_trace_start(a, &trace);
 	for (size_t i = 0; i < njobs && !code; i++) {
@@ -260,17 +260,18 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		.profiles = a->html && trace.nprofiles == njobs ? trace.profiles : NULL,
 		.settings = a->config ? a->config->setting_ptrs : NULL,
 		.nsettings = a->config ? a->config->nsettings : 0,
+		.sweep = a->sweep,
 	};
 	/* All report files of the run, or none (output.h). */
 	struct rmpsim_cli_output outs[5];
 	size_t nouts = 0;
 	char why[600];
 	if (a->json)
-		outs[nouts++] = (struct rmpsim_cli_output){ a->json, json_fn, NULL };
+		outs[nouts++] = (struct rmpsim_cli_output){ .path = a->json, .write = json_fn };
 	if (a->csv)
-		outs[nouts++] = (struct rmpsim_cli_output){ a->csv, rmpsim_report_csv, NULL };
+		outs[nouts++] = (struct rmpsim_cli_output){ .path = a->csv, .write = rmpsim_report_csv };
 	if (a->html)
-		outs[nouts++] = (struct rmpsim_cli_output){ a->html, rmpsim_report_html, NULL };
+		outs[nouts++] = (struct rmpsim_cli_output){ .path = a->html, .write = rmpsim_report_html };
 	for (size_t i = 0; i < 2; i++)
 		if (trace_out[i].path)
 			outs[nouts++] = trace_out[i];

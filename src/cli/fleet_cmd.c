@@ -129,9 +129,11 @@ int rmpsim_cli_fleet(const struct rmpsim_cli_args *a)
 		size_t nouts = 0;
 		char msg[512];
 		if (a->json)
-			outs[nouts++] = (struct rmpsim_cli_output){ a->json, rmpsim_report_fleet_json, NULL };
+			outs[nouts++] = (struct rmpsim_cli_output){ .path = a->json,
+								    .write = rmpsim_report_fleet_json };
 		if (a->csv)
-			outs[nouts++] = (struct rmpsim_cli_output){ a->csv, rmpsim_report_fleet_csv, NULL };
+			outs[nouts++] = (struct rmpsim_cli_output){ .path = a->csv,
+								    .write = rmpsim_report_fleet_csv };
 		bool to_stdout = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-"));
 		if (!a->quiet && !to_stdout && rmpsim_report_fleet_text(stdout, &rep))
 			code = RMPSIM_EXIT_SYSTEM;
@@ -261,7 +263,7 @@ int rmpsim_cli_gen_fleet(int argc, char **argv)
 		return r == -EINVAL ? RMPSIM_EXIT_USAGE : RMPSIM_EXIT_SYSTEM;
 	}
 	if (out) {
-		struct rmpsim_cli_output o = { out, NULL, &s };
+		struct rmpsim_cli_output o = { .path = out, .stream = &s };
 		struct rmpsim_report none = { 0 };
 		if (rmpsim_cli_write_outputs(&o, 1, &none, msg, sizeof(msg))) {
 			fprintf(stderr, "rmpsim gen-fleet: %s\n", msg);

@@ -23,6 +23,7 @@
 #include "args.h"
 #include "cli.h"
 #include "config.h"
+#include "sweep.h"
 
 #ifndef RMPSIM_VERSION
 #define RMPSIM_VERSION "unknown"
@@ -143,6 +144,18 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "gen-fleet"))
 		return rmpsim_cli_gen_fleet(argc - 1, argv + 1);
+	/* Subcommands (docs/sweeps.md): rmpsim sweep SPEC ..., rmpsim merge DIR ... */
+	if (argc > 1 && !strcmp(argv[1], "sweep")) {
+		struct rmpsim_cli_args defaults = { 0 };
+		if (rmpsim_cli_contain(&defaults, RMPSIM_CLI_MAX_VIRTUAL_TIME_S * 1000000000000ull,
+				       RMPSIM_CLI_MAX_EVENTS)) {
+			fprintf(stderr, "rmpsim: cannot install the crash handlers\n");
+			return RMPSIM_EXIT_SYSTEM;
+		}
+		return rmpsim_cli_sweep_main(argc - 1, argv + 1);
+	}
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return rmpsim_cli_merge_main(argc - 1, argv + 1);
 	if (rmpsim_cli_parse(argc, argv, &a, err, sizeof(err))) {
 		fprintf(stderr, "rmpsim: %s\nTry 'rmpsim --help'.\n", err);
 		return RMPSIM_EXIT_USAGE;

@@ -55,10 +55,15 @@ static int plan(const char *path, struct pending *p, char *msg, size_t msglen)
 	return 0;
 }
 
+static int call_writer(FILE *f, const struct rmpsim_cli_output *o, const struct rmpsim_report *rep)
+{
+	return o->write_ctx ? o->write_ctx(f, o->ctx) : o->write(f, rep);
+}
+
 /* Write one report to a stream we opened; closes it. */
 static int write_stream(FILE *f, const struct rmpsim_cli_output *o, const struct rmpsim_report *rep)
 {
-	int r = o->write(f, rep);
+	int r = call_writer(f, o, rep);
 	if (fflush(f) && !r)
 		r = -errno;
 	if (fclose(f) && !r)
@@ -83,7 +88,7 @@ static int write_temp(const struct rmpsim_cli_output *o, struct pending *p, cons
 static int write_in_place(const struct rmpsim_cli_output *o, const struct rmpsim_report *rep)
 {
 	if (!strcmp(o->path, "-")) {
-		int r = o->write(stdout, rep);
+		int r = call_writer(stdout, o, rep);
 		if (fflush(stdout) && !r)
 			r = -errno;
 		return r < 0 ? r : r ? -EIO : 0;

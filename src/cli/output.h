@@ -34,6 +34,9 @@ struct rmpsim_cli_output {
 	const char *path; /* "-" = stdout */
 	int (*write)(FILE *f, const struct rmpsim_report *rep);
 	struct rmpsim_cli_stream *stream; /* already written: closed and renamed with the rest */
+	/* Instead of write: an output that is no report (rmpsim merge), with its context. */
+	int (*write_ctx)(FILE *f, void *ctx);
+	void *ctx;
 };
 
 /*

@@ -180,9 +180,9 @@ int rmpsim_cli_trace_finish(struct rmpsim_cli_trace *t, const struct rmpsim_cli_
 	}
 	size_t n = 0;
 	if (a->trace)
-		ret_out[n++] = (struct rmpsim_cli_output){ a->trace, NULL, &t->stream };
+		ret_out[n++] = (struct rmpsim_cli_output){ .path = a->trace, .stream = &t->stream };
 	if (a->ftrace)
-		ret_out[n++] = (struct rmpsim_cli_output){ a->ftrace, NULL, &t->ftrace_stream };
+		ret_out[n++] = (struct rmpsim_cli_output){ .path = a->ftrace, .stream = &t->ftrace_stream };
 	rmpsim_ftrace_destroy(t->ftrace);
 	t->ftrace = NULL;
 	return RMPSIM_EXIT_OK;

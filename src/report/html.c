@@ -13,108 +13,28 @@
 #include <rmpsim/report.h>
 #include <rmpsim/timeline.h>
 
-#define W	 1000 /* viewBox width */
-#define H	 320  /* viewBox height */
-#define LEFT	 90   /* plot area */
-#define RIGHT	 980
-#define TOP	 30
-#define BOTTOM	 260
+#include "svg.h"
+
+#define W	 RMPSIM_SVG_W
+#define H	 RMPSIM_SVG_H
+#define LEFT	 RMPSIM_SVG_LEFT
+#define RIGHT	 RMPSIM_SVG_RIGHT
+#define TOP	 RMPSIM_SVG_TOP
+#define BOTTOM	 RMPSIM_SVG_BOTTOM
 #define LEADER	 "#1f77b4"
 #define FOLLOWER "#ff7f0e"
-#define NCOLORS	 6
-
-static const char *const colors[NCOLORS] = {
-	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
-};
-
-/* Text for HTML and SVG: & < > " escaped. */
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
+#define NCOLORS	 RMPSIM_SVG_NCOLORS
 
 static const char *ns_str(uint64_t ns, char *buf, size_t len)
 {
 	return rmpsim_report_fmt_ns(ns, buf, len);
 }
 
-/* y of value v on a 0..max axis (max > 0). */
-static long y_of(uint64_t v, uint64_t max)
-{
-	return BOTTOM - (long)((v > max ? max : v) * (uint64_t)(BOTTOM - TOP) / max);
-}
-
-/* A round upper bound for an axis: 1, 2 or 5 x 10^k, at least v. */
-static uint64_t nice_max(uint64_t v)
-{
-	static const uint64_t steps[] = { 1, 2, 5 };
-	for (uint64_t scale = 1; scale <= UINT64_MAX / 50; scale *= 10) {
-		for (size_t i = 0; i < 3; i++) {
-			if (steps[i] * scale >= v)
-				return steps[i] * scale;
-		}
-	}
-	return v;
-}
-
-static void svg_open(FILE *f, const char *title)
-{
-	fprintf(f,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"100%%\" "
-		"role=\"img\">\n",
-		W, H);
-	fprintf(f, "<title>");
-	esc(f, title);
-	fprintf(f, "</title>\n");
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n", LEFT, BOTTOM, RIGHT,
-		BOTTOM);
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n", LEFT, TOP, LEFT,
-		BOTTOM);
-}
-
-/* Y axis: 0, max/2, max with labels, and the axis title. */
-static void y_axis(FILE *f, uint64_t max, const char *unit_label, uint64_t unit_div, const char *title)
-{
-	for (int i = 0; i <= 2; i++) {
-		uint64_t v = max * (uint64_t)i / 2;
-		long y = y_of(v, max);
-		fprintf(f, "<line x1=\"%d\" y1=\"%ld\" x2=\"%d\" y2=\"%ld\" stroke=\"#ccc\"/>\n", LEFT, y,
-			RIGHT, y);
-		fprintf(f,
-			"<text x=\"%d\" y=\"%ld\" font-size=\"14\" text-anchor=\"end\">%" PRIu64
-			" %s</text>\n",
-			LEFT - 6, y + 5, v / unit_div, unit_label);
-	}
-	fprintf(f,
-		"<text x=\"16\" y=\"%d\" font-size=\"14\" transform=\"rotate(-90 16 %d)\" "
-		"text-anchor=\"middle\">",
-		(TOP + BOTTOM) / 2, (TOP + BOTTOM) / 2);
-	esc(f, title);
-	fprintf(f, "</text>\n");
-}
-
-static void legend(FILE *f, int i, const char *color, const char *label)
-{
-	int x = LEFT + 10 + i * 220;
-	fprintf(f, "<rect x=\"%d\" y=\"6\" width=\"14\" height=\"14\" fill=\"%s\"/>\n", x, color);
-	fprintf(f, "<text x=\"%d\" y=\"18\" font-size=\"14\">", x + 20);
-	esc(f, label);
-	fprintf(f, "</text>\n");
-}
-
 static void run_label(FILE *f, const struct rmpsim_run_result *r)
 {
-	esc(f, r->scenario);
+	rmpsim__svg_esc(f, r->scenario);
 	fputc(' ', f);
-	esc(f, rmpsim_backing_name(r->backing));
+	rmpsim__svg_esc(f, rmpsim_backing_name(r->backing));
 }
 
 /* 1. The review matrix: leader and follower phase of every run, side by side. */
@@ -135,21 +55,21 @@ static void matrix(FILE *f, const struct rmpsim_report *r)
 		max = l > max ? l : max;
 		max = fo > max ? fo : max;
 	}
-	max = nice_max(max);
-	uint64_t div = max >= 10000000 ? 1000000 : max >= 10000 ? 1000 : 1;
-	const char *unit = div == 1000000 ? "ms" : div == 1000 ? "us" : "ns";
+	max = rmpsim__svg_nice_max(max);
+	uint64_t div;
+	const char *unit = rmpsim__svg_time_unit(max, &div);
 	fprintf(f, "<h2>Leader and follower phase of each pass</h2>\n");
-	svg_open(f, "Leader and follower phase per scenario and backing");
-	y_axis(f, max, unit, div, "virtual time");
-	legend(f, 0, LEADER, "leader phase");
-	legend(f, 1, FOLLOWER, "follower phase");
+	rmpsim__svg_open(f, "Leader and follower phase per scenario and backing");
+	rmpsim__svg_y_axis(f, max, unit, div, "virtual time");
+	rmpsim__svg_legend(f, 0, LEADER, "leader phase");
+	rmpsim__svg_legend(f, 1, FOLLOWER, "follower phase");
 	long slot = r->nruns ? (RIGHT - LEFT) / (long)r->nruns : 1, bw = slot / 3;
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rmpsim_run_result *u = &r->runs[i];
 		long x = LEFT + (long)i * slot + slot / 6;
 		uint64_t v[2] = { u->leader_ns, u->follower_ns };
 		for (int k = 0; k < 2; k++) {
-			long y = y_of(v[k], max);
+			long y = rmpsim__svg_y_of(v[k], max);
 			fprintf(f,
 				"<rect class=\"bar\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
 				"fill=\"%s\"/>\n",
@@ -162,7 +82,8 @@ static void matrix(FILE *f, const struct rmpsim_report *r)
 				fprintf(f,
 					"<line class=\"band\" x1=\"%ld\" y1=\"%ld\" x2=\"%ld\" y2=\"%ld\" "
 					"stroke=\"#000\" stroke-width=\"2\"/>\n",
-					xm, y_of(bd->p5, max), xm, y_of(bd->p95, max));
+					xm, rmpsim__svg_y_of(bd->p5, max), xm,
+					rmpsim__svg_y_of(bd->p95, max));
 			}
 		}
 		fprintf(f, "<text x=\"%ld\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">", x + bw,
@@ -208,20 +129,20 @@ static void busy_curve(FILE *f, const struct rmpsim_report *r)
 			max = p->busy_ps[0] / 1000;
 		ncpus = p->ncpus > ncpus ? p->ncpus : ncpus;
 	}
-	max = nice_max(max);
-	uint64_t div = max >= 10000000 ? 1000000 : max >= 10000 ? 1000 : 1;
-	const char *unit = div == 1000000 ? "ms" : div == 1000 ? "us" : "ns";
+	max = rmpsim__svg_nice_max(max);
+	uint64_t div;
+	const char *unit = rmpsim__svg_time_unit(max, &div);
 	fprintf(f, "<h2>Busy time of each CPU during the pass, busiest first</h2>\n");
-	svg_open(f, "Per-CPU busy time, sorted");
-	y_axis(f, max, unit, div, "busy time");
+	rmpsim__svg_open(f, "Per-CPU busy time, sorted");
+	rmpsim__svg_y_axis(f, max, unit, div, "busy time");
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rmpsim_pass_profile *p = &r->profiles[i];
 		fprintf(f,
 			"<polyline class=\"curve\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
-			colors[i % NCOLORS]);
+			rmpsim__svg_colors[i % NCOLORS]);
 		for (unsigned c = 0; c < p->ncpus; c++) {
 			long x = LEFT + (long)((uint64_t)c * (RIGHT - LEFT) / (ncpus > 1 ? ncpus - 1 : 1));
-			fprintf(f, "%s%ld,%ld", c ? " " : "", x, y_of(p->busy_ps[c] / 1000, max));
+			fprintf(f, "%s%ld,%ld", c ? " " : "", x, rmpsim__svg_y_of(p->busy_ps[c] / 1000, max));
 		}
 		fprintf(f, "\"/>\n");
 		char label[160];
@@ -229,9 +150,9 @@ static void busy_curve(FILE *f, const struct rmpsim_report *r)
 			 rmpsim_backing_name(r->runs[i].backing));
 		int row = (int)i;
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", RIGHT - 190,
-			TOP + 4 + row * 18, colors[i % NCOLORS]);
+			TOP + 4 + row * 18, rmpsim__svg_colors[i % NCOLORS]);
 		fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"13\">", RIGHT - 172, TOP + 15 + row * 18);
-		esc(f, label);
+		rmpsim__svg_esc(f, label);
 		fprintf(f, "</text>\n");
 	}
 	fprintf(f,
@@ -269,22 +190,22 @@ static void irqoff_hist(FILE *f, const struct rmpsim_report *r)
 			last = v && b > last ? b : last;
 		}
 	}
-	max = nice_max(max);
+	max = rmpsim__svg_nice_max(max);
 	fprintf(f, "<h2>Interrupts-off stretches during the pass</h2>\n");
-	svg_open(f, "Histogram of interrupts-off stretches");
-	y_axis(f, max, "", 1, "stretches");
+	rmpsim__svg_open(f, "Histogram of interrupts-off stretches");
+	rmpsim__svg_y_axis(f, max, "", 1, "stretches");
 	long nb = (long)last + 1, slot = (RIGHT - LEFT) / nb, bw = slot / (long)(r->nruns ? r->nruns : 1);
 	for (size_t i = 0; i < r->nruns; i++) {
 		for (unsigned b = 0; b <= last; b++) {
 			uint64_t v = r->profiles[i].irqoff[b];
 			if (!v)
 				continue;
-			long y = y_of(v, max);
+			long y = rmpsim__svg_y_of(v, max);
 			fprintf(f,
 				"<rect class=\"bar\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
 				"fill=\"%s\"/>\n",
 				LEFT + (long)b * slot + (long)i * bw, y, bw > 1 ? bw - 1 : 1, BOTTOM - y,
-				colors[i % NCOLORS]);
+				rmpsim__svg_colors[i % NCOLORS]);
 		}
 	}
 	for (unsigned b = 0; b <= last; b += last >= 20 ? 5 : 1)
@@ -320,13 +241,13 @@ static void timeline(FILE *f, const struct rmpsim_report *r)
 	char b1[32], b2[32], b3[32];
 	for (size_t i = 0; i < r->nruns; i++)
 		max = r->runs[i].pass_ns > max ? r->runs[i].pass_ns : max;
-	max = nice_max(max);
-	uint64_t div = max >= 10000000 ? 1000000 : max >= 10000 ? 1000 : 1;
-	const char *unit = div == 1000000 ? "ms" : div == 1000 ? "us" : "ns";
+	max = rmpsim__svg_nice_max(max);
+	uint64_t div;
+	const char *unit = rmpsim__svg_time_unit(max, &div);
 	fprintf(f, "<h2>Timeline of each pass</h2>\n");
-	svg_open(f, "Leader and follower phases on a time axis");
-	legend(f, 0, LEADER, "leader phase");
-	legend(f, 1, FOLLOWER, "follower phase");
+	rmpsim__svg_open(f, "Leader and follower phases on a time axis");
+	rmpsim__svg_legend(f, 0, LEADER, "leader phase");
+	rmpsim__svg_legend(f, 1, FOLLOWER, "follower phase");
 	long row = r->nruns ? (BOTTOM - TOP) / (long)r->nruns : 1;
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rmpsim_run_result *u = &r->runs[i];
@@ -374,19 +295,13 @@ static void timeline(FILE *f, const struct rmpsim_report *r)
 
 int rmpsim_report_html(FILE *f, const struct rmpsim_report *r)
 {
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>rmpsim "
-		   "report</title>\n"
-		   "<style>body{font-family:sans-serif;max-width:1280px;margin:auto;padding:8px}"
-		   "table{border-collapse:collapse;margin:8px 0 24px}td,th{border:1px solid #999;padding:2px "
-		   "8px;"
-		   "text-align:right}svg{max-width:100%%;height:auto}</style>\n</head>\n<body>\n");
-	fprintf(f, "<h1>rmpsim report</h1>\n<table class=\"about\">\n");
+	rmpsim__svg_page_open(f, "rmpsim report");
+	fprintf(f, "<table class=\"about\">\n");
 	const char *keys[] = { "rmpsim version", "machine", "policy", "profile" };
 	const char *vals[] = { r->version, r->machine, r->policy, r->profile };
 	for (int i = 0; i < 4; i++) {
 		fprintf(f, "<tr><th>%s</th><td>", keys[i]);
-		esc(f, vals[i] ? vals[i] : "");
+		rmpsim__svg_esc(f, vals[i] ? vals[i] : "");
 		fprintf(f, "</td></tr>\n");
 	}
 	fprintf(f,

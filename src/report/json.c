@@ -158,6 +158,26 @@ static json_t *run_json(const struct rmpsim_run_result *x, const struct rmpsim_u
 	return o;
 }
 
+static json_t *sweep_json(const struct rmpsim_report_sweep *s)
+{
+	json_t *o = json_object(), *axes = json_object();
+	bool ok = o && axes;
+
+	for (size_t i = 0; ok && i < s->naxes; i++)
+		ok = put(axes, s->axis_keys[i], json_string(s->axis_values[i]));
+	ok = ok ? put(o, "axes", axes) : (json_decref(axes), false);
+	ok = ok && put(o, "name", json_string(s->name ? s->name : ""));
+	ok = ok && put(o, "id", json_string(s->id ? s->id : ""));
+	ok = ok && put(o, "index", u64(s->index));
+	ok = ok && put(o, "count", u64(s->count));
+	ok = ok && put(o, "run", u64(s->run));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *report_json(const struct rmpsim_report *r, unsigned flags)
 {
 	json_t *o = json_object();
@@ -178,6 +198,8 @@ static json_t *report_json(const struct rmpsim_report *r, unsigned flags)
 	ok = ok && put(o, "seed", u64(r->seed));
 	if (r->uncertainty && r->nruns)
 		ok = ok && put(o, "uncertainty_draws", u64(r->uncertainty[0].ndraws));
+	if (r->sweep) /* rmpsim sweep (docs/sweeps.md "Results") */
+		ok = ok && put(o, "sweep", sweep_json(r->sweep));
 	if (r->nsettings) { /* --set KEY=VALUE (docs/cli.md "Settings") */
 		json_t *set = json_array();
 		ok = ok && set;
