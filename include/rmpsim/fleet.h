@@ -62,6 +62,9 @@ struct rmpsim_fleet {
 	size_t vms_cap, events_cap;
 };
 
+/* SNP ASIDs a host can give out at once (the RMP entry's 10-bit field; A464). */
+#define RMPSIM_FLEET_MAX_ASID 1023u
+
 /* Limits of a log (A465). */
 #define RMPSIM_FLEET_MAX_EVENTS	 1000000u
 #define RMPSIM_FLEET_MAX_VMS	 100000u
@@ -102,7 +105,10 @@ struct rmpsim_fleet_options {
 	uint64_t seed;
 	enum rmpsim_placement placement;
 	uint64_t sample_ns; /* time between samples; 0: RMPSIM_FLEET_DEFAULT_SAMPLE_NS */
-	bool no_pvalidate;  /* SNP guests do not PVALIDATE at launch */
+	bool no_pvalidate;  /* SNP guests do not PVALIDATE their private pages (A467) */
+	/* Page-size churn (A469): 2 MB pages split by PSMASH per hour per running SNP
+	 * VM with 2M or 1G backing, each collapsed again at the next sample. */
+	uint32_t churn_per_hour;
 };
 #define RMPSIM_FLEET_DEFAULT_SAMPLE_NS (60ull * 1000000000ull)
 /* The fleet driver runs on CPU 0 (A115); samples wait for passes in flight. */
@@ -129,6 +135,7 @@ struct rmpsim_fleet_reject {
 	unsigned line;
 	char vm[RMPSIM_WL_NAME_MAX];
 	uint64_t bytes, free_bytes;
+	bool no_asid; /* memory was free, but every SNP ASID was in use */
 };
 
 struct rmpsim_fleet_result {
@@ -138,7 +145,8 @@ struct rmpsim_fleet_result {
 	uint64_t ram_bytes, end_ns;
 	unsigned ncpus;
 	uint64_t launches, converts, teardowns, rejected, skipped; /* skipped: events of rejected VMs */
-	uint64_t pvalidates;					   /* PVALIDATE instructions the guests ran */
+	uint64_t pvalidates;	    /* PVALIDATE instructions the guests ran (A467) */
+	uint64_t splits, collapses; /* page-size churn (A469) */
 	uint64_t passes, rmpopt_cpu_ns, handler_cpu_ns;
 	uint64_t ipis_max_cpu; /* the most interrupted CPU over the whole replay */
 	unsigned ipis_max_cpu_id;

@@ -223,8 +223,10 @@ bool rmpsim_machine_snp_initialized(const struct rmpsim_machine *m);
 int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx,
 			  struct rmpsim_rmpopt_result *ret);
 
-struct rmpsim_rmp_state;  /* insn.h */
-struct rmpsim_rmp_change; /* insn.h */
+struct rmpsim_rmp_state;	/* insn.h */
+struct rmpsim_rmp_change;	/* insn.h */
+struct rmpsim_guest_ctx;	/* insn.h */
+struct rmpsim_pvalidate_result; /* insn.h */
 /*
  * RMPUPDATE on cpu (insn layer semantics). An update that assigns a page
  * clears that region's RMPOPT bit on every core in O(1) (A46); any change
@@ -239,6 +241,15 @@ int rmpsim_machine_rmpupdate_range(struct rmpsim_machine *m, unsigned cpu, uint6
 				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done);
 /* PSMASH on cpu: returns the PSMASH code (>= 0) or a negative errno. Clears no bits (A46). */
 int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa);
+/*
+ * PVALIDATE by the guest ctx running on cpu (rmpsim_insn_pvalidate, spec 3.3):
+ * 0 with *ret (code, CF, fault), -EINVAL (bad cpu, NULL), -ENOMEM. A change to
+ * an entry drops the region's cached scan result like any write (A45); it
+ * clears no RMPOPT bits (A27: validation assigns nothing).
+ */
+int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struct rmpsim_guest_ctx *ctx,
+			     uint64_t gpa, uint64_t spa, uint64_t rcx, uint64_t rdx,
+			     struct rmpsim_pvalidate_result *ret);
 /*
  * RMPREAD on cpu (insn layer semantics, spec 2.4): the RMPREAD code (>= 0),
  * -EOPNOTSUPP when CPUID lacks RMPREAD (the kernel checks before using it),

@@ -30,6 +30,9 @@ const char rmpsim_cli_usage[] =
 	"  --placement NAME       fleet replay (--scenario FILE.csv): first-fit (default), pack,\n"
 	"                         spread, or all (run each and compare)\n"
 	"  --sample-every T       fleet replay: time between samples of the series (default 60s)\n"
+	"  --churn N              fleet replay: 2 MB pages split (PSMASH) per hour per SNP VM,\n"
+	"                         collapsed again a sample later (default 0)\n"
+	"  --no-pvalidate         fleet replay: guests do not PVALIDATE their private pages\n"
 	"  --uncertainty N        also run N Latin-hypercube draws of the profile's ranges per run\n"
 	"                         (2..4096): percentile bands and what moves the pass time\n"
 	"  --jobs N               worker processes for the draws (default: online CPUs)\n"
@@ -103,6 +106,8 @@ static const struct opt opts[] = {
 	V("html", html),
 	V("placement", placement),
 	V("sample-every", sample_every),
+	V("churn", churn),
+	F("no-pvalidate", no_pvalidate),
 	V("seed", seed),	       /* handled specially */
 	V("set", sets),		       /* handled specially: repeatable */
 	V("uncertainty", uncertainty), /* handled specially */

@@ -40,6 +40,8 @@ struct rmpsim_cli_args {
 	bool hist;		   /* --hist: histograms of the pass after the table */
 	const char *placement;	   /* fleet replay: first-fit, pack, spread or all */
 	const char *sample_every;  /* fleet replay: time between samples */
+	const char *churn;	   /* fleet replay: 2 MB splits per hour per SNP VM */
+	bool no_pvalidate;	   /* fleet replay: guests do not PVALIDATE */
 	uint64_t seed;
 	bool has_seed;
 	unsigned uncertainty; /* --uncertainty N: draws per run (0 = none) */

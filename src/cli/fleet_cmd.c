@@ -90,6 +90,18 @@ int rmpsim_cli_fleet(const struct rmpsim_cli_args *a)
 		}
 		o.profile_value = &prof;
 	}
+	o.no_pvalidate = a->no_pvalidate;
+	if (a->churn) {
+		uint64_t n;
+		if (rmpsim_parse_u64(a->churn, &n) || n > 1000000) {
+			fprintf(stderr,
+				"rmpsim: --churn: expected 2 MB splits per hour per VM, 0 to 1000000, got "
+				"'%s'\n",
+				a->churn);
+			return RMPSIM_EXIT_USAGE;
+		}
+		o.churn_per_hour = (uint32_t)n;
+	}
 	r = rmpsim_fleet_parse_file(a->scenario, NULL, &f, &d);
 	if (r) {
 		rmpsim_cli_print_diag(&d, r);

@@ -212,9 +212,12 @@ int main(int argc, char **argv)
 		return rmpsim_cli_golden(&a);
 	if (a.scenario && rmpsim_fleet_is_log(a.scenario))
 		return rmpsim_cli_fleet(&a);
-	if (a.placement || a.sample_every) {
+	if (a.placement || a.sample_every || a.churn || a.no_pvalidate) {
 		fprintf(stderr, "rmpsim: --%s needs --scenario FILE.csv (a fleet replay)\n",
-			a.placement ? "placement" : "sample-every");
+			a.placement	 ? "placement"
+			: a.sample_every ? "sample-every"
+			: a.churn	 ? "churn"
+					 : "no-pvalidate");
 		return RMPSIM_EXIT_USAGE;
 	}
 	return rmpsim_cli_bench(&a);

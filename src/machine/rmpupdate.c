@@ -125,6 +125,27 @@ int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa)
 	return rc;
 }
 
+int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struct rmpsim_guest_ctx *ctx,
+			     uint64_t gpa, uint64_t spa, uint64_t rcx, uint64_t rdx,
+			     struct rmpsim_pvalidate_result *ret)
+{
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	int rc;
+
+	if (!rmpsim__cpu_ok(m, cpu) || !ctx || !ret)
+		return -EINVAL;
+	if (!reg)
+		return rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, ret);
+	pthread_mutex_lock(&reg->lock);
+	rc = rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, ret);
+	if (rc >= 0 && ret->change.changed) {
+		reg->cache_valid = false; /* A45; no bit clear (A27) */
+		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&reg->lock);
+	return rc;
+}
+
 int rmpsim_machine_read_entry(struct rmpsim_machine *m, uint64_t spa, struct rmpsim_raw_entry *ret)
 {
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);

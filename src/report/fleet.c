@@ -37,8 +37,9 @@ static void summary(FILE *f, const struct rmpsim_fleet_result *x)
 		"fewest\n",
 		100.0 * x->skip_share_mean, x->frag_mean);
 	for (size_t i = 0; i < x->rejected && i < sizeof(x->rejects) / sizeof(x->rejects[0]); i++)
-		fprintf(f, "  rejected: line %u: %s, %.0f GiB (%.0f GiB free)\n", x->rejects[i].line,
-			x->rejects[i].vm, gib(x->rejects[i].bytes), gib(x->rejects[i].free_bytes));
+		fprintf(f, "  rejected: line %u: %s, %.0f GiB (%.0f GiB free%s)\n", x->rejects[i].line,
+			x->rejects[i].vm, gib(x->rejects[i].bytes), gib(x->rejects[i].free_bytes),
+			x->rejects[i].no_asid ? ", every SNP ASID in use" : "");
 }
 
 /* The series in at most MAX_ROWS rows: each row is its last sample's state and
@@ -155,7 +156,7 @@ static json_t *fleet_json(const struct rmpsim_fleet_result *x)
 	}
 	return json_pack(
 		"{s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, "
-		"s:o, s:f, s:f, s:o, s:o}",
+		"s:o, s:f, s:f, s:o, s:o, s:o, s:o}",
 		"placement", rmpsim_placement_name(x->placement), "policy", x->policy, "seed", u64(x->seed),
 		"trace_hash", hash, "ncpus", (json_int_t)x->ncpus, "ram_bytes", u64(x->ram_bytes), "end_ns",
 		u64(x->end_ns), "launches", u64(x->launches), "converts", u64(x->converts), "teardowns",
@@ -163,7 +164,8 @@ static json_t *fleet_json(const struct rmpsim_fleet_result *x)
 		u64(x->pvalidates), "passes", u64(x->passes), "ipis_max_cpu", u64(x->ipis_max_cpu),
 		"ipis_max_cpu_id", (json_int_t)x->ipis_max_cpu_id, "rmpopt_cpu_ns", u64(x->rmpopt_cpu_ns),
 		"handler_cpu_ns", u64(x->handler_cpu_ns), "skip_share_mean", x->skip_share_mean, "frag_mean",
-		x->frag_mean, "rejects", rej, "series", ser);
+		x->frag_mean, "rejects", rej, "series", ser, "splits", u64(x->splits), "collapses",
+		u64(x->collapses));
 }
 
 int rmpsim_report_fleet_json(FILE *f, const struct rmpsim_report *r)

@@ -6,11 +6,13 @@
  * layer, and wakes every sample interval to record the time series. The
  * policy runs its passes in between, as teardowns trigger them (spec 1.5).
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rmpsim/fleet.h>
+#include <rmpsim/insn.h>
 #include <rmpsim/machine.h>
 #include <rmpsim/sim.h>
 #include <rmpsim/topology.h>
@@ -19,6 +21,7 @@
 #include "rmpsim/policy.h"
 
 #include "base/alloc.h"
+#include "base/rng.h"
 #include "granules.h"
 #include "measure.h"
 #include "setup.h"
@@ -28,8 +31,16 @@
 #define SZ_2M	   (1ull << 21)
 #define DRIVER_CPU 0u
 
+/* A 2 MB page of a VM split by PSMASH, to be collapsed again (A469). */
+struct split {
+	unsigned vm;
+	uint64_t spa, gpa;
+};
+
 struct fvm {
 	const struct rmpsim_fleet_vm *spec;
+	unsigned asid;	       /* while running; 0 otherwise */
+	uint64_t churn_credit; /* A469: page-seconds of churn not yet spent */
 	struct rmpsim__extent *ext;
 	size_t next, cap;
 	uint64_t private_bytes; /* private from offset 0 of the VM's memory (GPA 0 up) */
@@ -56,6 +67,10 @@ struct fctx {
 	uint64_t last_rmpopt_ps, last_handler_ps;
 	size_t last_mark;
 	struct rmpsim_fleet_result *res;
+	uint64_t asid_used[(RMPSIM_FLEET_MAX_ASID + 64) / 64]; /* bit a: ASID a runs a VM */
+	struct split *splits;				       /* split now (A469) */
+	size_t nsplits, splits_cap;
+	struct rmpsim_rng rng;
 	int phase, err;
 	char msg[256];
 	unsigned err_line;
@@ -101,6 +116,43 @@ static void count_private(struct fctx *c, uint64_t spa, uint64_t bytes, bool add
 	}
 }
 
+static bool split_already(const struct fctx *c, unsigned vm, uint64_t gpa)
+{
+	for (size_t i = 0; i < c->nsplits; i++)
+		if (c->splits[i].vm == vm && c->splits[i].gpa == gpa)
+			return true;
+	return false;
+}
+
+/*
+ * PVALIDATE at launch (A467): the guest validates each page made private, 2 MB
+ * pages as 2 MB, 4K pages one by one. The instruction runs functionally and is
+ * counted; it takes no virtual time (no public latency; the guest's vCPUs are not
+ * the host CPUs the pass runs on). Anything but success is a model error.
+ */
+static void validate(struct fctx *c, const struct fvm *v, uint64_t spa, uint64_t gpa, uint64_t bytes,
+		     unsigned line)
+{
+	if (c->o->no_pvalidate || !v->spec->snp)
+		return;
+	struct rmpsim_guest_ctx ctx = { .asid = v->asid, .vmpl = 0 };
+	bool large = v->spec->backing != RMPSIM_BACKING_4K;
+	uint64_t page = large ? SZ_2M : SZ_4K;
+	for (uint64_t off = 0; off < bytes && !c->err; off += page) {
+		struct rmpsim_pvalidate_result pv;
+		int r = rmpsim_machine_pvalidate(c->m, DRIVER_CPU, &ctx, gpa + off, spa + off, large ? 1 : 0,
+						 1, &pv);
+		if (r || pv.fault || pv.rc || pv.cf) {
+			set_err(c, r ? r : -EIO, line,
+				"PVALIDATE of GPA 0x%llx (SPA 0x%llx) failed: fault %d, code %d, CF %d",
+				(unsigned long long)(gpa + off), (unsigned long long)(spa + off),
+				(int)pv.fault, (int)pv.rc, (int)pv.cf);
+			return;
+		}
+		c->res->pvalidates++;
+	}
+}
+
 /*
  * Make the VM's memory from offset `from` to `to` private (from < to) or
  * shared (from > to), extent by extent, GPA = offset (A461).
@@ -117,21 +169,134 @@ static void convert_range(struct fctx *c, struct fvm *v, uint64_t from, uint64_t
 			continue;
 		uint64_t spa = v->ext[i].spa + (s - off);
 		unsigned long long done = 0;
-		int r = make_private
-				? rmpsim_host_rmp_make_private_range(spa / SZ_4K, (e - s) / page, s,
-								     level_of(v->spec->backing), 0, &done)
-				: rmpsim_host_rmp_make_shared_range(spa / SZ_4K, (e - s) / page,
-								    level_of(v->spec->backing), &done);
+		int r = make_private ? rmpsim_host_rmp_make_private_range(spa / SZ_4K, (e - s) / page, s,
+									  level_of(v->spec->backing), v->asid,
+									  &done)
+				     : rmpsim_host_rmp_make_shared_range(spa / SZ_4K, (e - s) / page,
+									 level_of(v->spec->backing), &done);
 		count_private(c, spa, done * page, make_private);
-		if (make_private)
+		if (make_private) {
+			validate(c, v, spa, s, done * page, line);
 			c->private_bytes += done * page;
-		else
+		} else {
 			c->private_bytes -= done * page;
+		}
 		if (r)
 			set_err(c, r, line, "RMPUPDATE failed at SPA 0x%llx",
 				(unsigned long long)(spa + done * page));
 	}
 	v->private_bytes = to;
+}
+
+/* The lowest free SNP ASID (1..RMPSIM_FLEET_MAX_ASID), or 0 (A464). */
+static unsigned asid_take(struct fctx *c)
+{
+	for (unsigned a = 1; a <= RMPSIM_FLEET_MAX_ASID; a++) {
+		if (!(c->asid_used[a / 64] >> (a % 64) & 1)) {
+			c->asid_used[a / 64] |= 1ull << (a % 64);
+			return a;
+		}
+	}
+	return 0;
+}
+
+static void asid_give(struct fctx *c, unsigned a)
+{
+	c->asid_used[a / 64] &= ~(1ull << (a % 64));
+}
+
+static void reject(struct fctx *c, struct fvm *v, unsigned line)
+{
+	struct rmpsim_fleet_result *res = c->res;
+	const struct rmpsim_fleet_vm *spec = v->spec;
+	if (res->rejected < sizeof(res->rejects) / sizeof(res->rejects[0])) {
+		struct rmpsim_fleet_reject *j = &res->rejects[res->rejected];
+		j->line = line;
+		snprintf(j->vm, sizeof(j->vm), "%s", spec->id);
+		j->bytes = spec->bytes;
+		j->free_bytes = rmpsim__gran_free(&c->gran, spec->node, spec->backing == RMPSIM_BACKING_1G);
+		j->no_asid = spec->snp && j->free_bytes >= spec->bytes;
+	}
+	res->rejected++;
+	v->rejected = true;
+}
+
+/*
+ * Page-size churn (A469): collapse the split pages of VM vm (UINT_MAX: of
+ * every VM) again: the 512 4K entries back to shared, then one 2 MB
+ * assignment (RMPUPDATE resets validated, A26), which the guest validates
+ * again (PVALIDATE 2 MB) unless PVALIDATE is off.
+ */
+static void collapse(struct fctx *c, unsigned vm, unsigned line)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < c->nsplits; i++) {
+		struct split *sp = &c->splits[i];
+		if (vm != UINT_MAX && sp->vm != vm) {
+			c->splits[keep++] = *sp;
+			continue;
+		}
+		const struct fvm *v = &c->vms[sp->vm];
+		unsigned long long done = 0;
+		int r = rmpsim_host_rmp_make_shared_range(sp->spa / SZ_4K, SZ_2M / SZ_4K, 1, &done);
+		if (!r)
+			r = rmpsim_host_rmp_make_private(sp->spa / SZ_4K, sp->gpa, 2, v->asid, false);
+		if (r) {
+			set_err(c, r, line, "collapsing the 2 MB page at SPA 0x%llx failed: %s",
+				(unsigned long long)sp->spa, rmpsim_strerror(r));
+			return;
+		}
+		validate(c, v, sp->spa, sp->gpa, SZ_2M, line);
+		c->res->collapses++;
+	}
+	c->nsplits = keep;
+}
+
+/* Split churn_per_hour x step of each running SNP VM's private 2 MB pages, chosen at random (A469). */
+static void churn(struct fctx *c, uint64_t step_ns)
+{
+	uint64_t rate = c->o->churn_per_hour;
+	for (size_t i = 0; rate && i < c->f->nvms && !c->err; i++) {
+		struct fvm *v = &c->vms[i];
+		if (!v->running || !v->spec->snp || v->spec->backing == RMPSIM_BACKING_4K ||
+		    !v->private_bytes)
+			continue;
+		v->churn_credit += rate * (step_ns / 1000000000ull);
+		uint64_t n = v->churn_credit / 3600, pages = v->private_bytes / SZ_2M;
+		v->churn_credit %= 3600;
+		for (uint64_t k = 0; k < n && k < pages && !c->err; k++) {
+			uint64_t off = rmpsim__rng_below(&c->rng, pages) * SZ_2M, base = 0;
+			if (split_already(c, (unsigned)i, off))
+				continue; /* A469: drawn again while split: this draw splits nothing */
+			for (size_t e = 0; e < v->next; base += v->ext[e++].bytes) {
+				if (off >= base + v->ext[e].bytes)
+					continue;
+				uint64_t spa = v->ext[e].spa + (off - base);
+				int r = rmpsim_host_psmash(spa / SZ_4K);
+				if (r == 0) {
+					if (c->nsplits == c->splits_cap) {
+						size_t ncap = c->splits_cap ? c->splits_cap * 2 : 64;
+						void *q = rmpsim__realloc(c->alloc, c->splits,
+									  c->splits_cap * sizeof(*c->splits),
+									  ncap * sizeof(*c->splits));
+						if (!q) {
+							set_err(c, -ENOMEM, 0,
+								"out of memory for split pages");
+							return;
+						}
+						c->splits = q;
+						c->splits_cap = ncap;
+					}
+					c->splits[c->nsplits++] = (struct split){ (unsigned)i, spa, off };
+					c->res->splits++;
+				} else {
+					set_err(c, r < 0 ? r : -EIO, 0, "PSMASH at SPA 0x%llx failed (%d)",
+						(unsigned long long)spa, r);
+				}
+				break;
+			}
+		}
+	}
 }
 
 static void vm_launch(struct fctx *c, struct fvm *v, unsigned line)
@@ -157,6 +322,13 @@ static void vm_launch(struct fctx *c, struct fvm *v, unsigned line)
 		set_err(c, r, line, "placing VM %s failed: %s", spec->id, rmpsim_strerror(r));
 		return;
 	}
+	v->asid = spec->snp ? asid_take(c) : 0;
+	if (spec->snp && !v->asid) { /* A464: every SNP ASID is in use: rejected like a full host */
+		rmpsim__gran_give(&c->gran, v->ext, v->next);
+		v->next = 0;
+		reject(c, v, line);
+		return;
+	}
 	v->running = true;
 	c->running++;
 	c->res->launches++;
@@ -166,6 +338,7 @@ static void vm_launch(struct fctx *c, struct fvm *v, unsigned line)
 
 static void vm_teardown(struct fctx *c, struct fvm *v, unsigned line)
 {
+	collapse(c, (unsigned)(v - c->vms), line);
 	if (v->private_bytes)
 		convert_range(c, v, v->private_bytes, 0, line);
 	/* spec 1.5: sev_vm_destroy's hook for SNP guests, after the pages are shared */
@@ -173,6 +346,9 @@ static void vm_teardown(struct fctx *c, struct fvm *v, unsigned line)
 		rmpsim_host_guest_teardown(v->ext[i].spa / SZ_4K, v->ext[i].bytes / SZ_4K);
 	rmpsim__gran_give(&c->gran, v->ext, v->next);
 	v->next = 0;
+	if (v->asid)
+		asid_give(c, v->asid);
+	v->asid = 0;
 	v->running = false;
 	c->running--;
 	c->res->teardowns++;
@@ -262,6 +438,9 @@ static void replay(struct fctx *c)
 		if (sample) {
 			if (take_sample(c, t))
 				set_err(c, -ENOMEM, 0, "out of memory for the time series");
+			collapse(c, UINT_MAX, 0); /* A469: a split lives one sample interval */
+			if (next_sample + step <= c->end_ns)
+				churn(c, step); /* none after the last sample: the replay ends whole */
 			next_sample += step;
 			continue;
 		}
@@ -274,6 +453,7 @@ static void replay(struct fctx *c)
 		switch (e->action) {
 		case RMPSIM_FLEET_LAUNCH: vm_launch(c, v, e->line); break;
 		case RMPSIM_FLEET_CONVERT:
+			collapse(c, e->vm, e->line); /* whole 2 MB pages again before the conversion */
 			if (e->bytes != v->private_bytes)
 				convert_range(c, v, v->private_bytes, e->bytes, e->line);
 			c->res->converts++;
@@ -427,6 +607,7 @@ static int setup(struct fctx *c, struct rmpsim_diag *diag)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->f->nvms; i++)
 		c->vms[i].spec = &c->f->vms[i];
+	rmpsim__rng_seed(&c->rng, o->seed ^ 0x636875726eull); /* "churn": a stream of its own */
 	r = rmpsim_sim_create(c->alloc, c->m, &prof, o->seed, &c->sim);
 	if (!r)
 		r = rmpsim_kernel_create(c->alloc, c->sim, &c->kernel);
@@ -442,6 +623,7 @@ static void teardown_ctx(struct fctx *c)
 		     (c->nregions ? c->nregions : 1) * sizeof(*c->region_private));
 	if (c->res)
 		rmpsim__free(c->alloc, c->last_ipis, c->res->ncpus * sizeof(*c->last_ipis));
+	rmpsim__free(c->alloc, c->splits, c->splits_cap * sizeof(*c->splits));
 	rmpsim__gran_fini(&c->gran);
 	rmpsim__pool_free(&c->pool);
 	if (c->kernel)

@@ -83,6 +83,21 @@ run --machine "$small" --scenario "$tmp/small.csv" --placement tight
 check "unknown placement exits 2" test "$code" -eq 2
 run --placement pack
 check "--placement without a log exits 2" test "$code" -eq 2
+run --churn 5
+check "--churn without a log exits 2" test "$code" -eq 2
+run --machine "$small" --scenario "$tmp/small.csv" --churn lots
+check "--churn lots exits 2" test "$code" -eq 2
+run --machine "$small" --scenario "$tmp/small.csv" --churn 120 --quiet --json "$tmp/churn.json"
+check "--churn 120 splits and collapses pages" python3 -c '
+import json, sys
+x = json.load(open(sys.argv[1]))["fleets"][0]
+assert x["splits"] > 0 and x["splits"] == x["collapses"] and x["pvalidates"] > 0, x["splits"]
+' "$tmp/churn.json"
+run --machine "$small" --scenario "$tmp/small.csv" --no-pvalidate --quiet --json "$tmp/nopv.json"
+check "--no-pvalidate: no PVALIDATE" python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["fleets"][0]["pvalidates"] == 0
+' "$tmp/nopv.json"
 run --machine "$small" --scenario "$tmp/small.csv" --sample-every 0
 check "--sample-every 0 exits 2" test "$code" -eq 2
 run --machine "$small" --scenario "$tmp/small.csv" --html "$tmp/x.html"

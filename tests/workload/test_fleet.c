@@ -214,19 +214,25 @@ static void refusals_take_nothing(void **state)
 
 /* ---- Replays ---- */
 
-static int replay(const char *log, enum rmpsim_placement pl, struct rmpsim_fleet_result *res,
-		  struct rmpsim_diag *d)
+static int replay_with(const char *log, const struct rmpsim_fleet_options *o, struct rmpsim_fleet_result *res,
+		       struct rmpsim_diag *d)
 {
 	struct rmpsim_fleet f;
-	struct rmpsim_fleet_options o = {
-		.machine = SMALL, .seed = 3, .placement = pl, .sample_ns = 60000000000ull
-	};
 	memset(d, 0, sizeof(*d));
 	int r = parse(log, &f, d);
 	assert_int_equal(r, 0);
-	r = rmpsim_fleet_run(&f, &o, NULL, res, d);
+	r = rmpsim_fleet_run(&f, o, NULL, res, d);
 	rmpsim_fleet_free(&f);
 	return r;
+}
+
+static int replay(const char *log, enum rmpsim_placement pl, struct rmpsim_fleet_result *res,
+		  struct rmpsim_diag *d)
+{
+	struct rmpsim_fleet_options o = {
+		.machine = SMALL, .seed = 3, .placement = pl, .sample_ns = 60000000000ull
+	};
+	return replay_with(log, &o, res, d);
 }
 
 static const struct rmpsim_fleet_sample *at(const struct rmpsim_fleet_result *r, uint64_t minutes)
@@ -281,7 +287,8 @@ static void replay_series_by_hand(void **state)
 	assert_int_equal(s21->skip_bytes, skip_end);
 	assert_true(s21->rmpopt_cpu_ns > 0);
 	assert_true(s21->ipis_max > 0);
-	assert_int_equal(r.passes, 2); /* b is not SNP: its teardown triggers nothing */
+	assert_int_equal(r.passes, 2);	      /* b is not SNP: its teardown triggers nothing */
+	assert_int_equal(r.pvalidates, 2048); /* A467: a's 4 GiB as 2 MB pages; b is not SNP */
 	for (size_t i = 0; i < r.nsamples; i++)
 		assert_true(r.samples[i].passes == 0 || i == 0 ||
 			    r.samples[i].time_ns == 21 * 60000000000ull);
@@ -365,6 +372,79 @@ static void pack_fragments_less_than_first_fit(void **state)
 	rmpsim_fleet_result_free(&pk);
 }
 
+/* A467: every page made private is validated once, at its size; none with no_pvalidate. */
+static void guests_validate_what_they_get(void **state)
+{
+	(void)state;
+	const char *log = "0,x,launch,1G,1G,yes,any\n"
+			  "0,y,launch,64M,4K,yes,any\n"
+			  "1min,y,convert,32M\n"
+			  "2min,y,convert,64M\n"
+			  "3min,x,teardown\n";
+	struct rmpsim_fleet_options o = { .machine = SMALL, .seed = 3, .sample_ns = 60000000000ull };
+	struct rmpsim_fleet_result r;
+	struct rmpsim_diag d;
+	assert_int_equal(replay_with(log, &o, &r, &d), 0);
+	/* x: 512 2 MB pages; y: 16,384 4K pages, then 8,192 again after growing back */
+	assert_int_equal(r.pvalidates, 512 + 16384 + 8192);
+	rmpsim_fleet_result_free(&r);
+	o.no_pvalidate = true;
+	assert_int_equal(replay_with(log, &o, &r, &d), 0);
+	assert_int_equal(r.pvalidates, 0);
+	rmpsim_fleet_result_free(&r);
+}
+
+/*
+ * A469: with churn 60 per hour and a sample a minute, the VM's pages split one
+ * a minute while it runs (samples 0..9 min: 10), each collapsed again (the last
+ * one by the teardown) and validated again as 2 MB. No optimisation is lost:
+ * the regions a guest's pages live in are never optimised anyway.
+ */
+static void churn_splits_and_collapses(void **state)
+{
+	(void)state;
+	const char *log = "0,a,launch,4G,2M,yes,any\n"
+			  "10min,a,teardown\n";
+	struct rmpsim_fleet_options o = { .machine = SMALL, .seed = 3, .sample_ns = 60000000000ull };
+	struct rmpsim_fleet_result calm, churn;
+	struct rmpsim_diag d;
+	assert_int_equal(replay_with(log, &o, &calm, &d), 0);
+	o.churn_per_hour = 60;
+	assert_int_equal(replay_with(log, &o, &churn, &d), 0);
+	assert_int_equal(calm.splits, 0);
+	assert_int_equal(churn.splits, 10);
+	assert_int_equal(churn.collapses, 10);
+	assert_int_equal(churn.pvalidates, calm.pvalidates + 10);
+	assert_int_equal(churn.nsamples, calm.nsamples);
+	for (size_t i = 0; i < calm.nsamples; i++) {
+		assert_int_equal(churn.samples[i].skip_bytes, calm.samples[i].skip_bytes);
+		assert_int_equal(churn.samples[i].private_bytes, calm.samples[i].private_bytes);
+	}
+	rmpsim_fleet_result_free(&calm);
+	rmpsim_fleet_result_free(&churn);
+}
+
+/* A464: 1,023 SNP ASIDs; the 1,024th SNP VM running at once is rejected though memory is free. */
+static void asids_run_out(void **state)
+{
+	(void)state;
+	size_t cap = 1100 * 40, n = 0;
+	char *log = malloc(cap);
+	assert_non_null(log);
+	for (unsigned i = 0; i < 1024; i++)
+		n += (size_t)snprintf(log + n, cap - n, "0,v%u,launch,2M,2M,yes,any\n", i);
+	n += (size_t)snprintf(log + n, cap - n, "1min,v0,teardown\n2min,w,launch,2M,2M,yes,any\n");
+	struct rmpsim_fleet_result r;
+	struct rmpsim_diag d;
+	assert_int_equal(replay(log, RMPSIM_PLACE_FIRST_FIT, &r, &d), 0);
+	assert_int_equal(r.rejected, 1);
+	assert_string_equal(r.rejects[0].vm, "v1023");
+	assert_true(r.rejects[0].no_asid);
+	assert_int_equal(r.launches, 1024); /* w got v0's ASID back */
+	rmpsim_fleet_result_free(&r);
+	free(log);
+}
+
 /* ---- Generator ---- */
 
 static char *generate(const struct rmpsim_fleet_gen *g, size_t *len)
@@ -441,6 +521,9 @@ int main(void)
 		cmocka_unit_test(full_host_rejects_and_goes_on),
 		cmocka_unit_test(impossible_vms_are_input_errors),
 		cmocka_unit_test(pack_fragments_less_than_first_fit),
+		cmocka_unit_test(guests_validate_what_they_get),
+		cmocka_unit_test(churn_splits_and_collapses),
+		cmocka_unit_test(asids_run_out),
 		cmocka_unit_test(generator_is_seeded_and_parses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
