@@ -105,11 +105,9 @@ static void figure(FILE *f, const struct rmpsim_sweep_plot *p, const struct rmps
 	fprintf(f, "</h2>\n");
 	rmpsim__svg_open(f, title);
 	rmpsim__svg_y_axis(f, max, unit, div, p->metric);
-	for (size_t l = 0; l < fg->nlines && l < 4 && fg->line_labels; l++) {
-		char label[160];
-		snprintf(label, sizeof(label), "%s = %s", fg->line_axis, fg->line_labels[l]);
-		rmpsim__svg_legend(f, (int)l, rmpsim__svg_colors[l % RMPSIM_SVG_NCOLORS], label);
-	}
+	/* The title names the line axis: the legend gives each line's value. */
+	for (size_t l = 0; l < fg->nlines && l < 4 && fg->line_labels; l++)
+		rmpsim__svg_legend(f, (int)l, rmpsim__svg_colors[l % RMPSIM_SVG_NCOLORS], fg->line_labels[l]);
 	for (size_t l = 0; l < fg->nlines; l++)
 		draw_line(f, fg, l, max);
 	size_t every = fg->nx > 20 ? (fg->nx + 19) / 20 : 1; /* at most 20 tick labels */
