@@ -311,6 +311,128 @@ static void same_report_same_bytes(void **state)
 	free(b);
 }
 
+/* ---- Sweep figures (rmpsim_report_sweep_html) ---- */
+
+static char *render_sweep(const struct rmpsim_sweep_plot *p)
+{
+	char *t = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&t, &n);
+	assert_non_null(f);
+	assert_int_equal(rmpsim_report_sweep_html(f, p), 0);
+	assert_int_equal(fclose(f), 0);
+	char *copy = malloc(n + 1);
+	assert_non_null(copy);
+	memcpy(copy, t, n + 1);
+	free(t);
+	return copy;
+}
+
+/* The n-th "cx" of a circle in t (0-based), or -1. */
+static long nth_attr(const char *t, const char *attr, size_t n)
+{
+	const char *p = t;
+	for (size_t i = 0; i <= n; i++) {
+		p = strstr(p, attr);
+		if (!p)
+			return -1;
+		p += strlen(attr);
+	}
+	return strtol(p, NULL, 10);
+}
+
+static void sweep_figure_lines_bands_and_table(void **state)
+{
+	(void)state;
+	/* x: 1, 2, 4 (to scale); two lines; line 1 has no point at x = 2. */
+	static const char *const xs[] = { "1", "2", "4" };
+	static const int64_t xm[] = { 1000, 2000, 4000 };
+	static const char *const ls[] = { "v10", "<p&q>" };
+	const struct rmpsim_sweep_point pts[] = {
+		{ 3, 1000, 2000, 3000 }, { 3, 1500, 2500, 3500 }, { 3, 2000, 3000, 4000 },
+		{ 1, 500, 500, 500 },	 { 0, 0, 0, 0 },	  { 2, 700, 900, 1100 },
+	};
+	const struct rmpsim_sweep_figure fig = {
+		.x_axis = "machine.cores_per_l3",
+		.line_axis = "policy",
+		.nx = 3,
+		.nlines = 2,
+		.x_labels = xs,
+		.x_milli = xm,
+		.line_labels = ls,
+		.points = pts,
+	};
+	const char *axes[] = { "machine.cores_per_l3", "policy" };
+	const struct rmpsim_sweep_plot plot = { .version = "0.1.0",
+						.metric = "pass_ns",
+						.nconfigs = 12,
+						.nruns = 12,
+						.axes = axes,
+						.naxes = 2,
+						.figures = &fig,
+						.nfigures = 1 };
+	char *t = render_sweep(&plot);
+	assert_int_equal(strncmp(t, "<!DOCTYPE html>\n", 16), 0);
+	assert_int_equal(check_svgs(t), 1);
+	assert_null(strstr(t, "<script"));
+	assert_int_equal(count(t, "<polyline class=\"line\""), 2);
+	assert_int_equal(count(t, "<polygon class=\"band\""), 2);
+	assert_int_equal(count(t, "<circle class=\"point\""), 5); /* the empty point has none */
+	/* Names escaped; the legend gives each line's value. */
+	assert_non_null(strstr(t, "&lt;p&amp;q&gt;"));
+	assert_null(strstr(t, "<p&q>"));
+	assert_non_null(strstr(t, "pass_ns against machine.cores_per_l3, one line per policy"));
+	/* To scale: 2 lies a third of the way from 1 to 4. */
+	long x0 = nth_attr(t, "cx=\"", 0), x1 = nth_attr(t, "cx=\"", 1), x2 = nth_attr(t, "cx=\"", 2);
+	assert_true(x0 < x1 && x1 < x2);
+	assert_true(labs((x1 - x0) * 2 - (x2 - x1)) <= 1);
+	/* Higher values higher up: the p50s of line 0 rise. */
+	long y0 = nth_attr(t, "cy=\"", 0), y2 = nth_attr(t, "cy=\"", 2);
+	assert_true(y2 < y0);
+	/* The table: p50 (p5 .. p95), n; "-" where no configuration ran. */
+	assert_non_null(strstr(t, "<td>2.000 us (1.000 us .. 3.000 us), 3</td>"));
+	assert_non_null(strstr(t, "<td>900 ns (700 ns .. 1.100 us), 2</td>"));
+	assert_non_null(strstr(t, "<td>-</td>"));
+	char *again = render_sweep(&plot);
+	assert_string_equal(t, again); /* the same bytes */
+	free(again);
+	free(t);
+}
+
+static void sweep_categories_and_nothing_varied(void **state)
+{
+	(void)state;
+	static const char *const xs[] = { "v10", "percpu" };
+	const struct rmpsim_sweep_point pts[] = { { 1, 10, 10, 10 }, { 1, 20, 20, 20 } };
+	const struct rmpsim_sweep_figure fig = {
+		.x_axis = "policy", .nx = 2, .nlines = 1, .x_labels = xs, .points = pts
+	};
+	const char *axes[] = { "policy" };
+	struct rmpsim_sweep_plot plot = { .version = "0.1.0",
+					  .metric = "ipis_sent",
+					  .nconfigs = 2,
+					  .nruns = 2,
+					  .axes = axes,
+					  .naxes = 1,
+					  .figures = &fig,
+					  .nfigures = 1 };
+	char *t = render_sweep(&plot);
+	assert_int_equal(check_svgs(t), 1);
+	assert_int_equal(count(t, "<polyline class=\"line\""), 1);
+	assert_non_null(strstr(t, "ipis_sent against policy</h2>"));
+	assert_non_null(strstr(t, "<td>20 (20 .. 20), 1</td>")); /* not a time: a plain count */
+	/* Categories share the width equally. */
+	long x0 = nth_attr(t, "cx=\"", 0), x1 = nth_attr(t, "cx=\"", 1);
+	assert_true(x0 > 0 && x1 > x0);
+	free(t);
+	plot.nfigures = 0;
+	plot.naxes = 0;
+	t = render_sweep(&plot);
+	assert_int_equal(check_svgs(t), 0);
+	assert_non_null(strstr(t, "vary no axis"));
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +441,8 @@ int main(void)
 		cmocka_unit_test(bands_are_error_bars),
 		cmocka_unit_test(without_profiles_two_plots),
 		cmocka_unit_test(same_report_same_bytes),
+		cmocka_unit_test(sweep_figure_lines_bands_and_table),
+		cmocka_unit_test(sweep_categories_and_nothing_varied),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
