@@ -123,6 +123,7 @@ struct rmpsim__range_stats {
 	uint64_t bulk_chunks;  /* 2 MB chunks written in bulk, decided run by run */
 	uint64_t bulk_pages;   /* the pages of those chunks */
 	uint64_t single_pages; /* pages given to the single-RMPUPDATE path (the failing one included) */
+	uint64_t gb_batches;   /* whole GB regions decided as one (their chunks counted in bulk_chunks) */
 };
 /* rmpsim_insn_rmpupdate_range(), adding to *stats (may be NULL) what it did. */
 enum rmpsim_rmpupdate_rc

@@ -341,6 +341,117 @@ static int range_chunk_fast(struct rmpsim_rmp *rmp, struct range_scan *s, bool *
 	return 1;
 }
 
+/* ---- Whole GB regions in one batch (issue 14 point 5) ---- */
+
+/*
+ * A region the store knows alike in every 2 MB slot (rmpsim__rmp_1g_shape:
+ * slot k holds the shape's runs, advanced k x 512 pages where adv) takes the
+ * decisions of its 512 chunks (4K pages) or 512 pages (2 MB) as one: each
+ * check reads bits every slot shares; only GPA fields differ, and they differ
+ * alike in the old and the new entries exactly when both advance a slot at a
+ * time. Anything else (a failure to report, an entry of its own) returns 0:
+ * the chunk or page path decides, exactly as before.
+ */
+
+/* Whether every page of [spa, spa + 1 GB) passes check 1 with its own GPA (A21): its two ends decide. */
+static bool gb_operands_ok(const struct range_scan *s, uint64_t spa, uint64_t size)
+{
+	uint64_t last = spa + RMPSIM_SZ_1G - size;
+
+	return rmpupdate_operands_ok(s->in, range_gpa(s, spa)) &&
+	       rmpupdate_operands_ok(s->in, range_gpa(s, last));
+}
+
+/* 4K pages: what range_chunk_fast() decides for every chunk of the region, decided on slot 0. */
+static int range_gb_4k(struct rmpsim_rmp *rmp, struct range_scan *s, uint64_t spa, bool *changed_any,
+		       bool *assigned_any)
+{
+	struct rmpsim__rmp_shape sh;
+	bool u_step = s->gpa_step && s->in->assigned, changed = false;
+	uint64_t visited = 0, assigned = 0;
+
+	if (!gb_operands_ok(s, spa, RMPSIM_SZ_4K) || !rmpsim__require_covered(rmp, spa, RMPSIM_SZ_1G) ||
+	    !rmpsim__rmp_1g_shape(rmp, spa, &sh))
+		return 0;
+	s->region = spa;
+	for (unsigned i = 0; i < sh.nruns; i++) {
+		const struct rmpsim__rmp_run *r = &sh.runs[i];
+		if ((r->first.lo & (RMPSIM__LO_IMMUTABLE | RMPSIM__LO_LOCK)) ||
+		    !range_run_takes_uniform(&r->first))
+			return 0; /* checks 4, 5 or an entry's own value (A26): chunk by chunk */
+		if (r->start == 0 && raw_is_assigned_2m(&r->first))
+			return 0; /* A24: the chunk path names the failing page */
+		visited += r->len;
+		assigned += (r->first.lo & RMPSIM__LO_ASSIGNED) ? r->len : 0;
+		uint64_t a = spa + (uint64_t)r->start * RMPSIM_SZ_4K;
+		changed |= !range_run_holds_uniform(s, &r->first, r->step && r->len > 1, a, r->len) ||
+			   sh.adv[i] != u_step;
+	}
+	struct rmpsim_raw_entry ur = range_uniform(s, spa);
+	changed |= visited < RMPSIM_ENTRIES_PER_2M && !(ur.lo == 0 && ur.hi == 0);
+	if (changed && rmpsim_rmp_set_range(rmp, spa, RMPSIM_SZ_1G >> 12, &ur, u_step) < 0)
+		return -ENOMEM;
+	*changed_any |= changed;
+	*assigned_any |= s->in->assigned && assigned < RMPSIM_ENTRIES_PER_2M;
+	return 1;
+}
+
+/* 2 MB pages: what rmpupdate_one() decides for each of the region's 512 pages, decided on slot 0. */
+static int range_gb_2m(struct rmpsim_rmp *rmp, struct range_scan *s, uint64_t spa, bool *changed_any,
+		       bool *assigned_any)
+{
+	const struct rmpsim_raw_entry *sub = s->in->assigned ? &subentry_assigned : &subentry_none;
+	struct rmpsim__rmp_shape sh;
+	struct rmpsim_raw_entry old = { 0, 0 };
+	bool old_adv = false, subs_hold = true;
+	unsigned count = 0, nonzero_subs = 0;
+
+	if (!gb_operands_ok(s, spa, RMPSIM_SZ_2M) || !rmpsim__require_covered(rmp, spa, RMPSIM_SZ_1G) ||
+	    !rmpsim__rmp_1g_shape(rmp, spa, &sh))
+		return 0;
+	for (unsigned i = 0; i < sh.nruns; i++) {
+		const struct rmpsim__rmp_run *r = &sh.runs[i];
+		unsigned start = r->start, len = r->len;
+		if (r->first.lo & (RMPSIM__LO_IMMUTABLE | RMPSIM__LO_LOCK))
+			return 0; /* checks 4 and 5 (spec 3.1, A23, A25): page by page */
+		count += (r->first.lo & RMPSIM__LO_ASSIGNED) ? len : 0;
+		if (start == 0) { /* the head (region_visit) */
+			old = r->first;
+			old_adv = sh.adv[i];
+			start = 1;
+			len--;
+		}
+		if (!len)
+			continue;
+		if (sh.adv[i])
+			return 0; /* sub-entries that differ from slot to slot: page by page */
+		nonzero_subs += len;
+		subs_hold &= !(r->step && len > 1) && rmpsim__raw_same(&r->first, sub);
+	}
+	if (nonzero_subs < RMPSIM_ENTRIES_PER_2M - 1 && !rmpsim__raw_is_zero(sub))
+		subs_hold = false;
+	if (!raw_is_assigned_2m(&old) && count != 0)
+		return 0; /* A24: page by page reports the overlap */
+	/* Slot k's new head is slot 0's advanced k x 512 pages when the GPA steps. */
+	bool new_adv = s->in->assigned && s->gpa_step;
+	struct rmpsim_raw_entry n = rmpupdate_new_raw(&old, s->in, range_gpa(s, spa));
+	/* A zero old head never holds the new one (that has its page size bit). */
+	bool changed = !subs_hold || !rmpsim__raw_same(&old, &n) || old_adv != new_adv;
+	if (changed) {
+		struct rmpsim__rmp_shape w = { 1, { { n, 0, 1, false } }, { new_adv } };
+		if (!rmpsim__raw_is_zero(sub)) {
+			w.nruns = 2;
+			w.runs[1] = (struct rmpsim__rmp_run){ *sub, 1, RMPSIM_ENTRIES_PER_2M - 1, false };
+		}
+		if (rmpsim__rmp_set_slots(rmp, spa, RMPSIM_SLOTS_PER_1G, &w) < 0)
+			return -ENOMEM;
+	}
+	*changed_any |= changed;
+	/* A27: a sub-entry or the head went from unassigned to assigned. */
+	*assigned_any |= s->in->assigned && count < RMPSIM_ENTRIES_PER_2M;
+	return 1;
+}
+
 /* How many pages from gpa stay below the GPA limit (A21); UINT64_MAX when unbounded. */
 static uint64_t range_gpa_pages(const struct rmpsim_rmp_state *in, uint64_t gpa, bool gpa_step, uint64_t size)
 {
@@ -369,6 +480,26 @@ rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_
 		uint64_t p = spa + done * size;
 		uint64_t gpa = gpa_step ? in->gpa + done * size : in->gpa;
 		uint64_t chunk = 1;
+
+		if ((p & (RMPSIM_SZ_1G - 1)) == 0 && npages - done >= RMPSIM_SZ_1G / size &&
+		    in->pagesize <= 1) {
+			int gb = in->pagesize == RMPSIM_PAGE_2M
+					 ? range_gb_2m(rmp, &s, p, &changed_any, &assigned_any)
+					 : range_gb_4k(rmp, &s, p, &changed_any, &assigned_any);
+			if (gb < 0) {
+				rc = RMPSIM_RMPUPDATE_ENOMEM;
+				break;
+			}
+			if (gb == 1) {
+				done += RMPSIM_SZ_1G / size;
+				if (stats) {
+					stats->gb_batches++;
+					stats->bulk_chunks += RMPSIM_SLOTS_PER_1G;
+					stats->bulk_pages += RMPSIM_SZ_1G / size;
+				}
+				continue;
+			}
+		}
 
 		if (in->pagesize == RMPSIM_PAGE_4K && rmpupdate_operands_ok(in, gpa) &&
 		    rmpsim__require_aligned(p, RMPSIM_SZ_4K)) {

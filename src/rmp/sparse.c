@@ -945,9 +945,10 @@ static void tmpl_apply(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 /*
  * A whole region written with one content per slot (slot k: runs advanced by
  * k x 512 where adv, k counted from the region's slot 0 at k0): whether every
- * slot can be a template slot under the write's rule, decided from its first
- * and last slot (the GPA fields only grow in between, so no slot wraps if
- * neither end does). *t = the template.
+ * slot can be a template slot, decided from its first and last slot (the GPA
+ * fields only grow in between, so no slot wraps if neither end does). The
+ * write replaces every slot, so it may replace the region's template too
+ * (the rule of struct wtmpl is for writes of some slots). *t = the template.
  */
 static bool region_tmpl(const struct wtmpl *wt, const struct run *runs, unsigned n, const bool *adv,
 			uint64_t k0, struct tmpl *t)
@@ -967,7 +968,9 @@ static bool region_tmpl(const struct wtmpl *wt, const struct run *runs, unsigned
 		if (!tmpl_form(at, n, adv, end ? RMPSIM_SLOTS_PER_1G - 1 : 0, end ? &last : t))
 			return false;
 	}
-	return tmpl_equal(t, &last) && (!wt->have || tmpl_equal(&wt->t, t));
+	/* Every slot is rewritten: the region's old template (wt) goes with them. */
+	(void)wt;
+	return tmpl_equal(t, &last);
 }
 
 /* Phase 2 of a whole region made template slots: O(its chunks), no per-slot planning. */

@@ -203,7 +203,7 @@ static struct rmpsim__range_stats check_pair(const struct rcase *c, enum rmpsim_
 					     enum rmpsim_rmp_backend sb)
 {
 	struct rmpsim_rmp *r = t_table(rb), *s = t_table(sb);
-	struct rmpsim__range_stats st = { 0, 0, 0 };
+	struct rmpsim__range_stats st = { 0, 0, 0, 0 };
 	struct rmpsim_rmp_change chr, chs;
 	uint64_t done_r = 0, done_s = 0;
 
@@ -367,6 +367,101 @@ static void range_failures_at_the_edges(void **state)
 				  true, RMPSIM_RMPUPDATE_FAIL_INPUT, false });
 }
 
+/*
+ * Whole GB regions in one batch (issue 14 point 5): a chain of updates over
+ * GB 1 with 4K and 2 MB pages, each run as one range on table r and as single
+ * RMPUPDATEs on table q; code, pages done, change record and every entry of
+ * the GB must agree, and the range on a sparse table must have decided the
+ * steps marked `batch` as one.
+ */
+struct gbstep {
+	struct rmpsim_rmp_state in;
+	bool gpa_step, batch;
+	enum rmpsim_rmpupdate_rc rc;
+};
+
+static void gb_step(struct rmpsim_rmp *r, struct rmpsim_rmp *q, const struct gbstep *g, bool sparse_r)
+{
+	uint64_t size = g->in.pagesize == RMPSIM_PAGE_2M ? SZ_2M : SZ_4K, n = GB / size;
+	struct rmpsim__range_stats st = { 0, 0, 0, 0 };
+	struct rmpsim_rmp_change chr;
+	uint64_t done_r = 0, done_q = 0;
+	enum rmpsim_rmpupdate_rc rcr =
+		rmpsim__insn_rmpupdate_range_stats(r, GB, n, &g->in, g->gpa_step, &done_r, &chr, &st);
+	enum rmpsim_rmpupdate_rc rcq = RMPSIM_RMPUPDATE_OK;
+	bool any = false, asg = false;
+
+	for (uint64_t k = 0; k < n; k++) {
+		struct rmpsim_rmp_state one = g->in;
+		struct rmpsim_rmp_change x;
+		if (g->gpa_step)
+			one.gpa += k * size;
+		rcq = rmpsim_insn_rmpupdate(q, GB + k * size, &one, &x);
+		if (rcq != RMPSIM_RMPUPDATE_OK)
+			break;
+		any |= x.changed;
+		asg |= x.assigned;
+		done_q++;
+	}
+	assert_int_equal(rcr, g->rc);
+	assert_int_equal(rcq, g->rc);
+	assert_int_equal(done_r, done_q);
+	assert_int_equal(chr.changed, any);
+	assert_int_equal(chr.assigned, asg);
+	assert_true(!any || (chr.spa == GB && chr.bytes == done_q * size));
+	compare_tables(r, q, GB - SZ_2M, 2 * GB + SZ_2M);
+	if (sparse_r)
+		assert_int_equal(st.gb_batches, g->batch ? 1 : 0);
+}
+
+static void whole_gb_batches(void **state)
+{
+	(void)state;
+	const struct gbstep chain[] = {
+		{ fix_state(1, RMPSIM_PAGE_4K, 2 * GB, ASID), true, true, RMPSIM_RMPUPDATE_OK },
+		{ fix_state(1, RMPSIM_PAGE_4K, 2 * GB, ASID), true, true,
+		  RMPSIM_RMPUPDATE_OK }, /* no change */
+		{ fix_state(1, RMPSIM_PAGE_4K, 7 * GB, ASID + 2), true, true, RMPSIM_RMPUPDATE_OK },
+		{ fix_state(1, RMPSIM_PAGE_4K, 7 * GB, ASID + 2), false, true,
+		  RMPSIM_RMPUPDATE_OK }, /* one GPA */
+		{ shared(), false, true, RMPSIM_RMPUPDATE_OK },
+		{ fix_state(1, RMPSIM_PAGE_2M, 4 * GB, ASID), true, true, RMPSIM_RMPUPDATE_OK },
+		{ fix_state(1, RMPSIM_PAGE_2M, 4 * GB, ASID), true, true,
+		  RMPSIM_RMPUPDATE_OK }, /* no change */
+		{ fix_state(1, RMPSIM_PAGE_2M, 4 * GB, ASID + 1), false, true, RMPSIM_RMPUPDATE_OK },
+		/* 4K pages inside assigned 2 MB pages: the page path reports the overlap (A24). */
+		{ fix_state(1, RMPSIM_PAGE_4K, 2 * GB, ASID), true, false, RMPSIM_RMPUPDATE_FAIL_OVERLAP },
+		{ fix_state(0, RMPSIM_PAGE_2M, 0, 0), false, true,
+		  RMPSIM_RMPUPDATE_OK }, /* shared 2 MB heads */
+		{ fix_state(1, RMPSIM_PAGE_4K, 2 * GB, ASID), true, true, RMPSIM_RMPUPDATE_OK },
+		/* A 2 MB page over assigned 4K pages: the overlap again (A24). */
+		{ fix_state(1, RMPSIM_PAGE_2M, 4 * GB, ASID), true, false, RMPSIM_RMPUPDATE_FAIL_OVERLAP },
+		{ shared(), false, true, RMPSIM_RMPUPDATE_OK },
+		{ fix_state(1, RMPSIM_PAGE_2M, 4 * GB, ASID), true, true, RMPSIM_RMPUPDATE_OK },
+		{ fix_state(0, RMPSIM_PAGE_2M, 0, 0), false, true, RMPSIM_RMPUPDATE_OK },
+	};
+	static const enum rmpsim_rmp_backend pairs[3][2] = {
+		{ RMPSIM_RMP_SPARSE, RMPSIM_RMP_SPARSE },
+		{ RMPSIM_RMP_SPARSE, RMPSIM_RMP_DENSE },
+		{ RMPSIM_RMP_DENSE, RMPSIM_RMP_SPARSE },
+	};
+
+	for (unsigned p = 0; p < 3; p++) {
+		struct rmpsim_rmp *r = t_table(pairs[p][0]), *q = t_table(pairs[p][1]);
+		for (size_t i = 0; i < sizeof(chain) / sizeof(chain[0]); i++)
+			gb_step(r, q, &chain[i], pairs[p][0] == RMPSIM_RMP_SPARSE);
+		rmpsim_rmp_destroy(r);
+		rmpsim_rmp_destroy(q);
+	}
+	/* A GB of one guest's 4K pages costs the sparse store one region block, no chunk. */
+	struct rmpsim_rmp *r = t_table(RMPSIM_RMP_SPARSE), *q = t_table(RMPSIM_RMP_SPARSE);
+	size_t empty = rmpsim_rmp_memory_bytes(r);
+	gb_step(r, q, &chain[0], true);
+	assert_true(rmpsim_rmp_memory_bytes(r) - empty < 8192);
+	rmpsim_rmp_destroy(r);
+	rmpsim_rmp_destroy(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +471,7 @@ int main(void)
 		cmocka_unit_test(chunks_with_one_irregular_entry),
 		cmocka_unit_test(ranges_crossing_1g),
 		cmocka_unit_test(range_failures_at_the_edges),
+		cmocka_unit_test(whole_gb_batches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
