@@ -187,12 +187,25 @@ static enum rmpsim_rmpupdate_rc rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t s
 	bool subs_same = !is_2m || rs.subs_hold;
 	if (head_same && subs_same)
 		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
-	/* A25: the sub-entries first, then the head (a failure leaves the head as it was). */
-	if (!subs_same && rmpsim_rmp_set_range(rmp, spa + RMPSIM_SZ_4K, RMPSIM_ENTRIES_PER_2M - 1,
-					       in->assigned ? &subentry_assigned : &subentry_none, false) < 0)
+	if (is_2m) {
+		/*
+		 * A25: the head and the 511 sub-entries in one write of the slot
+		 * (-ENOMEM: nothing written). An assigned head's GPA advances a
+		 * page's worth a slot, so a guest's 2 MB pages share one template.
+		 */
+		const struct rmpsim_raw_entry *sub = in->assigned ? &subentry_assigned : &subentry_none;
+		bool adv = in->assigned;
+		struct rmpsim__rmp_shape w = { 1, { { n, 0, 1, false } }, { adv } };
+		if (!rmpsim__raw_is_zero(sub))
+			w = (struct rmpsim__rmp_shape){ 2,
+							{ { n, 0, 1, false },
+							  { *sub, 1, RMPSIM_ENTRIES_PER_2M - 1, false } },
+							{ adv, false } };
+		if (rmpsim__rmp_set_slots(rmp, spa, 1, &w) < 0)
+			return RMPSIM_RMPUPDATE_ENOMEM;
+	} else if (rmpsim__rmp_set_covered(rmp, spa, &n) < 0) {
 		return RMPSIM_RMPUPDATE_ENOMEM;
-	if (!head_same && rmpsim__rmp_set_covered(rmp, spa, &n) < 0)
-		return RMPSIM_RMPUPDATE_ENOMEM;
+	}
 	/* A27: some entry went from unassigned to assigned (the head, or a sub-entry). */
 	bool assigned = in->assigned &&
 			(is_2m ? rs.count_2m < RMPSIM_ENTRIES_PER_2M : !(old.lo & RMPSIM__LO_ASSIGNED));

@@ -116,9 +116,9 @@ static struct rmpsim_raw_entry wide_get(const struct chunk_hdr *c, unsigned i)
 	const struct packed_chunk *pc = (const struct packed_chunk *)c;
 	if (!((pc->present[i / 64] >> (i % 64)) & 1u))
 		return (struct rmpsim_raw_entry){ 0, 0 };
-	uint64_t v = 0;
-	for (unsigned b = 0; b < OWN_BYTES; b++)
-		v |= (uint64_t)pc->own[i][b] << (8 * b);
+	uint32_t low;
+	memcpy(&low, pc->own[i], 4);
+	uint64_t v = low | (uint64_t)pc->own[i][4] << 32;
 	uint64_t lo = pc->attrs.lo | ((v & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
 		      ((v >> 39) ? RMPSIM__LO_VALIDATED : 0);
 	return (struct rmpsim_raw_entry){ lo, pc->attrs.hi };
@@ -140,8 +140,9 @@ static void wide_put(struct chunk_hdr *c, unsigned i, const struct rmpsim_raw_en
 	assert(packed_fits(&pc->attrs, e));
 	pc->present[i / 64] |= bit;
 	uint64_t v = rmpsim__raw_gpa_field(e) | ((e->lo & RMPSIM__LO_VALIDATED) ? 1ull << 39 : 0);
-	for (unsigned b = 0; b < OWN_BYTES; b++)
-		pc->own[i][b] = (uint8_t)(v >> (8 * b));
+	uint32_t low = (uint32_t)v;
+	memcpy(pc->own[i], &low, 4);
+	pc->own[i][4] = (uint8_t)(v >> 32);
 }
 
 /*
@@ -786,6 +787,8 @@ static unsigned wide_runs(const struct chunk_hdr *w, struct plan *p, unsigned ma
 		*attrs_ok = *attrs_ok && packed_fits(attrs, &e);
 		if (p->nruns <= max)
 			push_run(p, (struct run){ e, (uint16_t)i, 1, 0 });
+		else if (w->kind == CHUNK_PACKED || !*attrs_ok)
+			break; /* too many runs, and nothing else to learn (a packed chunk's entries fit) */
 	}
 	return p->nruns;
 }
@@ -1212,8 +1215,23 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	}
 	if (c->kind == CHUNK_DENSE ||
 	    (c->kind == CHUNK_PACKED && packed_fits(&((const struct packed_chunk *)c)->attrs, e))) {
-		/* apply_chunk's wide case for one entry, without the plan. */
-		wide_write(rmp, gb, slot, c, idx, idx + 1, e, false);
+		/* apply_chunk's wide case for one entry, without the plan or the loop. */
+		struct rmpsim_raw_entry o = wide_get(c, idx);
+		int count = gb->count[slot] + (int)rmpsim__raw_assigned(e) - (int)rmpsim__raw_assigned(&o);
+		int nz = c->nonzero + (int)!rmpsim__raw_is_zero(e) - (int)!rmpsim__raw_is_zero(&o);
+		wide_put(c, idx, e);
+		c->nonzero = (uint16_t)nz;
+		c->age++;
+		gb->count[slot] = (uint16_t)count;
+		if (idx == 0)
+			bit_put(gb->head, slot, rmpsim__raw_assigned(e));
+		bit_put(gb->busy, slot, count != 0);
+		if (!nz) {
+			set_chunk(gb, slot, NULL);
+			chunk_free(rmp, c);
+		} else {
+			maybe_compress(rmp, gb, slot);
+		}
 		return 0;
 	}
 	if (c->kind == CHUNK_RUNS && rmpsim__raw_is_zero(e)) {
@@ -1262,6 +1280,39 @@ static void slots_content(const struct rmpsim__rmp_shape *sh, uint64_t k, struct
 	p->kind = p->nruns ? PLAN_RUNS : PLAN_ZERO;
 }
 
+/* set_slots of one slot: its content p (runs) as a template slot or a chunk of its own. */
+static int set_one_slot(struct rmpsim_rmp *rmp, uint64_t spa, struct plan *p, const bool *adv)
+{
+	struct rmpsim__sparse *sp = &rmp->u.sparse;
+	uint64_t g = spa >> 30;
+	unsigned slot = slot_of(spa);
+	struct rmpsim__sgb *gb = sp->gb[g];
+	struct pool pl = { { NULL } };
+	struct run_chunk tmp;
+	struct wtmpl wt;
+
+	wtmpl_init(&wt, gb);
+	bool as_tmpl = p->nruns && wtmpl_take(&wt, p->runs, p->nruns, adv, slot);
+	int err = as_tmpl ? 0 : plan_alloc(rmp, &pl, p, gb ? gb->chunk[slot] : NULL);
+	if (!err && !gb && (as_tmpl || p->kind != PLAN_ZERO)) {
+		gb = rmpsim__rmp_alloc(rmp, sizeof(*gb), true);
+		if (gb)
+			sp->gb[g] = gb;
+		else
+			err = -ENOMEM;
+	}
+	if (err) {
+		pool_drain(rmp, &pl);
+		return err;
+	}
+	if (as_tmpl)
+		tmpl_apply(rmp, gb, slot, &wt);
+	else if (gb)
+		apply_chunk(rmp, gb, slot, 0, NPG, NULL, false, p, &pl, slot_view(gb, slot, &tmp));
+	/* A region emptied stays allocated, as by a one-entry write (see the top). */
+	return 0;
+}
+
 int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
 			     const struct rmpsim__rmp_shape *sh)
 {
@@ -1276,6 +1327,8 @@ int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslo
 	if (sh->nruns > RMPSIM__SHAPE_RUNS)
 		return -EINVAL;
 	slots_content(sh, 0, &p0);
+	if (nslots == 1) /* one RMPUPDATE of a 2 MB page: one decision, not one per phase */
+		return set_one_slot(rmp, spa, &p0, sh->adv);
 	/* Phase 1 (as set_range): the blocks phase 2 will take, decided by the same rules. */
 	for (uint64_t at = spa; at < end;) {
 		uint64_t g = at >> 30;
