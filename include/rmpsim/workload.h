@@ -234,6 +234,10 @@ struct rmpsim_run_options {
 	 * NULL: the timelines of the report layer. */
 	void (*trace)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 	void *trace_ctx;
+	/* The run's simulated time now and then (every few thousand trace
+	 * records), or NULL: a progress display. Observes only. */
+	void (*progress)(void *ctx, uint64_t sim_now_ps);
+	void *progress_ctx;
 };
 
 /*

@@ -11,15 +11,18 @@
 #include "cli.h"
 #include "config.h"
 #include "output.h"
+#include "progress.h"
 #include "trace_out.h"
 
 struct dmesg_out {
 	FILE *f;
+	struct rmpsim_cli_progress *prog; /* its line is cleared before a log line */
 };
 
 static void print_dmesg(void *ctx, const char *line)
 {
 	struct dmesg_out *d = ctx;
+	rmpsim_cli_progress_clear(d->prog);
 	fprintf(d->f, "%s\n", line);
 }
 
@@ -133,7 +136,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	bool stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-")) ||
 			    (a->html && !strcmp(a->html, "-")) || (a->trace && !strcmp(a->trace, "-")) ||
 			    (a->ftrace && !strcmp(a->ftrace, "-"));
-	struct dmesg_out dm = { stdout_taken ? stderr : stdout };
+	struct rmpsim_cli_progress prog;
+	struct dmesg_out dm = { stdout_taken ? stderr : stdout, &prog };
 	/* A plugin path without a slash names a file here, not a library on the search path. */
 	char plugin[RMPSIM_WL_PATH_MAX + 2];
 	if (a->policy_plugin)
@@ -175,7 +179,10 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		}
 		opt.profile_value = &prof;
 	}
-	bool tty = isatty(STDERR_FILENO) && !a->sweep; /* a sweep shows its own progress */
+	/* a sweep shows its own progress */
+	rmpsim_cli_progress_start(&prog, isatty(STDERR_FILENO) && !a->quiet && !a->sweep, njobs);
+	opt.progress = rmpsim_cli_progress_tick;
+	opt.progress_ctx = &prog;
 	struct rmpsim_cli_trace trace;
 	int code = rmpsim_cli_trace_start(a, &trace);
 	for (size_t i = 0; i < njobs && !code; i++) {
@@ -186,45 +193,43 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 			int kcode = a->config ? rmpsim_cli_config_knobs(a->config, &s, why, sizeof(why)) : 0;
 			if (kcode) {
 				rmpsim_scenario_free(&s);
-				fprintf(stderr, "%srmpsim: %s\n", tty ? "\n" : "", why);
+				rmpsim_cli_progress_clear(&prog);
+				fprintf(stderr, "rmpsim: %s\n", why);
 				code = kcode;
 				break;
 			}
 		} else {
 			s = file_s;
 		}
-		if (tty)
-			fprintf(stderr, "\r[%zu/%zu] %s %s ...", i + 1, njobs, s.name,
-				jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
-		if (a->dmesg)
+		if (a->dmesg) {
+			rmpsim_cli_progress_clear(&prog);
 			fprintf(dm.f, "== dmesg: %s%s%s ==\n", s.name, jobs[i].name ? " " : "",
 				jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
+		}
 		memset(&d, 0, sizeof(d));
 		char label[160];
 		snprintf(label, sizeof(label), "%s%s%s", s.name, jobs[i].name ? " " : "",
 			 jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
 		rmpsim_cli_trace_run(&trace, &opt, label);
+		rmpsim_cli_progress_run(&prog, label);
 		r = rmpsim_workload_run(&s, &opt, NULL, &res[i], &d);
 		rmpsim_cli_trace_run_done(&trace, &opt);
 		if (!r && a->uncertainty) { /* the draws, each a run like this one (docs/cli.md) */
 			long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 			unsigned workers = a->jobs ? a->jobs : cpus > 0 ? (unsigned)cpus : 1;
-			if (tty)
-				fprintf(stderr, " %u draws ...", a->uncertainty);
 			r = rmpsim_unc_run(&s, &opt, NULL, a->uncertainty, workers, NULL, &unc[i], &d);
 		}
 		if (jobs[i].name)
 			rmpsim_scenario_free(&s);
+		rmpsim_cli_progress_run_done(&prog);
 		if (r) {
-			if (tty)
-				fputs("\n", stderr);
+			rmpsim_cli_progress_clear(&prog);
 			rmpsim_cli_print_diag(&d, r);
 			code = rmpsim_cli_exit_for(r, &d);
 			break;
 		}
 	}
-	if (tty)
-		fputs("\r\033[K", stderr);
+	rmpsim_cli_progress_clear(&prog);
 	char file_machine[RMPSIM_WL_PATH_MAX] = "", file_profile[RMPSIM_WL_PATH_MAX] = "";
 	if (have_file) {
 		memcpy(file_machine, file_s.machine, sizeof(file_machine));

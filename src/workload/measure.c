@@ -131,6 +131,8 @@ void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec)
 		on_mark(ms, (size_t)rec->id);
 	if (ms->next)
 		ms->next(ms->next_ctx, ms->sim, rec);
+	if (ms->progress && ++ms->nrecs % RMPSIM__MEASURE_PROGRESS_EVERY == 0)
+		ms->progress(ms->progress_ctx, rec->time_ps);
 }
 
 static int cmp_u64(const void *a, const void *b)

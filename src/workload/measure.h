@@ -62,7 +62,12 @@ struct rmpsim__measure {
 	/* rmpsim_run_options.trace: every record passed on, or NULL */
 	void (*next)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 	void *next_ctx;
+	/* rmpsim_run_options.progress: called every RMPSIM__MEASURE_PROGRESS_EVERY records */
+	void (*progress)(void *ctx, uint64_t sim_now_ps);
+	void *progress_ctx;
+	uint32_t nrecs;
 };
+#define RMPSIM__MEASURE_PROGRESS_EVERY 8192u
 
 int rmpsim__measure_init(struct rmpsim__measure *ms, const struct rmpsim_allocator *a,
 			 struct rmpsim_sim *sim);
