@@ -50,8 +50,8 @@ static void draw(struct rmpsim_cli_progress *p, uint64_t now)
 	else
 		snprintf(eta, sizeof(eta), "ETA %" PRId64 ":%02" PRId64, left / 60, left % 60);
 	/* \r and erase to the end: one line, rewritten in place */
-	fprintf(p->out, "\r[%s] %zu/%zu runs  %s  sim %.3f s  %s\033[K", bar, p->done, p->nruns,
-		p->label, (double)p->sim_ps / 1e12, eta);
+	fprintf(p->out, "\r[%s] %zu/%zu runs  %s  sim %.3f s  %s\033[K", bar, p->done, p->nruns, p->label,
+		(double)p->sim_ps / 1e12, eta);
 	fflush(p->out);
 	p->shown = true;
 	p->last_ns = now;
