@@ -380,6 +380,32 @@ enum rmpsim_trace_kind {
 	 * (handlers run their charges ahead of now), a = lines << 40 | ps; each
 	 * field saturates (RMPSIM_TRACE_RMPOPT_* unpack it). Not in the trace hash. */
 	RMPSIM_TRACE_RMPOPT,
+	/*
+	 * Observer-only records (rmpsim_sim_observe): never in the trace hash,
+	 * never change the run; data points to the struct named.
+	 * IPI_SEND: a cross-CPU call leaves cpu (the sender): id = ipi call id,
+	 * a = targets, data = struct rmpsim_trace_ipi_send.
+	 * WORK_QUEUE / WORK_START / WORK_END: a work item is queued (cpu = the
+	 * queuing CPU), its function starts / ends on cpu (a worker): id = the
+	 * work item's number in the boot, data = struct rmpsim_trace_work.
+	 */
+	RMPSIM_TRACE_IPI_SEND,
+	RMPSIM_TRACE_WORK_QUEUE,
+	RMPSIM_TRACE_WORK_START,
+	RMPSIM_TRACE_WORK_END,
+};
+/* Names are valid during the hook call only (a plugin's strings go with it). */
+struct rmpsim_trace_ipi_send {
+	const unsigned long *mask; /* the targets (sender excluded), ncpus bits; NULL: one */
+	unsigned single;	   /* the one target when mask is NULL */
+	const char *callback;	   /* the function the targets run, or NULL */
+	const char *callsite;	   /* the function that asked for the call, or NULL */
+};
+struct rmpsim_trace_work {
+	const char *function;  /* the work function, or NULL */
+	const char *workqueue; /* the queue's name */
+	int req_cpu;	       /* the CPU asked for (NR_CPUS: any, WORK_CPU_UNBOUND) */
+	int cpu;	       /* the pool's CPU, -1 for an unbound pool */
 };
 #define RMPSIM_TRACE_RMPOPT_KIND(id)   ((unsigned)((id) >> 62))
 #define RMPSIM_TRACE_RMPOPT_FREE(id)   ((bool)((id) >> 61 & 1))
@@ -392,9 +418,16 @@ struct rmpsim_trace_rec {
 	enum rmpsim_trace_kind kind;
 	unsigned cpu;
 	uint64_t id, a;
+	const void *data; /* observer-only kinds: their struct; else NULL */
 };
 typedef void (*rmpsim_trace_fn)(void *ctx, const struct rmpsim_trace_rec *rec);
 void rmpsim_sim_set_trace_hook(struct rmpsim_sim *sim, rmpsim_trace_fn fn, void *ctx);
+/* An observer-only record at now, to the hook if there is one (not hashed). */
+void rmpsim_sim_observe(struct rmpsim_sim *sim, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id,
+			uint64_t a, const void *data);
+/* Names for the next IPI send's observer record (the shim's callback and
+ * caller; static strings); the send clears them. */
+void rmpsim_sim_ipi_names(struct rmpsim_sim *sim, const char *callback, const char *callsite);
 
 #ifdef __cplusplus
 }

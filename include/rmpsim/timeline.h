@@ -100,11 +100,16 @@ void rmpsim_pass_profile_free(struct rmpsim_pass_profile *p);
 
 /*
  * --ftrace FILE: the run in `trace-cmd report` text layout (sched_switch,
- * ipi_entry/ipi_exit, irq_disable/irq_enable, the rmpopt_* tracepoints),
- * sorted by time; a run's events are held until it ends.
+ * ipi_send_cpumask/ipi_send_cpu, ipi_entry/ipi_exit, irq_disable/irq_enable,
+ * workqueue_queue_work/_execute_start/_execute_end, the rmpopt_* tracepoints),
+ * sorted by time. Memory is bounded: sorted runs of a chunk of events spill to
+ * an unlinked file in $TMPDIR (else /tmp) and are merged when the run ends.
  */
 struct rmpsim_ftrace; /* opaque */
 int rmpsim_ftrace_create(const struct rmpsim_allocator *a, struct rmpsim_ftrace **ret);
+/* Events held in memory before a sorted run spills (0: the default, 65,536). Tests use
+ * small chunks to exercise the merge; the output is the same whatever the chunk. */
+void rmpsim_ftrace_set_chunk(struct rmpsim_ftrace *ft, size_t events);
 /* The hook for rmpsim_run_options.trace (ctx = the ftrace writer). */
 void rmpsim_ftrace_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 /* After a run: write its events to f under label, and start afresh. 0, -ENOMEM, -EIO. */

@@ -21,19 +21,28 @@
 
 #include "rmpopt.h"
 
+/* The patch's file statics (rmpopt.h struct rmpopt_state). */
+static struct rmpopt_state rmpopt_st;
+
+static void rmpopt_naive_reset(void)
+{
+	rmpopt_state_reset(&rmpopt_st);
+}
+RMPSIM_KERNEL_RESET(rmpopt_naive_reset);
+
 void rmpopt_naive_work_handler(struct work_struct *work)
 {
 	phys_addr_t pa;
 
-	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	trace_rmpopt_pass_start(rmpopt_st.pa_start, rmpopt_st.pa_end);
 	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
-		(unsigned long long)rmpopt_pa_start,
-		(unsigned long long)rmpopt_pa_end);
+		(unsigned long long)rmpopt_st.pa_start,
+		(unsigned long long)rmpopt_st.pa_end);
 	/* contracts.md: a policy without a leader says so at once */
 	trace_rmpopt_leader_done(-1);
 
 	cpus_read_lock();
-	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+	for (pa = rmpopt_st.pa_start; pa < rmpopt_st.pa_end; pa += SZ_1G) {
 		/* spec 1.6 (v2): all online CPUs, wait = true */
 		on_each_cpu_mask(cpu_online_mask, rmpopt_smp,
 				 (void *)(unsigned long)pa, true);
@@ -41,13 +50,28 @@ void rmpopt_naive_work_handler(struct work_struct *work)
 	}
 	cpus_read_unlock();
 
-	rmpopt_pass_finish();
+	rmpopt_pass_finish(&rmpopt_st);
 }
 
 static int rmpopt_naive_setup(void)
 {
-	return rmpopt_setup_common(rmpopt_naive_work_handler,
-				   RMPOPT_MASK_ONLINE);
+	return rmpopt_setup(&rmpopt_st, rmpopt_naive_work_handler,
+			    RMPOPT_MASK_ONLINE);
+}
+
+static void rmpopt_naive_trigger(void)
+{
+	rmpopt_trigger_now(&rmpopt_st);
+}
+
+static void rmpopt_naive_cleanup(void)
+{
+	rmpopt_cleanup_common(&rmpopt_st);
+}
+
+static int rmpopt_naive_table_show(char *buf, size_t size)
+{
+	return rmpopt_table_show(&rmpopt_st, buf, size);
 }
 
 const struct rmpsim_policy_ops rmpsim_policy_naive = {
@@ -55,7 +79,7 @@ const struct rmpsim_policy_ops rmpsim_policy_naive = {
 	.name		= "naive",
 	.description	= "v1/v2: one worker, each region IPI'd to all online CPUs, trigger runs at once",
 	.setup		= rmpopt_naive_setup,
-	.trigger	= rmpopt_trigger_now,
-	.cleanup	= rmpopt_cleanup_common,
-	.table_show	= rmpopt_table_show,
+	.trigger	= rmpopt_naive_trigger,
+	.cleanup	= rmpopt_naive_cleanup,
+	.table_show	= rmpopt_naive_table_show,
 };

@@ -19,40 +19,64 @@
 
 #include "rmpopt.h"
 
+/* The patch's file statics (rmpopt.h struct rmpopt_state). */
+static struct rmpopt_state rmpopt_st;
+
+static void rmpopt_percpu_reset(void)
+{
+	rmpopt_state_reset(&rmpopt_st);
+}
+RMPSIM_KERNEL_RESET(rmpopt_percpu_reset);
+
 /* IPI handler: runs with interrupts off and may not sleep (no cond_resched). */
 static void rmpopt_all_regions_smp(void *info)
 {
 	phys_addr_t pa;
 
-	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G)
+	for (pa = rmpopt_st.pa_start; pa < rmpopt_st.pa_end; pa += SZ_1G)
 		rmpopt(pa);
 }
 
 static void rmpopt_percpu_leader(void *arg)
 {
-	rmpopt_leader_loop();
+	rmpopt_leader_loop(&rmpopt_st);
 }
 
 void rmpopt_percpu_work_handler(struct work_struct *work)
 {
 	cpumask_var_t followers;
 
-	if (!rmpopt_pass_begin(&followers))
+	if (!rmpopt_pass_begin(&rmpopt_st, &followers))
 		return;
-	rmpopt_lead_here(followers, rmpopt_percpu_leader, NULL);
+	rmpopt_lead_here(&rmpopt_st, followers, rmpopt_percpu_leader, NULL);
 
 	cpus_read_lock();
 	on_each_cpu_mask(followers, rmpopt_all_regions_smp, NULL, true);
 	cpus_read_unlock();
 
 	free_cpumask_var(followers);
-	rmpopt_pass_finish();
+	rmpopt_pass_finish(&rmpopt_st);
 }
 
 static int rmpopt_percpu_setup(void)
 {
-	return rmpopt_setup_common(rmpopt_percpu_work_handler,
-				   RMPOPT_MASK_PRIMARY);
+	return rmpopt_setup(&rmpopt_st, rmpopt_percpu_work_handler,
+			    RMPOPT_MASK_PRIMARY);
+}
+
+static void rmpopt_percpu_trigger(void)
+{
+	rmpopt_trigger_mod_delayed(&rmpopt_st);
+}
+
+static void rmpopt_percpu_cleanup(void)
+{
+	rmpopt_cleanup_common(&rmpopt_st);
+}
+
+static int rmpopt_percpu_table_show(char *buf, size_t size)
+{
+	return rmpopt_table_show(&rmpopt_st, buf, size);
 }
 
 const struct rmpsim_policy_ops rmpsim_policy_percpu = {
@@ -60,7 +84,7 @@ const struct rmpsim_policy_ops rmpsim_policy_percpu = {
 	.name		= "percpu",
 	.description	= "v10 leader, then one IPI per follower that loops over all regions (long irq-off)",
 	.setup		= rmpopt_percpu_setup,
-	.trigger	= rmpopt_trigger_mod_delayed,
-	.cleanup	= rmpopt_cleanup_common,
-	.table_show	= rmpopt_table_show,
+	.trigger	= rmpopt_percpu_trigger,
+	.cleanup	= rmpopt_percpu_cleanup,
+	.table_show	= rmpopt_percpu_table_show,
 };

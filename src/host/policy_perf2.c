@@ -38,6 +38,15 @@
 
 #include "rmpopt.h"
 
+/* The patch's file statics (rmpopt.h struct rmpopt_state). */
+static struct rmpopt_state rmpopt_st;
+
+static void perf2_reset(void)
+{
+	rmpopt_state_reset(&rmpopt_st);
+}
+RMPSIM_KERNEL_RESET(perf2_reset);
+
 struct perf2_sample {
 	phys_addr_t pa;
 	u64 cycles;
@@ -64,11 +73,11 @@ static void perf2_serial_work_handler(struct work_struct *work)
 	u64 min = U64_MAX, max = 0, sum = 0, n = 0, t_start;
 	unsigned int cpu;
 
-	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	trace_rmpopt_pass_start(rmpopt_st.pa_start, rmpopt_st.pa_end);
 	trace_rmpopt_leader_done(-1);
 	t_start = rdtsc_ordered();
 	cpus_read_lock();
-	for (s.pa = rmpopt_pa_start; s.pa < rmpopt_pa_end; s.pa += SZ_1G) {
+	for (s.pa = rmpopt_st.pa_start; s.pa < rmpopt_st.pa_end; s.pa += SZ_1G) {
 		for_each_online_cpu(cpu) {
 			smp_call_on_cpu(cpu, perf2_rmpopt_timed, &s, false);
 			if (s.cycles > max) {
@@ -87,32 +96,47 @@ static void perf2_serial_work_handler(struct work_struct *work)
 		(unsigned long long)max, (unsigned long long)min,
 		(unsigned long long)(n ? sum / n : 0),
 		(unsigned long long)(rdtsc_ordered() - t_start));
-	rmpopt_pass_finish();
+	rmpopt_pass_finish(&rmpopt_st);
 }
 
 static void perf2_parallel_work_handler(struct work_struct *work)
 {
 	phys_addr_t pa;
 
-	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	trace_rmpopt_pass_start(rmpopt_st.pa_start, rmpopt_st.pa_end);
 	trace_rmpopt_leader_done(-1);
 	cpus_read_lock();
-	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+	for (pa = rmpopt_st.pa_start; pa < rmpopt_st.pa_end; pa += SZ_1G) {
 		on_each_cpu_mask(cpu_online_mask, rmpopt_smp, (void *)(unsigned long)pa, true);
 		cond_resched();
 	}
 	cpus_read_unlock();
-	rmpopt_pass_finish();
+	rmpopt_pass_finish(&rmpopt_st);
 }
 
 static int perf2_serial_setup(void)
 {
-	return rmpopt_setup_common(perf2_serial_work_handler, RMPOPT_MASK_ONLINE);
+	return rmpopt_setup(&rmpopt_st, perf2_serial_work_handler, RMPOPT_MASK_ONLINE);
 }
 
 static int perf2_parallel_setup(void)
 {
-	return rmpopt_setup_common(perf2_parallel_work_handler, RMPOPT_MASK_ONLINE);
+	return rmpopt_setup(&rmpopt_st, perf2_parallel_work_handler, RMPOPT_MASK_ONLINE);
+}
+
+static void perf2_trigger(void)
+{
+	rmpopt_trigger_mod_delayed(&rmpopt_st);
+}
+
+static void perf2_cleanup(void)
+{
+	rmpopt_cleanup_common(&rmpopt_st);
+}
+
+static int perf2_table_show(char *buf, size_t size)
+{
+	return rmpopt_table_show(&rmpopt_st, buf, size);
 }
 
 const struct rmpsim_policy_ops rmpsim_policy_perf2_serial = {
@@ -120,9 +144,9 @@ const struct rmpsim_policy_ops rmpsim_policy_perf2_serial = {
 	.name		= "perf2-serial",
 	.description	= "spec 1.12 C measurement: regions outer, CPUs inner, smp_call_on_cpu each, TSC around RMPOPT",
 	.setup		= perf2_serial_setup,
-	.trigger	= rmpopt_trigger_mod_delayed, /* measured after the teardown settles */
-	.cleanup	= rmpopt_cleanup_common,
-	.table_show	= rmpopt_table_show,
+	.trigger	= perf2_trigger, /* measured after the teardown settles */
+	.cleanup	= perf2_cleanup,
+	.table_show	= perf2_table_show,
 };
 
 const struct rmpsim_policy_ops rmpsim_policy_perf2_parallel = {
@@ -130,7 +154,7 @@ const struct rmpsim_policy_ops rmpsim_policy_perf2_parallel = {
 	.name		= "perf2-parallel",
 	.description	= "spec 1.12 C measurement: each region IPI'd to every online CPU at once",
 	.setup		= perf2_parallel_setup,
-	.trigger	= rmpopt_trigger_mod_delayed, /* measured after the teardown settles */
-	.cleanup	= rmpopt_cleanup_common,
-	.table_show	= rmpopt_table_show,
+	.trigger	= perf2_trigger, /* measured after the teardown settles */
+	.cleanup	= perf2_cleanup,
+	.table_show	= perf2_table_show,
 };

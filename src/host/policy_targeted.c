@@ -29,13 +29,22 @@
 
 #include "rmpopt.h"
 
+/* The patch's file statics (rmpopt.h struct rmpopt_state). */
+static struct rmpopt_state rmpopt_st;
+
 /* One bit per 1 GB region of the window (at most 2048, spec 1.3). */
 static DECLARE_BITMAP(rmpopt_dirty, RMPOPT_MAX_REGIONS);
 static DEFINE_SPINLOCK(rmpopt_dirty_lock);
 
+static void rmpopt_targeted_reset(void)
+{
+	rmpopt_state_reset(&rmpopt_st);
+}
+RMPSIM_KERNEL_RESET(rmpopt_targeted_reset);
+
 static unsigned long rmpopt_nregions(void)
 {
-	return (rmpopt_pa_end - rmpopt_pa_start) / SZ_1G;
+	return (rmpopt_st.pa_end - rmpopt_st.pa_start) / SZ_1G;
 }
 
 unsigned long rmpopt_targeted_pending(void)
@@ -55,7 +64,7 @@ static void rmpopt_targeted_leader(void *arg)
 	unsigned long i;
 
 	for_each_set_bit(i, todo, rmpopt_nregions()) {
-		rmpopt(rmpopt_pa_start + i * SZ_1G);
+		rmpopt(rmpopt_st.pa_start + i * SZ_1G);
 		cond_resched();
 	}
 }
@@ -67,7 +76,7 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 	cpumask_var_t followers;
 	unsigned long i;
 
-	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	trace_rmpopt_pass_start(rmpopt_st.pa_start, rmpopt_st.pa_end);
 
 	/* take the marks; a teardown during the pass marks for the next one */
 	spin_lock(&rmpopt_dirty_lock);
@@ -77,8 +86,8 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 
 	pr_info("Attempt RMP optimizations on %u of %lu 1GB regions in [0x%016llx - 0x%016llx]\n",
 		bitmap_weight(todo, RMPOPT_MAX_REGIONS), nregions,
-		(unsigned long long)rmpopt_pa_start,
-		(unsigned long long)rmpopt_pa_end);
+		(unsigned long long)rmpopt_st.pa_start,
+		(unsigned long long)rmpopt_st.pa_end);
 
 	if (!alloc_cpumask_var(&followers, GFP_KERNEL)) {
 		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
@@ -87,23 +96,23 @@ void rmpopt_targeted_work_handler(struct work_struct *work)
 		bitmap_or(rmpopt_dirty, rmpopt_dirty, todo, RMPOPT_MAX_REGIONS);
 		spin_unlock(&rmpopt_dirty_lock);
 		trace_rmpopt_leader_done(-1);
-		rmpopt_pass_finish();
+		rmpopt_pass_finish(&rmpopt_st);
 		return;
 	}
 
-	rmpopt_lead_here(followers, rmpopt_targeted_leader, todo);
+	rmpopt_lead_here(&rmpopt_st, followers, rmpopt_targeted_leader, todo);
 
 	cpus_read_lock();
 	for_each_set_bit(i, todo, nregions) {
 		on_each_cpu_mask(followers, rmpopt_smp,
-				 (void *)(unsigned long)(rmpopt_pa_start + i * SZ_1G),
+				 (void *)(unsigned long)(rmpopt_st.pa_start + i * SZ_1G),
 				 true);
 		cond_resched();
 	}
 	cpus_read_unlock();
 
 	free_cpumask_var(followers);
-	rmpopt_pass_finish();
+	rmpopt_pass_finish(&rmpopt_st);
 }
 
 static int rmpopt_targeted_setup(void)
@@ -112,21 +121,21 @@ static int rmpopt_targeted_setup(void)
 	bitmap_fill(rmpopt_dirty, RMPOPT_MAX_REGIONS);
 	spin_unlock(&rmpopt_dirty_lock);
 
-	return rmpopt_setup_common(rmpopt_targeted_work_handler,
-				   RMPOPT_MASK_PRIMARY);
+	return rmpopt_setup(&rmpopt_st, rmpopt_targeted_work_handler,
+			    RMPOPT_MASK_PRIMARY);
 }
 
 static void rmpopt_targeted_mark(phys_addr_t lo, phys_addr_t hi)
 {
 	unsigned long first, last;
 
-	lo = max(ALIGN_DOWN(lo, SZ_1G), rmpopt_pa_start);
-	hi = min(ALIGN(hi, SZ_1G), rmpopt_pa_end);
+	lo = max(ALIGN_DOWN(lo, SZ_1G), rmpopt_st.pa_start);
+	hi = min(ALIGN(hi, SZ_1G), rmpopt_st.pa_end);
 	if (lo >= hi)
 		return;
 
-	first = (lo - rmpopt_pa_start) / SZ_1G;
-	last = (hi - rmpopt_pa_start) / SZ_1G;
+	first = (lo - rmpopt_st.pa_start) / SZ_1G;
+	last = (hi - rmpopt_st.pa_start) / SZ_1G;
 	spin_lock(&rmpopt_dirty_lock);
 	bitmap_set(rmpopt_dirty, first, last - first);
 	spin_unlock(&rmpopt_dirty_lock);
@@ -134,8 +143,8 @@ static void rmpopt_targeted_mark(phys_addr_t lo, phys_addr_t hi)
 
 static void rmpopt_targeted_trigger(void)
 {
-	rmpopt_targeted_mark(rmpopt_pa_start, rmpopt_pa_end);
-	rmpopt_trigger_mod_delayed();
+	rmpopt_targeted_mark(rmpopt_st.pa_start, rmpopt_st.pa_end);
+	rmpopt_trigger_mod_delayed(&rmpopt_st);
 }
 
 static void rmpopt_targeted_teardown(unsigned long long first_pfn,
@@ -144,16 +153,21 @@ static void rmpopt_targeted_teardown(unsigned long long first_pfn,
 	if (!npages)
 		return;
 	rmpopt_targeted_mark(PFN_PHYS(first_pfn), PFN_PHYS(first_pfn + npages));
-	rmpopt_trigger_mod_delayed();
+	rmpopt_trigger_mod_delayed(&rmpopt_st);
 }
 
 static void rmpopt_targeted_cleanup(void)
 {
-	rmpopt_cleanup_common();
+	rmpopt_cleanup_common(&rmpopt_st);
 
 	spin_lock(&rmpopt_dirty_lock);
 	bitmap_zero(rmpopt_dirty, RMPOPT_MAX_REGIONS);
 	spin_unlock(&rmpopt_dirty_lock);
+}
+
+static int rmpopt_targeted_table_show(char *buf, size_t size)
+{
+	return rmpopt_table_show(&rmpopt_st, buf, size);
 }
 
 const struct rmpsim_policy_ops rmpsim_policy_targeted = {
@@ -164,5 +178,5 @@ const struct rmpsim_policy_ops rmpsim_policy_targeted = {
 	.trigger	= rmpopt_targeted_trigger,
 	.cleanup	= rmpopt_targeted_cleanup,
 	.guest_teardown	= rmpopt_targeted_teardown,
-	.table_show	= rmpopt_table_show,
+	.table_show	= rmpopt_targeted_table_show,
 };

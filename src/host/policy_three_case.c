@@ -28,9 +28,18 @@
 
 #include "rmpopt.h"
 
+/* The patch's file statics (rmpopt.h struct rmpopt_state). */
+static struct rmpopt_state rmpopt_st;
+
+static void rmpopt_three_case_reset(void)
+{
+	rmpopt_state_reset(&rmpopt_st);
+}
+RMPSIM_KERNEL_RESET(rmpopt_three_case_reset);
+
 static long rmpopt_leader_fn(void *arg)
 {
-	rmpopt_leader_loop();
+	rmpopt_leader_loop(&rmpopt_st);
 	return 0;
 }
 
@@ -39,9 +48,9 @@ void rmpopt_three_case_work_handler(struct work_struct *work)
 	cpumask_var_t followers;
 	int this_cpu, leader;
 
-	if (!rmpopt_pass_begin(&followers))
+	if (!rmpopt_pass_begin(&rmpopt_st, &followers))
 		return;
-	cpumask_copy(followers, rmpopt_cpumask);
+	cpumask_copy(followers, rmpopt_st.cpumask);
 
 	migrate_disable();
 	this_cpu = smp_processor_id();
@@ -49,7 +58,7 @@ void rmpopt_three_case_work_handler(struct work_struct *work)
 		/* case 1: a programmed primary thread */
 		cpumask_clear_cpu(this_cpu, followers);
 		leader = this_cpu;
-		rmpopt_leader_loop();
+		rmpopt_leader_loop(&rmpopt_st);
 		migrate_enable();
 	} else if (cpumask_intersects(topology_sibling_cpumask(this_cpu),
 				      followers)) {
@@ -57,7 +66,7 @@ void rmpopt_three_case_work_handler(struct work_struct *work)
 		cpumask_andnot(followers, followers,
 			       topology_sibling_cpumask(this_cpu));
 		leader = this_cpu;
-		rmpopt_leader_loop();
+		rmpopt_leader_loop(&rmpopt_st);
 		migrate_enable();
 	} else {
 		/* case 3 (HW-3): RMPOPT here would #UD; explicit leader */
@@ -72,16 +81,31 @@ void rmpopt_three_case_work_handler(struct work_struct *work)
 	}
 	trace_rmpopt_leader_done(leader);
 
-	rmpopt_follower_loop(followers);
+	rmpopt_follower_loop(&rmpopt_st, followers);
 
 	free_cpumask_var(followers);
-	rmpopt_pass_finish();
+	rmpopt_pass_finish(&rmpopt_st);
 }
 
 static int rmpopt_three_case_setup(void)
 {
-	return rmpopt_setup_common(rmpopt_three_case_work_handler,
-				   RMPOPT_MASK_PRIMARY);
+	return rmpopt_setup(&rmpopt_st, rmpopt_three_case_work_handler,
+			    RMPOPT_MASK_PRIMARY);
+}
+
+static void rmpopt_three_case_trigger(void)
+{
+	rmpopt_trigger_mod_delayed(&rmpopt_st);
+}
+
+static void rmpopt_three_case_cleanup(void)
+{
+	rmpopt_cleanup_common(&rmpopt_st);
+}
+
+static int rmpopt_three_case_table_show(char *buf, size_t size)
+{
+	return rmpopt_table_show(&rmpopt_st, buf, size);
 }
 
 const struct rmpsim_policy_ops rmpsim_policy_three_case = {
@@ -89,7 +113,7 @@ const struct rmpsim_policy_ops rmpsim_policy_three_case = {
 	.name		= "three-case",
 	.description	= "v6-v8 leader choice: local primary, local sibling, or explicit leader via work_on_cpu",
 	.setup		= rmpopt_three_case_setup,
-	.trigger	= rmpopt_trigger_mod_delayed,
-	.cleanup	= rmpopt_cleanup_common,
-	.table_show	= rmpopt_table_show,
+	.trigger	= rmpopt_three_case_trigger,
+	.cleanup	= rmpopt_three_case_cleanup,
+	.table_show	= rmpopt_three_case_table_show,
 };

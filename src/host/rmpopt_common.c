@@ -3,12 +3,14 @@
  * The RMPOPT manager's common part: setup, the leader and follower loops,
  * triggers, cleanup (spec 1.3, 1.5-1.8). Modelled on the v10 series
  * (arch/x86/virt/svm/sev.c); the policies in policy_*.c differ only in their
- * work handler, their trigger and which CPUs they program.
+ * work handler, their trigger and which CPUs they program. Every helper works
+ * on the state the policy file passes (its file static); none keeps state.
  */
 #define pr_fmt(fmt) "SEV-SNP: " fmt
 
 #include <linux/align.h>
 #include <linux/cpu.h>
+#include <linux/errno.h>
 #include <linux/cpumask.h>
 #include <linux/init.h>
 #include <linux/jiffies.h>
@@ -31,38 +33,35 @@
 
 #include "rmpopt.h"
 
-bool rmpopt_capable;
-cpumask_var_t rmpopt_cpumask;
-phys_addr_t rmpopt_pa_start, rmpopt_pa_end;
-struct workqueue_struct *rmpopt_wq;
-struct delayed_work rmpopt_delayed_work;
-DEFINE_MUTEX(rmpopt_wq_mutex);
-atomic_t rmpopt_in_progress;
-const struct rmpsim_policy_ops *rmpopt_active_ops;
+/*
+ * The state of the built-in policy set up last, for the v1 configfs view
+ * (rmpopt_request_pass): this file's own, reached only through functions.
+ */
+static struct rmpopt_state *rmpopt_active_state;
 
-/* Kernel statics start from their boot values in every simulated boot. */
 static void rmpopt_common_reset(void)
 {
-	rmpopt_capable = false;
-	rmpopt_cpumask = NULL;
-	rmpopt_pa_start = rmpopt_pa_end = 0;
-	rmpopt_wq = NULL;
-	memset(&rmpopt_delayed_work, 0, sizeof(rmpopt_delayed_work));
-	mutex_init(&rmpopt_wq_mutex);
-	atomic_set(&rmpopt_in_progress, 0);
-	rmpopt_active_ops = NULL;
+	rmpopt_active_state = NULL;
 }
 RMPSIM_KERNEL_RESET(rmpopt_common_reset);
 
-bool rmpopt_claim_progress(void)
+void rmpopt_state_reset(struct rmpopt_state *st)
 {
-	/* spec 1.10 (v1): only the caller that moves it from 0 to 1 starts a pass */
-	return atomic_cmpxchg(&rmpopt_in_progress, 0, 1) == 0;
+	memset(st, 0, sizeof(*st));
+	mutex_init(&st->wq_mutex);
+	atomic_set(&st->in_progress, 0);
 }
 
-static void rmpopt_set_progress(bool v)
+/* atomic_cmpxchg(&in_progress, 0, 1) == 0: true when it was 0. */
+static bool rmpopt_claim_progress(struct rmpopt_state *st)
 {
-	atomic_set(&rmpopt_in_progress, v);
+	/* spec 1.10 (v1): only the caller that moves it from 0 to 1 starts a pass */
+	return atomic_cmpxchg(&st->in_progress, 0, 1) == 0;
+}
+
+static void rmpopt_set_progress(struct rmpopt_state *st, bool v)
+{
+	atomic_set(&st->in_progress, v);
 }
 
 bool rmpopt(u64 pa)
@@ -79,36 +78,36 @@ void rmpopt_smp(void *info)
 	rmpopt((u64)(unsigned long)info);
 }
 
-void rmpopt_leader_loop(void)
+void rmpopt_leader_loop(const struct rmpopt_state *st)
 {
 	phys_addr_t pa;
 
-	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+	for (pa = st->pa_start; pa < st->pa_end; pa += SZ_1G) {
 		rmpopt(pa);
 		/* v7+: let other tasks run between regions */
 		cond_resched();
 	}
 }
 
-bool rmpopt_pass_begin(cpumask_var_t *followers)
+bool rmpopt_pass_begin(struct rmpopt_state *st, cpumask_var_t *followers)
 {
-	trace_rmpopt_pass_start(rmpopt_pa_start, rmpopt_pa_end);
+	trace_rmpopt_pass_start(st->pa_start, st->pa_end);
 	pr_info("Attempt RMP optimizations on physical address range @1GB alignment [0x%016llx - 0x%016llx]\n",
-		(unsigned long long)rmpopt_pa_start,
-		(unsigned long long)rmpopt_pa_end);
+		(unsigned long long)st->pa_start,
+		(unsigned long long)st->pa_end);
 
 	/* v10: warn and skip the pass */
 	if (!alloc_cpumask_var(followers, GFP_KERNEL)) {
 		pr_warn("RMPOPT: failed to allocate follower cpumask, skipping optimizations\n");
 		trace_rmpopt_leader_done(-1);
-		rmpopt_pass_finish();
+		rmpopt_pass_finish(st);
 		return false;
 	}
 	return true;
 }
 
-int rmpopt_lead_here(struct cpumask *followers, void (*leader_loop)(void *),
-		     void *arg)
+int rmpopt_lead_here(const struct rmpopt_state *st, struct cpumask *followers,
+		     void (*leader_loop)(void *), void *arg)
 {
 	int this_cpu;
 
@@ -120,7 +119,7 @@ int rmpopt_lead_here(struct cpumask *followers, void (*leader_loop)(void *),
 	 */
 	migrate_disable();
 	this_cpu = smp_processor_id();
-	cpumask_andnot(followers, rmpopt_cpumask,
+	cpumask_andnot(followers, st->cpumask,
 		       topology_sibling_cpumask(this_cpu));
 	leader_loop(arg);
 	migrate_enable();
@@ -128,13 +127,14 @@ int rmpopt_lead_here(struct cpumask *followers, void (*leader_loop)(void *),
 	return this_cpu;
 }
 
-void rmpopt_follower_loop(const struct cpumask *followers)
+void rmpopt_follower_loop(const struct rmpopt_state *st,
+			  const struct cpumask *followers)
 {
 	phys_addr_t pa;
 
 	/* spec 1.7 step 5: outer loop is the region, one IPI to all followers */
 	cpus_read_lock();
-	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+	for (pa = st->pa_start; pa < st->pa_end; pa += SZ_1G) {
 		on_each_cpu_mask(followers, rmpopt_smp, (void *)(unsigned long)pa,
 				 true);
 		cond_resched();
@@ -142,7 +142,7 @@ void rmpopt_follower_loop(const struct cpumask *followers)
 	cpus_read_unlock();
 }
 
-static void rmpopt_program_base(u64 val)
+static void rmpopt_program_base(const struct rmpopt_state *st, u64 val)
 {
 	unsigned int cpu;
 
@@ -150,29 +150,30 @@ static void rmpopt_program_base(u64 val)
 	 * spec 1.3: RMPOPT_BASE is per core; the mask holds one thread per
 	 * core (primary policies), so each core is written once.
 	 */
-	for_each_cpu(cpu, rmpopt_cpumask)
+	for_each_cpu(cpu, st->cpumask)
 		wrmsrq_on_cpu(cpu, MSR_AMD64_RMPOPT_BASE, val);
 }
 
-int rmpopt_setup_common(work_func_t fn, enum rmpopt_mask_kind kind)
+int rmpopt_setup_common(struct rmpopt_state *st, work_func_t fn,
+			const char *fn_name, enum rmpopt_mask_kind kind)
 {
 	phys_addr_t pa_start, pa_end;
 	unsigned int cpu;
 
 	/* spec 1.3, 1.4: needs the CPUID bit and a segmented RMP */
-	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
+	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !snp_rmpopt_capable())
 		return -EOPNOTSUPP;
 
-	guard(mutex)(&rmpopt_wq_mutex);
+	guard(mutex)(&st->wq_mutex);
 
 	/*
 	 * spec 1.6 (v5): a legacy SNP_SHUTDOWN_EX clears snp_initialized
 	 * without cleanup, so SNP_INIT can call setup again: keep the first.
 	 */
-	if (rmpopt_wq)
+	if (st->wq)
 		return 0;
 
-	if (!zalloc_cpumask_var(&rmpopt_cpumask, GFP_KERNEL))
+	if (!zalloc_cpumask_var(&st->cpumask, GFP_KERNEL))
 		return -ENOMEM;
 
 	/* spec 1.3: window [ALIGN_DOWN(min_low_pfn), ALIGN(max_pfn)) */
@@ -184,9 +185,10 @@ int rmpopt_setup_common(work_func_t fn, enum rmpopt_mask_kind kind)
 		pa_end = pa_start + RMPOPT_MAX_COVERAGE;
 	}
 
-	rmpopt_wq = alloc_workqueue("rmpopt_wq", WQ_UNBOUND, 1);
-	if (!rmpopt_wq) {
-		free_cpumask_var(rmpopt_cpumask);
+	st->wq = alloc_workqueue("rmpopt_wq", WQ_UNBOUND, 1);
+	if (!st->wq) {
+		free_cpumask_var(st->cpumask);
+		st->cpumask = NULL;
 		return -ENOMEM;
 	}
 
@@ -194,93 +196,118 @@ int rmpopt_setup_common(work_func_t fn, enum rmpopt_mask_kind kind)
 	for_each_online_cpu(cpu) {
 		/* spec 1.7: primary threads, built once at setup */
 		if (kind == RMPOPT_MASK_ONLINE || topology_is_primary_thread(cpu))
-			cpumask_set_cpu(cpu, rmpopt_cpumask);
+			cpumask_set_cpu(cpu, st->cpumask);
 	}
-	rmpopt_program_base(pa_start | RMPOPT_BASE_ENABLE);
+	rmpopt_program_base(st, pa_start | RMPOPT_BASE_ENABLE);
 	cpus_read_unlock();
 
-	rmpopt_pa_start = pa_start;
-	rmpopt_pa_end = pa_end;
+	st->pa_start = pa_start;
+	st->pa_end = pa_end;
+	rmpopt_active_state = st;
 
-	INIT_DELAYED_WORK(&rmpopt_delayed_work, fn);
+	/* INIT_DELAYED_WORK(&st->delayed_work, fn), with the name as the policy wrote it */
+	rmpsim__k_init_delayed_work(&st->delayed_work, fn, fn_name);
 	/* spec 1.5: SNP_INIT cleared every table, so scan at once */
-	rmpopt_set_progress(true);
-	queue_delayed_work(rmpopt_wq, &rmpopt_delayed_work, 0);
+	rmpopt_set_progress(st, true);
+	queue_delayed_work(st->wq, &st->delayed_work, 0);
 
 	return 0;
 }
 
-void rmpopt_cleanup_common(void)
+void rmpopt_cleanup_common(struct rmpopt_state *st)
 {
-	guard(mutex)(&rmpopt_wq_mutex);
+	guard(mutex)(&st->wq_mutex);
 
-	if (!rmpopt_wq)
+	if (!st->wq)
 		return;
 
-	cancel_delayed_work_sync(&rmpopt_delayed_work);
-	destroy_workqueue(rmpopt_wq);
+	cancel_delayed_work_sync(&st->delayed_work);
+	destroy_workqueue(st->wq);
 
 	/* spec 1.3, 1.8: RMPOPT_BASE = 0 on each core in the mask */
 	cpus_read_lock();
-	rmpopt_program_base(0);
+	rmpopt_program_base(st, 0);
 	cpus_read_unlock();
 
-	free_cpumask_var(rmpopt_cpumask);
-	rmpopt_cpumask = NULL;
-	rmpopt_pa_start = rmpopt_pa_end = 0;
-	rmpopt_wq = NULL;
-	rmpopt_set_progress(false);
+	free_cpumask_var(st->cpumask);
+	st->cpumask = NULL;
+	st->pa_start = st->pa_end = 0;
+	st->wq = NULL;
+	rmpopt_set_progress(st, false);
+	if (rmpopt_active_state == st)
+		rmpopt_active_state = NULL;
 }
 
-void rmpopt_trigger_mod_delayed(void)
+void rmpopt_trigger_mod_delayed(struct rmpopt_state *st)
 {
-	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
+	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !snp_rmpopt_capable())
 		return;
 
-	guard(mutex)(&rmpopt_wq_mutex);
+	guard(mutex)(&st->wq_mutex);
 
-	if (rmpopt_wq) {
+	if (st->wq) {
 		/*
 		 * spec 1.8 (v8+): re-arm on every call, so the pass runs 10 s
 		 * after the last one; a call during a pass queues one more.
 		 */
-		mod_delayed_work(rmpopt_wq, &rmpopt_delayed_work,
+		mod_delayed_work(st->wq, &st->delayed_work,
 				 msecs_to_jiffies(RMPOPT_WORK_TIMEOUT));
 	}
 }
 
-void rmpopt_trigger_queue_delayed(void)
+void rmpopt_trigger_queue_delayed(struct rmpopt_state *st)
 {
-	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
+	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !snp_rmpopt_capable())
 		return;
 
-	guard(mutex)(&rmpopt_wq_mutex);
+	guard(mutex)(&st->wq_mutex);
 
-	if (rmpopt_wq) {
+	if (st->wq) {
 		/* spec 1.8 (v3-v7): ignored while pending, the first deadline holds */
-		queue_delayed_work(rmpopt_wq, &rmpopt_delayed_work,
+		queue_delayed_work(st->wq, &st->delayed_work,
 				   msecs_to_jiffies(RMPOPT_WORK_TIMEOUT));
 	}
 }
 
-void rmpopt_trigger_now(void)
+void rmpopt_trigger_now(struct rmpopt_state *st)
 {
-	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !rmpopt_capable)
+	if (!cpu_feature_enabled(X86_FEATURE_RMPOPT) || !snp_rmpopt_capable())
 		return;
 
-	guard(mutex)(&rmpopt_wq_mutex);
+	guard(mutex)(&st->wq_mutex);
 
 	/*
 	 * spec 1.6, 1.10 (v1/v2): the kthread is woken at once; a request
 	 * while a pass runs is lost (the thread is not asleep), which the
 	 * in-progress flag models.
 	 */
-	if (rmpopt_wq && rmpopt_claim_progress())
-		queue_delayed_work(rmpopt_wq, &rmpopt_delayed_work, 0);
+	if (st->wq && rmpopt_claim_progress(st))
+		queue_delayed_work(st->wq, &st->delayed_work, 0);
 }
 
-void rmpopt_pass_finish(void)
+void rmpopt_pass_finish(struct rmpopt_state *st)
 {
 	trace_rmpopt_pass_done();
-	rmpopt_set_progress(false);
+	rmpopt_set_progress(st, false);
+}
+
+int rmpopt_request_pass(void)
+{
+	struct rmpopt_state *st = rmpopt_active_state;
+
+	if (!st)
+		return -ENODEV;
+	guard(mutex)(&st->wq_mutex);
+	if (!st->wq)
+		return -ENODEV;
+
+	/* spec 1.10: start a pass only if none is in progress (cmpxchg 0 -> 1) */
+	if (rmpopt_claim_progress(st))
+		mod_delayed_work(st->wq, &st->delayed_work, 0);
+	return 0;
+}
+
+bool rmpopt_pass_in_progress(void)
+{
+	return rmpopt_active_state && atomic_read(&rmpopt_active_state->in_progress);
 }

@@ -63,7 +63,7 @@ static __printf(4, 5) void rmpopt_buf_printf(char *buf, size_t size,
 		*len += n;
 }
 
-int rmpopt_table_show(char *buf, size_t size)
+int rmpopt_table_show(const struct rmpopt_state *st, char *buf, size_t size)
 {
 	phys_addr_t pa;
 	size_t len = 0;
@@ -73,13 +73,13 @@ int rmpopt_table_show(char *buf, size_t size)
 
 	guard(mutex)(&rmpopt_show_mutex);
 
-	if (!rmpopt_cpumask)
+	if (!st->cpumask)
 		return -ENODEV;
 	if (!zalloc_cpumask_var(&rmpopt_report_cpumask, GFP_KERNEL))
 		return -ENOMEM;
 
 	cpus_read_lock();
-	for (pa = rmpopt_pa_start; pa < rmpopt_pa_end; pa += SZ_1G) {
+	for (pa = st->pa_start; pa < st->pa_end; pa += SZ_1G) {
 		cpumask_clear(rmpopt_report_cpumask);
 		/* spec 1.11: every online CPU, not only the primaries */
 		on_each_cpu_mask(cpu_online_mask, rmpopt_report_status_smp,
@@ -139,13 +139,10 @@ long rmpsim_host_rmpopt_action_store(const char *page, size_t count)
 	if (val != 1)
 		return -EINVAL;
 
-	guard(mutex)(&rmpopt_wq_mutex);
-	if (!rmpopt_wq)
-		return -ENODEV;
-
 	/* spec 1.10: start a pass only if none is in progress (cmpxchg 0 -> 1) */
-	if (rmpopt_claim_progress())
-		mod_delayed_work(rmpopt_wq, &rmpopt_delayed_work, 0);
+	ret = rmpopt_request_pass();
+	if (ret)
+		return ret;
 
 	return count;
 }
@@ -153,7 +150,7 @@ long rmpsim_host_rmpopt_action_store(const char *page, size_t count)
 long rmpsim_host_rmpopt_action_show(char *page)
 {
 	return sprintf(page, "RMP optimization in progress: %s\n",
-		       atomic_read(&rmpopt_in_progress) ? "Yes" : "No");
+		       rmpopt_pass_in_progress() ? "Yes" : "No");
 }
 
 long rmpsim_host_rmpopt_description_show(char *page)
@@ -165,7 +162,11 @@ long rmpsim_host_rmpopt_description_show(char *page)
 
 int rmpsim_host_rmpopt_table_show(char *buf, size_t size)
 {
-	if (rmpopt_active_ops && rmpopt_active_ops->table_show)
-		return rmpopt_active_ops->table_show(buf, size);
-	return rmpopt_table_show(buf, size);
+	const struct rmpsim_policy_ops *ops = snp_rmpopt_active_ops();
+
+	if (size)
+		buf[0] = '\0';
+	if (!ops || !ops->table_show)
+		return -ENODEV;
+	return ops->table_show(buf, size);
 }

@@ -45,6 +45,11 @@ static unsigned int snp_nr_leaked_ranges;
 static unsigned long long snp_nr_leaked_pages;
 static DEFINE_SPINLOCK(snp_leaked_pages_list_lock);
 
+/* spec 1.3: set by snp_prepare() when the RMP is segmented (A90). */
+static bool rmpopt_capable;
+/* The policy whose setup succeeded, until snp_shutdown. */
+static const struct rmpsim_policy_ops *rmpopt_active_ops;
+
 /* ---- SNP enable and shutdown (spec 1.9, 3.6) ---------------------------- */
 
 static void mfd_enable(void *arg)
@@ -105,6 +110,16 @@ int snp_prepare(void)
 	rmpopt_capable = cpu_feature_enabled(X86_FEATURE_SEGMENTED_RMP);
 
 	return 0;
+}
+
+bool snp_rmpopt_capable(void)
+{
+	return rmpopt_capable;
+}
+
+const struct rmpsim_policy_ops *snp_rmpopt_active_ops(void)
+{
+	return rmpopt_active_ops;
 }
 
 static void rmpopt_cleanup(void)
@@ -337,9 +352,11 @@ void snp_leak_pages(u64 pfn, unsigned int npages)
 
 /* ---- Kernel state reset before each simulated boot ---------------------- */
 
-/* This file's state; rmpopt_common.c resets its own. */
+/* This file's state; each policy file resets its own. */
 static void sev_reset(void)
 {
+	rmpopt_capable = false;
+	rmpopt_active_ops = NULL;
 	memset(snp_leaked_ranges, 0, sizeof(snp_leaked_ranges));
 	snp_nr_leaked_ranges = 0;
 	snp_nr_leaked_pages = 0;

@@ -42,8 +42,9 @@ struct rmpsim_kernel {
 	struct rmpsim_sim *sim;
 	struct rmpsim_machine *machine; /* NULL on a bare sim */
 	unsigned ncpus;
-	unsigned long epoch; /* distinguishes this boot's lock/work state from a previous one */
-	uint64_t tick_ps;    /* 1 s / HZ */
+	unsigned long epoch;	/* distinguishes this boot's lock/work state from a previous one */
+	unsigned long work_ids; /* work items numbered in this boot (the workqueue_* trace) */
+	uint64_t tick_ps;	/* 1 s / HZ */
 	unsigned hz;
 
 	struct cpumask *online, *present, *possible;

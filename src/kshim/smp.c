@@ -39,10 +39,27 @@ static void ipi_tramp(struct rmpsim_sim *sim, unsigned cpu, void *arg)
 		rmpsim__k_free(c, sizeof(*c));
 }
 
+/* The names the smp.h macros pass for the next call's trace record (A380). */
+static const char *next_callback, *next_callsite;
+
+void rmpsim__k_ipi_names(const char *callback, const char *callsite)
+{
+	next_callback = callback;
+	next_callsite = callsite;
+}
+
+/* Hand the names to the sim for this call's send, once. */
+static void take_names(struct rmpsim_kernel *k)
+{
+	rmpsim_sim_ipi_names(k->sim, next_callback, next_callsite);
+	next_callback = next_callsite = NULL;
+}
+
 /* Send to mask (already restricted to online CPUs); flags as rmpsim_sim_ipi_many. */
 static void send(struct rmpsim_kernel *k, const struct cpumask *mask, smp_call_func_t func, void *info,
 		 unsigned flags, unsigned ntargets)
 {
+	take_names(k);
 	if (!ntargets)
 		return;
 	/* A228: a call with a remote target ends an inferred leader phase. */
@@ -68,7 +85,7 @@ static void send(struct rmpsim_kernel *k, const struct cpumask *mask, smp_call_f
 	}
 }
 
-void on_each_cpu_mask(const struct cpumask *mask, smp_call_func_t func, void *info, bool wait)
+void(on_each_cpu_mask)(const struct cpumask *mask, smp_call_func_t func, void *info, bool wait)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
 	struct cpumask *m = rmpsim__k_alloc(sizeof(*m));
@@ -83,12 +100,12 @@ void on_each_cpu_mask(const struct cpumask *mask, smp_call_func_t func, void *in
 	rmpsim__k_free(m, sizeof(*m));
 }
 
-void on_each_cpu(smp_call_func_t func, void *info, int wait)
+void(on_each_cpu)(smp_call_func_t func, void *info, int wait)
 {
-	on_each_cpu_mask(cpu_online_mask, func, info, wait);
+	(on_each_cpu_mask)(cpu_online_mask, func, info, wait);
 }
 
-void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func, void *info, bool wait)
+void(smp_call_function_many)(const struct cpumask *mask, smp_call_func_t func, void *info, bool wait)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
 	struct cpumask *m = rmpsim__k_alloc(sizeof(*m));
@@ -104,7 +121,7 @@ void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func, vo
 	rmpsim__k_free(m, sizeof(*m));
 }
 
-int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait)
+int(smp_call_function_single)(int cpu, smp_call_func_t func, void *info, int wait)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
 	if (cpu < 0 || (unsigned)cpu >= k->ncpus || !cpumask_test_cpu(cpu, k->online))
@@ -113,6 +130,7 @@ int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait
 	struct call *c = &stack_call;
 	if ((unsigned)cpu != stack_call.sender_cpu)
 		rmpsim__k_infer_cross_call(k); /* A228 */
+	take_names(k);
 	if (!wait) {
 		c = rmpsim__k_alloc(sizeof(*c));
 		if (!c)

@@ -13,6 +13,7 @@
 #include <linux/bug.h>
 #include <linux/jiffies.h>
 #include <linux/sched.h>
+#include <linux/cpumask.h>
 #include <linux/workqueue.h>
 
 _Static_assert(sizeof(struct rmpsim_timer) <= sizeof(struct rmpsim__k_timer_storage),
@@ -60,23 +61,26 @@ static void fresh_work(struct rmpsim_kernel *k, struct work_struct *w)
 		w->next = NULL;
 		w->pending = false;
 		w->queued = false;
+		w->trace_id = 0;
 	}
 }
 
 static void fresh_dwork(struct rmpsim_kernel *k, struct delayed_work *dw);
 
-void rmpsim__k_init_work(struct work_struct *work, work_func_t func)
+void rmpsim__k_init_work(struct work_struct *work, work_func_t func, const char *func_name)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
 	work->func = func;
+	work->func_name = func_name;
 	work->epoch = 0;
 	fresh_work(k, work);
 }
 
-void rmpsim__k_init_delayed_work(struct delayed_work *dwork, work_func_t func)
+void rmpsim__k_init_delayed_work(struct delayed_work *dwork, work_func_t func, const char *func_name)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
 	dwork->work.func = func;
+	dwork->work.func_name = func_name;
 	dwork->work.epoch = 0;
 	dwork->epoch = 0;
 	fresh_dwork(k, dwork);
@@ -173,8 +177,32 @@ static void kick(struct rmpsim_kernel *k, struct workqueue_struct *wq)
 	}
 }
 
+/*
+ * The workqueue_* tracepoints, for observers only (never in the trace hash).
+ * Every queue here is unbound (A86): req_cpu WORK_CPU_UNBOUND (NR_CPUS), pool
+ * CPU -1. A382: a delayed work's timer queues it on the CPU that armed it.
+ */
+static void observe_work(struct rmpsim_kernel *k, enum rmpsim_trace_kind kind, unsigned cpu, unsigned long id,
+			 const char *func_name, const struct workqueue_struct *wq)
+{
+	struct rmpsim_trace_work tw = { func_name, wq->name, NR_CPUS, -1 };
+	rmpsim_sim_observe(k->sim, kind, cpu, id, 0, &tw);
+}
+
+/* The caller's CPU, where a queue_*work() call is recorded. */
+static void note_queue_cpu(struct rmpsim_kernel *k, struct work_struct *w)
+{
+	unsigned cpu = rmpsim_sim_cpu(k->sim);
+	w->queue_cpu = cpu < k->ncpus ? (int)cpu : 0;
+}
+
 static void enqueue(struct rmpsim_kernel *k, struct workqueue_struct *wq, struct work_struct *w)
 {
+	if (!w->trace_id)
+		w->trace_id = ++k->work_ids;
+	unsigned cpu = rmpsim_sim_cpu(k->sim);
+	observe_work(k, RMPSIM_TRACE_WORK_QUEUE, cpu < k->ncpus ? cpu : (unsigned)w->queue_cpu, w->trace_id,
+		     w->func_name, wq);
 	if (wq->destroying || wq->dead) {
 		rmpsim__k_warn(__FILE__, __LINE__, "wq->destroying",
 			       "workqueue %s: queueing while destroyed\n", wq->name);
@@ -220,9 +248,14 @@ static void worker_main(struct rmpsim_sim *sim, void *arg)
 		wk->current_work = w;
 		/* An item re-queued for ever on a busy worker runs no event: count it. */
 		rmpsim__k_contain_step(rmpsim__k_get());
-		rmpsim__k_infer_item_start(rmpsim__k_get());
+		struct rmpsim_kernel *k = rmpsim__k_get();
+		unsigned long id = w->trace_id;
+		const char *func_name = w->func_name;
+		observe_work(k, RMPSIM_TRACE_WORK_START, rmpsim_sim_cpu(sim), id, func_name, wq);
+		rmpsim__k_infer_item_start(k);
 		w->func(w); /* may free w: do not touch it afterwards */
-		rmpsim__k_infer_item_end(rmpsim__k_get());
+		rmpsim__k_infer_item_end(k);
+		observe_work(k, RMPSIM_TRACE_WORK_END, rmpsim_sim_cpu(sim), id, func_name, wq);
 		wk->current_work = NULL;
 		rmpsim__k_wake_all(&wq->waiters);
 	}
@@ -240,6 +273,7 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 	if (work->pending)
 		return false;
 	work->pending = true;
+	note_queue_cpu(k, work);
 	enqueue(k, wq, work);
 	return true;
 }
@@ -280,6 +314,7 @@ static void fresh_dwork(struct rmpsim_kernel *k, struct delayed_work *dw)
 static void queue_dw(struct rmpsim_kernel *k, struct workqueue_struct *wq, struct delayed_work *dw,
 		     unsigned long delay)
 {
+	note_queue_cpu(k, &dw->work);
 	if (!delay) {
 		enqueue(k, wq, &dw->work);
 		return;

@@ -496,6 +496,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		rmpsim__bug(s, "smp_call_function_many(wait) with interrupts disabled on cpu %u", self);
 
 	uint64_t call = ++s->ipi_calls;
+	rmpsim__observe_ipi_send(s, self, call, m, mask, single); /* ipi_send_cpumask (observer only) */
 	uint64_t t0 = s->now;
 	p->ipi_call = call;
 	p->ipi_targets = m;

@@ -199,6 +199,31 @@ void rmpsim_sim_set_trace_hook(struct rmpsim_sim *s, rmpsim_trace_fn fn, void *c
 	s->trace_ctx = ctx;
 }
 
+void rmpsim_sim_observe(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id,
+			uint64_t a, const void *data)
+{
+	struct rmpsim_trace_rec rec = {
+		.time_ps = s->now, .kind = kind, .cpu = cpu, .id = id, .a = a, .data = data
+	};
+	if (s->trace_fn)
+		s->trace_fn(s->trace_ctx, &rec);
+}
+
+void rmpsim_sim_ipi_names(struct rmpsim_sim *s, const char *callback, const char *callsite)
+{
+	s->ipi_callback = callback;
+	s->ipi_callsite = callsite;
+}
+
+void rmpsim__observe_ipi_send(struct rmpsim_sim *s, unsigned self, uint64_t call, unsigned ntargets,
+			      const unsigned long *mask, unsigned single)
+{
+	struct rmpsim_trace_ipi_send send = { mask, single, s->ipi_callback, s->ipi_callsite };
+	s->ipi_callback = s->ipi_callsite = NULL;
+	if (ntargets && s->trace_fn)
+		rmpsim_sim_observe(s, RMPSIM_TRACE_IPI_SEND, self, call, ntargets, &send);
+}
+
 static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 {
 	s->events++;

@@ -192,6 +192,7 @@ struct rmpsim_sim {
 
 	rmpsim_trace_fn trace_fn;
 	void *trace_ctx;
+	const char *ipi_callback, *ipi_callsite; /* rmpsim_sim_ipi_names, for the next send */
 	struct rmpsim_queue_stats qs;
 	int err; /* first error a process hit (rmpsim_sim_run returns it) */
 };
@@ -244,6 +245,11 @@ void rmpsim__ev_cancel(struct rmpsim_sim *s, struct rmpsim_event *ev);
 int rmpsim__ev_objects_add(struct rmpsim_sim *s, size_t n);
 void rmpsim__trace_hook(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id,
 			uint64_t a);
+
+/* The observer record of an IPI send (not hashed); mask: the caller's, self excluded by
+ * the reader. Clears the names of rmpsim_sim_ipi_names. */
+void rmpsim__observe_ipi_send(struct rmpsim_sim *s, unsigned self, uint64_t call, unsigned ntargets,
+			      const unsigned long *mask, unsigned single);
 
 /* Record a step: into the trace hash and to the hook. */
 static inline void rmpsim__trace(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id,

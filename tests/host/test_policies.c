@@ -261,6 +261,7 @@ static void test_targeted_scans_only_marked(void **state)
 
 struct three {
 	int rc, r3, r7, a3, a7;
+	const char *policy; /* set up with CPUs 3 and 7 offline (each policy has its own state) */
 };
 
 static void three_setup_fn(void *arg)
@@ -272,7 +273,7 @@ static void three_setup_fn(void *arg)
 	ktest_hotplug_enable();
 	t->r3 = ktest_remove_cpu(3);
 	t->r7 = ktest_remove_cpu(7);
-	t->rc |= rmpsim_host_setup_rmpopt(rmpsim_policy_find("three-case"));
+	t->rc |= rmpsim_host_setup_rmpopt(rmpsim_policy_find(t->policy));
 	ktest_msleep(100);
 	/* core 3 comes back, never programmed: RMPOPT_EN = 0 there */
 	t->a3 = ktest_add_cpu(3);
@@ -291,7 +292,7 @@ static void three_pass_fn(void *arg)
 static void test_three_case_explicit_leader(void **state)
 {
 	struct h_machine h;
-	struct three t = { 1, 1, 1, 1, 1 };
+	struct three t = { 1, 1, 1, 1, 1, "three-case" };
 	struct rmpsim_kernel_stats ks;
 	uint64_t before[8];
 	unsigned cpu;
@@ -329,7 +330,7 @@ static void test_three_case_explicit_leader(void **state)
 static void test_v10_on_unprogrammed_core_oopses(void **state)
 {
 	struct h_machine h;
-	struct three t = { 1, 1, 1, 1, 1 };
+	struct three t = { 1, 1, 1, 1, 1, "v10" };
 	struct rmpsim_kernel_stats ks;
 
 	(void)state;

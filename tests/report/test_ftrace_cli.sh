@@ -36,6 +36,15 @@ pairs() { # begin-event end-event: on every CPU they alternate, begin first, and
 		END { for (c in open) if (open[c]) exit 1; if (!n) exit 1 }' "$tmp/f.txt"
 }
 check "ipi_entry / ipi_exit alternate on each CPU" pairs ipi_entry ipi_exit
+# covers: A380, A381
+check "ipi_send_cpumask: a 32-bit mask, the caller and the callback as written" grep -Eq \
+	'ipi_send_cpumask: +cpumask=[0-9a-f]{8} callsite=rmpopt_v10_work_handler callback=rmpopt_smp$' "$tmp/f.txt"
+check "workqueue_queue_work with the real fields" grep -Eq \
+	'workqueue_queue_work: work struct=[0-9a-f]{16} function=rmpopt_v10_work_handler workqueue=rmpopt_wq req_cpu=8192 cpu=-1$' "$tmp/f.txt"
+check "workqueue_execute_start / _end alternate per work struct" awk '
+	/workqueue_execute_start:/ { w = $(NF - 2); if (open[w]) exit 1; open[w] = 1; n++ }
+	/workqueue_execute_end:/ { w = $(NF - 2); if (!open[w]) exit 1; open[w] = 0 }
+	END { for (w in open) if (open[w]) exit 1; if (!n) exit 1 }' "$tmp/f.txt"
 check "irq_disable / irq_enable alternate on each CPU" pairs irq_disable irq_enable
 check "sched_switch names both tasks" grep -q 'sched_switch: *prev_comm=swapper/[0-9]* prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=' "$tmp/f.txt"
 check "the pass tracepoints" grep -q 'rmpopt_pass_start: *a=0x0 b=0x' "$tmp/f.txt"

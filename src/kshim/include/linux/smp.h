@@ -35,6 +35,19 @@ void on_each_cpu(smp_call_func_t func, void *info, int wait);
 void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func, void *info, bool wait);
 /* One CPU (the local one directly). -ENXIO when cpu is not online. */
 int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait);
+/*
+ * The ipi_send_cpumask / ipi_send_cpu trace names the callback and the
+ * caller as written at the call (A380: names, no offsets): the macros pass
+ * them; the functions themselves are unchanged.
+ */
+void rmpsim__k_ipi_names(const char *callback, const char *callsite);
+#define on_each_cpu_mask(mask, func, info, wait)                                                             \
+	(rmpsim__k_ipi_names(#func, __func__), on_each_cpu_mask(mask, func, info, wait))
+#define on_each_cpu(func, info, wait) (rmpsim__k_ipi_names(#func, __func__), on_each_cpu(func, info, wait))
+#define smp_call_function_many(mask, func, info, wait)                                                       \
+	(rmpsim__k_ipi_names(#func, __func__), smp_call_function_many(mask, func, info, wait))
+#define smp_call_function_single(cpu, func, info, wait)                                                      \
+	(rmpsim__k_ipi_names(#func, __func__), smp_call_function_single(cpu, func, info, wait))
 /* Run a sleepable func in a kernel thread bound to cpu and wait for it. */
 int smp_call_on_cpu(unsigned int cpu, int (*func)(void *), void *par, bool phys);
 

@@ -34,6 +34,9 @@ struct work_struct {
 	struct work_struct *next;    /* on wq's queue */
 	bool pending;		     /* queued, or its timer armed */
 	bool queued;		     /* on wq's queue */
+	const char *func_name;	     /* the function as written, for the workqueue_* trace */
+	unsigned long trace_id;	     /* its number in the boot (the trace's "work struct") */
+	int queue_cpu;		     /* where the caller queued it (a timer queues it later) */
 };
 
 /* Storage for the sim timer (struct rmpsim_timer), kept opaque here. */
@@ -51,7 +54,7 @@ struct delayed_work {
 
 #define __WORK_INITIALIZER(n, f)                                                                             \
 	{                                                                                                    \
-		.func = (f)                                                                                  \
+		.func = (f), .func_name = #f                                                                 \
 	}
 #define __DELAYED_WORK_INITIALIZER(n, f, flags)                                                              \
 	{                                                                                                    \
@@ -60,10 +63,10 @@ struct delayed_work {
 #define DECLARE_WORK(n, f)	   struct work_struct n = __WORK_INITIALIZER(n, f)
 #define DECLARE_DELAYED_WORK(n, f) struct delayed_work n = __DELAYED_WORK_INITIALIZER(n, f, 0)
 
-void rmpsim__k_init_work(struct work_struct *work, work_func_t func);
-void rmpsim__k_init_delayed_work(struct delayed_work *dwork, work_func_t func);
-#define INIT_WORK(_work, _func)		rmpsim__k_init_work((_work), (_func))
-#define INIT_DELAYED_WORK(_work, _func) rmpsim__k_init_delayed_work((_work), (_func))
+void rmpsim__k_init_work(struct work_struct *work, work_func_t func, const char *func_name);
+void rmpsim__k_init_delayed_work(struct delayed_work *dwork, work_func_t func, const char *func_name);
+#define INIT_WORK(_work, _func)		rmpsim__k_init_work((_work), (_func), #_func)
+#define INIT_DELAYED_WORK(_work, _func) rmpsim__k_init_delayed_work((_work), (_func), #_func)
 
 static inline struct delayed_work *to_delayed_work(struct work_struct *work)
 {
