@@ -90,6 +90,13 @@ struct rmpsim_pass_profile {
 	unsigned ncpus;
 	uint64_t irqoff[RMPSIM_PROFILE_IRQOFF_BUCKETS]; /* stretches by whole us, all CPUs */
 	uint64_t irqoff_over;				/* ... of 64 us or more */
+	/* Busy share of the busiest CPU of each CPU group in each time bin (A383):
+	 * heat_rows x heat_cols in 1/10,000 (10000 = busy all the bin), row-major; rows
+	 * of heat_cpus_per_row CPUs from CPU 0, bins of heat_bin_ps from the pass start
+	 * (the last one cut by the pass end); NULL: none. malloc()ed. */
+	uint16_t *heat_bp;
+	unsigned heat_rows, heat_cols, heat_cpus_per_row;
+	uint64_t heat_bin_ps;
 };
 /* Copy the last completed pass of the run the histograms saw (before
  * rmpsim_hist_write_run or _end_run). 0, -ENOENT (no pass), -ENOMEM. */

@@ -81,7 +81,9 @@ struct rmpsim_kernel {
 
 	/* kthreads (kthread.c), cpuhp states (cpuhp.c), RCU callbacks (timer.c),
 	 * debugfs (debugfs.c), node masks (cpu.c) */
-	struct task_struct *tasks;
+	struct kthread *kthreads;	/* kthread_create()'s, kthread.c */
+	struct task_struct *tasks;	/* other processes' tasks, made by `current` */
+	struct task_struct *idle_tasks; /* [ncpus] swapper/N */
 	struct {
 		bool used;
 		int (*startup)(unsigned int cpu);

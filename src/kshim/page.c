@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* struct page on demand (<linux/mm.h> pfn_to_page, A230): a hash of the PFNs asked for. */
+/* struct page on demand (<linux/mm.h> pfn_to_page, A230): a hash of the PFNs asked for;
+ * page_address() gives each its own 4 KB on demand (A384). */
 #include <string.h>
 
 #include "kshim/kshim.h"
@@ -32,6 +33,18 @@ struct page *rmpsim__k_pfn_to_page(u64 pfn)
 	return p;
 }
 
+void *rmpsim__k_page_address(struct page *page)
+{
+	if (!page)
+		return NULL;
+	if (!page->rmpsim_data) {
+		page->rmpsim_data = rmpsim__k_alloc(PAGE_SIZE);
+		if (page->rmpsim_data)
+			memset(page->rmpsim_data, 0, PAGE_SIZE);
+	}
+	return page->rmpsim_data;
+}
+
 void rmpsim__k_pages_destroy(struct rmpsim_kernel *k)
 {
 	if (!k->pages)
@@ -40,6 +53,8 @@ void rmpsim__k_pages_destroy(struct rmpsim_kernel *k)
 		while (k->pages[i]) {
 			struct page *p = k->pages[i];
 			k->pages[i] = p->rmpsim_next;
+			if (p->rmpsim_data)
+				rmpsim__k_free(p->rmpsim_data, PAGE_SIZE);
 			rmpsim__k_free(p, sizeof(*p));
 		}
 	}

@@ -15,6 +15,7 @@
 #include <rmpsim/timeline.h>
 
 #include "base/alloc.h"
+#include "report/heat.h"
 
 #define IRQOFF_ENTRIES 256 /* rtla's default: 256 buckets of 1 us */
 #define BUSY_ENTRIES   64
@@ -35,6 +36,7 @@ struct rmpsim_hist {
 	struct column *cur, *last;   /* [ncols] */
 	uint64_t *busy_start, *busy; /* [ncpus] ps: at pass start; the last pass's */
 	bool in_pass, have_last;
+	struct rmpsim__heat heat; /* the HTML heatmap's grid */
 	int err;
 };
 
@@ -60,6 +62,7 @@ static void run_free(struct rmpsim_hist *h)
 	h->col_of = h->node_of = NULL;
 	h->cur = h->last = NULL;
 	h->busy_start = h->busy = NULL;
+	rmpsim__heat_fini(&h->heat);
 	h->sim = NULL;
 	h->ncpus = h->ncols = 0;
 	h->in_pass = h->have_last = false;
@@ -91,7 +94,8 @@ static void run_start(struct rmpsim_hist *h, struct rmpsim_sim *sim)
 	h->last = rmpsim__calloc(h->alloc, h->ncols, sizeof(*h->last));
 	h->busy_start = rmpsim__calloc(h->alloc, n, sizeof(uint64_t));
 	h->busy = rmpsim__calloc(h->alloc, n, sizeof(uint64_t));
-	if (!h->col_of || !h->node_of || !h->cur || !h->last || !h->busy_start || !h->busy) {
+	if (!h->col_of || !h->node_of || !h->cur || !h->last || !h->busy_start || !h->busy ||
+	    rmpsim__heat_init(&h->heat, h->alloc, n)) {
 		h->err = -ENOMEM;
 		return;
 	}
@@ -118,11 +122,13 @@ static void on_mark(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
 		memset(h->cur, 0, h->ncols * sizeof(*h->cur));
 		for (unsigned i = 0; i < h->ncpus; i++)
 			h->busy_start[i] = busy_now(h, i);
+		rmpsim__heat_pass_start(&h->heat, rec->time_ps);
 		h->in_pass = true;
 	} else if (!strcmp(m->name, "rmpopt_pass_done") && h->in_pass) {
 		for (unsigned i = 0; i < h->ncpus; i++)
 			h->busy[i] = busy_now(h, i) - h->busy_start[i];
 		memcpy(h->last, h->cur, h->ncols * sizeof(*h->cur));
+		rmpsim__heat_pass_done(&h->heat, rec->time_ps);
 		h->in_pass = false;
 		h->have_last = true;
 	}
@@ -151,6 +157,7 @@ void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_tra
 		run_start(h, sim);
 	if (h->err)
 		return;
+	rmpsim__heat_record(&h->heat, rec);
 	if (rec->kind == RMPSIM_TRACE_MARK)
 		on_mark(h, rec);
 	else if (rec->kind == RMPSIM_TRACE_IRQOFF && h->in_pass && rec->cpu < h->ncpus)
@@ -276,7 +283,10 @@ int rmpsim_hist_take_run(const struct rmpsim_hist *h, struct rmpsim_pass_profile
 		}
 		ret->irqoff_over += k->over;
 	}
-	return 0;
+	int r = rmpsim__heat_take(&h->heat, ret);
+	if (r)
+		rmpsim_pass_profile_free(ret);
+	return r;
 }
 
 void rmpsim_hist_end_run(struct rmpsim_hist *h)
@@ -288,5 +298,6 @@ void rmpsim_hist_end_run(struct rmpsim_hist *h)
 void rmpsim_pass_profile_free(struct rmpsim_pass_profile *p)
 {
 	free(p->busy_ps);
+	free(p->heat_bp);
 	memset(p, 0, sizeof(*p));
 }

@@ -64,6 +64,12 @@ static void matrix(FILE *f, const struct rmpsim_report *r)
 	rmpsim__svg_legend(f, 0, LEADER, "leader phase");
 	rmpsim__svg_legend(f, 1, FOLLOWER, "follower phase");
 	long slot = r->nruns ? (RIGHT - LEFT) / (long)r->nruns : 1, bw = slot / 3;
+	size_t longest = 1;
+	for (size_t i = 0; i < r->nruns; i++)
+		longest = strlen(r->runs[i].scenario) > longest ? strlen(r->runs[i].scenario) : longest;
+	/* a sans-serif character is at most about 0.6 em wide */
+	long fs = (slot - 4) * 5 / (3 * (long)longest);
+	fs = fs > 13 ? 13 : fs < 6 ? 6 : fs;
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rmpsim_run_result *u = &r->runs[i];
 		long x = LEFT + (long)i * slot + slot / 6;
@@ -86,15 +92,22 @@ static void matrix(FILE *f, const struct rmpsim_report *r)
 					rmpsim__svg_y_of(bd->p95, max));
 			}
 		}
-		fprintf(f, "<text x=\"%ld\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">", x + bw,
-			BOTTOM + 20);
-		run_label(f, u);
+		/* two lines, the font sized so that the longest name fits its slot: no overlap */
+		fprintf(f,
+			"<text class=\"xlabel\" x=\"%ld\" y=\"%d\" font-size=\"%ld\" text-anchor=\"middle\">",
+			x + bw, BOTTOM + 16, fs);
+		esc(f, u->scenario);
+		fprintf(f,
+			"</text>\n<text class=\"xlabel\" x=\"%ld\" y=\"%d\" font-size=\"%ld\" "
+			"text-anchor=\"middle\">",
+			x + bw, BOTTOM + 31, fs);
+		esc(f, rmpsim_backing_name(u->backing));
 		fprintf(f, "</text>\n");
 	}
 	fprintf(f,
 		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">scenario and "
 		"backing</text>\n",
-		(LEFT + RIGHT) / 2, BOTTOM + 50);
+		(LEFT + RIGHT) / 2, BOTTOM + 52);
 	fprintf(f, "</svg>\n<table>\n<tr><th>run</th><th>leader</th><th>follower</th><th>pass</th>%s</tr>\n",
 		r->uncertainty ? "<th>leader p5..p95</th><th>follower p5..p95</th>" : "");
 	for (size_t i = 0; i < r->nruns; i++) {
@@ -176,6 +189,124 @@ static void busy_curve(FILE *f, const struct rmpsim_report *r)
 			ns_str(p->ncpus ? p->busy_ps[p->ncpus / 2] / 1000 : 0, b3, sizeof(b3)), any, half);
 	}
 	fprintf(f, "</table>\n");
+}
+
+/* Ten shades of blue (ColorBrewer "Blues", sequential): idle, then up to each bound. */
+static const char *const heat_colors[10] = { "#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6",
+					     "#4292c6", "#2171b5", "#08519c", "#08306b", "#041a3d" };
+
+/* Upper bounds of shades 1..9 in 1/10,000: steps close to 1-2-5, so that 0.2 % and 100 %
+ * both show (a follower's few handlers and a pegged leader in one pass). */
+static const uint16_t heat_bounds[9] = { 50, 100, 200, 500, 1000, 2000, 5000, 8000, 10000 };
+static const char *const heat_labels[10] = {
+	"0", "0.5%", "1%", "2%", "5%", "10%", "20%", "50%", "80%", "100%"
+};
+
+static unsigned heat_shade(uint16_t bp)
+{
+	unsigned i = 0;
+	if (!bp)
+		return 0;
+	while (i < 8 && bp > heat_bounds[i])
+		i++;
+	return i + 1;
+}
+
+/* One run's heatmap: rows of CPUs, columns of time; runs of equal shade in a row as one rect. */
+static void heat_svg(FILE *f, const struct rmpsim_run_result *u, const struct rmpsim_pass_profile *p)
+{
+	char b1[32];
+	long rh = (BOTTOM - TOP) / (long)p->heat_rows, span = RIGHT - LEFT - 60;
+	fprintf(f, "<h3>");
+	run_label(f, u);
+	fprintf(f, "</h3>\n");
+	svg_open(f, "Per-CPU busy time over the pass (heatmap)");
+	for (unsigned r = 0; r < p->heat_rows; r++) {
+		const uint16_t *row = p->heat_bp + (size_t)r * p->heat_cols;
+		for (unsigned k = 0; k < p->heat_cols;) {
+			unsigned shade = heat_shade(row[k]), k1 = k + 1;
+			while (k1 < p->heat_cols && heat_shade(row[k1]) == shade)
+				k1++;
+			if (shade) { /* the lightest shade is the background */
+				long x0 = LEFT + (long)k * span / (long)p->heat_cols;
+				long x1 = LEFT + (long)k1 * span / (long)p->heat_cols;
+				fprintf(f,
+					"<rect class=\"heat\" x=\"%ld\" y=\"%ld\" width=\"%ld\" "
+					"height=\"%ld\" "
+					"fill=\"%s\"/>\n",
+					x0, TOP + (long)r * rh, x1 - x0, rh, heat_colors[shade]);
+			}
+			k = k1;
+		}
+	}
+	unsigned last_cpu = p->heat_rows * p->heat_cpus_per_row - 1;
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"end\">CPU 0</text>\n", LEFT - 6,
+		TOP + 12);
+	fprintf(f, "<text x=\"%d\" y=\"%ld\" font-size=\"13\" text-anchor=\"end\">CPU %u</text>\n", LEFT - 6,
+		TOP + (long)p->heat_rows * rh, last_cpu < p->ncpus ? last_cpu : p->ncpus - 1);
+	uint64_t len_ns = p->heat_bin_ps * p->heat_cols / 1000;
+	for (int i = 0; i <= 2; i++) /* three labels: they never overlap */
+		fprintf(f, "<text x=\"%ld\" y=\"%d\" font-size=\"13\" text-anchor=\"%s\">%s</text>\n",
+			LEFT + (long)i * span / 2, BOTTOM + 18,
+			i == 0	 ? "start"
+			: i == 2 ? "end"
+				 : "middle",
+			ns_str(len_ns * (uint64_t)i / 2, b1, sizeof(b1)));
+	fprintf(f,
+		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\">virtual time from pass "
+		"start</text>\n",
+		LEFT + (int)span / 2, BOTTOM + 40);
+	/* the colour scale: each shade with its upper bound */
+	for (int s = 0; s < 10; s++) {
+		long y = BOTTOM - (long)(s + 1) * 22;
+		fprintf(f,
+			"<rect class=\"scale\" x=\"%d\" y=\"%ld\" width=\"16\" height=\"22\" fill=\"%s\" "
+			"stroke=\"#999\"/>\n",
+			RIGHT - 40, y, heat_colors[s]);
+		fprintf(f, "<text x=\"%d\" y=\"%ld\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
+			RIGHT - 44, y + 15, heat_labels[s]);
+	}
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">busy up to</text>\n",
+		RIGHT - 32, TOP - 6);
+	fprintf(f, "</svg>\n");
+}
+
+/* The heatmap's numbers: the busiest CPU's share in per cent, a row per CPU group. */
+static void heat_table(FILE *f, const struct rmpsim_pass_profile *p)
+{
+	char b1[32];
+	fprintf(f, "<table class=\"heat\">\n<tr><th>CPUs \\ from (bins of %s)</th>",
+		ns_str(p->heat_bin_ps / 1000, b1, sizeof(b1)));
+	for (unsigned k = 0; k < p->heat_cols; k++)
+		fprintf(f, "<th>%s</th>", ns_str(p->heat_bin_ps * k / 1000, b1, sizeof(b1)));
+	fprintf(f, "</tr>\n");
+	for (unsigned r = 0; r < p->heat_rows; r++) {
+		unsigned c0 = r * p->heat_cpus_per_row, c1 = c0 + p->heat_cpus_per_row - 1;
+		fprintf(f, "<tr><th>%u-%u</th>", c0, c1 < p->ncpus ? c1 : p->ncpus - 1);
+		for (unsigned k = 0; k < p->heat_cols; k++) {
+			uint16_t v = p->heat_bp[(size_t)r * p->heat_cols + k];
+			fprintf(f, "<td>%u.%02u</td>", v / 100u, v % 100u);
+		}
+		fprintf(f, "</tr>\n");
+	}
+	fprintf(f, "</table>\n");
+}
+
+/* 2b. Busy time per CPU over the pass: one pegged CPU or a hundred, and when. */
+static void heatmaps(FILE *f, const struct rmpsim_report *r)
+{
+	fprintf(f, "<h2>Busy time of the CPUs over the pass (heatmap)</h2>\n"
+		   "<p>Each row is a group of CPUs, each column a slice of the pass; the shade is the "
+		   "share of that time the busiest CPU of the group was busy (a process running, "
+		   "spinning included, or an IPI handler), on the scale at the right; the table "
+		   "below gives each cell in per cent.</p>\n");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_pass_profile *p = &r->profiles[i];
+		if (!p->heat_bp || !p->heat_rows || !p->heat_cols)
+			continue;
+		heat_svg(f, &r->runs[i], p);
+		heat_table(f, p);
+	}
 }
 
 /* 3. Interrupts-off stretches of each pass, 1 us buckets. */
@@ -312,6 +443,7 @@ int rmpsim_report_html(FILE *f, const struct rmpsim_report *r)
 	matrix(f, r);
 	if (r->profiles) {
 		busy_curve(f, r);
+		heatmaps(f, r);
 		irqoff_hist(f, r);
 	}
 	timeline(f, r);

@@ -506,6 +506,80 @@ static void struct_page(void **state)
 	done(k, sim);
 }
 
+/* ---- current and page_address (A384) ---- */
+
+struct seen_task {
+	int pid;
+	char comm[TASK_COMM_LEN];
+	const struct task_struct *task;
+};
+
+static void note_current(struct seen_task *s)
+{
+	struct task_struct *t = current;
+	s->task = t;
+	s->pid = t ? t->pid : -1;
+	snprintf(s->comm, sizeof(s->comm), "%s", t ? t->comm : "(null)");
+}
+
+static void current_in_handler(void *arg)
+{
+	note_current(arg);
+}
+
+static int current_in_kthread(void *arg)
+{
+	note_current(arg);
+	return 0;
+}
+
+static void task_main(void *arg)
+{
+	struct seen_task *s = arg;
+	note_current(&s[0]);
+	s[1].task = current; /* the same task every time */
+	struct cpumask one;
+	cpumask_clear(&one);
+	cpumask_set_cpu(2, &one); /* CPU 2 is idle: its handler runs on the idle task */
+	on_each_cpu_mask(&one, current_in_handler, &s[2], true);
+	struct task_struct *kt = kthread_run(current_in_kthread, &s[3], "a-very-long-kthread-name");
+	msleep(1);
+	s[4].task = kt;
+	kthread_stop(kt);
+	/* page_address: zeroed, writable, the same for the same page, different for another */
+	struct page *p = pfn_to_page(0x4242), *q = pfn_to_page(0x4243);
+	unsigned char *a = page_address(p);
+	int zero = 1;
+	for (size_t i = 0; a && i < PAGE_SIZE; i++)
+		zero &= a[i] == 0;
+	if (a)
+		memset(a, 0xab, PAGE_SIZE);
+	unsigned char *b = page_address(p), *c = page_address(q);
+	s[5].pid = a && zero && b == a && b[PAGE_SIZE - 1] == 0xab && c && c != a && c[0] == 0;
+}
+
+static void current_and_page_address(void **state)
+{
+	(void)state;
+	struct seen_task s[6];
+	memset(s, 0, sizeof(s));
+	struct rmpsim_sim *sim = bare_sim(NCPU);
+	struct rmpsim_kernel *k;
+	run_kernel(sim, task_main, s, &k);
+	/* the boot process: its sim name and id + 1, as --ftrace shows it */
+	assert_int_equal(s[0].pid, 1);
+	assert_string_equal(s[0].comm, "init");
+	assert_ptr_equal(s[0].task, s[1].task);
+	assert_int_equal(s[2].pid, 0);
+	assert_string_equal(s[2].comm, "swapper/2");
+	/* a kthread's current is the task kthread_create gave; comm cut to 15 characters */
+	assert_ptr_equal(s[3].task, s[4].task);
+	assert_string_equal(s[3].comm, "a-very-long-kth");
+	assert_true(s[3].pid > 1);
+	assert_int_equal(s[5].pid, 1);
+	done(k, sim);
+}
+
 /* ---- wrmsrq_on_cpus ---- */
 
 static void msr_main(void *arg)
@@ -537,7 +611,7 @@ int main(void)
 		cmocka_unit_test(kthreads),	      cmocka_unit_test(timers_and_rcu),
 		cmocka_unit_test(percpu_nodes_cpuhp), cmocka_unit_test(debugfs_and_friends),
 		cmocka_unit_test(msr_on_all_cpus),    cmocka_unit_test(configfs_attributes),
-		cmocka_unit_test(struct_page),
+		cmocka_unit_test(struct_page),	      cmocka_unit_test(current_and_page_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,8 +26,13 @@ flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --d
 timeout 120 "$browser" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$tmp")" --dump-dom \
 	"file://$tmp/r.html" >"$tmp/dom.html" 2>"$tmp/dom.err"
 check "the browser rendered the page" test -s "$tmp/dom.html"
-check "four plots in the DOM" test "$(grep -o '<svg' "$tmp/dom.html" | wc -l)" -eq 4
+# four plots and a busy heatmap per run (full: three runs)
+check "seven plots in the DOM" test "$(grep -o '<svg' "$tmp/dom.html" | wc -l)" -eq 7
 check "bars, curves and phases in the DOM" grep -q 'class="bar"' "$tmp/dom.html"
+check "heatmap cells in the DOM" grep -q 'class="heat"' "$tmp/dom.html"
+check "a colour scale of ten shades per heatmap" test "$(grep -o 'class="scale"' "$tmp/dom.html" | wc -l)" -eq 30
+check "the heatmaps' tables" test "$(grep -o '<table class="heat"' "$tmp/dom.html" | wc -l)" -eq 3
+check "x labels on two lines" test "$(grep -o 'class="xlabel"' "$tmp/dom.html" | wc -l)" -eq 6
 check "no console error" test -z "$(grep -Ei 'console.*(error|uncaught)|Uncaught' "$tmp/dom.err")"
 timeout 120 "$browser" "${flags[@]}" --user-data-dir="$(mktemp -d -p "$tmp")" --screenshot="$tmp/shot.png" \
 	"file://$tmp/r.html" >/dev/null 2>"$tmp/shot.err"

@@ -286,6 +286,37 @@ static void bands_are_error_bars(void **state)
 	free(t);
 }
 
+/* covers: A383 (the heatmap: shades to 1-2-5 bounds, equal neighbours merged, numbers below) */
+static void heatmap_of_a_run_with_its_numbers(void **state)
+{
+	(void)state;
+	struct fixture x;
+	size_t n;
+	/* 2 rows of 2 CPUs x 4 bins of 1 us, in 1/10,000: row 0 100, 100, 0, 55 %; row 1 idle but 0.2 % */
+	uint16_t grid[8] = { 10000, 10000, 0, 5500, 0, 0, 0, 20 };
+	fixture(&x, true, false);
+	x.prof[0].heat_bp = grid;
+	x.prof[0].heat_rows = 2;
+	x.prof[0].heat_cols = 4;
+	x.prof[0].heat_cpus_per_row = 2;
+	x.prof[0].heat_bin_ps = 1000000;
+	char *t = render(&x.rep, &n);
+	assert_int_equal(check_svgs(t), 5); /* the heatmap of run 0 only */
+	/* two full cells merged into one rect, the 55 % cell, the 0.2 % cell; 0 is the background */
+	assert_int_equal(count(t, "<rect class=\"heat\""), 3);
+	assert_non_null(strstr(t, "fill=\"#041a3d\"")); /* 80-100 % */
+	assert_non_null(strstr(t, "fill=\"#08519c\"")); /* 50-80 % */
+	assert_non_null(strstr(t, "fill=\"#deebf7\"")); /* up to 0.5 % */
+	assert_int_equal(count(t, "class=\"scale\""), 10);
+	assert_non_null(
+		strstr(t, "<tr><th>0-1</th><td>100.00</td><td>100.00</td><td>0.00</td><td>55.00</td></tr>"));
+	assert_non_null(
+		strstr(t, "<tr><th>2-3</th><td>0.00</td><td>0.00</td><td>0.00</td><td>0.20</td></tr>"));
+	/* the matrix's x labels: scenario and backing on two lines per run */
+	assert_int_equal(count(t, "class=\"xlabel\""), 2 * NRUNS);
+	free(t);
+}
+
 static void without_profiles_two_plots(void **state)
 {
 	(void)state;
@@ -440,6 +471,7 @@ int main(void)
 		cmocka_unit_test(page_is_self_contained_with_all_plots),
 		cmocka_unit_test(bands_are_error_bars),
 		cmocka_unit_test(without_profiles_two_plots),
+		cmocka_unit_test(heatmap_of_a_run_with_its_numbers),
 		cmocka_unit_test(same_report_same_bytes),
 		cmocka_unit_test(sweep_figure_lines_bands_and_table),
 		cmocka_unit_test(sweep_categories_and_nothing_varied),

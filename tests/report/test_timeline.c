@@ -271,6 +271,53 @@ static void tracing_leaves_the_trace_hash_alone(void **state)
 	traced_free(&t);
 }
 
+static int desc_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x > y ? -1 : x < y;
+}
+
+/* covers: A383 (busy per CPU group and time bin adds up to each CPU's busy time) */
+static void heatmap_grid_adds_up_to_the_busy_time(void **state)
+{
+	(void)state;
+	struct rmpsim_scenario s;
+	struct rmpsim_hist *h = NULL;
+	struct rmpsim_run_result res;
+	struct rmpsim_pass_profile p;
+	assert_int_equal(rmpsim_hist_create(NULL, &h), 0);
+	assert_int_equal(rmpsim_scenario_builtin("full", RMPSIM_BACKING_4K, NULL, &s), 0);
+	struct rmpsim_run_options opt = { .machine = MACHINE, .trace = rmpsim_hist_hook, .trace_ctx = h };
+	assert_int_equal(rmpsim_workload_run(&s, &opt, NULL, &res, NULL), 0);
+	assert_int_equal(rmpsim_hist_take_run(h, &p), 0);
+	assert_non_null(p.heat_bp);
+	assert_int_equal(p.heat_rows * p.heat_cpus_per_row, NCPUS); /* 32 rows of one CPU */
+	assert_true(p.heat_cols > 32 / 2 && p.heat_cols <= 64);
+	/* the bins cover the pass: the last one is cut by its end */
+	assert_true(p.heat_bin_ps * (p.heat_cols - 1) < res.pass_ns * 1000 + 1000);
+	assert_true(p.heat_bin_ps * p.heat_cols >= res.pass_ns * 1000);
+	/* one CPU a row here: each row's busy time adds up to a CPU's busy time, and the
+	 * rows' totals, sorted, are the busy curve */
+	uint64_t row[NCPUS];
+	for (unsigned r = 0; r < p.heat_rows; r++) {
+		row[r] = 0;
+		for (unsigned k = 0; k < p.heat_cols; k++) {
+			uint64_t w =
+				k + 1 == p.heat_cols ? res.pass_ns * 1000 - p.heat_bin_ps * k : p.heat_bin_ps;
+			row[r] += p.heat_bp[r * p.heat_cols + k] * w / 10000;
+		}
+	}
+	qsort(row, NCPUS, sizeof(row[0]), desc_u64);
+	/* each cell is rounded to 0.01 %: within half of that of every bin */
+	uint64_t slack = p.heat_cols * p.heat_bin_ps / 20000 + 1;
+	assert_true(p.busy_ps[0] > 0);
+	for (unsigned c = 0; c < NCPUS; c++)
+		assert_true(row[c] + slack >= p.busy_ps[c] && row[c] <= p.busy_ps[c] + slack);
+	rmpsim_pass_profile_free(&p);
+	rmpsim_hist_destroy(h);
+	rmpsim_scenario_free(&s);
+}
+
 static void same_run_same_bytes(void **state)
 {
 	(void)state;
@@ -381,6 +428,7 @@ int main(void)
 		cmocka_unit_test(cached_results_show_as_cached),
 		cmocka_unit_test(tracing_leaves_the_trace_hash_alone),
 		cmocka_unit_test(same_run_same_bytes),
+		cmocka_unit_test(heatmap_grid_adds_up_to_the_busy_time),
 		cmocka_unit_test(cpu_filter_keeps_only_those_threads),
 		cmocka_unit_test(region_filter_keeps_only_those_rmpopts),
 		cmocka_unit_test(filter_selecting_nothing_says_so),

@@ -21,6 +21,7 @@ struct page {
 	/* private to the shim */
 	u64 rmpsim_pfn;
 	struct page *rmpsim_next; /* hash chain */
+	void *rmpsim_data;	  /* page_address(): 4 KB made at first use */
 };
 
 #endif

@@ -23,11 +23,26 @@ void rmpsim__k_might_sleep(const char *file, int line);
 #define TASK_INTERRUPTIBLE   1
 #define TASK_UNINTERRUPTIBLE 2
 
+#define TASK_COMM_LEN 16
+
 /*
- * A kernel thread (<linux/kthread.h>). The shim has no `current` task for
- * other processes; kthread_should_stop() answers for the calling kthread.
+ * A task. Every simulated process has one: a kernel thread's
+ * (<linux/kthread.h>) is made with it, any other process's (the workload's
+ * driver, a VMM, a kworker) at its first `current`. pid is the sim's process
+ * id + 1, as --ftrace shows it (A254); comm its name, truncated to 15
+ * characters as Linux does. `current` in an IPI handler is the task the
+ * interrupt came in on, or the CPU's idle task "swapper/N" (pid 0); outside
+ * the simulation (no process, no handler) it is NULL (A384).
  */
-struct task_struct;
+struct task_struct {
+	int pid; /* pid_t */
+	char comm[TASK_COMM_LEN];
+	/* private to the shim */
+	const struct rmpsim_proc *rmpsim_proc; /* NULL: an idle task */
+	struct task_struct *rmpsim_next;       /* the kernel's list of made tasks */
+};
+struct task_struct *rmpsim__k_current(void);
+#define current rmpsim__k_current()
 int wake_up_process(struct task_struct *p);
 /* Task state is advisory here: schedule() sleeps until the task is woken
  * (wake_up_process) whatever the state, as a set_current_state() before it asks. */

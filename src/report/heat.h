@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Busy time per CPU and time bin over the measured pass, for the HTML heatmap
+ * (docs/cli.md "HTML report", A383). A CPU is busy while a process runs on it
+ * (spinning included: a waiting sender stays current) or, on an idle CPU,
+ * IPI handlers run (the interrupts-off stretch after its idle exit, as the
+ * sim counts busy time); a handler under a running process is counted once. Bins start at the pass start with
+ * 1 us and double (pairs merged) whenever the pass outgrows HEAT_BINS, so a
+ * 50 us pass and a 400 ms one both fill between HEAT_BINS / 2 and HEAT_BINS
+ * columns. Memory: ncpus x HEAT_BINS x 8 bytes.
+ */
+#ifndef RMPSIM_REPORT_HEAT_H
+#define RMPSIM_REPORT_HEAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rmpsim/sim.h>
+#include <rmpsim/timeline.h>
+
+#include "base/alloc.h"
+
+#define HEAT_BINS 64u
+
+struct heat_cpu {
+	bool proc;	  /* a process runs (or spins) on it */
+	uint64_t proc_id; /* the running process */
+	uint64_t since;	  /* busy since (ps) */
+};
+
+struct rmpsim__heat {
+	const struct rmpsim_allocator *alloc;
+	unsigned ncpus;
+	struct heat_cpu *cpu;	/* [ncpus] */
+	uint64_t *bins;		/* [ncpus][HEAT_BINS] busy ps in the pass under way */
+	uint64_t origin, width; /* pass start, bin width (ps) */
+	bool in_pass;
+	/* the last completed pass: per row of CPUs, its busiest CPU's share in 1/10,000 */
+	uint16_t *last;
+	unsigned last_rows, last_cols, last_cpus_per_row;
+	uint64_t last_width;
+};
+
+int rmpsim__heat_init(struct rmpsim__heat *h, const struct rmpsim_allocator *a, unsigned ncpus);
+void rmpsim__heat_fini(struct rmpsim__heat *h);
+/* Every record of the run (busy transitions). */
+void rmpsim__heat_record(struct rmpsim__heat *h, const struct rmpsim_trace_rec *rec);
+void rmpsim__heat_pass_start(struct rmpsim__heat *h, uint64_t now);
+void rmpsim__heat_pass_done(struct rmpsim__heat *h, uint64_t now);
+/* Copy the last pass's grid into ret (heat_* fields). 0, -ENOMEM. */
+int rmpsim__heat_take(const struct rmpsim__heat *h, struct rmpsim_pass_profile *ret);
+
+#endif
