@@ -96,12 +96,12 @@ static void matrix(FILE *f, const struct rmpsim_report *r)
 		fprintf(f,
 			"<text class=\"xlabel\" x=\"%ld\" y=\"%d\" font-size=\"%ld\" text-anchor=\"middle\">",
 			x + bw, BOTTOM + 16, fs);
-		esc(f, u->scenario);
+		rmpsim__svg_esc(f, u->scenario);
 		fprintf(f,
 			"</text>\n<text class=\"xlabel\" x=\"%ld\" y=\"%d\" font-size=\"%ld\" "
 			"text-anchor=\"middle\">",
 			x + bw, BOTTOM + 31, fs);
-		esc(f, rmpsim_backing_name(u->backing));
+		rmpsim__svg_esc(f, rmpsim_backing_name(u->backing));
 		fprintf(f, "</text>\n");
 	}
 	fprintf(f,
@@ -220,7 +220,7 @@ static void heat_svg(FILE *f, const struct rmpsim_run_result *u, const struct rm
 	fprintf(f, "<h3>");
 	run_label(f, u);
 	fprintf(f, "</h3>\n");
-	svg_open(f, "Per-CPU busy time over the pass (heatmap)");
+	rmpsim__svg_open(f, "Per-CPU busy time over the pass (heatmap)");
 	for (unsigned r = 0; r < p->heat_rows; r++) {
 		const uint16_t *row = p->heat_bp + (size_t)r * p->heat_cols;
 		for (unsigned k = 0; k < p->heat_cols;) {
