@@ -80,7 +80,7 @@ check "... and no temporary file" nothing_left
 run --html "$tmp/r.html" --json "$tmp/r2.json" --quiet
 check "--html exits 0" test "$code" -eq 0
 check "--html writes the page" grep -q '^<!DOCTYPE html>' "$tmp/r.html"
-check "--html: four plots" test "$(grep -c '^<svg ' "$tmp/r.html")" -eq 4
+check "--html: four plots and the run's busy heatmap" test "$(grep -c '^<svg ' "$tmp/r.html")" -eq 5
 check "--html: the run's trace hash" grep -q "<td>$(grep -o '"trace_hash": *"[0-9a-f]*"' "$tmp/r2.json" | tail -1 | grep -o '[0-9a-f]\{16\}')</td>" "$tmp/r.html"
 run --html "$tmp/no/such/r.html"
 check "--html into a missing folder exits 4" test "$code" -eq 4
