@@ -182,6 +182,18 @@ struct rmpsim_pvalidate_result {
  */
 int rmpsim_insn_pvalidate(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
 			  uint64_t spa, uint64_t rcx, uint64_t rdx, struct rmpsim_pvalidate_result *ret);
+/*
+ * PVALIDATE 4K (RCX = 0, RDX = rdx) of npages pages, gpa + i x 4K at spa + i x
+ * 4K, one after the other, stopping at the first that does not complete with
+ * code 0 and CF 0 (a guest validating the memory it was given): *ret_done
+ * pages completed and flipped, *ret the outcome of the page that stopped it
+ * (or of the last one). The table ends as npages single calls would leave it
+ * (A470), in O(runs) where the pages lie in runs the guest owns. 0, -EINVAL
+ * (NULL, npages 0, unaligned or wrapping addresses), -ENOMEM.
+ */
+int rmpsim_insn_pvalidate_4k_range(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
+				   uint64_t spa, uint64_t npages, uint64_t rdx, uint64_t *ret_done,
+				   struct rmpsim_pvalidate_result *ret);
 
 /* ---- RMPADJUST (spec 3.4) ---- */
 

@@ -250,6 +250,11 @@ int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa);
 int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struct rmpsim_guest_ctx *ctx,
 			     uint64_t gpa, uint64_t spa, uint64_t rcx, uint64_t rdx,
 			     struct rmpsim_pvalidate_result *ret);
+/* The same for npages 4K pages (rmpsim_insn_pvalidate_4k_range), one lock per 1 GB region. */
+int rmpsim_machine_pvalidate_4k_range(struct rmpsim_machine *m, unsigned cpu,
+				      const struct rmpsim_guest_ctx *ctx, uint64_t gpa, uint64_t spa,
+				      uint64_t npages, uint64_t rdx, uint64_t *ret_done,
+				      struct rmpsim_pvalidate_result *ret);
 /*
  * RMPREAD on cpu (insn layer semantics, spec 2.4): the RMPREAD code (>= 0),
  * -EOPNOTSUPP when CPUID lacks RMPREAD (the kernel checks before using it),

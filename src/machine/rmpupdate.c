@@ -146,6 +146,40 @@ int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struc
 	return rc;
 }
 
+int rmpsim_machine_pvalidate_4k_range(struct rmpsim_machine *m, unsigned cpu,
+				      const struct rmpsim_guest_ctx *ctx, uint64_t gpa, uint64_t spa,
+				      uint64_t npages, uint64_t rdx, uint64_t *ret_done,
+				      struct rmpsim_pvalidate_result *ret)
+{
+	uint64_t done = 0;
+
+	if (!rmpsim__cpu_ok(m, cpu) || !ctx || !ret || !ret_done || !npages)
+		return -EINVAL;
+	while (done < npages) { /* one 1 GB region (its lock, its bookkeeping) at a time */
+		uint64_t s = spa + done * RMPSIM_SZ_4K, n = (((s >> 30) + 1) << 30) - s;
+		n = n / RMPSIM_SZ_4K < npages - done ? n / RMPSIM_SZ_4K : npages - done;
+		struct rmpsim__region *reg = rmpsim__region_of(m, s);
+		uint64_t k = 0;
+		if (reg)
+			pthread_mutex_lock(&reg->lock);
+		int rc = rmpsim_insn_pvalidate_4k_range(m->rmp, ctx, gpa + done * RMPSIM_SZ_4K, s, n, rdx, &k,
+							ret);
+		if (reg && rc >= 0 && (k || ret->change.changed)) {
+			reg->cache_valid = false; /* A45; no bit clear (A27) */
+			atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
+		}
+		if (reg)
+			pthread_mutex_unlock(&reg->lock);
+		if (rc < 0)
+			return rc;
+		done += k;
+		if (k < n)
+			break;
+	}
+	*ret_done = done;
+	return 0;
+}
+
 int rmpsim_machine_read_entry(struct rmpsim_machine *m, uint64_t spa, struct rmpsim_raw_entry *ret)
 {
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
