@@ -60,7 +60,7 @@ enum rmpsim_apic_mode {
 	RMPSIM_APIC_PHYSICAL = 1, /* one ICR write per target */
 };
 
-#define RMPSIM_PROFILE_NPARAMS 36 /* entries of the parameter table (profile.c) */
+#define RMPSIM_PROFILE_NPARAMS 38 /* entries of the parameter table (profile.c) */
 
 struct rmpsim_profile {
 	/* [cpu] */
@@ -110,6 +110,10 @@ struct rmpsim_profile {
 	uint64_t mutex_ps;	    /* uncontended mutex lock + unlock pair */
 	uint64_t context_switch_ps; /* switching processes on a CPU */
 	uint64_t hz;		    /* jiffies per second (msleep granularity) */
+
+	/* [vcpu]: a host interrupt landing on a CPU that runs a non-SNP guest's vCPU (A440) */
+	uint64_t vm_exit_ps;  /* #VMEXIT(INTR) and KVM's exit path until the host takes the interrupt */
+	uint64_t vm_entry_ps; /* KVM's re-entry path and VMRUN back into the guest */
 
 	/* The low-high range of every parameter, by table index (switches: 0..n-1). */
 	uint64_t lo[RMPSIM_PROFILE_NPARAMS], hi[RMPSIM_PROFILE_NPARAMS];

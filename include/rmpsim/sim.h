@@ -314,6 +314,23 @@ int rmpsim_sim_ipi_one(struct rmpsim_sim *sim, unsigned cpu, rmpsim_ipi_fn fn, v
  */
 void rmpsim_sim_set_ipi_batching(struct rmpsim_sim *sim, bool on);
 
+/*
+ * Co-tenant vCPUs (docs/model.md A440-A442): on every CPU set in mask (ncpus
+ * bits; NULL = none), a non-SNP guest's vCPU runs whenever the host has
+ * nothing to run there. An IPI or a process that takes such a CPU pays
+ * profile.vm_exit instead of a C-state exit; when the host is done the guest
+ * gets the CPU back after profile.vm_entry. Each stretch (exit, host work,
+ * entry) is counted in the CPU's vcpu_* statistics and reported as a
+ * RMPSIM_TRACE_VCPU record. With RMPSIM_VCPU_GIVE_WAY (A443), a host
+ * process that starts running on such a CPU ends its vCPU there for good: the
+ * CPU is the host's (the workload driver, the pass's worker) and no longer
+ * counted. Call while the CPUs are idle (between runs).
+ */
+#define RMPSIM_VCPU_GIVE_WAY 0x1u
+void rmpsim_sim_set_vcpus(struct rmpsim_sim *sim, const unsigned long *mask, unsigned flags);
+/* Whether cpu runs a co-tenant vCPU now. */
+bool rmpsim_sim_cpu_has_vcpu(const struct rmpsim_sim *sim, unsigned cpu);
+
 /* ---- Accounting ---- */
 
 struct rmpsim_cpu_stats {
@@ -329,6 +346,11 @@ struct rmpsim_cpu_stats {
 	uint64_t rmpopt_dram_lines; /* ... of which from DRAM */
 	uint64_t idle_exits;	    /* handlers that first woke the CPU from idle */
 	uint64_t switches;	    /* context switches */
+	/* Co-tenant vCPU on this CPU (rmpsim_sim_set_vcpus): */
+	uint64_t vcpu_exits;	      /* times the host took the CPU from the guest */
+	uint64_t vcpu_stolen_ps;      /* exit + host work + entry, over the stretches that ended */
+	uint64_t vcpu_stretch_max_ps; /* the longest such stretch */
+	uint64_t vcpu_open_ps;	      /* the stretch still open, so far (also in vcpu_stolen_ps) */
 };
 /* Stats of cpu up to now (open stretches are closed at now). -EINVAL for a bad cpu. */
 int rmpsim_sim_cpu_stats(const struct rmpsim_sim *sim, unsigned cpu, struct rmpsim_cpu_stats *ret);
@@ -393,6 +415,10 @@ enum rmpsim_trace_kind {
 	RMPSIM_TRACE_WORK_QUEUE,
 	RMPSIM_TRACE_WORK_START,
 	RMPSIM_TRACE_WORK_END,
+	/* A co-tenant vCPU's stretch out of its guest ended (rmpsim_sim_set_vcpus):
+	 * a = its length in ps (exit, host work, entry), ending now + the entry.
+	 * Not in the trace hash (it follows from the records around it). */
+	RMPSIM_TRACE_VCPU,
 };
 /* Names are valid during the hook call only (a plugin's strings go with it). */
 struct rmpsim_trace_ipi_send {

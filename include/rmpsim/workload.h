@@ -42,6 +42,8 @@ int rmpsim_backing_parse(const char *s, enum rmpsim_backing *ret_backing);
 
 /* ---- Results ---- */
 
+#define RMPSIM_COTENANT_HIST_BUCKETS 64 /* 1 us each */
+
 /* One measured pass (contracts.md). Times are virtual nanoseconds. */
 struct rmpsim_run_result {
 	char policy[RMPSIM_WL_NAME_MAX];
@@ -94,6 +96,34 @@ struct rmpsim_run_result {
 
 	uint64_t seed;
 	uint64_t trace_hash;
+
+	/* Co-tenant jitter (issue 17; docs/scenarios.md "Co-tenants"): what the
+	 * pass cost the non-SNP vCPUs. vcpus = 0: none configured, not reported. */
+	struct rmpsim_cotenant_result {
+		uint64_t vcpus;		    /* CPUs that ran a co-tenant vCPU through the pass */
+		uint64_t interruptions;	    /* times the host took a vCPU's CPU, all of them */
+		uint64_t interruptions_max; /* ... the most on one CPU */
+		int interruptions_max_cpu;
+		uint64_t stolen_ns;	/* exit + host work + entry, all vCPUs */
+		uint64_t stolen_max_ns; /* ... the most on one CPU */
+		int stolen_max_cpu;
+		uint64_t stretch_max_ns; /* the longest single stretch */
+		int stretch_max_cpu;
+		uint64_t hist[RMPSIM_COTENANT_HIST_BUCKETS]; /* stretches by whole microseconds */
+		uint64_t hist_over; /* ... of RMPSIM_COTENANT_HIST_BUCKETS us or more */
+	} cotenant;
+	/* The benefit side (issue 17 point 2; A445-A447), computed from rates, not
+	 * simulated: fills_per_s = 0: no traffic configured, not reported. */
+	struct rmpsim_benefit_result {
+		uint64_t fills_per_s;		/* write TLB fills per second of execution, all CPUs */
+		uint64_t checked_without_per_s; /* fills that pay an RMP lookup without RMPOPT */
+		uint64_t checked_with_per_s;	/* ... with it, after the pass */
+		uint64_t saved_ns_per_s;	/* lookup time saved per second of execution, all CPUs */
+		uint64_t saved_max_ns_per_s;	/* ... the CPU that saves most, per second of its execution */
+		uint64_t saved_min_ns_per_s;	/* ... the CPU that saves least */
+		uint64_t pass_cost_ns;		/* CPU time the pass took: host busy + vCPU exits/entries */
+		uint64_t breakeven_us; /* pass_cost / saved: seconds of execution, in us; UINT64_MAX never */
+	} benefit;
 };
 
 /* ---- Scenarios ---- */
@@ -105,6 +135,7 @@ enum rmpsim_wl_state {
 	RMPSIM_WL_STATE_WORST,	     /* the last 4 KB page of every GB private (A112) */
 	RMPSIM_WL_STATE_EMPTY,	     /* full, then everything torn down (A113) */
 	RMPSIM_WL_STATE_EMPTY_AGAIN, /* empty, then a second pass is measured (A113) */
+	RMPSIM_WL_STATE_COTENANT,    /* per node: an SNP guest and a non-SNP one, half each (A444) */
 };
 const char *rmpsim_wl_state_name(enum rmpsim_wl_state s);
 int rmpsim_wl_state_parse(const char *s, enum rmpsim_wl_state *ret_state);
@@ -113,6 +144,37 @@ int rmpsim_wl_state_parse(const char *s, enum rmpsim_wl_state *ret_state);
 struct rmpsim_wl_pos {
 	unsigned line, col;
 };
+
+/*
+ * Co-tenants and write traffic ([cotenant] of a scenario file,
+ * docs/scenarios.md "Co-tenants"; A440-A447).
+ */
+#define RMPSIM_COTENANT_MAX_RANGES 64
+enum rmpsim_vcpus_mode {
+	RMPSIM_VCPUS_NONE = 0, /* no co-tenant vCPU */
+	RMPSIM_VCPUS_AUTO,     /* every CPU where no host process runs (A443) */
+	RMPSIM_VCPUS_LIST,     /* the CPUs of list[] */
+};
+struct rmpsim_cpu_range {
+	uint64_t lo, hi; /* inclusive */
+};
+struct rmpsim_cotenant {
+	enum rmpsim_vcpus_mode vcpus;
+	struct rmpsim_cpu_range list[RMPSIM_COTENANT_MAX_RANGES];
+	size_t nlist;
+	struct rmpsim_wl_pos vcpus_pos; /* checked against the machine when it runs */
+	/* Write TLB fills per second of execution (A445); 0 = none. */
+	uint64_t host_fills_per_s;   /* every CPU, into host memory (RAM no SNP guest holds) */
+	uint64_t guest_fills_per_s;  /* every vCPU CPU, into the non-SNP guests' memory */
+	unsigned rmp_l3_hit_percent; /* RMP lines of the checks found in the L3 (A446) */
+	struct rmpsim_cpu_range host_regions[RMPSIM_COTENANT_MAX_RANGES]; /* 1 GB regions; n = 0: all */
+	size_t nhost_regions;
+	struct rmpsim_wl_pos host_regions_pos;
+};
+/* Defaults of a [cotenant] section and the built-in `cotenant` (A445, A446). */
+#define RMPSIM_COTENANT_HOST_FILLS  500000ull
+#define RMPSIM_COTENANT_GUEST_FILLS 500000ull
+#define RMPSIM_COTENANT_L3_HIT	    50u
 
 struct rmpsim_guest {
 	char name[RMPSIM_WL_NAME_MAX];
@@ -153,6 +215,8 @@ struct rmpsim_scenario {
 	enum rmpsim_backing backing; /* for built-in states */
 	uint64_t host_reserve;	     /* bytes left to the host when filling RAM (A111) */
 	uint64_t host_writes;	     /* host writes counted after the pass (A114) */
+
+	struct rmpsim_cotenant cotenant; /* [cotenant] */
 
 	struct rmpsim_guest *guests;
 	size_t nguests;

@@ -17,6 +17,7 @@
 #include <rmpsim/report.h>
 
 #include "base/alloc.h"
+#include "cotenant.h"
 
 #define DUMP_FLAGS (JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(6))
 
@@ -149,6 +150,7 @@ static json_t *run_json(const struct rmpsim_run_result *x, const struct rmpsim_u
 	ok = ok && put(o, "seed", u64(x->seed));
 	if (!(flags & RMPSIM_REPORT_GOLDEN))
 		ok = ok && put(o, "trace_hash", hex(x->trace_hash));
+	ok = ok && rmpsim__json_cotenant(o, x); /* issue 17: only runs that have them */
 	if (unc)
 		ok = ok && put_uncertainty(o, unc);
 	if (!ok) {

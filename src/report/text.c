@@ -7,6 +7,8 @@
 
 #include <rmpsim/report.h>
 
+#include "cotenant.h"
+
 enum { NCOLS = 12, CELL = 80 };
 
 static const char *const headers[NCOLS] = {
@@ -262,6 +264,7 @@ int rmpsim_report_text(FILE *f, const struct rmpsim_report *r)
 	      "RMPOPTs = instructions executed; regions = 1 GB regions optimised on every core / in range;\n"
 	      "skip = share of RAM whose host writes skip RMP checks on every CPU afterwards.\n",
 	      f);
+	rmpsim__text_cotenant(f, r);
 	if (r->uncertainty && r->nruns)
 		print_uncertainty(f, r);
 	return ferror(f) ? -EIO : 0;

@@ -231,7 +231,8 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 		 * handler's effect happens at delivery, its time starts after the exit. */
 		static const char ipi[sizeof(c->irqoff_where)] = "ipi";
 		wake = rmpsim__idle_exit_ps(s, c);
-		c->st.idle_exits += wake != 0;
+		c->st.idle_exits += wake != 0 && !c->vcpu;
+		rmpsim__vcpu_leave(s, c);
 		c->in_irq = d;
 		c->busy = true;
 		c->busy_since = s->now + wake;
@@ -340,6 +341,7 @@ static void ipi_end(struct rmpsim_sim *s, struct rmpsim__csd *d)
 		}
 		rmpsim__trace(s, RMPSIM_TRACE_IRQOFF, cpu, 0, len);
 		c->irqoff = false;
+		rmpsim__vcpu_return(s, c);
 	} else {
 		rmpsim__cpu_irq_done(s, c);
 	}

@@ -172,6 +172,19 @@ static const struct param params[] = {
 	  "A69: CONFIG_HZ=1000 (common server distribution kernels); msleep granularity. A build choice "
 	  "(100, 250, 300 or 1000), not an uncertainty: a point range, set it explicitly to compare",
 	  NULL },
+
+	{ "vcpu", "vm_exit_ns", RMPSIM_PARAM_NS, F(vm_exit_ps), NS(500), NS(200), NS(1200), "ns",
+	  "A441: #VMEXIT(INTR) (a host IPI to a CPU in guest mode exits; AVIC only posts interrupts meant "
+	  "for the guest) + KVM's svm_vcpu_run exit path up to local_irq_enable: about half of the "
+	  "1,350-cycle VMRUN-to-#VMEXIT world switch timed around __svm_vcpu_run on EPYC (LKML 2020-12, "
+	  "SVM vmsave/vmload series: pre-vmrun to post-vmrun 1,344-1,376 cycles) + ~600 cycles of exit "
+	  "path (same trace, post-run to ioctl exit 576-656 cycles): ~1,275 TSC cycles, 425-640 ns at 2-3 "
+	  "GHz",
+	  NULL },
+	{ "vcpu", "vm_entry_ns", RMPSIM_PARAM_NS, F(vm_entry_ps), NS(500), NS(150), NS(1200), "ns",
+	  "A441: vcpu_enter_guest's re-entry path (same trace: ioctl entry to pre-vmrun 560-576 cycles) "
+	  "+ the VMRUN half of the world switch (~675 cycles): ~1,245 TSC cycles, 415-620 ns at 2-3 GHz",
+	  NULL },
 };
 #define NPARAMS (sizeof(params) / sizeof(params[0]))
 _Static_assert(NPARAMS == RMPSIM_PROFILE_NPARAMS, "RMPSIM_PROFILE_NPARAMS matches the table");

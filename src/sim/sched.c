@@ -25,9 +25,11 @@ void rmpsim__cpu_update(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 	if (busy != c->busy) {
 		if (busy) {
 			c->busy_since = s->now;
+			rmpsim__vcpu_leave(s, c);
 		} else {
 			c->st.busy_ps += s->now - c->busy_since;
 			c->idle_since = s->now;
+			rmpsim__vcpu_return(s, c);
 		}
 		c->busy = busy;
 	}
@@ -103,11 +105,15 @@ static void cpu_dispatch(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 	c->curr = p;
 	p->state = P_RUNNING;
 	uint64_t cost = 0;
+	if (c->vcpu && s->vcpu_give_way) { /* A443: a host process's CPU is the host's */
+		c->vcpu = false;
+		c->out_of_guest = false;
+	}
 	if (!c->busy) {
 		/* A136: the CPU was idle; it leaves its C-state before the process
 		 * runs (counted as the process's time). */
 		uint64_t exit = rmpsim__idle_exit_ps(s, c);
-		if (exit)
+		if (exit && !c->vcpu)
 			c->st.idle_exits++;
 		cost = exit;
 	}

@@ -422,6 +422,10 @@ int rmpsim_sim_cpu_stats(const struct rmpsim_sim *s, unsigned cpu, struct rmpsim
 		st.irqoff_max_at_ps = c->irqoff_since;
 		memcpy(st.irqoff_max_where, c->irqoff_where, sizeof(st.irqoff_max_where));
 	}
+	if (c->out_of_guest && s->now > c->guest_left_at) { /* A440: the open stretch so far */
+		st.vcpu_open_ps = s->now - c->guest_left_at;
+		st.vcpu_stolen_ps += st.vcpu_open_ps;
+	}
 	*ret = st;
 	return 0;
 }

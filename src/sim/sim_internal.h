@@ -103,6 +103,11 @@ struct rmpsim__cpu {
 	bool irqoff;
 	uint64_t irqoff_since;
 	char irqoff_where[32];
+	/* A440: a non-SNP guest's vCPU runs here whenever the host has nothing to. */
+	bool vcpu;
+	uint64_t guest_left_at; /* the open stretch out of the guest began (exit included) */
+	uint64_t guest_back_at; /* the last stretch's VM entry ends */
+	bool out_of_guest;	/* a stretch is open */
 	struct rmpsim_cpu_stats st;
 };
 
@@ -175,6 +180,7 @@ struct rmpsim_sim {
 	size_t csd_total;
 	uint64_t ipi_calls;
 	bool ipi_unbatched; /* rmpsim_sim_set_ipi_batching(false): one event per step */
+	bool vcpu_give_way; /* RMPSIM_VCPU_GIVE_WAY (A443) */
 	struct rmpsim__call *call_free, *call_all;
 	uint64_t *cl_stamp;	    /* [ncpus]: the IPI call that last wrote each x2APIC cluster's ICR */
 	unsigned *cl_write;	    /* [ncpus]: that write's index in the call */
@@ -256,9 +262,9 @@ static inline void rmpsim__trace(struct rmpsim_sim *s, enum rmpsim_trace_kind ki
 				 uint64_t a)
 {
 	/* The hash covers every record (the event and what it did), except the
-	 * interrupts-off summaries, which follow from the records around them,
-	 * and the per-verify records, which only restate what was charged. */
-	if (kind != RMPSIM_TRACE_IRQOFF && kind != RMPSIM_TRACE_RMPOPT)
+	 * interrupts-off and vCPU-stretch summaries, which follow from the
+	 * records around them, and the per-verify records, which only restate what was charged. */
+	if (kind != RMPSIM_TRACE_IRQOFF && kind != RMPSIM_TRACE_RMPOPT && kind != RMPSIM_TRACE_VCPU)
 		s->hash = rmpsim__trace_hash_rec(s->hash, s->now, (uint64_t)kind << 32 | cpu, id, a);
 	if (s->trace_fn)
 		rmpsim__trace_hook(s, kind, cpu, id, a);
@@ -300,12 +306,40 @@ uint64_t rmpsim__c2c_ps(const struct rmpsim_sim *s, unsigned a, unsigned b);
  */
 static inline uint64_t rmpsim__idle_exit_ps(const struct rmpsim_sim *s, const struct rmpsim__cpu *c)
 {
+	if (c->vcpu)
+		return s->prof.vm_exit_ps; /* A441: in guest mode, not in a C-state */
 	uint64_t idle = s->now - c->idle_since;
 	if (idle >= s->prof.deep_idle_after_ps)
 		return s->prof.deep_idle_exit_ps;
 	if (idle >= 2 * s->prof.idle_exit_ps)
 		return s->prof.idle_exit_ps;
 	return 0;
+}
+
+/*
+ * vcpu.c (A440-A442): a CPU that runs a co-tenant vCPU is in guest mode while
+ * the host has nothing to run there. The host's interrupt or process takes it
+ * out: a #VMEXIT (vm_exit, in place of the C-state exit of
+ * rmpsim__idle_exit_ps), the host work, then KVM's VM entry (vm_entry), counted
+ * into the stretch when the host goes idle again but not simulated as busy
+ * time (the CSD was unlocked before it). Call rmpsim__vcpu_leave() where an
+ * idle CPU becomes busy, rmpsim__vcpu_return() where it goes idle.
+ */
+static inline void rmpsim__vcpu_leave(struct rmpsim_sim *s, struct rmpsim__cpu *c)
+{
+	if (!c->vcpu)
+		return;
+	c->st.vcpu_exits++;
+	c->out_of_guest = true;
+	/* A442: an interrupt during the previous VM entry starts its stretch
+	 * when that entry ends: no time is counted twice. */
+	c->guest_left_at = s->now > c->guest_back_at ? s->now : c->guest_back_at;
+}
+void rmpsim__vcpu_stretch_end(struct rmpsim_sim *s, struct rmpsim__cpu *c);
+static inline void rmpsim__vcpu_return(struct rmpsim_sim *s, struct rmpsim__cpu *c)
+{
+	if (c->vcpu)
+		rmpsim__vcpu_stretch_end(s, c);
 }
 
 /* sched.c */

@@ -9,6 +9,8 @@
 
 #include <rmpsim/workload.h>
 
+#include "cotenant_knobs.h"
+
 static const struct rmpsim_builtin builtins[] = {
 	{ "full", RMPSIM_WL_STATE_FULL, "RAM full of private guest memory (all RAM the guests can get)" },
 	{ "worst", RMPSIM_WL_STATE_WORST, "the last 4K page of every GB private" },
@@ -18,6 +20,10 @@ static const struct rmpsim_builtin builtins[] = {
 	{ "perf2-serial", RMPSIM_WL_STATE_EMPTY,
 	  "self-check: spec 1.12 C's serial measurement (regions outer, CPUs inner, smp_call_on_cpu) "
 	  "on a 1,024-CPU, 1,038 GiB machine after guest shutdown" },
+	{ "cotenant", RMPSIM_WL_STATE_COTENANT,
+	  "co-tenants (issue 17): per node an SNP guest and a non-SNP one (half the RAM each), non-SNP "
+	  "vCPUs on every CPU no host process takes, host and guest write traffic; jitter and benefit "
+	  "of the pass" },
 	{ "perf2-parallel", RMPSIM_WL_STATE_EMPTY,
 	  "self-check: spec 1.12 C's parallel measurement (each region IPI'd to every CPU at once)" },
 };
@@ -62,6 +68,8 @@ int rmpsim_scenario_builtin(const char *name, enum rmpsim_backing backing,
 		snprintf(s.name, sizeof(s.name), "%s", name);
 		s.state = builtins[i].state;
 		s.backing = backing;
+		if (s.state == RMPSIM_WL_STATE_COTENANT) /* A443, A445, A446 */
+			rmpsim__cotenant_defaults(&s.cotenant, RMPSIM_VCPUS_AUTO);
 		if (!strncmp(name, "perf2-", 6)) { /* the measurement is its own policy */
 			snprintf(s.policy, sizeof(s.policy), "%s", name);
 			snprintf(s.machine, sizeof(s.machine), "%s", PERF2_MACHINE);

@@ -30,12 +30,17 @@ void rmpsim__measure_fini(struct rmpsim__measure *ms)
 	rmpsim__free(ms->alloc, ms->busy, ms->ncpus * sizeof(*ms->busy));
 	rmpsim__free(ms->alloc, ms->at_start, ms->ncpus * sizeof(*ms->at_start));
 	rmpsim__free(ms->alloc, ms->delta, ms->ncpus * sizeof(*ms->delta));
+	if (ms->vc) {
+		rmpsim__free(ms->alloc, ms->vc->v, 6 * (size_t)ms->ncpus * sizeof(*ms->vc->v));
+		rmpsim__free(ms->alloc, ms->vc, sizeof(*ms->vc));
+	}
 	memset(ms, 0, sizeof(*ms));
 }
 
 size_t rmpsim__measure_bytes(const struct rmpsim__measure *ms)
 {
-	return sizeof(*ms) + ms->ncpus * (sizeof(*ms->busy) + sizeof(*ms->at_start) + sizeof(*ms->delta));
+	return sizeof(*ms) + ms->ncpus * (sizeof(*ms->busy) + sizeof(*ms->at_start) + sizeof(*ms->delta)) +
+	       (ms->vc ? sizeof(*ms->vc) + 6 * (size_t)ms->ncpus * sizeof(*ms->vc->v) : 0);
 }
 
 static void read_cpu(struct rmpsim_sim *sim, unsigned c, struct rmpsim__cpu_snap *ret)
@@ -88,6 +93,69 @@ static void fold_interval(struct rmpsim__measure *ms, bool into_open)
 	}
 }
 
+/* ---- Co-tenant vCPUs (A440-A443) ---- */
+
+/* At pass_start: the vCPU counters, once a CPU has a vCPU. */
+static void vcpu_pass_start(struct rmpsim__measure *ms)
+{
+	unsigned n = ms->ncpus;
+	bool any = ms->vc != NULL;
+	for (unsigned c = 0; c < n && !any; c++)
+		any = rmpsim_sim_cpu_has_vcpu(ms->sim, c);
+	if (!any || ms->err)
+		return;
+	if (!ms->vc) {
+		ms->vc = rmpsim__calloc(ms->alloc, 1, sizeof(*ms->vc));
+		if (ms->vc)
+			ms->vc->v = rmpsim__calloc(ms->alloc, 6 * (size_t)n, sizeof(*ms->vc->v));
+		if (!ms->vc || !ms->vc->v) {
+			rmpsim__free(ms->alloc, ms->vc, sizeof(*ms->vc));
+			ms->vc = NULL;
+			ms->err = -ENOMEM;
+			return;
+		}
+	}
+	uint64_t *v = ms->vc->v;
+	for (unsigned c = 0; c < n; c++) {
+		struct rmpsim_cpu_stats st;
+		memset(&st, 0, sizeof(st));
+		rmpsim_sim_cpu_stats(ms->sim, c, &st);
+		v[c] = st.vcpu_exits;
+		v[n + c] = st.vcpu_stolen_ps; /* an open stretch counts so far */
+		v[2 * n + c] = 0;
+	}
+	memset(ms->vc->hist, 0, sizeof(ms->vc->hist));
+}
+
+static void vcpu_pass_done(struct rmpsim__measure *ms)
+{
+	unsigned n = ms->ncpus;
+	if (!ms->vc)
+		return;
+	uint64_t *v = ms->vc->v;
+	for (unsigned c = 0; c < n; c++) {
+		struct rmpsim_cpu_stats st;
+		memset(&st, 0, sizeof(st));
+		rmpsim_sim_cpu_stats(ms->sim, c, &st);
+		v[3 * n + c] = st.vcpu_exits - v[c];
+		v[4 * n + c] = st.vcpu_stolen_ps - v[n + c];
+		/* a stretch still open (a pinned vCPU under the worker) counts so far */
+		v[5 * n + c] = v[2 * n + c] > st.vcpu_open_ps ? v[2 * n + c] : st.vcpu_open_ps;
+	}
+	memcpy(ms->vc->hist_last, ms->vc->hist, sizeof(ms->vc->hist));
+	ms->vc->have_last = true;
+}
+
+static void vcpu_stretch(struct rmpsim__measure *ms, const struct rmpsim_trace_rec *rec)
+{
+	if (!ms->vc || !ms->open || rec->cpu >= ms->ncpus)
+		return;
+	uint64_t us = rec->a / 1000000; /* ps -> whole us */
+	ms->vc->hist[us < RMPSIM_COTENANT_HIST_BUCKETS ? us : RMPSIM_COTENANT_HIST_BUCKETS]++;
+	uint64_t *max = &ms->vc->v[2 * (size_t)ms->ncpus + rec->cpu];
+	*max = rec->a > *max ? rec->a : *max;
+}
+
 static void on_mark(struct rmpsim__measure *ms, size_t idx)
 {
 	const struct rmpsim_mark *mk = rmpsim_sim_mark_get(ms->sim, idx);
@@ -99,6 +167,7 @@ static void on_mark(struct rmpsim__measure *ms, size_t idx)
 		ms->cur.leader = SIZE_MAX;
 		for (unsigned c = 0; c < ms->ncpus; c++)
 			read_cpu(ms->sim, c, &ms->at_start[c]);
+		vcpu_pass_start(ms);
 		ms->open = true;
 	} else if (!strcmp(mk->name, RMPSIM__MARK_LEADER_DONE) && ms->open) {
 		ms->cur.leader = idx;
@@ -115,6 +184,7 @@ static void on_mark(struct rmpsim__measure *ms, size_t idx)
 			d->lines = now.lines - a->lines;
 			d->dram_lines = now.dram_lines - a->dram_lines;
 		}
+		vcpu_pass_done(ms);
 		ms->last = ms->cur;
 		ms->have_last = true;
 		ms->open = false;
@@ -129,6 +199,8 @@ void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec)
 		ms->irqoff_cur = rec->a;
 	else if (rec->kind == RMPSIM_TRACE_MARK)
 		on_mark(ms, (size_t)rec->id);
+	else if (rec->kind == RMPSIM_TRACE_VCPU)
+		vcpu_stretch(ms, rec);
 	if (ms->next)
 		ms->next(ms->next_ctx, ms->sim, rec);
 	if (ms->progress && ++ms->nrecs % RMPSIM__MEASURE_PROGRESS_EVERY == 0)
@@ -166,12 +238,62 @@ static bool last_pass_marks(struct rmpsim_sim *sim, size_t *ret_start, size_t *r
 	return found;
 }
 
+/*
+ * The last pass as the co-tenant vCPUs saw it (A440-A443): the CPUs that still
+ * run one (a CPU a host process took in auto mode is the host's), their exits
+ * and stolen time in the pass, the longest stretch, the histogram; and what
+ * the pass cost the machine: host busy time plus the vCPUs' exits and entries
+ * (stolen time beyond the host work on their CPUs).
+ */
+static void measure_cotenant(const struct rmpsim__measure *ms, struct rmpsim_run_result *r)
+{
+	struct rmpsim_cotenant_result *ct = &r->cotenant;
+	unsigned n = ms->ncpus;
+	uint64_t cost_ps = 0, stolen_ps = 0, stolen_max_ps = 0, stretch_max_ps = 0;
+	const uint64_t *v = ms->vc && ms->vc->have_last ? ms->vc->v : NULL;
+
+	ct->interruptions_max_cpu = ct->stolen_max_cpu = ct->stretch_max_cpu = -1;
+	for (unsigned c = 0; c < n; c++) {
+		uint64_t busy = ms->delta[c].busy_ps;
+		cost_ps += busy;
+		if (!v || !rmpsim_sim_cpu_has_vcpu(ms->sim, c))
+			continue;
+		uint64_t exits = v[3 * n + c], stolen = v[4 * n + c], longest = v[5 * n + c];
+		ct->vcpus++;
+		ct->interruptions += exits;
+		stolen_ps += stolen;
+		cost_ps += stolen > busy ? stolen - busy : 0;
+		if (ct->interruptions_max_cpu < 0 || exits > ct->interruptions_max) {
+			ct->interruptions_max = exits;
+			ct->interruptions_max_cpu = (int)c;
+		}
+		if (ct->stolen_max_cpu < 0 || stolen > stolen_max_ps) {
+			stolen_max_ps = stolen;
+			ct->stolen_max_cpu = (int)c;
+		}
+		if (ct->stretch_max_cpu < 0 || longest > stretch_max_ps) {
+			stretch_max_ps = longest;
+			ct->stretch_max_cpu = (int)c;
+		}
+	}
+	ct->stolen_ns = ps_to_ns(stolen_ps);
+	ct->stolen_max_ns = ps_to_ns(stolen_max_ps);
+	ct->stretch_max_ns = ps_to_ns(stretch_max_ps);
+	if (ct->vcpus) {
+		memcpy(ct->hist, ms->vc->hist_last, sizeof(ct->hist));
+		ct->hist_over = ms->vc->hist_last[RMPSIM_COTENANT_HIST_BUCKETS];
+	}
+	r->benefit.pass_cost_ns = ps_to_ns(cost_ps);
+}
+
 int rmpsim__measure_last_pass(struct rmpsim__measure *ms, struct rmpsim_run_result *ret,
 			      uint64_t *ret_pa_start, uint64_t *ret_pa_end)
 {
 	size_t start, done;
 	const struct rmpsim__pass_agg *p = &ms->last;
 
+	if (ms->err)
+		return ms->err;
 	if (!last_pass_marks(ms->sim, &start, &done))
 		return -ENOENT;
 	if (!ms->have_last || p->start != start || p->done != done)
@@ -228,6 +350,7 @@ int rmpsim__measure_last_pass(struct rmpsim__measure *ms, struct rmpsim_run_resu
 		r.cpu_busy_median_active_ns = ps_to_ns(ms->busy[idle + (r.cpus_active - 1) / 2]);
 	/* Stretches that ended after pass_start, up to pass_done (A116). */
 	r.irq_off_max_ns = ps_to_ns(p->irqoff_ps);
+	measure_cotenant(ms, &r);
 	*ret = r;
 	*ret_pa_start = ms0->a;
 	*ret_pa_end = ms0->b;

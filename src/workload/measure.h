@@ -47,6 +47,16 @@ struct rmpsim__pass_agg {
 	} rises[RMPSIM__MEASURE_RISES];
 };
 
+/* Co-tenant vCPUs in the measured passes (A440-A443): allocated at the first
+ * pass that has one, so runs without them keep their size. */
+struct rmpsim__vcpu_meas {
+	uint64_t *v; /* [6 ncpus]: at the open pass's start exits, stolen; its longest stretch so far;
+			the last completed pass's exits, stolen, longest stretch */
+	uint64_t hist[RMPSIM_COTENANT_HIST_BUCKETS + 1];      /* the open pass's stretches by us (+ over) */
+	uint64_t hist_last[RMPSIM_COTENANT_HIST_BUCKETS + 1]; /* the last completed pass's */
+	bool have_last;
+};
+
 struct rmpsim__measure {
 	const struct rmpsim_allocator *alloc;
 	struct rmpsim_sim *sim;
@@ -59,6 +69,8 @@ struct rmpsim__measure {
 	struct rmpsim__pass_agg last;	   /* the last completed pass */
 	struct rmpsim__cpu_snap *delta;	   /* [ncpus] its per-CPU differences */
 	uint64_t *busy;			   /* scratch for the median */
+	struct rmpsim__vcpu_meas *vc;	   /* NULL until a pass has a co-tenant vCPU */
+	int err;			   /* -ENOMEM from the hook: the result is unusable */
 	/* rmpsim_run_options.trace: every record passed on, or NULL */
 	void (*next)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 	void *next_ctx;

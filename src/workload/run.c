@@ -23,6 +23,7 @@
 
 #include "base/alloc.h"
 #include "base/rng.h"
+#include "cotenant.h"
 #include "measure.h"
 #include "placement.h"
 #include "setup.h"
@@ -371,6 +372,8 @@ static int make_guests(struct ctx *c)
 		/* A110: one guest per NUMA node, as large as the node's free RAM. */
 		n = rmpsim_topology_nnodes(rmpsim_machine_topology(c->m));
 	}
+	if (s->state == RMPSIM_WL_STATE_COTENANT) /* A444 */
+		n = rmpsim__cotenant_nguests(rmpsim_topology_nnodes(rmpsim_machine_topology(c->m)));
 	c->guests = rmpsim__calloc(c->alloc, n ? n : 1, sizeof(*c->guests));
 	if (!c->guests)
 		return -ENOMEM;
@@ -380,7 +383,9 @@ static int make_guests(struct ctx *c)
 		if (!specs)
 			return -ENOMEM;
 		c->owned_specs = specs;
-		for (size_t i = 0; i < n; i++) {
+		if (s->state == RMPSIM_WL_STATE_COTENANT)
+			rmpsim__cotenant_guests(&c->pool, (unsigned)(n / 2), s->backing, specs);
+		for (size_t i = 0; i < n && s->state != RMPSIM_WL_STATE_COTENANT; i++) {
 			uint64_t align = backing_align(s->backing);
 			snprintf(specs[i].name, sizeof(specs[i].name), "node%zu", i);
 			specs[i].snp = true;
@@ -426,13 +431,46 @@ static int run_state(struct ctx *c)
 {
 	int r = 0;
 	switch (c->s->state) {
-	case RMPSIM_WL_STATE_FULL: r = run_vmms(c, false); return r ? r : run_phase(c, PH_TRIGGER);
+	case RMPSIM_WL_STATE_FULL:
+	case RMPSIM_WL_STATE_COTENANT: r = run_vmms(c, false); return r ? r : run_phase(c, PH_TRIGGER);
 	case RMPSIM_WL_STATE_WORST: r = run_phase(c, PH_WORST); return r ? r : run_phase(c, PH_TRIGGER);
 	case RMPSIM_WL_STATE_EMPTY: return run_vmms(c, true);
 	case RMPSIM_WL_STATE_EMPTY_AGAIN: r = run_vmms(c, true); return r ? r : run_phase(c, PH_TRIGGER);
 	case RMPSIM_WL_STATE_EVENTS: return c->s->nevents ? run_phase(c, PH_EVENTS) : 0;
 	}
 	return -EINVAL;
+}
+
+/* Co-tenant vCPUs (cotenant.c); a CPU list the machine lacks is the file's error. */
+static int start_cotenants(struct ctx *c)
+{
+	int r = rmpsim__cotenant_start(c->sim, &c->s->cotenant, c->alloc, c->msg, sizeof(c->msg));
+	if (r == -EINVAL) {
+		c->err = r;
+		c->err_pos = c->s->cotenant.vcpus_pos;
+	}
+	return r;
+}
+
+/* The benefit side after the pass (benefit.c), over the guests' memory as placed. */
+static int cotenant_benefit(struct ctx *c, struct rmpsim_run_result *res)
+{
+	struct rmpsim__tenant_mem *mem = rmpsim__calloc(c->alloc, c->nguests + 1, sizeof(*mem));
+	if (!mem)
+		return -ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < c->nguests; i++) {
+		if (c->guests[i].running) /* a torn-down guest's memory is the host's again */
+			mem[n++] = (struct rmpsim__tenant_mem){ c->guests[i].ext, c->guests[i].next,
+								c->guests[i].spec->snp };
+	}
+	int r = rmpsim__benefit(c->sim, c->m, &c->s->cotenant, mem, n, c->alloc, res, c->msg, sizeof(c->msg));
+	rmpsim__free(c->alloc, mem, (c->nguests + 1) * sizeof(*mem));
+	if (r == -EINVAL) {
+		c->err = r;
+		c->err_pos = c->s->cotenant.host_regions_pos;
+	}
+	return r;
 }
 
 static void fill_result(struct ctx *c, uint64_t pa_start, uint64_t pa_end, struct rmpsim_run_result *r)
@@ -579,6 +617,8 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 	if (!r)
 		r = make_guests(&c);
 	if (!r)
+		r = start_cotenants(&c); /* after boot: the boot pass has no co-tenant */
+	if (!r)
 		r = run_state(&c);
 	if (!r && s->host_writes)
 		host_writes(&c, s->host_writes);
@@ -592,6 +632,12 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 					     c.ops->name);
 		else if (!r)
 			fill_result(&c, pa_start, pa_end, &res);
+		if (!r)
+			r = cotenant_benefit(&c, &res);
+		if (r && c.err) {
+			rmpsim_diag_fail(diag, r, "%s", c.msg);
+			at_scenario_value(s, c.err_pos, 0, diag);
+		}
 	} else if (c.err) {
 		rmpsim_diag_fail(diag, r, "%s", c.msg);
 		at_scenario_value(s, c.err_pos, 0, diag);

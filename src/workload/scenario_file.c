@@ -20,6 +20,7 @@
 #include <rmpsim/workload.h>
 
 #include "base/alloc.h"
+#include "cotenant_knobs.h"
 
 enum err_part { PART_NONE, PART_KEY, PART_VALUE };
 
@@ -38,6 +39,7 @@ struct parse {
 	bool cursor_in_events;
 	char err_guest[RMPSIM_WL_NAME_MAX]; /* error is about this [guest NAME] section as a whole */
 	uint64_t host_writes;		    /* in total, host_writes = and host-writes events */
+	bool cotenant_seen;		    /* a [cotenant] key was read */
 };
 
 static int fail(struct parse *p, int err, enum err_part part, const char *fmt, ...)
@@ -134,7 +136,7 @@ static int on_scenario(struct parse *p, const char *name, const char *value)
 	if (!strcmp(name, "state")) {
 		if (rmpsim_wl_state_parse(value, &s->state))
 			return fail(p, -EINVAL, PART_VALUE,
-				    "state: expected events, full, worst, empty or empty-again");
+				    "state: expected events, full, worst, empty, empty-again or cotenant");
 		return 1;
 	}
 	if (!strcmp(name, "backing")) {
@@ -318,8 +320,18 @@ static int handler(void *user, const char *section, const char *name, const char
 		return on_guest(p, section + 6, name, value);
 	if (!strcmp(section, "events"))
 		return on_event(p, name, value);
-	return fail(p, -EINVAL, PART_KEY, "[%s]: expected section [scenario], [guest NAME] or [events]",
-		    section);
+	if (!strcmp(section, "cotenant")) {
+		char msg[sizeof(p->msg)];
+		if (!finish_guest(p))
+			return 0;
+		if (!p->cotenant_seen) /* the section's defaults, then its keys */
+			rmpsim__cotenant_defaults(&p->s->cotenant, RMPSIM_VCPUS_AUTO);
+		p->cotenant_seen = true;
+		int r = rmpsim__cotenant_key(&p->s->cotenant, name, value, msg, sizeof(msg));
+		return r > 0 ? 1 : fail(p, -EINVAL, r < 0 ? PART_KEY : PART_VALUE, "%s", msg);
+	}
+	return fail(p, -EINVAL, PART_KEY,
+		    "[%s]: expected section [scenario], [guest NAME], [events] or [cotenant]", section);
 }
 
 /* Pointer to the start of line `line` (1-based) in text, or NULL. */
@@ -501,10 +513,11 @@ static int check_header(const char *l, const char *name, size_t n, unsigned line
 		return rmpsim_diag_fail(diag, -EINVAL, "[guest NAME]: expected a name of 1 to %u characters",
 					RMPSIM_MAX_INI_SECTION - 6);
 	if ((n == 8 && !strncmp(name, "scenario", 8)) || (n == 6 && !strncmp(name, "events", 6)) ||
-	    (n > 6 && !strncmp(name, "guest ", 6)))
+	    (n > 6 && !strncmp(name, "guest ", 6)) || (n == 8 && !strncmp(name, "cotenant", 8)))
 		return 0;
-	return rmpsim_diag_fail(
-		diag, -EINVAL, "[%.*s]: expected section [scenario], [guest NAME] or [events]", (int)n, name);
+	return rmpsim_diag_fail(diag, -EINVAL,
+				"[%.*s]: expected section [scenario], [guest NAME], [events] or [cotenant]",
+				(int)n, name);
 }
 
 /* A [guest NAME] section without any value line: inih never reports it. */
@@ -648,6 +661,8 @@ static void locate_values(struct rmpsim_scenario *s, const char *text)
 	s->machine_pos = locate_value(text, "scenario", "machine");
 	s->profile_pos = locate_value(text, "scenario", "profile");
 	s->policy_pos = locate_value(text, "scenario", "policy");
+	s->cotenant.vcpus_pos = locate_value(text, "cotenant", "vcpus");
+	s->cotenant.host_regions_pos = locate_value(text, "cotenant", "host_regions");
 	for (size_t i = 0; i < s->nguests; i++) {
 		struct rmpsim_guest *g = &s->guests[i];
 		snprintf(section, sizeof(section), "guest %s", g->name);

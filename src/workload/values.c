@@ -150,6 +150,7 @@ static const char *const state_names[] = {
 	[RMPSIM_WL_STATE_WORST] = "worst",
 	[RMPSIM_WL_STATE_EMPTY] = "empty",
 	[RMPSIM_WL_STATE_EMPTY_AGAIN] = "empty-again",
+	[RMPSIM_WL_STATE_COTENANT] = "cotenant",
 };
 
 const char *rmpsim_wl_state_name(enum rmpsim_wl_state s)

@@ -125,11 +125,13 @@ static void error_syntax(void **state)
 static void error_unknown_section(void **state)
 {
 	(void)state;
-	expect_error("[scenario]\nname = x\n[gust a]\nsize = 1G\n", -EINVAL,
-		     "t.ini:3:1: [gust a]: expected section [scenario], [guest NAME] or [events]");
+	expect_error(
+		"[scenario]\nname = x\n[gust a]\nsize = 1G\n", -EINVAL,
+		"t.ini:3:1: [gust a]: expected section [scenario], [guest NAME], [events] or [cotenant]");
 	/* Found by libFuzzer: sections without value lines, and text after ']', which inih ignores. */
-	expect_error("[gust a]\n", -EINVAL,
-		     "t.ini:1:1: [gust a]: expected section [scenario], [guest NAME] or [events]");
+	expect_error(
+		"[gust a]\n", -EINVAL,
+		"t.ini:1:1: [gust a]: expected section [scenario], [guest NAME], [events] or [cotenant]");
 	expect_error("[guest ]\x7f\n[guest ]\x7f\n", -EINVAL,
 		     "t.ini:1:9: [guest ]: expected nothing after ']' but a comment");
 	expect_error("[guest ]\n", -EINVAL, "t.ini:1:1: [guest NAME]: expected a name of 1 to 43 characters");
@@ -153,7 +155,7 @@ static void error_bad_values(void **state)
 {
 	(void)state;
 	expect_error("[scenario]\nstate = half\n", -EINVAL,
-		     "t.ini:2:9: state: expected events, full, worst, empty or empty-again");
+		     "t.ini:2:9: state: expected events, full, worst, empty, empty-again or cotenant");
 	expect_error("[scenario]\nseed = -1\n", -EINVAL,
 		     "t.ini:2:8: seed: expected an integer from 0 to 9223372036854775807");
 	/* Issue 10 point 7: 2^63 and 2^64-1 both read 9223372036854775807 in JSON. */
