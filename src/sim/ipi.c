@@ -200,10 +200,25 @@ static void call_add_end(struct rmpsim_sim *s, struct rmpsim__call *k, struct rm
 	call_step_key(s, &d->ev, EV_IPI_END, s->now + d->dur);
 	if (RMPSIM_NEVER(k->et >= k->cap))
 		return; /* cannot happen: one end per delivery, cap >= deliveries */
-	size_t i = k->et++;
-	for (; i > k->eh && rmpsim__ev_before(&d->ev, &k->endq[i - 1]->ev); i--)
-		k->endq[i] = k->endq[i - 1];
-	k->endq[i] = d;
+	/* Binary search for the first end after d (keys are unique: seq), then
+	 * one move: handlers that read DRAM end after later ones that read warm
+	 * lines, so an end often goes far from the back. */
+	size_t lo = k->eh, hi = k->et;
+	if (lo < hi && rmpsim__ev_before(&d->ev, &k->endq[hi - 1]->ev)) {
+		hi--;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (rmpsim__ev_before(&d->ev, &k->endq[mid]->ev))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		memmove(&k->endq[lo + 1], &k->endq[lo], (k->et - lo) * sizeof(*k->endq));
+	} else {
+		lo = hi;
+	}
+	k->endq[lo] = d;
+	k->et++;
 }
 
 static struct rmpsim_event *call_next(const struct rmpsim__call *k)
@@ -318,8 +333,7 @@ static void ipi_end(struct rmpsim_sim *s, struct rmpsim__csd *d)
 		/* Only the last acknowledgement matters to the sender (A67):
 		 * keep the latest time, one event per call instead of one per target. */
 		struct rmpsim_proc *p = d->waiter;
-		uint64_t ack =
-			s->now + rmpsim__c2c_ps(s, cpu, d->sender_cpu); /* A133: the CSD line returns */
+		uint64_t ack = s->now + d->c2c_ps; /* A133: the CSD line returns */
 		p->last_ack = ack > p->last_ack ? ack : p->last_ack;
 		if (RMPSIM_ALWAYS(p->acks_left) && --p->acks_left == 0 && p->spinning)
 			rmpsim__ev_queue(s, &p->ack_ev, EV_IPI_ACK, p->last_ack);
@@ -540,6 +554,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		d->dur = 0;
 		i++;
 		uint64_t c2c = rmpsim__c2c_ps(s, self, cpu);
+		d->c2c_ps = c2c;		       /* the same distance both ways */
 		queue_ps += pr->ipi_queue_lines * c2c; /* A133: csd_lock + llist_add */
 		poll_sum += c2c;		       /* A137: csd_lock_wait reads it back */
 		if (shorthand) {

@@ -69,6 +69,7 @@ struct rmpsim__csd {
 	struct rmpsim_proc *waiter; /* sender waiting for the ack, or NULL */
 	uint64_t call;
 	uint64_t dur;
+	uint64_t c2c_ps; /* sender <-> target line transfer (A132), priced once at the send */
 };
 
 /*
@@ -127,8 +128,18 @@ struct rmpsim__result {
 	uint64_t start_at, ready_at, gen;
 	bool valid;
 };
+/* What the machine said a verify of one region finds, kept while the region's
+ * content generation stays (sim_machine.c): every follower of a round asks
+ * the same question of the same region. */
+struct rmpsim__verify_in {
+	uint64_t gen;	    /* the content generation they were read at */
+	int64_t first_busy; /* rmpsim_machine_rmpopt_first_busy() */
+	unsigned home_node; /* rmpsim_machine_rmp_home_node() */
+	bool valid;
+};
 struct rmpsim__rmpopt_model {
 	unsigned nregions, nl3, npackages, ndom;
+	struct rmpsim__verify_in *vin;		   /* [nregions], machine-backed sims only */
 	struct rmpsim__warm **warm;		   /* [nl3][nregions], each row on first use */
 	uint64_t *l3_fill;			   /* [nl3]: bytes of RMP lines brought into the group */
 	unsigned *node_pkg;			   /* [ndomains]: socket of each NUMA node */

@@ -141,11 +141,55 @@ static void faulting_rmpopt_costs_a_status_read(void **state)
 	rmpsim_machine_destroy(m);
 }
 
+/* Three verifies of one region, its contents changed in between. */
+static void verify_change_verify(struct rmpsim_sim *s, void *arg)
+{
+	struct ctx *c = arg;
+	struct rmpsim_cpu_stats st[4];
+	uint64_t page = c->spa + 5 * 2 * MIB + 4096; /* in the sixth 2 MB slot */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st[i]), 0);
+		assert_int_equal(
+			rmpsim_machine_rmpopt(c->m, 0, c->spa, RMPSIM_RMPOPT_FN_VERIFY, &c->leader[0]), 0);
+		rmpsim_sim_charge_rmpopt(s, &c->leader[0], c->spa);
+		if (i == 0)
+			assert_int_equal(make_private(c->m, 0, page, 0), 0);
+		else if (i == 1)
+			assert_int_equal(make_shared(c->m, 0, page, 0), 0);
+	}
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st[3]), 0);
+	/* Free, then an exit at slot 5 (6 lines), then free again: each verify
+	 * reads what the region holds at its time, not what an earlier one found. */
+	assert_int_equal(st[1].rmpopt_lines - st[0].rmpopt_lines, 512);
+	assert_int_equal(st[2].rmpopt_lines - st[1].rmpopt_lines, 6);
+	assert_int_equal(st[2].rmpopt[RMPSIM_RMPOPT_EARLY_EXIT] - st[1].rmpopt[RMPSIM_RMPOPT_EARLY_EXIT], 1);
+	assert_int_equal(st[3].rmpopt_lines - st[2].rmpopt_lines, 512);
+	assert_int_equal(st[3].rmpopt[RMPSIM_RMPOPT_SCANNED], 2);
+}
+
+static void verify_inputs_follow_the_region_contents(void **state)
+{
+	(void)state;
+	/* covers: A120 (the sim keeps what the machine said per region and generation) */
+	struct rmpsim_machine *m = small_machine(NULL);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, rmpsim_profile_default(), 1, &s), 0);
+	struct ctx c = { .m = m, .spa = 8 * GIB };
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, verify_change_verify, &c, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pass_over_a_real_machine),
 		cmocka_unit_test(faulting_rmpopt_costs_a_status_read),
+		cmocka_unit_test(verify_inputs_follow_the_region_contents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
