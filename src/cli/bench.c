@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "jobs.h"
 #include "output.h"
 #include "progress.h"
 #include "trace_out.h"
@@ -31,106 +32,21 @@ static int json_fn(FILE *f, const struct rmpsim_report *rep)
 	return rmpsim_report_json_write(f, rep, 0);
 }
 
-/* One (scenario, backing) or one file to run. */
-struct job {
-	const char *name; /* built-in name, or NULL for the file */
-	enum rmpsim_backing backing;
-};
-
 int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 {
-	struct rmpsim_scenario file_s;
-	bool have_file = false;
-	struct job jobs[32];
-	size_t njobs = 0;
+	struct rmpsim_cli_jobs jobs;
 	struct rmpsim_diag d = { 0 };
-	int r;
+	int r = rmpsim_cli_jobs_select(a, &jobs);
 
-	if (!a->scenario) {
-		size_t n;
-		const struct rmpsim_bench_run *b = rmpsim_benchmark_runs(&n);
-		for (size_t i = 0; i < n && njobs < 32; i++)
-			jobs[njobs++] = (struct job){ b[i].scenario, b[i].backing };
-	} else {
-		size_t n, nb;
-		const struct rmpsim_builtin *bi = rmpsim_builtins(&n);
-		const struct rmpsim_bench_run *b = rmpsim_benchmark_runs(&nb);
-		enum rmpsim_backing want = RMPSIM_BACKING_4K;
-		if (a->backing)
-			rmpsim_backing_parse(a->backing, &want);
-		for (size_t i = 0; i < n; i++) {
-			if (strcmp(bi[i].name, a->scenario))
-				continue;
-			if (a->backing) {
-				/* Only a backing the built-in runs with (worst is 4K only, issue 10 point 6). */
-				bool has = false, any = false;
-				for (size_t k = 0; k < nb; k++) {
-					if (!strcmp(b[k].scenario, bi[i].name)) {
-						any = true;
-						has = has || b[k].backing == want;
-					}
-				}
-				if (any && !has) {
-					fprintf(stderr,
-						"rmpsim: --backing %s: the built-in scenario '%s' runs with",
-						a->backing, bi[i].name);
-					for (size_t k = 0; k < nb; k++)
-						if (!strcmp(b[k].scenario, bi[i].name))
-							fprintf(stderr, " %s",
-								rmpsim_backing_name(b[k].backing));
-					fprintf(stderr, " only\n");
-					return RMPSIM_EXIT_USAGE;
-				}
-				jobs[njobs++] = (struct job){ bi[i].name, want };
-				break;
-			}
-			for (size_t k = 0; k < nb; k++) {
-				if (!strcmp(b[k].scenario, bi[i].name))
-					jobs[njobs++] = (struct job){ bi[i].name, b[k].backing };
-			}
-			if (!njobs) /* a built-in outside the review matrix (the perf2 self-checks) */
-				jobs[njobs++] = (struct job){ bi[i].name, want };
-		}
-		if (!njobs) {
-			if (a->backing) {
-				fprintf(stderr,
-					"rmpsim: --backing applies to a built-in scenario, not '%s'\n",
-					a->scenario);
-				return RMPSIM_EXIT_USAGE;
-			}
-			r = rmpsim_scenario_parse_file(a->scenario, NULL, &file_s, &d);
-			if (r) {
-				rmpsim_cli_print_diag(&d, r);
-				if (r == -ENOENT && !strchr(a->scenario, '/') && !strchr(a->scenario, '.')) {
-					fprintf(stderr,
-						"rmpsim: '%s' is neither a file nor a built-in scenario:\n",
-						a->scenario);
-					for (size_t i = 0; i < n; i++)
-						fprintf(stderr, "  %s\n", bi[i].name);
-					return RMPSIM_EXIT_USAGE;
-				}
-				return r == -ENOMEM ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_INPUT;
-			}
-			have_file = true;
-			jobs[njobs++] = (struct job){ NULL, RMPSIM_BACKING_4K };
-			char why[600];
-			int kcode =
-				a->config ? rmpsim_cli_config_knobs(a->config, &file_s, why, sizeof(why)) : 0;
-			if (kcode) {
-				fprintf(stderr, "rmpsim: %s\n", why);
-				rmpsim_scenario_free(&file_s);
-				return kcode;
-			}
-		}
-	}
-
+	if (r)
+		return r;
+	size_t njobs = jobs.n;
 	struct rmpsim_run_result *res = calloc(njobs, sizeof(*res));
 	struct rmpsim_uncertainty *unc = a->uncertainty ? calloc(njobs, sizeof(*unc)) : NULL;
 	if (!res || (a->uncertainty && !unc)) {
 		free(res);
 		free(unc);
-		if (have_file)
-			rmpsim_scenario_free(&file_s);
+		rmpsim_cli_jobs_free(&jobs);
 		return RMPSIM_EXIT_SYSTEM;
 	}
 	bool stdout_taken = (a->json && !strcmp(a->json, "-")) || (a->csv && !strcmp(a->csv, "-")) ||
@@ -156,7 +72,7 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	/* --set of profile parameters: on the profile the runs would use (config.h). */
 	struct rmpsim_profile prof;
 	if (a->config && a->config->nprof) {
-		const char *base = a->profile ? a->profile : have_file ? file_s.profile : "";
+		const char *base = a->profile ? a->profile : jobs.have_file ? jobs.file.profile : "";
 		struct rmpsim_profile loaded;
 		char why[600];
 		r = base[0] ? rmpsim_profile_load(base, &loaded, &d) : 0;
@@ -173,8 +89,7 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 		if (pcode) {
 			free(res);
 			free(unc);
-			if (have_file)
-				rmpsim_scenario_free(&file_s);
+			rmpsim_cli_jobs_free(&jobs);
 			return pcode;
 		}
 		opt.profile_value = &prof;
@@ -187,29 +102,21 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	int code = rmpsim_cli_trace_start(a, &trace);
 	for (size_t i = 0; i < njobs && !code; i++) {
 		struct rmpsim_scenario s;
-		if (jobs[i].name) {
-			rmpsim_scenario_builtin(jobs[i].name, jobs[i].backing, NULL, &s);
-			char why[600];
-			int kcode = a->config ? rmpsim_cli_config_knobs(a->config, &s, why, sizeof(why)) : 0;
-			if (kcode) {
-				rmpsim_scenario_free(&s);
-				rmpsim_cli_progress_clear(&prog);
-				fprintf(stderr, "rmpsim: %s\n", why);
-				code = kcode;
-				break;
-			}
-		} else {
-			s = file_s;
+		char why[600];
+		int kcode = rmpsim_cli_jobs_get(&jobs, i, a, &s, why, sizeof(why));
+		if (kcode) {
+			rmpsim_cli_progress_clear(&prog);
+			fprintf(stderr, "rmpsim: %s\n", why);
+			code = kcode;
+			break;
 		}
+		char label[160];
+		rmpsim_cli_jobs_label(&jobs, i, s.name, label, sizeof(label));
 		if (a->dmesg) {
 			rmpsim_cli_progress_clear(&prog);
-			fprintf(dm.f, "== dmesg: %s%s%s ==\n", s.name, jobs[i].name ? " " : "",
-				jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
+			fprintf(dm.f, "== dmesg: %s ==\n", label);
 		}
 		memset(&d, 0, sizeof(d));
-		char label[160];
-		snprintf(label, sizeof(label), "%s%s%s", s.name, jobs[i].name ? " " : "",
-			 jobs[i].name ? rmpsim_backing_name(jobs[i].backing) : "");
 		rmpsim_cli_trace_run(&trace, &opt, label);
 		rmpsim_cli_progress_run(&prog, label);
 		r = rmpsim_workload_run(&s, &opt, NULL, &res[i], &d);
@@ -219,8 +126,7 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 			unsigned workers = a->jobs ? a->jobs : cpus > 0 ? (unsigned)cpus : 1;
 			r = rmpsim_unc_run(&s, &opt, NULL, a->uncertainty, workers, NULL, &unc[i], &d);
 		}
-		if (jobs[i].name)
-			rmpsim_scenario_free(&s);
+		rmpsim_cli_jobs_put(&jobs, i, &s);
 		rmpsim_cli_progress_run_done(&prog);
 		if (r) {
 			rmpsim_cli_progress_clear(&prog);
@@ -231,11 +137,12 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	}
 	rmpsim_cli_progress_clear(&prog);
 	char file_machine[RMPSIM_WL_PATH_MAX] = "", file_profile[RMPSIM_WL_PATH_MAX] = "";
+	bool have_file = jobs.have_file;
 	if (have_file) {
-		memcpy(file_machine, file_s.machine, sizeof(file_machine));
-		memcpy(file_profile, file_s.profile, sizeof(file_profile));
-		rmpsim_scenario_free(&file_s);
+		memcpy(file_machine, jobs.file.machine, sizeof(file_machine));
+		memcpy(file_profile, jobs.file.profile, sizeof(file_profile));
 	}
+	rmpsim_cli_jobs_free(&jobs);
 	struct rmpsim_cli_output trace_out[2];
 	code = rmpsim_cli_trace_finish(&trace, a, code, trace_out);
 	if (code) {

@@ -20,6 +20,8 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a);
  * --max-events, else these defaults. 0 or -errno. */
 int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual_time_ps,
 		       uint64_t default_events);
+/* rmpsim_cli_contain with the command's default limits, a failure printed: 0 or an exit code. */
+int rmpsim_cli_contain_kernel(const struct rmpsim_cli_args *a);
 /* --run-tests DIR. Returns the exit code. */
 int rmpsim_cli_golden(const struct rmpsim_cli_args *a);
 /* --scenario FILE.csv: a fleet replay (fleet_cmd.c). */

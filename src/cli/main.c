@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "config.h"
 #include "sweep.h"
+#include "diff.h"
 
 #ifndef RMPSIM_VERSION
 #define RMPSIM_VERSION "unknown"
@@ -137,6 +138,15 @@ int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual
 	return rmpsim_contain(&contain);
 }
 
+/* rmpsim_cli_contain with the command's default limits (diff, calibrate). */
+int rmpsim_cli_contain_kernel(const struct rmpsim_cli_args *a)
+{
+	if (!rmpsim_cli_contain(a, RMPSIM_CLI_MAX_VIRTUAL_TIME_S * 1000000000000ull, RMPSIM_CLI_MAX_EVENTS))
+		return RMPSIM_EXIT_OK;
+	fprintf(stderr, "rmpsim: cannot install the crash handlers\n");
+	return RMPSIM_EXIT_SYSTEM;
+}
+
 int main(int argc, char **argv)
 {
 	struct rmpsim_cli_args a;
@@ -156,6 +166,10 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return rmpsim_cli_merge_main(argc - 1, argv + 1);
+	/* Subcommands (issue 16): rmpsim diff A B [OPTION]... */
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return rmpsim_cli_diff(argc - 1, argv + 1);
+
 	if (rmpsim_cli_parse(argc, argv, &a, err, sizeof(err))) {
 		fprintf(stderr, "rmpsim: %s\nTry 'rmpsim --help'.\n", err);
 		return RMPSIM_EXIT_USAGE;
