@@ -144,6 +144,9 @@ int rmpsim_profile_set(struct rmpsim_profile *p, const char *section, const char
 
 /* Print every parameter as INI: value, range, unit and source. */
 void rmpsim_profile_print(const struct rmpsim_profile *p, FILE *out);
+/* The same, with sources[i] (when sources and it are not NULL) as parameter i's
+ * source (rmpsim calibrate: "fitted to FILE ..."). */
+void rmpsim_profile_print_sourced(const struct rmpsim_profile *p, FILE *out, const char *const *sources);
 
 /* ---- The parameter table, for sweeps and uncertainty draws ---- */
 

@@ -67,6 +67,7 @@ const char rmpsim_cli_usage[] =
 	"  --help                 this text\n"
 	"  --version              the version\n"
 	"  diff A B [OPTION]...   B - A per run and phase: two policies, plugins or profiles\n"
+	"  calibrate ...          fit the profile to your measurements (rmpsim calibrate --help)\n"
 	"\n"
 	"Exit status: 0 ok, 1 a golden test differed or a run failed, 2 usage error,\n"
 	"3 error in an input file (file:line:col), 4 out of memory or output error.\n"

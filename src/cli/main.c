@@ -22,6 +22,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "calibrate.h"
 #include "config.h"
 #include "sweep.h"
 #include "diff.h"
@@ -166,9 +167,11 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return rmpsim_cli_merge_main(argc - 1, argv + 1);
-	/* Subcommands (issue 16): rmpsim diff A B [OPTION]... */
+	/* Subcommands (issue 16): rmpsim diff A B [OPTION]..., rmpsim calibrate ... */
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return rmpsim_cli_diff(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "calibrate"))
+		return rmpsim_cli_calibrate(argc - 1, argv + 1);
 
 	if (rmpsim_cli_parse(argc, argv, &a, err, sizeof(err))) {
 		fprintf(stderr, "rmpsim: %s\nTry 'rmpsim --help'.\n", err);

@@ -697,6 +697,11 @@ static void print_comment(FILE *out, const char *unit, const char *source)
 
 void rmpsim_profile_print(const struct rmpsim_profile *p, FILE *out)
 {
+	rmpsim_profile_print_sourced(p, out, NULL);
+}
+
+void rmpsim_profile_print_sourced(const struct rmpsim_profile *p, FILE *out, const char *const *sources)
+{
 	const char *section = "";
 	fprintf(out, "; rmpsim timing profile (docs/timing.md). Format: key = value [low, high]\n");
 	for (unsigned i = 0; i < NPARAMS; i++) {
@@ -707,7 +712,7 @@ void rmpsim_profile_print(const struct rmpsim_profile *p, FILE *out)
 		}
 		char val[48], lo[48], hi[48];
 		rmpsim_profile_format_value(i, rmpsim_profile_get_value(p, i), val, sizeof(val));
-		print_comment(out, d->unit, d->source);
+		print_comment(out, d->unit, sources && sources[i] ? sources[i] : d->source);
 		if (is_switch(d)) {
 			fprintf(out, "%s = %s\n", d->key, val);
 		} else {
