@@ -113,7 +113,7 @@ check "nothing to fit exits 1" test "$code" -eq 1
 check "nothing to fit: says so" grep -q 'no measurement constrains any' "$tmp/err"
 check "nothing to fit: no profile" test ! -e "$tmp/nothing.ini"
 
-# 4. Measurements no parameter can explain: exit 1, named, no profile.
+# 4. Measurements no parameter can explain: exit 1, named, no profile (A426).
 printf 'targets ns\n1 90000\n3 95000\n5 99000\n7 99999\n' >"$tmp/slow-ipi.txt"
 run calibrate --ipi-table "$tmp/slow-ipi.txt" --machine "$small" --fit delivery_ns,send_base_ns --out "$tmp/bad.ini"
 check "unexplained exits 1" test "$code" -eq 1
