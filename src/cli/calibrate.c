@@ -19,6 +19,7 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "config.h"
+#include "jobs.h"
 #include "output.h"
 
 const char rmpsim_cli_calibrate_usage[] =
@@ -129,21 +130,9 @@ static int take_own(int argc, char **argv, struct copts *o, char **rest, int *nr
 /* Options of rmpsim that have no meaning here. */
 static const char *unsupported(const struct rmpsim_cli_args *a)
 {
-	return a->csv		   ? "--csv"
-	       : a->json	   ? "--json"
-	       : a->trace	   ? "--trace"
-	       : a->html	   ? "--html"
-	       : a->ftrace	   ? "--ftrace"
-	       : a->hist	   ? "--hist"
-	       : a->dmesg	   ? "--dmesg"
-	       : a->uncertainty	   ? "--uncertainty"
-	       : a->run_tests	   ? "--run-tests"
-	       : a->backing	   ? "--backing (use @NAME:2M)"
-	       : a->print_profile  ? "--print-profile"
-	       : a->list_policies  ? "--list-policies"
-	       : a->list_scenarios ? "--list-scenarios"
-	       : a->version	   ? "--version"
-				   : NULL;
+	return a->json	    ? "--json"
+	       : a->backing ? "--backing (use @NAME:2M)"
+			    : rmpsim_cli_jobs_foreign_option(a);
 }
 
 /* --fit LIST into cand[]: 0, or -EINVAL with err. */

@@ -153,24 +153,6 @@ static int side_profile(const struct rmpsim_cli_args *a, const struct rmpsim_cli
 	return 0;
 }
 
-/* Options of the benchmark that have no meaning for a diff. */
-static const char *unsupported(const struct rmpsim_cli_args *a)
-{
-	return a->csv		   ? "--csv"
-	       : a->trace	   ? "--trace"
-	       : a->html	   ? "--html"
-	       : a->ftrace	   ? "--ftrace"
-	       : a->hist	   ? "--hist"
-	       : a->dmesg	   ? "--dmesg"
-	       : a->uncertainty	   ? "--uncertainty"
-	       : a->run_tests	   ? "--run-tests"
-	       : a->print_profile  ? "--print-profile"
-	       : a->list_policies  ? "--list-policies"
-	       : a->list_scenarios ? "--list-scenarios"
-	       : a->version	   ? "--version"
-				   : NULL;
-}
-
 static int64_t row_value(const struct rmpsim_run_result *r, const struct row *w)
 {
 	const char *p = (const char *)r + w->off;
@@ -397,7 +379,7 @@ int rmpsim_cli_diff(int argc, char **argv)
 		fputs(rmpsim_cli_diff_usage, stdout);
 		return fflush(stdout) ? RMPSIM_EXIT_SYSTEM : RMPSIM_EXIT_OK;
 	}
-	const char *bad = unsupported(&a);
+	const char *bad = rmpsim_cli_jobs_foreign_option(&a);
 	if (bad) {
 		fprintf(stderr, "rmpsim: diff: %s does not apply to a diff\nTry 'rmpsim diff --help'.\n",
 			bad);

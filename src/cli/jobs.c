@@ -125,3 +125,20 @@ void rmpsim_cli_jobs_free(struct rmpsim_cli_jobs *j)
 		rmpsim_scenario_free(&j->file);
 	j->have_file = false;
 }
+
+const char *rmpsim_cli_jobs_foreign_option(const struct rmpsim_cli_args *a)
+{
+	return a->csv		   ? "--csv"
+	       : a->trace	   ? "--trace"
+	       : a->html	   ? "--html"
+	       : a->ftrace	   ? "--ftrace"
+	       : a->hist	   ? "--hist"
+	       : a->dmesg	   ? "--dmesg"
+	       : a->uncertainty	   ? "--uncertainty"
+	       : a->run_tests	   ? "--run-tests"
+	       : a->print_profile  ? "--print-profile"
+	       : a->list_policies  ? "--list-policies"
+	       : a->list_scenarios ? "--list-scenarios"
+	       : a->version	   ? "--version"
+				   : NULL;
+}

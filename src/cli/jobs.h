@@ -49,4 +49,12 @@ void rmpsim_cli_jobs_label(const struct rmpsim_cli_jobs *j, size_t i, const char
 			   size_t len);
 void rmpsim_cli_jobs_free(struct rmpsim_cli_jobs *j);
 
+/*
+ * The first option given that only the benchmark's own reports and commands
+ * know (--csv, --trace, --html, --ftrace, --hist, --dmesg, --uncertainty,
+ * --run-tests, --print-profile, --list-*, --version, the fleet replay's), for the subcommands
+ * that run the same jobs but report otherwise (diff, calibrate); NULL if none.
+ */
+const char *rmpsim_cli_jobs_foreign_option(const struct rmpsim_cli_args *a);
+
 #endif
