@@ -32,6 +32,24 @@
 
 static uint64_t hash = RMPSIM_FNV_OFFSET;
 
+/* RMPUPDATE / PSMASH: the library's error (< 0) or the code in RAX, the value the hash takes. */
+static int insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *s,
+			  struct rmpsim_rmp_change *c)
+{
+	struct rmpsim_insn_out o = { 0 };
+	int err = rmpsim_insn_rmpupdate(rmp, spa, s, &o);
+	*c = o.change;
+	return err < 0 ? err : (int)o.rax;
+}
+
+static int insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_change *c)
+{
+	struct rmpsim_insn_out o = { 0 };
+	int err = rmpsim_insn_psmash(rmp, spa, &o);
+	*c = o.change;
+	return err < 0 ? err : (int)o.rax;
+}
+
 /* 4K pages scattered over the area as a guest's memory would be: a stride of 3 pages. */
 static uint64_t page_4k(uint64_t i)
 {
@@ -45,7 +63,7 @@ __attribute__((noinline)) static void phase_4k_assign(struct rmpsim_rmp *rmp)
 
 	for (uint64_t i = 0; i < N_4K; i++) {
 		s.gpa = i * RMPSIM_SZ_4K;
-		hash = rmpsim__hash_u64(hash, (uint64_t)rmpsim_insn_rmpupdate(rmp, page_4k(i), &s, &c));
+		hash = rmpsim__hash_u64(hash, (uint64_t)insn_rmpupdate(rmp, page_4k(i), &s, &c));
 	}
 }
 
@@ -55,7 +73,7 @@ __attribute__((noinline)) static void phase_4k_unassign(struct rmpsim_rmp *rmp)
 	struct rmpsim_rmp_change c;
 
 	for (uint64_t i = 0; i < N_4K; i++)
-		hash = rmpsim__hash_u64(hash, (uint64_t)rmpsim_insn_rmpupdate(rmp, page_4k(i), &s, &c));
+		hash = rmpsim__hash_u64(hash, (uint64_t)insn_rmpupdate(rmp, page_4k(i), &s, &c));
 }
 
 __attribute__((noinline)) static void phase_2m_assign(struct rmpsim_rmp *rmp)
@@ -65,8 +83,8 @@ __attribute__((noinline)) static void phase_2m_assign(struct rmpsim_rmp *rmp)
 
 	for (uint64_t i = 0; i < N_2M; i++) {
 		s.gpa = i * RMPSIM_SZ_2M;
-		hash = rmpsim__hash_u64(
-			hash, (uint64_t)rmpsim_insn_rmpupdate(rmp, BASE_2M + i * RMPSIM_SZ_2M, &s, &c));
+		hash = rmpsim__hash_u64(hash,
+					(uint64_t)insn_rmpupdate(rmp, BASE_2M + i * RMPSIM_SZ_2M, &s, &c));
 	}
 }
 
@@ -75,8 +93,7 @@ __attribute__((noinline)) static void phase_psmash(struct rmpsim_rmp *rmp)
 	struct rmpsim_rmp_change c;
 
 	for (uint64_t i = 0; i < N_PSMASH; i++)
-		hash = rmpsim__hash_u64(hash,
-					(uint64_t)rmpsim_insn_psmash(rmp, BASE_2M + i * RMPSIM_SZ_2M, &c));
+		hash = rmpsim__hash_u64(hash, (uint64_t)insn_psmash(rmp, BASE_2M + i * RMPSIM_SZ_2M, &c));
 }
 
 int main(void)

@@ -25,8 +25,25 @@
 
 #define GIB (1ull << 30)
 
+/* RMPUPDATE / PSMASH: the library's error (< 0) or the code in RAX, the value the hashes take. */
+static int machine_rmpupdate(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
+			     const struct rmpsim_rmp_state *st)
+{
+	struct rmpsim_insn_out o;
+	int err = rmpsim_machine_rmpupdate(m, cpu, spa, st, &o);
+	return err < 0 ? err : (int)o.rax;
+}
+
+static int machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa)
+{
+	struct rmpsim_insn_out o;
+	int err = rmpsim_machine_psmash(m, cpu, spa, &o);
+	return err < 0 ? err : (int)o.rax;
+}
+
 static struct rmpsim_machine *machine(bool big, enum rmpsim_rmpopt_cache cache)
 {
+	struct rmpsim_insn_out out;
 	struct rmpsim_topology *t = NULL;
 	struct rmpsim_machine *m = NULL;
 	struct rmpsim_machine_config cfg;
@@ -43,11 +60,11 @@ static struct rmpsim_machine *machine(bool big, enum rmpsim_rmpopt_cache cache)
 	if (r < 0)
 		return NULL;
 	for (unsigned cpu = 0; cpu < rmpsim_machine_ncpus(m); cpu++)
-		rmpsim_machine_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, RMPSIM_SYSCFG_SNP_EN);
+		rmpsim_machine_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, RMPSIM_SYSCFG_SNP_EN, &out);
 	if (rmpsim_machine_snp_init(m, NULL, 0, &st) < 0 || st != RMPSIM_FW_SUCCESS)
 		return NULL;
 	for (unsigned core = 0; core < rmpsim_topology_ncores(rmpsim_machine_topology(m)); core++)
-		rmpsim_machine_wrmsr(m, core, RMPSIM_MSR_RMPOPT_BASE, RMPSIM_RMPOPT_BASE_EN);
+		rmpsim_machine_wrmsr(m, core, RMPSIM_MSR_RMPOPT_BASE, RMPSIM_RMPOPT_BASE_EN, &out);
 	return m;
 }
 
@@ -56,7 +73,7 @@ static uint64_t bench_rmpupdate(struct rmpsim_machine *m, long n)
 {
 	uint64_t h = RMPSIM_FNV_OFFSET;
 	unsigned ncores = rmpsim_topology_ncores(rmpsim_machine_topology(m));
-	struct rmpsim_rmpopt_result res;
+	struct rmpsim_insn_out res;
 
 	for (unsigned core = 0; core < ncores; core++)
 		rmpsim_machine_rmpopt(m, core, 8 * GIB, 0, &res);
@@ -69,8 +86,7 @@ static uint64_t bench_rmpupdate(struct rmpsim_machine *m, long n)
 			st.asid = 1;
 			st.gpa = spa;
 		}
-		h = rmpsim__hash_u64(h,
-				     (uint64_t)rmpsim_machine_rmpupdate(m, (unsigned)i % 8, spa, &st, NULL));
+		h = rmpsim__hash_u64(h, (uint64_t)machine_rmpupdate(m, (unsigned)i % 8, spa, &st));
 	}
 	h = rmpsim__hash_u64(h, rmpsim_machine_region_optimized(m, 0, 8));
 	return h;
@@ -82,14 +98,15 @@ static uint64_t bench_rmpopt(struct rmpsim_machine *m, long n, bool last_private
 
 	if (last_private) {
 		struct rmpsim_rmp_state st = { .assigned = 1, .asid = 1, .gpa = 0x1000 };
-		if (rmpsim_machine_rmpupdate(m, 0, 9 * GIB - 4096, &st, NULL) != 0)
+		if (machine_rmpupdate(m, 0, 9 * GIB - 4096, &st) != 0)
 			return 0;
 	}
 	for (long i = 0; i < n; i++) {
-		struct rmpsim_rmpopt_result r;
+		struct rmpsim_insn_out r;
 
 		rmpsim_machine_rmpopt(m, (unsigned)i % 8, 8 * GIB, 0, &r);
-		h = rmpsim__hash_u64(h, ((uint64_t)r.kind << 32) | ((uint64_t)r.cf << 16) | r.slots_scanned);
+		h = rmpsim__hash_u64(h, ((uint64_t)r.rmpopt.kind << 32) | ((uint64_t)r.cf << 16) |
+						r.rmpopt.slots_scanned);
 	}
 	return h;
 }
@@ -116,7 +133,7 @@ __attribute__((noinline)) static void phase_4k_assign(struct rmpsim_machine *m, 
 {
 	for (long i = 0; i < n; i++) {
 		struct rmpsim_rmp_state st = { .gpa = (uint64_t)i * 4096, .assigned = 1, .asid = 17 };
-		ops_result(rmpsim_machine_rmpupdate(m, (unsigned)i % 8, ops_page_4k(i), &st, NULL));
+		ops_result(machine_rmpupdate(m, (unsigned)i % 8, ops_page_4k(i), &st));
 	}
 }
 
@@ -124,7 +141,7 @@ __attribute__((noinline)) static void phase_4k_unassign(struct rmpsim_machine *m
 {
 	for (long i = 0; i < n; i++) {
 		struct rmpsim_rmp_state st = { 0 };
-		ops_result(rmpsim_machine_rmpupdate(m, (unsigned)i % 8, ops_page_4k(i), &st, NULL));
+		ops_result(machine_rmpupdate(m, (unsigned)i % 8, ops_page_4k(i), &st));
 	}
 }
 
@@ -134,15 +151,14 @@ __attribute__((noinline)) static void phase_2m_assign(struct rmpsim_machine *m, 
 		struct rmpsim_rmp_state st = {
 			.gpa = (uint64_t)i << 21, .assigned = 1, .pagesize = RMPSIM_PAGE_2M, .asid = 18
 		};
-		ops_result(rmpsim_machine_rmpupdate(m, (unsigned)i % 8, 10 * GIB + ((uint64_t)i << 21), &st,
-						    NULL));
+		ops_result(machine_rmpupdate(m, (unsigned)i % 8, 10 * GIB + ((uint64_t)i << 21), &st));
 	}
 }
 
 __attribute__((noinline)) static void phase_psmash(struct rmpsim_machine *m, long n)
 {
 	for (long i = 0; i < n; i++)
-		ops_result(rmpsim_machine_psmash(m, (unsigned)i % 8, 10 * GIB + ((uint64_t)i << 21)));
+		ops_result(machine_psmash(m, (unsigned)i % 8, 10 * GIB + ((uint64_t)i << 21)));
 }
 
 static uint64_t bench_ops(struct rmpsim_machine *m, long n)

@@ -35,14 +35,15 @@ static int bring_up_snp(struct rmpsim_machine *m)
 {
 	const struct rmpsim_topology *t = rmpsim_machine_topology(m);
 	enum rmpsim_fw_status st;
+	struct rmpsim_insn_out out; /* every instruction's outcome: a fault, or its results */
 	unsigned cpu, core;
-	uint64_t v;
 
 	for (cpu = 0; cpu < rmpsim_topology_ncpus(t); cpu++) {
-		if (rmpsim_machine_rdmsr(m, cpu, RMPSIM_MSR_SYSCFG, &v) != RMPSIM_FAULT_NONE)
+		/* 0 = the instruction ran (negative: the library refused the call); then the fault. */
+		if (rmpsim_machine_rdmsr(m, cpu, RMPSIM_MSR_SYSCFG, &out) < 0 || out.fault != RMPSIM_FAULT_NONE)
 			return -1;
-		v |= RMPSIM_SYSCFG_MFDM | RMPSIM_SYSCFG_SNP_EN | RMPSIM_SYSCFG_SNP_VMPL_EN;
-		if (rmpsim_machine_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, v) != RMPSIM_FAULT_NONE)
+		uint64_t v = out.rax | RMPSIM_SYSCFG_MFDM | RMPSIM_SYSCFG_SNP_EN | RMPSIM_SYSCFG_SNP_VMPL_EN;
+		if (rmpsim_machine_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, v, &out) < 0 || out.fault != RMPSIM_FAULT_NONE)
 			return -1;
 	}
 	if (rmpsim_machine_snp_init(m, NULL, 0, &st) < 0 || st != RMPSIM_FW_SUCCESS)
@@ -50,7 +51,8 @@ static int bring_up_snp(struct rmpsim_machine *m)
 	/* RMPOPT_BASE = 0 | EN on every core, through its first thread. */
 	for (core = 0; core < rmpsim_topology_ncores(t); core++)
 		if (rmpsim_machine_wrmsr(m, rmpsim_topology_core_cpu(t, core, 0), RMPSIM_MSR_RMPOPT_BASE,
-					 RMPSIM_RMPOPT_BASE_EN) != RMPSIM_FAULT_NONE)
+					 RMPSIM_RMPOPT_BASE_EN, &out) < 0 ||
+		    out.fault != RMPSIM_FAULT_NONE)
 			return -1;
 	return 0;
 }
@@ -60,23 +62,23 @@ static int run_instructions(struct rmpsim_machine *m)
 {
 	const uint64_t page = 1 * GIB + 0x5000; /* a page in the second 1 GB region */
 	struct rmpsim_rmp_state guest = {.gpa = 0x5000, .assigned = 1, .pagesize = 0, .asid = 1};
-	struct rmpsim_write_result w;
-	struct rmpsim_rmpopt_result busy, free_region;
-	int rc;
+	struct rmpsim_insn_out upd, w, busy, free_region;
 
-	rc = rmpsim_machine_rmpupdate(m, 0, page, &guest, NULL);
-	printf("RMPUPDATE %#llx -> guest ASID 1: rc %d\n", (unsigned long long)page, rc);
-	if (rc != 0)
+	if (rmpsim_machine_rmpupdate(m, 0, page, &guest, &upd) < 0)
+		return -1;
+	printf("RMPUPDATE %#llx -> guest ASID 1: rc %d\n", (unsigned long long)page, (int)upd.rax);
+	if (upd.rax != RMPSIM_RMPUPDATE_OK)
 		return -1;
 	if (rmpsim_machine_hv_write(m, 0, page, 4096, &w) < 0)
 		return -1;
 	printf("hypervisor write to it: %s, error code %#x\n", w.fault == RMPSIM_FAULT_PF ? "#PF" : "allowed",
-	       w.pf_error_code);
+	       (unsigned)w.error_code);
 	if (rmpsim_machine_rmpopt(m, 0, 1 * GIB, RMPSIM_RMPOPT_FN_VERIFY, &busy) < 0 ||
 	    rmpsim_machine_rmpopt(m, 0, 2 * GIB, RMPSIM_RMPOPT_FN_VERIFY, &free_region) < 0)
 		return -1;
-	printf("RMPOPT region 1 (holds the guest page): CF=%d, %u slots scanned\n", busy.cf, busy.slots_scanned);
-	printf("RMPOPT region 2 (free): CF=%d, %u slots scanned\n", free_region.cf, free_region.slots_scanned);
+	printf("RMPOPT region 1 (holds the guest page): CF=%d, %u slots scanned\n", busy.cf, busy.rmpopt.slots_scanned);
+	printf("RMPOPT region 2 (free): CF=%d, %u slots scanned\n", free_region.cf,
+	       free_region.rmpopt.slots_scanned);
 	printf("hypervisor write to region 2 skips the RMP check: %s\n",
 	       rmpsim_machine_region_optimized(m, 0, 2) ? "yes" : "no");
 	return w.fault == RMPSIM_FAULT_PF && !busy.cf && free_region.cf ? 0 : -1;

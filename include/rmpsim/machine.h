@@ -14,6 +14,15 @@
  * rdmsr/wrmsr, snp_init/snp_shutdown, counter reset) must not run concurrently
  * with any other call on the same machine.
  *
+ * Instructions (RDMSR, WRMSR, RMPOPT, RMPUPDATE, PSMASH, RMPREAD) and the
+ * hypervisor write check return 0 with a struct rmpsim_insn_out filled
+ * (include/rmpsim/insn.h) or a negative errno for the library's own failure:
+ * -EINVAL for a NULL machine or out, or a cpu that is not < ncpus (no CPU
+ * executes it, so there is no architectural outcome); -ENOMEM. So do
+ * rmpsim_machine_snp_init, _snp_shutdown and _read_entry for a NULL machine.
+ * The queries (counts, bools, pointers) take a machine from
+ * rmpsim_machine_create and check nothing but their other arguments.
+ *
  * Spec tags refer to spec/rmp-rmpopt-facts.md, A-numbers (A40 and up) to
  * docs/model.md.
  */
@@ -26,38 +35,13 @@
 
 #include <rmpsim/alloc.h>
 #include <rmpsim/error.h>
+#include <rmpsim/insn.h>
 #include <rmpsim/rmp.h>
 #include <rmpsim/topology.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- Architectural outcomes ---- */
-
-enum rmpsim_fault { RMPSIM_FAULT_NONE = 0, RMPSIM_FAULT_UD, RMPSIM_FAULT_GP, RMPSIM_FAULT_PF };
-
-enum rmpsim_rmpopt_kind {			    /* what RMPOPT did, for the timing model */
-			  RMPSIM_RMPOPT_SCANNED,    /* full scan of the 512 2 MB slots, region free */
-			  RMPSIM_RMPOPT_EARLY_EXIT, /* scan stopped at exit_slot (first busy 2 MB slot) */
-			  RMPSIM_RMPOPT_CACHE_HIT,  /* a cached scan result was used, no scan */
-			  RMPSIM_RMPOPT_REPORT,	    /* function 1: status read only */
-			  RMPSIM_RMPOPT_OUTSIDE, /* SPA outside [base, base + 2 TiB): CF = 0, no fault (A43) */
-};
-#define RMPSIM_RMPOPT_NKINDS 5
-
-struct rmpsim_rmpopt_result {
-	enum rmpsim_fault fault;      /* NONE, UD (RMPOPT_EN = 0 / no CPUID bit), GP (RCX > 1, A44) */
-	bool cf;		      /* RFLAGS.CF: region optimised */
-	enum rmpsim_rmpopt_kind kind; /* meaningful only when fault == NONE */
-	unsigned exit_slot;	      /* EARLY_EXIT: the 2 MB slot (0..511) that stopped the scan */
-	unsigned slots_scanned;	      /* slots the hardware read: 512, exit_slot + 1, or 0 */
-};
-
-#define RMPSIM_RMPOPT_FN_VERIFY 0u		/* VERIFY_AND_REPORT_STATUS, spec 1.2 */
-#define RMPSIM_RMPOPT_FN_REPORT 1u		/* REPORT_STATUS, spec 1.2 */
-#define RMPSIM_RMPOPT_WINDOW	(2048ull << 30) /* 2 TiB, spec 1.3 */
-#define RMPSIM_RMPOPT_REGIONS	2048u
 
 /* ---- MSRs (spec 1.3, 1.9, 2.1, 2.3) ---- */
 
@@ -72,8 +56,6 @@ struct rmpsim_rmpopt_result {
 #define RMPSIM_SYSCFG_SNP_EN	     (1ull << 24)
 #define RMPSIM_SYSCFG_SNP_VMPL_EN    (1ull << 25)
 #define RMPSIM_RMP_CFG_SEGMENTED_EN  (1ull << 0)
-#define RMPSIM_RMPOPT_BASE_EN	     (1ull << 0)
-#define RMPSIM_RMPOPT_BASE_ADDR_MASK 0x000FFFFFC0000000ull /* bits 51:30, A42 */
 
 /* ---- CPUID (spec 1.4, 2.3, 2.4) ---- */
 
@@ -174,16 +156,20 @@ uint64_t rmpsim_machine_region_content_gen(const struct rmpsim_machine *m, uint6
 
 /* ---- MSRs and CPUID ---- */
 
-/* RDMSR on cpu. Unknown MSR (or RMPOPT_BASE without the RMPOPT feature): #GP. */
-enum rmpsim_fault rmpsim_machine_rdmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr,
-				       uint64_t *ret_val);
+/*
+ * RDMSR on cpu: out->rax = the value (EDX:EAX). Unknown MSR (or RMPOPT_BASE
+ * without the RMPOPT feature): #GP. -EINVAL: m or out NULL, cpu out of range.
+ */
+int rmpsim_machine_rdmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, struct rmpsim_insn_out *out);
 /*
  * WRMSR on cpu. #GP: unknown MSR; RMP_BASE/RMP_END/RMP_CFG (locked by the
  * BIOS, A47); RMPOPT_BASE with reserved bits (A42) or EN = 1 while SNP_EN is 0
  * on cpu or the RMP is not segmented (HW-5, A42). SYSCFG: SNP_EN is write-1-only
  * (clearing it is ignored, spec 1.9, A48).
+ * -EINVAL: m or out NULL, cpu out of range.
  */
-enum rmpsim_fault rmpsim_machine_wrmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, uint64_t val);
+int rmpsim_machine_wrmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, uint64_t val,
+			 struct rmpsim_insn_out *out);
 /* CPUID leaf/subleaf on cpu; unknown leaves read as zeros. */
 void rmpsim_machine_cpuid(const struct rmpsim_machine *m, unsigned cpu, uint32_t leaf, uint32_t subleaf,
 			  struct rmpsim_cpuid_regs *ret);
@@ -219,75 +205,72 @@ bool rmpsim_machine_snp_initialized(const struct rmpsim_machine *m);
 
 /* ---- Instructions executed on a CPU (thread-safe) ---- */
 
-/* RMPOPT on cpu: RAX = SPA, RCX = function (spec 1.2). Always returns 0 (-EINVAL for a bad cpu). */
-int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx,
-			  struct rmpsim_rmpopt_result *ret);
-
-struct rmpsim_rmp_state;	/* insn.h */
-struct rmpsim_rmp_change;	/* insn.h */
-struct rmpsim_guest_ctx;	/* insn.h */
-struct rmpsim_pvalidate_result; /* insn.h */
 /*
- * RMPUPDATE on cpu (insn layer semantics). An update that assigns a page
+ * RMPOPT on cpu: RAX = SPA, RCX = function (spec 1.2), as rmpsim_insn_rmpopt
+ * with the core's state; a verify sets or clears the core's bit for the
+ * region. -EINVAL: m or out NULL, cpu out of range.
+ */
+int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx,
+			  struct rmpsim_insn_out *out);
+
+/*
+ * RMPUPDATE on cpu (rmpsim_insn_rmpupdate). An update that assigns a page
  * clears that region's RMPOPT bit on every core in O(1) (A46); any change
- * invalidates the region's cached scan result (A45). ret_change may be NULL.
- * Returns the RMPUPDATE code (>= 0, enum rmpsim_rmpupdate_rc) or -EINVAL for a
- * bad cpu / -ENOMEM.
+ * invalidates the region's cached scan result (A45). An SPA beyond the RMP is
+ * FAIL_INPUT (A20). -EINVAL: m, in or out NULL, cpu out of range; -ENOMEM.
  */
 int rmpsim_machine_rmpupdate(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
-			     const struct rmpsim_rmp_state *in, struct rmpsim_rmp_change *ret_change);
-/* npages pages from spa, as rmpsim_insn_rmpupdate_range; locks one 1 GB region at a time. */
+			     const struct rmpsim_rmp_state *in, struct rmpsim_insn_out *out);
+/*
+ * npages pages from spa, as rmpsim_insn_rmpupdate_range (out->done, out->rax
+ * the failing page's code); locks one 1 GB region at a time. out->change is
+ * not kept (changed = false). Errors as rmpsim_machine_rmpupdate; on -ENOMEM
+ * out->done says how many pages were done.
+ */
 int rmpsim_machine_rmpupdate_range(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t npages,
-				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done);
-/* PSMASH on cpu: returns the PSMASH code (>= 0) or a negative errno. Clears no bits (A46). */
-int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa);
+				   const struct rmpsim_rmp_state *in, bool gpa_step,
+				   struct rmpsim_insn_out *out);
+/*
+ * PSMASH on cpu (rmpsim_insn_psmash): out->rax, out->change. Clears no bits
+ * (A46). -EINVAL: m or out NULL, cpu out of range; -ENOMEM.
+ */
+int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, struct rmpsim_insn_out *out);
 /*
  * PVALIDATE by the guest ctx running on cpu (rmpsim_insn_pvalidate, spec 3.3):
- * 0 with *ret (code, CF, fault), -EINVAL (bad cpu, NULL), -ENOMEM. A change to
- * an entry drops the region's cached scan result like any write (A45); it
- * clears no RMPOPT bits (A27: validation assigns nothing).
+ * out->fault, ->rax, ->cf, ->change. A change to an entry drops the region's
+ * cached scan result like any write (A45); it clears no RMPOPT bits (A27:
+ * validation assigns nothing). -EINVAL: m, ctx or out NULL, cpu out of range,
+ * ctx->vmpl > 3; -ENOMEM.
  */
 int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struct rmpsim_guest_ctx *ctx,
 			     uint64_t gpa, uint64_t spa, uint64_t rcx, uint64_t rdx,
-			     struct rmpsim_pvalidate_result *ret);
-/* The same for npages 4K pages (rmpsim_insn_pvalidate_4k_range), one lock per 1 GB region. */
+			     struct rmpsim_insn_out *out);
+/* The same for npages 4K pages (rmpsim_insn_pvalidate_4k_range: out->done), one lock per 1 GB region. */
 int rmpsim_machine_pvalidate_4k_range(struct rmpsim_machine *m, unsigned cpu,
 				      const struct rmpsim_guest_ctx *ctx, uint64_t gpa, uint64_t spa,
-				      uint64_t npages, uint64_t rdx, uint64_t *ret_done,
-				      struct rmpsim_pvalidate_result *ret);
+				      uint64_t npages, uint64_t rdx, struct rmpsim_insn_out *out);
 /*
- * RMPREAD on cpu (insn layer semantics, spec 2.4): the RMPREAD code (>= 0),
- * -EOPNOTSUPP when CPUID lacks RMPREAD (the kernel checks before using it),
- * -EINVAL for a bad cpu.
+ * RMPREAD on cpu (rmpsim_insn_rmpread, spec 2.4): out->rax, out->rmpread;
+ * #UD when CPUID lacks RMPREAD (Fn8000_001F EAX[21]; the kernel checks
+ * before using it). -EINVAL: m or out NULL, cpu out of range.
  */
-int rmpsim_machine_rmpread(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
-			   struct rmpsim_rmpread_entry *ret);
+int rmpsim_machine_rmpread(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, struct rmpsim_insn_out *out);
 /* The raw entry of spa under the region lock (-EFAULT when not covered). */
 int rmpsim_machine_read_entry(struct rmpsim_machine *m, uint64_t spa, struct rmpsim_raw_entry *ret);
 
 /* ---- Hypervisor writes (spec 3.5) ---- */
 
-enum rmpsim_write_path {
-	RMPSIM_WRITE_NO_SNP = 0, /* SYSCFG.SNP_EN = 0 on cpu: no RMP checks at all (spec 1.1) */
-	RMPSIM_WRITE_SKIPPED,	 /* the core's RMPOPT bit was set: check skipped */
-	RMPSIM_WRITE_CHECKED,	 /* the full RMP check ran */
-};
-struct rmpsim_write_result {
-	enum rmpsim_fault fault; /* NONE (allowed) or PF */
-	uint32_t pf_error_code;	 /* with PF: bit 31 (X86_PF_RMP) | bit 1 (write) */
-	enum rmpsim_write_path path;
-};
-#define RMPSIM_PF_WRITE (1u << 1)
-#define RMPSIM_PF_RMP	(1u << 31)
-
 /*
  * A hypervisor write on cpu to spa through a mapping of mapping_size bytes
  * (4 KiB, 2 MiB or 1 GiB; spa is aligned down to it). The executing core's
- * RMPOPT bit for the 1 GB region is consulted first (spec 3.5). -EINVAL for a
- * bad cpu or mapping size. Thread-safe.
+ * RMPOPT bit for the 1 GB region is consulted first (spec 3.5).
+ * out->write_path, and fault #PF with error code RMPSIM_PF_RMP | _WRITE when
+ * the check refuses it. An SPA beyond the RMP is checked as a page without
+ * an entry (never faults). -EINVAL: m or out NULL, cpu out of range, a bad
+ * mapping size. Thread-safe.
  */
 int rmpsim_machine_hv_write(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t mapping_size,
-			    struct rmpsim_write_result *ret);
+			    struct rmpsim_insn_out *out);
 
 /* ---- Reports ---- */
 

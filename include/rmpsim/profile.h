@@ -32,6 +32,7 @@
 #include <stdio.h>
 
 #include <rmpsim/error.h>
+#include <rmpsim/insn.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -198,6 +199,17 @@ uint64_t rmpsim_profile_scan_lines(const struct rmpsim_profile *p, int64_t first
 uint64_t rmpsim_profile_lines_ps(const struct rmpsim_profile *p, uint64_t n, uint64_t line_ps);
 /* Time one 64-byte line occupies the RMP home's bandwidth (rounded up, >= 1 ps). */
 uint64_t rmpsim_profile_line_service_ps(const struct rmpsim_profile *p);
+
+/*
+ * The fixed cost of one instruction on a CPU in milli-cycles: the one table
+ * of instruction costs (profile.c), over the parameters above. RMPUPDATE
+ * rmp.rmpupdate_cycles, PSMASH rmp.psmash_cycles (A65); RMPOPT
+ * rmpopt.report_cycles, its cost without a scan (a verify's scan is charged
+ * by rmpsim_sim_charge_rmpopt, A61-A64); RMPREAD 0 (no figure: free, A87);
+ * PVALIDATE, RMPADJUST, RMPQUERY (guest instructions the host never runs),
+ * RDMSR and WRMSR 0 (not charged). An unknown instruction costs 0.
+ */
+uint64_t rmpsim_profile_insn_mcyc(const struct rmpsim_profile *p, enum rmpsim_insn_id insn);
 
 #ifdef __cplusplus
 }

@@ -54,8 +54,8 @@
 extern "C" {
 #endif
 
-struct rmpsim_machine;	     /* machine.h */
-struct rmpsim_rmpopt_result; /* machine.h */
+struct rmpsim_machine;	/* machine.h */
+struct rmpsim_insn_out; /* insn.h */
 
 /* ---- Time ---- */
 #define RMPSIM_PS(x)	  ((uint64_t)(x))
@@ -201,6 +201,8 @@ bool rmpsim_sim_in_handler(const struct rmpsim_sim *sim);
 void rmpsim_sim_compute(struct rmpsim_sim *sim, uint64_t ps);
 /* The same in milli-cycles at the profile's clock. */
 void rmpsim_sim_compute_mcyc(struct rmpsim_sim *sim, uint64_t mcyc);
+/* count executions of insn at its cost (rmpsim_profile_insn_mcyc), as compute. */
+void rmpsim_sim_charge_insn(struct rmpsim_sim *sim, enum rmpsim_insn_id insn, uint64_t count);
 
 /*
  * Charge one executed RMPOPT (result from rmpsim_machine_rmpopt) at spa on the
@@ -212,7 +214,7 @@ void rmpsim_sim_compute_mcyc(struct rmpsim_sim *sim, uint64_t mcyc);
  * result cache is a CACHE_HIT whatever the machine's functional cache said).
  * Handler or process context.
  */
-void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *sim, const struct rmpsim_rmpopt_result *r, uint64_t spa);
+void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *sim, const struct rmpsim_insn_out *r, uint64_t spa);
 
 /* One verify, as the memory engine sees it (machine-less tests build it by hand). */
 struct rmpsim_verify {
@@ -340,7 +342,7 @@ struct rmpsim_cpu_stats {
 	uint64_t irqoff_max_ps;	    /* longest interrupts-off stretch */
 	uint64_t irqoff_max_at_ps;  /* when it began */
 	char irqoff_max_where[32];  /* process name, or "ipi" for handlers */
-	uint64_t rmpopt[5];	    /* by enum rmpsim_rmpopt_kind (machine.h) */
+	uint64_t rmpopt[5];	    /* by enum rmpsim_rmpopt_kind (insn.h) */
 	uint64_t rmpopt_ps;	    /* time charged for RMPOPT */
 	uint64_t rmpopt_lines;	    /* RMP lines verifies read */
 	uint64_t rmpopt_dram_lines; /* ... of which from DRAM */

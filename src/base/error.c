@@ -24,8 +24,11 @@ const char *rmpsim_strerror(int err)
 
 int rmpsim_diag_vfail(struct rmpsim_diag *d, int err, const char *fmt, va_list ap)
 {
-	if (d)
+	if (d) {
 		vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+		if (err == -ENOMEM && d->cls == RMPSIM_ERR_UNSET)
+			d->cls = RMPSIM_ERR_RESOURCE;
+	}
 	return err;
 }
 
@@ -46,6 +49,38 @@ void rmpsim_diag_at(struct rmpsim_diag *d, const char *file, unsigned line, unsi
 	snprintf(d->file, sizeof(d->file), "%s", file ? file : "");
 	d->line = line;
 	d->col = col;
+	if (d->file[0] && (d->cls == RMPSIM_ERR_UNSET || d->cls == RMPSIM_ERR_USAGE))
+		d->cls = RMPSIM_ERR_INPUT; /* the value came from that file */
+}
+
+void rmpsim_diag_set_class(struct rmpsim_diag *d, enum rmpsim_err_class cls)
+{
+	if (d)
+		d->cls = cls;
+}
+
+enum rmpsim_err_class rmpsim_diag_class(const struct rmpsim_diag *d, int err)
+{
+	if (d && d->cls != RMPSIM_ERR_UNSET)
+		return d->cls;
+	if (err == -ENOMEM)
+		return RMPSIM_ERR_RESOURCE;
+	if (d && d->file[0])
+		return RMPSIM_ERR_INPUT;
+	return RMPSIM_ERR_USAGE;
+}
+
+const char *rmpsim_err_class_name(enum rmpsim_err_class cls)
+{
+	switch (cls) {
+	case RMPSIM_ERR_USAGE: return "usage";
+	case RMPSIM_ERR_INPUT: return "input";
+	case RMPSIM_ERR_RESOURCE: return "resource";
+	case RMPSIM_ERR_KERNEL: return "kernel";
+	case RMPSIM_ERR_INTERNAL: return "internal";
+	case RMPSIM_ERR_UNSET: break;
+	}
+	return "unset";
 }
 
 const char *rmpsim_diag_format(const struct rmpsim_diag *d, char *buf, size_t len)

@@ -10,10 +10,11 @@
 /* Exit codes (docs/cli.md). */
 enum {
 	RMPSIM_EXIT_OK = 0,
-	RMPSIM_EXIT_FAIL = 1,  /* a golden test differed, or a run produced no pass */
-	RMPSIM_EXIT_USAGE = 2, /* bad option or value, unknown policy or scenario */
-	RMPSIM_EXIT_INPUT = 3, /* an input file is wrong: file:line:col on stderr */
-	RMPSIM_EXIT_SYSTEM = 4 /* out of memory, or an output could not be written */
+	RMPSIM_EXIT_FAIL = 1,	 /* a golden test differed, or a run produced no pass */
+	RMPSIM_EXIT_USAGE = 2,	 /* bad option or value, unknown policy or scenario */
+	RMPSIM_EXIT_INPUT = 3,	 /* an input file is wrong: file:line:col on stderr */
+	RMPSIM_EXIT_SYSTEM = 4,	 /* out of memory, or an output could not be written */
+	RMPSIM_EXIT_INTERNAL = 5 /* rmpsim's own bug (RMPSIM_ERR_INTERNAL) */
 };
 
 struct rmpsim_cli_config;   /* config.h */

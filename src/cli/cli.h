@@ -10,7 +10,7 @@
 #include "args.h"
 
 const char *rmpsim_cli_version(void);
-/* Exit code for a failed run with err / diag. */
+/* Exit code for a failed run with err / diag: by its class (error.h); exit_code.c. */
 int rmpsim_cli_exit_for(int err, const struct rmpsim_diag *d);
 /* "rmpsim: file:line:col: message" on stderr. */
 void rmpsim_cli_print_diag(const struct rmpsim_diag *d, int err);

@@ -63,18 +63,6 @@ static void list_scenarios(FILE *out)
 	}
 }
 
-/* Exit code for a failed run or input (docs/cli.md). */
-int rmpsim_cli_exit_for(int err, const struct rmpsim_diag *d)
-{
-	if (err == -ENOMEM || err == -ECHILD) /* -ECHILD: an --uncertainty worker process failed */
-		return RMPSIM_EXIT_SYSTEM;
-	if (err == -EOPNOTSUPP)
-		return RMPSIM_EXIT_FAIL;
-	if (d && d->file[0])
-		return RMPSIM_EXIT_INPUT; /* something in a file was wrong */
-	return RMPSIM_EXIT_USAGE;	  /* a command-line value was wrong */
-}
-
 void rmpsim_cli_print_diag(const struct rmpsim_diag *d, int err)
 {
 	char buf[1024];

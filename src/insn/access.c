@@ -76,11 +76,11 @@ static bool mapping_blocked(const struct rmpsim_rmp *rmp, uint64_t spa, uint64_t
 }
 
 int rmpsim_insn_hv_access(const struct rmpsim_rmp *rmp, uint64_t spa, uint64_t mapping_size, unsigned flags,
-			  struct rmpsim_hv_access_result *ret)
+			  struct rmpsim_insn_out *out)
 {
-	struct rmpsim_hv_access_result r = { false, 0 };
+	struct rmpsim_insn_out r = { 0 };
 
-	if (!rmp || !ret || !mapping_size_ok(mapping_size))
+	if (!rmp || !out || !mapping_size_ok(mapping_size))
 		return -EINVAL;
 	spa = rmpsim__align_down(spa, RMPSIM_SZ_4K);
 	if (!(flags & RMPSIM_ACCESS_WRITE)) /* spec 3.5 */
@@ -88,13 +88,13 @@ int rmpsim_insn_hv_access(const struct rmpsim_rmp *rmp, uint64_t spa, uint64_t m
 	if (!rmpsim__require_covered(rmp, spa, RMPSIM_SZ_4K)) /* A34 */
 		goto out;
 	if (mapping_blocked(rmp, spa, mapping_size, flags & RMPSIM_ACCESS_IMMUTABLE_FAULTS)) {
-		r.fault = true;
-		r.pf_error_code = RMPSIM_INSN_PF_RMP | RMPSIM_INSN_PF_PRESENT | RMPSIM_INSN_PF_WRITE;
+		r.fault = RMPSIM_FAULT_PF;
+		r.error_code = RMPSIM_PF_RMP | RMPSIM_PF_PRESENT | RMPSIM_PF_WRITE;
 		if (flags & RMPSIM_ACCESS_USER)
-			r.pf_error_code |= RMPSIM_INSN_PF_USER;
+			r.error_code |= RMPSIM_PF_USER;
 	}
 out:
-	*ret = r;
+	*out = r;
 	return 0;
 }
 
@@ -107,49 +107,48 @@ static uint8_t needed_perm(unsigned flags)
 }
 
 int rmpsim_insn_guest_access(const struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
-			     uint64_t spa, uint64_t npt_size, unsigned flags,
-			     struct rmpsim_guest_access_result *ret)
+			     uint64_t spa, uint64_t npt_size, unsigned flags, struct rmpsim_insn_out *out)
 {
-	struct rmpsim_guest_access_result r = { RMPSIM_GUEST_NONE, 0, 0 };
+	struct rmpsim_insn_out r = { 0 };
 	struct rmpsim_rmp_entry e;
 	struct rmpsim_raw_entry raw;
 	uint64_t espa;
 	bool priv = (flags & RMPSIM_ACCESS_PRIVATE) != 0;
 
-	if (!rmp || !ctx || !ret || ctx->vmpl > 3 || !mapping_size_ok(npt_size))
+	if (!rmp || !ctx || !out || ctx->vmpl > 3 || !mapping_size_ok(npt_size))
 		return -EINVAL;
 	gpa = rmpsim__align_down(gpa, RMPSIM_SZ_4K);
 	spa = rmpsim__align_down(spa, RMPSIM_SZ_4K);
 	if (!rmpsim__require_covered(rmp, spa, RMPSIM_SZ_4K)) { /* A35 */
 		if (priv) {
-			r.fault = RMPSIM_GUEST_NPF;
-			r.npf_error_code = rmpsim__npf_bits(flags);
+			r.fault = RMPSIM_FAULT_NPF;
+			r.error_code = rmpsim__npf_bits(flags);
 		}
 		goto out;
 	}
 	if (!priv) {
 		if (mapping_blocked(rmp, spa, npt_size, false)) { /* spec 3.5, A35 */
-			r.fault = RMPSIM_GUEST_NPF;
-			r.npf_error_code = rmpsim__npf_bits(flags);
+			r.fault = RMPSIM_FAULT_NPF;
+			r.error_code = rmpsim__npf_bits(flags);
 		}
 		goto out;
 	}
 	unsigned level = rmpsim__authoritative(rmp, spa, &raw, &e, &espa);
 	unsigned npt_level = npt_size == RMPSIM_SZ_4K ? RMPSIM_PAGE_4K : RMPSIM_PAGE_2M; /* A35: 1G as 2M */
 	if (!rmpsim__guest_owns(&e, level, espa, ctx, gpa, spa)) {			 /* spec 3.5 */
-		r.fault = RMPSIM_GUEST_NPF;
-		r.npf_error_code = rmpsim__npf_bits(flags);
+		r.fault = RMPSIM_FAULT_NPF;
+		r.error_code = rmpsim__npf_bits(flags);
 	} else if (level != npt_level) { /* spec 3.5, A35; A36: no SIZEM on an access */
-		r.fault = RMPSIM_GUEST_NPF;
-		r.npf_error_code = rmpsim__npf_bits(flags);
+		r.fault = RMPSIM_FAULT_NPF;
+		r.error_code = rmpsim__npf_bits(flags);
 	} else if (!e.validated) { /* A32 */
-		r.fault = RMPSIM_GUEST_VC;
-		r.vc_error_code = RMPSIM_VC_PAGE_NOT_VALIDATED;
+		r.fault = RMPSIM_FAULT_VC;
+		r.error_code = RMPSIM_VC_PAGE_NOT_VALIDATED;
 	} else if (!(rmpsim__vmpl_perms(&e, ctx->vmpl) & needed_perm(flags))) { /* spec 3.5 */
-		r.fault = RMPSIM_GUEST_NPF;
-		r.npf_error_code = rmpsim__npf_bits(flags) | RMPSIM_NPF_VMPL;
+		r.fault = RMPSIM_FAULT_NPF;
+		r.error_code = rmpsim__npf_bits(flags) | RMPSIM_NPF_VMPL;
 	}
 out:
-	*ret = r;
+	*out = r;
 	return 0;
 }

@@ -42,14 +42,13 @@ static enum rmpsim_psmash_rc psmash_check(const struct rmpsim_rmp *rmp, uint64_t
 	return RMPSIM_PSMASH_OK;
 }
 
-int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_change *ret_change)
+int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_insn_out *out)
 {
 	struct rmpsim__rmp_view v;
-	struct rmpsim_rmp_change c;
+	struct rmpsim_insn_out r = { 0 };
 
-	if (!rmp)
+	if (!rmp || !out)
 		return -EINVAL;
-	rmpsim__change_none(&c);
 	enum rmpsim_psmash_rc rc = psmash_check(rmp, spa, &v);
 	if (rc == RMPSIM_PSMASH_OK) {
 		/* Entry 0 of the run: the head as a 4K entry, every other field kept (spec 3.2). */
@@ -58,9 +57,9 @@ int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_c
 		if (rmpsim_rmp_set_range(rmp, spa, RMPSIM_ENTRIES_PER_2M, &first, true) < 0)
 			return -ENOMEM;
 		/* A27: the sub-entries were assigned already (A25); only a region that was not whole counts. */
-		rmpsim__change_set(&c, true, v.count_2m < RMPSIM_ENTRIES_PER_2M, spa, RMPSIM_SZ_2M);
+		rmpsim__change_set(&r.change, true, v.count_2m < RMPSIM_ENTRIES_PER_2M, spa, RMPSIM_SZ_2M);
 	}
-	if (ret_change)
-		*ret_change = c;
-	return (int)rc;
+	r.rax = rc;
+	*out = r;
+	return 0;
 }

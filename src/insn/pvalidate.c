@@ -22,35 +22,35 @@
 #include "insn/guest.h"
 #include "insn/require.h"
 
-static void pv_fault(struct rmpsim_pvalidate_result *r, uint64_t bits)
+static void pv_fault(struct rmpsim_insn_out *r, uint64_t bits)
 {
-	r->fault = RMPSIM_GUEST_NPF;
-	r->npf_error_code = RMPSIM__INSN_NPF | bits;
+	r->fault = RMPSIM_FAULT_NPF;
+	r->error_code = RMPSIM__INSN_NPF | bits;
 }
 
 int rmpsim_insn_pvalidate(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
-			  uint64_t spa, uint64_t rcx, uint64_t rdx, struct rmpsim_pvalidate_result *ret)
+			  uint64_t spa, uint64_t rcx, uint64_t rdx, struct rmpsim_insn_out *out)
 {
-	struct rmpsim_pvalidate_result r;
+	struct rmpsim_insn_out r;
 	struct rmpsim_rmp_entry e;
 	struct rmpsim_raw_entry raw;
 	uint64_t espa;
 
-	if (!rmp || !ctx || !ret || ctx->vmpl > 3)
+	if (!rmp || !ctx || !out || ctx->vmpl > 3)
 		return -EINVAL;
 	memset(&r, 0, sizeof(r));
 	if (ctx->vmpl != 0) { /* spec 3.3, A30: #GP(0), as the Enarx shim documents */
-		r.fault = RMPSIM_GUEST_GP;
+		r.fault = RMPSIM_FAULT_GP;
 		goto out;
 	}
 	if (rcx > 1 || rdx > 1) { /* A33 */
-		r.rc = RMPSIM_PVALIDATE_FAIL_INPUT;
+		r.rax = RMPSIM_PVALIDATE_FAIL_INPUT;
 		goto out;
 	}
 	uint64_t size = rmpsim__page_bytes((unsigned)rcx);
 	if (rcx == RMPSIM_PAGE_2M &&
 	    (!rmpsim__require_aligned(gpa, size) || !rmpsim__require_aligned(spa, size))) { /* spec 3.3 */
-		r.rc = RMPSIM_PVALIDATE_FAIL_INPUT;
+		r.rax = RMPSIM_PVALIDATE_FAIL_INPUT;
 		goto out;
 	}
 	gpa = rmpsim__align_down(gpa, RMPSIM_SZ_4K);
@@ -69,7 +69,7 @@ int rmpsim_insn_pvalidate(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx 
 		goto out;
 	}
 	if (rcx == RMPSIM_PAGE_2M && e.pagesize != RMPSIM_PAGE_2M) { /* spec 3.3 */
-		r.rc = RMPSIM_PVALIDATE_FAIL_SIZEMISMATCH;
+		r.rax = RMPSIM_PVALIDATE_FAIL_SIZEMISMATCH;
 		goto out;
 	}
 	if (e.validated == (rdx == 1)) { /* spec 3.3: CF, nothing written */
@@ -83,6 +83,6 @@ int rmpsim_insn_pvalidate(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx 
 		return -ENOMEM;
 	rmpsim__change_set(&r.change, true, false, espa, rmpsim__page_bytes(e.pagesize));
 out:
-	*ret = r;
+	*out = r;
 	return 0;
 }

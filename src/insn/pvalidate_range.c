@@ -10,6 +10,8 @@
  * runs are rewritten at once (O(runs)). Anything else in a region goes page by
  * page.
  */
+#include <string.h>
+
 #include <rmpsim/insn.h>
 
 #include "insn/guest.h"
@@ -87,17 +89,17 @@ static int try_fast(struct rmpsim_rmp *rmp, struct fast *f, uint64_t base, bool 
 }
 
 int rmpsim_insn_pvalidate_4k_range(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
-				   uint64_t spa, uint64_t npages, uint64_t rdx, uint64_t *ret_done,
-				   struct rmpsim_pvalidate_result *ret)
+				   uint64_t spa, uint64_t npages, uint64_t rdx, struct rmpsim_insn_out *out)
 {
-	struct rmpsim_pvalidate_result last = { 0 };
+	struct rmpsim_insn_out last;
 	uint64_t done = 0;
 
-	if (!rmp || !ctx || !ret_done || !ret || ctx->vmpl > 3 || !npages)
+	if (!rmp || !ctx || !out || ctx->vmpl > 3 || !npages)
 		return -EINVAL;
 	if (!rmpsim__require_aligned(gpa, RMPSIM_SZ_4K) || !rmpsim__require_aligned(spa, RMPSIM_SZ_4K) ||
 	    npages > (UINT64_MAX - spa) / RMPSIM_SZ_4K)
 		return -EINVAL;
+	memset(&last, 0, sizeof(last));
 	bool plain = ctx->vmpl == 0 && rdx <= 1 && rmpsim__require_covered(rmp, spa, npages * RMPSIM_SZ_4K);
 	while (done < npages) {
 		uint64_t s = spa + done * RMPSIM_SZ_4K, base = rmpsim__align_down(s, RMPSIM_SZ_2M);
@@ -115,6 +117,7 @@ int rmpsim_insn_pvalidate_4k_range(struct rmpsim_rmp *rmp, const struct rmpsim_g
 			return r;
 		if (fast) { /* A470: what n single PVALIDATEs would have written */
 			done += n;
+			memset(&last, 0, sizeof(last));
 			rmpsim__change_set(&last.change, true, false, s + (n - 1) * RMPSIM_SZ_4K,
 					   RMPSIM_SZ_4K);
 			continue;
@@ -124,14 +127,14 @@ int rmpsim_insn_pvalidate_4k_range(struct rmpsim_rmp *rmp, const struct rmpsim_g
 						  spa + done * RMPSIM_SZ_4K, 0, rdx, &last);
 			if (r < 0)
 				return r;
-			if (last.fault || last.rc || last.cf) {
-				*ret_done = done;
-				*ret = last;
+			if (last.fault != RMPSIM_FAULT_NONE || last.rax || last.cf) {
+				last.done = done;
+				*out = last;
 				return 0;
 			}
 		}
 	}
-	*ret_done = done;
-	*ret = last;
+	last.done = done;
+	*out = last;
 	return 0;
 }

@@ -126,9 +126,8 @@ struct rmpsim__range_stats {
 	uint64_t gb_batches;   /* whole GB regions decided as one (their chunks counted in bulk_chunks) */
 };
 /* rmpsim_insn_rmpupdate_range(), adding to *stats (may be NULL) what it did. */
-enum rmpsim_rmpupdate_rc
-rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
-				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done,
-				   struct rmpsim_rmp_change *ret_change, struct rmpsim__range_stats *stats);
+int rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+				       const struct rmpsim_rmp_state *in, bool gpa_step,
+				       struct rmpsim_insn_out *out, struct rmpsim__range_stats *stats);
 
 #endif

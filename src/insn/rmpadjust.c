@@ -33,21 +33,21 @@
 	(~(RMPSIM_RMPADJUST_VMPL_MASK | ((uint64_t)RMPSIM_PERM_ALL << RMPSIM_RMPADJUST_PERM_SHIFT) |         \
 	   RMPSIM_RMPADJUST_VMSA))
 
-static void adj_fault(struct rmpsim_rmpadjust_result *r, uint64_t bits)
+static void adj_fault(struct rmpsim_insn_out *r, uint64_t bits)
 {
-	r->fault = RMPSIM_GUEST_NPF;
-	r->npf_error_code = RMPSIM__INSN_NPF | bits;
+	r->fault = RMPSIM_FAULT_NPF;
+	r->error_code = RMPSIM__INSN_NPF | bits;
 }
 
 int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
-			  uint64_t spa, uint64_t rcx, uint64_t rdx, struct rmpsim_rmpadjust_result *ret)
+			  uint64_t spa, uint64_t rcx, uint64_t rdx, struct rmpsim_insn_out *out)
 {
-	struct rmpsim_rmpadjust_result r;
+	struct rmpsim_insn_out r;
 	struct rmpsim_rmp_entry e;
 	struct rmpsim_raw_entry raw;
 	uint64_t espa;
 
-	if (!rmp || !ctx || !ret || ctx->vmpl > 3)
+	if (!rmp || !ctx || !out || ctx->vmpl > 3)
 		return -EINVAL;
 	memset(&r, 0, sizeof(r));
 	unsigned target = (unsigned)(rdx & RMPSIM_RMPADJUST_VMPL_MASK);
@@ -57,21 +57,21 @@ int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx 
 	bool vmsa = vmsa_input && (rdx & RMPSIM_RMPADJUST_VMSA) != 0;
 
 	if (rcx > 1 || (rdx & RMPADJUST_RSVD) || target > 3) { /* A33 */
-		r.rc = RMPSIM_RMPADJUST_FAIL_INPUT;
+		r.rax = RMPSIM_RMPADJUST_FAIL_INPUT;
 		goto out;
 	}
 	uint64_t size = rmpsim__page_bytes((unsigned)rcx);
 	if (rcx == RMPSIM_PAGE_2M &&
 	    (!rmpsim__require_aligned(gpa, size) || !rmpsim__require_aligned(spa, size))) { /* A33 */
-		r.rc = RMPSIM_RMPADJUST_FAIL_INPUT;
+		r.rax = RMPSIM_RMPADJUST_FAIL_INPUT;
 		goto out;
 	}
 	if (rcx == RMPSIM_PAGE_2M && vmsa) { /* A33: a VMSA is one 4K page */
-		r.rc = RMPSIM_RMPADJUST_FAIL_INPUT;
+		r.rax = RMPSIM_RMPADJUST_FAIL_INPUT;
 		goto out;
 	}
 	if (target <= ctx->vmpl) { /* spec 3.4 */
-		r.rc = RMPSIM_RMPADJUST_FAIL_PERMISSION;
+		r.rax = RMPSIM_RMPADJUST_FAIL_PERMISSION;
 		goto out;
 	}
 	gpa = rmpsim__align_down(gpa, RMPSIM_SZ_4K);
@@ -90,15 +90,16 @@ int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx 
 		goto out;
 	}
 	if (rcx == RMPSIM_PAGE_2M && e.pagesize != RMPSIM_PAGE_2M) { /* spec 3.4 */
-		r.rc = RMPSIM_RMPADJUST_FAIL_SIZEMISMATCH;
+		r.rax = RMPSIM_RMPADJUST_FAIL_SIZEMISMATCH;
 		goto out;
 	}
 	if (!e.validated) { /* spec 3.4, A32 */
-		r.fault = RMPSIM_GUEST_VC;
+		r.fault = RMPSIM_FAULT_VC;
+		r.error_code = RMPSIM_VC_PAGE_NOT_VALIDATED;
 		goto out;
 	}
 	if ((perms & ~rmpsim__vmpl_perms(&e, ctx->vmpl)) != 0) { /* spec 3.4 */
-		r.rc = RMPSIM_RMPADJUST_FAIL_PERMISSION;
+		r.rax = RMPSIM_RMPADJUST_FAIL_PERMISSION;
 		goto out;
 	}
 	e.vmpl_perms[target] = perms;
@@ -112,6 +113,6 @@ int rmpsim_insn_rmpadjust(struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx 
 		rmpsim__change_set(&r.change, true, false, espa, rmpsim__page_bytes(e.pagesize));
 	}
 out:
-	*ret = r;
+	*out = r;
 	return 0;
 }

@@ -21,41 +21,41 @@
 #include "insn/require.h"
 
 int rmpsim_insn_rmpquery(const struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
-			 uint64_t spa, unsigned target_vmpl, struct rmpsim_rmpquery_result *ret)
+			 uint64_t spa, unsigned target_vmpl, struct rmpsim_insn_out *out)
 {
-	struct rmpsim_rmpquery_result r;
+	struct rmpsim_insn_out r;
 	struct rmpsim_rmp_entry e;
 	struct rmpsim_raw_entry raw;
 	uint64_t espa;
 
-	if (!rmp || !ctx || !ret || ctx->vmpl > 3)
+	if (!rmp || !ctx || !out || ctx->vmpl > 3)
 		return -EINVAL;
 	memset(&r, 0, sizeof(r));
 	if (target_vmpl > 3) { /* A37 */
-		r.rc = RMPSIM_RMPQUERY_FAIL_PERMISSION;
+		r.rax = RMPSIM_RMPQUERY_FAIL_PERMISSION;
 		goto out;
 	}
 	gpa = rmpsim__align_down(gpa, RMPSIM_SZ_4K);
 	spa = rmpsim__align_down(spa, RMPSIM_SZ_4K);
 	if (!rmpsim__require_covered(rmp, spa, RMPSIM_SZ_4K)) { /* A31 */
-		r.fault = RMPSIM_GUEST_NPF;
-		r.npf_error_code = RMPSIM__INSN_NPF;
+		r.fault = RMPSIM_FAULT_NPF;
+		r.error_code = RMPSIM__INSN_NPF;
 		goto out;
 	}
 	unsigned level = rmpsim__authoritative(rmp, spa, &raw, &e, &espa);
 	if (e.immutable) { /* Microsoft __rmpquery: code 2 */
-		r.rc = RMPSIM_RMPQUERY_FAIL_PERMISSION;
+		r.rax = RMPSIM_RMPQUERY_FAIL_PERMISSION;
 		goto out;
 	}
 	if (!rmpsim__guest_owns(&e, level, espa, ctx, gpa, spa)) { /* A37, spec 3.4 */
-		r.fault = RMPSIM_GUEST_NPF;
-		r.npf_error_code = RMPSIM__INSN_NPF;
+		r.fault = RMPSIM_FAULT_NPF;
+		r.error_code = RMPSIM__INSN_NPF;
 		goto out;
 	}
-	r.target_perm_mask = rmpsim__vmpl_perms(&e, target_vmpl); /* spec 3.4: VMPL0 has all */
-	r.vmsa = e.vmsa;
-	r.page_size = (uint8_t)level;
+	r.rmpquery.target_perm_mask = rmpsim__vmpl_perms(&e, target_vmpl); /* spec 3.4: VMPL0 has all */
+	r.rmpquery.vmsa = e.vmsa;
+	r.rmpquery.page_size = (uint8_t)level;
 out:
-	*ret = r;
+	*out = r;
 	return 0;
 }

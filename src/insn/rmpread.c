@@ -12,13 +12,12 @@
 
 #include "insn/require.h"
 
-enum rmpsim_rmpread_rc rmpsim_insn_rmpread(const struct rmpsim_rmp *rmp, uint64_t spa,
-					   struct rmpsim_rmpread_entry *ret)
+/* The checks and the view; *ret is written only on OK. */
+static enum rmpsim_rmpread_rc rmpread(const struct rmpsim_rmp *rmp, uint64_t spa,
+				      struct rmpsim_rmpread_entry *ret)
 {
 	struct rmpsim_rmp_entry e;
 
-	if (!rmp || !ret)
-		return (enum rmpsim_rmpread_rc) - EINVAL;
 	spa = rmpsim__align_down(spa, RMPSIM_SZ_4K);						     /* A29 */
 	RMPSIM__REQUIRE(rmpsim__require_covered(rmp, spa, RMPSIM_SZ_4K), RMPSIM_RMPREAD_FAIL_INPUT); /* A29 */
 	rmpsim__read_entry(rmp, spa, NULL, &e);
@@ -29,4 +28,15 @@ enum rmpsim_rmpread_rc rmpsim_insn_rmpread(const struct rmpsim_rmp *rmp, uint64_
 	ret->immutable = e.immutable;
 	ret->asid = e.asid;
 	return RMPSIM_RMPREAD_OK;
+}
+
+int rmpsim_insn_rmpread(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_insn_out *out)
+{
+	struct rmpsim_insn_out r = { 0 };
+
+	if (!rmp || !out)
+		return -EINVAL;
+	r.rax = rmpread(rmp, spa, &r.rmpread);
+	*out = r;
+	return 0;
 }

@@ -169,10 +169,9 @@ static enum rmpsim_rmpupdate_rc rmpupdate_check(const struct rmpsim_rmp *rmp, ui
 	return RMPSIM_RMPUPDATE_OK;
 }
 
-/* One RMPUPDATE with an explicit GPA (the range advances it). */
-static enum rmpsim_rmpupdate_rc rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa,
-					      const struct rmpsim_rmp_state *in, uint64_t gpa,
-					      struct rmpsim_rmp_change *change)
+/* One RMPUPDATE with an explicit GPA (the range advances it): its code, or -ENOMEM. */
+static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+			 uint64_t gpa, struct rmpsim_rmp_change *change)
 {
 	struct rmpsim_raw_entry old;
 	struct region_scan rs = { 0 };
@@ -180,7 +179,7 @@ static enum rmpsim_rmpupdate_rc rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t s
 
 	rmpsim__change_none(change);
 	if (rc != RMPSIM_RMPUPDATE_OK)
-		return rc;
+		return (int)rc;
 	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
 	struct rmpsim_raw_entry n = rmpupdate_new_raw(&old, in, gpa);
 	bool head_same = rmpsim__raw_same(&old, &n);
@@ -202,9 +201,9 @@ static enum rmpsim_rmpupdate_rc rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t s
 							  { *sub, 1, RMPSIM_ENTRIES_PER_2M - 1, false } },
 							{ adv, false } };
 		if (rmpsim__rmp_set_slots(rmp, spa, 1, &w) < 0)
-			return RMPSIM_RMPUPDATE_ENOMEM;
+			return -ENOMEM;
 	} else if (rmpsim__rmp_set_covered(rmp, spa, &n) < 0) {
-		return RMPSIM_RMPUPDATE_ENOMEM;
+		return -ENOMEM;
 	}
 	/* A27: some entry went from unassigned to assigned (the head, or a sub-entry). */
 	bool assigned = in->assigned &&
@@ -213,19 +212,20 @@ static enum rmpsim_rmpupdate_rc rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t s
 	return RMPSIM_RMPUPDATE_OK;
 }
 
-enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa,
-					       const struct rmpsim_rmp_state *in,
-					       struct rmpsim_rmp_change *ret_change)
+int rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+			  struct rmpsim_insn_out *out)
 {
-	struct rmpsim_rmp_change c;
-	enum rmpsim_rmpupdate_rc rc;
+	struct rmpsim_insn_out r = { 0 };
 
-	if (!rmp || !in)
-		return (enum rmpsim_rmpupdate_rc) - EINVAL;
-	rc = rmpupdate_one(rmp, spa, in, in->gpa, &c);
-	if (rc >= 0 && ret_change)
-		*ret_change = c;
-	return rc;
+	if (!rmp || !in || !out)
+		return -EINVAL;
+	int rc = rmpupdate_one(rmp, spa, in, in->gpa, &r.change);
+	if (rc < 0)
+		return rc;
+	r.rax = (uint64_t)rc;
+	r.done = rc == RMPSIM_RMPUPDATE_OK;
+	*out = r;
+	return 0;
 }
 
 /* ---- The range: exactly a sequence of RMPUPDATEs, at O(2 MB regions) ---- */
@@ -475,17 +475,16 @@ static uint64_t range_gpa_pages(const struct rmpsim_rmp_state *in, uint64_t gpa,
 	return (RMPSIM_GPA_LIMIT - gpa) / size;
 }
 
-enum rmpsim_rmpupdate_rc
-rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
-				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done,
-				   struct rmpsim_rmp_change *ret_change, struct rmpsim__range_stats *stats)
+int rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+				       const struct rmpsim_rmp_state *in, bool gpa_step,
+				       struct rmpsim_insn_out *out, struct rmpsim__range_stats *stats)
 {
-	enum rmpsim_rmpupdate_rc rc = RMPSIM_RMPUPDATE_OK;
+	int rc = RMPSIM_RMPUPDATE_OK;
 	bool changed_any = false, assigned_any = false;
 	uint64_t done = 0;
 
-	if (!rmp || !in)
-		return (enum rmpsim_rmpupdate_rc) - EINVAL;
+	if (!rmp || !in || !out)
+		return -EINVAL;
 	uint64_t size = rmpsim__page_bytes(in->pagesize);
 	struct range_scan s = { .in = in, .first_spa = spa, .gpa0 = in->gpa, .gpa_step = gpa_step };
 
@@ -500,7 +499,7 @@ rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_
 					 ? range_gb_2m(rmp, &s, p, &changed_any, &assigned_any)
 					 : range_gb_4k(rmp, &s, p, &changed_any, &assigned_any);
 			if (gb < 0) {
-				rc = RMPSIM_RMPUPDATE_ENOMEM;
+				rc = -ENOMEM;
 				break;
 			}
 			if (gb == 1) {
@@ -530,7 +529,7 @@ rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_
 			s.hi = p + chunk * size;
 			int fast = chunk > 1 ? range_chunk_fast(rmp, &s, &changed_any, &assigned_any) : 0;
 			if (fast < 0) {
-				rc = RMPSIM_RMPUPDATE_ENOMEM;
+				rc = -ENOMEM;
 				break;
 			}
 			if (fast == 1) {
@@ -555,16 +554,16 @@ rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uint64_
 			done++;
 		}
 	}
-	if (ret_done)
-		*ret_done = done;
-	if (ret_change)
-		rmpsim__change_set(ret_change, changed_any, assigned_any, spa, done * size);
-	return rc;
+	/* Written on -ENOMEM too: the caller learns what was done (insn.h). */
+	memset(out, 0, sizeof(*out));
+	out->rax = rc < 0 ? 0 : (uint64_t)rc;
+	out->done = done;
+	rmpsim__change_set(&out->change, changed_any, assigned_any, spa, done * size);
+	return rc < 0 ? rc : 0;
 }
 
-enum rmpsim_rmpupdate_rc rmpsim_insn_rmpupdate_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
-						     const struct rmpsim_rmp_state *in, bool gpa_step,
-						     uint64_t *ret_done, struct rmpsim_rmp_change *ret_change)
+int rmpsim_insn_rmpupdate_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+				const struct rmpsim_rmp_state *in, bool gpa_step, struct rmpsim_insn_out *out)
 {
-	return rmpsim__insn_rmpupdate_range_stats(rmp, spa, npages, in, gpa_step, ret_done, ret_change, NULL);
+	return rmpsim__insn_rmpupdate_range_stats(rmp, spa, npages, in, gpa_step, out, NULL);
 }

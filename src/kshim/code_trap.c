@@ -71,6 +71,8 @@ bool rmpsim_code_lookup(uintptr_t addr, const char **plugin, const char **func, 
  * The instruction on the current simulated CPU, operands from the saved
  * registers. Each result is the architectural one: EAX (zero-extended into
  * RAX, as a 32-bit write does) or RFLAGS.CF for RMPOPT, whose RAX stays.
+ * A helper that returns a negative errno saw the simulator itself fail
+ * (rmpsim__k_sim_failed): the run is stopped already, the value is no code.
  */
 static void execute(enum rmpsim_code_insn insn, greg_t *regs)
 {

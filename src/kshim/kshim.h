@@ -115,6 +115,13 @@ void rmpsim__k_report_bug(const char *fmt, ...) __attribute__((format(printf, 1,
 /* An oops: logged, counted, the sim stopped; a process never continues
  * (it blocks for ever), a handler returns. */
 void rmpsim__k_oops(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The simulator itself failed (err < 0, e.g. -ENOMEM from the machine) while
+ * kernel code ran an instruction: no architectural outcome exists. Records
+ * err in the stats (the run is void: rmpsim_kernel_stats().sim_error), stops
+ * the run and parks the current task as an oops does.
+ */
+void rmpsim__k_sim_failed(int err, const char *what);
 
 /* Append a formatted record to dmesg at the current virtual time. */
 void rmpsim__k_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

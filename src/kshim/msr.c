@@ -16,20 +16,33 @@ static unsigned this_cpu(struct rmpsim_kernel *k)
 	return cpu == RMPSIM_CPU_ANY ? 0 : cpu;
 }
 
-/* -EIO on #GP (or no machine), as native_read_msr_safe(). */
+/*
+ * -EIO on #GP (or no machine), as native_read_msr_safe(). The machine's own
+ * failure (no such CPU: a shim bug) voids the run and also reads as -EIO.
+ */
+static int msr_outcome(int err, const struct rmpsim_insn_out *r, const char *insn)
+{
+	if (err < 0) {
+		rmpsim__k_sim_failed(err, insn);
+		return -EIO;
+	}
+	return r->fault == RMPSIM_FAULT_NONE ? 0 : -EIO;
+}
+
 static int do_rdmsr(struct rmpsim_kernel *k, unsigned cpu, u32 msr, u64 *val)
 {
-	uint64_t v = 0;
-	if (!k->machine || rmpsim_machine_rdmsr(k->machine, cpu, msr, &v) != RMPSIM_FAULT_NONE)
+	struct rmpsim_insn_out r;
+	if (!k->machine || msr_outcome(rmpsim_machine_rdmsr(k->machine, cpu, msr, &r), &r, "RDMSR"))
 		return -EIO;
-	*val = v;
+	*val = r.rax;
 	return 0;
 }
 
 static int do_wrmsr(struct rmpsim_kernel *k, unsigned cpu, u32 msr, u64 val)
 {
+	struct rmpsim_insn_out r;
 	rmpsim__k_infer_msr(k, msr, val);
-	if (!k->machine || rmpsim_machine_wrmsr(k->machine, cpu, msr, val) != RMPSIM_FAULT_NONE)
+	if (!k->machine || msr_outcome(rmpsim_machine_wrmsr(k->machine, cpu, msr, val, &r), &r, "WRMSR"))
 		return -EIO;
 	return 0;
 }

@@ -145,6 +145,24 @@ void rmpsim__k_report_bug(const char *fmt, ...)
 	rmpsim__k_contain_warning("kernel BUG", msg); /* A226 */
 }
 
+/*
+ * Stop the run; the current task never continues (Linux kills an oopsing
+ * task); a handler cannot block.
+ */
+static void stop_and_park(struct rmpsim_kernel *k)
+{
+	rmpsim_sim_stop(k->sim);
+	if (rmpsim_sim_current(k->sim) && !rmpsim_sim_in_handler(k->sim)) {
+		while (rmpsim_sim_irqs_disabled(k->sim))
+			rmpsim_sim_irq_enable(k->sim);
+		/* Nothing wakes it, so block() returns only if the sim refuses to
+		 * sleep here (preemption off: reported by the sim); then give up
+		 * and return rather than spin. */
+		for (int i = 0; i < 3; i++)
+			rmpsim_sim_block(k->sim);
+	}
+}
+
 void rmpsim__k_oops(const char *fmt, ...)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
@@ -160,17 +178,17 @@ void rmpsim__k_oops(const char *fmt, ...)
 		      rmpsim_sim_current(k->sim) ? rmpsim_proc_id(rmpsim_sim_current(k->sim)) : 0,
 		      rmpsim_sim_current(k->sim) ? rmpsim_proc_name(rmpsim_sim_current(k->sim)) : "<irq>");
 	rmpsim__k_contain_oops(msg); /* A226 */
-	rmpsim_sim_stop(k->sim);     /* A88 */
-	/* The oopsing task never continues (Linux kills it); a handler cannot block. */
-	if (rmpsim_sim_current(k->sim) && !rmpsim_sim_in_handler(k->sim)) {
-		while (rmpsim_sim_irqs_disabled(k->sim))
-			rmpsim_sim_irq_enable(k->sim);
-		/* Nothing wakes it, so block() returns only if the sim refuses to
-		 * sleep here (preemption off: reported by the sim); then give up
-		 * and return rather than spin. */
-		for (int i = 0; i < 3; i++)
-			rmpsim_sim_block(k->sim);
-	}
+	stop_and_park(k);	     /* A88 */
+}
+
+void rmpsim__k_sim_failed(int err, const char *what)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+
+	if (!k->stats.sim_error)
+		k->stats.sim_error = err;
+	rmpsim__k_log("rmpsim: the simulator failed to run %s: %s\n", what, rmpsim_strerror(err));
+	stop_and_park(k);
 }
 
 void rmpsim__k_bug(const char *file, int line, const char *cond)

@@ -29,12 +29,13 @@ static bool need_machine(struct rmpsim_kernel *k, const char *insn)
 bool rmpsim__k_rmpopt(u64 rax, u64 rcx)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
-	struct rmpsim_rmpopt_result r;
+	struct rmpsim_insn_out r;
 
 	if (!need_machine(k, "RMPOPT"))
 		return false;
-	if (rmpsim_machine_rmpopt(k->machine, this_cpu(k), rax, rcx, &r) < 0) {
-		rmpsim__k_report_bug("BUG: RMPOPT on an invalid CPU");
+	int err = rmpsim_machine_rmpopt(k->machine, this_cpu(k), rax, rcx, &r);
+	if (err < 0) {
+		rmpsim__k_sim_failed(err, "RMPOPT");
 		return false;
 	}
 	rmpsim_sim_charge_rmpopt(k->sim, &r, rax);
@@ -62,21 +63,26 @@ static struct rmpsim_rmp_state machine_state(const struct rmp_state *state)
 	};
 }
 
+/*
+ * A failure of the simulator itself (out of memory) is no architectural
+ * outcome: the run is void (rmpsim__k_sim_failed) and the kernel gets the
+ * negative errno, which no instruction returns.
+ */
 int rmpsim__k_rmpupdate(u64 paddr, const struct rmp_state *state)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
 	struct rmpsim_rmp_state in = machine_state(state);
+	struct rmpsim_insn_out r;
 
 	if (!need_machine(k, "RMPUPDATE"))
 		return RMPSIM_RMPUPDATE_FAIL_INPUT;
-	rmpsim_sim_compute_mcyc(k->sim, rmpsim_sim_profile(k->sim)->rmpupdate_mcyc);
-	int rc = rmpsim_machine_rmpupdate(k->machine, this_cpu(k), paddr, &in, NULL);
-	if (rc < 0) {
-		/* The simulator itself failed (out of memory): not an architectural outcome. */
-		rmpsim__k_oops("rmpsim: RMPUPDATE could not run (%d)", rc);
-		return RMPSIM_RMPUPDATE_FAIL_INPUT;
+	rmpsim_sim_charge_insn(k->sim, RMPSIM_INSN_RMPUPDATE, 1);
+	int err = rmpsim_machine_rmpupdate(k->machine, this_cpu(k), paddr, &in, &r);
+	if (err < 0) {
+		rmpsim__k_sim_failed(err, "RMPUPDATE");
+		return err;
 	}
-	return rc;
+	return (int)r.rax;
 }
 
 /* Simulator extension (<asm/sev-rmpsim.h>): npages RMPUPDATEs as one range. */
@@ -84,8 +90,7 @@ int rmpsim__k_rmpupdate_range(u64 paddr, u64 npages, const struct rmp_state *sta
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
 	struct rmpsim_rmp_state in = machine_state(state);
-	uint64_t n = 0, executed;
-	int rc;
+	struct rmpsim_insn_out r;
 
 	if (done)
 		*done = 0;
@@ -93,52 +98,62 @@ int rmpsim__k_rmpupdate_range(u64 paddr, u64 npages, const struct rmp_state *sta
 		return RMPSIM_RMPUPDATE_FAIL_INPUT;
 	if (npages == 0)
 		return 0;
-	rc = rmpsim_machine_rmpupdate_range(k->machine, this_cpu(k), paddr, npages, &in, gpa_step, &n);
-	if (rc < 0) {
-		rmpsim__k_oops("rmpsim: RMPUPDATE range could not run (%d)", rc);
-		return RMPSIM_RMPUPDATE_FAIL_INPUT;
+	int err = rmpsim_machine_rmpupdate_range(k->machine, this_cpu(k), paddr, npages, &in, gpa_step, &r);
+	if (err < 0) {
+		rmpsim__k_sim_failed(err, "RMPUPDATE range");
+		return err;
 	}
 	/* The instructions the range stands for: the pages done, and the failing one. */
-	executed = n + (rc != RMPSIM_RMPUPDATE_OK);
-	rmpsim_sim_compute_mcyc(k->sim, executed * rmpsim_sim_profile(k->sim)->rmpupdate_mcyc);
+	uint64_t executed = r.done + (r.rax != RMPSIM_RMPUPDATE_OK);
+	rmpsim_sim_charge_insn(k->sim, RMPSIM_INSN_RMPUPDATE, executed);
 	if (done)
-		*done = n;
-	return rc;
+		*done = r.done;
+	return (int)r.rax;
 }
 
 int rmpsim__k_psmash(u64 paddr)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
+	struct rmpsim_insn_out r;
 
 	if (!need_machine(k, "PSMASH"))
 		return RMPSIM_PSMASH_FAIL_INPUT;
-	rmpsim_sim_compute_mcyc(k->sim, rmpsim_sim_profile(k->sim)->psmash_mcyc);
-	int rc = rmpsim_machine_psmash(k->machine, this_cpu(k), paddr);
-	if (rc < 0) {
-		rmpsim__k_oops("rmpsim: PSMASH could not run (%d)", rc);
-		return RMPSIM_PSMASH_FAIL_INPUT;
+	rmpsim_sim_charge_insn(k->sim, RMPSIM_INSN_PSMASH, 1);
+	int err = rmpsim_machine_psmash(k->machine, this_cpu(k), paddr, &r);
+	if (err < 0) {
+		rmpsim__k_sim_failed(err, "PSMASH");
+		return err;
 	}
-	return rc;
+	return (int)r.rax;
 }
 
 int rmpsim__k_rmpread(u64 paddr, struct rmpentry *e)
 {
 	struct rmpsim_kernel *k = rmpsim__k_get();
-	struct rmpsim_rmpread_entry r;
+	struct rmpsim_insn_out r;
 
 	if (!need_machine(k, "RMPREAD"))
 		return RMPSIM_RMPREAD_FAIL_INPUT;
-	/* No RMPREAD cost in the profile: charged nothing (docs/kshim.md). */
-	enum rmpsim_rmpread_rc rc = rmpsim_insn_rmpread(rmpsim_machine_rmp(k->machine), paddr, &r);
-	if (rc != RMPSIM_RMPREAD_OK)
-		return (int)rc;
+	rmpsim_sim_charge_insn(k->sim, RMPSIM_INSN_RMPREAD, 1); /* A87: costs 0 */
+	int err = rmpsim_machine_rmpread(k->machine, this_cpu(k), paddr, &r);
+	if (err < 0) {
+		rmpsim__k_sim_failed(err, "RMPREAD");
+		return err;
+	}
+	if (r.fault != RMPSIM_FAULT_NONE) {
+		/* No RMPREAD in CPUID: #UD, and the kernel oopses (it checks the feature first). */
+		rmpsim__k_oops("invalid opcode: RMPREAD rax=0x%016llx", (unsigned long long)paddr);
+		return RMPSIM_RMPREAD_FAIL_INPUT;
+	}
+	if (r.rax != RMPSIM_RMPREAD_OK)
+		return (int)r.rax;
 	*e = (struct rmpentry){ 0 };
-	e->gpa = r.gpa;
-	e->assigned = r.assigned;
-	e->pagesize = r.pagesize & 1;
-	e->hpage_region_status = r.hpage_region_status;
-	e->immutable = r.immutable;
-	e->asid = r.asid;
+	e->gpa = r.rmpread.gpa;
+	e->assigned = r.rmpread.assigned;
+	e->pagesize = r.rmpread.pagesize & 1;
+	e->hpage_region_status = r.rmpread.hpage_region_status;
+	e->immutable = r.rmpread.immutable;
+	e->asid = r.rmpread.asid;
 	return 0;
 }
 

@@ -29,7 +29,7 @@ int rmpsim_machine_snp_init(struct rmpsim_machine *m, const uint64_t (*hv_fixed)
 {
 	int r;
 
-	if (!ret_status || (n_hv_fixed && !hv_fixed))
+	if (!m || !ret_status || (n_hv_fixed && !hv_fixed))
 		return -EINVAL;
 	if (m->snp_initialized) {
 		*ret_status = RMPSIM_FW_INVALID_PLATFORM_STATE; /* A54 */
@@ -66,7 +66,7 @@ int rmpsim_machine_snp_init(struct rmpsim_machine *m, const uint64_t (*hv_fixed)
 int rmpsim_machine_snp_shutdown(struct rmpsim_machine *m, bool x86_snp_shutdown,
 				enum rmpsim_fw_status *ret_status)
 {
-	if (!ret_status)
+	if (!m || !ret_status)
 		return -EINVAL;
 	if (!m->snp_initialized) {
 		*ret_status = RMPSIM_FW_INVALID_PLATFORM_STATE;
@@ -96,7 +96,7 @@ static void fw_changed(struct rmpsim_machine *m, uint64_t spa, uint64_t bytes)
 		if (!reg)
 			break;
 		pthread_mutex_lock(&reg->lock);
-		reg->cache_valid = false;
+		reg->cache.valid = false;
 		/* the timing model's cached lines and results are stale too */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 		pthread_mutex_unlock(&reg->lock);

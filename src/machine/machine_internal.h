@@ -29,11 +29,10 @@
  * changes.
  */
 struct rmpsim__region {
-	pthread_mutex_t lock;	      /* serialises table access to the region (rmp.h) */
-	_Atomic uint64_t assign_gen;  /* written under lock, read lock-free by write checks */
-	bool cache_valid;	      /* under lock */
-	_Atomic uint64_t content_gen; /* bumped with every change of the entries (timing model) */
-	int cache_slot;		      /* under lock: first busy 2 MB slot, -1 = free */
+	pthread_mutex_t lock;		       /* serialises table access to the region (rmp.h) */
+	_Atomic uint64_t assign_gen;	       /* written under lock, read lock-free by write checks */
+	struct rmpsim_rmpopt_scan_cache cache; /* under lock (insn.h) */
+	_Atomic uint64_t content_gen;	       /* bumped with every change of the entries (timing model) */
 };
 
 struct rmpsim__cpu_counters {

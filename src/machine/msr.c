@@ -13,11 +13,10 @@
 /* SYSCFG bits software may change (A48); others read as the BIOS left them. */
 #define SYSCFG_WRITABLE (RMPSIM_SYSCFG_MFDM | RMPSIM_SYSCFG_SNP_EN | RMPSIM_SYSCFG_SNP_VMPL_EN)
 
-enum rmpsim_fault rmpsim_machine_rdmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr,
-				       uint64_t *ret_val)
+/* The MSR's value, or #GP. */
+static enum rmpsim_fault read_msr(const struct rmpsim_machine *m, unsigned cpu, uint32_t msr,
+				  uint64_t *ret_val)
 {
-	if (!rmpsim__cpu_ok(m, cpu))
-		return RMPSIM_FAULT_GP;
 	switch (msr) {
 	case RMPSIM_MSR_SYSCFG: *ret_val = m->syscfg[cpu]; return RMPSIM_FAULT_NONE;
 	case RMPSIM_MSR_RMP_BASE: *ret_val = m->msr_rmp_base; return RMPSIM_FAULT_NONE;
@@ -60,10 +59,8 @@ static enum rmpsim_fault write_rmpopt_base(struct rmpsim_machine *m, unsigned cp
 	return RMPSIM_FAULT_NONE;
 }
 
-enum rmpsim_fault rmpsim_machine_wrmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, uint64_t val)
+static enum rmpsim_fault write_msr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, uint64_t val)
 {
-	if (!rmpsim__cpu_ok(m, cpu))
-		return RMPSIM_FAULT_GP;
 	switch (msr) {
 	case RMPSIM_MSR_SYSCFG: {
 		uint64_t old = m->syscfg[cpu];
@@ -81,4 +78,26 @@ enum rmpsim_fault rmpsim_machine_wrmsr(struct rmpsim_machine *m, unsigned cpu, u
 	case RMPSIM_MSR_RMPOPT_BASE: return write_rmpopt_base(m, cpu, val);
 	default: return RMPSIM_FAULT_GP;
 	}
+}
+
+int rmpsim_machine_rdmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, struct rmpsim_insn_out *out)
+{
+	struct rmpsim_insn_out r = { 0 };
+
+	if (!m || !out || !rmpsim__cpu_ok(m, cpu))
+		return -EINVAL;
+	r.fault = read_msr(m, cpu, msr, &r.rax);
+	if (r.fault != RMPSIM_FAULT_NONE)
+		r.rax = 0;
+	*out = r;
+	return 0;
+}
+
+int rmpsim_machine_wrmsr(struct rmpsim_machine *m, unsigned cpu, uint32_t msr, uint64_t val,
+			 struct rmpsim_insn_out *out)
+{
+	if (!m || !out || !rmpsim__cpu_ok(m, cpu))
+		return -EINVAL;
+	*out = (struct rmpsim_insn_out){ .fault = write_msr(m, cpu, msr, val) };
+	return 0;
 }

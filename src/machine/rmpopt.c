@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RMPOPT (spec 1.1-1.4, 1.7): the per-core tables, the instruction, and the
- * per-region scan cache.
+ * RMPOPT (spec 1.1-1.4, 1.7): the per-core tables and the per-region scan
+ * cache that the instruction (src/insn/rmpopt.c) is given, and the machine's
+ * queries about them.
  *
  * Table storage (A50, spec OQ 3): 2048 one-bit entries per core, shared by the
  * core's SMT threads (spec 1.1, 1.3); entry i describes the 1 GB region at
@@ -9,10 +10,6 @@
  * set it, 0 when clear; it reads as set only while that still equals the
  * region's assign_gen + 1, so an assigning RMPUPDATE clears it on every core
  * with one increment (A46).
- *
- * Check order of the instruction (A44): CPUID lacks RMPOPT -> #UD; core's
- * RMPOPT_EN = 0 -> #UD (spec 1.2, HW-3); RCX > 1 -> #GP (A44); SPA outside
- * [base, base + 2 TiB) -> CF = 0, no change (A43); then the function.
  */
 #include <string.h>
 
@@ -41,7 +38,7 @@ int rmpsim__rmpopt_alloc(struct rmpsim_machine *m)
 		pthread_mutex_init(&m->regions[r].lock, NULL);
 		atomic_init(&m->regions[r].assign_gen, 0);
 		atomic_init(&m->regions[r].content_gen, 0);
-		m->regions[r].cache_slot = -1;
+		m->regions[r].cache.slot = -1;
 	}
 	for (size_t i = 0; i < (size_t)ncores * RMPSIM_RMPOPT_REGIONS; i++)
 		atomic_init(&m->bits[i], 0);
@@ -75,7 +72,7 @@ void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core)
 void rmpsim__rmpopt_invalidate_all_caches(struct rmpsim_machine *m)
 {
 	for (unsigned r = 0; r < m->nregions; r++) {
-		m->regions[r].cache_valid = false;
+		m->regions[r].cache.valid = false;
 		atomic_fetch_add_explicit(&m->regions[r].content_gen, 1, memory_order_relaxed);
 	}
 }
@@ -106,86 +103,47 @@ bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t 
 	return v != 0 && v == region_gen(m, spa >> 30) + 1;
 }
 
-/*
- * Function 0 on an absolute region (A45, A51): scan the 512 2 MB slots in
- * order, stopping at the first one holding an assigned entry, unless the
- * region's cached result is valid. The summaries answer exactly what the scan
- * would find without touching entries; `kind` and `slots_scanned` tell the
- * timing model what the hardware would have read.
- */
-static void verify(struct rmpsim_machine *m, unsigned core, unsigned idx, uint64_t spa,
-		   struct rmpsim_rmpopt_result *res)
-{
-	_Atomic uint64_t *bit = &m->bits[(size_t)core * RMPSIM_RMPOPT_REGIONS + idx];
-	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
-	int slot;
-
-	if (!reg) {
-		/* A51: a region without RMP entries holds nothing assigned. */
-		res->kind = RMPSIM_RMPOPT_SCANNED;
-		res->slots_scanned = RMPSIM_SLOTS_PER_1G;
-		res->cf = true;
-		atomic_store_explicit(bit, 1, memory_order_release);
-		return;
-	}
-	pthread_mutex_lock(&reg->lock);
-	if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS && reg->cache_valid) { /* A45 */
-		slot = reg->cache_slot;
-		res->kind = RMPSIM_RMPOPT_CACHE_HIT;
-		res->slots_scanned = 0;
-	} else {
-		slot = rmpsim_layout_covers(m->layout, spa) ? rmpsim_rmp_1g_first_busy_slot(m->rmp, spa) : -1;
-		if (slot < 0) {
-			res->kind = RMPSIM_RMPOPT_SCANNED;
-			res->slots_scanned = RMPSIM_SLOTS_PER_1G;
-		} else {
-			res->kind = RMPSIM_RMPOPT_EARLY_EXIT;
-			res->exit_slot = (unsigned)slot;
-			res->slots_scanned = (unsigned)slot + 1;
-		}
-		reg->cache_valid = true; /* A45: busy results are cached too */
-		reg->cache_slot = slot;
-	}
-	res->cf = slot < 0;
-	/* Under the region lock assign_gen cannot move (A46). */
-	atomic_store_explicit(bit,
-			      slot < 0 ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) + 1 : 0,
-			      memory_order_release);
-	pthread_mutex_unlock(&reg->lock);
-}
-
 int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx,
-			  struct rmpsim_rmpopt_result *ret)
+			  struct rmpsim_insn_out *out)
 {
-	struct rmpsim_rmpopt_result res = { 0 };
-	unsigned core;
-	uint64_t base_msr, base, spa;
+	struct rmpsim_insn_out r;
 
-	if (!rmpsim__cpu_ok(m, cpu) || !ret)
+	if (!m || !out || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
-	core = rmpsim__core_of(m, cpu);
-	base_msr = m->rmpopt_base[core];
-	base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
-	spa = rax & ~(RMPSIM_SZ_1G - 1); /* A43: RAX bits 29:0 ignored */
+	unsigned core = rmpsim__core_of(m, cpu);
+	struct rmpsim_rmpopt_core st = { .supported = m->cfg.rmpopt, .base_msr = m->rmpopt_base[core] };
+	uint64_t base = st.base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
+	uint64_t spa = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
+	bool in_window = spa >= base && spa - base < RMPSIM_RMPOPT_WINDOW;
+	/* A verify of a region with RMP entries runs under its lock: the scan
+	 * and the bit it stores must not cross an RMPUPDATE (A46). */
+	struct rmpsim__region *reg =
+		rcx == RMPSIM_RMPOPT_FN_VERIFY && in_window ? rmpsim__region_of(m, spa) : NULL;
 
-	if (!m->cfg.rmpopt || !(base_msr & RMPSIM_RMPOPT_BASE_EN)) {
-		res.fault = RMPSIM_FAULT_UD; /* spec 1.2 (HW-3), A44 */
-	} else if (rcx > RMPSIM_RMPOPT_FN_REPORT) {
-		res.fault = RMPSIM_FAULT_GP; /* A44, spec OQ 2 */
-	} else if (spa < base || spa - base >= RMPSIM_RMPOPT_WINDOW) {
-		res.kind = RMPSIM_RMPOPT_OUTSIDE; /* A43, spec 1.3 / OQ 1 */
-		res.cf = false;
-	} else if (rcx == RMPSIM_RMPOPT_FN_REPORT) {
-		res.kind = RMPSIM_RMPOPT_REPORT; /* spec 1.2 function 1 */
-		res.cf = rmpsim__rmpopt_bit(m, core, spa);
-	} else {
-		verify(m, core, (unsigned)((spa - base) >> 30), spa, &res); /* spec 1.2 function 0 */
+	if (rcx == RMPSIM_RMPOPT_FN_REPORT)
+		st.region_bit = rmpsim__rmpopt_bit(m, core, spa);
+	if (reg) {
+		pthread_mutex_lock(&reg->lock);
+		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
+			st.cache = &reg->cache; /* A45 */
 	}
-	if (res.fault != RMPSIM_FAULT_NONE)
+	(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, rcx, &r); /* cannot fail: every pointer is set */
+	bool verified = r.fault == RMPSIM_FAULT_NONE && r.rmpopt.kind != RMPSIM_RMPOPT_OUTSIDE &&
+			r.rmpopt.kind != RMPSIM_RMPOPT_REPORT;
+	if (verified) {
+		_Atomic uint64_t *bit = &m->bits[(size_t)core * RMPSIM_RMPOPT_REGIONS + ((spa - base) >> 30)];
+		/* Under the region lock assign_gen cannot move (A46); a region
+		 * without RMP entries never changes (A51). */
+		uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
+		atomic_store_explicit(bit, r.cf ? gen + 1 : 0, memory_order_release);
+	}
+	if (reg)
+		pthread_mutex_unlock(&reg->lock);
+	if (r.fault != RMPSIM_FAULT_NONE)
 		RMPSIM__COUNT(m, cpu, rmpopt_faults);
 	else
-		RMPSIM__COUNT(m, cpu, rmpopt[res.kind]);
-	*ret = res;
+		RMPSIM__COUNT(m, cpu, rmpopt[r.rmpopt.kind]);
+	*out = r;
 	return 0;
 }
 

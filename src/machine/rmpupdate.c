@@ -17,6 +17,8 @@
  * linearisable at its start; undoing is safe because no RMPOPT can run on the
  * region while the lock is held.
  */
+#include <string.h>
+
 #include <rmpsim/insn.h>
 #include <rmpsim/machine.h>
 
@@ -24,101 +26,96 @@
 
 /* One RMPUPDATE (or a range inside one region) under the region's lock. */
 static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages,
-			 const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done,
-			 struct rmpsim_rmp_change *ret_change)
+			 const struct rmpsim_rmp_state *in, bool gpa_step, struct rmpsim_insn_out *out)
 {
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
-	struct rmpsim_rmp_change ch = { 0 };
-	uint64_t done = 0;
 	int rc;
 
 	if (!reg) /* beyond the RMP: the instruction fails its input checks, nothing to lock */
-		return npages == 1 ? (int)rmpsim_insn_rmpupdate(m->rmp, spa, in, ret_change)
-				   : (int)rmpsim_insn_rmpupdate_range(m->rmp, spa, npages, in, gpa_step,
-								      ret_done, ret_change);
+		return npages == 1 ? rmpsim_insn_rmpupdate(m->rmp, spa, in, out)
+				   : rmpsim_insn_rmpupdate_range(m->rmp, spa, npages, in, gpa_step, out);
 	pthread_mutex_lock(&reg->lock);
 	if (in->assigned)
 		atomic_fetch_add_explicit(&reg->assign_gen, 1, memory_order_release); /* A55 */
-	if (npages == 1) {
-		rc = (int)rmpsim_insn_rmpupdate(m->rmp, spa, in, &ch);
-		done = rc == RMPSIM_RMPUPDATE_OK;
-	} else {
-		rc = (int)rmpsim_insn_rmpupdate_range(m->rmp, spa, npages, in, gpa_step, &done, &ch);
-	}
-	if (in->assigned && !ch.assigned)
+	if (npages == 1)
+		rc = rmpsim_insn_rmpupdate(m->rmp, spa, in, out);
+	else
+		rc = rmpsim_insn_rmpupdate_range(m->rmp, spa, npages, in, gpa_step, out);
+	/* A range writes out on -ENOMEM too (what it did before failing); a single one does not. */
+	bool wrote = rc == 0 || npages > 1;
+	if (in->assigned && !(wrote && out->change.assigned))
 		atomic_fetch_sub_explicit(&reg->assign_gen, 1,
 					  memory_order_relaxed); /* A55: nothing assigned */
-	if (ch.changed) {
-		reg->cache_valid = false; /* A45 */
+	if (wrote && out->change.changed) {
+		reg->cache.valid = false; /* A45 */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&reg->lock);
-	if (ret_done)
-		*ret_done = done;
-	if (ret_change)
-		*ret_change = ch;
 	return rc;
 }
 
 int rmpsim_machine_rmpupdate(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
-			     const struct rmpsim_rmp_state *in, struct rmpsim_rmp_change *ret_change)
+			     const struct rmpsim_rmp_state *in, struct rmpsim_insn_out *out)
 {
-	if (!rmpsim__cpu_ok(m, cpu) || !in)
+	if (!m || !in || !out || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
 	RMPSIM__COUNT(m, cpu, rmpupdates);
-	return locked_update(m, spa, 1, in, false, NULL, ret_change);
+	return locked_update(m, spa, 1, in, false, out);
 }
 
 int rmpsim_machine_rmpupdate_range(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t npages,
-				   const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done)
+				   const struct rmpsim_rmp_state *in, bool gpa_step,
+				   struct rmpsim_insn_out *out)
 {
-	uint64_t pgsz = in && in->pagesize == RMPSIM_PAGE_2M ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
+	struct rmpsim_insn_out r = { 0 };
 	uint64_t total = 0;
-	int rc = RMPSIM_RMPUPDATE_OK;
+	int rc = 0;
 
-	if (!rmpsim__cpu_ok(m, cpu) || !in)
+	if (!m || !in || !out || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
+	uint64_t pgsz = in->pagesize == RMPSIM_PAGE_2M ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
 	/* One region at a time, so no lock is held across regions. */
 	while (total < npages) {
 		struct rmpsim_rmp_state st = *in;
 		uint64_t s = spa + total * pgsz;
 		uint64_t room = (RMPSIM_SZ_1G - (s & (RMPSIM_SZ_1G - 1))) / pgsz;
 		uint64_t n = npages - total < room ? npages - total : room;
-		uint64_t done = 0;
 
 		if (n == 0)
 			n = 1; /* misaligned 2 MB page: let the instruction refuse it */
 		if (gpa_step)
 			st.gpa += total * pgsz;
-		rc = locked_update(m, s, n, &st, gpa_step, &done, NULL);
+		rc = locked_update(m, s, n, &st, gpa_step, &r);
+		bool wrote = rc == 0 || n > 1;
+		uint64_t done = wrote ? r.done : 0;
 		/* Executed instructions: the pages done, plus the one that failed
 		 * with an architectural code (a -ENOMEM is the simulator's, not an
 		 * instruction's). */
-		atomic_fetch_add_explicit(&m->counters[cpu].rmpupdates, done + (rc > 0 ? 1 : 0),
-					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&m->counters[cpu].rmpupdates,
+					  done + (rc == 0 && r.rax != 0 ? 1 : 0), memory_order_relaxed);
 		total += done;
-		if (rc != RMPSIM_RMPUPDATE_OK)
+		if (rc < 0 || r.rax != RMPSIM_RMPUPDATE_OK)
 			break;
 	}
-	if (ret_done)
-		*ret_done = total;
+	uint64_t code = rc == 0 ? r.rax : 0;
+	memset(&r, 0, sizeof(r));
+	r.rax = code;
+	r.done = total;
+	*out = r; /* on -ENOMEM too: out->done says what was done */
 	return rc;
 }
 
-int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa)
+int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, struct rmpsim_insn_out *out)
 {
-	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
-	struct rmpsim_rmp_change ch = { 0 };
-	int rc;
-
-	if (!rmpsim__cpu_ok(m, cpu))
+	if (!m || !out || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
 	if (!reg)
-		return rmpsim_insn_psmash(m->rmp, spa, NULL);
+		return rmpsim_insn_psmash(m->rmp, spa, out);
 	pthread_mutex_lock(&reg->lock);
-	rc = rmpsim_insn_psmash(m->rmp, spa, &ch);
-	if (rc >= 0 && ch.changed) {
-		reg->cache_valid = false; /* A45; no bit clear (A46) */
+	int rc = rmpsim_insn_psmash(m->rmp, spa, out);
+	if (rc == 0 && out->change.changed) {
+		reg->cache.valid = false; /* A45; no bit clear (A46) */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&reg->lock);
@@ -127,19 +124,17 @@ int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa)
 
 int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struct rmpsim_guest_ctx *ctx,
 			     uint64_t gpa, uint64_t spa, uint64_t rcx, uint64_t rdx,
-			     struct rmpsim_pvalidate_result *ret)
+			     struct rmpsim_insn_out *out)
 {
-	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
-	int rc;
-
-	if (!rmpsim__cpu_ok(m, cpu) || !ctx || !ret)
+	if (!m || !ctx || !out || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
 	if (!reg)
-		return rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, ret);
+		return rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, out);
 	pthread_mutex_lock(&reg->lock);
-	rc = rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, ret);
-	if (rc >= 0 && ret->change.changed) {
-		reg->cache_valid = false; /* A45; no bit clear (A27) */
+	int rc = rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, out);
+	if (rc == 0 && out->change.changed) {
+		reg->cache.valid = false; /* A45; no bit clear (A27) */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&reg->lock);
@@ -148,40 +143,42 @@ int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struc
 
 int rmpsim_machine_pvalidate_4k_range(struct rmpsim_machine *m, unsigned cpu,
 				      const struct rmpsim_guest_ctx *ctx, uint64_t gpa, uint64_t spa,
-				      uint64_t npages, uint64_t rdx, uint64_t *ret_done,
-				      struct rmpsim_pvalidate_result *ret)
+				      uint64_t npages, uint64_t rdx, struct rmpsim_insn_out *out)
 {
 	uint64_t done = 0;
 
-	if (!rmpsim__cpu_ok(m, cpu) || !ctx || !ret || !ret_done || !npages)
+	if (!m || !ctx || !out || !npages || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
 	while (done < npages) { /* one 1 GB region (its lock, its bookkeeping) at a time */
 		uint64_t s = spa + done * RMPSIM_SZ_4K, n = (((s >> 30) + 1) << 30) - s;
 		n = n / RMPSIM_SZ_4K < npages - done ? n / RMPSIM_SZ_4K : npages - done;
 		struct rmpsim__region *reg = rmpsim__region_of(m, s);
-		uint64_t k = 0;
+		struct rmpsim_insn_out part = { 0 };
 		if (reg)
 			pthread_mutex_lock(&reg->lock);
-		int rc = rmpsim_insn_pvalidate_4k_range(m->rmp, ctx, gpa + done * RMPSIM_SZ_4K, s, n, rdx, &k,
-							ret);
-		if (reg && rc >= 0 && (k || ret->change.changed)) {
-			reg->cache_valid = false; /* A45; no bit clear (A27) */
+		int rc = rmpsim_insn_pvalidate_4k_range(m->rmp, ctx, gpa + done * RMPSIM_SZ_4K, s, n, rdx,
+							&part);
+		if (reg && rc == 0 && (part.done || part.change.changed)) {
+			reg->cache.valid = false; /* A45; no bit clear (A27) */
 			atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 		}
 		if (reg)
 			pthread_mutex_unlock(&reg->lock);
 		if (rc < 0)
 			return rc;
-		done += k;
-		if (k < n)
+		done += part.done;
+		*out = part;
+		if (part.done < n)
 			break;
 	}
-	*ret_done = done;
+	out->done = done;
 	return 0;
 }
 
 int rmpsim_machine_read_entry(struct rmpsim_machine *m, uint64_t spa, struct rmpsim_raw_entry *ret)
 {
+	if (!m || !ret)
+		return -EINVAL;
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
 	int r;
 
@@ -193,19 +190,19 @@ int rmpsim_machine_read_entry(struct rmpsim_machine *m, uint64_t spa, struct rmp
 	return r;
 }
 
-int rmpsim_machine_rmpread(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
-			   struct rmpsim_rmpread_entry *ret)
+int rmpsim_machine_rmpread(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, struct rmpsim_insn_out *out)
 {
-	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
-	int rc;
-
-	if (!rmpsim__cpu_ok(m, cpu) || !ret)
+	if (!m || !out || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
-	if (!m->cfg.rmpread)
-		return -EOPNOTSUPP;
+	if (!m->cfg.rmpread) {
+		/* A320: the CPUID bit is clear, so the instruction does not exist. */
+		*out = (struct rmpsim_insn_out){ .fault = RMPSIM_FAULT_UD };
+		return 0;
+	}
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
 	if (reg)
 		pthread_mutex_lock(&reg->lock);
-	rc = (int)rmpsim_insn_rmpread(m->rmp, spa, ret);
+	int rc = rmpsim_insn_rmpread(m->rmp, spa, out);
 	if (reg)
 		pthread_mutex_unlock(&reg->lock);
 	return rc;

@@ -11,20 +11,17 @@
 #include "machine/machine_internal.h"
 
 int rmpsim_machine_hv_write(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t mapping_size,
-			    struct rmpsim_write_result *ret)
+			    struct rmpsim_insn_out *out)
 {
-	struct rmpsim_write_result res = { 0 };
+	struct rmpsim_insn_out r = { 0 };
 	struct rmpsim__region *reg;
-	struct rmpsim_hv_access_result acc = { 0 };
-	int r;
 
-	if (!rmpsim__cpu_ok(m, cpu) || !ret ||
+	if (!m || !out || !rmpsim__cpu_ok(m, cpu) ||
 	    (mapping_size != RMPSIM_SZ_4K && mapping_size != RMPSIM_SZ_2M && mapping_size != RMPSIM_SZ_1G))
 		return -EINVAL;
 	/* spa stays unaligned: a 1 GB mapping is checked at spa's 2 MB region (insn A34). */
 	if (!(m->syscfg[cpu] & RMPSIM_SYSCFG_SNP_EN)) {
-		res.path = RMPSIM_WRITE_NO_SNP; /* spec 1.1, A53 */
-		*ret = res;
+		*out = (struct rmpsim_insn_out){ .write_path = RMPSIM_WRITE_NO_SNP }; /* spec 1.1, A53 */
 		return 0;
 	}
 	/*
@@ -32,27 +29,23 @@ int rmpsim_machine_hv_write(struct rmpsim_machine *m, unsigned cpu, uint64_t spa
 	 * exactly one region; smaller mappings lie inside one.
 	 */
 	if (rmpsim__rmpopt_bit(m, rmpsim__core_of(m, cpu), spa)) {
-		res.path = RMPSIM_WRITE_SKIPPED;
 		RMPSIM__COUNT(m, cpu, writes_skipped);
-		*ret = res;
+		*out = (struct rmpsim_insn_out){ .write_path = RMPSIM_WRITE_SKIPPED };
 		return 0;
 	}
-	res.path = RMPSIM_WRITE_CHECKED;
 	reg = rmpsim__region_of(m, spa);
 	if (reg)
 		pthread_mutex_lock(&reg->lock);
 	/* A52: only the write flag, so HV_FIXED pages do not fault (consistent with RMPOPT). */
-	r = rmpsim_insn_hv_access(m->rmp, spa, mapping_size, RMPSIM_ACCESS_WRITE, &acc);
+	int rc = rmpsim_insn_hv_access(m->rmp, spa, mapping_size, RMPSIM_ACCESS_WRITE, &r);
 	if (reg)
 		pthread_mutex_unlock(&reg->lock);
-	if (r < 0)
-		return r;
+	if (rc < 0)
+		return rc;
 	RMPSIM__COUNT(m, cpu, writes_checked);
-	if (acc.fault) {
-		res.fault = RMPSIM_FAULT_PF;
-		res.pf_error_code = acc.pf_error_code;
+	if (r.fault != RMPSIM_FAULT_NONE)
 		RMPSIM__COUNT(m, cpu, writes_faulted);
-	}
-	*ret = res;
+	r.write_path = RMPSIM_WRITE_CHECKED;
+	*out = r;
 	return 0;
 }

@@ -763,3 +763,29 @@ uint64_t rmpsim_profile_line_service_ps(const struct rmpsim_profile *p)
 	uint64_t bw = p->node_bw_mbps ? p->node_bw_mbps : 1;
 	return (64000000ull + bw - 1) / bw;
 }
+
+/*
+ * The one table of instruction costs: which parameter each instruction costs
+ * (a field of the profile), or none (rmpsim_profile_insn_mcyc says why).
+ */
+#define NO_COST SIZE_MAX
+static const size_t insn_cost_field[RMPSIM_INSN_NIDS] = {
+	[RMPSIM_INSN_RMPUPDATE] = F(rmpupdate_mcyc),  /* A65 */
+	[RMPSIM_INSN_PSMASH] = F(psmash_mcyc),	      /* A65 */
+	[RMPSIM_INSN_RMPREAD] = NO_COST,	      /* A87 */
+	[RMPSIM_INSN_RMPOPT] = F(rmpopt_report_mcyc), /* A64; a verify's scan: rmpopt_model.c */
+	[RMPSIM_INSN_PVALIDATE] = NO_COST,
+	[RMPSIM_INSN_RMPADJUST] = NO_COST,
+	[RMPSIM_INSN_RMPQUERY] = NO_COST,
+	[RMPSIM_INSN_RDMSR] = NO_COST,
+	[RMPSIM_INSN_WRMSR] = NO_COST,
+};
+
+uint64_t rmpsim_profile_insn_mcyc(const struct rmpsim_profile *p, enum rmpsim_insn_id insn)
+{
+	if ((unsigned)insn >= RMPSIM_INSN_NIDS || insn_cost_field[insn] == NO_COST)
+		return 0;
+	uint64_t v;
+	memcpy(&v, (const char *)p + insn_cost_field[insn], sizeof(v));
+	return v;
+}

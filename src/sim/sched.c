@@ -358,6 +358,11 @@ void rmpsim_sim_compute_mcyc(struct rmpsim_sim *s, uint64_t mcyc)
 	rmpsim_sim_compute(s, rmpsim_profile_cycles_to_ps(&s->prof, mcyc));
 }
 
+void rmpsim_sim_charge_insn(struct rmpsim_sim *s, enum rmpsim_insn_id insn, uint64_t count)
+{
+	rmpsim_sim_compute_mcyc(s, count * rmpsim_profile_insn_mcyc(&s->prof, insn));
+}
+
 /*
  * A74: might_sleep(): a bug in handler or engine context (the caller must not
  * sleep: returns false), and in a process with interrupts or preemption

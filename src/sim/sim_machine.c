@@ -50,7 +50,7 @@ int rmpsim_sim_create(const struct rmpsim_allocator *a, struct rmpsim_machine *m
 	return 0;
 }
 
-void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *s, const struct rmpsim_rmpopt_result *r, uint64_t spa)
+void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *s, const struct rmpsim_insn_out *r, uint64_t spa)
 {
 	if (!r)
 		return;
@@ -58,8 +58,9 @@ void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *s, const struct rmpsim_rmpopt_r
 		rmpsim__charge_report(s, 0, false); /* A64: a faulting RMPOPT is not a kind */
 		return;
 	}
-	if (r->kind == RMPSIM_RMPOPT_REPORT || r->kind == RMPSIM_RMPOPT_OUTSIDE || !s->machine) {
-		rmpsim__charge_report(s, r->kind, true);
+	if (r->rmpopt.kind == RMPSIM_RMPOPT_REPORT || r->rmpopt.kind == RMPSIM_RMPOPT_OUTSIDE ||
+	    !s->machine) {
+		rmpsim__charge_report(s, r->rmpopt.kind, true);
 		return;
 	}
 	struct rmpsim_verify v = { .region = spa >> 30 };

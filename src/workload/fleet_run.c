@@ -136,26 +136,27 @@ static void validate(struct fctx *c, const struct fvm *v, uint64_t spa, uint64_t
 	if (c->o->no_pvalidate || !v->spec->snp)
 		return;
 	struct rmpsim_guest_ctx ctx = { .asid = v->asid, .vmpl = 0 };
-	struct rmpsim_pvalidate_result pv = { 0 };
+	struct rmpsim_insn_out pv = { 0 };
 	uint64_t done = 0, want = bytes / SZ_4K;
 	int r;
 	if (v->spec->backing == RMPSIM_BACKING_4K) {
-		r = rmpsim_machine_pvalidate_4k_range(c->m, DRIVER_CPU, &ctx, gpa, spa, want, 1, &done, &pv);
+		r = rmpsim_machine_pvalidate_4k_range(c->m, DRIVER_CPU, &ctx, gpa, spa, want, 1, &pv);
+		done = pv.done;
 	} else {
 		want = bytes / SZ_2M;
 		for (r = 0; done < want; done++) {
 			r = rmpsim_machine_pvalidate(c->m, DRIVER_CPU, &ctx, gpa + done * SZ_2M,
 						     spa + done * SZ_2M, 1, 1, &pv);
-			if (r || pv.fault || pv.rc || pv.cf)
+			if (r || pv.fault != RMPSIM_FAULT_NONE || pv.rax || pv.cf)
 				break;
 		}
 	}
 	c->res->pvalidates += done;
 	if (r || done < want)
 		set_err(c, r ? r : -EIO, line,
-			"PVALIDATE of a page of GPA 0x%llx.. (SPA 0x%llx..) failed: fault %d, code %d, CF %d",
-			(unsigned long long)gpa, (unsigned long long)spa, (int)pv.fault, (int)pv.rc,
-			(int)pv.cf);
+			"PVALIDATE of a page of GPA 0x%llx.. (SPA 0x%llx..) failed: fault %s, code %d, CF %d",
+			(unsigned long long)gpa, (unsigned long long)spa, rmpsim_fault_name(pv.fault),
+			(int)pv.rax, (int)pv.cf);
 }
 
 /*

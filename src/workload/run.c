@@ -65,7 +65,8 @@ struct ctx {
 	int phase; /* what the driver process does */
 	int err;
 	char msg[256];
-	struct rmpsim_wl_pos err_pos; /* where in the scenario file the error's value was written */
+	struct rmpsim_wl_pos err_pos;  /* where in the scenario file the error's value was written */
+	enum rmpsim_err_class err_cls; /* UNSET: what err and err_pos say (error.h) */
 };
 
 enum phase { PH_BOOT, PH_LAUNCH_ALL, PH_LAUNCH_TEARDOWN_ALL, PH_WORST, PH_TRIGGER, PH_EVENTS, PH_SHUTDOWN };
@@ -197,12 +198,12 @@ static void host_writes(struct ctx *c, uint64_t n)
 			off -= len;
 		}
 		unsigned cpu = (unsigned)rmpsim__rng_below(&c->rng, ncpus);
-		struct rmpsim_write_result w;
+		struct rmpsim_insn_out w;
 		if (rmpsim_machine_hv_write(c->m, cpu, spa, SZ_4K, &w))
 			continue;
 		if (w.fault == RMPSIM_FAULT_PF)
 			c->writes[2]++;
-		else if (w.path == RMPSIM_WRITE_SKIPPED)
+		else if (w.write_path == RMPSIM_WRITE_SKIPPED)
 			c->writes[1]++;
 		else
 			c->writes[0]++;
@@ -331,8 +332,16 @@ static int run_phase(struct ctx *c, enum phase ph)
 	if (r)
 		return r;
 	rmpsim_kernel_stats(c->kernel, &ks);
+	if (ks.sim_error && !c->err) {
+		/* The simulator's own failure, not the kernel's: out of memory, or a shim bug. */
+		c->err = ks.sim_error;
+		c->err_cls = ks.sim_error == -ENOMEM ? RMPSIM_ERR_RESOURCE : RMPSIM_ERR_INTERNAL;
+		snprintf(c->msg, sizeof(c->msg), "the simulator failed while running kernel code: %s",
+			 rmpsim_strerror(ks.sim_error));
+	}
 	if (ks.oopses && !c->err) {
 		c->err = -EFAULT;
+		c->err_cls = RMPSIM_ERR_KERNEL;
 		snprintf(c->msg, sizeof(c->msg),
 			 "the simulated kernel oopsed (run with --dmesg to see its log)");
 	}
@@ -348,7 +357,7 @@ int rmpsim__wl_make_machine(const struct rmpsim_allocator *a, const char *desc, 
 	size_t len = desc ? strlen(desc) : 0;
 	int r;
 
-	if (!len)
+	if (!len || !strcmp(desc, "default")) /* as `machine = default` in a scenario file */
 		r = rmpsim_topology_default(a, &t);
 	else if (len > 4 && !strcmp(desc + len - 4, ".xml"))
 		r = rmpsim_topology_from_xml(a, desc, diag, &t);
@@ -640,13 +649,20 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 		}
 	} else if (c.err) {
 		rmpsim_diag_fail(diag, r, "%s", c.msg);
-		at_scenario_value(s, c.err_pos, 0, diag);
+		if (c.err_cls != RMPSIM_ERR_UNSET)
+			rmpsim_diag_set_class(diag, c.err_cls);
+		else
+			at_scenario_value(s, c.err_pos, 0, diag);
 	}
 	/* A clean end (snp_shutdown) whenever the boot got as far as setup. */
 	int rs = booted ? run_phase(&c, PH_SHUTDOWN) : 0;
 	if (!r && rs) {
 		r = rs;
 		rmpsim_diag_fail(diag, r, "%s", c.err ? c.msg : "snp_shutdown failed");
+		if (c.err_cls != RMPSIM_ERR_UNSET)
+			rmpsim_diag_set_class(diag, c.err_cls);
+		else if (r != -ENOMEM) /* a shutdown that fails with nothing to blame is rmpsim's */
+			rmpsim_diag_set_class(diag, RMPSIM_ERR_INTERNAL);
 	}
 	if (opt->dmesg)
 		send_dmesg(c.kernel, opt->dmesg, opt->dmesg_ctx);

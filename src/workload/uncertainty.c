@@ -486,6 +486,8 @@ int rmpsim_unc_sample(const struct rmpsim_profile *base, unsigned ndraws, uint64
 	for (unsigned i = 0; !err && i < ndraws; i++)
 		if (!seen[i])
 			err = rmpsim_diag_fail(diag, -ECHILD, "uncertainty draw %u never reported", i);
+	if (err == -ECHILD) /* a worker process could not start, died or lied: the system's failure */
+		rmpsim_diag_set_class(diag, RMPSIM_ERR_RESOURCE);
 	if (!err)
 		err = rmpsim_unc_summarise(base, ndraws, pos, y, a, ret);
 	rmpsim__free(a, pos, npos * sizeof(*pos));

@@ -11,6 +11,8 @@
 
 #include <rmpsim/policy.h>
 
+#include "machine_insn.h"
+
 /* A tracking allocator: a list of live blocks, freed at h_destroy. */
 struct h_link {
 	struct h_link *prev, *next;
@@ -209,7 +211,7 @@ uint64_t h_rdmsr(struct h_machine *h, unsigned cpu, uint32_t msr)
 {
 	uint64_t v = 0;
 
-	assert_int_equal(rmpsim_machine_rdmsr(h->m, cpu, msr, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(h->m, cpu, msr, &v), RMPSIM_FAULT_NONE);
 	return v;
 }
 

@@ -21,6 +21,8 @@
 #include <rmpsim/insn.h>
 #include <rmpsim/kshim.h>
 #include <rmpsim/machine.h>
+
+#include "machine_insn.h"
 #include <rmpsim/policy.h>
 #include <rmpsim/sim.h>
 #include <rmpsim/topology.h>
@@ -59,8 +61,8 @@ static void up(struct world *w)
 	assert_int_equal(rmpsim_machine_create(NULL, w->topo, &cfg, NULL, &w->m), 0);
 	for (unsigned cpu = 0; cpu < rmpsim_machine_ncpus(w->m); cpu++) {
 		uint64_t v;
-		assert_int_equal(rmpsim_machine_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
-		assert_int_equal(rmpsim_machine_wrmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
+		assert_int_equal(t_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+		assert_int_equal(t_wrmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
 				 RMPSIM_FAULT_NONE);
 	}
 	assert_int_equal(rmpsim_machine_snp_init(w->m, NULL, 0, &st), 0);
@@ -124,8 +126,10 @@ static void run_seq(struct seq *s, uint8_t rmp_entry[16])
 	assert_int_equal(ks.oopses, 0);
 	assert_int_equal(ks.bugs, 0);
 	assert_int_equal(rmpsim_machine_region_optimized(w.m, 0, PA / GIB), 1);
-	struct rmpsim_rmpread_entry e;
-	assert_int_equal(rmpsim_insn_rmpread(rmpsim_machine_rmp(w.m), PA + 0x5000, &e), RMPSIM_RMPREAD_OK);
+	struct rmpsim_insn_out o;
+	assert_int_equal(rmpsim_insn_rmpread(rmpsim_machine_rmp(w.m), PA + 0x5000, &o), 0);
+	assert_int_equal(o.rax, RMPSIM_RMPREAD_OK);
+	struct rmpsim_rmpread_entry e = o.rmpread;
 	memset(rmp_entry, 0, 16);
 	memcpy(rmp_entry, &e.gpa, 8);
 	rmp_entry[8] = (uint8_t)(e.assigned | e.pagesize << 1 | e.immutable << 2);

@@ -15,6 +15,7 @@
 #include <rmpsim/policy.h>
 
 #include "harness.h"
+#include "machine_insn.h"
 
 #define GIB	   (1ull << 30)
 #define SYSCFG_ALL (RMPSIM_SYSCFG_MFDM | RMPSIM_SYSCFG_SNP_EN | RMPSIM_SYSCFG_SNP_VMPL_EN)
@@ -78,7 +79,7 @@ static void test_prepare_skips_when_snp_en_set(void **state)
 	for (cpu = 0; cpu < h.ncpus; cpu++) {
 		uint64_t v = h_rdmsr(&h, cpu, RMPSIM_MSR_SYSCFG);
 
-		assert_int_equal(rmpsim_machine_wrmsr(h.m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
+		assert_int_equal(t_wrmsr(h.m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
 				 RMPSIM_FAULT_NONE);
 	}
 	h_boot(&h, prepare_fn, &r);

@@ -53,6 +53,47 @@ static inline void diff_init(struct diff_pair *p, struct rmpsim_rmp *sparse, str
 	memcpy(p->hot, hot, sizeof(hot));
 }
 
+/*
+ * RMPUPDATE / PSMASH / RMPREAD through the outcome API: the library's error
+ * (< 0) or the code in RAX, with the outcome's fields in the out-parameters.
+ */
+static inline int diff_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+				 struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim_insn_out o = { 0 };
+	int err = rmpsim_insn_rmpupdate(rmp, spa, in, &o);
+	*ret_change = o.change;
+	return err < 0 ? err : (int)o.rax;
+}
+
+static inline int diff_rmpupdate_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+				       const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done,
+				       struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim_insn_out o = { 0 };
+	int err = rmpsim_insn_rmpupdate_range(rmp, spa, npages, in, gpa_step, &o);
+	*ret_done = o.done;
+	*ret_change = o.change;
+	return err < 0 ? err : (int)o.rax;
+}
+
+static inline int diff_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim_insn_out o = { 0 };
+	int err = rmpsim_insn_psmash(rmp, spa, &o);
+	*ret_change = o.change;
+	return err < 0 ? err : (int)o.rax;
+}
+
+static inline int diff_rmpread(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmpread_entry *ret)
+{
+	struct rmpsim_insn_out o = { 0 };
+	int err = rmpsim_insn_rmpread(rmp, spa, &o);
+	if (err == 0 && o.rax == RMPSIM_RMPREAD_OK)
+		*ret = o.rmpread;
+	return err < 0 ? err : (int)o.rax;
+}
+
 static inline int diff_fail(struct diff_pair *p, const char *what, uint64_t a, uint64_t b)
 {
 	snprintf(p->err, sizeof(p->err), "step %" PRIu64 ": %s: sparse 0x%" PRIx64 " dense 0x%" PRIx64,
@@ -215,7 +256,7 @@ static inline int diff_range(struct diff_pair *p, diff_src_fn src, void *s, uint
 		then_2m = src(s, 2); /* ... and gives it to a guest as one 2 MB page */
 	}
 	unsigned mode = (unsigned)src(s, 3); /* 0 range on both, 1 range on sparse, 2 range on dense */
-	enum rmpsim_rmpupdate_rc rc[2];
+	int rc[2];
 	uint64_t done[2];
 	struct rmpsim_rmp_change ch[2];
 	uint64_t size = st.pagesize == 1 ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
@@ -225,8 +266,7 @@ static inline int diff_range(struct diff_pair *p, diff_src_fn src, void *s, uint
 	for (int t = 0; t < 2; t++) {
 		bool as_range = mode == 0 || (mode == 1 && t == 0) || (mode == 2 && t == 1);
 		if (as_range) {
-			rc[t] = rmpsim_insn_rmpupdate_range(p->t[t], spa, npages, &st, step, &done[t],
-							    &ch[t]);
+			rc[t] = diff_rmpupdate_range(p->t[t], spa, npages, &st, step, &done[t], &ch[t]);
 			continue;
 		}
 		/* The sequence; its change record is the union the range reports. */
@@ -238,7 +278,7 @@ static inline int diff_range(struct diff_pair *p, diff_src_fn src, void *s, uint
 			struct rmpsim_rmp_change c;
 			if (step)
 				one.gpa += k * size;
-			rc[t] = rmpsim_insn_rmpupdate(p->t[t], spa + k * size, &one, &c);
+			rc[t] = diff_rmpupdate(p->t[t], spa + k * size, &one, &c);
 			if (rc[t] != RMPSIM_RMPUPDATE_OK)
 				break;
 			any |= c.changed;
@@ -267,7 +307,7 @@ static inline int diff_range(struct diff_pair *p, diff_src_fn src, void *s, uint
 		g.asid = 1 + (uint32_t)src(s, 3);
 		g.gpa = spa % (1ull << 40);
 		for (int t = 0; t < 2; t++)
-			rc[t] = rmpsim_insn_rmpupdate(p->t[t], spa, &g, &ch[t]);
+			rc[t] = diff_rmpupdate(p->t[t], spa, &g, &ch[t]);
 		DIFF_EQ(p, "2m rc", rc[0], rc[1]);
 		if (diff_cmp_change(p, &ch[0], &ch[1]))
 			return 1;
@@ -291,9 +331,9 @@ static inline int diff_step(struct diff_pair *p, diff_src_fn src, void *s)
 			st.gpa &= ~(RMPSIM_SZ_2M - 1);
 		}
 		struct rmpsim_rmp_change c[2];
-		enum rmpsim_rmpupdate_rc rc[2];
+		int rc[2];
 		for (int t = 0; t < 2; t++)
-			rc[t] = rmpsim_insn_rmpupdate(p->t[t], spa, &st, &c[t]);
+			rc[t] = diff_rmpupdate(p->t[t], spa, &st, &c[t]);
 		DIFF_EQ(p, "rmpupdate rc", rc[0], rc[1]);
 		if (rc[0] == RMPSIM_RMPUPDATE_OK)
 			p->n_update_ok++;
@@ -310,7 +350,7 @@ static inline int diff_step(struct diff_pair *p, diff_src_fn src, void *s)
 		struct rmpsim_rmp_change c[2];
 		int rc[2];
 		for (int t = 0; t < 2; t++)
-			rc[t] = rmpsim_insn_psmash(p->t[t], x, &c[t]);
+			rc[t] = diff_psmash(p->t[t], x, &c[t]);
 		DIFF_EQ(p, "psmash rc", rc[0], rc[1]);
 		p->n_psmash_ok += rc[0] == 0;
 		if (diff_cmp_change(p, &c[0], &c[1]))
@@ -326,45 +366,46 @@ static inline int diff_step(struct diff_pair *p, diff_src_fn src, void *s)
 		diff_owner(p, src, s, spa, &gpa, &ctx);
 		if (op < 10) {
 			uint64_t rdx = src(s, 16) == 0 ? 2 : src(s, 2);
-			struct rmpsim_pvalidate_result r[2];
+			struct rmpsim_insn_out r[2];
 			for (int t = 0; t < 2; t++)
 				DIFF_EQ(p, "pvalidate ret",
 					rmpsim_insn_pvalidate(p->t[t], &ctx, gpa, spa, rcx, rdx, &r[t]), 0);
 			DIFF_EQ(p, "pvalidate fault", r[0].fault, r[1].fault);
-			DIFF_EQ(p, "pvalidate rc", r[0].rc, r[1].rc);
+			DIFF_EQ(p, "pvalidate rc", r[0].rax, r[1].rax);
 			DIFF_EQ(p, "pvalidate cf", r[0].cf, r[1].cf);
-			DIFF_EQ(p, "pvalidate npf", r[0].npf_error_code, r[1].npf_error_code);
+			DIFF_EQ(p, "pvalidate npf", r[0].error_code, r[1].error_code);
 			p->n_pvalidate_ok += r[0].change.changed;
-			p->n_guest_fault += r[0].fault != RMPSIM_GUEST_NONE;
+			p->n_guest_fault += r[0].fault != RMPSIM_FAULT_NONE;
 			if (diff_cmp_change(p, &r[0].change, &r[1].change))
 				return 1;
 		} else {
 			uint64_t rdx = src(s, 4) | (src(s, 32) << 8) | (src(s, 4) == 0 ? 1ull << 16 : 0);
 			if (src(s, 32) == 0)
 				rdx |= 1ull << (17 + src(s, 40));
-			struct rmpsim_rmpadjust_result r[2];
+			struct rmpsim_insn_out r[2];
 			for (int t = 0; t < 2; t++)
 				DIFF_EQ(p, "rmpadjust ret",
 					rmpsim_insn_rmpadjust(p->t[t], &ctx, gpa, spa, rcx, rdx, &r[t]), 0);
 			DIFF_EQ(p, "rmpadjust fault", r[0].fault, r[1].fault);
-			DIFF_EQ(p, "rmpadjust rc", r[0].rc, r[1].rc);
-			DIFF_EQ(p, "rmpadjust npf", r[0].npf_error_code, r[1].npf_error_code);
+			DIFF_EQ(p, "rmpadjust rc", r[0].rax, r[1].rax);
+			DIFF_EQ(p, "rmpadjust npf", r[0].error_code, r[1].error_code);
 			p->n_rmpadjust_ok += r[0].change.changed;
-			p->n_guest_fault += r[0].fault != RMPSIM_GUEST_NONE;
+			p->n_guest_fault += r[0].fault != RMPSIM_FAULT_NONE;
 			if (diff_cmp_change(p, &r[0].change, &r[1].change))
 				return 1;
 			/* RMPQUERY of the same page (A37), a target VMPL 0..4. */
-			struct rmpsim_rmpquery_result q[2];
+			struct rmpsim_insn_out q[2];
 			unsigned target = (unsigned)src(s, 5);
 			for (int t = 0; t < 2; t++)
 				DIFF_EQ(p, "rmpquery ret",
 					rmpsim_insn_rmpquery(p->t[t], &ctx, gpa, spa, target, &q[t]), 0);
 			DIFF_EQ(p, "rmpquery fault", q[0].fault, q[1].fault);
-			DIFF_EQ(p, "rmpquery rc", q[0].rc, q[1].rc);
-			DIFF_EQ(p, "rmpquery perms", q[0].target_perm_mask, q[1].target_perm_mask);
-			DIFF_EQ(p, "rmpquery vmsa", q[0].vmsa, q[1].vmsa);
-			DIFF_EQ(p, "rmpquery size", q[0].page_size, q[1].page_size);
-			DIFF_EQ(p, "rmpquery npf", q[0].npf_error_code, q[1].npf_error_code);
+			DIFF_EQ(p, "rmpquery rc", q[0].rax, q[1].rax);
+			DIFF_EQ(p, "rmpquery perms", q[0].rmpquery.target_perm_mask,
+				q[1].rmpquery.target_perm_mask);
+			DIFF_EQ(p, "rmpquery vmsa", q[0].rmpquery.vmsa, q[1].rmpquery.vmsa);
+			DIFF_EQ(p, "rmpquery size", q[0].rmpquery.page_size, q[1].rmpquery.page_size);
+			DIFF_EQ(p, "rmpquery npf", q[0].error_code, q[1].error_code);
 		}
 		return diff_cmp_entries(p, page, 1) || diff_cmp_entries(p, spa & ~(RMPSIM_SZ_2M - 1), 1);
 	}
@@ -373,9 +414,9 @@ static inline int diff_step(struct diff_pair *p, diff_src_fn src, void *s)
 		uint8_t b[2][16];
 		memset(e, 0, sizeof(e));
 		memset(b, 0, sizeof(b));
-		enum rmpsim_rmpread_rc rc[2];
+		int rc[2];
 		for (int t = 0; t < 2; t++) {
-			rc[t] = rmpsim_insn_rmpread(p->t[t], spa, &e[t]);
+			rc[t] = diff_rmpread(p->t[t], spa, &e[t]);
 			rmpsim_rmpread_encode(&e[t], b[t]);
 		}
 		DIFF_EQ(p, "rmpread rc", rc[0], rc[1]);
@@ -387,26 +428,25 @@ static inline int diff_step(struct diff_pair *p, diff_src_fn src, void *s)
 		uint64_t size = sizes[src(s, 3)];
 		unsigned flags = (unsigned)src(s, 32);
 		if (op < 14) {
-			struct rmpsim_hv_access_result r[2];
+			struct rmpsim_insn_out r[2];
 			for (int t = 0; t < 2; t++)
 				DIFF_EQ(p, "hv_access ret",
 					rmpsim_insn_hv_access(p->t[t], spa, size, flags, &r[t]), 0);
 			DIFF_EQ(p, "hv fault", r[0].fault, r[1].fault);
-			DIFF_EQ(p, "hv pf", r[0].pf_error_code, r[1].pf_error_code);
-			p->n_hv_fault += r[0].fault;
+			DIFF_EQ(p, "hv pf", r[0].error_code, r[1].error_code);
+			p->n_hv_fault += r[0].fault != RMPSIM_FAULT_NONE;
 		} else {
 			struct rmpsim_guest_ctx ctx;
 			uint64_t gpa;
-			struct rmpsim_guest_access_result r[2];
+			struct rmpsim_insn_out r[2];
 			diff_owner(p, src, s, spa, &gpa, &ctx);
 			for (int t = 0; t < 2; t++)
 				DIFF_EQ(p, "guest_access ret",
 					rmpsim_insn_guest_access(p->t[t], &ctx, gpa, spa, size, flags, &r[t]),
 					0);
 			DIFF_EQ(p, "guest fault", r[0].fault, r[1].fault);
-			DIFF_EQ(p, "guest npf", r[0].npf_error_code, r[1].npf_error_code);
-			DIFF_EQ(p, "guest vc", r[0].vc_error_code, r[1].vc_error_code);
-			p->n_guest_fault += r[0].fault != RMPSIM_GUEST_NONE;
+			DIFF_EQ(p, "guest error code", r[0].error_code, r[1].error_code);
+			p->n_guest_fault += r[0].fault != RMPSIM_FAULT_NONE;
 		}
 		return 0;
 	}

@@ -101,13 +101,68 @@ static inline void fix_set_raw(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t lo
 #define LO_SUBPAGE_MASK	  (0x1ffull << 3)
 #define HI_VMPL(v, perms) ((uint64_t)(perms) << (8 * (v)))
 
-static inline enum rmpsim_rmpupdate_rc fix_update(struct rmpsim_rmp *rmp, uint64_t spa, uint8_t assigned,
-						  uint8_t pagesize, uint64_t gpa, uint32_t asid)
+/*
+ * The instructions through the outcome API (insn.h) for tests that check the
+ * architectural code: each asserts that the library ran the instruction
+ * (returned 0, no fault) and returns the code in RAX; *ret_change and the
+ * other out-parameters (may be NULL) get the outcome's fields.
+ */
+static inline int fix_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+				struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim_insn_out o;
+
+	assert_int_equal(rmpsim_insn_rmpupdate(rmp, spa, in, &o), 0);
+	assert_int_equal(o.fault, RMPSIM_FAULT_NONE); /* RMPUPDATE never faults */
+	assert_int_equal(o.done, o.rax == RMPSIM_RMPUPDATE_OK);
+	if (ret_change)
+		*ret_change = o.change;
+	return (int)o.rax;
+}
+
+static inline int fix_rmpupdate_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
+				      const struct rmpsim_rmp_state *in, bool gpa_step, uint64_t *ret_done,
+				      struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim_insn_out o;
+
+	assert_int_equal(rmpsim_insn_rmpupdate_range(rmp, spa, npages, in, gpa_step, &o), 0);
+	assert_int_equal(o.fault, RMPSIM_FAULT_NONE);
+	if (ret_done)
+		*ret_done = o.done;
+	if (ret_change)
+		*ret_change = o.change;
+	return (int)o.rax;
+}
+
+static inline int fix_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmp_change *ret_change)
+{
+	struct rmpsim_insn_out o;
+
+	assert_int_equal(rmpsim_insn_psmash(rmp, spa, &o), 0);
+	assert_int_equal(o.fault, RMPSIM_FAULT_NONE);
+	if (ret_change)
+		*ret_change = o.change;
+	return (int)o.rax;
+}
+
+/* RMPREAD: *ret = the entry (zero unless OK). */
+static inline int fix_rmpread(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_rmpread_entry *ret)
+{
+	struct rmpsim_insn_out o;
+
+	assert_int_equal(rmpsim_insn_rmpread(rmp, spa, &o), 0);
+	assert_int_equal(o.fault, RMPSIM_FAULT_NONE);
+	*ret = o.rmpread;
+	return (int)o.rax;
+}
+
+static inline int fix_update(struct rmpsim_rmp *rmp, uint64_t spa, uint8_t assigned, uint8_t pagesize,
+			     uint64_t gpa, uint32_t asid)
 {
 	struct rmpsim_rmp_state s = fix_state(assigned, pagesize, gpa, asid);
-	struct rmpsim_rmp_change c;
 
-	return rmpsim_insn_rmpupdate(rmp, spa, &s, &c);
+	return fix_rmpupdate(rmp, spa, &s, NULL);
 }
 
 #endif

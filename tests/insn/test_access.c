@@ -7,10 +7,9 @@
 #define GPA	     (0x7000000ull)
 #define PF_RMP_WRITE ((1u << 31) | (1u << 1) | (1u << 0))
 
-static struct rmpsim_hv_access_result hv(const struct rmpsim_rmp *rmp, uint64_t spa, uint64_t size,
-					 unsigned flags)
+static struct rmpsim_insn_out hv(const struct rmpsim_rmp *rmp, uint64_t spa, uint64_t size, unsigned flags)
 {
-	struct rmpsim_hv_access_result r;
+	struct rmpsim_insn_out r;
 
 	assert_int_equal(rmpsim_insn_hv_access(rmp, spa, size, flags, &r), 0);
 	return r;
@@ -25,9 +24,9 @@ static void hypervisor_writes(void **state)
 
 	fix_set_raw(rmp, R + 100 * SZ_4K, LO_ASSIGNED | LO_ASID(ASID), 0);
 	/* The private page itself, through any mapping. */
-	struct rmpsim_hv_access_result r = hv(rmp, R + 100 * SZ_4K, SZ_4K, W);
+	struct rmpsim_insn_out r = hv(rmp, R + 100 * SZ_4K, SZ_4K, W);
 	assert_true(r.fault);
-	assert_true(r.pf_error_code == PF_RMP_WRITE);
+	assert_true(r.error_code == PF_RMP_WRITE);
 	assert_true(hv(rmp, R + 100 * SZ_4K + 8, SZ_2M, W).fault);
 	/* Its neighbour: fine through 4K, not through 2M or 1G (spec 3.5 rule 2, A34). */
 	assert_false(hv(rmp, R + 101 * SZ_4K, SZ_4K, W).fault);
@@ -38,7 +37,7 @@ static void hypervisor_writes(void **state)
 	/* Reads are never checked (spec 3.5). */
 	assert_false(hv(rmp, R + 100 * SZ_4K, SZ_4K, 0).fault);
 	/* User writes carry the user bit. */
-	assert_true(hv(rmp, R + 100 * SZ_4K, SZ_4K, W | RMPSIM_ACCESS_USER).pf_error_code ==
+	assert_true(hv(rmp, R + 100 * SZ_4K, SZ_4K, W | RMPSIM_ACCESS_USER).error_code ==
 		    (PF_RMP_WRITE | (1u << 2)));
 	/* Inside an assigned 2 MB page, even where the 4K entry is zero. */
 	fix_set_raw(rmp, R + SZ_2M, LO_ASSIGNED | LO_2M | LO_ASID(ASID), 0);
@@ -52,16 +51,16 @@ static void hypervisor_writes(void **state)
 	assert_true(hv(rmp, R + 2 * SZ_2M + 5 * SZ_4K, SZ_4K, W | RMPSIM_ACCESS_IMMUTABLE_FAULTS).fault);
 	assert_true(hv(rmp, R + 2 * SZ_2M, SZ_2M, W | RMPSIM_ACCESS_IMMUTABLE_FAULTS).fault);
 	assert_false(hv(rmp, R + 2 * SZ_2M + 6 * SZ_4K, SZ_4K, W | RMPSIM_ACCESS_IMMUTABLE_FAULTS).fault);
-	struct rmpsim_hv_access_result x;
+	struct rmpsim_insn_out x;
 	assert_int_equal(rmpsim_insn_hv_access(rmp, R, 8192, W, &x), -EINVAL);
 	rmpsim_rmp_destroy(rmp);
 }
 
-static struct rmpsim_guest_access_result ga(const struct rmpsim_rmp *rmp, uint8_t vmpl, uint64_t gpa,
-					    uint64_t spa, uint64_t npt, unsigned flags)
+static struct rmpsim_insn_out ga(const struct rmpsim_rmp *rmp, uint8_t vmpl, uint64_t gpa, uint64_t spa,
+				 uint64_t npt, unsigned flags)
 {
 	struct rmpsim_guest_ctx ctx = { ASID, vmpl };
-	struct rmpsim_guest_access_result r;
+	struct rmpsim_insn_out r;
 
 	assert_int_equal(rmpsim_insn_guest_access(rmp, &ctx, gpa, spa, npt, flags, &r), 0);
 	return r;
@@ -77,46 +76,46 @@ static void guest_accesses(void **state)
 	const uint64_t base = (1ull << 0) | (1ull << 2) | (1ull << 31) | (1ull << 32);
 
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_GPA(GPA) | LO_ASID(ASID) | LO_VALIDATED, HI_VMPL(1, 0x1));
-	assert_int_equal(ga(rmp, 0, GPA, R, SZ_4K, P | W).fault, RMPSIM_GUEST_NONE);
+	assert_int_equal(ga(rmp, 0, GPA, R, SZ_4K, P | W).fault, RMPSIM_FAULT_NONE);
 	/* VMPL1 may read, not write (spec 3.5). */
-	assert_int_equal(ga(rmp, 1, GPA, R, SZ_4K, P).fault, RMPSIM_GUEST_NONE);
-	struct rmpsim_guest_access_result r = ga(rmp, 1, GPA, R, SZ_4K, P | W);
-	assert_int_equal(r.fault, RMPSIM_GUEST_NPF);
-	assert_true(r.npf_error_code == (base | (1ull << 1) | (1ull << 34) | (1ull << 36)));
-	assert_int_equal(ga(rmp, 1, GPA, R, SZ_4K, P | RMPSIM_ACCESS_EXEC).fault, RMPSIM_GUEST_NPF);
+	assert_int_equal(ga(rmp, 1, GPA, R, SZ_4K, P).fault, RMPSIM_FAULT_NONE);
+	struct rmpsim_insn_out r = ga(rmp, 1, GPA, R, SZ_4K, P | W);
+	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
+	assert_true(r.error_code == (base | (1ull << 1) | (1ull << 34) | (1ull << 36)));
+	assert_int_equal(ga(rmp, 1, GPA, R, SZ_4K, P | RMPSIM_ACCESS_EXEC).fault, RMPSIM_FAULT_NPF);
 	/* Wrong GPA: RMP | ENC. */
 	r = ga(rmp, 0, GPA + SZ_4K, R, SZ_4K, P);
-	assert_true(r.npf_error_code == (base | (1ull << 34)));
+	assert_true(r.error_code == (base | (1ull << 34)));
 	/* A shared access to a private page: RMP without ENC. */
 	r = ga(rmp, 0, GPA, R, SZ_4K, 0);
-	assert_true(r.npf_error_code == base);
+	assert_true(r.error_code == base);
 	/* A shared access through a 2 MB NPT leaf to a neighbour also faults (A35). */
-	assert_int_equal(ga(rmp, 0, GPA, R + SZ_4K, SZ_4K, 0).fault, RMPSIM_GUEST_NONE);
-	assert_int_equal(ga(rmp, 0, GPA, R + SZ_4K, SZ_2M, 0).fault, RMPSIM_GUEST_NPF);
+	assert_int_equal(ga(rmp, 0, GPA, R + SZ_4K, SZ_4K, 0).fault, RMPSIM_FAULT_NONE);
+	assert_int_equal(ga(rmp, 0, GPA, R + SZ_4K, SZ_2M, 0).fault, RMPSIM_FAULT_NPF);
 	/*
 	 * A private 2 MB NPT leaf over 4K RMP entries: a fault, without SIZEM.
 	 * AMD (kvm list, 2022-10-13): SIZEM "is only set when PVALIDATE or
 	 * RMPADJUST fails" (A36).
 	 */
 	r = ga(rmp, 0, GPA, R, SZ_2M, P);
-	assert_int_equal(r.fault, RMPSIM_GUEST_NPF);
-	assert_true(r.npf_error_code == (base | (1ull << 34)));
+	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
+	assert_true(r.error_code == (base | (1ull << 34)));
 	/* Not validated: #VC (A32). */
 	fix_set_raw(rmp, R + SZ_4K, LO_ASSIGNED | LO_GPA(GPA + SZ_4K) | LO_ASID(ASID), 0);
 	r = ga(rmp, 0, GPA + SZ_4K, R + SZ_4K, SZ_4K, P);
-	assert_int_equal(r.fault, RMPSIM_GUEST_VC);
-	assert_int_equal(r.vc_error_code, 0x404);
+	assert_int_equal(r.fault, RMPSIM_FAULT_VC);
+	assert_int_equal(r.error_code, 0x404);
 	/* 2 MB RMP page: a 1 GB NPT leaf counts as 2 MB; a 4K leaf faults, without SIZEM (A35, A36). */
 	fix_set_raw(rmp, R + SZ_2M, LO_ASSIGNED | LO_2M | LO_GPA(0x40000000) | LO_ASID(ASID) | LO_VALIDATED,
 		    0);
 	assert_int_equal(ga(rmp, 0, 0x40000000 + 9 * SZ_4K, R + SZ_2M + 9 * SZ_4K, SZ_1G, P).fault,
-			 RMPSIM_GUEST_NONE);
+			 RMPSIM_FAULT_NONE);
 	r = ga(rmp, 0, 0x40000000 + 9 * SZ_4K, R + SZ_2M + 9 * SZ_4K, SZ_4K, P);
-	assert_int_equal(r.fault, RMPSIM_GUEST_NPF);
-	assert_true(r.npf_error_code == (base | (1ull << 34)));
+	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
+	assert_true(r.error_code == (base | (1ull << 34)));
 	/* No RMP entry: shared fine, private faults (A35). */
-	assert_int_equal(ga(rmp, 0, GPA, FIX_COVER, SZ_4K, 0).fault, RMPSIM_GUEST_NONE);
-	assert_int_equal(ga(rmp, 0, GPA, FIX_COVER, SZ_4K, P).fault, RMPSIM_GUEST_NPF);
+	assert_int_equal(ga(rmp, 0, GPA, FIX_COVER, SZ_4K, 0).fault, RMPSIM_FAULT_NONE);
+	assert_int_equal(ga(rmp, 0, GPA, FIX_COVER, SZ_4K, P).fault, RMPSIM_FAULT_NPF);
 	rmpsim_rmp_destroy(rmp);
 }
 

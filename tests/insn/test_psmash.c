@@ -16,10 +16,10 @@ static void splits_keeping_attributes(void **state)
 		struct rmpsim_rmp_change c;
 
 		/* A 2 MB guest page made by RMPUPDATE (sub-entries assigned, ASID 0), then attributes by hand. */
-		assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
+		assert_int_equal(fix_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
 		uint64_t lo = LO_ASSIGNED | LO_2M | LO_GPA(0x80000000) | LO_ASID(ASID) | LO_VALIDATED;
 		fix_set_raw(rmp, R, lo, hi);
-		assert_int_equal(rmpsim_insn_psmash(rmp, R, &c), RMPSIM_PSMASH_OK);
+		assert_int_equal(fix_psmash(rmp, R, &c), RMPSIM_PSMASH_OK);
 		for (unsigned i = 0; i < 512; i++) {
 			struct rmpsim_raw_entry raw = fix_raw(rmp, R + i * SZ_4K);
 			assert_true((raw.lo & ~LO_SUBPAGE_MASK) ==
@@ -36,7 +36,7 @@ static void splits_keeping_attributes(void **state)
 		 * "psmash failed ... rc 7" for a 4K entry; Microsoft's __psmash: 7 =
 		 * "the page doesn't meet the requirements for expansion".
 		 */
-		assert_int_equal(rmpsim_insn_psmash(rmp, R, &c), 7);
+		assert_int_equal(fix_psmash(rmp, R, &c), 7);
 		assert_false(c.changed);
 		rmpsim_rmp_destroy(rmp);
 	}
@@ -50,29 +50,29 @@ static void failure_codes(void **state)
 	struct rmpsim_rmp_change c;
 
 	/* Microsoft __psmash: 1 = "an input parameter is invalid" (misaligned, A28: uncovered). */
-	assert_int_equal(rmpsim_insn_psmash(rmp, R + SZ_4K, &c), 1);
-	assert_int_equal(rmpsim_insn_psmash(rmp, FIX_COVER, &c), 1);
-	assert_int_equal(rmpsim_insn_psmash(rmp, FIX_COVER + SZ_4K, &c), 1);
+	assert_int_equal(fix_psmash(rmp, R + SZ_4K, &c), 1);
+	assert_int_equal(fix_psmash(rmp, FIX_COVER, &c), 1);
+	assert_int_equal(fix_psmash(rmp, FIX_COVER + SZ_4K, &c), 1);
 	/* Microsoft __psmash 7, AMD's "rc 7" log: not an assigned 2 MB entry. */
-	assert_int_equal(rmpsim_insn_psmash(rmp, R, &c), 7); /* zero entry */
-	fix_set_raw(rmp, R, LO_2M, 0);			     /* hypervisor 2M */
-	assert_int_equal(rmpsim_insn_psmash(rmp, R, &c), 7);
+	assert_int_equal(fix_psmash(rmp, R, &c), 7); /* zero entry */
+	fix_set_raw(rmp, R, LO_2M, 0);		     /* hypervisor 2M */
+	assert_int_equal(fix_psmash(rmp, R, &c), 7);
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_ASID(ASID), 0); /* assigned 4K head */
-	assert_int_equal(rmpsim_insn_psmash(rmp, R, &c), 7);
+	assert_int_equal(fix_psmash(rmp, R, &c), 7);
 	/* A28: immutable is not expandable either (code 2 is only "ASID isn't zero"). */
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_2M | LO_IMMUTABLE, 0);
-	assert_int_equal(rmpsim_insn_psmash(rmp, R, &c), 7);
+	assert_int_equal(fix_psmash(rmp, R, &c), 7);
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_2M | LO_IMMUTABLE | LO_LOCK, 0);
-	assert_int_equal(rmpsim_insn_psmash(rmp, R, &c), 7);
+	assert_int_equal(fix_psmash(rmp, R, &c), 7);
 	/* Microsoft __psmash 3: "another processor is modifying the same RMP entry" (the lock bit, A28). */
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_2M | LO_LOCK | LO_ASID(ASID), 0);
-	assert_int_equal(rmpsim_insn_psmash(rmp, R, &c), 3);
+	assert_int_equal(fix_psmash(rmp, R, &c), 3);
 	assert_false(c.changed);
 	assert_true((fix_raw(rmp, R).lo & ~LO_SUBPAGE_MASK) ==
 		    (LO_ASSIGNED | LO_2M | LO_LOCK | LO_ASID(ASID)));
 	/* No code 4 anywhere in the public record: no input gives it. */
 	for (uint64_t spa = 0; spa < 8 * SZ_2M; spa += SZ_2M / 4)
-		assert_int_not_equal(rmpsim_insn_psmash(rmp, spa, &c), 4);
+		assert_int_not_equal(fix_psmash(rmp, spa, &c), 4);
 	rmpsim_rmp_destroy(rmp);
 }
 

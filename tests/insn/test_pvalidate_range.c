@@ -67,23 +67,23 @@ static void same_as_one_by_one(void **state)
 		uint64_t n = 1 + rmpsim__rng_below(&rng, (BASE + SPAN - first) / SZ_4K);
 		uint64_t rdx = rmpsim__rng_below(&rng, 4) ? 1 : 0;
 		struct rmpsim_guest_ctx ctx = { ASID, 0 };
-		struct rmpsim_pvalidate_result got, want = { 0 };
+		struct rmpsim_insn_out got, want = { 0 };
 		uint64_t done = 0, k = 0;
-		assert_int_equal(rmpsim_insn_pvalidate_4k_range(a, &ctx, GPA0 + first - BASE, first, n, rdx,
-								&done, &got),
-				 0);
+		assert_int_equal(
+			rmpsim_insn_pvalidate_4k_range(a, &ctx, GPA0 + first - BASE, first, n, rdx, &got), 0);
+		done = got.done;
 		for (; k < n; k++) {
 			assert_int_equal(rmpsim_insn_pvalidate(b, &ctx, GPA0 + first - BASE + k * SZ_4K,
 							       first + k * SZ_4K, 0, rdx, &want),
 					 0);
-			if (want.fault || want.rc || want.cf)
+			if (want.fault != RMPSIM_FAULT_NONE || want.rax || want.cf)
 				break;
 		}
-		if (done != k || got.fault != want.fault || got.rc != want.rc || got.cf != want.cf ||
-		    got.npf_error_code != want.npf_error_code)
+		if (done != k || got.fault != want.fault || got.rax != want.rax || got.cf != want.cf ||
+		    got.error_code != want.error_code)
 			fail_msg("round %u: done %llu vs %llu, fault %d/%d rc %d/%d cf %d/%d", round,
 				 (unsigned long long)done, (unsigned long long)k, got.fault, want.fault,
-				 got.rc, want.rc, got.cf, want.cf);
+				 (int)got.rax, (int)want.rax, got.cf, want.cf);
 		fast_full += done == n && n > 512;
 		for (uint64_t spa = BASE - SZ_2M; spa < BASE + SPAN + SZ_2M; spa += SZ_4K) {
 			struct rmpsim_raw_entry x = fix_raw(a, spa), y = fix_raw(b, spa);
@@ -107,24 +107,23 @@ static void launch_then_again(void **state)
 	struct rmpsim_rmp *rmp = fix_table(RMPSIM_RMP_SPARSE);
 	struct rmpsim_raw_entry e = { LO_ASSIGNED | LO_GPA(GPA0) | LO_ASID(ASID), 0 };
 	struct rmpsim_guest_ctx ctx = { ASID, 0 };
-	struct rmpsim_pvalidate_result r;
-	uint64_t done;
+	struct rmpsim_insn_out r;
 
 	assert_true(rmpsim_rmp_set_range(rmp, BASE, 3 * 512, &e, true) >= 0);
-	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, &ctx, GPA0, BASE, 3 * 512, 1, &done, &r), 0);
-	assert_int_equal(done, 3 * 512);
+	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, &ctx, GPA0, BASE, 3 * 512, 1, &r), 0);
+	assert_int_equal(r.done, 3 * 512);
 	assert_false(r.cf);
 	assert_true(r.change.changed);
 	for (uint64_t i = 0; i < 3 * 512; i += 97)
 		assert_int_equal(fix_raw(rmp, BASE + i * SZ_4K).lo & ~LO_SUBPAGE_MASK,
 				 (e.lo + i * SZ_4K) | LO_VALIDATED);
-	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, &ctx, GPA0, BASE, 3 * 512, 1, &done, &r), 0);
-	assert_int_equal(done, 0);
+	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, &ctx, GPA0, BASE, 3 * 512, 1, &r), 0);
+	assert_int_equal(r.done, 0);
 	assert_true(r.cf);
 	/* Bad arguments. */
-	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, &ctx, GPA0, BASE, 0, 1, &done, &r), -EINVAL);
-	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, &ctx, GPA0 + 1, BASE, 1, 1, &done, &r), -EINVAL);
-	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, NULL, GPA0, BASE, 1, 1, &done, &r), -EINVAL);
+	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, &ctx, GPA0, BASE, 0, 1, &r), -EINVAL);
+	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, &ctx, GPA0 + 1, BASE, 1, 1, &r), -EINVAL);
+	assert_int_equal(rmpsim_insn_pvalidate_4k_range(rmp, NULL, GPA0, BASE, 1, 1, &r), -EINVAL);
 	rmpsim_rmp_destroy(rmp);
 }
 

@@ -166,7 +166,7 @@ static enum rmpsim_rmpupdate_rc sequence(struct rmpsim_rmp *rmp, const struct rc
 		struct rmpsim_rmp_change x;
 		if (c->gpa_step)
 			one.gpa += k * SZ_4K;
-		rc = rmpsim_insn_rmpupdate(rmp, c->spa + k * SZ_4K, &one, &x);
+		rc = fix_rmpupdate(rmp, c->spa + k * SZ_4K, &one, &x);
 		if (rc != RMPSIM_RMPUPDATE_OK)
 			break;
 		any |= x.changed;
@@ -209,8 +209,12 @@ static struct rmpsim__range_stats check_pair(const struct rcase *c, enum rmpsim_
 
 	c->setup(r);
 	c->setup(s);
-	enum rmpsim_rmpupdate_rc rcr = rmpsim__insn_rmpupdate_range_stats(r, c->spa, c->npages, &c->in,
-									  c->gpa_step, &done_r, &chr, &st);
+	struct rmpsim_insn_out o;
+	assert_int_equal(
+		rmpsim__insn_rmpupdate_range_stats(r, c->spa, c->npages, &c->in, c->gpa_step, &o, &st), 0);
+	enum rmpsim_rmpupdate_rc rcr = (enum rmpsim_rmpupdate_rc)o.rax;
+	done_r = o.done;
+	chr = o.change;
 	enum rmpsim_rmpupdate_rc rcs = sequence(s, c, &done_s, &chs);
 	assert_int_equal(rcr, rcs);
 	assert_int_equal(rcr, c->rc);
@@ -386,9 +390,12 @@ static void gb_step(struct rmpsim_rmp *r, struct rmpsim_rmp *q, const struct gbs
 	struct rmpsim__range_stats st = { 0, 0, 0, 0 };
 	struct rmpsim_rmp_change chr;
 	uint64_t done_r = 0, done_q = 0;
-	enum rmpsim_rmpupdate_rc rcr =
-		rmpsim__insn_rmpupdate_range_stats(r, GB, n, &g->in, g->gpa_step, &done_r, &chr, &st);
-	enum rmpsim_rmpupdate_rc rcq = RMPSIM_RMPUPDATE_OK;
+	struct rmpsim_insn_out o;
+	assert_int_equal(rmpsim__insn_rmpupdate_range_stats(r, GB, n, &g->in, g->gpa_step, &o, &st), 0);
+	enum rmpsim_rmpupdate_rc rcr = (enum rmpsim_rmpupdate_rc)o.rax;
+	done_r = o.done;
+	chr = o.change;
+	int rcq = RMPSIM_RMPUPDATE_OK;
 	bool any = false, asg = false;
 
 	for (uint64_t k = 0; k < n; k++) {
@@ -396,7 +403,7 @@ static void gb_step(struct rmpsim_rmp *r, struct rmpsim_rmp *q, const struct gbs
 		struct rmpsim_rmp_change x;
 		if (g->gpa_step)
 			one.gpa += k * size;
-		rcq = rmpsim_insn_rmpupdate(q, GB + k * size, &one, &x);
+		rcq = fix_rmpupdate(q, GB + k * size, &one, &x);
 		if (rcq != RMPSIM_RMPUPDATE_OK)
 			break;
 		any |= x.changed;

@@ -18,6 +18,8 @@
 
 #include <rmpsim/kshim.h>
 #include <rmpsim/machine.h>
+
+#include "machine_insn.h"
 #include <rmpsim/profile.h>
 #include <rmpsim/sim.h>
 #include <rmpsim/topology.h>
@@ -121,8 +123,8 @@ static inline void world_up_spec(struct world *w, const struct world_spec *ws)
 	assert_int_equal(rmpsim_machine_create(NULL, w->topo, &cfg, NULL, &w->m), 0);
 	for (unsigned cpu = 0; ws->snp_en && cpu < rmpsim_machine_ncpus(w->m); cpu++) {
 		uint64_t v;
-		assert_int_equal(rmpsim_machine_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
-		assert_int_equal(rmpsim_machine_wrmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
+		assert_int_equal(t_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+		assert_int_equal(t_wrmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
 				 RMPSIM_FAULT_NONE);
 	}
 	if (ws->snp_init) {

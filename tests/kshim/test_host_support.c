@@ -166,7 +166,7 @@ static void world_up(struct world *w, bool snp_en)
 static uint64_t syscfg(struct world *w, unsigned cpu)
 {
 	uint64_t v = 0;
-	assert_int_equal(rmpsim_machine_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(w->m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
 	return v;
 }
 

@@ -6,6 +6,8 @@
 #include <rmpsim/insn.h>
 #include <rmpsim/machine.h>
 
+#include "machine_insn.h"
+
 #define GIB (1ull << 30)
 #define MIB (1ull << 20)
 
@@ -36,19 +38,18 @@ static inline int bring_up_snp(struct rmpsim_machine *m, bool rmpopt)
 
 	for (unsigned cpu = 0; cpu < rmpsim_topology_ncpus(t); cpu++) {
 		uint64_t v;
-		if (rmpsim_machine_rdmsr(m, cpu, RMPSIM_MSR_SYSCFG, &v) != RMPSIM_FAULT_NONE)
+		if (t_rdmsr(m, cpu, RMPSIM_MSR_SYSCFG, &v) != RMPSIM_FAULT_NONE)
 			return -1;
 		v |= RMPSIM_SYSCFG_MFDM | RMPSIM_SYSCFG_SNP_EN | RMPSIM_SYSCFG_SNP_VMPL_EN;
-		if (rmpsim_machine_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, v) != RMPSIM_FAULT_NONE)
+		if (t_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, v) != RMPSIM_FAULT_NONE)
 			return -1;
 	}
 	if (rmpsim_machine_snp_init(m, NULL, 0, &st) < 0 || st != RMPSIM_FW_SUCCESS)
 		return -1;
 	if (rmpopt)
 		for (unsigned core = 0; core < rmpsim_topology_ncores(t); core++)
-			if (rmpsim_machine_wrmsr(m, rmpsim_topology_core_cpu(t, core, 0),
-						 RMPSIM_MSR_RMPOPT_BASE,
-						 RMPSIM_RMPOPT_BASE_EN) != RMPSIM_FAULT_NONE)
+			if (t_wrmsr(m, rmpsim_topology_core_cpu(t, core, 0), RMPSIM_MSR_RMPOPT_BASE,
+				    RMPSIM_RMPOPT_BASE_EN) != RMPSIM_FAULT_NONE)
 				return -1;
 	return 0;
 }
@@ -58,13 +59,13 @@ static inline int make_private(struct rmpsim_machine *m, unsigned cpu, uint64_t 
 	struct rmpsim_rmp_state st = {
 		.gpa = 0x200000, .assigned = 1, .pagesize = (uint8_t)pagesize, .asid = 5
 	};
-	return rmpsim_machine_rmpupdate(m, cpu, spa, &st, NULL);
+	return t_rmpupdate(m, cpu, spa, &st, NULL);
 }
 
 static inline int make_shared(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, unsigned pagesize)
 {
 	struct rmpsim_rmp_state st = { .pagesize = (uint8_t)pagesize };
-	return rmpsim_machine_rmpupdate(m, cpu, spa, &st, NULL);
+	return t_rmpupdate(m, cpu, spa, &st, NULL);
 }
 
 #endif

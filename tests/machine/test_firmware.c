@@ -49,9 +49,8 @@ static void mmio_hole_is_hv_fixed(void **state)
 	assert_int_equal(make_private(m, 0, 3 * GIB, RMPSIM_PAGE_2M), RMPSIM_RMPUPDATE_FAIL_PERMISSION);
 	assert_int_equal(make_private(m, 0, 3 * GIB - 2 * MIB, RMPSIM_PAGE_2M), RMPSIM_RMPUPDATE_OK);
 	/* HV_FIXED does not keep the GB from being optimised (A11): nothing in it is assigned. */
-	struct rmpsim_rmpopt_result r;
-	assert_int_equal(rmpsim_machine_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, RMPSIM_RMPOPT_BASE_EN),
-			 RMPSIM_FAULT_NONE);
+	struct rmpsim_insn_out r;
+	assert_int_equal(t_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, RMPSIM_RMPOPT_BASE_EN), RMPSIM_FAULT_NONE);
 	assert_int_equal(rmpsim_machine_rmpopt(m, 0, 3 * GIB, 0, &r), 0);
 	assert_true(r.cf);
 	rmpsim_machine_destroy(m);
@@ -69,8 +68,8 @@ static void snp_init_range_list(void **state)
 	assert_non_null(m);
 	for (unsigned cpu = 0; cpu < 8; cpu++) {
 		uint64_t v;
-		assert_int_equal(rmpsim_machine_rdmsr(m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
-		assert_int_equal(rmpsim_machine_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
+		assert_int_equal(t_rdmsr(m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+		assert_int_equal(t_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
 				 RMPSIM_FAULT_NONE);
 	}
 	assert_int_equal(rmpsim_machine_snp_init(m, list, 1, &st), 0);

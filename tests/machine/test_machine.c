@@ -62,11 +62,11 @@ static void segmented_rmp_lives_on_the_node_it_covers(void **state)
 	uint64_t ram_end = rmpsim_machine_max_pfn(m) << 12;
 	/* 64 GiB segments up to 2049 GiB: 33 of them, the last mapping 1 GB. */
 	assert_int_equal(n, 33);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 0, RMPSIM_MSR_RMP_CFG, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_CFG, &v), RMPSIM_FAULT_NONE);
 	assert_true(v == 0x2401); /* spec 2.3 example: shift 36, enabled */
-	assert_int_equal(rmpsim_machine_rdmsr(m, 0, RMPSIM_MSR_RMP_END, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_END, &v), RMPSIM_FAULT_NONE);
 	assert_true(v == 0);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 0, RMPSIM_MSR_RMP_BASE, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_BASE, &v), RMPSIM_FAULT_NONE);
 	assert_true(v == 4 * GIB); /* A41: node 0's placement base, above the hole */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t seg = i << 36, gb = rst[i] & 0xfffff, addr = rst[i] & 0x000FFFFFFFF00000ull;
@@ -103,8 +103,8 @@ static void contiguous_rmp_covers_ram_and_itself(void **state)
 	cfg.rmp_kind = RMPSIM_RMP_CONTIGUOUS;
 	m = small_machine(&cfg);
 	assert_non_null(m);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 0, RMPSIM_MSR_RMP_BASE, &base), RMPSIM_FAULT_NONE);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 0, RMPSIM_MSR_RMP_END, &end), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_BASE, &base), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_END, &end), RMPSIM_FAULT_NONE);
 	/* spec 2.1 Linux check: (max(max_pfn, PFN_UP(rmp_end)) << 4) + 16 KB <= RMP size. */
 	uint64_t maxpfn = rmpsim_machine_max_pfn(m), endpfn = (end + 4095) >> 12;
 	assert_true(((maxpfn > endpfn ? maxpfn : endpfn) << 4) + 16384 <= end + 1 - base);
@@ -113,7 +113,7 @@ static void contiguous_rmp_covers_ram_and_itself(void **state)
 	assert_null(rmpsim_machine_rst(m, &n));
 	assert_int_equal(n, 0);
 	/* No segmented RMP: RMP_CFG does not exist (A47). */
-	assert_int_equal(rmpsim_machine_rdmsr(m, 0, RMPSIM_MSR_RMP_CFG, &v), RMPSIM_FAULT_GP);
+	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_CFG, &v), RMPSIM_FAULT_GP);
 	rmpsim_machine_destroy(m);
 }
 
@@ -176,16 +176,14 @@ static void syscfg_snp_en_is_write_one_only(void **state)
 	uint64_t v;
 
 	assert_non_null(m);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 2, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 2, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
 	assert_false(v & RMPSIM_SYSCFG_SNP_EN);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 2, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN),
-			 RMPSIM_FAULT_NONE);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 2, RMPSIM_MSR_SYSCFG, v & ~RMPSIM_SYSCFG_SNP_EN),
-			 RMPSIM_FAULT_NONE);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 2, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 2, RMPSIM_MSR_SYSCFG, v | RMPSIM_SYSCFG_SNP_EN), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 2, RMPSIM_MSR_SYSCFG, v & ~RMPSIM_SYSCFG_SNP_EN), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 2, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
 	assert_true(v & RMPSIM_SYSCFG_SNP_EN);
 	/* Per CPU: CPU 3 is untouched. */
-	assert_int_equal(rmpsim_machine_rdmsr(m, 3, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 3, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
 	assert_false(v & RMPSIM_SYSCFG_SNP_EN);
 	rmpsim_machine_destroy(m);
 }
@@ -199,28 +197,24 @@ static void rmpopt_base_msr_rules(void **state)
 
 	assert_non_null(m);
 	/* Enable without SNP_EN: #GP (HW-5). Plain base without EN is fine. */
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, RMPSIM_RMPOPT_BASE_EN),
-			 RMPSIM_FAULT_GP);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, 2 * GIB), RMPSIM_FAULT_NONE);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 1, RMPSIM_MSR_SYSCFG, &syscfg), RMPSIM_FAULT_NONE);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, RMPSIM_MSR_SYSCFG, syscfg | RMPSIM_SYSCFG_SNP_EN),
-			 RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, RMPSIM_RMPOPT_BASE_EN), RMPSIM_FAULT_GP);
+	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, 2 * GIB), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 1, RMPSIM_MSR_SYSCFG, &syscfg), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_SYSCFG, syscfg | RMPSIM_SYSCFG_SNP_EN), RMPSIM_FAULT_NONE);
 	/* Reserved bits: not 1 GB aligned, bit 52+. */
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, (1ull << 29) | 1),
-			 RMPSIM_FAULT_GP);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, (1ull << 52) | 1),
-			 RMPSIM_FAULT_GP);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, 4 * GIB | 1), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, (1ull << 29) | 1), RMPSIM_FAULT_GP);
+	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, (1ull << 52) | 1), RMPSIM_FAULT_GP);
+	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, 4 * GIB | 1), RMPSIM_FAULT_NONE);
 	/* Per core: the sibling (CPU 1 + 4 cores) reads the same value; core 0 does not. */
-	assert_int_equal(rmpsim_machine_rdmsr(m, 5, RMPSIM_MSR_RMPOPT_BASE, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 5, RMPSIM_MSR_RMPOPT_BASE, &v), RMPSIM_FAULT_NONE);
 	assert_true(v == (4 * GIB | 1));
-	assert_int_equal(rmpsim_machine_rdmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, &v), RMPSIM_FAULT_NONE);
 	assert_true(v == 0);
 	/* The BIOS-owned MSRs are locked; unknown MSRs #GP. */
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, RMPSIM_MSR_RMP_BASE, 0), RMPSIM_FAULT_GP);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, RMPSIM_MSR_RMP_CFG, 0), RMPSIM_FAULT_GP);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 1, 0xC0011234u, &v), RMPSIM_FAULT_GP);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 1, 0xC0011234u, 0), RMPSIM_FAULT_GP);
+	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMP_BASE, 0), RMPSIM_FAULT_GP);
+	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMP_CFG, 0), RMPSIM_FAULT_GP);
+	assert_int_equal(t_rdmsr(m, 1, 0xC0011234u, &v), RMPSIM_FAULT_GP);
+	assert_int_equal(t_wrmsr(m, 1, 0xC0011234u, 0), RMPSIM_FAULT_GP);
 	rmpsim_machine_destroy(m);
 }
 
@@ -237,7 +231,7 @@ static void rmpopt_base_needs_segmented_rmp_and_the_feature(void **state)
 	m = small_machine(&cfg);
 	assert_non_null(m);
 	assert_int_equal(bring_up_snp(m, false), 0);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 1), RMPSIM_FAULT_GP);
+	assert_int_equal(t_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 1), RMPSIM_FAULT_GP);
 	rmpsim_machine_destroy(m);
 
 	rmpsim_machine_config_default(&cfg);
@@ -245,8 +239,8 @@ static void rmpopt_base_needs_segmented_rmp_and_the_feature(void **state)
 	m = small_machine(&cfg);
 	assert_non_null(m);
 	assert_int_equal(bring_up_snp(m, false), 0);
-	assert_int_equal(rmpsim_machine_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 1), RMPSIM_FAULT_GP);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, &v), RMPSIM_FAULT_GP);
+	assert_int_equal(t_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 1), RMPSIM_FAULT_GP);
+	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, &v), RMPSIM_FAULT_GP);
 	rmpsim_machine_destroy(m);
 }
 
@@ -260,13 +254,11 @@ static void snp_init_needs_snp_en_everywhere(void **state)
 
 	assert_non_null(m);
 	for (unsigned cpu = 0; cpu < 7; cpu++) /* all but CPU 7 */
-		assert_int_equal(rmpsim_machine_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, RMPSIM_SYSCFG_SNP_EN),
-				 RMPSIM_FAULT_NONE);
+		assert_int_equal(t_wrmsr(m, cpu, RMPSIM_MSR_SYSCFG, RMPSIM_SYSCFG_SNP_EN), RMPSIM_FAULT_NONE);
 	assert_int_equal(rmpsim_machine_snp_init(m, NULL, 0, &st), 0);
 	assert_int_equal(st, RMPSIM_FW_INVALID_CONFIG);
 	assert_false(rmpsim_machine_snp_initialized(m));
-	assert_int_equal(rmpsim_machine_wrmsr(m, 7, RMPSIM_MSR_SYSCFG, RMPSIM_SYSCFG_SNP_EN),
-			 RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 7, RMPSIM_MSR_SYSCFG, RMPSIM_SYSCFG_SNP_EN), RMPSIM_FAULT_NONE);
 	assert_int_equal(rmpsim_machine_snp_init(m, NULL, 0, &st), 0);
 	assert_int_equal(st, RMPSIM_FW_SUCCESS);
 	assert_true(rmpsim_machine_snp_initialized(m));
@@ -284,7 +276,7 @@ static void snp_init_needs_snp_en_everywhere(void **state)
 	/* Legacy shutdown leaves SNP_EN set; X86_SNP_SHUTDOWN clears it everywhere. */
 	assert_int_equal(rmpsim_machine_snp_shutdown(m, false, &st), 0);
 	assert_int_equal(st, RMPSIM_FW_SUCCESS);
-	assert_int_equal(rmpsim_machine_rdmsr(m, 4, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_rdmsr(m, 4, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
 	assert_true(v & RMPSIM_SYSCFG_SNP_EN);
 	assert_int_equal(rmpsim_machine_snp_shutdown(m, true, &st), 0);
 	assert_int_equal(st, RMPSIM_FW_INVALID_PLATFORM_STATE); /* already shut down */
@@ -293,7 +285,7 @@ static void snp_init_needs_snp_en_everywhere(void **state)
 	assert_int_equal(rmpsim_machine_snp_shutdown(m, true, &st), 0);
 	assert_int_equal(st, RMPSIM_FW_SUCCESS);
 	for (unsigned cpu = 0; cpu < 8; cpu++) {
-		assert_int_equal(rmpsim_machine_rdmsr(m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
+		assert_int_equal(t_rdmsr(m, cpu, RMPSIM_MSR_SYSCFG, &v), RMPSIM_FAULT_NONE);
 		assert_false(v & RMPSIM_SYSCFG_SNP_EN);
 	}
 	rmpsim_machine_destroy(m);
@@ -317,7 +309,7 @@ static void range_rmpupdate_counts_executed_instructions(void **state)
 	assert_int_equal(bring_up_snp(m, true), 0);
 	/* A private 2 MB page at 6 GiB + 2 MiB blocks the 513th 4K page of the range. */
 	assert_int_equal(make_private(m, 0, 6 * GIB + 2 * MIB, RMPSIM_PAGE_2M), 0);
-	rc = rmpsim_machine_rmpupdate_range(m, 1, 6 * GIB, 1024, &st, true, &done);
+	rc = t_rmpupdate_range(m, 1, 6 * GIB, 1024, &st, true, &done);
 	assert_true(rc > 0);
 	assert_int_equal(done, 512);
 	rmpsim_machine_counters(m, 1, &c);

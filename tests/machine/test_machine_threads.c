@@ -97,7 +97,7 @@ static void *worker_main(void *arg)
 				atomic_fetch_add(&s->violations, 1);
 			atomic_store_explicit(&s->seq[p], seq + 2, memory_order_release);
 		} else if (op < 6) {
-			struct rmpsim_rmpopt_result r;
+			struct rmpsim_insn_out r;
 
 			snapshot(s, region, before);
 			rmpsim_machine_rmpopt(s->m, cpu, (uint64_t)(R0 + region) * GIB, op == 5 ? 1 : 0, &r);
@@ -116,12 +116,12 @@ static void *worker_main(void *arg)
 				atomic_fetch_add(&s->violations, 1);
 		} else {
 			unsigned p = (unsigned)rmpsim__rng_below(&rng, NPAGES);
-			struct rmpsim_write_result wr;
+			struct rmpsim_insn_out wr;
 			uint64_t b = atomic_load_explicit(&s->seq[p], memory_order_acquire);
 
 			rmpsim_machine_hv_write(s->m, cpu, page_spa(p), RMPSIM_SZ_4K, &wr);
 			uint64_t a = atomic_load_explicit(&s->seq[p], memory_order_acquire);
-			if (wr.path == RMPSIM_WRITE_SKIPPED)
+			if (wr.write_path == RMPSIM_WRITE_SKIPPED)
 				atomic_fetch_add_explicit(&s->skipped, 1, memory_order_relaxed);
 			/* Never allowed on an assigned page; never refused on a shared one. */
 			if (stable_assigned(b, a) && wr.fault != RMPSIM_FAULT_PF)

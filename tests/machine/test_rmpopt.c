@@ -13,9 +13,9 @@
 #include "base/rng.h"
 #include "machine_helpers.h"
 
-static struct rmpsim_rmpopt_result opt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx)
+static struct rmpsim_insn_out opt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx)
 {
-	struct rmpsim_rmpopt_result r;
+	struct rmpsim_insn_out r;
 
 	assert_int_equal(rmpsim_machine_rmpopt(m, cpu, rax, rcx, &r), 0);
 	return r;
@@ -40,7 +40,7 @@ static void rmpopt_faults(void **state)
 	(void)state;
 	struct rmpsim_machine_config cfg;
 	struct rmpsim_machine *m = small_machine(NULL);
-	struct rmpsim_rmpopt_result r;
+	struct rmpsim_insn_out r;
 	struct rmpsim_cpu_counters c;
 
 	assert_non_null(m);
@@ -74,25 +74,25 @@ static void verify_scan_then_followers_hit_the_cache(void **state)
 {
 	(void)state;
 	struct rmpsim_machine *m = up(RMPSIM_RMPOPT_CACHE_ALWAYS);
-	struct rmpsim_rmpopt_result r;
+	struct rmpsim_insn_out r;
 	struct rmpsim_cpu_counters c;
 
 	/* Leader on CPU 0: full scan of an empty GB. */
 	r = opt(m, 0, 8 * GIB + 12345, 0); /* A43: low bits ignored */
 	assert_int_equal(r.fault, RMPSIM_FAULT_NONE);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_SCANNED);
-	assert_int_equal(r.slots_scanned, 512);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_SCANNED);
+	assert_int_equal(r.rmpopt.slots_scanned, 512);
 	assert_true(r.cf);
 	/* Followers on other cores use the cached result. */
 	for (unsigned cpu = 1; cpu < 4; cpu++) {
 		r = opt(m, cpu, 8 * GIB, 0);
-		assert_int_equal(r.kind, RMPSIM_RMPOPT_CACHE_HIT);
-		assert_int_equal(r.slots_scanned, 0);
+		assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_CACHE_HIT);
+		assert_int_equal(r.rmpopt.slots_scanned, 0);
 		assert_true(r.cf);
 	}
 	/* The sibling thread (CPU 4 = core 0) shares the table: set without running RMPOPT. */
 	r = opt(m, 4, 8 * GIB, 1);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_REPORT);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_REPORT);
 	assert_true(r.cf);
 	assert_true(rmpsim_machine_region_optimized_all(m, 8));
 	assert_false(rmpsim_machine_region_optimized_all(m, 9));
@@ -110,8 +110,8 @@ static void cache_never_mode_always_scans(void **state)
 	struct rmpsim_machine *m = up(RMPSIM_RMPOPT_CACHE_NEVER);
 
 	for (unsigned cpu = 0; cpu < 4; cpu++) {
-		struct rmpsim_rmpopt_result r = opt(m, cpu, 8 * GIB, 0);
-		assert_int_equal(r.kind, RMPSIM_RMPOPT_SCANNED);
+		struct rmpsim_insn_out r = opt(m, cpu, 8 * GIB, 0);
+		assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_SCANNED);
 		assert_true(r.cf);
 	}
 	rmpsim_machine_destroy(m);
@@ -122,29 +122,29 @@ static void last_page_private_exits_at_slot_511(void **state)
 {
 	(void)state;
 	struct rmpsim_machine *m = up(RMPSIM_RMPOPT_CACHE_ALWAYS);
-	struct rmpsim_rmpopt_result r;
+	struct rmpsim_insn_out r;
 
 	assert_int_equal(make_private(m, 0, 9 * GIB - 4096, RMPSIM_PAGE_4K), RMPSIM_RMPUPDATE_OK);
 	r = opt(m, 1, 8 * GIB, 0);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_EARLY_EXIT);
-	assert_int_equal(r.exit_slot, 511);
-	assert_int_equal(r.slots_scanned, 512);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_EARLY_EXIT);
+	assert_int_equal(r.rmpopt.exit_slot, 511);
+	assert_int_equal(r.rmpopt.slots_scanned, 512);
 	assert_false(r.cf);
 	/* A45: busy results are cached too. */
 	r = opt(m, 2, 8 * GIB, 0);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_CACHE_HIT);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_CACHE_HIT);
 	assert_false(r.cf);
 	/* A 2 MB page at slot 3 of another GB. */
 	assert_int_equal(make_private(m, 0, 10 * GIB + 3 * (2 * MIB), RMPSIM_PAGE_2M), RMPSIM_RMPUPDATE_OK);
 	r = opt(m, 1, 10 * GIB, 0);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_EARLY_EXIT);
-	assert_int_equal(r.exit_slot, 3);
-	assert_int_equal(r.slots_scanned, 4);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_EARLY_EXIT);
+	assert_int_equal(r.rmpopt.exit_slot, 3);
+	assert_int_equal(r.rmpopt.slots_scanned, 4);
 	/* spec 1.1: the GB holding the RMP (firmware pages) never optimises. */
 	r = opt(m, 1, 4 * GIB, 0);
 	assert_false(r.cf);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_EARLY_EXIT);
-	assert_int_equal(r.exit_slot, 0);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_EARLY_EXIT);
+	assert_int_equal(r.rmpopt.exit_slot, 0);
 	rmpsim_machine_destroy(m);
 }
 
@@ -153,7 +153,7 @@ static void assigning_rmpupdate_clears_every_core(void **state)
 {
 	(void)state;
 	struct rmpsim_machine *m = up(RMPSIM_RMPOPT_CACHE_ALWAYS);
-	struct rmpsim_rmpopt_result r;
+	struct rmpsim_insn_out r;
 
 	for (unsigned cpu = 0; cpu < 4; cpu++)
 		assert_true(opt(m, cpu, 6 * GIB, 0).cf);
@@ -167,7 +167,7 @@ static void assigning_rmpupdate_clears_every_core(void **state)
 	assert_int_equal(make_shared(m, 3, 6 * GIB + 0x5000, RMPSIM_PAGE_4K), RMPSIM_RMPUPDATE_OK);
 	assert_false(rmpsim_machine_region_optimized(m, 0, 6));
 	r = opt(m, 0, 6 * GIB, 0);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_SCANNED);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_SCANNED);
 	assert_true(r.cf);
 	/* A failed assigning RMPUPDATE (misaligned 2 MB) clears nothing (A55). */
 	assert_true(make_private(m, 0, 6 * GIB + 4096, RMPSIM_PAGE_2M) != RMPSIM_RMPUPDATE_OK);
@@ -183,15 +183,15 @@ static void psmash_clears_no_bit(void **state)
 {
 	(void)state;
 	struct rmpsim_machine *m = up(RMPSIM_RMPOPT_CACHE_ALWAYS);
-	struct rmpsim_rmpopt_result r;
+	struct rmpsim_insn_out r;
 
 	assert_int_equal(make_private(m, 0, 10 * GIB, RMPSIM_PAGE_2M), RMPSIM_RMPUPDATE_OK);
 	assert_false(opt(m, 0, 10 * GIB, 0).cf);
-	assert_int_equal(rmpsim_machine_psmash(m, 0, 10 * GIB), RMPSIM_PSMASH_OK);
+	assert_int_equal(t_psmash(m, 0, 10 * GIB), RMPSIM_PSMASH_OK);
 	/* PSMASH changed entries: the cache is stale, so the next verify rescans (A45). */
 	r = opt(m, 1, 10 * GIB, 0);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_EARLY_EXIT);
-	assert_int_equal(r.exit_slot, 0);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_EARLY_EXIT);
+	assert_int_equal(r.rmpopt.exit_slot, 0);
 	rmpsim_machine_destroy(m);
 }
 
@@ -200,32 +200,32 @@ static void window_and_base_rewrites(void **state)
 {
 	(void)state;
 	struct rmpsim_machine *m = up(RMPSIM_RMPOPT_CACHE_ALWAYS);
-	struct rmpsim_rmpopt_result r;
+	struct rmpsim_insn_out r;
 
 	assert_true(opt(m, 0, 8 * GIB, 0).cf);
 	/* Beyond base + 2 TiB: CF = 0, no fault, nothing set (A43). */
 	r = opt(m, 0, 2048 * GIB, 0);
 	assert_int_equal(r.fault, RMPSIM_FAULT_NONE);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_OUTSIDE);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_OUTSIDE);
 	assert_false(r.cf);
 	/* Same base, EN kept: the table survives (A50). */
-	assert_int_equal(rmpsim_machine_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 1), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 1), RMPSIM_FAULT_NONE);
 	assert_true(rmpsim_machine_region_optimized(m, 0, 8));
 	/* New base 8 GiB: the table is cleared; SPA 0 is now below the window. */
-	assert_int_equal(rmpsim_machine_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 8 * GIB | 1), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 8 * GIB | 1), RMPSIM_FAULT_NONE);
 	assert_false(rmpsim_machine_region_optimized(m, 0, 8));
-	assert_int_equal(opt(m, 0, 0, 0).kind, RMPSIM_RMPOPT_OUTSIDE);
+	assert_int_equal(opt(m, 0, 0, 0).rmpopt.kind, RMPSIM_RMPOPT_OUTSIDE);
 	r = opt(m, 0, 8 * GIB, 0);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_CACHE_HIT); /* the region's cache is global */
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_CACHE_HIT); /* the region's cache is global */
 	assert_true(r.cf);
 	assert_true(rmpsim_machine_region_optimized(m, 0, 8));
 	/* EN = 0: the table is not consulted (A50), and RMPOPT #UDs. */
-	assert_int_equal(rmpsim_machine_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 8 * GIB), RMPSIM_FAULT_NONE);
+	assert_int_equal(t_wrmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, 8 * GIB), RMPSIM_FAULT_NONE);
 	assert_false(rmpsim_machine_region_optimized(m, 0, 8));
 	assert_int_equal(opt(m, 4, 8 * GIB, 1).fault, RMPSIM_FAULT_UD);
 	/* Beyond the RMP's coverage but inside the window: nothing assigned there (A51). */
 	r = opt(m, 1, 100 * GIB, 0);
-	assert_int_equal(r.kind, RMPSIM_RMPOPT_SCANNED);
+	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_SCANNED);
 	assert_true(r.cf);
 	rmpsim_machine_destroy(m);
 }
@@ -243,7 +243,7 @@ static void snp_init_clears_all_tables(void **state)
 	assert_int_equal(st, RMPSIM_FW_SUCCESS);
 	assert_false(rmpsim_machine_region_optimized(m, 2, 8));
 	/* The caches went with it: the next verify scans. */
-	assert_int_equal(opt(m, 2, 8 * GIB, 0).kind, RMPSIM_RMPOPT_SCANNED);
+	assert_int_equal(opt(m, 2, 8 * GIB, 0).rmpopt.kind, RMPSIM_RMPOPT_SCANNED);
 	rmpsim_machine_destroy(m);
 }
 
@@ -252,33 +252,33 @@ static void hypervisor_writes(void **state)
 {
 	(void)state;
 	struct rmpsim_machine *m = small_machine(NULL);
-	struct rmpsim_write_result w;
+	struct rmpsim_insn_out w;
 	struct rmpsim_cpu_counters c;
 
 	assert_non_null(m);
 	/* Before SNP_EN: no checks at all. */
 	assert_int_equal(rmpsim_machine_hv_write(m, 0, 4 * GIB, RMPSIM_SZ_4K, &w), 0);
-	assert_int_equal(w.path, RMPSIM_WRITE_NO_SNP);
+	assert_int_equal(w.write_path, RMPSIM_WRITE_NO_SNP);
 	assert_int_equal(w.fault, RMPSIM_FAULT_NONE);
 	assert_int_equal(bring_up_snp(m, true), 0);
 	/* The RMP's own pages are FIRMWARE: a write faults with #PF(RMP). */
 	assert_int_equal(rmpsim_machine_hv_write(m, 0, 4 * GIB, RMPSIM_SZ_4K, &w), 0);
-	assert_int_equal(w.path, RMPSIM_WRITE_CHECKED);
+	assert_int_equal(w.write_path, RMPSIM_WRITE_CHECKED);
 	assert_int_equal(w.fault, RMPSIM_FAULT_PF);
-	assert_true(w.pf_error_code & RMPSIM_PF_RMP);
-	assert_true(w.pf_error_code & RMPSIM_PF_WRITE);
+	assert_true(w.error_code & RMPSIM_PF_RMP);
+	assert_true(w.error_code & RMPSIM_PF_WRITE);
 	/* Optimised region: skipped on that core only. */
 	assert_true(opt(m, 1, 8 * GIB, 0).cf);
 	assert_int_equal(rmpsim_machine_hv_write(m, 5, 8 * GIB + 4096, RMPSIM_SZ_4K, &w),
 			 0); /* core 1's sibling */
-	assert_int_equal(w.path, RMPSIM_WRITE_SKIPPED);
+	assert_int_equal(w.write_path, RMPSIM_WRITE_SKIPPED);
 	assert_int_equal(rmpsim_machine_hv_write(m, 0, 8 * GIB + 4096, RMPSIM_SZ_4K, &w), 0);
-	assert_int_equal(w.path, RMPSIM_WRITE_CHECKED);
+	assert_int_equal(w.write_path, RMPSIM_WRITE_CHECKED);
 	assert_int_equal(w.fault, RMPSIM_FAULT_NONE);
 	/* After assignment the write through core 1 faults (design.md 3). */
 	assert_int_equal(make_private(m, 0, 8 * GIB + 4096, RMPSIM_PAGE_4K), RMPSIM_RMPUPDATE_OK);
 	assert_int_equal(rmpsim_machine_hv_write(m, 5, 8 * GIB + 4096, RMPSIM_SZ_4K, &w), 0);
-	assert_int_equal(w.path, RMPSIM_WRITE_CHECKED);
+	assert_int_equal(w.write_path, RMPSIM_WRITE_CHECKED);
 	assert_int_equal(w.fault, RMPSIM_FAULT_PF);
 	/* A 2 MB mapping over a private 4K page faults; its neighbour 4K page does not. */
 	assert_int_equal(rmpsim_machine_hv_write(m, 5, 8 * GIB + 8192, RMPSIM_SZ_2M, &w), 0);
@@ -336,7 +336,7 @@ static void random_ops_match_dense_and_oracle(void **state)
 			assert_int_equal(a, b);
 			assigned[reg][pg] = 0;
 		} else if (op == 2) {
-			struct rmpsim_rmpopt_result a, b;
+			struct rmpsim_insn_out a, b;
 			int first = -1;
 			assert_int_equal(rmpsim_machine_rmpopt(ms, cpu, (uint64_t)(R0 + reg) * GIB, 0, &a),
 					 0);
@@ -345,17 +345,17 @@ static void random_ops_match_dense_and_oracle(void **state)
 			/* Field by field: the padding of the struct is not part of the result. */
 			assert_int_equal(a.fault, b.fault);
 			assert_int_equal(a.cf, b.cf);
-			assert_int_equal(a.kind, b.kind);
-			assert_int_equal(a.exit_slot, b.exit_slot);
-			assert_int_equal(a.slots_scanned, b.slots_scanned);
+			assert_int_equal(a.rmpopt.kind, b.rmpopt.kind);
+			assert_int_equal(a.rmpopt.exit_slot, b.rmpopt.exit_slot);
+			assert_int_equal(a.rmpopt.slots_scanned, b.rmpopt.slots_scanned);
 			for (unsigned p = 0; p < PPR && first < 0; p++)
 				if (assigned[reg][p])
 					first = (int)p * 32;
 			assert_int_equal(a.cf, first < 0);
-			if (a.kind == RMPSIM_RMPOPT_EARLY_EXIT)
-				assert_int_equal(a.exit_slot, first);
+			if (a.rmpopt.kind == RMPSIM_RMPOPT_EARLY_EXIT)
+				assert_int_equal(a.rmpopt.exit_slot, first);
 		} else {
-			struct rmpsim_write_result a, b;
+			struct rmpsim_insn_out a, b;
 			assert_int_equal(rmpsim_machine_hv_write(ms, cpu, spa, RMPSIM_SZ_4K, &a), 0);
 			assert_int_equal(rmpsim_machine_hv_write(md, cpu, spa, RMPSIM_SZ_4K, &b), 0);
 			assert_memory_equal(&a, &b, sizeof(a));

@@ -22,7 +22,7 @@
 struct ctx {
 	struct rmpsim_machine *m;
 	uint64_t spa;
-	struct rmpsim_rmpopt_result leader[2], follower[8];
+	struct rmpsim_insn_out leader[2], follower[8];
 };
 
 static void follow(struct rmpsim_sim *s, unsigned cpu, void *arg)
@@ -71,9 +71,9 @@ static void pass_over_a_real_machine(void **state)
 	assert_int_equal(rmpsim_sim_spawn(s, &a, lead, &c, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
 
-	assert_int_equal(c.leader[0].kind, RMPSIM_RMPOPT_SCANNED);
-	assert_int_equal(c.leader[0].slots_scanned, 512);
-	assert_int_equal(c.leader[1].kind, RMPSIM_RMPOPT_REPORT);
+	assert_int_equal(c.leader[0].rmpopt.kind, RMPSIM_RMPOPT_SCANNED);
+	assert_int_equal(c.leader[0].rmpopt.slots_scanned, 512);
+	assert_int_equal(c.leader[1].rmpopt.kind, RMPSIM_RMPOPT_REPORT);
 	struct rmpsim_cpu_stats st;
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st), 0);
 	assert_int_equal(st.rmpopt[RMPSIM_RMPOPT_SCANNED], 1);
@@ -93,7 +93,7 @@ static void pass_over_a_real_machine(void **state)
 		/* The machine's functional cache answered (machine A45), but the
 		 * timing model (scope none by default) has every follower read the
 		 * lines: warm in the leader's L3 group, else from DRAM. */
-		assert_int_equal(c.follower[cpu].kind, RMPSIM_RMPOPT_CACHE_HIT);
+		assert_int_equal(c.follower[cpu].rmpopt.kind, RMPSIM_RMPOPT_CACHE_HIT);
 		assert_int_equal(rmpsim_sim_cpu_stats(s, cpu, &st), 0);
 		assert_int_equal(st.rmpopt[RMPSIM_RMPOPT_SCANNED], 1);
 		bool same_l3 = rmpsim_topology_cpu_l3(t, cpu) == rmpsim_topology_cpu_l3(t, 0);

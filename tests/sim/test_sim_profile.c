@@ -288,6 +288,22 @@ static void memory_engine_closed_forms(void **state)
 	assert_true(cyc > 20995 && cyc < 23205);
 }
 
+/* Instruction costs come from one table over the parameters (issue 11 point 2). */
+static void instruction_costs_follow_the_parameters(void **state)
+{
+	(void)state;
+	struct rmpsim_profile p = *rmpsim_profile_default();
+
+	assert_int_equal(rmpsim_profile_insn_mcyc(&p, RMPSIM_INSN_RMPUPDATE), p.rmpupdate_mcyc);
+	assert_int_equal(rmpsim_profile_insn_mcyc(&p, RMPSIM_INSN_PSMASH), p.psmash_mcyc);
+	assert_int_equal(rmpsim_profile_insn_mcyc(&p, RMPSIM_INSN_RMPOPT), p.rmpopt_report_mcyc);
+	assert_int_equal(rmpsim_profile_set(&p, "rmp", "rmpupdate_cycles", "777", NULL), 0);
+	assert_int_equal(rmpsim_profile_insn_mcyc(&p, RMPSIM_INSN_RMPUPDATE), 777000);
+	assert_int_equal(rmpsim_profile_insn_mcyc(&p, RMPSIM_INSN_RMPREAD), 0); /* A87 */
+	assert_int_equal(rmpsim_profile_insn_mcyc(&p, RMPSIM_INSN_WRMSR), 0);
+	assert_int_equal(rmpsim_profile_insn_mcyc(&p, (enum rmpsim_insn_id)RMPSIM_INSN_NIDS), 0);
+}
+
 int main(int argc, char **argv)
 {
 	default_path = argc > 1 ? argv[1] : "profiles/default.ini";
@@ -302,6 +318,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(columns_point_at_the_value),
 		cmocka_unit_test(ranges_round_trip_and_feed_draws),
 		cmocka_unit_test(a_directory_is_not_a_profile),
+		cmocka_unit_test(instruction_costs_follow_the_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

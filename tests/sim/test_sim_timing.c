@@ -352,9 +352,9 @@ static void rmpupdate_body(struct rmpsim_sim *s, void *arg)
 {
 	uint64_t *t = arg;
 	t[0] = rmpsim_sim_now(s);
-	rmpsim_sim_compute_mcyc(s, rmpsim_sim_profile(s)->rmpupdate_mcyc);
+	rmpsim_sim_charge_insn(s, RMPSIM_INSN_RMPUPDATE, 1); /* the instruction-cost table */
 	t[1] = rmpsim_sim_now(s);
-	rmpsim_sim_compute_mcyc(s, rmpsim_sim_profile(s)->psmash_mcyc);
+	rmpsim_sim_charge_insn(s, RMPSIM_INSN_PSMASH, 1);
 	t[2] = rmpsim_sim_now(s);
 }
 

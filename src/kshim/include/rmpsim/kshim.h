@@ -72,6 +72,7 @@ struct rmpsim_kernel_stats {
 	uint64_t warnings; /* WARN*() that fired */
 	uint64_t oopses;   /* BUG(), #UD / #GP on a non-safe instruction: the run was stopped */
 	uint64_t bugs;	   /* kernel bugs found by the shim (might_sleep, unbalanced locks, ...) */
+	int sim_error;	   /* the simulator's own first failure (-ENOMEM...) under kernel code; 0 none */
 };
 void rmpsim_kernel_stats(const struct rmpsim_kernel *k, struct rmpsim_kernel_stats *ret);
 /* The sim the kernel runs on. */
