@@ -11,7 +11,7 @@
  * holds under any interleaving: once rmpsim_machine_rmpupdate() that assigned a
  * page in a 1 GB region has returned, no CPU skips the RMP check in that region
  * until a later RMPOPT verifies it again. Everything else (create/destroy,
- * rdmsr/wrmsr, snp_init/snp_shutdown, counter reset) must not run concurrently
+ * rdmsr/wrmsr, snp_init/snp_shutdown) must not run concurrently
  * with any other call on the same machine.
  *
  * Instructions (RDMSR, WRMSR, RMPOPT, RMPUPDATE, PSMASH, RMPREAD) and the
@@ -287,7 +287,6 @@ struct rmpsim_cpu_counters {
 	uint64_t rmpupdates;		       /* RMPUPDATE executed (any return code) */
 };
 void rmpsim_machine_counters(const struct rmpsim_machine *m, unsigned cpu, struct rmpsim_cpu_counters *ret);
-void rmpsim_machine_counters_reset(struct rmpsim_machine *m);
 
 #ifdef __cplusplus
 }

@@ -80,11 +80,14 @@ int rmpsim_report_csv(FILE *f, const struct rmpsim_report *r);
 
 /*
  * JSON text (ending in a newline) into a buffer from alloc (*ret_len bytes,
- * plus a terminating NUL; free with rmpsim__free(alloc, text, len + 1)).
- * 0, or -ENOMEM. Keys are sorted and times are integer nanoseconds.
+ * plus a terminating NUL; free it with rmpsim_report_free_text(alloc, text,
+ * len)). 0, or -ENOMEM. Keys are sorted and times are integer nanoseconds.
  */
 int rmpsim_report_json(const struct rmpsim_report *r, unsigned flags, const struct rmpsim_allocator *alloc,
 		       char **ret_text, size_t *ret_len);
+/* Free text returned by rmpsim_report_json() with the same alloc (NULL: the
+ * default) and its *ret_len. text may be NULL. */
+void rmpsim_report_free_text(const struct rmpsim_allocator *alloc, char *text, size_t len);
 /* The same, written to f. 0, -ENOMEM or -EIO. */
 int rmpsim_report_json_write(FILE *f, const struct rmpsim_report *r, unsigned flags);
 

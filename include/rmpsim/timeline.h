@@ -66,8 +66,6 @@ void rmpsim_trace_json_end_run(struct rmpsim_trace_json *tj);
  * -ENOMEM; -EIO when writing failed.
  */
 int rmpsim_trace_json_close(struct rmpsim_trace_json *tj, char *err, size_t errlen);
-/* Events written so far (slices, counters, metadata). */
-uint64_t rmpsim_trace_json_events(const struct rmpsim_trace_json *tj);
 
 /*
  * --hist: rtla-timerlat-style text histograms of the measured pass (the last

@@ -192,7 +192,6 @@ enum rmpsim_wl_event_kind {
 	RMPSIM_EV_TRIGGER,     /* the policy's trigger (snp_rmpopt_all_physmem) */
 	RMPSIM_EV_HOST_WRITES, /* count host writes through the machine's write check */
 };
-const char *rmpsim_wl_event_kind_name(enum rmpsim_wl_event_kind k);
 
 struct rmpsim_wl_event {
 	uint64_t time_ns; /* virtual time after boot */

@@ -256,7 +256,7 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 				return -EINVAL;
 			}
 		}
-		*(const char **)base = val;
+		memcpy(base, &val, sizeof(val)); /* base points at a const char * field */
 	}
 	if (a.backing && !a.scenario) {
 		snprintf(err, errlen, "--backing needs --scenario NAME");

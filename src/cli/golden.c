@@ -13,7 +13,6 @@
 #include <rmpsim/report.h>
 #include <rmpsim/workload.h>
 
-#include "base/alloc.h"
 #include "cli.h"
 
 static char *read_all(const char *path, size_t *ret_len)
@@ -132,7 +131,7 @@ static int check_one(const struct rmpsim_cli_args *a, const char *dir, const cha
 		out = 1;
 	}
 	free(exp);
-	rmpsim__free(rmpsim_allocator_default(), got, ngot + 1);
+	rmpsim_report_free_text(NULL, got, ngot);
 	return out;
 }
 

@@ -26,8 +26,8 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/guest.h"
-#include "insn/require.h"
+#include "guest.h"
+#include "require.h"
 
 static bool mapping_size_ok(uint64_t size)
 {

@@ -15,7 +15,7 @@
 
 #include <rmpsim/insn.h>
 
-#include "insn/require.h"
+#include "require.h"
 
 int rmpsim_insn_lookup(const struct rmpsim_rmp *rmp, uint64_t spa, bool *ret_assigned, unsigned *ret_level,
 		       struct rmpsim_raw_entry *ret_entry)

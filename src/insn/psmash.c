@@ -23,7 +23,7 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/require.h"
+#include "require.h"
 #include "rmp/unchecked.h"
 
 /* Checks 1-5 on the raw head entry (no decode: the hot path); fills *v (head stored, subpage_count 0). */

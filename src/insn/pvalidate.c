@@ -19,8 +19,8 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/guest.h"
-#include "insn/require.h"
+#include "guest.h"
+#include "require.h"
 
 static void pv_fault(struct rmpsim_insn_out *r, uint64_t bits)
 {

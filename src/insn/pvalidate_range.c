@@ -14,8 +14,8 @@
 
 #include <rmpsim/insn.h>
 
-#include "insn/guest.h"
-#include "insn/require.h"
+#include "guest.h"
+#include "require.h"
 #include "rmp/entry_bits.h"
 #include "rmp/unchecked.h"
 

@@ -25,8 +25,8 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/guest.h"
-#include "insn/require.h"
+#include "guest.h"
+#include "require.h"
 
 /* RDX bits that must be zero (A33): 15:13 (permission bits 7:5) and 63:17. */
 #define RMPADJUST_RSVD                                                                                       \

@@ -17,8 +17,8 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/guest.h"
-#include "insn/require.h"
+#include "guest.h"
+#include "require.h"
 
 int rmpsim_insn_rmpquery(const struct rmpsim_rmp *rmp, const struct rmpsim_guest_ctx *ctx, uint64_t gpa,
 			 uint64_t spa, unsigned target_vmpl, struct rmpsim_insn_out *out)

@@ -10,7 +10,7 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/require.h"
+#include "require.h"
 
 /* The checks and the view; *ret is written only on OK. */
 static enum rmpsim_rmpread_rc rmpread(const struct rmpsim_rmp *rmp, uint64_t spa,

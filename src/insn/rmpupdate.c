@@ -24,7 +24,7 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/require.h"
+#include "require.h"
 #include "rmp/unchecked.h"
 
 /* A25: what each of the 511 other entries of an assigned 2 MB page holds (AMD-ASPFW sev_mcmd.c). */

@@ -13,7 +13,7 @@
 
 #include <capstone/capstone.h>
 
-#include "kshim/code_image.h"
+#include "code_image.h"
 
 #define MAX_FILE_BYTES (1ull << 30) /* a plugin is small; refuse absurd files */
 

@@ -12,8 +12,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "kshim/code_image.h"
-#include "kshim/kshim.h"
+#include "code_image.h"
+#include "kshim.h"
 
 #include <asm/sev-rmpsim.h>
 #include <asm/sev.h>

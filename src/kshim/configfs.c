@@ -2,7 +2,7 @@
 /* configfs basics (<linux/configfs.h>): subsystems of attributes. */
 #include <string.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/configfs.h>
 #include <linux/mutex.h>

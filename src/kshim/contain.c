@@ -18,7 +18,7 @@
 #include <rmpsim/code_patch.h>
 #include <rmpsim/contain.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 static struct rmpsim_containment cfg;
 static bool active;
@@ -238,11 +238,6 @@ int rmpsim_contain(const struct rmpsim_containment *c)
 	rmpsim__k_code_traps_chain(on_crash, &old_actions[4]);
 	active = true;
 	return 0;
-}
-
-void rmpsim_contain_off(void)
-{
-	active = false;
 }
 
 /* A227: the run limits (defaults in src/cli/args.h). */

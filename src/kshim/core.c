@@ -11,7 +11,7 @@
 #include <rmpsim/topology.h>
 
 #include "base/alloc.h"
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/cpumask.h>
 #include <linux/printk.h>
@@ -235,11 +235,6 @@ void rmpsim_kernel_stats(const struct rmpsim_kernel *k, struct rmpsim_kernel_sta
 	*ret = k->stats;
 	/* Bugs the sim found (sleeping in atomic context, ...) count as kernel bugs. */
 	ret->bugs += rmpsim_sim_bugs(k->sim);
-}
-
-struct rmpsim_sim *rmpsim_kernel_sim(const struct rmpsim_kernel *k)
-{
-	return k->sim;
 }
 
 /* ---- wait lists ---- */

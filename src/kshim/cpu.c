@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/bug.h>
 #include <linux/cpu.h>

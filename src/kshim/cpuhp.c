@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* cpuhp_setup_state() and friends (<linux/cpuhotplug.h>). */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/debugfs.h>
 #include <linux/err.h>

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/err.h>
 #include <linux/kthread.h>

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/sched.h>
 

@@ -2,7 +2,7 @@
 /* kmalloc through the kernel's allocator, and the tracepoints as sim marks. */
 #include <string.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/sched.h>
 #include <linux/slab.h>

@@ -2,7 +2,7 @@
 /* MSR access and CPU features on the simulated machine (spec 1.3, 1.4). */
 #include <rmpsim/machine.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <asm/cpufeature.h>
 #include <asm/msr.h>

@@ -6,7 +6,7 @@
  * initialised, so a static DEFINE_MUTEX left locked by an earlier run (an
  * oops) does not leak into the next.
  */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/mutex.h>
 #include <linux/bug.h>

@@ -3,7 +3,7 @@
  * page_address() gives each its own 4 KB on demand (A384). */
 #include <string.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/mm.h>
 

@@ -19,7 +19,7 @@
  */
 #include <rmpsim/code_patch.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <asm/msr-index.h>
 #include <linux/align.h>

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 /* The prototypes (printk.h/bug.h cannot be included here: they rename printf-like
  * names); keep in sync. */
@@ -44,7 +44,7 @@ static bool at_line_start(const struct rmpsim_kernel *k)
 }
 
 /* A84: a record costs no CPU time; the buffer grows (no ring overwrite). */
-static int vlog(struct rmpsim_kernel *k, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int vlog(struct rmpsim_kernel *k, const char *fmt, va_list ap)
 {
 	char stack[512];
 	bool cont = false;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Preemption, migration, interrupts, scheduling points: the sim's process state. */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <asm/processor.h>
 #include <linux/irqflags.h>

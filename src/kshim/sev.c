@@ -7,7 +7,7 @@
 #include <rmpsim/insn.h>
 #include <rmpsim/machine.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <asm/sev.h>
 #include <asm/sev-rmpsim.h>

@@ -4,7 +4,7 @@
  * smp_call_function_many/single, and the sleepable smp_call_on_cpu /
  * work_on_cpu, which run the function in the CPU's kworker (kworker.c).
  */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/cpumask.h>
 #include <linux/sched.h>

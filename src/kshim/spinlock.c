@@ -5,7 +5,7 @@
  * middle of a computation. The waiter spins in steps of SPIN_STEP of busy
  * time (so timing is exact to within one step, A85).
  */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/spinlock.h>
 

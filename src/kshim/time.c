@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* jiffies, ktime and the delay functions over the simulation's clock. */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/delay.h>
 #include <linux/jiffies.h>

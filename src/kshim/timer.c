@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* timer_list (<linux/timer.h>) and RCU grace periods (<linux/rcupdate.h>) on sim timers. */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/jiffies.h>
 #include <linux/rcupdate.h>

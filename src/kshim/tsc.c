@@ -3,7 +3,7 @@
  * The time-stamp counter: rdtsc() and rdtsc_ordered() read the simulated
  * CPU's cycle counter, the virtual time at the profile's core clock (A222).
  */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <asm/tsc.h>
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 struct out {
 	char *buf;

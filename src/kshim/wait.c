@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Wait queues, completions and schedule() (<linux/wait.h>, <linux/completion.h>). */
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/completion.h>
 #include <linux/jiffies.h>

@@ -8,7 +8,7 @@
  */
 #include <stdalign.h>
 
-#include "kshim/kshim.h"
+#include "kshim.h"
 
 #include <linux/bug.h>
 #include <linux/jiffies.h>

@@ -24,7 +24,7 @@
 #include <rmpsim/machine.h>
 
 #include "base/alloc.h"
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 #define MIB (1ull << 20)
 #define GIB (1ull << 30)

@@ -6,7 +6,7 @@
  */
 #include <rmpsim/machine.h>
 
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 #define SEG_MIN_SHIFT 30u /* A49 */
 #define SEG_MAX_SHIFT 40u /* A49 */

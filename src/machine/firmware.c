@@ -10,7 +10,7 @@
 #include <rmpsim/firmware.h>
 #include <rmpsim/machine.h>
 
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 /* The memory map's RAM as [start, end) pairs for configure_rmp (the firmware's SYS_MEM_MAP). */
 static uint64_t (*ram_ranges(const struct rmpsim_machine *m))[2]

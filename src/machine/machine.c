@@ -5,7 +5,7 @@
 #include <rmpsim/machine.h>
 
 #include "base/alloc.h"
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 void rmpsim_machine_config_default(struct rmpsim_machine_config *ret_cfg)
 {
@@ -140,10 +140,4 @@ void rmpsim_machine_counters(const struct rmpsim_machine *m, unsigned cpu, struc
 	ret->writes_checked = atomic_load_explicit(&c->writes_checked, memory_order_relaxed);
 	ret->writes_faulted = atomic_load_explicit(&c->writes_faulted, memory_order_relaxed);
 	ret->rmpupdates = atomic_load_explicit(&c->rmpupdates, memory_order_relaxed);
-}
-
-void rmpsim_machine_counters_reset(struct rmpsim_machine *m)
-{
-	/* Not concurrent with anything (machine.h), so a plain clear is enough. */
-	memset(m->counters, 0, m->topo->ncpus * sizeof(*m->counters));
 }

@@ -14,7 +14,7 @@
 
 #include <rmpsim/machine.h>
 
-#include "machine/topology_internal.h"
+#include "topology_internal.h"
 
 /*
  * Per absolute 1 GB region (SPA >> 30) of the RMP's coverage.

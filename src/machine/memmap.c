@@ -8,7 +8,7 @@
 #include <rmpsim/machine.h>
 
 #include "base/alloc.h"
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 static void add_range(struct rmpsim_machine *m, uint64_t start, uint64_t end, unsigned node)
 {

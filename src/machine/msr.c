@@ -8,7 +8,7 @@
  */
 #include <rmpsim/machine.h>
 
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 /* SYSCFG bits software may change (A48); others read as the BIOS left them. */
 #define SYSCFG_WRITABLE (RMPSIM_SYSCFG_MFDM | RMPSIM_SYSCFG_SNP_EN | RMPSIM_SYSCFG_SNP_VMPL_EN)

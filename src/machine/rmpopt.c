@@ -16,7 +16,7 @@
 #include <rmpsim/machine.h>
 
 #include "base/alloc.h"
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 int rmpsim__rmpopt_alloc(struct rmpsim_machine *m)
 {

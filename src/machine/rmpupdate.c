@@ -22,7 +22,7 @@
 #include <rmpsim/insn.h>
 #include <rmpsim/machine.h>
 
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 /* One RMPUPDATE (or a range inside one region) under the region's lock. */
 static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages,

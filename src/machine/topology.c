@@ -13,9 +13,9 @@
 #include <rmpsim/topology.h>
 
 #include "base/alloc.h"
-#include "machine/topology_hwloc.h"
-#include "machine/topology_internal.h"
-#include "machine/topology_synthetic.h"
+#include "topology_hwloc.h"
+#include "topology_internal.h"
+#include "topology_synthetic.h"
 
 /* NUMA memory is kept in whole 2 MiB units (A40: the memory map is 2 MiB granular). */
 /* A NUMA node without memory= gets hwloc's default of 1 GiB (A202). */

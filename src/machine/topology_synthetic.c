@@ -32,7 +32,7 @@
 
 #include <rmpsim/limits.h>
 
-#include "machine/topology_synthetic.h"
+#include "topology_synthetic.h"
 
 /* A NUMA node without memory= gets hwloc's default of 1 GiB (A202). */
 #define HWLOC_DEFAULT_NODE_MEMORY (1ull << 30)

@@ -20,8 +20,8 @@
 #include <rmpsim/limits.h>
 
 #include "base/alloc.h"
-#include "machine/topology_hwloc.h"
-#include "machine/topology_internal.h"
+#include "topology_hwloc.h"
+#include "topology_internal.h"
 
 /* The child's time limit: a real 8192-CPU file imports in seconds. */
 #define XML_IMPORT_SECONDS 60

@@ -8,7 +8,7 @@
 #include <rmpsim/insn.h>
 #include <rmpsim/machine.h>
 
-#include "machine/machine_internal.h"
+#include "machine_internal.h"
 
 int rmpsim_machine_hv_write(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t mapping_size,
 			    struct rmpsim_insn_out *out)

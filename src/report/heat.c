@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/heat.h"
+#include "heat.h"
 
 #define HEAT_ROWS     64u	 /* CPUs grouped into at most this many rows */
 #define HEAT_FIRST_PS 1000000ull /* 1 us: the first bin width */

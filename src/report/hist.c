@@ -15,7 +15,7 @@
 #include <rmpsim/timeline.h>
 
 #include "base/alloc.h"
-#include "report/heat.h"
+#include "heat.h"
 
 #define IRQOFF_ENTRIES 256 /* rtla's default: 256 buckets of 1 us */
 #define BUSY_ENTRIES   64

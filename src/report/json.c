@@ -244,6 +244,13 @@ int rmpsim_report_json(const struct rmpsim_report *r, unsigned flags, const stru
 	return 0;
 }
 
+void rmpsim_report_free_text(const struct rmpsim_allocator *alloc, char *text, size_t len)
+{
+	/* The buffer holds the text, its NUL and nothing more (len + 1 bytes). */
+	if (text)
+		rmpsim__free(rmpsim__alloc_or_default(alloc), text, len + 1);
+}
+
 int rmpsim_report_json_write(FILE *f, const struct rmpsim_report *r, unsigned flags)
 {
 	char *text;
@@ -253,6 +260,6 @@ int rmpsim_report_json_write(FILE *f, const struct rmpsim_report *r, unsigned fl
 	if (err)
 		return err;
 	size_t w = fwrite(text, 1, len, f);
-	rmpsim__free(rmpsim_allocator_default(), text, len + 1);
+	rmpsim_report_free_text(NULL, text, len);
 	return w == len && !ferror(f) ? 0 : -EIO;
 }

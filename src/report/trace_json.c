@@ -584,11 +584,6 @@ int rmpsim_trace_json_open(const struct rmpsim_allocator *a, FILE *f, const stru
 	return 0;
 }
 
-uint64_t rmpsim_trace_json_events(const struct rmpsim_trace_json *tj)
-{
-	return tj->events;
-}
-
 int rmpsim_trace_json_close(struct rmpsim_trace_json *tj, char *err, size_t errlen)
 {
 	rmpsim_trace_json_end_run(tj);

@@ -7,7 +7,7 @@
  * enough for long differential runs; the 2 MB count itself is recounted.
  */
 #include "rmp/entry_bits.h"
-#include "rmp/table.h"
+#include "table.h"
 
 int rmpsim__dense_init(struct rmpsim_rmp *rmp)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "rmp/entry_bits.h"
-#include "rmp/table.h"
+#include "table.h"
 #include "rmp/unchecked.h"
 
 #define FIRMWARE_LO 0x8000000000000005ull /* sev_rmp.c RMP_ENTRY_VAL_FIRMWARE */
@@ -117,7 +117,7 @@ int rmpsim_rmp_fw_page_reclaim(struct rmpsim_rmp *rmp, uint64_t paddr, unsigned 
 	switch (st) {
 	case RMPSIM_FWPAGE_METADATA: /* to RECLAIM; the GPA field loses its state tag */
 		raw.lo &= ~(GPA_STATE_MASK << RMPSIM__LO_GPA_SHIFT);
-		/* fall through */
+		__attribute__((fallthrough));
 	case RMPSIM_FWPAGE_FIRMWARE:  /* to RECLAIM */
 	case RMPSIM_FWPAGE_PRE_GUEST: /* to GUEST_INVALID */
 	case RMPSIM_FWPAGE_PRE_SWAP:  /* to GUEST_VALID */

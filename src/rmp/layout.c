@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "rmp/layout.h"
+#include "layout.h"
 
 #define RMP_ADDR_MASK	 0x000fffffffffe000ull /* bits 51:13, spec 2.1 */
 #define SPA_HIGH_MASK	 0xfff0000000000000ull /* bits 63:52 (C-bit and reserved) */

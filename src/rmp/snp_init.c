@@ -7,7 +7,7 @@
  * overlap, as configure_rmp's add_range() splits earlier ranges.
  */
 #include "rmp/entry_bits.h"
-#include "rmp/table.h"
+#include "table.h"
 
 #define HV_FIXED_LO 0x4ull		  /* sev_rmp.c RMP_ENTRY_VAL_HV_FIXED: immutable only */
 #define FIRMWARE_LO 0x8000000000000005ull /* sev_rmp.c RMP_ENTRY_VAL_FIRMWARE: lock + immutable + assigned */

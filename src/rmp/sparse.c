@@ -38,7 +38,7 @@
 
 #include "base/check.h"
 #include "rmp/entry_bits.h"
-#include "rmp/table.h"
+#include "table.h"
 #include "rmp/unchecked.h"
 
 #define RUN_CAP	     8u	  /* runs per run chunk before it turns dense */
@@ -112,8 +112,8 @@ static struct rmpsim_raw_entry packed_attrs(const struct rmpsim_raw_entry *e)
 static struct rmpsim_raw_entry wide_get(const struct chunk_hdr *c, unsigned i)
 {
 	if (c->kind == CHUNK_DENSE)
-		return ((const struct dense_chunk *)c)->e[i];
-	const struct packed_chunk *pc = (const struct packed_chunk *)c;
+		return ((const struct dense_chunk *)(const void *)c)->e[i];
+	const struct packed_chunk *pc = (const struct packed_chunk *)(const void *)c;
 	if (!((pc->present[i / 64] >> (i % 64)) & 1u))
 		return (struct rmpsim_raw_entry){ 0, 0 };
 	uint32_t low;
@@ -128,10 +128,10 @@ static struct rmpsim_raw_entry wide_get(const struct chunk_hdr *c, unsigned i)
 static void wide_put(struct chunk_hdr *c, unsigned i, const struct rmpsim_raw_entry *e)
 {
 	if (c->kind == CHUNK_DENSE) {
-		((struct dense_chunk *)c)->e[i] = *e;
+		((struct dense_chunk *)(void *)c)->e[i] = *e;
 		return;
 	}
-	struct packed_chunk *pc = (struct packed_chunk *)c;
+	struct packed_chunk *pc = (struct packed_chunk *)(void *)c;
 	uint64_t bit = 1ull << (i % 64);
 	if (rmpsim__raw_is_zero(e)) {
 		pc->present[i / 64] &= ~bit;
@@ -294,13 +294,14 @@ static void plan_chunk(const struct chunk_hdr *c, unsigned s, unsigned e,
 	if (c && c->kind != CHUNK_RUNS && !(s == 0 && e == NPG)) {
 		p->kind = PLAN_DENSE;
 		if (c->kind == CHUNK_PACKED) {
-			p->attrs = ((const struct packed_chunk *)c)->attrs;
+			p->attrs = ((const struct packed_chunk *)(const void *)c)->attrs;
 			if (packed_fits_run(&p->attrs, first, step))
 				p->kind = PLAN_PACKED;
 		}
 		return;
 	}
-	const struct run_chunk *rc = c && c->kind == CHUNK_RUNS ? (const struct run_chunk *)c : NULL;
+	const struct run_chunk *rc =
+		c && c->kind == CHUNK_RUNS ? (const struct run_chunk *)(const void *)c : NULL;
 	unsigned n = rc ? rc->h.nruns : 0;
 	/* Old runs are sorted and disjoint: their left parts, the write, their right parts. */
 	for (unsigned i = 0; i < n && rc->runs[i].start < s; i++)
@@ -407,7 +408,7 @@ static void chunk_free(struct rmpsim_rmp *rmp, struct chunk_hdr *c)
 static void chunk_release(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, struct chunk_hdr *c)
 {
 	if (c && c->kind == CHUNK_RUNS && !gb->spare) {
-		gb->spare = (struct run_chunk *)c;
+		gb->spare = (struct run_chunk *)(void *)c;
 		return;
 	}
 	chunk_free(rmp, c);
@@ -455,7 +456,7 @@ static void chunk_get(const struct chunk_hdr *c, unsigned idx, struct rmpsim_raw
 		*ret = wide_get(c, idx);
 		return;
 	}
-	const struct run_chunk *rc = (const struct run_chunk *)c;
+	const struct run_chunk *rc = (const struct run_chunk *)(const void *)c;
 	for (unsigned i = 0; i < rc->h.nruns; i++) {
 		const struct run *r = &rc->runs[i];
 		if (idx < r->start)
@@ -670,7 +671,7 @@ int rmpsim__sparse_2m_for_each(const struct rmpsim_rmp *rmp, uint64_t spa,
 		}
 		return 0;
 	}
-	const struct run_chunk *rc = (const struct run_chunk *)c;
+	const struct run_chunk *rc = (const struct run_chunk *)(const void *)c;
 	for (unsigned k = 0; k < rc->h.nruns; k++) {
 		const struct run *run = &rc->runs[k];
 		for (unsigned i = run->start ? run->start : 1u; i < run->start + run->len; i++) {
@@ -693,7 +694,7 @@ int rmpsim__sparse_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
 	if (!c)
 		return 0;
 	if (c->kind == CHUNK_DENSE)
-		return rmpsim__array_2m_runs(((const struct dense_chunk *)c)->e, fn, ctx);
+		return rmpsim__array_2m_runs(((const struct dense_chunk *)(const void *)c)->e, fn, ctx);
 	if (c->kind == CHUNK_PACKED) {
 		struct rmpsim_raw_entry e[NPG];
 		for (unsigned i = 0; i < NPG; i++)
@@ -701,7 +702,7 @@ int rmpsim__sparse_2m_runs(const struct rmpsim_rmp *rmp, uint64_t spa,
 		return rmpsim__array_2m_runs(e, fn, ctx);
 	}
 	/* A run chunk's runs are sorted, disjoint and hold no zero entry (see the top): pass them on. */
-	const struct run_chunk *rc = (const struct run_chunk *)c;
+	const struct run_chunk *rc = (const struct run_chunk *)(const void *)c;
 	for (unsigned k = 0; k < rc->h.nruns; k++) {
 		const struct run *run = &rc->runs[k];
 		struct rmpsim__rmp_run r = { run->first, run->start, run->len, run->step && run->len > 1 };
@@ -744,9 +745,9 @@ static void wide_fill(struct chunk_hdr *w, unsigned kind, const struct rmpsim_ra
 	memset(w, 0, class_size[kind]);
 	w->kind = (uint8_t)kind;
 	if (kind == CHUNK_PACKED)
-		((struct packed_chunk *)w)->attrs = *attrs;
+		((struct packed_chunk *)(void *)w)->attrs = *attrs;
 	if (view && view->kind == CHUNK_RUNS) {
-		const struct run_chunk *rc = (const struct run_chunk *)view;
+		const struct run_chunk *rc = (const struct run_chunk *)(const void *)view;
 		for (unsigned k = 0; k < rc->h.nruns; k++)
 			for (unsigned i = rc->runs[k].start; i < rc->runs[k].start + rc->runs[k].len; i++) {
 				struct rmpsim_raw_entry e = run_entry(&rc->runs[k], i);
@@ -872,7 +873,8 @@ static void apply_chunk(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned
 		return;
 	}
 	if (p->kind == PLAN_RUNS) {
-		struct run_chunk *rc = old && old->kind == CHUNK_RUNS ? (struct run_chunk *)old : NULL;
+		struct run_chunk *rc =
+			old && old->kind == CHUNK_RUNS ? (struct run_chunk *)(void *)old : NULL;
 		if (!rc) {
 			rc = pool_take(pl, 1);
 			memset(&rc->h, 0, sizeof(rc->h)); /* runs past nruns are never read */
@@ -1214,7 +1216,8 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 		return set_lone(rmp, sp, g, slot, idx, e);
 	}
 	if (c->kind == CHUNK_DENSE ||
-	    (c->kind == CHUNK_PACKED && packed_fits(&((const struct packed_chunk *)c)->attrs, e))) {
+	    (c->kind == CHUNK_PACKED &&
+	     packed_fits(&((const struct packed_chunk *)(const void *)c)->attrs, e))) {
 		/* apply_chunk's wide case for one entry, without the plan or the loop. */
 		struct rmpsim_raw_entry o = wide_get(c, idx);
 		int count = gb->count[slot] + (int)rmpsim__raw_assigned(e) - (int)rmpsim__raw_assigned(&o);
@@ -1235,7 +1238,7 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 		return 0;
 	}
 	if (c->kind == CHUNK_RUNS && rmpsim__raw_is_zero(e)) {
-		const struct run_chunk *rc = (const struct run_chunk *)c;
+		const struct run_chunk *rc = (const struct run_chunk *)(const void *)c;
 		if (rc->h.nruns == 1 && rc->runs[0].start == idx && rc->runs[0].len == 1) {
 			set_chunk(gb, slot, NULL);
 			chunk_release(rmp, gb, c);

@@ -7,7 +7,7 @@
 
 #include "base/alloc.h"
 #include "rmp/entry_bits.h"
-#include "rmp/table.h"
+#include "table.h"
 #include "rmp/unchecked.h"
 
 void *rmpsim__rmp_alloc(struct rmpsim_rmp *rmp, size_t n, bool zero)

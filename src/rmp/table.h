@@ -14,7 +14,7 @@
 
 #include <rmpsim/rmp.h>
 
-#include "rmp/layout.h"
+#include "layout.h"
 
 struct rmpsim__dense {
 	struct rmpsim_raw_entry *e; /* one per 4K page of [0, n_2m x 2 MB), subpage bits zero */

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
-#include "sim/fiber.h"
+#include "fiber.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define RMPSIM_ASAN 1

@@ -3,7 +3,7 @@
 
 #include "base/alloc.h"
 #include "base/check.h"
-#include "sim/heap.h"
+#include "heap.h"
 
 #define D 4u /* arity */
 

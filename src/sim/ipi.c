@@ -29,7 +29,7 @@
 
 #include "base/alloc.h"
 #include "base/check.h"
-#include "sim/sim_internal.h"
+#include "sim_internal.h"
 
 #define BITS_PER_LONG (sizeof(unsigned long) * CHAR_BIT)
 

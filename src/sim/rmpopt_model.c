@@ -32,7 +32,7 @@
 #include <rmpsim/machine.h>
 
 #include "base/alloc.h"
-#include "sim/sim_internal.h"
+#include "sim_internal.h"
 
 #define LINE_BYTES 64u
 

@@ -9,7 +9,7 @@
 
 #include "base/alloc.h"
 #include "base/check.h"
-#include "sim/sim_internal.h"
+#include "sim_internal.h"
 
 /* ---- CPU state ---- */
 

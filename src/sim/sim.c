@@ -8,7 +8,7 @@
 
 #include "base/alloc.h"
 #include "base/check.h"
-#include "sim/sim_internal.h"
+#include "sim_internal.h"
 
 #define DEFAULT_STACK (256u * 1024u)
 

@@ -10,8 +10,8 @@
 #include <rmpsim/sim.h>
 
 #include "base/rng.h"
-#include "sim/fiber.h"
-#include "sim/heap.h"
+#include "fiber.h"
+#include "heap.h"
 
 #define RMPSIM__CONTAINER(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 

@@ -7,7 +7,7 @@
 #include <rmpsim/topology.h>
 
 #include "base/alloc.h"
-#include "sim/sim_internal.h"
+#include "sim_internal.h"
 
 int rmpsim_sim_create(const struct rmpsim_allocator *a, struct rmpsim_machine *machine,
 		      const struct rmpsim_profile *profile, uint64_t seed, struct rmpsim_sim **ret_sim)

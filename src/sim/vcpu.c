@@ -6,7 +6,7 @@
  */
 #include <limits.h>
 
-#include "sim/sim_internal.h"
+#include "sim_internal.h"
 
 #define BITS_PER_LONG (sizeof(unsigned long) * CHAR_BIT)
 

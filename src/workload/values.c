@@ -170,14 +170,3 @@ int rmpsim_wl_state_parse(const char *s, enum rmpsim_wl_state *ret_state)
 	}
 	return -EINVAL;
 }
-
-const char *rmpsim_wl_event_kind_name(enum rmpsim_wl_event_kind k)
-{
-	switch (k) {
-	case RMPSIM_EV_LAUNCH: return "launch";
-	case RMPSIM_EV_TEARDOWN: return "teardown";
-	case RMPSIM_EV_TRIGGER: return "trigger";
-	case RMPSIM_EV_HOST_WRITES: return "host-writes";
-	}
-	return "?";
-}

@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/error.h>
 
 #include "base/alloc.h"
@@ -55,13 +57,13 @@ static void hash_is_fnv1a(void **state)
 {
 	(void)state;
 	/* Published FNV-1a 64 test vectors. */
-	assert_true(rmpsim__hash_bytes(RMPSIM_FNV_OFFSET, "", 0) == 0xcbf29ce484222325ull);
-	assert_true(rmpsim__hash_bytes(RMPSIM_FNV_OFFSET, "a", 1) == 0xaf63dc4c8601ec8cull);
-	assert_true(rmpsim__hash_bytes(RMPSIM_FNV_OFFSET, "foobar", 6) == 0x85944171f73967e8ull);
+	ASSERT_EQ(rmpsim__hash_bytes(RMPSIM_FNV_OFFSET, "", 0), 0xcbf29ce484222325ull);
+	ASSERT_EQ(rmpsim__hash_bytes(RMPSIM_FNV_OFFSET, "a", 1), 0xaf63dc4c8601ec8cull);
+	ASSERT_EQ(rmpsim__hash_bytes(RMPSIM_FNV_OFFSET, "foobar", 6), 0x85944171f73967e8ull);
 	/* u64 is hashed little-endian whatever the host. */
 	uint8_t le[8] = { 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01 };
-	assert_true(rmpsim__hash_u64(RMPSIM_FNV_OFFSET, 0x0102030405060708ull) ==
-		    rmpsim__hash_bytes(RMPSIM_FNV_OFFSET, le, 8));
+	ASSERT_EQ(rmpsim__hash_u64(RMPSIM_FNV_OFFSET, 0x0102030405060708ull),
+		  rmpsim__hash_bytes(RMPSIM_FNV_OFFSET, le, 8));
 }
 
 static void rng_is_deterministic_and_bounded(void **state)
@@ -74,7 +76,7 @@ static void rng_is_deterministic_and_bounded(void **state)
 	for (int i = 0; i < 1000; i++) {
 		uint64_t x = rmpsim__rng_below(&a, 7);
 		assert_true(x < 7);
-		assert_true(x == rmpsim__rng_below(&b, 7));
+		ASSERT_EQ(x, rmpsim__rng_below(&b, 7));
 	}
 	rmpsim__rng_seed(&b, 43);
 	int same = 0;

@@ -30,7 +30,7 @@ struct h_track {
 
 static struct h_block *h_block_of(void *ptr)
 {
-	return ptr ? (struct h_block *)((char *)ptr - offsetof(struct h_block, data)) : NULL;
+	return ptr ? (struct h_block *)(void *)((char *)ptr - offsetof(struct h_block, data)) : NULL;
 }
 
 static void h_unlink(struct h_link *l)

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/code_patch.h>
 #include <rmpsim/insn.h>
 #include <rmpsim/kshim.h>
@@ -161,7 +163,7 @@ static void kernel_asm_helpers_match_the_shim(void **state)
 		assert_int_equal(plugin.out[i], shim.out[i]);
 	assert_memory_equal(e_plugin, e_shim, 16);
 	/* Same virtual time: each instruction charged as the shim charges it. */
-	assert_true(plugin.t1 - plugin.t0 == shim.t1 - shim.t0);
+	ASSERT_EQ(plugin.t1 - plugin.t0, shim.t1 - shim.t0);
 	assert_true(plugin.t1 > plugin.t0);
 }
 

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/policy.h>
 
 #include "harness.h"
@@ -202,7 +204,7 @@ static void test_debugfs_table_format(void **state)
 	assert_int_equal(table_len, (int)len);
 	/* function 1 only reads: 8 regions x 8 CPUs REPORT, no scans */
 	assert_int_equal(h_rmpopt(&h, 5, RMPSIM_RMPOPT_REPORT), NREG);
-	assert_true(strstr(table_buf, "Memory @  0GB: CPU(s): ") == table_buf);
+	ASSERT_EQ(strstr(table_buf, "Memory @  0GB: CPU(s): "), table_buf);
 
 	/* snprintf semantics on a short buffer: full length, truncated text */
 	table_size = 20;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* RMP checks on hypervisor and guest accesses (spec 3.5). */
 #include "insn_fixture.h"
+#include "assert_eq.h"
 
 #define ASID	     13u
 #define R	     (20 * SZ_2M)
@@ -26,7 +27,7 @@ static void hypervisor_writes(void **state)
 	/* The private page itself, through any mapping. */
 	struct rmpsim_insn_out r = hv(rmp, R + 100 * SZ_4K, SZ_4K, W);
 	assert_true(r.fault);
-	assert_true(r.error_code == PF_RMP_WRITE);
+	ASSERT_EQ(r.error_code, PF_RMP_WRITE);
 	assert_true(hv(rmp, R + 100 * SZ_4K + 8, SZ_2M, W).fault);
 	/* Its neighbour: fine through 4K, not through 2M or 1G (spec 3.5 rule 2, A34). */
 	assert_false(hv(rmp, R + 101 * SZ_4K, SZ_4K, W).fault);
@@ -37,8 +38,7 @@ static void hypervisor_writes(void **state)
 	/* Reads are never checked (spec 3.5). */
 	assert_false(hv(rmp, R + 100 * SZ_4K, SZ_4K, 0).fault);
 	/* User writes carry the user bit. */
-	assert_true(hv(rmp, R + 100 * SZ_4K, SZ_4K, W | RMPSIM_ACCESS_USER).error_code ==
-		    (PF_RMP_WRITE | (1u << 2)));
+	ASSERT_EQ(hv(rmp, R + 100 * SZ_4K, SZ_4K, W | RMPSIM_ACCESS_USER).error_code, (PF_RMP_WRITE | (1u << 2)));
 	/* Inside an assigned 2 MB page, even where the 4K entry is zero. */
 	fix_set_raw(rmp, R + SZ_2M, LO_ASSIGNED | LO_2M | LO_ASID(ASID), 0);
 	assert_true(hv(rmp, R + SZ_2M + 77 * SZ_4K, SZ_4K, W).fault);
@@ -81,14 +81,14 @@ static void guest_accesses(void **state)
 	assert_int_equal(ga(rmp, 1, GPA, R, SZ_4K, P).fault, RMPSIM_FAULT_NONE);
 	struct rmpsim_insn_out r = ga(rmp, 1, GPA, R, SZ_4K, P | W);
 	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
-	assert_true(r.error_code == (base | (1ull << 1) | (1ull << 34) | (1ull << 36)));
+	ASSERT_EQ(r.error_code, (base | (1ull << 1) | (1ull << 34) | (1ull << 36)));
 	assert_int_equal(ga(rmp, 1, GPA, R, SZ_4K, P | RMPSIM_ACCESS_EXEC).fault, RMPSIM_FAULT_NPF);
 	/* Wrong GPA: RMP | ENC. */
 	r = ga(rmp, 0, GPA + SZ_4K, R, SZ_4K, P);
-	assert_true(r.error_code == (base | (1ull << 34)));
+	ASSERT_EQ(r.error_code, (base | (1ull << 34)));
 	/* A shared access to a private page: RMP without ENC. */
 	r = ga(rmp, 0, GPA, R, SZ_4K, 0);
-	assert_true(r.error_code == base);
+	ASSERT_EQ(r.error_code, base);
 	/* A shared access through a 2 MB NPT leaf to a neighbour also faults (A35). */
 	assert_int_equal(ga(rmp, 0, GPA, R + SZ_4K, SZ_4K, 0).fault, RMPSIM_FAULT_NONE);
 	assert_int_equal(ga(rmp, 0, GPA, R + SZ_4K, SZ_2M, 0).fault, RMPSIM_FAULT_NPF);
@@ -99,7 +99,7 @@ static void guest_accesses(void **state)
 	 */
 	r = ga(rmp, 0, GPA, R, SZ_2M, P);
 	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
-	assert_true(r.error_code == (base | (1ull << 34)));
+	ASSERT_EQ(r.error_code, (base | (1ull << 34)));
 	/* Not validated: #VC (A32). */
 	fix_set_raw(rmp, R + SZ_4K, LO_ASSIGNED | LO_GPA(GPA + SZ_4K) | LO_ASID(ASID), 0);
 	r = ga(rmp, 0, GPA + SZ_4K, R + SZ_4K, SZ_4K, P);
@@ -112,7 +112,7 @@ static void guest_accesses(void **state)
 			 RMPSIM_FAULT_NONE);
 	r = ga(rmp, 0, 0x40000000 + 9 * SZ_4K, R + SZ_2M + 9 * SZ_4K, SZ_4K, P);
 	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
-	assert_true(r.error_code == (base | (1ull << 34)));
+	ASSERT_EQ(r.error_code, (base | (1ull << 34)));
 	/* No RMP entry: shared fine, private faults (A35). */
 	assert_int_equal(ga(rmp, 0, GPA, FIX_COVER, SZ_4K, 0).fault, RMPSIM_FAULT_NONE);
 	assert_int_equal(ga(rmp, 0, GPA, FIX_COVER, SZ_4K, P).fault, RMPSIM_FAULT_NPF);

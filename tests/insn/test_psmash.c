@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* PSMASH (spec 3.2): the split, and the codes Microsoft's __psmash documents (A28). */
 #include "insn_fixture.h"
+#include "assert_eq.h"
 
 #define ASID 9u
 #define R    (6 * SZ_2M)
@@ -22,10 +23,9 @@ static void splits_keeping_attributes(void **state)
 		assert_int_equal(fix_psmash(rmp, R, &c), RMPSIM_PSMASH_OK);
 		for (unsigned i = 0; i < 512; i++) {
 			struct rmpsim_raw_entry raw = fix_raw(rmp, R + i * SZ_4K);
-			assert_true((raw.lo & ~LO_SUBPAGE_MASK) ==
-				    (LO_ASSIGNED | LO_GPA(0x80000000 + i * SZ_4K) | LO_ASID(ASID) |
-				     LO_VALIDATED));
-			assert_true(raw.hi == hi);
+			ASSERT_EQ((raw.lo & ~LO_SUBPAGE_MASK), (LO_ASSIGNED | LO_GPA(0x80000000 + i * SZ_4K) |
+								LO_ASID(ASID) | LO_VALIDATED));
+			ASSERT_EQ(raw.hi, hi);
 		}
 		assert_int_equal(rmpsim_rmp_2m_assigned_count(rmp, R), 512);
 		/* A27: the sub-entries were assigned already: nothing became assigned. */
@@ -68,8 +68,7 @@ static void failure_codes(void **state)
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_2M | LO_LOCK | LO_ASID(ASID), 0);
 	assert_int_equal(fix_psmash(rmp, R, &c), 3);
 	assert_false(c.changed);
-	assert_true((fix_raw(rmp, R).lo & ~LO_SUBPAGE_MASK) ==
-		    (LO_ASSIGNED | LO_2M | LO_LOCK | LO_ASID(ASID)));
+	ASSERT_EQ((fix_raw(rmp, R).lo & ~LO_SUBPAGE_MASK), (LO_ASSIGNED | LO_2M | LO_LOCK | LO_ASID(ASID)));
 	/* No code 4 anywhere in the public record: no input gives it. */
 	for (uint64_t spa = 0; spa < 8 * SZ_2M; spa += SZ_2M / 4)
 		assert_int_not_equal(fix_psmash(rmp, spa, &c), 4);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* PVALIDATE (spec 3.3): codes 0/1/6, CF, #GP at VMPL > 0, and the nested-page-fault cases. */
 #include "insn_fixture.h"
+#include "assert_eq.h"
 
 #define ASID 7u
 #define R    (12 * SZ_2M)
@@ -37,7 +38,7 @@ static void validate_4k_and_cf(void **state)
 	assert_int_equal(r.rax, RMPSIM_PVALIDATE_OK);
 	assert_false(r.cf);
 	assert_true(r.change.changed && !r.change.assigned && r.change.spa == R && r.change.bytes == SZ_4K);
-	assert_true(fix_raw(rmp, R).lo == (lo | LO_VALIDATED));
+	ASSERT_EQ(fix_raw(rmp, R).lo, (lo | LO_VALIDATED));
 	/* Again: CF = 1, nothing written. */
 	r = pv(rmp, &vmpl0, GPA, R, 0, 1);
 	assert_int_equal(r.rax, RMPSIM_PVALIDATE_OK);
@@ -46,7 +47,7 @@ static void validate_4k_and_cf(void **state)
 	/* Rescind, then rescind again. */
 	r = pv(rmp, &vmpl0, GPA, R, 0, 0);
 	assert_false(r.cf);
-	assert_true(fix_raw(rmp, R).lo == lo);
+	ASSERT_EQ(fix_raw(rmp, R).lo, lo);
 	assert_true(pv(rmp, &vmpl0, GPA, R, 0, 0).cf);
 	rmpsim_rmp_destroy(rmp);
 }
@@ -67,7 +68,7 @@ static void failure_codes(void **state)
 	assert_int_equal(g.fault, RMPSIM_FAULT_GP);
 	assert_int_equal(g.rax, 0);
 	assert_false(g.change.changed);
-	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_GPA(GPA) | LO_ASID(ASID)));
+	ASSERT_EQ(fix_raw(rmp, R).lo, (LO_ASSIGNED | LO_GPA(GPA) | LO_ASID(ASID)));
 	assert_int_equal(pv(rmp, &vmpl0, GPA, R, 2, 1).rax, RMPSIM_PVALIDATE_FAIL_INPUT); /* A33 */
 	assert_int_equal(pv(rmp, &vmpl0, GPA, R, 0, 2).rax, RMPSIM_PVALIDATE_FAIL_INPUT); /* A33 */
 	assert_int_equal(pv(rmp, &vmpl0, GPA + SZ_4K, R, 1, 1).rax,
@@ -92,7 +93,7 @@ static void nested_page_faults(void **state)
 
 	r = pv(rmp, &vmpl0, GPA, R, 0, 1); /* not assigned */
 	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
-	assert_true(r.error_code == NPF_BASE);
+	ASSERT_EQ(r.error_code, NPF_BASE);
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_GPA(GPA) | LO_ASID(ASID + 1), 0); /* another guest */
 	assert_int_equal(pv(rmp, &vmpl0, GPA, R, 0, 1).fault, RMPSIM_FAULT_NPF);
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_GPA(GPA + SZ_4K) | LO_ASID(ASID), 0); /* another GPA */
@@ -102,7 +103,7 @@ static void nested_page_faults(void **state)
 	/* A31: no RMP entry at all. */
 	r = pv(rmp, &vmpl0, GPA, FIX_COVER, 0, 1);
 	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
-	assert_true(r.error_code == NPF_BASE);
+	ASSERT_EQ(r.error_code, NPF_BASE);
 	/*
 	 * 4K inside an assigned 2 MB page: SIZEM (spec 3.3); the GPA is the
 	 * page's GPA + offset. AMD's logged error code for exactly this case:
@@ -111,17 +112,17 @@ static void nested_page_faults(void **state)
 	assert_int_equal(fix_update(rmp, R + SZ_2M, 1, 1, GPA, ASID), RMPSIM_RMPUPDATE_OK);
 	r = pv(rmp, &vmpl0, GPA + 3 * SZ_4K, R + SZ_2M + 3 * SZ_4K, 0, 1);
 	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
-	assert_true(r.error_code == 0xc80000005ull);
+	ASSERT_EQ(r.error_code, 0xc80000005ull);
 	/* ... with a wrong GPA it is the plain RMP fault. */
 	r = pv(rmp, &vmpl0, GPA + 4 * SZ_4K, R + SZ_2M + 3 * SZ_4K, 0, 1);
-	assert_true(r.error_code == NPF_BASE);
+	ASSERT_EQ(r.error_code, NPF_BASE);
 	/* The 2 MB validate works and flips only the 2 MB entry. */
 	r = pv(rmp, &vmpl0, GPA, R + SZ_2M, 1, 1);
 	assert_int_equal(r.fault, RMPSIM_FAULT_NONE);
 	assert_int_equal(r.rax, RMPSIM_PVALIDATE_OK);
-	assert_true(r.change.bytes == SZ_2M);
+	ASSERT_EQ(r.change.bytes, SZ_2M);
 	assert_true(fix_raw(rmp, R + SZ_2M).lo & LO_VALIDATED);
-	assert_true(fix_raw(rmp, R + SZ_2M + SZ_4K).lo == LO_ASSIGNED); /* the sub-entry stays (A25) */
+	ASSERT_EQ(fix_raw(rmp, R + SZ_2M + SZ_4K).lo, LO_ASSIGNED); /* the sub-entry stays (A25) */
 	rmpsim_rmp_destroy(rmp);
 }
 

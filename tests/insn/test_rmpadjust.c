@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* RMPADJUST (spec 3.4): VMPL order, permission subsets, VMSA, codes 1/2/6, faults. */
 #include "insn_fixture.h"
+#include "assert_eq.h"
 
 #define ASID		       11u
 #define R		       (14 * SZ_2M)
@@ -28,11 +29,11 @@ static void grants_and_vmsa(void **state)
 	struct rmpsim_insn_out r = adj(rmp, 0, GPA, R, 0, RDX(1, 0x3, false));
 	assert_int_equal(r.fault, RMPSIM_FAULT_NONE);
 	assert_int_equal(r.rax, RMPSIM_RMPADJUST_OK);
-	assert_true(fix_raw(rmp, R).hi == HI_VMPL(1, 0x3));
+	ASSERT_EQ(fix_raw(rmp, R).hi, HI_VMPL(1, 0x3));
 	assert_true(r.change.changed && !r.change.assigned);
 	/* VMPL1 passes a subset on to VMPL2. */
 	assert_int_equal(adj(rmp, 1, GPA, R, 0, RDX(2, 0x1, false)).rax, RMPSIM_RMPADJUST_OK);
-	assert_true(fix_raw(rmp, R).hi == (HI_VMPL(1, 0x3) | HI_VMPL(2, 0x1)));
+	ASSERT_EQ(fix_raw(rmp, R).hi, (HI_VMPL(1, 0x3) | HI_VMPL(2, 0x1)));
 	/* ... but not more than it has (spec 3.4). */
 	assert_int_equal(adj(rmp, 1, GPA, R, 0, RDX(3, 0x4, false)).rax, RMPSIM_RMPADJUST_FAIL_PERMISSION);
 	/* Not to itself or a more privileged VMPL (spec 3.4). */
@@ -40,8 +41,8 @@ static void grants_and_vmsa(void **state)
 	assert_int_equal(adj(rmp, 2, GPA, R, 0, RDX(1, 0x1, false)).rax, RMPSIM_RMPADJUST_FAIL_PERMISSION);
 	/* The VMSA bit (spec 3.4). */
 	assert_int_equal(adj(rmp, 0, GPA, R, 0, RDX(1, 0, true)).rax, RMPSIM_RMPADJUST_OK);
-	assert_true(fix_raw(rmp, R).lo == (lo | LO_VMSA));
-	assert_true(fix_raw(rmp, R).hi == HI_VMPL(2, 0x1));
+	ASSERT_EQ(fix_raw(rmp, R).lo, (lo | LO_VMSA));
+	ASSERT_EQ(fix_raw(rmp, R).hi, HI_VMPL(2, 0x1));
 	rmpsim_rmp_destroy(rmp);
 }
 
@@ -59,13 +60,13 @@ static void vmsa_only_at_vmpl0(void **state)
 	fix_set_raw(rmp, R, lo, HI_VMPL(1, 0x3));
 	/* VMPL1 asks for VMSA = 1: ignored, the permissions are still written. */
 	assert_int_equal(adj(rmp, 1, GPA, R, 0, RDX(2, 0x1, true)).rax, RMPSIM_RMPADJUST_OK);
-	assert_true(fix_raw(rmp, R).lo == lo);
-	assert_true(fix_raw(rmp, R).hi == (HI_VMPL(1, 0x3) | HI_VMPL(2, 0x1)));
+	ASSERT_EQ(fix_raw(rmp, R).lo, lo);
+	ASSERT_EQ(fix_raw(rmp, R).hi, (HI_VMPL(1, 0x3) | HI_VMPL(2, 0x1)));
 	/* VMPL0 sets it; VMPL1 asking for VMSA = 0 leaves it set. */
 	assert_int_equal(adj(rmp, 0, GPA, R, 0, RDX(1, 0x3, true)).rax, RMPSIM_RMPADJUST_OK);
-	assert_true(fix_raw(rmp, R).lo == (lo | LO_VMSA));
+	ASSERT_EQ(fix_raw(rmp, R).lo, (lo | LO_VMSA));
 	assert_int_equal(adj(rmp, 1, GPA, R, 0, RDX(2, 0x1, false)).rax, RMPSIM_RMPADJUST_OK);
-	assert_true(fix_raw(rmp, R).lo == (lo | LO_VMSA));
+	ASSERT_EQ(fix_raw(rmp, R).lo, (lo | LO_VMSA));
 	/* Ignored means ignored: VMPL1's VMSA bit on a 2 MB request is no operand error (A33 at VMPL0 only). */
 	assert_int_equal(fix_update(rmp, R + SZ_2M, 1, 1, GPA + SZ_2M, ASID), RMPSIM_RMPUPDATE_OK);
 	fix_set_raw(rmp, R + SZ_2M, LO_ASSIGNED | LO_2M | LO_GPA(GPA + SZ_2M) | LO_ASID(ASID) | LO_VALIDATED,
@@ -106,9 +107,9 @@ static void failures_and_faults(void **state)
 	fix_set_raw(rmp, R + SZ_2M, LO_ASSIGNED | LO_2M | LO_GPA(GPA) | LO_ASID(ASID) | LO_VALIDATED, 0);
 	r = adj(rmp, 0, GPA + SZ_4K, R + SZ_2M + SZ_4K, 0, RDX(1, 1, false));
 	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
-	assert_true(r.error_code == 0xc80000005ull);
+	ASSERT_EQ(r.error_code, 0xc80000005ull);
 	assert_int_equal(adj(rmp, 0, GPA, R + SZ_2M, 1, RDX(1, 1, false)).rax, RMPSIM_RMPADJUST_OK);
-	assert_true(fix_raw(rmp, R + SZ_2M).hi == HI_VMPL(1, 1));
+	ASSERT_EQ(fix_raw(rmp, R + SZ_2M).hi, HI_VMPL(1, 1));
 	/* A31: no RMP entry. */
 	assert_int_equal(adj(rmp, 0, GPA, FIX_COVER, 0, RDX(1, 1, false)).fault, RMPSIM_FAULT_NPF);
 	rmpsim_rmp_destroy(rmp);

@@ -5,6 +5,7 @@
  * isn't zero, or the RMP entry is immutable").
  */
 #include "insn_fixture.h"
+#include "assert_eq.h"
 
 #define ASID 13u
 #define R    (16 * SZ_2M)
@@ -45,7 +46,7 @@ static void reports_the_target_vmpl(void **state)
 	assert_int_equal(r.rmpquery.page_size, RMPSIM_PAGE_2M);
 	assert_false(r.rmpquery.vmsa);
 	/* Reads only: nothing changed. */
-	assert_true(fix_raw(rmp, R).hi == (HI_VMPL(1, 0x3) | HI_VMPL(3, 0x9)));
+	ASSERT_EQ(fix_raw(rmp, R).hi, (HI_VMPL(1, 0x3) | HI_VMPL(3, 0x9)));
 	rmpsim_rmp_destroy(rmp);
 }
 
@@ -65,7 +66,7 @@ static void codes_and_faults(void **state)
 	/* Not the caller's page at this GPA, or no RMP entry: the guest instruction #NPF (A36). */
 	struct rmpsim_insn_out r = q(rmp, 0, GPA + SZ_4K, R, 1);
 	assert_int_equal(r.fault, RMPSIM_FAULT_NPF);
-	assert_true(r.error_code == (0xc80000005ull & ~(1ull << 35)));
+	ASSERT_EQ(r.error_code, (0xc80000005ull & ~(1ull << 35)));
 	assert_int_equal(q(rmp, 0, GPA, R + SZ_4K, 1).fault, RMPSIM_FAULT_NPF);
 	assert_int_equal(q(rmp, 0, GPA, FIX_COVER, 1).fault, RMPSIM_FAULT_NPF);
 	struct rmpsim_guest_ctx bad = { ASID, 4 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "insn_fixture.h"
+#include "assert_eq.h"
 
 #define ASID 3u
 #define R    (10 * SZ_2M)
@@ -19,7 +20,7 @@ static void rmpread_view(void **state)
 	memset(&e, 0xaa, sizeof(e));
 	assert_int_equal(fix_rmpread(rmp, R + 7 * SZ_4K + 0x123, &e),
 			 RMPSIM_RMPREAD_OK); /* bits 11:0 ignored */
-	assert_true(e.gpa == 0x123000);
+	ASSERT_EQ(e.gpa, 0x123000);
 	assert_true(e.assigned && e.immutable && e.pagesize == 0 && e.asid == ASID);
 	assert_true(e.hpage_region_status);
 	/* Another page of the same region: unassigned, but the region holds an assigned page. */
@@ -102,7 +103,7 @@ static void dump_entries_and_text(void **state)
 	assert_int_equal(total, 3);
 	assert_true(d[0].spa == R && d[0].raw.lo == (1ull << 3) && d[0].raw.hi == 0);
 	assert_true(d[1].spa == R + 2 * SZ_4K && d[2].spa == R + 9 * SZ_4K);
-	assert_true(d[2].raw.lo == LO_IMMUTABLE);
+	ASSERT_EQ(d[2].raw.lo, LO_IMMUTABLE);
 	assert_int_equal(rmpsim_insn_dump(rmp, R + 300 * SZ_4K, d, 1, &total), 0);
 	assert_int_equal(total, 3);
 

@@ -2,6 +2,7 @@
 /* RMPUPDATE (spec 3.1): every return code, the 2M rules, A26 and the change record. */
 #include "insn_fixture.h"
 #include "failing_alloc.h"
+#include "assert_eq.h"
 
 #define ASID 5u
 #define R    (4 * SZ_2M) /* a 2 MB region in the middle of the table */
@@ -16,8 +17,8 @@ static void assign_4k_writes_the_entry(void **state)
 
 	assert_int_equal(fix_rmpupdate(rmp, R + 3 * SZ_4K, &s, &c), RMPSIM_RMPUPDATE_OK);
 	struct rmpsim_raw_entry raw = fix_raw(rmp, R + 3 * SZ_4K);
-	assert_true(raw.lo == (LO_ASSIGNED | LO_GPA(0x7000) | LO_ASID(ASID)));
-	assert_true(raw.hi == 0);
+	ASSERT_EQ(raw.lo, (LO_ASSIGNED | LO_GPA(0x7000) | LO_ASID(ASID)));
+	ASSERT_EQ(raw.hi, 0);
 	assert_true(c.changed && c.assigned);
 	assert_true(c.spa == R + 3 * SZ_4K && c.bytes == SZ_4K);
 	assert_int_equal(rmpsim_rmp_2m_assigned_count(rmp, R), 1);
@@ -26,7 +27,7 @@ static void assign_4k_writes_the_entry(void **state)
 	assert_int_equal(fix_rmpupdate(rmp, R + 3 * SZ_4K, &s, &c), RMPSIM_RMPUPDATE_OK);
 	assert_false(c.changed);
 	assert_false(c.assigned);
-	assert_true(c.bytes == 0);
+	ASSERT_EQ(c.bytes, 0);
 
 	/* Back to the hypervisor: every field zero, gpa and asid dropped (A21). */
 	s = fix_state(0, RMPSIM_PAGE_4K, 0x7000, ASID);
@@ -55,7 +56,7 @@ static void assign_2m_writes_head_and_sub_entries(void **state)
 
 		assert_int_equal(fix_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
 		/* The head: the page's state, and sub-page count 0 (the firmware's UNSMASH leaves 0). */
-		assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_2M | LO_GPA(0x40000000) | LO_ASID(ASID)));
+		ASSERT_EQ(fix_raw(rmp, R).lo, (LO_ASSIGNED | LO_2M | LO_GPA(0x40000000) | LO_ASID(ASID)));
 		for (unsigned i = 1; i < 512; i++) {
 			struct rmpsim_raw_entry raw = fix_raw(rmp, R + i * SZ_4K);
 			assert_true(raw.lo == LO_ASSIGNED && raw.hi == 0); /* assigned, ASID 0, 4K */
@@ -71,9 +72,9 @@ static void assign_2m_writes_head_and_sub_entries(void **state)
 		/* 2M private -> 2M shared is not an overlap; the sub-entries go back to zero. */
 		s = fix_state(0, RMPSIM_PAGE_2M, 0, 0);
 		assert_int_equal(fix_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
-		assert_true(fix_raw(rmp, R).lo == LO_2M);
+		ASSERT_EQ(fix_raw(rmp, R).lo, LO_2M);
 		for (unsigned i = 1; i < 512; i += 17)
-			assert_true(fix_raw(rmp, R + i * SZ_4K).lo == 0);
+			ASSERT_EQ(fix_raw(rmp, R + i * SZ_4K).lo, 0);
 		assert_true(rmpsim_rmp_1g_is_free(rmp, R));
 		assert_true(c.changed && !c.assigned);
 		rmpsim_rmp_destroy(rmp);
@@ -95,7 +96,7 @@ static void immutable_anywhere_in_2m_refuses(void **state)
 		fix_set_raw(rmp, R + 300 * SZ_4K, LO_IMMUTABLE, 0);
 		assert_int_equal(fix_update(rmp, R, 1, 1, 0x200000, ASID), RMPSIM_RMPUPDATE_FAIL_PERMISSION);
 		assert_int_equal(fix_update(rmp, R, 0, 1, 0, 0), RMPSIM_RMPUPDATE_FAIL_PERMISSION);
-		assert_true(fix_raw(rmp, R).lo == 0);
+		ASSERT_EQ(fix_raw(rmp, R).lo, 0);
 		/* A locked sub-entry: "another processor is modifying the same RMP entry" (A23). */
 		fix_set_raw(rmp, R + 300 * SZ_4K, 0, 0);
 		fix_set_raw(rmp, R + 511 * SZ_4K, LO_LOCK, 0);
@@ -168,7 +169,7 @@ static void immutable_and_lock(void **state)
 
 	fix_set_raw(rmp, R, LO_IMMUTABLE, 0); /* HV_FIXED (spec 2.2) */
 	assert_int_equal(fix_update(rmp, R, 1, 0, 0, ASID), RMPSIM_RMPUPDATE_FAIL_PERMISSION);
-	assert_true(fix_raw(rmp, R).lo == LO_IMMUTABLE);
+	ASSERT_EQ(fix_raw(rmp, R).lo, LO_IMMUTABLE);
 	fix_set_raw(rmp, R + SZ_4K, LO_LOCK, 0);
 	assert_int_equal(fix_update(rmp, R + SZ_4K, 1, 0, 0, ASID), RMPSIM_RMPUPDATE_FAIL_INUSE);
 	/* Firmware pages hold lock and immutable: immutable wins (spec 3.1 before A23). */
@@ -230,24 +231,24 @@ static void validated_and_permissions_reset_rule(void **state)
 	/* The same state again: validated, vmsa and permissions reset all the same. */
 	fix_set_raw(rmp, R, lo, hi);
 	assert_int_equal(fix_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
-	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_GPA(0x5000) | LO_ASID(ASID)));
-	assert_true(fix_raw(rmp, R).hi == (1ull << 32)); /* A26: the hi fields above the permissions stay */
+	ASSERT_EQ(fix_raw(rmp, R).lo, (LO_ASSIGNED | LO_GPA(0x5000) | LO_ASID(ASID)));
+	ASSERT_EQ(fix_raw(rmp, R).hi, (1ull << 32)); /* A26: the hi fields above the permissions stay */
 	assert_true(c.changed && !c.assigned);
 	/* A validated guest page cannot be made immutable and stay validated (no firmware-only state). */
 	fix_set_raw(rmp, R, lo, hi);
 	s.immutable = 1;
 	assert_int_equal(fix_rmpupdate(rmp, R, &s, &c), RMPSIM_RMPUPDATE_OK);
-	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_IMMUTABLE | LO_GPA(0x5000) | LO_ASID(ASID)));
+	ASSERT_EQ(fix_raw(rmp, R).lo, (LO_ASSIGNED | LO_IMMUTABLE | LO_GPA(0x5000) | LO_ASID(ASID)));
 	/* A new GPA, ASID, or ASID 0 (a firmware page) resets them too. */
 	fix_set_raw(rmp, R, lo, hi);
 	assert_int_equal(fix_update(rmp, R, 1, 0, 0x6000, ASID), RMPSIM_RMPUPDATE_OK);
-	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_GPA(0x6000) | LO_ASID(ASID)));
+	ASSERT_EQ(fix_raw(rmp, R).lo, (LO_ASSIGNED | LO_GPA(0x6000) | LO_ASID(ASID)));
 	fix_set_raw(rmp, R, lo, hi);
 	assert_int_equal(fix_update(rmp, R, 1, 0, 0x5000, ASID + 1), RMPSIM_RMPUPDATE_OK);
-	assert_true(fix_raw(rmp, R).lo == (LO_ASSIGNED | LO_GPA(0x5000) | LO_ASID(ASID + 1)));
+	ASSERT_EQ(fix_raw(rmp, R).lo, (LO_ASSIGNED | LO_GPA(0x5000) | LO_ASID(ASID + 1)));
 	fix_set_raw(rmp, R, LO_ASSIGNED | LO_VALIDATED, hi);
 	assert_int_equal(fix_update(rmp, R, 1, 0, 0, 0), RMPSIM_RMPUPDATE_OK);
-	assert_true(fix_raw(rmp, R).lo == LO_ASSIGNED);
+	ASSERT_EQ(fix_raw(rmp, R).lo, LO_ASSIGNED);
 	/* Shared: reset as well. */
 	fix_set_raw(rmp, R, LO_VALIDATED | LO_VMSA, hi);
 	assert_int_equal(fix_update(rmp, R, 0, 0, 0, 0), RMPSIM_RMPUPDATE_OK);
@@ -270,9 +271,8 @@ static void range_matches_sequence_simple(void **state)
 			 RMPSIM_RMPUPDATE_FAIL_PERMISSION);
 	assert_int_equal(done, 690);
 	assert_true(c.changed && c.assigned && c.spa == R + 10 * SZ_4K && c.bytes == 690 * SZ_4K);
-	assert_true(fix_raw(a, R + 699 * SZ_4K).lo ==
-		    (LO_ASSIGNED | LO_GPA(0x100000 + 689 * SZ_4K) | LO_ASID(ASID)));
-	assert_true(fix_raw(a, R + 701 * SZ_4K).lo == 0);
+	ASSERT_EQ(fix_raw(a, R + 699 * SZ_4K).lo, (LO_ASSIGNED | LO_GPA(0x100000 + 689 * SZ_4K) | LO_ASID(ASID)));
+	ASSERT_EQ(fix_raw(a, R + 701 * SZ_4K).lo, 0);
 	assert_int_equal(rmpsim_rmp_2m_assigned_count(a, R), 502);
 	assert_int_equal(rmpsim_rmp_2m_assigned_count(a, R + SZ_2M), 188);
 	rmpsim_rmp_destroy(a);
@@ -308,7 +308,7 @@ static void enomem_changes_nothing(void **state)
 	/* The simulator's failure is -ENOMEM, never an architectural code (insn.h). */
 	assert_int_equal(rmpsim_insn_rmpupdate(rmp, R, &s, &o), -ENOMEM);
 	assert_int_equal(o.rax, 77); /* untouched on failure */
-	assert_true(fix_raw(rmp, R).lo == 0);
+	ASSERT_EQ(fix_raw(rmp, R).lo, 0);
 	assert_int_equal(rmpsim_rmp_2m_assigned_count(rmp, R), 0);
 	/* A range tells what it did before failing: nothing here. */
 	o.done = 7;

@@ -17,6 +17,7 @@
 #include <trace/events/rmpopt.h>
 
 #include "failing_alloc.h"
+#include "assert_eq.h"
 
 static int resets;
 static void count_reset(void)
@@ -181,15 +182,15 @@ static void size_and_alignment_macros(void **state)
 {
 	(void)state;
 	u64 pa = 0x12345678ull;
-	assert_true(ALIGN_DOWN(pa, SZ_1G) == 0);
-	assert_true(ALIGN(pa, SZ_1G) == SZ_1G);
-	assert_true(ALIGN(0x40000000ull, SZ_1G) == 0x40000000ull);
-	assert_true(ALIGN(0x20000000001ull, SZ_2M) == 0x20000200000ull);
-	assert_true(PFN_PHYS(0x200000ul) == 0x200000000ull);
-	assert_true(PHYS_PFN(0x200000fffull) == 0x200000ul);
-	assert_true(SZ_2T == 2048ull * SZ_1G);
+	ASSERT_EQ(ALIGN_DOWN(pa, SZ_1G), 0);
+	ASSERT_EQ(ALIGN(pa, SZ_1G), SZ_1G);
+	ASSERT_EQ(ALIGN(0x40000000ull, SZ_1G), 0x40000000ull);
+	ASSERT_EQ(ALIGN(0x20000000001ull, SZ_2M), 0x20000200000ull);
+	ASSERT_EQ(PFN_PHYS(0x200000ul), 0x200000000ull);
+	ASSERT_EQ(PHYS_PFN(0x200000fffull), 0x200000ul);
+	ASSERT_EQ(SZ_2T, 2048ull * SZ_1G);
 	assert_true(BIT(3) == 8 && BIT_ULL(40) == 0x10000000000ull);
-	assert_true(GENMASK_ULL(13, 8) == 0x3f00ull);
+	ASSERT_EQ(GENMASK_ULL(13, 8), 0x3f00ull);
 	assert_int_equal(min(3u, 5u), 3);
 	assert_int_equal(max(-3, -5), -3);
 	assert_int_equal(min_t(int, 7, 2u), 2);

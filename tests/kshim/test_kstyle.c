@@ -17,6 +17,7 @@
 #include <linux/delay.h>
 
 #include "kstyle_scan.h"
+#include "assert_eq.h"
 
 #define K_TRIGGERS 4
 #define GAP_MS	   3
@@ -136,7 +137,7 @@ static void scan_runs_once_after_last_rearm_with_oracle_timing(void **state)
 	uint64_t t_last = kstyle_obs.trigger_ns[K_TRIGGERS - 1] * 1000;
 	uint64_t fire = (t_last / T_TICK + 10000) * T_TICK;
 	uint64_t start = mark_time(w.sim, "rmpopt_pass_start", 0, NULL);
-	assert_true(start == fire + T_WQ_WAKEUP);
+	ASSERT_EQ(start, fire + T_WQ_WAKEUP);
 	assert_true(start > t_last + RMPSIM_S(10) - T_TICK);
 
 	/* Leader: N regions x (one RMPOPT + cond_resched) on its own CPU. */
@@ -144,13 +145,13 @@ static void scan_runs_once_after_last_rearm_with_oracle_timing(void **state)
 	uint64_t leader_cpu;
 	uint64_t t_leader = mark_time(w.sim, "rmpopt_leader_done", 0, &leader_cpu);
 	assert_int_equal(leader_cpu, kstyle_obs.leader_cpu);
-	assert_true(t_leader - start == n * (T_F_PS + T_RESCHED));
+	ASSERT_EQ(t_leader - start, n * (T_F_PS + T_RESCHED));
 
 	/* Followers: the primary threads of the other cores; one IPI round per region. */
 	unsigned ncores = rmpsim_topology_ncores(w.topo);
 	assert_int_equal(kstyle_obs.nfollowers, ncores - 1);
 	uint64_t t_done = mark_time(w.sim, "rmpopt_pass_done", 0, NULL);
-	assert_true(t_done - t_leader == n * (oracle_ipi_round(ncores - 1, T_F_PS) + T_RESCHED));
+	ASSERT_EQ(t_done - t_leader, n * (oracle_ipi_round(ncores - 1, T_F_PS) + T_RESCHED));
 
 	/* The log line of the handler, with its dmesg timestamp. */
 	size_t len;
@@ -189,7 +190,7 @@ static void two_runs_are_identical(void **state)
 	static char a[8192], b[8192];
 	uint64_t h1 = run_hash(3, a, sizeof(a));
 	uint64_t h2 = run_hash(3, b, sizeof(b));
-	assert_true(h1 == h2);
+	ASSERT_EQ(h1, h2);
 	assert_string_equal(a, b);
 	assert_int_equal(kstyle_obs.runs, 1); /* reset, not accumulated */
 }

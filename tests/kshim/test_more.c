@@ -36,6 +36,7 @@
 
 #include <linux/amd-iommu.h>
 #include <linux/iommu.h>
+#include "assert_eq.h"
 
 #define NCPU 8
 
@@ -125,9 +126,9 @@ static void completion_and_waitqueue(void **state)
 	assert_int_equal(rmpsim_kernel_boot(k, waiter_main, k), 0);
 	assert_int_equal(rmpsim_sim_run(sim), 0);
 	assert_int_equal(g_left[0], 0);
-	assert_true(g_t[0] == 2 * T_TICK);
-	assert_true(g_t[1] == 6 * T_TICK); /* msleep(5) from tick 0: 5 + 1 ticks */
-	assert_true(g_t[2] == 12 * T_TICK);
+	ASSERT_EQ(g_t[0], 2 * T_TICK);
+	ASSERT_EQ(g_t[1], 6 * T_TICK); /* msleep(5) from tick 0: 5 + 1 ticks */
+	ASSERT_EQ(g_t[2], 12 * T_TICK);
 	/* woken at tick 12, having started waiting at tick 6 with 100 jiffies: 94 left */
 	assert_int_equal(g_left[1], 94);
 	assert_int_equal(g_left[2], 1); /* complete_all: every wait passes */
@@ -254,11 +255,11 @@ static void timers_and_rcu(void **state)
 	run_kernel(sim, timer_main, t, &k);
 	assert_int_equal(t[0], 1);
 	assert_int_equal(g_ts.fired, 1);
-	assert_true(g_ts.fired_at == 3 * T_TICK);
+	ASSERT_EQ(g_ts.fired_at, 3 * T_TICK);
 	assert_int_equal(t[1], 1);
 	assert_int_equal(t[2], 0);
-	assert_true(t[4] == (t[3] / T_TICK + 1) * T_TICK);
-	assert_true(g_rcu_at == t[4] + T_TICK);
+	ASSERT_EQ(t[4], (t[3] / T_TICK + 1) * T_TICK);
+	ASSERT_EQ(g_rcu_at, t[4] + T_TICK);
 	assert_int_equal(t[5], 1);
 	assert_true(t[6] >= g_rcu_at);
 	done(k, sim);
@@ -600,7 +601,7 @@ static void msr_on_all_cpus(void **state)
 	assert_int_equal(rmpsim_kernel_boot(w.k, msr_main, r), 0);
 	assert_int_equal(rmpsim_sim_run(w.sim), 0);
 	for (int c = 0; c < 4; c++)
-		assert_true(r[c] == (SZ_1G | 1));
+		ASSERT_EQ(r[c], (SZ_1G | 1));
 	world_down(&w);
 }
 

@@ -16,6 +16,7 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/smp.h>
+#include "assert_eq.h"
 
 /* 1 package, 1 node, 2 cores x 2 threads, 4 GiB; SNP initialised. */
 static void world_up(struct world *w)
@@ -81,9 +82,9 @@ static void msrs_and_features(void **state)
 	assert_int_equal(rs.ret[0], -EIO);
 	assert_int_equal(rs.ret[1], -EIO);
 	assert_int_equal(rs.ret[2], 0);
-	assert_true(rs.t[1] - rs.t[0] == oracle_ipi_round(1, 0));
+	ASSERT_EQ(rs.t[1] - rs.t[0], oracle_ipi_round(1, 0));
 	assert_int_equal(rs.ret[3], 0);
-	assert_true(rs.val[0] == MSR_AMD64_RMPOPT_ENABLE);
+	ASSERT_EQ(rs.val[0], MSR_AMD64_RMPOPT_ENABLE);
 	assert_int_equal(rs.ret[4], -EIO);
 	assert_true(rs.b[1]);
 	assert_true(rs.b[2]);
@@ -168,7 +169,7 @@ static void rmp_helpers_execute_on_the_current_cpu(void **state)
 	assert_int_equal(rmpsim_sim_run(w.sim), 0);
 	assert_int_equal(rs.ret[4], 0);
 	assert_true(rs.b[0]); /* a free region verifies */
-	assert_true(rs.t[1] - rs.t[0] == T_F_PS);
+	ASSERT_EQ(rs.t[1] - rs.t[0], T_F_PS);
 	assert_int_equal(rs.ret[0], 0);
 	assert_false(rs.b[1]); /* the assignment cleared it */
 	assert_int_equal(rs.ret[1], 0);

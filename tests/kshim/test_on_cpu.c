@@ -19,6 +19,7 @@
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
+#include "assert_eq.h"
 
 #define NCPU 8
 #define W    T_WQ_WAKEUP
@@ -106,11 +107,11 @@ static void on_cpu_runs_in_the_target_kworker(void **state)
 	assert_int_equal(r.s[0].cpu, 3);
 	assert_false(r.s[0].in_irq); /* process context: may sleep */
 	assert_false(r.s[0].irqs_off);
-	assert_true(r.t[1] - r.t[0] == W + C + WORK);
-	assert_true(r.t[2] - r.t[1] == W + WORK);
+	ASSERT_EQ(r.t[1] - r.t[0], W + C + WORK);
+	ASSERT_EQ(r.t[2] - r.t[1], W + WORK);
 	assert_int_equal(r.ret[2], 1001);
 	assert_int_equal(r.s[1].cpu, 0);
-	assert_true(r.t[3] - r.t[2] == W + C + WORK + C);
+	ASSERT_EQ(r.t[3] - r.t[2], W + C + WORK + C);
 	assert_int_equal(r.ret[3], -ENXIO);
 	assert_int_equal(r.ret[4], 0);
 	assert_int_equal(r.ret[5], -ENXIO);
@@ -160,8 +161,8 @@ static void on_cpu_calls_to_one_cpu_are_serialised(void **state)
 	 * wakes W later, runs a's function, then b's without another wake-up. */
 	assert_int_equal(g_two.ret[0], 1001);
 	assert_int_equal(g_two.ret[1], 1002);
-	assert_true(g_two.back[0] == C + W + C + WORK);
-	assert_true(g_two.back[1] == C + W + C + 2 * WORK);
+	ASSERT_EQ(g_two.back[0], C + W + C + WORK);
+	ASSERT_EQ(g_two.back[1], C + W + C + 2 * WORK);
 	rmpsim_kernel_destroy(k);
 	rmpsim_sim_destroy(sim);
 }
@@ -235,11 +236,11 @@ static void rdtsc_counts_cycles_of_virtual_time(void **state)
 	assert_int_equal(rmpsim_kernel_boot(k, tsc_main, &r), 0);
 	assert_int_equal(rmpsim_sim_run(sim), 0);
 	/* 2.25 GHz: 1 us is 2250 cycles; 1.5 us (the first switch) is 3375. */
-	assert_true(r.t[0] == C);
-	assert_true(r.tsc[0] == 3375);
-	assert_true(r.tsc[1] - r.tsc[0] == 2250);
+	ASSERT_EQ(r.t[0], C);
+	ASSERT_EQ(r.tsc[0], 3375);
+	ASSERT_EQ(r.tsc[1] - r.tsc[0], 2250);
 	for (int i = 0; i < 3; i++)
-		assert_true(r.tsc[i] == r.t[i] * KHZ / 1000000000ull);
+		ASSERT_EQ(r.tsc[i], r.t[i] * KHZ / 1000000000ull);
 	/* Handlers run at different times on different CPUs; each sees its own time. */
 	for (int cpu = 1; cpu < NCPU; cpu++)
 		assert_true(r.tsc_cpu[cpu] > r.tsc[2]);
@@ -320,10 +321,10 @@ static void local_irq_in_process_context(void **state)
 	assert_true(g_irq.off[5]);
 	/* The IPI reached CPU 1 while it was off and ran at the enable. */
 	assert_true(g_irq.sent_at + T_IPI_BASE + T_IPI_PER + T_IPI_DELIVERY < g_irq.enable_at);
-	assert_true(g_irq.handler_at == g_irq.enable_at);
+	ASSERT_EQ(g_irq.handler_at, g_irq.enable_at);
 	struct rmpsim_cpu_stats st;
 	assert_int_equal(rmpsim_sim_cpu_stats(sim, 1, &st), 0);
-	assert_true(st.irqoff_max_ps == WORK);
+	ASSERT_EQ(st.irqoff_max_ps, WORK);
 	assert_string_equal(st.irqoff_max_where, "irqoff");
 	struct rmpsim_kernel_stats ks;
 	rmpsim_kernel_stats(k, &ks);

@@ -14,6 +14,7 @@
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
+#include "assert_eq.h"
 
 #define NCPU 8
 
@@ -110,13 +111,13 @@ static void ipi_semantics_and_timing(void **state)
 	assert_int_equal(r.ret[1], 0);
 	assert_int_equal(r.ret[2], -ENXIO);
 	/* Two remote targets and a 1 us handler (the local call overlaps the wait). */
-	assert_true(r.t[1] - r.t[0] == oracle_ipi_round(2, RMPSIM_NS(1000)));
+	ASSERT_EQ(r.t[1] - r.t[0], oracle_ipi_round(2, RMPSIM_NS(1000)));
 	/* smp_call_on_cpu: the kworker wakes (A69), runs on CPU 6, sleeps 2 ms. */
 	assert_int_equal(r.ret[3], 42);
 	assert_int_equal(r.on_cpu_cpu, 6);
 	uint64_t woke = r.t[2] + T_WQ_WAKEUP;
-	assert_true(r.t[3] == (woke / T_TICK + 3) * T_TICK);
-	assert_true(r.t[5] - r.t[4] == T_RESCHED);
+	ASSERT_EQ(r.t[3], (woke / T_TICK + 3) * T_TICK);
+	ASSERT_EQ(r.t[5] - r.t[4], T_RESCHED);
 
 	struct rmpsim_kernel_stats ks;
 	rmpsim_kernel_stats(k, &ks);

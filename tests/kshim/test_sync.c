@@ -16,6 +16,7 @@
 #include <linux/spinlock.h>
 
 #include "kshim/kshim.h"
+#include "assert_eq.h"
 
 static DEFINE_MUTEX(test_mutex);
 static DEFINE_SPINLOCK(test_lock);
@@ -102,10 +103,10 @@ static void mutex_blocks_and_hands_over_in_fifo_order(void **state)
 		assert_int_equal(lg.order[i], i);
 	assert_int_equal(lg.ret[0], 0);
 	/* A locked at T_MUTEX, slept 4 ms from there: until tick 5. */
-	assert_true(lg.t[0] == 5 * T_TICK);
+	ASSERT_EQ(lg.t[0], 5 * T_TICK);
 	/* B got it at A's unlock; C at B's unlock (guard released at scope end). */
-	assert_true(lg.t[1] == lg.t[0]);
-	assert_true(lg.t[2] == lg.t[1] + RMPSIM_US(500));
+	ASSERT_EQ(lg.t[1], lg.t[0]);
+	ASSERT_EQ(lg.t[2], lg.t[1] + RMPSIM_US(500));
 	assert_true(lg.held_in_scope);
 	assert_false(lg.held_after_scope);
 	down(k, sim);
@@ -138,7 +139,7 @@ static void contended_spinlock_spins_until_released(void **state)
 	assert_int_equal(rmpsim_kernel_spawn(k, "a", 0, spin_a, NULL), 0);
 	assert_int_equal(rmpsim_kernel_spawn(k, "b", 1, spin_b, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(sim), 0);
-	assert_true(lg.t[0] == RMPSIM_US(10));
+	ASSERT_EQ(lg.t[0], RMPSIM_US(10));
 	assert_true(lg.t[1] >= lg.t[0] && lg.t[1] <= lg.t[0] + RMPSIM_NS(20));
 	/* B was busy while spinning. */
 	struct rmpsim_cpu_stats st;
@@ -186,7 +187,7 @@ static void hotplug_disable_and_cpus_read_lock(void **state)
 	assert_int_equal(lg.ret[0], -EBUSY);
 	assert_int_equal(lg.ret[1], -EBUSY); /* still disabled once */
 	assert_int_equal(lg.ret[2], 0);
-	assert_true(lg.t[1] == lg.t[0]); /* the writer got in when the reader left */
+	ASSERT_EQ(lg.t[1], lg.t[0]); /* the writer got in when the reader left */
 	assert_int_equal(lg.ret[3], 0);
 	assert_int_equal(lg.ret[4], 7);
 	assert_int_equal(lg.ret[5], 0);

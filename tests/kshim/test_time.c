@@ -11,6 +11,7 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include "assert_eq.h"
 
 struct tl {
 	uint64_t t[8];
@@ -57,12 +58,12 @@ static void jiffies_msleep_udelay_at_hz1000(void **state)
 	assert_int_equal(rmpsim_kernel_create(NULL, sim, &k), 0);
 	assert_int_equal(rmpsim_kernel_boot(k, time_main, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(sim), 0);
-	assert_true(tl.t[0] == RMPSIM_US(2500));
+	ASSERT_EQ(tl.t[0], RMPSIM_US(2500));
 	assert_int_equal(tl.j[0], 2);
 	/* msleep(10) = schedule_timeout(msecs_to_jiffies(10) + 1): tick 2 + 11. */
-	assert_true(tl.t[1] == 13 * T_TICK);
+	ASSERT_EQ(tl.t[1], 13 * T_TICK);
 	assert_int_equal(tl.j[1], 13);
-	assert_true(tl.t[2] == 7000); /* ns */
+	ASSERT_EQ(tl.t[2], 7000); /* ns */
 	assert_int_equal(tl.conv[0], 10000);
 	assert_int_equal(tl.conv[1], 10);
 	assert_int_equal(tl.conv[2], 3);
@@ -103,7 +104,7 @@ static void hz_comes_from_the_profile(void **state)
 	assert_int_equal(tl.conv[0], 3); /* 2.5 rounded up */
 	assert_int_equal(tl.conv[1], 12);
 	assert_int_equal(tl.conv[2], 250);
-	assert_true(tl.t[0] == 4 * RMPSIM_MS(4));
+	ASSERT_EQ(tl.t[0], 4 * RMPSIM_MS(4));
 	rmpsim_kernel_destroy(k);
 	rmpsim_sim_destroy(sim);
 }

@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 
 #include "failing_alloc.h"
+#include "assert_eq.h"
 
 #define MAXRUNS 16
 
@@ -116,7 +117,7 @@ static void queue_delayed_work_does_nothing_while_pending(void **state)
 	assert_false(e.ret[1]);
 	assert_true(e.ret[2]);
 	assert_int_equal(e.p[0].runs, 1);
-	assert_true(e.p[0].start_ps[0] == (e.t[0] / T_TICK + 100) * T_TICK + T_WQ_WAKEUP);
+	ASSERT_EQ(e.p[0].start_ps[0], (e.t[0] / T_TICK + 100) * T_TICK + T_WQ_WAKEUP);
 	env_down(&e);
 }
 
@@ -149,10 +150,10 @@ static void mod_delayed_work_rearmed_k_times_runs_once_after_last(void **state)
 		assert_true(e.ret[i]); /* pending: its timer was modified */
 	/* usleep_range sleeps exactly min (A83): calls 30 ms apart. */
 	for (int i = 1; i < REARMS; i++)
-		assert_true(e.t[i] - e.t[i - 1] == RMPSIM_MS(30));
+		ASSERT_EQ(e.t[i] - e.t[i - 1], RMPSIM_MS(30));
 	assert_int_equal(e.p[0].runs, 1);
 	uint64_t t_last = e.t[REARMS - 1];
-	assert_true(e.p[0].start_ps[0] == (t_last / T_TICK + 100) * T_TICK + T_WQ_WAKEUP);
+	ASSERT_EQ(e.p[0].start_ps[0], (t_last / T_TICK + 100) * T_TICK + T_WQ_WAKEUP);
 	env_down(&e);
 }
 
@@ -183,12 +184,12 @@ static void mod_delayed_work_requeues_running_work(void **state)
 	assert_int_equal(e.p[0].runs, 2);
 	assert_int_equal(e.p[0].max_running, 1);
 	/* First run: queued at 0 (delay 0), started after the wake-up, 5 ms busy. */
-	assert_true(e.p[0].start_ps[0] == T_WQ_WAKEUP);
-	assert_true(e.p[0].end_ps[0] == T_WQ_WAKEUP + RMPSIM_MS(5));
+	ASSERT_EQ(e.p[0].start_ps[0], T_WQ_WAKEUP);
+	ASSERT_EQ(e.p[0].end_ps[0], T_WQ_WAKEUP + RMPSIM_MS(5));
 	/* The timer fired at the next tick, while it ran: the same worker takes it
 	 * again the moment the first run returns. */
 	assert_true((e.t[0] / T_TICK + 1) * T_TICK < e.p[0].end_ps[0]);
-	assert_true(e.p[0].start_ps[1] == e.p[0].end_ps[0]);
+	ASSERT_EQ(e.p[0].start_ps[1], e.p[0].end_ps[0]);
 	env_down(&e);
 }
 
@@ -218,12 +219,12 @@ static void max_active_one_serialises_in_fifo_order(void **state)
 		assert_true(e.ret[i]);
 		assert_int_equal(e.p[i].runs, 1);
 		/* One worker: woken once, then back to back. */
-		assert_true(e.p[i].start_ps[0] == T_WQ_WAKEUP + (uint64_t)i * RMPSIM_MS(1));
+		ASSERT_EQ(e.p[i].start_ps[0], T_WQ_WAKEUP + (uint64_t)i * RMPSIM_MS(1));
 	}
 	assert_false(e.ret[3]);
 	assert_int_equal(wq_max_running, 1);
 	/* flush_workqueue returned when the last item finished. */
-	assert_true(e.t[0] == T_WQ_WAKEUP + RMPSIM_MS(3));
+	ASSERT_EQ(e.t[0], T_WQ_WAKEUP + RMPSIM_MS(3));
 	env_down(&e);
 }
 
@@ -249,7 +250,7 @@ static void max_active_three_runs_three_at_once(void **state)
 	env_run(&e, parallel_main);
 	assert_int_equal(wq_max_running, 3);
 	for (int i = 0; i < 3; i++)
-		assert_true(e.p[i].start_ps[0] == T_WQ_WAKEUP);
+		ASSERT_EQ(e.p[i].start_ps[0], T_WQ_WAKEUP);
 	env_down(&e);
 }
 
@@ -282,7 +283,7 @@ static void item_never_runs_concurrently_with_itself(void **state)
 	assert_int_equal(e.p[0].max_running, 1);
 	assert_true(e.p[0].start_ps[1] >= e.p[0].end_ps[0]);
 	/* flush_work waited for the re-queued instance. */
-	assert_true(e.t[0] == e.p[0].end_ps[1]);
+	ASSERT_EQ(e.t[0], e.p[0].end_ps[1]);
 	env_down(&e);
 }
 
@@ -317,7 +318,7 @@ static void cancel_delayed_work_sync_waits_for_running_item(void **state)
 	assert_int_equal(e.p[1].runs, 0);
 	assert_false(e.ret[2]); /* running, not pending */
 	assert_int_equal(e.p[0].runs, 1);
-	assert_true(e.t[0] == e.p[0].end_ps[0]);
+	ASSERT_EQ(e.t[0], e.p[0].end_ps[0]);
 	env_down(&e);
 }
 
@@ -346,8 +347,8 @@ static void flush_delayed_work_system_wq_and_destroy_drain(void **state)
 	env_run(&e, misc_main);
 	assert_true(e.ret[0]);
 	assert_int_equal(e.p[0].runs, 1);
-	assert_true(e.p[0].start_ps[0] == T_WQ_WAKEUP); /* not 1 s later */
-	assert_true(e.t[0] == T_WQ_WAKEUP);
+	ASSERT_EQ(e.p[0].start_ps[0], T_WQ_WAKEUP); /* not 1 s later */
+	ASSERT_EQ(e.t[0], T_WQ_WAKEUP);
 	assert_true(e.ret[1]);
 	assert_true(e.ret[2]);
 	assert_int_equal(e.p[1].runs, 1);

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/machine.h>
 
 #include "failing_alloc.h"
@@ -28,16 +30,16 @@ static void memory_map_of_the_default_machine(void **state)
 	assert_true(r[0].start == 0 && r[0].end == 3 * GIB && r[0].node == 0);
 	assert_true(r[1].start == 4 * GIB && r[1].end == 513 * GIB && r[1].node == 0);
 	for (unsigned n = 1; n < 4; n++) {
-		assert_true(r[n + 1].start == (1 + 512ull * n) * GIB);
-		assert_true(r[n + 1].end == (1 + 512ull * (n + 1)) * GIB);
+		ASSERT_EQ(r[n + 1].start, (1 + 512ull * n) * GIB);
+		ASSERT_EQ(r[n + 1].end, (1 + 512ull * (n + 1)) * GIB);
 		assert_int_equal(r[n + 1].node, n);
 	}
 	uint64_t total = 0;
 	for (int i = 0; i < 5; i++)
 		total += r[i].end - r[i].start;
-	assert_true(total == 2048 * GIB); /* no RAM lost to the hole */
+	ASSERT_EQ(total, 2048 * GIB); /* no RAM lost to the hole */
 	assert_true(rmpsim_machine_max_pfn(m) == (2049 * GIB) >> 12);
-	assert_true(rmpsim_machine_min_low_pfn(m) == 0);
+	ASSERT_EQ(rmpsim_machine_min_low_pfn(m), 0);
 	assert_false(rmpsim_machine_is_ram(m, 3 * GIB + 5));
 	assert_int_equal(rmpsim_machine_spa_node(m, 3 * GIB), -1);
 	assert_int_equal(rmpsim_machine_spa_node(m, 513 * GIB), 1);
@@ -63,17 +65,17 @@ static void segmented_rmp_lives_on_the_node_it_covers(void **state)
 	/* 64 GiB segments up to 2049 GiB: 33 of them, the last mapping 1 GB. */
 	assert_int_equal(n, 33);
 	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_CFG, &v), RMPSIM_FAULT_NONE);
-	assert_true(v == 0x2401); /* spec 2.3 example: shift 36, enabled */
+	ASSERT_EQ(v, 0x2401); /* spec 2.3 example: shift 36, enabled */
 	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_END, &v), RMPSIM_FAULT_NONE);
-	assert_true(v == 0);
+	ASSERT_EQ(v, 0);
 	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMP_BASE, &v), RMPSIM_FAULT_NONE);
-	assert_true(v == 4 * GIB); /* A41: node 0's placement base, above the hole */
+	ASSERT_EQ(v, 4 * GIB); /* A41: node 0's placement base, above the hole */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t seg = i << 36, gb = rst[i] & 0xfffff, addr = rst[i] & 0x000FFFFFFFF00000ull;
 		uint64_t want_gb = (ram_end - seg) < (64 * GIB) ? (ram_end - seg + GIB - 1) / GIB : 64;
 		uint64_t first_ram = seg;
 
-		assert_true(gb == want_gb);
+		ASSERT_EQ(gb, want_gb);
 		while (!rmpsim_machine_is_ram(m, first_ram))
 			first_ram += GIB;
 		/* Entries on the node of the memory they cover, wholly inside that node's RAM. */
@@ -109,7 +111,7 @@ static void contiguous_rmp_covers_ram_and_itself(void **state)
 	uint64_t maxpfn = rmpsim_machine_max_pfn(m), endpfn = (end + 4095) >> 12;
 	assert_true(((maxpfn > endpfn ? maxpfn : endpfn) << 4) + 16384 <= end + 1 - base);
 	assert_true(base % MIB == 0 && (end + 1) % MIB == 0);
-	assert_true(base == 4 * GIB);
+	ASSERT_EQ(base, 4 * GIB);
 	assert_null(rmpsim_machine_rst(m, &n));
 	assert_int_equal(n, 0);
 	/* No segmented RMP: RMP_CFG does not exist (A47). */
@@ -207,9 +209,9 @@ static void rmpopt_base_msr_rules(void **state)
 	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMPOPT_BASE, 4 * GIB | 1), RMPSIM_FAULT_NONE);
 	/* Per core: the sibling (CPU 1 + 4 cores) reads the same value; core 0 does not. */
 	assert_int_equal(t_rdmsr(m, 5, RMPSIM_MSR_RMPOPT_BASE, &v), RMPSIM_FAULT_NONE);
-	assert_true(v == (4 * GIB | 1));
+	ASSERT_EQ(v, (4 * GIB | 1));
 	assert_int_equal(t_rdmsr(m, 0, RMPSIM_MSR_RMPOPT_BASE, &v), RMPSIM_FAULT_NONE);
-	assert_true(v == 0);
+	ASSERT_EQ(v, 0);
 	/* The BIOS-owned MSRs are locked; unknown MSRs #GP. */
 	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMP_BASE, 0), RMPSIM_FAULT_GP);
 	assert_int_equal(t_wrmsr(m, 1, RMPSIM_MSR_RMP_CFG, 0), RMPSIM_FAULT_GP);

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/machine.h>
 
 #include "base/rng.h"
@@ -54,7 +56,7 @@ static void rmpopt_faults(void **state)
 	r = opt(m, 0, 0, 2);
 	assert_int_equal(r.fault, RMPSIM_FAULT_GP);
 	rmpsim_machine_counters(m, 0, &c);
-	assert_true(c.rmpopt_faults == 3);
+	ASSERT_EQ(c.rmpopt_faults, 3);
 	assert_int_equal(rmpsim_machine_rmpopt(m, 99, 0, 0, &r), -EINVAL);
 	rmpsim_machine_destroy(m);
 
@@ -97,9 +99,9 @@ static void verify_scan_then_followers_hit_the_cache(void **state)
 	assert_true(rmpsim_machine_region_optimized_all(m, 8));
 	assert_false(rmpsim_machine_region_optimized_all(m, 9));
 	rmpsim_machine_counters(m, 0, &c);
-	assert_true(c.rmpopt[RMPSIM_RMPOPT_SCANNED] == 1);
+	ASSERT_EQ(c.rmpopt[RMPSIM_RMPOPT_SCANNED], 1);
 	rmpsim_machine_counters(m, 2, &c);
-	assert_true(c.rmpopt[RMPSIM_RMPOPT_CACHE_HIT] == 1);
+	ASSERT_EQ(c.rmpopt[RMPSIM_RMPOPT_CACHE_HIT], 1);
 	rmpsim_machine_destroy(m);
 }
 
@@ -170,7 +172,7 @@ static void assigning_rmpupdate_clears_every_core(void **state)
 	assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_SCANNED);
 	assert_true(r.cf);
 	/* A failed assigning RMPUPDATE (misaligned 2 MB) clears nothing (A55). */
-	assert_true(make_private(m, 0, 6 * GIB + 4096, RMPSIM_PAGE_2M) != RMPSIM_RMPUPDATE_OK);
+	ASSERT_NE(make_private(m, 0, 6 * GIB + 4096, RMPSIM_PAGE_2M), RMPSIM_RMPUPDATE_OK);
 	assert_true(rmpsim_machine_region_optimized(m, 0, 6));
 	/* An unassigning RMPUPDATE in an optimised region keeps the bit (A46). */
 	assert_int_equal(make_shared(m, 0, 6 * GIB + 8192, RMPSIM_PAGE_4K), RMPSIM_RMPUPDATE_OK);

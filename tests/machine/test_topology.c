@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/topology.h>
 
 #include "failing_alloc.h"
@@ -68,9 +70,9 @@ static void default_machine_is_design_1(void **state)
 	assert_int_equal(rmpsim_topology_nnodes(t), 4);
 	assert_int_equal(rmpsim_topology_npackages(t), 2);
 	assert_int_equal(rmpsim_topology_threads_per_core(t), 2);
-	assert_true(rmpsim_topology_total_memory(t) == 2048 * GIB);
+	ASSERT_EQ(rmpsim_topology_total_memory(t), 2048 * GIB);
 	for (unsigned n = 0; n < 4; n++) {
-		assert_true(rmpsim_topology_node_memory(t, n) == 512 * GIB);
+		ASSERT_EQ(rmpsim_topology_node_memory(t, n), 512 * GIB);
 		assert_int_equal(rmpsim_topology_node_package(t, n), n / 2);
 	}
 	/* topology.h: 4 L3 groups of 32 cores per node (Zen 6c "Venice" CCDs). */
@@ -107,7 +109,7 @@ static void default_equals_hwloc_synthetic(void **state)
 	assert_int_equal(rmpsim_topology_npackages(h), rmpsim_topology_npackages(d));
 	assert_int_equal(rmpsim_topology_nl3(h), rmpsim_topology_nl3(d));
 	for (unsigned n = 0; n < rmpsim_topology_nnodes(d); n++)
-		assert_true(rmpsim_topology_node_memory(h, n) == rmpsim_topology_node_memory(d, n));
+		ASSERT_EQ(rmpsim_topology_node_memory(h, n), rmpsim_topology_node_memory(d, n));
 	for (unsigned g = 0; g < rmpsim_topology_nl3(d); g++) {
 		assert_int_equal(rmpsim_topology_l3_node(h, g), rmpsim_topology_l3_node(d, g));
 		assert_int_equal(rmpsim_topology_l3_ncores(h, g), rmpsim_topology_l3_ncores(d, g));
@@ -171,7 +173,7 @@ static void synthetic_numa_level_form(void **state)
 	assert_int_equal(rmpsim_topology_ncpus(t), 12);
 	assert_int_equal(rmpsim_topology_nnodes(t), 4);
 	assert_int_equal(rmpsim_topology_threads_per_core(t), 1);
-	assert_true(rmpsim_topology_node_memory(t, 3) == 8 * GIB);
+	ASSERT_EQ(rmpsim_topology_node_memory(t, 3), 8 * GIB);
 	assert_int_equal(rmpsim_topology_cpu_node(t, 11), 3);
 	assert_int_equal(rmpsim_topology_cpu_package(t, 6), 1);
 	/* No L3 objects: each node is one L3 group (A200). */
@@ -361,23 +363,23 @@ static void synthetic_largest_machine_is_accepted(void **state)
 				 NULL, "pack:2 group:2 [numa(memory=4TiB)] l3:32 core:32 pu:2", &diag, &t),
 			 0);
 	assert_int_equal(rmpsim_topology_ncpus(t), RMPSIM_MAX_CPUS);
-	assert_true(rmpsim_topology_total_memory(t) == 16384 * GIB);
+	ASSERT_EQ(rmpsim_topology_total_memory(t), 16384 * GIB);
 	assert_int_equal(rmpsim_topology_nl3(t), 128);
 	rmpsim_topology_destroy(t);
 	/* Units as hwloc reads them, and the regular builder's limits. */
 	/* covers: A202 (a numa level without memory= gets hwloc's 1 GiB) */
 	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:2 numa:2 core:1 pu:1", &diag, &t), 0);
-	assert_true(rmpsim_topology_total_memory(t) == 4 * GIB);
+	ASSERT_EQ(rmpsim_topology_total_memory(t), 4 * GIB);
 	rmpsim_topology_destroy(t);
 	/* covers: A202 (no NUMA token at all: one node of hwloc's 1 GiB) */
 	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:2 core:4 pu:2", &diag, &t), 0);
 	assert_int_equal(rmpsim_topology_nnodes(t), 1);
 	assert_int_equal(rmpsim_topology_ncpus(t), 16);
-	assert_true(rmpsim_topology_total_memory(t) == GIB);
+	ASSERT_EQ(rmpsim_topology_total_memory(t), GIB);
 	rmpsim_topology_destroy(t);
 	assert_int_equal(rmpsim_topology_from_synthetic(NULL, "pack:1 [numa(memory=3000MB)] pu:1", &diag, &t),
 			 0);
-	assert_true(rmpsim_topology_node_memory(t, 0) == 3000000000ull - 3000000000ull % (2u << 20));
+	ASSERT_EQ(rmpsim_topology_node_memory(t, 0), 3000000000ull - 3000000000ull % (2u << 20));
 	rmpsim_topology_destroy(t);
 	t = NULL;
 	assert_int_equal(rmpsim_topology_regular(NULL, 1, 1025, 1, 1, GIB, &t), -EINVAL);      /* nodes */
@@ -501,7 +503,7 @@ static void xml_file_reads_like_its_synthetic_source(void **state)
 	assert_int_equal(rmpsim_topology_ncores(t), 16);
 	assert_int_equal(rmpsim_topology_nnodes(t), 4);
 	assert_int_equal(rmpsim_topology_npackages(t), 2);
-	assert_true(rmpsim_topology_node_memory(t, 2) == 4 * GIB);
+	ASSERT_EQ(rmpsim_topology_node_memory(t, 2), 4 * GIB);
 	assert_int_equal(rmpsim_topology_cpu_siblings(t, 3, sib, 2), 2);
 	assert_int_equal(sib[1], 19);
 	assert_int_equal(rmpsim_topology_cpu_node(t, 4), 1);
@@ -596,7 +598,7 @@ static void regular_rejects_bad_shapes(void **state)
 	assert_null(t);
 	/* Memory is kept in 2 MiB units. */
 	assert_int_equal(rmpsim_topology_regular(NULL, 1, 1, 1, 1, GIB + 4096, &t), 0);
-	assert_true(rmpsim_topology_node_memory(t, 0) == GIB);
+	ASSERT_EQ(rmpsim_topology_node_memory(t, 0), GIB);
 	rmpsim_topology_destroy(t);
 }
 

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/report.h>
 
 #include "base/alloc.h"
@@ -186,7 +188,7 @@ static void json_has_sorted_keys_and_integer_times(void **state)
 			   "}\n";
 	assert_string_equal(t, want);
 	assert_int_equal(n, strlen(want));
-	rmpsim__free(rmpsim_allocator_default(), t, n + 1);
+	rmpsim_report_free_text(NULL, t, n);
 
 	/* Golden mode drops the hashes, the leader CPU and the version, nothing else. */
 	assert_int_equal(rmpsim_report_json(&rep, RMPSIM_REPORT_GOLDEN, NULL, &t, &n), 0);
@@ -201,7 +203,7 @@ static void json_has_sorted_keys_and_integer_times(void **state)
 					   "          41220\n        ]\n      ],\n") -
 				    strlen(",\n      \"trace_hash\": \"0123456789abcdef\"") -
 				    strlen(",\n  \"trace_hash\": \"0000000000000abc\""));
-	rmpsim__free(rmpsim_allocator_default(), t, n + 1);
+	rmpsim_report_free_text(NULL, t, n);
 }
 
 /* --uncertainty: "bands" and "sensitivity" per run, "uncertainty_draws" once;
@@ -272,7 +274,7 @@ static void uncertainty_in_json_and_text(void **state)
 				  "          \"high\": \"35.5\",\n"));
 	assert_non_null(strstr(t, "      \"sensitivity_noise_ns\": 1500,\n"));
 	assert_non_null(strstr(t, "  \"uncertainty_draws\": 16\n}\n"));
-	rmpsim__free(rmpsim_allocator_default(), t, n + 1);
+	rmpsim_report_free_text(NULL, t, n);
 
 	/* The table: the tornado after it; with bands, the banded table instead. */
 	char *plain = render(rmpsim_report_text, &rep);
@@ -365,8 +367,8 @@ static void trace_hash_is_fnv_over_runs(void **state)
 					  run("y", RMPSIM_BACKING_4K, 1, 0) };
 	r[1].trace_hash = 7;
 	uint64_t h = rmpsim__hash_u64(rmpsim__hash_u64(RMPSIM_FNV_OFFSET, 0x0123456789abcdefull), 7);
-	assert_true(rmpsim_report_trace_hash(r, 2) == h);
-	assert_true(rmpsim_report_trace_hash(r, 0) == RMPSIM_FNV_OFFSET);
+	ASSERT_EQ(rmpsim_report_trace_hash(r, 2), h);
+	ASSERT_EQ(rmpsim_report_trace_hash(r, 0), RMPSIM_FNV_OFFSET);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rmpsim__rmp_2m_runs (src/rmp/unchecked.h): the runs of a 2 MB region are
+ * rmpsim__rmp_2m_runs (src/rmp/include/rmp/unchecked.h): the runs of a 2 MB region are
  * sorted, disjoint, hold no zero entry and give back exactly the stored
  * entries, on both backends, for random writes (single entries, flat and
  * stepping ranges, zeros that split runs, fragmentation into dense chunks);

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/machine.h>
 #include <rmpsim/sim.h>
 
@@ -126,7 +128,7 @@ static void same_seed_same_trace(void **state)
 {
 	(void)state;
 	struct outcome a = run_world(42), b = run_world(42);
-	assert_true(a.hash == b.hash);
+	ASSERT_EQ(a.hash, b.hash);
 	assert_int_equal(a.events, b.events);
 	assert_int_equal(a.now, b.now);
 	assert_int_equal(a.handled, b.handled);
@@ -144,7 +146,7 @@ static void other_seed_other_placement_same_result(void **state)
 	struct outcome a = run_world(42), b = run_world(43);
 	/* Placement (A70) differs... */
 	assert_memory_not_equal(a.first_cpu, b.first_cpu, sizeof(a.first_cpu));
-	assert_true(a.hash != b.hash);
+	ASSERT_NE(a.hash, b.hash);
 	/* ...the functional result does not: every worker and the sleeper did all
 	 * their work units. (Handler counts may differ: a sender's own CPU is
 	 * dropped from its mask, and that CPU depends on placement.) */

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/sim.h>
 
 #include "failing_alloc.h"
@@ -171,7 +173,7 @@ static void process_computes_and_sleeps(void **state)
 	 * the sleep does not (the CPU's last process is still this one), but the
 	 * CPU idled 1 us meanwhile and leaves its C-state first (A136). */
 	uint64_t wake = oracle_idle_exit(&p, RMPSIM_US(1));
-	assert_true(wake == p.idle_exit_ps);
+	ASSERT_EQ(wake, p.idle_exit_ps);
 	assert_int_equal(r.t[0], cs);
 	assert_int_equal(r.t[1], cs + RMPSIM_NS(100));
 	assert_int_equal(r.t[2], cs + RMPSIM_NS(1100) + wake);
@@ -224,7 +226,7 @@ static void block_and_wake_with_token(void **state)
 	assert_int_equal(r.t[0], 0);
 	/* Blocked 3 us, its CPU idle that long: it leaves C1 first (A136). */
 	assert_int_equal(r.t[1], RMPSIM_US(3) + oracle_idle_exit(&p, RMPSIM_US(3)));
-	assert_true(oracle_idle_exit(&p, RMPSIM_US(3)) == p.idle_exit_ps);
+	ASSERT_EQ(oracle_idle_exit(&p, RMPSIM_US(3)), p.idle_exit_ps);
 	assert_int_equal(r.t[2], r.t[1]);
 	assert_int_equal(rmpsim_sim_blocked(s), 0);
 	rmpsim_sim_destroy(s);

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include "base/rng.h"
 #include "failing_alloc.h"
 #include "sim/heap.h"
@@ -91,7 +93,7 @@ static void heap_reserve_failure_leaves_heap_intact(void **state)
 	rmpsim__heap_push(&h, &e);
 	assert_ptr_equal(rmpsim__heap_top(&h), &e);
 	rmpsim__heap_fini(&h);
-	assert_true(e.heap_index == RMPSIM__HEAP_NONE);
+	ASSERT_EQ(e.heap_index, RMPSIM__HEAP_NONE);
 	assert_int_equal(fa.live_bytes, 0);
 }
 

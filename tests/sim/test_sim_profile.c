@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/machine.h>
 #include <rmpsim/profile.h>
 
@@ -258,7 +260,7 @@ static void cycles_convert_at_the_clock(void **state)
 	assert_int_equal(rmpsim_profile_cycles_to_ps(&p, 2000), 889);
 	/* Huge counts do not overflow: 10^13 cycles at 1 GHz = 10^4 s = 10^16 ps. */
 	p.freq_khz = 1000000;
-	assert_true(rmpsim_profile_cycles_to_ps(&p, 10000000000000000ull) == 10000000000000000ull);
+	ASSERT_EQ(rmpsim_profile_cycles_to_ps(&p, 10000000000000000ull), 10000000000000000ull);
 }
 
 static void memory_engine_closed_forms(void **state)

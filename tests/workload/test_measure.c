@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/sim.h>
 
 #include "workload/measure.h"
@@ -76,10 +78,10 @@ static void the_last_completed_pass_is_measured(void **state)
 	size_t bytes;
 
 	assert_int_equal(run(3, false, &r, &pa, &bytes), 0);
-	assert_true(pa == 0x3000);
-	assert_true(r.pass_ns == 4000);
+	ASSERT_EQ(pa, 0x3000);
+	ASSERT_EQ(r.pass_ns, 4000);
 	assert_true(r.leader_ns == 2000 && r.follower_ns == 2000);
-	assert_true(r.cpu_busy_max_ns == 4000);
+	ASSERT_EQ(r.cpu_busy_max_ns, 4000);
 	assert_int_equal(r.cpus_active, 1);
 	assert_int_equal(r.leader_cpu, 0);
 }
@@ -93,8 +95,8 @@ static void memory_does_not_grow_with_passes(void **state)
 
 	assert_int_equal(run(1, false, &r1, &pa, &b1), 0);
 	assert_int_equal(run(200, false, &r200, &pa, &b200), 0);
-	assert_true(pa == 200 * 0x1000);
-	assert_true(b1 == b200);
+	ASSERT_EQ(pa, 200 * 0x1000);
+	ASSERT_EQ(b1, b200);
 	assert_true(b1 < 1024 + NCPUS * 256);
 	assert_true(r1.pass_ns == r200.pass_ns && r1.cpu_busy_max_ns == r200.cpu_busy_max_ns);
 }

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/workload.h>
 
 #define MACHINE "pack:1 numa:1(memory=8GiB) core:4 pu:2"
@@ -76,11 +78,11 @@ static void full_leaves_only_host_regions(void **state)
 		check_identities(&r);
 		assert_int_equal(r.backing, b);
 		/* A111: host keeps [0, 3G) and region 4 (also the RMP); the guest gets 5-8. */
-		assert_true(r.private_bytes == 4 * GB);
-		assert_true(r.regions_optimized == 4); /* 0, 1, 2 and the hole */
-		assert_true(r.skip_bytes == 3 * GB);
-		assert_true(r.rmpopt_early_exit == 4); /* the guest's regions, slot 0 */
-		assert_true(r.rmpopt_scanned == 0);    /* the rest is cached since boot (A45) */
+		ASSERT_EQ(r.private_bytes, 4 * GB);
+		ASSERT_EQ(r.regions_optimized, 4); /* 0, 1, 2 and the hole */
+		ASSERT_EQ(r.skip_bytes, 3 * GB);
+		ASSERT_EQ(r.rmpopt_early_exit, 4); /* the guest's regions, slot 0 */
+		ASSERT_EQ(r.rmpopt_scanned, 0);	   /* the rest is cached since boot (A45) */
 		/* The guest's 4 regions are read to their first line, from DRAM. */
 		assert_true(r.scan_lines_read == 4 && r.scan_lines_from_dram == 4);
 	}
@@ -93,10 +95,10 @@ static void worst_scans_to_the_last_slot(void **state)
 	assert_int_equal(run_state("worst", RMPSIM_BACKING_4K, &w), 0);
 	assert_int_equal(run_state("full", RMPSIM_BACKING_4K, &f), 0);
 	check_identities(&w);
-	assert_true(w.private_bytes == 7 * 4096); /* A112: every free RAM GB */
-	assert_true(w.regions_optimized == 1);	  /* only the hole */
-	assert_true(w.skip_bytes == 0);
-	assert_true(w.rmpopt_early_exit == 7);
+	ASSERT_EQ(w.private_bytes, 7 * 4096); /* A112: every free RAM GB */
+	ASSERT_EQ(w.regions_optimized, 1);    /* only the hole */
+	ASSERT_EQ(w.skip_bytes, 0);
+	ASSERT_EQ(w.rmpopt_early_exit, 7);
 	/* The worst case's leader reads 512 slots where full's stops at slot 0. */
 	assert_true(w.leader_ns > f.leader_ns);
 	assert_true(w.pass_ns > f.pass_ns);
@@ -114,7 +116,7 @@ static void empty_then_empty_again(void **state)
 		assert_true(e.private_bytes == 0 && a.private_bytes == 0);
 		/* Everything but the RMP's region is optimised after either pass. */
 		assert_true(e.regions_optimized == 8 && a.regions_optimized == 8);
-		assert_true(e.skip_bytes == 7 * GB);
+		ASSERT_EQ(e.skip_bytes, 7 * GB);
 		/* empty: the leader rescans the 4 regions the guest used (A113; any
 		 * change to a region invalidates its cached scan, machine A45),
 		 * whatever the backing. */
@@ -122,9 +124,9 @@ static void empty_then_empty_again(void **state)
 			print_error("empty %s: leader scanned %llu regions, expected 4\n",
 				    rmpsim_backing_name((enum rmpsim_backing)b),
 				    (unsigned long long)e.rmpopt_scanned);
-		assert_true(e.rmpopt_scanned == 4);
+		ASSERT_EQ(e.rmpopt_scanned, 4);
 		/* empty again: nothing changed, every RMPOPT uses the cached result. */
-		assert_true(a.rmpopt_cache_hit == a.rmpopt_executed);
+		ASSERT_EQ(a.rmpopt_cache_hit, a.rmpopt_executed);
 		assert_true(a.leader_ns < e.leader_ns);
 	}
 }
@@ -136,16 +138,16 @@ static void without_a_result_cache_every_verify_reads(void **state)
 	struct rmpsim_run_result r;
 	assert_int_equal(run_state_with("full", RMPSIM_BACKING_4K, NULL, &r), 0);
 	check_identities(&r);
-	assert_true(r.rmpopt_cache_hit == 0);
+	ASSERT_EQ(r.rmpopt_cache_hit, 0);
 	/* 4 primaries verify every region: the guest's 4 and the RMP's region stop
 	 * at their first slot; regions 0-3 are read whole. */
-	assert_true(r.rmpopt_early_exit == 5 * 4);
-	assert_true(r.rmpopt_scanned == 4 * 4);
-	assert_true(r.scan_lines_read == 5 * 4 + 4 * 4 * 512);
+	ASSERT_EQ(r.rmpopt_early_exit, 5 * 4);
+	ASSERT_EQ(r.rmpopt_scanned, 4 * 4);
+	ASSERT_EQ(r.scan_lines_read, 5 * 4 + 4 * 4 * 512);
 	/* One L3 group (no l3 level in the machine: one per node): the lines the
 	 * boot pass read are still warm, except the guest's regions, which changed
 	 * since (one line each, read once from DRAM by the leader). */
-	assert_true(r.scan_lines_from_dram == 4);
+	ASSERT_EQ(r.scan_lines_from_dram, 4);
 	assert_true(r.rmpopt_cycles_min > 0 && r.rmpopt_cycles_min <= r.rmpopt_cycles_mean &&
 		    r.rmpopt_cycles_mean <= r.rmpopt_cycles_max);
 	assert_true(r.rmpopt_nrises >= 1);
@@ -157,9 +159,9 @@ static void same_seed_same_trace(void **state)
 	struct rmpsim_run_result x, y;
 	assert_int_equal(run_state("empty", RMPSIM_BACKING_4K, &x), 0);
 	assert_int_equal(run_state("empty", RMPSIM_BACKING_4K, &y), 0);
-	assert_true(x.trace_hash == y.trace_hash);
+	ASSERT_EQ(x.trace_hash, y.trace_hash);
 	assert_true(x.pass_ns == y.pass_ns && x.cpu_busy_max_ns == y.cpu_busy_max_ns);
-	assert_true(x.seed == 1);
+	ASSERT_EQ(x.seed, 1);
 }
 
 static void events_and_host_writes(void **state)
@@ -178,11 +180,11 @@ static void events_and_host_writes(void **state)
 	assert_string_equal(r.scenario, "ev");
 	assert_int_equal(r.backing, RMPSIM_BACKING_2M);
 	/* The teardown hook's pass ran (10 s later) and left all but region 4 optimised. */
-	assert_true(r.regions_optimized == 8);
+	ASSERT_EQ(r.regions_optimized, 8);
 	/* A114: every write is counted once; only writes into region 4 (1/8 of
 	 * RAM) are checked, and those that hit the RMP's own firmware pages there
 	 * (37 MiB of 8 GiB: about 4.5 of 1000 expected) fault. */
-	assert_true(r.host_writes_checked + r.host_writes_skipped + r.host_writes_faulted == 1000);
+	ASSERT_EQ(r.host_writes_checked + r.host_writes_skipped + r.host_writes_faulted, 1000);
 	assert_true(r.host_writes_faulted < 25);
 	assert_true(r.host_writes_checked + r.host_writes_faulted > 60);
 	assert_true(r.host_writes_checked + r.host_writes_faulted < 200);
@@ -210,7 +212,7 @@ static void bad_input(void **state)
 	assert_int_equal(rmpsim_workload_run(&s, NULL, NULL, &r, &d), -EINVAL);
 	assert_non_null(strstr(d.msg, "does not fit"));
 	rmpsim_scenario_free(&s);
-	assert_true(r.pass_ns == 0x7777777777777777ull); /* untouched on failure */
+	ASSERT_EQ(r.pass_ns, 0x7777777777777777ull); /* untouched on failure */
 }
 
 int main(void)

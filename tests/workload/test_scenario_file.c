@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/limits.h>
 #include <rmpsim/workload.h>
 
@@ -55,7 +57,7 @@ static void example_parses(void **state)
 	assert_string_equal(s.profile, "dir/sub/small.ini"); /* relative to the file */
 	assert_string_equal(s.policy, "targeted");
 	assert_true(s.has_seed && s.seed == 42);
-	assert_true(s.host_writes == 100);
+	ASSERT_EQ(s.host_writes, 100);
 	assert_int_equal(s.state, RMPSIM_WL_STATE_EVENTS);
 	assert_int_equal(s.nguests, 2);
 	assert_string_equal(s.guests[0].name, "a");
@@ -74,11 +76,11 @@ static void example_parses(void **state)
 	assert_int_equal(s.events[1].guest, 1);
 	assert_int_equal(s.events[1].line, 23);
 	assert_int_equal(s.events[2].kind, RMPSIM_EV_TEARDOWN);
-	assert_true(s.events[2].time_ns == 20000000000ull);
+	ASSERT_EQ(s.events[2].time_ns, 20000000000ull);
 	assert_int_equal(s.events[2].line, 21);
 	assert_int_equal(s.events[3].kind, RMPSIM_EV_TRIGGER);
 	assert_int_equal(s.events[4].kind, RMPSIM_EV_HOST_WRITES);
-	assert_true(s.events[4].count == 1000);
+	ASSERT_EQ(s.events[4].count, 1000);
 	rmpsim_scenario_free(&s);
 }
 
@@ -97,7 +99,7 @@ static void defaults_and_builtin_state(void **state)
 	assert_string_equal(s.machine, "");
 	assert_string_equal(s.profile, "/abs/p.ini");
 	assert_false(s.has_seed);
-	assert_true(s.host_reserve == RMPSIM_WL_DEFAULT_HOST_RESERVE);
+	ASSERT_EQ(s.host_reserve, RMPSIM_WL_DEFAULT_HOST_RESERVE);
 	rmpsim_scenario_free(&s);
 }
 
@@ -111,7 +113,7 @@ static void expect_error(const char *text, int err, const char *want)
 	memset(&s, 0x5a, sizeof(s));
 	assert_int_equal(rmpsim_scenario_parse_string(text, "t.ini", NULL, &s, &d), err);
 	assert_string_equal(rmpsim_diag_format(&d, buf, sizeof(buf)), want);
-	assert_true(s.nguests == 0x5a5a5a5a5a5a5a5aull); /* ret_s untouched */
+	ASSERT_EQ(s.nguests, 0x5a5a5a5a5a5a5a5aull); /* ret_s untouched */
 }
 
 static void error_syntax(void **state)
@@ -207,7 +209,7 @@ static void error_long_line(void **state)
 	struct rmpsim_scenario s;
 	struct rmpsim_diag d = { 0 };
 	assert_int_equal(rmpsim_scenario_parse_string(text, "t.ini", NULL, &s, &d), 0);
-	assert_true(s.seed == 1); /* the comment stayed a comment */
+	ASSERT_EQ(s.seed, 1); /* the comment stayed a comment */
 	rmpsim_scenario_free(&s);
 	/* One character more: refused, at the first column past the limit. */
 	snprintf(text, sizeof(text), "[scenario]\n; %.*s seed = 7\n", RMPSIM_MAX_INI_LINE - 2 - 9 + 1, pad);
@@ -258,7 +260,7 @@ static void error_unbounded_counts_and_times(void **state)
 						      "43200min = trigger\n",
 						      "t.ini", NULL, &s, &d),
 			 0);
-	assert_true(s.events[0].time_ns == RMPSIM_MAX_EVENT_TIME_NS);
+	ASSERT_EQ(s.events[0].time_ns, RMPSIM_MAX_EVENT_TIME_NS);
 	rmpsim_scenario_free(&s);
 }
 

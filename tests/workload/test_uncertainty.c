@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/profile.h>
 #include <rmpsim/workload.h>
 
@@ -103,7 +105,7 @@ static void values_follow_the_positions(void **state)
 		for (unsigned j = 0; j < NP; j++) {
 			uint64_t v = rmpsim_profile_get_value(&p, j);
 			if (!rmpsim_profile_param_uncertain(&fixed, j)) {
-				assert_true(v == rmpsim_profile_get_value(base, j));
+				ASSERT_EQ(v, rmpsim_profile_get_value(base, j));
 				continue;
 			}
 			drawn += i == 0;
@@ -111,7 +113,7 @@ static void values_follow_the_positions(void **state)
 			double u = (double)pos[i * NP + j] / ((double)N * RMPSIM_UNC_SUBSTEPS);
 			double span = (double)(fixed.hi[j] - fixed.lo[j]);
 			if (kind_of(j) == RMPSIM_PARAM_INT) {
-				assert_true(v == fixed.lo[j] + (uint64_t)floor(u * (span + 1)));
+				ASSERT_EQ(v, fixed.lo[j] + (uint64_t)floor(u * (span + 1)));
 			} else {
 				double exact = (double)fixed.lo[j] + u * span;
 				assert_true(fabs((double)v - exact) <= 0.5 + 1e-6 * span);
@@ -153,9 +155,8 @@ static void design_is_seeded(void **state)
 		rmpsim_unc_profile(&pinned, N, &a[i * NP], &pp);
 		for (unsigned j = 0; j < NP; j++)
 			if (j != l3)
-				assert_true(rmpsim_profile_get_value(&pw, j) ==
-					    rmpsim_profile_get_value(&pp, j));
-		assert_true(rmpsim_profile_get_value(&pp, l3) == rmpsim_profile_get_value(&wide, l3));
+				ASSERT_EQ(rmpsim_profile_get_value(&pw, j), rmpsim_profile_get_value(&pp, j));
+		ASSERT_EQ(rmpsim_profile_get_value(&pp, l3), rmpsim_profile_get_value(&wide, l3));
 	}
 	assert_int_equal(rmpsim_unc_design(1, 1, a), -EINVAL);
 	assert_int_equal(rmpsim_unc_design(RMPSIM_UNC_MAX_DRAWS + 1, 1, a), -EINVAL);

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "assert_eq.h"
+
 #include <rmpsim/workload.h>
 
 static void sizes_use_binary_units(void **state)
@@ -15,7 +17,7 @@ static void sizes_use_binary_units(void **state)
 	(void)state;
 	uint64_t v = 7;
 	assert_int_equal(rmpsim_parse_size("4K", &v), 0);
-	assert_true(v == 4096);
+	ASSERT_EQ(v, 4096);
 	assert_int_equal(rmpsim_parse_size("16G", &v), 0);
 	assert_true(v == 16ull << 30);
 	assert_int_equal(rmpsim_parse_size("2TiB", &v), 0);
@@ -23,9 +25,9 @@ static void sizes_use_binary_units(void **state)
 	assert_int_equal(rmpsim_parse_size("512mb", &v), 0);
 	assert_true(v == 512ull << 20);
 	assert_int_equal(rmpsim_parse_size("0x1000", &v), 0);
-	assert_true(v == 4096);
+	ASSERT_EQ(v, 4096);
 	assert_int_equal(rmpsim_parse_size("123", &v), 0);
-	assert_true(v == 123);
+	ASSERT_EQ(v, 123);
 	/* Junk, signs, empty and overflow are refused and leave v alone. */
 	v = 99;
 	assert_int_equal(rmpsim_parse_size("4X", &v), -EINVAL);
@@ -33,7 +35,7 @@ static void sizes_use_binary_units(void **state)
 	assert_int_equal(rmpsim_parse_size("", &v), -EINVAL);
 	assert_int_equal(rmpsim_parse_size(" 4K", &v), -EINVAL);
 	assert_int_equal(rmpsim_parse_size("16384P", &v), -ERANGE); /* 2^64 */
-	assert_true(v == 99);
+	ASSERT_EQ(v, 99);
 }
 
 static void times_need_units(void **state)
@@ -41,17 +43,17 @@ static void times_need_units(void **state)
 	(void)state;
 	uint64_t v = 0;
 	assert_int_equal(rmpsim_parse_time_ns("10s", &v), 0);
-	assert_true(v == 10000000000ull);
+	ASSERT_EQ(v, 10000000000ull);
 	assert_int_equal(rmpsim_parse_time_ns("5ms", &v), 0);
-	assert_true(v == 5000000);
+	ASSERT_EQ(v, 5000000);
 	assert_int_equal(rmpsim_parse_time_ns("20us", &v), 0);
-	assert_true(v == 20000);
+	ASSERT_EQ(v, 20000);
 	assert_int_equal(rmpsim_parse_time_ns("300ns", &v), 0);
-	assert_true(v == 300);
+	ASSERT_EQ(v, 300);
 	assert_int_equal(rmpsim_parse_time_ns("2min", &v), 0);
-	assert_true(v == 120000000000ull);
+	ASSERT_EQ(v, 120000000000ull);
 	assert_int_equal(rmpsim_parse_time_ns("0", &v), 0);
-	assert_true(v == 0);
+	ASSERT_EQ(v, 0);
 	assert_int_equal(rmpsim_parse_time_ns("7", &v), -EINVAL); /* unit needed */
 	assert_int_equal(rmpsim_parse_time_ns("5 ms", &v), -EINVAL);
 	assert_int_equal(rmpsim_parse_time_ns("1.5s", &v), -EINVAL);
@@ -63,10 +65,10 @@ static void u64_bounds(void **state)
 	(void)state;
 	uint64_t v = 0;
 	assert_int_equal(rmpsim_parse_u64("18446744073709551615", &v), 0);
-	assert_true(v == UINT64_MAX);
+	ASSERT_EQ(v, UINT64_MAX);
 	assert_int_equal(rmpsim_parse_u64("18446744073709551616", &v), -ERANGE);
 	assert_int_equal(rmpsim_parse_u64("0xffffffffffffffff", &v), 0);
-	assert_true(v == UINT64_MAX);
+	ASSERT_EQ(v, UINT64_MAX);
 	assert_int_equal(rmpsim_parse_u64("0x", &v), -EINVAL);
 	assert_int_equal(rmpsim_parse_u64("12a", &v), -EINVAL);
 }

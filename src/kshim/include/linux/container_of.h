@@ -11,7 +11,8 @@
 			__builtin_types_compatible_p(__typeof__(*(ptr)), __typeof__(((type *)0)->member)) || \
 				__builtin_types_compatible_p(__typeof__(*(ptr)), void),                      \
 			"pointer type mismatch in container_of()");                                          \
-		((type *)((char *)__mptr - offsetof(type, member)));                                         \
+		/* back through void *: the member's address came from a type * */                           \
+		((type *)(void *)((char *)__mptr - offsetof(type, member)));                                 \
 	})
 
 #endif

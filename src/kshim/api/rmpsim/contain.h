@@ -39,8 +39,6 @@ struct rmpsim_containment {
 /* Turn containment on (copies c; hint must stay valid). -errno if a signal
  * handler cannot be installed. */
 int rmpsim_contain(const struct rmpsim_containment *c);
-/* Turn it off again (tests); the signal handlers stay, passing signals on. */
-void rmpsim_contain_off(void);
 
 #ifdef __cplusplus
 }

@@ -75,8 +75,6 @@ struct rmpsim_kernel_stats {
 	int sim_error;	   /* the simulator's own first failure (-ENOMEM...) under kernel code; 0 none */
 };
 void rmpsim_kernel_stats(const struct rmpsim_kernel *k, struct rmpsim_kernel_stats *ret);
-/* The sim the kernel runs on. */
-struct rmpsim_sim *rmpsim_kernel_sim(const struct rmpsim_kernel *k);
 
 /*
  * Reset hooks for kernel-style statics. A file registers a function that puts
