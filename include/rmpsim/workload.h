@@ -280,6 +280,15 @@ int rmpsim_scenario_builtin(const char *name, enum rmpsim_backing backing,
 
 /* ---- Running ---- */
 
+struct rmpsim_machine; /* machine.h */
+/*
+ * The machine of a description, as runs build it: NULL or "" the default
+ * machine, a path ending in .xml an hwloc XML file, else an hwloc synthetic
+ * string. 0 or -errno with *diag. Destroy with rmpsim_machine_destroy.
+ */
+int rmpsim_workload_machine(const struct rmpsim_allocator *a, const char *desc, struct rmpsim_machine **ret,
+			    struct rmpsim_diag *diag);
+
 struct rmpsim_sim;	 /* sim.h */
 struct rmpsim_trace_rec; /* sim.h */
 

@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calib.h"
+#include "calib/calib.h"
 
 #define EFFECT_MIN 1e-3	 /* A423: 0.1 % of a prediction over the whole range */
 #define ALIAS_SINE 0.3	 /* A423: a column within ~17 degrees of the others' span */

@@ -14,8 +14,7 @@
 #include <rmpsim/sim.h>
 #include <rmpsim/workload.h>
 
-#include "calib.h"
-#include "workload/setup.h"
+#include "calib/calib.h"
 
 #define BITS (8 * sizeof(unsigned long))
 
@@ -58,7 +57,7 @@ int calib_ipi_bench(const char *machine, const struct rmpsim_profile *p, const u
 {
 	struct rmpsim_machine *m = NULL;
 	struct rmpsim_sim *sim = NULL;
-	int r = rmpsim__wl_make_machine(NULL, machine ? machine : "", &m, diag);
+	int r = rmpsim_workload_machine(NULL, machine ? machine : "", &m, diag);
 	if (r)
 		return r;
 	struct bench b = { targets, n, ret_ns, NULL, rmpsim_machine_ncpus(m), 0 };

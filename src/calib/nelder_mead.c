@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calib.h"
+#include "calib/calib.h"
 
 struct nm {
 	unsigned k, evals, max_evals;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calib.h"
+#include "calib/calib.h"
 
 #define MAX_MEAS   100000u /* measurements in all files (a dmesg of many passes fits) */
 #define MAX_SOURCE 64u	   /* files */

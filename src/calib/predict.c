@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calib.h"
+#include "calib/calib.h"
 
 /* The scenario of a log: a built-in name, "NAME:BACKING", or a file (parsed once). */
 static int source_scenario(struct calib_source *src, struct rmpsim_scenario *ret, bool *owned,

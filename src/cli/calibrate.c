@@ -3,7 +3,7 @@
  * rmpsim calibrate (issue 16 point 5, docs/calibrate.md): fit the timing
  * parameters a user's own measurements constrain, within the profile's
  * ranges, and write the fitted profile. The work is in the calib layer
- * (src/calib/calib.h); this file reads the command line, prints the fit,
+ * (src/calib/include/calib/calib.h); this file reads the command line, prints the fit,
  * its residuals and the held-out check, and writes the profile whole or not
  * at all (output.h).
  */
@@ -15,7 +15,7 @@
 
 #include <rmpsim/report.h>
 
-#include "calib.h"
+#include "calib/calib.h"
 #include "calibrate.h"
 #include "cli.h"
 #include "config.h"

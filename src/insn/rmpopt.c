@@ -18,7 +18,7 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/require.h"
+#include "require.h"
 
 /* Function 0 on spa's 1 GB region (A45, A51). */
 static void verify(const struct rmpsim_rmp *rmp, struct rmpsim_rmpopt_scan_cache *cache, uint64_t spa,

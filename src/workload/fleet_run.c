@@ -24,7 +24,6 @@
 #include "base/rng.h"
 #include "granules.h"
 #include "measure.h"
-#include "setup.h"
 
 #define GB	   (1ull << 30)
 #define SZ_4K	   (1ull << 12)
@@ -599,7 +598,7 @@ static int setup(struct fctx *c, struct rmpsim_diag *diag)
 		if (r)
 			return r;
 	}
-	r = rmpsim__wl_make_machine(c->alloc, o->machine, &c->m, diag);
+	r = rmpsim_workload_machine(c->alloc, o->machine, &c->m, diag);
 	if (r)
 		return r;
 	c->ram_bytes = ram_of(c->m);

@@ -26,7 +26,6 @@
 #include "cotenant.h"
 #include "measure.h"
 #include "placement.h"
-#include "setup.h"
 
 #define GB    (1ull << 30)
 #define SZ_4K (1ull << 12)
@@ -350,7 +349,7 @@ static int run_phase(struct ctx *c, enum phase ph)
 
 /* ---- Setup ---- */
 
-int rmpsim__wl_make_machine(const struct rmpsim_allocator *a, const char *desc, struct rmpsim_machine **ret,
+int rmpsim_workload_machine(const struct rmpsim_allocator *a, const char *desc, struct rmpsim_machine **ret,
 			    struct rmpsim_diag *diag)
 {
 	struct rmpsim_topology *t = NULL;
@@ -596,7 +595,7 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 		if (r)
 			goto out;
 	}
-	r = rmpsim__wl_make_machine(c.alloc, machine, &c.m, diag);
+	r = rmpsim_workload_machine(c.alloc, machine, &c.m, diag);
 	if (r) {
 		if (machine == s->machine && diag && !diag->file[0])
 			at_scenario_value(s, s->machine_pos, diag->col, diag);

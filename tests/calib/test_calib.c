@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "calib.h"
+#include "calib/calib.h"
 
 /* ---- Parsing ---- */
 

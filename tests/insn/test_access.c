@@ -38,7 +38,8 @@ static void hypervisor_writes(void **state)
 	/* Reads are never checked (spec 3.5). */
 	assert_false(hv(rmp, R + 100 * SZ_4K, SZ_4K, 0).fault);
 	/* User writes carry the user bit. */
-	ASSERT_EQ(hv(rmp, R + 100 * SZ_4K, SZ_4K, W | RMPSIM_ACCESS_USER).error_code, (PF_RMP_WRITE | (1u << 2)));
+	ASSERT_EQ(hv(rmp, R + 100 * SZ_4K, SZ_4K, W | RMPSIM_ACCESS_USER).error_code,
+		  (PF_RMP_WRITE | (1u << 2)));
 	/* Inside an assigned 2 MB page, even where the 4K entry is zero. */
 	fix_set_raw(rmp, R + SZ_2M, LO_ASSIGNED | LO_2M | LO_ASID(ASID), 0);
 	assert_true(hv(rmp, R + SZ_2M + 77 * SZ_4K, SZ_4K, W).fault);

@@ -271,7 +271,8 @@ static void range_matches_sequence_simple(void **state)
 			 RMPSIM_RMPUPDATE_FAIL_PERMISSION);
 	assert_int_equal(done, 690);
 	assert_true(c.changed && c.assigned && c.spa == R + 10 * SZ_4K && c.bytes == 690 * SZ_4K);
-	ASSERT_EQ(fix_raw(a, R + 699 * SZ_4K).lo, (LO_ASSIGNED | LO_GPA(0x100000 + 689 * SZ_4K) | LO_ASID(ASID)));
+	ASSERT_EQ(fix_raw(a, R + 699 * SZ_4K).lo,
+		  (LO_ASSIGNED | LO_GPA(0x100000 + 689 * SZ_4K) | LO_ASID(ASID)));
 	ASSERT_EQ(fix_raw(a, R + 701 * SZ_4K).lo, 0);
 	assert_int_equal(rmpsim_rmp_2m_assigned_count(a, R), 502);
 	assert_int_equal(rmpsim_rmp_2m_assigned_count(a, R + SZ_2M), 188);

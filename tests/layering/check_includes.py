@@ -20,7 +20,7 @@ import os
 import re
 import sys
 
-LAYERS = ["base", "rmp", "insn", "machine", "sim", "kshim", "host", "workload", "report", "cli"]
+LAYERS = ["base", "rmp", "insn", "machine", "sim", "kshim", "host", "workload", "report", "calib", "cli"]
 # Folders under src/ that belong to no layer: the library that bundles them all.
 NOT_LAYERS = {"librmpsim"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
