@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Progress on a terminal (progress.h). */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,12 +16,27 @@ static uint64_t wall_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* A decimal from the environment within [0, max] (HZ: [1, max]), else the default. */
+static uint64_t env_u64(const char *name, uint64_t def, uint64_t max)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (!v || !*v)
+		return def;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (*end || x > max || (!x && strstr(name, "HZ")))
+		return def;
+	return x;
+}
+
 void rmpsim_cli_progress_start(struct rmpsim_cli_progress *p, bool on, size_t nruns)
 {
 	memset(p, 0, sizeof(*p));
 	p->out = on ? stderr : NULL;
 	p->nruns = nruns;
 	p->t0_ns = p->done_ns = wall_ns();
+	p->delay_ns = env_u64("RMPSIM_PROGRESS_DELAY_MS", RMPSIM_PROGRESS_DELAY_MS, 3600000) * 1000000ull;
+	p->period_ns = 1000000000ull / env_u64("RMPSIM_PROGRESS_HZ", RMPSIM_PROGRESS_HZ, 1000);
 }
 
 /*
@@ -60,9 +76,9 @@ static void draw(struct rmpsim_cli_progress *p, uint64_t now)
 static void maybe_draw(struct rmpsim_cli_progress *p)
 {
 	uint64_t now = wall_ns();
-	if (now - p->t0_ns < RMPSIM_PROGRESS_DELAY_MS * 1000000ull)
+	if (now - p->t0_ns < p->delay_ns)
 		return;
-	if (p->shown && now - p->last_ns < 1000000000ull / RMPSIM_PROGRESS_HZ)
+	if (p->shown && now - p->last_ns < p->period_ns)
 		return;
 	draw(p, now);
 }

@@ -15,16 +15,19 @@
 
 #define RMPSIM_PROGRESS_HZ	 4u    /* redraws per second at most */
 #define RMPSIM_PROGRESS_DELAY_MS 1000u /* nothing for runs shorter than this */
+/* The environment variables RMPSIM_PROGRESS_DELAY_MS and RMPSIM_PROGRESS_HZ
+ * replace the two (tests: a machine fast enough finishes before the delay). */
 
 struct rmpsim_cli_progress {
-	FILE *out;	    /* NULL: off */
-	size_t nruns, done; /* runs in the command, runs finished */
-	char label[160];    /* the run under way */
-	uint64_t t0_ns;	    /* wall clock at start */
-	uint64_t done_ns;   /* wall clock when the last run finished */
-	uint64_t last_ns;   /* last redraw */
-	uint64_t sim_ps;    /* simulated time of the run under way */
-	bool shown;	    /* a line is on the terminal */
+	FILE *out;		      /* NULL: off */
+	uint64_t delay_ns, period_ns; /* from the defaults or the environment */
+	size_t nruns, done;	      /* runs in the command, runs finished */
+	char label[160];	      /* the run under way */
+	uint64_t t0_ns;		      /* wall clock at start */
+	uint64_t done_ns;	      /* wall clock when the last run finished */
+	uint64_t last_ns;	      /* last redraw */
+	uint64_t sim_ps;	      /* simulated time of the run under way */
+	bool shown;		      /* a line is on the terminal */
 };
 
 /* on: stderr is a terminal and no --quiet. */
