@@ -380,8 +380,9 @@ static int make_guests(struct ctx *c)
 		/* A110: one guest per NUMA node, as large as the node's free RAM. */
 		n = rmpsim_topology_nnodes(rmpsim_machine_topology(c->m));
 	}
-	if (s->state == RMPSIM_WL_STATE_COTENANT) /* A444 */
-		n = rmpsim__cotenant_nguests(rmpsim_topology_nnodes(rmpsim_machine_topology(c->m)));
+	unsigned nodes = rmpsim_topology_nnodes(rmpsim_machine_topology(c->m));
+	if (s->state == RMPSIM_WL_STATE_COTENANT)
+		n = rmpsim__cotenant_nguests(nodes); /* A444 */
 	c->guests = rmpsim__calloc(c->alloc, n ? n : 1, sizeof(*c->guests));
 	if (!c->guests)
 		return -ENOMEM;
