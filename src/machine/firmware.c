@@ -55,8 +55,7 @@ int rmpsim_machine_snp_init(struct rmpsim_machine *m, const uint64_t (*hv_fixed)
 	if (r < 0)
 		return r;
 	/* HW-5, spec 1.1: SNP_INIT clears every RMPOPT table; the scan caches are stale. */
-	for (unsigned c = 0; c < m->topo->ncores; c++)
-		rmpsim__rmpopt_clear_core(m, c);
+	rmpsim__rmpopt_clear_all(m);
 	rmpsim__rmpopt_invalidate_all_caches(m);
 	m->snp_initialized = true;
 	*ret_status = RMPSIM_FW_SUCCESS;

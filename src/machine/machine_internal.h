@@ -35,6 +35,19 @@ struct rmpsim__region {
 	_Atomic uint64_t content_gen;	       /* bumped with every change of the entries (timing model) */
 };
 
+/*
+ * The RMPOPT tables of every core for 2048 consecutive absolute regions
+ * (A510): per region, one bit per core and the assign_gen + 1 its set bits
+ * were stored at (stamp; 0 while the region's bits are being reset).
+ */
+struct rmpsim__opt_block {
+	_Atomic uint64_t stamp[RMPSIM_RMPOPT_REGIONS];
+	_Atomic uint64_t cores[]; /* [2048][opt_words] */
+};
+
+/* Absolute regions a window can reach: base bits 51:30, plus 2047. */
+#define RMPSIM__OPT_NBLOCKS ((unsigned)((RMPSIM_RMPOPT_BASE_ADDR_MASK >> 30) / RMPSIM_RMPOPT_REGIONS) + 2u)
+
 struct rmpsim__cpu_counters {
 	_Atomic uint64_t rmpopt[RMPSIM_RMPOPT_NKINDS];
 	_Atomic uint64_t rmpopt_faults;
@@ -65,7 +78,10 @@ struct rmpsim_machine {
 	unsigned nregions;
 	struct rmpsim__region *regions; /* [nregions] */
 	uint64_t *rmpopt_base;		/* [ncores] RMPOPT_BASE MSR per core */
-	_Atomic uint64_t *bits;		/* [ncores * 2048]: assign_gen + 1 when set, 0 when clear */
+	/* The per-core tables, by absolute region (A510): blocks of 2048 regions,
+	 * allocated on the first verify in them; see rmpopt.c. */
+	_Atomic(struct rmpsim__opt_block *) *opt_blocks; /* [RMPSIM__OPT_NBLOCKS] */
+	unsigned opt_words;				 /* 64-bit words of a core bitmap */
 
 	/* Per CPU. */
 	uint64_t *syscfg; /* [ncpus] */
@@ -82,6 +98,7 @@ int rmpsim__bios_build_rmp(struct rmpsim_machine *m, struct rmpsim_diag *diag);
 int rmpsim__rmpopt_alloc(struct rmpsim_machine *m);
 void rmpsim__rmpopt_free(struct rmpsim_machine *m);
 void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core);
+void rmpsim__rmpopt_clear_all(struct rmpsim_machine *m);
 void rmpsim__rmpopt_invalidate_all_caches(struct rmpsim_machine *m);
 bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t spa);
 

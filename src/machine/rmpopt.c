@@ -6,17 +6,33 @@
  *
  * Table storage (A50, spec OQ 3): 2048 one-bit entries per core, shared by the
  * core's SMT threads (spec 1.1, 1.3); entry i describes the 1 GB region at
- * RMPOPT_BASE + i GB. An entry holds the region's assign_gen + 1 when RMPOPT
- * set it, 0 when clear; it reads as set only while that still equals the
- * region's assign_gen + 1, so an assigning RMPUPDATE clears it on every core
- * with one increment (A46).
+ * RMPOPT_BASE + i GB. A core's entries are kept by the absolute region they
+ * describe (A510): per region one bit per core, and the region's assign_gen + 1
+ * at which its set bits were stored (the stamp). A bit reads as set only while
+ * the stamp equals the region's assign_gen + 1, so an assigning RMPUPDATE
+ * clears it on every core with one increment (A46); the first verify at a new
+ * generation resets the region's bits for all cores. A new base clears the
+ * core's bits in its old window (msr.c, A43), so a core's bits lie in its
+ * current window only and keying by absolute region is keying by entry. The
+ * regions are in blocks of 2048, allocated on the first verify in them: a
+ * machine costs nothing at set-up, 2048 * (8 + cores / 8) bytes per block in
+ * use (144 KiB at 512 cores, 1 MiB at 4,096), and a round of followers can set
+ * a region's bit for a whole core mask word by word.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <rmpsim/machine.h>
 
 #include "base/alloc.h"
+#include "base/check.h"
 #include "machine_internal.h"
+
+static size_t block_bytes(const struct rmpsim_machine *m)
+{
+	return sizeof(struct rmpsim__opt_block) +
+	       (size_t)RMPSIM_RMPOPT_REGIONS * m->opt_words * sizeof(_Atomic uint64_t);
+}
 
 int rmpsim__rmpopt_alloc(struct rmpsim_machine *m)
 {
@@ -25,9 +41,10 @@ int rmpsim__rmpopt_alloc(struct rmpsim_machine *m)
 	unsigned n = (unsigned)((rmpsim_layout_coverage_end(m->layout) + RMPSIM_SZ_1G - 1) >> 30);
 	struct rmpsim__region *regions = rmpsim__calloc(m->alloc, n, sizeof(*regions));
 
+	m->opt_words = (ncores + 63) / 64;
 	m->rmpopt_base = rmpsim__calloc(m->alloc, ncores, sizeof(*m->rmpopt_base));
-	m->bits = rmpsim__calloc(m->alloc, (size_t)ncores * RMPSIM_RMPOPT_REGIONS, sizeof(*m->bits));
-	if (!regions || !m->rmpopt_base || !m->bits) {
+	m->opt_blocks = rmpsim__calloc(m->alloc, RMPSIM__OPT_NBLOCKS, sizeof(*m->opt_blocks));
+	if (!regions || !m->rmpopt_base || !m->opt_blocks) {
 		rmpsim__free(m->alloc, regions, n * sizeof(*regions));
 		rmpsim__rmpopt_free(m); /* no region set yet: no mutex to destroy */
 		return -ENOMEM;
@@ -40,8 +57,8 @@ int rmpsim__rmpopt_alloc(struct rmpsim_machine *m)
 		atomic_init(&m->regions[r].content_gen, 0);
 		m->regions[r].cache.slot = -1;
 	}
-	for (size_t i = 0; i < (size_t)ncores * RMPSIM_RMPOPT_REGIONS; i++)
-		atomic_init(&m->bits[i], 0);
+	for (unsigned b = 0; b < RMPSIM__OPT_NBLOCKS; b++)
+		atomic_init(&m->opt_blocks[b], NULL);
 	return 0;
 }
 
@@ -54,19 +71,73 @@ void rmpsim__rmpopt_free(struct rmpsim_machine *m)
 			pthread_mutex_destroy(&m->regions[r].lock);
 	rmpsim__free(m->alloc, m->regions, m->nregions * sizeof(*m->regions));
 	rmpsim__free(m->alloc, m->rmpopt_base, ncores * sizeof(*m->rmpopt_base));
-	rmpsim__free(m->alloc, m->bits, (size_t)ncores * RMPSIM_RMPOPT_REGIONS * sizeof(*m->bits));
+	if (m->opt_blocks)
+		for (unsigned b = 0; b < RMPSIM__OPT_NBLOCKS; b++)
+			rmpsim__free(m->alloc, atomic_load(&m->opt_blocks[b]), block_bytes(m));
+	rmpsim__free(m->alloc, m->opt_blocks, RMPSIM__OPT_NBLOCKS * sizeof(*m->opt_blocks));
 	m->regions = NULL;
 	m->nregions = 0;
 	m->rmpopt_base = NULL;
-	m->bits = NULL;
+	m->opt_blocks = NULL;
+}
+
+static struct rmpsim__opt_block *block_of(const struct rmpsim_machine *m, uint64_t region)
+{
+	return atomic_load_explicit(&m->opt_blocks[region / RMPSIM_RMPOPT_REGIONS], memory_order_acquire);
+}
+
+/* The block holding region, allocated if needed; NULL when out of memory. */
+static struct rmpsim__opt_block *block_get(struct rmpsim_machine *m, uint64_t region)
+{
+	struct rmpsim__opt_block *b = block_of(m, region);
+	if (b)
+		return b;
+	b = rmpsim__malloc(m->alloc, block_bytes(m));
+	if (!b)
+		return NULL;
+	/* Every region's bits clear, stored at generation 0 (regions past the
+	 * coverage never leave it). */
+	for (unsigned i = 0; i < RMPSIM_RMPOPT_REGIONS; i++)
+		atomic_init(&b->stamp[i], 1);
+	for (size_t i = 0; i < (size_t)RMPSIM_RMPOPT_REGIONS * m->opt_words; i++)
+		atomic_init(&b->cores[i], 0);
+	struct rmpsim__opt_block *none = NULL;
+	if (!atomic_compare_exchange_strong_explicit(&m->opt_blocks[region / RMPSIM_RMPOPT_REGIONS], &none, b,
+						     memory_order_acq_rel, memory_order_acquire)) {
+		rmpsim__free(m->alloc, b, block_bytes(m)); /* another thread's block won */
+		b = none;
+	}
+	return b;
+}
+
+static _Atomic uint64_t *core_words(const struct rmpsim_machine *m, struct rmpsim__opt_block *b,
+				    uint64_t region)
+{
+	return &b->cores[(size_t)(region % RMPSIM_RMPOPT_REGIONS) * m->opt_words];
 }
 
 void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core)
 {
-	_Atomic uint64_t *b = &m->bits[(size_t)core * RMPSIM_RMPOPT_REGIONS];
+	uint64_t first = (m->rmpopt_base[core] & RMPSIM_RMPOPT_BASE_ADDR_MASK) >> 30;
+	uint64_t keep = ~(1ull << (core % 64));
 
-	for (unsigned i = 0; i < RMPSIM_RMPOPT_REGIONS; i++)
-		atomic_store_explicit(&b[i], 0, memory_order_relaxed);
+	for (uint64_t r = first; r < first + RMPSIM_RMPOPT_REGIONS; r++) {
+		struct rmpsim__opt_block *b = block_of(m, r);
+		if (!b) { /* nothing stored in this block: skip to the next */
+			r |= RMPSIM_RMPOPT_REGIONS - 1;
+			continue;
+		}
+		atomic_fetch_and_explicit(&core_words(m, b, r)[core / 64], keep, memory_order_release);
+	}
+}
+
+void rmpsim__rmpopt_clear_all(struct rmpsim_machine *m)
+{
+	for (unsigned i = 0; i < RMPSIM__OPT_NBLOCKS; i++) {
+		struct rmpsim__opt_block *b = atomic_load_explicit(&m->opt_blocks[i], memory_order_acquire);
+		for (size_t w = 0; b && w < (size_t)RMPSIM_RMPOPT_REGIONS * m->opt_words; w++)
+			atomic_store_explicit(&b->cores[w], 0, memory_order_release);
+	}
 }
 
 void rmpsim__rmpopt_invalidate_all_caches(struct rmpsim_machine *m)
@@ -93,14 +164,51 @@ bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t 
 {
 	uint64_t base_msr = m->rmpopt_base[core];
 	uint64_t base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
-	uint64_t v;
 
 	if (!(base_msr & RMPSIM_RMPOPT_BASE_EN) || spa < base || spa - base >= RMPSIM_RMPOPT_WINDOW)
 		return false;
-	v = atomic_load_explicit(&m->bits[(size_t)core * RMPSIM_RMPOPT_REGIONS + ((spa - base) >> 30)],
-				 memory_order_acquire);
-	/* Load the bit first: a gen read after it is at least as new as the one stored. */
-	return v != 0 && v == region_gen(m, spa >> 30) + 1;
+	uint64_t region = spa >> 30;
+	struct rmpsim__opt_block *b = block_of(m, region);
+	if (!b)
+		return false;
+	/* A sequence read: the stamp before and after the bit is the same (and
+	 * not 0) only when no reset of the region's bits came in between. */
+	_Atomic uint64_t *stamp = &b->stamp[region % RMPSIM_RMPOPT_REGIONS];
+	uint64_t s1 = atomic_load_explicit(stamp, memory_order_acquire);
+	uint64_t w = atomic_load_explicit(&core_words(m, b, region)[core / 64], memory_order_relaxed);
+	atomic_thread_fence(memory_order_acquire);
+	uint64_t s2 = atomic_load_explicit(stamp, memory_order_relaxed);
+	/* The gen read after the bit is at least as new as the one stored. */
+	return ((w >> (core % 64)) & 1) && s1 == s2 && s1 == region_gen(m, region) + 1;
+}
+
+/*
+ * Store the verify's result for the cores in want (words w0 .. w0 + nw of a
+ * bitmap over cores; set when cf) in region's bits, at the region's assign_gen (the
+ * caller holds the region lock, or the region has no RMP entries and stays at
+ * generation 0). Bits of an older generation are reset first.
+ */
+static void store_bits(struct rmpsim_machine *m, struct rmpsim__opt_block *b, uint64_t region, uint64_t gen,
+		       const uint64_t *want, unsigned w0, unsigned nw, bool cf)
+{
+	_Atomic uint64_t *stamp = &b->stamp[region % RMPSIM_RMPOPT_REGIONS];
+	_Atomic uint64_t *w = core_words(m, b, region);
+
+	if (atomic_load_explicit(stamp, memory_order_relaxed) != gen + 1) {
+		atomic_store_explicit(stamp, 0, memory_order_relaxed);
+		atomic_thread_fence(memory_order_release);
+		for (unsigned i = 0; i < m->opt_words; i++)
+			atomic_store_explicit(&w[i], 0, memory_order_relaxed);
+		atomic_store_explicit(stamp, gen + 1, memory_order_release);
+	}
+	for (unsigned i = 0; i < nw; i++) {
+		if (!want[i])
+			continue;
+		if (cf)
+			atomic_fetch_or_explicit(&w[w0 + i], want[i], memory_order_release);
+		else
+			atomic_fetch_and_explicit(&w[w0 + i], ~want[i], memory_order_release);
+	}
 }
 
 int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx,
@@ -120,8 +228,12 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 	struct rmpsim__region *reg =
 		rcx == RMPSIM_RMPOPT_FN_VERIFY && in_window ? rmpsim__region_of(m, spa) : NULL;
 
+	struct rmpsim__opt_block *blk = NULL;
 	if (rcx == RMPSIM_RMPOPT_FN_REPORT)
 		st.region_bit = rmpsim__rmpopt_bit(m, core, spa);
+	else if (rcx == RMPSIM_RMPOPT_FN_VERIFY && in_window && (st.base_msr & RMPSIM_RMPOPT_BASE_EN) &&
+		 st.supported && !(blk = block_get(m, spa >> 30)))
+		return -ENOMEM; /* nothing done yet */
 	if (reg) {
 		pthread_mutex_lock(&reg->lock);
 		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
@@ -130,12 +242,12 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 	(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, rcx, &r); /* cannot fail: every pointer is set */
 	bool verified = r.fault == RMPSIM_FAULT_NONE && r.rmpopt.kind != RMPSIM_RMPOPT_OUTSIDE &&
 			r.rmpopt.kind != RMPSIM_RMPOPT_REPORT;
-	if (verified) {
-		_Atomic uint64_t *bit = &m->bits[(size_t)core * RMPSIM_RMPOPT_REGIONS + ((spa - base) >> 30)];
+	if (verified && RMPSIM_ALWAYS(blk)) {
 		/* Under the region lock assign_gen cannot move (A46); a region
 		 * without RMP entries never changes (A51). */
 		uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
-		atomic_store_explicit(bit, r.cf ? gen + 1 : 0, memory_order_release);
+		uint64_t bit = 1ull << (core % 64);
+		store_bits(m, blk, spa >> 30, gen, &bit, core / 64, 1, r.cf);
 	}
 	if (reg)
 		pthread_mutex_unlock(&reg->lock);

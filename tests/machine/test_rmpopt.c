@@ -368,6 +368,93 @@ static void random_ops_match_dense_and_oracle(void **state)
 	rmpsim_machine_destroy(md);
 }
 
+/*
+ * The tables against a per-core oracle of 2048 entries (the layout before
+ * A510): random bases per core (windows in one block of 2048 regions,
+ * straddling two, at the top of the address space), EN on and off, verifies,
+ * assigning and unassigning RMPUPDATEs, SNP_INIT; every core's entry of every
+ * region of interest compared after each step.
+ * covers: A43, A46, A50, A510, HW-5
+ */
+static void tables_match_a_per_core_oracle(void **state)
+{
+	(void)state;
+	struct rmpsim_machine *m = up(RMPSIM_RMPOPT_CACHE_ALWAYS);
+	const struct rmpsim_topology *t = rmpsim_machine_topology(m);
+	enum { NCORES = 4, NREG = 2048 };
+	static const uint64_t bases[] = { 0, 8, 2047, 4096, (1ull << 22) - 1 }; /* GiB */
+	static uint8_t oracle[NCORES][NREG];
+	uint64_t msr[NCORES];
+	struct rmpsim_rng rng;
+	enum rmpsim_fw_status st;
+
+	assert_int_equal(rmpsim_topology_ncores(t), NCORES);
+	memset(oracle, 0, sizeof(oracle));
+	for (unsigned c = 0; c < NCORES; c++)
+		msr[c] = RMPSIM_RMPOPT_BASE_EN;
+	rmpsim__rng_seed(&rng, 510);
+	for (int step = 0; step < 3000; step++) {
+		unsigned core = (unsigned)rmpsim__rng_below(&rng, NCORES);
+		unsigned cpu = rmpsim_topology_core_cpu(t, core, (unsigned)rmpsim__rng_below(&rng, 2));
+		uint64_t base = (msr[core] & RMPSIM_RMPOPT_BASE_ADDR_MASK) >> 30;
+		/* Regions of interest: the small machine's (0..15), a window's ends. */
+		uint64_t pick[] = { rmpsim__rng_below(&rng, 16), base + rmpsim__rng_below(&rng, 4),
+				    base + NREG - 1 - rmpsim__rng_below(&rng, 4) };
+		uint64_t region = pick[rmpsim__rng_below(&rng, 3)];
+		unsigned op = (unsigned)rmpsim__rng_below(&rng, 100);
+
+		if (op < 5) { /* a new base or EN flip on this core (A43) */
+			uint64_t v = bases[rmpsim__rng_below(&rng, 5)] << 30 |
+				     (rmpsim__rng_below(&rng, 4) ? RMPSIM_RMPOPT_BASE_EN : 0);
+			assert_int_equal(t_wrmsr(m, cpu, RMPSIM_MSR_RMPOPT_BASE, v), RMPSIM_FAULT_NONE);
+			if ((v & RMPSIM_RMPOPT_BASE_ADDR_MASK) !=
+				    (msr[core] & RMPSIM_RMPOPT_BASE_ADDR_MASK) ||
+			    ((v & RMPSIM_RMPOPT_BASE_EN) && !(msr[core] & RMPSIM_RMPOPT_BASE_EN)))
+				memset(oracle[core], 0, sizeof(oracle[core]));
+			msr[core] = v;
+		} else if (op < 7) { /* SNP_INIT clears every table (HW-5) */
+			assert_int_equal(rmpsim_machine_snp_shutdown(m, false, &st), 0);
+			assert_int_equal(rmpsim_machine_snp_init(m, NULL, 0, &st), 0);
+			assert_int_equal(st, RMPSIM_FW_SUCCESS);
+			memset(oracle, 0, sizeof(oracle));
+		} else if (op < 25) { /* a page of regions 5..12 assigned: the region's bits go (A46) */
+			uint64_t r = 5 + rmpsim__rng_below(&rng, 8);
+			uint64_t spa = r * GIB + rmpsim__rng_below(&rng, 512) * 2 * MIB;
+			if (make_private(m, cpu, spa, RMPSIM_PAGE_4K) == RMPSIM_RMPUPDATE_OK)
+				for (unsigned c = 0; c < NCORES; c++) {
+					uint64_t b = (msr[c] & RMPSIM_RMPOPT_BASE_ADDR_MASK) >> 30;
+					if (r >= b && r - b < NREG)
+						oracle[c][r - b] = 0;
+				}
+		} else if (op < 40) {
+			uint64_t r = 5 + rmpsim__rng_below(&rng, 8);
+			(void)make_shared(m, cpu, r * GIB + rmpsim__rng_below(&rng, 512) * 2 * MIB,
+					  RMPSIM_PAGE_4K);
+		} else if (msr[core] & RMPSIM_RMPOPT_BASE_EN) { /* a verify */
+			struct rmpsim_insn_out r = opt(m, cpu, region << 30, 0);
+			if (region >= base && region - base < NREG) {
+				assert_int_equal(r.fault, RMPSIM_FAULT_NONE);
+				assert_int_not_equal(r.rmpopt.kind, RMPSIM_RMPOPT_OUTSIDE);
+				oracle[core][region - base] = r.cf;
+			} else {
+				assert_int_equal(r.rmpopt.kind, RMPSIM_RMPOPT_OUTSIDE);
+			}
+		}
+		for (unsigned c = 0; c < NCORES; c++) {
+			uint64_t b = (msr[c] & RMPSIM_RMPOPT_BASE_ADDR_MASK) >> 30;
+			uint64_t check[] = { region, b, b + NREG - 1, 5, 12, 13 };
+			for (unsigned i = 0; i < sizeof(check) / sizeof(check[0]); i++) {
+				uint64_t r = check[i];
+				/* The query takes regions below 2^22 (52-bit SPAs) only. */
+				bool want = (msr[c] & RMPSIM_RMPOPT_BASE_EN) && r >= b && r - b < NREG &&
+					    r < (1ull << 22) && oracle[c][r - b];
+				ASSERT_EQ(rmpsim_machine_region_optimized(m, c, r), want);
+			}
+		}
+	}
+	rmpsim_machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +468,7 @@ int main(void)
 		cmocka_unit_test(snp_init_clears_all_tables),
 		cmocka_unit_test(hypervisor_writes),
 		cmocka_unit_test(random_ops_match_dense_and_oracle),
+		cmocka_unit_test(tables_match_a_per_core_oracle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
