@@ -128,10 +128,9 @@ static void region_scan(const struct rmpsim_rmp *rmp, uint64_t head, const struc
 		s->subs_hold = false;
 }
 
-/* Checks 1-6 for one page, on raw entries; fills *old (stored, subpage_count 0) and, for 2 MB, *rs. */
-static enum rmpsim_rmpupdate_rc rmpupdate_check(const struct rmpsim_rmp *rmp, uint64_t spa,
-						const struct rmpsim_rmp_state *in, uint64_t gpa,
-						struct rmpsim_raw_entry *old, struct region_scan *rs)
+/* Checks 1-3 (A21, A22, A20), common to both page sizes. */
+static enum rmpsim_rmpupdate_rc rmpupdate_check_input(const struct rmpsim_rmp *rmp, uint64_t spa,
+						      const struct rmpsim_rmp_state *in, uint64_t gpa)
 {
 	RMPSIM__REQUIRE(rmpupdate_operands_ok(in, gpa), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A21 */
 	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
@@ -141,73 +140,80 @@ static enum rmpsim_rmpupdate_rc rmpupdate_check(const struct rmpsim_rmp *rmp, ui
 	RMPSIM__REQUIRE(is_2m ? rmpsim__require_covered(rmp, spa, size)
 			      : rmpsim_layout_covers(rmpsim_rmp_layout(rmp), spa),
 			RMPSIM_RMPUPDATE_FAIL_INPUT);
-
-	/* The entry and its region's summaries in one look-up (the checks below read no more). */
-	struct rmpsim__rmp_view v;
-	rmpsim__rmp_get_view(rmp, spa, is_2m, &v);
-	*old = v.e;
-	if (is_2m) {
-		/* A25: the update writes all 512 entries; any of them immutable or locked refuses it. */
-		region_scan(rmp, spa, in->assigned ? &subentry_assigned : &subentry_none, rs);
-		rs->count_2m = v.count_2m;
-		RMPSIM__REQUIRE(!rs->immutable, RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1, A25 */
-		RMPSIM__REQUIRE(!rs->lock, RMPSIM_RMPUPDATE_FAIL_INUSE);	   /* A23 */
-		/* A24: assigned entries other than this 2 MB page's own (head and sub-entries). */
-		RMPSIM__REQUIRE(raw_is_assigned_2m(old) || v.count_2m == 0, RMPSIM_RMPUPDATE_FAIL_OVERLAP);
-		return RMPSIM_RMPUPDATE_OK;
-	}
-	RMPSIM__REQUIRE(!(old->lo & RMPSIM__LO_IMMUTABLE), RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1 */
-	RMPSIM__REQUIRE(!(old->lo & RMPSIM__LO_LOCK), RMPSIM_RMPUPDATE_FAIL_INUSE);	      /* A23 */
-	/* A24: the page lies inside a guest's (or firmware's) 2 MB page. */
-	if (v.head_assigned_2m) {
-		uint64_t head = rmpsim__align_down(spa, RMPSIM_SZ_2M);
-		struct rmpsim_raw_entry h = v.e;
-		if (head != spa)
-			rmpsim__rmp_get_stored(rmp, head, &h);
-		RMPSIM__REQUIRE(!raw_is_assigned_2m(&h), RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
-	}
 	return RMPSIM_RMPUPDATE_OK;
+}
+
+/* Checks 4-6 of a 4K page on the look-up's view (the checks read no more). */
+static enum rmpsim_rmpupdate_rc rmpupdate_check_4k(const struct rmpsim__rmp_view *v)
+{
+	RMPSIM__REQUIRE(!(v->e.lo & RMPSIM__LO_IMMUTABLE), RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1 */
+	RMPSIM__REQUIRE(!(v->e.lo & RMPSIM__LO_LOCK), RMPSIM_RMPUPDATE_FAIL_INUSE);	       /* A23 */
+	/* A24: the page lies inside a guest's (or firmware's) 2 MB page (the look-up read its head). */
+	RMPSIM__REQUIRE(!v->head_2m_page, RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
+	return RMPSIM_RMPUPDATE_OK;
+}
+
+/* Checks 4-6 of a 2 MB page: every one of its 512 entries (A25); fills *rs. */
+static enum rmpsim_rmpupdate_rc rmpupdate_check_2m(const struct rmpsim_rmp *rmp, uint64_t spa,
+						   const struct rmpsim_rmp_state *in,
+						   const struct rmpsim__rmp_view *v, struct region_scan *rs)
+{
+	/* A25: the update writes all 512 entries; any of them immutable or locked refuses it. */
+	region_scan(rmp, spa, in->assigned ? &subentry_assigned : &subentry_none, rs);
+	rs->count_2m = v->count_2m;
+	RMPSIM__REQUIRE(!rs->immutable, RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1, A25 */
+	RMPSIM__REQUIRE(!rs->lock, RMPSIM_RMPUPDATE_FAIL_INUSE);	   /* A23 */
+	/* A24: assigned entries other than this 2 MB page's own (head and sub-entries). */
+	RMPSIM__REQUIRE(raw_is_assigned_2m(&v->e) || v->count_2m == 0, RMPSIM_RMPUPDATE_FAIL_OVERLAP);
+	return RMPSIM_RMPUPDATE_OK;
+}
+
+/* A 2 MB page that passed its checks: the head and its 511 sub-entries (A25); 0 or -ENOMEM. */
+static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+			      const struct rmpsim_raw_entry *n)
+{
+	/*
+	 * One write of the slot (-ENOMEM: nothing written). An assigned head's
+	 * GPA advances a page's worth a slot, so a guest's 2 MB pages share one
+	 * template.
+	 */
+	bool adv = in->assigned;
+	struct rmpsim__rmp_shape w = { 1, { { *n, 0, 1, false } }, { adv } };
+	if (in->assigned)
+		w = (struct rmpsim__rmp_shape){ 2,
+						{ { *n, 0, 1, false },
+						  { subentry_assigned, 1, RMPSIM_ENTRIES_PER_2M - 1, false } },
+						{ adv, false } };
+	return rmpsim__rmp_set_slots(rmp, spa, 1, &w) < 0 ? -ENOMEM : 0;
 }
 
 /* One RMPUPDATE with an explicit GPA (the range advances it): its code, or -ENOMEM. */
 static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			 uint64_t gpa, struct rmpsim_rmp_change *change)
 {
-	struct rmpsim_raw_entry old;
-	struct region_scan rs = { 0 };
-	enum rmpsim_rmpupdate_rc rc = rmpupdate_check(rmp, spa, in, gpa, &old, &rs);
+	struct rmpsim__rmp_view v;
+	struct region_scan rs;
+	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
 
 	rmpsim__change_none(change);
+	enum rmpsim_rmpupdate_rc rc = rmpupdate_check_input(rmp, spa, in, gpa);
 	if (rc != RMPSIM_RMPUPDATE_OK)
 		return (int)rc;
-	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
-	struct rmpsim_raw_entry n = rmpupdate_new_raw(&old, in, gpa);
-	bool head_same = rmpsim__raw_same(&old, &n);
-	bool subs_same = !is_2m || rs.subs_hold;
-	if (head_same && subs_same)
+	/* The entry and its region's summaries in one look-up. */
+	rmpsim__rmp_get_view(rmp, spa, is_2m, &v);
+	rc = is_2m ? rmpupdate_check_2m(rmp, spa, in, &v, &rs) : rmpupdate_check_4k(&v);
+	if (rc != RMPSIM_RMPUPDATE_OK)
+		return (int)rc;
+	const struct rmpsim_raw_entry *old = &v.e;
+	struct rmpsim_raw_entry n = rmpupdate_new_raw(old, in, gpa);
+	bool same = rmpsim__raw_same(old, &n) && (!is_2m || rs.subs_hold);
+	if (same)
 		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
-	if (is_2m) {
-		/*
-		 * A25: the head and the 511 sub-entries in one write of the slot
-		 * (-ENOMEM: nothing written). An assigned head's GPA advances a
-		 * page's worth a slot, so a guest's 2 MB pages share one template.
-		 */
-		const struct rmpsim_raw_entry *sub = in->assigned ? &subentry_assigned : &subentry_none;
-		bool adv = in->assigned;
-		struct rmpsim__rmp_shape w = { 1, { { n, 0, 1, false } }, { adv } };
-		if (!rmpsim__raw_is_zero(sub))
-			w = (struct rmpsim__rmp_shape){ 2,
-							{ { n, 0, 1, false },
-							  { *sub, 1, RMPSIM_ENTRIES_PER_2M - 1, false } },
-							{ adv, false } };
-		if (rmpsim__rmp_set_slots(rmp, spa, 1, &w) < 0)
-			return -ENOMEM;
-	} else if (rmpsim__rmp_set_covered(rmp, spa, &n) < 0) {
+	if (is_2m ? rmpupdate_write_2m(rmp, spa, in, &n) < 0 : rmpsim__rmp_set_viewed(rmp, spa, &v, &n) < 0)
 		return -ENOMEM;
-	}
 	/* A27: some entry went from unassigned to assigned (the head, or a sub-entry). */
 	bool assigned = in->assigned &&
-			(is_2m ? rs.count_2m < RMPSIM_ENTRIES_PER_2M : !(old.lo & RMPSIM__LO_ASSIGNED));
+			(is_2m ? rs.count_2m < RMPSIM_ENTRIES_PER_2M : !(old->lo & RMPSIM__LO_ASSIGNED));
 	rmpsim__change_set(change, true, assigned, spa, rmpsim__page_bytes(in->pagesize));
 	return RMPSIM_RMPUPDATE_OK;
 }
@@ -215,16 +221,18 @@ static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmps
 int rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			  struct rmpsim_insn_out *out)
 {
-	struct rmpsim_insn_out r = { 0 };
+	struct rmpsim_rmp_change change;
 
 	if (!rmp || !in || !out)
 		return -EINVAL;
-	int rc = rmpupdate_one(rmp, spa, in, in->gpa, &r.change);
+	int rc = rmpupdate_one(rmp, spa, in, in->gpa, &change);
 	if (rc < 0)
-		return rc;
-	r.rax = (uint64_t)rc;
-	r.done = rc == RMPSIM_RMPUPDATE_OK;
-	*out = r;
+		return rc; /* -ENOMEM: *out untouched */
+	/* Filled in place (the hot path: no second copy of the outcome). */
+	memset(out, 0, sizeof(*out));
+	out->rax = (uint64_t)rc;
+	out->done = rc == RMPSIM_RMPUPDATE_OK;
+	out->change = change;
 	return 0;
 }
 

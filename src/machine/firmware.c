@@ -94,11 +94,11 @@ static void fw_changed(struct rmpsim_machine *m, uint64_t spa, uint64_t bytes)
 		struct rmpsim__region *reg = rmpsim__region_of(m, g);
 		if (!reg)
 			break;
-		pthread_mutex_lock(&reg->lock);
+		rmpsim__region_lock(reg);
 		reg->cache.valid = false;
 		/* the timing model's cached lines and results are stale too */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
-		pthread_mutex_unlock(&reg->lock);
+		rmpsim__region_unlock(reg);
 	}
 }
 

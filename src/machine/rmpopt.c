@@ -46,13 +46,13 @@ int rmpsim__rmpopt_alloc(struct rmpsim_machine *m)
 	m->opt_blocks = rmpsim__calloc(m->alloc, RMPSIM__OPT_NBLOCKS, sizeof(*m->opt_blocks));
 	if (!regions || !m->rmpopt_base || !m->opt_blocks) {
 		rmpsim__free(m->alloc, regions, n * sizeof(*regions));
-		rmpsim__rmpopt_free(m); /* no region set yet: no mutex to destroy */
+		rmpsim__rmpopt_free(m); /* no region set yet */
 		return -ENOMEM;
 	}
 	m->regions = regions;
 	m->nregions = n;
 	for (unsigned r = 0; r < m->nregions; r++) {
-		pthread_mutex_init(&m->regions[r].lock, NULL);
+		rmpsim__region_lock_init(&m->regions[r]);
 		atomic_init(&m->regions[r].assign_gen, 0);
 		atomic_init(&m->regions[r].content_gen, 0);
 		m->regions[r].cache.slot = -1;
@@ -66,9 +66,6 @@ void rmpsim__rmpopt_free(struct rmpsim_machine *m)
 {
 	unsigned ncores = m->topo->ncores;
 
-	if (m->regions)
-		for (unsigned r = 0; r < m->nregions; r++)
-			pthread_mutex_destroy(&m->regions[r].lock);
 	rmpsim__free(m->alloc, m->regions, m->nregions * sizeof(*m->regions));
 	rmpsim__free(m->alloc, m->rmpopt_base, ncores * sizeof(*m->rmpopt_base));
 	if (m->opt_blocks)
@@ -235,7 +232,7 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 		 st.supported && !(blk = block_get(m, spa >> 30)))
 		return -ENOMEM; /* nothing done yet */
 	if (reg) {
-		pthread_mutex_lock(&reg->lock);
+		rmpsim__region_lock(reg);
 		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
 			st.cache = &reg->cache; /* A45 */
 	}
@@ -250,7 +247,7 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 		store_bits(m, blk, spa >> 30, gen, &bit, core / 64, 1, r.cf);
 	}
 	if (reg)
-		pthread_mutex_unlock(&reg->lock);
+		rmpsim__region_unlock(reg);
 	if (r.fault != RMPSIM_FAULT_NONE)
 		RMPSIM__COUNT(m, cpu, rmpopt_faults);
 	else
@@ -298,7 +295,7 @@ int64_t rmpsim_machine_rmpopt_first_busy(struct rmpsim_machine *m, uint64_t spa,
 
 	if (!reg || !rmpsim_layout_covers(m->layout, gb))
 		return -1; /* A51 */
-	pthread_mutex_lock(&reg->lock);
+	rmpsim__region_lock(reg);
 	int slot = rmpsim_rmp_1g_first_busy_slot(m->rmp, gb);
 	res = slot;
 	if (slot >= 0 && four_k) {
@@ -309,7 +306,7 @@ int64_t rmpsim_machine_rmpopt_first_busy(struct rmpsim_machine *m, uint64_t spa,
 		uint64_t in = f.min == UINT64_MAX ? 0 : (f.min - s2m) >> 12;
 		res = (int64_t)slot * 512 + (int64_t)in;
 	}
-	pthread_mutex_unlock(&reg->lock);
+	rmpsim__region_unlock(reg);
 	return res;
 }
 

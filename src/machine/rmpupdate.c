@@ -34,7 +34,7 @@ static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages
 	if (!reg) /* beyond the RMP: the instruction fails its input checks, nothing to lock */
 		return npages == 1 ? rmpsim_insn_rmpupdate(m->rmp, spa, in, out)
 				   : rmpsim_insn_rmpupdate_range(m->rmp, spa, npages, in, gpa_step, out);
-	pthread_mutex_lock(&reg->lock);
+	rmpsim__region_lock(reg);
 	if (in->assigned)
 		atomic_fetch_add_explicit(&reg->assign_gen, 1, memory_order_release); /* A55 */
 	if (npages == 1)
@@ -50,7 +50,7 @@ static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages
 		reg->cache.valid = false; /* A45 */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 	}
-	pthread_mutex_unlock(&reg->lock);
+	rmpsim__region_unlock(reg);
 	return rc;
 }
 
@@ -112,13 +112,13 @@ int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, 
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
 	if (!reg)
 		return rmpsim_insn_psmash(m->rmp, spa, out);
-	pthread_mutex_lock(&reg->lock);
+	rmpsim__region_lock(reg);
 	int rc = rmpsim_insn_psmash(m->rmp, spa, out);
 	if (rc == 0 && out->change.changed) {
 		reg->cache.valid = false; /* A45; no bit clear (A46) */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 	}
-	pthread_mutex_unlock(&reg->lock);
+	rmpsim__region_unlock(reg);
 	return rc;
 }
 
@@ -131,13 +131,13 @@ int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struc
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
 	if (!reg)
 		return rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, out);
-	pthread_mutex_lock(&reg->lock);
+	rmpsim__region_lock(reg);
 	int rc = rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, out);
 	if (rc == 0 && out->change.changed) {
 		reg->cache.valid = false; /* A45; no bit clear (A27) */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 	}
-	pthread_mutex_unlock(&reg->lock);
+	rmpsim__region_unlock(reg);
 	return rc;
 }
 
@@ -155,7 +155,7 @@ int rmpsim_machine_pvalidate_4k_range(struct rmpsim_machine *m, unsigned cpu,
 		struct rmpsim__region *reg = rmpsim__region_of(m, s);
 		struct rmpsim_insn_out part = { 0 };
 		if (reg)
-			pthread_mutex_lock(&reg->lock);
+			rmpsim__region_lock(reg);
 		int rc = rmpsim_insn_pvalidate_4k_range(m->rmp, ctx, gpa + done * RMPSIM_SZ_4K, s, n, rdx,
 							&part);
 		if (reg && rc == 0 && (part.done || part.change.changed)) {
@@ -163,7 +163,7 @@ int rmpsim_machine_pvalidate_4k_range(struct rmpsim_machine *m, unsigned cpu,
 			atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 		}
 		if (reg)
-			pthread_mutex_unlock(&reg->lock);
+			rmpsim__region_unlock(reg);
 		if (rc < 0)
 			return rc;
 		done += part.done;
@@ -184,9 +184,9 @@ int rmpsim_machine_read_entry(struct rmpsim_machine *m, uint64_t spa, struct rmp
 
 	if (!reg)
 		return -EFAULT;
-	pthread_mutex_lock(&reg->lock);
+	rmpsim__region_lock(reg);
 	r = rmpsim_rmp_get(m->rmp, spa, ret);
-	pthread_mutex_unlock(&reg->lock);
+	rmpsim__region_unlock(reg);
 	return r;
 }
 
@@ -201,9 +201,9 @@ int rmpsim_machine_rmpread(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
 	}
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
 	if (reg)
-		pthread_mutex_lock(&reg->lock);
+		rmpsim__region_lock(reg);
 	int rc = rmpsim_insn_rmpread(m->rmp, spa, out);
 	if (reg)
-		pthread_mutex_unlock(&reg->lock);
+		rmpsim__region_unlock(reg);
 	return rc;
 }

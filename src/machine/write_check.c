@@ -35,11 +35,11 @@ int rmpsim_machine_hv_write(struct rmpsim_machine *m, unsigned cpu, uint64_t spa
 	}
 	reg = rmpsim__region_of(m, spa);
 	if (reg)
-		pthread_mutex_lock(&reg->lock);
+		rmpsim__region_lock(reg);
 	/* A52: only the write flag, so HV_FIXED pages do not fault (consistent with RMPOPT). */
 	int rc = rmpsim_insn_hv_access(m->rmp, spa, mapping_size, RMPSIM_ACCESS_WRITE, &r);
 	if (reg)
-		pthread_mutex_unlock(&reg->lock);
+		rmpsim__region_unlock(reg);
 	if (rc < 0)
 		return rc;
 	RMPSIM__COUNT(m, cpu, writes_checked);

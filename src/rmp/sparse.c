@@ -34,6 +34,7 @@
  * table.
  */
 #include <assert.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "base/check.h"
@@ -86,7 +87,18 @@ struct packed_chunk {
 	struct rmpsim_raw_entry attrs;
 	uint64_t present[NPG / 64];
 	uint8_t own[NPG][OWN_BYTES];
+	uint8_t tail[8 - OWN_BYTES]; /* so that an entry's bytes read as one 8-byte load (packed_own) */
 };
+
+/* The 5 own bytes of entry i (GPA field, VALIDATED in bit 39) in one load (tail keeps it in the chunk). */
+static inline uint64_t packed_own(const struct packed_chunk *pc, unsigned i)
+{
+	uint64_t v;
+
+	memcpy(&v, pc->own[i], sizeof(v));
+	return v & ((1ull << 40) - 1); /* the low 5 bytes: wide_put's 4 + 1 on a little-endian host */
+}
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "packed_own reads the own bytes little-endian");
 
 static bool packed_fits(const struct rmpsim_raw_entry *attrs, const struct rmpsim_raw_entry *e)
 {
@@ -116,11 +128,9 @@ static struct rmpsim_raw_entry wide_get(const struct chunk_hdr *c, unsigned i)
 	const struct packed_chunk *pc = (const struct packed_chunk *)(const void *)c;
 	if (!((pc->present[i / 64] >> (i % 64)) & 1u))
 		return (struct rmpsim_raw_entry){ 0, 0 };
-	uint32_t low;
-	memcpy(&low, pc->own[i], 4);
-	uint64_t v = low | (uint64_t)pc->own[i][4] << 32;
+	uint64_t v = packed_own(pc, i);
 	uint64_t lo = pc->attrs.lo | ((v & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
-		      ((v >> 39) ? RMPSIM__LO_VALIDATED : 0);
+		      ((v >> 39) << 62); /* RMPSIM__LO_VALIDATED */
 	return (struct rmpsim_raw_entry){ lo, pc->attrs.hi };
 }
 
@@ -614,19 +624,63 @@ static void tmpl_drop(struct rmpsim__sgb *gb, unsigned slot)
 	}
 }
 
+/* Entry idx of template slot `slot`, read from the template's runs (no run chunk built). */
+static struct rmpsim_raw_entry tmpl_entry(const struct tmpl *t, unsigned slot, unsigned idx)
+{
+	for (unsigned k = 0; k < t->n; k++) {
+		const struct run *r = &t->runs[k];
+		if (idx - r->start < r->len) {
+			uint64_t d = (t->adv[k] ? (uint64_t)slot * NPG : 0) + (r->step ? idx - r->start : 0);
+			return d ? rmpsim__raw_advance(r->first, d) : r->first;
+		}
+	}
+	return (struct rmpsim_raw_entry){ 0, 0 };
+}
+
+/* Entry idx of a run chunk. */
+static struct rmpsim_raw_entry runs_entry(const struct run_chunk *rc, unsigned idx)
+{
+	for (unsigned i = 0; i < rc->h.nruns; i++) {
+		const struct run *r = &rc->runs[i];
+		if (idx - r->start < r->len)
+			return run_entry(r, idx);
+	}
+	return (struct rmpsim_raw_entry){ 0, 0 };
+}
+
+/* Entry idx of slot `slot` of an allocated region: chunk_get(slot_view()) without the copy. */
+static struct rmpsim_raw_entry slot_entry(const struct rmpsim__sgb *gb, unsigned slot, unsigned idx)
+{
+	if (tmpl_has(gb, slot))
+		return tmpl_entry(&gb->tmpl, slot, idx);
+	const struct chunk_hdr *c = gb->chunk[slot];
+	if (!c)
+		return (struct rmpsim_raw_entry){ 0, 0 };
+	if (c->kind != CHUNK_RUNS)
+		return wide_get(c, idx);
+	return runs_entry((const struct run_chunk *)(const void *)c, idx);
+}
+
 void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_view *ret)
 {
 	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
-	unsigned slot = slot_of(spa);
+	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
 
 	if (!gb) {
 		*ret = (struct rmpsim__rmp_view){ { 0, 0 }, 0, false };
 		return;
 	}
-	struct run_chunk tmp;
-	chunk_get(slot_view(gb, slot, &tmp), (unsigned)((spa >> 12) & (NPG - 1)), &ret->e);
+	const struct chunk_hdr *c = gb->chunk[slot]; /* NULL for a template slot */
+	ret->e = c && c->kind != CHUNK_RUNS ? wide_get(c, idx) : slot_entry(gb, slot, idx);
 	ret->count_2m = gb->count[slot];
-	ret->head_assigned_2m = bit_get(gb->head, slot);
+	/* A24's question, answered here where the slot is at hand: is entry 0 an assigned 2 MB entry? */
+	bool head = bit_get(gb->head, slot);
+	if (head) {
+		struct rmpsim_raw_entry h = idx ? slot_entry(gb, slot, 0) : ret->e;
+		head = (h.lo & (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE)) ==
+		       (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE);
+	}
+	ret->head_2m_page = head;
 }
 
 bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa)
@@ -738,35 +792,65 @@ static void set_chunk(struct rmpsim__sgb *gb, unsigned slot, struct chunk_hdr *c
 	gb->chunk[slot] = c;
 }
 
-/* A fresh wide chunk of `kind` (packed: attrs) holding what view holds (runs, a wide chunk or nothing). */
+/*
+ * A fresh wide chunk of `kind` (packed: attrs) holding what view holds (runs,
+ * a wide chunk or nothing). A packed chunk's own bytes are read only where
+ * its present bit is set, so only its header and bitmap are cleared; from a
+ * run view the counts come from the runs (no pass over the 512 entries).
+ */
 static void wide_fill(struct chunk_hdr *w, unsigned kind, const struct rmpsim_raw_entry *attrs,
 		      const struct chunk_hdr *view, struct rmpsim__sgb *gb, unsigned slot)
 {
-	memset(w, 0, class_size[kind]);
+	if (kind == CHUNK_PACKED) {
+		struct packed_chunk *pc = (struct packed_chunk *)(void *)w;
+		memset(pc, 0, offsetof(struct packed_chunk, own));
+		pc->attrs = *attrs;
+	} else {
+		memset(w, 0, class_size[kind]);
+	}
 	w->kind = (uint8_t)kind;
-	if (kind == CHUNK_PACKED)
-		((struct packed_chunk *)(void *)w)->attrs = *attrs;
+	unsigned nz = 0, count = 0;
 	if (view && view->kind == CHUNK_RUNS) {
 		const struct run_chunk *rc = (const struct run_chunk *)(const void *)view;
-		for (unsigned k = 0; k < rc->h.nruns; k++)
-			for (unsigned i = rc->runs[k].start; i < rc->runs[k].start + rc->runs[k].len; i++) {
-				struct rmpsim_raw_entry e = run_entry(&rc->runs[k], i);
+		for (unsigned k = 0; k < rc->h.nruns; k++) {
+			const struct run *r = &rc->runs[k];
+			for (unsigned i = r->start; i < r->start + r->len; i++) {
+				struct rmpsim_raw_entry e = run_entry(r, i);
 				wide_put(w, i, &e);
 			}
+			nz += r->len; /* runs hold no zero entry */
+			count += rmpsim__raw_assigned(&r->first) ? r->len : 0;
+		}
 	} else if (view) {
 		for (unsigned i = 0; i < NPG; i++) {
 			struct rmpsim_raw_entry e = wide_get(view, i);
 			wide_put(w, i, &e);
+			nz += !rmpsim__raw_is_zero(&e);
+			count += rmpsim__raw_assigned(&e);
 		}
-	}
-	unsigned nz = 0, count = 0;
-	for (unsigned i = 0; i < NPG; i++) {
-		struct rmpsim_raw_entry e = wide_get(w, i);
-		nz += !rmpsim__raw_is_zero(&e);
-		count += rmpsim__raw_assigned(&e);
 	}
 	w->nonzero = (uint16_t)nz;
 	gb->count[slot] = (uint16_t)count;
+}
+
+/* The index of the first non-zero entry of wide chunk w at or after i, or NPG (a packed one: by its bitmap). */
+static unsigned wide_next(const struct chunk_hdr *w, unsigned i)
+{
+	if (w->kind == CHUNK_PACKED) {
+		const uint64_t *present = ((const struct packed_chunk *)(const void *)w)->present;
+		for (unsigned wd = i / 64; wd < NPG / 64; wd++) {
+			uint64_t bits = present[wd] & (wd == i / 64 ? ~0ull << (i % 64) : ~0ull);
+			if (bits)
+				return wd * 64 + (unsigned)__builtin_ctzll(bits);
+		}
+		return NPG;
+	}
+	for (; i < NPG; i++) {
+		struct rmpsim_raw_entry e = wide_get(w, i);
+		if (!rmpsim__raw_is_zero(&e))
+			return i;
+	}
+	return NPG;
 }
 
 /* The runs of a wide chunk, stopping past max; *attrs_ok: its entries share packed attrs (*attrs). */
@@ -777,10 +861,8 @@ static unsigned wide_runs(const struct chunk_hdr *w, struct plan *p, unsigned ma
 
 	p->nruns = 0;
 	*attrs_ok = true;
-	for (unsigned i = 0; i < NPG; i++) {
+	for (unsigned i = wide_next(w, 0); i < NPG; i = wide_next(w, i + 1)) {
 		struct rmpsim_raw_entry e = wide_get(w, i);
-		if (rmpsim__raw_is_zero(&e))
-			continue;
 		if (!have) {
 			*attrs = packed_attrs(&e);
 			have = true;
@@ -799,15 +881,13 @@ static unsigned wide_runs(const struct chunk_hdr *w, struct plan *p, unsigned ma
  * runs, and a dense one whose entries share packed attrs gets packed.
  * Optional: if the allocation fails, it stays as it is (same content).
  */
-static void maybe_compress(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot)
+static void compress_now(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot)
 {
 	struct chunk_hdr *w = gb->chunk[slot];
 	struct rmpsim_raw_entry attrs;
 	struct plan p;
 	bool packs;
 
-	if (w->age < COMPRESS_AGE)
-		return;
 	w->age = 0;
 	if (wide_runs(w, &p, COMPRESS_MAX, &packs, &attrs) > COMPRESS_MAX) {
 		if (w->kind != CHUNK_DENSE || !packs)
@@ -828,6 +908,13 @@ static void maybe_compress(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsig
 	memcpy(rc->runs, p.runs, p.nruns * sizeof(p.runs[0]));
 	set_chunk(gb, slot, &rc->h);
 	chunk_free(rmp, w);
+}
+
+/* The compress try when the chunk's age says so (the test inline: one-entry writes pay only it). */
+static inline void maybe_compress(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot)
+{
+	if (gb->chunk[slot]->age >= COMPRESS_AGE)
+		compress_now(rmp, gb, slot);
 }
 
 /* Entries [s, e) of wide chunk w of slot (first on, stepping or not), with the summaries. */
@@ -1198,8 +1285,12 @@ static int set_planned(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 	return 0;
 }
 
-/* One entry (the RMPUPDATE path); a region it empties stays allocated (see the top). */
-int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *e)
+/*
+ * One entry (the RMPUPDATE path); a region it empties stays allocated (see the
+ * top). old: the entry stored there now if the caller knows it (its view), else NULL.
+ */
+int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *e,
+			   const struct rmpsim_raw_entry *old)
 {
 	struct rmpsim__sparse *sp = &rmp->u.sparse;
 	uint64_t g = spa >> 30;
@@ -1219,7 +1310,7 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	    (c->kind == CHUNK_PACKED &&
 	     packed_fits(&((const struct packed_chunk *)(const void *)c)->attrs, e))) {
 		/* apply_chunk's wide case for one entry, without the plan or the loop. */
-		struct rmpsim_raw_entry o = wide_get(c, idx);
+		struct rmpsim_raw_entry o = old ? *old : wide_get(c, idx);
 		int count = gb->count[slot] + (int)rmpsim__raw_assigned(e) - (int)rmpsim__raw_assigned(&o);
 		int nz = c->nonzero + (int)!rmpsim__raw_is_zero(e) - (int)!rmpsim__raw_is_zero(&o);
 		wide_put(c, idx, e);

@@ -145,17 +145,26 @@ void rmpsim__rmp_get_stored(const struct rmpsim_rmp *rmp, uint64_t spa, struct r
 	get_stored(rmp, spa, ret);
 }
 
+/* The dense reference's view: its entry, its region's kept count and head. */
+static void dense_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
+		       struct rmpsim__rmp_view *ret)
+{
+	uint64_t head = spa & ~(RMPSIM_SZ_2M - 1);
+	struct rmpsim_raw_entry h;
+
+	rmpsim__dense_get(rmp, spa, &ret->e);
+	ret->count_2m = want_count ? rmpsim__dense_2m_count(rmp, head) : 0;
+	rmpsim__dense_get(rmp, head, &h);
+	ret->head_2m_page = (h.lo & 3u) == 3u; /* assigned (bit 0) 2 MB (bit 1) entry */
+}
+
 void rmpsim__rmp_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
 			  struct rmpsim__rmp_view *ret)
 {
-	if (rmp->backend == RMPSIM_RMP_DENSE) {
-		uint64_t head = spa & ~(RMPSIM_SZ_2M - 1);
-		rmpsim__dense_get(rmp, spa, &ret->e);
-		ret->count_2m = want_count ? rmpsim__dense_2m_count(rmp, head) : 0; /* the reference scans */
-		ret->head_assigned_2m = rmpsim__dense_2m_head(rmp, head);
-		return;
-	}
-	rmpsim__sparse_get_view(rmp, spa, ret);
+	if (rmp->backend == RMPSIM_RMP_SPARSE)
+		rmpsim__sparse_get_view(rmp, spa, ret); /* the hot path: a tail call */
+	else
+		dense_view(rmp, spa, want_count, ret);
 }
 
 int rmpsim_rmp_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry *ret_entry)
@@ -172,8 +181,9 @@ int rmpsim_rmp_get(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw
 	return 0;
 }
 
-/* One covered, 4K-aligned page (the RMPUPDATE path). */
-static int set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry)
+/* One covered, 4K-aligned page (the RMPUPDATE path); old: its stored entry if known, else NULL. */
+static int set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry,
+		   const struct rmpsim_raw_entry *old)
 {
 	struct rmpsim_raw_entry f = rmpsim__raw_stored(entry);
 
@@ -181,12 +191,18 @@ static int set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw
 		rmpsim__dense_set_range(rmp, spa, 1, &f, false);
 		return 0;
 	}
-	return rmpsim__sparse_set_one(rmp, spa, &f);
+	return rmpsim__sparse_set_one(rmp, spa, &f, old);
 }
 
 int rmpsim__rmp_set_covered(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry)
 {
-	return set_one(rmp, spa, entry);
+	return set_one(rmp, spa, entry, NULL);
+}
+
+int rmpsim__rmp_set_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_view *v,
+			   const struct rmpsim_raw_entry *entry)
+{
+	return set_one(rmp, spa, entry, &v->e);
 }
 
 int rmpsim_rmp_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
@@ -199,7 +215,7 @@ int rmpsim_rmp_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
 	if (npages > (UINT64_MAX >> 12) || !rmpsim__layout_range_covered(rmp->layout, spa, npages << 12))
 		return -EFAULT;
 	if (npages == 1)
-		return set_one(rmp, spa, first);
+		return set_one(rmp, spa, first, NULL);
 	struct rmpsim_raw_entry f = rmpsim__raw_stored(first);
 	if (rmp->backend == RMPSIM_RMP_DENSE) {
 		rmpsim__dense_set_range(rmp, spa, npages, &f, gpa_step);
@@ -216,7 +232,7 @@ int rmpsim_rmp_set(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw
 	/* One 4K page: coverage ends on 4K boundaries, so its first byte decides. */
 	if (!rmpsim_layout_covers(rmp->layout, spa))
 		return -EFAULT;
-	return set_one(rmp, spa, entry);
+	return set_one(rmp, spa, entry, NULL);
 }
 
 struct visit_ctx {

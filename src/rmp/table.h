@@ -75,7 +75,8 @@ struct rmpsim__rmp_view;
 void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_view *ret);
 int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
 			     const struct rmpsim_raw_entry *first, bool step);
-int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *e);
+int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *e,
+			   const struct rmpsim_raw_entry *old);
 unsigned rmpsim__sparse_2m_count(const struct rmpsim_rmp *rmp, uint64_t spa);
 bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa);
 int rmpsim__sparse_1g_first_busy(const struct rmpsim_rmp *rmp, uint64_t spa);

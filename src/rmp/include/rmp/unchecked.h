@@ -19,13 +19,20 @@ void rmpsim__rmp_get_stored(const struct rmpsim_rmp *rmp, uint64_t spa, struct r
 struct rmpsim__rmp_view {
 	struct rmpsim_raw_entry e; /* stored: subpage_count 0 */
 	unsigned count_2m;	   /* rmpsim_rmp_2m_assigned_count() of the region, if asked for */
-	bool head_assigned_2m;	   /* rmpsim_rmp_2m_head_assigned() of the region */
+	bool head_2m_page;	   /* the region's 2 MB-aligned entry is an assigned 2 MB entry (A24) */
 };
 /* The view of a covered, 4K-aligned spa, in one look-up; count_2m is 0 unless want_count. */
 void rmpsim__rmp_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
 			  struct rmpsim__rmp_view *ret);
 /* rmpsim_rmp_set() of a covered, 4K-aligned spa: 0 or -ENOMEM (nothing changed). */
 int rmpsim__rmp_set_covered(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry);
+/*
+ * rmpsim__rmp_set_covered() of the spa whose view *v the caller read with no
+ * write to the table in between (the RMPUPDATE path, under its region's
+ * lock): the store does not read the old entry again.
+ */
+int rmpsim__rmp_set_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_view *v,
+			   const struct rmpsim_raw_entry *entry);
 
 /*
  * A run of stored entries of one 2 MB region: the entries with region-local
