@@ -54,7 +54,17 @@ int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_insn_
 		/* Entry 0 of the run: the head as a 4K entry, every other field kept (spec 3.2). */
 		struct rmpsim_raw_entry first = { v.e.lo & ~(RMPSIM__LO_PAGESIZE | RMPSIM__LO_SUBPAGE_MASK),
 						  v.e.hi };
-		if (rmpsim_rmp_set_range(rmp, spa, RMPSIM_ENTRIES_PER_2M, &first, true) < 0)
+		/*
+		 * The 512 entries as one slot write: one stepping run, its GPA a
+		 * page's worth further each slot, so a guest's PSMASH'd pages share
+		 * a template of their region (no allocation). A slot write takes no
+		 * run that wraps its GPA field (an entry RMPUPDATE did not make,
+		 * A3): those go through the range write, which splits them.
+		 */
+		const struct rmpsim__rmp_shape w = { 1, { { first, 0, RMPSIM_ENTRIES_PER_2M, true } }, { true } };
+		bool wraps = rmpsim__raw_gpa_field(&first) > RMPSIM__GPA_FIELD_MAX - (RMPSIM_ENTRIES_PER_2M - 1);
+		if ((wraps ? rmpsim_rmp_set_range(rmp, spa, RMPSIM_ENTRIES_PER_2M, &first, true)
+			   : rmpsim__rmp_set_slots(rmp, spa, 1, &w)) < 0)
 			return -ENOMEM;
 		/* A27: the sub-entries were assigned already (A25); only a region that was not whole counts. */
 		rmpsim__change_set(&r.change, true, v.count_2m < RMPSIM_ENTRIES_PER_2M, spa, RMPSIM_SZ_2M);

@@ -165,6 +165,12 @@ static void wide_put(struct chunk_hdr *c, unsigned i, const struct rmpsim_raw_en
  * replaces.
  */
 #define TMPL_RUNS 2u
+/*
+ * Two per region (issue 14 point 5): a guest's 2 MB pages (head and
+ * sub-entries) and the same pages after PSMASH (512 stepping 4K entries) are
+ * both template slots, so neither an RMPUPDATE nor a PSMASH allocates.
+ */
+#define NTMPL 2u
 struct tmpl {
 	unsigned n;
 	struct run runs[TMPL_RUNS];
@@ -178,9 +184,10 @@ struct rmpsim__sgb {
 	struct chunk_hdr *chunk[RMPSIM_SLOTS_PER_1G];
 	uint32_t nchunks;
 	struct run_chunk *spare;      /* a free run chunk kept for the next one needed (see the top) */
-	uint64_t tmask[BITMAP_WORDS]; /* slot follows the region's template (its chunk pointer is NULL) */
-	uint32_t ntmpl;		      /* slots set in tmask */
-	struct tmpl tmpl;
+	/* Slot follows template k (its chunk pointer is NULL); a slot is in at most one mask. */
+	uint64_t tmask[NTMPL][BITMAP_WORDS];
+	uint32_t ntmpl[NTMPL]; /* slots set in tmask[k] */
+	struct tmpl tmpl[NTMPL];
 };
 
 /* ---- planning a chunk write ---- */
@@ -510,9 +517,15 @@ static void bit_put(uint64_t *bm, unsigned i, bool v)
 
 /* ---- templates (see struct tmpl) ---- */
 
+/* The template slot `slot` follows, or -1. */
+static int tmpl_which(const struct rmpsim__sgb *gb, unsigned slot)
+{
+	return bit_get(gb->tmask[0], slot) ? 0 : bit_get(gb->tmask[1], slot) ? 1 : -1;
+}
+
 static bool tmpl_has(const struct rmpsim__sgb *gb, unsigned slot)
 {
-	return bit_get(gb->tmask, slot);
+	return ((gb->tmask[0][slot / 64] | gb->tmask[1][slot / 64]) >> (slot % 64)) & 1u;
 }
 
 /* A run's first entry at slot `slot` from its slot-0 form (back: the other way). */
@@ -540,8 +553,9 @@ static const struct chunk_hdr *slot_view(const struct rmpsim__sgb *gb, unsigned 
 {
 	if (!gb)
 		return NULL;
-	if (tmpl_has(gb, slot))
-		return tmpl_chunk(&gb->tmpl, slot, tmp);
+	int k = tmpl_which(gb, slot);
+	if (k >= 0)
+		return tmpl_chunk(&gb->tmpl[k], slot, tmp);
 	return gb->chunk[slot];
 }
 
@@ -591,36 +605,50 @@ static bool tmpl_equal(const struct tmpl *a, const struct tmpl *b)
  * gets a chunk.
  */
 struct wtmpl {
-	bool have;
-	struct tmpl t;
+	bool have[NTMPL];
+	struct tmpl t[NTMPL];
+	unsigned last; /* the template the last wtmpl_take() that returned true chose */
 };
 
 static void wtmpl_init(struct wtmpl *w, const struct rmpsim__sgb *gb)
 {
-	w->have = gb && gb->ntmpl;
-	if (w->have)
-		w->t = gb->tmpl;
+	for (unsigned k = 0; k < NTMPL; k++) {
+		w->have[k] = gb && gb->ntmpl[k];
+		if (w->have[k])
+			w->t[k] = gb->tmpl[k];
+	}
+	w->last = 0;
 }
 
+/* Whether content runs can be a template slot: one of the write's templates, or a free one it takes. */
 static bool wtmpl_take(struct wtmpl *w, const struct run *runs, unsigned n, const bool *adv, unsigned slot)
 {
 	struct tmpl t;
 
 	if (!tmpl_form(runs, n, adv, slot, &t))
 		return false;
-	if (!w->have) {
-		w->t = t;
-		w->have = true;
-		return true;
-	}
-	return tmpl_equal(&w->t, &t);
+	for (unsigned k = 0; k < NTMPL; k++)
+		if (w->have[k] && tmpl_equal(&w->t[k], &t)) {
+			w->last = k;
+			return true;
+		}
+	for (unsigned k = 0; k < NTMPL; k++)
+		if (!w->have[k]) {
+			w->t[k] = t;
+			w->have[k] = true;
+			w->last = k;
+			return true;
+		}
+	return false;
 }
 
 static void tmpl_drop(struct rmpsim__sgb *gb, unsigned slot)
 {
-	if (tmpl_has(gb, slot)) {
-		bit_put(gb->tmask, slot, false);
-		gb->ntmpl--;
+	int k = tmpl_which(gb, slot);
+
+	if (k >= 0) {
+		bit_put(gb->tmask[k], slot, false);
+		gb->ntmpl[k]--;
 	}
 }
 
@@ -651,8 +679,9 @@ static struct rmpsim_raw_entry runs_entry(const struct run_chunk *rc, unsigned i
 /* Entry idx of slot `slot` of an allocated region: chunk_get(slot_view()) without the copy. */
 static struct rmpsim_raw_entry slot_entry(const struct rmpsim__sgb *gb, unsigned slot, unsigned idx)
 {
-	if (tmpl_has(gb, slot))
-		return tmpl_entry(&gb->tmpl, slot, idx);
+	int k = tmpl_which(gb, slot);
+	if (k >= 0)
+		return tmpl_entry(&gb->tmpl[k], slot, idx);
 	const struct chunk_hdr *c = gb->chunk[slot];
 	if (!c)
 		return (struct rmpsim_raw_entry){ 0, 0 };
@@ -1025,12 +1054,14 @@ static void tmpl_apply(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 		set_chunk(gb, slot, NULL);
 		chunk_release(rmp, gb, old);
 	}
-	if (!tmpl_has(gb, slot)) {
-		bit_put(gb->tmask, slot, true);
-		gb->ntmpl++;
+	unsigned k = wt->last;
+	if (tmpl_which(gb, slot) != (int)k) {
+		tmpl_drop(gb, slot);
+		bit_put(gb->tmask[k], slot, true);
+		gb->ntmpl[k]++;
 	}
-	gb->tmpl = wt->t;
-	tmpl_chunk(&wt->t, slot, &tmp);
+	gb->tmpl[k] = wt->t[k];
+	tmpl_chunk(&wt->t[k], slot, &tmp);
 	summarise_runs(gb, slot, tmp.runs, tmp.h.nruns);
 }
 
@@ -1077,9 +1108,11 @@ static void region_fill_tmpl(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, con
 			chunk_release(rmp, gb, old);
 		}
 	}
-	memset(gb->tmask, 0xff, sizeof(gb->tmask));
-	gb->ntmpl = RMPSIM_SLOTS_PER_1G;
-	gb->tmpl = *t;
+	memset(gb->tmask[0], 0xff, sizeof(gb->tmask[0]));
+	memset(gb->tmask[1], 0, sizeof(gb->tmask[1]));
+	gb->ntmpl[0] = RMPSIM_SLOTS_PER_1G;
+	gb->ntmpl[1] = 0;
+	gb->tmpl[0] = *t;
 	/* Every slot's summaries are slot 0's: they read only the assigned bits and run starts. */
 	tmpl_chunk(t, 0, &tmp);
 	summarise_runs(gb, 0, tmp.runs, tmp.h.nruns);
@@ -1212,7 +1245,7 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 			else if (gb)
 				apply_chunk(rmp, gb, slot, s, e, &f, step, &p, &pl, view);
 		}
-		if (gb && !gb->nchunks && !gb->ntmpl) {
+		if (gb && !gb->nchunks && !gb->ntmpl[0] && !gb->ntmpl[1]) {
 			sp->gb[g] = NULL;
 			gb_free(rmp, gb);
 		}
@@ -1349,14 +1382,15 @@ bool rmpsim__sparse_1g_shape(const struct rmpsim_rmp *rmp, uint64_t spa, struct 
 	memset(ret, 0, sizeof(*ret));
 	if (!gb)
 		return true;
-	if (gb->nchunks || gb->ntmpl != RMPSIM_SLOTS_PER_1G)
+	if (gb->nchunks || (gb->ntmpl[0] != RMPSIM_SLOTS_PER_1G && gb->ntmpl[1] != RMPSIM_SLOTS_PER_1G))
 		return false;
+	const struct tmpl *t = &gb->tmpl[gb->ntmpl[0] == RMPSIM_SLOTS_PER_1G ? 0 : 1];
 	_Static_assert(RMPSIM__SHAPE_RUNS == TMPL_RUNS, "a shape is a template");
-	ret->nruns = gb->tmpl.n;
-	for (unsigned i = 0; i < gb->tmpl.n; i++) {
-		const struct run *r = &gb->tmpl.runs[i];
+	ret->nruns = t->n;
+	for (unsigned i = 0; i < t->n; i++) {
+		const struct run *r = &t->runs[i];
 		ret->runs[i] = (struct rmpsim__rmp_run){ r->first, r->start, r->len, r->step && r->len > 1 };
-		ret->adv[i] = gb->tmpl.adv[i];
+		ret->adv[i] = t->adv[i];
 	}
 	return true;
 }
@@ -1488,7 +1522,7 @@ int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslo
 				apply_chunk(rmp, gb, slot, 0, NPG, NULL, false, &p, &pl,
 					    slot_view(gb, slot, &tmp));
 		}
-		if (gb && !gb->nchunks && !gb->ntmpl) {
+		if (gb && !gb->nchunks && !gb->ntmpl[0] && !gb->ntmpl[1]) {
 			sp->gb[g] = NULL;
 			gb_free(rmp, gb);
 		}
