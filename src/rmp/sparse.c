@@ -1441,7 +1441,65 @@ static int set_one_slot(struct rmpsim_rmp *rmp, uint64_t spa, struct plan *p, co
 	return 0;
 }
 
+/*
+ * set_slots of one slot of an allocated region whose new content is what one
+ * of the region's templates (in use) holds there: the decision wtmpl_take()
+ * would take, compared at the slot instead of brought back to slot 0; the
+ * slot joins the template in O(1). False: nothing done (the general path).
+ */
+static bool slot_joins_tmpl(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot,
+			    const struct rmpsim__rmp_shape *sh)
+{
+	for (unsigned i = 0; i < sh->nruns; i++) {
+		const struct rmpsim__rmp_run *q = &sh->runs[i];
+		if (q->step && rmpsim__raw_gpa_field(&q->first) + q->len - 1 > RMPSIM__GPA_FIELD_MAX)
+			return false; /* a wrapping run: never a template slot (tmpl_form) */
+	}
+	for (unsigned k = 0; k < NTMPL; k++) {
+		const struct tmpl *t = &gb->tmpl[k];
+		if (!gb->ntmpl[k] || t->n != sh->nruns)
+			continue;
+		bool eq = true;
+		for (unsigned i = 0; i < t->n && eq; i++) {
+			const struct run *r = &t->runs[i];
+			const struct rmpsim__rmp_run *q = &sh->runs[i];
+			struct rmpsim_raw_entry f = t->adv[i] ? slot_advance(r->first, slot, false) : r->first;
+			eq = r->start == q->start && r->len == q->len && r->step == q->step && t->adv[i] == sh->adv[i] &&
+			     rmpsim__raw_equal(&f, &q->first);
+		}
+		if (!eq)
+			continue;
+		struct chunk_hdr *old = gb->chunk[slot];
+		if (old) {
+			set_chunk(gb, slot, NULL);
+			chunk_release(rmp, gb, old);
+		}
+		if (tmpl_which(gb, slot) != (int)k) {
+			tmpl_drop(gb, slot);
+			bit_put(gb->tmask[k], slot, true);
+			gb->ntmpl[k]++;
+		}
+		summarise_runs(gb, slot, t->runs, t->n); /* they read assigned bits and starts: any slot's */
+		return true;
+	}
+	return false;
+}
+
+static int set_slots_planned(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
+			     const struct rmpsim__rmp_shape *sh);
+
 int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
+			     const struct rmpsim__rmp_shape *sh)
+{
+	struct rmpsim__sgb *gb = rmp->u.sparse.gb[spa >> 30];
+
+	if (nslots == 1 && gb && sh->nruns && sh->nruns <= TMPL_RUNS && slot_joins_tmpl(rmp, gb, slot_of(spa), sh))
+		return 0; /* one RMPUPDATE of a 2 MB page or one PSMASH in a guest's region */
+	return set_slots_planned(rmp, spa, nslots, sh);
+}
+
+/* The general set_slots: planned in two phases as set_range, so that -ENOMEM changes nothing. */
+static int set_slots_planned(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
 			     const struct rmpsim__rmp_shape *sh)
 {
 	struct rmpsim__sparse *sp = &rmp->u.sparse;
