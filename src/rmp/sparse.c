@@ -696,11 +696,12 @@ void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct 
 	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
 
 	if (!gb) {
-		*ret = (struct rmpsim__rmp_view){ { 0, 0 }, 0, false };
+		*ret = (struct rmpsim__rmp_view){ { 0, 0 }, 0, false, true };
 		return;
 	}
 	const struct chunk_hdr *c = gb->chunk[slot]; /* NULL for a template slot */
 	ret->e = c && c->kind != CHUNK_RUNS ? wide_get(c, idx) : slot_entry(gb, slot, idx);
+	ret->zero_2m = !c && !tmpl_has(gb, slot);
 	ret->count_2m = gb->count[slot];
 	/* A24's question, answered here where the slot is at hand: is entry 0 an assigned 2 MB entry? */
 	bool head = bit_get(gb->head, slot);

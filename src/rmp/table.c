@@ -145,8 +145,8 @@ void rmpsim__rmp_get_stored(const struct rmpsim_rmp *rmp, uint64_t spa, struct r
 	get_stored(rmp, spa, ret);
 }
 
-/* The dense reference's view: its entry, its region's kept count and head. */
-static void dense_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
+/* The dense reference's view: its entry, its region's kept count and head (out of line: the sparse path stays lean). */
+__attribute__((noinline)) static void dense_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
 		       struct rmpsim__rmp_view *ret)
 {
 	uint64_t head = spa & ~(RMPSIM_SZ_2M - 1);
@@ -156,6 +156,7 @@ static void dense_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_cou
 	ret->count_2m = want_count ? rmpsim__dense_2m_count(rmp, head) : 0;
 	rmpsim__dense_get(rmp, head, &h);
 	ret->head_2m_page = (h.lo & 3u) == 3u; /* assigned (bit 0) 2 MB (bit 1) entry */
+	ret->zero_2m = false; /* the reference keeps no such summary */
 }
 
 void rmpsim__rmp_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
@@ -187,11 +188,10 @@ static int set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw
 {
 	struct rmpsim_raw_entry f = rmpsim__raw_stored(entry);
 
-	if (rmp->backend == RMPSIM_RMP_DENSE) {
-		rmpsim__dense_set_range(rmp, spa, 1, &f, false);
-		return 0;
-	}
-	return rmpsim__sparse_set_one(rmp, spa, &f, old);
+	if (rmp->backend == RMPSIM_RMP_SPARSE)
+		return rmpsim__sparse_set_one(rmp, spa, &f, old);
+	rmpsim__dense_set_range(rmp, spa, 1, &f, false);
+	return 0;
 }
 
 int rmpsim__rmp_set_covered(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *entry)

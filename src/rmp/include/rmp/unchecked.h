@@ -20,6 +20,7 @@ struct rmpsim__rmp_view {
 	struct rmpsim_raw_entry e; /* stored: subpage_count 0 */
 	unsigned count_2m;	   /* rmpsim_rmp_2m_assigned_count() of the region, if asked for */
 	bool head_2m_page;	   /* the region's 2 MB-aligned entry is an assigned 2 MB entry (A24) */
+	bool zero_2m;		   /* every entry of the 2 MB region is known zero (false: maybe not) */
 };
 /* The view of a covered, 4K-aligned spa, in one look-up; count_2m is 0 unless want_count. */
 void rmpsim__rmp_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
