@@ -61,8 +61,11 @@ int rmpsim_insn_psmash(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_insn_
 		 * run that wraps its GPA field (an entry RMPUPDATE did not make,
 		 * A3): those go through the range write, which splits them.
 		 */
-		const struct rmpsim__rmp_shape w = { 1, { { first, 0, RMPSIM_ENTRIES_PER_2M, true } }, { true } };
-		bool wraps = rmpsim__raw_gpa_field(&first) > RMPSIM__GPA_FIELD_MAX - (RMPSIM_ENTRIES_PER_2M - 1);
+		const struct rmpsim__rmp_shape w = { 1,
+						     { { first, 0, RMPSIM_ENTRIES_PER_2M, true } },
+						     { true } };
+		bool wraps =
+			rmpsim__raw_gpa_field(&first) > RMPSIM__GPA_FIELD_MAX - (RMPSIM_ENTRIES_PER_2M - 1);
 		if ((wraps ? rmpsim_rmp_set_range(rmp, spa, RMPSIM_ENTRIES_PER_2M, &first, true)
 			   : rmpsim__rmp_set_slots(rmp, spa, 1, &w)) < 0)
 			return -ENOMEM;

@@ -147,16 +147,16 @@ static enum rmpsim_rmpupdate_rc rmpupdate_check_input(const struct rmpsim_rmp *r
 static enum rmpsim_rmpupdate_rc rmpupdate_check_4k(const struct rmpsim__rmp_view *v)
 {
 	RMPSIM__REQUIRE(!(v->e.lo & RMPSIM__LO_IMMUTABLE), RMPSIM_RMPUPDATE_FAIL_PERMISSION); /* spec 3.1 */
-	RMPSIM__REQUIRE(!(v->e.lo & RMPSIM__LO_LOCK), RMPSIM_RMPUPDATE_FAIL_INUSE);	       /* A23 */
+	RMPSIM__REQUIRE(!(v->e.lo & RMPSIM__LO_LOCK), RMPSIM_RMPUPDATE_FAIL_INUSE);	      /* A23 */
 	/* A24: the page lies inside a guest's (or firmware's) 2 MB page (the look-up read its head). */
 	RMPSIM__REQUIRE(!v->head_2m_page, RMPSIM_RMPUPDATE_FAIL_OVERLAP); /* A24 */
 	return RMPSIM_RMPUPDATE_OK;
 }
 
 /* Checks 4-6 of a 2 MB page: every one of its 512 entries (A25); fills *rs. Out of line: the 4K path stays lean. */
-__attribute__((noinline)) static enum rmpsim_rmpupdate_rc rmpupdate_check_2m(const struct rmpsim_rmp *rmp, uint64_t spa,
-						   const struct rmpsim_rmp_state *in,
-						   const struct rmpsim__rmp_view *v, struct region_scan *rs)
+__attribute__((noinline)) static enum rmpsim_rmpupdate_rc
+rmpupdate_check_2m(const struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+		   const struct rmpsim__rmp_view *v, struct region_scan *rs)
 {
 	/* A25: the update writes all 512 entries; any of them immutable or locked refuses it. */
 	if (v->zero_2m) /* what the scan finds in an all-zero region, without the walk */
@@ -172,8 +172,9 @@ __attribute__((noinline)) static enum rmpsim_rmpupdate_rc rmpupdate_check_2m(con
 }
 
 /* A 2 MB page that passed its checks: the head and its 511 sub-entries (A25); 0 or -ENOMEM. */
-__attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
-			      const struct rmpsim_raw_entry *n)
+__attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, uint64_t spa,
+							const struct rmpsim_rmp_state *in,
+							const struct rmpsim_raw_entry *n)
 {
 	/*
 	 * One write of the slot (-ENOMEM: nothing written). An assigned head's
@@ -183,10 +184,11 @@ __attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, 
 	bool adv = in->assigned;
 	struct rmpsim__rmp_shape w = { 1, { { *n, 0, 1, false } }, { adv } };
 	if (in->assigned)
-		w = (struct rmpsim__rmp_shape){ 2,
-						{ { *n, 0, 1, false },
-						  { subentry_assigned, 1, RMPSIM_ENTRIES_PER_2M - 1, false } },
-						{ adv, false } };
+		w = (struct rmpsim__rmp_shape){
+			2,
+			{ { *n, 0, 1, false }, { subentry_assigned, 1, RMPSIM_ENTRIES_PER_2M - 1, false } },
+			{ adv, false }
+		};
 	return rmpsim__rmp_set_slots(rmp, spa, 1, &w) < 0 ? -ENOMEM : 0;
 }
 

@@ -29,7 +29,7 @@
  * changes.
  */
 struct rmpsim__region {
-	atomic_bool lock;		       /* serialises table access to the region (rmp.h): see rmpsim__region_lock */
+	atomic_bool lock; /* serialises table access to the region (rmp.h): see rmpsim__region_lock */
 	_Atomic uint64_t assign_gen;	       /* written under lock, read lock-free by write checks */
 	struct rmpsim_rmpopt_scan_cache cache; /* under lock (insn.h) */
 	_Atomic uint64_t content_gen;	       /* bumped with every change of the entries (timing model) */

@@ -183,7 +183,7 @@ struct rmpsim__sgb {
 	uint16_t count[RMPSIM_SLOTS_PER_1G];
 	struct chunk_hdr *chunk[RMPSIM_SLOTS_PER_1G];
 	uint32_t nchunks;
-	struct run_chunk *spare;      /* a free run chunk kept for the next one needed (see the top) */
+	struct run_chunk *spare; /* a free run chunk kept for the next one needed (see the top) */
 	/* Slot follows template k (its chunk pointer is NULL); a slot is in at most one mask. */
 	uint64_t tmask[NTMPL][BITMAP_WORDS];
 	uint32_t ntmpl[NTMPL]; /* slots set in tmask[k] */
@@ -1464,9 +1464,10 @@ static bool slot_joins_tmpl(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsi
 		for (unsigned i = 0; i < t->n && eq; i++) {
 			const struct run *r = &t->runs[i];
 			const struct rmpsim__rmp_run *q = &sh->runs[i];
-			struct rmpsim_raw_entry f = t->adv[i] ? slot_advance(r->first, slot, false) : r->first;
-			eq = r->start == q->start && r->len == q->len && r->step == q->step && t->adv[i] == sh->adv[i] &&
-			     rmpsim__raw_equal(&f, &q->first);
+			struct rmpsim_raw_entry f =
+				t->adv[i] ? slot_advance(r->first, slot, false) : r->first;
+			eq = r->start == q->start && r->len == q->len && r->step == q->step &&
+			     t->adv[i] == sh->adv[i] && rmpsim__raw_equal(&f, &q->first);
 		}
 		if (!eq)
 			continue;
@@ -1494,7 +1495,8 @@ int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslo
 {
 	struct rmpsim__sgb *gb = rmp->u.sparse.gb[spa >> 30];
 
-	if (nslots == 1 && gb && sh->nruns && sh->nruns <= TMPL_RUNS && slot_joins_tmpl(rmp, gb, slot_of(spa), sh))
+	if (nslots == 1 && gb && sh->nruns && sh->nruns <= TMPL_RUNS &&
+	    slot_joins_tmpl(rmp, gb, slot_of(spa), sh))
 		return 0; /* one RMPUPDATE of a 2 MB page or one PSMASH in a guest's region */
 	return set_slots_planned(rmp, spa, nslots, sh);
 }

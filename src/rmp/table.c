@@ -147,7 +147,7 @@ void rmpsim__rmp_get_stored(const struct rmpsim_rmp *rmp, uint64_t spa, struct r
 
 /* The dense reference's view: its entry, its region's kept count and head (out of line: the sparse path stays lean). */
 __attribute__((noinline)) static void dense_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,
-		       struct rmpsim__rmp_view *ret)
+						 struct rmpsim__rmp_view *ret)
 {
 	uint64_t head = spa & ~(RMPSIM_SZ_2M - 1);
 	struct rmpsim_raw_entry h;
@@ -156,7 +156,7 @@ __attribute__((noinline)) static void dense_view(const struct rmpsim_rmp *rmp, u
 	ret->count_2m = want_count ? rmpsim__dense_2m_count(rmp, head) : 0;
 	rmpsim__dense_get(rmp, head, &h);
 	ret->head_2m_page = (h.lo & 3u) == 3u; /* assigned (bit 0) 2 MB (bit 1) entry */
-	ret->zero_2m = false; /* the reference keeps no such summary */
+	ret->zero_2m = false;		       /* the reference keeps no such summary */
 }
 
 void rmpsim__rmp_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, bool want_count,

@@ -186,7 +186,9 @@ struct excl {
 static int upd(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t gpa, unsigned pagesize,
 	       bool assign)
 {
-	struct rmpsim_rmp_state st = { .gpa = assign ? gpa : 0, .assigned = assign, .pagesize = (uint8_t)pagesize,
+	struct rmpsim_rmp_state st = { .gpa = assign ? gpa : 0,
+				       .assigned = assign,
+				       .pagesize = (uint8_t)pagesize,
 				       .asid = assign ? 9 : 0 };
 	struct rmpsim_insn_out o;
 	int err = rmpsim_machine_rmpupdate(m, cpu, spa, &st, &o);
@@ -214,7 +216,8 @@ static void *excl_main(void *arg)
 		/* Pages id, id + XT, ... of slot 0: assign all, then back to shared the odd ones. */
 		for (unsigned k = 0; k < XPAGES; k++) {
 			unsigned i = x->id + XT * k;
-			if (upd(x->m, cpu, XREGION + i * 4096ull, (round * 7919ull + i) << 12, RMPSIM_PAGE_4K, true))
+			if (upd(x->m, cpu, XREGION + i * 4096ull, (round * 7919ull + i) << 12, RMPSIM_PAGE_4K,
+				true))
 				atomic_fetch_add(x->errors, 1);
 		}
 		for (unsigned k = 1; k < XPAGES; k += 2)
