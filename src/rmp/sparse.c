@@ -706,7 +706,9 @@ void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct 
 	/* A24's question, answered here where the slot is at hand: is entry 0 an assigned 2 MB entry? */
 	bool head = bit_get(gb->head, slot);
 	if (head) {
-		struct rmpsim_raw_entry h = idx ? slot_entry(gb, slot, 0) : ret->e;
+		struct rmpsim_raw_entry h = !idx			 ? ret->e
+					    : c && c->kind != CHUNK_RUNS ? wide_get(c, 0)
+									 : slot_entry(gb, slot, 0);
 		head = (h.lo & (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE)) ==
 		       (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE);
 	}
@@ -1320,6 +1322,37 @@ static int set_planned(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 }
 
 /*
+ * A non-zero entry into a gap of a run chunk, touching no run (neither the
+ * entry before nor the one after is stored) and with room for one more run:
+ * what plan_chunk + apply_chunk make of it (the runs are canonical, so no
+ * other run merges), in place. False: nothing done.
+ */
+static bool run_insert(struct rmpsim__sgb *gb, unsigned slot, struct run_chunk *rc, unsigned idx,
+		       const struct rmpsim_raw_entry *e)
+{
+	unsigned n = rc->h.nruns, k = 0;
+
+	if (n >= RUN_CAP)
+		return false; /* the chunk turns wide: the planner's affair */
+	while (k < n && rc->runs[k].start <= idx)
+		k++;
+	if (k > 0 && rc->runs[k - 1].start + rc->runs[k - 1].len >= idx)
+		return false; /* inside or right after run k - 1 */
+	if (k < n && rc->runs[k].start == idx + 1)
+		return false; /* right before run k */
+	memmove(&rc->runs[k + 1], &rc->runs[k], (n - k) * sizeof(rc->runs[0]));
+	rc->runs[k] = (struct run){ *e, (uint16_t)idx, 1, 0 };
+	rc->h.nruns = (uint8_t)(n + 1);
+	if (rmpsim__raw_assigned(e)) {
+		gb->count[slot]++;
+		bit_put(gb->busy, slot, true);
+		if (idx == 0)
+			bit_put(gb->head, slot, true);
+	}
+	return true;
+}
+
+/*
  * One entry (the RMPUPDATE path); a region it empties stays allocated (see the
  * top). old: the entry stored there now if the caller knows it (its view), else NULL.
  */
@@ -1362,6 +1395,9 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 		}
 		return 0;
 	}
+	if (c->kind == CHUNK_RUNS && !rmpsim__raw_is_zero(e) &&
+	    run_insert(gb, slot, (struct run_chunk *)(void *)c, idx, e))
+		return 0;
 	if (c->kind == CHUNK_RUNS && rmpsim__raw_is_zero(e)) {
 		const struct run_chunk *rc = (const struct run_chunk *)(const void *)c;
 		if (rc->h.nruns == 1 && rc->runs[0].start == idx && rc->runs[0].len == 1) {
