@@ -192,52 +192,91 @@ __attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, 
 	return rmpsim__rmp_set_slots(rmp, spa, 1, &w) < 0 ? -ENOMEM : 0;
 }
 
+/*
+ * One 4K page with an explicit GPA: checks 1-6 on one look-up, then the write.
+ * Its code, or -ENOMEM (nothing written); *changed, and *assigned when some
+ * entry went from unassigned to assigned (A27).
+ */
+static inline int rmpupdate_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+			       uint64_t gpa, bool *changed, bool *assigned)
+{
+	struct rmpsim__rmp_view v;
+
+	*changed = *assigned = false;
+	enum rmpsim_rmpupdate_rc rc = rmpupdate_check_input(rmp, spa, in, gpa);
+	if (rc != RMPSIM_RMPUPDATE_OK)
+		return (int)rc;
+	rmpsim__rmp_get_view(rmp, spa, false, &v);
+	rc = rmpupdate_check_4k(&v);
+	if (rc != RMPSIM_RMPUPDATE_OK)
+		return (int)rc;
+	struct rmpsim_raw_entry n = rmpupdate_new_raw(&v.e, in, gpa);
+	if (rmpsim__raw_same(&v.e, &n))
+		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
+	if (rmpsim__rmp_set_viewed(rmp, spa, &v, &n) < 0)
+		return -ENOMEM;
+	*changed = true;
+	*assigned = in->assigned && !(v.e.lo & RMPSIM__LO_ASSIGNED);
+	return RMPSIM_RMPUPDATE_OK;
+}
+
+/* The same for a 2 MB page: its 512 entries (A25). Out of line: the 4K path is the hot one. */
+__attribute__((noinline)) static int rmpupdate_2m(struct rmpsim_rmp *rmp, uint64_t spa,
+						  const struct rmpsim_rmp_state *in, uint64_t gpa,
+						  bool *changed, bool *assigned)
+{
+	struct rmpsim__rmp_view v;
+	struct region_scan rs;
+
+	*changed = *assigned = false;
+	enum rmpsim_rmpupdate_rc rc = rmpupdate_check_input(rmp, spa, in, gpa);
+	if (rc != RMPSIM_RMPUPDATE_OK)
+		return (int)rc;
+	rmpsim__rmp_get_view(rmp, spa, true, &v);
+	rc = rmpupdate_check_2m(rmp, spa, in, &v, &rs);
+	if (rc != RMPSIM_RMPUPDATE_OK)
+		return (int)rc;
+	struct rmpsim_raw_entry n = rmpupdate_new_raw(&v.e, in, gpa);
+	if (rmpsim__raw_same(&v.e, &n) && rs.subs_hold)
+		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
+	if (rmpupdate_write_2m(rmp, spa, in, &n) < 0)
+		return -ENOMEM;
+	*changed = true;
+	*assigned = in->assigned && rs.count_2m < RMPSIM_ENTRIES_PER_2M; /* the head, or a sub-entry */
+	return RMPSIM_RMPUPDATE_OK;
+}
+
 /* One RMPUPDATE with an explicit GPA (the range advances it): its code, or -ENOMEM. */
 static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			 uint64_t gpa, struct rmpsim_rmp_change *change)
 {
-	struct rmpsim__rmp_view v;
-	struct region_scan rs;
-	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
+	bool changed, assigned;
+	/* A page size other than 2 MB goes the 4K way, where check 1 refuses a bad one. */
+	int rc = in->pagesize == RMPSIM_PAGE_2M ? rmpupdate_2m(rmp, spa, in, gpa, &changed, &assigned)
+						: rmpupdate_4k(rmp, spa, in, gpa, &changed, &assigned);
 
 	rmpsim__change_none(change);
-	enum rmpsim_rmpupdate_rc rc = rmpupdate_check_input(rmp, spa, in, gpa);
-	if (rc != RMPSIM_RMPUPDATE_OK)
-		return (int)rc;
-	/* The entry and its region's summaries in one look-up. */
-	rmpsim__rmp_get_view(rmp, spa, is_2m, &v);
-	rc = is_2m ? rmpupdate_check_2m(rmp, spa, in, &v, &rs) : rmpupdate_check_4k(&v);
-	if (rc != RMPSIM_RMPUPDATE_OK)
-		return (int)rc;
-	const struct rmpsim_raw_entry *old = &v.e;
-	struct rmpsim_raw_entry n = rmpupdate_new_raw(old, in, gpa);
-	bool same = rmpsim__raw_same(old, &n) && (!is_2m || rs.subs_hold);
-	if (same)
-		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
-	if (is_2m ? rmpupdate_write_2m(rmp, spa, in, &n) < 0 : rmpsim__rmp_set_viewed(rmp, spa, &v, &n) < 0)
-		return -ENOMEM;
-	/* A27: some entry went from unassigned to assigned (the head, or a sub-entry). */
-	bool assigned = in->assigned &&
-			(is_2m ? rs.count_2m < RMPSIM_ENTRIES_PER_2M : !(old->lo & RMPSIM__LO_ASSIGNED));
-	rmpsim__change_set(change, true, assigned, spa, rmpsim__page_bytes(in->pagesize));
-	return RMPSIM_RMPUPDATE_OK;
+	if (rc == RMPSIM_RMPUPDATE_OK && changed)
+		rmpsim__change_set(change, true, assigned, spa, rmpsim__page_bytes(in->pagesize));
+	return rc;
 }
 
 int rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			  struct rmpsim_insn_out *out)
 {
-	struct rmpsim_rmp_change change;
+	bool changed, assigned;
 
 	if (!rmp || !in || !out)
 		return -EINVAL;
-	int rc = rmpupdate_one(rmp, spa, in, in->gpa, &change);
+	int rc = in->pagesize == RMPSIM_PAGE_2M ? rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned)
+						: rmpupdate_4k(rmp, spa, in, in->gpa, &changed, &assigned);
 	if (rc < 0)
 		return rc; /* -ENOMEM: *out untouched */
-	/* Filled in place (the hot path: no second copy of the outcome). */
+	/* The outcome written in place, once (the hot path). */
 	memset(out, 0, sizeof(*out));
 	out->rax = (uint64_t)rc;
 	out->done = rc == RMPSIM_RMPUPDATE_OK;
-	out->change = change;
+	rmpsim__change_set(&out->change, changed, assigned, spa, rmpsim__page_bytes(in->pagesize));
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The machine handle: configuration, creation in BIOS order, counters. */
+#include <sched.h>
 #include <string.h>
 
 #include <rmpsim/machine.h>
@@ -140,4 +141,12 @@ void rmpsim_machine_counters(const struct rmpsim_machine *m, unsigned cpu, struc
 	ret->writes_checked = atomic_load_explicit(&c->writes_checked, memory_order_relaxed);
 	ret->writes_faulted = atomic_load_explicit(&c->writes_faulted, memory_order_relaxed);
 	ret->rmpupdates = atomic_load_explicit(&c->rmpupdates, memory_order_relaxed);
+}
+
+void rmpsim__region_lock_wait(struct rmpsim__region *reg)
+{
+	do
+		while (atomic_load_explicit(&reg->lock, memory_order_relaxed))
+			sched_yield(); /* the holder may be waiting for a CPU (more threads than cores) */
+	while (atomic_exchange_explicit(&reg->lock, true, memory_order_acquire));
 }

@@ -7,7 +7,6 @@
 #ifndef RMPSIM_MACHINE_INTERNAL_H
 #define RMPSIM_MACHINE_INTERNAL_H
 
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -122,11 +121,13 @@ static inline void rmpsim__region_lock_init(struct rmpsim__region *reg)
 	atomic_init(&reg->lock, false);
 }
 
+/* machine.c: wait for the lock and take it (out of line: not in its callers' hot paths). */
+void rmpsim__region_lock_wait(struct rmpsim__region *reg);
+
 static inline void rmpsim__region_lock(struct rmpsim__region *reg)
 {
-	while (atomic_exchange_explicit(&reg->lock, true, memory_order_acquire))
-		while (atomic_load_explicit(&reg->lock, memory_order_relaxed))
-			sched_yield();
+	if (atomic_exchange_explicit(&reg->lock, true, memory_order_acquire))
+		rmpsim__region_lock_wait(reg);
 }
 
 static inline void rmpsim__region_unlock(struct rmpsim__region *reg)
