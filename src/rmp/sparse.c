@@ -690,27 +690,51 @@ static struct rmpsim_raw_entry slot_entry(const struct rmpsim__sgb *gb, unsigned
 	return runs_entry((const struct run_chunk *)(const void *)c, idx);
 }
 
-void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_view *ret)
+/* Whether an entry is an assigned 2 MB entry (A24's question about a region's entry 0). */
+static bool raw_is_2m_page(const struct rmpsim_raw_entry *e)
 {
-	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
-	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
+	return (e->lo & (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE)) ==
+	       (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE);
+}
 
+/* The view of a slot without a wide chunk: absent region, template, run chunk or nothing. */
+__attribute__((noinline)) static void view_general(const struct rmpsim__sgb *gb, unsigned slot, unsigned idx,
+						   struct rmpsim__rmp_view *ret)
+{
 	if (!gb) {
 		*ret = (struct rmpsim__rmp_view){ { 0, 0 }, 0, false, true };
 		return;
 	}
-	const struct chunk_hdr *c = gb->chunk[slot]; /* NULL for a template slot */
-	ret->e = c && c->kind != CHUNK_RUNS ? wide_get(c, idx) : slot_entry(gb, slot, idx);
-	ret->zero_2m = !c && !tmpl_has(gb, slot);
+	ret->e = slot_entry(gb, slot, idx);
 	ret->count_2m = gb->count[slot];
-	/* A24's question, answered here where the slot is at hand: is entry 0 an assigned 2 MB entry? */
+	ret->zero_2m = !gb->chunk[slot] && !tmpl_has(gb, slot);
+	/* A24's question, answered here where the slot is at hand. */
 	bool head = bit_get(gb->head, slot);
 	if (head) {
-		struct rmpsim_raw_entry h = !idx			 ? ret->e
-					    : c && c->kind != CHUNK_RUNS ? wide_get(c, 0)
-									 : slot_entry(gb, slot, 0);
-		head = (h.lo & (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE)) ==
-		       (RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE);
+		struct rmpsim_raw_entry h = idx ? slot_entry(gb, slot, 0) : ret->e;
+		head = raw_is_2m_page(&h);
+	}
+	ret->head_2m_page = head;
+}
+
+void rmpsim__sparse_get_view(const struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim__rmp_view *ret)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
+	const struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL;
+
+	if (!c || c->kind == CHUNK_RUNS) {
+		view_general(gb, slot, idx, ret);
+		return;
+	}
+	/* A wide chunk (never a template slot): the hot path of scattered 4K pages, no call. */
+	ret->e = wide_get(c, idx);
+	ret->count_2m = gb->count[slot];
+	ret->zero_2m = false;
+	bool head = bit_get(gb->head, slot);
+	if (head) {
+		struct rmpsim_raw_entry h = idx ? wide_get(c, 0) : ret->e;
+		head = raw_is_2m_page(&h);
 	}
 	ret->head_2m_page = head;
 }
@@ -1352,16 +1376,11 @@ static bool run_insert(struct rmpsim__sgb *gb, unsigned slot, struct run_chunk *
 	return true;
 }
 
-/*
- * One entry (the RMPUPDATE path); a region it empties stays allocated (see the
- * top). old: the entry stored there now if the caller knows it (its view), else NULL.
- */
-int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *e,
-			   const struct rmpsim_raw_entry *old)
+/* One entry into a slot without a wide chunk (template, run chunk or nothing): set_one's other cases. */
+__attribute__((noinline)) static int set_one_general(struct rmpsim_rmp *rmp, uint64_t g, unsigned slot,
+						     unsigned idx, const struct rmpsim_raw_entry *e)
 {
 	struct rmpsim__sparse *sp = &rmp->u.sparse;
-	uint64_t g = spa >> 30;
-	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
 	struct rmpsim__sgb *gb = sp->gb[g];
 	struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL;
 
@@ -1372,28 +1391,6 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 		if (rmpsim__raw_is_zero(e))
 			return 0; /* zero over zero */
 		return set_lone(rmp, sp, g, slot, idx, e);
-	}
-	if (c->kind == CHUNK_DENSE ||
-	    (c->kind == CHUNK_PACKED &&
-	     packed_fits(&((const struct packed_chunk *)(const void *)c)->attrs, e))) {
-		/* apply_chunk's wide case for one entry, without the plan or the loop. */
-		struct rmpsim_raw_entry o = old ? *old : wide_get(c, idx);
-		int count = gb->count[slot] + (int)rmpsim__raw_assigned(e) - (int)rmpsim__raw_assigned(&o);
-		int nz = c->nonzero + (int)!rmpsim__raw_is_zero(e) - (int)!rmpsim__raw_is_zero(&o);
-		wide_put(c, idx, e);
-		c->nonzero = (uint16_t)nz;
-		c->age++;
-		gb->count[slot] = (uint16_t)count;
-		if (idx == 0)
-			bit_put(gb->head, slot, rmpsim__raw_assigned(e));
-		bit_put(gb->busy, slot, count != 0);
-		if (!nz) {
-			set_chunk(gb, slot, NULL);
-			chunk_free(rmp, c);
-		} else {
-			maybe_compress(rmp, gb, slot);
-		}
-		return 0;
 	}
 	if (c->kind == CHUNK_RUNS && !rmpsim__raw_is_zero(e) &&
 	    run_insert(gb, slot, (struct run_chunk *)(void *)c, idx, e))
@@ -1408,6 +1405,51 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 		}
 	}
 	return set_planned(rmp, gb, slot, idx, e);
+}
+
+/* After a one-entry write to wide chunk c: free it if it emptied, else the compress try (its age said so). */
+__attribute__((noinline)) static int wide_settle(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb,
+						 unsigned slot, struct chunk_hdr *c)
+{
+	if (!c->nonzero) {
+		set_chunk(gb, slot, NULL);
+		chunk_free(rmp, c);
+	} else {
+		compress_now(rmp, gb, slot);
+	}
+	return 0;
+}
+
+/*
+ * One entry (the RMPUPDATE path); a region it empties stays allocated (see the
+ * top). old: the entry stored there now if the caller knows it (its view), else NULL.
+ */
+int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *e,
+			   const struct rmpsim_raw_entry *old)
+{
+	uint64_t g = spa >> 30;
+	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
+	struct rmpsim__sgb *gb = rmp->u.sparse.gb[g];
+	struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL; /* a template slot has none */
+
+	if (!c || !(c->kind == CHUNK_DENSE ||
+		    (c->kind == CHUNK_PACKED &&
+		     packed_fits(&((const struct packed_chunk *)(const void *)c)->attrs, e))))
+		return set_one_general(rmp, g, slot, idx, e);
+	/* apply_chunk's wide case for one entry, without the plan or the loop (the hot path: no call). */
+	struct rmpsim_raw_entry o = old ? *old : wide_get(c, idx);
+	int count = gb->count[slot] + (int)rmpsim__raw_assigned(e) - (int)rmpsim__raw_assigned(&o);
+	int nz = c->nonzero + (int)!rmpsim__raw_is_zero(e) - (int)!rmpsim__raw_is_zero(&o);
+	wide_put(c, idx, e);
+	c->nonzero = (uint16_t)nz;
+	c->age++;
+	gb->count[slot] = (uint16_t)count;
+	if (idx == 0)
+		bit_put(gb->head, slot, rmpsim__raw_assigned(e));
+	bit_put(gb->busy, slot, count != 0);
+	if (!nz || c->age >= COMPRESS_AGE)
+		return wide_settle(rmp, gb, slot, c);
+	return 0;
 }
 
 /* ---- whole slots (the instruction layer's GB batches, issue 14) ---- */
