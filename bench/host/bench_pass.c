@@ -116,7 +116,7 @@ static uint64_t sum_stat(struct rmpsim_sim *sim, bool ipis)
 		if (ipis)
 			n += st.ipis;
 		else
-			for (unsigned k = 0; k < 5; k++)
+			for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
 				n += st.rmpopt[k];
 	}
 	return n;

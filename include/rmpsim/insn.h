@@ -102,7 +102,14 @@ enum rmpsim_rmpopt_kind {
 	RMPSIM_RMPOPT_REPORT,	  /* function 1: status read only */
 	RMPSIM_RMPOPT_OUTSIDE,	  /* SPA outside [base, base + 2 TiB): CF = 0, no fault (A43) */
 };
+/* How many kinds there are: the length of every array indexed by kind
+ * (machine and sim counters); the assertion keeps it in step with the enum. */
 #define RMPSIM_RMPOPT_NKINDS 5
+#ifdef __cplusplus
+static_assert(RMPSIM_RMPOPT_OUTSIDE + 1 == RMPSIM_RMPOPT_NKINDS, "RMPSIM_RMPOPT_NKINDS: one per kind");
+#else
+_Static_assert(RMPSIM_RMPOPT_OUTSIDE + 1 == RMPSIM_RMPOPT_NKINDS, "RMPSIM_RMPOPT_NKINDS: one per kind");
+#endif
 
 /* The RMPOPT results of a hypervisor write's check (machine.h). */
 enum rmpsim_write_path {

@@ -23,6 +23,12 @@
  * as HZ), which moves to the value. Switches have no range.
  *
  * The profile is a plain value: copy it, edit fields, pass it to the sim.
+ *
+ * Bad input: the int functions give -EINVAL (or -ENOENT, as documented) for
+ * a NULL argument or a parameter index not < RMPSIM_PROFILE_NPARAMS; the
+ * others take a NULL profile or an unknown index without crashing (0, false,
+ * "?", nothing printed). rmpsim_profile_set_value() stores what it is given:
+ * check values with rmpsim_profile_set().
  */
 #ifndef RMPSIM_PROFILE_H
 #define RMPSIM_PROFILE_H

@@ -37,6 +37,15 @@
  *
  * A simulation is single-threaded: one thread drives it. Different simulations
  * may run in different threads.
+ *
+ * Bad input (docs/api.md "Errors"; tests/sim/test_sim_bad_input.c). No call
+ * crashes or changes anything for a NULL sim, process or timer, a CPU not
+ * < ncpus, or a missing callback: the functions that return int give
+ * -EINVAL (and write no ret_* argument), the queries answer 0, NULL, false,
+ * "" or RMPSIM_CPU_ANY, and the other void functions do nothing. A call made
+ * from a context that may not make it (sleeping in a handler, an IPI from a
+ * handler) is a simulation bug, counted in rmpsim_sim_bugs() as Linux would
+ * warn, and changes nothing else.
  */
 #ifndef RMPSIM_SIM_H
 #define RMPSIM_SIM_H
@@ -48,6 +57,7 @@
 
 #include <rmpsim/alloc.h>
 #include <rmpsim/error.h>
+#include <rmpsim/insn.h>
 #include <rmpsim/profile.h>
 
 #ifdef __cplusplus
@@ -103,7 +113,8 @@ unsigned rmpsim_sim_cpu_core(const struct rmpsim_sim *sim, unsigned cpu);
 unsigned rmpsim_sim_cpu_node(const struct rmpsim_sim *sim, unsigned cpu);
 bool rmpsim_sim_cpu_is_primary(const struct rmpsim_sim *sim, unsigned cpu);
 uint64_t rmpsim_sim_seed(const struct rmpsim_sim *sim);
-/* Coroutine stack size for processes spawned later (default 256 KiB). */
+/* Coroutine stack size for processes spawned later (default 256 KiB; clamped
+ * to 16 KiB .. 1 GiB). */
 void rmpsim_sim_set_stack_size(struct rmpsim_sim *sim, size_t bytes);
 
 /* ---- Running ---- */
@@ -342,7 +353,7 @@ struct rmpsim_cpu_stats {
 	uint64_t irqoff_max_ps;	    /* longest interrupts-off stretch */
 	uint64_t irqoff_max_at_ps;  /* when it began */
 	char irqoff_max_where[32];  /* process name, or "ipi" for handlers */
-	uint64_t rmpopt[5];	    /* by enum rmpsim_rmpopt_kind (insn.h) */
+	uint64_t rmpopt[RMPSIM_RMPOPT_NKINDS]; /* by enum rmpsim_rmpopt_kind (insn.h) */
 	uint64_t rmpopt_ps;	    /* time charged for RMPOPT */
 	uint64_t rmpopt_lines;	    /* RMP lines verifies read */
 	uint64_t rmpopt_dram_lines; /* ... of which from DRAM */

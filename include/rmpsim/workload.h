@@ -441,7 +441,7 @@ int rmpsim_unc_run(const struct rmpsim_scenario *s, const struct rmpsim_run_opti
 
 /* "16G", "4K", "512M", "2T", "4096" (bytes; binary units): 0 or -EINVAL/-ERANGE. */
 int rmpsim_parse_size(const char *s, uint64_t *ret_bytes);
-/* "10s", "5ms", "20us", "300ns", "0": 0 or -EINVAL/-ERANGE. */
+/* "300ns", "20us", "5ms", "10s", "2min", "3h", "0": 0 or -EINVAL/-ERANGE. */
 int rmpsim_parse_time_ns(const char *s, uint64_t *ret_ns);
 /* Decimal or 0x hex u64: 0 or -EINVAL/-ERANGE. */
 int rmpsim_parse_u64(const char *s, uint64_t *ret);

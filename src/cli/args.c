@@ -53,7 +53,7 @@ const char rmpsim_cli_usage[] =
 	"\n"
 	"Limits (kernel code that goes wrong ends the run with exit 3):\n"
 	"  --allow-kernel-warnings  a kernel WARN or BUG is logged and counted, not fatal\n"
-	"  --max-virtual-time T   stop a run past T of virtual time (default 3600s; units s ms us min h)\n"
+	"  --max-virtual-time T   stop a run past T of virtual time (default 3600s; units ns us ms s min h)\n"
 	"  --max-events N         stop a run after N simulation events (default 1000000000)\n"
 	"\n"
 	"Other commands:\n"
@@ -128,18 +128,13 @@ static const struct opt opts[] = {
 };
 
 /*
- * --max-virtual-time: a positive number with a unit (s, ms, us, min, h; plain
- * = seconds), at most 10^6 s; --max-events: a positive integer.
+ * --max-virtual-time: plain digits are seconds, else a time with its unit
+ * (rmpsim_parse_time_ns: ns, us, ms, s, min, h), from 1 us to 10^6 s;
+ * --max-events: a positive integer.
  */
 static int parse_limit(const char *name, const char *val, uint64_t *ret, char *err, size_t errlen)
 {
-	static const struct {
-		const char *unit;
-		uint64_t ps;
-	} units[] = { { "", 1000000000000ull }, { "s", 1000000000000ull },    { "ms", 1000000000ull },
-		      { "us", 1000000ull },	{ "min", 60000000000000ull }, { "h", 3600000000000000ull } };
-	char *end = NULL;
-	uint64_t n;
+	uint64_t n, ns = 0;
 
 	if (!strcmp(name, "max-events")) {
 		if (rmpsim_parse_u64(val, &n) || n == 0) {
@@ -149,16 +144,12 @@ static int parse_limit(const char *name, const char *val, uint64_t *ret, char *e
 		*ret = n;
 		return 0;
 	}
-	errno = 0;
-	unsigned long long v = strtoull(val, &end, 10);
-	for (size_t i = 0;
-	     val[0] >= '0' && val[0] <= '9' && !errno && end && i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit))
-			continue;
-		if (v == 0 || v > 1000000000000000000ull / units[i].ps ||
-		    v * units[i].ps > 1000000ull * 1000000000000ull)
-			break;
-		*ret = v * units[i].ps;
+	bool plain = val[0] && !val[strspn(val, "0123456789")];
+	int r = plain ? rmpsim_parse_u64(val, &n) : rmpsim_parse_time_ns(val, &ns);
+	if (plain && !r)
+		r = n > 1000000 ? -ERANGE : (ns = n * 1000000000ull, 0);
+	if (!r && ns >= 1000 && ns <= 1000000ull * 1000000000ull) {
+		*ret = ns * 1000;
 		return 0;
 	}
 	snprintf(err, errlen,

@@ -166,7 +166,7 @@ static const char gen_usage[] =
 	"Poisson arrivals, exponential lifetimes, power-of-two sizes (docs/scenarios.md).\n"
 	"  --vms N             VMs arriving (default 1000)\n"
 	"  --hours H           arrivals over H hours (default 24)\n"
-	"  --lifetime T        mean lifetime (default 2h; units s, min, h)\n"
+	"  --lifetime T        mean lifetime (default 2h; units s, min, h, ...; at most 1 year)\n"
 	"  --snp P             percent of SNP VMs (default 60)\n"
 	"  --backing A:B:C     percent of 4K:2M:1G backing (default 20:70:10)\n"
 	"  --convert P         percent of SNP VMs that convert half their memory once (default 20)\n"
@@ -182,22 +182,14 @@ static int parse_pct(const char *v, unsigned *ret)
 	return 0;
 }
 
+/* A positive time with a unit (s, min, h, ...), at most a year. */
 static int parse_lifetime(const char *v, uint64_t *ret)
 {
-	size_t n = strlen(v);
 	uint64_t x;
-	if (n > 1 && v[n - 1] == 'h' && v[n - 2] >= '0' && v[n - 2] <= '9') {
-		char num[24];
-		if (n - 1 >= sizeof(num))
-			return -1;
-		memcpy(num, v, n - 1);
-		num[n - 1] = '\0';
-		if (rmpsim_parse_u64(num, &x) || !x || x > 24 * 365)
-			return -1;
-		*ret = x * 3600000000000ull;
-		return 0;
-	}
-	return rmpsim_parse_time_ns(v, ret) || !*ret ? -1 : 0;
+	if (rmpsim_parse_time_ns(v, &x) || !x || x > 24 * 365 * 3600000000000ull)
+		return -1;
+	*ret = x;
+	return 0;
 }
 
 static int gen_option(struct rmpsim_fleet_gen *g, const char *name, const char *v, const char **out)

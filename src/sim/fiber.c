@@ -89,6 +89,8 @@ int rmpsim__fiber_create(struct rmpsim__fiber *f, const struct rmpsim_allocator 
 	 */
 	long pg = sysconf(_SC_PAGESIZE);
 	size_t page = pg > 0 ? (size_t)pg : 4096;
+	if (stack_size > SIZE_MAX - 2 * page)
+		return -ENOMEM;
 	size_t mem_size = stack_size + 2 * page;
 	void *mem = rmpsim__malloc(a, mem_size);
 	if (!mem)

@@ -630,12 +630,14 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 int rmpsim_sim_ipi_many(struct rmpsim_sim *s, const unsigned long *mask, rmpsim_ipi_fn fn, void *arg,
 			unsigned flags)
 {
-	if (!mask)
+	if (!s || !mask)
 		return -EINVAL;
 	return ipi_send(s, mask, 0, fn, arg, flags);
 }
 
 int rmpsim_sim_ipi_one(struct rmpsim_sim *s, unsigned cpu, rmpsim_ipi_fn fn, void *arg, unsigned flags)
 {
+	if (!s)
+		return -EINVAL;
 	return ipi_send(s, NULL, cpu, fn, arg, flags | RMPSIM_IPI_LOCAL);
 }

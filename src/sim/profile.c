@@ -234,7 +234,7 @@ static bool is_switch(const struct param *d)
 
 uint64_t rmpsim_profile_get_value(const struct rmpsim_profile *p, unsigned i)
 {
-	if (i >= NPARAMS)
+	if (!p || i >= NPARAMS)
 		return 0;
 	const struct param *d = &params[i];
 	const char *base = (const char *)p + d->off;
@@ -247,7 +247,7 @@ uint64_t rmpsim_profile_get_value(const struct rmpsim_profile *p, unsigned i)
 
 void rmpsim_profile_set_value(struct rmpsim_profile *p, unsigned i, uint64_t v)
 {
-	if (i >= NPARAMS)
+	if (!p || i >= NPARAMS)
 		return;
 	const struct param *d = &params[i];
 	char *base = (char *)p + d->off;
@@ -313,7 +313,7 @@ int rmpsim_profile_param_index(const char *section, const char *key)
 
 bool rmpsim_profile_param_uncertain(const struct rmpsim_profile *p, unsigned i)
 {
-	return i < NPARAMS && !is_switch(&params[i]) && p->lo[i] < p->hi[i];
+	return p && i < NPARAMS && !is_switch(&params[i]) && p->lo[i] < p->hi[i];
 }
 
 static bool section_known(const char *section)
@@ -377,6 +377,8 @@ static void format_fixed(char *buf, size_t len, uint64_t v, unsigned dec)
 
 void rmpsim_profile_format_value(unsigned i, uint64_t v, char *buf, size_t len)
 {
+	if (!buf || !len)
+		return;
 	if (i >= NPARAMS) {
 		snprintf(buf, len, "?");
 		return;
@@ -702,6 +704,8 @@ void rmpsim_profile_print(const struct rmpsim_profile *p, FILE *out)
 
 void rmpsim_profile_print_sourced(const struct rmpsim_profile *p, FILE *out, const char *const *sources)
 {
+	if (!p || !out)
+		return;
 	const char *section = "";
 	fprintf(out, "; rmpsim timing profile (docs/timing.md). Format: key = value [low, high]\n");
 	for (unsigned i = 0; i < NPARAMS; i++) {
@@ -728,7 +732,7 @@ void rmpsim_profile_print_sourced(const struct rmpsim_profile *p, FILE *out, con
 uint64_t rmpsim_profile_cycles_to_ps(const struct rmpsim_profile *p, uint64_t mcyc)
 {
 	/* ps = mcyc * 1e6 / kHz, split so that it cannot overflow, rounded to nearest. */
-	uint64_t f = p->freq_khz ? p->freq_khz : 1;
+	uint64_t f = p && p->freq_khz ? p->freq_khz : 1;
 	uint64_t q = mcyc / f, r = mcyc % f;
 	return q * 1000000ull + (r * 1000000ull + f / 2) / f;
 }
@@ -736,7 +740,7 @@ uint64_t rmpsim_profile_cycles_to_ps(const struct rmpsim_profile *p, uint64_t mc
 uint64_t rmpsim_profile_ps_to_cycles(const struct rmpsim_profile *p, uint64_t ps)
 {
 	/* cycles = ps * kHz / 1e9, split the same way. */
-	uint64_t f = p->freq_khz;
+	uint64_t f = p ? p->freq_khz : 0;
 	uint64_t q = ps / 1000000000ull, r = ps % 1000000000ull;
 	return q * f + (r * f + 500000000ull) / 1000000000ull;
 }
@@ -746,21 +750,21 @@ uint64_t rmpsim_profile_scan_lines(const struct rmpsim_profile *p, int64_t first
 	/* A120: 2 MB entries sit 8 KiB apart (one line each); 4 KB entries are
 	 * 16 bytes, 4 to a 64-byte line. An early exit reads up to and including
 	 * the line of the first assigned entry. */
-	if (p->rmpopt_scan == RMPSIM_SCAN_4K)
+	if (p && p->rmpopt_scan == RMPSIM_SCAN_4K)
 		return first_busy < 0 ? 262144 / 4 : (uint64_t)first_busy / 4 + 1;
 	return first_busy < 0 ? 512 : (uint64_t)first_busy + 1;
 }
 
 uint64_t rmpsim_profile_lines_ps(const struct rmpsim_profile *p, uint64_t n, uint64_t line_ps)
 {
-	uint64_t mif = p->misses_in_flight ? p->misses_in_flight : 1;
+	uint64_t mif = p && p->misses_in_flight ? p->misses_in_flight : 1;
 	return (n + mif - 1) / mif * line_ps;
 }
 
 uint64_t rmpsim_profile_line_service_ps(const struct rmpsim_profile *p)
 {
 	/* 64 bytes at node_bw_mbps * 10^6 B/s: 64 * 10^6 / mbps ps, rounded up. */
-	uint64_t bw = p->node_bw_mbps ? p->node_bw_mbps : 1;
+	uint64_t bw = p && p->node_bw_mbps ? p->node_bw_mbps : 1;
 	return (64000000ull + bw - 1) / bw;
 }
 
@@ -783,7 +787,7 @@ static const size_t insn_cost_field[RMPSIM_INSN_NIDS] = {
 
 uint64_t rmpsim_profile_insn_mcyc(const struct rmpsim_profile *p, enum rmpsim_insn_id insn)
 {
-	if ((unsigned)insn >= RMPSIM_INSN_NIDS || insn_cost_field[insn] == NO_COST)
+	if (!p || (unsigned)insn >= RMPSIM_INSN_NIDS || insn_cost_field[insn] == NO_COST)
 		return 0;
 	uint64_t v;
 	memcpy(&v, (const char *)p + insn_cost_field[insn], sizeof(v));

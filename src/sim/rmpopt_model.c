@@ -171,12 +171,14 @@ static uint64_t trace_rmpopt_a(const struct rmpsim_verify_cost *c)
 void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *v,
 			      struct rmpsim_verify_cost *ret)
 {
+	if (!s || !v)
+		return;
 	unsigned cpu = s->ctx_cpu;
 	struct rmpsim__rmpopt_model *m = &s->rm;
 	const struct rmpsim_profile *p = &s->prof;
 	struct rmpsim_verify_cost c = { 0 };
 
-	if (cpu == RMPSIM_CPU_ANY || !v)
+	if (cpu == RMPSIM_CPU_ANY)
 		return; /* engine context executes nothing */
 	uint64_t t = s->ctx_handler ? s->ctx_base + s->ctx_charge : s->now;
 	bool indexed = v->region < m->nregions;
@@ -263,6 +265,8 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 
 void rmpsim_sim_rmpopt_window(struct rmpsim_sim *s, uint64_t *ret_min_ps, uint64_t *ret_max_ps)
 {
+	if (!s)
+		return;
 	bool any = s->rm.win_min != UINT64_MAX;
 	if (ret_min_ps)
 		*ret_min_ps = any ? s->rm.win_min : 0;
@@ -274,6 +278,8 @@ void rmpsim_sim_rmpopt_window(struct rmpsim_sim *s, uint64_t *ret_min_ps, uint64
 
 size_t rmpsim_sim_rmpopt_rises(struct rmpsim_sim *s, struct rmpsim_rise *ret, size_t max)
 {
+	if (!s || (!ret && max))
+		return 0;
 	size_t n = s->rm.nrise;
 	size_t kept = n < RMPSIM_RISES_MAX ? n : RMPSIM_RISES_MAX;
 	for (size_t i = 0; i < kept && i < max; i++)

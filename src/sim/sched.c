@@ -244,6 +244,8 @@ static void proc_entry(void *arg)
 int rmpsim_sim_spawn(struct rmpsim_sim *s, const struct rmpsim_proc_attr *attr, rmpsim_proc_fn fn, void *arg,
 		     struct rmpsim_proc **ret_proc)
 {
+	if (!s)
+		return -EINVAL;
 	unsigned cpu = attr ? attr->cpu : RMPSIM_CPU_ANY;
 	if (!fn || (cpu != RMPSIM_CPU_ANY && cpu >= s->ncpus))
 		return -EINVAL;
@@ -295,44 +297,45 @@ void rmpsim__procs_free(struct rmpsim_sim *s)
 	s->procs_head = s->procs_tail = NULL;
 }
 
+/* A NULL process: "", 0, false, RMPSIM_CPU_ANY (sim.h "Bad input"). */
 const char *rmpsim_proc_name(const struct rmpsim_proc *p)
 {
-	return p->name;
+	return p ? p->name : "";
 }
 unsigned rmpsim_proc_id(const struct rmpsim_proc *p)
 {
-	return p->id;
+	return p ? p->id : 0;
 }
 bool rmpsim_proc_done(const struct rmpsim_proc *p)
 {
-	return p->state == P_DONE;
+	return p && p->state == P_DONE;
 }
 unsigned rmpsim_proc_cpu(const struct rmpsim_proc *p)
 {
-	return p->cpu;
+	return p ? p->cpu : RMPSIM_CPU_ANY;
 }
 
 unsigned rmpsim_sim_blocked(const struct rmpsim_sim *s)
 {
 	unsigned n = 0;
-	for (const struct rmpsim_proc *p = s->procs_head; p; p = p->all_next)
+	for (const struct rmpsim_proc *p = s ? s->procs_head : NULL; p; p = p->all_next)
 		n += p->state == P_BLOCKED || p->state == P_SLEEPING;
 	return n;
 }
 
 struct rmpsim_proc *rmpsim_sim_current(struct rmpsim_sim *s)
 {
-	return s->ctx_handler ? NULL : s->ctx_proc;
+	return !s || s->ctx_handler ? NULL : s->ctx_proc;
 }
 
 unsigned rmpsim_sim_cpu(const struct rmpsim_sim *s)
 {
-	return s->ctx_cpu;
+	return s ? s->ctx_cpu : RMPSIM_CPU_ANY;
 }
 
 bool rmpsim_sim_in_handler(const struct rmpsim_sim *s)
 {
-	return s->ctx_handler;
+	return s && s->ctx_handler;
 }
 
 /* ---- Process-context primitives ---- */
@@ -347,6 +350,8 @@ void rmpsim__proc_compute(struct rmpsim_sim *s, struct rmpsim_proc *p, uint64_t 
 
 void rmpsim_sim_compute(struct rmpsim_sim *s, uint64_t ps)
 {
+	if (!s)
+		return;
 	if (s->ctx_handler)
 		s->ctx_charge += ps;
 	else if (s->ctx_proc)
@@ -355,12 +360,14 @@ void rmpsim_sim_compute(struct rmpsim_sim *s, uint64_t ps)
 
 void rmpsim_sim_compute_mcyc(struct rmpsim_sim *s, uint64_t mcyc)
 {
-	rmpsim_sim_compute(s, rmpsim_profile_cycles_to_ps(&s->prof, mcyc));
+	if (s)
+		rmpsim_sim_compute(s, rmpsim_profile_cycles_to_ps(&s->prof, mcyc));
 }
 
 void rmpsim_sim_charge_insn(struct rmpsim_sim *s, enum rmpsim_insn_id insn, uint64_t count)
 {
-	rmpsim_sim_compute_mcyc(s, count * rmpsim_profile_insn_mcyc(&s->prof, insn));
+	if (s) /* an unknown insn costs 0 (rmpsim_profile_insn_mcyc) */
+		rmpsim_sim_compute_mcyc(s, count * rmpsim_profile_insn_mcyc(&s->prof, insn));
 }
 
 /*
@@ -392,6 +399,8 @@ static bool sleep_check(struct rmpsim_sim *s, const char *what, bool *ret_bug)
 bool rmpsim_sim_might_sleep(struct rmpsim_sim *s, const char *what)
 {
 	bool bug;
+	if (!s)
+		return false;
 	sleep_check(s, what ? what : "might_sleep", &bug);
 	return !bug;
 }
@@ -399,7 +408,7 @@ bool rmpsim_sim_might_sleep(struct rmpsim_sim *s, const char *what)
 void rmpsim_sim_sleep_until(struct rmpsim_sim *s, uint64_t t)
 {
 	bool bug;
-	if (!sleep_check(s, "sleep", &bug))
+	if (!s || !sleep_check(s, "sleep", &bug))
 		return;
 	struct rmpsim_proc *p = s->ctx_proc;
 	p->state = P_SLEEPING;
@@ -410,13 +419,14 @@ void rmpsim_sim_sleep_until(struct rmpsim_sim *s, uint64_t t)
 
 void rmpsim_sim_sleep(struct rmpsim_sim *s, uint64_t ps)
 {
-	rmpsim_sim_sleep_until(s, s->now + ps);
+	if (s) /* a time past the end of time sleeps until then: saturate */
+		rmpsim_sim_sleep_until(s, ps > UINT64_MAX - s->now ? UINT64_MAX : s->now + ps);
 }
 
 void rmpsim_sim_block(struct rmpsim_sim *s)
 {
 	bool bug;
-	if (!sleep_check(s, "block", &bug))
+	if (!s || !sleep_check(s, "block", &bug))
 		return;
 	struct rmpsim_proc *p = s->ctx_proc;
 	if (p->wake_token) {
@@ -430,6 +440,8 @@ void rmpsim_sim_block(struct rmpsim_sim *s)
 
 void rmpsim_sim_wake(struct rmpsim_sim *s, struct rmpsim_proc *p)
 {
+	if (!s || !p || p->sim != s)
+		return; /* nothing to wake, or another simulation's process */
 	/* A72: park/unpark with one token; a timed sleep is not cut short. */
 	if (p->state == P_BLOCKED)
 		make_runnable(s, p);
@@ -440,7 +452,7 @@ void rmpsim_sim_wake(struct rmpsim_sim *s, struct rmpsim_proc *p)
 void rmpsim_sim_yield(struct rmpsim_sim *s)
 {
 	bool bug;
-	if (!sleep_check(s, "cond_resched", &bug))
+	if (!s || !sleep_check(s, "cond_resched", &bug))
 		return;
 	struct rmpsim_proc *p = s->ctx_proc;
 	rmpsim__proc_compute(s, p, s->prof.cond_resched_ps);
@@ -453,7 +465,7 @@ void rmpsim_sim_yield(struct rmpsim_sim *s)
 
 static struct rmpsim_proc *cur_proc(struct rmpsim_sim *s)
 {
-	return s->ctx_handler ? NULL : s->ctx_proc;
+	return !s || s->ctx_handler ? NULL : s->ctx_proc;
 }
 
 void rmpsim_sim_migrate_disable(struct rmpsim_sim *s)
@@ -524,6 +536,8 @@ void rmpsim_sim_irq_enable(struct rmpsim_sim *s)
 
 bool rmpsim_sim_irqs_disabled(const struct rmpsim_sim *s)
 {
+	if (!s)
+		return false;
 	if (s->ctx_handler)
 		return true;
 	return s->ctx_proc && s->ctx_proc->irq_disable;

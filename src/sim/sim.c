@@ -10,7 +10,9 @@
 #include "base/check.h"
 #include "sim_internal.h"
 
-#define DEFAULT_STACK (256u * 1024u)
+#define DEFAULT_STACK	   (256u * 1024u)
+#define RMPSIM__STACK_MIN (16u * 1024u)
+#define RMPSIM__STACK_MAX ((size_t)1 << 30) /* far above any stack a process needs; no size overflow */
 
 int rmpsim__sim_init(struct rmpsim_sim *s, const struct rmpsim_allocator *a, unsigned ncpus,
 		     unsigned ndomains, const struct rmpsim_profile *p, uint64_t seed)
@@ -98,61 +100,67 @@ void rmpsim_sim_destroy(struct rmpsim_sim *s)
 	rmpsim__free(s->a, s, sizeof(*s));
 }
 
+/* The queries answer 0 (NULL, false) for a NULL sim or a CPU not < ncpus (sim.h "Bad input"). */
 struct rmpsim_machine *rmpsim_sim_machine(struct rmpsim_sim *s)
 {
-	return s->machine;
+	return s ? s->machine : NULL;
 }
 const struct rmpsim_profile *rmpsim_sim_profile(const struct rmpsim_sim *s)
 {
-	return &s->prof;
+	return s ? &s->prof : NULL;
 }
 unsigned rmpsim_sim_ncpus(const struct rmpsim_sim *s)
 {
-	return s->ncpus;
+	return s ? s->ncpus : 0;
 }
 unsigned rmpsim_sim_cpu_core(const struct rmpsim_sim *s, unsigned cpu)
 {
-	return cpu < s->ncpus ? s->cpus[cpu].core : 0;
+	return s && cpu < s->ncpus ? s->cpus[cpu].core : 0;
 }
 unsigned rmpsim_sim_cpu_node(const struct rmpsim_sim *s, unsigned cpu)
 {
-	return cpu < s->ncpus ? s->cpus[cpu].node : 0;
+	return s && cpu < s->ncpus ? s->cpus[cpu].node : 0;
 }
 bool rmpsim_sim_cpu_is_primary(const struct rmpsim_sim *s, unsigned cpu)
 {
-	return cpu < s->ncpus && s->cpus[cpu].primary;
+	return s && cpu < s->ncpus && s->cpus[cpu].primary;
 }
 uint64_t rmpsim_sim_seed(const struct rmpsim_sim *s)
 {
-	return s->seed;
+	return s ? s->seed : 0;
 }
 void rmpsim_sim_set_stack_size(struct rmpsim_sim *s, size_t bytes)
 {
-	s->stack_size = bytes < 16384 ? 16384 : bytes;
+	if (s)
+		s->stack_size = bytes < RMPSIM__STACK_MIN ? RMPSIM__STACK_MIN
+			      : bytes > RMPSIM__STACK_MAX ? RMPSIM__STACK_MAX
+							  : bytes;
 }
 uint64_t rmpsim_sim_now(const struct rmpsim_sim *s)
 {
-	return s->now;
+	return s ? s->now : 0;
 }
 uint64_t rmpsim_sim_trace_hash(const struct rmpsim_sim *s)
 {
-	return s->hash;
+	return s ? s->hash : 0;
 }
 uint64_t rmpsim_sim_events(const struct rmpsim_sim *s)
 {
-	return s->events;
+	return s ? s->events : 0;
 }
 size_t rmpsim_sim_pending(const struct rmpsim_sim *s)
 {
-	return s->heap.n + s->local_pending;
+	return s ? s->heap.n + s->local_pending : 0;
 }
 void rmpsim_sim_stop(struct rmpsim_sim *s)
 {
-	s->stop = true;
+	if (s)
+		s->stop = true;
 }
 void rmpsim_sim_set_ipi_batching(struct rmpsim_sim *s, bool on)
 {
-	s->ipi_unbatched = !on;
+	if (s)
+		s->ipi_unbatched = !on;
 }
 
 /* ---- Events ---- */
@@ -178,7 +186,8 @@ void rmpsim__ev_queue(struct rmpsim_sim *s, struct rmpsim_event *ev, unsigned ki
 
 void rmpsim_sim_queue_stats(const struct rmpsim_sim *s, struct rmpsim_queue_stats *ret)
 {
-	*ret = s->qs;
+	if (s && ret)
+		*ret = s->qs;
 }
 
 void rmpsim__ev_cancel(struct rmpsim_sim *s, struct rmpsim_event *ev)
@@ -195,6 +204,8 @@ void rmpsim__trace_hook(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsig
 
 void rmpsim_sim_set_trace_hook(struct rmpsim_sim *s, rmpsim_trace_fn fn, void *ctx)
 {
+	if (!s)
+		return;
 	s->trace_fn = fn;
 	s->trace_ctx = ctx;
 }
@@ -202,15 +213,18 @@ void rmpsim_sim_set_trace_hook(struct rmpsim_sim *s, rmpsim_trace_fn fn, void *c
 void rmpsim_sim_observe(struct rmpsim_sim *s, enum rmpsim_trace_kind kind, unsigned cpu, uint64_t id,
 			uint64_t a, const void *data)
 {
+	if (!s || !s->trace_fn)
+		return;
 	struct rmpsim_trace_rec rec = {
 		.time_ps = s->now, .kind = kind, .cpu = cpu, .id = id, .a = a, .data = data
 	};
-	if (s->trace_fn)
-		s->trace_fn(s->trace_ctx, &rec);
+	s->trace_fn(s->trace_ctx, &rec);
 }
 
 void rmpsim_sim_ipi_names(struct rmpsim_sim *s, const char *callback, const char *callsite)
 {
+	if (!s)
+		return;
 	s->ipi_callback = callback;
 	s->ipi_callsite = callsite;
 }
@@ -249,6 +263,8 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 void rmpsim_sim_set_limits(struct rmpsim_sim *s, uint64_t max_time_ps, uint64_t max_events,
 			   rmpsim_limit_fn fn, void *ctx)
 {
+	if (!s)
+		return;
 	s->max_time = max_time_ps;
 	s->max_events = max_events;
 	s->limit_fn = fn;
@@ -257,7 +273,7 @@ void rmpsim_sim_set_limits(struct rmpsim_sim *s, uint64_t max_time_ps, uint64_t 
 
 bool rmpsim_sim_limit_hit(const struct rmpsim_sim *s)
 {
-	return s->limit_hit;
+	return s && s->limit_hit;
 }
 
 /* The next event lies past a run limit: stop before it (the queue keeps it). */
@@ -273,6 +289,8 @@ int rmpsim_sim_run_until(struct rmpsim_sim *s, uint64_t limit)
 {
 	struct rmpsim_event *ev;
 
+	if (!s)
+		return -EINVAL;
 	if (RMPSIM_NEVER(s->ctx_proc || s->ctx_handler))
 		return -EINVAL; /* not re-entrant */
 	s->stop = false;
@@ -303,6 +321,8 @@ int rmpsim_sim_run(struct rmpsim_sim *s)
 
 void rmpsim_timer_init(struct rmpsim_timer *t, rmpsim_timer_fn fn, void *arg)
 {
+	if (!t)
+		return;
 	memset(t, 0, sizeof(*t));
 	t->ev.heap_index = RMPSIM__HEAP_NONE;
 	t->fn = fn;
@@ -311,6 +331,8 @@ void rmpsim_timer_init(struct rmpsim_timer *t, rmpsim_timer_fn fn, void *arg)
 
 int rmpsim_sim_timer_add(struct rmpsim_sim *s, struct rmpsim_timer *t, uint64_t when)
 {
+	if (!s || !t || !t->fn)
+		return -EINVAL; /* a timer that was never initialised, or has nothing to call */
 	if (!rmpsim_timer_pending(t)) {
 		int r = rmpsim__ev_objects_add(s, 1);
 		if (r < 0)
@@ -322,7 +344,7 @@ int rmpsim_sim_timer_add(struct rmpsim_sim *s, struct rmpsim_timer *t, uint64_t 
 
 bool rmpsim_sim_timer_cancel(struct rmpsim_sim *s, struct rmpsim_timer *t)
 {
-	if (!rmpsim__heap_remove(&s->heap, &t->ev))
+	if (!s || !t || !rmpsim__heap_remove(&s->heap, &t->ev))
 		return false;
 	s->qs.cancels++;
 	s->ev_objects--;
@@ -331,12 +353,12 @@ bool rmpsim_sim_timer_cancel(struct rmpsim_sim *s, struct rmpsim_timer *t)
 
 bool rmpsim_timer_pending(const struct rmpsim_timer *t)
 {
-	return t->ev.heap_index != RMPSIM__HEAP_NONE;
+	return t && t->ev.heap_index != RMPSIM__HEAP_NONE;
 }
 
 uint64_t rmpsim_timer_expires(const struct rmpsim_timer *t)
 {
-	return t->ev.time;
+	return t ? t->ev.time : 0;
 }
 
 /* ---- Bugs, marks ---- */
@@ -357,19 +379,22 @@ void rmpsim__bug(struct rmpsim_sim *s, const char *fmt, ...)
 
 uint64_t rmpsim_sim_bugs(const struct rmpsim_sim *s)
 {
-	return s->bugs;
+	return s ? s->bugs : 0;
 }
 const char *rmpsim_sim_last_bug(const struct rmpsim_sim *s)
 {
-	return s->last_bug;
+	return s ? s->last_bug : "";
 }
 void rmpsim_sim_set_bug_log(struct rmpsim_sim *s, FILE *out)
 {
-	s->bug_log = out;
+	if (s)
+		s->bug_log = out;
 }
 
 int rmpsim_sim_mark(struct rmpsim_sim *s, const char *name, uint64_t a, uint64_t b)
 {
+	if (!s)
+		return -EINVAL;
 	if (s->nmarks == s->marks_cap) {
 		size_t ncap = s->marks_cap ? s->marks_cap * 2 : 16;
 		void *nm = rmpsim__realloc(s->a, s->marks, s->marks_cap * sizeof(*s->marks),
@@ -397,19 +422,19 @@ int rmpsim_sim_mark(struct rmpsim_sim *s, const char *name, uint64_t a, uint64_t
 
 size_t rmpsim_sim_mark_count(const struct rmpsim_sim *s)
 {
-	return s->nmarks;
+	return s ? s->nmarks : 0;
 }
 
 const struct rmpsim_mark *rmpsim_sim_mark_get(const struct rmpsim_sim *s, size_t i)
 {
-	return i < s->nmarks ? &s->marks[i] : NULL;
+	return s && i < s->nmarks ? &s->marks[i] : NULL;
 }
 
 /* ---- Accounting ---- */
 
 int rmpsim_sim_cpu_stats(const struct rmpsim_sim *s, unsigned cpu, struct rmpsim_cpu_stats *ret)
 {
-	if (cpu >= s->ncpus || !ret)
+	if (!s || cpu >= s->ncpus || !ret)
 		return -EINVAL;
 	const struct rmpsim__cpu *c = &s->cpus[cpu];
 	struct rmpsim_cpu_stats st = c->st;

@@ -52,7 +52,7 @@ int rmpsim_sim_create(const struct rmpsim_allocator *a, struct rmpsim_machine *m
 
 void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *s, const struct rmpsim_insn_out *r, uint64_t spa)
 {
-	if (!r)
+	if (!s || !r)
 		return;
 	if (r->fault != RMPSIM_FAULT_NONE) {
 		rmpsim__charge_report(s, 0, false); /* A64: a faulting RMPOPT is not a kind */

@@ -12,6 +12,8 @@
 
 void rmpsim_sim_set_vcpus(struct rmpsim_sim *s, const unsigned long *mask, unsigned flags)
 {
+	if (!s)
+		return;
 	s->vcpu_give_way = flags & RMPSIM_VCPU_GIVE_WAY;
 	for (unsigned cpu = 0; cpu < s->ncpus; cpu++) {
 		struct rmpsim__cpu *c = &s->cpus[cpu];
@@ -36,5 +38,5 @@ void rmpsim__vcpu_stretch_end(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 
 bool rmpsim_sim_cpu_has_vcpu(const struct rmpsim_sim *s, unsigned cpu)
 {
-	return cpu < s->ncpus && s->cpus[cpu].vcpu;
+	return s && cpu < s->ncpus && s->cpus[cpu].vcpu;
 }

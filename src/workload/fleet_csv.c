@@ -164,17 +164,6 @@ static int parse_time(const char *s, uint64_t *ret)
 		*ret = v * 1000000000ull;
 		return 0;
 	}
-	if (d && n == d + 1 && s[d] == 'h') {
-		char num[24];
-		if (d >= sizeof(num))
-			return -ERANGE;
-		memcpy(num, s, d);
-		num[d] = '\0';
-		if (rmpsim_parse_u64(num, &v) || v > RMPSIM_FLEET_MAX_TIME_NS / 3600000000000ull)
-			return -ERANGE;
-		*ret = v * 3600000000000ull;
-		return 0;
-	}
 	return rmpsim_parse_time_ns(s, ret);
 }
 

@@ -178,7 +178,7 @@ static void on_mark(struct rmpsim__measure *ms, size_t idx)
 			read_cpu(ms->sim, c, &now);
 			d->busy_ps = now.busy_ps - a->busy_ps;
 			d->ipis = now.ipis - a->ipis;
-			for (unsigned k = 0; k < 5; k++)
+			for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
 				d->rmpopt[k] = now.rmpopt[k] - a->rmpopt[k];
 			d->rmpopt_ps = now.rmpopt_ps - a->rmpopt_ps;
 			d->lines = now.lines - a->lines;

@@ -28,7 +28,7 @@
 /* What one CPU had counted when a mark was recorded. */
 struct rmpsim__cpu_snap {
 	uint64_t busy_ps, ipis;
-	uint64_t rmpopt[5]; /* by enum rmpsim_rmpopt_kind */
+	uint64_t rmpopt[RMPSIM_RMPOPT_NKINDS]; /* by enum rmpsim_rmpopt_kind */
 	uint64_t rmpopt_ps, lines, dram_lines;
 };
 

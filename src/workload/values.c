@@ -105,6 +105,7 @@ int rmpsim_parse_time_ns(const char *s, uint64_t *ret_ns)
 		{ "ms", 1000000 },
 		{ "s", 1000000000 },
 		{ "min", 60000000000ull },
+		{ "h", 3600000000000ull },
 	};
 	uint64_t v;
 	const char *suffix;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -111,6 +112,34 @@ static void uncertainty_options(void **state)
 		-EINVAL);
 }
 
+/* --max-virtual-time: plain seconds or any unit of rmpsim_parse_time_ns, 1 us .. 10^6 s. */
+static void max_virtual_time_units(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *v;
+		uint64_t ps; /* 0: refused */
+	} cases[] = {
+		{ "90", 90000000000000ull },  { "2h", 7200000000000000ull }, { "10min", 600000000000000ull },
+		{ "1500ns", 1500000ull },     { "1us", 1000000ull },	       { "1000000s", 1000000000000000000ull },
+		{ "0s", 0 },		      { "999ns", 0 },		       { "1000001s", 0 },
+		{ "1000001", 0 },	      { "5x", 0 },		       { "", 0 },
+		{ "278h", 0 },		      { "-1s", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rmpsim_cli_args a;
+		char err[256] = "";
+		char opt[] = "--max-virtual-time", val[32];
+		snprintf(val, sizeof(val), "%s", cases[i].v);
+		int r = parse(&a, err, sizeof(err), 3, opt, val);
+		if (cases[i].ps && (r != 0 || a.max_virtual_time_ps != cases[i].ps))
+			fail_msg("'%s': returned %d, %llu ps, want %llu ps", cases[i].v, r,
+				 (unsigned long long)a.max_virtual_time_ps, (unsigned long long)cases[i].ps);
+		if (!cases[i].ps && (r != -EINVAL || !strstr(err, "--max-virtual-time")))
+			fail_msg("'%s': returned %d (%s), want -EINVAL", cases[i].v, r, err);
+	}
+}
+
 static void help_documents_every_option(void **state)
 {
 	(void)state;
@@ -132,6 +161,7 @@ int main(void)
 		cmocka_unit_test(values_both_spellings),
 		cmocka_unit_test(usage_errors),
 		cmocka_unit_test(uncertainty_options),
+		cmocka_unit_test(max_virtual_time_units),
 		cmocka_unit_test(help_documents_every_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,7 +135,7 @@ static void faulting_rmpopt_costs_a_status_read(void **state)
 	struct rmpsim_cpu_stats st;
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 0, &st), 0);
 	assert_int_equal(st.rmpopt_ps, oracle_ps(p, p->rmpopt_report_mcyc));
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
 		assert_int_equal(st.rmpopt[k], 0);
 	rmpsim_sim_destroy(s);
 	rmpsim_machine_destroy(m);

@@ -52,6 +52,12 @@ static void times_need_units(void **state)
 	ASSERT_EQ(v, 300);
 	assert_int_equal(rmpsim_parse_time_ns("2min", &v), 0);
 	ASSERT_EQ(v, 120000000000ull);
+	assert_int_equal(rmpsim_parse_time_ns("3h", &v), 0);
+	ASSERT_EQ(v, 10800000000000ull);
+	assert_int_equal(rmpsim_parse_time_ns("5124095h", &v), 0); /* the largest whole hour count */
+	ASSERT_EQ(v, 5124095ull * 3600000000000ull);
+	assert_int_equal(rmpsim_parse_time_ns("5124096h", &v), -ERANGE);
+	assert_int_equal(rmpsim_parse_time_ns("3H", &v), -EINVAL); /* units are case-sensitive */
 	assert_int_equal(rmpsim_parse_time_ns("0", &v), 0);
 	ASSERT_EQ(v, 0);
 	assert_int_equal(rmpsim_parse_time_ns("7", &v), -EINVAL); /* unit needed */
