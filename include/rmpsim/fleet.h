@@ -10,6 +10,9 @@
  *
  * Thread safety: logs and results are plain data; rmpsim_fleet_run() runs
  * kernel-style code, so one run at a time per process (as rmpsim_workload_run).
+ *
+ * Bad input: a NULL log, path, text (with len > 0), stream or ret argument
+ * is -EINVAL with nothing written; the _free functions take NULL.
  */
 #ifndef RMPSIM_FLEET_H
 #define RMPSIM_FLEET_H

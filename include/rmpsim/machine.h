@@ -20,8 +20,9 @@
  * -EINVAL for a NULL machine or out, or a cpu that is not < ncpus (no CPU
  * executes it, so there is no architectural outcome); -ENOMEM. So do
  * rmpsim_machine_snp_init, _snp_shutdown and _read_entry for a NULL machine.
- * The queries (counts, bools, pointers) take a machine from
- * rmpsim_machine_create and check nothing but their other arguments.
+ * The queries (counts, bools, pointers, CPUID, counters) answer 0, false or
+ * NULL (zeroed *ret) for a NULL machine or an index out of range
+ * (tests/lib/test_bad_args.c).
  *
  * Spec tags refer to spec/rmp-rmpopt-facts.md, A-numbers (A40 and up) to
  * docs/model.md.

@@ -4,6 +4,10 @@
  * table for people, JSON (sorted keys, integer nanoseconds) and CSV for
  * programs. Output is deterministic: no wall-clock time, no addresses; the
  * same results give the same bytes.
+ *
+ * Bad input: a NULL stream or report, or a report whose runs (fleets) are
+ * NULL with nruns (nfleets) not 0, is -EINVAL with nothing written
+ * (tests/lib/test_bad_args.c).
  */
 #ifndef RMPSIM_REPORT_H
 #define RMPSIM_REPORT_H

@@ -8,6 +8,11 @@
  * operations touching the same 1 GB region must be serialised by the caller
  * (the machine layer holds a per-GB lock). Read-only queries of a region may
  * run concurrently with each other but not with writes to that region.
+ *
+ * Bad input: the int functions give -EINVAL for a NULL table, layout or
+ * argument (-EFAULT where an SPA is not covered, as documented); the queries
+ * answer 0, false or NULL for a NULL table or layout (an empty table: no
+ * assigned entry, no busy slot); encode and decode do nothing with NULL.
  */
 #ifndef RMPSIM_RMP_H
 #define RMPSIM_RMP_H

@@ -347,18 +347,18 @@ bool rmpsim_sim_cpu_has_vcpu(const struct rmpsim_sim *sim, unsigned cpu);
 /* ---- Accounting ---- */
 
 struct rmpsim_cpu_stats {
-	uint64_t busy_ps;	    /* not idle: a process on the CPU (computing or spinning) or a handler */
-	uint64_t handler_ps;	    /* in IPI handlers (overhead included) */
-	uint64_t ipis;		    /* handlers run */
-	uint64_t irqoff_max_ps;	    /* longest interrupts-off stretch */
-	uint64_t irqoff_max_at_ps;  /* when it began */
-	char irqoff_max_where[32];  /* process name, or "ipi" for handlers */
+	uint64_t busy_ps;	   /* not idle: a process on the CPU (computing or spinning) or a handler */
+	uint64_t handler_ps;	   /* in IPI handlers (overhead included) */
+	uint64_t ipis;		   /* handlers run */
+	uint64_t irqoff_max_ps;	   /* longest interrupts-off stretch */
+	uint64_t irqoff_max_at_ps; /* when it began */
+	char irqoff_max_where[32]; /* process name, or "ipi" for handlers */
 	uint64_t rmpopt[RMPSIM_RMPOPT_NKINDS]; /* by enum rmpsim_rmpopt_kind (insn.h) */
-	uint64_t rmpopt_ps;	    /* time charged for RMPOPT */
-	uint64_t rmpopt_lines;	    /* RMP lines verifies read */
-	uint64_t rmpopt_dram_lines; /* ... of which from DRAM */
-	uint64_t idle_exits;	    /* handlers that first woke the CPU from idle */
-	uint64_t switches;	    /* context switches */
+	uint64_t rmpopt_ps;		       /* time charged for RMPOPT */
+	uint64_t rmpopt_lines;		       /* RMP lines verifies read */
+	uint64_t rmpopt_dram_lines;	       /* ... of which from DRAM */
+	uint64_t idle_exits;		       /* handlers that first woke the CPU from idle */
+	uint64_t switches;		       /* context switches */
 	/* Co-tenant vCPU on this CPU (rmpsim_sim_set_vcpus): */
 	uint64_t vcpu_exits;	      /* times the host took the CPU from the guest */
 	uint64_t vcpu_stolen_ps;      /* exit + host work + entry, over the stretches that ended */

@@ -8,6 +8,10 @@
  *
  * Output is deterministic: virtual times only, the same runs give the same
  * bytes.
+ *
+ * Bad input: the int functions give -EINVAL for a NULL handle, stream or
+ * ret argument (nothing written); the hooks, begin/end and destroy functions
+ * do nothing with a NULL handle (tests/lib/test_bad_args.c).
  */
 #ifndef RMPSIM_TIMELINE_H
 #define RMPSIM_TIMELINE_H

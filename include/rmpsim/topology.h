@@ -115,6 +115,9 @@ unsigned rmpsim_topology_nnodes(const struct rmpsim_topology *t);
 unsigned rmpsim_topology_npackages(const struct rmpsim_topology *t);
 unsigned rmpsim_topology_threads_per_core(const struct rmpsim_topology *t);
 
+/* The queries take a NULL topology (0 / false, as for an index out of range);
+ * the constructors give -EINVAL for a NULL ret_topo (or source to copy). */
+
 /* Per CPU (cpu < ncpus; out of range returns 0 / false). */
 unsigned rmpsim_topology_cpu_core(const struct rmpsim_topology *t, unsigned cpu);
 unsigned rmpsim_topology_cpu_node(const struct rmpsim_topology *t, unsigned cpu);

@@ -12,6 +12,10 @@
  * Thread safety: scenarios and results are plain data. rmpsim_workload_run()
  * runs kernel-style code, so one run at a time per process (contracts.md,
  * "Kernel state in kernel-style code").
+ *
+ * Bad input: a NULL scenario, text, path, name or ret argument is -EINVAL
+ * with nothing written (so is adding to a scenario rmpsim_scenario_init never
+ * set up); init and free take NULL; rmpsim_unc_percentile of NULL is 0.
  */
 #ifndef RMPSIM_WORKLOAD_H
 #define RMPSIM_WORKLOAD_H

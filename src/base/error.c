@@ -85,8 +85,12 @@ const char *rmpsim_err_class_name(enum rmpsim_err_class cls)
 
 const char *rmpsim_diag_format(const struct rmpsim_diag *d, char *buf, size_t len)
 {
-	if (!len)
+	if (!buf || !len)
 		return buf;
+	if (!d) {
+		buf[0] = '\0';
+		return buf;
+	}
 	if (!d->file[0]) {
 		snprintf(buf, len, "%s", d->msg);
 	} else if (d->line && d->col) {

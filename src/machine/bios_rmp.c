@@ -177,6 +177,7 @@ int rmpsim__bios_build_rmp(struct rmpsim_machine *m, struct rmpsim_diag *diag)
 
 const uint64_t *rmpsim_machine_rst(const struct rmpsim_machine *m, size_t *ret_n)
 {
-	*ret_n = m->rst ? m->nrst : 0;
-	return m->rst;
+	if (ret_n)
+		*ret_n = m && m->rst ? m->nrst : 0;
+	return m ? m->rst : NULL;
 }

@@ -15,11 +15,15 @@
 void rmpsim_machine_cpuid(const struct rmpsim_machine *m, unsigned cpu, uint32_t leaf, uint32_t subleaf,
 			  struct rmpsim_cpuid_regs *ret)
 {
+	if (!ret)
+		return;
+	*ret = (struct rmpsim_cpuid_regs){ 0 };
+	if (!m)
+		return;
 	bool segmented = m->cfg.rmp_kind == RMPSIM_RMP_SEGMENTED;
 
 	(void)cpu; /* every CPU of the model reports the same features */
 	(void)subleaf;
-	*ret = (struct rmpsim_cpuid_regs){ 0 };
 	switch (leaf) {
 	case 0x80000000u:
 		ret->eax = 0x80000025u; /* highest extended leaf */

@@ -82,7 +82,7 @@ int rmpsim_machine_snp_shutdown(struct rmpsim_machine *m, bool x86_snp_shutdown,
 
 bool rmpsim_machine_snp_initialized(const struct rmpsim_machine *m)
 {
-	return m->snp_initialized;
+	return m && m->snp_initialized;
 }
 
 /* ---- The page commands (sev_mcmd.c, A161) ---- */

@@ -10,6 +10,8 @@
 
 void rmpsim_machine_config_default(struct rmpsim_machine_config *ret_cfg)
 {
+	if (!ret_cfg)
+		return;
 	*ret_cfg = (struct rmpsim_machine_config){
 		.rmp_kind = RMPSIM_RMP_SEGMENTED,
 		.segment_shift = 36, /* 64 GiB segments (spec 2.3 example, design.md 1) */
@@ -103,35 +105,37 @@ fail:
 
 const struct rmpsim_topology *rmpsim_machine_topology(const struct rmpsim_machine *m)
 {
-	return m->topo;
+	return m ? m->topo : NULL;
 }
 
 const struct rmpsim_machine_config *rmpsim_machine_config(const struct rmpsim_machine *m)
 {
-	return &m->cfg;
+	return m ? &m->cfg : NULL;
 }
 
 struct rmpsim_rmp *rmpsim_machine_rmp(struct rmpsim_machine *m)
 {
-	return m->rmp;
+	return m ? m->rmp : NULL;
 }
 
 unsigned rmpsim_machine_ncpus(const struct rmpsim_machine *m)
 {
-	return m->topo->ncpus;
+	return m ? m->topo->ncpus : 0;
 }
 
 unsigned rmpsim_machine_nregions(const struct rmpsim_machine *m)
 {
-	return m->nregions;
+	return m ? m->nregions : 0;
 }
 
 void rmpsim_machine_counters(const struct rmpsim_machine *m, unsigned cpu, struct rmpsim_cpu_counters *ret)
 {
 	struct rmpsim__cpu_counters *c;
 
+	if (!ret)
+		return;
 	*ret = (struct rmpsim_cpu_counters){ 0 };
-	if (!rmpsim__cpu_ok(m, cpu))
+	if (!m || !rmpsim__cpu_ok(m, cpu))
 		return;
 	c = &m->counters[cpu];
 	for (int k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)

@@ -57,6 +57,8 @@ int rmpsim__memmap_build(struct rmpsim_machine *m, struct rmpsim_diag *diag)
 
 size_t rmpsim_machine_ram_ranges(const struct rmpsim_machine *m, struct rmpsim_mem_range *ret, size_t max)
 {
+	if (!m || (!ret && max))
+		return 0;
 	for (size_t i = 0; i < m->nram && i < max; i++)
 		ret[i] = m->ram[i];
 	return m->nram;
@@ -71,12 +73,12 @@ uint64_t rmpsim_machine_min_low_pfn(const struct rmpsim_machine *m)
 
 uint64_t rmpsim_machine_max_pfn(const struct rmpsim_machine *m)
 {
-	return m->max_pfn;
+	return m ? m->max_pfn : 0;
 }
 
 int rmpsim_machine_spa_node(const struct rmpsim_machine *m, uint64_t spa)
 {
-	for (size_t i = 0; i < m->nram; i++)
+	for (size_t i = 0; m && i < m->nram; i++)
 		if (spa >= m->ram[i].start && spa < m->ram[i].end)
 			return (int)m->ram[i].node;
 	return -1;

@@ -258,13 +258,15 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 
 bool rmpsim_machine_region_optimized(const struct rmpsim_machine *m, unsigned core, uint64_t region)
 {
-	if (core >= m->topo->ncores || region >= (1ull << 22))
+	if (!m || core >= m->topo->ncores || region >= (1ull << 22))
 		return false;
 	return rmpsim__rmpopt_bit(m, core, region << 30);
 }
 
 bool rmpsim_machine_region_optimized_all(const struct rmpsim_machine *m, uint64_t region)
 {
+	if (!m)
+		return false;
 	for (unsigned c = 0; c < m->topo->ncores; c++)
 		if (!rmpsim_machine_region_optimized(m, c, region))
 			return false;
@@ -289,7 +291,7 @@ static int note_assigned(void *ctx, uint64_t spa, const struct rmpsim_raw_entry 
 
 int64_t rmpsim_machine_rmpopt_first_busy(struct rmpsim_machine *m, uint64_t spa, bool four_k)
 {
-	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	struct rmpsim__region *reg = m ? rmpsim__region_of(m, spa) : NULL;
 	uint64_t gb = spa & ~(RMPSIM_SZ_1G - 1);
 	int64_t res;
 
@@ -313,14 +315,14 @@ int64_t rmpsim_machine_rmpopt_first_busy(struct rmpsim_machine *m, uint64_t spa,
 int rmpsim_machine_rmp_home_node(const struct rmpsim_machine *m, uint64_t spa)
 {
 	uint64_t addr;
-	if (rmpsim_layout_entry_addr(m->layout, spa & ~(RMPSIM_SZ_1G - 1), &addr) < 0)
+	if (!m || rmpsim_layout_entry_addr(m->layout, spa & ~(RMPSIM_SZ_1G - 1), &addr) < 0)
 		return -1;
 	return rmpsim_machine_spa_node(m, addr);
 }
 
 uint64_t rmpsim_machine_region_content_gen(const struct rmpsim_machine *m, uint64_t region)
 {
-	if (region >= m->nregions)
+	if (!m || region >= m->nregions)
 		return 0;
 	return atomic_load_explicit(&m->regions[region].content_gen, memory_order_relaxed);
 }

@@ -145,7 +145,8 @@ int rmpsim_topology_regular_l3(const struct rmpsim_allocator *a, unsigned packag
 	int r;
 
 	a = rmpsim__alloc_or_default(a);
-	if (!packages || !nodes_per_package || !l3_per_node || !cores_per_l3 || !threads_per_core ||
+	if (!ret_topo || !packages || !nodes_per_package || !l3_per_node || !cores_per_l3 ||
+	    !threads_per_core ||
 	    (uint64_t)packages * nodes_per_package * l3_per_node * cores_per_l3 * threads_per_core >
 		    RMPSIM_MAX_CPUS)
 		return -EINVAL;
@@ -193,6 +194,8 @@ int rmpsim_topology_copy(const struct rmpsim_allocator *a, const struct rmpsim_t
 	int r;
 
 	a = rmpsim__alloc_or_default(a);
+	if (!src || !ret_topo)
+		return -EINVAL;
 	r = rmpsim__topo_alloc(a, src->ncores, src->nnodes, &t);
 	if (r == 0) {
 		r = rmpsim__topo_alloc_l3(t, src->nl3);
@@ -441,6 +444,8 @@ static int from_synthetic(const struct rmpsim_allocator *a, const char *desc, st
 	int r;
 
 	a = rmpsim__alloc_or_default(a);
+	if (!ret_topo)
+		return -EINVAL;
 	if (!desc) {
 		rmpsim_diag_at(diag, NULL, 1, 1);
 		return rmpsim_diag_fail(diag, -EINVAL, "column 1: empty topology description");
@@ -503,55 +508,55 @@ int rmpsim_topology_default(const struct rmpsim_allocator *a, struct rmpsim_topo
 
 unsigned rmpsim_topology_ncpus(const struct rmpsim_topology *t)
 {
-	return t->ncpus;
+	return t ? t->ncpus : 0;
 }
 unsigned rmpsim_topology_ncores(const struct rmpsim_topology *t)
 {
-	return t->ncores;
+	return t ? t->ncores : 0;
 }
 unsigned rmpsim_topology_nnodes(const struct rmpsim_topology *t)
 {
-	return t->nnodes;
+	return t ? t->nnodes : 0;
 }
 unsigned rmpsim_topology_npackages(const struct rmpsim_topology *t)
 {
-	return t->npackages;
+	return t ? t->npackages : 0;
 }
 unsigned rmpsim_topology_threads_per_core(const struct rmpsim_topology *t)
 {
-	return t->tpc;
+	return t ? t->tpc : 0;
 }
 
 unsigned rmpsim_topology_cpu_core(const struct rmpsim_topology *t, unsigned cpu)
 {
-	return cpu < t->ncpus ? cpu % t->ncores : 0;
+	return t && cpu < t->ncpus ? cpu % t->ncores : 0;
 }
 
 unsigned rmpsim_topology_cpu_thread(const struct rmpsim_topology *t, unsigned cpu)
 {
-	return cpu < t->ncpus ? cpu / t->ncores : 0;
+	return t && cpu < t->ncpus ? cpu / t->ncores : 0;
 }
 
 unsigned rmpsim_topology_cpu_node(const struct rmpsim_topology *t, unsigned cpu)
 {
-	return cpu < t->ncpus ? t->core_node[cpu % t->ncores] : 0;
+	return t && cpu < t->ncpus ? t->core_node[cpu % t->ncores] : 0;
 }
 
 unsigned rmpsim_topology_cpu_package(const struct rmpsim_topology *t, unsigned cpu)
 {
-	return cpu < t->ncpus ? t->node_pkg[t->core_node[cpu % t->ncores]] : 0;
+	return t && cpu < t->ncpus ? t->node_pkg[t->core_node[cpu % t->ncores]] : 0;
 }
 
 bool rmpsim_topology_cpu_is_primary(const struct rmpsim_topology *t, unsigned cpu)
 {
 	/* The kernel's rule: APIC ID LSB 0 = first thread of the core. */
-	return cpu < t->ncores;
+	return t && cpu < t->ncores;
 }
 
 unsigned rmpsim_topology_cpu_siblings(const struct rmpsim_topology *t, unsigned cpu, unsigned *ret_cpus,
 				      unsigned max)
 {
-	if (cpu >= t->ncpus)
+	if (!t || cpu >= t->ncpus || (!ret_cpus && max))
 		return 0;
 	for (unsigned i = 0; i < t->tpc && i < max; i++)
 		ret_cpus[i] = cpu % t->ncores + i * t->ncores;
@@ -560,6 +565,8 @@ unsigned rmpsim_topology_cpu_siblings(const struct rmpsim_topology *t, unsigned 
 
 unsigned rmpsim_topology_core_cpu(const struct rmpsim_topology *t, unsigned core, unsigned thread)
 {
+	if (!t)
+		return 0;
 	if (core >= t->ncores || thread >= t->tpc)
 		return t->ncpus;
 	return core + thread * t->ncores;
@@ -567,39 +574,39 @@ unsigned rmpsim_topology_core_cpu(const struct rmpsim_topology *t, unsigned core
 
 unsigned rmpsim_topology_nl3(const struct rmpsim_topology *t)
 {
-	return t->nl3;
+	return t ? t->nl3 : 0;
 }
 
 unsigned rmpsim_topology_cpu_l3(const struct rmpsim_topology *t, unsigned cpu)
 {
-	return cpu < t->ncpus ? t->core_l3[cpu % t->ncores] : 0;
+	return t && cpu < t->ncpus ? t->core_l3[cpu % t->ncores] : 0;
 }
 
 unsigned rmpsim_topology_l3_node(const struct rmpsim_topology *t, unsigned l3)
 {
-	return l3 < t->nl3 ? t->l3_node[l3] : 0;
+	return t && l3 < t->nl3 ? t->l3_node[l3] : 0;
 }
 
 unsigned rmpsim_topology_l3_ncores(const struct rmpsim_topology *t, unsigned l3)
 {
-	return l3 < t->nl3 ? t->l3_ncores[l3] : 0;
+	return t && l3 < t->nl3 ? t->l3_ncores[l3] : 0;
 }
 
 uint64_t rmpsim_topology_node_memory(const struct rmpsim_topology *t, unsigned node)
 {
-	return node < t->nnodes ? t->node_mem[node] : 0;
+	return t && node < t->nnodes ? t->node_mem[node] : 0;
 }
 
 unsigned rmpsim_topology_node_package(const struct rmpsim_topology *t, unsigned node)
 {
-	return node < t->nnodes ? t->node_pkg[node] : 0;
+	return t && node < t->nnodes ? t->node_pkg[node] : 0;
 }
 
 uint64_t rmpsim_topology_total_memory(const struct rmpsim_topology *t)
 {
 	uint64_t s = 0;
 
-	for (unsigned n = 0; n < t->nnodes; n++)
+	for (unsigned n = 0; t && n < t->nnodes; n++)
 		s += t->node_mem[n];
 	return s;
 }

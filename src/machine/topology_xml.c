@@ -264,6 +264,8 @@ int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path,
 	pid_t pid;
 
 	a = rmpsim__alloc_or_default(a);
+	if (!ret_topo)
+		return -EINVAL;
 	r = xml_open_and_scan(path, diag);
 	if (r < 0)
 		return r;

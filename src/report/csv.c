@@ -6,6 +6,8 @@
 
 #include <rmpsim/report.h>
 
+#include "check.h"
+
 /* Quote a field when it holds a comma, a quote or a line break. */
 static void put_field(FILE *f, const char *s)
 {
@@ -24,6 +26,8 @@ static void put_field(FILE *f, const char *s)
 
 int rmpsim_report_csv(FILE *f, const struct rmpsim_report *r)
 {
+	if (!rmpsim__report_ok(f, r))
+		return -EINVAL;
 	fputs("scenario,backing,policy,pass_ns,leader_ns,follower_ns,leader_cpu,cpu_busy_max_ns,"
 	      "cpu_busy_median_ns,cpus_active,cpu_busy_median_active_ns,irq_off_max_ns,rmpopt_executed,"
 	      "rmpopt_scanned,rmpopt_early_exit,"

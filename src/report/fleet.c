@@ -7,6 +7,8 @@
 
 #include <rmpsim/report.h>
 
+#include "check.h"
+
 #define GiB	 (1ull << 30)
 #define MAX_ROWS 24u
 
@@ -68,6 +70,8 @@ static void series(FILE *f, const struct rmpsim_fleet_result *x)
 
 int rmpsim_report_fleet_text(FILE *f, const struct rmpsim_report *r)
 {
+	if (!rmpsim__report_ok(f, r))
+		return -EINVAL;
 	if (!r->nfleets)
 		return 0;
 	const struct rmpsim_fleet_result *x0 = &r->fleets[0];
@@ -96,6 +100,8 @@ int rmpsim_report_fleet_text(FILE *f, const struct rmpsim_report *r)
 
 int rmpsim_report_fleet_csv(FILE *f, const struct rmpsim_report *r)
 {
+	if (!rmpsim__report_ok(f, r))
+		return -EINVAL;
 	fputs("placement,time_ns,vms_running,private_bytes,skip_bytes,skip_share,regions_private,regions_"
 	      "needed,"
 	      "passes,rmpopt_cpu_ns,handler_cpu_ns,ipis_max,ipis_mean\n",
@@ -170,6 +176,8 @@ static json_t *fleet_json(const struct rmpsim_fleet_result *x)
 
 int rmpsim_report_fleet_json(FILE *f, const struct rmpsim_report *r)
 {
+	if (!rmpsim__report_ok(f, r))
+		return -EINVAL;
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < r->nfleets; i++) {
 		json_t *x = fleet_json(&r->fleets[i]);

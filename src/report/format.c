@@ -33,7 +33,7 @@ uint64_t rmpsim_report_trace_hash(const struct rmpsim_run_result *runs, size_t n
 {
 	uint64_t h = RMPSIM_FNV_OFFSET;
 
-	for (size_t i = 0; i < nruns; i++)
+	for (size_t i = 0; runs && i < nruns; i++)
 		h = rmpsim__hash_u64(h, runs[i].trace_hash);
 	return h;
 }

@@ -106,6 +106,8 @@ struct rmpsim_ftrace {
 int rmpsim_ftrace_create(const struct rmpsim_allocator *a, struct rmpsim_ftrace **ret)
 {
 	a = rmpsim__alloc_or_default(a);
+	if (!ret)
+		return -EINVAL;
 	struct rmpsim_ftrace *ft = rmpsim__calloc(a, 1, sizeof(*ft));
 	if (!ft)
 		return -ENOMEM;
@@ -118,7 +120,8 @@ int rmpsim_ftrace_create(const struct rmpsim_allocator *a, struct rmpsim_ftrace 
 
 void rmpsim_ftrace_set_chunk(struct rmpsim_ftrace *ft, size_t events)
 {
-	ft->chunk = events ? events : CHUNK_EVENTS;
+	if (ft)
+		ft->chunk = events ? events : CHUNK_EVENTS;
 }
 
 static void run_free(struct rmpsim_ftrace *ft)
@@ -549,8 +552,10 @@ static void on_mark(struct rmpsim_ftrace *ft, const struct rmpsim_trace_rec *rec
 void rmpsim_ftrace_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
 {
 	struct rmpsim_ftrace *ft = ctx;
-	unsigned cpu = rec->cpu;
 
+	if (!ft || !rec || (!ft->sim && !sim))
+		return;
+	unsigned cpu = rec->cpu;
 	if (!ft->sim)
 		run_start(ft, sim);
 	if (ft->err)
@@ -714,6 +719,10 @@ static int to_file(struct rmpsim_ftrace *ft, const struct fev *e, void *ctx)
 
 int rmpsim_ftrace_write_run(struct rmpsim_ftrace *ft, FILE *f, const char *label)
 {
+	if (!ft || !f)
+		return -EINVAL;
+	if (!label)
+		label = "";
 	for (unsigned i = 0; i < ft->ncpus; i++)
 		settle(ft, i, UINT64_MAX);
 	int r = ft->err;

@@ -43,6 +43,8 @@ struct rmpsim_hist {
 int rmpsim_hist_create(const struct rmpsim_allocator *a, struct rmpsim_hist **ret)
 {
 	a = rmpsim__alloc_or_default(a);
+	if (!ret)
+		return -EINVAL;
 	struct rmpsim_hist *h = rmpsim__calloc(a, 1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
@@ -151,7 +153,7 @@ static void add(struct column *c, uint64_t ps, uint64_t bucket, size_t entries)
 void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
 {
 	struct rmpsim_hist *h = ctx;
-	if (h->err)
+	if (!h || !rec || h->err || (!h->sim && !sim))
 		return;
 	if (!h->sim)
 		run_start(h, sim);
@@ -227,6 +229,10 @@ static uint64_t busy_bucket_us(uint64_t max_ps)
 
 int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label)
 {
+	if (!h || !f)
+		return -EINVAL;
+	if (!label)
+		label = "";
 	int r = h->err;
 	if (!r && !h->have_last) {
 		fprintf(f, "# rmpsim histogram: %s: no pass completed\n\n", label);
@@ -262,6 +268,8 @@ static int by_busy_desc(const void *x, const void *y)
 
 int rmpsim_hist_take_run(const struct rmpsim_hist *h, struct rmpsim_pass_profile *ret)
 {
+	if (!h || !ret)
+		return -EINVAL;
 	memset(ret, 0, sizeof(*ret));
 	if (h->err)
 		return h->err;
@@ -291,12 +299,16 @@ int rmpsim_hist_take_run(const struct rmpsim_hist *h, struct rmpsim_pass_profile
 
 void rmpsim_hist_end_run(struct rmpsim_hist *h)
 {
+	if (!h)
+		return;
 	run_free(h);
 	h->err = 0;
 }
 
 void rmpsim_pass_profile_free(struct rmpsim_pass_profile *p)
 {
+	if (!p)
+		return;
 	free(p->busy_ps);
 	free(p->heat_bp);
 	memset(p, 0, sizeof(*p));

@@ -14,6 +14,7 @@
 #include <rmpsim/timeline.h>
 
 #include "svg.h"
+#include "check.h"
 
 #define W	 RMPSIM_SVG_W
 #define H	 RMPSIM_SVG_H
@@ -426,6 +427,8 @@ static void timeline(FILE *f, const struct rmpsim_report *r)
 
 int rmpsim_report_html(FILE *f, const struct rmpsim_report *r)
 {
+	if (!rmpsim__report_ok(f, r))
+		return -EINVAL;
 	rmpsim__svg_page_open(f, "rmpsim report");
 	fprintf(f, "<table class=\"about\">\n");
 	const char *keys[] = { "rmpsim version", "machine", "policy", "profile" };

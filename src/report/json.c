@@ -18,6 +18,7 @@
 
 #include "base/alloc.h"
 #include "cotenant.h"
+#include "check.h"
 
 #define DUMP_FLAGS (JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(6))
 
@@ -224,6 +225,8 @@ int rmpsim_report_json(const struct rmpsim_report *r, unsigned flags, const stru
 		       char **ret_text, size_t *ret_len)
 {
 	const struct rmpsim_allocator *a = rmpsim__alloc_or_default(alloc);
+	if (!rmpsim__report_ok(stdout, r) || !ret_text || !ret_len)
+		return -EINVAL; /* (stdout: this one writes to no stream) */
 	json_t *o = report_json(r, flags);
 
 	if (!o)
@@ -255,6 +258,8 @@ int rmpsim_report_json_write(FILE *f, const struct rmpsim_report *r, unsigned fl
 {
 	char *text;
 	size_t len;
+	if (!f)
+		return -EINVAL;
 	int err = rmpsim_report_json(r, flags, NULL, &text, &len);
 
 	if (err)

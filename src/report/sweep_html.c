@@ -157,6 +157,8 @@ static void figure(FILE *f, const struct rmpsim_sweep_plot *p, const struct rmps
 
 int rmpsim_report_sweep_html(FILE *f, const struct rmpsim_sweep_plot *p)
 {
+	if (!f || !p)
+		return -EINVAL;
 	rmpsim__svg_page_open(f, "rmpsim sweep");
 	fprintf(f, "<table class=\"about\">\n<tr><th>rmpsim version</th><td>");
 	rmpsim__svg_esc(f, p->version);

@@ -8,6 +8,7 @@
 #include <rmpsim/report.h>
 
 #include "cotenant.h"
+#include "check.h"
 
 enum { NCOLS = 12, CELL = 80 };
 
@@ -230,6 +231,9 @@ int rmpsim_report_text(FILE *f, const struct rmpsim_report *r)
 {
 	size_t width[NCOLS];
 	char cells[NCOLS][CELL];
+
+	if (!rmpsim__report_ok(f, r))
+		return -EINVAL;
 
 	fprintf(f, "rmpsim %s: policy %s, machine %s, profile %s, seed %" PRIu64 ", trace %016" PRIx64 "\n",
 		r->version ? r->version : "?", r->policy ? r->policy : "?",

@@ -509,10 +509,10 @@ static void run_start(struct rmpsim_trace_json *tj, struct rmpsim_sim *sim)
 void rmpsim_trace_json_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
 {
 	struct rmpsim_trace_json *tj = ctx;
-	unsigned cpu = rec->cpu;
 
-	if (tj->err)
+	if (!tj || !rec || tj->err || (!tj->sim && !sim))
 		return;
+	unsigned cpu = rec->cpu;
 	if (!tj->sim)
 		run_start(tj, sim);
 	if (tj->err)
@@ -547,6 +547,8 @@ void rmpsim_trace_json_hook(void *ctx, struct rmpsim_sim *sim, const struct rmps
 
 void rmpsim_trace_json_begin_run(struct rmpsim_trace_json *tj, const char *label)
 {
+	if (!tj)
+		return;
 	snprintf(tj->label, sizeof(tj->label), "%s", label ? label : "");
 	tj->last_ps = 0;
 	tj->pass_cpu = RMPSIM_CPU_ANY;
@@ -554,7 +556,7 @@ void rmpsim_trace_json_begin_run(struct rmpsim_trace_json *tj, const char *label
 
 void rmpsim_trace_json_end_run(struct rmpsim_trace_json *tj)
 {
-	if (!tj->sim)
+	if (!tj || !tj->sim)
 		return;
 	for (unsigned i = 0; i < tj->ncpus; i++) {
 		settle(tj, i, tj->last_ps);
@@ -568,6 +570,8 @@ int rmpsim_trace_json_open(const struct rmpsim_allocator *a, FILE *f, const stru
 			   FILE *notes, const char *path, struct rmpsim_trace_json **ret)
 {
 	a = rmpsim__alloc_or_default(a);
+	if (!f || !ret)
+		return -EINVAL;
 	struct rmpsim_trace_json *tj = rmpsim__calloc(a, 1, sizeof(*tj));
 	if (!tj)
 		return -ENOMEM;
@@ -586,6 +590,10 @@ int rmpsim_trace_json_open(const struct rmpsim_allocator *a, FILE *f, const stru
 
 int rmpsim_trace_json_close(struct rmpsim_trace_json *tj, char *err, size_t errlen)
 {
+	if (!tj)
+		return -EINVAL;
+	if (!err)
+		errlen = 0;
 	rmpsim_trace_json_end_run(tj);
 	int r = tj->err;
 	if (!r && fputs("\n]}\n", tj->f) < 0)
@@ -606,8 +614,8 @@ int rmpsim_trace_json_close(struct rmpsim_trace_json *tj, char *err, size_t errl
 
 bool rmpsim_tl_set_has(const struct rmpsim_tl_set *set, uint64_t x)
 {
-	if (!set->n)
-		return true;
+	if (!set || !set->n)
+		return true; /* no set: everything */
 	for (size_t i = 0; i < set->n; i++) {
 		if (x >= set->r[i].lo && x <= set->r[i].hi)
 			return true;
@@ -635,6 +643,13 @@ int rmpsim_tl_set_parse(const char *s, uint64_t max, struct rmpsim_tl_set *ret, 
 {
 	struct rmpsim_tl_set set = { 0 };
 	const char *p = s;
+
+	if (!err)
+		errlen = 0;
+	if (!s || !ret) {
+		snprintf(err, errlen, "no set given");
+		return -EINVAL;
+	}
 
 	for (;;) {
 		uint64_t lo, hi;

@@ -20,6 +20,9 @@ void rmpsim_entry_encode(const struct rmpsim_rmp_entry *e, struct rmpsim_raw_ent
 {
 	uint64_t lo = 0, hi = 0;
 
+	if (!e || !ret_raw)
+		return;
+
 	/* spec 2.2: lo */
 	lo |= e->assigned ? RMPSIM__LO_ASSIGNED : 0;
 	lo |= (uint64_t)(e->pagesize & 1u) << 1;
@@ -45,6 +48,9 @@ void rmpsim_entry_encode(const struct rmpsim_rmp_entry *e, struct rmpsim_raw_ent
 void rmpsim_entry_decode(const struct rmpsim_raw_entry *raw, struct rmpsim_rmp_entry *ret_e)
 {
 	struct rmpsim_rmp_entry e;
+
+	if (!raw || !ret_e)
+		return;
 	uint64_t lo = raw->lo, hi = raw->hi;
 
 	memset(&e, 0, sizeof(e));
@@ -87,6 +93,8 @@ void rmpsim_rmpread_encode(const struct rmpsim_rmpread_entry *e, uint8_t ret_byt
 {
 	uint8_t b[16];
 
+	if (!e || !ret_bytes)
+		return;
 	memset(b, 0, sizeof(b));
 	put_le(&b[0], e->gpa, 8);
 	b[8] = e->assigned ? 1u : 0u;
@@ -100,6 +108,8 @@ void rmpsim_rmpread_decode(const uint8_t bytes[16], struct rmpsim_rmpread_entry 
 {
 	struct rmpsim_rmpread_entry e;
 
+	if (!bytes || !ret_e)
+		return;
 	memset(&e, 0, sizeof(e));
 	e.gpa = get_le(&bytes[0], 8);
 	e.assigned = bytes[8] & 1u;

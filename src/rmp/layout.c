@@ -311,18 +311,20 @@ void rmpsim_layout_destroy(struct rmpsim_rmp_layout *layout)
 
 bool rmpsim_layout_is_segmented(const struct rmpsim_rmp_layout *layout)
 {
-	return layout->segmented;
+	return layout && layout->segmented;
 }
 
 uint64_t rmpsim_layout_coverage_end(const struct rmpsim_rmp_layout *layout)
 {
-	return layout->coverage_end;
+	return layout ? layout->coverage_end : 0;
 }
 
 /* spec 2.3: rst_index = x >> shift; entry_index = (x & (size - 1)) >> 12. */
 static const struct rmpsim__segment *lookup(const struct rmpsim_rmp_layout *l, uint64_t spa,
 					    uint64_t *ret_off)
 {
+	if (!l)
+		return NULL;
 	uint64_t idx = spa >> l->shift;
 	uint64_t off = spa & ((1ull << l->shift) - 1);
 
@@ -345,6 +347,8 @@ bool rmpsim_layout_covers(const struct rmpsim_rmp_layout *layout, uint64_t spa)
 int rmpsim_layout_entry_addr(const struct rmpsim_rmp_layout *layout, uint64_t spa, uint64_t *ret_addr)
 {
 	uint64_t off;
+	if (!ret_addr)
+		return -EINVAL;
 	const struct rmpsim__segment *s = lookup(layout, spa, &off);
 
 	if (!s)
@@ -383,6 +387,8 @@ size_t rmpsim_layout_self_ranges(const struct rmpsim_rmp_layout *layout, uint64_
 {
 	size_t n = 0;
 
+	if (!layout || (!ret_ranges && max_ranges))
+		return 0;
 	if (!layout->segmented) {
 		if (n < max_ranges) {
 			ret_ranges[n][0] = layout->rmp_base;

@@ -127,6 +127,8 @@ int rmpsim_rmp_snp_init(struct rmpsim_rmp *rmp, const uint64_t (*hv_fixed)[2], s
 
 size_t rmpsim_rmp_unoptimizable_1g(const struct rmpsim_rmp *rmp, uint64_t *ret_regions, size_t max)
 {
+	if (!rmp || (!ret_regions && max))
+		return 0;
 	const struct rmpsim_rmp_layout *l = rmp->layout;
 	uint64_t self[MAX_SELF][2];
 	size_t n_self = rmpsim_layout_self_ranges(l, self, MAX_SELF);

@@ -69,18 +69,18 @@ void rmpsim_rmp_destroy(struct rmpsim_rmp *rmp)
 
 const struct rmpsim_rmp_layout *rmpsim_rmp_layout(const struct rmpsim_rmp *rmp)
 {
-	return rmp->layout;
+	return rmp ? rmp->layout : NULL;
 }
 
 size_t rmpsim_rmp_memory_bytes(const struct rmpsim_rmp *rmp)
 {
-	return atomic_load_explicit(&((struct rmpsim_rmp *)rmp)->bytes, memory_order_relaxed);
+	return rmp ? atomic_load_explicit(&((struct rmpsim_rmp *)rmp)->bytes, memory_order_relaxed) : 0;
 }
 
 /* Whether the 2 MB region holding spa has storage (it may still be partly uncovered). */
 static bool in_store(const struct rmpsim_rmp *rmp, uint64_t spa)
 {
-	return spa < rmp->layout->coverage_end;
+	return rmp && spa < rmp->layout->coverage_end;
 }
 
 unsigned rmpsim_rmp_2m_assigned_count(const struct rmpsim_rmp *rmp, uint64_t spa)

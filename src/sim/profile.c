@@ -732,7 +732,9 @@ void rmpsim_profile_print_sourced(const struct rmpsim_profile *p, FILE *out, con
 uint64_t rmpsim_profile_cycles_to_ps(const struct rmpsim_profile *p, uint64_t mcyc)
 {
 	/* ps = mcyc * 1e6 / kHz, split so that it cannot overflow, rounded to nearest. */
-	uint64_t f = p && p->freq_khz ? p->freq_khz : 1;
+	if (!p)
+		return 0;
+	uint64_t f = p->freq_khz ? p->freq_khz : 1;
 	uint64_t q = mcyc / f, r = mcyc % f;
 	return q * 1000000ull + (r * 1000000ull + f / 2) / f;
 }
@@ -740,7 +742,9 @@ uint64_t rmpsim_profile_cycles_to_ps(const struct rmpsim_profile *p, uint64_t mc
 uint64_t rmpsim_profile_ps_to_cycles(const struct rmpsim_profile *p, uint64_t ps)
 {
 	/* cycles = ps * kHz / 1e9, split the same way. */
-	uint64_t f = p ? p->freq_khz : 0;
+	if (!p)
+		return 0;
+	uint64_t f = p->freq_khz;
 	uint64_t q = ps / 1000000000ull, r = ps % 1000000000ull;
 	return q * f + (r * f + 500000000ull) / 1000000000ull;
 }
@@ -750,21 +754,27 @@ uint64_t rmpsim_profile_scan_lines(const struct rmpsim_profile *p, int64_t first
 	/* A120: 2 MB entries sit 8 KiB apart (one line each); 4 KB entries are
 	 * 16 bytes, 4 to a 64-byte line. An early exit reads up to and including
 	 * the line of the first assigned entry. */
-	if (p && p->rmpopt_scan == RMPSIM_SCAN_4K)
+	if (!p)
+		return 0;
+	if (p->rmpopt_scan == RMPSIM_SCAN_4K)
 		return first_busy < 0 ? 262144 / 4 : (uint64_t)first_busy / 4 + 1;
 	return first_busy < 0 ? 512 : (uint64_t)first_busy + 1;
 }
 
 uint64_t rmpsim_profile_lines_ps(const struct rmpsim_profile *p, uint64_t n, uint64_t line_ps)
 {
-	uint64_t mif = p && p->misses_in_flight ? p->misses_in_flight : 1;
+	if (!p)
+		return 0;
+	uint64_t mif = p->misses_in_flight ? p->misses_in_flight : 1;
 	return (n + mif - 1) / mif * line_ps;
 }
 
 uint64_t rmpsim_profile_line_service_ps(const struct rmpsim_profile *p)
 {
 	/* 64 bytes at node_bw_mbps * 10^6 B/s: 64 * 10^6 / mbps ps, rounded up. */
-	uint64_t bw = p && p->node_bw_mbps ? p->node_bw_mbps : 1;
+	if (!p)
+		return 0;
+	uint64_t bw = p->node_bw_mbps ? p->node_bw_mbps : 1;
 	return (64000000ull + bw - 1) / bw;
 }
 

@@ -10,7 +10,7 @@
 #include "base/check.h"
 #include "sim_internal.h"
 
-#define DEFAULT_STACK	   (256u * 1024u)
+#define DEFAULT_STACK	  (256u * 1024u)
 #define RMPSIM__STACK_MIN (16u * 1024u)
 #define RMPSIM__STACK_MAX ((size_t)1 << 30) /* far above any stack a process needs; no size overflow */
 
@@ -132,9 +132,9 @@ uint64_t rmpsim_sim_seed(const struct rmpsim_sim *s)
 void rmpsim_sim_set_stack_size(struct rmpsim_sim *s, size_t bytes)
 {
 	if (s)
-		s->stack_size = bytes < RMPSIM__STACK_MIN ? RMPSIM__STACK_MIN
-			      : bytes > RMPSIM__STACK_MAX ? RMPSIM__STACK_MAX
-							  : bytes;
+		s->stack_size = bytes < RMPSIM__STACK_MIN   ? RMPSIM__STACK_MIN
+				: bytes > RMPSIM__STACK_MAX ? RMPSIM__STACK_MAX
+							    : bytes;
 }
 uint64_t rmpsim_sim_now(const struct rmpsim_sim *s)
 {

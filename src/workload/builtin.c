@@ -37,7 +37,8 @@ static const struct rmpsim_builtin builtins[] = {
 
 const struct rmpsim_builtin *rmpsim_builtins(size_t *ret_n)
 {
-	*ret_n = sizeof(builtins) / sizeof(builtins[0]);
+	if (ret_n)
+		*ret_n = sizeof(builtins) / sizeof(builtins[0]);
 	return builtins;
 }
 
@@ -53,13 +54,16 @@ static const struct rmpsim_bench_run bench[] = {
 
 const struct rmpsim_bench_run *rmpsim_benchmark_runs(size_t *ret_n)
 {
-	*ret_n = sizeof(bench) / sizeof(bench[0]);
+	if (ret_n)
+		*ret_n = sizeof(bench) / sizeof(bench[0]);
 	return bench;
 }
 
 int rmpsim_scenario_builtin(const char *name, enum rmpsim_backing backing,
 			    const struct rmpsim_allocator *alloc, struct rmpsim_scenario *ret_s)
 {
+	if (!name || !ret_s)
+		return -EINVAL;
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
 		if (strcmp(builtins[i].name, name) != 0)
 			continue;

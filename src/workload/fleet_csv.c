@@ -50,7 +50,7 @@ const char *rmpsim_placement_name(enum rmpsim_placement p)
 
 int rmpsim_placement_parse(const char *s, enum rmpsim_placement *ret)
 {
-	for (unsigned i = 0; s && i < RMPSIM_PLACE_COUNT; i++) {
+	for (unsigned i = 0; s && ret && i < RMPSIM_PLACE_COUNT; i++) {
 		if (!strcasecmp(s, place_names[i])) {
 			*ret = (enum rmpsim_placement)i;
 			return 0;
@@ -340,6 +340,9 @@ int rmpsim_fleet_parse_string(const char *text, size_t len, const char *file,
 	size_t row_cap = 0;
 	int r = 0;
 
+	if (!ret || (!text && len))
+		return -EINVAL;
+
 	p.f.alloc = rmpsim__alloc_or_default(alloc);
 	snprintf(p.f.file, sizeof(p.f.file), "%s", p.file);
 	for (size_t i = 0; i < len && !r;) {
@@ -396,6 +399,8 @@ int rmpsim_fleet_parse_file(const char *path, const struct rmpsim_allocator *all
 {
 	const struct rmpsim_allocator *a = rmpsim__alloc_or_default(alloc);
 	struct stat st;
+	if (!path || !ret)
+		return -EINVAL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -440,7 +445,7 @@ int rmpsim_fleet_parse_file(const char *path, const struct rmpsim_allocator *all
 
 void rmpsim_fleet_free(struct rmpsim_fleet *f)
 {
-	if (!f->alloc)
+	if (!f || !f->alloc)
 		return;
 	rmpsim__free(f->alloc, f->vms, f->vms_cap * sizeof(*f->vms));
 	rmpsim__free(f->alloc, f->events, f->events_cap * sizeof(*f->events));

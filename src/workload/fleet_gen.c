@@ -26,6 +26,8 @@ static const struct {
 
 void rmpsim_fleet_gen_default(struct rmpsim_fleet_gen *ret)
 {
+	if (!ret)
+		return;
 	*ret = (struct rmpsim_fleet_gen){
 		.vms = 1000,
 		.duration_ns = 24ull * 3600 * 1000000000ull,

@@ -651,7 +651,7 @@ int rmpsim_fleet_run(const struct rmpsim_fleet *f, const struct rmpsim_fleet_opt
 	void *plugin = NULL;
 	int r;
 
-	if (!f || (unsigned)c.o->placement >= RMPSIM_PLACE_COUNT)
+	if (!f || !ret || (unsigned)c.o->placement >= RMPSIM_PLACE_COUNT)
 		return rmpsim_diag_fail(diag, -EINVAL, "fleet replay: expected a log and a placement policy");
 	res.alloc = c.alloc;
 	if (c.o->policy_plugin && *c.o->policy_plugin) {
@@ -705,7 +705,7 @@ int rmpsim_fleet_run(const struct rmpsim_fleet *f, const struct rmpsim_fleet_opt
 
 void rmpsim_fleet_result_free(struct rmpsim_fleet_result *r)
 {
-	if (!r->alloc)
+	if (!r || !r->alloc)
 		return;
 	rmpsim__free(r->alloc, r->samples, r->samples_cap * sizeof(*r->samples));
 	r->samples = NULL;

@@ -564,6 +564,8 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 	void *plugin = NULL;
 	int r;
 
+	if (!s || !ret_result)
+		return -EINVAL;
 	if (!opt)
 		opt = &no_opt;
 	const char *machine = opt->machine && *opt->machine ? opt->machine : s->machine;

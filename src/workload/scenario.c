@@ -8,6 +8,8 @@
 
 void rmpsim_scenario_init(struct rmpsim_scenario *s, const struct rmpsim_allocator *alloc)
 {
+	if (!s)
+		return;
 	memset(s, 0, sizeof(*s));
 	s->alloc = rmpsim__alloc_or_default(alloc);
 	s->host_reserve = RMPSIM_WL_DEFAULT_HOST_RESERVE;
@@ -16,7 +18,7 @@ void rmpsim_scenario_init(struct rmpsim_scenario *s, const struct rmpsim_allocat
 
 void rmpsim_scenario_free(struct rmpsim_scenario *s)
 {
-	const struct rmpsim_allocator *a = s->alloc;
+	const struct rmpsim_allocator *a = s ? s->alloc : NULL;
 
 	if (!a)
 		return;
@@ -43,6 +45,8 @@ static int grow(const struct rmpsim_allocator *a, void **arr, size_t *cap, size_
 
 int rmpsim_scenario_add_guest(struct rmpsim_scenario *s, const struct rmpsim_guest *g)
 {
+	if (!s || !s->alloc || !g)
+		return -EINVAL; /* no scenario, or one rmpsim_scenario_init never set up */
 	int r = grow(s->alloc, (void **)&s->guests, &s->guests_cap, s->nguests, sizeof(*g));
 	if (r)
 		return r;
@@ -53,6 +57,8 @@ int rmpsim_scenario_add_guest(struct rmpsim_scenario *s, const struct rmpsim_gue
 /* Events stay sorted by time; equal times keep their insertion order. */
 int rmpsim_scenario_add_event(struct rmpsim_scenario *s, const struct rmpsim_wl_event *e)
 {
+	if (!s || !s->alloc || !e)
+		return -EINVAL;
 	int r = grow(s->alloc, (void **)&s->events, &s->events_cap, s->nevents, sizeof(*e));
 	if (r)
 		return r;

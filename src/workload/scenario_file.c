@@ -678,6 +678,8 @@ int rmpsim_scenario_parse_string(const char *text, const char *file, const struc
 	struct rmpsim_scenario s;
 	char dir[RMPSIM_WL_PATH_MAX] = "";
 
+	if (!text || !ret_s)
+		return -EINVAL;
 	rmpsim_scenario_init(&s, alloc);
 	int pr = prescan(text, file, s.alloc, diag);
 	if (pr)
@@ -747,6 +749,8 @@ int rmpsim_scenario_parse_string(const char *text, const char *file, const struc
 int rmpsim_scenario_set(struct rmpsim_scenario *s, const char *section, const char *key, const char *value,
 			struct rmpsim_diag *diag)
 {
+	if (!s || !s->alloc || !section || !key || !value)
+		return -EINVAL;
 	struct parse p = { .s = s, .dir = "", .cur_guest = -1 };
 	struct rmpsim_scenario saved = *s;
 
@@ -785,6 +789,8 @@ int rmpsim_scenario_parse_file(const char *path, const struct rmpsim_allocator *
 			       struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag)
 {
 	const struct rmpsim_allocator *a = rmpsim__alloc_or_default(alloc);
+	if (!path || !ret_s)
+		return -EINVAL;
 	FILE *f = fopen(path, "rb");
 
 	if (!f) {

@@ -34,7 +34,7 @@
  * every band value is a time some draw actually measured. */
 uint64_t rmpsim_unc_percentile(const uint64_t *sorted, size_t n, unsigned pct)
 {
-	if (!n)
+	if (!n || !sorted)
 		return 0;
 	size_t rank = ((size_t)pct * n + 99) / 100;
 	if (rank < 1)
@@ -92,6 +92,8 @@ void rmpsim_unc_profile(const struct rmpsim_profile *base, unsigned ndraws, cons
 {
 	uint64_t d = (uint64_t)ndraws * RMPSIM_UNC_SUBSTEPS;
 
+	if (!base || !pos_row || !ret)
+		return;
 	*ret = *base;
 	for (unsigned j = 0; j < NP; j++) {
 		if (!rmpsim_profile_param_uncertain(base, j))
@@ -192,7 +194,7 @@ int rmpsim_unc_summarise(const struct rmpsim_profile *base, unsigned ndraws, con
 	const struct rmpsim_allocator *a = rmpsim__alloc_or_default(alloc);
 	struct rmpsim_uncertainty u = { .ndraws = ndraws };
 
-	if (!draws_ok(ndraws))
+	if (!draws_ok(ndraws) || !base || !pos || !y || !ret)
 		return -EINVAL;
 	uint64_t *col = rmpsim__malloc(a, ndraws * sizeof(*col));
 	struct ranked *rk = rmpsim__malloc(a, ndraws * sizeof(*rk));
@@ -454,7 +456,9 @@ int rmpsim_unc_sample(const struct rmpsim_profile *base, unsigned ndraws, uint64
 {
 	const struct rmpsim_allocator *a = rmpsim__alloc_or_default(alloc);
 
-	if (!draws_ok(ndraws) || !base || !run)
+	if (!base || !run || !ret)
+		return rmpsim_diag_fail(diag, -EINVAL, "no base profile, runner or result given");
+	if (!draws_ok(ndraws))
 		return rmpsim_diag_fail(diag, -EINVAL, "draws: expected %u to %u, got %u",
 					RMPSIM_UNC_MIN_DRAWS, RMPSIM_UNC_MAX_DRAWS, ndraws);
 	size_t npos = (size_t)ndraws * NP, ny = (size_t)ndraws * NM;
@@ -522,6 +526,8 @@ int rmpsim_unc_run(const struct rmpsim_scenario *s, const struct rmpsim_run_opti
 		   struct rmpsim_diag *diag)
 {
 	static const struct rmpsim_run_options no_opt;
+	if (!s || !ret)
+		return rmpsim_diag_fail(diag, -EINVAL, "no scenario or result given");
 	if (!opt)
 		opt = &no_opt;
 	/* What chooses the run, and nothing that observes it (dmesg, hooks): the

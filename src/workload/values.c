@@ -15,7 +15,7 @@ int rmpsim_parse_u64(const char *s, uint64_t *ret)
 	uint64_t v = 0;
 	unsigned base = 10;
 
-	if (!s || !*s)
+	if (!s || !*s || !ret)
 		return -EINVAL;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
@@ -80,7 +80,7 @@ int rmpsim_parse_size(const char *s, uint64_t *ret_bytes)
 	uint64_t v;
 	const char *suffix;
 
-	if (!s)
+	if (!s || !ret_bytes)
 		return -EINVAL;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return rmpsim_parse_u64(s, ret_bytes);
@@ -110,7 +110,7 @@ int rmpsim_parse_time_ns(const char *s, uint64_t *ret_ns)
 	uint64_t v;
 	const char *suffix;
 
-	if (!s)
+	if (!s || !ret_ns)
 		return -EINVAL;
 	int r = number_and_suffix(s, &v, &suffix);
 	if (r)
@@ -136,6 +136,8 @@ const char *rmpsim_backing_name(enum rmpsim_backing b)
 
 int rmpsim_backing_parse(const char *s, enum rmpsim_backing *ret_backing)
 {
+	if (!ret_backing)
+		return -EINVAL;
 	for (int b = RMPSIM_BACKING_4K; b <= RMPSIM_BACKING_1G; b++) {
 		if (s && strcasecmp(s, rmpsim_backing_name((enum rmpsim_backing)b)) == 0) {
 			*ret_backing = (enum rmpsim_backing)b;
@@ -163,6 +165,8 @@ const char *rmpsim_wl_state_name(enum rmpsim_wl_state s)
 
 int rmpsim_wl_state_parse(const char *s, enum rmpsim_wl_state *ret_state)
 {
+	if (!ret_state)
+		return -EINVAL;
 	for (unsigned i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++) {
 		if (s && strcmp(s, state_names[i]) == 0) {
 			*ret_state = (enum rmpsim_wl_state)i;

@@ -10,15 +10,7 @@ set -u
 exe=$1
 tmp=${KEEP_TMP:-$(mktemp -d)}; mkdir -p "$tmp"
 [ -n "${KEEP_TMP:-}" ] || trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-run() { # args... -> $tmp/out, $tmp/err, $code
-	"$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 small="pack:2 numa:1(memory=4GiB) core:2 pu:2"
 
 # The truth: two parameters off their defaults (107 ns, 500 ns), inside their ranges.

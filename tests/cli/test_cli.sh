@@ -5,15 +5,7 @@ set -u
 exe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-run() { # args... -> $tmp/out, $tmp/err, $code
-	"$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 
 run --help
 check "--help exits 0" test "$code" -eq 0

@@ -7,15 +7,7 @@ set -u
 exe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-run() { # args... -> $tmp/out, $tmp/err, $code
-	"$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 small="pack:2 numa:1(memory=4GiB) core:2 pu:2"
 
 # 1. The golden table: two policies, one run.

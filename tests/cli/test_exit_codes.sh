@@ -8,15 +8,8 @@ set -u
 exe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-run() { # args... -> $tmp/out, $tmp/err, $code
-	timeout 300 "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-}
+RUN_TIMEOUT=300 # seconds any one run may take
+. "$(dirname "$(realpath "$0")")/lib.sh"
 small="pack:1 [numa(memory=8GiB)] core:2 pu:2"
 
 # Input: a guest of 64 GiB on an 8 GiB machine, machine from the file and from the command line.

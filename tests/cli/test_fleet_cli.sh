@@ -7,16 +7,8 @@ set -u
 exe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
+. "$(dirname "$(realpath "$0")")/lib.sh"
 small="pack:1 numa:2(memory=8GiB) core:4 pu:2"
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-run() { # args... -> $tmp/out, $tmp/err, $code
-	"$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-}
 
 run gen-fleet --vms 40 --hours 2 --lifetime 20min --seed 7
 check "gen-fleet exits 0" test "$code" -eq 0

@@ -7,15 +7,8 @@ set -u
 exe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-run() { # args... -> $tmp/out, $tmp/err, $code; none may take longer than 60 s
-	timeout 60 "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-}
+RUN_TIMEOUT=60 # seconds any one run may take
+. "$(dirname "$(realpath "$0")")/lib.sh"
 small="pack:1 [numa(memory=8GiB)] core:2 pu:2"
 
 # Point 2: machine descriptions that hung in hwloc's import are refused from the text.

@@ -7,16 +7,7 @@ set -u
 exe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-not() { ! "$@"; }
-run() { # args... -> $tmp/out, $tmp/err, $code
-	"$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 # The runs of a JSON report without what names how the configuration was given.
 runs_of() { grep -v -E '"(settings|profile|machine)"|^    "[a-z]' "$1"; }
 

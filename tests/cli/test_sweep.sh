@@ -8,16 +8,7 @@ set -u
 exe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-not() { ! "$@"; }
-run() { # args... -> $tmp/out, $tmp/err, $code
-	"$exe" "$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 
 mkdir -p "$tmp/a" "$tmp/b"
 cat >"$tmp/a/s.ini" <<'EOF'

@@ -18,11 +18,7 @@ if ! command -v parallel >/dev/null; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 cd "$tmp" || exit 1
 cat >sweep.ini <<'EOF'
 [sweep]

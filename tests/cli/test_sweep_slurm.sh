@@ -31,11 +31,7 @@ stop() {
 	if [ "${KEEP_SLURM_TMP:-}" = "" ]; then rm -rf "$tmp"; fi
 }
 trap stop EXIT
-fails=0
-check() { # description, condition...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 die() {
 	echo "not ok - $*"
 	for f in "$tmp"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -20 "$f"; }; done

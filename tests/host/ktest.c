@@ -8,6 +8,8 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#include <asm/cpufeature.h>
+
 #include "ktest.h"
 #include "rmpopt.h"
 
@@ -24,6 +26,11 @@ int ktest_add_cpu(unsigned cpu)
 void ktest_hotplug_enable(void)
 {
 	cpu_hotplug_enable();
+}
+
+void ktest_clear_sev_snp(void)
+{
+	setup_clear_cpu_cap(X86_FEATURE_SEV_SNP);
 }
 
 void ktest_msleep(unsigned ms)

@@ -325,6 +325,147 @@ static void test_overlap_retries_bounded(void **state)
 	h_destroy(&h);
 }
 
+struct psm {
+	struct h_machine *h;
+	int prep, priv, misaligned, split, again, shared, imm_priv, immutable, outside;
+	bool misaligned_kept, again_kept, immutable_kept;
+};
+
+#define PSM_2M	 (5 * GIB)		  /* the 2 MB guest page that is split */
+#define PSM_IMM	 (5 * GIB + (2ull << 20)) /* an immutable 2 MB guest page */
+#define PSM_HV	 (6 * GIB)		  /* a hypervisor (shared) page */
+#define PSM_GPA	 0x40000000ull
+#define PSM_ASID 7u
+
+/* Whether the 512 entries from spa still hold what *old holds. */
+static bool entries_kept(struct rmpsim_machine *m, uint64_t spa, const struct rmpsim_raw_entry *old)
+{
+	unsigned i;
+
+	for (i = 0; i < RMPSIM_ENTRIES_PER_2M; i++) {
+		struct rmpsim_raw_entry e;
+
+		if (rmpsim_machine_read_entry(m, spa + i * RMPSIM_SZ_4K, &e) || e.lo != old[i].lo ||
+		    e.hi != old[i].hi)
+			return false;
+	}
+	return true;
+}
+
+static void read_entries(struct rmpsim_machine *m, uint64_t spa, struct rmpsim_raw_entry *ret)
+{
+	unsigned i;
+
+	for (i = 0; i < RMPSIM_ENTRIES_PER_2M; i++)
+		assert_int_equal(rmpsim_machine_read_entry(m, spa + i * RMPSIM_SZ_4K, &ret[i]), 0);
+}
+
+static void psmash_fn(void *arg)
+{
+	static struct rmpsim_raw_entry old[RMPSIM_ENTRIES_PER_2M];
+	struct psm *r = arg;
+	struct rmpsim_machine *m = r->h->m;
+
+	r->prep = rmpsim_host_snp_prepare() | rmpsim_host_snp_init();
+	r->priv = rmpsim_host_rmp_make_private(PSM_2M >> 12, PSM_GPA, 2, PSM_ASID, 0);
+	/* spec 3.2: RAX must be 2 MB aligned; nothing changes */
+	read_entries(m, PSM_2M, old);
+	r->misaligned = rmpsim_host_psmash((PSM_2M >> 12) + 1);
+	r->misaligned_kept = entries_kept(m, PSM_2M, old);
+	r->split = rmpsim_host_psmash(PSM_2M >> 12);
+	/* the entries are 4K now: not expandable again (A28), nothing changes */
+	read_entries(m, PSM_2M, old);
+	r->again = rmpsim_host_psmash(PSM_2M >> 12);
+	r->again_kept = entries_kept(m, PSM_2M, old);
+	/* a hypervisor page: no guest page to expand (A28) */
+	r->shared = rmpsim_host_psmash(PSM_HV >> 12);
+	/* an immutable 2 MB page is not expandable either (A28) */
+	r->imm_priv = rmpsim_host_rmp_make_private(PSM_IMM >> 12, PSM_GPA + (2ull << 20), 2, PSM_ASID, 1);
+	read_entries(m, PSM_IMM, old);
+	r->immutable = rmpsim_host_psmash(PSM_IMM >> 12);
+	r->immutable_kept = entries_kept(m, PSM_IMM, old);
+	/* a PFN past the end of memory: pfn_valid() refuses it */
+	r->outside = rmpsim_host_psmash((64 * GIB) >> 12);
+}
+
+/* fn on a fresh 8 GiB machine; r's results start as garbage (0x55...), so each must be set. */
+static void run_psm(struct h_machine *h, struct psm *r, void (*fn)(void *))
+{
+	memset(r, 0x55, sizeof(*r));
+	h_create(h, 1, 2, 8 * GIB);
+	r->h = h;
+	h_boot(h, fn, r);
+	h_run(h);
+}
+
+/* covers: spec 3.2, A28 (rmpsim_host_psmash through psmash() and the machine) */
+static void test_psmash(void **state)
+{
+	struct h_machine h;
+	struct psm r;
+	struct rmpsim_rmp_entry e;
+	struct rmpsim_raw_entry raw;
+	unsigned i;
+
+	(void)state;
+	run_psm(&h, &r, psmash_fn);
+	assert_int_equal(r.prep, 0);
+	assert_int_equal(r.priv, 0);
+	assert_int_equal(r.misaligned, RMPSIM_PSMASH_FAIL_INPUT);
+	assert_true(r.misaligned_kept);
+	assert_int_equal(r.split, RMPSIM_PSMASH_OK);
+	assert_int_equal(r.again, RMPSIM_PSMASH_FAIL_EXPAND);
+	assert_true(r.again_kept);
+	assert_int_equal(r.shared, RMPSIM_PSMASH_FAIL_EXPAND);
+	assert_int_equal(r.imm_priv, 0);
+	assert_int_equal(r.immutable, RMPSIM_PSMASH_FAIL_EXPAND);
+	assert_true(r.immutable_kept);
+	assert_int_equal(r.outside, -EINVAL);
+	/* spec 3.2: 512 assigned 4K entries, the GPAs of the 2 MB page in order, same ASID */
+	for (i = 0; i < RMPSIM_ENTRIES_PER_2M; i++) {
+		assert_int_equal(rmpsim_machine_read_entry(h.m, PSM_2M + i * RMPSIM_SZ_4K, &raw), 0);
+		rmpsim_entry_decode(&raw, &e);
+		if (!e.assigned || e.pagesize != RMPSIM_PAGE_4K || e.immutable || e.lock ||
+		    e.gpa != PSM_GPA + i * RMPSIM_SZ_4K || e.asid != PSM_ASID)
+			fail_msg("entry %u after PSMASH: assigned %d size %u immutable %d lock %d gpa %#llx "
+				 "asid %u",
+				 i, e.assigned, e.pagesize, e.immutable, e.lock, (unsigned long long)e.gpa,
+				 e.asid);
+	}
+	/* the page after it was untouched: the immutable 2 MB head */
+	assert_int_equal(rmpsim_machine_read_entry(h.m, PSM_IMM, &raw), 0);
+	rmpsim_entry_decode(&raw, &e);
+	assert_true(e.assigned && e.immutable && e.pagesize == RMPSIM_PAGE_2M);
+	/* the hypervisor page is still the hypervisor's */
+	assert_int_equal(rmpsim_machine_read_entry(h.m, PSM_HV, &raw), 0);
+	rmpsim_entry_decode(&raw, &e);
+	assert_false(e.assigned);
+	h_destroy(&h);
+}
+
+static void psmash_nosnp_fn(void *arg)
+{
+	struct psm *r = arg;
+
+	ktest_clear_sev_snp();
+	r->split = rmpsim_host_psmash(PSM_2M >> 12);
+}
+
+/* covers: spec 3.2 (psmash() without SNP is -ENODEV, no PSMASH executed) */
+static void test_psmash_without_snp(void **state)
+{
+	struct h_machine h;
+	struct psm r;
+	struct rmpsim_raw_entry raw;
+
+	(void)state;
+	run_psm(&h, &r, psmash_nosnp_fn);
+	assert_int_equal(r.split, -ENODEV);
+	assert_int_equal(rmpsim_machine_read_entry(h.m, PSM_2M, &raw), 0);
+	assert_int_equal(raw.lo, 0);
+	h_destroy(&h);
+}
+
 static void contiguous_fn(void *arg)
 {
 	struct res *r = arg;
@@ -364,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_rmp_helpers),
 		cmocka_unit_test(test_overlap_retries_bounded),
 		cmocka_unit_test(test_contiguous_rmp_not_capable),
+		cmocka_unit_test(test_psmash),
+		cmocka_unit_test(test_psmash_without_snp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
  * as it was; an SPA beyond the RMP is the architectural outcome the
  * instruction defines (FAIL_INPUT, #NPF, no check), never -EINVAL.
  */
+#include "bad_input.h"
 #include "insn_fixture.h"
 
 #define ASID 7u
@@ -27,67 +28,75 @@ enum op {
 enum bad { OK_ARGS, NULL_RMP, NULL_IN, NULL_CTX, NULL_OUT, VMPL4, BAD_SIZE };
 
 struct row {
-	const char *name;
+	struct bad_input_want want;
 	enum op op;
 	enum bad bad;
 	uint64_t spa;
-	int want_ret;		 /* 0 or -errno */
-	enum rmpsim_fault fault; /* with want_ret 0 */
-	uint64_t rax;		 /* with want_ret 0 and no fault */
 };
 
 static const struct row rows[] = {
-	{ "rmpupdate NULL rmp", RMPUPDATE, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "rmpupdate NULL state", RMPUPDATE, NULL_IN, 0, -EINVAL, 0, 0 },
-	{ "rmpupdate NULL out", RMPUPDATE, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rmpupdate beyond the RMP", RMPUPDATE, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE,
-	  RMPSIM_RMPUPDATE_FAIL_INPUT },
-	{ "rmpupdate at 2^64-4K", RMPUPDATE, OK_ARGS, ~0xfffull, 0, RMPSIM_FAULT_NONE,
-	  RMPSIM_RMPUPDATE_FAIL_INPUT },
-	{ "range NULL rmp", RMPUPDATE_RANGE, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "range NULL state", RMPUPDATE_RANGE, NULL_IN, 0, -EINVAL, 0, 0 },
-	{ "range NULL out", RMPUPDATE_RANGE, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "range beyond the RMP", RMPUPDATE_RANGE, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE,
-	  RMPSIM_RMPUPDATE_FAIL_INPUT },
-	{ "psmash NULL rmp", PSMASH, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "psmash NULL out", PSMASH, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "psmash beyond the RMP", PSMASH, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE, RMPSIM_PSMASH_FAIL_INPUT },
-	{ "rmpread NULL rmp", RMPREAD, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "rmpread NULL out", RMPREAD, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rmpread beyond the RMP", RMPREAD, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE, RMPSIM_RMPREAD_FAIL_INPUT },
-	{ "pvalidate NULL rmp", PVALIDATE, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "pvalidate NULL ctx", PVALIDATE, NULL_CTX, 0, -EINVAL, 0, 0 },
-	{ "pvalidate NULL out", PVALIDATE, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "pvalidate VMPL 4", PVALIDATE, VMPL4, 0, -EINVAL, 0, 0 },
-	{ "pvalidate beyond the RMP", PVALIDATE, OK_ARGS, FAR, 0, RMPSIM_FAULT_NPF, 0 },
-	{ "rmpadjust NULL rmp", RMPADJUST, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "rmpadjust NULL ctx", RMPADJUST, NULL_CTX, 0, -EINVAL, 0, 0 },
-	{ "rmpadjust NULL out", RMPADJUST, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rmpadjust VMPL 4", RMPADJUST, VMPL4, 0, -EINVAL, 0, 0 },
-	{ "rmpadjust beyond the RMP", RMPADJUST, OK_ARGS, FAR, 0, RMPSIM_FAULT_NPF, 0 },
-	{ "rmpquery NULL rmp", RMPQUERY, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "rmpquery NULL ctx", RMPQUERY, NULL_CTX, 0, -EINVAL, 0, 0 },
-	{ "rmpquery NULL out", RMPQUERY, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rmpquery VMPL 4", RMPQUERY, VMPL4, 0, -EINVAL, 0, 0 },
-	{ "rmpquery beyond the RMP", RMPQUERY, OK_ARGS, FAR, 0, RMPSIM_FAULT_NPF, 0 },
-	{ "hv_access NULL rmp", HV_ACCESS, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "hv_access NULL out", HV_ACCESS, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "hv_access 8K mapping", HV_ACCESS, BAD_SIZE, 0, -EINVAL, 0, 0 },
-	{ "hv_access beyond the RMP", HV_ACCESS, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE, 0 },
-	{ "guest_access NULL rmp", GUEST_ACCESS, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "guest_access NULL ctx", GUEST_ACCESS, NULL_CTX, 0, -EINVAL, 0, 0 },
-	{ "guest_access NULL out", GUEST_ACCESS, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "guest_access VMPL 4", GUEST_ACCESS, VMPL4, 0, -EINVAL, 0, 0 },
-	{ "guest_access 8K NPT leaf", GUEST_ACCESS, BAD_SIZE, 0, -EINVAL, 0, 0 },
-	{ "guest_access beyond the RMP", GUEST_ACCESS, OK_ARGS, FAR, 0, RMPSIM_FAULT_NPF, 0 },
-	{ "rmpopt NULL rmp", RMPOPT, NULL_RMP, 0, -EINVAL, 0, 0 },
-	{ "rmpopt NULL core", RMPOPT, NULL_CTX, 0, -EINVAL, 0, 0 },
-	{ "rmpopt NULL out", RMPOPT, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rmpopt beyond the RMP", RMPOPT, OK_ARGS, 64 * SZ_1G, 0, RMPSIM_FAULT_NONE, 0 },
+	{ { "rmpupdate NULL rmp", -EINVAL, 0, 0 }, RMPUPDATE, NULL_RMP, 0 },
+	{ { "rmpupdate NULL state", -EINVAL, 0, 0 }, RMPUPDATE, NULL_IN, 0 },
+	{ { "rmpupdate NULL out", -EINVAL, 0, 0 }, RMPUPDATE, NULL_OUT, 0 },
+	{ { "rmpupdate beyond the RMP", 0, RMPSIM_FAULT_NONE, RMPSIM_RMPUPDATE_FAIL_INPUT },
+	  RMPUPDATE,
+	  OK_ARGS,
+	  FAR },
+	{ { "rmpupdate at 2^64-4K", 0, RMPSIM_FAULT_NONE, RMPSIM_RMPUPDATE_FAIL_INPUT },
+	  RMPUPDATE,
+	  OK_ARGS,
+	  ~0xfffull },
+	{ { "range NULL rmp", -EINVAL, 0, 0 }, RMPUPDATE_RANGE, NULL_RMP, 0 },
+	{ { "range NULL state", -EINVAL, 0, 0 }, RMPUPDATE_RANGE, NULL_IN, 0 },
+	{ { "range NULL out", -EINVAL, 0, 0 }, RMPUPDATE_RANGE, NULL_OUT, 0 },
+	{ { "range beyond the RMP", 0, RMPSIM_FAULT_NONE, RMPSIM_RMPUPDATE_FAIL_INPUT },
+	  RMPUPDATE_RANGE,
+	  OK_ARGS,
+	  FAR },
+	{ { "psmash NULL rmp", -EINVAL, 0, 0 }, PSMASH, NULL_RMP, 0 },
+	{ { "psmash NULL out", -EINVAL, 0, 0 }, PSMASH, NULL_OUT, 0 },
+	{ { "psmash beyond the RMP", 0, RMPSIM_FAULT_NONE, RMPSIM_PSMASH_FAIL_INPUT }, PSMASH, OK_ARGS, FAR },
+	{ { "rmpread NULL rmp", -EINVAL, 0, 0 }, RMPREAD, NULL_RMP, 0 },
+	{ { "rmpread NULL out", -EINVAL, 0, 0 }, RMPREAD, NULL_OUT, 0 },
+	{ { "rmpread beyond the RMP", 0, RMPSIM_FAULT_NONE, RMPSIM_RMPREAD_FAIL_INPUT },
+	  RMPREAD,
+	  OK_ARGS,
+	  FAR },
+	{ { "pvalidate NULL rmp", -EINVAL, 0, 0 }, PVALIDATE, NULL_RMP, 0 },
+	{ { "pvalidate NULL ctx", -EINVAL, 0, 0 }, PVALIDATE, NULL_CTX, 0 },
+	{ { "pvalidate NULL out", -EINVAL, 0, 0 }, PVALIDATE, NULL_OUT, 0 },
+	{ { "pvalidate VMPL 4", -EINVAL, 0, 0 }, PVALIDATE, VMPL4, 0 },
+	{ { "pvalidate beyond the RMP", 0, RMPSIM_FAULT_NPF, 0 }, PVALIDATE, OK_ARGS, FAR },
+	{ { "rmpadjust NULL rmp", -EINVAL, 0, 0 }, RMPADJUST, NULL_RMP, 0 },
+	{ { "rmpadjust NULL ctx", -EINVAL, 0, 0 }, RMPADJUST, NULL_CTX, 0 },
+	{ { "rmpadjust NULL out", -EINVAL, 0, 0 }, RMPADJUST, NULL_OUT, 0 },
+	{ { "rmpadjust VMPL 4", -EINVAL, 0, 0 }, RMPADJUST, VMPL4, 0 },
+	{ { "rmpadjust beyond the RMP", 0, RMPSIM_FAULT_NPF, 0 }, RMPADJUST, OK_ARGS, FAR },
+	{ { "rmpquery NULL rmp", -EINVAL, 0, 0 }, RMPQUERY, NULL_RMP, 0 },
+	{ { "rmpquery NULL ctx", -EINVAL, 0, 0 }, RMPQUERY, NULL_CTX, 0 },
+	{ { "rmpquery NULL out", -EINVAL, 0, 0 }, RMPQUERY, NULL_OUT, 0 },
+	{ { "rmpquery VMPL 4", -EINVAL, 0, 0 }, RMPQUERY, VMPL4, 0 },
+	{ { "rmpquery beyond the RMP", 0, RMPSIM_FAULT_NPF, 0 }, RMPQUERY, OK_ARGS, FAR },
+	{ { "hv_access NULL rmp", -EINVAL, 0, 0 }, HV_ACCESS, NULL_RMP, 0 },
+	{ { "hv_access NULL out", -EINVAL, 0, 0 }, HV_ACCESS, NULL_OUT, 0 },
+	{ { "hv_access 8K mapping", -EINVAL, 0, 0 }, HV_ACCESS, BAD_SIZE, 0 },
+	{ { "hv_access beyond the RMP", 0, RMPSIM_FAULT_NONE, 0 }, HV_ACCESS, OK_ARGS, FAR },
+	{ { "guest_access NULL rmp", -EINVAL, 0, 0 }, GUEST_ACCESS, NULL_RMP, 0 },
+	{ { "guest_access NULL ctx", -EINVAL, 0, 0 }, GUEST_ACCESS, NULL_CTX, 0 },
+	{ { "guest_access NULL out", -EINVAL, 0, 0 }, GUEST_ACCESS, NULL_OUT, 0 },
+	{ { "guest_access VMPL 4", -EINVAL, 0, 0 }, GUEST_ACCESS, VMPL4, 0 },
+	{ { "guest_access 8K NPT leaf", -EINVAL, 0, 0 }, GUEST_ACCESS, BAD_SIZE, 0 },
+	{ { "guest_access beyond the RMP", 0, RMPSIM_FAULT_NPF, 0 }, GUEST_ACCESS, OK_ARGS, FAR },
+	{ { "rmpopt NULL rmp", -EINVAL, 0, 0 }, RMPOPT, NULL_RMP, 0 },
+	{ { "rmpopt NULL core", -EINVAL, 0, 0 }, RMPOPT, NULL_CTX, 0 },
+	{ { "rmpopt NULL out", -EINVAL, 0, 0 }, RMPOPT, NULL_OUT, 0 },
+	{ { "rmpopt beyond the RMP", 0, RMPSIM_FAULT_NONE, 0 }, RMPOPT, OK_ARGS, 64 * SZ_1G },
 };
 
-static int run(struct rmpsim_rmp *table, const struct row *r, struct rmpsim_insn_out *o)
+static int run(void *fixture, const void *row, struct rmpsim_insn_out *o)
 {
+	struct rmpsim_rmp *table = fixture;
+	const struct row *r = row;
 	struct rmpsim_rmp *rmp = r->bad == NULL_RMP ? NULL : table;
 	struct rmpsim_insn_out *out = r->bad == NULL_OUT ? NULL : o;
 	struct rmpsim_rmp_state st = fix_state(1, RMPSIM_PAGE_4K, 0x1000, ASID);
@@ -118,29 +127,7 @@ static void every_entry_point(void **state)
 	(void)state;
 	struct rmpsim_rmp *rmp = fix_table(RMPSIM_RMP_SPARSE);
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const struct row *r = &rows[i];
-		struct rmpsim_insn_out o;
-		memset(&o, 0xa5, sizeof(o));
-		int ret = run(rmp, r, &o);
-		if (ret != r->want_ret)
-			fail_msg("%s: returned %d, want %d", r->name, ret, r->want_ret);
-		if (ret < 0) {
-			unsigned char *b = (unsigned char *)&o;
-			for (size_t k = 0; k < sizeof(o); k++)
-				if (b[k] != 0xa5)
-					fail_msg("%s: out written on failure (byte %zu)", r->name, k);
-			continue;
-		}
-		if (o.fault != r->fault)
-			fail_msg("%s: fault %s, want %s", r->name, rmpsim_fault_name(o.fault),
-				 rmpsim_fault_name(r->fault));
-		if (o.fault == RMPSIM_FAULT_NONE && o.rax != r->rax)
-			fail_msg("%s: rax %llu, want %llu", r->name, (unsigned long long)o.rax,
-				 (unsigned long long)r->rax);
-		if (o.change.changed)
-			fail_msg("%s: changed the table", r->name);
-	}
+	BAD_INPUT_RUN_TABLE(rows, run, rmp);
 	/* Nothing was written anywhere. */
 	for (uint64_t spa = 0; spa < 4 * SZ_2M; spa += SZ_4K)
 		assert_true(fix_raw(rmp, spa).lo == 0);

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "bad_input.h"
 #include "machine_helpers.h"
 #include "machine_insn.h"
 
@@ -23,66 +24,74 @@ enum op { RDMSR, WRMSR, RMPOPT, RMPUPDATE, RMPUPDATE_RANGE, PSMASH, PVALIDATE, R
 enum bad { OK_ARGS, NULL_M, NULL_IN, NULL_OUT, CPU_NCPUS, CPU_MAX, BAD_SIZE };
 
 struct row {
-	const char *name;
+	struct bad_input_want want;
 	enum op op;
 	enum bad bad;
 	uint64_t spa;
-	int want_ret;
-	enum rmpsim_fault fault;
-	uint64_t rax;
 };
 
 #define FAR (1ull << 50) /* beyond the RAM, the RMP and the RMPOPT window */
 
 static const struct row rows[] = {
-	{ "rdmsr NULL machine", RDMSR, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "rdmsr NULL out", RDMSR, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rdmsr cpu = ncpus", RDMSR, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "rdmsr cpu = UINT_MAX", RDMSR, CPU_MAX, 0, -EINVAL, 0, 0 },
-	{ "wrmsr NULL machine", WRMSR, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "wrmsr NULL out", WRMSR, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "wrmsr cpu = ncpus", WRMSR, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "rmpopt NULL machine", RMPOPT, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "rmpopt NULL out", RMPOPT, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rmpopt cpu = ncpus", RMPOPT, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "rmpopt cpu = UINT_MAX", RMPOPT, CPU_MAX, 0, -EINVAL, 0, 0 },
-	{ "rmpopt beyond the window", RMPOPT, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE, 0 },
-	{ "rmpupdate NULL machine", RMPUPDATE, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "rmpupdate NULL state", RMPUPDATE, NULL_IN, 0, -EINVAL, 0, 0 },
-	{ "rmpupdate NULL out", RMPUPDATE, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rmpupdate cpu = ncpus", RMPUPDATE, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "rmpupdate cpu = UINT_MAX", RMPUPDATE, CPU_MAX, 0, -EINVAL, 0, 0 },
-	{ "rmpupdate beyond the machine", RMPUPDATE, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE,
-	  RMPSIM_RMPUPDATE_FAIL_INPUT },
-	{ "range NULL machine", RMPUPDATE_RANGE, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "range NULL state", RMPUPDATE_RANGE, NULL_IN, 0, -EINVAL, 0, 0 },
-	{ "range NULL out", RMPUPDATE_RANGE, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "range cpu = ncpus", RMPUPDATE_RANGE, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "range beyond the machine", RMPUPDATE_RANGE, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE,
-	  RMPSIM_RMPUPDATE_FAIL_INPUT },
-	{ "psmash NULL machine", PSMASH, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "psmash NULL out", PSMASH, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "psmash cpu = ncpus", PSMASH, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "psmash beyond the machine", PSMASH, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE, RMPSIM_PSMASH_FAIL_INPUT },
-	{ "pvalidate NULL machine", PVALIDATE, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "pvalidate NULL ctx", PVALIDATE, NULL_IN, 0, -EINVAL, 0, 0 },
-	{ "pvalidate NULL out", PVALIDATE, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "pvalidate cpu = ncpus", PVALIDATE, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "pvalidate beyond the machine", PVALIDATE, OK_ARGS, FAR, 0, RMPSIM_FAULT_NPF, 0 },
-	{ "rmpread NULL machine", RMPREAD, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "rmpread NULL out", RMPREAD, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "rmpread cpu = ncpus", RMPREAD, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "rmpread beyond the machine", RMPREAD, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE,
-	  RMPSIM_RMPREAD_FAIL_INPUT },
-	{ "hv_write NULL machine", HV_WRITE, NULL_M, 0, -EINVAL, 0, 0 },
-	{ "hv_write NULL out", HV_WRITE, NULL_OUT, 0, -EINVAL, 0, 0 },
-	{ "hv_write cpu = ncpus", HV_WRITE, CPU_NCPUS, 0, -EINVAL, 0, 0 },
-	{ "hv_write 8K mapping", HV_WRITE, BAD_SIZE, 0, -EINVAL, 0, 0 },
-	{ "hv_write beyond the machine", HV_WRITE, OK_ARGS, FAR, 0, RMPSIM_FAULT_NONE, 0 },
+	{ { "rdmsr NULL machine", -EINVAL, 0, 0 }, RDMSR, NULL_M, 0 },
+	{ { "rdmsr NULL out", -EINVAL, 0, 0 }, RDMSR, NULL_OUT, 0 },
+	{ { "rdmsr cpu = ncpus", -EINVAL, 0, 0 }, RDMSR, CPU_NCPUS, 0 },
+	{ { "rdmsr cpu = UINT_MAX", -EINVAL, 0, 0 }, RDMSR, CPU_MAX, 0 },
+	{ { "wrmsr NULL machine", -EINVAL, 0, 0 }, WRMSR, NULL_M, 0 },
+	{ { "wrmsr NULL out", -EINVAL, 0, 0 }, WRMSR, NULL_OUT, 0 },
+	{ { "wrmsr cpu = ncpus", -EINVAL, 0, 0 }, WRMSR, CPU_NCPUS, 0 },
+	{ { "rmpopt NULL machine", -EINVAL, 0, 0 }, RMPOPT, NULL_M, 0 },
+	{ { "rmpopt NULL out", -EINVAL, 0, 0 }, RMPOPT, NULL_OUT, 0 },
+	{ { "rmpopt cpu = ncpus", -EINVAL, 0, 0 }, RMPOPT, CPU_NCPUS, 0 },
+	{ { "rmpopt cpu = UINT_MAX", -EINVAL, 0, 0 }, RMPOPT, CPU_MAX, 0 },
+	{ { "rmpopt beyond the window", 0, RMPSIM_FAULT_NONE, 0 }, RMPOPT, OK_ARGS, FAR },
+	{ { "rmpupdate NULL machine", -EINVAL, 0, 0 }, RMPUPDATE, NULL_M, 0 },
+	{ { "rmpupdate NULL state", -EINVAL, 0, 0 }, RMPUPDATE, NULL_IN, 0 },
+	{ { "rmpupdate NULL out", -EINVAL, 0, 0 }, RMPUPDATE, NULL_OUT, 0 },
+	{ { "rmpupdate cpu = ncpus", -EINVAL, 0, 0 }, RMPUPDATE, CPU_NCPUS, 0 },
+	{ { "rmpupdate cpu = UINT_MAX", -EINVAL, 0, 0 }, RMPUPDATE, CPU_MAX, 0 },
+	{ { "rmpupdate beyond the machine", 0, RMPSIM_FAULT_NONE, RMPSIM_RMPUPDATE_FAIL_INPUT },
+	  RMPUPDATE,
+	  OK_ARGS,
+	  FAR },
+	{ { "range NULL machine", -EINVAL, 0, 0 }, RMPUPDATE_RANGE, NULL_M, 0 },
+	{ { "range NULL state", -EINVAL, 0, 0 }, RMPUPDATE_RANGE, NULL_IN, 0 },
+	{ { "range NULL out", -EINVAL, 0, 0 }, RMPUPDATE_RANGE, NULL_OUT, 0 },
+	{ { "range cpu = ncpus", -EINVAL, 0, 0 }, RMPUPDATE_RANGE, CPU_NCPUS, 0 },
+	{ { "range beyond the machine", 0, RMPSIM_FAULT_NONE, RMPSIM_RMPUPDATE_FAIL_INPUT },
+	  RMPUPDATE_RANGE,
+	  OK_ARGS,
+	  FAR },
+	{ { "psmash NULL machine", -EINVAL, 0, 0 }, PSMASH, NULL_M, 0 },
+	{ { "psmash NULL out", -EINVAL, 0, 0 }, PSMASH, NULL_OUT, 0 },
+	{ { "psmash cpu = ncpus", -EINVAL, 0, 0 }, PSMASH, CPU_NCPUS, 0 },
+	{ { "psmash beyond the machine", 0, RMPSIM_FAULT_NONE, RMPSIM_PSMASH_FAIL_INPUT },
+	  PSMASH,
+	  OK_ARGS,
+	  FAR },
+	{ { "pvalidate NULL machine", -EINVAL, 0, 0 }, PVALIDATE, NULL_M, 0 },
+	{ { "pvalidate NULL ctx", -EINVAL, 0, 0 }, PVALIDATE, NULL_IN, 0 },
+	{ { "pvalidate NULL out", -EINVAL, 0, 0 }, PVALIDATE, NULL_OUT, 0 },
+	{ { "pvalidate cpu = ncpus", -EINVAL, 0, 0 }, PVALIDATE, CPU_NCPUS, 0 },
+	{ { "pvalidate beyond the machine", 0, RMPSIM_FAULT_NPF, 0 }, PVALIDATE, OK_ARGS, FAR },
+	{ { "rmpread NULL machine", -EINVAL, 0, 0 }, RMPREAD, NULL_M, 0 },
+	{ { "rmpread NULL out", -EINVAL, 0, 0 }, RMPREAD, NULL_OUT, 0 },
+	{ { "rmpread cpu = ncpus", -EINVAL, 0, 0 }, RMPREAD, CPU_NCPUS, 0 },
+	{ { "rmpread beyond the machine", 0, RMPSIM_FAULT_NONE, RMPSIM_RMPREAD_FAIL_INPUT },
+	  RMPREAD,
+	  OK_ARGS,
+	  FAR },
+	{ { "hv_write NULL machine", -EINVAL, 0, 0 }, HV_WRITE, NULL_M, 0 },
+	{ { "hv_write NULL out", -EINVAL, 0, 0 }, HV_WRITE, NULL_OUT, 0 },
+	{ { "hv_write cpu = ncpus", -EINVAL, 0, 0 }, HV_WRITE, CPU_NCPUS, 0 },
+	{ { "hv_write 8K mapping", -EINVAL, 0, 0 }, HV_WRITE, BAD_SIZE, 0 },
+	{ { "hv_write beyond the machine", 0, RMPSIM_FAULT_NONE, 0 }, HV_WRITE, OK_ARGS, FAR },
 };
 
-static int run(struct rmpsim_machine *machine, const struct row *r, struct rmpsim_insn_out *o)
+static int run(void *ctx, const void *row, struct rmpsim_insn_out *o)
 {
+	struct rmpsim_machine *machine = ctx;
+	const struct row *r = row;
 	struct rmpsim_machine *m = r->bad == NULL_M ? NULL : machine;
 	struct rmpsim_insn_out *out = r->bad == NULL_OUT ? NULL : o;
 	unsigned cpu = r->bad == CPU_NCPUS ? rmpsim_machine_ncpus(machine) : r->bad == CPU_MAX ? UINT_MAX : 1;
@@ -115,27 +124,7 @@ static void every_instruction(void **state)
 	assert_non_null(m);
 	assert_int_equal(bring_up_snp(m, true), 0);
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const struct row *r = &rows[i];
-		struct rmpsim_insn_out o;
-		memset(&o, 0xa5, sizeof(o));
-		int ret = run(m, r, &o);
-		if (ret != r->want_ret)
-			fail_msg("%s: returned %d, want %d", r->name, ret, r->want_ret);
-		if (ret < 0) {
-			const unsigned char *b = (const unsigned char *)&o;
-			for (size_t k = 0; k < sizeof(o); k++)
-				if (b[k] != 0xa5)
-					fail_msg("%s: out written on failure (byte %zu)", r->name, k);
-			continue;
-		}
-		if (o.fault != r->fault)
-			fail_msg("%s: fault %s, want %s", r->name, rmpsim_fault_name(o.fault),
-				 rmpsim_fault_name(r->fault));
-		if (o.rax != r->rax)
-			fail_msg("%s: rax %llu, want %llu", r->name, (unsigned long long)o.rax,
-				 (unsigned long long)r->rax);
-	}
+	BAD_INPUT_RUN_TABLE(rows, run, m);
 	/* No failed call counted an instruction. */
 	for (unsigned cpu = 0; cpu < rmpsim_machine_ncpus(m); cpu++) {
 		struct rmpsim_cpu_counters c;

@@ -23,17 +23,9 @@
 #include <rmpsim/sim.h>
 
 #include "assert_eq.h"
+#include "bad_input.h"
 
-#define NCPUS  4u
-#define POISON 0xa5
-
-struct fix {
-	struct rmpsim_sim *s;
-	struct rmpsim_sim *other;	/* a second simulation */
-	struct rmpsim_proc *done;	/* a process of s that ran to its end */
-	struct rmpsim_proc *foreign;	/* a process of other, never run */
-	struct rmpsim_timer pending;	/* armed in s */
-};
+#define NCPUS 4u
 
 /* Everything a bad call could disturb. */
 struct snap {
@@ -47,7 +39,16 @@ struct snap {
 	bool vcpu[NCPUS];
 };
 
-static void take(const struct fix *f, struct snap *ret)
+struct bad_fix {
+	struct rmpsim_sim *s;
+	struct rmpsim_sim *other;    /* a second simulation */
+	struct rmpsim_proc *done;    /* a process of s that ran to its end */
+	struct rmpsim_proc *foreign; /* a process of other, never run */
+	struct rmpsim_timer pending; /* armed in s */
+	struct snap before;	     /* taken ahead of each row */
+};
+
+static void take(const struct bad_fix *f, struct snap *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->now = rmpsim_sim_now(f->s);
@@ -73,8 +74,8 @@ static void take(const struct fix *f, struct snap *ret)
 /* The first field that differs, or NULL. */
 static const char *differs(const struct snap *a, const struct snap *b)
 {
-#define CMP(field)                     \
-	if (a->field != b->field)      \
+#define CMP(field)                                                                                           \
+	if (a->field != b->field)                                                                            \
 		return #field;
 	CMP(now) CMP(events) CMP(hash) CMP(bugs) CMP(seed) CMP(pending) CMP(marks) CMP(blocked);
 	CMP(ncpus) CMP(cpu) CMP(limit_hit) CMP(timer_pending) CMP(timer_expires);
@@ -82,7 +83,8 @@ static const char *differs(const struct snap *a, const struct snap *b)
 	for (unsigned i = 0; i < 65; i++)
 		CMP(qs.delay_log2[i]);
 	for (unsigned c = 0; c < NCPUS; c++) {
-		CMP(vcpu[c]) CMP(st[c].busy_ps) CMP(st[c].handler_ps) CMP(st[c].ipis) CMP(st[c].irqoff_max_ps);
+		CMP(vcpu[c])
+		CMP(st[c].busy_ps) CMP(st[c].handler_ps) CMP(st[c].ipis) CMP(st[c].irqoff_max_ps);
 		CMP(st[c].irqoff_max_at_ps) CMP(st[c].rmpopt_ps) CMP(st[c].rmpopt_lines);
 		CMP(st[c].rmpopt_dram_lines) CMP(st[c].idle_exits) CMP(st[c].switches) CMP(st[c].vcpu_exits);
 		CMP(st[c].vcpu_stolen_ps) CMP(st[c].vcpu_stretch_max_ps) CMP(st[c].vcpu_open_ps);
@@ -94,19 +96,6 @@ static const char *differs(const struct snap *a, const struct snap *b)
 #undef CMP
 	return NULL;
 }
-
-static bool poisoned(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++)
-		if (b[i] != POISON)
-			return false;
-	return true;
-}
-
-/* A ret_* argument written on failure shows as this instead of the return. */
-#define WROTE_OUT 1000
-#define UNTOUCHED(ret, obj) (poisoned(&(obj), sizeof(obj)) ? (ret) : WROTE_OUT)
 
 static void noop_proc(struct rmpsim_sim *sim, void *arg)
 {
@@ -125,213 +114,189 @@ static void noop_ipi(struct rmpsim_sim *sim, unsigned cpu, void *arg)
 	(void)arg;
 }
 
-/* One bad call; returns what the row compares with want (queries: their answer;
- * pointers: whether non-NULL; void functions: 0). */
-typedef long long (*call_fn)(struct fix *f);
-
-struct row {
-	const char *name;
-	call_fn call;
-	long long want;
-};
-
-#define ROW(name, expr)                      \
-	static long long name(struct fix *f) \
-	{                                    \
-		(void)f;                     \
-		return (long long)(expr);    \
-	}
-#define VOID_ROW(name, stmt)                 \
-	static long long name(struct fix *f) \
-	{                                    \
-		(void)f;                     \
-		stmt;                        \
-		return 0;                    \
-	}
-
 /* ---- Creation ---- */
-static long long create_null_machine(struct fix *f)
+static long long create_null_machine(struct bad_fix *f)
 {
 	struct rmpsim_sim *s;
 	(void)f;
-	memset(&s, POISON, sizeof(s));
-	return UNTOUCHED(rmpsim_sim_create(NULL, NULL, NULL, 1, &s), s);
+	memset(&s, BAD_INPUT_POISON, sizeof(s));
+	return BAD_INPUT_UNTOUCHED(rmpsim_sim_create(NULL, NULL, NULL, 1, &s), s);
 }
 static long long bare_with(struct rmpsim_sim_topology t, bool null_topo, bool null_ret)
 {
 	struct rmpsim_sim *s;
-	memset(&s, POISON, sizeof(s));
+	memset(&s, BAD_INPUT_POISON, sizeof(s));
 	int r = rmpsim_sim_create_bare(NULL, null_topo ? NULL : &t, NULL, 1, null_ret ? NULL : &s);
-	return UNTOUCHED(r, s);
+	return BAD_INPUT_UNTOUCHED(r, s);
 }
-ROW(bare_null_topo, bare_with((struct rmpsim_sim_topology){ 0 }, true, false))
-ROW(bare_null_ret, bare_with((struct rmpsim_sim_topology){ 4, 1, 1, 0, 0 }, false, true))
-ROW(bare_no_cpus, bare_with((struct rmpsim_sim_topology){ 0, 1, 1, 0, 0 }, false, false))
-ROW(bare_no_threads, bare_with((struct rmpsim_sim_topology){ 4, 0, 1, 0, 0 }, false, false))
-ROW(bare_no_nodes, bare_with((struct rmpsim_sim_topology){ 4, 1, 0, 0, 0 }, false, false))
-ROW(bare_odd_smt, bare_with((struct rmpsim_sim_topology){ 5, 2, 1, 0, 0 }, false, false))
-ROW(bare_nodes_gt_cores, bare_with((struct rmpsim_sim_topology){ 4, 2, 3, 0, 0 }, false, false))
-VOID_ROW(destroy_null, rmpsim_sim_destroy(NULL))
+BAD_CALL(bare_null_topo, bare_with((struct rmpsim_sim_topology){ 0 }, true, false))
+BAD_CALL(bare_null_ret, bare_with((struct rmpsim_sim_topology){ 4, 1, 1, 0, 0 }, false, true))
+BAD_CALL(bare_no_cpus, bare_with((struct rmpsim_sim_topology){ 0, 1, 1, 0, 0 }, false, false))
+BAD_CALL(bare_no_threads, bare_with((struct rmpsim_sim_topology){ 4, 0, 1, 0, 0 }, false, false))
+BAD_CALL(bare_no_nodes, bare_with((struct rmpsim_sim_topology){ 4, 1, 0, 0, 0 }, false, false))
+BAD_CALL(bare_odd_smt, bare_with((struct rmpsim_sim_topology){ 5, 2, 1, 0, 0 }, false, false))
+BAD_CALL(bare_nodes_gt_cores, bare_with((struct rmpsim_sim_topology){ 4, 2, 3, 0, 0 }, false, false))
+BAD_VOID_CALL(destroy_null, rmpsim_sim_destroy(NULL))
 
 /* ---- Queries ---- */
-ROW(machine_null, rmpsim_sim_machine(NULL) != NULL)
-ROW(profile_null, rmpsim_sim_profile(NULL) != NULL)
-ROW(ncpus_null, rmpsim_sim_ncpus(NULL))
-ROW(core_null, rmpsim_sim_cpu_core(NULL, 0))
-ROW(core_ncpus, rmpsim_sim_cpu_core(f->s, NCPUS))
-ROW(node_null, rmpsim_sim_cpu_node(NULL, 0))
-ROW(node_uint_max, rmpsim_sim_cpu_node(f->s, UINT_MAX))
-ROW(primary_null, rmpsim_sim_cpu_is_primary(NULL, 0))
-ROW(primary_ncpus, rmpsim_sim_cpu_is_primary(f->s, NCPUS))
-ROW(seed_null, rmpsim_sim_seed(NULL))
-ROW(now_null, rmpsim_sim_now(NULL))
-ROW(hash_null, rmpsim_sim_trace_hash(NULL))
-ROW(events_null, rmpsim_sim_events(NULL))
-ROW(pending_null, rmpsim_sim_pending(NULL))
-ROW(blocked_null, rmpsim_sim_blocked(NULL))
-ROW(limit_hit_null, rmpsim_sim_limit_hit(NULL))
-ROW(current_null, rmpsim_sim_current(NULL) != NULL)
-ROW(cpu_null, rmpsim_sim_cpu(NULL))
-ROW(in_handler_null, rmpsim_sim_in_handler(NULL))
-ROW(irqs_disabled_null, rmpsim_sim_irqs_disabled(NULL))
-ROW(might_sleep_null, rmpsim_sim_might_sleep(NULL, "x"))
-ROW(has_vcpu_null, rmpsim_sim_cpu_has_vcpu(NULL, 0))
-ROW(has_vcpu_ncpus, rmpsim_sim_cpu_has_vcpu(f->s, NCPUS))
-ROW(bugs_null, rmpsim_sim_bugs(NULL))
-ROW(last_bug_null, strlen(rmpsim_sim_last_bug(NULL)))
-ROW(mark_count_null, rmpsim_sim_mark_count(NULL))
-ROW(mark_get_null, rmpsim_sim_mark_get(NULL, 0) != NULL)
-ROW(mark_get_past_end, rmpsim_sim_mark_get(f->s, rmpsim_sim_mark_count(f->s)) != NULL)
-ROW(proc_name_null, strlen(rmpsim_proc_name(NULL)))
-ROW(proc_id_null, rmpsim_proc_id(NULL))
-ROW(proc_done_null, rmpsim_proc_done(NULL))
-ROW(proc_cpu_null, rmpsim_proc_cpu(NULL))
-ROW(timer_pending_null, rmpsim_timer_pending(NULL))
-ROW(timer_expires_null, rmpsim_timer_expires(NULL))
+BAD_CALL(machine_null, rmpsim_sim_machine(NULL) != NULL)
+BAD_CALL(profile_null, rmpsim_sim_profile(NULL) != NULL)
+BAD_CALL(ncpus_null, rmpsim_sim_ncpus(NULL))
+BAD_CALL(core_null, rmpsim_sim_cpu_core(NULL, 0))
+BAD_CALL(core_ncpus, rmpsim_sim_cpu_core(f->s, NCPUS))
+BAD_CALL(node_null, rmpsim_sim_cpu_node(NULL, 0))
+BAD_CALL(node_uint_max, rmpsim_sim_cpu_node(f->s, UINT_MAX))
+BAD_CALL(primary_null, rmpsim_sim_cpu_is_primary(NULL, 0))
+BAD_CALL(primary_ncpus, rmpsim_sim_cpu_is_primary(f->s, NCPUS))
+BAD_CALL(seed_null, rmpsim_sim_seed(NULL))
+BAD_CALL(now_null, rmpsim_sim_now(NULL))
+BAD_CALL(hash_null, rmpsim_sim_trace_hash(NULL))
+BAD_CALL(events_null, rmpsim_sim_events(NULL))
+BAD_CALL(pending_null, rmpsim_sim_pending(NULL))
+BAD_CALL(blocked_null, rmpsim_sim_blocked(NULL))
+BAD_CALL(limit_hit_null, rmpsim_sim_limit_hit(NULL))
+BAD_CALL(current_null, rmpsim_sim_current(NULL) != NULL)
+BAD_CALL(cpu_null, rmpsim_sim_cpu(NULL))
+BAD_CALL(in_handler_null, rmpsim_sim_in_handler(NULL))
+BAD_CALL(irqs_disabled_null, rmpsim_sim_irqs_disabled(NULL))
+BAD_CALL(might_sleep_null, rmpsim_sim_might_sleep(NULL, "x"))
+BAD_CALL(has_vcpu_null, rmpsim_sim_cpu_has_vcpu(NULL, 0))
+BAD_CALL(has_vcpu_ncpus, rmpsim_sim_cpu_has_vcpu(f->s, NCPUS))
+BAD_CALL(bugs_null, rmpsim_sim_bugs(NULL))
+BAD_CALL(last_bug_null, strlen(rmpsim_sim_last_bug(NULL)))
+BAD_CALL(mark_count_null, rmpsim_sim_mark_count(NULL))
+BAD_CALL(mark_get_null, rmpsim_sim_mark_get(NULL, 0) != NULL)
+BAD_CALL(mark_get_past_end, rmpsim_sim_mark_get(f->s, rmpsim_sim_mark_count(f->s)) != NULL)
+BAD_CALL(proc_name_null, strlen(rmpsim_proc_name(NULL)))
+BAD_CALL(proc_id_null, rmpsim_proc_id(NULL))
+BAD_CALL(proc_done_null, rmpsim_proc_done(NULL))
+BAD_CALL(proc_cpu_null, rmpsim_proc_cpu(NULL))
+BAD_CALL(timer_pending_null, rmpsim_timer_pending(NULL))
+BAD_CALL(timer_expires_null, rmpsim_timer_expires(NULL))
 static long long cpu_stats_with(struct rmpsim_sim *s, unsigned cpu, bool null_ret)
 {
 	struct rmpsim_cpu_stats st;
-	memset(&st, POISON, sizeof(st));
-	return UNTOUCHED(rmpsim_sim_cpu_stats(s, cpu, null_ret ? NULL : &st), st);
+	memset(&st, BAD_INPUT_POISON, sizeof(st));
+	return BAD_INPUT_UNTOUCHED(rmpsim_sim_cpu_stats(s, cpu, null_ret ? NULL : &st), st);
 }
-ROW(cpu_stats_null, cpu_stats_with(NULL, 0, false))
-ROW(cpu_stats_ncpus, cpu_stats_with(f->s, NCPUS, false))
-ROW(cpu_stats_uint_max, cpu_stats_with(f->s, UINT_MAX, false))
-ROW(cpu_stats_null_ret, cpu_stats_with(f->s, 0, true))
-static long long queue_stats_null(struct fix *f)
+BAD_CALL(cpu_stats_null, cpu_stats_with(NULL, 0, false))
+BAD_CALL(cpu_stats_ncpus, cpu_stats_with(f->s, NCPUS, false))
+BAD_CALL(cpu_stats_uint_max, cpu_stats_with(f->s, UINT_MAX, false))
+BAD_CALL(cpu_stats_null_ret, cpu_stats_with(f->s, 0, true))
+static long long queue_stats_null(struct bad_fix *f)
 {
 	struct rmpsim_queue_stats q;
 	(void)f;
-	memset(&q, POISON, sizeof(q));
+	memset(&q, BAD_INPUT_POISON, sizeof(q));
 	rmpsim_sim_queue_stats(NULL, &q);
-	return UNTOUCHED(0, q);
+	return BAD_INPUT_UNTOUCHED(0, q);
 }
-VOID_ROW(queue_stats_null_ret, rmpsim_sim_queue_stats(f->s, NULL))
-static long long window_null(struct fix *f)
+BAD_VOID_CALL(queue_stats_null_ret, rmpsim_sim_queue_stats(f->s, NULL))
+static long long window_null(struct bad_fix *f)
 {
 	uint64_t lo, hi;
 	(void)f;
-	memset(&lo, POISON, sizeof(lo));
-	memset(&hi, POISON, sizeof(hi));
+	memset(&lo, BAD_INPUT_POISON, sizeof(lo));
+	memset(&hi, BAD_INPUT_POISON, sizeof(hi));
 	rmpsim_sim_rmpopt_window(NULL, &lo, &hi);
-	return UNTOUCHED(UNTOUCHED(0, lo), hi);
+	return BAD_INPUT_UNTOUCHED(BAD_INPUT_UNTOUCHED(0, lo), hi);
 }
-ROW(rises_null, rmpsim_sim_rmpopt_rises(NULL, NULL, 0))
-ROW(rises_null_ret, rmpsim_sim_rmpopt_rises(f->s, NULL, 4))
+BAD_CALL(rises_null, rmpsim_sim_rmpopt_rises(NULL, NULL, 0))
+BAD_CALL(rises_null_ret, rmpsim_sim_rmpopt_rises(f->s, NULL, 4))
 
 /* ---- Running, timers, processes ---- */
-ROW(run_null, rmpsim_sim_run(NULL))
-ROW(run_until_null, rmpsim_sim_run_until(NULL, RMPSIM_MS(1)))
-VOID_ROW(stop_null, rmpsim_sim_stop(NULL))
-VOID_ROW(set_limits_null, rmpsim_sim_set_limits(NULL, 1, 1, NULL, NULL))
-VOID_ROW(stack_size_null, rmpsim_sim_set_stack_size(NULL, 1))
-VOID_ROW(timer_init_null, rmpsim_timer_init(NULL, noop_timer, NULL))
-ROW(timer_add_null_sim, rmpsim_sim_timer_add(NULL, &f->pending, RMPSIM_MS(5)))
-ROW(timer_add_null_timer, rmpsim_sim_timer_add(f->s, NULL, RMPSIM_MS(5)))
-static long long timer_add_no_fn(struct fix *f)
+BAD_CALL(run_null, rmpsim_sim_run(NULL))
+BAD_CALL(run_until_null, rmpsim_sim_run_until(NULL, RMPSIM_MS(1)))
+BAD_VOID_CALL(stop_null, rmpsim_sim_stop(NULL))
+BAD_VOID_CALL(set_limits_null, rmpsim_sim_set_limits(NULL, 1, 1, NULL, NULL))
+BAD_VOID_CALL(stack_size_null, rmpsim_sim_set_stack_size(NULL, 1))
+BAD_VOID_CALL(timer_init_null, rmpsim_timer_init(NULL, noop_timer, NULL))
+BAD_CALL(timer_add_null_sim, rmpsim_sim_timer_add(NULL, &f->pending, RMPSIM_MS(5)))
+BAD_CALL(timer_add_null_timer, rmpsim_sim_timer_add(f->s, NULL, RMPSIM_MS(5)))
+static long long timer_add_no_fn(struct bad_fix *f)
 {
 	struct rmpsim_timer t;
 	rmpsim_timer_init(&t, NULL, NULL);
 	return rmpsim_sim_timer_add(f->s, &t, RMPSIM_MS(5));
 }
-ROW(timer_cancel_null_sim, rmpsim_sim_timer_cancel(NULL, &f->pending))
-ROW(timer_cancel_null_timer, rmpsim_sim_timer_cancel(f->s, NULL))
+BAD_CALL(timer_cancel_null_sim, rmpsim_sim_timer_cancel(NULL, &f->pending))
+BAD_CALL(timer_cancel_null_timer, rmpsim_sim_timer_cancel(f->s, NULL))
 static long long spawn_with(struct rmpsim_sim *s, unsigned cpu, rmpsim_proc_fn fn)
 {
 	struct rmpsim_proc_attr a = { .name = "bad", .cpu = cpu };
 	struct rmpsim_proc *p;
-	memset(&p, POISON, sizeof(p));
-	return UNTOUCHED(rmpsim_sim_spawn(s, &a, fn, NULL, &p), p);
+	memset(&p, BAD_INPUT_POISON, sizeof(p));
+	return BAD_INPUT_UNTOUCHED(rmpsim_sim_spawn(s, &a, fn, NULL, &p), p);
 }
-ROW(spawn_null_sim, spawn_with(NULL, 0, noop_proc))
-ROW(spawn_null_fn, spawn_with(f->s, 0, NULL))
-ROW(spawn_cpu_ncpus, spawn_with(f->s, NCPUS, noop_proc))
-ROW(spawn_cpu_uint_max_minus_1, spawn_with(f->s, UINT_MAX - 1, noop_proc))
-VOID_ROW(wake_null_sim, rmpsim_sim_wake(NULL, f->done))
-VOID_ROW(wake_null_proc, rmpsim_sim_wake(f->s, NULL))
-VOID_ROW(wake_foreign_proc, rmpsim_sim_wake(f->s, f->foreign))
-VOID_ROW(compute_null, rmpsim_sim_compute(NULL, RMPSIM_US(1)))
-VOID_ROW(compute_mcyc_null, rmpsim_sim_compute_mcyc(NULL, 1000))
-VOID_ROW(charge_insn_null, rmpsim_sim_charge_insn(NULL, RMPSIM_INSN_PSMASH, 1))
-VOID_ROW(sleep_null, rmpsim_sim_sleep(NULL, RMPSIM_US(1)))
-VOID_ROW(sleep_until_null, rmpsim_sim_sleep_until(NULL, RMPSIM_US(1)))
-VOID_ROW(block_null, rmpsim_sim_block(NULL))
-VOID_ROW(yield_null, rmpsim_sim_yield(NULL))
-VOID_ROW(migrate_disable_null, rmpsim_sim_migrate_disable(NULL))
-VOID_ROW(migrate_enable_null, rmpsim_sim_migrate_enable(NULL))
-VOID_ROW(preempt_disable_null, rmpsim_sim_preempt_disable(NULL))
-VOID_ROW(preempt_enable_null, rmpsim_sim_preempt_enable(NULL))
-VOID_ROW(irq_disable_null, rmpsim_sim_irq_disable(NULL))
-VOID_ROW(irq_enable_null, rmpsim_sim_irq_enable(NULL))
+BAD_CALL(spawn_null_sim, spawn_with(NULL, 0, noop_proc))
+BAD_CALL(spawn_null_fn, spawn_with(f->s, 0, NULL))
+BAD_CALL(spawn_cpu_ncpus, spawn_with(f->s, NCPUS, noop_proc))
+BAD_CALL(spawn_cpu_uint_max_minus_1, spawn_with(f->s, UINT_MAX - 1, noop_proc))
+BAD_VOID_CALL(wake_null_sim, rmpsim_sim_wake(NULL, f->done))
+BAD_VOID_CALL(wake_null_proc, rmpsim_sim_wake(f->s, NULL))
+BAD_VOID_CALL(wake_foreign_proc, rmpsim_sim_wake(f->s, f->foreign))
+BAD_VOID_CALL(compute_null, rmpsim_sim_compute(NULL, RMPSIM_US(1)))
+BAD_VOID_CALL(compute_mcyc_null, rmpsim_sim_compute_mcyc(NULL, 1000))
+BAD_VOID_CALL(charge_insn_null, rmpsim_sim_charge_insn(NULL, RMPSIM_INSN_PSMASH, 1))
+BAD_VOID_CALL(sleep_null, rmpsim_sim_sleep(NULL, RMPSIM_US(1)))
+BAD_VOID_CALL(sleep_until_null, rmpsim_sim_sleep_until(NULL, RMPSIM_US(1)))
+BAD_VOID_CALL(block_null, rmpsim_sim_block(NULL))
+BAD_VOID_CALL(yield_null, rmpsim_sim_yield(NULL))
+BAD_VOID_CALL(migrate_disable_null, rmpsim_sim_migrate_disable(NULL))
+BAD_VOID_CALL(migrate_enable_null, rmpsim_sim_migrate_enable(NULL))
+BAD_VOID_CALL(preempt_disable_null, rmpsim_sim_preempt_disable(NULL))
+BAD_VOID_CALL(preempt_enable_null, rmpsim_sim_preempt_enable(NULL))
+BAD_VOID_CALL(irq_disable_null, rmpsim_sim_irq_disable(NULL))
+BAD_VOID_CALL(irq_enable_null, rmpsim_sim_irq_enable(NULL))
 
 /* ---- RMPOPT charging, IPIs, vCPUs, marks, hooks ---- */
-static long long charge_rmpopt_null(struct fix *f)
+static long long charge_rmpopt_null(struct bad_fix *f)
 {
 	struct rmpsim_insn_out o = { 0 };
 	(void)f;
 	rmpsim_sim_charge_rmpopt(NULL, &o, 0);
 	return 0;
 }
-VOID_ROW(charge_rmpopt_null_out, rmpsim_sim_charge_rmpopt(f->s, NULL, 0))
-static long long charge_verify_null(struct fix *f)
+BAD_VOID_CALL(charge_rmpopt_null_out, rmpsim_sim_charge_rmpopt(f->s, NULL, 0))
+static long long charge_verify_null(struct bad_fix *f)
 {
 	struct rmpsim_verify v = { .first_busy = -1 };
 	struct rmpsim_verify_cost c;
 	(void)f;
-	memset(&c, POISON, sizeof(c));
+	memset(&c, BAD_INPUT_POISON, sizeof(c));
 	rmpsim_sim_charge_verify(NULL, &v, &c);
-	return UNTOUCHED(0, c);
+	return BAD_INPUT_UNTOUCHED(0, c);
 }
-static long long charge_verify_null_verify(struct fix *f)
+static long long charge_verify_null_verify(struct bad_fix *f)
 {
 	struct rmpsim_verify_cost c;
-	memset(&c, POISON, sizeof(c));
+	memset(&c, BAD_INPUT_POISON, sizeof(c));
 	rmpsim_sim_charge_verify(f->s, NULL, &c);
-	return UNTOUCHED(0, c);
+	return BAD_INPUT_UNTOUCHED(0, c);
 }
-static long long ipi_many_null(struct fix *f)
+static long long ipi_many_null(struct bad_fix *f)
 {
 	unsigned long mask = 0xe;
 	(void)f;
 	return rmpsim_sim_ipi_many(NULL, &mask, noop_ipi, NULL, RMPSIM_IPI_WAIT);
 }
-ROW(ipi_one_null, rmpsim_sim_ipi_one(NULL, 1, noop_ipi, NULL, RMPSIM_IPI_WAIT))
-ROW(ipi_one_engine_context, rmpsim_sim_ipi_one(f->s, 1, noop_ipi, NULL, RMPSIM_IPI_WAIT))
-VOID_ROW(ipi_batching_null, rmpsim_sim_set_ipi_batching(NULL, false))
-VOID_ROW(ipi_names_null, rmpsim_sim_ipi_names(NULL, "a", "b"))
-static long long set_vcpus_null(struct fix *f)
+BAD_CALL(ipi_one_null, rmpsim_sim_ipi_one(NULL, 1, noop_ipi, NULL, RMPSIM_IPI_WAIT))
+BAD_CALL(ipi_one_engine_context, rmpsim_sim_ipi_one(f->s, 1, noop_ipi, NULL, RMPSIM_IPI_WAIT))
+BAD_VOID_CALL(ipi_batching_null, rmpsim_sim_set_ipi_batching(NULL, false))
+BAD_VOID_CALL(ipi_names_null, rmpsim_sim_ipi_names(NULL, "a", "b"))
+static long long set_vcpus_null(struct bad_fix *f)
 {
 	unsigned long mask = 0xf;
 	(void)f;
 	rmpsim_sim_set_vcpus(NULL, &mask, RMPSIM_VCPU_GIVE_WAY);
 	return 0;
 }
-ROW(mark_null, rmpsim_sim_mark(NULL, "x", 1, 2))
-VOID_ROW(bug_log_null, rmpsim_sim_set_bug_log(NULL, stderr))
-VOID_ROW(trace_hook_null, rmpsim_sim_set_trace_hook(NULL, NULL, NULL))
-VOID_ROW(observe_null, rmpsim_sim_observe(NULL, RMPSIM_TRACE_IPI_SEND, 0, 0, 0, NULL))
+BAD_CALL(mark_null, rmpsim_sim_mark(NULL, "x", 1, 2))
+BAD_VOID_CALL(bug_log_null, rmpsim_sim_set_bug_log(NULL, stderr))
+BAD_VOID_CALL(trace_hook_null, rmpsim_sim_set_trace_hook(NULL, NULL, NULL))
+BAD_VOID_CALL(observe_null, rmpsim_sim_observe(NULL, RMPSIM_TRACE_IPI_SEND, 0, 0, 0, NULL))
 
-static const struct row engine_rows[] = {
+static const struct bad_call engine_rows[] = {
 	{ "create: NULL machine", create_null_machine, -EINVAL },
 	{ "create_bare: NULL topology", bare_null_topo, -EINVAL },
 	{ "create_bare: NULL ret_sim", bare_null_ret, -EINVAL },
@@ -432,23 +397,23 @@ static const struct row engine_rows[] = {
 };
 
 /* ---- From inside a process (the calls only a process makes) ---- */
-ROW(p_ipi_one_cpu_ncpus, rmpsim_sim_ipi_one(f->s, NCPUS, noop_ipi, NULL, RMPSIM_IPI_WAIT))
-ROW(p_ipi_one_cpu_uint_max, rmpsim_sim_ipi_one(f->s, UINT_MAX, noop_ipi, NULL, 0))
-ROW(p_ipi_one_null_fn, rmpsim_sim_ipi_one(f->s, 1, NULL, NULL, RMPSIM_IPI_WAIT))
-ROW(p_ipi_many_null_mask, rmpsim_sim_ipi_many(f->s, NULL, noop_ipi, NULL, RMPSIM_IPI_WAIT))
-static long long p_ipi_many_null_fn(struct fix *f)
+BAD_CALL(p_ipi_one_cpu_ncpus, rmpsim_sim_ipi_one(f->s, NCPUS, noop_ipi, NULL, RMPSIM_IPI_WAIT))
+BAD_CALL(p_ipi_one_cpu_uint_max, rmpsim_sim_ipi_one(f->s, UINT_MAX, noop_ipi, NULL, 0))
+BAD_CALL(p_ipi_one_null_fn, rmpsim_sim_ipi_one(f->s, 1, NULL, NULL, RMPSIM_IPI_WAIT))
+BAD_CALL(p_ipi_many_null_mask, rmpsim_sim_ipi_many(f->s, NULL, noop_ipi, NULL, RMPSIM_IPI_WAIT))
+static long long p_ipi_many_null_fn(struct bad_fix *f)
 {
 	unsigned long mask = 0xe;
 	return rmpsim_sim_ipi_many(f->s, &mask, NULL, NULL, RMPSIM_IPI_WAIT);
 }
-ROW(p_spawn_cpu_ncpus, spawn_with(f->s, NCPUS, noop_proc))
-ROW(p_cpu_stats_ncpus, cpu_stats_with(f->s, NCPUS, false))
-VOID_ROW(p_wake_foreign, rmpsim_sim_wake(f->s, f->foreign))
-VOID_ROW(p_charge_verify_null, rmpsim_sim_charge_verify(f->s, NULL, NULL))
-VOID_ROW(p_charge_rmpopt_null, rmpsim_sim_charge_rmpopt(f->s, NULL, 1ull << 30))
-ROW(p_timer_add_no_fn, timer_add_no_fn(f))
+BAD_CALL(p_spawn_cpu_ncpus, spawn_with(f->s, NCPUS, noop_proc))
+BAD_CALL(p_cpu_stats_ncpus, cpu_stats_with(f->s, NCPUS, false))
+BAD_VOID_CALL(p_wake_foreign, rmpsim_sim_wake(f->s, f->foreign))
+BAD_VOID_CALL(p_charge_verify_null, rmpsim_sim_charge_verify(f->s, NULL, NULL))
+BAD_VOID_CALL(p_charge_rmpopt_null, rmpsim_sim_charge_rmpopt(f->s, NULL, 1ull << 30))
+BAD_CALL(p_timer_add_no_fn, timer_add_no_fn(f))
 
-static const struct row process_rows[] = {
+static const struct bad_call process_rows[] = {
 	{ "in a process: ipi_one cpu = ncpus", p_ipi_one_cpu_ncpus, -EINVAL },
 	{ "in a process: ipi_one cpu = UINT_MAX", p_ipi_one_cpu_uint_max, -EINVAL },
 	{ "in a process: ipi_one NULL fn", p_ipi_one_null_fn, -EINVAL },
@@ -462,22 +427,16 @@ static const struct row process_rows[] = {
 	{ "in a process: timer_add of a timer without a function", p_timer_add_no_fn, -EINVAL },
 };
 
-/* Runs rows against f, asserting each return and that nothing changed; returns rows run. */
-static size_t run_rows(struct fix *f, const struct row *rows, size_t n)
+/* The snapshot hooks of bad_input_run_calls(). */
+static void snap_before(struct bad_fix *f)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct snap before, after;
-		take(f, &before);
-		long long got = rows[i].call(f);
-		take(f, &after);
-		if (got != rows[i].want)
-			fail_msg("%s: returned %lld, want %lld%s", rows[i].name, got, rows[i].want,
-				 got == WROTE_OUT ? " (a ret_* argument was written)" : "");
-		const char *field = differs(&before, &after);
-		if (field)
-			fail_msg("%s: changed %s", rows[i].name, field);
-	}
-	return n;
+	take(f, &f->before);
+}
+static const char *snap_changed(struct bad_fix *f)
+{
+	struct snap after;
+	take(f, &after);
+	return differs(&f->before, &after);
 }
 
 static void ends(struct rmpsim_sim *sim, void *arg)
@@ -486,7 +445,7 @@ static void ends(struct rmpsim_sim *sim, void *arg)
 	(void)arg;
 }
 
-static void setup(struct fix *f)
+static void setup(struct bad_fix *f)
 {
 	struct rmpsim_sim_topology t = { .ncpus = NCPUS, .threads_per_core = 1, .nodes = 1 };
 	struct rmpsim_proc_attr a = { .name = "ends", .cpu = 1 };
@@ -505,7 +464,7 @@ static void setup(struct fix *f)
 	assert_int_equal(rmpsim_sim_spawn(f->other, NULL, ends, NULL, &f->foreign), 0);
 }
 
-static void teardown(struct fix *f)
+static void teardown(struct bad_fix *f)
 {
 	rmpsim_sim_destroy(f->s);
 	rmpsim_sim_destroy(f->other);
@@ -514,10 +473,10 @@ static void teardown(struct fix *f)
 static void from_engine_context(void **state)
 {
 	(void)state;
-	struct fix f;
+	struct bad_fix f;
 	setup(&f);
 	size_t other_pending = rmpsim_sim_pending(f.other);
-	run_rows(&f, engine_rows, sizeof(engine_rows) / sizeof(engine_rows[0]));
+	BAD_INPUT_RUN_CALLS(&f, engine_rows, snap_before, snap_changed);
 	/* The foreign process was not made runnable in its own sim either. */
 	ASSERT_EQ(rmpsim_sim_pending(f.other), other_pending);
 	ASSERT_EQ(rmpsim_sim_bugs(f.other), 0);
@@ -529,7 +488,7 @@ static void from_engine_context(void **state)
 }
 
 struct in_proc {
-	struct fix *f;
+	struct bad_fix *f;
 	size_t ran;
 };
 
@@ -537,13 +496,13 @@ static void rows_in_process(struct rmpsim_sim *sim, void *arg)
 {
 	struct in_proc *ip = arg;
 	(void)sim;
-	ip->ran = run_rows(ip->f, process_rows, sizeof(process_rows) / sizeof(process_rows[0]));
+	ip->ran = BAD_INPUT_RUN_CALLS(ip->f, process_rows, snap_before, snap_changed);
 }
 
 static void from_process_context(void **state)
 {
 	(void)state;
-	struct fix f;
+	struct bad_fix f;
 	struct in_proc ip = { &f, 0 };
 	struct rmpsim_proc_attr a = { .name = "bad-caller", .cpu = 0 };
 
@@ -560,7 +519,7 @@ static void from_process_context(void **state)
 static void huge_stack_size_is_clamped(void **state)
 {
 	(void)state;
-	struct fix f;
+	struct bad_fix f;
 	setup(&f);
 	rmpsim_sim_set_stack_size(f.s, SIZE_MAX);
 	struct rmpsim_proc_attr a = { .name = "big", .cpu = 2 };

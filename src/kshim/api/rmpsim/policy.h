@@ -152,7 +152,13 @@ int rmpsim_host_rmp_make_private_range(unsigned long long pfn, unsigned long lon
 				       unsigned long long *ret_done);
 int rmpsim_host_rmp_make_shared_range(unsigned long long pfn, unsigned long long npages, int level,
 				      unsigned long long *ret_done);
-/* psmash(pfn): 0..4 the PSMASH code, or -ENODEV / -EINVAL. */
+/*
+ * psmash(pfn): the PSMASH return code (enum rmpsim_psmash_rc: 0 split, 1
+ * FAIL_INPUT for a PFN not 2 MB aligned, 3 FAIL_INUSE, 7 FAIL_EXPAND for a
+ * page that is not an assigned, mutable 2 MB page; 2 FAIL_PERMISSION never
+ * happens, the host runs it), or -ENODEV without SNP, -EINVAL for a PFN
+ * outside memory.
+ */
 int rmpsim_host_psmash(unsigned long long pfn);
 /* snp_leak_pages(): the pages are never given back; counted. */
 void rmpsim_host_snp_leak_pages(unsigned long long pfn, unsigned long long npages);
