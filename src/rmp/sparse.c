@@ -701,13 +701,14 @@ static bool raw_is_2m_page(const struct rmpsim_raw_entry *e)
 __attribute__((noinline)) static void view_general(const struct rmpsim__sgb *gb, unsigned slot, unsigned idx,
 						   struct rmpsim__rmp_view *ret)
 {
-	if (!gb) {
+	if (!gb || (!gb->chunk[slot] && !tmpl_has(gb, slot))) {
+		/* All zero (the summaries are exact: no assigned entry, no head). */
 		*ret = (struct rmpsim__rmp_view){ { 0, 0 }, 0, false, true };
 		return;
 	}
 	ret->e = slot_entry(gb, slot, idx);
 	ret->count_2m = gb->count[slot];
-	ret->zero_2m = !gb->chunk[slot] && !tmpl_has(gb, slot);
+	ret->zero_2m = false;
 	/* A24's question, answered here where the slot is at hand. */
 	bool head = bit_get(gb->head, slot);
 	if (head) {
@@ -838,8 +839,9 @@ static void summarise_runs(struct rmpsim__sgb *gb, unsigned slot, const struct r
 		head |= runs[i].start == 0;
 	}
 	gb->count[slot] = (uint16_t)count;
-	bit_put(gb->head, slot, head);
-	bit_put(gb->busy, slot, count != 0);
+	uint64_t bit = 1ull << (slot % 64);
+	gb->head[slot / 64] = (gb->head[slot / 64] & ~bit) | (head ? bit : 0);
+	gb->busy[slot / 64] = (gb->busy[slot / 64] & ~bit) | (count ? bit : 0);
 }
 
 static void set_chunk(struct rmpsim__sgb *gb, unsigned slot, struct chunk_hdr *c)
