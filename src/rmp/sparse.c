@@ -87,16 +87,23 @@ struct packed_chunk {
 	struct rmpsim_raw_entry attrs;
 	uint64_t present[NPG / 64];
 	uint8_t own[NPG][OWN_BYTES];
-	uint8_t tail[8 - OWN_BYTES]; /* so that an entry's bytes read as one 8-byte load (packed_own) */
 };
 
-/* The 5 own bytes of entry i (GPA field, VALIDATED in bit 39) in one load (tail keeps it in the chunk). */
+/*
+ * The 5 own bytes of entry i (GPA field, VALIDATED in bit 39) in one load: the
+ * 8 bytes that end with them, which start inside the chunk for every i (the
+ * bitmap precedes own[0]); the 3 bytes before them shift out.
+ */
 static inline uint64_t packed_own(const struct packed_chunk *pc, unsigned i)
 {
 	uint64_t v;
 
-	memcpy(&v, pc->own[i], sizeof(v));
-	return v & ((1ull << 40) - 1); /* the low 5 bytes: wide_put's 4 + 1 on a little-endian host */
+	_Static_assert(offsetof(struct packed_chunk, own) >= 8 - OWN_BYTES, "the load stays in the chunk");
+	memcpy(&v,
+	       (const uint8_t *)pc + offsetof(struct packed_chunk, own) + (size_t)i * OWN_BYTES -
+		       (8 - OWN_BYTES),
+	       sizeof(v));
+	return v >> 8 * (8 - OWN_BYTES); /* wide_put's 4 + 1 bytes, little-endian */
 }
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "packed_own reads the own bytes little-endian");
 
