@@ -136,6 +136,8 @@ int rmpsim_cli_fleet(const struct rmpsim_cli_args *a)
 			.fleets = res,
 			.nfleets = nres,
 			.fleet_log = a->scenario,
+			.settings = a->config ? a->config->setting_ptrs : NULL,
+			.nsettings = a->config ? a->config->nsettings : 0,
 		};
 		struct rmpsim_cli_output outs[2];
 		size_t nouts = 0;

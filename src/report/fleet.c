@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Fleet replay reports (docs/scenarios.md "Fleet replay"): text, CSV, JSON. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -127,70 +128,124 @@ static json_t *u64(uint64_t v)
 	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
 }
 
+/* Set key to v, taking the reference; false when v is NULL or the set failed (as json.c). */
+static bool put(json_t *o, const char *key, json_t *v)
+{
+	return v && json_object_set_new(o, key, v) == 0;
+}
+
+/* o when ok, else NULL with o released: the end of every builder below. */
+static json_t *done(json_t *o, bool ok)
+{
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
 static json_t *sample_json(const struct rmpsim_fleet_sample *s)
 {
-	return json_pack("{s:o, s:I, s:o, s:o, s:f, s:I, s:I, s:o, s:o, s:o, s:o, s:f}", "time_ns",
-			 u64(s->time_ns), "vms_running", (json_int_t)s->vms_running, "private_bytes",
-			 u64(s->private_bytes), "skip_bytes", u64(s->skip_bytes), "skip_share", s->skip_share,
-			 "regions_private", (json_int_t)s->regions_private, "regions_needed",
-			 (json_int_t)s->regions_needed, "passes", u64(s->passes), "rmpopt_cpu_ns",
-			 u64(s->rmpopt_cpu_ns), "handler_cpu_ns", u64(s->handler_cpu_ns), "ipis_max",
-			 u64(s->ipis_max), "ipis_mean", s->ipis_mean);
+	json_t *o = json_object();
+	bool ok = o != NULL;
+
+	ok = ok && put(o, "time_ns", u64(s->time_ns));
+	ok = ok && put(o, "vms_running", u64(s->vms_running));
+	ok = ok && put(o, "private_bytes", u64(s->private_bytes));
+	ok = ok && put(o, "skip_bytes", u64(s->skip_bytes));
+	ok = ok && put(o, "skip_share", json_real(s->skip_share));
+	ok = ok && put(o, "regions_private", u64(s->regions_private));
+	ok = ok && put(o, "regions_needed", u64(s->regions_needed));
+	ok = ok && put(o, "passes", u64(s->passes));
+	ok = ok && put(o, "rmpopt_cpu_ns", u64(s->rmpopt_cpu_ns));
+	ok = ok && put(o, "handler_cpu_ns", u64(s->handler_cpu_ns));
+	ok = ok && put(o, "ipis_max", u64(s->ipis_max));
+	ok = ok && put(o, "ipis_mean", json_real(s->ipis_mean));
+	return done(o, ok);
+}
+
+static json_t *reject_json(const struct rmpsim_fleet_reject *j)
+{
+	json_t *o = json_object();
+	bool ok = o != NULL;
+
+	ok = ok && put(o, "line", u64(j->line));
+	ok = ok && put(o, "vm", json_string(j->vm));
+	ok = ok && put(o, "bytes", u64(j->bytes));
+	ok = ok && put(o, "free_bytes", u64(j->free_bytes));
+	ok = ok && put(o, "no_asid", json_boolean(j->no_asid));
+	return done(o, ok);
 }
 
 static json_t *fleet_json(const struct rmpsim_fleet_result *x)
 {
 	char hash[17];
-	json_t *ser = json_array();
-	for (size_t k = 0; ser && k < x->nsamples; k++) {
-		if (json_array_append_new(ser, sample_json(&x->samples[k]))) {
-			json_decref(ser);
-			return NULL;
-		}
-	}
-	json_t *rej = json_array();
-	for (size_t i = 0; rej && i < x->rejected && i < sizeof(x->rejects) / sizeof(x->rejects[0]); i++)
-		json_array_append_new(rej, json_pack("{s:I, s:s, s:o, s:o}", "line",
-						     (json_int_t)x->rejects[i].line, "vm", x->rejects[i].vm,
-						     "bytes", u64(x->rejects[i].bytes), "free_bytes",
-						     u64(x->rejects[i].free_bytes)));
-	snprintf(hash, sizeof(hash), "%016" PRIx64, x->trace_hash);
-	if (!ser || !rej) {
+	json_t *o = json_object(), *ser = json_array(), *rej = json_array();
+	bool ok = o && ser && rej;
+
+	for (size_t k = 0; ok && k < x->nsamples; k++)
+		ok = json_array_append_new(ser, sample_json(&x->samples[k])) == 0;
+	for (size_t i = 0; ok && i < x->rejected && i < sizeof(x->rejects) / sizeof(x->rejects[0]); i++)
+		ok = json_array_append_new(rej, reject_json(&x->rejects[i])) == 0;
+	if (!ok) {
 		json_decref(ser);
 		json_decref(rej);
-		return NULL;
+		return done(o, false);
 	}
-	return json_pack(
-		"{s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, "
-		"s:o, s:f, s:f, s:o, s:o, s:o, s:o}",
-		"placement", rmpsim_placement_name(x->placement), "policy", x->policy, "seed", u64(x->seed),
-		"trace_hash", hash, "ncpus", (json_int_t)x->ncpus, "ram_bytes", u64(x->ram_bytes), "end_ns",
-		u64(x->end_ns), "launches", u64(x->launches), "converts", u64(x->converts), "teardowns",
-		u64(x->teardowns), "rejected", u64(x->rejected), "skipped", u64(x->skipped), "pvalidates",
-		u64(x->pvalidates), "passes", u64(x->passes), "ipis_max_cpu", u64(x->ipis_max_cpu),
-		"ipis_max_cpu_id", (json_int_t)x->ipis_max_cpu_id, "rmpopt_cpu_ns", u64(x->rmpopt_cpu_ns),
-		"handler_cpu_ns", u64(x->handler_cpu_ns), "skip_share_mean", x->skip_share_mean, "frag_mean",
-		x->frag_mean, "rejects", rej, "series", ser, "splits", u64(x->splits), "collapses",
-		u64(x->collapses));
+	ok = put(o, "series", ser);
+	ok = put(o, "rejects", rej) && ok; /* set_new takes both even when one fails */
+	snprintf(hash, sizeof(hash), "%016" PRIx64, x->trace_hash);
+	ok = ok && put(o, "placement", json_string(rmpsim_placement_name(x->placement)));
+	ok = ok && put(o, "policy", json_string(x->policy));
+	ok = ok && put(o, "seed", u64(x->seed));
+	ok = ok && put(o, "trace_hash", json_string(hash));
+	ok = ok && put(o, "ncpus", u64(x->ncpus));
+	ok = ok && put(o, "ram_bytes", u64(x->ram_bytes));
+	ok = ok && put(o, "end_ns", u64(x->end_ns));
+	ok = ok && put(o, "launches", u64(x->launches));
+	ok = ok && put(o, "converts", u64(x->converts));
+	ok = ok && put(o, "teardowns", u64(x->teardowns));
+	ok = ok && put(o, "rejected", u64(x->rejected));
+	ok = ok && put(o, "skipped", u64(x->skipped));
+	ok = ok && put(o, "pvalidates", u64(x->pvalidates));
+	ok = ok && put(o, "splits", u64(x->splits));
+	ok = ok && put(o, "collapses", u64(x->collapses));
+	ok = ok && put(o, "passes", u64(x->passes));
+	ok = ok && put(o, "ipis_max_cpu", u64(x->ipis_max_cpu));
+	ok = ok && put(o, "ipis_max_cpu_id", u64(x->ipis_max_cpu_id));
+	ok = ok && put(o, "rmpopt_cpu_ns", u64(x->rmpopt_cpu_ns));
+	ok = ok && put(o, "handler_cpu_ns", u64(x->handler_cpu_ns));
+	ok = ok && put(o, "skip_share_mean", json_real(x->skip_share_mean));
+	ok = ok && put(o, "frag_mean", json_real(x->frag_mean));
+	return done(o, ok);
+}
+
+static json_t *report_json(const struct rmpsim_report *r)
+{
+	json_t *o = json_object(), *arr = json_array();
+	bool ok = o && arr;
+
+	for (size_t i = 0; ok && i < r->nfleets; i++)
+		ok = json_array_append_new(arr, fleet_json(&r->fleets[i])) == 0;
+	ok = ok ? put(o, "fleets", arr) : (json_decref(arr), false);
+	ok = ok && put(o, "rmpsim_version", json_string(r->version ? r->version : ""));
+	ok = ok && put(o, "machine", json_string(r->machine ? r->machine : ""));
+	ok = ok && put(o, "profile", json_string(r->profile ? r->profile : ""));
+	ok = ok && put(o, "fleet_log", json_string(r->fleet_log ? r->fleet_log : ""));
+	if (r->nsettings) { /* --set of profile parameters (docs/cli.md "Settings"), as json.c */
+		json_t *set = json_array();
+		ok = ok && set;
+		for (size_t i = 0; ok && i < r->nsettings; i++)
+			ok = json_array_append_new(set, json_string(r->settings[i])) == 0;
+		ok = ok ? put(o, "settings", set) : (json_decref(set), false);
+	}
+	return done(o, ok);
 }
 
 int rmpsim_report_fleet_json(FILE *f, const struct rmpsim_report *r)
 {
 	if (!rmpsim__report_ok(f, r))
 		return -EINVAL;
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < r->nfleets; i++) {
-		json_t *x = fleet_json(&r->fleets[i]);
-		if (!x || json_array_append_new(arr, x)) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	}
-	json_t *o = arr ? json_pack("{s:s, s:s, s:s, s:s, s:o}", "rmpsim_version",
-				    r->version ? r->version : "", "machine", r->machine ? r->machine : "",
-				    "profile", r->profile ? r->profile : "", "fleet_log",
-				    r->fleet_log ? r->fleet_log : "", "fleets", arr)
-			: NULL;
+	json_t *o = report_json(r);
 	if (!o)
 		return -ENOMEM;
 	int rc = json_dumpf(o, f, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(6));

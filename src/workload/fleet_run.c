@@ -24,6 +24,7 @@
 #include "base/rng.h"
 #include "granules.h"
 #include "measure.h"
+#include "ram_skip.h"
 
 #define GB	   (1ull << 30)
 #define SZ_4K	   (1ull << 12)
@@ -359,24 +360,6 @@ static void vm_teardown(struct fctx *c, struct fvm *v, unsigned line)
 	c->res->teardowns++;
 }
 
-static uint64_t skip_bytes(const struct fctx *c)
-{
-	struct rmpsim_mem_range ranges[256];
-	size_t nr = rmpsim_machine_ram_ranges(c->m, ranges, 256);
-	uint64_t b = 0;
-
-	for (size_t i = 0; i < nr && i < 256; i++) {
-		for (uint64_t spa = ranges[i].start; spa < ranges[i].end;) {
-			uint64_t next =
-				(spa / GB + 1) * GB < ranges[i].end ? (spa / GB + 1) * GB : ranges[i].end;
-			if (rmpsim_machine_region_optimized_all(c->m, spa / GB))
-				b += next - spa;
-			spa = next;
-		}
-	}
-	return b;
-}
-
 static int take_sample(struct fctx *c, uint64_t t_ns)
 {
 	struct rmpsim_fleet_result *res = c->res;
@@ -393,7 +376,8 @@ static int take_sample(struct fctx *c, uint64_t t_ns)
 		res->samples_cap = ncap;
 	}
 	s.private_bytes = c->private_bytes;
-	s.skip_bytes = skip_bytes(c);
+	uint64_t ram;
+	rmpsim__ram_skip(c->m, &ram, &s.skip_bytes);
 	s.skip_share = c->ram_bytes ? (double)s.skip_bytes / (double)c->ram_bytes : 0.0;
 	for (unsigned r = 0; r < c->nregions; r++)
 		s.regions_private += c->region_private[r] != 0;
@@ -575,16 +559,6 @@ static void summarise(struct fctx *c, struct rmpsim_fleet_result *res)
 	res->end_ns = c->end_ns;
 }
 
-static uint64_t ram_of(const struct rmpsim_machine *m)
-{
-	struct rmpsim_mem_range ranges[256];
-	size_t nr = rmpsim_machine_ram_ranges(m, ranges, 256);
-	uint64_t b = 0;
-	for (size_t i = 0; i < nr && i < 256; i++)
-		b += ranges[i].end - ranges[i].start;
-	return b;
-}
-
 static int setup(struct fctx *c, struct rmpsim_diag *diag)
 {
 	const struct rmpsim_fleet_options *o = c->o;
@@ -601,7 +575,7 @@ static int setup(struct fctx *c, struct rmpsim_diag *diag)
 	r = rmpsim_workload_machine(c->alloc, o->machine, &c->m, diag);
 	if (r)
 		return r;
-	c->ram_bytes = ram_of(c->m);
+	rmpsim__ram_skip(c->m, &c->ram_bytes, NULL);
 	c->nregions = (unsigned)((rmpsim_machine_max_pfn(c->m) * SZ_4K + GB - 1) / GB);
 	c->region_private =
 		rmpsim__calloc(c->alloc, c->nregions ? c->nregions : 1, sizeof(*c->region_private));

@@ -25,6 +25,7 @@
 #include "base/rng.h"
 #include "cotenant.h"
 #include "measure.h"
+#include "ram_skip.h"
 #include "placement.h"
 
 #define GB    (1ull << 30)
@@ -450,15 +451,10 @@ static int run_state(struct ctx *c)
 	return -EINVAL;
 }
 
-/* Co-tenant vCPUs (cotenant.c); a CPU list the machine lacks is the file's error. */
+/* Co-tenant vCPUs (cotenant.c), checked against the machine before boot. */
 static int start_cotenants(struct ctx *c)
 {
-	int r = rmpsim__cotenant_start(c->sim, &c->s->cotenant, c->alloc, c->msg, sizeof(c->msg));
-	if (r == -EINVAL) {
-		c->err = r;
-		c->err_pos = c->s->cotenant.vcpus_pos;
-	}
-	return r;
+	return rmpsim__cotenant_start(c->sim, &c->s->cotenant, c->alloc);
 }
 
 /* The benefit side after the pass (benefit.c), over the guests' memory as placed. */
@@ -473,20 +469,13 @@ static int cotenant_benefit(struct ctx *c, struct rmpsim_run_result *res)
 			mem[n++] = (struct rmpsim__tenant_mem){ c->guests[i].ext, c->guests[i].next,
 								c->guests[i].spec->snp };
 	}
-	int r = rmpsim__benefit(c->sim, c->m, &c->s->cotenant, mem, n, c->alloc, res, c->msg, sizeof(c->msg));
+	int r = rmpsim__benefit(c->sim, c->m, &c->s->cotenant, mem, n, c->alloc, res);
 	rmpsim__free(c->alloc, mem, (c->nguests + 1) * sizeof(*mem));
-	if (r == -EINVAL) {
-		c->err = r;
-		c->err_pos = c->s->cotenant.host_regions_pos;
-	}
 	return r;
 }
 
 static void fill_result(struct ctx *c, uint64_t pa_start, uint64_t pa_end, struct rmpsim_run_result *r)
 {
-	struct rmpsim_mem_range ranges[256];
-	size_t nr = rmpsim_machine_ram_ranges(c->m, ranges, 256);
-
 	snprintf(r->policy, sizeof(r->policy), "%s", c->ops->name);
 	snprintf(r->scenario, sizeof(r->scenario), "%s", c->s->name);
 	r->backing = c->s->backing;
@@ -501,19 +490,7 @@ static void fill_result(struct ctx *c, uint64_t pa_start, uint64_t pa_end, struc
 	r->regions_total = (pa_end - pa_start) / GB;
 	for (uint64_t reg = pa_start / GB; reg < pa_end / GB; reg++)
 		r->regions_optimized += rmpsim_machine_region_optimized_all(c->m, reg);
-	if (nr > 256)
-		nr = 256;
-	for (size_t i = 0; i < nr; i++) {
-		r->ram_bytes += ranges[i].end - ranges[i].start;
-		for (uint64_t spa = ranges[i].start; spa < ranges[i].end;) {
-			uint64_t next = (spa / GB + 1) * GB;
-			if (next > ranges[i].end)
-				next = ranges[i].end;
-			if (rmpsim_machine_region_optimized_all(c->m, spa / GB))
-				r->skip_bytes += next - spa;
-			spa = next;
-		}
-	}
+	rmpsim__ram_skip(c->m, &r->ram_bytes, &r->skip_bytes);
 	r->skip_share = r->ram_bytes ? (double)r->skip_bytes / (double)r->ram_bytes : 0.0;
 	r->private_bytes = c->private_bytes;
 	r->host_writes_checked = c->writes[0];
@@ -602,6 +579,13 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 	if (r) {
 		if (machine == s->machine && diag && !diag->file[0])
 			at_scenario_value(s, s->machine_pos, diag->col, diag);
+		goto out;
+	}
+	struct rmpsim_wl_pos cpos;
+	if (rmpsim__cotenant_check(c.m, &s->cotenant, c.msg, sizeof(c.msg), &cpos)) {
+		/* a CPU or region the machine lacks: the file's error, nothing run */
+		r = rmpsim_diag_fail(diag, -EINVAL, "%s", c.msg);
+		at_scenario_value(s, cpos, 0, diag);
 		goto out;
 	}
 	r = rmpsim_sim_create(c.alloc, c.m, &prof, seed, &c.sim);
