@@ -47,6 +47,9 @@ int rmpsim_backing_parse(const char *s, enum rmpsim_backing *ret_backing);
 /* ---- Results ---- */
 
 #define RMPSIM_COTENANT_HIST_BUCKETS 64 /* 1 us each */
+/* Per-CPU co-tenant figures kept per run: one entry per CPU up to this many
+ * CPUs (the default machine's 1,024), else per group of consecutive CPUs (A490). */
+#define RMPSIM_COTENANT_CPU_ENTRIES 1024
 
 /* One measured pass (contracts.md). Times are virtual nanoseconds. */
 struct rmpsim_run_result {
@@ -115,6 +118,14 @@ struct rmpsim_run_result {
 		int stretch_max_cpu;
 		uint64_t hist[RMPSIM_COTENANT_HIST_BUCKETS]; /* stretches by whole microseconds */
 		uint64_t hist_over; /* ... of RMPSIM_COTENANT_HIST_BUCKETS us or more */
+		/* Per CPU (A490): entry i covers CPUs [i * cpus_per_entry, (i + 1) *
+		 * cpus_per_entry); nentries = ceil(ncpus / cpus_per_entry). A CPU the host
+		 * took (A443) or without a vCPU counts 0 everywhere. */
+		unsigned nentries, cpus_per_entry;
+		uint16_t cpu_vcpus[RMPSIM_COTENANT_CPU_ENTRIES];	  /* CPUs with a vCPU in the entry */
+		uint64_t cpu_interruptions[RMPSIM_COTENANT_CPU_ENTRIES];  /* summed over the entry's CPUs */
+		uint64_t cpu_stolen_ns[RMPSIM_COTENANT_CPU_ENTRIES];	  /* summed */
+		uint64_t cpu_stretch_max_ns[RMPSIM_COTENANT_CPU_ENTRIES]; /* the longest of the entry's CPUs */
 	} cotenant;
 	/* The benefit side (issue 17 point 2; A445-A447), computed from rates, not
 	 * simulated: fills_per_s = 0: no traffic configured, not reported. */
@@ -253,8 +264,9 @@ int rmpsim_scenario_parse_string(const char *text, const char *file, const struc
 				 struct rmpsim_scenario *ret_s, struct rmpsim_diag *diag);
 
 /*
- * Set one key of a scenario as its file would (section "scenario" or "guest
- * NAME", docs/scenarios.md): the same checks; the guest must exist. 0, or
+ * Set one key of a scenario as its file would (section "scenario", "guest
+ * NAME" or "cotenant", docs/scenarios.md): the same checks; the guest must
+ * exist; a scenario without co-tenants gets the [cotenant] defaults first. 0, or
  * -EINVAL with *diag (no location: the caller says where the value came
  * from); *s is unchanged on failure.
  */

@@ -34,7 +34,8 @@ static const struct {
 static const char keys_help[] =
 	"expected SECTION.KEY of the timing profile (rmpsim --print-profile), machine, "
 	"machine.{packages,nodes_per_package,l3_per_node,cores_per_l3,threads_per_core,node_memory}, "
-	"policy, seed, profile, scenario, backing, scenario.KEY or guest.NAME.KEY (docs/cli.md \"Settings\")";
+	"policy, seed, profile, scenario, backing, scenario.KEY, guest.NAME.KEY or cotenant.KEY (docs/cli.md "
+	"\"Settings\")";
 
 /* "32GiB", "512MiB" or bytes: how the synthetic description writes a node's memory. */
 static void format_size(uint64_t b, char *buf, size_t len)
@@ -101,7 +102,7 @@ static int profile_setting(struct rmpsim_cli_config *cfg, const char *set, const
 	return 0;
 }
 
-/* scenario.KEY or guest.NAME.KEY: the syntax here, the value when a scenario is at hand. */
+/* scenario.KEY, guest.NAME.KEY or cotenant.KEY: the syntax here, the value when a scenario is at hand. */
 static int knob_setting(struct rmpsim_cli_config *cfg, const char *set, const char *key, size_t klen,
 			const char *value, char *canon, size_t clen, char *err, size_t errlen)
 {
@@ -123,6 +124,14 @@ static int knob_setting(struct rmpsim_cli_config *cfg, const char *set, const ch
 				"scenario.host_reserve or scenario.host_writes (or guest.NAME.KEY)",
 				set);
 		snprintf(cfg->knobs[cfg->nknobs].section, sizeof(cfg->knobs[0].section), "scenario");
+	} else if (!strncmp(key, "cotenant.", 9)) {
+		/* cotenant.KEY: a key of [cotenant] (docs/scenarios.md "Co-tenants") */
+		if (nlen != 8)
+			return usage(err, errlen,
+				     "--set %s: expected cotenant.KEY, KEY one of vcpus, host_fills_per_s, "
+				     "guest_fills_per_s, rmp_l3_hit_percent, host_regions",
+				     set);
+		snprintf(cfg->knobs[cfg->nknobs].section, sizeof(cfg->knobs[0].section), "cotenant");
 	} else {
 		/* guest.NAME.KEY: NAME may itself hold dots. */
 		if (nlen <= 6 || nlen - 6 >= RMPSIM_WL_NAME_MAX)
@@ -266,7 +275,8 @@ int rmpsim_cli_config_resolve(struct rmpsim_cli_args *a, struct rmpsim_cli_confi
 			code = machine_field(set, field, value, mvals, mgiven, canon, RMPSIM_CLI_SETTING_MAX,
 					     err, errlen);
 			any_field = true;
-		} else if (!strncmp(set, "scenario.", 9) || !strncmp(set, "guest.", 6)) {
+		} else if (!strncmp(set, "scenario.", 9) || !strncmp(set, "guest.", 6) ||
+			   !strncmp(set, "cotenant.", 9)) {
 			code = knob_setting(cfg, set, set, klen, value, canon, RMPSIM_CLI_SETTING_MAX, err,
 					    errlen);
 		} else if (memchr(set, '.', klen)) {

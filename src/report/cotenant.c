@@ -20,6 +20,38 @@ static bool put(json_t *o, const char *key, json_t *v)
 	return v && json_object_set_new(o, key, v) == 0;
 }
 
+/* n values of one per-CPU array (A490). */
+static json_t *u64_array(const uint64_t *v, const uint16_t *v16, unsigned n)
+{
+	json_t *a = json_array();
+	for (unsigned i = 0; a && i < n; i++) {
+		if (json_array_append_new(a, u64(v ? v[i] : v16[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* "per_cpu": entry i covers CPUs [i * cpus_per_entry, (i + 1) * cpus_per_entry). */
+static json_t *per_cpu_json(const struct rmpsim_cotenant_result *c)
+{
+	json_t *o = json_object();
+	unsigned n = c->nentries <= RMPSIM_COTENANT_CPU_ENTRIES ? c->nentries : RMPSIM_COTENANT_CPU_ENTRIES;
+	bool ok = o != NULL;
+
+	ok = ok && put(o, "cpus_per_entry", u64(c->cpus_per_entry));
+	ok = ok && put(o, "vcpus", u64_array(NULL, c->cpu_vcpus, n));
+	ok = ok && put(o, "interruptions", u64_array(c->cpu_interruptions, NULL, n));
+	ok = ok && put(o, "stolen_ns", u64_array(c->cpu_stolen_ns, NULL, n));
+	ok = ok && put(o, "stretch_max_ns", u64_array(c->cpu_stretch_max_ns, NULL, n));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *jitter_json(const struct rmpsim_cotenant_result *c)
 {
 	json_t *o = json_object(), *hist = json_array();
@@ -34,6 +66,7 @@ static json_t *jitter_json(const struct rmpsim_cotenant_result *c)
 	ok = ok && put(o, "stolen_max_cpu", json_integer(c->stolen_max_cpu));
 	ok = ok && put(o, "stretch_max_ns", u64(c->stretch_max_ns));
 	ok = ok && put(o, "stretch_max_cpu", json_integer(c->stretch_max_cpu));
+	ok = ok && put(o, "per_cpu", per_cpu_json(c));
 	/* [us, count] for each non-empty 1 us bucket, as rtla leaves out empty rows */
 	for (unsigned k = 0; ok && k < RMPSIM_COTENANT_HIST_BUCKETS; k++) {
 		if (c->hist[k])

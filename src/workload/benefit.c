@@ -66,7 +66,7 @@ static bool normalise(double *w, uint64_t nreg)
 
 int rmpsim__benefit(struct rmpsim_sim *sim, struct rmpsim_machine *m, const struct rmpsim_cotenant *c,
 		    const struct rmpsim__tenant_mem *mem, size_t nmem, const struct rmpsim_allocator *a,
-		    struct rmpsim_run_result *r, char *msg, size_t len)
+		    struct rmpsim_run_result *r)
 {
 	const struct rmpsim_topology *t = rmpsim_machine_topology(m);
 	const struct rmpsim_profile *p = rmpsim_sim_profile(sim);
@@ -83,16 +83,7 @@ int rmpsim__benefit(struct rmpsim_sim *sim, struct rmpsim_machine *m, const stru
 	nr = nr < 256 ? nr : 256;
 	for (size_t i = 0; i < nr; i++)
 		nreg = (ranges[i].end + GB - 1) / GB > nreg ? (ranges[i].end + GB - 1) / GB : nreg;
-	for (size_t i = 0; i < c->nhost_regions; i++) {
-		if (c->host_regions[i].hi >= nreg) {
-			snprintf(msg, len,
-				 "[cotenant] host_regions: region %llu: expected 1 GB regions of the "
-				 "machine's "
-				 "RAM (0 to %llu)",
-				 (unsigned long long)c->host_regions[i].hi, (unsigned long long)nreg - 1);
-			return -EINVAL;
-		}
-	}
+	/* host_regions lie below nreg: rmpsim__cotenant_check before the run */
 	double *host = rmpsim__calloc(a, nreg, sizeof(*host));
 	double *guest = rmpsim__calloc(a, nreg, sizeof(*guest));
 	uint64_t *lat = rmpsim__calloc(a, 2 * nreg, sizeof(*lat)); /* [g][same socket or not] */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rmpsim/machine.h>
 #include <rmpsim/sim.h>
 
 #include "base/alloc.h"
@@ -16,22 +17,54 @@
 #define GB	      (1ull << 30)
 #define BITS_PER_LONG (sizeof(unsigned long) * CHAR_BIT)
 
+/* The highest 1 GB region holding RAM, plus one. */
+static uint64_t ram_regions(const struct rmpsim_machine *m)
+{
+	struct rmpsim_mem_range ranges[256];
+	size_t nr = rmpsim_machine_ram_ranges(m, ranges, 256);
+	uint64_t nreg = 0;
+	for (size_t i = 0; i < nr && i < 256; i++)
+		nreg = (ranges[i].end + GB - 1) / GB > nreg ? (ranges[i].end + GB - 1) / GB : nreg;
+	return nreg;
+}
+
+int rmpsim__cotenant_check(const struct rmpsim_machine *m, const struct rmpsim_cotenant *c, char *msg,
+			   size_t len, struct rmpsim_wl_pos *ret_pos)
+{
+	unsigned ncpus = rmpsim_machine_ncpus(m);
+	for (size_t i = 0; c->vcpus == RMPSIM_VCPUS_LIST && i < c->nlist; i++) {
+		if (c->list[i].hi >= ncpus) {
+			snprintf(msg, len,
+				 "[cotenant] vcpus: CPU %llu: expected CPUs of the machine (0 to %u)",
+				 (unsigned long long)c->list[i].hi, ncpus - 1);
+			*ret_pos = c->vcpus_pos;
+			return -EINVAL;
+		}
+	}
+	if (!c->host_fills_per_s && !c->guest_fills_per_s)
+		return 0; /* no traffic: the regions are not used */
+	uint64_t nreg = ram_regions(m);
+	for (size_t i = 0; i < c->nhost_regions; i++) {
+		if (c->host_regions[i].hi >= nreg) {
+			snprintf(msg, len,
+				 "[cotenant] host_regions: region %llu: expected 1 GB regions of the machine's "
+				 "RAM (0 to %llu)",
+				 (unsigned long long)c->host_regions[i].hi, (unsigned long long)nreg - 1);
+			*ret_pos = c->host_regions_pos;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int rmpsim__cotenant_start(struct rmpsim_sim *sim, const struct rmpsim_cotenant *c,
-			   const struct rmpsim_allocator *a, char *msg, size_t len)
+			   const struct rmpsim_allocator *a)
 {
 	unsigned ncpus = rmpsim_sim_ncpus(sim);
 	size_t words = (ncpus + BITS_PER_LONG - 1) / BITS_PER_LONG;
 
 	if (c->vcpus == RMPSIM_VCPUS_NONE)
 		return 0;
-	for (size_t i = 0; c->vcpus == RMPSIM_VCPUS_LIST && i < c->nlist; i++) {
-		if (c->list[i].hi >= ncpus) {
-			snprintf(msg, len,
-				 "[cotenant] vcpus: CPU %llu: expected CPUs of the machine (0 to %u)",
-				 (unsigned long long)c->list[i].hi, ncpus - 1);
-			return -EINVAL;
-		}
-	}
 	unsigned long *mask = rmpsim__calloc(a, words, sizeof(*mask));
 	if (!mask)
 		return -ENOMEM;

@@ -18,11 +18,15 @@ struct rmpsim_sim;
 struct rmpsim_machine;
 
 /*
- * Put the scenario's vCPUs on the sim (none: nothing). -EINVAL with msg when
- * the list names a CPU the machine lacks; -ENOMEM.
+ * Before the run boots: the vCPU list and host_regions (when there is traffic)
+ * name CPUs and RAM regions the machine has. 0, or -EINVAL with msg and where
+ * the value was written (*ret_pos).
  */
+int rmpsim__cotenant_check(const struct rmpsim_machine *m, const struct rmpsim_cotenant *c, char *msg,
+			   size_t len, struct rmpsim_wl_pos *ret_pos);
+/* Put the scenario's (checked) vCPUs on the sim (none: nothing). 0 or -ENOMEM. */
 int rmpsim__cotenant_start(struct rmpsim_sim *sim, const struct rmpsim_cotenant *c,
-			   const struct rmpsim_allocator *a, char *msg, size_t len);
+			   const struct rmpsim_allocator *a);
 
 /* A444: the guests of state cotenant, per NUMA node: an SNP guest of half the
  * node's free whole GBs (rounded down) and a non-SNP guest of the rest. */
@@ -40,10 +44,10 @@ struct rmpsim__tenant_mem {
 /*
  * The benefit side (A445-A447), from rates, after the pass: fills in a region
  * a core has optimised skip the RMP lookup. Fills r->benefit (pass_cost_ns
- * must be set). 0, -EINVAL (bad host_regions, msg), -ENOMEM.
+ * must be set; host_regions checked by rmpsim__cotenant_check). 0 or -ENOMEM.
  */
 int rmpsim__benefit(struct rmpsim_sim *sim, struct rmpsim_machine *m, const struct rmpsim_cotenant *c,
 		    const struct rmpsim__tenant_mem *mem, size_t nmem, const struct rmpsim_allocator *a,
-		    struct rmpsim_run_result *r, char *msg, size_t len);
+		    struct rmpsim_run_result *r);
 
 #endif

@@ -253,6 +253,9 @@ static void measure_cotenant(const struct rmpsim__measure *ms, struct rmpsim_run
 	const uint64_t *v = ms->vc && ms->vc->have_last ? ms->vc->v : NULL;
 
 	ct->interruptions_max_cpu = ct->stolen_max_cpu = ct->stretch_max_cpu = -1;
+	/* A490: at most RMPSIM_COTENANT_CPU_ENTRIES entries, consecutive CPUs grouped */
+	unsigned per = (n + RMPSIM_COTENANT_CPU_ENTRIES - 1) / RMPSIM_COTENANT_CPU_ENTRIES;
+	per = per ? per : 1;
 	for (unsigned c = 0; c < n; c++) {
 		uint64_t busy = ms->delta[c].busy_ps;
 		cost_ps += busy;
@@ -260,6 +263,12 @@ static void measure_cotenant(const struct rmpsim__measure *ms, struct rmpsim_run
 			continue;
 		uint64_t exits = v[3 * n + c], stolen = v[4 * n + c], longest = v[5 * n + c];
 		ct->vcpus++;
+		unsigned e = c / per;
+		ct->cpu_vcpus[e]++;
+		ct->cpu_interruptions[e] += exits;
+		ct->cpu_stolen_ns[e] += ps_to_ns(stolen);
+		if (ps_to_ns(longest) > ct->cpu_stretch_max_ns[e])
+			ct->cpu_stretch_max_ns[e] = ps_to_ns(longest);
 		ct->interruptions += exits;
 		stolen_ps += stolen;
 		cost_ps += stolen > busy ? stolen - busy : 0;
@@ -280,6 +289,8 @@ static void measure_cotenant(const struct rmpsim__measure *ms, struct rmpsim_run
 	ct->stolen_max_ns = ps_to_ns(stolen_max_ps);
 	ct->stretch_max_ns = ps_to_ns(stretch_max_ps);
 	if (ct->vcpus) {
+		ct->cpus_per_entry = per;
+		ct->nentries = (n + per - 1) / per;
 		memcpy(ct->hist, ms->vc->hist_last, sizeof(ct->hist));
 		ct->hist_over = ms->vc->hist_last[RMPSIM_COTENANT_HIST_BUCKETS];
 	}

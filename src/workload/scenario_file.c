@@ -774,9 +774,26 @@ int rmpsim_scenario_set(struct rmpsim_scenario *s, const char *section, const ch
 			finish_guest(&p);
 		if (p.err)
 			s->guests[idx] = g;
+	} else if (!strcmp(section, "cotenant")) {
+		/* As a [cotenant] line: a scenario without co-tenants (nothing configured: the
+		 * zeroed section, which does nothing) starts from the section's defaults. */
+		struct rmpsim_cotenant *c = &s->cotenant;
+		if (c->vcpus == RMPSIM_VCPUS_NONE && !c->host_fills_per_s && !c->guest_fills_per_s &&
+		    !c->rmp_l3_hit_percent && !c->nhost_regions)
+			rmpsim__cotenant_defaults(c, RMPSIM_VCPUS_AUTO);
+		char msg[sizeof(p.msg)];
+		if (rmpsim__cotenant_key(c, key, value, msg, sizeof(msg)) <= 0) {
+			*s = saved;
+			return rmpsim_diag_fail(diag, -EINVAL, "%s", msg);
+		}
+		/* the value is no longer the file's: no file:line for its errors */
+		if (!strcmp(key, "vcpus"))
+			c->vcpus_pos = (struct rmpsim_wl_pos){ 0, 0 };
+		if (!strcmp(key, "host_regions"))
+			c->host_regions_pos = (struct rmpsim_wl_pos){ 0, 0 };
 	} else {
-		return rmpsim_diag_fail(diag, -EINVAL, "[%s]: expected section [scenario] or [guest NAME]",
-					section);
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"[%s]: expected section [scenario], [guest NAME] or [cotenant]", section);
 	}
 	if (p.err) {
 		*s = saved;

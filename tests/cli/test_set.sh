@@ -82,6 +82,28 @@ check "a guest size the backing refuses: exit 2" test "$code" -eq 2
 check "... naming the key" grep -qF -- '--set guest.a.size=3M: [guest a]: size must be a multiple of the 2M backing' "$tmp/err"
 check "... nothing written" test ! -e "$tmp/never.json"
 
+# Co-tenant knobs (issue 17): a [cotenant] key of the scenario that runs.
+run "${small[@]}" --scenario cotenant --backing 2M --set cotenant.vcpus=1-3 --json "$tmp/ct.json"
+check "cotenant.vcpus: exit 0" test "$code" -eq 0
+check "cotenant.vcpus=1-3: 3 vCPUs (CPUs 1, 2, 3), recorded" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["settings"] == ["cotenant.vcpus=1-3", "machine.cores_per_l3=4", "machine.l3_per_node=1",
+                         "machine.node_memory=8GiB", "machine.packages=1"], d["settings"]
+assert d["runs"][0]["cotenant"]["vcpus"] == 3, d["runs"][0]["cotenant"]
+' "$tmp/ct.json"
+run "${small[@]}" --scenario full --backing 2M --set cotenant.host_fills_per_s=0 \
+	--set cotenant.guest_fills_per_s=0 --set cotenant.vcpus=none --json "$tmp/ct0.json"
+check "cotenant knobs that turn everything off: no co-tenant or benefit block" \
+	sh -c "! grep -qE '\"(cotenant|benefit)\": \\{' '$tmp/ct0.json'"
+run "${small[@]}" --scenario full --backing 2M --set cotenant.guest_fills_per_s=1000 --json "$tmp/ct1.json"
+check "a cotenant knob on a scenario without [cotenant] starts from its defaults (vcpus auto)" \
+	python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["runs"][0]; assert r["cotenant"]["vcpus"] > 0 and r["benefit"]["fills_per_s"] > 0, r' "$tmp/ct1.json"
+run "${small[@]}" --scenario cotenant --backing 2M --set cotenant.vcpus=1-16 --json "$tmp/never.json"
+check "cotenant.vcpus beyond the machine: exit 2" test "$code" -eq 2
+check "... says which CPU, before the run" grep -qF "[cotenant] vcpus: CPU 16: expected CPUs of the machine (0 to 15)" "$tmp/err"
+check "... nothing written" test ! -e "$tmp/never.json"
+
 # Bad settings: exit 2, the key named, nothing run or written.
 bad() { # setting, message fragment, extra args...
 	local set=$1 msg=$2; shift 2
@@ -106,6 +128,10 @@ bad backing=2M "backing needs a scenario"
 bad scenario.colour=red "--set scenario.colour=red: unknown scenario knob"
 bad scenario.state=half "--set scenario.state=half: state: expected events, full"
 bad guest.vm.size=4G "--set guest.vm.size=4G: [guest vm]: scenario 'full' has no such guest" --scenario full --backing 4K
+bad cotenant.vcpus=7-1 "--set cotenant.vcpus=7-1: vcpus: expected auto, none or a CPU list" --scenario cotenant
+bad cotenant.rmp_l3_hit_percent=101 "--set cotenant.rmp_l3_hit_percent=101: rmp_l3_hit_percent: expected a share from 0 to 100" --scenario cotenant
+bad cotenant.colour=red "--set cotenant.colour=red: [cotenant] colour: expected one of vcpus" --scenario cotenant
+bad cotenant.a.vcpus=1 "--set cotenant.a.vcpus=1: expected cotenant.KEY" --scenario cotenant
 bad policy=v10 "--set policy= and --policy exclude each other" --policy v10
 bad machine.packages=1 "--set machine.* describes a regular machine: not with --machine" --machine "$desc"
 run --set ipi.delivery_ns=900 --set ipi.delivery_ns=800

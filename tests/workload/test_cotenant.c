@@ -6,7 +6,7 @@
  * stolen time and longest stretch against the hand formula
  * stolen = interruptions x (exit + handler + entry); the benefit by hand; pinned
  * vCPUs under the worker; the [cotenant] knobs and their errors.
- * covers: A440, A441, A443, A444, A445, A446, A447
+ * covers: A440, A441, A443, A444, A445, A446, A447, A490
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -99,6 +99,17 @@ static void v10_by_hand(void **state)
 	assert_int_equal(r.cotenant.interruptions, 2 * 9);
 	assert_int_equal(r.cotenant.stolen_ns, 18 * 1350);
 	assert_int_equal(r.follower_ns, 9 * 1870);
+	/* A490: per CPU, one entry each on 8 CPUs; CPUs 0 and 5 are the host's */
+	static const uint16_t vcpus[8] = { 0, 1, 1, 1, 1, 0, 1, 1 };
+	static const uint64_t irqs[8] = { 0, 0, 9, 9, 0, 0, 0, 0 };
+	assert_int_equal(r.cotenant.cpus_per_entry, 1);
+	assert_int_equal(r.cotenant.nentries, 8);
+	for (unsigned c = 0; c < 8; c++) {
+		assert_int_equal(r.cotenant.cpu_vcpus[c], vcpus[c]);
+		assert_int_equal(r.cotenant.cpu_interruptions[c], irqs[c]);
+		assert_int_equal(r.cotenant.cpu_stolen_ns[c], irqs[c] * 1350);
+		assert_int_equal(r.cotenant.cpu_stretch_max_ns[c], irqs[c] ? 1350 : 0);
+	}
 	/* vCPU CPUs save 500,000 x 10 ns each; the host's 2 CPUs 5/6 of that */
 	assert_int_equal(r.benefit.fills_per_s, 8 * 500000);
 	assert_int_equal(r.benefit.saved_max_ns_per_s, 5000000);
@@ -121,6 +132,40 @@ static void pinned_vcpus_lose_the_whole_pass_to_the_worker(void **state)
 	/* its stretch is still open when the pass ends: the pass's part of it is stolen */
 	assert_true(r.cotenant.stolen_max_ns >= r.pass_ns);
 	assert_int_equal(r.cotenant.stolen_max_cpu, r.leader_cpu);
+}
+
+/* A490: beyond 1,024 CPUs an entry covers ceil(CPUs / 1,024) consecutive CPUs: 1,200 CPUs, 2 each. */
+static void per_cpu_entries_group_beyond_1024_cpus(void **state)
+{
+	(void)state;
+	struct rmpsim_scenario s;
+	struct rmpsim_run_result r;
+	struct rmpsim_diag d = { 0 };
+	assert_int_equal(rmpsim_scenario_builtin("cotenant", RMPSIM_BACKING_2M, NULL, &s), 0);
+	struct rmpsim_run_options opt = { .machine = "pack:1 numa:1(memory=8GiB) core:600 pu:2" };
+	assert_int_equal(rmpsim_workload_run(&s, &opt, NULL, &r, &d), 0);
+	rmpsim_scenario_free(&s);
+	const struct rmpsim_cotenant_result *c = &r.cotenant;
+	assert_int_equal(c->cpus_per_entry, 2);
+	assert_int_equal(c->nentries, 600);
+	uint64_t vc = 0, irq = 0, stolen = 0, longest = 0;
+	for (unsigned e = 0; e < c->nentries; e++) {
+		assert_true(c->cpu_vcpus[e] <= 2);
+		vc += c->cpu_vcpus[e];
+		irq += c->cpu_interruptions[e];
+		stolen += c->cpu_stolen_ns[e];
+		longest = c->cpu_stretch_max_ns[e] > longest ? c->cpu_stretch_max_ns[e] : longest;
+	}
+	assert_int_equal(vc, c->vcpus);
+	assert_true(c->vcpus >= 1198); /* all but the driver's and the worker's CPUs (A443) */
+	assert_int_equal(irq, c->interruptions);
+	assert_true(irq > 0);
+	assert_int_equal(longest, c->stretch_max_ns);
+	/* each CPU's stolen time is truncated to ns on its own: at most 1 ns lost per CPU */
+	assert_true(stolen <= c->stolen_ns && stolen + c->vcpus >= c->stolen_ns);
+	/* the unused tail stays empty */
+	assert_int_equal(c->cpu_vcpus[600], 0);
+	assert_int_equal(c->cpu_interruptions[RMPSIM_COTENANT_CPU_ENTRIES - 1], 0);
 }
 
 static void no_traffic_no_vcpus_nothing_reported(void **state)
@@ -206,6 +251,44 @@ static void values_the_machine_lacks_fail_at_their_line(void **state)
 				   "machine's RAM (0 to 8)");
 }
 
+/* rmpsim_scenario_set "cotenant" (--set cotenant.KEY): the file's checks; a scenario
+ * without co-tenants starts from the section's defaults; a value set so has no file line. */
+static void set_a_cotenant_key_like_the_file(void **state)
+{
+	(void)state;
+	struct rmpsim_scenario s;
+	struct rmpsim_diag d = { 0 };
+	assert_int_equal(rmpsim_scenario_builtin("full", RMPSIM_BACKING_2M, NULL, &s), 0);
+	assert_int_equal(rmpsim_scenario_set(&s, "cotenant", "rmp_l3_hit_percent", "20", &d), 0);
+	assert_int_equal(s.cotenant.rmp_l3_hit_percent, 20);
+	assert_int_equal(s.cotenant.vcpus, RMPSIM_VCPUS_AUTO);
+	assert_int_equal(s.cotenant.host_fills_per_s, RMPSIM_COTENANT_HOST_FILLS);
+	/* a second key keeps the first */
+	assert_int_equal(rmpsim_scenario_set(&s, "cotenant", "vcpus", "2-3", &d), 0);
+	assert_int_equal(s.cotenant.rmp_l3_hit_percent, 20);
+	assert_int_equal(s.cotenant.nlist, 1);
+	/* bad values and keys change nothing */
+	assert_int_equal(rmpsim_scenario_set(&s, "cotenant", "vcpus", "3-2", &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "vcpus: expected auto, none or a CPU list"));
+	assert_int_equal(s.cotenant.list[0].lo, 2);
+	assert_int_equal(rmpsim_scenario_set(&s, "cotenant", "colour", "red", &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "[cotenant] colour: expected one of vcpus"));
+	rmpsim_scenario_free(&s);
+	/* over a file's value: the error is no longer at the file's line */
+	char text[512];
+	snprintf(text, sizeof(text), "%svcpus = 1\n", base);
+	assert_int_equal(rmpsim_scenario_parse_string(text, "t.ini", NULL, &s, &d), 0);
+	assert_int_equal(s.cotenant.vcpus_pos.line, 7);
+	assert_int_equal(rmpsim_scenario_set(&s, "cotenant", "vcpus", "2,8", &d), 0);
+	assert_int_equal(s.cotenant.vcpus_pos.line, 0);
+	struct rmpsim_run_result r;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(rmpsim_workload_run(&s, NULL, NULL, &r, &d), -EINVAL);
+	assert_string_equal(d.file, "");
+	assert_string_equal(d.msg, "[cotenant] vcpus: CPU 8: expected CPUs of the machine (0 to 7)");
+	rmpsim_scenario_free(&s);
+}
+
 static void defaults_of_the_section_and_the_builtin(void **state)
 {
 	(void)state;
@@ -242,7 +325,9 @@ int main(void)
 		cmocka_unit_test(each_policy_steals_interruptions_times_exit_handler_entry),
 		cmocka_unit_test(v10_by_hand),
 		cmocka_unit_test(pinned_vcpus_lose_the_whole_pass_to_the_worker),
+		cmocka_unit_test(per_cpu_entries_group_beyond_1024_cpus),
 		cmocka_unit_test(no_traffic_no_vcpus_nothing_reported),
+		cmocka_unit_test(set_a_cotenant_key_like_the_file),
 		cmocka_unit_test(bad_knobs_name_file_line_col),
 		cmocka_unit_test(values_the_machine_lacks_fail_at_their_line),
 		cmocka_unit_test(defaults_of_the_section_and_the_builtin),
