@@ -122,10 +122,11 @@ struct rmpsim_run_result {
 		 * cpus_per_entry); nentries = ceil(ncpus / cpus_per_entry). A CPU the host
 		 * took (A443) or without a vCPU counts 0 everywhere. */
 		unsigned nentries, cpus_per_entry;
-		uint16_t cpu_vcpus[RMPSIM_COTENANT_CPU_ENTRIES];	  /* CPUs with a vCPU in the entry */
-		uint64_t cpu_interruptions[RMPSIM_COTENANT_CPU_ENTRIES];  /* summed over the entry's CPUs */
-		uint64_t cpu_stolen_ns[RMPSIM_COTENANT_CPU_ENTRIES];	  /* summed */
-		uint64_t cpu_stretch_max_ns[RMPSIM_COTENANT_CPU_ENTRIES]; /* the longest of the entry's CPUs */
+		uint16_t cpu_vcpus[RMPSIM_COTENANT_CPU_ENTRIES];	 /* CPUs with a vCPU in the entry */
+		uint64_t cpu_interruptions[RMPSIM_COTENANT_CPU_ENTRIES]; /* summed over the entry's CPUs */
+		uint64_t cpu_stolen_ns[RMPSIM_COTENANT_CPU_ENTRIES];	 /* summed */
+		uint64_t
+			cpu_stretch_max_ns[RMPSIM_COTENANT_CPU_ENTRIES]; /* the longest of the entry's CPUs */
 	} cotenant;
 	/* The benefit side (issue 17 point 2; A445-A447), computed from rates, not
 	 * simulated: fills_per_s = 0: no traffic configured, not reported. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rtla-timerlat-style histograms of the measured pass (timeline.h): the
- * interrupts-off stretches that ended during it, and each CPU's busy time in
- * it. Kept per pass from the sim's trace hook (pass marks, IRQOFF records,
+ * interrupts-off stretches that ended during it, each CPU's busy time in it,
+ * and with co-tenant vCPUs their stretches out of the guest (issue 17). Kept per pass from the sim's trace hook (pass marks, IRQOFF records,
  * per-CPU busy counters at the marks); the last completed pass is printed,
  * the one the report measures.
  */
@@ -13,12 +13,14 @@
 #include <string.h>
 
 #include <rmpsim/timeline.h>
+#include <rmpsim/workload.h>
 
 #include "base/alloc.h"
 #include "heat.h"
 
 #define IRQOFF_ENTRIES 256 /* rtla's default: 256 buckets of 1 us */
 #define BUSY_ENTRIES   64
+#define VCPU_ENTRIES   RMPSIM_COTENANT_HIST_BUCKETS /* as the JSON's stretch_hist_us */
 #define PS_PER_US      1000000ull
 #define MAX_CPU_COLS   16 /* up to this many CPUs: a column per CPU, else per node */
 
@@ -35,6 +37,9 @@ struct rmpsim_hist {
 	unsigned *col_of, *node_of;  /* [ncpus] */
 	struct column *cur, *last;   /* [ncols] */
 	uint64_t *busy_start, *busy; /* [ncpus] ps: at pass start; the last pass's */
+	/* Co-tenant stretches out of the guest (A440) that ended in the pass, per column */
+	struct column *vcur, *vlast; /* [ncols] */
+	bool vcpus_cur, vcpus_last;  /* a CPU had a co-tenant vCPU at the pass's start */
 	bool in_pass, have_last;
 	struct rmpsim__heat heat; /* the HTML heatmap's grid */
 	int err;
@@ -61,8 +66,12 @@ static void run_free(struct rmpsim_hist *h)
 	rmpsim__free(h->alloc, h->last, h->ncols * sizeof(*h->last));
 	rmpsim__free(h->alloc, h->busy_start, h->ncpus * sizeof(uint64_t));
 	rmpsim__free(h->alloc, h->busy, h->ncpus * sizeof(uint64_t));
+	rmpsim__free(h->alloc, h->vcur, h->ncols * sizeof(*h->vcur));
+	rmpsim__free(h->alloc, h->vlast, h->ncols * sizeof(*h->vlast));
 	h->col_of = h->node_of = NULL;
 	h->cur = h->last = NULL;
+	h->vcur = h->vlast = NULL;
+	h->vcpus_cur = h->vcpus_last = false;
 	h->busy_start = h->busy = NULL;
 	rmpsim__heat_fini(&h->heat);
 	h->sim = NULL;
@@ -96,8 +105,10 @@ static void run_start(struct rmpsim_hist *h, struct rmpsim_sim *sim)
 	h->last = rmpsim__calloc(h->alloc, h->ncols, sizeof(*h->last));
 	h->busy_start = rmpsim__calloc(h->alloc, n, sizeof(uint64_t));
 	h->busy = rmpsim__calloc(h->alloc, n, sizeof(uint64_t));
-	if (!h->col_of || !h->node_of || !h->cur || !h->last || !h->busy_start || !h->busy ||
-	    rmpsim__heat_init(&h->heat, h->alloc, n)) {
+	h->vcur = rmpsim__calloc(h->alloc, h->ncols, sizeof(*h->vcur));
+	h->vlast = rmpsim__calloc(h->alloc, h->ncols, sizeof(*h->vlast));
+	if (!h->col_of || !h->node_of || !h->cur || !h->last || !h->busy_start || !h->busy || !h->vcur ||
+	    !h->vlast || rmpsim__heat_init(&h->heat, h->alloc, n)) {
 		h->err = -ENOMEM;
 		return;
 	}
@@ -122,14 +133,20 @@ static void on_mark(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
 		return;
 	if (!strcmp(m->name, "rmpopt_pass_start")) {
 		memset(h->cur, 0, h->ncols * sizeof(*h->cur));
-		for (unsigned i = 0; i < h->ncpus; i++)
+		memset(h->vcur, 0, h->ncols * sizeof(*h->vcur));
+		h->vcpus_cur = false;
+		for (unsigned i = 0; i < h->ncpus; i++) {
 			h->busy_start[i] = busy_now(h, i);
+			h->vcpus_cur = h->vcpus_cur || rmpsim_sim_cpu_has_vcpu(h->sim, i);
+		}
 		rmpsim__heat_pass_start(&h->heat, rec->time_ps);
 		h->in_pass = true;
 	} else if (!strcmp(m->name, "rmpopt_pass_done") && h->in_pass) {
 		for (unsigned i = 0; i < h->ncpus; i++)
 			h->busy[i] = busy_now(h, i) - h->busy_start[i];
 		memcpy(h->last, h->cur, h->ncols * sizeof(*h->cur));
+		memcpy(h->vlast, h->vcur, h->ncols * sizeof(*h->vcur));
+		h->vcpus_last = h->vcpus_cur;
 		rmpsim__heat_pass_done(&h->heat, rec->time_ps);
 		h->in_pass = false;
 		h->have_last = true;
@@ -165,6 +182,9 @@ void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_tra
 	else if (rec->kind == RMPSIM_TRACE_IRQOFF && h->in_pass && rec->cpu < h->ncpus)
 		/* Stretches that ended during the pass, as the report's irq_off_max_ns (A116). */
 		add(&h->cur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, IRQOFF_ENTRIES);
+	else if (rec->kind == RMPSIM_TRACE_VCPU && h->in_pass && rec->cpu < h->ncpus)
+		/* Stretches that ended during the pass, as the JSON's stretch_hist_us (A440) */
+		add(&h->vcur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, VCPU_ENTRIES);
 }
 
 /* ---- Printing ---- */
@@ -252,6 +272,13 @@ int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label)
 		header(f, false, h->nnodes, label, "busy time per CPU", bucket, "a CPU");
 		body(f, h->nnodes, h->cur, BUSY_ENTRIES, bucket);
 		fprintf(f, "\n");
+		if (h->vcpus_last) { /* issue 17: only runs with co-tenant vCPUs, so others keep their bytes */
+			header(f, h->per_cpu, h->ncols, label,
+			       "co-tenant stretches out of the guest (VM exit + host work + VM entry)", 1,
+			       "a stretch");
+			body(f, h->ncols, h->vlast, VCPU_ENTRIES, 1);
+			fprintf(f, "\n");
+		}
 	}
 	if (!r && ferror(f))
 		r = -EIO;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -310,35 +311,53 @@ static void heatmaps(FILE *f, const struct rmpsim_report *r)
 	}
 }
 
-/* 3. Interrupts-off stretches of each pass, 1 us buckets. */
-static void irqoff_hist(FILE *f, const struct rmpsim_report *r)
+/* A histogram of 1 us buckets per run: run i's count in bucket b (b == nbuckets: the overflow). */
+typedef uint64_t (*bucket_fn)(const struct rmpsim_report *r, size_t i, unsigned b);
+/* Whether run i is in the plot. */
+typedef bool (*shown_fn)(const struct rmpsim_report *r, size_t i);
+
+static bool every_run(const struct rmpsim_report *r, size_t i)
+{
+	(void)r;
+	(void)i;
+	return true;
+}
+
+/* Bars per bucket, a colour per run shown, then the table of every count. */
+static void bucket_plot(FILE *f, const struct rmpsim_report *r, shown_fn shown, unsigned nbuckets,
+			bucket_fn get, const char *svg_title, const char *counts)
 {
 	uint64_t max = 1;
 	unsigned last = 0; /* highest bucket in use */
+	size_t nshown = 0;
 	for (size_t i = 0; i < r->nruns; i++) {
-		for (unsigned b = 0; b < RMPSIM_PROFILE_IRQOFF_BUCKETS; b++) {
-			uint64_t v = r->profiles[i].irqoff[b];
+		nshown += shown(r, i);
+		for (unsigned b = 0; shown(r, i) && b < nbuckets; b++) {
+			uint64_t v = get(r, i, b);
 			max = v > max ? v : max;
 			last = v && b > last ? b : last;
 		}
 	}
 	max = rmpsim__svg_nice_max(max);
-	fprintf(f, "<h2>Interrupts-off stretches during the pass</h2>\n");
-	rmpsim__svg_open(f, "Histogram of interrupts-off stretches");
-	rmpsim__svg_y_axis(f, max, "", 1, "stretches");
-	long nb = (long)last + 1, slot = (RIGHT - LEFT) / nb, bw = slot / (long)(r->nruns ? r->nruns : 1);
+	rmpsim__svg_open(f, svg_title);
+	rmpsim__svg_y_axis(f, max, "", 1, counts);
+	long nb = (long)last + 1, slot = (RIGHT - LEFT) / nb, bw = slot / (long)(nshown ? nshown : 1);
+	size_t k = 0; /* the shown run's place in its bucket's group */
 	for (size_t i = 0; i < r->nruns; i++) {
+		if (!shown(r, i))
+			continue;
 		for (unsigned b = 0; b <= last; b++) {
-			uint64_t v = r->profiles[i].irqoff[b];
+			uint64_t v = get(r, i, b);
 			if (!v)
 				continue;
 			long y = rmpsim__svg_y_of(v, max);
 			fprintf(f,
 				"<rect class=\"bar\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"%ld\" "
 				"fill=\"%s\"/>\n",
-				LEFT + (long)b * slot + (long)i * bw, y, bw > 1 ? bw - 1 : 1, BOTTOM - y,
-				rmpsim__svg_colors[i % NCOLORS]);
+				LEFT + (long)b * slot + (long)k * bw, y, bw > 1 ? bw - 1 : 1, BOTTOM - y,
+				rmpsim__svg_colors[k % NCOLORS]);
 		}
+		k++;
 	}
 	for (unsigned b = 0; b <= last; b += last >= 20 ? 5 : 1)
 		fprintf(f, "<text x=\"%ld\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">%u</text>\n",
@@ -349,21 +368,84 @@ static void irqoff_hist(FILE *f, const struct rmpsim_report *r)
 		(LEFT + RIGHT) / 2, BOTTOM + 40);
 	fprintf(f, "</svg>\n<table>\n<tr><th>length (us)</th>");
 	for (size_t i = 0; i < r->nruns; i++) {
+		if (!shown(r, i))
+			continue;
 		fprintf(f, "<th>");
 		run_label(f, &r->runs[i]);
 		fprintf(f, "</th>");
 	}
 	fprintf(f, "</tr>\n");
-	for (unsigned b = 0; b <= last; b++) {
-		fprintf(f, "<tr><td>%u</td>", b);
+	for (unsigned b = 0; b <= nbuckets; b++) {
+		if (b > last && b < nbuckets)
+			continue;
+		if (b < nbuckets)
+			fprintf(f, "<tr><td>%u</td>", b);
+		else
+			fprintf(f, "<tr><td>%u or more</td>", nbuckets);
 		for (size_t i = 0; i < r->nruns; i++)
-			fprintf(f, "<td>%" PRIu64 "</td>", r->profiles[i].irqoff[b]);
+			if (shown(r, i))
+				fprintf(f, "<td>%" PRIu64 "</td>", get(r, i, b));
 		fprintf(f, "</tr>\n");
 	}
-	fprintf(f, "<tr><td>%d or more</td>", RMPSIM_PROFILE_IRQOFF_BUCKETS);
+	fprintf(f, "</table>\n");
+}
+
+static uint64_t irqoff_bucket(const struct rmpsim_report *r, size_t i, unsigned b)
+{
+	return b < RMPSIM_PROFILE_IRQOFF_BUCKETS ? r->profiles[i].irqoff[b] : r->profiles[i].irqoff_over;
+}
+
+/* 3. Interrupts-off stretches of each pass, 1 us buckets. */
+static void irqoff_hist(FILE *f, const struct rmpsim_report *r)
+{
+	fprintf(f, "<h2>Interrupts-off stretches during the pass</h2>\n");
+	bucket_plot(f, r, every_run, RMPSIM_PROFILE_IRQOFF_BUCKETS, irqoff_bucket,
+		    "Histogram of interrupts-off stretches", "stretches");
+}
+
+static uint64_t cotenant_bucket(const struct rmpsim_report *r, size_t i, unsigned b)
+{
+	const struct rmpsim_cotenant_result *c = &r->runs[i].cotenant;
+	return b < RMPSIM_COTENANT_HIST_BUCKETS ? c->hist[b] : c->hist_over;
+}
+
+static bool has_vcpus(const struct rmpsim_report *r, size_t i)
+{
+	return r->runs[i].cotenant.vcpus > 0;
+}
+
+/* 3b. Co-tenant stretches out of the guest (issue 17), for the runs that had vCPUs. */
+static void cotenant_hist(FILE *f, const struct rmpsim_report *r)
+{
+	char b1[32], b2[32], b3[32];
+	bool any = false;
 	for (size_t i = 0; i < r->nruns; i++)
-		fprintf(f, "<td>%" PRIu64 "</td>", r->profiles[i].irqoff_over);
-	fprintf(f, "</tr>\n</table>\n");
+		any = any || has_vcpus(r, i);
+	if (!any)
+		return;
+	fprintf(f, "<h2>Co-tenant stretches out of the guest during the pass</h2>\n"
+		   "<p>Each stretch is the time a CPU running a non-SNP guest's vCPU spent out of "
+		   "it: the VM exit, the host's work (the IPI handler) and the VM entry "
+		   "(docs/scenarios.md \"Co-tenants\"). The table below gives every count, then "
+		   "each run's totals.</p>\n");
+	bucket_plot(f, r, has_vcpus, RMPSIM_COTENANT_HIST_BUCKETS, cotenant_bucket,
+		    "Histogram of co-tenant stretches", "stretches");
+	fprintf(f, "<table>\n<tr><th>run</th><th>vCPUs</th><th>interruptions</th><th>most on one "
+		   "CPU</th><th>stolen</th><th>most on one CPU</th><th>longest stretch</th></tr>\n");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rmpsim_cotenant_result *c = &r->runs[i].cotenant;
+		if (!has_vcpus(r, i))
+			continue;
+		fprintf(f, "<tr><td>");
+		run_label(f, &r->runs[i]);
+		fprintf(f,
+			"</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>%" PRIu64
+			" (CPU %d)</td><td>%s</td><td>%s (CPU %d)</td><td>%s (CPU %d)</td></tr>\n",
+			c->vcpus, c->interruptions, c->interruptions_max, c->interruptions_max_cpu,
+			ns_str(c->stolen_ns, b1, sizeof(b1)), ns_str(c->stolen_max_ns, b2, sizeof(b2)),
+			c->stolen_max_cpu, ns_str(c->stretch_max_ns, b3, sizeof(b3)), c->stretch_max_cpu);
+	}
+	fprintf(f, "</table>\n");
 }
 
 /* 4. Each pass as a timeline: leader phase, then follower phase. */
@@ -449,6 +531,7 @@ int rmpsim_report_html(FILE *f, const struct rmpsim_report *r)
 		heatmaps(f, r);
 		irqoff_hist(f, r);
 	}
+	cotenant_hist(f, r);
 	timeline(f, r);
 	fprintf(f, "<p>Times are virtual (the simulation's clock). docs/cli.md \"HTML report\" says what "
 		   "each plot "

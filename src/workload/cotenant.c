@@ -47,7 +47,8 @@ int rmpsim__cotenant_check(const struct rmpsim_machine *m, const struct rmpsim_c
 	for (size_t i = 0; i < c->nhost_regions; i++) {
 		if (c->host_regions[i].hi >= nreg) {
 			snprintf(msg, len,
-				 "[cotenant] host_regions: region %llu: expected 1 GB regions of the machine's "
+				 "[cotenant] host_regions: region %llu: expected 1 GB regions of the "
+				 "machine's "
 				 "RAM (0 to %llu)",
 				 (unsigned long long)c->host_regions[i].hi, (unsigned long long)nreg - 1);
 			*ret_pos = c->host_regions_pos;

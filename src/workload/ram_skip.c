@@ -19,7 +19,8 @@ void rmpsim__ram_skip(const struct rmpsim_machine *m, uint64_t *ret_ram, uint64_
 	for (size_t i = 0; i < nr; i++) {
 		ram += ranges[i].end - ranges[i].start;
 		for (uint64_t spa = ranges[i].start; ret_skip && spa < ranges[i].end;) {
-			uint64_t next = (spa / GB + 1) * GB < ranges[i].end ? (spa / GB + 1) * GB : ranges[i].end;
+			uint64_t next =
+				(spa / GB + 1) * GB < ranges[i].end ? (spa / GB + 1) * GB : ranges[i].end;
 			if (rmpsim_machine_region_optimized_all(m, spa / GB))
 				skip += next - spa;
 			spa = next;

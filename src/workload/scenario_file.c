@@ -793,7 +793,8 @@ int rmpsim_scenario_set(struct rmpsim_scenario *s, const char *section, const ch
 			c->host_regions_pos = (struct rmpsim_wl_pos){ 0, 0 };
 	} else {
 		return rmpsim_diag_fail(diag, -EINVAL,
-					"[%s]: expected section [scenario], [guest NAME] or [cotenant]", section);
+					"[%s]: expected section [scenario], [guest NAME] or [cotenant]",
+					section);
 	}
 	if (p.err) {
 		*s = saved;

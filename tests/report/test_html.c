@@ -329,6 +329,52 @@ static void without_profiles_two_plots(void **state)
 	free(t);
 }
 
+/* Issue 17: the co-tenant stretches, plotted for the runs that had vCPUs, every count in the tables. */
+static void cotenant_stretches_of_runs_with_vcpus(void **state)
+{
+	(void)state;
+	struct fixture x;
+	size_t n;
+	fixture(&x, false, false);
+	struct rmpsim_cotenant_result *c = &x.runs[1].cotenant; /* worst 2M */
+	c->vcpus = 6;
+	c->hist[1] = 18;
+	c->hist[3] = 2;
+	c->hist_over = 1;
+	c->interruptions = 21;
+	c->interruptions_max = 9;
+	c->interruptions_max_cpu = 2;
+	c->stolen_ns = 24300;
+	c->stolen_max_ns = 12150;
+	c->stolen_max_cpu = 2;
+	c->stretch_max_ns = 70000;
+	c->stretch_max_cpu = 3;
+	char *t = render(&x.rep, &n);
+	assert_int_equal(check_svgs(t), 3); /* the matrix, the co-tenant histogram, the timeline */
+	assert_non_null(strstr(t, "<h2>Co-tenant stretches out of the guest during the pass</h2>"));
+	/* bars for buckets 1 and 3 only (the matrix has 2 per run) */
+	assert_int_equal(count(t, "<rect class=\"bar\""), 2 * NRUNS + 2);
+	assert_non_null(strstr(t, "<tr><th>length (us)</th><th>worst 2M</th></tr>"));
+	assert_non_null(strstr(t, "<tr><td>1</td><td>18</td></tr>"));
+	assert_non_null(strstr(t, "<tr><td>2</td><td>0</td></tr>"));
+	assert_non_null(strstr(t, "<tr><td>3</td><td>2</td></tr>"));
+	assert_null(strstr(t, "<tr><td>4</td>"));
+	assert_non_null(strstr(t, "<tr><td>64 or more</td><td>1</td></tr>"));
+	assert_non_null(strstr(t, "<tr><td>worst 2M</td><td>6</td><td>21</td><td>9 (CPU 2)</td><td>24.300 "
+				  "us</td><td>12.150 us (CPU 2)</td><td>70.000 us (CPU 3)</td></tr>"));
+	/* runs without vCPUs are not in it */
+	const char *from = strstr(t, "<h2>Co-tenant"), *to = strstr(t, "<h2>Timeline");
+	assert_true(from && to && from < to);
+	for (const char *p = from; (p = strstr(p, "full 4K")) != NULL; p++)
+		assert_true(p > to);
+	free(t);
+	c->vcpus = 0;
+	t = render(&x.rep, &n);
+	assert_null(strstr(t, "Co-tenant"));
+	assert_int_equal(check_svgs(t), 2);
+	free(t);
+}
+
 static void same_report_same_bytes(void **state)
 {
 	(void)state;
@@ -472,6 +518,7 @@ int main(void)
 		cmocka_unit_test(bands_are_error_bars),
 		cmocka_unit_test(without_profiles_two_plots),
 		cmocka_unit_test(heatmap_of_a_run_with_its_numbers),
+		cmocka_unit_test(cotenant_stretches_of_runs_with_vcpus),
 		cmocka_unit_test(same_report_same_bytes),
 		cmocka_unit_test(sweep_figure_lines_bands_and_table),
 		cmocka_unit_test(sweep_categories_and_nothing_varied),
