@@ -102,6 +102,8 @@ int rmpsim_placement_parse(const char *s, enum rmpsim_placement *ret);
 
 /* ---- Running ---- */
 
+struct rmpsim_machine;	    /* machine.h */
+struct rmpsim_fleet_sample; /* below */
 struct rmpsim_fleet_options {
 	const char *machine, *profile, *policy, *policy_plugin; /* NULL/"": defaults */
 	const struct rmpsim_profile *profile_value; /* when set: this profile, not a file (--set) */
@@ -112,6 +114,11 @@ struct rmpsim_fleet_options {
 	/* Page-size churn (A469): 2 MB pages split by PSMASH per hour per running SNP
 	 * VM with 2M or 1G backing, each collapsed again at the next sample. */
 	uint32_t churn_per_hour;
+	/* Called at each sample, after it is recorded and before the sample's churn
+	 * (collapse, then new splits), with the machine to inspect (RMP entries,
+	 * RMPOPT bits; it must not be changed), or NULL. Tests check state with it. */
+	void (*on_sample)(void *ctx, struct rmpsim_machine *m, const struct rmpsim_fleet_sample *s);
+	void *on_sample_ctx;
 };
 #define RMPSIM_FLEET_DEFAULT_SAMPLE_NS (60ull * 1000000000ull)
 /* The fleet driver runs on CPU 0 (A115); samples wait for passes in flight. */

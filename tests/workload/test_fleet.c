@@ -16,6 +16,8 @@
 
 #include <rmpsim/fleet.h>
 #include <rmpsim/machine.h>
+#include <rmpsim/rmp.h>
+#include <rmpsim/topology.h>
 
 #include "workload/granules.h"
 
@@ -424,6 +426,218 @@ static void churn_splits_and_collapses(void **state)
 	rmpsim_fleet_result_free(&churn);
 }
 
+/* ---- Goldens by hand (tests/scenario/README.md "fleet-small" and "churn") ---- */
+
+#define NREG  17 /* regions 0-16 of SMALL; 3 the hole, 4 the RMP's */
+#define SZ_2M (2ull << 20)
+#define SZ_4K 4096ull
+
+/* What the test expects the machine to hold at each sample. */
+struct state_check {
+	unsigned samples;
+	bool failed;
+	char why[256];
+};
+
+static void fail_state(struct state_check *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail_state(struct state_check *k, const char *fmt, ...)
+{
+	va_list ap;
+	if (k->failed)
+		return;
+	k->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(k->why, sizeof(k->why), fmt, ap);
+	va_end(ap);
+}
+
+static struct rmpsim_rmp_entry entry_at(struct rmpsim_machine *m, uint64_t spa)
+{
+	struct rmpsim_raw_entry raw = { 0 };
+	struct rmpsim_rmp_entry e;
+	rmpsim_machine_read_entry(m, spa, &raw);
+	rmpsim_entry_decode(&raw, &e);
+	return e;
+}
+
+/* [spa, spa + bytes) as one guest's private pages of size page, GPA from gpa0, or all shared (asid 0). */
+static void expect_pages(struct state_check *k, struct rmpsim_machine *m, uint64_t spa, uint64_t bytes,
+			 uint64_t page, unsigned asid, uint64_t gpa0)
+{
+	for (uint64_t off = 0; off < bytes; off += page) {
+		struct rmpsim_rmp_entry e = entry_at(m, spa + off);
+		bool ok = asid ? e.assigned && e.validated && e.asid == asid && e.gpa == gpa0 + off &&
+					  e.pagesize == (page == SZ_2M ? RMPSIM_PAGE_2M : RMPSIM_PAGE_4K)
+			       : !e.assigned && !e.validated;
+		if (!ok) {
+			fail_state(
+				k,
+				"sample %u: SPA 0x%llx: assigned %d validated %d asid %u gpa 0x%llx size %u, "
+				"expected asid %u",
+				k->samples, (unsigned long long)(spa + off), e.assigned, e.validated, e.asid,
+				(unsigned long long)e.gpa, e.pagesize, asid);
+			return;
+		}
+	}
+}
+
+/* Every core: the regions in `clear` (a bit mask) not optimised, every other region optimised. */
+static void expect_bits(struct state_check *k, struct rmpsim_machine *m, uint32_t clear)
+{
+	unsigned ncores = rmpsim_topology_ncores(rmpsim_machine_topology(m));
+	for (unsigned core = 0; core < ncores; core++) {
+		for (unsigned r = 0; r < NREG; r++) {
+			bool want = !(clear >> r & 1);
+			if (rmpsim_machine_region_optimized(m, core, r) != want) {
+				fail_state(k, "sample %u: core %u region %u: optimised %d, expected %d",
+					   k->samples, core, r, !want, want);
+				return;
+			}
+		}
+	}
+}
+
+#define R(n) (1u << (n))
+
+/* fleet-small.csv, sample by sample (README "fleet-small"). */
+static void on_small_sample(void *ctx, struct rmpsim_machine *m, const struct rmpsim_fleet_sample *s)
+{
+	struct state_check *k = ctx;
+	unsigned t = k->samples;
+	if (s->time_ns != t * 60000000000ull)
+		fail_state(k, "sample %u at %llu ns", t, (unsigned long long)s->time_ns);
+	/* RMPOPT bits: region 4 never; the guests' regions from their launch to the pass after them */
+	static const uint32_t clear[10] = {
+		R(4) | R(5) | R(6) | R(10),
+		R(4) | R(5) | R(6) | R(7) | R(10),
+		R(4) | R(5) | R(6) | R(7) | R(10),
+		R(4) | R(5) | R(6) | R(7) | R(10),
+		R(4) | R(5) | R(6) | R(7) | R(10),
+		R(4) | R(5) | R(6) | R(7) | R(10),
+		R(4) | R(7) | R(10),
+		R(4) | R(10),
+		R(4),
+		R(4),
+	};
+	if (t < 10)
+		expect_bits(k, m, clear[t]);
+	/* RMP entries: a (ASID 1) in 5-6 until 3 min, 5 until 5 min; c (3) in 7 from 30 s to 6 min;
+	 * d (2) in region 10's first 64 MiB until 7 min; b never private */
+	uint64_t a_bytes = t < 3 ? 2 * GiB : t < 5 ? GiB : 0;
+	expect_pages(k, m, 5 * GiB, a_bytes, SZ_2M, 1, 0);
+	expect_pages(k, m, 5 * GiB + a_bytes, 2 * GiB - a_bytes, SZ_2M, 0, 0);
+	expect_pages(k, m, 7 * GiB, GiB, SZ_2M, t >= 1 && t < 6 ? 3 : 0, 0);
+	expect_pages(k, m, 9 * GiB, GiB, SZ_2M, 0, 0);
+	expect_pages(k, m, 10 * GiB, 64 * MiB, SZ_4K, t < 7 ? 2 : 0, 0);
+	k->samples++;
+}
+
+/* A fleet replay, PVALIDATE at launch and the RMPOPT bits, all by hand. */
+static void fleet_small_by_hand(void **state)
+{
+	(void)state;
+	struct rmpsim_fleet f;
+	struct rmpsim_diag d = { 0 };
+	struct state_check k = { 0 };
+	assert_int_equal(rmpsim_fleet_parse_file(SOURCE_ROOT "/tests/scenario/fleet-small.csv", NULL, &f, &d),
+			 0);
+	struct rmpsim_fleet_options o = { .machine = SMALL,
+					  .seed = 1,
+					  .sample_ns = 60000000000ull,
+					  .on_sample = on_small_sample,
+					  .on_sample_ctx = &k };
+	struct rmpsim_fleet_result r;
+	assert_int_equal(rmpsim_fleet_run(&f, &o, NULL, &r, &d), 0);
+	rmpsim_fleet_free(&f);
+	if (k.failed)
+		fail_msg("%s", k.why);
+	assert_int_equal(k.samples, 10);
+	assert_int_equal(r.nsamples, 10);
+	static const struct {
+		unsigned vms, regions;
+		uint64_t private_mib, skip_gib, passes;
+	} want[10] = {
+		{ 3, 3, 2048 + 64, 12, 1 }, { 4, 4, 3072 + 64, 11, 0 }, { 4, 4, 3072 + 64, 11, 0 },
+		{ 4, 3, 2048 + 64, 11, 0 }, { 4, 3, 2048 + 64, 11, 0 }, { 3, 2, 1024 + 64, 11, 0 },
+		{ 2, 1, 64, 13, 1 },	    { 1, 0, 0, 14, 1 },		{ 0, 0, 0, 15, 1 },
+		{ 0, 0, 0, 15, 0 },
+	};
+	for (unsigned i = 0; i < 10; i++) {
+		const struct rmpsim_fleet_sample *s = &r.samples[i];
+		if (s->vms_running != want[i].vms || s->regions_private != want[i].regions ||
+		    s->regions_needed != want[i].regions || s->private_bytes != want[i].private_mib * MiB ||
+		    s->skip_bytes != want[i].skip_gib * GiB || s->passes != want[i].passes)
+			fail_msg("sample %u: vms %u regions %u/%u private %llu skip %llu passes %llu", i,
+				 s->vms_running, s->regions_private, s->regions_needed,
+				 (unsigned long long)s->private_bytes, (unsigned long long)s->skip_bytes,
+				 (unsigned long long)s->passes);
+		assert_true(s->skip_share == (double)want[i].skip_gib / 16.0);
+	}
+	assert_int_equal(r.ram_bytes, 16 * GiB);
+	assert_int_equal(r.launches, 4);
+	assert_int_equal(r.converts, 1);
+	assert_int_equal(r.teardowns, 4);
+	assert_int_equal(r.rejected, 0);
+	assert_int_equal(r.passes, 4);
+	assert_int_equal(r.pvalidates, 1024 + 16384 + 512);
+	assert_true(r.skip_share_mean > 0.775 - 1e-12 && r.skip_share_mean < 0.775 + 1e-12);
+	assert_true(r.frag_mean == 1.0);
+	rmpsim_fleet_result_free(&r);
+}
+
+/* At samples 1-4: region 5 holds 511 2 MB entries and one split page of 512 4 KB ones. */
+static void on_churn_sample(void *ctx, struct rmpsim_machine *m, const struct rmpsim_fleet_sample *s)
+{
+	struct state_check *k = ctx;
+	unsigned t = k->samples, big = 0, small = 0;
+	(void)s;
+	for (uint64_t off = 0; t <= 4 && off < GiB;) {
+		struct rmpsim_rmp_entry e = entry_at(m, 5 * GiB + off);
+		if (!e.assigned || !e.validated || e.asid != 1 || e.gpa != off) {
+			fail_state(k, "sample %u: offset 0x%llx: assigned %d validated %d asid %u gpa 0x%llx",
+				   t, (unsigned long long)off, e.assigned, e.validated, e.asid,
+				   (unsigned long long)e.gpa);
+			break;
+		}
+		if (e.pagesize == RMPSIM_PAGE_2M) {
+			big++;
+			off += SZ_2M;
+		} else {
+			small++;
+			off += SZ_4K;
+		}
+	}
+	if (t >= 1 && t <= 4 && (big != 511 || small != 512))
+		fail_state(k, "sample %u: %u 2 MB and %u 4 KB entries, expected 511 and 512", t, big, small);
+	if (t == 0 && (big != 512 || small != 0))
+		fail_state(k, "sample 0: %u 2 MB and %u 4 KB entries, expected 512 and 0", big, small);
+	/* churn clears no other region: 4 never, 5 while a runs (until the 5:10 pass) */
+	expect_bits(k, m, t <= 5 ? R(4) | R(5) : R(4));
+	k->samples++;
+}
+
+static void churn_by_hand(void **state)
+{
+	(void)state;
+	struct state_check k = { 0 };
+	struct rmpsim_fleet_options o = { .machine = SMALL,
+					  .seed = 3,
+					  .sample_ns = 60000000000ull,
+					  .churn_per_hour = 60,
+					  .on_sample = on_churn_sample,
+					  .on_sample_ctx = &k };
+	struct rmpsim_fleet_result r;
+	struct rmpsim_diag d;
+	assert_int_equal(replay_with("0,a,launch,1G,2M,yes,any\n5min,a,teardown\n", &o, &r, &d), 0);
+	if (k.failed)
+		fail_msg("%s", k.why);
+	assert_int_equal(k.samples, 7); /* 0 .. 6 min */
+	assert_int_equal(r.splits, 5);
+	assert_int_equal(r.collapses, 5);
+	assert_int_equal(r.pvalidates, 512 + 5);
+	rmpsim_fleet_result_free(&r);
+}
+
 /* A464: 1,023 SNP ASIDs; the 1,024th SNP VM running at once is rejected though memory is free. */
 static void asids_run_out(void **state)
 {
@@ -523,6 +737,8 @@ int main(void)
 		cmocka_unit_test(pack_fragments_less_than_first_fit),
 		cmocka_unit_test(guests_validate_what_they_get),
 		cmocka_unit_test(churn_splits_and_collapses),
+		cmocka_unit_test(fleet_small_by_hand),
+		cmocka_unit_test(churn_by_hand),
 		cmocka_unit_test(asids_run_out),
 		cmocka_unit_test(generator_is_seeded_and_parses),
 	};
