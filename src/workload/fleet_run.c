@@ -66,6 +66,11 @@ struct fctx {
 	uint64_t *last_ipis;
 	uint64_t last_rmpopt_ps, last_handler_ps;
 	size_t last_mark;
+	/* The RAM skipping checks only changes when the driver writes the RMP (an
+	 * assignment clears bits) or a pass runs (it sets them): else the last
+	 * sample's figure stands, and the walk over every region and core is saved. */
+	bool rmp_written, pass_open;
+	uint64_t last_skip;
 	struct rmpsim_fleet_result *res;
 	uint64_t asid_used[(RMPSIM_FLEET_MAX_ASID + 64) / 64]; /* bit a: ASID a runs a VM */
 	struct split *splits;				       /* split now (A469) */
@@ -175,6 +180,7 @@ static void convert_range(struct fctx *c, struct fvm *v, uint64_t from, uint64_t
 			continue;
 		uint64_t spa = v->ext[i].spa + (s - off);
 		unsigned long long done = 0;
+		c->rmp_written = true;
 		int r = make_private ? rmpsim_host_rmp_make_private_range(spa / SZ_4K, (e - s) / page, s,
 									  level_of(v->spec->backing), v->asid,
 									  &done)
@@ -244,6 +250,7 @@ static void collapse(struct fctx *c, unsigned vm, unsigned line)
 		}
 		const struct fvm *v = &c->vms[sp->vm];
 		unsigned long long done = 0;
+		c->rmp_written = true;
 		int r = rmpsim_host_rmp_make_shared_range(sp->spa / SZ_4K, SZ_2M / SZ_4K, 1, &done);
 		if (!r)
 			r = rmpsim_host_rmp_make_private(sp->spa / SZ_4K, sp->gpa, 2, v->asid, false);
@@ -279,6 +286,7 @@ static void churn(struct fctx *c, uint64_t step_ns)
 					continue;
 				uint64_t spa = v->ext[e].spa + (off - base);
 				int r = rmpsim_host_psmash(spa / SZ_4K);
+				c->rmp_written = true;
 				if (r == 0) {
 					if (c->nsplits == c->splits_cap) {
 						size_t ncap = c->splits_cap ? c->splits_cap * 2 : 64;
@@ -376,8 +384,25 @@ static int take_sample(struct fctx *c, uint64_t t_ns)
 		res->samples_cap = ncap;
 	}
 	s.private_bytes = c->private_bytes;
-	uint64_t ram;
-	rmpsim__ram_skip(c->m, &ram, &s.skip_bytes);
+	/* passes since the previous sample, and whether one is still running */
+	bool marks = false;
+	size_t nmarks = rmpsim_sim_mark_count(c->sim);
+	for (; c->last_mark < nmarks; c->last_mark++) {
+		const struct rmpsim_mark *mk = rmpsim_sim_mark_get(c->sim, c->last_mark);
+		bool done = mk && !strcmp(mk->name, RMPSIM__MARK_PASS_DONE);
+		s.passes += done;
+		if (mk && !strcmp(mk->name, RMPSIM__MARK_PASS_START))
+			c->pass_open = true;
+		else if (done)
+			c->pass_open = false;
+		marks = true;
+	}
+	if (c->rmp_written || marks || c->pass_open || !res->nsamples) {
+		uint64_t ram;
+		rmpsim__ram_skip(c->m, &ram, &c->last_skip);
+		c->rmp_written = false;
+	}
+	s.skip_bytes = c->last_skip;
 	s.skip_share = c->ram_bytes ? (double)s.skip_bytes / (double)c->ram_bytes : 0.0;
 	for (unsigned r = 0; r < c->nregions; r++)
 		s.regions_private += c->region_private[r] != 0;
@@ -399,11 +424,6 @@ static int take_sample(struct fctx *c, uint64_t t_ns)
 	s.handler_cpu_ns = (handler_ps - c->last_handler_ps) / 1000;
 	c->last_rmpopt_ps = rmpopt_ps;
 	c->last_handler_ps = handler_ps;
-	size_t nmarks = rmpsim_sim_mark_count(c->sim);
-	for (; c->last_mark < nmarks; c->last_mark++) {
-		const struct rmpsim_mark *mk = rmpsim_sim_mark_get(c->sim, c->last_mark);
-		s.passes += mk && !strcmp(mk->name, RMPSIM__MARK_PASS_DONE);
-	}
 	res->samples[res->nsamples++] = s;
 	return 0;
 }
@@ -427,6 +447,9 @@ static void replay(struct fctx *c)
 		if (sample) {
 			if (take_sample(c, t))
 				set_err(c, -ENOMEM, 0, "out of memory for the time series");
+			else if (c->o->on_sample)
+				c->o->on_sample(c->o->on_sample_ctx, c->m,
+						&c->res->samples[c->res->nsamples - 1]);
 			collapse(c, UINT_MAX, 0); /* A469: a split lives one sample interval */
 			if (next_sample + step <= c->end_ns)
 				churn(c, step); /* none after the last sample: the replay ends whole */
