@@ -20,7 +20,7 @@ static bool put(json_t *o, const char *key, json_t *v)
 	return v && json_object_set_new(o, key, v) == 0;
 }
 
-/* n values of one per-CPU array (A490). */
+/* n values of one per-CPU array (docs/cli.md "Reports"). */
 static json_t *u64_array(const uint64_t *v, const uint16_t *v16, unsigned n)
 {
 	json_t *a = json_array();
