@@ -180,13 +180,12 @@ bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t 
 }
 
 /*
- * Store the verify's result for the cores in want (words w0 .. w0 + nw of a
- * bitmap over cores; set when cf) in region's bits, at the region's assign_gen (the
- * caller holds the region lock, or the region has no RMP entries and stays at
- * generation 0). Bits of an older generation are reset first.
+ * Region's bits at the region's assign_gen (the caller holds the region lock,
+ * or the region has no RMP entries and stays at generation 0): bits stored at
+ * an older generation are reset first. Returns the region's core words.
  */
-static void store_bits(struct rmpsim_machine *m, struct rmpsim__opt_block *b, uint64_t region, uint64_t gen,
-		       const uint64_t *want, unsigned w0, unsigned nw, bool cf)
+static _Atomic uint64_t *bits_at_gen(struct rmpsim_machine *m, struct rmpsim__opt_block *b, uint64_t region,
+				     uint64_t gen)
 {
 	_Atomic uint64_t *stamp = &b->stamp[region % RMPSIM_RMPOPT_REGIONS];
 	_Atomic uint64_t *w = core_words(m, b, region);
@@ -198,14 +197,7 @@ static void store_bits(struct rmpsim_machine *m, struct rmpsim__opt_block *b, ui
 			atomic_store_explicit(&w[i], 0, memory_order_relaxed);
 		atomic_store_explicit(stamp, gen + 1, memory_order_release);
 	}
-	for (unsigned i = 0; i < nw; i++) {
-		if (!want[i])
-			continue;
-		if (cf)
-			atomic_fetch_or_explicit(&w[w0 + i], want[i], memory_order_release);
-		else
-			atomic_fetch_and_explicit(&w[w0 + i], ~want[i], memory_order_release);
-	}
+	return w;
 }
 
 int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, uint64_t rcx,
@@ -225,12 +217,8 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 	struct rmpsim__region *reg =
 		rcx == RMPSIM_RMPOPT_FN_VERIFY && in_window ? rmpsim__region_of(m, spa) : NULL;
 
-	struct rmpsim__opt_block *blk = NULL;
 	if (rcx == RMPSIM_RMPOPT_FN_REPORT)
 		st.region_bit = rmpsim__rmpopt_bit(m, core, spa);
-	else if (rcx == RMPSIM_RMPOPT_FN_VERIFY && in_window && (st.base_msr & RMPSIM_RMPOPT_BASE_EN) &&
-		 st.supported && !(blk = block_get(m, spa >> 30)))
-		return -ENOMEM; /* nothing done yet */
 	if (reg) {
 		rmpsim__region_lock(reg);
 		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
@@ -239,12 +227,21 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 	(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, rcx, &r); /* cannot fail: every pointer is set */
 	bool verified = r.fault == RMPSIM_FAULT_NONE && r.rmpopt.kind != RMPSIM_RMPOPT_OUTSIDE &&
 			r.rmpopt.kind != RMPSIM_RMPOPT_REPORT;
-	if (verified && RMPSIM_ALWAYS(blk)) {
+	if (verified) {
 		/* Under the region lock assign_gen cannot move (A46); a region
 		 * without RMP entries never changes (A51). */
 		uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
-		uint64_t bit = 1ull << (core % 64);
-		store_bits(m, blk, spa >> 30, gen, &bit, core / 64, 1, r.cf);
+		struct rmpsim__opt_block *blk = block_get(m, spa >> 30);
+		if (!blk) { /* out of memory: no bit, no count (the scan cache holds a true result) */
+			if (reg)
+				pthread_mutex_unlock(&reg->lock);
+			return -ENOMEM;
+		}
+		_Atomic uint64_t *w = &bits_at_gen(m, blk, spa >> 30, gen)[core / 64];
+		if (r.cf)
+			atomic_fetch_or_explicit(w, 1ull << (core % 64), memory_order_release);
+		else
+			atomic_fetch_and_explicit(w, ~(1ull << (core % 64)), memory_order_release);
 	}
 	if (reg)
 		rmpsim__region_unlock(reg);

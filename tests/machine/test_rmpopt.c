@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* RMPOPT and hypervisor write checks (issue 4 points 5-6). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -455,6 +457,58 @@ static void tables_match_a_per_core_oracle(void **state)
 	rmpsim_machine_destroy(m);
 }
 
+/* An allocator that refuses once told to. */
+static bool refuse_alloc;
+static void *refusing_realloc(void *ctx, void *ptr, size_t old_size, size_t new_size)
+{
+	(void)ctx;
+	(void)old_size;
+	if (refuse_alloc && new_size)
+		return NULL;
+	return realloc(ptr, new_size);
+}
+static void refusing_free(void *ctx, void *ptr, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(ptr);
+}
+
+/*
+ * The first verify in a block of 2048 regions allocates it (A510): out of
+ * memory, RMPOPT returns -ENOMEM with no bit stored and nothing counted; the
+ * next try, with memory, stores the bit.
+ * covers: A510
+ */
+static void first_verify_in_a_block_out_of_memory(void **state)
+{
+	(void)state;
+	const struct rmpsim_allocator a = { refusing_realloc, refusing_free, NULL };
+	struct rmpsim_topology *t = NULL;
+	struct rmpsim_machine *m = NULL;
+	struct rmpsim_diag diag = { 0 };
+	struct rmpsim_insn_out r;
+	struct rmpsim_cpu_counters before, after;
+
+	assert_int_equal(rmpsim_topology_regular(NULL, 1, 2, 2, 2, 6 * GIB, &t), 0);
+	assert_int_equal(rmpsim_machine_create(&a, t, NULL, &diag, &m), 0);
+	rmpsim_topology_destroy(t);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	rmpsim_machine_counters(m, 2, &before);
+	refuse_alloc = true;
+	assert_int_equal(rmpsim_machine_rmpopt(m, 2, 8 * GIB, 0, &r), -ENOMEM);
+	refuse_alloc = false;
+	rmpsim_machine_counters(m, 2, &after);
+	assert_memory_equal(&before, &after, sizeof(before));
+	assert_false(rmpsim_machine_region_optimized(
+		m, rmpsim_topology_cpu_core(rmpsim_machine_topology(m), 2), 8));
+	r = opt(m, 2, 8 * GIB, 0);
+	assert_true(r.cf);
+	assert_true(rmpsim_machine_region_optimized(
+		m, rmpsim_topology_cpu_core(rmpsim_machine_topology(m), 2), 8));
+	rmpsim_machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +523,7 @@ int main(void)
 		cmocka_unit_test(hypervisor_writes),
 		cmocka_unit_test(random_ops_match_dense_and_oracle),
 		cmocka_unit_test(tables_match_a_per_core_oracle),
+		cmocka_unit_test(first_verify_in_a_block_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
