@@ -215,6 +215,19 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 			  struct rmpsim_insn_out *out);
 
 /*
+ * A round of verifies (issue 14, docs/timing.md "Rounds"): RMPOPT function 0
+ * at rax on cpus[0], cpus[1], ... in that order with nothing in between, as n
+ * calls of rmpsim_machine_rmpopt(m, cpus[i], rax, 0, ...) would do (the same
+ * table bits, scan cache and counters), under one region lock. ret_first is
+ * cpus[0]'s outcome, ret_rest every later one's (they are alike: the first
+ * left the state the rest see). -EAGAIN, nothing done, unless every CPU's
+ * core has RMPOPT enabled at the same RMPOPT_BASE with rax in its window;
+ * -EINVAL for bad arguments; -ENOMEM.
+ */
+int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *cpus, size_t n, uint64_t rax,
+				      struct rmpsim_insn_out *ret_first, struct rmpsim_insn_out *ret_rest);
+
+/*
  * RMPUPDATE on cpu (rmpsim_insn_rmpupdate). An update that assigns a page
  * clears that region's RMPOPT bit on every core in O(1) (A46); any change
  * invalidates the region's cached scan result (A45). An SPA beyond the RMP is

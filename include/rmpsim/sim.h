@@ -328,6 +328,37 @@ int rmpsim_sim_ipi_one(struct rmpsim_sim *sim, unsigned cpu, rmpsim_ipi_fn fn, v
 void rmpsim_sim_set_ipi_batching(struct rmpsim_sim *sim, bool on);
 
 /*
+ * A round of RMPOPT verifies (docs/timing.md "Rounds", issue 14): the same
+ * call as rmpsim_sim_ipi_many(mask, fn, arg, flags), whose fn on every target
+ * is known to be exactly one RMPOPT function 0 at spa on the sim's machine,
+ * charged as rmpsim_sim_charge_rmpopt() charges it. When the conditions of
+ * docs/timing.md hold (wait, no local run, every target idle with no vCPU,
+ * nothing else queued before the round can end, no trace hook, no result
+ * cache, no run limit inside it), the round is computed in one step: the same
+ * per-CPU times and statistics, machine table bits and counters as fn run
+ * step by step, folded into the trace hash as one round record. Otherwise fn
+ * is sent step by step. *ret_round: true when computed as a round (then
+ * *ret_last_cpu is the target whose handler started last); false when sent.
+ * Returns as rmpsim_sim_ipi_many.
+ */
+int rmpsim_sim_ipi_verify_round(struct rmpsim_sim *sim, const unsigned long *mask, rmpsim_ipi_fn fn,
+				void *arg, unsigned flags, uint64_t spa, bool *ret_round,
+				unsigned *ret_last_cpu);
+/*
+ * Trace detail (--trace-detail): rounds are never computed in one step; every
+ * IPI step runs and is hashed, as before rounds existed. Off by default.
+ */
+void rmpsim_sim_set_trace_detail(struct rmpsim_sim *sim, bool on);
+/*
+ * The trace hook (rmpsim_sim_set_trace_hook) takes rounds: it reads the
+ * interrupts-off summaries, marks and vCPU records only, so a round may stand
+ * for its IPIs with one RMPSIM_TRACE_IRQOFF record, its longest stretch (cpu,
+ * a = length, time = its end), instead of their IPI, IRQOFF and RMPOPT
+ * records. Off by default: with a hook, every call is sent step by step.
+ */
+void rmpsim_sim_set_trace_rounds(struct rmpsim_sim *sim, bool on);
+
+/*
  * Co-tenant vCPUs (docs/model.md A440-A442): on every CPU set in mask (ncpus
  * bits; NULL = none), a non-SNP guest's vCPU runs whenever the host has
  * nothing to run there. An IPI or a process that takes such a CPU pays

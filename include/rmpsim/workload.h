@@ -327,6 +327,9 @@ struct rmpsim_run_options {
 	 * records), or NULL: a progress display. Observes only. */
 	void (*progress)(void *ctx, uint64_t sim_now_ps);
 	void *progress_ctx;
+	/* --trace-detail: every IPI step by step and hashed, no rounds (docs/timing.md
+	 * "Rounds"); a trace writer above (trace) implies it. */
+	bool trace_detail;
 };
 
 /*

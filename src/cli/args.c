@@ -48,6 +48,7 @@ const char rmpsim_cli_usage[] =
 	"  --hist                 also print histograms of the pass (interrupts-off stretches,\n"
 	"                         per-CPU busy time) in rtla's layout\n"
 	"  --dmesg                print the simulated kernel log with virtual timestamps\n"
+	"  --trace-detail         every IPI step by step, each step hashed (docs/timing.md)\n"
 	"  --quiet                no table on stdout\n"
 	"  --bands                with --uncertainty: the table shows p5..p95 beside each time\n"
 	"\n"
@@ -125,6 +126,7 @@ static const struct opt opts[] = {
 	F("help", help),
 	F("version", version),
 	F("quiet", quiet),
+	F("trace-detail", trace_detail),
 };
 
 /*

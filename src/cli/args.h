@@ -49,6 +49,7 @@ struct rmpsim_cli_args {
 	unsigned jobs;	      /* --jobs N: worker processes for the draws (0 = online CPUs) */
 	bool bands;	      /* --bands: the table shows p5..p95 (needs --uncertainty) */
 	bool dmesg, print_profile, list_policies, list_scenarios, help, version, quiet;
+	bool trace_detail; /* --trace-detail */
 	/* Containment of kernel code (docs/cli.md "Limits"): 0 = the default limit. */
 	bool allow_kernel_warnings;
 	uint64_t max_virtual_time_ps, max_events;

@@ -98,6 +98,7 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	rmpsim_cli_progress_start(&prog, isatty(STDERR_FILENO) && !a->quiet && !a->sweep, njobs);
 	opt.progress = rmpsim_cli_progress_tick;
 	opt.progress_ctx = &prog;
+	opt.trace_detail = a->trace_detail;
 	struct rmpsim_cli_trace trace;
 	int code = rmpsim_cli_trace_start(a, &trace);
 	for (size_t i = 0; i < njobs && !code; i++) {

@@ -429,6 +429,7 @@ int rmpsim_cli_diff(int argc, char **argv)
 		.policy_plugin = a.policy_plugin ? plugin : NULL,
 		.seed = a.seed,
 		.has_seed = a.has_seed,
+		.trace_detail = a.trace_detail,
 	};
 	struct rmpsim_run_options oa = side_options(&base, &sa), ob = side_options(&base, &sb);
 	struct rmpsim_profile pa, pb;

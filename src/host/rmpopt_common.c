@@ -176,6 +176,9 @@ int rmpopt_setup_common(struct rmpopt_state *st, work_func_t fn,
 	if (!zalloc_cpumask_var(&st->cpumask, GFP_KERNEL))
 		return -ENOMEM;
 
+	/* rmpsim: rmpopt_smp is one RMPOPT verify, so its rounds may be computed at once */
+	rmpsim_rmpopt_round_fn(rmpopt_smp);
+
 	/* spec 1.3: window [ALIGN_DOWN(min_low_pfn), ALIGN(max_pfn)) */
 	pa_start = ALIGN_DOWN(PFN_PHYS(min_low_pfn), SZ_1G);
 	pa_end = ALIGN(PFN_PHYS(max_pfn), SZ_1G);

@@ -42,6 +42,9 @@ struct rmpsim_kernel {
 	struct rmpsim_sim *sim;
 	struct rmpsim_machine *machine; /* NULL on a bare sim */
 	unsigned ncpus;
+	/* rmpsim_rmpopt_round_fn(): a handler that is exactly one RMPOPT verify of
+	 * the region its info names, so that a round of it may be computed at once. */
+	void (*round_fn)(void *info);
 	unsigned long epoch;	/* distinguishes this boot's lock/work state from a previous one */
 	unsigned long work_ids; /* work items numbered in this boot (the workqueue_* trace) */
 	uint64_t tick_ps;	/* 1 s / HZ */
@@ -174,6 +177,8 @@ void rmpsim__k_infer_msr(struct rmpsim_kernel *k, uint32_t msr, uint64_t val);
 void rmpsim__k_infer_item_start(struct rmpsim_kernel *k);
 void rmpsim__k_infer_item_end(struct rmpsim_kernel *k);
 void rmpsim__k_infer_rmpopt(struct rmpsim_kernel *k, unsigned cpu, uint64_t function);
+/* n verifies of a round, the last on cpu (as n calls of rmpsim__k_infer_rmpopt). */
+void rmpsim__k_infer_rmpopt_round(struct rmpsim_kernel *k, unsigned cpu, unsigned n);
 void rmpsim__k_infer_cross_call(struct rmpsim_kernel *k);
 
 /* kthread.c, cpuhp.c, debugfs.c: teardown at destroy; hotplug callbacks. */

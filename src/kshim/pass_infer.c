@@ -75,6 +75,14 @@ void rmpsim__k_infer_rmpopt(struct rmpsim_kernel *k, unsigned cpu, uint64_t func
 	k->pi.last_cpu = (int)cpu;
 }
 
+void rmpsim__k_infer_rmpopt_round(struct rmpsim_kernel *k, unsigned cpu, unsigned n)
+{
+	if (!k->pi.open || !n)
+		return;
+	k->pi.rmpopts += n;
+	k->pi.last_cpu = (int)cpu;
+}
+
 void rmpsim__k_infer_cross_call(struct rmpsim_kernel *k)
 {
 	if (!k->pi.open || k->pi.leader_marked || !k->pi.rmpopts || rmpsim_sim_current(k->sim) != k->pi.proc)

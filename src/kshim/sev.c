@@ -50,6 +50,11 @@ bool rmpsim__k_rmpopt(u64 rax, u64 rcx)
 	return r.cf;
 }
 
+void rmpsim_rmpopt_round_fn(void (*fn)(void *info))
+{
+	rmpsim__k_get()->round_fn = fn;
+}
+
 /* The kernel's RMPUPDATE operand (struct rmp_state) as the machine takes it. */
 static struct rmpsim_rmp_state machine_state(const struct rmp_state *state)
 {

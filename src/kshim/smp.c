@@ -77,7 +77,18 @@ static void send(struct rmpsim_kernel *k, const struct cpumask *mask, smp_call_f
 		*c = stack_call;
 		c->owned = true;
 	}
-	int err = rmpsim_sim_ipi_many(k->sim, mask->bits, ipi_tramp, c, flags);
+	int err;
+	if (k->round_fn && func == k->round_fn && k->machine && (flags & RMPSIM_IPI_WAIT)) {
+		/* One RMPOPT verify of info's region per target: maybe one round (timing.md "Rounds"). */
+		bool round = false;
+		unsigned last = 0;
+		err = rmpsim_sim_ipi_verify_round(k->sim, mask->bits, ipi_tramp, c, flags,
+						  (u64)(unsigned long)info, &round, &last);
+		if (!err && round) /* the handlers' rmpsim__k_rmpopt() would have noted them */
+			rmpsim__k_infer_rmpopt_round(k, last, ntargets);
+	} else {
+		err = rmpsim_sim_ipi_many(k->sim, mask->bits, ipi_tramp, c, flags);
+	}
 	if (err) {
 		rmpsim__k_report_bug("BUG: IPI failed (%d)", err);
 		if (c->owned)

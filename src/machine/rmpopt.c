@@ -253,6 +253,61 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 	return 0;
 }
 
+int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *cpus, size_t n, uint64_t rax,
+				      struct rmpsim_insn_out *ret_first, struct rmpsim_insn_out *ret_rest)
+{
+	struct rmpsim_insn_out r1, r2;
+
+	if (!m || !cpus || !n || !ret_first || !ret_rest)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!rmpsim__cpu_ok(m, cpus[i]))
+			return -EINVAL;
+	uint64_t base_msr = m->rmpopt_base[rmpsim__core_of(m, cpus[0])];
+	uint64_t base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
+	uint64_t spa = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
+	if (!m->cfg.rmpopt || !(base_msr & RMPSIM_RMPOPT_BASE_EN) || spa < base ||
+	    spa - base >= RMPSIM_RMPOPT_WINDOW)
+		return -EAGAIN;
+	for (size_t i = 1; i < n; i++)
+		if (m->rmpopt_base[rmpsim__core_of(m, cpus[i])] != base_msr)
+			return -EAGAIN;
+	struct rmpsim__opt_block *blk = block_get(m, spa >> 30);
+	if (!blk)
+		return -ENOMEM; /* nothing done yet */
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
+	if (reg) {
+		pthread_mutex_lock(&reg->lock);
+		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
+			st.cache = &reg->cache; /* A45 */
+	}
+	/* The first verify, then one for all the others: the first left the
+	 * scan cache and the region as every later one finds them. */
+	(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &r1);
+	r2 = r1;
+	if (n > 1)
+		(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &r2);
+	uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
+	_Atomic uint64_t *w = bits_at_gen(m, blk, spa >> 30, gen);
+	for (size_t i = 0; i < n; i++) {
+		unsigned core = rmpsim__core_of(m, cpus[i]);
+		if (r1.cf)
+			atomic_fetch_or_explicit(&w[core / 64], 1ull << (core % 64), memory_order_release);
+		else
+			atomic_fetch_and_explicit(&w[core / 64], ~(1ull << (core % 64)),
+						  memory_order_release);
+	}
+	if (reg)
+		pthread_mutex_unlock(&reg->lock);
+	RMPSIM__COUNT(m, cpus[0], rmpopt[r1.rmpopt.kind]);
+	for (size_t i = 1; i < n; i++)
+		RMPSIM__COUNT(m, cpus[i], rmpopt[r2.rmpopt.kind]);
+	*ret_first = r1;
+	*ret_rest = r2;
+	return 0;
+}
+
 bool rmpsim_machine_region_optimized(const struct rmpsim_machine *m, unsigned core, uint64_t region)
 {
 	if (!m || core >= m->topo->ncores || region >= (1ull << 22))

@@ -449,6 +449,8 @@ static void run_local(struct rmpsim_sim *s, struct rmpsim_proc *p, rmpsim_ipi_fn
 static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned single, rmpsim_ipi_fn fn,
 		    void *arg, unsigned flags)
 {
+	bool round_want = s->round_want; /* rmpsim_sim_ipi_verify_round, for this send only */
+	s->round_want = false;
 	if (s->ctx_handler) {
 		rmpsim__bug(s, "smp_call_function from IPI handler on cpu %u", s->ctx_cpu);
 		return -EINVAL;
@@ -456,6 +458,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 	struct rmpsim_proc *p = s->ctx_proc;
 	if (!p || !fn)
 		return -EINVAL;
+	p->round_done = false;
 	const struct rmpsim_profile *pr = &s->prof;
 	unsigned self = p->cpu, m = 0;
 	bool local;
@@ -595,7 +598,15 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 	uint64_t inflight = pr->csd_polls_in_flight ? pr->csd_polls_in_flight : 1;
 	p->poll_ps = (poll_sum + inflight - 1) / inflight;
 	uint64_t send_ps = pr->ipi_send_base_ps + queue_ps + (uint64_t)writes * pr->ipi_icr_write_ps;
-	if (k && first) {
+	if (round_want && s->round_try && k && first && wait && !local && !p->irq_disable &&
+	    s->round_try(s, p, s->order, n, t0, call)) {
+		/* Computed as a round (ipi_round.c): every step is done, p->last_ack set. */
+		for (size_t j = 0; j < n; j++)
+			csd_put(s, s->order[j]);
+		call_put(s, k);
+		p->acks_left = 0;
+		p->round_done = true;
+	} else if (k && first) {
 		/* Keyed as the unbatched first delivery; the call's event stands for it. */
 		k->deliver = first;
 		call_step_key(s, &first->ev, EV_IPI_DELIVER, first->when);
@@ -633,6 +644,31 @@ int rmpsim_sim_ipi_many(struct rmpsim_sim *s, const unsigned long *mask, rmpsim_
 	if (!s || !mask)
 		return -EINVAL;
 	return ipi_send(s, mask, 0, fn, arg, flags);
+}
+
+int rmpsim_sim_ipi_verify_round(struct rmpsim_sim *s, const unsigned long *mask, rmpsim_ipi_fn fn, void *arg,
+				unsigned flags, uint64_t spa, bool *ret_round, unsigned *ret_last_cpu)
+{
+	if (!mask || !ret_round || !ret_last_cpu)
+		return -EINVAL;
+	struct rmpsim_proc *p = s->ctx_handler ? NULL : s->ctx_proc;
+	s->round_want = true;
+	s->round_spa = spa & ~((1ull << 30) - 1);
+	int r = ipi_send(s, mask, 0, fn, arg, flags);
+	/* The sender's own record: other senders may have sent rounds while it waited. */
+	*ret_round = r == 0 && p && p->round_done;
+	*ret_last_cpu = p ? p->round_last_cpu : 0;
+	return r;
+}
+
+void rmpsim_sim_set_trace_detail(struct rmpsim_sim *s, bool on)
+{
+	s->trace_detail = on;
+}
+
+void rmpsim_sim_set_trace_rounds(struct rmpsim_sim *s, bool on)
+{
+	s->trace_rounds = on;
 }
 
 int rmpsim_sim_ipi_one(struct rmpsim_sim *s, unsigned cpu, rmpsim_ipi_fn fn, void *arg, unsigned flags)

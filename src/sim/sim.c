@@ -90,6 +90,7 @@ void rmpsim_sim_destroy(struct rmpsim_sim *s)
 	rmpsim__procs_free(s);
 	rmpsim__csds_free(s);
 	rmpsim__calls_free(s);
+	rmpsim__free(s->a, s->round_cpus, s->round_cap * sizeof(*s->round_cpus));
 	rmpsim__rmpopt_model_fini(s);
 	rmpsim__free(s->a, s->marks, s->marks_cap * sizeof(*s->marks));
 	rmpsim__free(s->a, s->order, s->order_cap * sizeof(*s->order));

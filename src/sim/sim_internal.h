@@ -44,8 +44,10 @@ struct rmpsim_proc {
 	unsigned migrate_disable, preempt_disable, irq_disable;
 	unsigned acks_left, ipi_targets;
 	uint64_t ipi_call;
-	uint64_t last_ack; /* latest acknowledgement time of the current call */
-	uint64_t poll_ps;  /* csd_lock_wait() over the call's targets once all are unlocked */
+	uint64_t last_ack;	 /* latest acknowledgement time of the current call */
+	uint64_t poll_ps;	 /* csd_lock_wait() over the call's targets once all are unlocked */
+	bool round_done;	 /* its last call was computed as a round (ipi_round.c) */
+	unsigned round_last_cpu; /* the target whose handler started last there */
 	struct rmpsim_event ack_ev;
 	struct rmpsim_proc *rq_next;
 	struct rmpsim_proc *all_next;
@@ -191,6 +193,14 @@ struct rmpsim_sim {
 	size_t csd_total;
 	uint64_t ipi_calls;
 	bool ipi_unbatched; /* rmpsim_sim_set_ipi_batching(false): one event per step */
+	bool trace_detail;  /* rmpsim_sim_set_trace_detail(): no rounds (ipi_round.c) */
+	bool trace_rounds;  /* rmpsim_sim_set_trace_rounds(): the hook takes round summaries */
+	uint64_t round_spa; /* the round's verify address, for ipi_send (ipi_round.c) */
+	bool round_want;    /* the next ipi_send may compute its call as a round */
+	bool (*round_try)(struct rmpsim_sim *, struct rmpsim_proc *, struct rmpsim__csd **, size_t, uint64_t,
+			  uint64_t); /* rmpsim__round_try, or NULL */
+	unsigned *round_cpus;	     /* scratch: a round's targets in delivery order */
+	size_t round_cap;
 	bool vcpu_give_way; /* RMPSIM_VCPU_GIVE_WAY (A443) */
 	struct rmpsim__call *call_free, *call_all;
 	uint64_t *cl_stamp;	    /* [ncpus]: the IPI call that last wrote each x2APIC cluster's ICR */
@@ -301,6 +311,13 @@ static inline unsigned rmpsim__x2apic_cluster(unsigned core, unsigned thread, un
 		bits++;
 	return ((core << bits) | thread) >> 4;
 }
+
+/* ipi_round.c: compute call (sender p, targets sorted by delivery in order[0, n),
+ * sent at t0) as a round when the conditions hold; false: nothing done. Reached
+ * through s->round_try, which only machine-backed sims set (rmpsim_sim_create),
+ * so that machine-less users do not link the machine layer. */
+bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__csd **order, size_t n,
+		       uint64_t t0, uint64_t call);
 
 /* rmpopt_model.c */
 int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned nl3, unsigned npackages);

@@ -600,6 +600,9 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 	ms.progress = opt->progress;
 	ms.progress_ctx = opt->progress_ctx;
 	rmpsim_sim_set_trace_hook(c.sim, rmpsim__measure_hook, &ms);
+	/* The measurement reads round summaries; timeline writers want every IPI. */
+	rmpsim_sim_set_trace_detail(c.sim, opt->trace_detail || opt->trace);
+	rmpsim_sim_set_trace_rounds(c.sim, !opt->trace);
 	r = rmpsim_kernel_create(c.alloc, c.sim, &c.kernel);
 	if (r)
 		goto out;

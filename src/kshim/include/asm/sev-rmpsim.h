@@ -38,6 +38,15 @@ static inline bool __rmpopt(u64 rax, u64 rcx)
 	return rmpsim__k_rmpopt(rax, rcx);
 }
 
+/*
+ * Declares that fn(info) executes exactly __rmpopt(ALIGN_DOWN((u64)info, 1 GB),
+ * 0) on the current CPU and nothing else (the v10 series' rmpopt_smp): then
+ * on_each_cpu_mask(mask, fn, info, true) may be simulated as one round
+ * (docs/timing.md "Rounds"), with the same results as its IPIs one by one.
+ * For this kernel; NULL forgets it.
+ */
+void rmpsim_rmpopt_round_fn(void (*fn)(void *info));
+
 /* RMPUPDATE (spec 3.1): RAX = SPA, RCX = &state; returns EAX (the raw code). */
 int rmpsim__k_rmpupdate(u64 paddr, const struct rmp_state *state);
 static inline int __rmpupdate(u64 paddr, struct rmp_state *state)

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rounds against the step-by-step engine (issue 14 point 1, docs/timing.md
+ * "Rounds"): the same passes run twice, rounds allowed and --trace-detail (every
+ * IPI step by step), on random small machines (sockets, nodes, cores, threads,
+ * memory), policies, RMP contents (private pages scattered over the regions),
+ * profiles (result cache scope, scan granularity, APIC mode) and seeds. Every
+ * per-CPU statistic, every machine counter and RMPOPT table bit, the marks, the
+ * memory engine's window and rises, the event count and the end time must be
+ * equal; rounds must have happened where a policy sends them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "assert_eq.h"
+
+#include <rmpsim/kshim.h>
+#include <rmpsim/machine.h>
+#include <rmpsim/policy.h>
+#include <rmpsim/sim.h>
+#include <rmpsim/topology.h>
+
+#include "base/rng.h"
+
+#define GIB (1ull << 30)
+
+struct world {
+	struct rmpsim_topology *topo;
+	struct rmpsim_machine *m;
+	struct rmpsim_sim *sim;
+	struct rmpsim_kernel *k;
+};
+
+struct setup {
+	const struct rmpsim_policy_ops *policy;
+	uint64_t seed;
+	unsigned npriv; /* private 4K pages scattered over the memory */
+	int rc;
+};
+
+static void boot_fn(void *arg)
+{
+	struct setup *su = arg;
+	su->rc = rmpsim_host_snp_prepare();
+	if (!su->rc)
+		su->rc = rmpsim_host_snp_init();
+	/* Private pages at random 4K frames (the same in both runs): early exits
+	 * at random slots, regions the passes find busy. */
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, su->seed);
+	for (unsigned i = 0; !su->rc && i < su->npriv; i++) {
+		unsigned long long pfn = rmpsim__rng_below(&rng, (4 * GIB) >> 12) + ((5 * GIB) >> 12);
+		(void)rmpsim_host_rmp_make_private(pfn, (unsigned long long)i << 12, 0, 7, false);
+	}
+	if (!su->rc)
+		su->rc = rmpsim_host_setup_rmpopt(su->policy);
+	if (!su->rc) /* a second pass over what the first left (warm lines, set bits) */
+		rmpsim_host_rmpopt_all_physmem();
+}
+
+struct shape {
+	unsigned packages, nodes, cores, threads;
+	uint64_t mem;
+};
+
+static void world_run(struct world *w, const struct shape *sh, const struct rmpsim_profile *prof,
+		      struct setup *su, bool detail)
+{
+	struct rmpsim_diag diag = { 0 };
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(rmpsim_topology_regular(NULL, sh->packages, sh->nodes, sh->cores, sh->threads,
+						 sh->mem, &w->topo),
+			 0);
+	assert_int_equal(rmpsim_machine_create(NULL, w->topo, NULL, &diag, &w->m), 0);
+	assert_int_equal(rmpsim_sim_create(NULL, w->m, prof, su->seed, &w->sim), 0);
+	rmpsim_sim_set_trace_detail(w->sim, detail);
+	assert_int_equal(rmpsim_kernel_create(NULL, w->sim, &w->k), 0);
+	assert_int_equal(rmpsim_kernel_boot(w->k, boot_fn, su), 0);
+	assert_int_equal(rmpsim_sim_run(w->sim), 0);
+	assert_int_equal(su->rc, 0);
+}
+
+static void world_destroy(struct world *w)
+{
+	rmpsim_kernel_destroy(w->k);
+	rmpsim_sim_destroy(w->sim);
+	rmpsim_machine_destroy(w->m);
+	rmpsim_topology_destroy(w->topo);
+}
+
+/* Everything compared, taken from a run before its kernel goes (the policies'
+ * state is the kernel's file statics: one kernel at a time). */
+struct snap {
+	uint64_t now, events, bugs, hash, ipis;
+	unsigned ncpus, ncores;
+	struct rmpsim_cpu_stats st[64];
+	struct rmpsim_cpu_counters cnt[64];
+	bool opt[32][64];
+	size_t nmarks;
+	struct rmpsim_mark marks[64];
+	uint64_t win_lo, win_hi;
+	size_t nrises;
+	struct rmpsim_rise rises[RMPSIM_RISES_MAX];
+};
+
+static void take(const struct world *w, struct snap *sn)
+{
+	memset(sn, 0, sizeof(*sn));
+	sn->ncpus = rmpsim_sim_ncpus(w->sim);
+	sn->ncores = rmpsim_topology_ncores(w->topo);
+	assert_true(sn->ncpus <= 64 && sn->ncores <= 32);
+	sn->now = rmpsim_sim_now(w->sim);
+	sn->events = rmpsim_sim_events(w->sim);
+	sn->bugs = rmpsim_sim_bugs(w->sim);
+	sn->hash = rmpsim_sim_trace_hash(w->sim);
+	for (unsigned c = 0; c < sn->ncpus; c++) {
+		assert_int_equal(rmpsim_sim_cpu_stats(w->sim, c, &sn->st[c]), 0);
+		rmpsim_machine_counters(w->m, c, &sn->cnt[c]);
+		sn->ipis += sn->st[c].ipis;
+	}
+	for (unsigned core = 0; core < sn->ncores; core++)
+		for (uint64_t r = 0; r < 64; r++)
+			sn->opt[core][r] = rmpsim_machine_region_optimized(w->m, core, r);
+	sn->nmarks = rmpsim_sim_mark_count(w->sim);
+	for (size_t i = 0; i < sn->nmarks && i < 64; i++)
+		sn->marks[i] = *rmpsim_sim_mark_get(w->sim, i);
+	rmpsim_sim_rmpopt_window(w->sim, &sn->win_lo, &sn->win_hi);
+	sn->nrises = rmpsim_sim_rmpopt_rises(w->sim, sn->rises, RMPSIM_RISES_MAX);
+}
+
+static void compare(const struct snap *a, const struct snap *b)
+{
+	ASSERT_EQ(a->ncpus, b->ncpus);
+	ASSERT_EQ(a->now, b->now);
+	ASSERT_EQ(a->events, b->events);
+	ASSERT_EQ(a->bugs, b->bugs);
+	for (unsigned c = 0; c < a->ncpus; c++) {
+		const struct rmpsim_cpu_stats *x = &a->st[c], *y = &b->st[c];
+		ASSERT_EQ(x->busy_ps, y->busy_ps);
+		ASSERT_EQ(x->handler_ps, y->handler_ps);
+		ASSERT_EQ(x->ipis, y->ipis);
+		ASSERT_EQ(x->irqoff_max_ps, y->irqoff_max_ps);
+		ASSERT_EQ(x->irqoff_max_at_ps, y->irqoff_max_at_ps);
+		assert_string_equal(x->irqoff_max_where, y->irqoff_max_where);
+		for (unsigned k = 0; k < 5; k++)
+			ASSERT_EQ(x->rmpopt[k], y->rmpopt[k]);
+		ASSERT_EQ(x->rmpopt_ps, y->rmpopt_ps);
+		ASSERT_EQ(x->rmpopt_lines, y->rmpopt_lines);
+		ASSERT_EQ(x->rmpopt_dram_lines, y->rmpopt_dram_lines);
+		ASSERT_EQ(x->idle_exits, y->idle_exits);
+		ASSERT_EQ(x->switches, y->switches);
+		ASSERT_EQ(x->vcpu_exits, y->vcpu_exits);
+		ASSERT_EQ(x->vcpu_stolen_ps, y->vcpu_stolen_ps);
+		ASSERT_EQ(x->vcpu_stretch_max_ps, y->vcpu_stretch_max_ps);
+		ASSERT_EQ(x->vcpu_open_ps, y->vcpu_open_ps);
+		assert_memory_equal(&a->cnt[c], &b->cnt[c], sizeof(a->cnt[c]));
+	}
+	assert_memory_equal(a->opt, b->opt, sizeof(a->opt));
+	ASSERT_EQ(a->nmarks, b->nmarks);
+	for (size_t i = 0; i < a->nmarks && i < 64; i++) {
+		assert_string_equal(a->marks[i].name, b->marks[i].name);
+		ASSERT_EQ(a->marks[i].time_ps, b->marks[i].time_ps);
+		ASSERT_EQ(a->marks[i].cpu, b->marks[i].cpu);
+		ASSERT_EQ(a->marks[i].a, b->marks[i].a);
+		ASSERT_EQ(a->marks[i].b, b->marks[i].b);
+	}
+	ASSERT_EQ(a->win_lo, b->win_lo);
+	ASSERT_EQ(a->win_hi, b->win_hi);
+	ASSERT_EQ(a->nrises, b->nrises);
+	for (size_t i = 0; i < a->nrises && i < RMPSIM_RISES_MAX; i++) {
+		ASSERT_EQ(a->rises[i].cpu, b->rises[i].cpu);
+		ASSERT_EQ(a->rises[i].ps, b->rises[i].ps);
+		ASSERT_EQ(a->rises[i].at_ps, b->rises[i].at_ps);
+	}
+}
+
+/* covers: issue 14 point 1 */
+static void rounds_equal_the_step_engine(void **state)
+{
+	(void)state;
+	static const char *const policies[] = { "v10", "three-case", "targeted", "naive", "percpu" };
+	struct rmpsim_rng rng;
+	unsigned rounds_seen = 0;
+
+	rmpsim__rng_seed(&rng, 14);
+	for (unsigned iter = 0; iter < 24; iter++) {
+		struct shape sh = {
+			.packages = 1 + (unsigned)rmpsim__rng_below(&rng, 2),
+			.nodes = 1 + (unsigned)rmpsim__rng_below(&rng, 2),
+			.cores = 1 + (unsigned)rmpsim__rng_below(&rng, 8),
+			.threads = 1 + (unsigned)rmpsim__rng_below(&rng, 2),
+		};
+		/* At least 10 GiB: the scattered pages lie in 5..9 GiB. */
+		sh.mem = (10 + rmpsim__rng_below(&rng, 24)) * GIB / (sh.packages * sh.nodes) + GIB;
+		struct rmpsim_profile prof = *rmpsim_profile_default();
+		/* Result caches are a condition against rounds: some runs check that the
+		 * step path they then take is unchanged. */
+		static const enum rmpsim_cache_scope scopes[] = { RMPSIM_SCOPE_NONE, RMPSIM_SCOPE_NONE,
+								  RMPSIM_SCOPE_NONE, RMPSIM_SCOPE_L3,
+								  RMPSIM_SCOPE_GLOBAL };
+		prof.rmpopt_cache_scope = scopes[rmpsim__rng_below(&rng, 5)];
+		if (rmpsim__rng_below(&rng, 3) == 0)
+			prof.rmpopt_scan = RMPSIM_SCAN_4K;
+		if (rmpsim__rng_below(&rng, 3) == 0)
+			prof.apic_mode = RMPSIM_APIC_PHYSICAL;
+		if (rmpsim__rng_below(&rng, 4) == 0)
+			prof.deep_idle_after_ps = 1000; /* every follower leaves C2 */
+		struct setup su = {
+			.policy = rmpsim_policy_find(policies[rmpsim__rng_below(&rng, 5)]),
+			.seed = 1 + rmpsim__rng_below(&rng, 1000),
+			.npriv = (unsigned)rmpsim__rng_below(&rng, 40),
+		};
+		assert_non_null(su.policy);
+		static struct snap a, b;
+		struct world w;
+		world_run(&w, &sh, &prof, &su, false);
+		take(&w, &a);
+		world_destroy(&w);
+		world_run(&w, &sh, &prof, &su, true);
+		take(&w, &b);
+		world_destroy(&w);
+		compare(&a, &b);
+		rounds_seen += a.ipis > 0 && a.hash != b.hash;
+	}
+	/* The test is about rounds: most of these runs must have computed some. */
+	assert_true(rounds_seen >= 6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rounds_equal_the_step_engine),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
