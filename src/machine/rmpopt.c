@@ -234,7 +234,7 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 		struct rmpsim__opt_block *blk = block_get(m, spa >> 30);
 		if (!blk) { /* out of memory: no bit, no count (the scan cache holds a true result) */
 			if (reg)
-				pthread_mutex_unlock(&reg->lock);
+				rmpsim__region_unlock(reg);
 			return -ENOMEM;
 		}
 		_Atomic uint64_t *w = &bits_at_gen(m, blk, spa >> 30, gen)[core / 64];
@@ -278,7 +278,7 @@ int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
 	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
 	if (reg) {
-		pthread_mutex_lock(&reg->lock);
+		rmpsim__region_lock(reg);
 		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
 			st.cache = &reg->cache; /* A45 */
 	}
@@ -299,7 +299,7 @@ int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *
 						  memory_order_release);
 	}
 	if (reg)
-		pthread_mutex_unlock(&reg->lock);
+		rmpsim__region_unlock(reg);
 	RMPSIM__COUNT(m, cpus[0], rmpopt[r1.rmpopt.kind]);
 	for (size_t i = 1; i < n; i++)
 		RMPSIM__COUNT(m, cpus[i], rmpopt[r2.rmpopt.kind]);
