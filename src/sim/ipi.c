@@ -649,7 +649,7 @@ int rmpsim_sim_ipi_many(struct rmpsim_sim *s, const unsigned long *mask, rmpsim_
 int rmpsim_sim_ipi_verify_round(struct rmpsim_sim *s, const unsigned long *mask, rmpsim_ipi_fn fn, void *arg,
 				unsigned flags, uint64_t spa, bool *ret_round, unsigned *ret_last_cpu)
 {
-	if (!mask || !ret_round || !ret_last_cpu)
+	if (!s || !mask || !ret_round || !ret_last_cpu)
 		return -EINVAL;
 	struct rmpsim_proc *p = s->ctx_handler ? NULL : s->ctx_proc;
 	s->round_want = true;
@@ -663,12 +663,14 @@ int rmpsim_sim_ipi_verify_round(struct rmpsim_sim *s, const unsigned long *mask,
 
 void rmpsim_sim_set_trace_detail(struct rmpsim_sim *s, bool on)
 {
-	s->trace_detail = on;
+	if (s)
+		s->trace_detail = on;
 }
 
 void rmpsim_sim_set_trace_rounds(struct rmpsim_sim *s, bool on)
 {
-	s->trace_rounds = on;
+	if (s)
+		s->trace_rounds = on;
 }
 
 int rmpsim_sim_ipi_one(struct rmpsim_sim *s, unsigned cpu, rmpsim_ipi_fn fn, void *arg, unsigned flags)

@@ -283,6 +283,17 @@ static long long ipi_many_null(struct bad_fix *f)
 BAD_CALL(ipi_one_null, rmpsim_sim_ipi_one(NULL, 1, noop_ipi, NULL, RMPSIM_IPI_WAIT))
 BAD_CALL(ipi_one_engine_context, rmpsim_sim_ipi_one(f->s, 1, noop_ipi, NULL, RMPSIM_IPI_WAIT))
 BAD_VOID_CALL(ipi_batching_null, rmpsim_sim_set_ipi_batching(NULL, false))
+BAD_VOID_CALL(trace_detail_null, rmpsim_sim_set_trace_detail(NULL, true))
+BAD_VOID_CALL(trace_rounds_null, rmpsim_sim_set_trace_rounds(NULL, true))
+static long long verify_round_null(struct bad_fix *f)
+{
+	unsigned long mask = 0xe;
+	bool round = true;
+	unsigned last = 77;
+	(void)f;
+	int r = rmpsim_sim_ipi_verify_round(NULL, &mask, noop_ipi, NULL, RMPSIM_IPI_WAIT, 0, &round, &last);
+	return round && last == 77 ? r : 1; /* nothing written */
+}
 BAD_VOID_CALL(ipi_names_null, rmpsim_sim_ipi_names(NULL, "a", "b"))
 static long long set_vcpus_null(struct bad_fix *f)
 {
@@ -388,6 +399,9 @@ static const struct bad_call engine_rows[] = {
 	{ "ipi_one NULL sim", ipi_one_null, -EINVAL },
 	{ "ipi_one from engine context", ipi_one_engine_context, -EINVAL },
 	{ "set_ipi_batching NULL", ipi_batching_null, 0 },
+	{ "set_trace_detail NULL", trace_detail_null, 0 },
+	{ "set_trace_rounds NULL", trace_rounds_null, 0 },
+	{ "ipi_verify_round NULL sim", verify_round_null, -EINVAL },
 	{ "ipi_names NULL", ipi_names_null, 0 },
 	{ "set_vcpus NULL", set_vcpus_null, 0 },
 	{ "mark NULL", mark_null, -EINVAL },
