@@ -110,6 +110,9 @@ bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsi
 	    rmpsim_machine_rmpopt_verify_cpus(s->machine, s->round_cpus, n, s->round_spa, &first, &rest) < 0)
 		return false; /* nothing done: the call goes step by step */
 
+	/* Every target verifies the same region, unchanged in between: one look-up. */
+	struct rmpsim_verify v;
+	rmpsim__verify_inputs(s, s->round_spa, &v);
 	struct rmpsim_proc *sv_proc = s->ctx_proc;
 	unsigned sv_cpu = s->ctx_cpu;
 	bool sv_handler = s->ctx_handler;
@@ -131,7 +134,7 @@ bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsi
 		s->ctx_handler = true;
 		s->ctx_charge = 0;
 		s->ctx_base = start + pr->ipi_handler_overhead_ps;
-		rmpsim_sim_charge_rmpopt(s, i ? &rest : &first, s->round_spa);
+		rmpsim_sim_charge_verify(s, &v, NULL); /* as rmpsim_sim_charge_rmpopt() does a verify */
 		uint64_t dur = wake + pr->ipi_handler_overhead_ps + s->ctx_charge;
 		c->st.handler_ps += dur - wake;
 		c->st.ipis++;

@@ -319,6 +319,10 @@ static inline unsigned rmpsim__x2apic_cluster(unsigned core, unsigned thread, un
 bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__csd **order, size_t n,
 		       uint64_t t0, uint64_t call);
 
+/* sim_machine.c: what a verify of spa's region finds (the machine's answers,
+ * kept per region while its content generation stays). */
+void rmpsim__verify_inputs(struct rmpsim_sim *s, uint64_t spa, struct rmpsim_verify *ret);
+
 /* rmpopt_model.c */
 int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned nl3, unsigned npackages);
 void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s);

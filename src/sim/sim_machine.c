@@ -64,6 +64,13 @@ void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *s, const struct rmpsim_insn_out
 		rmpsim__charge_report(s, r->rmpopt.kind, true);
 		return;
 	}
+	struct rmpsim_verify v;
+	rmpsim__verify_inputs(s, spa, &v);
+	rmpsim_sim_charge_verify(s, &v, NULL);
+}
+
+void rmpsim__verify_inputs(struct rmpsim_sim *s, uint64_t spa, struct rmpsim_verify *ret)
+{
 	struct rmpsim_verify v = { .region = spa >> 30 };
 	v.gen = rmpsim_machine_region_content_gen(s->machine, v.region);
 	/* The first assigned entry follows from the region's contents, which
@@ -85,5 +92,5 @@ void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *s, const struct rmpsim_insn_out
 							  .home_node = v.home_node,
 							  .valid = true };
 	}
-	rmpsim_sim_charge_verify(s, &v, NULL);
+	*ret = v;
 }

@@ -85,8 +85,18 @@ static void world_run(struct world *w, const struct shape *sh, const struct rmps
 	assert_int_equal(su->rc, 0);
 }
 
+static void shutdown_fn(void *arg)
+{
+	(void)arg;
+	rmpsim_host_snp_shutdown();
+}
+
+/* A clean end (after the snapshot): snp_shutdown() frees what the policy's setup took. */
 static void world_destroy(struct world *w)
 {
+	if (rmpsim_machine_snp_initialized(w->m) &&
+	    rmpsim_kernel_spawn(w->k, "shutdown", 0, shutdown_fn, NULL) == 0)
+		(void)rmpsim_sim_run(w->sim);
 	rmpsim_kernel_destroy(w->k);
 	rmpsim_sim_destroy(w->sim);
 	rmpsim_machine_destroy(w->m);
