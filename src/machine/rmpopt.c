@@ -172,8 +172,9 @@ bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t 
 	 * not 0) only when no reset of the region's bits came in between. */
 	_Atomic uint64_t *stamp = &b->stamp[region % RMPSIM_RMPOPT_REGIONS];
 	uint64_t s1 = atomic_load_explicit(stamp, memory_order_acquire);
-	uint64_t w = atomic_load_explicit(&core_words(m, b, region)[core / 64], memory_order_relaxed);
-	atomic_thread_fence(memory_order_acquire);
+	/* acquire: the second stamp read cannot move before the bit's (a load
+	 * order, not a fence: ThreadSanitizer does not model fences) */
+	uint64_t w = atomic_load_explicit(&core_words(m, b, region)[core / 64], memory_order_acquire);
 	uint64_t s2 = atomic_load_explicit(stamp, memory_order_relaxed);
 	/* The gen read after the bit is at least as new as the one stored. */
 	return ((w >> (core % 64)) & 1) && s1 == s2 && s1 == region_gen(m, region) + 1;
@@ -192,9 +193,10 @@ static _Atomic uint64_t *bits_at_gen(struct rmpsim_machine *m, struct rmpsim__op
 
 	if (atomic_load_explicit(stamp, memory_order_relaxed) != gen + 1) {
 		atomic_store_explicit(stamp, 0, memory_order_relaxed);
-		atomic_thread_fence(memory_order_release);
+		/* release per word: a reader that sees a cleared word sees the
+		 * stamp at 0 too (no fence: ThreadSanitizer does not model them) */
 		for (unsigned i = 0; i < m->opt_words; i++)
-			atomic_store_explicit(&w[i], 0, memory_order_relaxed);
+			atomic_store_explicit(&w[i], 0, memory_order_release);
 		atomic_store_explicit(stamp, gen + 1, memory_order_release);
 	}
 	return w;
