@@ -376,6 +376,11 @@ static int topo_from_shape(const struct rmpsim_allocator *a, const struct rmpsim
 	if (sh->nlevels == 0 || sh->type[pu_lv] != HWLOC_OBJ_PU)
 		return 1;
 	for (int l = 0; l <= pu_lv; l++) {
+		/* hwloc keeps a group only where it adds structure (its default
+		 * KEEP_STRUCTURE filter): one group per parent, or a group of one
+		 * child, is merged away and its memory moves; hwloc builds those. */
+		if (sh->type[l] == HWLOC_OBJ_GROUP && (sh->count[l] == 1 || sh->count[l + 1] == 1))
+			return 1;
 		n *= sh->count[l];
 		objects[l] = n;
 		if (sh->type[l] == HWLOC_OBJ_CORE)
