@@ -412,6 +412,10 @@ static void synthetic_direct_equals_hwloc(void **state)
 		"pu:3",
 		"pack:2 l3:2 numa:2 core:2 pu:1", /* an L3 over two nodes: both refuse it */
 		"pack:2 [numa(memory=1MiB)] core:1 pu:1",
+		/* groups hwloc merges away (found by the libFuzzer run) */
+		"group:3 [numa(memory=1GiB)] pack:1 pu:1",
+		"pack:2 group:1 [numa(memory=1GiB)] core:2 pu:1",
+		"group:2 [numa(memory=2GiB)] pack:2 core:2 pu:1",
 	};
 	unsigned both_ok = 0;
 
