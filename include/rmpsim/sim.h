@@ -464,6 +464,8 @@ enum rmpsim_trace_kind {
 	 * Not in the trace hash (it follows from the records around it). */
 	RMPSIM_TRACE_VCPU,
 };
+/* A kind's bit in a mask of kinds (rmpsim_run_options.trace_kinds). */
+#define RMPSIM_TRACE_KIND_BIT(kind) (1u << (unsigned)(kind))
 /* Names are valid during the hook call only (a plugin's strings go with it). */
 struct rmpsim_trace_ipi_send {
 	const unsigned long *mask; /* the targets (sender excluded), ncpus bits; NULL: one */

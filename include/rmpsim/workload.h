@@ -323,6 +323,11 @@ struct rmpsim_run_options {
 	 * NULL: the timelines of the report layer. */
 	void (*trace)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 	void *trace_ctx;
+	/* The record kinds trace wants, a bit (1u << kind) each (RMPSIM_TRACE_KIND_BIT),
+	 * or 0 for every kind: a default run makes about 100 million records, and a
+	 * hook that needs a few kinds is not called for the others (the histograms'
+	 * RMPSIM_HIST_TRACE_KINDS). */
+	uint32_t trace_kinds;
 	/* The run's simulated time now and then (every few thousand trace
 	 * records), or NULL: a progress display. Observes only. */
 	void (*progress)(void *ctx, uint64_t sim_now_ps);

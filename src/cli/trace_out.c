@@ -95,9 +95,16 @@ void rmpsim_cli_trace_run(struct rmpsim_cli_trace *t, struct rmpsim_run_options 
 	snprintf(t->label, sizeof(t->label), "%s", label);
 	if (t->tj)
 		rmpsim_trace_json_begin_run(t->tj, label);
-	if (t->tj || t->hist || t->ftrace) {
+	if (t->tj || t->ftrace) {
 		opt->trace = fan_out;
 		opt->trace_ctx = t;
+		opt->trace_kinds = 0;
+	} else if (t->hist) {
+		/* --hist or --html alone: straight to the histograms, with only the kinds they
+		 * read (--html's cost, docs/performance.md "Report writers") */
+		opt->trace = rmpsim_hist_hook;
+		opt->trace_ctx = t->hist;
+		opt->trace_kinds = RMPSIM_HIST_TRACE_KINDS;
 	}
 }
 
@@ -126,6 +133,7 @@ void rmpsim_cli_trace_run_done(struct rmpsim_cli_trace *t, struct rmpsim_run_opt
 		t->ftrace_err = true;
 	opt->trace = NULL;
 	opt->trace_ctx = NULL;
+	opt->trace_kinds = 0;
 }
 
 int rmpsim_cli_hist_print(struct rmpsim_cli_trace *t, FILE *f)

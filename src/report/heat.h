@@ -45,6 +45,20 @@ int rmpsim__heat_init(struct rmpsim__heat *h, const struct rmpsim_allocator *a, 
 void rmpsim__heat_fini(struct rmpsim__heat *h);
 /* Every record of the run (busy transitions). */
 void rmpsim__heat_record(struct rmpsim__heat *h, const struct rmpsim_trace_rec *rec);
+/* Busy [s, e) on cpu (< ncpus), clipped to the pass under way (nothing outside one). */
+void rmpsim__heat_add_busy(struct rmpsim__heat *h, unsigned cpu, uint64_t s, uint64_t e);
+/*
+ * An interrupts-off stretch of len ps that ends at now on cpu (< ncpus), the
+ * hot record (one per handler stretch): with no process on the CPU it is its
+ * handlers, back to back, from the end of its idle exit (not busy time, as in
+ * the sim's counters) to the last handler's end; under a running process it
+ * is counted already.
+ */
+static inline void rmpsim__heat_irqoff(struct rmpsim__heat *h, unsigned cpu, uint64_t now, uint64_t len)
+{
+	if (!h->cpu[cpu].proc)
+		rmpsim__heat_add_busy(h, cpu, len <= now ? now - len : 0, now);
+}
 void rmpsim__heat_pass_start(struct rmpsim__heat *h, uint64_t now);
 void rmpsim__heat_pass_done(struct rmpsim__heat *h, uint64_t now);
 /* Copy the last pass's grid into ret (heat_* fields). 0, -ENOMEM. */

@@ -167,10 +167,28 @@ static void add(struct column *c, uint64_t ps, uint64_t bucket, size_t entries)
 	c->sum += ps;
 }
 
+/* An interrupts-off stretch ended in the pass on cpu < ncpus: the hot record (one per
+ * handler stretch, about 24 million in the default run), kept to a few additions. */
+static void on_irqoff(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
+{
+	/* Stretches that ended during the pass, as the report's irq_off_max_ns (A116). */
+	add(&h->cur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, IRQOFF_ENTRIES);
+	rmpsim__heat_irqoff(&h->heat, rec->cpu, rec->time_ps, rec->a);
+}
+
 void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
 {
 	struct rmpsim_hist *h = ctx;
-	if (!h || !rec || h->err || (!h->sim && !sim))
+	if (!h || !rec)
+		return;
+	if (rec->kind == RMPSIM_TRACE_IRQOFF) {
+		/* in_pass: the run started without error and a pass is under way (the heatmap
+		 * keeps nothing outside one either) */
+		if (h->in_pass && rec->cpu < h->ncpus)
+			on_irqoff(h, rec);
+		return;
+	}
+	if (h->err || (!h->sim && !sim))
 		return;
 	if (!h->sim)
 		run_start(h, sim);
@@ -179,9 +197,6 @@ void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_tra
 	rmpsim__heat_record(&h->heat, rec);
 	if (rec->kind == RMPSIM_TRACE_MARK)
 		on_mark(h, rec);
-	else if (rec->kind == RMPSIM_TRACE_IRQOFF && h->in_pass && rec->cpu < h->ncpus)
-		/* Stretches that ended during the pass, as the report's irq_off_max_ns (A116). */
-		add(&h->cur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, IRQOFF_ENTRIES);
 	else if (rec->kind == RMPSIM_TRACE_VCPU && h->in_pass && rec->cpu < h->ncpus)
 		/* Stretches that ended during the pass, as the JSON's stretch_hist_us (A440) */
 		add(&h->vcur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, VCPU_ENTRIES);

@@ -191,6 +191,8 @@ static void on_mark(struct rmpsim__measure *ms, size_t idx)
 	}
 }
 
+_Static_assert(RMPSIM_TRACE_VCPU < 32, "a trace kind's bit fits rmpsim_run_options.trace_kinds");
+
 void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec)
 {
 	struct rmpsim__measure *ms = ctx;
@@ -201,7 +203,7 @@ void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec)
 		on_mark(ms, (size_t)rec->id);
 	else if (rec->kind == RMPSIM_TRACE_VCPU)
 		vcpu_stretch(ms, rec);
-	if (ms->next)
+	if (ms->next && (!ms->next_kinds || ms->next_kinds & RMPSIM_TRACE_KIND_BIT(rec->kind)))
 		ms->next(ms->next_ctx, ms->sim, rec);
 	if (ms->progress && ++ms->nrecs % RMPSIM__MEASURE_PROGRESS_EVERY == 0)
 		ms->progress(ms->progress_ctx, rec->time_ps);

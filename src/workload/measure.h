@@ -74,6 +74,7 @@ struct rmpsim__measure {
 	/* rmpsim_run_options.trace: every record passed on, or NULL */
 	void (*next)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 	void *next_ctx;
+	uint32_t next_kinds; /* the kinds next wants (rmpsim_run_options.trace_kinds, 0 = all) */
 	/* rmpsim_run_options.progress: called every RMPSIM__MEASURE_PROGRESS_EVERY records */
 	void (*progress)(void *ctx, uint64_t sim_now_ps);
 	void *progress_ctx;

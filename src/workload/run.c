@@ -597,6 +597,7 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 		goto out;
 	ms.next = opt->trace;
 	ms.next_ctx = opt->trace_ctx;
+	ms.next_kinds = opt->trace_kinds;
 	ms.progress = opt->progress;
 	ms.progress_ctx = opt->progress_ctx;
 	rmpsim_sim_set_trace_hook(c.sim, rmpsim__measure_hook, &ms);

@@ -320,6 +320,74 @@ static void heatmap_grid_adds_up_to_the_busy_time(void **state)
 	rmpsim_scenario_free(&s);
 }
 
+/* The histograms behind a hook that counts the kinds it is given. */
+struct kind_counter {
+	struct rmpsim_hist *h;
+	uint64_t n[32];
+};
+
+static void count_kinds(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec)
+{
+	struct kind_counter *k = ctx;
+	k->n[rec->kind]++;
+	rmpsim_hist_hook(k->h, sim, rec);
+}
+
+/* One run of "full" 4K with the histograms on every record (kinds 0) or on kinds. */
+static void hist_run(uint32_t kinds, struct kind_counter *k, struct rmpsim_pass_profile *p, char **text)
+{
+	struct rmpsim_scenario s;
+	struct rmpsim_run_result res;
+	size_t len;
+	memset(k, 0, sizeof(*k));
+	assert_int_equal(rmpsim_hist_create(NULL, &k->h), 0);
+	assert_int_equal(rmpsim_scenario_builtin("full", RMPSIM_BACKING_4K, NULL, &s), 0);
+	struct rmpsim_run_options opt = {
+		.machine = MACHINE, .trace = count_kinds, .trace_ctx = k, .trace_kinds = kinds
+	};
+	assert_int_equal(rmpsim_workload_run(&s, &opt, NULL, &res, NULL), 0);
+	assert_int_equal(rmpsim_hist_take_run(k->h, p), 0);
+	FILE *f = open_memstream(text, &len);
+	assert_non_null(f);
+	assert_int_equal(rmpsim_hist_write_run(k->h, f, "full 4K"), 0);
+	assert_int_equal(fclose(f), 0);
+	rmpsim_hist_destroy(k->h);
+	rmpsim_scenario_free(&s);
+}
+
+/* The hook sees only the kinds asked for, and the histograms (--hist, --html) need no others. */
+static void hist_kinds_are_all_the_histograms_read(void **state)
+{
+	(void)state;
+	struct kind_counter all, some;
+	struct rmpsim_pass_profile pa, ps;
+	char *ta, *ts;
+	hist_run(0, &all, &pa, &ta);
+	hist_run(RMPSIM_HIST_TRACE_KINDS, &some, &ps, &ts);
+	unsigned others = 0;
+	for (unsigned kind = 0; kind < 32; kind++) {
+		if (RMPSIM_HIST_TRACE_KINDS & RMPSIM_TRACE_KIND_BIT(kind))
+			assert_int_equal(some.n[kind], all.n[kind]);
+		else
+			assert_int_equal(some.n[kind], 0);
+		others += !(RMPSIM_HIST_TRACE_KINDS & RMPSIM_TRACE_KIND_BIT(kind)) && all.n[kind];
+	}
+	assert_true(all.n[RMPSIM_TRACE_IRQOFF] > 0 && others > 0); /* the filter left something out */
+	assert_string_equal(ta, ts);
+	assert_int_equal(pa.ncpus, ps.ncpus);
+	assert_memory_equal(pa.busy_ps, ps.busy_ps, pa.ncpus * sizeof(uint64_t));
+	assert_memory_equal(pa.irqoff, ps.irqoff, sizeof(pa.irqoff));
+	assert_int_equal(pa.irqoff_over, ps.irqoff_over);
+	assert_int_equal(pa.heat_rows, ps.heat_rows);
+	assert_int_equal(pa.heat_cols, ps.heat_cols);
+	assert_int_equal(pa.heat_bin_ps, ps.heat_bin_ps);
+	assert_memory_equal(pa.heat_bp, ps.heat_bp, (size_t)pa.heat_rows * pa.heat_cols * sizeof(uint16_t));
+	rmpsim_pass_profile_free(&pa);
+	rmpsim_pass_profile_free(&ps);
+	free(ta);
+	free(ts);
+}
+
 static void same_run_same_bytes(void **state)
 {
 	(void)state;
@@ -431,6 +499,7 @@ int main(void)
 		cmocka_unit_test(tracing_leaves_the_trace_hash_alone),
 		cmocka_unit_test(same_run_same_bytes),
 		cmocka_unit_test(heatmap_grid_adds_up_to_the_busy_time),
+		cmocka_unit_test(hist_kinds_are_all_the_histograms_read),
 		cmocka_unit_test(cpu_filter_keeps_only_those_threads),
 		cmocka_unit_test(region_filter_keeps_only_those_rmpopts),
 		cmocka_unit_test(filter_selecting_nothing_says_so),
