@@ -10,14 +10,17 @@
 #define RMPSIM_SIM_FIBER_H
 
 #include <stdbool.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <ucontext.h>
 
 #include <rmpsim/alloc.h>
 
 struct rmpsim__fiber {
-	ucontext_t uc;
-	void *stack; /* NULL for the main fiber */
+	ucontext_t uc; /* the first entry (makecontext); every switch under ASan, TSan */
+	jmp_buf jb;    /* where the fiber stopped at its last switch away */
+	bool started;  /* running or switched away at least once: resume by jb */
+	void *stack;   /* NULL for the main fiber */
 	size_t stack_size;
 	void *mem; /* the allocation holding the stack and its guard page */
 	size_t mem_size;
