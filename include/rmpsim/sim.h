@@ -357,6 +357,14 @@ void rmpsim_sim_set_trace_detail(struct rmpsim_sim *sim, bool on);
  * records. Off by default: with a hook, every call is sent step by step.
  */
 void rmpsim_sim_set_trace_rounds(struct rmpsim_sim *sim, bool on);
+/*
+ * With rounds on: a round hands the hook every target's interrupts-off
+ * stretch (one RMPSIM_TRACE_IRQOFF record per target: cpu, a = length,
+ * time = its end, in delivery order), the records the step path's handlers
+ * end with, instead of only the longest. For hooks that read every stretch,
+ * the histograms and the busy heatmap (--hist, --html). Off by default.
+ */
+void rmpsim_sim_set_trace_round_stretches(struct rmpsim_sim *sim, bool on);
 
 /*
  * Co-tenant vCPUs (docs/model.md A440-A442): on every CPU set in mask (ncpus

@@ -673,6 +673,12 @@ void rmpsim_sim_set_trace_rounds(struct rmpsim_sim *s, bool on)
 		s->trace_rounds = on;
 }
 
+void rmpsim_sim_set_trace_round_stretches(struct rmpsim_sim *s, bool on)
+{
+	if (s)
+		s->trace_round_stretches = on;
+}
+
 int rmpsim_sim_ipi_one(struct rmpsim_sim *s, unsigned cpu, rmpsim_ipi_fn fn, void *arg, unsigned flags)
 {
 	if (!s)

@@ -166,7 +166,15 @@ bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsi
 	s->ctx_charge = sv_charge;
 	s->ctx_base = sv_base;
 	s->trace_fn = hook;
-	if (hook) { /* the round's longest interrupts-off stretch, as its IRQOFF record */
+	if (hook && s->trace_round_stretches) {
+		/* every target's stretch, as its handler's ipi_end() records it */
+		for (size_t i = 0; i < n; i++) {
+			const struct rmpsim__cpu *c = &s->cpus[order[i]->target];
+			s->now = c->idle_since;
+			rmpsim__trace_hook(s, RMPSIM_TRACE_IRQOFF, order[i]->target, 0,
+					   c->idle_since - c->irqoff_since);
+		}
+	} else if (hook) { /* the round's longest interrupts-off stretch, as its IRQOFF record */
 		s->now = longest_end;
 		rmpsim__trace_hook(s, RMPSIM_TRACE_IRQOFF, longest_cpu, 0, longest);
 	}

@@ -192,11 +192,12 @@ struct rmpsim_sim {
 	struct rmpsim__csd *csd_free, *csd_all;
 	size_t csd_total;
 	uint64_t ipi_calls;
-	bool ipi_unbatched; /* rmpsim_sim_set_ipi_batching(false): one event per step */
-	bool trace_detail;  /* rmpsim_sim_set_trace_detail(): no rounds (ipi_round.c) */
-	bool trace_rounds;  /* rmpsim_sim_set_trace_rounds(): the hook takes round summaries */
-	uint64_t round_spa; /* the round's verify address, for ipi_send (ipi_round.c) */
-	bool round_want;    /* the next ipi_send may compute its call as a round */
+	bool ipi_unbatched;	    /* rmpsim_sim_set_ipi_batching(false): one event per step */
+	bool trace_detail;	    /* rmpsim_sim_set_trace_detail(): no rounds (ipi_round.c) */
+	bool trace_rounds;	    /* rmpsim_sim_set_trace_rounds(): the hook takes round summaries */
+	bool trace_round_stretches; /* ...and every target's IRQOFF record */
+	uint64_t round_spa;	    /* the round's verify address, for ipi_send (ipi_round.c) */
+	bool round_want;	    /* the next ipi_send may compute its call as a round */
 	bool (*round_try)(struct rmpsim_sim *, struct rmpsim_proc *, struct rmpsim__csd **, size_t, uint64_t,
 			  uint64_t); /* rmpsim__round_try, or NULL */
 	unsigned *round_cpus;	     /* scratch: a round's targets in delivery order */

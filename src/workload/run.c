@@ -34,6 +34,12 @@
 
 /* The workload driver and the kernel's init run on CPU 0 (A115). */
 #define DRIVER_CPU 0u
+/* The record kinds a round with every target's stretch gives as the step path
+ * does (docs/timing.md "Rounds"): rounds run no process and no vCPU. */
+#define ROUND_KINDS                                                                                          \
+	(RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_MARK) | RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_IRQOFF) |             \
+	 RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_PROC_RUN) | RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_PROC_STOP) |      \
+	 RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_VCPU))
 
 struct ctx;
 
@@ -601,9 +607,16 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 	ms.progress = opt->progress;
 	ms.progress_ctx = opt->progress_ctx;
 	rmpsim_sim_set_trace_hook(c.sim, rmpsim__measure_hook, &ms);
-	/* The measurement reads round summaries; timeline writers want every IPI. */
-	rmpsim_sim_set_trace_detail(c.sim, opt->trace_detail || opt->trace);
-	rmpsim_sim_set_trace_rounds(c.sim, !opt->trace);
+	/*
+	 * The measurement reads round summaries; a hook that reads only marks,
+	 * stretches, process and vCPU records (the histograms: --hist, --html)
+	 * takes every target's stretch from a round; timeline writers want
+	 * every IPI.
+	 */
+	bool stretches = opt->trace && opt->trace_kinds && !(opt->trace_kinds & ~ROUND_KINDS);
+	rmpsim_sim_set_trace_detail(c.sim, opt->trace_detail || (opt->trace && !stretches));
+	rmpsim_sim_set_trace_rounds(c.sim, !opt->trace || stretches);
+	rmpsim_sim_set_trace_round_stretches(c.sim, stretches);
 	r = rmpsim_kernel_create(c.alloc, c.sim, &c.kernel);
 	if (r)
 		goto out;

@@ -60,6 +60,29 @@ check "cotenant on 32 CPUs: count: = the JSON's stretch histogram" test \
 	"$(section | awk '/^count:/ { for (i = 2; i <= NF; i++) s += $i; print s }')" -eq \
 	"$(python3 -c 'import json, sys; c = json.load(open(sys.argv[1]))["runs"][0]["cotenant"]; print(sum(n for _, n in c["stretch_hist_us"]) + c["stretch_hist_over"])' "$tmp/ct.json")"
 
+# --hist and --html keep rounds (docs/timing.md "Rounds"): each round hands the
+# histograms every target's stretch, so text and page are the step path's
+# (--trace-detail) but for the trace hash, which is the plain run's.
+rounds_as_steps() { # description, args...
+	local what=$1; shift
+	"$exe" "$@" --quiet --hist --html "$tmp/r.html" --json "$tmp/r.json" >"$tmp/r.txt" 2>/dev/null
+	"$exe" "$@" --quiet --trace-detail --hist --html "$tmp/s.html" --json "$tmp/s.json" >"$tmp/s.txt" 2>/dev/null
+	"$exe" "$@" --quiet --json "$tmp/p.json" >/dev/null 2>&1
+	check "$what: --hist text as step by step" cmp -s "$tmp/r.txt" "$tmp/s.txt"
+	check "$what: --html page as step by step but the hash" \
+		test "$(diff "$tmp/r.html" "$tmp/s.html" | grep -c '^<')" -le 1
+	check "$what: --html page names the plain run's hash" \
+		grep -q "<td>$(grep -o '"trace_hash": *"[0-9a-f]*"' "$tmp/p.json" | grep -o '[0-9a-f]\{16\}')</td>" "$tmp/r.html"
+	check "$what: rounds ran (the hash differs from the step path's)" \
+		test "$(grep -o '"trace_hash": *"[0-9a-f]*"' "$tmp/r.json")" != \
+		"$(grep -o '"trace_hash": *"[0-9a-f]*"' "$tmp/s.json")"
+}
+rounds_as_steps "v10 full 2M 32 CPUs" --scenario full --backing 2M --machine "pack:2 numa:2 core:4 pu:2"
+rounds_as_steps "three-case worst 64 CPUs" --policy three-case --scenario worst \
+	--machine "pack:2 numa:2 l3:2 core:8 pu:1"
+rounds_as_steps "targeted full 4K 16 CPUs" --policy targeted --scenario full --backing 4K \
+	--machine "pack:1 numa:2 core:4 pu:2"
+
 "$exe" --hist --run-tests "$here" >"$tmp/out" 2>"$tmp/err"
 check "--hist with --run-tests exits 2" test $? -eq 2
 
