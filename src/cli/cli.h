@@ -3,6 +3,7 @@
 #ifndef RMPSIM_CLI_H
 #define RMPSIM_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rmpsim/error.h>
@@ -24,7 +25,9 @@ int rmpsim_cli_contain(const struct rmpsim_cli_args *a, uint64_t default_virtual
 int rmpsim_cli_contain_kernel(const struct rmpsim_cli_args *a);
 /* --run-tests DIR. Returns the exit code. */
 int rmpsim_cli_golden(const struct rmpsim_cli_args *a);
-/* --scenario FILE.csv: a fleet replay (fleet_cmd.c). */
+/* --scenario FILE.csv or the built-in `fleet`: a fleet replay (fleet_cmd.c). */
+#define RMPSIM_CLI_FLEET_BUILTIN "fleet"
+bool rmpsim_cli_is_fleet(const char *scenario);
 int rmpsim_cli_fleet(const struct rmpsim_cli_args *a);
 /* rmpsim gen-fleet [OPTION]...: argv[0] is "gen-fleet". */
 int rmpsim_cli_gen_fleet(int argc, char **argv);

@@ -3,6 +3,7 @@
  * Fleet replay from the command line (--scenario FILE.csv) and gen-fleet
  * (docs/cli.md "Fleet replay"; docs/scenarios.md "Fleet replay").
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,34 @@ static const char *unsupported(const struct rmpsim_cli_args *a)
 	if (a->config && a->config->nknobs)
 		return "--set of scenario knobs (a log has no [scenario] or [guest] sections)";
 	return NULL;
+}
+
+bool rmpsim_cli_is_fleet(const char *scenario)
+{
+	return scenario && (rmpsim_fleet_is_log(scenario) || !strcmp(scenario, RMPSIM_CLI_FLEET_BUILTIN));
+}
+
+/* The log: the file, or for the built-in `--scenario fleet` the generator's
+ * default day (A466, what `rmpsim gen-fleet --seed N` writes) with the run's seed. */
+static int load_log(const struct rmpsim_cli_args *a, struct rmpsim_fleet *f, struct rmpsim_diag *d)
+{
+	if (strcmp(a->scenario, RMPSIM_CLI_FLEET_BUILTIN))
+		return rmpsim_fleet_parse_file(a->scenario, NULL, f, d);
+	struct rmpsim_fleet_gen g;
+	char *text = NULL;
+	size_t len = 0;
+	rmpsim_fleet_gen_default(&g);
+	g.seed = a->has_seed ? a->seed : 1;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return -ENOMEM;
+	int r = rmpsim_fleet_generate(&g, mem, NULL, d);
+	if (fclose(mem) && !r)
+		r = -ENOMEM;
+	if (!r)
+		r = rmpsim_fleet_parse_string(text, len, "fleet (built-in)", NULL, f, d);
+	free(text);
+	return r;
 }
 
 int rmpsim_cli_fleet(const struct rmpsim_cli_args *a)
@@ -102,7 +131,7 @@ int rmpsim_cli_fleet(const struct rmpsim_cli_args *a)
 		}
 		o.churn_per_hour = (uint32_t)n;
 	}
-	r = rmpsim_fleet_parse_file(a->scenario, NULL, &f, &d);
+	r = load_log(a, &f, &d);
 	if (r) {
 		rmpsim_cli_print_diag(&d, r);
 		return rmpsim_cli_exit_for(r, &d);

@@ -95,5 +95,19 @@ check "--sample-every 0 exits 2" test "$code" -eq 2
 run --machine "$small" --scenario "$tmp/small.csv" --html "$tmp/x.html"
 check "--html with a replay exits 2 (said, not ignored)" test "$code" -eq 2
 
+# The built-in `--scenario fleet` is the day gen-fleet writes with the run's seed.
+wide="pack:1 numa:2(memory=256GiB) core:2 pu:1"
+run gen-fleet --seed 3 --output "$tmp/day3.csv"
+run --machine "$wide" --scenario "$tmp/day3.csv" --seed 3 --quiet --json "$tmp/file3.json"
+run --machine "$wide" --scenario fleet --seed 3 --quiet --json "$tmp/builtin3.json"
+check "--scenario fleet exits 0" test "$code" -eq 0
+check "--scenario fleet --seed 3 = the replay of gen-fleet --seed 3's log" \
+	cmp -s <(grep -v '"fleet_log"' "$tmp/file3.json") <(grep -v '"fleet_log"' "$tmp/builtin3.json")
+check "--scenario fleet names its log" grep -q '"fleet_log": "fleet"' "$tmp/builtin3.json"
+run --machine "$wide" --scenario fleet --seed 4 --quiet --json "$tmp/builtin4.json"
+check "--scenario fleet: another seed, another day" not cmp -s "$tmp/builtin3.json" "$tmp/builtin4.json"
+run --list-scenarios
+check "--list-scenarios lists fleet" grep -q '^fleet ' "$tmp/out"
+
 echo "fleet cli: $fails failed"
 [ "$fails" -eq 0 ]
