@@ -37,7 +37,7 @@ bool rmpsim_cli_is_fleet(const char *scenario)
 }
 
 /* The log: the file, or for the built-in `--scenario fleet` the generator's
- * default day (A466, what `rmpsim gen-fleet --seed N` writes) with the run's seed. */
+ * default day (what `rmpsim gen-fleet --seed N` writes; docs/scenarios.md) with the run's seed. */
 static int load_log(const struct rmpsim_cli_args *a, struct rmpsim_fleet *f, struct rmpsim_diag *d)
 {
 	if (strcmp(a->scenario, RMPSIM_CLI_FLEET_BUILTIN))

@@ -63,7 +63,7 @@ static void list_scenarios(FILE *out)
 	}
 	fprintf(out, "%-12s %-9s %s\n", RMPSIM_CLI_FLEET_BUILTIN, "",
 		"fleet replay (issue 17): the day `rmpsim gen-fleet --seed N` writes (1,000 VMs over "
-		"24 h, A466), placed, launched, PVALIDATEd and torn down under the policy; a time series");
+		"24 h), placed, launched, PVALIDATEd and torn down under the policy; a time series");
 }
 
 void rmpsim_cli_print_diag(const struct rmpsim_diag *d, int err)
