@@ -35,7 +35,7 @@ const char rmpsim_cli_usage[] =
 	"  --no-pvalidate         fleet replay: guests do not PVALIDATE their private pages\n"
 	"  --uncertainty N        also run N Latin-hypercube draws of the profile's ranges per run\n"
 	"                         (2..4096): percentile bands and what moves the pass time\n"
-	"  --jobs N               worker processes for the draws (default: online CPUs)\n"
+	"  --jobs N               worker processes for the runs, or the draws (default: online CPUs)\n"
 	"\n"
 	"Output:\n"
 	"  --json FILE            also write the JSON report to FILE (- = stdout, no table)\n"
@@ -255,8 +255,8 @@ int rmpsim_cli_parse(int argc, char **argv, struct rmpsim_cli_args *ret, char *e
 		snprintf(err, errlen, "--backing needs --scenario NAME");
 		return -EINVAL;
 	}
-	if ((a.bands || a.jobs) && !a.uncertainty) {
-		snprintf(err, errlen, "--%s needs --uncertainty N", a.bands ? "bands" : "jobs");
+	if (a.bands && !a.uncertainty) {
+		snprintf(err, errlen, "--bands needs --uncertainty N");
 		return -EINVAL;
 	}
 	if (a.uncertainty && a.run_tests) {

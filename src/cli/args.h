@@ -46,7 +46,7 @@ struct rmpsim_cli_args {
 	uint64_t seed;
 	bool has_seed;
 	unsigned uncertainty; /* --uncertainty N: draws per run (0 = none) */
-	unsigned jobs;	      /* --jobs N: worker processes for the draws (0 = online CPUs) */
+	unsigned jobs;	      /* --jobs N: worker processes for the runs or draws (0 = online CPUs) */
 	bool bands;	      /* --bands: the table shows p5..p95 (needs --uncertainty) */
 	bool dmesg, print_profile, list_policies, list_scenarios, help, version, quiet;
 	bool trace_detail; /* --trace-detail */

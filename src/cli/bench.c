@@ -13,6 +13,7 @@
 #include "jobs.h"
 #include "output.h"
 #include "progress.h"
+#include "runs.h"
 #include "trace_out.h"
 
 struct dmesg_out {
@@ -30,6 +31,53 @@ static void print_dmesg(void *ctx, const char *line)
 static int json_fn(FILE *f, const struct rmpsim_report *rep)
 {
 	return rmpsim_report_json_write(f, rep, 0);
+}
+
+/* The runs one after another in this process, their output as they go. */
+static int run_serially(const struct rmpsim_cli_runs *rs)
+{
+	const struct rmpsim_cli_args *a = rs->a;
+	struct rmpsim_run_options opt = *rs->opt;
+	struct dmesg_out dm = { rs->dmesg_f, rs->prog };
+	struct rmpsim_diag d;
+	int code = 0;
+	opt.dmesg_ctx = &dm;
+	for (size_t i = 0; i < rs->jobs->n && !code; i++) {
+		struct rmpsim_scenario s;
+		char why[600];
+		int kcode = rmpsim_cli_jobs_get(rs->jobs, i, a, &s, why, sizeof(why));
+		if (kcode) {
+			rmpsim_cli_progress_clear(rs->prog);
+			fprintf(stderr, "rmpsim: %s\n", why);
+			code = kcode;
+			break;
+		}
+		char label[160];
+		rmpsim_cli_jobs_label(rs->jobs, i, s.name, label, sizeof(label));
+		if (a->dmesg) {
+			rmpsim_cli_progress_clear(rs->prog);
+			fprintf(dm.f, "== dmesg: %s ==\n", label);
+		}
+		memset(&d, 0, sizeof(d));
+		rmpsim_cli_trace_run(rs->trace, &opt, label);
+		rmpsim_cli_progress_run(rs->prog, label);
+		int r = rmpsim_workload_run(&s, &opt, NULL, &rs->res[i], &d);
+		rmpsim_cli_trace_run_done(rs->trace, &opt);
+		if (!r && a->uncertainty) { /* the draws, each a run like this one (docs/cli.md) */
+			long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+			unsigned workers = a->jobs ? a->jobs : cpus > 0 ? (unsigned)cpus : 1;
+			r = rmpsim_unc_run(&s, &opt, NULL, a->uncertainty, workers, NULL, &rs->unc[i], &d);
+		}
+		rmpsim_cli_jobs_put(rs->jobs, i, &s);
+		rmpsim_cli_progress_run_done(rs->prog);
+		if (r) {
+			rmpsim_cli_progress_clear(rs->prog);
+			rmpsim_cli_print_diag(&d, r);
+			code = rmpsim_cli_exit_for(r, &d);
+			break;
+		}
+	}
+	return code;
 }
 
 int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
@@ -101,41 +149,19 @@ int rmpsim_cli_bench(const struct rmpsim_cli_args *a)
 	opt.trace_detail = a->trace_detail;
 	struct rmpsim_cli_trace trace;
 	int code = rmpsim_cli_trace_start(a, &trace);
-	for (size_t i = 0; i < njobs && !code; i++) {
-		struct rmpsim_scenario s;
-		char why[600];
-		int kcode = rmpsim_cli_jobs_get(&jobs, i, a, &s, why, sizeof(why));
-		if (kcode) {
-			rmpsim_cli_progress_clear(&prog);
-			fprintf(stderr, "rmpsim: %s\n", why);
-			code = kcode;
-			break;
-		}
-		char label[160];
-		rmpsim_cli_jobs_label(&jobs, i, s.name, label, sizeof(label));
-		if (a->dmesg) {
-			rmpsim_cli_progress_clear(&prog);
-			fprintf(dm.f, "== dmesg: %s ==\n", label);
-		}
-		memset(&d, 0, sizeof(d));
-		rmpsim_cli_trace_run(&trace, &opt, label);
-		rmpsim_cli_progress_run(&prog, label);
-		r = rmpsim_workload_run(&s, &opt, NULL, &res[i], &d);
-		rmpsim_cli_trace_run_done(&trace, &opt);
-		if (!r && a->uncertainty) { /* the draws, each a run like this one (docs/cli.md) */
-			long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-			unsigned workers = a->jobs ? a->jobs : cpus > 0 ? (unsigned)cpus : 1;
-			r = rmpsim_unc_run(&s, &opt, NULL, a->uncertainty, workers, NULL, &unc[i], &d);
-		}
-		rmpsim_cli_jobs_put(&jobs, i, &s);
-		rmpsim_cli_progress_run_done(&prog);
-		if (r) {
-			rmpsim_cli_progress_clear(&prog);
-			rmpsim_cli_print_diag(&d, r);
-			code = rmpsim_cli_exit_for(r, &d);
-			break;
-		}
-	}
+	struct rmpsim_cli_runs runs = {
+		.a = a,
+		.jobs = &jobs,
+		.opt = &opt,
+		.res = res,
+		.unc = unc,
+		.prog = &prog,
+		.trace = &trace,
+		.dmesg_f = dm.f,
+	};
+	unsigned workers = rmpsim_cli_runs_workers(a, njobs);
+	if (!code)
+		code = workers > 1 ? rmpsim_cli_runs_parallel(&runs, workers) : run_serially(&runs);
 	rmpsim_cli_progress_clear(&prog);
 	char file_machine[RMPSIM_WL_PATH_MAX] = "", file_profile[RMPSIM_WL_PATH_MAX] = "";
 	bool have_file = jobs.have_file;

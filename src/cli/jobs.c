@@ -135,6 +135,7 @@ const char *rmpsim_cli_jobs_foreign_option(const struct rmpsim_cli_args *a)
 	       : a->hist	   ? "--hist"
 	       : a->dmesg	   ? "--dmesg"
 	       : a->uncertainty	   ? "--uncertainty"
+	       : a->jobs	   ? "--jobs"
 	       : a->run_tests	   ? "--run-tests"
 	       : a->print_profile  ? "--print-profile"
 	       : a->list_policies  ? "--list-policies"

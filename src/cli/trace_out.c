@@ -136,6 +136,23 @@ void rmpsim_cli_trace_run_done(struct rmpsim_cli_trace *t, struct rmpsim_run_opt
 	opt->trace_kinds = 0;
 }
 
+int rmpsim_cli_trace_adopt(struct rmpsim_cli_trace *t, const char *hist_text, size_t len, bool hist_err,
+			   struct rmpsim_pass_profile *p)
+{
+	t->hist_err = t->hist_err || hist_err;
+	if (t->hist_out && len && fwrite(hist_text, 1, len, t->hist_out) != len)
+		return -ENOMEM;
+	if (!p)
+		return 0;
+	void *grown = realloc(t->profiles, (t->nprofiles + 1) * sizeof(*t->profiles));
+	if (!grown)
+		return -ENOMEM;
+	t->profiles = grown;
+	t->profiles[t->nprofiles++] = *p;
+	memset(p, 0, sizeof(*p));
+	return 0;
+}
+
 int rmpsim_cli_hist_print(struct rmpsim_cli_trace *t, FILE *f)
 {
 	int code = RMPSIM_EXIT_OK;

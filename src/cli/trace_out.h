@@ -45,6 +45,13 @@ void rmpsim_cli_trace_run_done(struct rmpsim_cli_trace *t, struct rmpsim_run_opt
 int rmpsim_cli_trace_finish(struct rmpsim_cli_trace *t, const struct rmpsim_cli_args *a, int code,
 			    struct rmpsim_cli_output ret_out[2]);
 
+/*
+ * A run made in a worker process (runs.h), in run order: append its --hist
+ * text and keep its --html profile (taken: *p is zeroed; NULL: none). 0 or -ENOMEM.
+ */
+int rmpsim_cli_trace_adopt(struct rmpsim_cli_trace *t, const char *hist_text, size_t len, bool hist_err,
+			   struct rmpsim_pass_profile *p);
+
 /* After the table: print the histograms to f (NULL: drop them). The exit code. */
 int rmpsim_cli_hist_print(struct rmpsim_cli_trace *t, FILE *f);
 

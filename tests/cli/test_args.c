@@ -106,7 +106,10 @@ static void uncertainty_options(void **state)
 	assert_int_equal(parse(&a, err, sizeof(err), 5, "--uncertainty", "8", "--jobs", "65"), -EINVAL);
 	assert_int_equal(parse(&a, err, sizeof(err), 2, "--bands"), -EINVAL);
 	assert_string_equal(err, "--bands needs --uncertainty N");
-	assert_int_equal(parse(&a, err, sizeof(err), 3, "--jobs", "2"), -EINVAL);
+	/* --jobs alone: the benchmark's runs in workers (docs/cli.md "Parallel runs") */
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--jobs", "2"), 0);
+	assert_int_equal(a.jobs, 2);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, "--jobs", "0"), -EINVAL);
 	assert_int_equal(
 		parse(&a, err, sizeof(err), 5, "--uncertainty", "8", "--run-tests", "tests/scenario"),
 		-EINVAL);

@@ -49,22 +49,25 @@ with tempfile.TemporaryDirectory() as tmp:
     long_run = ["--scenario", "full"]  # three runs of the default machine
     # A fast machine finishes before the one-second delay: draw at once, 20 a second.
     hz = 20
-    code, out, secs = on_pty(long_run + ["--json", tmp + "/tty.json"],
-                             {"RMPSIM_PROGRESS_DELAY_MS": "0", "RMPSIM_PROGRESS_HZ": str(hz)})
-    draws = bar.findall(out)
-    check("terminal: exit 0", code == 0)
-    check("terminal: the bar is drawn", len(draws) > 0)
-    check("terminal: runs counted out of 3", all(d[1] == b"3" for d in draws)
-          and any(d[0] != b"0" for d in draws))
-    check("terminal: simulated time grows within a run",
-          any(float(b[3]) > float(a[3]) for a, b in zip(draws, draws[1:]) if a[0] == b[0]))
-    check("terminal: an ETA once a run is done", any(d[4] != b"--" for d in draws if d[0] != b"0"))
-    # at most hz a second, plus one per run end (each redraw is rate-limited)
-    check("terminal: at most %d redraws a second (%d in %.1f s)" % (hz, len(draws), secs),
-          len(draws) <= hz * secs + 4)
-    table = out.find(b"pass = leader")
-    check("terminal: the line is erased before the table",
-          table > 0 and out.rfind(b"\r\x1b[K", 0, table) > out.rfind(b"runs  ", 0, table))
+    # --jobs 1: the runs here; --jobs 2: in workers, the line follows the next run to finish
+    for jobs in ("1", "2"):
+        code, out, secs = on_pty(long_run + ["--jobs", jobs, "--json", tmp + "/tty.json"],
+                                 {"RMPSIM_PROGRESS_DELAY_MS": "0", "RMPSIM_PROGRESS_HZ": str(hz)})
+        draws = bar.findall(out)
+        j = " (--jobs %s)" % jobs
+        check("terminal: exit 0" + j, code == 0)
+        check("terminal: the bar is drawn" + j, len(draws) > 0)
+        check("terminal: runs counted out of 3" + j, all(d[1] == b"3" for d in draws)
+              and any(d[0] != b"0" for d in draws))
+        check("terminal: simulated time grows within a run" + j,
+              any(float(b[3]) > float(a[3]) for a, b in zip(draws, draws[1:]) if a[0] == b[0]))
+        check("terminal: an ETA once a run is done" + j, any(d[4] != b"--" for d in draws if d[0] != b"0"))
+        # at most hz a second, plus one per run end (each redraw is rate-limited)
+        check("terminal: at most %d redraws a second (%d in %.1f s)%s" % (hz, len(draws), secs, j),
+              len(draws) <= hz * secs + 4)
+        table = out.find(b"pass = leader")
+        check("terminal: the line is erased before the table" + j,
+              table > 0 and out.rfind(b"\r\x1b[K", 0, table) > out.rfind(b"runs  ", 0, table))
 
     code, qout, _ = on_pty(["--scenario", "full", "--backing", "1G", "--quiet"])
     check("--quiet on a terminal: exit 0 and no bar", code == 0 and b"runs  " not in qout)
