@@ -228,6 +228,20 @@ int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *
 				      struct rmpsim_insn_out *ret_first, struct rmpsim_insn_out *ret_rest);
 
 /*
+ * A run of verifies on one CPU (issue 14 point 2, docs/timing.md "Ranged
+ * runs"): RMPOPT function 0 on cpu at rax, rax + 1 GB, ... (n consecutive 1 GB
+ * regions) in that order with nothing in between, as n calls of
+ * rmpsim_machine_rmpopt(m, cpu, rax + i GB, 0, ...) would do (the same table
+ * bits, scan caches and counters), each region under its lock. -EAGAIN,
+ * nothing done, unless the core has RMPOPT enabled and every region lies in
+ * its window (no verify of the run would fault or report); -EINVAL for bad
+ * arguments; -ENOMEM, nothing done. ret_content_gens: NULL, or n entries that
+ * get each region's content generation (rmpsim_machine_region_content_gen).
+ */
+int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
+				     uint64_t *ret_content_gens);
+
+/*
  * RMPUPDATE on cpu (rmpsim_insn_rmpupdate). An update that assigns a page
  * clears that region's RMPOPT bit on every core in O(1) (A46); any change
  * invalidates the region's cached scan result (A45). An SPA beyond the RMP is

@@ -345,6 +345,21 @@ int rmpsim_sim_ipi_verify_round(struct rmpsim_sim *sim, const unsigned long *mas
 				void *arg, unsigned flags, uint64_t spa, bool *ret_round,
 				unsigned *ret_last_cpu);
 /*
+ * A ranged run of verifies (docs/timing.md "Ranged runs", issue 14 point 2):
+ * on the current CPU, inside an IPI handler, RMPOPT function 0 at spa, spa +
+ * 1 GB, ... (n consecutive 1 GB regions) on the sim's machine, each charged as
+ * rmpsim_sim_charge_rmpopt() charges it, in one call: the same machine table
+ * bits, scan caches and counters, per-CPU statistics, handler time, warm
+ * lines, home-node queues, RMPOPT window and rises as the n verifies one by
+ * one. Returns 0 when done; -EAGAIN, nothing done, when the conditions do not
+ * hold (handler context, no --trace-detail, no trace hook unless it takes
+ * rounds, RMPOPT enabled on the core with every region in its window): the
+ * caller then runs the verifies one by one. -EINVAL, -ENOMEM: nothing done.
+ */
+int rmpsim_sim_rmpopt_run(struct rmpsim_sim *sim, uint64_t spa, size_t n);
+/* How many ranged runs rmpsim_sim_rmpopt_run() has computed in one call. */
+uint64_t rmpsim_sim_rmpopt_runs(const struct rmpsim_sim *sim);
+/*
  * Trace detail (--trace-detail): rounds are never computed in one step; every
  * IPI step runs and is hashed, as before rounds existed. Off by default.
  */

@@ -28,13 +28,14 @@ static void rmpopt_percpu_reset(void)
 }
 RMPSIM_KERNEL_RESET(rmpopt_percpu_reset);
 
-/* IPI handler: runs with interrupts off and may not sleep (no cond_resched). */
+/*
+ * IPI handler: runs with interrupts off and may not sleep (no cond_resched).
+ * The loop of rmpopt(pa) over the window, as one simulator call (the kernel
+ * would write the loop; rmpopt_range is exactly it, docs/kshim.md).
+ */
 static void rmpopt_all_regions_smp(void *info)
 {
-	phys_addr_t pa;
-
-	for (pa = rmpopt_st.pa_start; pa < rmpopt_st.pa_end; pa += SZ_1G)
-		rmpopt(pa);
+	rmpopt_range(rmpopt_st.pa_start, rmpopt_st.pa_end);
 }
 
 static void rmpopt_percpu_leader(void *arg)

@@ -68,6 +68,9 @@ const struct rmpsim_policy_ops *snp_rmpopt_active_ops(void);
 
 /* RMPOPT function 0 on the current CPU; returns CF (ignored by callers). */
 bool rmpopt(u64 pa);
+/* rmpopt(pa) for pa = pa_start, pa_start + 1 GB, ... below pa_end, as one
+ * simulator call (__rmpopt_range; docs/kshim.md "Simulator helpers"). */
+void rmpopt_range(u64 pa_start, u64 pa_end);
 /* IPI callback: info is the SPA. */
 void rmpopt_smp(void *info);
 /* The leader loop: function 0 on this CPU over the window, cond_resched. */

@@ -73,6 +73,12 @@ bool rmpopt(u64 pa)
 	return __rmpopt(rax, rcx);
 }
 
+void rmpopt_range(u64 pa_start, u64 pa_end)
+{
+	/* the loop of rmpopt(pa) over the range, in one simulator call */
+	__rmpopt_range(pa_start, pa_end);
+}
+
 void rmpopt_smp(void *info)
 {
 	rmpopt((u64)(unsigned long)info);

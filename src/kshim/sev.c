@@ -50,6 +50,28 @@ bool rmpsim__k_rmpopt(u64 rax, u64 rcx)
 	return r.cf;
 }
 
+/*
+ * Simulator helper (<asm/sev-rmpsim.h>): exactly the loop of RMPOPT function 0
+ * over [pa_start, pa_end) in 1 GB steps on this CPU. Inside an IPI handler the
+ * sim computes it as one ranged run (docs/timing.md "Ranged runs"); otherwise,
+ * or when the run's conditions do not hold, every RMPOPT is executed as
+ * __rmpopt() executes it (faults oops one by one, as the loop's would).
+ */
+void rmpsim__k_rmpopt_range(u64 pa_start, u64 pa_end)
+{
+	struct rmpsim_kernel *k = rmpsim__k_get();
+
+	if (pa_end <= pa_start)
+		return;
+	u64 n = (pa_end - pa_start - 1) / RMPSIM_SZ_1G + 1;
+	if (k->machine && n <= RMPSIM_RMPOPT_REGIONS && rmpsim_sim_rmpopt_run(k->sim, pa_start, n) == 0) {
+		rmpsim__k_infer_rmpopt_round(k, this_cpu(k), (unsigned)n);
+		return;
+	}
+	for (u64 i = 0; i < n; i++)
+		rmpsim__k_rmpopt(pa_start + i * RMPSIM_SZ_1G, RMPSIM_RMPOPT_FN_VERIFY);
+}
+
 void rmpsim_rmpopt_round_fn(void (*fn)(void *info))
 {
 	rmpsim__k_get()->round_fn = fn;

@@ -310,6 +310,69 @@ int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *
 	return 0;
 }
 
+/*
+ * A run of verifies on one core (issue 14 point 2, docs/timing.md "Ranged
+ * runs"): what n calls of rmpsim_machine_rmpopt(m, cpu, region << 30, 0, ...)
+ * over consecutive regions do, each region under its own lock as there, the
+ * checks that could make one of them fault or report done once for all, and
+ * the counters added once per kind.
+ */
+int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
+				     uint64_t *ret_content_gens)
+{
+	if (!m || !rmpsim__cpu_ok(m, cpu))
+		return -EINVAL;
+	if (!n)
+		return 0;
+	unsigned core = rmpsim__core_of(m, cpu);
+	uint64_t base_msr = m->rmpopt_base[core];
+	uint64_t base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
+	uint64_t first = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
+	if (!m->cfg.rmpopt || !(base_msr & RMPSIM_RMPOPT_BASE_EN) || first < base ||
+	    n > RMPSIM_RMPOPT_REGIONS || first - base > RMPSIM_RMPOPT_WINDOW - (uint64_t)n * RMPSIM_SZ_1G)
+		return -EAGAIN; /* some verify would fault or lie outside the window */
+	uint64_t r0 = first >> 30;
+	/* A window spans at most two blocks: both exist before anything changes. */
+	if (!block_get(m, r0) || !block_get(m, r0 + n - 1))
+		return -ENOMEM;
+	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
+	uint64_t kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
+	uint64_t bit = 1ull << (core % 64);
+	for (uint64_t region = r0; region < r0 + n; region++) {
+		struct rmpsim__region *reg = region < m->nregions ? &m->regions[region] : NULL;
+		struct rmpsim_insn_out r;
+		st.cache = NULL;
+		if (reg) {
+			rmpsim__region_lock(reg);
+			if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
+				st.cache = &reg->cache; /* A45 */
+		}
+		if (st.cache && st.cache->valid) { /* the instruction's answer from a valid cache (A45) */
+			r.rmpopt.kind = RMPSIM_RMPOPT_CACHE_HIT;
+			r.cf = st.cache->slot < 0;
+		} else {
+			(void)rmpsim_insn_rmpopt(m->rmp, &st, region << 30, RMPSIM_RMPOPT_FN_VERIFY, &r);
+		}
+		uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
+		_Atomic uint64_t *w = &bits_at_gen(m, block_of(m, region), region, gen)[core / 64];
+		if (r.cf)
+			atomic_fetch_or_explicit(w, bit, memory_order_release);
+		else
+			atomic_fetch_and_explicit(w, ~bit, memory_order_release);
+		if (ret_content_gens) /* what rmpsim_machine_region_content_gen() says after it */
+			ret_content_gens[region - r0] =
+				reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed) : 0;
+		if (reg)
+			rmpsim__region_unlock(reg);
+		kinds[r.rmpopt.kind]++;
+	}
+	for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
+		if (kinds[k])
+			atomic_fetch_add_explicit(&m->counters[cpu].rmpopt[k], kinds[k],
+						  memory_order_relaxed);
+	return 0;
+}
+
 bool rmpsim_machine_region_optimized(const struct rmpsim_machine *m, unsigned core, uint64_t region)
 {
 	if (!m || core >= m->topo->ncores || region >= (1ull << 22))

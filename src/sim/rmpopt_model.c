@@ -32,9 +32,8 @@
 #include <rmpsim/machine.h>
 
 #include "base/alloc.h"
+#include "rmpopt_scan.h"
 #include "sim_internal.h"
-
-#define LINE_BYTES 64u
 
 int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned nl3, unsigned npackages)
 {
@@ -83,6 +82,7 @@ void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s)
 	rmpsim__free(s->a, m->l3_fill, m->nl3 * sizeof(*m->l3_fill));
 	rmpsim__free(s->a, m->res, m->ndom * sizeof(*m->res));
 	rmpsim__free(s->a, m->vin, m->nregions * sizeof(*m->vin));
+	rmpsim__free(s->a, m->run_gens, RMPSIM_RMPOPT_REGIONS * sizeof(*m->run_gens));
 	rmpsim__free(s->a, m->node_pkg, s->ndomains * sizeof(*m->node_pkg));
 	memset(m, 0, sizeof(*m));
 }
@@ -97,9 +97,7 @@ uint64_t rmpsim__c2c_ps(const struct rmpsim_sim *s, unsigned a, unsigned b)
 	return s->prof.c2c_other_socket_ps;
 }
 
-/* Row of a lazily allocated [n][nregions] table; NULL when out of memory (the
- * model then treats the region as cold / uncached: slower, never wrong). */
-static void *row(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem)
+void *rmpsim__model_row(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem)
 {
 	if (!rows[i])
 		rows[i] = rmpsim__calloc(s->a, s->rm.nregions, elem);
@@ -115,19 +113,6 @@ static unsigned scope_domain(const struct rmpsim_sim *s, unsigned cpu)
 	}
 }
 
-/* Lines of the region held by group g at time t (A124); UINT64_MAX: also
- * those whose read is still in flight. */
-static uint64_t warm_lines(const struct rmpsim_sim *s, const struct rmpsim__warm *w, unsigned g, uint64_t t,
-			   uint32_t gen)
-{
-	if (!w || w->gen != gen || !w->lines || w->ready_at > t)
-		return 0;
-	uint64_t since = s->rm.l3_fill[g] - w->stamp;
-	if (since + (uint64_t)w->lines * LINE_BYTES > s->prof.l3_bytes)
-		return 0;
-	return w->lines;
-}
-
 static void account(struct rmpsim_sim *s, unsigned cpu, uint64_t t, const struct rmpsim_verify_cost *c)
 {
 	struct rmpsim__cpu *cc = &s->cpus[cpu];
@@ -136,16 +121,11 @@ static void account(struct rmpsim_sim *s, unsigned cpu, uint64_t t, const struct
 	cc->st.rmpopt_ps += c->ps;
 	cc->st.rmpopt_lines += c->lines;
 	cc->st.rmpopt_dram_lines += c->dram_lines;
-	if (c->ps < s->rm.win_min)
-		s->rm.win_min = c->ps;
-	if (c->ps > s->rm.win_max)
-		s->rm.win_max = c->ps;
-	if (c->ps > s->rm.rise_max) {
-		s->rm.rise_max = c->ps;
-		if (s->rm.nrise < RMPSIM_RISES_MAX)
-			s->rm.rise[s->rm.nrise] = (struct rmpsim_rise){ .cpu = cpu, .ps = c->ps, .at_ps = t };
-		s->rm.nrise++;
-	}
+	struct rmpsim__cost_marks k = { s->rm.win_min, s->rm.win_max, s->rm.rise_max };
+	rmpsim__note_cost(&s->rm, &k, cpu, t, c->ps);
+	s->rm.win_min = k.win_min;
+	s->rm.win_max = k.win_max;
+	s->rm.rise_max = k.rise_max;
 	rmpsim_sim_compute(s, c->ps); /* a handler's duration, or the process's time */
 }
 
@@ -185,7 +165,8 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 	struct rmpsim__result *res = NULL;
 
 	if (m->ndom && indexed) {
-		struct rmpsim__result *r = row(s, (void **)m->res, scope_domain(s, cpu), sizeof(*r));
+		struct rmpsim__result *r =
+			rmpsim__model_row(s, (void **)m->res, scope_domain(s, cpu), sizeof(*r));
 		res = r ? &r[v->region] : NULL;
 	}
 	bool hit = false;
@@ -203,52 +184,12 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 	} else {
 		/* A120: the lines up to the first assigned entry. */
 		unsigned g = s->cpus[cpu].l3;
-		uint32_t gen = (uint32_t)v->gen;
-		struct rmpsim__warm *wr = indexed ? row(s, (void **)m->warm, g, sizeof(*wr)) : NULL;
-		struct rmpsim__warm *w = wr ? &wr[v->region] : NULL;
-		uint64_t n = rmpsim_profile_scan_lines(p, v->first_busy);
-		uint64_t hot = warm_lines(s, w, g, t, gen);
-		if (hot > n)
-			hot = n;
-		uint64_t cold = n - hot;
-		unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
-		bool local = m->node_pkg[home] == s->cpus[cpu].package;
-		/* A121: DRAM of the home node; local when it is on the reader's socket. */
-		uint64_t dram = local ? p->dram_local_ps : p->dram_remote_ps;
-		uint64_t hot_ps = rmpsim_profile_lines_ps(p, hot, p->l3_line_ps);
-		uint64_t cold_ps = rmpsim_profile_lines_ps(p, cold, dram);
-		if (cold && p->rmpopt_contention) {
-			/* A62: FCFS at the home node's bandwidth, from when the DRAM reads begin. */
-			struct rmpsim__domain *d = &s->domains[home];
-			uint64_t t_dram = t + m->fixed_ps + hot_ps;
-			uint64_t start = d->free_at > t_dram ? d->free_at : t_dram;
-			d->free_at = start + cold * m->line_service_ps;
-			uint64_t queued = d->free_at - t_dram;
-			if (queued > cold_ps)
-				cold_ps = queued;
-		}
-		c.kind = v->first_busy < 0 ? RMPSIM_RMPOPT_SCANNED : RMPSIM_RMPOPT_EARLY_EXIT;
-		c.lines = n;
-		c.dram_lines = cold;
-		c.ps = m->fixed_ps + hot_ps + cold_ps;
-		if (w) { /* the group now holds the prefix it read (A124) */
-			/* Lines the group holds or is already bringing in (another
-			 * core's read still in flight): the cache gets each line once,
-			 * however many of its cores read it. */
-			uint64_t held = warm_lines(s, w, g, UINT64_MAX, gen);
-			uint64_t added = n > held ? n - held : 0;
-			/* Re-read lines move ahead of everything read after them (LRU
-			 * order): their bytes count again when something came in since. */
-			uint64_t moved = held && m->l3_fill[g] != w->stamp ? (n < held ? n : held) : 0;
-			m->l3_fill[g] += (added + moved) * LINE_BYTES;
-			if (added) /* the new lines exist once this read completes */
-				w->ready_at = t + c.ps;
-			else if (cold && t + c.ps < w->ready_at) /* this read brings them in first */
-				w->ready_at = t + c.ps;
-			w->stamp = m->l3_fill[g];
-			w->lines = (uint32_t)(held > n ? held : n);
-			w->gen = gen;
-		}
+		struct rmpsim__warm *wr =
+			indexed ? rmpsim__model_row(s, (void **)m->warm, g, sizeof(*wr)) : NULL;
+		struct rmpsim__scan_in in;
+		rmpsim__scan_in_set(s, cpu, v, &in);
+		rmpsim__scan(p, &in, &m->l3_fill[g], &s->domains[in.home].free_at, t,
+			     wr ? &wr[v->region] : NULL, (uint32_t)v->gen, &c);
 		if (res && !(res->valid && res->gen == v->gen && res->ready_at <= t + c.ps))
 			*res = (struct rmpsim__result){
 				.start_at = t, .ready_at = t + c.ps, .gen = v->gen, .valid = true

@@ -151,6 +151,8 @@ struct rmpsim__rmpopt_model {
 	size_t nrise;
 	uint64_t rise_max;
 	uint64_t line_service_ps, cached_ps, report_ps, fixed_ps;
+	/* [RMPSIM_RMPOPT_REGIONS], on first use: a ranged run's generations (rmpopt_run.c) */
+	uint64_t *run_gens;
 };
 
 struct rmpsim_sim {
@@ -210,6 +212,7 @@ struct rmpsim_sim {
 	size_t order_cap;
 
 	struct rmpsim__rmpopt_model rm; /* the RMPOPT memory engine (rmpopt_model.c) */
+	uint64_t runs;			/* ranged runs of verifies computed in one call (rmpopt_run.c) */
 
 	struct rmpsim_mark *marks;
 	size_t nmarks, marks_cap;

@@ -68,15 +68,22 @@ struct shape {
 	uint64_t mem;
 };
 
+/* RMP segment size of the next worlds (0: the machine's default, 64 GiB). */
+static unsigned segment_shift;
+
 static void world_run(struct world *w, const struct shape *sh, const struct rmpsim_profile *prof,
 		      struct setup *su, bool detail)
 {
 	struct rmpsim_diag diag = { 0 };
+	struct rmpsim_machine_config cfg;
+	rmpsim_machine_config_default(&cfg);
+	if (segment_shift) /* small segments: each on its node, regions with different homes */
+		cfg.segment_shift = segment_shift;
 	memset(w, 0, sizeof(*w));
 	assert_int_equal(rmpsim_topology_regular(NULL, sh->packages, sh->nodes, sh->cores, sh->threads,
 						 sh->mem, &w->topo),
 			 0);
-	assert_int_equal(rmpsim_machine_create(NULL, w->topo, NULL, &diag, &w->m), 0);
+	assert_int_equal(rmpsim_machine_create(NULL, w->topo, &cfg, &diag, &w->m), 0);
 	assert_int_equal(rmpsim_sim_create(NULL, w->m, prof, su->seed, &w->sim), 0);
 	rmpsim_sim_set_trace_detail(w->sim, detail);
 	assert_int_equal(rmpsim_kernel_create(NULL, w->sim, &w->k), 0);
@@ -107,6 +114,7 @@ static void world_destroy(struct world *w)
  * state is the kernel's file statics: one kernel at a time). */
 struct snap {
 	uint64_t now, events, bugs, hash, ipis;
+	uint64_t runs; /* ranged runs computed in one call (not compared) */
 	unsigned ncpus, ncores;
 	struct rmpsim_cpu_stats st[64];
 	struct rmpsim_cpu_counters cnt[64];
@@ -128,6 +136,7 @@ static void take(const struct world *w, struct snap *sn)
 	sn->events = rmpsim_sim_events(w->sim);
 	sn->bugs = rmpsim_sim_bugs(w->sim);
 	sn->hash = rmpsim_sim_trace_hash(w->sim);
+	sn->runs = rmpsim_sim_rmpopt_runs(w->sim);
 	for (unsigned c = 0; c < sn->ncpus; c++) {
 		assert_int_equal(rmpsim_sim_cpu_stats(w->sim, c, &sn->st[c]), 0);
 		rmpsim_machine_counters(w->m, c, &sn->cnt[c]);
@@ -189,6 +198,35 @@ static void compare(const struct snap *a, const struct snap *b)
 	}
 }
 
+/* A random small machine: 1-2 sockets, 1-2 nodes each, 1-8 cores per node,
+ * 1-2 threads; at least 10 GiB: the scattered pages lie in 5..9 GiB. */
+static struct shape random_shape(struct rmpsim_rng *rng)
+{
+	struct shape sh = {
+		.packages = 1 + (unsigned)rmpsim__rng_below(rng, 2),
+		.nodes = 1 + (unsigned)rmpsim__rng_below(rng, 2),
+		.cores = 1 + (unsigned)rmpsim__rng_below(rng, 8),
+		.threads = 1 + (unsigned)rmpsim__rng_below(rng, 2),
+	};
+	sh.mem = (10 + rmpsim__rng_below(rng, 24)) * GIB / (sh.packages * sh.nodes) + GIB;
+	return sh;
+}
+
+/* The same boot and passes with rounds and runs allowed (a) and with
+ * --trace-detail (b), compared. */
+static void run_both(const struct shape *sh, const struct rmpsim_profile *prof, struct setup *su,
+		     struct snap *a, struct snap *b)
+{
+	struct world w;
+	world_run(&w, sh, prof, su, false);
+	take(&w, a);
+	world_destroy(&w);
+	world_run(&w, sh, prof, su, true);
+	take(&w, b);
+	world_destroy(&w);
+	compare(a, b);
+}
+
 /* covers: issue 14 point 1 */
 static void rounds_equal_the_step_engine(void **state)
 {
@@ -199,14 +237,7 @@ static void rounds_equal_the_step_engine(void **state)
 
 	rmpsim__rng_seed(&rng, 14);
 	for (unsigned iter = 0; iter < 24; iter++) {
-		struct shape sh = {
-			.packages = 1 + (unsigned)rmpsim__rng_below(&rng, 2),
-			.nodes = 1 + (unsigned)rmpsim__rng_below(&rng, 2),
-			.cores = 1 + (unsigned)rmpsim__rng_below(&rng, 8),
-			.threads = 1 + (unsigned)rmpsim__rng_below(&rng, 2),
-		};
-		/* At least 10 GiB: the scattered pages lie in 5..9 GiB. */
-		sh.mem = (10 + rmpsim__rng_below(&rng, 24)) * GIB / (sh.packages * sh.nodes) + GIB;
+		struct shape sh = random_shape(&rng);
 		struct rmpsim_profile prof = *rmpsim_profile_default();
 		/* Result caches are a condition against rounds: some runs check that the
 		 * step path they then take is unchanged. */
@@ -227,24 +258,76 @@ static void rounds_equal_the_step_engine(void **state)
 		};
 		assert_non_null(su.policy);
 		static struct snap a, b;
-		struct world w;
-		world_run(&w, &sh, &prof, &su, false);
-		take(&w, &a);
-		world_destroy(&w);
-		world_run(&w, &sh, &prof, &su, true);
-		take(&w, &b);
-		world_destroy(&w);
-		compare(&a, &b);
+		run_both(&sh, &prof, &su, &a, &b);
 		rounds_seen += a.ipis > 0 && a.hash != b.hash;
 	}
 	/* The test is about rounds: most of these runs must have computed some. */
 	assert_true(rounds_seen >= 6);
 }
 
+/*
+ * Ranged runs (issue 14 point 2, docs/timing.md "Ranged runs"): the `percpu`
+ * policy's handlers loop over every region with rmpopt_range(); computed as one
+ * run per handler, against --trace-detail, where every RMPOPT goes through the
+ * shim, the machine and the memory engine one by one. Profiles vary what the
+ * run's fast part shares between regions and what makes it fall back: scan
+ * granularity, misses in flight, the home's bandwidth and its queue, an L3
+ * small enough to evict within a pass, result caches (each region charged as
+ * one verify), early C2; scattered private pages give early exits at random
+ * slots, runs of regions that read different line counts.
+ */
+/* covers: issue 14 point 2 */
+static void ranged_runs_equal_the_step_loop(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	unsigned ranged_seen = 0;
+
+	rmpsim__rng_seed(&rng, 142);
+	for (unsigned iter = 0; iter < 20; iter++) {
+		struct shape sh = random_shape(&rng);
+		struct rmpsim_profile prof = *rmpsim_profile_default();
+		static const enum rmpsim_cache_scope scopes[] = { RMPSIM_SCOPE_NONE, RMPSIM_SCOPE_NONE,
+								  RMPSIM_SCOPE_NONE, RMPSIM_SCOPE_L3,
+								  RMPSIM_SCOPE_SOCKET };
+		prof.rmpopt_cache_scope = scopes[rmpsim__rng_below(&rng, 5)];
+		if (prof.rmpopt_cache_scope != RMPSIM_SCOPE_NONE && rmpsim__rng_below(&rng, 2))
+			prof.rmpopt_inflight = RMPSIM_INFLIGHT_WAIT;
+		if (rmpsim__rng_below(&rng, 3) == 0)
+			prof.rmpopt_scan = RMPSIM_SCAN_4K;
+		prof.misses_in_flight = 1 + rmpsim__rng_below(&rng, 12);
+		if (rmpsim__rng_below(&rng, 2)) /* the home's queue binds: a line per 20-200 ns */
+			prof.node_bw_mbps = 320 + rmpsim__rng_below(&rng, 3000);
+		if (rmpsim__rng_below(&rng, 4) == 0)
+			prof.rmpopt_contention = false;
+		if (rmpsim__rng_below(&rng, 2)) /* a few regions' lines: evictions within a pass */
+			prof.l3_bytes = (1 + rmpsim__rng_below(&rng, 8)) * 512 * 64;
+		if (rmpsim__rng_below(&rng, 4) == 0)
+			prof.deep_idle_after_ps = 1000;
+		segment_shift = 30 + (unsigned)rmpsim__rng_below(&rng, 4); /* 1-8 GiB */
+		struct setup su = {
+			.policy = rmpsim_policy_find("percpu"),
+			.seed = 1 + rmpsim__rng_below(&rng, 1000),
+			.npriv = (unsigned)rmpsim__rng_below(&rng, 60),
+		};
+		assert_non_null(su.policy);
+		static struct snap a, b;
+		run_both(&sh, &prof, &su, &a, &b);
+		ASSERT_EQ(b.runs, 0); /* --trace-detail: one by one */
+		/* The run's trace hash is the loop's: it folds nothing of its own. */
+		ASSERT_EQ(a.hash, b.hash);
+		ranged_seen += a.runs > 0;
+	}
+	segment_shift = 0;
+	/* Every machine with a follower core ran ranged runs; most have one. */
+	assert_true(ranged_seen >= 14);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rounds_equal_the_step_engine),
+		cmocka_unit_test(ranged_runs_equal_the_step_loop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

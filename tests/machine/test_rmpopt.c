@@ -457,6 +457,108 @@ static void tables_match_a_per_core_oracle(void **state)
 	rmpsim_machine_destroy(m);
 }
 
+/*
+ * A ranged run (issue 14 point 2): rmpsim_machine_rmpopt_verify_run on one
+ * machine against the loop of rmpsim_machine_rmpopt on a twin, after the same
+ * random steps (bases and EN flips, private and shared pages, runs over the
+ * machine's regions, a window's ends and beyond it, SNP_INIT), in both scan
+ * cache modes: the same table bits, counters and content generations; -EAGAIN
+ * exactly when some verify of the loop would fault or lie outside the window.
+ */
+/* covers: issue 14 point 2 */
+static void verify_run_matches_the_loop(void **state)
+{
+	(void)state;
+	enum { NCORES = 4, NREG = 2048 };
+	static const uint64_t bases[] = { 0, 8, 2047, 4096 }; /* GiB */
+	static uint64_t gens[NREG];
+	struct rmpsim_rng rng;
+	enum rmpsim_fw_status st;
+
+	rmpsim__rng_seed(&rng, 142);
+	for (unsigned mode = 0; mode < 2; mode++) {
+		enum rmpsim_rmpopt_cache cache =
+			mode ? RMPSIM_RMPOPT_CACHE_NEVER : RMPSIM_RMPOPT_CACHE_ALWAYS;
+		struct rmpsim_machine *a = up(cache), *b = up(cache);
+		const struct rmpsim_topology *t = rmpsim_machine_topology(a);
+		uint64_t msr[NCORES];
+		unsigned runs = 0, refused = 0;
+		for (unsigned c = 0; c < NCORES; c++)
+			msr[c] = RMPSIM_RMPOPT_BASE_EN;
+		for (int step = 0; step < 600; step++) {
+			unsigned core = (unsigned)rmpsim__rng_below(&rng, NCORES);
+			unsigned cpu =
+				rmpsim_topology_core_cpu(t, core, (unsigned)rmpsim__rng_below(&rng, 2));
+			uint64_t base = (msr[core] & RMPSIM_RMPOPT_BASE_ADDR_MASK) >> 30;
+			unsigned op = (unsigned)rmpsim__rng_below(&rng, 100);
+			if (op < 5) {
+				uint64_t v = bases[rmpsim__rng_below(&rng, 4)] << 30 |
+					     (rmpsim__rng_below(&rng, 4) ? RMPSIM_RMPOPT_BASE_EN : 0);
+				assert_int_equal(t_wrmsr(a, cpu, RMPSIM_MSR_RMPOPT_BASE, v),
+						 RMPSIM_FAULT_NONE);
+				assert_int_equal(t_wrmsr(b, cpu, RMPSIM_MSR_RMPOPT_BASE, v),
+						 RMPSIM_FAULT_NONE);
+				msr[core] = v;
+			} else if (op < 7) {
+				for (struct rmpsim_machine *m = a; m; m = m == a ? b : NULL) {
+					assert_int_equal(rmpsim_machine_snp_shutdown(m, false, &st), 0);
+					assert_int_equal(rmpsim_machine_snp_init(m, NULL, 0, &st), 0);
+				}
+			} else if (op < 30) {
+				uint64_t spa = (5 + rmpsim__rng_below(&rng, 8)) * GIB +
+					       rmpsim__rng_below(&rng, 512) * 2 * MIB;
+				bool priv = rmpsim__rng_below(&rng, 2);
+				for (struct rmpsim_machine *m = a; m; m = m == a ? b : NULL)
+					(void)(priv ? make_private(m, cpu, spa, RMPSIM_PAGE_4K)
+						    : make_shared(m, cpu, spa, RMPSIM_PAGE_4K));
+			} else { /* a run: over the machine's regions, at a window's end, or past it */
+				uint64_t starts[] = { rmpsim__rng_below(&rng, 16),
+						      base + NREG - rmpsim__rng_below(&rng, 8),
+						      base + rmpsim__rng_below(&rng, 4) };
+				uint64_t r0 = starts[rmpsim__rng_below(&rng, 3)];
+				size_t n = 1 + (size_t)rmpsim__rng_below(
+						       &rng, rmpsim__rng_below(&rng, 8) ? 24 : NREG);
+				uint64_t off = rmpsim__rng_below(&rng, GIB); /* RAX bits 29:0 are ignored */
+				int rc = rmpsim_machine_rmpopt_verify_run(a, cpu, r0 * GIB + off, n, gens);
+				bool plain = (msr[core] & RMPSIM_RMPOPT_BASE_EN) && r0 >= base &&
+					     r0 + n <= base + NREG;
+				ASSERT_EQ(rc, plain ? 0 : -EAGAIN);
+				if (rc == 0) {
+					runs++;
+					for (size_t i = 0; i < n; i++) {
+						struct rmpsim_insn_out r = opt(b, cpu, (r0 + i) * GIB, 0);
+						assert_int_equal(r.fault, RMPSIM_FAULT_NONE);
+						assert_int_not_equal(r.rmpopt.kind, RMPSIM_RMPOPT_OUTSIDE);
+						ASSERT_EQ(gens[i],
+							  rmpsim_machine_region_content_gen(b, r0 + i));
+					}
+				} else {
+					refused++;
+				}
+			}
+			for (unsigned c = 0; c < rmpsim_topology_ncpus(t); c++) {
+				struct rmpsim_cpu_counters ca, cb;
+				rmpsim_machine_counters(a, c, &ca);
+				rmpsim_machine_counters(b, c, &cb);
+				assert_memory_equal(&ca, &cb, sizeof(ca));
+			}
+			for (unsigned c = 0; c < NCORES; c++) {
+				uint64_t bc = (msr[c] & RMPSIM_RMPOPT_BASE_ADDR_MASK) >> 30;
+				for (uint64_t r = 0; r < 16; r++) {
+					ASSERT_EQ(rmpsim_machine_region_optimized(a, c, r),
+						  rmpsim_machine_region_optimized(b, c, r));
+					ASSERT_EQ(rmpsim_machine_region_optimized(a, c, bc + NREG - 1 - r),
+						  rmpsim_machine_region_optimized(b, c, bc + NREG - 1 - r));
+				}
+			}
+		}
+		assert_true(runs > 100 && refused > 20);
+		rmpsim_machine_destroy(a);
+		rmpsim_machine_destroy(b);
+	}
+	assert_int_equal(rmpsim_machine_rmpopt_verify_run(NULL, 0, 0, 1, NULL), -EINVAL);
+}
+
 /* An allocator that refuses once told to. */
 static bool refuse_alloc;
 static void *refusing_realloc(void *ctx, void *ptr, size_t old_size, size_t new_size)
@@ -524,6 +626,7 @@ int main(void)
 		cmocka_unit_test(random_ops_match_dense_and_oracle),
 		cmocka_unit_test(tables_match_a_per_core_oracle),
 		cmocka_unit_test(first_verify_in_a_block_out_of_memory),
+		cmocka_unit_test(verify_run_matches_the_loop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

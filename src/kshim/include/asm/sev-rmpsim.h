@@ -39,6 +39,19 @@ static inline bool __rmpopt(u64 rax, u64 rcx)
 }
 
 /*
+ * The loop "for (pa = pa_start; pa < pa_end; pa += SZ_1G) __rmpopt(pa, 0);"
+ * on the current CPU, in one call: the same table bits, counters, costs and
+ * statistics as that loop (docs/kshim.md "Simulator helpers"; inside an IPI
+ * handler the sim computes it as one ranged run, docs/timing.md "Ranged runs").
+ * RMPOPT ignores RAX bits 29:0, so pa_start need not be aligned.
+ */
+void rmpsim__k_rmpopt_range(u64 pa_start, u64 pa_end);
+static inline void __rmpopt_range(u64 pa_start, u64 pa_end)
+{
+	rmpsim__k_rmpopt_range(pa_start, pa_end);
+}
+
+/*
  * Declares that fn(info) executes exactly __rmpopt(ALIGN_DOWN((u64)info, 1 GB),
  * 0) on the current CPU and nothing else (the v10 series' rmpopt_smp): then
  * on_each_cpu_mask(mask, fn, info, true) may be simulated as one round
