@@ -20,10 +20,24 @@
  * time (CLOCK_PROCESS_CPUTIME_ID): on a shared machine, time spent waiting for
  * a core is not the simulator's. Deterministic in everything but the
  * wall clock; docs/performance.md "Pass speed" has the figures.
+ *
+ *   bench_pass machine DESC [detail] [POLICY...]   (issue 14's "8,192 CPUs,
+ *                                 16 TiB: set-up + one pass in <= 2 s, RSS <=
+ *                                 256 MiB with an empty RMP"; default policy v10)
+ *
+ * On the synthetic machine DESC, in ONE run per policy (a machine that size
+ * makes a dry run as dear as the measured one): the set-up (topology, machine,
+ * sim, kernel: setup_world), the boot up to the first pass's start, and the
+ * pass (timed_pass), stopped at the pass's marks by a trace hook that takes
+ * rounds. Prints CPU and wall time of each part, set-up + pass, the pass's
+ * simulated time / CPU time, its IPIs and RMPOPTs, and the process's peak RSS
+ * (getrusage; run one policy per process for a per-policy peak). callgrind:
+ * --toggle-collect=setup_world or --toggle-collect=timed_pass.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <rmpsim/kshim.h>
@@ -53,7 +67,8 @@ struct world {
 	struct rmpsim_kernel *k;
 };
 
-static int world_create(struct world *w, bool small)
+/* desc: a synthetic machine description, or NULL for small / the default machine. */
+static int world_create(struct world *w, bool small, const char *desc)
 {
 	struct rmpsim_machine_config cfg;
 	struct rmpsim_diag diag;
@@ -61,7 +76,12 @@ static int world_create(struct world *w, bool small)
 	memset(w, 0, sizeof(*w));
 	memset(&diag, 0, sizeof(diag));
 	rmpsim_machine_config_default(&cfg);
-	if (small) {
+	if (desc) {
+		if (rmpsim_topology_from_synthetic(NULL, desc, &diag, &w->topo)) {
+			fprintf(stderr, "machine '%s': %s\n", desc, diag.msg);
+			return -1;
+		}
+	} else if (small) {
 		cfg.mmio_hole_size = 0;
 		if (rmpsim_topology_regular(NULL, 1, 1, 8, 2, 16ull << 30, &w->topo))
 			return -1;
@@ -80,8 +100,17 @@ static int world_create(struct world *w, bool small)
 	return 0;
 }
 
+static void shutdown_fn(void *arg)
+{
+	(void)arg;
+	rmpsim_host_snp_shutdown(); /* the policy's cleanup frees what its setup took */
+}
+
+/* After a run: shut SNP down as a run does (LeakSanitizer), then free the world. */
 static void world_destroy(struct world *w)
 {
+	if (w->k && !boot_rc && !rmpsim_kernel_spawn(w->k, "shutdown", 0, shutdown_fn, NULL))
+		rmpsim_sim_run(w->sim);
 	rmpsim_kernel_destroy(w->k);
 	rmpsim_sim_destroy(w->sim);
 	rmpsim_machine_destroy(w->m);
@@ -146,7 +175,7 @@ static int bench(const char *name, bool small)
 		return -1;
 	}
 	/* Dry run: where the pass is. */
-	if (world_create(&w, small) || rmpsim_sim_run(w.sim) || boot_rc)
+	if (world_create(&w, small, NULL) || rmpsim_sim_run(w.sim) || boot_rc)
 		return -1;
 	bool found = pass_marks(w.sim, &start, &done);
 	world_destroy(&w);
@@ -155,13 +184,13 @@ static int bench(const char *name, bool small)
 		return -1;
 	}
 	/* Untimed, cut where the timed run is: the reference hash. */
-	if (world_create(&w, small) || rmpsim_sim_run_until(w.sim, start) < 0 ||
+	if (world_create(&w, small, NULL) || rmpsim_sim_run_until(w.sim, start) < 0 ||
 	    rmpsim_sim_run_until(w.sim, done) < 0 || rmpsim_sim_run(w.sim))
 		return -1;
 	uint64_t hash1 = rmpsim_sim_trace_hash(w.sim);
 	world_destroy(&w);
 	/* Timed run: the pass alone under the wall clock. */
-	if (world_create(&w, small) || rmpsim_sim_run_until(w.sim, start) < 0)
+	if (world_create(&w, small, NULL) || rmpsim_sim_run_until(w.sim, start) < 0)
 		return -1;
 	uint64_t ipis0 = sum_stat(w.sim, true), rmpopts0 = sum_stat(w.sim, false);
 	double t0 = now_s();
@@ -182,16 +211,122 @@ static int bench(const char *name, bool small)
 	return 0;
 }
 
+/* ---- bench_pass machine DESC: set-up + one pass in one run ---- */
+
+static double wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Stops the run at the first pass's start, then at its end. */
+struct pass_stop {
+	struct rmpsim_sim *sim;
+	const char *want; /* the mark to stop at next; NULL: none */
+	uint64_t at_ps;	  /* its time */
+};
+
+static void stop_at_mark(void *ctx, const struct rmpsim_trace_rec *rec)
+{
+	struct pass_stop *ps = ctx;
+	if (rec->kind != RMPSIM_TRACE_MARK || !ps->want)
+		return;
+	const struct rmpsim_mark *mk = rmpsim_sim_mark_get(ps->sim, (size_t)rec->id);
+	if (mk && !strcmp(mk->name, ps->want)) {
+		ps->at_ps = mk->time_ps;
+		ps->want = NULL;
+		rmpsim_sim_stop(ps->sim);
+	}
+}
+
+/* The set-up alone, for callgrind (--toggle-collect=setup_world). */
+__attribute__((noinline)) static int setup_world(struct world *w, const char *desc)
+{
+	return world_create(w, false, desc);
+}
+
+/* The pass alone in one run (started at its start mark): run to its done mark. */
+__attribute__((noinline)) static int timed_pass_to_mark(struct rmpsim_sim *sim)
+{
+	return rmpsim_sim_run(sim);
+}
+
+static int bench_machine(const char *name, const char *desc)
+{
+	struct world w;
+	struct pass_stop ps = { .want = "rmpopt_pass_start" };
+
+	policy = rmpsim_policy_find(name);
+	if (!policy) {
+		fprintf(stderr, "unknown policy %s\n", name);
+		return -1;
+	}
+	double c0 = now_s(), w0 = wall_s();
+	if (setup_world(&w, desc))
+		return -1;
+	double c1 = now_s(), w1 = wall_s();
+	ps.sim = w.sim;
+	rmpsim_sim_set_trace_rounds(w.sim, true); /* the hook reads marks only: rounds stay */
+	rmpsim_sim_set_trace_hook(w.sim, stop_at_mark, &ps);
+	if (rmpsim_sim_run(w.sim) < 0 || boot_rc || ps.want) {
+		fprintf(stderr, "%s: no pass started (boot %d)\n", name, boot_rc);
+		world_destroy(&w);
+		return -1;
+	}
+	uint64_t start = ps.at_ps;
+	double c2 = now_s(), w2 = wall_s();
+	uint64_t ipis0 = sum_stat(w.sim, true), rmpopts0 = sum_stat(w.sim, false);
+	ps.want = "rmpopt_pass_done";
+	double c3 = now_s(), w3 = wall_s();
+	if (timed_pass_to_mark(w.sim) < 0 || ps.want) {
+		fprintf(stderr, "%s: the pass did not end\n", name);
+		world_destroy(&w);
+		return -1;
+	}
+	double c4 = now_s(), w4 = wall_s();
+	uint64_t ipis = sum_stat(w.sim, true) - ipis0, rmpopts = sum_stat(w.sim, false) - rmpopts0;
+	double sim_s = (double)(ps.at_ps - start) * 1e-12;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%s on %s (%u CPUs)\n", name, desc, rmpsim_sim_ncpus(w.sim));
+	printf("  set-up       CPU %8.3f s  wall %8.3f s  (topology, machine, sim, kernel)\n", c1 - c0,
+	       w1 - w0);
+	printf("  boot to pass CPU %8.3f s  wall %8.3f s\n", c2 - c1, w2 - w1);
+	printf("  pass         CPU %8.3f s  wall %8.3f s  simulated %.3f ms  sim/CPU %.2fx  ipis %llu  "
+	       "rmpopts %llu\n",
+	       c4 - c3, w4 - w3, sim_s * 1e3, sim_s / (c4 - c3), (unsigned long long)ipis,
+	       (unsigned long long)rmpopts);
+	printf("  set-up + pass CPU %7.3f s  wall %8.3f s  (target <= 2 s)\n", (c1 - c0) + (c4 - c3),
+	       (w1 - w0) + (w4 - w3));
+	printf("  set-up to pass end CPU %.3f s  wall %.3f s; peak RSS %ld KiB (target <= 262144)\n", c4 - c0,
+	       w4 - w0, ru.ru_maxrss);
+	world_destroy(&w);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const all[] = { "v10", "naive", "three-case", "percpu", "targeted" };
 	bool small = false;
 	int i = 1, rc = 0;
 
-	if (i < argc && (!strcmp(argv[i], "small") || !strcmp(argv[i], "default")))
+	const char *desc = NULL;
+	if (i + 1 < argc && !strcmp(argv[i], "machine")) {
+		desc = argv[i + 1];
+		i += 2;
+	} else if (i < argc && (!strcmp(argv[i], "small") || !strcmp(argv[i], "default"))) {
 		small = !strcmp(argv[i++], "small");
+	}
 	if (i < argc && !strcmp(argv[i], "detail"))
 		detail = ++i > 0;
+	if (desc) {
+		if (i == argc)
+			return bench_machine("v10", desc) != 0;
+		for (; i < argc; i++)
+			rc |= bench_machine(argv[i], desc) != 0;
+		return rc;
+	}
 	if (i == argc) {
 		for (size_t j = 0; j < sizeof(all) / sizeof(all[0]); j++)
 			rc |= bench(all[j], small) != 0;
