@@ -118,6 +118,14 @@ static inline unsigned rmpsim__authoritative(const struct rmpsim_rmp *rmp, uint6
 	return RMPSIM_PAGE_4K;
 }
 
+/*
+ * rmpsim_insn_rmpupdate() on the reference paths (issue 14 point 5): a 4K
+ * page through one look-up's view and a separate write, as before the
+ * store's one-call edit; what tests compare the fused path with.
+ */
+int rmpsim__insn_rmpupdate_ref(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+			       struct rmpsim_insn_out *out);
+
 /* How rmpsim_insn_rmpupdate_range got its work done (rmpupdate.c), for tests and benchmarks. */
 struct rmpsim__range_stats {
 	uint64_t bulk_chunks;  /* 2 MB chunks written in bulk, decided run by run */

@@ -24,50 +24,13 @@
  */
 #include <rmpsim/insn.h>
 
+#include "insn/rmpupdate_4k.h"
 #include "require.h"
 #include "rmp/unchecked.h"
 
 /* A25: what each of the 511 other entries of an assigned 2 MB page holds (AMD-ASPFW sev_mcmd.c). */
 static const struct rmpsim_raw_entry subentry_assigned = { RMPSIM__LO_ASSIGNED, 0 };
 static const struct rmpsim_raw_entry subentry_none = { 0, 0 };
-
-/* Check 1 (A21). */
-static bool rmpupdate_operands_ok(const struct rmpsim_rmp_state *in, uint64_t gpa)
-{
-	uint64_t size;
-
-	if (in->pagesize > 1 || in->assigned > 1 || in->immutable > 1 || in->rsvd != 0) /* A21 */
-		return false;
-	size = rmpsim__page_bytes(in->pagesize);
-	if (!in->assigned)
-		return !in->immutable; /* A21: the hypervisor cannot make HV_FIXED pages */
-	return in->asid <= RMPSIM_ASID_MAX && rmpsim__require_aligned(gpa, size) && gpa < RMPSIM_GPA_LIMIT &&
-	       size <= RMPSIM_GPA_LIMIT - gpa; /* A21 */
-}
-
-/*
- * The raw entry RMPUPDATE writes over old (A26, after VeriSMo's
- * RmpEntry::trans, which resets validated, vmsa and the permissions for every
- * guest-owned or shared new state): the state of *in, lock and subpage_count
- * 0, validated and vmsa 0, the four VMPL permission bytes 0 (VMPL0 keeps its
- * implicit full rights, spec 3.4); the hi fields above the permissions
- * (implicit key select, root port, IDE stream, page migration) are kept.
- * Operands passed check 1, so asid and GPA fit.
- */
-static struct rmpsim_raw_entry rmpupdate_new_raw(const struct rmpsim_raw_entry *old,
-						 const struct rmpsim_rmp_state *in, uint64_t gpa)
-{
-	uint64_t new_gpa = in->assigned ? gpa : 0;		   /* A21: no owner on hypervisor pages */
-	uint16_t new_asid = in->assigned ? (uint16_t)in->asid : 0; /* A21 */
-	struct rmpsim_raw_entry n;
-
-	n.lo = (in->assigned ? RMPSIM__LO_ASSIGNED : 0) | ((uint64_t)(in->pagesize & 1u) << 1) |
-	       (in->immutable ? RMPSIM__LO_IMMUTABLE : 0) |
-	       (((new_gpa >> 12) & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
-	       (((uint64_t)new_asid & RMPSIM__ASID_MAX) << RMPSIM__LO_ASID_SHIFT);
-	n.hi = old->hi & ~0xffffffffull; /* A26 */
-	return n;
-}
 
 /* An assigned 2 MB entry, on bits: authoritative for its region. */
 static bool raw_is_assigned_2m(const struct rmpsim_raw_entry *e)
@@ -132,7 +95,7 @@ static void region_scan(const struct rmpsim_rmp *rmp, uint64_t head, const struc
 static enum rmpsim_rmpupdate_rc rmpupdate_check_input(const struct rmpsim_rmp *rmp, uint64_t spa,
 						      const struct rmpsim_rmp_state *in, uint64_t gpa)
 {
-	RMPSIM__REQUIRE(rmpupdate_operands_ok(in, gpa), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A21 */
+	RMPSIM__REQUIRE(rmpsim__rmpupdate_operands_ok(in, gpa), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A21 */
 	bool is_2m = in->pagesize == RMPSIM_PAGE_2M;
 	uint64_t size = is_2m ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
 	RMPSIM__REQUIRE(rmpsim__require_aligned(spa, size), RMPSIM_RMPUPDATE_FAIL_INPUT); /* spec 3.1, A22 */
@@ -193,11 +156,11 @@ __attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, 
 }
 
 /*
- * One 4K page with an explicit GPA: checks 1-6 on one look-up, then the write.
- * Its code, or -ENOMEM (nothing written); *changed, and *assigned when some
- * entry went from unassigned to assigned (A27).
+ * The reference for the 4K path (rmpsim__rmpupdate_4k, insn/rmpupdate_4k.h;
+ * tests/insn/test_rmpupdate_fused.c): checks 1-6 on one look-up's view, then
+ * a separate write, as before the store's one-call edit.
  */
-static inline int rmpupdate_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+static int rmpupdate_4k_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			       uint64_t gpa, bool *changed, bool *assigned)
 {
 	struct rmpsim__rmp_view v;
@@ -210,7 +173,7 @@ static inline int rmpupdate_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struc
 	rc = rmpupdate_check_4k(&v);
 	if (rc != RMPSIM_RMPUPDATE_OK)
 		return (int)rc;
-	struct rmpsim_raw_entry n = rmpupdate_new_raw(&v.e, in, gpa);
+	struct rmpsim_raw_entry n = rmpsim__rmpupdate_new_raw(&v.e, in, gpa);
 	if (rmpsim__raw_same(&v.e, &n))
 		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
 	if (rmpsim__rmp_set_viewed(rmp, spa, &v, &n) < 0)
@@ -236,7 +199,7 @@ __attribute__((noinline)) static int rmpupdate_2m(struct rmpsim_rmp *rmp, uint64
 	rc = rmpupdate_check_2m(rmp, spa, in, &v, &rs);
 	if (rc != RMPSIM_RMPUPDATE_OK)
 		return (int)rc;
-	struct rmpsim_raw_entry n = rmpupdate_new_raw(&v.e, in, gpa);
+	struct rmpsim_raw_entry n = rmpsim__rmpupdate_new_raw(&v.e, in, gpa);
 	if (rmpsim__raw_same(&v.e, &n) && rs.subs_hold)
 		return RMPSIM_RMPUPDATE_OK; /* nothing to write: same bytes */
 	if (rmpupdate_write_2m(rmp, spa, in, &n) < 0)
@@ -252,8 +215,9 @@ static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmps
 {
 	bool changed, assigned;
 	/* A page size other than 2 MB goes the 4K way, where check 1 refuses a bad one. */
-	int rc = in->pagesize == RMPSIM_PAGE_2M ? rmpupdate_2m(rmp, spa, in, gpa, &changed, &assigned)
-						: rmpupdate_4k(rmp, spa, in, gpa, &changed, &assigned);
+	int rc = in->pagesize == RMPSIM_PAGE_2M
+			 ? rmpupdate_2m(rmp, spa, in, gpa, &changed, &assigned)
+			 : rmpsim__rmpupdate_4k(rmp, spa, in, gpa, &changed, &assigned);
 
 	rmpsim__change_none(change);
 	if (rc == RMPSIM_RMPUPDATE_OK && changed)
@@ -268,15 +232,28 @@ int rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmp
 
 	if (!rmp || !in || !out)
 		return -EINVAL;
-	int rc = in->pagesize == RMPSIM_PAGE_2M ? rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned)
-						: rmpupdate_4k(rmp, spa, in, in->gpa, &changed, &assigned);
+	int rc = in->pagesize == RMPSIM_PAGE_2M
+			 ? rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned)
+			 : rmpsim__rmpupdate_4k(rmp, spa, in, in->gpa, &changed, &assigned);
 	if (rc < 0)
 		return rc; /* -ENOMEM: *out untouched */
-	/* The outcome written in place, once (the hot path). */
-	memset(out, 0, sizeof(*out));
-	out->rax = (uint64_t)rc;
-	out->done = rc == RMPSIM_RMPUPDATE_OK;
-	rmpsim__change_set(&out->change, changed, assigned, spa, rmpsim__page_bytes(in->pagesize));
+	rmpsim__rmpupdate_out(rc, changed, assigned, spa, rmpsim__page_bytes(in->pagesize), out);
+	return 0;
+}
+
+int rmpsim__insn_rmpupdate_ref(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+			       struct rmpsim_insn_out *out)
+{
+	bool changed, assigned;
+
+	if (!rmp || !in || !out)
+		return -EINVAL;
+	int rc = in->pagesize == RMPSIM_PAGE_2M
+			 ? rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned)
+			 : rmpupdate_4k_viewed(rmp, spa, in, in->gpa, &changed, &assigned);
+	if (rc < 0)
+		return rc;
+	rmpsim__rmpupdate_out(rc, changed, assigned, spa, rmpsim__page_bytes(in->pagesize), out);
 	return 0;
 }
 
@@ -305,12 +282,12 @@ static struct rmpsim_raw_entry range_uniform(const struct range_scan *s, uint64_
 {
 	static const struct rmpsim_raw_entry zero = { 0, 0 };
 
-	return rmpupdate_new_raw(&zero, s->in, range_gpa(s, spa));
+	return rmpsim__rmpupdate_new_raw(&zero, s->in, range_gpa(s, spa));
 }
 
 /*
  * Whether each of the n entries from f gets the uniform value, as
- * rmpupdate_new_raw() gives it: the new value depends on the old one only
+ * rmpsim__rmpupdate_new_raw() gives it: the new value depends on the old one only
  * through the hi bits above the VMPL permissions (A26), which the entries of a
  * run share.
  */
@@ -423,8 +400,8 @@ static bool gb_operands_ok(const struct range_scan *s, uint64_t spa, uint64_t si
 {
 	uint64_t last = spa + RMPSIM_SZ_1G - size;
 
-	return rmpupdate_operands_ok(s->in, range_gpa(s, spa)) &&
-	       rmpupdate_operands_ok(s->in, range_gpa(s, last));
+	return rmpsim__rmpupdate_operands_ok(s->in, range_gpa(s, spa)) &&
+	       rmpsim__rmpupdate_operands_ok(s->in, range_gpa(s, last));
 }
 
 /* 4K pages: what range_chunk_fast() decides for every chunk of the region, decided on slot 0. */
@@ -499,7 +476,7 @@ static int range_gb_2m(struct rmpsim_rmp *rmp, struct range_scan *s, uint64_t sp
 		return 0; /* A24: page by page reports the overlap */
 	/* Slot k's new head is slot 0's advanced k x 512 pages when the GPA steps. */
 	bool new_adv = s->in->assigned && s->gpa_step;
-	struct rmpsim_raw_entry n = rmpupdate_new_raw(&old, s->in, range_gpa(s, spa));
+	struct rmpsim_raw_entry n = rmpsim__rmpupdate_new_raw(&old, s->in, range_gpa(s, spa));
 	/* A zero old head never holds the new one (that has its page size bit). */
 	bool changed = !subs_hold || !rmpsim__raw_same(&old, &n) || old_adv != new_adv;
 	if (changed) {
@@ -565,7 +542,7 @@ int rmpsim__insn_rmpupdate_range_stats(struct rmpsim_rmp *rmp, uint64_t spa, uin
 			}
 		}
 
-		if (in->pagesize == RMPSIM_PAGE_4K && rmpupdate_operands_ok(in, gpa) &&
+		if (in->pagesize == RMPSIM_PAGE_4K && rmpsim__rmpupdate_operands_ok(in, gpa) &&
 		    rmpsim__require_aligned(p, RMPSIM_SZ_4K)) {
 			uint64_t to_region_end =
 				(rmpsim__align_down(p, RMPSIM_SZ_2M) + RMPSIM_SZ_2M - p) >> 12;

@@ -22,6 +22,7 @@
 #include <rmpsim/insn.h>
 #include <rmpsim/machine.h>
 
+#include "insn/rmpupdate_4k.h"
 #include "machine_internal.h"
 
 /* One RMPUPDATE (or a range inside one region) under the region's lock. */
@@ -54,12 +55,43 @@ static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages
 	return rc;
 }
 
+/*
+ * The fused path of a 4K page (issue 14 point 5): the instruction's inline
+ * 4K RMPUPDATE (insn/rmpupdate_4k.h, the same function rmpsim_insn_rmpupdate
+ * runs) under the region's lock, whose one store call finds, checks and
+ * writes the entry; the same A55 / A45 bookkeeping as locked_update.
+ */
+static int locked_update_4k(struct rmpsim_machine *m, struct rmpsim__region *reg, uint64_t spa,
+			    const struct rmpsim_rmp_state *in, struct rmpsim_insn_out *out)
+{
+	bool changed, assigned;
+
+	rmpsim__region_lock(reg);
+	if (in->assigned)
+		atomic_fetch_add_explicit(&reg->assign_gen, 1, memory_order_release); /* A55 */
+	int rc = rmpsim__rmpupdate_4k(m->rmp, spa, in, in->gpa, &changed, &assigned);
+	if (in->assigned && !assigned)
+		atomic_fetch_sub_explicit(&reg->assign_gen, 1,
+					  memory_order_relaxed); /* A55: nothing assigned */
+	if (changed) {
+		reg->cache.valid = false; /* A45 */
+		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
+	}
+	rmpsim__region_unlock(reg);
+	if (rc >= 0) /* -ENOMEM: *out untouched */
+		rmpsim__rmpupdate_out(rc, changed, assigned, spa, RMPSIM_SZ_4K, out);
+	return rc < 0 ? rc : 0;
+}
+
 int rmpsim_machine_rmpupdate(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
 			     const struct rmpsim_rmp_state *in, struct rmpsim_insn_out *out)
 {
 	if (!m || !in || !out || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
 	RMPSIM__COUNT(m, cpu, rmpupdates);
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	if (reg && in->pagesize != RMPSIM_PAGE_2M)
+		return locked_update_4k(m, reg, spa, in, out);
 	return locked_update(m, spa, 1, in, false, out);
 }
 

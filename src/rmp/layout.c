@@ -339,9 +339,7 @@ static const struct rmpsim__segment *lookup(const struct rmpsim_rmp_layout *l, u
 
 bool rmpsim_layout_covers(const struct rmpsim_rmp_layout *layout, uint64_t spa)
 {
-	uint64_t off;
-
-	return lookup(layout, spa, &off) != NULL;
+	return layout && rmpsim__layout_covers_inline(layout, spa);
 }
 
 int rmpsim_layout_entry_addr(const struct rmpsim_rmp_layout *layout, uint64_t spa, uint64_t *ret_addr)

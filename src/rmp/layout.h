@@ -29,6 +29,14 @@ struct rmpsim_rmp_layout {
 	struct rmpsim__segment *segments;
 };
 
+/* Whether spa has an entry (spec 2.3): rmpsim_layout_covers(), inline for the store's hot path. */
+static inline bool rmpsim__layout_covers_inline(const struct rmpsim_rmp_layout *l, uint64_t spa)
+{
+	uint64_t idx = spa >> l->shift;
+
+	return idx < l->n_segments && (spa & ((1ull << l->shift) - 1)) < l->segments[idx].mapped_bytes;
+}
+
 /* Whether every 4K page of [spa, spa + bytes) has an entry. */
 bool rmpsim__layout_range_covered(const struct rmpsim_rmp_layout *l, uint64_t spa, uint64_t bytes);
 int rmpsim__layout_clone(const struct rmpsim_allocator *a, const struct rmpsim_rmp_layout *src,

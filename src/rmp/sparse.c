@@ -1416,9 +1416,13 @@ __attribute__((noinline)) static int set_one_general(struct rmpsim_rmp *rmp, uin
 	return set_planned(rmp, gb, slot, idx, e);
 }
 
-/* After a one-entry write to wide chunk c: free it if it emptied, else the compress try (its age said so). */
+/*
+ * After a one-entry write to wide chunk c: free it if it emptied, else the
+ * compress try (its age said so). Returns ret, so that callers end in a tail
+ * call (their hot paths then need no frame).
+ */
 __attribute__((noinline)) static int wide_settle(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb,
-						 unsigned slot, struct chunk_hdr *c)
+						 unsigned slot, struct chunk_hdr *c, int ret)
 {
 	if (!c->nonzero) {
 		set_chunk(gb, slot, NULL);
@@ -1426,7 +1430,7 @@ __attribute__((noinline)) static int wide_settle(struct rmpsim_rmp *rmp, struct 
 	} else {
 		compress_now(rmp, gb, slot);
 	}
-	return 0;
+	return ret;
 }
 
 /*
@@ -1457,8 +1461,77 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 		bit_put(gb->head, slot, rmpsim__raw_assigned(e));
 	bit_put(gb->busy, slot, count != 0);
 	if (!nz || c->age >= COMPRESS_AGE)
-		return wide_settle(rmp, gb, slot, c);
+		return wide_settle(rmp, gb, slot, c, 0);
 	return 0;
+}
+
+/* The general edit (a slot without a packed chunk): view, decide, write. */
+__attribute__((noinline)) static int edit_general(struct rmpsim_rmp *rmp, uint64_t spa,
+						  const struct rmpsim__rmp_edit *ed, uint64_t *old_lo)
+{
+	struct rmpsim__rmp_view v;
+	struct rmpsim_raw_entry n;
+
+	rmpsim__sparse_get_view(rmp, spa, &v);
+	*old_lo = v.e.lo;
+	int f = rmpsim__edit_decide(ed, &v.e, v.head_2m_page, &n);
+	if (f == RMPSIM__EDIT_WRITTEN && rmpsim__sparse_set_one(rmp, spa, &n, &v.e) < 0)
+		return -ENOMEM;
+	return f;
+}
+
+/* A decided write of entry {lo, hi} that its packed chunk cannot hold: the general one-entry write. */
+__attribute__((noinline)) static int edit_spill(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t lo,
+						uint64_t hi)
+{
+	const struct rmpsim_raw_entry n = { lo, hi };
+
+	return rmpsim__sparse_set_one(rmp, spa, &n, NULL) < 0 ? -ENOMEM : RMPSIM__EDIT_WRITTEN;
+}
+
+/*
+ * The edit of a covered page (unchecked.h). The hot case, a packed chunk (a
+ * guest's scattered 4K pages), is read, decided and written in place: what
+ * get_view, the decision and set_one's wide case do, in one pass, with every
+ * call a tail call. Any other slot goes the general way.
+ */
+int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_edit *ed,
+			   uint64_t *old_lo)
+{
+	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
+	struct rmpsim__sgb *gb = rmp->u.sparse.gb[spa >> 30];
+	struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL; /* a template slot has none */
+	struct rmpsim_raw_entry o = { 0, 0 }, n;
+
+	if (!c || c->kind != CHUNK_PACKED)
+		return edit_general(rmp, spa, ed, old_lo);
+	struct packed_chunk *pc = (struct packed_chunk *)(void *)c;
+	uint64_t bit = 1ull << (idx % 64), *present = &pc->present[idx / 64];
+	if (*present & bit)
+		o = wide_get(c, idx);
+	bool head = false;
+	if (ed->refuse_in_2m_page && bit_get(gb->head, slot)) { /* the view's head_2m_page */
+		struct rmpsim_raw_entry h = idx ? wide_get(c, 0) : o;
+		head = raw_is_2m_page(&h);
+	}
+	*old_lo = o.lo;
+	int f = rmpsim__edit_decide(ed, &o, head, &n);
+	if (f != RMPSIM__EDIT_WRITTEN)
+		return f;
+	if (!packed_fits(&pc->attrs, &n))
+		return edit_spill(rmp, spa, n.lo, n.hi);
+	/* set_one's wide case, for a packed chunk. */
+	int count = gb->count[slot] + (int)rmpsim__raw_assigned(&n) - (int)rmpsim__raw_assigned(&o);
+	wide_put(c, idx, &n);
+	c->nonzero = (uint16_t)(c->nonzero + (int)!rmpsim__raw_is_zero(&n) - (int)!rmpsim__raw_is_zero(&o));
+	c->age++;
+	gb->count[slot] = (uint16_t)count;
+	if (idx == 0)
+		bit_put(gb->head, slot, rmpsim__raw_assigned(&n));
+	bit_put(gb->busy, slot, count != 0);
+	if (!c->nonzero || c->age >= COMPRESS_AGE)
+		return wide_settle(rmp, gb, slot, c, f);
+	return f;
 }
 
 /* ---- whole slots (the instruction layer's GB batches, issue 14) ---- */

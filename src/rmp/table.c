@@ -205,6 +205,31 @@ int rmpsim__rmp_set_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	return set_one(rmp, spa, entry, &v->e);
 }
 
+/* The dense reference's edit: its view, the common decision, its write (out of line: the sparse path stays lean). */
+__attribute__((noinline)) static int dense_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa,
+						   const struct rmpsim__rmp_edit *ed, uint64_t *old_lo)
+{
+	struct rmpsim__rmp_view v;
+	struct rmpsim_raw_entry n;
+
+	dense_view(rmp, spa, false, &v);
+	*old_lo = v.e.lo;
+	int f = rmpsim__edit_decide(ed, &v.e, v.head_2m_page, &n);
+	if (f == RMPSIM__EDIT_WRITTEN)
+		rmpsim__dense_set_range(rmp, spa, 1, &n, false);
+	return f;
+}
+
+int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_edit *ed,
+			uint64_t *old_lo)
+{
+	if (!rmpsim__layout_covers_inline(rmp->layout, spa))
+		return RMPSIM__EDIT_UNCOVERED;
+	if (rmp->backend == RMPSIM_RMP_SPARSE)
+		return rmpsim__sparse_edit_4k(rmp, spa, ed, old_lo); /* the hot path: a tail call */
+	return dense_edit_4k(rmp, spa, ed, old_lo);
+}
+
 int rmpsim_rmp_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
 			 const struct rmpsim_raw_entry *first, bool gpa_step)
 {

@@ -15,6 +15,7 @@
 #include <rmpsim/rmp.h>
 
 #include "layout.h"
+#include "rmp/unchecked.h"
 
 struct rmpsim__dense {
 	struct rmpsim_raw_entry *e; /* one per 4K page of [0, n_2m x 2 MB), subpage bits zero */
@@ -53,6 +54,21 @@ static inline struct rmpsim_raw_entry rmpsim__raw_stored(const struct rmpsim_raw
 	return r;
 }
 
+/*
+ * What an edit (unchecked.h) makes of a page's old entry; head: the page lies
+ * inside an assigned 2 MB entry's region. Its flags; *n the new entry when
+ * WRITTEN. Every backend's edit decides here, so they cannot differ.
+ */
+static inline int rmpsim__edit_decide(const struct rmpsim__rmp_edit *ed, const struct rmpsim_raw_entry *old,
+				      bool head, struct rmpsim_raw_entry *n)
+{
+	if ((old->lo & ed->refuse_lo) || (head && ed->refuse_in_2m_page))
+		return RMPSIM__EDIT_REFUSED;
+	n->lo = ed->set.lo;
+	n->hi = (old->hi & ed->keep_hi) | ed->set.hi;
+	return n->lo == old->lo && n->hi == old->hi ? 0 : RMPSIM__EDIT_WRITTEN;
+}
+
 /* rmpsim__rmp_2m_runs() over an array of 512 stored entries: consecutive equal or stepping entries merge. */
 struct rmpsim__rmp_run;
 int rmpsim__array_2m_runs(const struct rmpsim_raw_entry *e,
@@ -77,6 +93,9 @@ int rmpsim__sparse_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npag
 			     const struct rmpsim_raw_entry *first, bool step);
 int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_raw_entry *e,
 			   const struct rmpsim_raw_entry *old);
+/* rmpsim__rmp_edit_4k() of a covered page (unchecked.h). */
+int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_edit *ed,
+			   uint64_t *old_lo);
 unsigned rmpsim__sparse_2m_count(const struct rmpsim_rmp *rmp, uint64_t spa);
 bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa);
 int rmpsim__sparse_1g_first_busy(const struct rmpsim_rmp *rmp, uint64_t spa);

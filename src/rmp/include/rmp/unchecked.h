@@ -36,6 +36,34 @@ int rmpsim__rmp_set_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 			   const struct rmpsim_raw_entry *entry);
 
 /*
+ * A conditional write of one 4K entry in one look-up (issue 14 point 5: the
+ * 4K RMPUPDATE checks, decides and writes where the store finds the entry,
+ * instead of a view and a write that each find it). The new entry is `set`
+ * with the hi bits of keep_hi taken from the old entry; it is not written
+ * when the old entry's lo has a bit of refuse_lo, nor, with
+ * refuse_in_2m_page, when the page lies inside an assigned 2 MB entry's
+ * region (head_2m_page of its view), nor when it holds the same bytes.
+ */
+struct rmpsim__rmp_edit {
+	struct rmpsim_raw_entry set; /* stored form: subpage_count 0 */
+	uint64_t keep_hi;
+	uint64_t refuse_lo;
+	bool refuse_in_2m_page;
+};
+enum {
+	RMPSIM__EDIT_UNCOVERED = 1, /* spa has no entry (A20's question): nothing read */
+	RMPSIM__EDIT_REFUSED = 2,   /* a refuse condition held: nothing written */
+	RMPSIM__EDIT_WRITTEN = 4,   /* the entry changed */
+};
+/*
+ * The edit of the 4K-aligned spa (covered or not): 0 (same bytes: nothing
+ * to write) or one of the flags above, with *old_lo the old entry's lo
+ * unless UNCOVERED; -ENOMEM: nothing changed.
+ */
+int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_edit *ed,
+			uint64_t *old_lo);
+
+/*
  * A run of stored entries of one 2 MB region: the entries with region-local
  * indices [start, start + len) are `first`, its GPA field advanced by
  * i - start when step (rmpsim__raw_advance, entry_bits.h). len >= 1; a run
