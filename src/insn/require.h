@@ -120,8 +120,9 @@ static inline unsigned rmpsim__authoritative(const struct rmpsim_rmp *rmp, uint6
 
 /*
  * rmpsim_insn_rmpupdate() on the reference paths (issue 14 point 5): a 4K
- * page through one look-up's view and a separate write, as before the
- * store's one-call edit; what tests compare the fused path with.
+ * page through one look-up's view and a separate write, a 2 MB page through
+ * its region's view, as before the store's one-call edits; what tests
+ * compare the fused path with.
  */
 int rmpsim__insn_rmpupdate_ref(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			       struct rmpsim_insn_out *out);

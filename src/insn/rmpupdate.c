@@ -24,7 +24,7 @@
  */
 #include <rmpsim/insn.h>
 
-#include "insn/rmpupdate_4k.h"
+#include "insn/rmpupdate_one.h"
 #include "require.h"
 #include "rmp/unchecked.h"
 
@@ -134,29 +134,38 @@ rmpupdate_check_2m(const struct rmpsim_rmp *rmp, uint64_t spa, const struct rmps
 	return RMPSIM_RMPUPDATE_OK;
 }
 
-/* A 2 MB page that passed its checks: the head and its 511 sub-entries (A25); 0 or -ENOMEM. */
-__attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, uint64_t spa,
-							const struct rmpsim_rmp_state *in,
-							const struct rmpsim_raw_entry *n)
+/*
+ * What a 2 MB page's slot holds after RMPUPDATE writes head entry n: the head
+ * and its 511 sub-entries (A25). An assigned head's GPA advances a page's
+ * worth a slot, so a guest's 2 MB pages share one template.
+ */
+static void rmpupdate_2m_shape(const struct rmpsim_rmp_state *in, const struct rmpsim_raw_entry *n,
+			       struct rmpsim__rmp_shape *w)
 {
-	/*
-	 * One write of the slot (-ENOMEM: nothing written). An assigned head's
-	 * GPA advances a page's worth a slot, so a guest's 2 MB pages share one
-	 * template.
-	 */
 	bool adv = in->assigned;
-	struct rmpsim__rmp_shape w = { 1, { { *n, 0, 1, false } }, { adv } };
+
+	*w = (struct rmpsim__rmp_shape){ 1, { { *n, 0, 1, false } }, { adv } };
 	if (in->assigned)
-		w = (struct rmpsim__rmp_shape){
+		*w = (struct rmpsim__rmp_shape){
 			2,
 			{ { *n, 0, 1, false }, { subentry_assigned, 1, RMPSIM_ENTRIES_PER_2M - 1, false } },
 			{ adv, false }
 		};
+}
+
+/* A 2 MB page that passed its checks: one write of the slot; 0 or -ENOMEM (nothing written). */
+__attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, uint64_t spa,
+							const struct rmpsim_rmp_state *in,
+							const struct rmpsim_raw_entry *n)
+{
+	struct rmpsim__rmp_shape w;
+
+	rmpupdate_2m_shape(in, n, &w);
 	return rmpsim__rmp_set_slots(rmp, spa, 1, &w) < 0 ? -ENOMEM : 0;
 }
 
 /*
- * The reference for the 4K path (rmpsim__rmpupdate_4k, insn/rmpupdate_4k.h;
+ * The reference for the 4K path (rmpsim__rmpupdate_4k, insn/rmpupdate_one.h;
  * tests/insn/test_rmpupdate_fused.c): checks 1-6 on one look-up's view, then
  * a separate write, as before the store's one-call edit.
  */
@@ -183,10 +192,13 @@ static int rmpupdate_4k_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struc
 	return RMPSIM_RMPUPDATE_OK;
 }
 
-/* The same for a 2 MB page: its 512 entries (A25). Out of line: the 4K path is the hot one. */
-__attribute__((noinline)) static int rmpupdate_2m(struct rmpsim_rmp *rmp, uint64_t spa,
-						  const struct rmpsim_rmp_state *in, uint64_t gpa,
-						  bool *changed, bool *assigned)
+/*
+ * The same for a 2 MB page: its 512 entries (A25), on the region's view; the
+ * general path of rmpsim__insn_rmpupdate_2m and its reference.
+ */
+__attribute__((noinline)) static int rmpupdate_2m_viewed(struct rmpsim_rmp *rmp, uint64_t spa,
+							 const struct rmpsim_rmp_state *in, uint64_t gpa,
+							 bool *changed, bool *assigned)
 {
 	struct rmpsim__rmp_view v;
 	struct region_scan rs;
@@ -209,6 +221,30 @@ __attribute__((noinline)) static int rmpupdate_2m(struct rmpsim_rmp *rmp, uint64
 	return RMPSIM_RMPUPDATE_OK;
 }
 
+int rmpsim__insn_rmpupdate_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+			      uint64_t gpa, bool *changed, bool *assigned)
+{
+	static const struct rmpsim_raw_entry zero = { 0, 0 };
+	struct rmpsim__rmp_shape w;
+
+	*changed = *assigned = false;
+	RMPSIM__REQUIRE(rmpsim__rmpupdate_operands_ok(in, gpa), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A21 */
+	RMPSIM__REQUIRE(rmpsim__require_aligned(spa, RMPSIM_SZ_2M),
+			RMPSIM_RMPUPDATE_FAIL_INPUT); /* spec 3.1 */
+	/* Over an all-zero region: no entry immutable, locked or assigned (checks 4-6 pass), the head was zero. */
+	struct rmpsim_raw_entry n = rmpsim__rmpupdate_new_raw(&zero, in, gpa);
+	rmpupdate_2m_shape(in, &n, &w);
+	int f = rmpsim__rmp_fill_zero_2m(rmp, spa, &w);
+	if (f < 0)
+		return f;							     /* -ENOMEM */
+	RMPSIM__REQUIRE(!(f & RMPSIM__EDIT_UNCOVERED), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A20 */
+	if (f & RMPSIM__EDIT_REFUSED) /* not known all zero: the region's view */
+		return rmpupdate_2m_viewed(rmp, spa, in, gpa, changed, assigned);
+	*changed = f & RMPSIM__EDIT_WRITTEN;
+	*assigned = *changed && in->assigned; /* the head (A27) */
+	return RMPSIM_RMPUPDATE_OK;
+}
+
 /* One RMPUPDATE with an explicit GPA (the range advances it): its code, or -ENOMEM. */
 static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			 uint64_t gpa, struct rmpsim_rmp_change *change)
@@ -216,7 +252,7 @@ static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmps
 	bool changed, assigned;
 	/* A page size other than 2 MB goes the 4K way, where check 1 refuses a bad one. */
 	int rc = in->pagesize == RMPSIM_PAGE_2M
-			 ? rmpupdate_2m(rmp, spa, in, gpa, &changed, &assigned)
+			 ? rmpsim__insn_rmpupdate_2m(rmp, spa, in, gpa, &changed, &assigned)
 			 : rmpsim__rmpupdate_4k(rmp, spa, in, gpa, &changed, &assigned);
 
 	rmpsim__change_none(change);
@@ -233,7 +269,7 @@ int rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmp
 	if (!rmp || !in || !out)
 		return -EINVAL;
 	int rc = in->pagesize == RMPSIM_PAGE_2M
-			 ? rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned)
+			 ? rmpsim__insn_rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned)
 			 : rmpsim__rmpupdate_4k(rmp, spa, in, in->gpa, &changed, &assigned);
 	if (rc < 0)
 		return rc; /* -ENOMEM: *out untouched */
@@ -249,7 +285,7 @@ int rmpsim__insn_rmpupdate_ref(struct rmpsim_rmp *rmp, uint64_t spa, const struc
 	if (!rmp || !in || !out)
 		return -EINVAL;
 	int rc = in->pagesize == RMPSIM_PAGE_2M
-			 ? rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned)
+			 ? rmpupdate_2m_viewed(rmp, spa, in, in->gpa, &changed, &assigned)
 			 : rmpupdate_4k_viewed(rmp, spa, in, in->gpa, &changed, &assigned);
 	if (rc < 0)
 		return rc;

@@ -22,7 +22,7 @@
 #include <rmpsim/insn.h>
 #include <rmpsim/machine.h>
 
-#include "insn/rmpupdate_4k.h"
+#include "insn/rmpupdate_one.h"
 #include "machine_internal.h"
 
 /* One RMPUPDATE (or a range inside one region) under the region's lock. */
@@ -56,20 +56,24 @@ static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages
 }
 
 /*
- * The fused path of a 4K page (issue 14 point 5): the instruction's inline
- * 4K RMPUPDATE (insn/rmpupdate_4k.h, the same function rmpsim_insn_rmpupdate
+ * The fused path of one RMPUPDATE (issue 14 point 5): the instruction's
+ * fused functions (insn/rmpupdate_one.h, the ones rmpsim_insn_rmpupdate
  * runs) under the region's lock, whose one store call finds, checks and
- * writes the entry; the same A55 / A45 bookkeeping as locked_update.
+ * writes the entry (4K) or fills an all-zero 2 MB region; the same A55 / A45
+ * bookkeeping as locked_update.
  */
-static int locked_update_4k(struct rmpsim_machine *m, struct rmpsim__region *reg, uint64_t spa,
-			    const struct rmpsim_rmp_state *in, struct rmpsim_insn_out *out)
+__attribute__((always_inline)) static inline int locked_update_one(struct rmpsim_machine *m,
+								   struct rmpsim__region *reg, uint64_t spa,
+								   const struct rmpsim_rmp_state *in,
+								   struct rmpsim_insn_out *out, bool is_2m)
 {
 	bool changed, assigned;
 
 	rmpsim__region_lock(reg);
 	if (in->assigned)
 		atomic_fetch_add_explicit(&reg->assign_gen, 1, memory_order_release); /* A55 */
-	int rc = rmpsim__rmpupdate_4k(m->rmp, spa, in, in->gpa, &changed, &assigned);
+	int rc = is_2m ? rmpsim__insn_rmpupdate_2m(m->rmp, spa, in, in->gpa, &changed, &assigned)
+		       : rmpsim__rmpupdate_4k(m->rmp, spa, in, in->gpa, &changed, &assigned);
 	if (in->assigned && !assigned)
 		atomic_fetch_sub_explicit(&reg->assign_gen, 1,
 					  memory_order_relaxed); /* A55: nothing assigned */
@@ -78,9 +82,10 @@ static int locked_update_4k(struct rmpsim_machine *m, struct rmpsim__region *reg
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);
 	}
 	rmpsim__region_unlock(reg);
-	if (rc >= 0) /* -ENOMEM: *out untouched */
-		rmpsim__rmpupdate_out(rc, changed, assigned, spa, RMPSIM_SZ_4K, out);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc; /* -ENOMEM: *out untouched */
+	rmpsim__rmpupdate_out(rc, changed, assigned, spa, is_2m ? RMPSIM_SZ_2M : RMPSIM_SZ_4K, out);
+	return 0;
 }
 
 int rmpsim_machine_rmpupdate(struct rmpsim_machine *m, unsigned cpu, uint64_t spa,
@@ -90,9 +95,12 @@ int rmpsim_machine_rmpupdate(struct rmpsim_machine *m, unsigned cpu, uint64_t sp
 		return -EINVAL;
 	RMPSIM__COUNT(m, cpu, rmpupdates);
 	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
-	if (reg && in->pagesize != RMPSIM_PAGE_2M)
-		return locked_update_4k(m, reg, spa, in, out);
-	return locked_update(m, spa, 1, in, false, out);
+	if (!reg) /* beyond the RMP: the instruction fails its input checks, nothing to lock */
+		return rmpsim_insn_rmpupdate(m->rmp, spa, in, out);
+	/* One copy per page size (is_2m a constant in each): the 4K one stays lean. */
+	if (in->pagesize == RMPSIM_PAGE_2M)
+		return locked_update_one(m, reg, spa, in, out, true);
+	return locked_update_one(m, reg, spa, in, out, false);
 }
 
 int rmpsim_machine_rmpupdate_range(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, uint64_t npages,

@@ -1661,6 +1661,18 @@ int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslo
 	return set_slots_planned(rmp, spa, nslots, sh);
 }
 
+int rmpsim__sparse_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w)
+{
+	struct rmpsim__sgb *gb = rmp->u.sparse.gb[spa >> 30];
+	unsigned slot = slot_of(spa);
+
+	if (gb && (gb->chunk[slot] || tmpl_has(gb, slot)))
+		return RMPSIM__EDIT_REFUSED; /* some entry may be non-zero (view_general's test) */
+	if (gb && w->nruns && w->nruns <= TMPL_RUNS && slot_joins_tmpl(rmp, gb, slot, w))
+		return RMPSIM__EDIT_WRITTEN; /* a guest's next 2 MB page: O(1) */
+	return set_slots_planned(rmp, spa, 1, w) < 0 ? -ENOMEM : RMPSIM__EDIT_WRITTEN;
+}
+
 /* The general set_slots: planned in two phases as set_range, so that -ENOMEM changes nothing. */
 static int set_slots_planned(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
 			     const struct rmpsim__rmp_shape *sh)

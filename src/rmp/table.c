@@ -230,6 +230,17 @@ int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsi
 	return dense_edit_4k(rmp, spa, ed, old_lo);
 }
 
+int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w)
+{
+	/* Coverage ends on 4K or 1 GB boundaries: a 2 MB region's first and last pages decide (A20). */
+	if (!rmpsim__layout_covers_inline(rmp->layout, spa) ||
+	    !rmpsim__layout_covers_inline(rmp->layout, spa + RMPSIM_SZ_2M - 1))
+		return RMPSIM__EDIT_UNCOVERED;
+	if (rmp->backend != RMPSIM_RMP_SPARSE)
+		return RMPSIM__EDIT_REFUSED; /* the dense reference keeps no such knowledge */
+	return rmpsim__sparse_fill_zero_2m(rmp, spa, w);
+}
+
 int rmpsim_rmp_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,
 			 const struct rmpsim_raw_entry *first, bool gpa_step)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The fused 4K RMPUPDATE (issue 14 point 5: checks 3-6 and the write in one
- * store call, rmpsim__rmp_edit_4k, inline in insn/rmpupdate_4k.h) against
+ * store call, rmpsim__rmp_edit_4k, inline in insn/rmpupdate_one.h) against
  * the reference path (rmpsim__insn_rmpupdate_ref: one look-up's view, then a
  * separate write) on random tables: the same random sequence runs on two
  * tables, the fused path on one and the reference on the other, and every

@@ -64,6 +64,16 @@ int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsi
 			uint64_t *old_lo);
 
 /*
+ * RMPUPDATE's 2 MB case in one call (issue 14 point 5): write one slot of
+ * shape w (as rmpsim__rmp_set_slots(rmp, spa, 1, w)) at the 2 MB-aligned spa
+ * if its region is covered and known all zero. RMPSIM__EDIT_UNCOVERED (some
+ * page of it has no entry), RMPSIM__EDIT_REFUSED (not known all zero: nothing
+ * done) or RMPSIM__EDIT_WRITTEN; -ENOMEM: nothing changed.
+ */
+struct rmpsim__rmp_shape;
+int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w);
+
+/*
  * A run of stored entries of one 2 MB region: the entries with region-local
  * indices [start, start + len) are `first`, its GPA field advanced by
  * i - start when step (rmpsim__raw_advance, entry_bits.h). len >= 1; a run
