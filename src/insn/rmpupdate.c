@@ -261,36 +261,38 @@ static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmps
 	return rc;
 }
 
-int rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
-			  struct rmpsim_insn_out *out)
+/* One RMPUPDATE through the outcome API, on the fused paths or (reference) the view paths. */
+static inline int rmpupdate_out_of(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+				   struct rmpsim_insn_out *out, bool reference)
 {
 	bool changed, assigned;
+	int rc;
 
 	if (!rmp || !in || !out)
 		return -EINVAL;
-	int rc = in->pagesize == RMPSIM_PAGE_2M
-			 ? rmpsim__insn_rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned)
-			 : rmpsim__rmpupdate_4k(rmp, spa, in, in->gpa, &changed, &assigned);
+	if (in->pagesize == RMPSIM_PAGE_2M)
+		rc = (reference ? rmpupdate_2m_viewed : rmpsim__insn_rmpupdate_2m)(rmp, spa, in, in->gpa,
+										   &changed, &assigned);
+	else if (reference)
+		rc = rmpupdate_4k_viewed(rmp, spa, in, in->gpa, &changed, &assigned);
+	else
+		rc = rmpsim__rmpupdate_4k(rmp, spa, in, in->gpa, &changed, &assigned);
 	if (rc < 0)
 		return rc; /* -ENOMEM: *out untouched */
 	rmpsim__rmpupdate_out(rc, changed, assigned, spa, rmpsim__page_bytes(in->pagesize), out);
 	return 0;
 }
 
+int rmpsim_insn_rmpupdate(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+			  struct rmpsim_insn_out *out)
+{
+	return rmpupdate_out_of(rmp, spa, in, out, false);
+}
+
 int rmpsim__insn_rmpupdate_ref(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			       struct rmpsim_insn_out *out)
 {
-	bool changed, assigned;
-
-	if (!rmp || !in || !out)
-		return -EINVAL;
-	int rc = in->pagesize == RMPSIM_PAGE_2M
-			 ? rmpupdate_2m_viewed(rmp, spa, in, in->gpa, &changed, &assigned)
-			 : rmpupdate_4k_viewed(rmp, spa, in, in->gpa, &changed, &assigned);
-	if (rc < 0)
-		return rc;
-	rmpsim__rmpupdate_out(rc, changed, assigned, spa, rmpsim__page_bytes(in->pagesize), out);
-	return 0;
+	return rmpupdate_out_of(rmp, spa, in, out, true);
 }
 
 /* ---- The range: exactly a sequence of RMPUPDATEs, at O(2 MB regions) ---- */

@@ -1506,14 +1506,18 @@ int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	if (!c || c->kind != CHUNK_PACKED)
 		return edit_general(rmp, spa, ed, old_lo);
 	struct packed_chunk *pc = (struct packed_chunk *)(void *)c;
-	uint64_t bit = 1ull << (idx % 64), *present = &pc->present[idx / 64];
-	if (*present & bit)
-		o = wide_get(c, idx);
-	bool head = false;
-	if (ed->refuse_in_2m_page && bit_get(gb->head, slot)) { /* the view's head_2m_page */
-		struct rmpsim_raw_entry h = idx ? wide_get(c, 0) : o;
-		head = raw_is_2m_page(&h);
+	bool was = (pc->present[idx / 64] >> (idx % 64)) & 1u; /* a present entry is never zero */
+	if (was) { /* wide_get without its second look at the bitmap */
+		uint64_t v = packed_own(pc, idx);
+		o.lo = pc->attrs.lo | ((v & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
+		       ((v >> 39) << 62);
+		o.hi = pc->attrs.hi;
 	}
+	/*
+	 * The view's head_2m_page: the head bit says entry 0 is assigned, so
+	 * present, and its assigned and page-size bits are the chunk's attrs'.
+	 */
+	bool head = bit_get(gb->head, slot) && raw_is_2m_page(&pc->attrs);
 	*old_lo = o.lo;
 	int f = rmpsim__edit_decide(ed, &o, head, &n);
 	if (f != RMPSIM__EDIT_WRITTEN)
@@ -1523,7 +1527,7 @@ int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	/* set_one's wide case, for a packed chunk. */
 	int count = gb->count[slot] + (int)rmpsim__raw_assigned(&n) - (int)rmpsim__raw_assigned(&o);
 	wide_put(c, idx, &n);
-	c->nonzero = (uint16_t)(c->nonzero + (int)!rmpsim__raw_is_zero(&n) - (int)!rmpsim__raw_is_zero(&o));
+	c->nonzero = (uint16_t)(c->nonzero + (int)!rmpsim__raw_is_zero(&n) - (int)was);
 	c->age++;
 	gb->count[slot] = (uint16_t)count;
 	if (idx == 0)
@@ -1608,8 +1612,9 @@ static int set_one_slot(struct rmpsim_rmp *rmp, uint64_t spa, struct plan *p, co
  * would take, compared at the slot instead of brought back to slot 0; the
  * slot joins the template in O(1). False: nothing done (the general path).
  */
-static bool slot_joins_tmpl(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot,
-			    const struct rmpsim__rmp_shape *sh)
+__attribute__((always_inline)) static inline bool slot_joins_tmpl(struct rmpsim_rmp *rmp,
+								  struct rmpsim__sgb *gb, unsigned slot,
+								  const struct rmpsim__rmp_shape *sh)
 {
 	for (unsigned i = 0; i < sh->nruns; i++) {
 		const struct rmpsim__rmp_run *q = &sh->runs[i];
