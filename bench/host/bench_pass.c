@@ -193,20 +193,25 @@ static int bench(const char *name, bool small)
 	if (world_create(&w, small, NULL) || rmpsim_sim_run_until(w.sim, start) < 0)
 		return -1;
 	uint64_t ipis0 = sum_stat(w.sim, true), rmpopts0 = sum_stat(w.sim, false);
+	uint64_t rounds0, memo0, rounds, memo;
+	rmpsim_sim_round_counts(w.sim, &rounds0, &memo0);
 	double t0 = now_s();
 	if (timed_pass(w.sim, done) < 0)
 		return -1;
 	double wall = now_s() - t0;
+	rmpsim_sim_round_counts(w.sim, &rounds, &memo);
 	uint64_t ipis = sum_stat(w.sim, true) - ipis0, rmpopts = sum_stat(w.sim, false) - rmpopts0;
 	if (rmpsim_sim_run(w.sim) || rmpsim_sim_trace_hash(w.sim) != hash1) {
 		fprintf(stderr, "%s: the timed run differs from the untimed one\n", name);
 		return -1;
 	}
 	double sim_s = (double)(done - start) * 1e-12;
-	printf("%-12s pass %12.3f us  wall %10.3f ms  sim/wall %9.1fx  ipis %8llu  rmpopts %8llu  hash "
-	       "%016llx\n",
+	printf("%-12s pass %12.3f us  wall %10.3f ms  sim/wall %9.1fx  ipis %8llu  rmpopts %8llu  rounds "
+	       "%5llu "
+	       "(memo %5llu)  hash %016llx\n",
 	       name, sim_s * 1e6, wall * 1e3, sim_s / wall, (unsigned long long)ipis,
-	       (unsigned long long)rmpopts, (unsigned long long)hash1);
+	       (unsigned long long)rmpopts, (unsigned long long)(rounds - rounds0),
+	       (unsigned long long)(memo - memo0), (unsigned long long)hash1);
 	world_destroy(&w);
 	return 0;
 }

@@ -242,6 +242,22 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 				     uint64_t *ret_content_gens);
 
 /*
+ * The same for a fixed list of distinct CPUs made once (a round's targets, sent
+ * region after region): rmpsim_machine_rmpopt_verify_set(m, set, ...) is
+ * rmpsim_machine_rmpopt_verify_cpus(m, cpus, n, ...) at the cost of a word of
+ * table bits per 64 cores; its counts show in rmpsim_machine_counters as the
+ * members' own. A set is used by one thread at a time; destroy it before the
+ * machine (its counts stay the members'). -EINVAL: a bad or repeated CPU.
+ */
+struct rmpsim_machine_cpuset;
+int rmpsim_machine_cpuset_create(struct rmpsim_machine *m, const unsigned *cpus, size_t n,
+				 struct rmpsim_machine_cpuset **ret);
+void rmpsim_machine_cpuset_destroy(struct rmpsim_machine *m, struct rmpsim_machine_cpuset *set);
+int rmpsim_machine_rmpopt_verify_set(struct rmpsim_machine *m, struct rmpsim_machine_cpuset *set,
+				     uint64_t rax, struct rmpsim_insn_out *ret_first,
+				     struct rmpsim_insn_out *ret_rest);
+
+/*
  * RMPUPDATE on cpu (rmpsim_insn_rmpupdate). An update that assigns a page
  * clears that region's RMPOPT bit on every core in O(1) (A46); any change
  * invalidates the region's cached scan result (A45). An SPA beyond the RMP is

@@ -380,6 +380,9 @@ void rmpsim_sim_set_trace_rounds(struct rmpsim_sim *sim, bool on);
  * the histograms and the busy heatmap (--hist, --html). Off by default.
  */
 void rmpsim_sim_set_trace_round_stretches(struct rmpsim_sim *sim, bool on);
+/* Calls computed as rounds so far, and how many of them were the same round
+ * again, taken from its plan's memo (docs/timing.md "Rounds: plans and memos"). */
+void rmpsim_sim_round_counts(const struct rmpsim_sim *sim, uint64_t *ret_rounds, uint64_t *ret_memo);
 
 /*
  * Co-tenant vCPUs (docs/model.md A440-A442): on every CPU set in mask (ncpus

@@ -32,6 +32,7 @@ void rmpsim_machine_destroy(struct rmpsim_machine *m)
 	const struct rmpsim_allocator *a = m->alloc;
 	if (m->topo) {
 		unsigned ncpus = m->topo->ncpus;
+		rmpsim__cpusets_free(m);
 		rmpsim__rmpopt_free(m);
 		rmpsim__free(a, m->syscfg, ncpus * sizeof(*m->syscfg));
 		rmpsim__free(a, m->counters, ncpus * sizeof(*m->counters));
@@ -145,6 +146,7 @@ void rmpsim_machine_counters(const struct rmpsim_machine *m, unsigned cpu, struc
 	ret->writes_checked = atomic_load_explicit(&c->writes_checked, memory_order_relaxed);
 	ret->writes_faulted = atomic_load_explicit(&c->writes_faulted, memory_order_relaxed);
 	ret->rmpupdates = atomic_load_explicit(&c->rmpupdates, memory_order_relaxed);
+	rmpsim__cpusets_add_counts(m, cpu, ret->rmpopt);
 }
 
 void rmpsim__region_lock_wait(struct rmpsim__region *reg)

@@ -85,6 +85,10 @@ struct rmpsim_machine {
 	/* Per CPU. */
 	uint64_t *syscfg; /* [ncpus] */
 	struct rmpsim__cpu_counters *counters;
+	/* CPU sets that verify as one (cpuset.c); their counts are the members'. */
+	_Atomic(struct rmpsim_machine_cpuset *) sets;
+	_Atomic bool sets_lock;
+	_Atomic uint64_t base_gen; /* bumped by every RMPOPT_BASE write (msr.c) */
 
 	bool snp_initialized;
 };
@@ -93,6 +97,26 @@ struct rmpsim_machine {
 int rmpsim__memmap_build(struct rmpsim_machine *m, struct rmpsim_diag *diag);
 /* bios_rmp.c */
 int rmpsim__bios_build_rmp(struct rmpsim_machine *m, struct rmpsim_diag *diag);
+/*
+ * cpuset.c: a fixed list of CPUs that verify as one (a round's targets).
+ * Its verifies are counted in the set (first: cpus[0]'s, rest: every later
+ * member's) and added to the members' counters when read or when the set goes.
+ */
+struct rmpsim_machine_cpuset {
+	struct rmpsim_machine_cpuset *next;
+	unsigned *cpus;
+	size_t n;
+	uint64_t *cpu_bits;  /* [ncpus / 64 + 1]: the members but cpus[0] */
+	uint64_t *core_bits; /* [opt_words]: the members' cores */
+	uint64_t base_gen;   /* the machine's base_gen when base_msr was read */
+	uint64_t base_msr;   /* every member's RMPOPT_BASE, when same_base */
+	bool same_base;
+	_Atomic uint64_t first[RMPSIM_RMPOPT_NKINDS], rest[RMPSIM_RMPOPT_NKINDS];
+};
+void rmpsim__cpusets_add_counts(const struct rmpsim_machine *m, unsigned cpu, uint64_t *rmpopt);
+void rmpsim__cpusets_free(struct rmpsim_machine *m);
+/* Every member's core at the same RMPOPT_BASE (re-read when a base changed)? */
+bool rmpsim__cpuset_base(struct rmpsim_machine *m, struct rmpsim_machine_cpuset *set, uint64_t *ret_base_msr);
 /* rmpopt.c */
 int rmpsim__rmpopt_alloc(struct rmpsim_machine *m);
 void rmpsim__rmpopt_free(struct rmpsim_machine *m);

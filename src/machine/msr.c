@@ -56,6 +56,7 @@ static enum rmpsim_fault write_rmpopt_base(struct rmpsim_machine *m, unsigned cp
 	    ((val & RMPSIM_RMPOPT_BASE_EN) && !(old & RMPSIM_RMPOPT_BASE_EN)))
 		rmpsim__rmpopt_clear_core(m, core);
 	m->rmpopt_base[core] = val;
+	atomic_fetch_add_explicit(&m->base_gen, 1, memory_order_release); /* cpuset.c: look again */
 	return RMPSIM_FAULT_NONE;
 }
 

@@ -373,6 +373,55 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 	return 0;
 }
 
+int rmpsim_machine_rmpopt_verify_set(struct rmpsim_machine *m, struct rmpsim_machine_cpuset *set,
+				     uint64_t rax, struct rmpsim_insn_out *ret_first,
+				     struct rmpsim_insn_out *ret_rest)
+{
+	struct rmpsim_insn_out r1, r2;
+	uint64_t base_msr;
+
+	if (!m || !set || !ret_first || !ret_rest)
+		return -EINVAL;
+	uint64_t spa = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
+	if (!m->cfg.rmpopt || !rmpsim__cpuset_base(m, set, &base_msr) ||
+	    !(base_msr & RMPSIM_RMPOPT_BASE_EN) || spa < (base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK) ||
+	    spa - (base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK) >= RMPSIM_RMPOPT_WINDOW)
+		return -EAGAIN;
+	struct rmpsim__opt_block *blk = block_get(m, spa >> 30);
+	if (!blk)
+		return -ENOMEM; /* nothing done yet */
+	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
+	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
+	if (reg) {
+		rmpsim__region_lock(reg);
+		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
+			st.cache = &reg->cache; /* A45 */
+	}
+	/* As rmpsim_machine_rmpopt_verify_cpus: the first, then the rest alike;
+	 * the bits a word of cores at a time. */
+	(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &r1);
+	r2 = r1;
+	if (set->n > 1)
+		(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &r2);
+	uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
+	_Atomic uint64_t *w = bits_at_gen(m, blk, spa >> 30, gen);
+	for (unsigned i = 0; i < m->opt_words; i++)
+		if (set->core_bits[i]) {
+			if (r1.cf)
+				atomic_fetch_or_explicit(&w[i], set->core_bits[i], memory_order_release);
+			else
+				atomic_fetch_and_explicit(&w[i], ~set->core_bits[i], memory_order_release);
+		}
+	if (reg)
+		rmpsim__region_unlock(reg);
+	atomic_fetch_add_explicit(&set->first[r1.rmpopt.kind], 1, memory_order_relaxed);
+	if (set->n > 1)
+		atomic_fetch_add_explicit(&set->rest[r2.rmpopt.kind], 1, memory_order_relaxed);
+	*ret_first = r1;
+	*ret_rest = r2;
+	return 0;
+}
+
 bool rmpsim_machine_region_optimized(const struct rmpsim_machine *m, unsigned core, uint64_t region)
 {
 	if (!m || core >= m->topo->ncores || region >= (1ull << 22))

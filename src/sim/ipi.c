@@ -38,17 +38,10 @@ static bool mask_test(const unsigned long *mask, unsigned cpu)
 	return (mask[cpu / BITS_PER_LONG] >> (cpu % BITS_PER_LONG)) & 1ul;
 }
 
-/* Word w of the targets: mask's bits below ncpus, self excluded. */
 static unsigned long mask_word(const struct rmpsim_sim *s, const unsigned long *mask, unsigned w,
 			       unsigned self)
 {
-	unsigned long x = mask[w];
-	unsigned rest = s->ncpus - w * (unsigned)BITS_PER_LONG;
-	if (rest < BITS_PER_LONG)
-		x &= (1ul << rest) - 1;
-	if (self / BITS_PER_LONG == w)
-		x &= ~(1ul << (self % BITS_PER_LONG));
-	return x;
+	return rmpsim__mask_word(s->ncpus, mask, w, self);
 }
 
 static struct rmpsim__csd *csd_get(struct rmpsim_sim *s)
@@ -239,6 +232,7 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 	struct rmpsim__cpu *c = &s->cpus[cpu];
 	const struct rmpsim_profile *p = &s->prof;
 
+	rmpsim__cpu_touch(s, c);
 	uint64_t wake = 0;
 	if (!c->curr && !c->busy && !c->irqoff) {
 		/* An idle CPU: what rmpsim__cpu_update() does here, without the tests.
@@ -311,6 +305,7 @@ void rmpsim__cpu_try_irq(struct rmpsim_sim *s, unsigned cpu)
 static void deliver(struct rmpsim_sim *s, struct rmpsim__csd *d, struct rmpsim__call *k)
 {
 	struct rmpsim__cpu *c = &s->cpus[d->target];
+	rmpsim__cpu_touch(s, c);
 	d->chain = NULL;
 	d->next = NULL;
 	if (c->pend_tail)
@@ -446,36 +441,66 @@ static void run_local(struct rmpsim_sim *s, struct rmpsim_proc *p, rmpsim_ipi_fn
 	rmpsim_sim_irq_enable(s);
 }
 
-static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned single, rmpsim_ipi_fn fn,
-		    void *arg, unsigned flags)
+/* The index of the ICR write that reaches cpu (A131, A138): one for the
+ * all-but-self shorthand, one per x2APIC cluster (numbered in the order of each
+ * cluster's first target; stamp: unique to the call), or one per target. */
+unsigned rmpsim__ipi_icr(struct rmpsim_sim *s, unsigned cpu, uint64_t stamp, bool shorthand, unsigned *writes)
 {
-	bool round_want = s->round_want; /* rmpsim_sim_ipi_verify_round, for this send only */
-	s->round_want = false;
-	if (s->ctx_handler) {
-		rmpsim__bug(s, "smp_call_function from IPI handler on cpu %u", s->ctx_cpu);
-		return -EINVAL;
+	if (shorthand) {
+		*writes = 1;
+		return 0;
 	}
-	struct rmpsim_proc *p = s->ctx_proc;
-	if (!p || !fn)
-		return -EINVAL;
-	p->round_done = false;
+	if (s->prof.apic_mode == RMPSIM_APIC_CLUSTER) {
+		unsigned cl = s->cpus[cpu].cluster;
+		if (s->cl_stamp[cl] != stamp) {
+			s->cl_stamp[cl] = stamp;
+			s->cl_write[cl] = (*writes)++;
+		}
+		return s->cl_write[cl];
+	}
+	return (*writes)++;
+}
+
+/* A134, A135: from the first ICR write's start to the interrupt reaching cpu:
+ * the writes up to its own, then the way there. */
+uint64_t rmpsim__ipi_arrival_ps(const struct rmpsim_sim *s, unsigned self, unsigned cpu, unsigned icr)
+{
 	const struct rmpsim_profile *pr = &s->prof;
-	unsigned self = p->cpu, m = 0;
-	bool local;
-	bool wait = flags & RMPSIM_IPI_WAIT;
+	uint64_t t = (uint64_t)(icr + 1) * pr->ipi_icr_write_ps + pr->ipi_delivery_ps;
+	if (s->cpus[cpu].package != s->cpus[self].package)
+		t += pr->ipi_delivery_remote_ps;
+	return t;
+}
 
-	unsigned nwords = (s->ncpus + (unsigned)BITS_PER_LONG - 1) / (unsigned)BITS_PER_LONG;
-	if (mask) {
-		for (unsigned w = 0; w < nwords; w++)
-			m += (unsigned)__builtin_popcountl(mask_word(s, mask, w, self));
-		local = (flags & RMPSIM_IPI_LOCAL) && mask_test(mask, self);
-	} else {
-		if (single >= s->ncpus)
-			return -EINVAL;
-		m = single != self;
-		local = single == self;
-	}
+/* A call's bookkeeping at its send: its number, the observer, the sender's wait. */
+static uint64_t call_begin(struct rmpsim_sim *s, struct rmpsim_proc *p, const unsigned long *mask,
+			   unsigned single, unsigned m, bool wait)
+{
+	if (wait && p->irq_disable)
+		rmpsim__bug(s, "smp_call_function_many(wait) with interrupts disabled on cpu %u", p->cpu);
+	uint64_t call = ++s->ipi_calls;
+	rmpsim__observe_ipi_send(s, p->cpu, call, m, mask, single); /* ipi_send_cpumask (observer only) */
+	p->ipi_call = call;
+	p->ipi_targets = m;
+	p->acks_left = wait ? m : 0;
+	p->last_ack = 0;
+	p->poll_ps = 0;
+	return call;
+}
 
+uint64_t rmpsim__ipi_round_begin(struct rmpsim_sim *s, struct rmpsim_proc *p, const unsigned long *mask,
+				 unsigned m)
+{
+	return call_begin(s, p, mask, 0, m, true);
+}
+
+/* The call step by step: a CSD per target, deliveries and handler ends as
+ * steps of a batched call (or events); *ret_send_ps: the sender's time. */
+static int send_steps(struct rmpsim_sim *s, struct rmpsim_proc *p, const unsigned long *mask, unsigned single,
+		      rmpsim_ipi_fn fn, void *arg, unsigned m, bool wait, uint64_t *ret_send_ps)
+{
+	const struct rmpsim_profile *pr = &s->prof;
+	unsigned self = p->cpu;
 	if (m > s->order_cap) {
 		void *o = rmpsim__realloc(s->a, s->order, s->order_cap * sizeof(*s->order),
 					  m * sizeof(*s->order));
@@ -511,17 +536,8 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 			return -ENOMEM;
 		}
 	}
-	if (wait && p->irq_disable)
-		rmpsim__bug(s, "smp_call_function_many(wait) with interrupts disabled on cpu %u", self);
-
-	uint64_t call = ++s->ipi_calls;
-	rmpsim__observe_ipi_send(s, self, call, m, mask, single); /* ipi_send_cpumask (observer only) */
+	uint64_t call = call_begin(s, p, mask, single, m, wait);
 	uint64_t t0 = s->now;
-	p->ipi_call = call;
-	p->ipi_targets = m;
-	p->acks_left = wait ? m : 0;
-	p->last_ack = 0;
-	p->poll_ps = 0;
 
 	/*
 	 * kernel/smp.c and the x2APIC (docs/timing.md 3, A130-A138): the sender
@@ -560,19 +576,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		d->c2c_ps = c2c;		       /* the same distance both ways */
 		queue_ps += pr->ipi_queue_lines * c2c; /* A133: csd_lock + llist_add */
 		poll_sum += c2c;		       /* A137: csd_lock_wait reads it back */
-		if (shorthand) {
-			d->icr = 0;
-			writes = 1;
-		} else if (pr->apic_mode == RMPSIM_APIC_CLUSTER) {
-			unsigned cl = s->cpus[cpu].cluster;
-			if (s->cl_stamp[cl] != call) {
-				s->cl_stamp[cl] = call;
-				s->cl_write[cl] = writes++;
-			}
-			d->icr = s->cl_write[cl];
-		} else {
-			d->icr = writes++;
-		}
+		d->icr = rmpsim__ipi_icr(s, cpu, call, shorthand, &writes);
 		d->chain = NULL;
 		if (prev)
 			prev->chain = d;
@@ -583,10 +587,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 	uint64_t t_icr = t0 + pr->ipi_send_base_ps + queue_ps;
 	size_t n = 0;
 	for (struct rmpsim__csd *d = first; d; d = d->chain) {
-		/* A134, A135: its ICR write ends, then the interrupt travels. */
-		d->when = t_icr + (uint64_t)(d->icr + 1) * pr->ipi_icr_write_ps + pr->ipi_delivery_ps;
-		if (s->cpus[d->target].package != s->cpus[self].package)
-			d->when += pr->ipi_delivery_remote_ps;
+		d->when = t_icr + rmpsim__ipi_arrival_ps(s, self, d->target, d->icr);
 		s->order[n++] = d;
 	}
 	/* Deliveries are chained in time order (ties in CPU order): a cluster's
@@ -597,16 +598,8 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		s->order[j]->chain = j + 1 < n ? s->order[j + 1] : NULL;
 	uint64_t inflight = pr->csd_polls_in_flight ? pr->csd_polls_in_flight : 1;
 	p->poll_ps = (poll_sum + inflight - 1) / inflight;
-	uint64_t send_ps = pr->ipi_send_base_ps + queue_ps + (uint64_t)writes * pr->ipi_icr_write_ps;
-	if (round_want && s->round_try && k && first && wait && !local && !p->irq_disable &&
-	    s->round_try(s, p, s->order, n, t0, call)) {
-		/* Computed as a round (ipi_round.c): every step is done, p->last_ack set. */
-		for (size_t j = 0; j < n; j++)
-			csd_put(s, s->order[j]);
-		call_put(s, k);
-		p->acks_left = 0;
-		p->round_done = true;
-	} else if (k && first) {
+	*ret_send_ps = pr->ipi_send_base_ps + queue_ps + (uint64_t)writes * pr->ipi_icr_write_ps;
+	if (k && first) {
 		/* Keyed as the unbatched first delivery; the call's event stands for it. */
 		k->deliver = first;
 		call_step_key(s, &first->ev, EV_IPI_DELIVER, first->when);
@@ -617,6 +610,53 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 		rmpsim__heap_push(&s->heap, &k->ev);
 	} else if (first) {
 		rmpsim__ev_queue(s, &first->ev, EV_IPI_DELIVER, first->when);
+	}
+	return 0;
+}
+
+static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned single, rmpsim_ipi_fn fn,
+		    void *arg, unsigned flags)
+{
+	bool round_want = s->round_want; /* rmpsim_sim_ipi_verify_round, for this send only */
+	s->round_want = false;
+	if (s->ctx_handler) {
+		rmpsim__bug(s, "smp_call_function from IPI handler on cpu %u", s->ctx_cpu);
+		return -EINVAL;
+	}
+	struct rmpsim_proc *p = s->ctx_proc;
+	if (!p || !fn)
+		return -EINVAL;
+	p->round_done = false;
+	unsigned self = p->cpu, m = 0;
+	bool local;
+	bool wait = flags & RMPSIM_IPI_WAIT;
+
+	unsigned nwords = (s->ncpus + (unsigned)BITS_PER_LONG - 1) / (unsigned)BITS_PER_LONG;
+	if (mask) {
+		for (unsigned w = 0; w < nwords; w++)
+			m += (unsigned)__builtin_popcountl(mask_word(s, mask, w, self));
+		local = (flags & RMPSIM_IPI_LOCAL) && mask_test(mask, self);
+	} else {
+		if (single >= s->ncpus)
+			return -EINVAL;
+		m = single != self;
+		local = single == self;
+	}
+
+	uint64_t send_ps = 0;
+	struct rmpsim__round_plan *pl = NULL;
+	if (round_want && s->round_try && mask && m && wait && !local && !p->irq_disable && !s->ipi_unbatched)
+		pl = rmpsim__plan_get(s, self, mask, m);
+	if (pl && s->round_try(s, p, pl)) {
+		/* Computed as a round (ipi_round.c): every step is done, p->last_ack set. */
+		send_ps = pl->send_ps;
+		p->poll_ps = pl->poll_ps;
+		p->acks_left = 0;
+		p->round_done = true;
+	} else {
+		int r = send_steps(s, p, mask, single, fn, arg, m, wait, &send_ps);
+		if (r)
+			return r;
 	}
 	if (m)
 		rmpsim__proc_compute(s, p, send_ps);
@@ -631,7 +671,7 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 				rmpsim__ev_queue(s, &p->ack_ev, EV_IPI_ACK, p->last_ack);
 			rmpsim__proc_switch_out(s, p, false);
 		} else {
-			rmpsim__trace(s, RMPSIM_TRACE_IPI_DONE, self, call, 0);
+			rmpsim__trace(s, RMPSIM_TRACE_IPI_DONE, self, p->ipi_call, 0);
 			rmpsim__proc_compute(s, p, p->poll_ps);
 		}
 	}

@@ -65,18 +65,23 @@ static uint64_t round_bound(const struct rmpsim_sim *s, uint64_t last_delivery, 
 	       max3(p->c2c_same_l3_ps, p->c2c_other_l3_ps, p->c2c_other_socket_ps);
 }
 
-/* Every condition of docs/timing.md "Rounds" but the machine's (its own call). */
-static bool round_allowed(const struct rmpsim_sim *s, struct rmpsim__csd **order, size_t n)
+/* Every condition of docs/timing.md "Rounds" but the machine's (its own call).
+ * The targets of the clean plan are idle and untouched since its last round
+ * (round_memo.c): no need to look at them again. */
+static bool round_allowed(const struct rmpsim_sim *s, const struct rmpsim__round_plan *pl)
 {
+	size_t n = pl->n;
 	if (s->trace_detail || (s->trace_fn && !s->trace_rounds) || !s->machine || s->rm.ndom || s->stop ||
 	    s->err || !n)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		const struct rmpsim__cpu *c = &s->cpus[order[i]->target];
-		if (c->curr || c->busy || c->irqoff || c->in_irq || c->pend_head || c->vcpu || c->rq_len)
-			return false;
-	}
-	uint64_t bound = round_bound(s, order[n - 1]->when, n);
+	if (s->clean != pl)
+		for (size_t i = 0; i < n; i++) {
+			const struct rmpsim__cpu *c = &s->cpus[pl->cpu[i]];
+			if (c->curr || c->busy || c->irqoff || c->in_irq || c->pend_head || c->vcpu ||
+			    c->rq_len)
+				return false;
+		}
+	uint64_t bound = round_bound(s, s->now + pl->when_off[n - 1], n);
 	const struct rmpsim_event *top = rmpsim__heap_top(&s->heap);
 	if ((top && top->time <= bound) || bound > s->limit || (s->max_time && bound > s->max_time) ||
 	    (s->max_events && s->events + 2 * n + 2 >= s->max_events))
@@ -84,35 +89,114 @@ static bool round_allowed(const struct rmpsim_sim *s, struct rmpsim__csd **order
 	return true;
 }
 
-static bool round_cpus(struct rmpsim_sim *s, struct rmpsim__csd **order, size_t n)
+/* A134-A136: the exit cost of an idle CPU idle for `idle` (rmpsim__idle_exit_ps). */
+static uint64_t exit_after(const struct rmpsim_profile *p, uint64_t idle)
 {
-	if (n > s->round_cap) {
-		void *c = rmpsim__realloc(s->a, s->round_cpus, s->round_cap * sizeof(*s->round_cpus),
-					  n * sizeof(*s->round_cpus));
-		if (!c)
+	if (idle >= p->deep_idle_after_ps)
+		return p->deep_idle_exit_ps;
+	if (idle >= 2 * p->idle_exit_ps)
+		return p->idle_exit_ps;
+	return 0;
+}
+
+/* The state of group l3's lines of the region that a round reads (A124), as
+ * far as the round's outcome depends on it: none held, or the lines held, when
+ * their read completes if after the send t0 (else 0: every verify of the round
+ * finds them ready), and whether lines came in since (a re-read moves them up,
+ * rmpsim_sim_charge_verify); their staying within the L3 is part of held. */
+static const struct rmpsim__warm *group_state(const struct rmpsim_sim *s, unsigned l3,
+					      const struct rmpsim_verify *v, uint64_t t0, uint64_t *held,
+					      uint64_t *ready_off, uint64_t *since)
+{
+	const struct rmpsim__warm *w = rmpsim__warm_peek(s, l3, v->region);
+	*held = rmpsim__warm_held(s, w, l3, (uint32_t)v->gen);
+	*ready_off = *held && w->ready_at > t0 ? w->ready_at - t0 : 0;
+	*since = *held && s->rm.l3_fill[l3] != w->stamp;
+	return w;
+}
+
+/* Does memo mo hold this round: the same inputs relative to t0? The targets
+ * are idle since the plan's last round (s->clean == pl). */
+static bool memo_fits(const struct rmpsim_sim *s, const struct rmpsim__round_plan *pl,
+		      const struct rmpsim__round_memo *mo, const struct rmpsim_verify *v, uint64_t t0)
+{
+	const struct rmpsim_profile *p = &s->prof;
+	const struct rmpsim__round_memo *last = &pl->memo[pl->last];
+	if (!mo->valid || v->first_busy != mo->first_busy || v->home_node != mo->home ||
+	    v->region >= s->rm.nregions || mo->ps_max > s->rm.rise_max)
+		return false;
+	/* Every target idle since its handler of the last round ended: the same exit. */
+	uint64_t gap = t0 - last->t0_last;
+	if (gap < last->dur_max || exit_after(p, gap - last->dur_max) != mo->wake ||
+	    exit_after(p, gap - last->dur_min) != mo->wake)
+		return false;
+	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
+	if (mo->cold_any && p->rmpopt_contention && s->domains[home].free_at > t0)
+		return false; /* the home node's queue still busy at the send */
+	for (size_t j = 0; j < pl->ngroups; j++) {
+		const struct rmpsim__round_group *gr = &mo->groups[j];
+		uint64_t held, ready_off, since;
+		if (!group_state(s, pl->l3[j], v, t0, &held, &ready_off, &since) || held != gr->held ||
+		    ready_off != gr->ready_off || since != gr->since)
 			return false;
-		s->round_cpus = c;
-		s->round_cap = n;
 	}
-	for (size_t i = 0; i < n; i++)
-		s->round_cpus[i] = order[i]->target;
 	return true;
 }
 
-bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__csd **order, size_t n,
-		       uint64_t t0, uint64_t call)
+/* The round again, from memo mo: the same per-target outcome shifted to t0;
+ * the groups' lines, the home node's queue and the window now, the targets'
+ * statistics deferred (round_memo.c). */
+static void memo_apply(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsigned j,
+		       const struct rmpsim_verify *v, uint64_t t0)
+{
+	struct rmpsim__round_memo *mo = &pl->memo[j];
+	for (size_t g = 0; g < pl->ngroups; g++) {
+		const struct rmpsim__round_group *gr = &mo->groups[g];
+		unsigned l3 = pl->l3[g];
+		struct rmpsim__warm *w = rmpsim__warm_get(s, l3, v->region); /* its row exists: memo_fits */
+		s->rm.l3_fill[l3] += gr->fill_delta;
+		w->stamp = s->rm.l3_fill[l3] - gr->stamp_back;
+		w->lines = (uint32_t)gr->lines;
+		if (gr->ready_moved) /* else it stays before the send, as the memo's did */
+			w->ready_at = t0 + gr->ready_end_off;
+		w->gen = (uint32_t)v->gen;
+	}
+	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
+	if (mo->cold_any && s->prof.rmpopt_contention)
+		s->domains[home].free_at = t0 + mo->free_end_off;
+	if (mo->ps_min < s->rm.win_min)
+		s->rm.win_min = mo->ps_min;
+	if (mo->ps_max > s->rm.win_max)
+		s->rm.win_max = mo->ps_max;
+	mo->k++;
+	mo->t0_last = t0;
+	pl->last = j;
+	s->rounds_memo++;
+}
+
+/*
+ * The round target by target, in delivery order, as the steps would run it;
+ * what each target did goes into memo j, with the state the round started
+ * from. The memo is valid (may stand for a later round) when every target
+ * paid the same C-state exit, the region is one of the model's and every
+ * group's lines are recorded, and the home node's queue was idle at the send.
+ */
+static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsigned j,
+			  const struct rmpsim_verify *v, uint64_t t0)
 {
 	static const char ipi[sizeof(s->cpus[0].irqoff_where)] = "ipi";
 	const struct rmpsim_profile *pr = &s->prof;
-	struct rmpsim_insn_out first, rest;
-
-	if (!round_allowed(s, order, n) || !round_cpus(s, order, n) ||
-	    rmpsim_machine_rmpopt_verify_cpus(s->machine, s->round_cpus, n, s->round_spa, &first, &rest) < 0)
-		return false; /* nothing done: the call goes step by step */
-
-	/* Every target verifies the same region, unchanged in between: one look-up. */
-	struct rmpsim_verify v;
-	rmpsim__verify_inputs(s, s->round_spa, &v);
+	struct rmpsim__round_memo *mo = &pl->memo[j];
+	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
+	uint64_t free_before = s->domains[home].free_at;
+	bool keep = v->region < s->rm.nregions;
+	for (size_t g = 0; g < pl->ngroups; g++) {
+		struct rmpsim__round_group *gr = &mo->groups[g];
+		const struct rmpsim__warm *w =
+			group_state(s, pl->l3[g], v, t0, &gr->held, &gr->ready_off, &gr->since);
+		gr->ready_end_off = w ? w->ready_at : 0;   /* before, for now */
+		gr->fill_delta = s->rm.l3_fill[pl->l3[g]]; /* before, for now */
+	}
 	struct rmpsim_proc *sv_proc = s->ctx_proc;
 	unsigned sv_cpu = s->ctx_cpu;
 	bool sv_handler = s->ctx_handler;
@@ -120,26 +204,43 @@ bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsi
 	rmpsim_trace_fn hook = s->trace_fn; /* takes the round's summary only (trace_rounds) */
 	s->trace_fn = NULL;
 	uint64_t last_ack = 0, sum_end = 0, mix = 0, longest = 0, longest_end = 0;
+	uint64_t dur_min = UINT64_MAX, dur_max = 0, ps_min = UINT64_MAX, ps_max = 0, cold_any = 0;
 	unsigned longest_cpu = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct rmpsim__csd *d = order[i];
-		struct rmpsim__cpu *c = &s->cpus[d->target];
+	uint64_t wake0 = 0;
+	for (size_t i = 0; i < pl->n; i++) {
+		unsigned cpu = pl->cpu[i];
+		struct rmpsim__cpu *c = &s->cpus[cpu];
+		uint64_t when = t0 + pl->when_off[i];
 		/* run_handler() on an idle CPU at its delivery (A136) */
-		s->now = d->when;
+		s->now = when;
 		uint64_t wake = rmpsim__idle_exit_ps(s, c);
-		uint64_t start = d->when + wake;
+		if (i == 0)
+			wake0 = wake;
+		keep = keep && wake == wake0;
+		uint64_t start = when + wake;
 		c->st.idle_exits += wake != 0;
 		s->ctx_proc = NULL;
-		s->ctx_cpu = d->target;
+		s->ctx_cpu = cpu;
 		s->ctx_handler = true;
 		s->ctx_charge = 0;
 		s->ctx_base = start + pr->ipi_handler_overhead_ps;
-		rmpsim_sim_charge_verify(s, &v, NULL); /* as rmpsim_sim_charge_rmpopt() does a verify */
+		struct rmpsim_verify_cost cost;
+		rmpsim_sim_charge_verify(s, v, &cost); /* as rmpsim_sim_charge_rmpopt() does a verify */
 		uint64_t dur = wake + pr->ipi_handler_overhead_ps + s->ctx_charge;
+		keep = keep && s->ctx_charge == cost.ps;
+		mo->ps[i] = cost.ps;
+		mo->cold[i] = cost.dram_lines;
+		mo->end[i] = when + dur - t0;
+		mo->len[i] = dur - wake;
+		cold_any |= cost.dram_lines;
+		dur_min = dur < dur_min ? dur : dur_min;
+		dur_max = dur > dur_max ? dur : dur_max;
+		ps_min = cost.ps < ps_min ? cost.ps : ps_min;
+		ps_max = cost.ps > ps_max ? cost.ps : ps_max;
 		c->st.handler_ps += dur - wake;
 		c->st.ipis++;
 		/* ipi_end(): the CPU goes idle again, the acknowledgement travels (A133). */
-		uint64_t end = d->when + dur;
+		uint64_t end = when + dur;
 		c->busy_since = start;
 		c->irqoff_since = start;
 		memcpy(c->irqoff_where, ipi, sizeof(ipi));
@@ -153,12 +254,12 @@ bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsi
 		if (end - start > longest) {
 			longest = end - start;
 			longest_end = end;
-			longest_cpu = d->target;
+			longest_cpu = cpu;
 		}
-		uint64_t ack = end + d->c2c_ps;
+		uint64_t ack = end + pl->c2c[i];
 		last_ack = ack > last_ack ? ack : last_ack;
 		sum_end += end;
-		mix = rmpsim__trace_hash_word(mix, (uint64_t)d->target << 40 ^ dur); /* order-sensitive */
+		mix = rmpsim__trace_hash_word(mix, (uint64_t)cpu << 40 ^ dur); /* order-sensitive */
 	}
 	s->ctx_proc = sv_proc;
 	s->ctx_cpu = sv_cpu;
@@ -166,23 +267,106 @@ bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsi
 	s->ctx_charge = sv_charge;
 	s->ctx_base = sv_base;
 	s->trace_fn = hook;
-	if (hook && s->trace_round_stretches) {
+	for (size_t g = 0; g < pl->ngroups; g++) {
+		struct rmpsim__round_group *gr = &mo->groups[g];
+		const struct rmpsim__warm *w = rmpsim__warm_peek(s, pl->l3[g], v->region);
+		keep = keep && w;
+		if (!w)
+			continue;
+		uint64_t fill = s->rm.l3_fill[pl->l3[g]];
+		gr->fill_delta = fill - gr->fill_delta;
+		gr->lines = w->lines;
+		gr->ready_moved = !gr->held || w->ready_at != gr->ready_end_off;
+		gr->ready_end_off = w->ready_at - t0;
+		gr->stamp_back = fill - w->stamp;
+	}
+	mo->valid = keep && (!cold_any || !pr->rmpopt_contention || free_before <= t0);
+	mo->first_busy = v->first_busy;
+	mo->home = v->home_node;
+	mo->lines = rmpsim_profile_scan_lines(pr, v->first_busy);
+	mo->kind = v->first_busy < 0 ? RMPSIM_RMPOPT_SCANNED : RMPSIM_RMPOPT_EARLY_EXIT;
+	mo->wake = wake0;
+	mo->cold_any = cold_any;
+	mo->dur_min = dur_min;
+	mo->dur_max = dur_max;
+	mo->ps_min = ps_min;
+	mo->ps_max = ps_max;
+	mo->last_ack_off = last_ack - t0;
+	mo->sum_end_off = sum_end - (uint64_t)pl->n * t0;
+	mo->mix = mix;
+	mo->longest = longest;
+	mo->longest_end_off = longest_end - t0;
+	mo->longest_cpu = longest_cpu;
+	mo->free_end_off = s->domains[home].free_at - t0;
+	mo->k = 0;
+	mo->t0_last = t0;
+	pl->last = j;
+}
+
+/* The trace hook's view of a round (memo mo at t0): every target's stretch, or the longest. */
+static void round_trace(struct rmpsim_sim *s, const struct rmpsim__round_plan *pl,
+			const struct rmpsim__round_memo *mo, uint64_t t0)
+{
+	if (s->trace_round_stretches) {
 		/* every target's stretch, as its handler's ipi_end() records it */
-		for (size_t i = 0; i < n; i++) {
-			const struct rmpsim__cpu *c = &s->cpus[order[i]->target];
-			s->now = c->idle_since;
-			rmpsim__trace_hook(s, RMPSIM_TRACE_IRQOFF, order[i]->target, 0,
-					   c->idle_since - c->irqoff_since);
+		for (size_t i = 0; i < pl->n; i++) {
+			s->now = t0 + mo->end[i];
+			rmpsim__trace_hook(s, RMPSIM_TRACE_IRQOFF, pl->cpu[i], 0, mo->len[i]);
 		}
-	} else if (hook) { /* the round's longest interrupts-off stretch, as its IRQOFF record */
-		s->now = longest_end;
-		rmpsim__trace_hook(s, RMPSIM_TRACE_IRQOFF, longest_cpu, 0, longest);
+	} else { /* the round's longest interrupts-off stretch, as its IRQOFF record */
+		s->now = t0 + mo->longest_end_off;
+		rmpsim__trace_hook(s, RMPSIM_TRACE_IRQOFF, mo->longest_cpu, 0, mo->longest);
 	}
 	s->now = t0;
+}
+
+bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__round_plan *pl)
+{
+	struct rmpsim_insn_out first, rest;
+	size_t n = pl->n;
+
+	if (!pl->mset && rmpsim_machine_cpuset_create(s->machine, pl->cpu, n, &pl->mset) < 0)
+		pl->mset = NULL;
+	if (!pl->mset || !round_allowed(s, pl) ||
+	    rmpsim_machine_rmpopt_verify_set(s->machine, pl->mset, s->round_spa, &first, &rest) < 0)
+		return false; /* nothing done: the call goes step by step */
+	uint64_t call = rmpsim__ipi_round_begin(s, p, pl->mask, (unsigned)n);
+	uint64_t t0 = s->now;
+
+	/* Every target verifies the same region, unchanged in between: one look-up. */
+	struct rmpsim_verify v;
+	rmpsim__verify_inputs(s, s->round_spa, &v);
+	unsigned j = RMPSIM__ROUND_MEMOS;
+	if (s->clean == pl)
+		for (j = 0; j < RMPSIM__ROUND_MEMOS && !memo_fits(s, pl, &pl->memo[j], &v, t0); j++)
+			;
+	if (j < RMPSIM__ROUND_MEMOS) {
+		memo_apply(s, pl, j, &v, t0);
+	} else {
+		/* Deferred rounds first (this plan's, or another's whose targets may be
+		 * among these); the memo of the round before last makes room. */
+		rmpsim__round_fold(s);
+		s->clean = NULL;
+		j = (pl->last + 1) % RMPSIM__ROUND_MEMOS;
+		round_compute(s, pl, j, &v, t0);
+	}
+	s->clean = pl; /* its targets are idle again, untouched since */
+	const struct rmpsim__round_memo *mo = &pl->memo[j];
+	if (s->trace_fn)
+		round_trace(s, pl, mo, t0);
+	s->now = t0;
+	s->rounds++;
 	s->events += 2 * n; /* the steps it stands for */
-	p->last_ack = last_ack;
-	p->round_last_cpu = order[n - 1]->target;
+	p->last_ack = t0 + mo->last_ack_off;
+	p->round_last_cpu = pl->cpu[n - 1];
 	s->hash = rmpsim__trace_hash_rec(s->hash, t0, ROUND_RECORD << 32 | p->cpu, call, n);
-	s->hash = rmpsim__trace_hash_rec(s->hash, last_ack, sum_end, mix, s->round_spa);
+	s->hash = rmpsim__trace_hash_rec(s->hash, p->last_ack, mo->sum_end_off + (uint64_t)n * t0, mo->mix,
+					 s->round_spa);
 	return true;
+}
+
+void rmpsim__round_plan_release(struct rmpsim_sim *s, struct rmpsim__round_plan *pl)
+{
+	rmpsim_machine_cpuset_destroy(s->machine, pl->mset);
+	pl->mset = NULL;
 }

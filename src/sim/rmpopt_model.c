@@ -113,6 +113,26 @@ static unsigned scope_domain(const struct rmpsim_sim *s, unsigned cpu)
 	}
 }
 
+const struct rmpsim__warm *rmpsim__warm_peek(const struct rmpsim_sim *s, unsigned g, uint64_t region)
+{
+	const struct rmpsim__rmpopt_model *m = &s->rm;
+	return g < m->nl3 && region < m->nregions && m->warm[g] ? &m->warm[g][region] : NULL;
+}
+
+struct rmpsim__warm *rmpsim__warm_get(struct rmpsim_sim *s, unsigned g, uint64_t region)
+{
+	struct rmpsim__rmpopt_model *m = &s->rm;
+	if (g >= m->nl3 || region >= m->nregions)
+		return NULL;
+	struct rmpsim__warm *r = row(s, (void **)m->warm, g, sizeof(*r));
+	return r ? &r[region] : NULL;
+}
+
+uint64_t rmpsim__warm_held(const struct rmpsim_sim *s, const struct rmpsim__warm *w, unsigned g, uint32_t gen)
+{
+	return rmpsim__held_lines(w, s->rm.l3_fill[g], s->prof.l3_bytes, gen);
+}
+
 static void account(struct rmpsim_sim *s, unsigned cpu, uint64_t t, const struct rmpsim_verify_cost *c)
 {
 	struct rmpsim__cpu *cc = &s->cpus[cpu];

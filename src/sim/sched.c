@@ -21,6 +21,7 @@ static bool cpu_idle(const struct rmpsim__cpu *c)
 /* Close or open the busy and interrupts-off stretches after any state change. */
 void rmpsim__cpu_update(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 {
+	rmpsim__cpu_touch(s, c);
 	bool busy = c->curr || c->in_irq;
 	if (busy != c->busy) {
 		if (busy) {
@@ -65,6 +66,7 @@ static void cpu_thaw(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 
 void rmpsim__cpu_freeze(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 {
+	rmpsim__cpu_touch(s, c);
 	struct rmpsim_proc *p = c->curr;
 	if (p && p->resume_ev.heap_index != RMPSIM__HEAP_NONE) {
 		p->remaining = p->resume_ev.time - s->now;
@@ -96,6 +98,7 @@ static void cpu_dispatch(struct rmpsim_sim *s, struct rmpsim__cpu *c)
 {
 	if (c->curr || !c->rq_head)
 		return;
+	rmpsim__cpu_touch(s, c);
 	struct rmpsim_proc *p = c->rq_head;
 	c->rq_head = p->rq_next;
 	if (!c->rq_head)
@@ -158,6 +161,7 @@ static void make_runnable(struct rmpsim_sim *s, struct rmpsim_proc *p)
 	unsigned cpu = place(s, p);
 	struct rmpsim__cpu *c = &s->cpus[cpu];
 
+	rmpsim__cpu_touch(s, c);
 	p->cpu = cpu;
 	p->state = P_RUNNABLE;
 	p->rq_next = NULL;

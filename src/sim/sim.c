@@ -90,7 +90,7 @@ void rmpsim_sim_destroy(struct rmpsim_sim *s)
 	rmpsim__procs_free(s);
 	rmpsim__csds_free(s);
 	rmpsim__calls_free(s);
-	rmpsim__free(s->a, s->round_cpus, s->round_cap * sizeof(*s->round_cpus));
+	rmpsim__plans_free(s);
 	rmpsim__rmpopt_model_fini(s);
 	rmpsim__free(s->a, s->marks, s->marks_cap * sizeof(*s->marks));
 	rmpsim__free(s->a, s->order, s->order_cap * sizeof(*s->order));
@@ -439,6 +439,7 @@ int rmpsim_sim_cpu_stats(const struct rmpsim_sim *s, unsigned cpu, struct rmpsim
 		return -EINVAL;
 	const struct rmpsim__cpu *c = &s->cpus[cpu];
 	struct rmpsim_cpu_stats st = c->st;
+	rmpsim__round_pending(s, cpu, &st); /* rounds not folded in yet (round_memo.c) */
 	/* A handler on a CPU leaving idle starts after the C-state exit (A136):
 	 * its stretches may begin after now. */
 	if (c->busy && s->now > c->busy_since)

@@ -155,6 +155,58 @@ struct rmpsim__rmpopt_model {
 	uint64_t *run_gens;
 };
 
+/*
+ * A round's targets as ipi_send() orders them (round_plan.c): the same sender
+ * and mask give the same deliveries relative to the send, so they are worked
+ * out once. A plan also keeps the last outcome computed for it (memo): what
+ * every target did, relative to the send, and the state it started from.
+ */
+/* One L3 group of a plan's targets in a memo: its lines of the region before
+ * the round (held 0: none) and what the round left. */
+struct rmpsim__round_group {
+	uint64_t held, ready_off, since;
+	uint64_t fill_delta, lines, ready_end_off, stamp_back;
+	bool ready_moved; /* the round set when they are ready */
+};
+/* What every target of a round did, relative to its send, and the state it
+ * started from (round_memo.c); valid: it may stand for a later round. */
+struct rmpsim__round_memo {
+	bool valid;
+	int64_t first_busy;
+	unsigned home, kind;
+	uint64_t lines, wake, cold_any;
+	uint64_t *ps;	/* [n] each target's RMPOPT charge */
+	uint64_t *cold; /* [n] its DRAM lines */
+	uint64_t *end;	/* [n] its handler's end - send */
+	uint64_t *len;	/* [n] its handler's length after the C-state exit (interrupts off) */
+	struct rmpsim__round_group *groups; /* [ngroups] */
+	uint64_t dur_min, dur_max, ps_min, ps_max;
+	uint64_t last_ack_off, sum_end_off, mix;
+	uint64_t longest, longest_end_off;
+	unsigned longest_cpu;
+	uint64_t free_end_off; /* the home node's queue after the round - send */
+	/* Rounds taken from it not yet folded into the targets' statistics, and
+	 * when the last one was sent. */
+	uint64_t k, t0_last;
+};
+#define RMPSIM__ROUND_MEMOS 2 /* a policy's rounds alternate (C2 exit or not, busy or free region) */
+struct rmpsim__round_plan {
+	unsigned sender, nwords;
+	unsigned long *mask; /* [nwords]: the targets (self excluded) */
+	size_t n, ngroups;
+	unsigned *cpu;	    /* [n] targets in delivery order */
+	uint64_t *when_off; /* [n] delivery - send */
+	uint64_t *c2c;	    /* [n] sender <-> target line transfer (A132) */
+	unsigned *slot;	    /* [ncpus]: index in cpu[], or UINT32_MAX */
+	unsigned *l3;	    /* [ngroups] the targets' L3 groups */
+	uint64_t send_ps, poll_ps;
+	uint64_t used;			    /* LRU stamp */
+	struct rmpsim_machine_cpuset *mset; /* the targets as the machine's set (ipi_round.c) */
+	struct rmpsim__round_memo memo[RMPSIM__ROUND_MEMOS];
+	unsigned last; /* the memo of the last round (computed or taken) */
+};
+#define RMPSIM__ROUND_PLANS 8
+
 struct rmpsim_sim {
 	const struct rmpsim_allocator *a;
 	struct rmpsim_machine *machine;
@@ -200,11 +252,16 @@ struct rmpsim_sim {
 	bool trace_round_stretches; /* ...and every target's IRQOFF record */
 	uint64_t round_spa;	    /* the round's verify address, for ipi_send (ipi_round.c) */
 	bool round_want;	    /* the next ipi_send may compute its call as a round */
-	bool (*round_try)(struct rmpsim_sim *, struct rmpsim_proc *, struct rmpsim__csd **, size_t, uint64_t,
-			  uint64_t); /* rmpsim__round_try, or NULL */
-	unsigned *round_cpus;	     /* scratch: a round's targets in delivery order */
-	size_t round_cap;
-	bool vcpu_give_way; /* RMPSIM_VCPU_GIVE_WAY (A443) */
+	bool (*round_try)(struct rmpsim_sim *, struct rmpsim_proc *,
+			  struct rmpsim__round_plan *);	       /* rmpsim__round_plan_try, or NULL */
+	struct rmpsim__round_plan *plans[RMPSIM__ROUND_PLANS]; /* round_plan.c */
+	void (*plan_release)(struct rmpsim_sim *, struct rmpsim__round_plan *); /* its machine set */
+	uint64_t plan_clock;
+	/* The plan whose targets have been untouched since its last round (round_memo.c):
+	 * they are idle, and its k deferred rounds are not in their statistics yet. */
+	struct rmpsim__round_plan *clean;
+	uint64_t rounds, rounds_memo; /* rmpsim_sim_round_counts() */
+	bool vcpu_give_way;	      /* RMPSIM_VCPU_GIVE_WAY (A443) */
 	struct rmpsim__call *call_free, *call_all;
 	uint64_t *cl_stamp;	    /* [ncpus]: the IPI call that last wrote each x2APIC cluster's ICR */
 	unsigned *cl_write;	    /* [ncpus]: that write's index in the call */
@@ -316,12 +373,51 @@ static inline unsigned rmpsim__x2apic_cluster(unsigned core, unsigned thread, un
 	return ((core << bits) | thread) >> 4;
 }
 
-/* ipi_round.c: compute call (sender p, targets sorted by delivery in order[0, n),
- * sent at t0) as a round when the conditions hold; false: nothing done. Reached
- * through s->round_try, which only machine-backed sims set (rmpsim_sim_create),
- * so that machine-less users do not link the machine layer. */
-bool rmpsim__round_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__csd **order, size_t n,
-		       uint64_t t0, uint64_t call);
+#define RMPSIM__BITS_PER_LONG (sizeof(unsigned long) * 8)
+/* Word w of an IPI's targets: mask's bits below ncpus, self excluded. */
+static inline unsigned long rmpsim__mask_word(unsigned ncpus, const unsigned long *mask, unsigned w,
+					      unsigned self)
+{
+	unsigned long x = mask[w];
+	unsigned rest = ncpus - w * (unsigned)RMPSIM__BITS_PER_LONG;
+	if (rest < RMPSIM__BITS_PER_LONG)
+		x &= (1ul << rest) - 1;
+	if (self / RMPSIM__BITS_PER_LONG == w)
+		x &= ~(1ul << (self % RMPSIM__BITS_PER_LONG));
+	return x;
+}
+/* ipi.c: the ICR write that reaches cpu, and the time from the first write's
+ * start to the interrupt's arrival (docs/timing.md 3). */
+unsigned rmpsim__ipi_icr(struct rmpsim_sim *s, unsigned cpu, uint64_t stamp, bool shorthand,
+			 unsigned *writes);
+uint64_t rmpsim__ipi_arrival_ps(const struct rmpsim_sim *s, unsigned self, unsigned cpu, unsigned icr);
+
+/* round_plan.c / round_memo.c (docs/timing.md "Rounds": plans and memos) */
+struct rmpsim__round_plan *rmpsim__plan_get(struct rmpsim_sim *s, unsigned self, const unsigned long *mask,
+					    unsigned m);
+void rmpsim__plans_free(struct rmpsim_sim *s);
+/* Fold the clean plan's deferred rounds into its targets' statistics; the plan
+ * stays clean. */
+void rmpsim__round_fold(struct rmpsim_sim *s);
+/* Something is about to change or read cpu's state: fold and forget the clean
+ * plan if cpu is one of its targets. */
+void rmpsim__round_touch_slow(struct rmpsim_sim *s, unsigned cpu);
+static inline void rmpsim__cpu_touch(struct rmpsim_sim *s, const struct rmpsim__cpu *c)
+{
+	if (s->clean)
+		rmpsim__round_touch_slow(s, (unsigned)(c - s->cpus));
+}
+/* A deferred round's share of cpu's statistics (added by readers). */
+void rmpsim__round_pending(const struct rmpsim_sim *s, unsigned cpu, struct rmpsim_cpu_stats *st);
+/* ipi.c: a round's call begins (its number, the observer, the sender's wait). */
+uint64_t rmpsim__ipi_round_begin(struct rmpsim_sim *s, struct rmpsim_proc *p, const unsigned long *mask,
+				 unsigned m);
+/* ipi_round.c: compute a round of plan pl, sent by p at now; false:
+ * nothing done (not allowed, or the machine refused). Reached through
+ * s->round_try, which only machine-backed sims set (rmpsim_sim_create), so that
+ * machine-less users do not link the machine layer. */
+bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__round_plan *pl);
+void rmpsim__round_plan_release(struct rmpsim_sim *s, struct rmpsim__round_plan *pl);
 
 /* sim_machine.c: what a verify of spa's region finds (the machine's answers,
  * kept per region while its content generation stays). */
@@ -332,6 +428,12 @@ int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned 
 void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s);
 /* Charge a non-verify RMPOPT (A64); count it under kind when count. */
 void rmpsim__charge_report(struct rmpsim_sim *s, unsigned kind, bool count);
+/* Group g's lines of a region: the record if its row exists; one made on first
+ * use (NULL when out of memory); the lines it holds or is bringing in (A124). */
+const struct rmpsim__warm *rmpsim__warm_peek(const struct rmpsim_sim *s, unsigned g, uint64_t region);
+struct rmpsim__warm *rmpsim__warm_get(struct rmpsim_sim *s, unsigned g, uint64_t region);
+uint64_t rmpsim__warm_held(const struct rmpsim_sim *s, const struct rmpsim__warm *w, unsigned g,
+			   uint32_t gen);
 /* Core-to-core line transfer between two CPUs (A132). */
 uint64_t rmpsim__c2c_ps(const struct rmpsim_sim *s, unsigned a, unsigned b);
 

@@ -28,7 +28,8 @@ int rmpsim_sim_create(const struct rmpsim_allocator *a, struct rmpsim_machine *m
 		return r;
 	}
 	s->machine = machine;
-	s->round_try = rmpsim__round_try;
+	s->round_try = rmpsim__round_plan_try;
+	s->plan_release = rmpsim__round_plan_release;
 	for (unsigned c = 0; c < ncpus; c++) {
 		struct rmpsim__cpu *cc = &s->cpus[c];
 		cc->core = rmpsim_topology_cpu_core(t, c);

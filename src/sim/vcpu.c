@@ -15,6 +15,8 @@ void rmpsim_sim_set_vcpus(struct rmpsim_sim *s, const unsigned long *mask, unsig
 	if (!s)
 		return;
 	s->vcpu_give_way = flags & RMPSIM_VCPU_GIVE_WAY;
+	rmpsim__round_fold(s); /* every CPU may change: no plan's targets are known idle now */
+	s->clean = NULL;
 	for (unsigned cpu = 0; cpu < s->ncpus; cpu++) {
 		struct rmpsim__cpu *c = &s->cpus[cpu];
 		c->vcpu = mask && (mask[cpu / BITS_PER_LONG] >> (cpu % BITS_PER_LONG)) & 1ul;

@@ -7,7 +7,10 @@
  * profiles (result cache scope, scan granularity, APIC mode) and seeds. Every
  * per-CPU statistic, every machine counter and RMPOPT table bit, the marks, the
  * memory engine's window and rises, the event count and the end time must be
- * equal; rounds must have happened where a policy sends them.
+ * equal; rounds must have happened where a policy sends them, and rounds taken
+ * from a plan's memo with their statistics deferred (docs/timing.md "Rounds:
+ * plans and memos"). Some runs add a process that wakes now and then on a CPU
+ * the rounds target, so that deferred rounds are folded in mid-pass.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,7 +44,22 @@ struct setup {
 	uint64_t seed;
 	unsigned npriv; /* private 4K pages scattered over the memory */
 	int rc;
+	/* A process on noise_cpu (when noise_every): sleeps noise_every, computes
+	 * 1 us, noise_times times. */
+	unsigned noise_cpu, noise_times;
+	uint64_t noise_every, noise_at; /* noise_at: first sleep until then */
 };
+
+static void noise_fn(struct rmpsim_sim *sim, void *arg)
+{
+	const struct setup *su = arg;
+	if (su->noise_at)
+		rmpsim_sim_sleep_until(sim, su->noise_at);
+	for (unsigned i = 0; i < su->noise_times; i++) {
+		rmpsim_sim_sleep(sim, su->noise_every);
+		rmpsim_sim_compute(sim, 1000000);
+	}
+}
 
 static void boot_fn(void *arg)
 {
@@ -86,6 +104,10 @@ static void world_run(struct world *w, const struct shape *sh, const struct rmps
 	assert_int_equal(rmpsim_machine_create(NULL, w->topo, &cfg, &diag, &w->m), 0);
 	assert_int_equal(rmpsim_sim_create(NULL, w->m, prof, su->seed, &w->sim), 0);
 	rmpsim_sim_set_trace_detail(w->sim, detail);
+	if (su->noise_every || su->noise_at) {
+		struct rmpsim_proc_attr at = { .name = "noise", .cpu = su->noise_cpu };
+		assert_int_equal(rmpsim_sim_spawn(w->sim, &at, noise_fn, su, NULL), 0);
+	}
 	assert_int_equal(rmpsim_kernel_create(NULL, w->sim, &w->k), 0);
 	assert_int_equal(rmpsim_kernel_boot(w->k, boot_fn, su), 0);
 	assert_int_equal(rmpsim_sim_run(w->sim), 0);
@@ -113,7 +135,7 @@ static void world_destroy(struct world *w)
 /* Everything compared, taken from a run before its kernel goes (the policies'
  * state is the kernel's file statics: one kernel at a time). */
 struct snap {
-	uint64_t now, events, bugs, hash, ipis;
+	uint64_t now, events, bugs, hash, ipis, rounds, memo;
 	uint64_t runs; /* ranged runs computed in one call (not compared) */
 	unsigned ncpus, ncores;
 	struct rmpsim_cpu_stats st[64];
@@ -137,6 +159,7 @@ static void take(const struct world *w, struct snap *sn)
 	sn->bugs = rmpsim_sim_bugs(w->sim);
 	sn->hash = rmpsim_sim_trace_hash(w->sim);
 	sn->runs = rmpsim_sim_rmpopt_runs(w->sim);
+	rmpsim_sim_round_counts(w->sim, &sn->rounds, &sn->memo);
 	for (unsigned c = 0; c < sn->ncpus; c++) {
 		assert_int_equal(rmpsim_sim_cpu_stats(w->sim, c, &sn->st[c]), 0);
 		rmpsim_machine_counters(w->m, c, &sn->cnt[c]);
@@ -233,10 +256,10 @@ static void rounds_equal_the_step_engine(void **state)
 	(void)state;
 	static const char *const policies[] = { "v10", "three-case", "targeted", "naive", "percpu" };
 	struct rmpsim_rng rng;
-	unsigned rounds_seen = 0;
+	unsigned rounds_seen = 0, memo_seen = 0, noisy_memo = 0;
 
 	rmpsim__rng_seed(&rng, 14);
-	for (unsigned iter = 0; iter < 24; iter++) {
+	for (unsigned iter = 0; iter < 64; iter++) {
 		struct shape sh = random_shape(&rng);
 		struct rmpsim_profile prof = *rmpsim_profile_default();
 		/* Result caches are a condition against rounds: some runs check that the
@@ -250,19 +273,90 @@ static void rounds_equal_the_step_engine(void **state)
 		if (rmpsim__rng_below(&rng, 3) == 0)
 			prof.apic_mode = RMPSIM_APIC_PHYSICAL;
 		if (rmpsim__rng_below(&rng, 4) == 0)
-			prof.deep_idle_after_ps = 1000; /* every follower leaves C2 */
+			prof.deep_idle_after_ps = 1000;	  /* every follower leaves C2 */
+		else if (rmpsim__rng_below(&rng, 2) == 0) /* C2 or not, by what ran last on a CPU */
+			prof.deep_idle_after_ps = (1 + rmpsim__rng_below(&rng, 60)) * 1000000;
 		struct setup su = {
 			.policy = rmpsim_policy_find(policies[rmpsim__rng_below(&rng, 5)]),
 			.seed = 1 + rmpsim__rng_below(&rng, 1000),
 			.npriv = (unsigned)rmpsim__rng_below(&rng, 40),
 		};
 		assert_non_null(su.policy);
+		unsigned ncores = sh.packages * sh.nodes * sh.cores;
+		if (ncores > 1 && rmpsim__rng_below(&rng, 3) == 0) {
+			/* A policy that sends rounds, without a result cache, and a process on
+			 * a primary thread other than CPU 0: one the followers' rounds target. */
+			su.policy = rmpsim_policy_find(policies[rmpsim__rng_below(&rng, 3)]);
+			prof.rmpopt_cache_scope = RMPSIM_SCOPE_NONE;
+			su.noise_cpu = 1 + (unsigned)rmpsim__rng_below(&rng, ncores - 1);
+			su.noise_every = (10 + rmpsim__rng_below(&rng, 140)) * 1000000; /* 10-150 us */
+			su.noise_times = 1 + (unsigned)rmpsim__rng_below(&rng, 3000);
+			/* C2 or not by what ran last on the CPU: the round before, or long before */
+			if (rmpsim__rng_below(&rng, 2))
+				prof.deep_idle_after_ps = (2 + rmpsim__rng_below(&rng, 38)) * 1000000;
+		}
 		static struct snap a, b;
 		run_both(&sh, &prof, &su, &a, &b);
 		rounds_seen += a.ipis > 0 && a.hash != b.hash;
+		assert_true(a.memo <= a.rounds && b.rounds == 0);
+		memo_seen += a.memo > 0;
+		noisy_memo += a.memo > 0 && su.noise_every;
 	}
-	/* The test is about rounds: most of these runs must have computed some. */
-	assert_true(rounds_seen >= 6);
+	/* The test is about rounds: most of these runs must have computed some, and
+	 * many of them from a memo, with and without a process disturbing them. */
+	assert_true(rounds_seen >= 12);
+	assert_true(memo_seen >= 8);
+	assert_true(noisy_memo >= 3);
+}
+
+/* The last mark named name before t (or any time when t is 0). */
+static uint64_t mark_time(const struct snap *sn, const char *name)
+{
+	uint64_t t = 0;
+	for (size_t i = 0; i < sn->nmarks && i < 64; i++)
+		if (!strcmp(sn->marks[i].name, name))
+			t = sn->marks[i].time_ps;
+	return t;
+}
+
+/*
+ * A process wakes on a follower once, at a chosen point of the last pass's
+ * follower loop, after rounds of the memo have been deferred. The round whose
+ * span holds the wake-up goes step by step (condition 3), and its first
+ * delivery to a target must fold the deferred rounds in: the process's C-state
+ * exit reads when its CPU went idle (C2 after 100 us: a round ago is C1, the
+ * memo's own round long ago is C2), and every statistic is compared.
+ * covers: issue 14 point 1
+ */
+static void a_process_between_deferred_rounds(void **state)
+{
+	(void)state;
+	const struct shape sh = { .packages = 1, .nodes = 2, .cores = 4, .threads = 2, .mem = 16 * GIB };
+	struct rmpsim_profile prof = *rmpsim_profile_default();
+	struct setup su = { .policy = rmpsim_policy_find("v10"), .seed = 3 };
+	static struct snap a, b;
+	struct world w;
+	world_run(&w, &sh, &prof, &su, false);
+	take(&w, &a);
+	world_destroy(&w);
+	uint64_t from = mark_time(&a, "rmpopt_leader_done"), to = mark_time(&a, "rmpopt_pass_done");
+	assert_true(a.memo > 4 && from && to > from);
+	unsigned folded = 0;
+	for (unsigned f = 1; f < 8; f++) {
+		su.noise_cpu = 1 + f % 3; /* a primary thread, not the leader's */
+		su.noise_at = from + (to - from) * f / 8;
+		su.noise_times = 1;
+		su.noise_every = 1000;
+		world_run(&w, &sh, &prof, &su, false);
+		take(&w, &a);
+		world_destroy(&w);
+		world_run(&w, &sh, &prof, &su, true);
+		take(&w, &b);
+		world_destroy(&w);
+		compare(&a, &b);
+		folded += a.memo > 0;
+	}
+	assert_true(folded == 7);
 }
 
 /*
@@ -328,6 +422,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rounds_equal_the_step_engine),
 		cmocka_unit_test(ranged_runs_equal_the_step_loop),
+		cmocka_unit_test(a_process_between_deferred_rounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
