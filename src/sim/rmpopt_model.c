@@ -124,7 +124,7 @@ struct rmpsim__warm *rmpsim__warm_get(struct rmpsim_sim *s, unsigned g, uint64_t
 	struct rmpsim__rmpopt_model *m = &s->rm;
 	if (g >= m->nl3 || region >= m->nregions)
 		return NULL;
-	struct rmpsim__warm *r = row(s, (void **)m->warm, g, sizeof(*r));
+	struct rmpsim__warm *r = rmpsim__model_row(s, (void **)m->warm, g, sizeof(*r));
 	return r ? &r[region] : NULL;
 }
 
