@@ -383,6 +383,27 @@ void rmpsim_sim_set_trace_round_stretches(struct rmpsim_sim *sim, bool on);
 /* Calls computed as rounds so far, and how many of them were the same round
  * again, taken from its plan's memo (docs/timing.md "Rounds: plans and memos"). */
 void rmpsim_sim_round_counts(const struct rmpsim_sim *sim, uint64_t *ret_rounds, uint64_t *ret_memo);
+/*
+ * A round's interrupts-off stretches in one call (docs/timing.md "Rounds"):
+ * with a trace hook, round stretches on (above) and fn set, a round calls fn
+ * once with all its targets' stretches instead of one RMPSIM_TRACE_IRQOFF
+ * record per target through the trace hook: the same stretches (cpu, end =
+ * t0_ps + end_off_ps[i], a = len_ps[i]) in the same order, without a call per
+ * record (--html's cost, docs/performance.md "Report writers"). The arrays
+ * are the sim's, valid during the call only; sim's now is the round's send
+ * (t0_ps). fn must not run simulated code (observe, as the trace hook).
+ * NULL fn: one record per target, as before.
+ */
+struct rmpsim_round_stretches {
+	uint64_t t0_ps;		    /* the round's send time */
+	size_t n;		    /* targets, in delivery order */
+	const unsigned *cpu;	    /* target CPU of each */
+	const uint64_t *end_off_ps; /* handler end - t0 (stretch end) */
+	const uint64_t *len_ps;	    /* interrupts-off stretch length */
+};
+typedef void (*rmpsim_round_stretch_fn)(void *ctx, struct rmpsim_sim *sim,
+					const struct rmpsim_round_stretches *r);
+void rmpsim_sim_set_round_stretch_hook(struct rmpsim_sim *sim, rmpsim_round_stretch_fn fn, void *ctx);
 
 /*
  * Co-tenant vCPUs (docs/model.md A440-A442): on every CPU set in mask (ncpus
@@ -492,6 +513,16 @@ enum rmpsim_trace_kind {
 };
 /* A kind's bit in a mask of kinds (rmpsim_run_options.trace_kinds). */
 #define RMPSIM_TRACE_KIND_BIT(kind) (1u << (unsigned)(kind))
+/*
+ * The record kinds a round with its stretches on (rmpsim_sim_set_trace_round_stretches)
+ * gives exactly as the step path does: rounds run no process and no vCPU, and
+ * hand out every target's stretch. A hook that reads no other kind keeps rounds
+ * (the workload's choice; the histograms of --hist and --html read just these).
+ */
+#define RMPSIM_TRACE_ROUND_KINDS                                                                             \
+	(RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_MARK) | RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_IRQOFF) |             \
+	 RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_PROC_RUN) | RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_PROC_STOP) |      \
+	 RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_VCPU))
 /* Names are valid during the hook call only (a plugin's strings go with it). */
 struct rmpsim_trace_ipi_send {
 	const unsigned long *mask; /* the targets (sender excluded), ncpus bits; NULL: one */

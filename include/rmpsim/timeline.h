@@ -81,12 +81,13 @@ struct rmpsim_hist; /* opaque */
 int rmpsim_hist_create(const struct rmpsim_allocator *a, struct rmpsim_hist **ret);
 /* The hook for rmpsim_run_options.trace (ctx = the histograms), and the only
  * record kinds it reads (for rmpsim_run_options.trace_kinds; co-tenant vCPU
- * stretches included). */
+ * stretches included): those a round gives as the step path does (sim.h), so
+ * runs with the histograms keep rounds. */
 void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
-#define RMPSIM_HIST_TRACE_KINDS                                                                              \
-	(RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_MARK) | RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_IRQOFF) |             \
-	 RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_PROC_RUN) | RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_PROC_STOP) |      \
-	 RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_VCPU))
+#define RMPSIM_HIST_TRACE_KINDS RMPSIM_TRACE_ROUND_KINDS
+/* For rmpsim_run_options.trace_round_stretches (ctx = the histograms): a round's
+ * stretches in one call, counted as rmpsim_hist_hook counts their IRQOFF records. */
+void rmpsim_hist_round_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_round_stretches *r);
 /* After a run: print its histograms to f under label, and start afresh. 0, -ENOMEM, -EIO. */
 int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label);
 void rmpsim_hist_destroy(struct rmpsim_hist *h);

@@ -306,8 +306,9 @@ struct rmpsim_machine; /* machine.h */
 int rmpsim_workload_machine(const struct rmpsim_allocator *a, const char *desc, struct rmpsim_machine **ret,
 			    struct rmpsim_diag *diag);
 
-struct rmpsim_sim;	 /* sim.h */
-struct rmpsim_trace_rec; /* sim.h */
+struct rmpsim_sim;	       /* sim.h */
+struct rmpsim_trace_rec;       /* sim.h */
+struct rmpsim_round_stretches; /* sim.h */
 
 struct rmpsim_run_options {
 	const char *machine;			    /* NULL/"" = scenario's, else default machine */
@@ -335,6 +336,13 @@ struct rmpsim_run_options {
 	/* --trace-detail: every IPI step by step and hashed, no rounds (docs/timing.md
 	 * "Rounds"); a trace writer above (trace) implies it. */
 	bool trace_detail;
+	/* With trace and trace_kinds within RMPSIM_TRACE_ROUND_KINDS (rounds kept,
+	 * docs/timing.md "Rounds"): each round's interrupts-off stretches in one call
+	 * (ctx = trace_ctx; sim.h rmpsim_sim_set_round_stretch_hook) instead of its
+	 * RMPSIM_TRACE_IRQOFF records through trace; NULL: record by record. The
+	 * histograms' rmpsim_hist_round_hook. */
+	void (*trace_round_stretches)(void *ctx, struct rmpsim_sim *sim,
+				      const struct rmpsim_round_stretches *r);
 };
 
 /*

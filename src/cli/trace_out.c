@@ -99,12 +99,14 @@ void rmpsim_cli_trace_run(struct rmpsim_cli_trace *t, struct rmpsim_run_options 
 		opt->trace = fan_out;
 		opt->trace_ctx = t;
 		opt->trace_kinds = 0;
+		opt->trace_round_stretches = NULL; /* every kind: no rounds */
 	} else if (t->hist) {
 		/* --hist or --html alone: straight to the histograms, with only the kinds they
 		 * read (--html's cost, docs/performance.md "Report writers") */
 		opt->trace = rmpsim_hist_hook;
 		opt->trace_ctx = t->hist;
 		opt->trace_kinds = RMPSIM_HIST_TRACE_KINDS;
+		opt->trace_round_stretches = rmpsim_hist_round_hook; /* a round in one call */
 	}
 }
 
@@ -134,6 +136,7 @@ void rmpsim_cli_trace_run_done(struct rmpsim_cli_trace *t, struct rmpsim_run_opt
 	opt->trace = NULL;
 	opt->trace_ctx = NULL;
 	opt->trace_kinds = 0;
+	opt->trace_round_stretches = NULL;
 }
 
 int rmpsim_cli_trace_adopt(struct rmpsim_cli_trace *t, const char *hist_text, size_t len, bool hist_err,

@@ -68,6 +68,30 @@ void rmpsim__heat_add_busy(struct rmpsim__heat *h, unsigned cpu, uint64_t s, uin
 	}
 }
 
+void rmpsim__heat_round_start(struct rmpsim__heat *h, uint64_t t0, struct rmpsim__heat_round *rd)
+{
+	uint64_t w = h->width;
+	rd->t0 = t0;
+	rd->width = w;
+	rd->bin = h->bins;
+	rd->room = 0; /* before the pass, or beyond the bins: the general way */
+	if (!h->in_pass || t0 < h->origin || t0 - h->origin >= (uint64_t)HEAT_BINS * w)
+		return;
+	uint64_t base = t0 - h->origin, k = base / w;
+	rd->bin = h->bins + k;
+	rd->room = (k + 1) * w - base;
+}
+
+void rmpsim__heat_round_slow(struct rmpsim__heat *h, struct rmpsim__heat_round *rd, unsigned cpu,
+			     uint64_t end_off, uint64_t len)
+{
+	if (!rd->room && !end_off && !len)
+		return; /* the fast path's no-op */
+	rmpsim__heat_irqoff(h, cpu, rd->t0 + end_off, len);
+	if (h->width != rd->width) /* the bins widened: the send's bin moved */
+		rmpsim__heat_round_start(h, rd->t0, rd);
+}
+
 static bool busy(const struct heat_cpu *c)
 {
 	return c->proc;

@@ -59,6 +59,35 @@ static inline void rmpsim__heat_irqoff(struct rmpsim__heat *h, unsigned cpu, uin
 	if (!h->cpu[cpu].proc)
 		rmpsim__heat_add_busy(h, cpu, len <= now ? now - len : 0, now);
 }
+/*
+ * A round's stretches (sim.h rmpsim_sim_set_round_stretch_hook), each with
+ * rmpsim__heat_round_add in turn: the same bins as rmpsim__heat_irqoff on each
+ * (at t0 + end_off), with the per-call work done once. A stretch that starts
+ * at the send or later (every one the sim hands out) and ends in the send's
+ * bin adds its length to that bin, as rmpsim__heat_add_busy would; a round's
+ * handlers take microseconds, so nearly all do. Others go the general way.
+ */
+struct rmpsim__heat_round {
+	uint64_t t0;
+	uint64_t *bin;	/* the send's bin of CPU 0 */
+	uint64_t room;	/* from the send to that bin's end; 0: no stretch fits */
+	uint64_t width; /* the bin width it was computed for */
+};
+void rmpsim__heat_round_start(struct rmpsim__heat *h, uint64_t t0, struct rmpsim__heat_round *rd);
+/* The general way: the stretch bin by bin (the bins may widen: rd follows). */
+void rmpsim__heat_round_slow(struct rmpsim__heat *h, struct rmpsim__heat_round *rd, unsigned cpu,
+			     uint64_t end_off, uint64_t len);
+/* cpu < ncpus, during a pass (rmpsim__heat_irqoff's conditions). */
+static inline void rmpsim__heat_round_add(struct rmpsim__heat *h, struct rmpsim__heat_round *rd, unsigned cpu,
+					  uint64_t end_off, uint64_t len)
+{
+	if (h->cpu[cpu].proc)
+		return; /* counted already, as rmpsim__heat_irqoff */
+	if (end_off <= rd->room && len <= end_off)
+		rd->bin[(size_t)cpu * HEAT_BINS] += len;
+	else
+		rmpsim__heat_round_slow(h, rd, cpu, end_off, len);
+}
 void rmpsim__heat_pass_start(struct rmpsim__heat *h, uint64_t now);
 void rmpsim__heat_pass_done(struct rmpsim__heat *h, uint64_t now);
 /* Copy the last pass's grid into ret (heat_* fields). 0, -ENOMEM. */

@@ -126,14 +126,22 @@ static uint64_t busy_now(struct rmpsim_hist *h, unsigned cpu)
 	return st.busy_ps;
 }
 
+/* Empty columns: min starts above any stretch, so add() needs no test of count. */
+static void columns_clear(struct column *c, unsigned n)
+{
+	memset(c, 0, n * sizeof(*c));
+	for (unsigned i = 0; i < n; i++)
+		c[i].min = UINT64_MAX;
+}
+
 static void on_mark(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
 {
 	const struct rmpsim_mark *m = rmpsim_sim_mark_get(h->sim, rec->id);
 	if (!m)
 		return;
 	if (!strcmp(m->name, "rmpopt_pass_start")) {
-		memset(h->cur, 0, h->ncols * sizeof(*h->cur));
-		memset(h->vcur, 0, h->ncols * sizeof(*h->vcur));
+		columns_clear(h->cur, h->ncols);
+		columns_clear(h->vcur, h->ncols);
 		h->vcpus_cur = false;
 		for (unsigned i = 0; i < h->ncpus; i++) {
 			h->busy_start[i] = busy_now(h, i);
@@ -159,7 +167,7 @@ static void add(struct column *c, uint64_t ps, uint64_t bucket, size_t entries)
 		c->bucket[bucket]++;
 	else
 		c->over++;
-	if (!c->count || ps < c->min)
+	if (ps < c->min) /* UINT64_MAX while empty (columns_clear) */
 		c->min = ps;
 	if (ps > c->max)
 		c->max = ps;
@@ -200,6 +208,30 @@ void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_tra
 	else if (rec->kind == RMPSIM_TRACE_VCPU && h->in_pass && rec->cpu < h->ncpus)
 		/* Stretches that ended during the pass, as the JSON's stretch_hist_us (A440) */
 		add(&h->vcur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, VCPU_ENTRIES);
+}
+
+void rmpsim_hist_round_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_round_stretches *r)
+{
+	struct rmpsim_hist *h = ctx;
+	(void)sim;
+	if (!h || !r || !h->in_pass)
+		return;
+	/* as on_irqoff() on each of the round's IRQOFF records, in their order; locals
+	 * because the compiler cannot tell the counters from the round's arrays */
+	struct rmpsim__heat_round rd;
+	rmpsim__heat_round_start(&h->heat, r->t0_ps, &rd);
+	const unsigned *cpus = r->cpu, *col_of = h->col_of;
+	const uint64_t *end = r->end_off_ps, *len = r->len_ps;
+	struct column *cols = h->cur;
+	unsigned ncpus = h->ncpus;
+	for (size_t i = 0, n = r->n; i < n; i++) {
+		unsigned cpu = cpus[i];
+		uint64_t l = len[i];
+		if (cpu >= ncpus)
+			continue; /* a CPU the sim lacks, as on_irqoff() */
+		add(&cols[col_of[cpu]], l, l / PS_PER_US, IRQOFF_ENTRIES);
+		rmpsim__heat_round_add(&h->heat, &rd, cpu, end[i], l);
+	}
 }
 
 /* ---- Printing ---- */
@@ -280,7 +312,7 @@ int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label)
 		for (unsigned i = 0; i < h->ncpus; i++)
 			max = h->busy[i] > max ? h->busy[i] : max;
 		uint64_t bucket = busy_bucket_us(max);
-		memset(h->cur, 0, h->ncols * sizeof(*h->cur));
+		columns_clear(h->cur, h->ncols);
 		for (unsigned i = 0; i < h->ncpus; i++)
 			add(&h->cur[h->node_of[i]], h->busy[i], h->busy[i] / PS_PER_US / bucket,
 			    BUSY_ENTRIES);

@@ -307,7 +307,10 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 static void round_trace(struct rmpsim_sim *s, const struct rmpsim__round_plan *pl,
 			const struct rmpsim__round_memo *mo, uint64_t t0)
 {
-	if (s->trace_round_stretches) {
+	if (s->trace_round_stretches && s->round_stretch_fn) {
+		/* every target's stretch, as below, in one call (round_stretch.c) */
+		rmpsim__round_stretch_emit(s, t0, pl->n, pl->cpu, mo->end, mo->len);
+	} else if (s->trace_round_stretches) {
 		/* every target's stretch, as its handler's ipi_end() records it */
 		for (size_t i = 0; i < pl->n; i++) {
 			s->now = t0 + mo->end[i];

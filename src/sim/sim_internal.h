@@ -261,7 +261,10 @@ struct rmpsim_sim {
 	 * they are idle, and its k deferred rounds are not in their statistics yet. */
 	struct rmpsim__round_plan *clean;
 	uint64_t rounds, rounds_memo; /* rmpsim_sim_round_counts() */
-	bool vcpu_give_way;	      /* RMPSIM_VCPU_GIVE_WAY (A443) */
+	/* rmpsim_sim_set_round_stretch_hook (round_stretch.c): a round's stretches in one call */
+	rmpsim_round_stretch_fn round_stretch_fn;
+	void *round_stretch_ctx;
+	bool vcpu_give_way; /* RMPSIM_VCPU_GIVE_WAY (A443) */
 	struct rmpsim__call *call_free, *call_all;
 	uint64_t *cl_stamp;	    /* [ncpus]: the IPI call that last wrote each x2APIC cluster's ICR */
 	unsigned *cl_write;	    /* [ncpus]: that write's index in the call */
@@ -418,6 +421,11 @@ uint64_t rmpsim__ipi_round_begin(struct rmpsim_sim *s, struct rmpsim_proc *p, co
  * machine-less users do not link the machine layer. */
 bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__round_plan *pl);
 void rmpsim__round_plan_release(struct rmpsim_sim *s, struct rmpsim__round_plan *pl);
+
+/* round_stretch.c: a round sent at t0 hands its n stretches (targets' CPUs, handler
+ * ends - t0, lengths, in delivery order) to s->round_stretch_fn in one call. */
+void rmpsim__round_stretch_emit(struct rmpsim_sim *s, uint64_t t0, size_t n, const unsigned *cpu,
+				const uint64_t *end_off, const uint64_t *len);
 
 /* sim_machine.c: what a verify of spa's region finds (the machine's answers,
  * kept per region while its content generation stays). */

@@ -209,6 +209,25 @@ void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec)
 		ms->progress(ms->progress_ctx, rec->time_ps);
 }
 
+void rmpsim__measure_round_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_round_stretches *r)
+{
+	struct rmpsim__measure *ms = ctx;
+	uint64_t longest = ms->irqoff_cur;
+
+	/* as rmpsim__measure_hook on the round's IRQOFF records, one by one */
+	for (size_t i = 0; i < r->n; i++)
+		longest = r->len_ps[i] > longest ? r->len_ps[i] : longest;
+	ms->irqoff_cur = longest;
+	if (ms->next_round &&
+	    (!ms->next_kinds || ms->next_kinds & RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_IRQOFF)))
+		ms->next_round(ms->next_ctx, sim, r);
+	uint32_t before = ms->nrecs;
+	ms->nrecs += (uint32_t)r->n;
+	if (ms->progress &&
+	    before / RMPSIM__MEASURE_PROGRESS_EVERY != ms->nrecs / RMPSIM__MEASURE_PROGRESS_EVERY)
+		ms->progress(ms->progress_ctx, r->t0_ps);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

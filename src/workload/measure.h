@@ -75,6 +75,8 @@ struct rmpsim__measure {
 	void (*next)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_trace_rec *rec);
 	void *next_ctx;
 	uint32_t next_kinds; /* the kinds next wants (rmpsim_run_options.trace_kinds, 0 = all) */
+	/* rmpsim_run_options.trace_round_stretches: a round's stretches, ctx next_ctx */
+	void (*next_round)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_round_stretches *r);
 	/* rmpsim_run_options.progress: called every RMPSIM__MEASURE_PROGRESS_EVERY records */
 	void (*progress)(void *ctx, uint64_t sim_now_ps);
 	void *progress_ctx;
@@ -87,6 +89,9 @@ int rmpsim__measure_init(struct rmpsim__measure *ms, const struct rmpsim_allocat
 void rmpsim__measure_fini(struct rmpsim__measure *ms);
 /* The sim trace hook (rmpsim_sim_set_trace_hook(sim, rmpsim__measure_hook, ms)). */
 void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec);
+/* The sim's round stretch hook (rmpsim_sim_set_round_stretch_hook(sim, this, ms)): the
+ * round's IRQOFF records in one call, passed on to next_round (set when installed). */
+void rmpsim__measure_round_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_round_stretches *r);
 /* Bytes the measurement holds (constant for a given CPU count: the bench checks it). */
 size_t rmpsim__measure_bytes(const struct rmpsim__measure *ms);
 

@@ -34,12 +34,6 @@
 
 /* The workload driver and the kernel's init run on CPU 0 (A115). */
 #define DRIVER_CPU 0u
-/* The record kinds a round with every target's stretch gives as the step path
- * does (docs/timing.md "Rounds"): rounds run no process and no vCPU. */
-#define ROUND_KINDS                                                                                          \
-	(RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_MARK) | RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_IRQOFF) |             \
-	 RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_PROC_RUN) | RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_PROC_STOP) |      \
-	 RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_VCPU))
 
 struct ctx;
 
@@ -613,10 +607,13 @@ int rmpsim_workload_run(const struct rmpsim_scenario *s, const struct rmpsim_run
 	 * takes every target's stretch from a round; timeline writers want
 	 * every IPI.
 	 */
-	bool stretches = opt->trace && opt->trace_kinds && !(opt->trace_kinds & ~ROUND_KINDS);
+	bool stretches = opt->trace && opt->trace_kinds && !(opt->trace_kinds & ~RMPSIM_TRACE_ROUND_KINDS);
 	rmpsim_sim_set_trace_detail(c.sim, opt->trace_detail || (opt->trace && !stretches));
 	rmpsim_sim_set_trace_rounds(c.sim, !opt->trace || stretches);
 	rmpsim_sim_set_trace_round_stretches(c.sim, stretches);
+	ms.next_round = opt->trace_round_stretches;
+	if (stretches && ms.next_round) /* a round's stretches in one call (--html's cost) */
+		rmpsim_sim_set_round_stretch_hook(c.sim, rmpsim__measure_round_hook, &ms);
 	r = rmpsim_kernel_create(c.alloc, c.sim, &c.kernel);
 	if (r)
 		goto out;

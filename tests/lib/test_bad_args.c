@@ -189,6 +189,7 @@ BAD_VOID_CALL(tj_end_null, rmpsim_trace_json_end_run(NULL))
 BAD_CALL(tj_close_null, rmpsim_trace_json_close(NULL, NULL, 8))
 BAD_CALL(hist_create_null, rmpsim_hist_create(NULL, NULL))
 BAD_VOID_CALL(hist_hook_null, rmpsim_hist_hook(NULL, NULL, NULL))
+BAD_VOID_CALL(hist_round_hook_null, rmpsim_hist_round_hook(NULL, NULL, NULL))
 BAD_CALL(hist_write_null, rmpsim_hist_write_run(NULL, f->out, "x"))
 BAD_OUT_CALL(hist_take_null, struct rmpsim_pass_profile, rmpsim_hist_take_run(NULL, &o))
 BAD_VOID_CALL(hist_end_null, rmpsim_hist_end_run(NULL))
@@ -366,6 +367,7 @@ static const struct bad_call rows[] = {
 	{ "trace_json_close NULL", tj_close_null, -EINVAL },
 	{ "hist_create NULL ret", hist_create_null, -EINVAL },
 	{ "hist_hook NULL", hist_hook_null, 0 },
+	{ "hist_round_hook NULL", hist_round_hook_null, 0 },
 	{ "hist_write_run NULL", hist_write_null, -EINVAL },
 	{ "hist_take_run NULL", hist_take_null, -EINVAL },
 	{ "hist_end_run NULL", hist_end_null, 0 },

@@ -286,6 +286,7 @@ BAD_VOID_CALL(ipi_batching_null, rmpsim_sim_set_ipi_batching(NULL, false))
 BAD_VOID_CALL(trace_detail_null, rmpsim_sim_set_trace_detail(NULL, true))
 BAD_VOID_CALL(trace_rounds_null, rmpsim_sim_set_trace_rounds(NULL, true))
 BAD_VOID_CALL(trace_round_stretches_null, rmpsim_sim_set_trace_round_stretches(NULL, true))
+BAD_VOID_CALL(round_stretch_hook_null, rmpsim_sim_set_round_stretch_hook(NULL, NULL, NULL))
 static long long verify_round_null(struct bad_fix *f)
 {
 	unsigned long mask = 0xe;
@@ -403,6 +404,7 @@ static const struct bad_call engine_rows[] = {
 	{ "set_trace_detail NULL", trace_detail_null, 0 },
 	{ "set_trace_rounds NULL", trace_rounds_null, 0 },
 	{ "set_trace_round_stretches NULL", trace_round_stretches_null, 0 },
+	{ "set_round_stretch_hook NULL", round_stretch_hook_null, 0 },
 	{ "ipi_verify_round NULL sim", verify_round_null, -EINVAL },
 	{ "ipi_names NULL", ipi_names_null, 0 },
 	{ "set_vcpus NULL", set_vcpus_null, 0 },
