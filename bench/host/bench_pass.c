@@ -302,6 +302,10 @@ static int bench_machine(const char *name, const char *desc)
 	       "rmpopts %llu\n",
 	       c4 - c3, w4 - w3, sim_s * 1e3, sim_s / (c4 - c3), (unsigned long long)ipis,
 	       (unsigned long long)rmpopts);
+	uint64_t rounds, memo;
+	rmpsim_sim_round_counts(w.sim, &rounds, &memo);
+	printf("  rounds so far %llu, from a memo %llu\n", (unsigned long long)rounds,
+	       (unsigned long long)memo);
 	printf("  set-up + pass CPU %7.3f s  wall %8.3f s  (target <= 2 s)\n", (c1 - c0) + (c4 - c3),
 	       (w1 - w0) + (w4 - w3));
 	printf("  set-up to pass end CPU %.3f s  wall %.3f s; peak RSS %ld KiB (target <= 262144)\n", c4 - c0,

@@ -89,14 +89,31 @@ static bool round_allowed(const struct rmpsim_sim *s, const struct rmpsim__round
 	return true;
 }
 
-/* A134-A136: the exit cost of an idle CPU idle for `idle` (rmpsim__idle_exit_ps). */
-static uint64_t exit_after(const struct rmpsim_profile *p, uint64_t idle)
+/*
+ * The sends after the last round (memo a's) at which every target leaves the
+ * C-state memo b recorded (A136): target i went idle dur_i after that send
+ * (its handler's end), so at a send gap later it has been idle gap - dur_i,
+ * and each C-state is a range of that. Kept per pair of memos, so that a
+ * round needs one comparison instead of one per target.
+ */
+static void gap_window(const struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsigned a, unsigned b)
 {
-	if (idle >= p->deep_idle_after_ps)
-		return p->deep_idle_exit_ps;
-	if (idle >= 2 * p->idle_exit_ps)
-		return p->idle_exit_ps;
-	return 0;
+	const struct rmpsim_profile *p = &s->prof;
+	const struct rmpsim__round_memo *ma = &pl->memo[a];
+	struct rmpsim__round_memo *mb = &pl->memo[b];
+	uint64_t c1 = 2 * p->idle_exit_ps, c2 = p->deep_idle_after_ps, lo = 0, hi = UINT64_MAX;
+	for (size_t i = 0; i < pl->n && lo < hi; i++) {
+		uint64_t d = ma->end[i] - pl->when_off[i], l, h;
+		switch (mb->cls[i]) {
+		case 2: l = d + c2, h = UINT64_MAX; break;
+		case 1: l = d + c1, h = d + c2; break;
+		default: l = d, h = d + (c1 < c2 ? c1 : c2); break;
+		}
+		lo = l > lo ? l : lo;
+		hi = h < hi ? h : hi;
+	}
+	mb->gap_lo[a] = lo;
+	mb->gap_hi[a] = hi;
 }
 
 /* The state of group l3's lines of the region that a round reads (A124), as
@@ -127,8 +144,7 @@ static bool memo_fits(const struct rmpsim_sim *s, const struct rmpsim__round_pla
 		return false;
 	/* Every target idle since its handler of the last round ended: the same exit. */
 	uint64_t gap = t0 - last->t0_last;
-	if (gap < last->dur_max || exit_after(p, gap - last->dur_max) != mo->wake ||
-	    exit_after(p, gap - last->dur_min) != mo->wake)
+	if (gap < mo->gap_lo[pl->last] || gap >= mo->gap_hi[pl->last])
 		return false;
 	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
 	if (mo->cold_any && p->rmpopt_contention && s->domains[home].free_at > t0)
@@ -204,19 +220,17 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	rmpsim_trace_fn hook = s->trace_fn; /* takes the round's summary only (trace_rounds) */
 	s->trace_fn = NULL;
 	uint64_t last_ack = 0, sum_end = 0, mix = 0, longest = 0, longest_end = 0;
-	uint64_t dur_min = UINT64_MAX, dur_max = 0, ps_min = UINT64_MAX, ps_max = 0, cold_any = 0;
+	uint64_t ps_min = UINT64_MAX, ps_max = 0, cold_any = 0;
 	unsigned longest_cpu = 0;
-	uint64_t wake0 = 0;
 	for (size_t i = 0; i < pl->n; i++) {
 		unsigned cpu = pl->cpu[i];
 		struct rmpsim__cpu *c = &s->cpus[cpu];
 		uint64_t when = t0 + pl->when_off[i];
 		/* run_handler() on an idle CPU at its delivery (A136) */
 		s->now = when;
-		uint64_t wake = rmpsim__idle_exit_ps(s, c);
-		if (i == 0)
-			wake0 = wake;
-		keep = keep && wake == wake0;
+		unsigned cls = rmpsim__cstate_after(pr, when - c->idle_since);
+		uint64_t wake = rmpsim__cstate_exit_ps(pr, cls);
+		mo->cls[i] = (uint8_t)cls;
 		uint64_t start = when + wake;
 		c->st.idle_exits += wake != 0;
 		s->ctx_proc = NULL;
@@ -233,8 +247,6 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 		mo->end[i] = when + dur - t0;
 		mo->len[i] = dur - wake;
 		cold_any |= cost.dram_lines;
-		dur_min = dur < dur_min ? dur : dur_min;
-		dur_max = dur > dur_max ? dur : dur_max;
 		ps_min = cost.ps < ps_min ? cost.ps : ps_min;
 		ps_max = cost.ps > ps_max ? cost.ps : ps_max;
 		c->st.handler_ps += dur - wake;
@@ -285,10 +297,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	mo->home = v->home_node;
 	mo->lines = rmpsim_profile_scan_lines(pr, v->first_busy);
 	mo->kind = v->first_busy < 0 ? RMPSIM_RMPOPT_SCANNED : RMPSIM_RMPOPT_EARLY_EXIT;
-	mo->wake = wake0;
 	mo->cold_any = cold_any;
-	mo->dur_min = dur_min;
-	mo->dur_max = dur_max;
 	mo->ps_min = ps_min;
 	mo->ps_max = ps_max;
 	mo->last_ack_off = last_ack - t0;
@@ -301,6 +310,12 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	mo->k = 0;
 	mo->t0_last = t0;
 	pl->last = j;
+	for (unsigned o = 0; o < RMPSIM__ROUND_MEMOS; o++) /* the windows this memo's numbers enter */
+		if (pl->memo[o].t0_last || o == j) {
+			gap_window(s, pl, j, o);
+			if (o != j)
+				gap_window(s, pl, o, j);
+		}
 }
 
 /* The trace hook's view of a round (memo mo at t0): every target's stretch, or the longest. */

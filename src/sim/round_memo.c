@@ -17,10 +17,11 @@
 #include "sim_internal.h"
 
 /* Memo mo's k rounds into one target's sums (i: its index in the plan). */
-static void add_sums(const struct rmpsim__round_memo *mo, size_t i, struct rmpsim_cpu_stats *st)
+static void add_sums(const struct rmpsim_sim *s, const struct rmpsim__round_memo *mo, size_t i,
+		     struct rmpsim_cpu_stats *st)
 {
 	uint64_t k = mo->k, len = mo->len[i];
-	st->idle_exits += mo->wake ? k : 0;
+	st->idle_exits += rmpsim__cstate_exit_ps(&s->prof, mo->cls[i]) ? k : 0;
 	st->handler_ps += k * len;
 	st->busy_ps += k * len;
 	st->ipis += k;
@@ -42,7 +43,7 @@ void rmpsim__round_fold(struct rmpsim_sim *s)
 		if (!mo->k)
 			continue;
 		for (size_t i = 0; i < pl->n; i++)
-			add_sums(mo, i, &s->cpus[pl->cpu[i]].st);
+			add_sums(s, mo, i, &s->cpus[pl->cpu[i]].st);
 		/* The memo's own round left irqoff_max_ps >= len: no later one rises. */
 		if (j == pl->last) /* the last round's times; an earlier memo's are older */
 			for (size_t i = 0; i < pl->n; i++) {
@@ -73,7 +74,7 @@ void rmpsim__round_pending(const struct rmpsim_sim *s, unsigned cpu, struct rmps
 		return;
 	for (unsigned j = 0; j < RMPSIM__ROUND_MEMOS; j++)
 		if (pl->memo[j].k)
-			add_sums(&pl->memo[j], pl->slot[cpu], st);
+			add_sums(s, &pl->memo[j], pl->slot[cpu], st);
 }
 
 void rmpsim_sim_round_counts(const struct rmpsim_sim *s, uint64_t *ret_rounds, uint64_t *ret_memo)

@@ -174,13 +174,17 @@ struct rmpsim__round_memo {
 	bool valid;
 	int64_t first_busy;
 	unsigned home, kind;
-	uint64_t lines, wake, cold_any;
+	uint64_t lines, cold_any;
+	uint8_t *cls; /* [n] the C-state each target left: 0 none, 1 C1, 2 C2 (A136) */
+	/* The sends after the last round of memo a (a: its index) at which every
+	 * target leaves the C-state this memo recorded: [gap_lo[a], gap_hi[a]). */
+	uint64_t gap_lo[2], gap_hi[2];
 	uint64_t *ps;	/* [n] each target's RMPOPT charge */
 	uint64_t *cold; /* [n] its DRAM lines */
 	uint64_t *end;	/* [n] its handler's end - send */
 	uint64_t *len;	/* [n] its handler's length after the C-state exit (interrupts off) */
 	struct rmpsim__round_group *groups; /* [ngroups] */
-	uint64_t dur_min, dur_max, ps_min, ps_max;
+	uint64_t ps_min, ps_max;
 	uint64_t last_ack_off, sum_end_off, mix;
 	uint64_t longest, longest_end_off;
 	unsigned longest_cpu;
@@ -450,16 +454,19 @@ uint64_t rmpsim__c2c_ps(const struct rmpsim_sim *s, unsigned a, unsigned b);
  * it polled (idle shorter than C1's target residency, twice its exit latency,
  * the acpi_idle rule), C1's exit, or C2's once idle at least deep_idle_after.
  */
+static inline unsigned rmpsim__cstate_after(const struct rmpsim_profile *p, uint64_t idle)
+{
+	return idle >= p->deep_idle_after_ps ? 2 : idle >= 2 * p->idle_exit_ps;
+}
+static inline uint64_t rmpsim__cstate_exit_ps(const struct rmpsim_profile *p, unsigned cstate)
+{
+	return cstate == 2 ? p->deep_idle_exit_ps : cstate == 1 ? p->idle_exit_ps : 0;
+}
 static inline uint64_t rmpsim__idle_exit_ps(const struct rmpsim_sim *s, const struct rmpsim__cpu *c)
 {
 	if (c->vcpu)
 		return s->prof.vm_exit_ps; /* A441: in guest mode, not in a C-state */
-	uint64_t idle = s->now - c->idle_since;
-	if (idle >= s->prof.deep_idle_after_ps)
-		return s->prof.deep_idle_exit_ps;
-	if (idle >= 2 * s->prof.idle_exit_ps)
-		return s->prof.idle_exit_ps;
-	return 0;
+	return rmpsim__cstate_exit_ps(&s->prof, rmpsim__cstate_after(&s->prof, s->now - c->idle_since));
 }
 
 /*
