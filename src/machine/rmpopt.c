@@ -338,15 +338,21 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
 	uint64_t kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
 	uint64_t bit = 1ull << (core % 64);
+	/* Copies: the atomics below would make the compiler read them again. */
+	bool cache_on = m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS;
+	struct rmpsim__region *regions = m->regions;
+	uint64_t nregions = m->nregions;
+	size_t words = m->opt_words, word = core / 64;
+	struct rmpsim__opt_block *blk = block_of(m, r0);
 	for (uint64_t region = r0; region < r0 + n; region++) {
-		struct rmpsim__region *reg = region < m->nregions ? &m->regions[region] : NULL;
+		struct rmpsim__region *reg = region < nregions ? &regions[region] : NULL;
 		struct rmpsim_insn_out r;
-		st.cache = NULL;
-		if (reg) {
+		size_t slot = region % RMPSIM_RMPOPT_REGIONS;
+		if (slot == 0)
+			blk = block_of(m, region);
+		st.cache = reg && cache_on ? &reg->cache : NULL; /* A45 */
+		if (reg)
 			rmpsim__region_lock(reg);
-			if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
-				st.cache = &reg->cache; /* A45 */
-		}
 		if (st.cache && st.cache->valid) { /* the instruction's answer from a valid cache (A45) */
 			r.rmpopt.kind = RMPSIM_RMPOPT_CACHE_HIT;
 			r.cf = st.cache->slot < 0;
@@ -354,7 +360,9 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 			(void)rmpsim_insn_rmpopt(m->rmp, &st, region << 30, RMPSIM_RMPOPT_FN_VERIFY, &r);
 		}
 		uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
-		_Atomic uint64_t *w = &bits_at_gen(m, block_of(m, region), region, gen)[core / 64];
+		_Atomic uint64_t *w = &blk->cores[slot * words + word];
+		if (atomic_load_explicit(&blk->stamp[slot], memory_order_relaxed) != gen + 1)
+			w = &bits_at_gen(m, blk, region, gen)[word]; /* stored at an older generation */
 		if (r.cf)
 			atomic_fetch_or_explicit(w, bit, memory_order_release);
 		else

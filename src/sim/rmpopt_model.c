@@ -97,10 +97,9 @@ uint64_t rmpsim__c2c_ps(const struct rmpsim_sim *s, unsigned a, unsigned b)
 	return s->prof.c2c_other_socket_ps;
 }
 
-void *rmpsim__model_row(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem)
+void *rmpsim__model_row_alloc(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem)
 {
-	if (!rows[i])
-		rows[i] = rmpsim__calloc(s->a, s->rm.nregions, elem);
+	rows[i] = rmpsim__calloc(s->a, s->rm.nregions, elem);
 	return rows[i];
 }
 

@@ -49,65 +49,158 @@ static void charge_each(struct rmpsim_sim *s, uint64_t r0, size_t n)
 	}
 }
 
-/* Without one: the scan of each region, its statistics summed; the group's
- * fill counter, the home's queue and the window kept in locals meanwhile. */
+/* A run's state while its regions are charged (locals of charge_scans, kept
+ * apart from the model's fields so that the loops hold them in registers). */
+struct run {
+	struct rmpsim_sim *s;
+	unsigned cpu;
+	struct rmpsim__warm *wr;	     /* the CPU's L3 group's records, or NULL */
+	const struct rmpsim__verify_in *vin; /* the sim's copies, NULL without gens */
+	const uint64_t *gens;		     /* the generations the machine's run read */
+	uint64_t r0;
+	uint64_t t, fill, free_at; /* the next verify's start, the group's fill counter, the home's queue */
+	struct rmpsim__cost_marks k;
+	uint64_t kinds[RMPSIM_RMPOPT_NKINDS], lines, dram_lines;
+	struct rmpsim__scan_in in; /* of the last region charged */
+	bool have_in;
+	uint64_t last_ps; /* its cost */
+};
+
+/* One region, as rmpsim_sim_charge_verify charges it. */
+static void step(struct run *r, uint64_t region)
+{
+	struct rmpsim_sim *s = r->s;
+	bool indexed = region < s->rm.nregions;
+	struct rmpsim_verify v;
+	/* What the machine says a verify finds: the sim's copy when the
+	 * generation the run read is its own (rmpsim__verify_inputs). */
+	const struct rmpsim__verify_in *vi = r->vin && indexed ? &r->vin[region] : NULL;
+	if (vi && vi->valid && vi->gen == r->gens[region - r->r0])
+		v = (struct rmpsim_verify){ .region = region,
+					    .gen = vi->gen,
+					    .first_busy = vi->first_busy,
+					    .home_node = vi->home_node };
+	else
+		rmpsim__verify_inputs(s, region << 30, &v);
+	if (!r->have_in || v.first_busy != r->in.first_busy || v.home_node != r->in.home_asked) {
+		if (r->have_in)
+			s->domains[r->in.home].free_at = r->free_at;
+		rmpsim__scan_in_set(s, r->cpu, &v, &r->in);
+		r->free_at = s->domains[r->in.home].free_at;
+		r->have_in = true;
+	}
+	struct rmpsim_verify_cost c;
+	rmpsim__scan(&s->prof, &r->in, &r->fill, &r->free_at, r->t, r->wr && indexed ? &r->wr[region] : NULL,
+		     (uint32_t)v.gen, &c);
+	r->kinds[c.kind]++;
+	r->lines += c.lines;
+	r->dram_lines += c.dram_lines;
+	rmpsim__note_cost(&s->rm, &r->k, r->cpu, r->t, c.ps);
+	r->t += c.ps;
+	r->last_ps = c.ps;
+}
+
+/*
+ * The regions from `region` on that are alike the last one charged (the same
+ * inputs, known to the sim at the generation the run read) and whose group
+ * record says all their lines are held and read, or none, and, for a cold
+ * read, whose home queue is free when its DRAM reads begin: rmpsim__scan's
+ * arithmetic with hot = n or 0 and no queueing, the costs computed once. Returns the first
+ * region not charged (a region that is not alike goes through step()).
+ */
+static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
+{
+	struct rmpsim__scan_in *in = &r->in;
+	const struct rmpsim_profile *p = &r->s->prof;
+	if (!r->vin || !r->wr || end > r->s->rm.nregions)
+		return region;
+	uint64_t n = in->n;
+	uint64_t hot_ps = in->fixed_ps + rmpsim__lines_ps_memo(p, n, n, in->l3_line_ps, &in->all_hot_ps);
+	uint64_t cold_ps = rmpsim__lines_ps_memo(p, n, n, in->dram_ps, &in->all_cold_ps);
+	uint64_t service = n * in->service_ps; /* the home's time for n lines (A62) */
+	if (in->contention && service > cold_ps)
+		cold_ps = service;
+	cold_ps += in->fixed_ps;
+	uint64_t bytes = n * RMPSIM__LINE_BYTES;
+	uint64_t t = r->t, fill = r->fill, free_at = r->free_at, last_ps = r->last_ps, dram = 0,
+		 first = region;
+	for (; region < end; region++) {
+		const struct rmpsim__verify_in *vi = &r->vin[region];
+		if (!vi->valid || vi->gen != r->gens[region - r->r0] || vi->first_busy != in->first_busy ||
+		    vi->home_node != in->home_asked)
+			break;
+		struct rmpsim__warm *w = &r->wr[region];
+		uint32_t gen = (uint32_t)vi->gen;
+		uint64_t held = rmpsim__held_lines(w, fill, in->l3_bytes, gen);
+		if (held && (held != n || w->ready_at > t))
+			break; /* some lines held, or all but still in flight */
+		bool hot = held;
+		uint64_t ps = hot ? hot_ps : cold_ps;
+		if (!hot && in->contention) {
+			uint64_t t_dram = t + in->fixed_ps;
+			if (free_at > t_dram)
+				break; /* it would queue */
+			free_at = t_dram + service;
+		}
+		if (ps != last_ps) /* an equal cost moves neither the window nor the maximum */
+			rmpsim__note_cost(&r->s->rm, &r->k, r->cpu, t, ps);
+		last_ps = ps;
+		/* The group's record (A124): new lines, or held ones moved ahead. */
+		if (!held || fill != w->stamp)
+			fill += bytes;
+		if (!held)
+			w->ready_at = t + ps;
+		w->stamp = fill;
+		w->lines = (uint32_t)n;
+		w->gen = gen;
+		dram += hot ? 0 : n;
+		t += ps;
+	}
+	r->kinds[in->first_busy < 0 ? RMPSIM_RMPOPT_SCANNED : RMPSIM_RMPOPT_EARLY_EXIT] += region - first;
+	r->lines += (region - first) * n;
+	r->dram_lines += dram;
+	r->t = t;
+	r->fill = fill;
+	r->free_at = free_at;
+	r->last_ps = last_ps;
+	return region;
+}
+
+/* Without one: each region's scan, stretches of alike regions at once, the
+ * statistics summed. */
 static void charge_scans(struct rmpsim_sim *s, const uint64_t *gens, uint64_t r0, size_t n)
 {
 	struct rmpsim__rmpopt_model *m = &s->rm;
-	const struct rmpsim_profile *p = &s->prof;
-	unsigned cpu = s->ctx_cpu;
-	struct rmpsim__cpu *cc = &s->cpus[cpu];
-	unsigned g = cc->l3;
-	struct rmpsim__warm *wr = rmpsim__model_row(s, (void **)m->warm, g, sizeof(*wr));
-	const struct rmpsim__verify_in *vin = gens ? m->vin : NULL;
-	uint64_t t0 = s->ctx_base + s->ctx_charge, t = t0;
-	uint64_t kinds[RMPSIM_RMPOPT_NKINDS] = { 0 }, lines = 0, dram_lines = 0;
-	uint64_t fill = m->l3_fill[g], free_at = 0;
-	struct rmpsim__cost_marks k = { m->win_min, m->win_max, m->rise_max };
-	struct rmpsim__scan_in in = { 0 };
-	bool have_in = false;
+	struct rmpsim__cpu *cc = &s->cpus[s->ctx_cpu];
+	struct run r = {
+		.s = s,
+		.cpu = s->ctx_cpu,
+		.wr = rmpsim__model_row(s, (void **)m->warm, cc->l3, sizeof(*r.wr)),
+		.vin = gens ? m->vin : NULL,
+		.gens = gens,
+		.r0 = r0,
+		.t = s->ctx_base + s->ctx_charge,
+		.fill = m->l3_fill[cc->l3],
+		.k = { m->win_min, m->win_max, m->rise_max },
+	};
+	uint64_t t0 = r.t;
 
-	for (uint64_t region = r0; region < r0 + n; region++) {
-		bool indexed = region < m->nregions;
-		struct rmpsim_verify v;
-		/* What the machine says a verify finds: the sim's copy when the
-		 * generation the run read is its own (rmpsim__verify_inputs). */
-		const struct rmpsim__verify_in *vi = vin && indexed ? &vin[region] : NULL;
-		if (vi && vi->valid && vi->gen == gens[region - r0])
-			v = (struct rmpsim_verify){ .region = region,
-						    .gen = vi->gen,
-						    .first_busy = vi->first_busy,
-						    .home_node = vi->home_node };
-		else
-			rmpsim__verify_inputs(s, region << 30, &v);
-		if (!have_in || v.first_busy != in.first_busy || v.home_node != in.home_asked) {
-			if (have_in)
-				s->domains[in.home].free_at = free_at;
-			rmpsim__scan_in_set(s, cpu, &v, &in);
-			free_at = s->domains[in.home].free_at;
-			have_in = true;
-		}
-		struct rmpsim_verify_cost c;
-		rmpsim__scan(p, &in, &fill, &free_at, t, wr && indexed ? &wr[region] : NULL, (uint32_t)v.gen,
-			     &c);
-		kinds[c.kind]++;
-		lines += c.lines;
-		dram_lines += c.dram_lines;
-		rmpsim__note_cost(m, &k, cpu, t, c.ps);
-		t += c.ps;
+	for (uint64_t region = r0; region < r0 + n;) {
+		step(&r, region);
+		region = alike(&r, region + 1, r0 + n);
 	}
-	if (have_in)
-		s->domains[in.home].free_at = free_at;
-	m->l3_fill[g] = fill;
-	m->win_min = k.win_min;
-	m->win_max = k.win_max;
-	m->rise_max = k.rise_max;
+	if (r.have_in)
+		s->domains[r.in.home].free_at = r.free_at;
+	m->l3_fill[cc->l3] = r.fill;
+	m->win_min = r.k.win_min;
+	m->win_max = r.k.win_max;
+	m->rise_max = r.k.rise_max;
 	for (unsigned i = 0; i < RMPSIM_RMPOPT_NKINDS; i++)
-		cc->st.rmpopt[i] += kinds[i];
-	cc->st.rmpopt_ps += t - t0;
-	cc->st.rmpopt_lines += lines;
-	cc->st.rmpopt_dram_lines += dram_lines;
-	s->ctx_charge += t - t0; /* rmpsim_sim_compute() in a handler */
+		cc->st.rmpopt[i] += r.kinds[i];
+	cc->st.rmpopt_ps += r.t - t0;
+	cc->st.rmpopt_lines += r.lines;
+	cc->st.rmpopt_dram_lines += r.dram_lines;
+	s->ctx_charge += r.t - t0; /* rmpsim_sim_compute() in a handler */
 }
 
 int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)

@@ -15,8 +15,12 @@
 
 /* Row i of a lazily allocated [n][nregions] table of the model; NULL when out
  * of memory (the model then treats the region as cold / uncached: slower,
- * never wrong). rmpopt_model.c. */
-void *rmpsim__model_row(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem);
+ * never wrong). The allocation: rmpopt_model.c. */
+void *rmpsim__model_row_alloc(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem);
+static inline void *rmpsim__model_row(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem)
+{
+	return rows[i] ? rows[i] : rmpsim__model_row_alloc(s, rows, i, elem);
+}
 
 /*
  * What the verifies of a run share when their regions read the same number of

@@ -16,6 +16,7 @@
 #include <rmpsim/sim.h>
 #include <rmpsim/topology.h>
 
+#include "base/rng.h"
 #include "machine_helpers.h"
 #include "sim_test_util.h"
 
@@ -184,12 +185,179 @@ static void verify_inputs_follow_the_region_contents(void **state)
 	rmpsim_machine_destroy(m);
 }
 
+/*
+ * Ranged runs (issue 14 point 2, docs/timing.md "Ranged runs"): handlers that
+ * verify a range of regions with rmpsim_sim_rmpopt_run, against the same
+ * handlers verifying region by region (rmpsim_machine_rmpopt and
+ * rmpsim_sim_charge_rmpopt), after the same random script on CPU 0: calls to
+ * random targets, waited for or not (handlers overlap the script's own
+ * verifies, so groups hold lines still in flight), the process's own verifies,
+ * RMPUPDATEs between them, sleeps; RMP segments of 1 GiB (regions on both
+ * homes), random profiles (an L3 of a few regions, a binding home bandwidth,
+ * scan granularity, misses in flight, result caches).
+ */
+struct range_world {
+	struct rmpsim_machine *m;
+	bool ranged;
+	uint64_t seed;
+	uint64_t a, n, off; /* the handlers' range: n regions from a, RAX offset off */
+	uint64_t marks;	    /* the RMPOPT window and rises read after each step, folded */
+};
+
+static void verify_range(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	struct range_world *w = arg;
+	uint64_t spa = w->a * GIB + w->off;
+	if (w->ranged) {
+		assert_int_equal(rmpsim_sim_rmpopt_run(s, spa, w->n), 0);
+		return;
+	}
+	for (uint64_t i = 0; i < w->n; i++) {
+		struct rmpsim_insn_out r;
+		assert_int_equal(rmpsim_machine_rmpopt(w->m, cpu, spa + i * GIB, RMPSIM_RMPOPT_FN_VERIFY, &r),
+				 0);
+		rmpsim_sim_charge_rmpopt(s, &r, spa + i * GIB);
+	}
+}
+
+static void range_script(struct rmpsim_sim *s, void *arg)
+{
+	struct range_world *w = arg;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, w->seed);
+	for (int step = 0; step < 40; step++) {
+		unsigned op = (unsigned)rmpsim__rng_below(&rng, 10);
+		if (op < 5) { /* a call to random targets */
+			unsigned long mask[1] = { (unsigned long)(1 + rmpsim__rng_below(&rng, 127)) << 1 };
+			w->a = rmpsim__rng_below(&rng, 13);
+			w->n = 1 + rmpsim__rng_below(&rng, 13 - w->a);
+			w->off = rmpsim__rng_below(&rng, GIB);
+			bool wait = rmpsim__rng_below(&rng, 3) != 0;
+			assert_int_equal(
+				rmpsim_sim_ipi_many(s, mask, verify_range, w, wait ? RMPSIM_IPI_WAIT : 0), 0);
+			if (!wait) /* the handlers' range must stay until they ran */
+				rmpsim_sim_sleep(s, 2000000000ull);
+		} else if (op < 7) { /* the process's own verifies */
+			uint64_t r = rmpsim__rng_below(&rng, 13);
+			struct rmpsim_insn_out o;
+			assert_int_equal(rmpsim_machine_rmpopt(w->m, 0, r * GIB, RMPSIM_RMPOPT_FN_VERIFY, &o),
+					 0);
+			rmpsim_sim_charge_rmpopt(s, &o, r * GIB);
+		} else if (op < 9) { /* a page changes: the region's generation moves */
+			uint64_t spa = (4 + rmpsim__rng_below(&rng, 9)) * GIB +
+				       rmpsim__rng_below(&rng, 512) * 2 * MIB;
+			if (rmpsim__rng_below(&rng, 2))
+				(void)make_private(w->m, 0, spa, 0);
+			else
+				(void)make_shared(w->m, 0, spa, 0);
+		} else {
+			rmpsim_sim_sleep(s, rmpsim__rng_below(&rng, 40000000));
+		}
+		/* The window and rises since the last step (as a report reads them at its marks). */
+		uint64_t lo, hi;
+		struct rmpsim_rise rises[RMPSIM_RISES_MAX];
+		rmpsim_sim_rmpopt_window(s, &lo, &hi);
+		size_t nr = rmpsim_sim_rmpopt_rises(s, rises, RMPSIM_RISES_MAX);
+		w->marks = w->marks * 31 + lo * 7 + hi * 3 + nr;
+		for (size_t i = 0; i < nr && i < RMPSIM_RISES_MAX; i++)
+			w->marks = w->marks * 31 + rises[i].cpu + rises[i].ps * 5 + rises[i].at_ps * 11;
+	}
+}
+
+struct range_snap {
+	uint64_t now, hash, marks, win_lo, win_hi;
+	size_t nrises;
+	struct rmpsim_rise rises[RMPSIM_RISES_MAX];
+	struct rmpsim_cpu_stats st[8];
+	struct rmpsim_cpu_counters cnt[8];
+	bool opt[4][16];
+};
+
+static void range_world_run(const struct rmpsim_profile *prof, uint64_t seed, bool ranged,
+			    struct range_snap *sn)
+{
+	struct rmpsim_machine_config cfg;
+	rmpsim_machine_config_default(&cfg);
+	cfg.segment_shift = 30; /* a segment per GiB: the regions' RMP lines on both nodes */
+	struct rmpsim_machine *m = small_machine(&cfg);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, prof, seed, &s), 0);
+	struct range_world w = { .m = m, .ranged = ranged, .seed = seed };
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, range_script, &w, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	if (ranged)
+		assert_true(rmpsim_sim_rmpopt_runs(s) > 0);
+	else
+		assert_int_equal(rmpsim_sim_rmpopt_runs(s), 0);
+	memset(sn, 0, sizeof(*sn));
+	sn->now = rmpsim_sim_now(s);
+	sn->hash = rmpsim_sim_trace_hash(s);
+	sn->marks = w.marks;
+	rmpsim_sim_rmpopt_window(s, &sn->win_lo, &sn->win_hi);
+	sn->nrises = rmpsim_sim_rmpopt_rises(s, sn->rises, RMPSIM_RISES_MAX);
+	for (unsigned c = 0; c < 8; c++) {
+		assert_int_equal(rmpsim_sim_cpu_stats(s, c, &sn->st[c]), 0);
+		rmpsim_machine_counters(m, c, &sn->cnt[c]);
+	}
+	for (unsigned core = 0; core < 4; core++)
+		for (uint64_t r = 0; r < 16; r++)
+			sn->opt[core][r] = rmpsim_machine_region_optimized(m, core, r);
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
+/* covers: issue 14 point 2 */
+static void ranged_run_equals_the_loop(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 1402);
+	for (int iter = 0; iter < 40; iter++) {
+		struct rmpsim_profile prof = *rmpsim_profile_default();
+		if (rmpsim__rng_below(&rng, 2))
+			prof.l3_bytes = (1 + rmpsim__rng_below(&rng, 12)) * 512 * 64;
+		if (rmpsim__rng_below(&rng, 2))
+			prof.node_bw_mbps = 320 + rmpsim__rng_below(&rng, 3000);
+		if (rmpsim__rng_below(&rng, 4) == 0)
+			prof.rmpopt_contention = false;
+		if (rmpsim__rng_below(&rng, 4) == 0)
+			prof.rmpopt_scan = RMPSIM_SCAN_4K;
+		if (rmpsim__rng_below(&rng, 5) == 0)
+			prof.rmpopt_cache_scope = RMPSIM_SCOPE_L3;
+		prof.misses_in_flight = 1 + rmpsim__rng_below(&rng, 12);
+		uint64_t seed = 1 + rmpsim__rng_below(&rng, 100000);
+		static struct range_snap a, b;
+		range_world_run(&prof, seed, true, &a);
+		range_world_run(&prof, seed, false, &b);
+		assert_int_equal(a.now, b.now);
+		assert_int_equal(a.hash, b.hash);
+		assert_int_equal(a.marks, b.marks);
+		assert_int_equal(a.win_lo, b.win_lo);
+		assert_int_equal(a.win_hi, b.win_hi);
+		assert_int_equal(a.nrises, b.nrises);
+		for (size_t i = 0; i < a.nrises && i < RMPSIM_RISES_MAX; i++) {
+			assert_int_equal(a.rises[i].cpu, b.rises[i].cpu);
+			assert_int_equal(a.rises[i].ps, b.rises[i].ps);
+			assert_int_equal(a.rises[i].at_ps, b.rises[i].at_ps);
+		}
+		for (unsigned c = 0; c < 8; c++) {
+			assert_memory_equal(&a.st[c], &b.st[c], sizeof(a.st[c]));
+			assert_memory_equal(&a.cnt[c], &b.cnt[c], sizeof(a.cnt[c]));
+		}
+		assert_memory_equal(a.opt, b.opt, sizeof(a.opt));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pass_over_a_real_machine),
 		cmocka_unit_test(faulting_rmpopt_costs_a_status_read),
 		cmocka_unit_test(verify_inputs_follow_the_region_contents),
+		cmocka_unit_test(ranged_run_equals_the_loop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
