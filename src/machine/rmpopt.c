@@ -310,6 +310,17 @@ int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *
 	return 0;
 }
 
+/* A core's table bit in word w as a verify leaves it (cf); a bit already so
+ * (the core's table from the last pass) needs no locked write. */
+static inline void put_bit(_Atomic uint64_t *w, uint64_t bit, bool cf)
+{
+	bool set = atomic_load_explicit(w, memory_order_relaxed) & bit;
+	if (cf && !set)
+		atomic_fetch_or_explicit(w, bit, memory_order_release);
+	else if (!cf && set)
+		atomic_fetch_and_explicit(w, ~bit, memory_order_release);
+}
+
 /*
  * A run of verifies on one core (issue 14 point 2, docs/timing.md "Ranged
  * runs"): what n calls of rmpsim_machine_rmpopt(m, cpu, region << 30, 0, ...)
@@ -341,38 +352,59 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 	/* Copies: the atomics below would make the compiler read them again. */
 	bool cache_on = m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS;
 	struct rmpsim__region *regions = m->regions;
-	uint64_t nregions = m->nregions;
-	size_t words = m->opt_words, word = core / 64;
-	struct rmpsim__opt_block *blk = block_of(m, r0);
-	for (uint64_t region = r0; region < r0 + n; region++) {
-		struct rmpsim__region *reg = region < nregions ? &regions[region] : NULL;
-		struct rmpsim_insn_out r;
+	uint64_t nregions = m->nregions, end = r0 + n;
+	size_t words = m->opt_words;
+	/* Block by block (a window spans at most two): the core's word of each
+	 * region is `words` after the last one's. */
+	for (uint64_t region = r0; region < end;) {
+		struct rmpsim__opt_block *blk = block_of(m, region);
 		size_t slot = region % RMPSIM_RMPOPT_REGIONS;
-		if (slot == 0)
-			blk = block_of(m, region);
-		st.cache = reg && cache_on ? &reg->cache : NULL; /* A45 */
-		if (reg)
+		uint64_t stop = region - slot + RMPSIM_RMPOPT_REGIONS < end ? region - slot + RMPSIM_RMPOPT_REGIONS : end;
+		_Atomic uint64_t *w = &blk->cores[slot * words + core / 64];
+		/* Regions with a valid scan cache (A45): the common case, straight on. */
+		uint64_t covered = !cache_on ? region : stop < nregions ? stop : nregions > region ? nregions : region;
+		for (; region < covered; region++, slot++, w += words) {
+			struct rmpsim__region *reg = &regions[region];
 			rmpsim__region_lock(reg);
-		if (st.cache && st.cache->valid) { /* the instruction's answer from a valid cache (A45) */
-			r.rmpopt.kind = RMPSIM_RMPOPT_CACHE_HIT;
-			r.cf = st.cache->slot < 0;
-		} else {
-			(void)rmpsim_insn_rmpopt(m->rmp, &st, region << 30, RMPSIM_RMPOPT_FN_VERIFY, &r);
-		}
-		uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
-		_Atomic uint64_t *w = &blk->cores[slot * words + word];
-		if (atomic_load_explicit(&blk->stamp[slot], memory_order_relaxed) != gen + 1)
-			w = &bits_at_gen(m, blk, region, gen)[word]; /* stored at an older generation */
-		if (r.cf)
-			atomic_fetch_or_explicit(w, bit, memory_order_release);
-		else
-			atomic_fetch_and_explicit(w, ~bit, memory_order_release);
-		if (ret_content_gens) /* what rmpsim_machine_region_content_gen() says after it */
-			ret_content_gens[region - r0] =
-				reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed) : 0;
-		if (reg)
+			if (!reg->cache.valid) {
+				rmpsim__region_unlock(reg);
+				break; /* the general loop below takes it */
+			}
+			bool cf = reg->cache.slot < 0;
+			uint64_t gen = atomic_load_explicit(&reg->assign_gen, memory_order_relaxed);
+			if (atomic_load_explicit(&blk->stamp[slot], memory_order_relaxed) != gen + 1)
+				(void)bits_at_gen(m, blk, region, gen); /* stored at an older generation */
+			put_bit(w, bit, cf);
+			if (ret_content_gens) /* what rmpsim_machine_region_content_gen() says after it */
+				ret_content_gens[region - r0] = atomic_load_explicit(&reg->content_gen, memory_order_relaxed);
 			rmpsim__region_unlock(reg);
-		kinds[r.rmpopt.kind]++;
+			kinds[RMPSIM_RMPOPT_CACHE_HIT]++;
+		}
+		if (region < covered) /* one without a valid cache, and on with the fast loop */
+			stop = region + 1;
+		for (; region < stop; region++, slot++, w += words) {
+			struct rmpsim__region *reg = region < nregions ? &regions[region] : NULL;
+			struct rmpsim_insn_out r;
+			st.cache = reg && cache_on ? &reg->cache : NULL; /* A45 */
+			if (reg)
+				rmpsim__region_lock(reg);
+			if (st.cache && st.cache->valid) { /* the instruction's answer from a valid cache (A45) */
+				r.rmpopt.kind = RMPSIM_RMPOPT_CACHE_HIT;
+				r.cf = st.cache->slot < 0;
+			} else {
+				(void)rmpsim_insn_rmpopt(m->rmp, &st, region << 30, RMPSIM_RMPOPT_FN_VERIFY, &r);
+			}
+			uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
+			if (atomic_load_explicit(&blk->stamp[slot], memory_order_relaxed) != gen + 1)
+				(void)bits_at_gen(m, blk, region, gen); /* stored at an older generation */
+			put_bit(w, bit, r.cf);
+			if (ret_content_gens) /* what rmpsim_machine_region_content_gen() says after it */
+				ret_content_gens[region - r0] =
+					reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed) : 0;
+			if (reg)
+				rmpsim__region_unlock(reg);
+			kinds[r.rmpopt.kind]++;
+		}
 	}
 	for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
 		if (kinds[k])
