@@ -101,6 +101,43 @@ static void step(struct run *r, uint64_t region)
 }
 
 /*
+ * The regions from `region` on whose lines the group holds, all of them and
+ * read by the time the verify starts (the case of every reader of a region
+ * but the group's first): alike()'s arithmetic for hot = n with the record's
+ * lines and generation already what they would be set to. Returns the first
+ * region not charged; *t and *fill are the run's (alike() counts the
+ * regions' kind and lines).
+ */
+static uint64_t warm_stretch(struct run *r, uint64_t region, uint64_t end, uint64_t hot_ps, uint64_t bytes,
+			     uint64_t *tp, uint64_t *fillp)
+{
+	const struct rmpsim__scan_in *in = &r->in;
+	const struct rmpsim__verify_in *vin = r->vin;
+	const uint64_t *gens = r->gens - r->r0;
+	struct rmpsim__warm *wr = r->wr;
+	uint64_t t = *tp, fill = *fillp, l3 = in->l3_bytes;
+	int64_t first_busy = in->first_busy;
+	unsigned home = in->home_asked;
+	uint32_t n = (uint32_t)in->n;
+	for (; region < end; region++) {
+		const struct rmpsim__verify_in *vi = &vin[region];
+		struct rmpsim__warm *w = &wr[region];
+		/* rmpsim__held_lines() == n and ready: hot = n (A124) */
+		if (!vi->valid || vi->gen != gens[region] || vi->first_busy != first_busy ||
+		    vi->home_node != home || w->gen != (uint32_t)vi->gen || w->lines != n || !n ||
+		    fill - w->stamp + bytes > l3 || w->ready_at > t)
+			break;
+		if (fill != w->stamp) /* moved ahead of what came in since (LRU) */
+			fill += bytes;
+		w->stamp = fill;
+		t += hot_ps;
+	}
+	*tp = t;
+	*fillp = fill;
+	return region;
+}
+
+/*
  * The regions from `region` on that are alike the last one charged (the same
  * inputs, known to the sim at the generation the run read) and whose group
  * record says all their lines are held and read, or none, and, for a cold
@@ -125,6 +162,11 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 	uint64_t t = r->t, fill = r->fill, free_at = r->free_at, last_ps = r->last_ps, dram = 0,
 		 first = region;
 	for (; region < end; region++) {
+		if (last_ps == hot_ps) { /* the cost already noted: a stretch of warm regions */
+			region = warm_stretch(r, region, end, hot_ps, bytes, &t, &fill);
+			if (region == end)
+				break;
+		}
 		const struct rmpsim__verify_in *vi = &r->vin[region];
 		if (!vi->valid || vi->gen != r->gens[region - r->r0] || vi->first_busy != in->first_busy ||
 		    vi->home_node != in->home_asked)
