@@ -359,27 +359,36 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 	for (uint64_t region = r0; region < end;) {
 		struct rmpsim__opt_block *blk = block_of(m, region);
 		size_t slot = region % RMPSIM_RMPOPT_REGIONS;
-		uint64_t stop = region - slot + RMPSIM_RMPOPT_REGIONS < end ? region - slot + RMPSIM_RMPOPT_REGIONS : end;
+		uint64_t stop = region - slot + RMPSIM_RMPOPT_REGIONS < end
+					? region - slot + RMPSIM_RMPOPT_REGIONS
+					: end;
 		_Atomic uint64_t *w = &blk->cores[slot * words + core / 64];
 		/* Regions with a valid scan cache (A45): the common case, straight on. */
-		uint64_t covered = !cache_on ? region : stop < nregions ? stop : nregions > region ? nregions : region;
-		for (; region < covered; region++, slot++, w += words) {
-			struct rmpsim__region *reg = &regions[region];
-			rmpsim__region_lock(reg);
-			if (!reg->cache.valid) {
-				rmpsim__region_unlock(reg);
+		uint64_t covered = !cache_on	       ? region
+				   : stop < nregions   ? stop
+				   : nregions > region ? nregions
+						       : region;
+		struct rmpsim__region *rg = &regions[region];
+		_Atomic uint64_t *stamp = &blk->stamp[slot];
+		uint64_t from = region;
+		for (; region < covered; region++, rg++, stamp++, w += words) {
+			rmpsim__region_lock(rg);
+			if (!rg->cache.valid) {
+				rmpsim__region_unlock(rg);
 				break; /* the general loop below takes it */
 			}
-			bool cf = reg->cache.slot < 0;
-			uint64_t gen = atomic_load_explicit(&reg->assign_gen, memory_order_relaxed);
-			if (atomic_load_explicit(&blk->stamp[slot], memory_order_relaxed) != gen + 1)
+			bool cf = rg->cache.slot < 0;
+			uint64_t gen = atomic_load_explicit(&rg->assign_gen, memory_order_relaxed);
+			if (atomic_load_explicit(stamp, memory_order_relaxed) != gen + 1)
 				(void)bits_at_gen(m, blk, region, gen); /* stored at an older generation */
 			put_bit(w, bit, cf);
 			if (ret_content_gens) /* what rmpsim_machine_region_content_gen() says after it */
-				ret_content_gens[region - r0] = atomic_load_explicit(&reg->content_gen, memory_order_relaxed);
-			rmpsim__region_unlock(reg);
-			kinds[RMPSIM_RMPOPT_CACHE_HIT]++;
+				ret_content_gens[region - r0] =
+					atomic_load_explicit(&rg->content_gen, memory_order_relaxed);
+			rmpsim__region_unlock(rg);
 		}
+		kinds[RMPSIM_RMPOPT_CACHE_HIT] += region - from;
+		slot += region - from;
 		if (region < covered) /* one without a valid cache, and on with the fast loop */
 			stop = region + 1;
 		for (; region < stop; region++, slot++, w += words) {
@@ -388,11 +397,13 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 			st.cache = reg && cache_on ? &reg->cache : NULL; /* A45 */
 			if (reg)
 				rmpsim__region_lock(reg);
-			if (st.cache && st.cache->valid) { /* the instruction's answer from a valid cache (A45) */
+			if (st.cache &&
+			    st.cache->valid) { /* the instruction's answer from a valid cache (A45) */
 				r.rmpopt.kind = RMPSIM_RMPOPT_CACHE_HIT;
 				r.cf = st.cache->slot < 0;
 			} else {
-				(void)rmpsim_insn_rmpopt(m->rmp, &st, region << 30, RMPSIM_RMPOPT_FN_VERIFY, &r);
+				(void)rmpsim_insn_rmpopt(m->rmp, &st, region << 30, RMPSIM_RMPOPT_FN_VERIFY,
+							 &r);
 			}
 			uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
 			if (atomic_load_explicit(&blk->stamp[slot], memory_order_relaxed) != gen + 1)
@@ -400,7 +411,8 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 			put_bit(w, bit, r.cf);
 			if (ret_content_gens) /* what rmpsim_machine_region_content_gen() says after it */
 				ret_content_gens[region - r0] =
-					reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed) : 0;
+					reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed)
+					    : 0;
 			if (reg)
 				rmpsim__region_unlock(reg);
 			kinds[r.rmpopt.kind]++;
