@@ -194,7 +194,8 @@ static void verify_inputs_follow_the_region_contents(void **state)
  * verifies, so groups hold lines still in flight), the process's own verifies,
  * RMPUPDATEs between them, sleeps; RMP segments of 1 GiB (regions on both
  * homes), random profiles (an L3 of a few regions, a binding home bandwidth,
- * scan granularity, misses in flight, result caches).
+ * scan granularity, misses in flight, result caches), the machine's scan
+ * cache on or off (its run's loop of cached regions, or every verify a scan).
  */
 struct range_world {
 	struct rmpsim_machine *m;
@@ -274,11 +275,12 @@ struct range_snap {
 };
 
 static void range_world_run(const struct rmpsim_profile *prof, uint64_t seed, bool ranged,
-			    struct range_snap *sn)
+			    enum rmpsim_rmpopt_cache cache, struct range_snap *sn)
 {
 	struct rmpsim_machine_config cfg;
 	rmpsim_machine_config_default(&cfg);
 	cfg.segment_shift = 30; /* a segment per GiB: the regions' RMP lines on both nodes */
+	cfg.cache = cache;	/* NEVER: every verify of a run scans (the machine's general loop) */
 	struct rmpsim_machine *m = small_machine(&cfg);
 	assert_non_null(m);
 	assert_int_equal(bring_up_snp(m, true), 0);
@@ -329,9 +331,11 @@ static void ranged_run_equals_the_loop(void **state)
 			prof.rmpopt_cache_scope = RMPSIM_SCOPE_L3;
 		prof.misses_in_flight = 1 + rmpsim__rng_below(&rng, 12);
 		uint64_t seed = 1 + rmpsim__rng_below(&rng, 100000);
+		enum rmpsim_rmpopt_cache cache =
+			rmpsim__rng_below(&rng, 4) ? RMPSIM_RMPOPT_CACHE_ALWAYS : RMPSIM_RMPOPT_CACHE_NEVER;
 		static struct range_snap a, b;
-		range_world_run(&prof, seed, true, &a);
-		range_world_run(&prof, seed, false, &b);
+		range_world_run(&prof, seed, true, cache, &a);
+		range_world_run(&prof, seed, false, cache, &b);
 		assert_int_equal(a.now, b.now);
 		assert_int_equal(a.hash, b.hash);
 		assert_int_equal(a.marks, b.marks);
