@@ -400,6 +400,16 @@ struct rmpsim_round_stretches {
 	const unsigned *cpu;	    /* target CPU of each */
 	const uint64_t *end_off_ps; /* handler end - t0 (stretch end) */
 	const uint64_t *len_ps;	    /* interrupts-off stretch length */
+	/*
+	 * Which stretches these are, for a consumer that keeps what it derived
+	 * from them: NULL, or a key such that a later call from the same sim with
+	 * the same pattern and pattern_gen hands out the same n, cpu, end_off_ps
+	 * and len_ps (at its own t0_ps). A round taken from a memo repeats its
+	 * memo's stretches (docs/timing.md "Plans and memos"): the memo is the
+	 * pattern, and its generation changes whenever the memo is computed again.
+	 */
+	const void *pattern;
+	uint64_t pattern_gen;
 };
 typedef void (*rmpsim_round_stretch_fn)(void *ctx, struct rmpsim_sim *sim,
 					const struct rmpsim_round_stretches *r);

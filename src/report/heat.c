@@ -14,6 +14,7 @@ int rmpsim__heat_init(struct rmpsim__heat *h, const struct rmpsim_allocator *a, 
 	memset(h, 0, sizeof(*h));
 	h->alloc = a;
 	h->ncpus = ncpus;
+	h->words = (ncpus + 8 * sizeof(unsigned long) - 1) / (8 * sizeof(unsigned long));
 	h->cpu = rmpsim__calloc(a, ncpus ? ncpus : 1, sizeof(*h->cpu));
 	h->bins = rmpsim__calloc(a, (size_t)(ncpus ? ncpus : 1) * HEAT_BINS, sizeof(*h->bins));
 	return h->cpu && h->bins ? 0 : -ENOMEM;
@@ -24,6 +25,7 @@ void rmpsim__heat_fini(struct rmpsim__heat *h)
 	if (!h->alloc)
 		return; /* never set up, or freed already (a run's end, then destroy) */
 	unsigned n = h->ncpus ? h->ncpus : 1;
+	rmpsim__heat_patterns_fini(h);
 	rmpsim__free(h->alloc, h->cpu, n * sizeof(*h->cpu));
 	rmpsim__free(h->alloc, h->bins, (size_t)n * HEAT_BINS * sizeof(*h->bins));
 	rmpsim__free(h->alloc, h->last, (size_t)h->last_rows * h->last_cols * sizeof(*h->last));
@@ -33,6 +35,8 @@ void rmpsim__heat_fini(struct rmpsim__heat *h)
 /* Double the bin width until t (ps from the origin) fits: pairs of bins merge. */
 static void widen(struct rmpsim__heat *h, uint64_t t)
 {
+	if (t > (uint64_t)HEAT_BINS * h->width)
+		rmpsim__heat_patterns_fold(h); /* their pending repeats are in the bins of this width */
 	while (t > (uint64_t)HEAT_BINS * h->width) {
 		for (unsigned c = 0; c < h->ncpus; c++) {
 			uint64_t *b = h->bins + (size_t)c * HEAT_BINS;
@@ -101,6 +105,8 @@ static bool busy(const struct heat_cpu *c)
 static void set(struct rmpsim__heat *h, unsigned cpu, bool proc, uint64_t now)
 {
 	struct heat_cpu *c = &h->cpu[cpu];
+	if (c->proc != proc)
+		rmpsim__heat_patterns_proc(h, cpu, proc);
 	if (c->proc && !proc)
 		rmpsim__heat_add_busy(h, cpu, c->since, now);
 	else if (!c->proc && proc)
@@ -132,6 +138,11 @@ void rmpsim__heat_record(struct rmpsim__heat *h, const struct rmpsim_trace_rec *
 void rmpsim__heat_pass_start(struct rmpsim__heat *h, uint64_t now)
 {
 	memset(h->bins, 0, (size_t)h->ncpus * HEAT_BINS * sizeof(*h->bins));
+	for (unsigned k = 0; k < RMPSIM__ROUND_PATTERNS; k++) { /* repeats of a pass never done */
+		memset(h->pat[k].pend, 0, sizeof(h->pat[k].pend));
+		h->pat[k].pending = false;
+	}
+	h->any_pending = false;
 	h->origin = now;
 	h->width = HEAT_FIRST_PS;
 	h->in_pass = true;
@@ -144,6 +155,7 @@ void rmpsim__heat_pass_done(struct rmpsim__heat *h, uint64_t now)
 {
 	if (!h->in_pass)
 		return;
+	rmpsim__heat_patterns_fold(h);
 	for (unsigned c = 0; c < h->ncpus; c++) {
 		if (busy(&h->cpu[c])) {
 			rmpsim__heat_add_busy(h, c, h->cpu[c].since, now);

@@ -28,6 +28,30 @@ struct heat_cpu {
 	uint64_t since;	  /* busy since (ps) */
 };
 
+/*
+ * A round pattern's stretches (sim.h rmpsim_round_stretches.pattern: a memo's
+ * rounds repeat them at new sends), kept so that a repeat whose stretches all
+ * start at the send or later and end in the send's bin, on CPUs without a
+ * process, costs one count: pend[k] rounds in bin k, added to the bins
+ * (count x length per stretch) before anything reads or merges them
+ * (rmpsim__heat_patterns_fold). Slot k is the histograms' pattern slot k
+ * (hist_pattern.h).
+ */
+#define RMPSIM__ROUND_PATTERNS 16 /* a plan's two memos for each of the sim's eight plans */
+
+struct heat_pattern {
+	bool ok;		  /* built: repeats may take the fast path */
+	bool fits;		  /* every stretch starts at the send or later (len <= end_off) */
+	bool pending;		  /* some pend[k] != 0 */
+	size_t n, cap;		  /* its stretches on CPUs < ncpus; room in cpu[], len[] */
+	unsigned *cpu;		  /* [cap] */
+	uint64_t *len;		  /* [cap] ps */
+	unsigned long *member;	  /* [words] its CPUs */
+	unsigned nproc;		  /* of its CPUs, those with a process running (heat_cpu.proc) */
+	uint64_t max_end;	  /* the latest stretch end - send */
+	uint64_t pend[HEAT_BINS]; /* repeats not in the bins yet, by the bin they fell in */
+};
+
 struct rmpsim__heat {
 	const struct rmpsim_allocator *alloc;
 	unsigned ncpus;
@@ -39,6 +63,9 @@ struct rmpsim__heat {
 	uint16_t *last;
 	unsigned last_rows, last_cols, last_cpus_per_row;
 	uint64_t last_width;
+	struct heat_pattern pat[RMPSIM__ROUND_PATTERNS];
+	size_t words;	  /* of a member bitmap */
+	bool any_pending; /* some pattern has repeats not in the bins */
 };
 
 int rmpsim__heat_init(struct rmpsim__heat *h, const struct rmpsim_allocator *a, unsigned ncpus);
@@ -88,6 +115,19 @@ static inline void rmpsim__heat_round_add(struct rmpsim__heat *h, struct rmpsim_
 	else
 		rmpsim__heat_round_slow(h, rd, cpu, end_off, len);
 }
+/*
+ * Round patterns (heat_pattern, heat_pattern.c). _set: slot k now holds r's
+ * stretches (what it held before goes into the bins first); -ENOMEM leaves it
+ * unusable (its repeats go stretch by stretch). _round: a round of slot k's
+ * pattern, r its stretches, during a pass (rmpsim__heat_round_add's
+ * conditions). _fold: every pending repeat into the bins. _proc: cpu's process
+ * started (proc) or stopped running.
+ */
+int rmpsim__heat_pattern_set(struct rmpsim__heat *h, unsigned k, const struct rmpsim_round_stretches *r);
+void rmpsim__heat_pattern_round(struct rmpsim__heat *h, unsigned k, const struct rmpsim_round_stretches *r);
+void rmpsim__heat_patterns_fold(struct rmpsim__heat *h);
+void rmpsim__heat_patterns_proc(struct rmpsim__heat *h, unsigned cpu, bool proc);
+void rmpsim__heat_patterns_fini(struct rmpsim__heat *h);
 void rmpsim__heat_pass_start(struct rmpsim__heat *h, uint64_t now);
 void rmpsim__heat_pass_done(struct rmpsim__heat *h, uint64_t now);
 /* Copy the last pass's grid into ret (heat_* fields). 0, -ENOMEM. */

@@ -17,17 +17,12 @@
 
 #include "base/alloc.h"
 #include "heat.h"
+#include "hist_col.h"
+#include "hist_pattern.h"
 
-#define IRQOFF_ENTRIES 256 /* rtla's default: 256 buckets of 1 us */
-#define BUSY_ENTRIES   64
-#define VCPU_ENTRIES   RMPSIM_COTENANT_HIST_BUCKETS /* as the JSON's stretch_hist_us */
-#define PS_PER_US      1000000ull
-#define MAX_CPU_COLS   16 /* up to this many CPUs: a column per CPU, else per node */
-
-struct column {
-	uint64_t bucket[IRQOFF_ENTRIES];
-	uint64_t over, count, min, max, sum; /* ps */
-};
+#define BUSY_ENTRIES 64
+#define VCPU_ENTRIES RMPSIM_COTENANT_HIST_BUCKETS /* as the JSON's stretch_hist_us */
+#define MAX_CPU_COLS 16				  /* up to this many CPUs: a column per CPU, else per node */
 
 struct rmpsim_hist {
 	const struct rmpsim_allocator *alloc;
@@ -41,7 +36,8 @@ struct rmpsim_hist {
 	struct column *vcur, *vlast; /* [ncols] */
 	bool vcpus_cur, vcpus_last;  /* a CPU had a co-tenant vCPU at the pass's start */
 	bool in_pass, have_last;
-	struct rmpsim__heat heat; /* the HTML heatmap's grid */
+	struct rmpsim__heat heat;	   /* the HTML heatmap's grid */
+	struct rmpsim__hist_patterns pats; /* round patterns' stretches in cur, added once */
 	int err;
 };
 
@@ -74,6 +70,7 @@ static void run_free(struct rmpsim_hist *h)
 	h->vcpus_cur = h->vcpus_last = false;
 	h->busy_start = h->busy = NULL;
 	rmpsim__heat_fini(&h->heat);
+	rmpsim__hist_patterns_fini(&h->pats);
 	h->sim = NULL;
 	h->ncpus = h->ncols = 0;
 	h->in_pass = h->have_last = false;
@@ -107,6 +104,7 @@ static void run_start(struct rmpsim_hist *h, struct rmpsim_sim *sim)
 	h->busy = rmpsim__calloc(h->alloc, n, sizeof(uint64_t));
 	h->vcur = rmpsim__calloc(h->alloc, h->ncols, sizeof(*h->vcur));
 	h->vlast = rmpsim__calloc(h->alloc, h->ncols, sizeof(*h->vlast));
+	rmpsim__hist_patterns_init(&h->pats, h->alloc, h->ncols);
 	if (!h->col_of || !h->node_of || !h->cur || !h->last || !h->busy_start || !h->busy || !h->vcur ||
 	    !h->vlast || rmpsim__heat_init(&h->heat, h->alloc, n)) {
 		h->err = -ENOMEM;
@@ -126,7 +124,7 @@ static uint64_t busy_now(struct rmpsim_hist *h, unsigned cpu)
 	return st.busy_ps;
 }
 
-/* Empty columns: min starts above any stretch, so add() needs no test of count. */
+/* Empty columns: min starts above any stretch, so rmpsim__hist_add() needs no test of count. */
 static void columns_clear(struct column *c, unsigned n)
 {
 	memset(c, 0, n * sizeof(*c));
@@ -142,6 +140,7 @@ static void on_mark(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
 	if (!strcmp(m->name, "rmpopt_pass_start")) {
 		columns_clear(h->cur, h->ncols);
 		columns_clear(h->vcur, h->ncols);
+		rmpsim__hist_patterns_drop(&h->pats); /* repeats in a pass never done */
 		h->vcpus_cur = false;
 		for (unsigned i = 0; i < h->ncpus; i++) {
 			h->busy_start[i] = busy_now(h, i);
@@ -152,6 +151,7 @@ static void on_mark(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
 	} else if (!strcmp(m->name, "rmpopt_pass_done") && h->in_pass) {
 		for (unsigned i = 0; i < h->ncpus; i++)
 			h->busy[i] = busy_now(h, i) - h->busy_start[i];
+		rmpsim__hist_patterns_fold(&h->pats, h->cur);
 		memcpy(h->last, h->cur, h->ncols * sizeof(*h->cur));
 		memcpy(h->vlast, h->vcur, h->ncols * sizeof(*h->vcur));
 		h->vcpus_last = h->vcpus_cur;
@@ -161,26 +161,12 @@ static void on_mark(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
 	}
 }
 
-static void add(struct column *c, uint64_t ps, uint64_t bucket, size_t entries)
-{
-	if (bucket < entries)
-		c->bucket[bucket]++;
-	else
-		c->over++;
-	if (ps < c->min) /* UINT64_MAX while empty (columns_clear) */
-		c->min = ps;
-	if (ps > c->max)
-		c->max = ps;
-	c->count++;
-	c->sum += ps;
-}
-
 /* An interrupts-off stretch ended in the pass on cpu < ncpus: the hot record (one per
  * handler stretch, about 24 million in the default run), kept to a few additions. */
 static void on_irqoff(struct rmpsim_hist *h, const struct rmpsim_trace_rec *rec)
 {
 	/* Stretches that ended during the pass, as the report's irq_off_max_ns (A116). */
-	add(&h->cur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, IRQOFF_ENTRIES);
+	rmpsim__hist_add(&h->cur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, IRQOFF_ENTRIES);
 	rmpsim__heat_irqoff(&h->heat, rec->cpu, rec->time_ps, rec->a);
 }
 
@@ -207,14 +193,17 @@ void rmpsim_hist_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_tra
 		on_mark(h, rec);
 	else if (rec->kind == RMPSIM_TRACE_VCPU && h->in_pass && rec->cpu < h->ncpus)
 		/* Stretches that ended during the pass, as the JSON's stretch_hist_us (A440) */
-		add(&h->vcur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, VCPU_ENTRIES);
+		rmpsim__hist_add(&h->vcur[h->col_of[rec->cpu]], rec->a, rec->a / PS_PER_US, VCPU_ENTRIES);
 }
 
 void rmpsim_hist_round_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_round_stretches *r)
 {
 	struct rmpsim_hist *h = ctx;
-	(void)sim;
 	if (!h || !r || !h->in_pass)
+		return;
+	/* a memo's stretches again: counted once more (hist_pattern.c) */
+	if (r->pattern && sim == h->sim &&
+	    !rmpsim__hist_pattern_round(&h->pats, &h->heat, h->cur, h->col_of, h->ncpus, r))
 		return;
 	/* as on_irqoff() on each of the round's IRQOFF records, in their order; locals
 	 * because the compiler cannot tell the counters from the round's arrays */
@@ -229,7 +218,7 @@ void rmpsim_hist_round_hook(void *ctx, struct rmpsim_sim *sim, const struct rmps
 		uint64_t l = len[i];
 		if (cpu >= ncpus)
 			continue; /* a CPU the sim lacks, as on_irqoff() */
-		add(&cols[col_of[cpu]], l, l / PS_PER_US, IRQOFF_ENTRIES);
+		rmpsim__hist_add(&cols[col_of[cpu]], l, l / PS_PER_US, IRQOFF_ENTRIES);
 		rmpsim__heat_round_add(&h->heat, &rd, cpu, end[i], l);
 	}
 }
@@ -314,8 +303,8 @@ int rmpsim_hist_write_run(struct rmpsim_hist *h, FILE *f, const char *label)
 		uint64_t bucket = busy_bucket_us(max);
 		columns_clear(h->cur, h->ncols);
 		for (unsigned i = 0; i < h->ncpus; i++)
-			add(&h->cur[h->node_of[i]], h->busy[i], h->busy[i] / PS_PER_US / bucket,
-			    BUSY_ENTRIES);
+			rmpsim__hist_add(&h->cur[h->node_of[i]], h->busy[i], h->busy[i] / PS_PER_US / bucket,
+					 BUSY_ENTRIES);
 		header(f, false, h->nnodes, label, "busy time per CPU", bucket, "a CPU");
 		body(f, h->nnodes, h->cur, BUSY_ENTRIES, bucket);
 		fprintf(f, "\n");

@@ -309,6 +309,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	mo->free_end_off = s->domains[home].free_at - t0;
 	mo->k = 0;
 	mo->t0_last = t0;
+	mo->gen = s->rounds + 1; /* new stretches: no round before had this number (round_trace) */
 	pl->last = j;
 	for (unsigned o = 0; o < RMPSIM__ROUND_MEMOS; o++) /* the windows this memo's numbers enter */
 		if (pl->memo[o].t0_last || o == j) {
@@ -323,8 +324,9 @@ static void round_trace(struct rmpsim_sim *s, const struct rmpsim__round_plan *p
 			const struct rmpsim__round_memo *mo, uint64_t t0)
 {
 	if (s->trace_round_stretches && s->round_stretch_fn) {
-		/* every target's stretch, as below, in one call (round_stretch.c) */
-		rmpsim__round_stretch_emit(s, t0, pl->n, pl->cpu, mo->end, mo->len);
+		/* every target's stretch, as below, in one call (round_stretch.c); the
+		 * memo's arrays, the same at each of its rounds: the memo is the pattern */
+		rmpsim__round_stretch_emit_pattern(s, t0, pl->n, pl->cpu, mo->end, mo->len, mo, mo->gen);
 	} else if (s->trace_round_stretches) {
 		/* every target's stretch, as its handler's ipi_end() records it */
 		for (size_t i = 0; i < pl->n; i++) {

@@ -192,6 +192,8 @@ struct rmpsim__round_memo {
 	/* Rounds taken from it not yet folded into the targets' statistics, and
 	 * when the last one was sent. */
 	uint64_t k, t0_last;
+	/* Unique in the sim per computation of the memo: its stretches' pattern_gen (sim.h). */
+	uint64_t gen;
 };
 #define RMPSIM__ROUND_MEMOS 2 /* a policy's rounds alternate (C2 exit or not, busy or free region) */
 struct rmpsim__round_plan {
@@ -430,6 +432,10 @@ void rmpsim__round_plan_release(struct rmpsim_sim *s, struct rmpsim__round_plan 
  * ends - t0, lengths, in delivery order) to s->round_stretch_fn in one call. */
 void rmpsim__round_stretch_emit(struct rmpsim_sim *s, uint64_t t0, size_t n, const unsigned *cpu,
 				const uint64_t *end_off, const uint64_t *len);
+/* ... with the identity of the stretches (sim.h rmpsim_round_stretches.pattern). */
+void rmpsim__round_stretch_emit_pattern(struct rmpsim_sim *s, uint64_t t0, size_t n, const unsigned *cpu,
+					const uint64_t *end_off, const uint64_t *len, const void *pattern,
+					uint64_t gen);
 
 /* sim_machine.c: what a verify of spa's region finds (the machine's answers,
  * kept per region while its content generation stays). */

@@ -209,15 +209,35 @@ void rmpsim__measure_hook(void *ctx, const struct rmpsim_trace_rec *rec)
 		ms->progress(ms->progress_ctx, rec->time_ps);
 }
 
+/* The longest of a round's stretches: once per pattern (a memo's rounds repeat theirs). */
+static uint64_t round_longest(struct rmpsim__measure *ms, const struct rmpsim_round_stretches *r)
+{
+	if (r->pattern)
+		for (unsigned k = 0; k < RMPSIM__MEASURE_PATTERNS; k++)
+			if (ms->round_longest[k].pattern == r->pattern &&
+			    ms->round_longest[k].gen == r->pattern_gen)
+				return ms->round_longest[k].longest;
+	uint64_t longest = 0;
+	for (size_t i = 0; i < r->n; i++)
+		longest = r->len_ps[i] > longest ? r->len_ps[i] : longest;
+	if (r->pattern) {
+		unsigned k = ms->round_longest_next;
+		ms->round_longest_next = (k + 1) % RMPSIM__MEASURE_PATTERNS;
+		ms->round_longest[k].pattern = r->pattern;
+		ms->round_longest[k].gen = r->pattern_gen;
+		ms->round_longest[k].longest = longest;
+	}
+	return longest;
+}
+
 void rmpsim__measure_round_hook(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_round_stretches *r)
 {
 	struct rmpsim__measure *ms = ctx;
-	uint64_t longest = ms->irqoff_cur;
+	uint64_t longest = round_longest(ms, r);
 
 	/* as rmpsim__measure_hook on the round's IRQOFF records, one by one */
-	for (size_t i = 0; i < r->n; i++)
-		longest = r->len_ps[i] > longest ? r->len_ps[i] : longest;
-	ms->irqoff_cur = longest;
+	if (longest > ms->irqoff_cur)
+		ms->irqoff_cur = longest;
 	if (ms->next_round &&
 	    (!ms->next_kinds || ms->next_kinds & RMPSIM_TRACE_KIND_BIT(RMPSIM_TRACE_IRQOFF)))
 		ms->next_round(ms->next_ctx, sim, r);

@@ -57,6 +57,10 @@ struct rmpsim__vcpu_meas {
 	bool have_last;
 };
 
+/* Round patterns whose longest stretch is kept: a plan's two memos for each of the
+ * sim's eight plans (sim_internal.h RMPSIM__ROUND_MEMOS, RMPSIM__ROUND_PLANS). */
+#define RMPSIM__MEASURE_PATTERNS 16
+
 struct rmpsim__measure {
 	const struct rmpsim_allocator *alloc;
 	struct rmpsim_sim *sim;
@@ -77,6 +81,13 @@ struct rmpsim__measure {
 	uint32_t next_kinds; /* the kinds next wants (rmpsim_run_options.trace_kinds, 0 = all) */
 	/* rmpsim_run_options.trace_round_stretches: a round's stretches, ctx next_ctx */
 	void (*next_round)(void *ctx, struct rmpsim_sim *sim, const struct rmpsim_round_stretches *r);
+	/* The longest stretch of the last rounds' patterns (sim.h rmpsim_round_stretches.pattern):
+	 * a round from a memo repeats its stretches, so their maximum is taken once. */
+	struct {
+		const void *pattern; /* NULL: unused */
+		uint64_t gen, longest;
+	} round_longest[RMPSIM__MEASURE_PATTERNS];
+	unsigned round_longest_next; /* the entry a new pattern replaces (round robin) */
 	/* rmpsim_run_options.progress: called every RMPSIM__MEASURE_PROGRESS_EVERY records */
 	void (*progress)(void *ctx, uint64_t sim_now_ps);
 	void *progress_ctx;

@@ -7,6 +7,8 @@
  *   heatmap bin, across bins, starting before the send or the pass, growing
  *   the pass past the bins (they widen inside a round), under a running
  *   process, on CPUs the sim lacks; text and plotted profile byte for byte;
+ * - patterns (a memo's rounds): the same stretches again at new sends,
+ *   counted once and multiplied, against the same stretches record by record;
  * - from the sim: a real run hands out the same stretches, in the same order,
  *   whether one by one or in batches, and measures the same pass.
  */
@@ -181,6 +183,141 @@ static void batch_as_records_per_node_columns(void **state)
 	random_pass(40, 2, 4);
 }
 
+/* ---- Patterns: a memo's stretches again (rmpsim_round_stretches.pattern) ---- */
+
+enum { NPAT = 20, PATN = 48 }; /* more patterns than the histograms keep (16): slots change hands */
+
+struct pat {
+	size_t n;
+	unsigned cpu[PATN];
+	uint64_t end[PATN], len[PATN];
+	uint64_t gen;
+};
+
+/* New stretches for pattern p: most start at the send or later and end within a
+ * few us of it (one heatmap bin, once the bins have grown); one pattern in five
+ * has a stretch from before the send or one far later; some CPUs the sim lacks. */
+static void pat_fill(struct pat *p, unsigned ncpus, uint64_t *x, uint64_t *gen, uint64_t min_len)
+{
+	bool odd = !min_len && rng_next(x) % 5 == 0;
+	p->n = 1 + rng_next(x) % PATN;
+	for (size_t i = 0; i < p->n; i++) {
+		uint64_t v = rng_next(x);
+		p->cpu[i] = (unsigned)(v % (ncpus + ncpus / 8 + 1));
+		p->end[i] = min_len + 1 + (v >> 8) % (3 * US);
+		p->len[i] = min_len + (v >> 32) % (p->end[i] - min_len + 1);
+	}
+	if (odd) {
+		size_t i = rng_next(x) % p->n;
+		if (rng_next(x) % 2)
+			p->len[i] = p->end[i] + rng_next(x) % (1000 * US); /* from before the send */
+		else
+			p->end[i] += 300 * US; /* past the send's bin */
+	}
+	p->gen = ++*gen;
+}
+
+/*
+ * One pass (after an aborted one and a completed one) of rounds from patterns
+ * that repeat, are computed again (a new generation), are pushed out of the
+ * histograms' slots by others, interleaved with rounds without a pattern,
+ * single IRQOFF records and processes that start and stop on the patterns'
+ * CPUs; the bins widen now and then, between and inside rounds. `one` gets
+ * every stretch as a record. min_len != 0: nothing but patterns' rounds, every
+ * stretch at least min_len long (the columns' minima are theirs).
+ */
+static void pattern_passes(unsigned ncpus, unsigned nodes, uint64_t seed, uint64_t min_len)
+{
+	struct rmpsim_sim_topology topo = { .ncpus = ncpus, .threads_per_core = 1, .nodes = nodes };
+	struct pair p = { 0 };
+	uint64_t x = seed, gen = 0;
+	static struct pat pool[NPAT];
+	assert_int_equal(rmpsim_sim_create_bare(NULL, &topo, NULL, 1, &p.sim), 0);
+	assert_int_equal(rmpsim_hist_create(NULL, &p.one), 0);
+	assert_int_equal(rmpsim_hist_create(NULL, &p.batch), 0);
+	for (unsigned j = 0; j < NPAT; j++)
+		pat_fill(&pool[j], ncpus, &x, &gen, min_len);
+
+	enum { MAXN = 40 };
+	unsigned cpu[MAXN];
+	uint64_t end[MAXN], len[MAXN];
+	uint64_t t = 10 * US, repeats = 0, recomputed = 0;
+	unsigned proc_cpu = UINT32_MAX; /* a process runs there */
+	p.now = t;
+	static const char *const marks[] = { "rmpopt_pass_start", "rmpopt_pass_done", "rmpopt_pass_start",
+					     "rmpopt_pass_start" /* the one before never done */ };
+	for (unsigned phase = 0; phase < 4; phase++) {
+		p.now = t;
+		mark(&p, marks[phase]);
+		for (unsigned k = 0; k < (phase == 3 ? 1500u : 300u); k++) {
+			uint64_t v = rng_next(&x), what = v % (min_len ? 65 : 100), span = 0;
+			t += (v >> 8) % (k % 200 == 199 ? 3000 * US : 4 * US);
+			p.now = t;
+			if (what < 60) { /* a pattern's round again */
+				struct pat *pt = &pool[(v >> 40) % NPAT];
+				struct rmpsim_round_stretches r = { .t0_ps = t,
+								    .n = pt->n,
+								    .cpu = pt->cpu,
+								    .end_off_ps = pt->end,
+								    .len_ps = pt->len,
+								    .pattern = pt,
+								    .pattern_gen = pt->gen };
+				round_both(&p, &r);
+				for (size_t i = 0; i < pt->n; i++)
+					span = pt->end[i] > span ? pt->end[i] : span;
+				repeats++;
+			} else if (what < 65) { /* a memo computed again: new stretches, new generation */
+				pat_fill(&pool[(v >> 40) % NPAT], ncpus, &x, &gen, min_len);
+				recomputed++;
+			} else if (what < 80) { /* a round without a pattern */
+				struct rmpsim_round_stretches r = {
+					.t0_ps = t, .cpu = cpu, .end_off_ps = end, .len_ps = len
+				};
+				r.n = 1 + rng_next(&x) % MAXN;
+				for (size_t i = 0; i < r.n; i++) {
+					uint64_t u = rng_next(&x);
+					cpu[i] = (unsigned)(u % ncpus);
+					end[i] = 1 + (u >> 8) % (5 * US);
+					len[i] = (u >> 32) % (end[i] + 1);
+					span = end[i] > span ? end[i] : span;
+				}
+				round_both(&p, &r);
+			} else if (what < 95) { /* a single stretch, as a record */
+				both(&p, RMPSIM_TRACE_IRQOFF, (unsigned)((v >> 40) % ncpus), 0,
+				     (v >> 20) % (2 * US));
+			} else if (proc_cpu == UINT32_MAX) { /* a process starts on a CPU of the patterns */
+				proc_cpu = (unsigned)((v >> 40) % ncpus);
+				both(&p, RMPSIM_TRACE_PROC_RUN, proc_cpu, 7, 0);
+			} else { /* ... and stops */
+				both(&p, RMPSIM_TRACE_PROC_STOP, proc_cpu, 7, 0);
+				proc_cpu = UINT32_MAX;
+			}
+			t += span;
+		}
+	}
+	p.now = t + US;
+	mark(&p, "rmpopt_pass_done");
+	if (proc_cpu != UINT32_MAX)
+		both(&p, RMPSIM_TRACE_PROC_STOP, proc_cpu, 7, 0);
+	assert_true(repeats > 1000 && recomputed > 50); /* the cases above happened */
+	uint64_t n;
+	expect_same(p.one, p.batch, &n);
+	assert_true(n > 1000 * 10);
+	rmpsim_hist_destroy(p.one);
+	rmpsim_hist_destroy(p.batch);
+	rmpsim_sim_destroy(p.sim);
+}
+
+static void patterns_as_records(void **state)
+{
+	(void)state;
+	pattern_passes(8, 2, 5, 0);	   /* a column per CPU */
+	pattern_passes(64, 4, 6, 0);	   /* per node */
+	pattern_passes(200, 3, 7, 0);	   /* per node, wider bitmaps */
+	pattern_passes(8, 2, 8, 3 * US);   /* the minima too */
+	pattern_passes(64, 4, 9, 2500000); /* not whole microseconds */
+}
+
 /* ---- From the sim: a real run, one by one or in batches ---- */
 
 #define MACHINE "pack:2 numa:2 core:4 pu:2" /* 32 CPUs, 4 nodes */
@@ -190,11 +327,49 @@ struct stretch {
 	uint64_t end, len;
 };
 
+/* A pattern's stretches as first handed out (sim.h rmpsim_round_stretches.pattern). */
+struct seen {
+	const void *pattern;
+	uint64_t gen;
+	size_t n;
+	struct stretch *v; /* end: end_off_ps */
+};
+
 struct collect {
 	struct stretch *v;
 	size_t n, cap;
 	uint64_t batches, in_batches, marks;
+	struct seen seen[256];
+	size_t nseen;
+	uint64_t repeats; /* batches whose pattern and generation came before */
 };
+
+/* The sim's promise: the same pattern and generation, the same stretches. */
+static void check_pattern(struct collect *c, const struct rmpsim_round_stretches *r)
+{
+	if (!r->pattern)
+		return;
+	for (size_t k = 0; k < c->nseen; k++) {
+		struct seen *s = &c->seen[k];
+		if (s->pattern != r->pattern || s->gen != r->pattern_gen)
+			continue;
+		assert_int_equal(s->n, r->n);
+		for (size_t i = 0; i < r->n; i++) {
+			assert_int_equal(s->v[i].cpu, r->cpu[i]);
+			assert_int_equal(s->v[i].end, r->end_off_ps[i]);
+			assert_int_equal(s->v[i].len, r->len_ps[i]);
+		}
+		c->repeats++;
+		return;
+	}
+	assert_true(c->nseen < sizeof(c->seen) / sizeof(c->seen[0]));
+	struct seen *s = &c->seen[c->nseen++];
+	*s = (struct seen){ .pattern = r->pattern, .gen = r->pattern_gen, .n = r->n };
+	s->v = malloc(r->n * sizeof(*s->v));
+	assert_non_null(s->v);
+	for (size_t i = 0; i < r->n; i++)
+		s->v[i] = (struct stretch){ .cpu = r->cpu[i], .end = r->end_off_ps[i], .len = r->len_ps[i] };
+}
 
 static void push(struct collect *c, unsigned cpu, uint64_t end, uint64_t len)
 {
@@ -222,6 +397,7 @@ static void collect_round(void *ctx, struct rmpsim_sim *sim, const struct rmpsim
 	assert_true(r->n > 0);
 	for (size_t i = 0; i < r->n; i++)
 		push(c, r->cpu[i], r->t0_ps + r->end_off_ps[i], r->len_ps[i]);
+	check_pattern(c, r);
 	c->batches++;
 	c->in_batches += r->n;
 }
@@ -252,6 +428,8 @@ static void sim_batches_are_its_records(void **state)
 	 * came in batches of several stretches */
 	assert_true(batch.batches >= 5);
 	assert_true(batch.in_batches >= 5 * batch.batches);
+	/* most rounds were a memo's again, its stretches unchanged (check_pattern) */
+	assert_true(batch.repeats * 2 > batch.batches);
 	assert_int_equal(one.marks, batch.marks);
 	assert_int_equal(one.n, batch.n);
 	for (size_t i = 0; i < one.n; i++) {
@@ -266,6 +444,8 @@ static void sim_batches_are_its_records(void **state)
 	assert_true(r1.irq_off_max_ns > 0);
 	free(one.v);
 	free(batch.v);
+	for (size_t k = 0; k < batch.nseen; k++)
+		free(batch.seen[k].v);
 }
 
 int main(void)
@@ -273,6 +453,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(batch_as_records_per_cpu_columns),
 		cmocka_unit_test(batch_as_records_per_node_columns),
+		cmocka_unit_test(patterns_as_records),
 		cmocka_unit_test(sim_batches_are_its_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
