@@ -255,10 +255,52 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 	return 0;
 }
 
+/*
+ * A verify of rax's region by a list of CPUs whose cores all have RMPOPT_BASE
+ * base_msr (rmpsim_machine_rmpopt_verify_cpus / _set): the first verify, then,
+ * when there are more, one for all the others (the first left the scan cache
+ * and the region as every later one finds them). On 0 the region's lock is
+ * held (v->reg, unless the region has no RMP entries) and v->bits are the
+ * region's core words at its generation, for the caller to write and unlock.
+ * -EAGAIN (RMPOPT off, EN clear, outside the window) and -ENOMEM: nothing done.
+ */
+struct verify_many {
+	struct rmpsim__region *reg;
+	_Atomic uint64_t *bits;
+	struct rmpsim_insn_out first, rest;
+};
+
+static int verify_many_begin(struct rmpsim_machine *m, uint64_t base_msr, uint64_t rax, bool more,
+			     struct verify_many *v)
+{
+	uint64_t base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
+	uint64_t spa = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
+	if (!m->cfg.rmpopt || !(base_msr & RMPSIM_RMPOPT_BASE_EN) || spa < base ||
+	    spa - base >= RMPSIM_RMPOPT_WINDOW)
+		return -EAGAIN;
+	struct rmpsim__opt_block *blk = block_get(m, spa >> 30);
+	if (!blk)
+		return -ENOMEM;
+	v->reg = rmpsim__region_of(m, spa);
+	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
+	if (v->reg) {
+		rmpsim__region_lock(v->reg);
+		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
+			st.cache = &v->reg->cache; /* A45 */
+	}
+	(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &v->first);
+	v->rest = v->first;
+	if (more)
+		(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &v->rest);
+	uint64_t gen = v->reg ? atomic_load_explicit(&v->reg->assign_gen, memory_order_relaxed) : 0;
+	v->bits = bits_at_gen(m, blk, spa >> 30, gen);
+	return 0;
+}
+
 int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *cpus, size_t n, uint64_t rax,
 				      struct rmpsim_insn_out *ret_first, struct rmpsim_insn_out *ret_rest)
 {
-	struct rmpsim_insn_out r1, r2;
+	struct verify_many v;
 
 	if (!m || !cpus || !n || !ret_first || !ret_rest)
 		return -EINVAL;
@@ -266,47 +308,28 @@ int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *
 		if (!rmpsim__cpu_ok(m, cpus[i]))
 			return -EINVAL;
 	uint64_t base_msr = m->rmpopt_base[rmpsim__core_of(m, cpus[0])];
-	uint64_t base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
-	uint64_t spa = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
-	if (!m->cfg.rmpopt || !(base_msr & RMPSIM_RMPOPT_BASE_EN) || spa < base ||
-	    spa - base >= RMPSIM_RMPOPT_WINDOW)
-		return -EAGAIN;
 	for (size_t i = 1; i < n; i++)
 		if (m->rmpopt_base[rmpsim__core_of(m, cpus[i])] != base_msr)
 			return -EAGAIN;
-	struct rmpsim__opt_block *blk = block_get(m, spa >> 30);
-	if (!blk)
-		return -ENOMEM; /* nothing done yet */
-	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
-	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
-	if (reg) {
-		rmpsim__region_lock(reg);
-		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
-			st.cache = &reg->cache; /* A45 */
-	}
-	/* The first verify, then one for all the others: the first left the
-	 * scan cache and the region as every later one finds them. */
-	(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &r1);
-	r2 = r1;
-	if (n > 1)
-		(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &r2);
-	uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
-	_Atomic uint64_t *w = bits_at_gen(m, blk, spa >> 30, gen);
+	int r = verify_many_begin(m, base_msr, rax, n > 1, &v);
+	if (r)
+		return r;
 	for (size_t i = 0; i < n; i++) {
 		unsigned core = rmpsim__core_of(m, cpus[i]);
-		if (r1.cf)
-			atomic_fetch_or_explicit(&w[core / 64], 1ull << (core % 64), memory_order_release);
+		if (v.first.cf)
+			atomic_fetch_or_explicit(&v.bits[core / 64], 1ull << (core % 64),
+						 memory_order_release);
 		else
-			atomic_fetch_and_explicit(&w[core / 64], ~(1ull << (core % 64)),
+			atomic_fetch_and_explicit(&v.bits[core / 64], ~(1ull << (core % 64)),
 						  memory_order_release);
 	}
-	if (reg)
-		rmpsim__region_unlock(reg);
-	RMPSIM__COUNT(m, cpus[0], rmpopt[r1.rmpopt.kind]);
+	if (v.reg)
+		rmpsim__region_unlock(v.reg);
+	RMPSIM__COUNT(m, cpus[0], rmpopt[v.first.rmpopt.kind]);
 	for (size_t i = 1; i < n; i++)
-		RMPSIM__COUNT(m, cpus[i], rmpopt[r2.rmpopt.kind]);
-	*ret_first = r1;
-	*ret_rest = r2;
+		RMPSIM__COUNT(m, cpus[i], rmpopt[v.rest.rmpopt.kind]);
+	*ret_first = v.first;
+	*ret_rest = v.rest;
 	return 0;
 }
 
@@ -429,48 +452,32 @@ int rmpsim_machine_rmpopt_verify_set(struct rmpsim_machine *m, struct rmpsim_mac
 				     uint64_t rax, struct rmpsim_insn_out *ret_first,
 				     struct rmpsim_insn_out *ret_rest)
 {
-	struct rmpsim_insn_out r1, r2;
+	struct verify_many v;
 	uint64_t base_msr;
 
 	if (!m || !set || !ret_first || !ret_rest)
 		return -EINVAL;
-	uint64_t spa = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
-	if (!m->cfg.rmpopt || !rmpsim__cpuset_base(m, set, &base_msr) ||
-	    !(base_msr & RMPSIM_RMPOPT_BASE_EN) || spa < (base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK) ||
-	    spa - (base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK) >= RMPSIM_RMPOPT_WINDOW)
+	if (!rmpsim__cpuset_base(m, set, &base_msr))
 		return -EAGAIN;
-	struct rmpsim__opt_block *blk = block_get(m, spa >> 30);
-	if (!blk)
-		return -ENOMEM; /* nothing done yet */
-	struct rmpsim__region *reg = rmpsim__region_of(m, spa);
-	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
-	if (reg) {
-		rmpsim__region_lock(reg);
-		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
-			st.cache = &reg->cache; /* A45 */
-	}
-	/* As rmpsim_machine_rmpopt_verify_cpus: the first, then the rest alike;
-	 * the bits a word of cores at a time. */
-	(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &r1);
-	r2 = r1;
-	if (set->n > 1)
-		(void)rmpsim_insn_rmpopt(m->rmp, &st, rax, RMPSIM_RMPOPT_FN_VERIFY, &r2);
-	uint64_t gen = reg ? atomic_load_explicit(&reg->assign_gen, memory_order_relaxed) : 0;
-	_Atomic uint64_t *w = bits_at_gen(m, blk, spa >> 30, gen);
+	int r = verify_many_begin(m, base_msr, rax, set->n > 1, &v);
+	if (r)
+		return r;
+	/* As rmpsim_machine_rmpopt_verify_cpus, the bits a word of cores at a time. */
 	for (unsigned i = 0; i < m->opt_words; i++)
 		if (set->core_bits[i]) {
-			if (r1.cf)
-				atomic_fetch_or_explicit(&w[i], set->core_bits[i], memory_order_release);
+			if (v.first.cf)
+				atomic_fetch_or_explicit(&v.bits[i], set->core_bits[i], memory_order_release);
 			else
-				atomic_fetch_and_explicit(&w[i], ~set->core_bits[i], memory_order_release);
+				atomic_fetch_and_explicit(&v.bits[i], ~set->core_bits[i],
+							  memory_order_release);
 		}
-	if (reg)
-		rmpsim__region_unlock(reg);
-	atomic_fetch_add_explicit(&set->first[r1.rmpopt.kind], 1, memory_order_relaxed);
+	if (v.reg)
+		rmpsim__region_unlock(v.reg);
+	atomic_fetch_add_explicit(&set->first[v.first.rmpopt.kind], 1, memory_order_relaxed);
 	if (set->n > 1)
-		atomic_fetch_add_explicit(&set->rest[r2.rmpopt.kind], 1, memory_order_relaxed);
-	*ret_first = r1;
-	*ret_rest = r2;
+		atomic_fetch_add_explicit(&set->rest[v.rest.rmpopt.kind], 1, memory_order_relaxed);
+	*ret_first = v.first;
+	*ret_rest = v.rest;
 	return 0;
 }
 
