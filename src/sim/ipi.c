@@ -426,14 +426,22 @@ void rmpsim__ipi_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	}
 }
 
-/* Run fn on the calling CPU with interrupts off, as on_each_cpu_mask() does. */
+/* Run fn on the calling CPU with interrupts off, as on_each_cpu_mask() does.
+ * After a local round, fn's verify is the one the round computed in order
+ * among the targets' (ipi_round.c): charged from there, fn not called (the
+ * machine's part went in with the round's set). */
 static void run_local(struct rmpsim_sim *s, struct rmpsim_proc *p, rmpsim_ipi_fn fn, void *arg)
 {
 	rmpsim_sim_irq_disable(s);
 	s->ctx_handler = true;
 	s->ctx_charge = 0;
 	s->ctx_base = s->now;
-	fn(s, p->cpu, arg);
+	if (s->local_replay.armed) {
+		s->local_replay.armed = false;
+		rmpsim__verify_replay(s, &s->local_replay.v, &s->local_replay.c, s->local_replay.accounted);
+	} else {
+		fn(s, p->cpu, arg);
+	}
 	uint64_t charge = s->ctx_charge;
 	s->ctx_handler = false;
 	s->ctx_charge = 0;
@@ -645,9 +653,9 @@ static int ipi_send(struct rmpsim_sim *s, const unsigned long *mask, unsigned si
 
 	uint64_t send_ps = 0;
 	struct rmpsim__round_plan *pl = NULL;
-	if (round_want && s->round_try && mask && m && wait && !local && !p->irq_disable && !s->ipi_unbatched)
+	if (round_want && s->round_try && mask && m && wait && !p->irq_disable && !s->ipi_unbatched)
 		pl = rmpsim__plan_get(s, self, mask, m);
-	if (pl && s->round_try(s, p, pl)) {
+	if (pl && s->round_try(s, p, pl, local)) {
 		/* Computed as a round (ipi_round.c): every step is done, p->last_ack set. */
 		send_ps = pl->send_ps;
 		p->poll_ps = pl->poll_ps;

@@ -20,6 +20,10 @@
  * The sender then finds every acknowledgement known (p->last_ack) and waits
  * for it as it does when the handlers end before it stops sending.
  *
+ * A local call (the sender in the mask) adds the sender's own verify at the
+ * end of its send, between the deliveries before and after that time
+ * (docs/timing.md "Local rounds"); run_local() then charges what was computed.
+ *
  * The trace hash folds a round as two records at the send (docs/timing.md 1);
  * --trace-detail (rmpsim_sim_set_trace_detail) sends every call step by step.
  * The queue statistics (rmpsim_queue_stats) do not count a round's steps: they
@@ -68,7 +72,7 @@ static uint64_t round_bound(const struct rmpsim_sim *s, uint64_t last_delivery, 
 /* Every condition of docs/timing.md "Rounds" but the machine's (its own call).
  * The targets of the clean plan are idle and untouched since its last round
  * (round_memo.c): no need to look at them again. */
-static bool round_allowed(const struct rmpsim_sim *s, const struct rmpsim__round_plan *pl)
+static bool round_allowed(const struct rmpsim_sim *s, const struct rmpsim__round_plan *pl, bool local)
 {
 	size_t n = pl->n;
 	if (s->trace_detail || (s->trace_fn && !s->trace_rounds) || !s->machine || s->rm.ndom || s->stop ||
@@ -81,7 +85,9 @@ static bool round_allowed(const struct rmpsim_sim *s, const struct rmpsim__round
 			    c->rq_len)
 				return false;
 		}
-	uint64_t bound = round_bound(s, s->now + pl->when_off[n - 1], n);
+	/* A local call's sender verifies before the last delivery (round_plan.c):
+	 * one more verify behind the home node's queue. */
+	uint64_t bound = round_bound(s, s->now + pl->when_off[n - 1], n + local);
 	const struct rmpsim_event *top = rmpsim__heap_top(&s->heap);
 	if ((top && top->time <= bound) || bound > s->limit || (s->max_time && bound > s->max_time) ||
 	    (s->max_events && s->events + 2 * n + 2 >= s->max_events))
@@ -135,11 +141,12 @@ static const struct rmpsim__warm *group_state(const struct rmpsim_sim *s, unsign
 /* Does memo mo hold this round: the same inputs relative to t0? The targets
  * are idle since the plan's last round (s->clean == pl). */
 static bool memo_fits(const struct rmpsim_sim *s, const struct rmpsim__round_plan *pl,
-		      const struct rmpsim__round_memo *mo, const struct rmpsim_verify *v, uint64_t t0)
+		      const struct rmpsim__round_memo *mo, const struct rmpsim_verify *v, uint64_t t0,
+		      bool local)
 {
 	const struct rmpsim_profile *p = &s->prof;
 	const struct rmpsim__round_memo *last = &pl->memo[pl->last];
-	if (!mo->valid || v->first_busy != mo->first_busy || v->home_node != mo->home ||
+	if (!mo->valid || mo->local != local || v->first_busy != mo->first_busy || v->home_node != mo->home ||
 	    v->region >= s->rm.nregions || mo->ps_max > s->rm.rise_max)
 		return false;
 	/* Every target idle since its handler of the last round ended: the same exit. */
@@ -191,6 +198,24 @@ static void memo_apply(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsi
 }
 
 /*
+ * A local call's sender verify at t (its send done): what run_local() would
+ * charge, in the handler context it sets up, the statistics added in order.
+ * Returns whether the charge is the verify's alone (a memo may stand for it).
+ */
+static bool local_verify(struct rmpsim_sim *s, struct rmpsim_proc *p, const struct rmpsim_verify *v,
+			 uint64_t t, struct rmpsim_verify_cost *ret)
+{
+	s->now = t;
+	s->ctx_proc = p;
+	s->ctx_cpu = p->cpu;
+	s->ctx_handler = true;
+	s->ctx_charge = 0;
+	s->ctx_base = t;
+	rmpsim_sim_charge_verify(s, v, ret);
+	return s->ctx_charge == ret->ps;
+}
+
+/*
  * The round target by target, in delivery order, as the steps would run it;
  * what each target did goes into memo j, with the state the round started
  * from. The memo is valid (may stand for a later round) when every target
@@ -198,14 +223,15 @@ static void memo_apply(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsi
  * group's lines are recorded, and the home node's queue was idle at the send.
  */
 static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsigned j,
-			  const struct rmpsim_verify *v, uint64_t t0)
+			  const struct rmpsim_verify *v, uint64_t t0, struct rmpsim_proc *local)
 {
 	static const char ipi[sizeof(s->cpus[0].irqoff_where)] = "ipi";
 	const struct rmpsim_profile *pr = &s->prof;
 	struct rmpsim__round_memo *mo = &pl->memo[j];
 	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
 	uint64_t free_before = s->domains[home].free_at;
-	bool keep = v->region < s->rm.nregions;
+	/* A local round's memo needs the sender's group among the recorded ones. */
+	bool keep = v->region < s->rm.nregions && (!local || pl->sender_grouped);
 	for (size_t g = 0; g < pl->ngroups; g++) {
 		struct rmpsim__round_group *gr = &mo->groups[g];
 		const struct rmpsim__warm *w =
@@ -222,7 +248,17 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	uint64_t last_ack = 0, sum_end = 0, mix = 0, longest = 0, longest_end = 0;
 	uint64_t ps_min = UINT64_MAX, ps_max = 0, cold_any = 0;
 	unsigned longest_cpu = 0;
-	for (size_t i = 0; i < pl->n; i++) {
+	mo->local = local;
+	for (size_t i = 0; i <= pl->n; i++) {
+		if (local && i == pl->local_pos) {
+			struct rmpsim_verify_cost *lc = &mo->local_cost;
+			keep = local_verify(s, local, v, t0 + pl->send_ps, lc) && keep;
+			cold_any |= lc->dram_lines;
+			ps_min = lc->ps < ps_min ? lc->ps : ps_min;
+			ps_max = lc->ps > ps_max ? lc->ps : ps_max;
+		}
+		if (i == pl->n)
+			break;
 		unsigned cpu = pl->cpu[i];
 		struct rmpsim__cpu *c = &s->cpus[cpu];
 		uint64_t when = t0 + pl->when_off[i];
@@ -340,15 +376,46 @@ static void round_trace(struct rmpsim_sim *s, const struct rmpsim__round_plan *p
 	s->now = t0;
 }
 
-bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__round_plan *pl)
+/* The machine's set for the round's verifies: the targets, or for a local
+ * round the targets and the sender in the order they verify (the first of
+ * the set counts as the first verify, rmpsim_machine_rmpopt_verify_set). */
+static struct rmpsim_machine_cpuset *machine_set(struct rmpsim_sim *s, struct rmpsim__round_plan *pl,
+						 bool local)
+{
+	if (!local) {
+		if (!pl->mset && rmpsim_machine_cpuset_create(s->machine, pl->cpu, pl->n, &pl->mset) < 0)
+			pl->mset = NULL;
+		return pl->mset;
+	}
+	if (pl->mset_local)
+		return pl->mset_local;
+	unsigned *order = rmpsim__malloc(s->a, (pl->n + 1) * sizeof(*order));
+	if (!order)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i <= pl->n; i++) {
+		if (i == pl->local_pos)
+			order[k++] = pl->sender;
+		if (i < pl->n)
+			order[k++] = pl->cpu[i];
+	}
+	if (rmpsim_machine_cpuset_create(s->machine, order, k, &pl->mset_local) < 0)
+		pl->mset_local = NULL;
+	rmpsim__free(s->a, order, (pl->n + 1) * sizeof(*order));
+	return pl->mset_local;
+}
+
+bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__round_plan *pl,
+			    bool local)
 {
 	struct rmpsim_insn_out first, rest;
 	size_t n = pl->n;
 
-	if (!pl->mset && rmpsim_machine_cpuset_create(s->machine, pl->cpu, n, &pl->mset) < 0)
-		pl->mset = NULL;
-	if (!pl->mset || !round_allowed(s, pl) ||
-	    rmpsim_machine_rmpopt_verify_set(s->machine, pl->mset, s->round_spa, &first, &rest) < 0)
+	if (local && pl->local_tie)
+		return false;
+	struct rmpsim_machine_cpuset *set = machine_set(s, pl, local);
+	if (!set || !round_allowed(s, pl, local) ||
+	    rmpsim_machine_rmpopt_verify_set(s->machine, set, s->round_spa, &first, &rest) < 0)
 		return false; /* nothing done: the call goes step by step */
 	uint64_t call = rmpsim__ipi_round_begin(s, p, pl->mask, (unsigned)n);
 	uint64_t t0 = s->now;
@@ -358,9 +425,10 @@ bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct 
 	rmpsim__verify_inputs(s, s->round_spa, &v);
 	unsigned j = RMPSIM__ROUND_MEMOS;
 	if (s->clean == pl)
-		for (j = 0; j < RMPSIM__ROUND_MEMOS && !memo_fits(s, pl, &pl->memo[j], &v, t0); j++)
+		for (j = 0; j < RMPSIM__ROUND_MEMOS && !memo_fits(s, pl, &pl->memo[j], &v, t0, local); j++)
 			;
-	if (j < RMPSIM__ROUND_MEMOS) {
+	bool computed = j == RMPSIM__ROUND_MEMOS;
+	if (!computed) {
 		memo_apply(s, pl, j, &v, t0);
 	} else {
 		/* Deferred rounds first (this plan's, or another's whose targets may be
@@ -368,7 +436,7 @@ bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct 
 		rmpsim__round_fold(s);
 		s->clean = NULL;
 		j = (pl->last + 1) % RMPSIM__ROUND_MEMOS;
-		round_compute(s, pl, j, &v, t0);
+		round_compute(s, pl, j, &v, t0, local ? p : NULL);
 	}
 	s->clean = pl; /* its targets are idle again, untouched since */
 	const struct rmpsim__round_memo *mo = &pl->memo[j];
@@ -378,8 +446,13 @@ bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct 
 	s->rounds++;
 	s->events += 2 * n; /* the steps it stands for */
 	p->last_ack = t0 + mo->last_ack_off;
-	p->round_last_cpu = pl->cpu[n - 1];
-	s->hash = rmpsim__trace_hash_rec(s->hash, t0, ROUND_RECORD << 32 | p->cpu, call, n);
+	p->round_last_cpu = local && pl->local_pos == n ? p->cpu : pl->cpu[n - 1];
+	if (local) /* run_local() charges the sender's verify (ipi.c) */
+		s->local_replay = (struct rmpsim__local_replay){
+			.armed = true, .accounted = computed, .v = v, .c = mo->local_cost
+		};
+	s->hash = rmpsim__trace_hash_rec(s->hash, t0, ROUND_RECORD << 32 | (uint64_t)local << 31 | p->cpu,
+					 call, n);
 	s->hash = rmpsim__trace_hash_rec(s->hash, p->last_ack, mo->sum_end_off + (uint64_t)n * t0, mo->mix,
 					 s->round_spa);
 	return true;
@@ -388,5 +461,7 @@ bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct 
 void rmpsim__round_plan_release(struct rmpsim_sim *s, struct rmpsim__round_plan *pl)
 {
 	rmpsim_machine_cpuset_destroy(s->machine, pl->mset);
+	rmpsim_machine_cpuset_destroy(s->machine, pl->mset_local);
 	pl->mset = NULL;
+	pl->mset_local = NULL;
 }

@@ -223,6 +223,20 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 		*ret = c;
 }
 
+void rmpsim__verify_replay(struct rmpsim_sim *s, const struct rmpsim_verify *v,
+			   const struct rmpsim_verify_cost *c, bool accounted)
+{
+	unsigned cpu = s->ctx_cpu;
+	uint64_t t = s->ctx_base + s->ctx_charge;
+	if (s->trace_fn) /* as rmpsim_sim_charge_verify() records it */
+		rmpsim__trace(s, RMPSIM_TRACE_RMPOPT, cpu, trace_rmpopt_id(c, v, t - s->now),
+			      trace_rmpopt_a(c));
+	if (accounted)
+		rmpsim_sim_compute(s, c->ps);
+	else
+		account(s, cpu, t, c);
+}
+
 void rmpsim_sim_rmpopt_window(struct rmpsim_sim *s, uint64_t *ret_min_ps, uint64_t *ret_max_ps)
 {
 	if (!s)

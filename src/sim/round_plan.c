@@ -24,7 +24,7 @@ static void plan_free(struct rmpsim_sim *s, struct rmpsim__round_plan *pl)
 		rmpsim__round_fold(s);
 		s->clean = NULL;
 	}
-	if (pl->mset && s->plan_release)
+	if ((pl->mset || pl->mset_local) && s->plan_release)
 		s->plan_release(s, pl);
 	rmpsim__free(s->a, pl->mask, pl->nwords * sizeof(*pl->mask));
 	rmpsim__free(s->a, pl->cpu, pl->n * sizeof(*pl->cpu));
@@ -172,6 +172,13 @@ static struct rmpsim__round_plan *plan_build(struct rmpsim_sim *s, unsigned self
 		plan_free(s, pl);
 		return NULL;
 	}
+	/* A local call's sender runs its handler when its send is done, after the
+	 * deliveries before that time; one at that very time ties. */
+	for (i = 0; i < m && pl->when_off[i] <= pl->send_ps; i++)
+		pl->local_tie |= pl->when_off[i] == pl->send_ps;
+	pl->local_pos = i;
+	for (size_t g = 0; g < pl->ngroups; g++)
+		pl->sender_grouped |= pl->l3[g] == s->cpus[self].l3;
 	return pl;
 }
 

@@ -189,6 +189,10 @@ struct rmpsim__round_memo {
 	uint64_t longest, longest_end_off;
 	unsigned longest_cpu;
 	uint64_t free_end_off; /* the home node's queue after the round - send */
+	/* A local round (the sender in the mask, on_each_cpu_mask): the sender's
+	 * own verify, at send + send_ps, between the targets' (plan local_pos). */
+	bool local;
+	struct rmpsim_verify_cost local_cost;
 	/* Rounds taken from it not yet folded into the targets' statistics, and
 	 * when the last one was sent. */
 	uint64_t k, t0_last;
@@ -208,6 +212,13 @@ struct rmpsim__round_plan {
 	uint64_t send_ps, poll_ps;
 	uint64_t used;			    /* LRU stamp */
 	struct rmpsim_machine_cpuset *mset; /* the targets as the machine's set (ipi_round.c) */
+	/* A local call's sender verifies at send + send_ps: after the first
+	 * local_pos deliveries. local_tie: a delivery at that very time (its
+	 * order against the sender's would depend on event keys: no local round).
+	 * sender_grouped: the sender's L3 is one of l3[] (else no local memo). */
+	unsigned local_pos;
+	bool local_tie, sender_grouped;
+	struct rmpsim_machine_cpuset *mset_local; /* the targets and the sender, in verify order */
 	struct rmpsim__round_memo memo[RMPSIM__ROUND_MEMOS];
 	unsigned last; /* the memo of the last round (computed or taken) */
 };
@@ -258,9 +269,17 @@ struct rmpsim_sim {
 	bool trace_round_stretches; /* ...and every target's IRQOFF record */
 	uint64_t round_spa;	    /* the round's verify address, for ipi_send (ipi_round.c) */
 	bool round_want;	    /* the next ipi_send may compute its call as a round */
-	bool (*round_try)(struct rmpsim_sim *, struct rmpsim_proc *,
-			  struct rmpsim__round_plan *);	       /* rmpsim__round_plan_try, or NULL */
-	struct rmpsim__round_plan *plans[RMPSIM__ROUND_PLANS]; /* round_plan.c */
+	bool (*round_try)(struct rmpsim_sim *, struct rmpsim_proc *, struct rmpsim__round_plan *,
+			  bool local); /* rmpsim__round_plan_try, or NULL */
+	/* A local round's sender verify, computed by the round: run_local() charges
+	 * it instead of calling the handler (accounted: the round already added it
+	 * to the statistics, in order; else run_local does, from a memo). */
+	struct rmpsim__local_replay {
+		bool armed, accounted;
+		struct rmpsim_verify v;
+		struct rmpsim_verify_cost c;
+	} local_replay;
+	struct rmpsim__round_plan *plans[RMPSIM__ROUND_PLANS];			/* round_plan.c */
 	void (*plan_release)(struct rmpsim_sim *, struct rmpsim__round_plan *); /* its machine set */
 	uint64_t plan_clock;
 	/* The plan whose targets have been untouched since its last round (round_memo.c):
@@ -421,11 +440,17 @@ void rmpsim__round_pending(const struct rmpsim_sim *s, unsigned cpu, struct rmps
 /* ipi.c: a round's call begins (its number, the observer, the sender's wait). */
 uint64_t rmpsim__ipi_round_begin(struct rmpsim_sim *s, struct rmpsim_proc *p, const unsigned long *mask,
 				 unsigned m);
-/* ipi_round.c: compute a round of plan pl, sent by p at now; false:
+/* ipi_round.c: compute a round of plan pl, sent by p at now (local: the
+ * sender runs the handler too, after its send); false:
  * nothing done (not allowed, or the machine refused). Reached through
  * s->round_try, which only machine-backed sims set (rmpsim_sim_create), so that
  * machine-less users do not link the machine layer. */
-bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__round_plan *pl);
+bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct rmpsim__round_plan *pl,
+			    bool local);
+/* rmpopt_model.c: charge a verify the round computed (s->local_replay) in the
+ * current handler context, as rmpsim_sim_charge_verify() would have. */
+void rmpsim__verify_replay(struct rmpsim_sim *s, const struct rmpsim_verify *v,
+			   const struct rmpsim_verify_cost *c, bool accounted);
 void rmpsim__round_plan_release(struct rmpsim_sim *s, struct rmpsim__round_plan *pl);
 
 /* round_stretch.c: a round sent at t0 hands its n stretches (targets' CPUs, handler
