@@ -134,25 +134,6 @@ rmpupdate_check_2m(const struct rmpsim_rmp *rmp, uint64_t spa, const struct rmps
 	return RMPSIM_RMPUPDATE_OK;
 }
 
-/*
- * What a 2 MB page's slot holds after RMPUPDATE writes head entry n: the head
- * and its 511 sub-entries (A25). An assigned head's GPA advances a page's
- * worth a slot, so a guest's 2 MB pages share one template.
- */
-static void rmpupdate_2m_shape(const struct rmpsim_rmp_state *in, const struct rmpsim_raw_entry *n,
-			       struct rmpsim__rmp_shape *w)
-{
-	bool adv = in->assigned;
-
-	*w = (struct rmpsim__rmp_shape){ 1, { { *n, 0, 1, false } }, { adv } };
-	if (in->assigned)
-		*w = (struct rmpsim__rmp_shape){
-			2,
-			{ { *n, 0, 1, false }, { subentry_assigned, 1, RMPSIM_ENTRIES_PER_2M - 1, false } },
-			{ adv, false }
-		};
-}
-
 /* A 2 MB page that passed its checks: one write of the slot; 0 or -ENOMEM (nothing written). */
 __attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, uint64_t spa,
 							const struct rmpsim_rmp_state *in,
@@ -160,7 +141,7 @@ __attribute__((noinline)) static int rmpupdate_write_2m(struct rmpsim_rmp *rmp, 
 {
 	struct rmpsim__rmp_shape w;
 
-	rmpupdate_2m_shape(in, n, &w);
+	rmpsim__rmpupdate_2m_shape(in, n, &w);
 	return rmpsim__rmp_set_slots(rmp, spa, 1, &w) < 0 ? -ENOMEM : 0;
 }
 
@@ -194,11 +175,10 @@ static int rmpupdate_4k_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struc
 
 /*
  * The same for a 2 MB page: its 512 entries (A25), on the region's view; the
- * general path of rmpsim__insn_rmpupdate_2m and its reference.
+ * general path of rmpsim__rmpupdate_2m (insn/rmpupdate_one.h) and its reference.
  */
-__attribute__((noinline)) static int rmpupdate_2m_viewed(struct rmpsim_rmp *rmp, uint64_t spa,
-							 const struct rmpsim_rmp_state *in, uint64_t gpa,
-							 bool *changed, bool *assigned)
+int rmpsim__insn_rmpupdate_2m_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+				     uint64_t gpa, bool *changed, bool *assigned)
 {
 	struct rmpsim__rmp_view v;
 	struct region_scan rs;
@@ -221,30 +201,6 @@ __attribute__((noinline)) static int rmpupdate_2m_viewed(struct rmpsim_rmp *rmp,
 	return RMPSIM_RMPUPDATE_OK;
 }
 
-int rmpsim__insn_rmpupdate_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
-			      uint64_t gpa, bool *changed, bool *assigned)
-{
-	static const struct rmpsim_raw_entry zero = { 0, 0 };
-	struct rmpsim__rmp_shape w;
-
-	*changed = *assigned = false;
-	RMPSIM__REQUIRE(rmpsim__rmpupdate_operands_ok(in, gpa), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A21 */
-	RMPSIM__REQUIRE(rmpsim__require_aligned(spa, RMPSIM_SZ_2M),
-			RMPSIM_RMPUPDATE_FAIL_INPUT); /* spec 3.1 */
-	/* Over an all-zero region: no entry immutable, locked or assigned (checks 4-6 pass), the head was zero. */
-	struct rmpsim_raw_entry n = rmpsim__rmpupdate_new_raw(&zero, in, gpa);
-	rmpupdate_2m_shape(in, &n, &w);
-	int f = rmpsim__rmp_fill_zero_2m(rmp, spa, &w);
-	if (f < 0)
-		return f;							     /* -ENOMEM */
-	RMPSIM__REQUIRE(!(f & RMPSIM__EDIT_UNCOVERED), RMPSIM_RMPUPDATE_FAIL_INPUT); /* A20 */
-	if (f & RMPSIM__EDIT_REFUSED) /* not known all zero: the region's view */
-		return rmpupdate_2m_viewed(rmp, spa, in, gpa, changed, assigned);
-	*changed = f & RMPSIM__EDIT_WRITTEN;
-	*assigned = *changed && in->assigned; /* the head (A27) */
-	return RMPSIM_RMPUPDATE_OK;
-}
-
 /* One RMPUPDATE with an explicit GPA (the range advances it): its code, or -ENOMEM. */
 static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
 			 uint64_t gpa, struct rmpsim_rmp_change *change)
@@ -252,7 +208,7 @@ static int rmpupdate_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmps
 	bool changed, assigned;
 	/* A page size other than 2 MB goes the 4K way, where check 1 refuses a bad one. */
 	int rc = in->pagesize == RMPSIM_PAGE_2M
-			 ? rmpsim__insn_rmpupdate_2m(rmp, spa, in, gpa, &changed, &assigned)
+			 ? rmpsim__rmpupdate_2m(rmp, spa, in, gpa, &changed, &assigned)
 			 : rmpsim__rmpupdate_4k(rmp, spa, in, gpa, &changed, &assigned);
 
 	rmpsim__change_none(change);
@@ -271,8 +227,8 @@ static inline int rmpupdate_out_of(struct rmpsim_rmp *rmp, uint64_t spa, const s
 	if (!rmp || !in || !out)
 		return -EINVAL;
 	if (in->pagesize == RMPSIM_PAGE_2M)
-		rc = (reference ? rmpupdate_2m_viewed : rmpsim__insn_rmpupdate_2m)(rmp, spa, in, in->gpa,
-										   &changed, &assigned);
+		rc = reference ? rmpsim__insn_rmpupdate_2m_viewed(rmp, spa, in, in->gpa, &changed, &assigned)
+			       : rmpsim__rmpupdate_2m(rmp, spa, in, in->gpa, &changed, &assigned);
 	else if (reference)
 		rc = rmpupdate_4k_viewed(rmp, spa, in, in->gpa, &changed, &assigned);
 	else

@@ -60,21 +60,23 @@ static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages
  * fused functions (insn/rmpupdate_one.h, the ones rmpsim_insn_rmpupdate
  * runs) under the region's lock, whose one store call finds, checks and
  * writes the entry (4K) or fills an all-zero 2 MB region; the same A55 / A45
- * bookkeeping as locked_update.
+ * bookkeeping as locked_update. The operands are read once into a local
+ * copy: the compiler then need not read them again after each atomic.
  */
 __attribute__((always_inline)) static inline int locked_update_one(struct rmpsim_machine *m,
 								   struct rmpsim__region *reg, uint64_t spa,
-								   const struct rmpsim_rmp_state *in,
+								   const struct rmpsim_rmp_state *pin,
 								   struct rmpsim_insn_out *out, bool is_2m)
 {
+	const struct rmpsim_rmp_state in = *pin;
 	bool changed, assigned;
 
 	rmpsim__region_lock(reg);
-	if (in->assigned)
+	if (in.assigned)
 		atomic_fetch_add_explicit(&reg->assign_gen, 1, memory_order_release); /* A55 */
-	int rc = is_2m ? rmpsim__insn_rmpupdate_2m(m->rmp, spa, in, in->gpa, &changed, &assigned)
-		       : rmpsim__rmpupdate_4k(m->rmp, spa, in, in->gpa, &changed, &assigned);
-	if (in->assigned && !assigned)
+	int rc = is_2m ? rmpsim__rmpupdate_2m(m->rmp, spa, &in, in.gpa, &changed, &assigned)
+		       : rmpsim__rmpupdate_4k(m->rmp, spa, &in, in.gpa, &changed, &assigned);
+	if (in.assigned && !assigned)
 		atomic_fetch_sub_explicit(&reg->assign_gen, 1,
 					  memory_order_relaxed); /* A55: nothing assigned */
 	if (changed) {

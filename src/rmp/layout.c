@@ -380,6 +380,19 @@ bool rmpsim__layout_range_covered(const struct rmpsim_rmp_layout *l, uint64_t sp
 	return true;
 }
 
+uint64_t rmpsim__layout_covered_prefix(const struct rmpsim_rmp_layout *l)
+{
+	uint64_t end = 0;
+
+	for (unsigned i = 0; i < l->n_segments; i++) {
+		/* Segment i covers [i << shift, (i << shift) + mapped_bytes) (rmpsim__layout_covers_inline). */
+		end = ((uint64_t)i << l->shift) + l->segments[i].mapped_bytes;
+		if (l->shift >= 52 || l->segments[i].mapped_bytes < (1ull << l->shift))
+			break; /* the last segment, or one that leaves a hole */
+	}
+	return end;
+}
+
 size_t rmpsim_layout_self_ranges(const struct rmpsim_rmp_layout *layout, uint64_t (*ret_ranges)[2],
 				 size_t max_ranges)
 {

@@ -37,6 +37,8 @@ static inline bool rmpsim__layout_covers_inline(const struct rmpsim_rmp_layout *
 	return idx < l->n_segments && (spa & ((1ull << l->shift) - 1)) < l->segments[idx].mapped_bytes;
 }
 
+/* The end of the covered prefix: every page of [0, end) has an entry, the page at end has none. */
+uint64_t rmpsim__layout_covered_prefix(const struct rmpsim_rmp_layout *l);
 /* Whether every 4K page of [spa, spa + bytes) has an entry. */
 bool rmpsim__layout_range_covered(const struct rmpsim_rmp_layout *l, uint64_t spa, uint64_t bytes);
 int rmpsim__layout_clone(const struct rmpsim_allocator *a, const struct rmpsim_rmp_layout *src,

@@ -182,6 +182,10 @@ struct tmpl {
 	unsigned n;
 	struct run runs[TMPL_RUNS];
 	bool adv[TMPL_RUNS];
+	/* Every template slot's summaries (summarise_runs of its runs, the same at
+	 * any slot: assigned bits and starts), kept so that a slot joins in O(1). */
+	bool head;
+	uint16_t count;
 };
 
 struct rmpsim__sgb {
@@ -587,6 +591,10 @@ static bool tmpl_form(const struct run *runs, unsigned n, const bool *adv, unsig
 		ret->adv[k] = adv[k];
 		if (adv[k])
 			ret->runs[k].first = slot_advance(r->first, slot, true);
+		if (rmpsim__raw_assigned(&r->first)) { /* summarise_runs' rule */
+			ret->count = (uint16_t)(ret->count + r->len);
+			ret->head |= r->start == 0;
+		}
 	}
 	return true;
 }
@@ -851,6 +859,16 @@ static void summarise_runs(struct rmpsim__sgb *gb, unsigned slot, const struct r
 	gb->busy[slot / 64] = (gb->busy[slot / 64] & ~bit) | (count ? bit : 0);
 }
 
+/* A template slot's summaries: its template's, kept in it (no pass over the runs). */
+static void summarise_tmpl(struct rmpsim__sgb *gb, unsigned slot, const struct tmpl *t)
+{
+	uint64_t bit = 1ull << (slot % 64);
+
+	gb->count[slot] = t->count;
+	gb->head[slot / 64] = (gb->head[slot / 64] & ~bit) | (t->head ? bit : 0);
+	gb->busy[slot / 64] = (gb->busy[slot / 64] & ~bit) | (t->count ? bit : 0);
+}
+
 static void set_chunk(struct rmpsim__sgb *gb, unsigned slot, struct chunk_hdr *c)
 {
 	gb->nchunks = gb->nchunks - (gb->chunk[slot] != NULL) + (c != NULL);
@@ -1084,7 +1102,6 @@ static bool whole_slot_tmpl(struct wtmpl *wt, unsigned slot, const struct rmpsim
 static void tmpl_apply(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot, const struct wtmpl *wt)
 {
 	struct chunk_hdr *old = gb->chunk[slot];
-	struct run_chunk tmp;
 
 	if (old) {
 		set_chunk(gb, slot, NULL);
@@ -1097,8 +1114,7 @@ static void tmpl_apply(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned 
 		gb->ntmpl[k]++;
 	}
 	gb->tmpl[k] = wt->t[k];
-	tmpl_chunk(&wt->t[k], slot, &tmp);
-	summarise_runs(gb, slot, tmp.runs, tmp.h.nruns);
+	summarise_tmpl(gb, slot, &wt->t[k]);
 }
 
 /*
@@ -1135,8 +1151,6 @@ static bool region_tmpl(const struct wtmpl *wt, const struct run *runs, unsigned
 /* Phase 2 of a whole region made template slots: O(its chunks), no per-slot planning. */
 static void region_fill_tmpl(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, const struct tmpl *t)
 {
-	struct run_chunk tmp;
-
 	for (unsigned slot = 0; gb->nchunks && slot < RMPSIM_SLOTS_PER_1G; slot++) {
 		struct chunk_hdr *old = gb->chunk[slot];
 		if (old) {
@@ -1149,9 +1163,8 @@ static void region_fill_tmpl(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, con
 	gb->ntmpl[0] = RMPSIM_SLOTS_PER_1G;
 	gb->ntmpl[1] = 0;
 	gb->tmpl[0] = *t;
-	/* Every slot's summaries are slot 0's: they read only the assigned bits and run starts. */
-	tmpl_chunk(t, 0, &tmp);
-	summarise_runs(gb, 0, tmp.runs, tmp.h.nruns);
+	/* Every slot's summaries are the template's. */
+	summarise_tmpl(gb, 0, t);
 	for (unsigned slot = 1; slot < RMPSIM_SLOTS_PER_1G; slot++)
 		gb->count[slot] = gb->count[0];
 	uint64_t head = bit_get(gb->head, 0) ? ~0ull : 0, busy = bit_get(gb->busy, 0) ? ~0ull : 0;
@@ -1607,49 +1620,63 @@ static int set_one_slot(struct rmpsim_rmp *rmp, uint64_t spa, struct plan *p, co
 }
 
 /*
+ * The template (in use) of an allocated region that holds sh at slot `slot`,
+ * or -1: the decision wtmpl_take() would take, compared at the slot instead
+ * of brought back to slot 0. A run of sh whose GPA field wraps is never a
+ * template slot's (tmpl_form).
+ */
+__attribute__((always_inline)) static inline int tmpl_matching(const struct rmpsim__sgb *gb, unsigned slot,
+							       const struct rmpsim__rmp_shape *sh)
+{
+	for (unsigned k = 0; k < NTMPL; k++) {
+		const struct tmpl *t = &gb->tmpl[k];
+		if (!gb->ntmpl[k] || t->n != sh->nruns)
+			continue;
+		unsigned i = 0;
+		for (; i < t->n; i++) {
+			const struct run *r = &t->runs[i];
+			const struct rmpsim__rmp_run *q = &sh->runs[i];
+			if (r->start != q->start || r->len != q->len || r->step != q->step ||
+			    t->adv[i] != sh->adv[i])
+				break;
+			struct rmpsim_raw_entry f =
+				t->adv[i] ? slot_advance(r->first, slot, false) : r->first;
+			if (!rmpsim__raw_equal(&f, &q->first))
+				break;
+			if (q->step && rmpsim__raw_gpa_field(&q->first) + q->len - 1 > RMPSIM__GPA_FIELD_MAX)
+				return -1; /* it wraps */
+		}
+		if (i == t->n)
+			return (int)k;
+	}
+	return -1;
+}
+
+/*
  * set_slots of one slot of an allocated region whose new content is what one
- * of the region's templates (in use) holds there: the decision wtmpl_take()
- * would take, compared at the slot instead of brought back to slot 0; the
- * slot joins the template in O(1). False: nothing done (the general path).
+ * of the region's templates holds there (tmpl_matching): the slot joins the
+ * template in O(1). False: nothing done (the general path).
  */
 __attribute__((always_inline)) static inline bool slot_joins_tmpl(struct rmpsim_rmp *rmp,
 								  struct rmpsim__sgb *gb, unsigned slot,
 								  const struct rmpsim__rmp_shape *sh)
 {
-	for (unsigned i = 0; i < sh->nruns; i++) {
-		const struct rmpsim__rmp_run *q = &sh->runs[i];
-		if (q->step && rmpsim__raw_gpa_field(&q->first) + q->len - 1 > RMPSIM__GPA_FIELD_MAX)
-			return false; /* a wrapping run: never a template slot (tmpl_form) */
+	int k = tmpl_matching(gb, slot, sh);
+
+	if (k < 0)
+		return false;
+	struct chunk_hdr *old = gb->chunk[slot];
+	if (old) {
+		set_chunk(gb, slot, NULL);
+		chunk_release(rmp, gb, old);
 	}
-	for (unsigned k = 0; k < NTMPL; k++) {
-		const struct tmpl *t = &gb->tmpl[k];
-		if (!gb->ntmpl[k] || t->n != sh->nruns)
-			continue;
-		bool eq = true;
-		for (unsigned i = 0; i < t->n && eq; i++) {
-			const struct run *r = &t->runs[i];
-			const struct rmpsim__rmp_run *q = &sh->runs[i];
-			struct rmpsim_raw_entry f =
-				t->adv[i] ? slot_advance(r->first, slot, false) : r->first;
-			eq = r->start == q->start && r->len == q->len && r->step == q->step &&
-			     t->adv[i] == sh->adv[i] && rmpsim__raw_equal(&f, &q->first);
-		}
-		if (!eq)
-			continue;
-		struct chunk_hdr *old = gb->chunk[slot];
-		if (old) {
-			set_chunk(gb, slot, NULL);
-			chunk_release(rmp, gb, old);
-		}
-		if (tmpl_which(gb, slot) != (int)k) {
-			tmpl_drop(gb, slot);
-			bit_put(gb->tmask[k], slot, true);
-			gb->ntmpl[k]++;
-		}
-		summarise_runs(gb, slot, t->runs, t->n); /* they read assigned bits and starts: any slot's */
-		return true;
+	if (tmpl_which(gb, slot) != k) {
+		tmpl_drop(gb, slot);
+		bit_put(gb->tmask[k], slot, true);
+		gb->ntmpl[k]++;
 	}
-	return false;
+	summarise_tmpl(gb, slot, &gb->tmpl[k]);
+	return true;
 }
 
 static int set_slots_planned(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslots,
@@ -1666,16 +1693,38 @@ int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslo
 	return set_slots_planned(rmp, spa, nslots, sh);
 }
 
+/* fill_zero_2m's general write (out of line: the hot path needs no frame). */
+__attribute__((noinline)) static int fill_zero_planned(struct rmpsim_rmp *rmp, uint64_t spa,
+						       const struct rmpsim__rmp_shape *w)
+{
+	return set_slots_planned(rmp, spa, 1, w) < 0 ? -ENOMEM : RMPSIM__EDIT_WRITTEN;
+}
+
 int rmpsim__sparse_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w)
 {
 	struct rmpsim__sgb *gb = rmp->u.sparse.gb[spa >> 30];
 	unsigned slot = slot_of(spa);
 
-	if (gb && (gb->chunk[slot] || tmpl_has(gb, slot)))
+	if (!gb)
+		return fill_zero_planned(rmp, spa, w);
+	if (gb->chunk[slot] || tmpl_has(gb, slot))
 		return RMPSIM__EDIT_REFUSED; /* some entry may be non-zero (view_general's test) */
-	if (gb && w->nruns && w->nruns <= TMPL_RUNS && slot_joins_tmpl(rmp, gb, slot, w))
-		return RMPSIM__EDIT_WRITTEN; /* a guest's next 2 MB page: O(1) */
-	return set_slots_planned(rmp, spa, 1, w) < 0 ? -ENOMEM : RMPSIM__EDIT_WRITTEN;
+	int k = w->nruns && w->nruns <= TMPL_RUNS ? tmpl_matching(gb, slot, w) : -1;
+	if (k < 0)
+		return fill_zero_planned(rmp, spa, w);
+	/*
+	 * A guest's next 2 MB page, O(1): slot_joins_tmpl on a slot with no chunk
+	 * and no template, all zero, so its summaries are zero (summarise_tmpl
+	 * need not clear them first).
+	 */
+	const struct tmpl *t = &gb->tmpl[k];
+	uint64_t bit = 1ull << (slot % 64);
+	gb->tmask[k][slot / 64] |= bit;
+	gb->ntmpl[k]++;
+	gb->count[slot] = t->count;
+	gb->head[slot / 64] |= t->head ? bit : 0;
+	gb->busy[slot / 64] |= t->count ? bit : 0;
+	return RMPSIM__EDIT_WRITTEN;
 }
 
 /* The general set_slots: planned in two phases as set_range, so that -ENOMEM changes nothing. */

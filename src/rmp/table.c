@@ -44,6 +44,8 @@ int rmpsim_rmp_create(const struct rmpsim_allocator *a, const struct rmpsim_rmp_
 		goto fail;
 	atomic_fetch_add(&rmp->bytes,
 			 sizeof(*rmp->layout) + rmp->layout->n_segments * sizeof(struct rmpsim__segment));
+	uint64_t prefix_2m = rmpsim__layout_covered_prefix(rmp->layout) >> 21;
+	rmp->covered_2m = prefix_2m < UINT32_MAX ? (uint32_t)prefix_2m : UINT32_MAX;
 	err = backend == RMPSIM_RMP_DENSE ? rmpsim__dense_init(rmp) : rmpsim__sparse_init(rmp);
 	if (err)
 		goto fail;
@@ -223,7 +225,7 @@ __attribute__((noinline)) static int dense_edit_4k(struct rmpsim_rmp *rmp, uint6
 int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_edit *ed,
 			uint64_t *old_lo)
 {
-	if (!rmpsim__layout_covers_inline(rmp->layout, spa))
+	if (!rmpsim__rmp_covered(rmp, spa))
 		return RMPSIM__EDIT_UNCOVERED;
 	if (rmp->backend == RMPSIM_RMP_SPARSE)
 		return rmpsim__sparse_edit_4k(rmp, spa, ed, old_lo); /* the hot path: a tail call */
@@ -232,9 +234,13 @@ int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsi
 
 int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w)
 {
-	/* Coverage ends on 4K or 1 GB boundaries: a 2 MB region's first and last pages decide (A20). */
-	if (!rmpsim__layout_covers_inline(rmp->layout, spa) ||
-	    !rmpsim__layout_covers_inline(rmp->layout, spa + RMPSIM_SZ_2M - 1))
+	/*
+	 * Coverage ends on 4K or 1 GB boundaries: a 2 MB region's first and last
+	 * pages decide (A20); a region of the covered prefix has both.
+	 */
+	if ((spa >> 21) >= rmp->covered_2m &&
+	    (!rmpsim__layout_covers_inline(rmp->layout, spa) ||
+	     !rmpsim__layout_covers_inline(rmp->layout, spa + RMPSIM_SZ_2M - 1)))
 		return RMPSIM__EDIT_UNCOVERED;
 	if (rmp->backend != RMPSIM_RMP_SPARSE)
 		return RMPSIM__EDIT_REFUSED; /* the dense reference keeps no such knowledge */

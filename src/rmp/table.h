@@ -34,12 +34,24 @@ struct rmpsim_rmp {
 	const struct rmpsim_allocator *alloc;
 	struct rmpsim_rmp_layout *layout;
 	enum rmpsim_rmp_backend backend;
+	/*
+	 * Whole 2 MB regions from SPA 0 that the layout covers (issue 14 point 5):
+	 * one compare answers A20 for the hot paths below it (rmpsim__rmp_covered).
+	 * It sits in the padding after backend: the table's bytes do not change.
+	 */
+	uint32_t covered_2m;
 	atomic_size_t bytes; /* updated from different GBs' writers: atomic */
 	union {
 		struct rmpsim__dense dense;
 		struct rmpsim__sparse sparse;
 	} u;
 };
+
+/* Whether spa has an entry (A20): the covered prefix's one compare, else the layout. */
+static inline bool rmpsim__rmp_covered(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	return (spa >> 21) < rmp->covered_2m || rmpsim__layout_covers_inline(rmp->layout, spa);
+}
 
 /* Allocation through the table's allocator, accounted in rmp->bytes. */
 void *rmpsim__rmp_alloc(struct rmpsim_rmp *rmp, size_t n, bool zero);

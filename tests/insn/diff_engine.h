@@ -118,30 +118,56 @@ static inline int diff_cmp_change(struct diff_pair *p, const struct rmpsim_rmp_c
 	return 0;
 }
 
-/* Entries [spa, spa + n pages) that are covered, and the summaries of their regions. */
-static inline int diff_cmp_entries(struct diff_pair *p, uint64_t spa, uint64_t n)
+/*
+ * Whether tables a and b differ on the entries [spa, spa + n pages) that are
+ * covered or on the summaries of their regions (at the first page and each
+ * 2 MB boundary): 0 when they agree, else 1 with the first difference in
+ * *what, *va (a's) and *vb (b's). Shared by diff_cmp_entries and
+ * test_rmpupdate_fused.c.
+ */
+static inline int diff_tables_differ(struct rmpsim_rmp *a, struct rmpsim_rmp *b, uint64_t spa, uint64_t n,
+				     const char **what, uint64_t *va, uint64_t *vb)
 {
+#define DIFF_TABLES_EQ(name, x, y)                                                                           \
+	do {                                                                                                 \
+		*va = (uint64_t)(x);                                                                         \
+		*vb = (uint64_t)(y);                                                                         \
+		if (*va != *vb) {                                                                            \
+			*what = (name);                                                                      \
+			return 1;                                                                            \
+		}                                                                                            \
+	} while (0)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t x = spa + i * RMPSIM_SZ_4K;
 		struct rmpsim_raw_entry ea, eb;
-		int ra = rmpsim_rmp_get(p->t[0], x, &ea), rb = rmpsim_rmp_get(p->t[1], x, &eb);
-		DIFF_EQ(p, "get rc", ra, rb);
+		int ra = rmpsim_rmp_get(a, x, &ea), rb = rmpsim_rmp_get(b, x, &eb);
+		DIFF_TABLES_EQ("get rc", ra, rb);
 		if (ra < 0)
 			continue;
-		DIFF_EQ(p, "entry lo", ea.lo, eb.lo);
-		DIFF_EQ(p, "entry hi", ea.hi, eb.hi);
+		DIFF_TABLES_EQ("entry lo", ea.lo, eb.lo);
+		DIFF_TABLES_EQ("entry hi", ea.hi, eb.hi);
 		if (i == 0 || (x & (RMPSIM_SZ_2M - 1)) == 0) {
-			DIFF_EQ(p, "2m_assigned_count", rmpsim_rmp_2m_assigned_count(p->t[0], x),
-				rmpsim_rmp_2m_assigned_count(p->t[1], x));
-			DIFF_EQ(p, "2m_head_assigned", rmpsim_rmp_2m_head_assigned(p->t[0], x),
-				rmpsim_rmp_2m_head_assigned(p->t[1], x));
-			DIFF_EQ(p, "1g_is_free", rmpsim_rmp_1g_is_free(p->t[0], x),
-				rmpsim_rmp_1g_is_free(p->t[1], x));
-			DIFF_EQ(p, "1g_first_busy_slot", rmpsim_rmp_1g_first_busy_slot(p->t[0], x),
-				rmpsim_rmp_1g_first_busy_slot(p->t[1], x));
+			DIFF_TABLES_EQ("2m_assigned_count", rmpsim_rmp_2m_assigned_count(a, x),
+				       rmpsim_rmp_2m_assigned_count(b, x));
+			DIFF_TABLES_EQ("2m_head_assigned", rmpsim_rmp_2m_head_assigned(a, x),
+				       rmpsim_rmp_2m_head_assigned(b, x));
+			DIFF_TABLES_EQ("1g_is_free", rmpsim_rmp_1g_is_free(a, x),
+				       rmpsim_rmp_1g_is_free(b, x));
+			DIFF_TABLES_EQ("1g_first_busy_slot", rmpsim_rmp_1g_first_busy_slot(a, x),
+				       rmpsim_rmp_1g_first_busy_slot(b, x));
 		}
 	}
 	return 0;
+#undef DIFF_TABLES_EQ
+}
+
+/* Entries [spa, spa + n pages) that are covered, and the summaries of their regions. */
+static inline int diff_cmp_entries(struct diff_pair *p, uint64_t spa, uint64_t n)
+{
+	const char *what;
+	uint64_t a, b;
+
+	return diff_tables_differ(p->t[0], p->t[1], spa, n, &what, &a, &b) ? diff_fail(p, what, a, b) : 0;
 }
 
 /* Every entry of every hot region. */

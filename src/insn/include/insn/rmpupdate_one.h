@@ -11,13 +11,14 @@
  * rmp/unchecked.h), which refuses the write on exactly the bits checks 4-5
  * read and on check 6's question (A24) and reports the old entry's lo; which
  * check failed is then decided here, in the documented order (A39). A 2 MB
- * page: rmpsim__insn_rmpupdate_2m below. The check list is at the top of
+ * page: rmpsim__rmpupdate_2m below. The check list is at the top of
  * src/insn/rmpupdate.c.
  */
 #ifndef RMPSIM_INSN_RMPUPDATE_ONE_H
 #define RMPSIM_INSN_RMPUPDATE_ONE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -26,16 +27,33 @@
 #include "rmp/entry_bits.h"
 #include "rmp/unchecked.h"
 
-/* Check 1 (A21). */
+/*
+ * Check 1 (A21). The four one-byte operands are read as one word: pagesize,
+ * assigned and immutable in {0, 1} and rsvd 0 exactly when no bit of the mask
+ * is set (little-endian: assigned is its low byte).
+ */
+#define RMPSIM__RMPUPDATE_OPS_BAD 0xfffefefeu /* rsvd, immutable, pagesize, assigned */
+_Static_assert(offsetof(struct rmpsim_rmp_state, pagesize) ==
+			       offsetof(struct rmpsim_rmp_state, assigned) + 1 &&
+		       offsetof(struct rmpsim_rmp_state, immutable) ==
+			       offsetof(struct rmpsim_rmp_state, assigned) + 2 &&
+		       offsetof(struct rmpsim_rmp_state, rsvd) ==
+			       offsetof(struct rmpsim_rmp_state, assigned) + 3,
+	       "the one-byte operands are one word");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the operand word's low byte is assigned");
 static inline bool rmpsim__rmpupdate_operands_ok(const struct rmpsim_rmp_state *in, uint64_t gpa)
 {
-	if (in->pagesize > 1 || in->assigned > 1 || in->immutable > 1 || in->rsvd != 0) /* A21 */
+	uint32_t ops;
+
+	memcpy(&ops, (const char *)in + offsetof(struct rmpsim_rmp_state, assigned), sizeof(ops));
+	if (ops & RMPSIM__RMPUPDATE_OPS_BAD) /* A21 */
 		return false;
-	uint64_t size = in->pagesize == RMPSIM_PAGE_2M ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
 	if (!in->assigned)
 		return !in->immutable; /* A21: the hypervisor cannot make HV_FIXED pages */
-	return in->asid <= RMPSIM_ASID_MAX && (gpa & (size - 1)) == 0 && gpa < RMPSIM_GPA_LIMIT &&
-	       size <= RMPSIM_GPA_LIMIT - gpa; /* A21 */
+	uint64_t size = in->pagesize == RMPSIM_PAGE_2M ? RMPSIM_SZ_2M : RMPSIM_SZ_4K;
+	/* A GPA aligned to the page size below 2^51 (a multiple of it) also ends by 2^51. */
+	_Static_assert(RMPSIM_GPA_LIMIT % RMPSIM_SZ_2M == 0, "an aligned page below the limit ends by it");
+	return in->asid <= RMPSIM_ASID_MAX && (gpa & (size - 1)) == 0 && gpa < RMPSIM_GPA_LIMIT; /* A21 */
 }
 
 /*
@@ -51,14 +69,16 @@ static inline bool rmpsim__rmpupdate_operands_ok(const struct rmpsim_rmp_state *
 static inline struct rmpsim_raw_entry
 rmpsim__rmpupdate_new_raw(const struct rmpsim_raw_entry *old, const struct rmpsim_rmp_state *in, uint64_t gpa)
 {
-	uint64_t new_gpa = in->assigned ? gpa : 0;		   /* A21: no owner on hypervisor pages */
-	uint16_t new_asid = in->assigned ? (uint16_t)in->asid : 0; /* A21 */
+	/* A21: no owner on hypervisor pages; the GPA field is bits 50:12 of the GPA. */
+	uint64_t gpa_field = gpa & RMPSIM__LO_GPA_MASK;
+	uint64_t asid_field = ((uint64_t)in->asid & RMPSIM__ASID_MAX) << RMPSIM__LO_ASID_SHIFT;
+	uint64_t owner = in->assigned ? gpa_field | asid_field : 0;
 	struct rmpsim_raw_entry n;
 
-	n.lo = (in->assigned ? RMPSIM__LO_ASSIGNED : 0) | ((uint64_t)(in->pagesize & 1u) << 1) |
-	       (in->immutable ? RMPSIM__LO_IMMUTABLE : 0) |
-	       (((new_gpa >> 12) & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
-	       (((uint64_t)new_asid & RMPSIM__ASID_MAX) << RMPSIM__LO_ASID_SHIFT);
+	_Static_assert(RMPSIM__LO_ASSIGNED == 1 && RMPSIM__LO_PAGESIZE == 2 && RMPSIM__LO_IMMUTABLE == 4,
+		       "the three operand bits, each 0 or 1 after check 1, in place");
+	n.lo = (uint64_t)in->assigned | ((uint64_t)in->pagesize << 1) | ((uint64_t)in->immutable << 2) |
+	       owner;
 	n.hi = old->hi & RMPSIM__RMPUPDATE_KEEP_HI; /* A26 */
 	return n;
 }
@@ -95,15 +115,63 @@ static inline int rmpsim__rmpupdate_4k(struct rmpsim_rmp *rmp, uint64_t spa,
 	return RMPSIM_RMPUPDATE_OK;
 }
 
+/* The general 2 MB path (src/insn/rmpupdate.c, out of line): checks 4-6 on the region's view. */
+int rmpsim__insn_rmpupdate_2m_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
+				     uint64_t gpa, bool *changed, bool *assigned);
+
+/*
+ * What a 2 MB page's slot holds after RMPUPDATE writes head entry n: the head
+ * and its 511 sub-entries (A25: assigned, ASID 0, 4K for an assigned page, as
+ * AMD-ASPFW's sev_mcmd.c; zero otherwise). An assigned head's GPA advances a
+ * page's worth a slot, so a guest's 2 MB pages share one template.
+ */
+static inline void rmpsim__rmpupdate_2m_shape(const struct rmpsim_rmp_state *in,
+					      const struct rmpsim_raw_entry *n, struct rmpsim__rmp_shape *w)
+{
+	w->runs[0] = (struct rmpsim__rmp_run){ *n, 0, 1, false };
+	w->adv[0] = in->assigned;
+	w->nruns = 1;
+	if (in->assigned) {
+		w->runs[1] = (struct rmpsim__rmp_run){
+			{ RMPSIM__LO_ASSIGNED, 0 }, 1, RMPSIM_ENTRIES_PER_2M - 1, false
+		}; /* A25 */
+		w->adv[1] = false;
+		w->nruns = 2;
+	}
+}
+
 /*
  * One 2 MB page with an explicit GPA (in->pagesize 2 MB): its code, or
- * -ENOMEM; *changed, *assigned as rmpsim__rmpupdate_4k. A covered 2 MB
- * region that is all zero (a guest's launch: checks 4-6 cannot fail there)
- * is written in one store call (rmpsim__rmp_fill_zero_2m); any other goes
- * through the region's view and checks 4-6 entry by entry.
+ * -ENOMEM; *changed, *assigned as rmpsim__rmpupdate_4k. Checks 1-2 here; a
+ * covered 2 MB region that is all zero (a guest's launch: checks 4-6 cannot
+ * fail there) is written in one store call (rmpsim__rmp_fill_zero_2m, which
+ * answers check 3); any other goes through the region's view and checks 4-6
+ * entry by entry (rmpsim__insn_rmpupdate_2m_viewed).
  */
-int rmpsim__insn_rmpupdate_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim_rmp_state *in,
-			      uint64_t gpa, bool *changed, bool *assigned);
+static inline int rmpsim__rmpupdate_2m(struct rmpsim_rmp *rmp, uint64_t spa,
+				       const struct rmpsim_rmp_state *in, uint64_t gpa, bool *changed,
+				       bool *assigned)
+{
+	static const struct rmpsim_raw_entry zero = { 0, 0 };
+	struct rmpsim__rmp_shape w;
+
+	*changed = *assigned = false;
+	if (!rmpsim__rmpupdate_operands_ok(in, gpa) || (spa & (RMPSIM_SZ_2M - 1)))
+		return RMPSIM_RMPUPDATE_FAIL_INPUT; /* A21, spec 3.1 */
+	/* Over an all-zero region: no entry immutable, locked or assigned (checks 4-6 pass), the head was zero. */
+	const struct rmpsim_raw_entry n = rmpsim__rmpupdate_new_raw(&zero, in, gpa);
+	rmpsim__rmpupdate_2m_shape(in, &n, &w);
+	int f = rmpsim__rmp_fill_zero_2m(rmp, spa, &w);
+	if (f < 0)
+		return f; /* -ENOMEM */
+	if (f & RMPSIM__EDIT_UNCOVERED)
+		return RMPSIM_RMPUPDATE_FAIL_INPUT; /* A20 */
+	if (f & RMPSIM__EDIT_REFUSED)		    /* not known all zero: the region's view */
+		return rmpsim__insn_rmpupdate_2m_viewed(rmp, spa, in, gpa, changed, assigned);
+	*changed = f & RMPSIM__EDIT_WRITTEN;
+	*assigned = *changed && in->assigned; /* the head (A27) */
+	return RMPSIM_RMPUPDATE_OK;
+}
 
 /* The outcome of one RMPUPDATE (code rc >= 0), written in place once. */
 static inline void rmpsim__rmpupdate_out(int rc, bool changed, bool assigned, uint64_t spa, uint64_t bytes,
