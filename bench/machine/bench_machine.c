@@ -13,6 +13,9 @@
  *                                        n 4K assigns (stride 3 pages), n 4K unassigns of
  *                                        them, n/8 (at most 2048) 2M assigns and PSMASHes; count one with
  *                                        callgrind --toggle-collect=phase_4k_assign (etc.)
+ *
+ * bench/machine/rmpupdate_cost runs rmpupdate-ops and the alternating loops under
+ * callgrind and prints, per operation, the whole loop beside the machine call alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
