@@ -1695,23 +1695,56 @@ int rmpsim__sparse_set_slots(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t nslo
 
 /* fill_zero_2m's general write (out of line: the hot path needs no frame). */
 __attribute__((noinline)) static int fill_zero_planned(struct rmpsim_rmp *rmp, uint64_t spa,
-						       const struct rmpsim__rmp_shape *w)
+						       struct rmpsim_raw_entry head, uint64_t sub_lo,
+						       bool adv)
 {
-	return set_slots_planned(rmp, spa, 1, w) < 0 ? -ENOMEM : RMPSIM__EDIT_WRITTEN;
+	struct rmpsim__rmp_shape w;
+
+	rmpsim__rmp_page_2m_shape(head, sub_lo, adv, &w);
+	return set_slots_planned(rmp, spa, 1, &w) < 0 ? -ENOMEM : RMPSIM__EDIT_WRITTEN;
 }
 
-int rmpsim__sparse_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w)
+/*
+ * The template (in use) of an allocated region that holds the 2 MB page
+ * {head, sub_lo, adv} at slot `slot`, or -1: tmpl_matching of its shape
+ * (rmpsim__rmp_page_2m_shape), compared with the values themselves. Its runs
+ * do not step, so none wraps.
+ */
+static int tmpl_of_page_2m(const struct rmpsim__sgb *gb, unsigned slot, struct rmpsim_raw_entry head,
+			   uint64_t sub_lo, bool adv)
+{
+	unsigned n = sub_lo ? 2 : 1;
+
+	for (unsigned k = 0; k < NTMPL; k++) {
+		const struct tmpl *t = &gb->tmpl[k];
+		const struct run *r = t->runs;
+		if (!gb->ntmpl[k] || t->n != n || r[0].start != 0 || r[0].len != 1 || r[0].step ||
+		    t->adv[0] != adv)
+			continue;
+		struct rmpsim_raw_entry f = adv ? slot_advance(r[0].first, slot, false) : r[0].first;
+		if (!rmpsim__raw_equal(&f, &head))
+			continue;
+		if (n == 2 && (r[1].start != 1 || r[1].len != RMPSIM_ENTRIES_PER_2M - 1 || r[1].step ||
+			       t->adv[1] || r[1].first.lo != sub_lo || r[1].first.hi != 0))
+			continue;
+		return (int)k;
+	}
+	return -1;
+}
+
+int rmpsim__sparse_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry head,
+				uint64_t sub_lo, bool adv)
 {
 	struct rmpsim__sgb *gb = rmp->u.sparse.gb[spa >> 30];
 	unsigned slot = slot_of(spa);
 
 	if (!gb)
-		return fill_zero_planned(rmp, spa, w);
+		return fill_zero_planned(rmp, spa, head, sub_lo, adv);
 	if (gb->chunk[slot] || tmpl_has(gb, slot))
 		return RMPSIM__EDIT_REFUSED; /* some entry may be non-zero (view_general's test) */
-	int k = w->nruns && w->nruns <= TMPL_RUNS ? tmpl_matching(gb, slot, w) : -1;
+	int k = tmpl_of_page_2m(gb, slot, head, sub_lo, adv);
 	if (k < 0)
-		return fill_zero_planned(rmp, spa, w);
+		return fill_zero_planned(rmp, spa, head, sub_lo, adv);
 	/*
 	 * A guest's next 2 MB page, O(1): slot_joins_tmpl on a slot with no chunk
 	 * and no template, all zero, so its summaries are zero (summarise_tmpl

@@ -232,7 +232,8 @@ int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsi
 	return dense_edit_4k(rmp, spa, ed, old_lo);
 }
 
-int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w)
+int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry head,
+			     uint64_t sub_lo, bool adv)
 {
 	/*
 	 * Coverage ends on 4K or 1 GB boundaries: a 2 MB region's first and last
@@ -244,7 +245,7 @@ int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct 
 		return RMPSIM__EDIT_UNCOVERED;
 	if (rmp->backend != RMPSIM_RMP_SPARSE)
 		return RMPSIM__EDIT_REFUSED; /* the dense reference keeps no such knowledge */
-	return rmpsim__sparse_fill_zero_2m(rmp, spa, w);
+	return rmpsim__sparse_fill_zero_2m(rmp, spa, head, sub_lo, adv);
 }
 
 int rmpsim_rmp_set_range(struct rmpsim_rmp *rmp, uint64_t spa, uint64_t npages,

@@ -109,7 +109,8 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_edit *ed,
 			   uint64_t *old_lo);
 /* rmpsim__rmp_fill_zero_2m() of a covered 2 MB region (unchecked.h). */
-int rmpsim__sparse_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w);
+int rmpsim__sparse_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry head,
+				uint64_t sub_lo, bool adv);
 unsigned rmpsim__sparse_2m_count(const struct rmpsim_rmp *rmp, uint64_t spa);
 bool rmpsim__sparse_2m_head(const struct rmpsim_rmp *rmp, uint64_t spa);
 int rmpsim__sparse_1g_first_busy(const struct rmpsim_rmp *rmp, uint64_t spa);

@@ -37,11 +37,9 @@ static void expect_layout_answer(struct rmpsim_rmp *rmp, uint64_t spa)
 		fail_msg("4K edit at %#llx: flags %d, layout covers %d", (unsigned long long)spa, f,
 			 rmpsim_layout_covers(l, spa));
 	uint64_t head = spa & ~(SZ_2M - 1);
-	struct rmpsim__rmp_shape w = { 1,
-				       { { { RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE, 0 }, 0, 1, false } },
-				       { false } };
+	const struct rmpsim_raw_entry head2m = { RMPSIM__LO_ASSIGNED | RMPSIM__LO_PAGESIZE, 0 };
 	bool covered = rmpsim_layout_covers(l, head) && rmpsim_layout_covers(l, head + SZ_2M - 1);
-	f = rmpsim__rmp_fill_zero_2m(rmp, head, &w);
+	f = rmpsim__rmp_fill_zero_2m(rmp, head, head2m, 0, false);
 	assert_true(f >= 0);
 	if (((f & RMPSIM__EDIT_UNCOVERED) != 0) == covered)
 		fail_msg("2 MB fill at %#llx: flags %d, layout covers both ends %d", (unsigned long long)head,

@@ -128,16 +128,7 @@ int rmpsim__insn_rmpupdate_2m_viewed(struct rmpsim_rmp *rmp, uint64_t spa, const
 static inline void rmpsim__rmpupdate_2m_shape(const struct rmpsim_rmp_state *in,
 					      const struct rmpsim_raw_entry *n, struct rmpsim__rmp_shape *w)
 {
-	w->runs[0] = (struct rmpsim__rmp_run){ *n, 0, 1, false };
-	w->adv[0] = in->assigned;
-	w->nruns = 1;
-	if (in->assigned) {
-		w->runs[1] = (struct rmpsim__rmp_run){
-			{ RMPSIM__LO_ASSIGNED, 0 }, 1, RMPSIM_ENTRIES_PER_2M - 1, false
-		}; /* A25 */
-		w->adv[1] = false;
-		w->nruns = 2;
-	}
+	rmpsim__rmp_page_2m_shape(*n, in->assigned ? RMPSIM__LO_ASSIGNED : 0, in->assigned, w); /* A25 */
 }
 
 /*
@@ -153,15 +144,14 @@ static inline int rmpsim__rmpupdate_2m(struct rmpsim_rmp *rmp, uint64_t spa,
 				       bool *assigned)
 {
 	static const struct rmpsim_raw_entry zero = { 0, 0 };
-	struct rmpsim__rmp_shape w;
 
 	*changed = *assigned = false;
 	if (!rmpsim__rmpupdate_operands_ok(in, gpa) || (spa & (RMPSIM_SZ_2M - 1)))
 		return RMPSIM_RMPUPDATE_FAIL_INPUT; /* A21, spec 3.1 */
 	/* Over an all-zero region: no entry immutable, locked or assigned (checks 4-6 pass), the head was zero. */
 	const struct rmpsim_raw_entry n = rmpsim__rmpupdate_new_raw(&zero, in, gpa);
-	rmpsim__rmpupdate_2m_shape(in, &n, &w);
-	int f = rmpsim__rmp_fill_zero_2m(rmp, spa, &w);
+	/* The page's shape (rmpsim__rmpupdate_2m_shape), as values. */
+	int f = rmpsim__rmp_fill_zero_2m(rmp, spa, n, in->assigned ? RMPSIM__LO_ASSIGNED : 0, in->assigned);
 	if (f < 0)
 		return f; /* -ENOMEM */
 	if (f & RMPSIM__EDIT_UNCOVERED)

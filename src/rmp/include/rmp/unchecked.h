@@ -64,16 +64,6 @@ int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsi
 			uint64_t *old_lo);
 
 /*
- * RMPUPDATE's 2 MB case in one call (issue 14 point 5): write one slot of
- * shape w (as rmpsim__rmp_set_slots(rmp, spa, 1, w)) at the 2 MB-aligned spa
- * if its region is covered and known all zero. RMPSIM__EDIT_UNCOVERED (some
- * page of it has no entry), RMPSIM__EDIT_REFUSED (not known all zero: nothing
- * done) or RMPSIM__EDIT_WRITTEN; -ENOMEM: nothing changed.
- */
-struct rmpsim__rmp_shape;
-int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_shape *w);
-
-/*
  * A run of stored entries of one 2 MB region: the entries with region-local
  * indices [start, start + len) are `first`, its GPA field advanced by
  * i - start when step (rmpsim__raw_advance, entry_bits.h). len >= 1; a run
@@ -108,6 +98,37 @@ struct rmpsim__rmp_shape {
 	struct rmpsim__rmp_run runs[RMPSIM__SHAPE_RUNS];
 	bool adv[RMPSIM__SHAPE_RUNS];
 };
+/*
+ * A 2 MB page's slot as a shape: entry 0 is head, its GPA field advancing a
+ * slot's worth (512 pages) from slot to slot when adv; entries 1..511 are
+ * {sub_lo, 0} (none when sub_lo is 0).
+ */
+static inline void rmpsim__rmp_page_2m_shape(struct rmpsim_raw_entry head, uint64_t sub_lo, bool adv,
+					     struct rmpsim__rmp_shape *w)
+{
+	w->runs[0] = (struct rmpsim__rmp_run){ head, 0, 1, false };
+	w->adv[0] = adv;
+	w->nruns = 1;
+	if (sub_lo) {
+		w->runs[1] = (struct rmpsim__rmp_run){ { sub_lo, 0 }, 1, RMPSIM_ENTRIES_PER_2M - 1, false };
+		w->adv[1] = false;
+		w->nruns = 2;
+	}
+}
+
+/*
+ * RMPUPDATE's 2 MB case in one call (issue 14 point 5): write the 2 MB page
+ * {head, sub_lo, adv} (rmpsim__rmp_page_2m_shape) at the 2 MB-aligned spa, as
+ * rmpsim__rmp_set_slots(rmp, spa, 1, its shape), if its region is covered and
+ * known all zero. The entries come as values, not as a shape, so that the
+ * sparse store compares its templates with them directly. Returns
+ * RMPSIM__EDIT_UNCOVERED (some page of it has no entry), RMPSIM__EDIT_REFUSED
+ * (not known all zero: nothing done) or RMPSIM__EDIT_WRITTEN; -ENOMEM:
+ * nothing changed.
+ */
+int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry head,
+			     uint64_t sub_lo, bool adv);
+
 /*
  * The shape of the covered 1 GB region holding spa, O(1): true when the store
  * knows every slot alike (the sparse store's template regions and empty
