@@ -1519,8 +1519,11 @@ int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	if (!c || c->kind != CHUNK_PACKED)
 		return edit_general(rmp, spa, ed, old_lo);
 	struct packed_chunk *pc = (struct packed_chunk *)(void *)c;
-	bool was = (pc->present[idx / 64] >> (idx % 64)) & 1u; /* a present entry is never zero */
-	if (was) { /* wide_get without its second look at the bitmap */
+	/* The words and bits this edit reads and writes, worked out once. */
+	uint64_t *present = &pc->present[idx / 64], pbit = 1ull << (idx % 64);
+	uint64_t *head_w = &gb->head[slot / 64], *busy_w = &gb->busy[slot / 64], sbit = 1ull << (slot % 64);
+	bool was = *present & pbit; /* a present entry is never zero */
+	if (was) {		    /* wide_get without its second look at the bitmap */
 		uint64_t v = packed_own(pc, idx);
 		o.lo = pc->attrs.lo | ((v & RMPSIM__GPA_FIELD_MAX) << RMPSIM__LO_GPA_SHIFT) |
 		       ((v >> 39) << 62);
@@ -1530,22 +1533,31 @@ int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	 * The view's head_2m_page: the head bit says entry 0 is assigned, so
 	 * present, and its assigned and page-size bits are the chunk's attrs'.
 	 */
-	bool head = bit_get(gb->head, slot) && raw_is_2m_page(&pc->attrs);
+	bool head = (*head_w & sbit) && raw_is_2m_page(&pc->attrs);
 	*old_lo = o.lo;
 	int f = rmpsim__edit_decide(ed, &o, head, &n);
 	if (f != RMPSIM__EDIT_WRITTEN)
 		return f;
 	if (!packed_fits(&pc->attrs, &n))
 		return edit_spill(rmp, spa, n.lo, n.hi);
-	/* set_one's wide case, for a packed chunk. */
+	/* set_one's wide case, for a packed chunk (wide_put's packed case inline). */
+	bool now = !rmpsim__raw_is_zero(&n);
 	int count = gb->count[slot] + (int)rmpsim__raw_assigned(&n) - (int)rmpsim__raw_assigned(&o);
-	wide_put(c, idx, &n);
-	c->nonzero = (uint16_t)(c->nonzero + (int)!rmpsim__raw_is_zero(&n) - (int)was);
+	if (now) {
+		*present |= pbit;
+		uint64_t v = rmpsim__raw_gpa_field(&n) | ((n.lo & RMPSIM__LO_VALIDATED) ? 1ull << 39 : 0);
+		uint32_t low = (uint32_t)v;
+		memcpy(pc->own[idx], &low, 4);
+		pc->own[idx][4] = (uint8_t)(v >> 32);
+	} else {
+		*present &= ~pbit;
+	}
+	c->nonzero = (uint16_t)(c->nonzero + (int)now - (int)was);
 	c->age++;
 	gb->count[slot] = (uint16_t)count;
 	if (idx == 0)
-		bit_put(gb->head, slot, rmpsim__raw_assigned(&n));
-	bit_put(gb->busy, slot, count != 0);
+		*head_w = rmpsim__raw_assigned(&n) ? *head_w | sbit : *head_w & ~sbit;
+	*busy_w = count ? *busy_w | sbit : *busy_w & ~sbit;
 	if (!c->nonzero || c->age >= COMPRESS_AGE)
 		return wide_settle(rmp, gb, slot, c, f);
 	return f;
