@@ -249,7 +249,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	uint64_t ps_min = UINT64_MAX, ps_max = 0, cold_any = 0;
 	unsigned longest_cpu = 0;
 	mo->local = local;
-	for (size_t i = 0; i <= pl->n; i++) {
+	for (size_t i = 0; i < pl->n; i++) {
 		if (local && i == pl->local_pos) {
 			struct rmpsim_verify_cost *lc = &mo->local_cost;
 			keep = local_verify(s, local, v, t0 + pl->send_ps, lc) && keep;
@@ -257,8 +257,6 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 			ps_min = lc->ps < ps_min ? lc->ps : ps_min;
 			ps_max = lc->ps > ps_max ? lc->ps : ps_max;
 		}
-		if (i == pl->n)
-			break;
 		unsigned cpu = pl->cpu[i];
 		struct rmpsim__cpu *c = &s->cpus[cpu];
 		uint64_t when = t0 + pl->when_off[i];
@@ -393,11 +391,10 @@ static struct rmpsim_machine_cpuset *machine_set(struct rmpsim_sim *s, struct rm
 	if (!order)
 		return NULL;
 	size_t k = 0;
-	for (size_t i = 0; i <= pl->n; i++) {
+	for (size_t i = 0; i < pl->n; i++) {
 		if (i == pl->local_pos)
 			order[k++] = pl->sender;
-		if (i < pl->n)
-			order[k++] = pl->cpu[i];
+		order[k++] = pl->cpu[i];
 	}
 	if (rmpsim_machine_cpuset_create(s->machine, order, k, &pl->mset_local) < 0)
 		pl->mset_local = NULL;
@@ -411,7 +408,7 @@ bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct 
 	struct rmpsim_insn_out first, rest;
 	size_t n = pl->n;
 
-	if (local && pl->local_tie)
+	if (local && pl->no_local)
 		return false;
 	struct rmpsim_machine_cpuset *set = machine_set(s, pl, local);
 	if (!set || !round_allowed(s, pl, local) ||
@@ -446,8 +443,8 @@ bool rmpsim__round_plan_try(struct rmpsim_sim *s, struct rmpsim_proc *p, struct 
 	s->rounds++;
 	s->events += 2 * n; /* the steps it stands for */
 	p->last_ack = t0 + mo->last_ack_off;
-	p->round_last_cpu = local && pl->local_pos == n ? p->cpu : pl->cpu[n - 1];
-	if (local) /* run_local() charges the sender's verify (ipi.c) */
+	p->round_last_cpu = pl->cpu[n - 1]; /* after the sender's own (local_pos < n) */
+	if (local)			    /* run_local() charges the sender's verify (ipi.c) */
 		s->local_replay = (struct rmpsim__local_replay){
 			.armed = true, .accounted = computed, .v = v, .c = mo->local_cost
 		};

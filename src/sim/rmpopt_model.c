@@ -167,6 +167,16 @@ static uint64_t trace_rmpopt_a(const struct rmpsim_verify_cost *c)
 	return sat(c->lines, 24) << 40 | sat(c->ps, 40);
 }
 
+/* The verify's RMPSIM_TRACE_RMPOPT record (for timelines, the report layer),
+ * when a hook listens; before account(), which lets the time pass. */
+static void trace_verify(struct rmpsim_sim *s, unsigned cpu, uint64_t t, const struct rmpsim_verify *v,
+			 const struct rmpsim_verify_cost *c)
+{
+	if (s->trace_fn)
+		rmpsim__trace(s, RMPSIM_TRACE_RMPOPT, cpu, trace_rmpopt_id(c, v, t - s->now),
+			      trace_rmpopt_a(c));
+}
+
 void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *v,
 			      struct rmpsim_verify_cost *ret)
 {
@@ -214,10 +224,7 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 				.start_at = t, .ready_at = t + c.ps, .gen = v->gen, .valid = true
 			};
 	}
-	/* For timelines (the report layer); before account(), which lets the time pass. */
-	if (s->trace_fn)
-		rmpsim__trace(s, RMPSIM_TRACE_RMPOPT, cpu, trace_rmpopt_id(&c, v, t - s->now),
-			      trace_rmpopt_a(&c));
+	trace_verify(s, cpu, t, v, &c);
 	account(s, cpu, t, &c);
 	if (ret)
 		*ret = c;
@@ -228,9 +235,7 @@ void rmpsim__verify_replay(struct rmpsim_sim *s, const struct rmpsim_verify *v,
 {
 	unsigned cpu = s->ctx_cpu;
 	uint64_t t = s->ctx_base + s->ctx_charge;
-	if (s->trace_fn) /* as rmpsim_sim_charge_verify() records it */
-		rmpsim__trace(s, RMPSIM_TRACE_RMPOPT, cpu, trace_rmpopt_id(c, v, t - s->now),
-			      trace_rmpopt_a(c));
+	trace_verify(s, cpu, t, v, c); /* as rmpsim_sim_charge_verify() records it */
 	if (accounted)
 		rmpsim_sim_compute(s, c->ps);
 	else

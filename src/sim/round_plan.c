@@ -173,10 +173,13 @@ static struct rmpsim__round_plan *plan_build(struct rmpsim_sim *s, unsigned self
 		return NULL;
 	}
 	/* A local call's sender runs its handler when its send is done, after the
-	 * deliveries before that time; one at that very time ties. */
+	 * deliveries before that time; one at that very time ties. Some delivery
+	 * always comes after: the last ICR write ends the send, and its targets
+	 * receive delivery_ps later (a delivery_ps of 0 makes that a tie). */
 	for (i = 0; i < m && pl->when_off[i] <= pl->send_ps; i++)
-		pl->local_tie |= pl->when_off[i] == pl->send_ps;
+		pl->no_local |= pl->when_off[i] == pl->send_ps;
 	pl->local_pos = i;
+	pl->no_local |= i == m;
 	for (size_t g = 0; g < pl->ngroups; g++)
 		pl->sender_grouped |= pl->l3[g] == s->cpus[self].l3;
 	return pl;

@@ -213,11 +213,12 @@ struct rmpsim__round_plan {
 	uint64_t used;			    /* LRU stamp */
 	struct rmpsim_machine_cpuset *mset; /* the targets as the machine's set (ipi_round.c) */
 	/* A local call's sender verifies at send + send_ps: after the first
-	 * local_pos deliveries. local_tie: a delivery at that very time (its
-	 * order against the sender's would depend on event keys: no local round).
+	 * local_pos deliveries, before delivery local_pos (< n). no_local: no such
+	 * place (a delivery at that very time, whose order against the sender's
+	 * would depend on event keys; or none after it): no local round.
 	 * sender_grouped: the sender's L3 is one of l3[] (else no local memo). */
 	unsigned local_pos;
-	bool local_tie, sender_grouped;
+	bool no_local, sender_grouped;
 	struct rmpsim_machine_cpuset *mset_local; /* the targets and the sender, in verify order */
 	struct rmpsim__round_memo memo[RMPSIM__ROUND_MEMOS];
 	unsigned last; /* the memo of the last round (computed or taken) */
