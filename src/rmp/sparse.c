@@ -194,6 +194,9 @@ struct rmpsim__sgb {
 	uint16_t count[RMPSIM_SLOTS_PER_1G];
 	struct chunk_hdr *chunk[RMPSIM_SLOTS_PER_1G];
 	uint32_t nchunks;
+	/* Edits done in place on a run chunk or an empty slot (edit_runs; tests read it).
+	 * It fills the padding before spare: the region's bytes do not change. */
+	uint32_t run_edits;
 	struct run_chunk *spare; /* a free run chunk kept for the next one needed (see the top) */
 	/* Slot follows template k (its chunk pointer is NULL); a slot is in at most one mask. */
 	uint64_t tmask[NTMPL][BITMAP_WORDS];
@@ -1503,6 +1506,179 @@ __attribute__((noinline)) static int edit_spill(struct rmpsim_rmp *rmp, uint64_t
 }
 
 /*
+ * ---- the in-place edit of a run chunk (issue 14 point 5) ----
+ *
+ * A 4K RMPUPDATE on a slot with a run chunk or nothing (a page assigned and
+ * given back in an otherwise empty 2 MB region; the first pages of a guest's
+ * chunk before it turns packed) edits the runs where they are, as the packed
+ * edit does its chunk: what plan_chunk + apply_chunk would make of the one
+ * entry, without the view, the plan or the copy back. Only the cases whose
+ * outcome is plain are done here; the others go the general way. Run lists
+ * are canonical (push_run builds them: no two neighbours it would merge), and
+ * the cases below keep them so.
+ */
+
+/*
+ * Entry idx of run k of rc becomes zero, in place: the run loses its first
+ * or last entry, splits in two, or goes (the chunk keeps some run). False,
+ * with nothing done, where the planner would do more: a split past RUN_CAP,
+ * or a piece of one entry beside another run (one entry is both a flat and
+ * a stepping run, so push_run might merge it with that run).
+ */
+static bool runs_clear_one(struct run_chunk *rc, unsigned k, unsigned idx)
+{
+	struct run *r = &rc->runs[k];
+	unsigned n = rc->h.nruns, s = r->start, e = s + r->len;
+
+	if (r->len == 1) { /* the gap it leaves keeps its neighbours apart */
+		memmove(r, r + 1, (n - k - 1) * sizeof(*r));
+		rc->h.nruns = (uint8_t)(n - 1);
+		return true;
+	}
+	bool prev_touches = k > 0 && rc->runs[k - 1].start + rc->runs[k - 1].len == s;
+	bool next_touches = k + 1 < n && rc->runs[k + 1].start == e;
+	if ((idx == s + 1 && prev_touches) || (idx + 2 == e && next_touches))
+		return false; /* a piece of one entry beside another run */
+	if (idx == s) {
+		r->first = run_entry(r, s + 1);
+		r->start = (uint16_t)(s + 1);
+		r->len = (uint16_t)(r->len - 1);
+		return true;
+	}
+	if (idx + 1 == e) {
+		r->len = (uint16_t)(r->len - 1);
+		return true;
+	}
+	if (n >= RUN_CAP)
+		return false; /* the chunk turns wide */
+	memmove(r + 2, r + 1, (n - k - 1) * sizeof(*r));
+	r[1] = (struct run){ run_entry(r, idx + 1), (uint16_t)(idx + 1), (uint16_t)(e - idx - 1), r->step };
+	r->len = (uint16_t)(idx - s);
+	rc->h.nruns = (uint8_t)(n + 1);
+	return true;
+}
+
+/*
+ * The non-zero entry *e into the gap at idx of rc (runs before k end by idx,
+ * run k starts after it), in place: it extends the run that ends at idx or
+ * the one that starts at idx + 1 when push_run would merge them, else it is a
+ * new run. False, with nothing done, between two touching runs (merges could
+ * chain) or with no room for a new run.
+ */
+static bool runs_put_gap(struct run_chunk *rc, unsigned k, unsigned idx, const struct rmpsim_raw_entry *e)
+{
+	unsigned n = rc->h.nruns;
+	struct run *a = k > 0 && rc->runs[k - 1].start + rc->runs[k - 1].len == idx ? &rc->runs[k - 1] : NULL;
+	struct run *b = k < n && rc->runs[k].start == idx + 1 ? &rc->runs[k] : NULL;
+
+	if (a && b)
+		return false;
+	if (a) { /* push_run(a, the entry) */
+		struct rmpsim_raw_entry next = rmpsim__raw_advance(a->first, a->len);
+		bool stepped = step_ok(a) && rmpsim__raw_equal(&next, e);
+		if (stepped || (flat_ok(a) && rmpsim__raw_equal(&a->first, e))) {
+			a->len = (uint16_t)(a->len + 1);
+			a->step = stepped;
+			return true;
+		}
+	}
+	if (b) { /* push_run(the entry, b) */
+		struct rmpsim_raw_entry next = rmpsim__raw_advance(*e, 1);
+		bool stepped = step_ok(b) && rmpsim__raw_equal(&next, &b->first);
+		if (stepped || (flat_ok(b) && rmpsim__raw_equal(e, &b->first))) {
+			b->first = *e;
+			b->start = (uint16_t)idx;
+			b->len = (uint16_t)(b->len + 1);
+			b->step = stepped;
+			return true;
+		}
+	}
+	if (n >= RUN_CAP)
+		return false; /* the chunk turns wide */
+	memmove(&rc->runs[k + 1], &rc->runs[k], (n - k) * sizeof(rc->runs[0]));
+	rc->runs[k] = (struct run){ *e, (uint16_t)idx, 1, 0 };
+	rc->h.nruns = (uint8_t)(n + 1);
+	return true;
+}
+
+/*
+ * The edit of a page whose slot has no packed chunk. A slot of an allocated
+ * region with a run chunk or nothing (not a template slot) is read, decided
+ * and written in place; the cases the helpers above leave take the one-entry
+ * write (set_one_general, as the view-and-write path does). A slot with
+ * nothing takes a run chunk from the region's spare, as set_lone does. Other
+ * slots (no region, a template, a dense chunk) go the general way.
+ */
+__attribute__((noinline)) static int edit_runs(struct rmpsim_rmp *rmp, uint64_t spa,
+					       const struct rmpsim__rmp_edit *ed, uint64_t *old_lo)
+{
+	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
+	struct rmpsim__sgb *gb = rmp->u.sparse.gb[spa >> 30];
+	struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL;
+
+	if (!gb || (c ? c->kind != CHUNK_RUNS : tmpl_has(gb, slot)))
+		return edit_general(rmp, spa, ed, old_lo);
+	struct run_chunk *rc = (struct run_chunk *)(void *)c;
+	unsigned n = rc ? rc->h.nruns : 0, k = 0;
+	struct rmpsim_raw_entry o = { 0, 0 }, e;
+
+	while (k < n && rc->runs[k].start + rc->runs[k].len <= idx)
+		k++;
+	bool in = k < n && rc->runs[k].start <= idx;
+	if (in)
+		o = run_entry(&rc->runs[k], idx);
+	/* The view's head_2m_page: a head bit says entry 0 is assigned, so it starts run 0. */
+	bool head = n && bit_get(gb->head, slot) && raw_is_2m_page(&rc->runs[0].first);
+	*old_lo = o.lo;
+	int f = rmpsim__edit_decide(ed, &o, head, &e);
+	if (f != RMPSIM__EDIT_WRITTEN)
+		return f;
+	bool zero = rmpsim__raw_is_zero(&e);
+	if (!rc) { /* e is not zero: the old entry was */
+		if (set_lone(rmp, &rmp->u.sparse, spa >> 30, slot, idx, &e) < 0)
+			return -ENOMEM;
+	} else if (zero && n == 1 && rc->runs[0].len == 1) { /* the chunk's last entry goes */
+		set_chunk(gb, slot, NULL);
+		chunk_release(rmp, gb, &rc->h);
+		summarise_runs(gb, slot, NULL, 0);
+	} else if (zero ? runs_clear_one(rc, k, idx) : !in && runs_put_gap(rc, k, idx, &e)) {
+		int count = gb->count[slot] + (int)rmpsim__raw_assigned(&e) - (int)rmpsim__raw_assigned(&o);
+		gb->count[slot] = (uint16_t)count;
+		bit_put(gb->busy, slot, count != 0);
+		if (idx == 0)
+			bit_put(gb->head, slot, rmpsim__raw_assigned(&e));
+	} else {
+		return set_one_general(rmp, spa >> 30, slot, idx, &e) < 0 ? -ENOMEM : f;
+	}
+	gb->run_edits++;
+	return f;
+}
+
+int rmpsim__sparse_slot_form(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+	unsigned slot = slot_of(spa);
+
+	if (!gb)
+		return RMPSIM__SLOT_NO_REGION;
+	if (tmpl_has(gb, slot))
+		return RMPSIM__SLOT_TEMPLATE;
+	const struct chunk_hdr *c = gb->chunk[slot];
+	if (!c)
+		return RMPSIM__SLOT_EMPTY;
+	return c->kind == CHUNK_RUNS	? RMPSIM__SLOT_RUNS
+	       : c->kind == CHUNK_DENSE ? RMPSIM__SLOT_DENSE
+					: RMPSIM__SLOT_PACKED;
+}
+
+unsigned rmpsim__sparse_run_edits(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	const struct rmpsim__sgb *gb = gb_of(rmp, spa);
+
+	return gb ? gb->run_edits : 0;
+}
+
+/*
  * The edit of a covered page (unchecked.h). The hot case, a packed chunk (a
  * guest's scattered 4K pages), is read, decided and written in place: what
  * get_view, the decision and set_one's wide case do, in one pass, with every
@@ -1517,7 +1693,7 @@ int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	struct rmpsim_raw_entry o = { 0, 0 }, n;
 
 	if (!c || c->kind != CHUNK_PACKED)
-		return edit_general(rmp, spa, ed, old_lo);
+		return edit_runs(rmp, spa, ed, old_lo);
 	struct packed_chunk *pc = (struct packed_chunk *)(void *)c;
 	/* The words and bits this edit reads and writes, worked out once. */
 	uint64_t *present = &pc->present[idx / 64], pbit = 1ull << (idx % 64);

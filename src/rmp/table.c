@@ -232,6 +232,16 @@ int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsi
 	return dense_edit_4k(rmp, spa, ed, old_lo);
 }
 
+int rmpsim__rmp_slot_form(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	return rmp->backend == RMPSIM_RMP_SPARSE ? rmpsim__sparse_slot_form(rmp, spa) : -1;
+}
+
+unsigned rmpsim__rmp_run_edits(const struct rmpsim_rmp *rmp, uint64_t spa)
+{
+	return rmp->backend == RMPSIM_RMP_SPARSE ? rmpsim__sparse_run_edits(rmp, spa) : 0;
+}
+
 int rmpsim__rmp_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry head,
 			     uint64_t sub_lo, bool adv)
 {

@@ -108,6 +108,9 @@ int rmpsim__sparse_set_one(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 /* rmpsim__rmp_edit_4k() of a covered page (unchecked.h). */
 int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsim__rmp_edit *ed,
 			   uint64_t *old_lo);
+/* rmpsim__rmp_slot_form() and rmpsim__rmp_run_edits() of a covered spa (unchecked.h). */
+int rmpsim__sparse_slot_form(const struct rmpsim_rmp *rmp, uint64_t spa);
+unsigned rmpsim__sparse_run_edits(const struct rmpsim_rmp *rmp, uint64_t spa);
 /* rmpsim__rmp_fill_zero_2m() of a covered 2 MB region (unchecked.h). */
 int rmpsim__sparse_fill_zero_2m(struct rmpsim_rmp *rmp, uint64_t spa, struct rmpsim_raw_entry head,
 				uint64_t sub_lo, bool adv);

@@ -64,6 +64,24 @@ int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsi
 			uint64_t *old_lo);
 
 /*
+ * For tests of the sparse store's in-place edits (issue 14 point 5): the
+ * form the store keeps the 2 MB slot of the covered spa in, and how many
+ * rmpsim__rmp_edit_4k calls on its 1 GB region were done in place on a run
+ * chunk or an empty slot (sparse.c, edit_runs) since the region's state was
+ * allocated. The dense backend: -1 and 0.
+ */
+enum {
+	RMPSIM__SLOT_NO_REGION, /* the 1 GB region has no state: all zero */
+	RMPSIM__SLOT_EMPTY,	/* no chunk, no template: all zero */
+	RMPSIM__SLOT_RUNS,
+	RMPSIM__SLOT_DENSE,
+	RMPSIM__SLOT_PACKED,
+	RMPSIM__SLOT_TEMPLATE,
+};
+int rmpsim__rmp_slot_form(const struct rmpsim_rmp *rmp, uint64_t spa);
+unsigned rmpsim__rmp_run_edits(const struct rmpsim_rmp *rmp, uint64_t spa);
+
+/*
  * A run of stored entries of one 2 MB region: the entries with region-local
  * indices [start, start + len) are `first`, its GPA field advanced by
  * i - start when step (rmpsim__raw_advance, entry_bits.h). len >= 1; a run
