@@ -1519,67 +1519,77 @@ __attribute__((noinline)) static int edit_spill(struct rmpsim_rmp *rmp, uint64_t
  */
 
 /*
- * Entry idx of run k of rc becomes zero, in place: the run loses its first
- * or last entry, splits in two, or goes (the chunk keeps some run). False,
- * with nothing done, where the planner would do more: a split past RUN_CAP,
- * or a piece of one entry beside another run (one entry is both a flat and
- * a stepping run, so push_run might merge it with that run).
+ * What the one-entry edits below did: the runs are edited (PUT_DONE); the
+ * chunk's only entry is to go (PUT_RELEASE: the caller releases the chunk);
+ * a new run with no room for it (PUT_FULL); the chunk turned packed
+ * (PUT_WIDENED); nothing, the planner's affair (PUT_PLANNER).
  */
-static bool runs_clear_one(struct run_chunk *rc, unsigned k, unsigned idx)
+enum { PUT_PLANNER, PUT_DONE, PUT_RELEASE, PUT_FULL, PUT_WIDENED };
+
+/*
+ * Entry idx of run k of rc becomes zero, in place: the run loses its first
+ * or last entry, splits in two, or goes. Nothing done where the planner
+ * would do more: a split past RUN_CAP, or a piece of one entry beside
+ * another run (one entry is both a flat and a stepping run, so push_run
+ * might merge it with that run).
+ */
+static int runs_clear_one(struct run_chunk *rc, unsigned k, unsigned idx)
 {
 	struct run *r = &rc->runs[k];
 	unsigned n = rc->h.nruns, s = r->start, e = s + r->len;
 
 	if (r->len == 1) { /* the gap it leaves keeps its neighbours apart */
+		if (n == 1)
+			return PUT_RELEASE;
 		memmove(r, r + 1, (n - k - 1) * sizeof(*r));
 		rc->h.nruns = (uint8_t)(n - 1);
-		return true;
+		return PUT_DONE;
 	}
 	bool prev_touches = k > 0 && rc->runs[k - 1].start + rc->runs[k - 1].len == s;
 	bool next_touches = k + 1 < n && rc->runs[k + 1].start == e;
 	if ((idx == s + 1 && prev_touches) || (idx + 2 == e && next_touches))
-		return false; /* a piece of one entry beside another run */
+		return PUT_PLANNER; /* a piece of one entry beside another run */
 	if (idx == s) {
 		r->first = run_entry(r, s + 1);
 		r->start = (uint16_t)(s + 1);
 		r->len = (uint16_t)(r->len - 1);
-		return true;
+		return PUT_DONE;
 	}
 	if (idx + 1 == e) {
 		r->len = (uint16_t)(r->len - 1);
-		return true;
+		return PUT_DONE;
 	}
 	if (n >= RUN_CAP)
-		return false; /* the chunk turns wide */
+		return PUT_PLANNER; /* the chunk turns wide */
 	memmove(r + 2, r + 1, (n - k - 1) * sizeof(*r));
 	r[1] = (struct run){ run_entry(r, idx + 1), (uint16_t)(idx + 1), (uint16_t)(e - idx - 1), r->step };
 	r->len = (uint16_t)(idx - s);
 	rc->h.nruns = (uint8_t)(n + 1);
-	return true;
+	return PUT_DONE;
 }
 
 /*
  * The non-zero entry *e into the gap at idx of rc (runs before k end by idx,
  * run k starts after it), in place: it extends the run that ends at idx or
  * the one that starts at idx + 1 when push_run would merge them, else it is a
- * new run. False, with nothing done, between two touching runs (merges could
- * chain) or with no room for a new run.
+ * new run (PUT_DONE). Nothing done: between two touching runs (merges could
+ * chain: PUT_PLANNER), or a new run with no room for it (PUT_FULL).
  */
-static bool runs_put_gap(struct run_chunk *rc, unsigned k, unsigned idx, const struct rmpsim_raw_entry *e)
+static int runs_put_gap(struct run_chunk *rc, unsigned k, unsigned idx, const struct rmpsim_raw_entry *e)
 {
 	unsigned n = rc->h.nruns;
 	struct run *a = k > 0 && rc->runs[k - 1].start + rc->runs[k - 1].len == idx ? &rc->runs[k - 1] : NULL;
 	struct run *b = k < n && rc->runs[k].start == idx + 1 ? &rc->runs[k] : NULL;
 
 	if (a && b)
-		return false;
+		return PUT_PLANNER;
 	if (a) { /* push_run(a, the entry) */
 		struct rmpsim_raw_entry next = rmpsim__raw_advance(a->first, a->len);
 		bool stepped = step_ok(a) && rmpsim__raw_equal(&next, e);
 		if (stepped || (flat_ok(a) && rmpsim__raw_equal(&a->first, e))) {
 			a->len = (uint16_t)(a->len + 1);
 			a->step = stepped;
-			return true;
+			return PUT_DONE;
 		}
 	}
 	if (b) { /* push_run(the entry, b) */
@@ -1590,36 +1600,98 @@ static bool runs_put_gap(struct run_chunk *rc, unsigned k, unsigned idx, const s
 			b->start = (uint16_t)idx;
 			b->len = (uint16_t)(b->len + 1);
 			b->step = stepped;
-			return true;
+			return PUT_DONE;
 		}
 	}
 	if (n >= RUN_CAP)
-		return false; /* the chunk turns wide */
-	memmove(&rc->runs[k + 1], &rc->runs[k], (n - k) * sizeof(rc->runs[0]));
+		return PUT_FULL; /* the chunk turns wide */
+	/* A guest's pages come in order: mostly a new run at the end, nothing to move. */
+	if (k < n)
+		memmove(&rc->runs[k + 1], &rc->runs[k], (n - k) * sizeof(rc->runs[0]));
 	rc->runs[k] = (struct run){ *e, (uint16_t)idx, 1, 0 };
 	rc->h.nruns = (uint8_t)(n + 1);
-	return true;
+	return PUT_DONE;
 }
 
 /*
- * The edit of a page whose slot has no packed chunk. A slot of an allocated
- * region with a run chunk or nothing (not a template slot) is read, decided
- * and written in place; the cases the helpers above leave take the one-entry
- * write (set_one_general, as the view-and-write path does). A slot with
- * nothing takes a run chunk from the region's spare, as set_lone does. Other
- * slots (no region, a template, a dense chunk) go the general way.
+ * A full run chunk rc of slot gets the non-zero entry *e at idx as a new run
+ * (runs_put_gap's PUT_FULL): what the planner makes of it when every run and
+ * *e share packed attrs (a guest's 4K pages: the 9th scattered page of a
+ * chunk), done directly: a packed chunk filled from the runs, *e written into
+ * it, the run chunk released. 1: done; 0: they do not share attrs (a dense
+ * chunk: the planner's affair); -ENOMEM: nothing changed.
  */
-__attribute__((noinline)) static int edit_runs(struct rmpsim_rmp *rmp, uint64_t spa,
-					       const struct rmpsim__rmp_edit *ed, uint64_t *old_lo)
+__attribute__((noinline)) static int runs_widen(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, unsigned slot,
+						struct run_chunk *rc, unsigned idx,
+						const struct rmpsim_raw_entry *e)
+{
+	struct rmpsim_raw_entry attrs = packed_attrs(e);
+
+	for (unsigned k = 0; k < rc->h.nruns; k++)
+		if (!packed_fits_run(&attrs, &rc->runs[k].first, rc->runs[k].step))
+			return 0;
+	struct chunk_hdr *w = rmpsim__rmp_alloc(rmp, sizeof(struct packed_chunk), false);
+	if (!w)
+		return -ENOMEM;
+	/* apply_chunk's wide case with a fresh packed chunk. */
+	wide_fill(w, CHUNK_PACKED, &attrs, &rc->h, gb, slot);
+	set_chunk(gb, slot, w);
+	chunk_release(rmp, gb, &rc->h);
+	wide_write(rmp, gb, slot, w, idx, idx + 1, e, false);
+	return 1;
+}
+
+/*
+ * The edit of an empty slot of allocated region gb (no chunk, no template:
+ * all zero, no head): a non-zero entry takes a one-run chunk from the
+ * region's spare, as set_lone does.
+ */
+__attribute__((noinline)) static int edit_empty(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, uint64_t spa,
+						const struct rmpsim__rmp_edit *ed, uint64_t *old_lo)
+{
+	const struct rmpsim_raw_entry o = { 0, 0 };
+	struct rmpsim_raw_entry e;
+	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
+
+	*old_lo = 0;
+	int f = rmpsim__edit_decide(ed, &o, false, &e);
+	if (f != RMPSIM__EDIT_WRITTEN)
+		return f;
+	struct run_chunk *rc = gb->spare;
+	if (!rc) { /* e is not zero (the old entry was): set_lone allocates */
+		if (set_lone(rmp, &rmp->u.sparse, spa >> 30, slot, idx, &e) < 0)
+			return -ENOMEM;
+		gb->run_edits++;
+		return f;
+	}
+	/* set_lone with the spare, and the summaries of a slot that was all zero. */
+	gb->spare = NULL;
+	rc->h = (struct chunk_hdr){ CHUNK_RUNS, 1, 0, 0 };
+	rc->runs[0] = (struct run){ e, (uint16_t)idx, 1, 0 };
+	gb->chunk[slot] = &rc->h;
+	gb->nchunks++;
+	if (rmpsim__raw_assigned(&e)) {
+		uint64_t bit = 1ull << (slot % 64);
+		gb->count[slot] = 1;
+		gb->busy[slot / 64] |= bit;
+		if (idx == 0)
+			gb->head[slot / 64] |= bit;
+	}
+	gb->run_edits++;
+	return f;
+}
+
+/*
+ * The edit of a slot of allocated region gb holding run chunk rc: read,
+ * decided and written in place; the cases the helpers above leave take the
+ * one-entry write (set_one_general, as the view-and-write path does).
+ */
+__attribute__((noinline)) static int edit_in_runs(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb,
+						  uint64_t spa, struct run_chunk *rc,
+						  const struct rmpsim__rmp_edit *ed, uint64_t *old_lo)
 {
 	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
-	struct rmpsim__sgb *gb = rmp->u.sparse.gb[spa >> 30];
-	struct chunk_hdr *c = gb ? gb->chunk[slot] : NULL;
-
-	if (!gb || (c ? c->kind != CHUNK_RUNS : tmpl_has(gb, slot)))
-		return edit_general(rmp, spa, ed, old_lo);
-	struct run_chunk *rc = (struct run_chunk *)(void *)c;
-	unsigned n = rc ? rc->h.nruns : 0, k = 0;
+	unsigned n = rc->h.nruns, k = 0;
 	struct rmpsim_raw_entry o = { 0, 0 }, e;
 
 	while (k < n && rc->runs[k].start + rc->runs[k].len <= idx)
@@ -1628,30 +1700,94 @@ __attribute__((noinline)) static int edit_runs(struct rmpsim_rmp *rmp, uint64_t 
 	if (in)
 		o = run_entry(&rc->runs[k], idx);
 	/* The view's head_2m_page: a head bit says entry 0 is assigned, so it starts run 0. */
-	bool head = n && bit_get(gb->head, slot) && raw_is_2m_page(&rc->runs[0].first);
+	bool head = bit_get(gb->head, slot) && raw_is_2m_page(&rc->runs[0].first);
 	*old_lo = o.lo;
 	int f = rmpsim__edit_decide(ed, &o, head, &e);
 	if (f != RMPSIM__EDIT_WRITTEN)
 		return f;
 	bool zero = rmpsim__raw_is_zero(&e);
-	if (!rc) { /* e is not zero: the old entry was */
-		if (set_lone(rmp, &rmp->u.sparse, spa >> 30, slot, idx, &e) < 0)
+	int put = zero ? runs_clear_one(rc, k, idx) : in ? PUT_PLANNER : runs_put_gap(rc, k, idx, &e);
+	if (put == PUT_FULL) {
+		int w = runs_widen(rmp, gb, slot, rc, idx, &e); /* the summaries too */
+		if (w < 0)
 			return -ENOMEM;
-	} else if (zero && n == 1 && rc->runs[0].len == 1) { /* the chunk's last entry goes */
+		put = w ? PUT_WIDENED : PUT_PLANNER;
+	}
+	if (put == PUT_PLANNER)
+		return set_one_general(rmp, spa >> 30, slot, idx, &e) < 0 ? -ENOMEM : f;
+	if (put == PUT_RELEASE) { /* the chunk's last entry went */
 		set_chunk(gb, slot, NULL);
 		chunk_release(rmp, gb, &rc->h);
-		summarise_runs(gb, slot, NULL, 0);
-	} else if (zero ? runs_clear_one(rc, k, idx) : !in && runs_put_gap(rc, k, idx, &e)) {
+	}
+	if (put != PUT_WIDENED) {
 		int count = gb->count[slot] + (int)rmpsim__raw_assigned(&e) - (int)rmpsim__raw_assigned(&o);
 		gb->count[slot] = (uint16_t)count;
 		bit_put(gb->busy, slot, count != 0);
 		if (idx == 0)
 			bit_put(gb->head, slot, rmpsim__raw_assigned(&e));
-	} else {
-		return set_one_general(rmp, spa >> 30, slot, idx, &e) < 0 ? -ENOMEM : f;
 	}
 	gb->run_edits++;
 	return f;
+}
+
+/*
+ * The edit of the only entry of run chunk rc (a page alone in its 2 MB
+ * region: RMPUPDATE churn): zero releases the chunk to the region's spare,
+ * another entry replaces it; what the planner makes of either.
+ */
+__attribute__((noinline)) static int edit_alone(struct rmpsim_rmp *rmp, struct rmpsim__sgb *gb, uint64_t spa,
+						struct run_chunk *rc, const struct rmpsim__rmp_edit *ed,
+						uint64_t *old_lo)
+{
+	unsigned slot = slot_of(spa), idx = (unsigned)((spa >> 12) & (NPG - 1));
+	uint64_t bit = 1ull << (slot % 64);
+	struct rmpsim_raw_entry e, o = rc->runs[0].first;
+
+	/* The view's head_2m_page: a head bit says entry 0 is assigned, so it is this one. */
+	bool head = (gb->head[slot / 64] & bit) && raw_is_2m_page(&o);
+	*old_lo = o.lo;
+	int f = rmpsim__edit_decide(ed, &o, head, &e);
+	if (f != RMPSIM__EDIT_WRITTEN)
+		return f;
+	bool assigned = rmpsim__raw_assigned(&e);
+	if (rmpsim__raw_is_zero(&e)) {
+		set_chunk(gb, slot, NULL);
+		chunk_release(rmp, gb, &rc->h);
+	} else {
+		rc->runs[0] = (struct run){ e, (uint16_t)idx, 1, 0 };
+	}
+	gb->count[slot] = assigned;
+	gb->busy[slot / 64] = assigned ? gb->busy[slot / 64] | bit : gb->busy[slot / 64] & ~bit;
+	if (idx == 0)
+		gb->head[slot / 64] = assigned ? gb->head[slot / 64] | bit : gb->head[slot / 64] & ~bit;
+	gb->run_edits++;
+	return f;
+}
+
+/*
+ * The edit of a page whose slot has no packed chunk: a slot of an allocated
+ * region that is empty or holds a run chunk is edited in place (above);
+ * other slots (no region, a template, a dense chunk) go the general way.
+ * Only tail calls: no frame.
+ */
+__attribute__((noinline)) static int edit_unpacked(struct rmpsim_rmp *rmp, uint64_t spa,
+						   struct rmpsim__sgb *gb, struct chunk_hdr *c,
+						   const struct rmpsim__rmp_edit *ed, uint64_t *old_lo)
+{
+	unsigned slot = slot_of(spa);
+
+	if (!gb)
+		return edit_general(rmp, spa, ed, old_lo);
+	if (c && c->kind == CHUNK_RUNS) {
+		struct run_chunk *rc = (struct run_chunk *)(void *)c;
+		if (rc->h.nruns == 1 && rc->runs[0].len == 1 &&
+		    rc->runs[0].start == ((spa >> 12) & (NPG - 1)))
+			return edit_alone(rmp, gb, spa, rc, ed, old_lo);
+		return edit_in_runs(rmp, gb, spa, rc, ed, old_lo);
+	}
+	if (!c && !tmpl_has(gb, slot))
+		return edit_empty(rmp, gb, spa, ed, old_lo);
+	return edit_general(rmp, spa, ed, old_lo);
 }
 
 int rmpsim__sparse_slot_form(const struct rmpsim_rmp *rmp, uint64_t spa)
@@ -1693,7 +1829,7 @@ int rmpsim__sparse_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rm
 	struct rmpsim_raw_entry o = { 0, 0 }, n;
 
 	if (!c || c->kind != CHUNK_PACKED)
-		return edit_runs(rmp, spa, ed, old_lo);
+		return edit_unpacked(rmp, spa, gb, c, ed, old_lo);
 	struct packed_chunk *pc = (struct packed_chunk *)(void *)c;
 	/* The words and bits this edit reads and writes, worked out once. */
 	uint64_t *present = &pc->present[idx / 64], pbit = 1ull << (idx % 64);

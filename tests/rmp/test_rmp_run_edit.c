@@ -48,20 +48,23 @@ enum edit_case {
 	CASE_NEXT_STEP,	  /* the entry leads the run starting after it (stepping) */
 	CASE_NEXT_FLAT,	  /* ... (equal entries) */
 	CASE_NEW_RUN,	  /* a new run of one entry */
+	CASE_REPLACE,	  /* another non-zero entry over the chunk's only one */
+	CASE_WIDEN,	  /* a new run into a full chunk whose entries share packed attrs: it turns packed */
 	CASE_GENERAL,	  /* a run chunk's edit the planner does (not in place) */
 	CASE_NOT_RUNS,	  /* a written edit of a packed, dense or template slot */
 	CASE_NOT_WRITTEN, /* refused or the same bytes */
 	NCASES
 };
 static const char *const case_name[NCASES] = {
-	"lone",	     "release",	  "drop",      "trim first", "trim last", "split",    "prev step",
-	"prev flat", "next step", "next flat", "new run",    "general",	  "not runs", "not written",
+	"lone",	     "release",	  "drop",    "trim first", "trim last", "split",   "prev step", "prev flat",
+	"next step", "next flat", "new run", "replace",	   "widen",	"general", "not runs",	"not written",
 };
 
 struct run_edit_world {
 	struct rmpsim_rmp *a, *b, *c;
 	uint64_t hot[NHOT];
-	uint64_t gpa[NHOT]; /* each slot's guest GPA base: stepping entries follow it */
+	uint64_t gpa[NHOT];   /* each slot's guest GPA base: stepping entries follow it */
+	bool scattered[NHOT]; /* a guest's pages with GPAs in no order, as guest_memfd's */
 	struct rmpsim_rng rng;
 	uint64_t cases[NCASES];
 	uint64_t forms[RMPSIM__SLOT_TEMPLATE + 1];
@@ -114,8 +117,10 @@ static bool may_be_flat(const struct rmpsim__rmp_run *r)
  * entry at an end, splits (room for one more run: 8 in a run chunk) or goes,
  * unless a piece of one entry would touch another run; a non-zero entry in
  * a gap continues the touching run before it or leads the one after it, or
- * is a new run (room needed), unless runs touch it on both sides. A
- * non-zero entry over a non-zero one goes to the planner.
+ * is a new run, unless runs touch it on both sides; with no room for the new
+ * run the chunk turns packed when every entry shares packed attrs. A
+ * non-zero entry over a non-zero one is in place only when it is the
+ * chunk's only entry; the rest goes to the planner.
  */
 static enum edit_case run_case(const struct slot_runs *s, unsigned idx, struct rmpsim_raw_entry e)
 {
@@ -141,7 +146,7 @@ static enum edit_case run_case(const struct slot_runs *s, unsigned idx, struct r
 		return s->n >= 8 ? CASE_GENERAL : CASE_SPLIT;
 	}
 	if (in)
-		return CASE_GENERAL;
+		return s->n == 1 && s->r[0].len == 1 ? CASE_REPLACE : CASE_GENERAL;
 	const struct rmpsim__rmp_run *a =
 		k > 0 && s->r[k - 1].start + s->r[k - 1].len == idx ? &s->r[k - 1] : NULL;
 	const struct rmpsim__rmp_run *b = k < s->n && s->r[k].start == idx + 1 ? &s->r[k] : NULL;
@@ -155,7 +160,14 @@ static enum edit_case run_case(const struct slot_runs *s, unsigned idx, struct r
 		return CASE_NEXT_STEP;
 	if (b && may_be_flat(b) && raw_eq(b->first, e))
 		return CASE_NEXT_FLAT;
-	return s->n >= 8 ? CASE_GENERAL : CASE_NEW_RUN;
+	if (s->n < 8)
+		return CASE_NEW_RUN;
+	/* Packed attrs: every bit but the GPA field and VALIDATED (sparse.c's packed chunks). */
+	const uint64_t own = RMPSIM__LO_GPA_MASK | RMPSIM__LO_VALIDATED;
+	for (unsigned i = 0; i < s->n; i++)
+		if ((s->r[i].first.lo & ~own) != (e.lo & ~own) || s->r[i].first.hi != e.hi)
+			return CASE_GENERAL; /* a dense chunk */
+	return CASE_WIDEN;
 }
 
 static struct rmpsim_raw_entry stored(const struct rmpsim_rmp *t, uint64_t spa)
@@ -208,6 +220,9 @@ static struct rmpsim_raw_entry new_entry(struct run_edit_world *w, unsigned h, u
 {
 	uint64_t g = w->gpa[h] + (uint64_t)idx * SZ_4K;
 	struct rmpsim_raw_entry e = { 0, 0 };
+
+	if (w->scattered[h]) /* one owner, no runs: full chunks turn packed */
+		return below(w, 3) ? fx_guest(w->gpa[h] + below(w, 1u << 20) * SZ_4K, 1, below(w, 2)) : e;
 
 	switch (below(w, 10)) {
 	case 0:
@@ -344,6 +359,7 @@ static void run_world(uint64_t steps, uint64_t seed)
 		unsigned h = (unsigned)below(&w, NHOT);
 		if (below(&w, 32) == 0) { /* a new window, narrow now and then (lone entries come and go) */
 			width[h] = below(&w, 3) ? 24 : 2;
+			w.scattered[h] = below(&w, 4) == 0;
 			window[h] = below(&w, 3) == 0 ? 0 : (unsigned)below(&w, 512 - 24);
 			if (below(&w, 2) == 0)
 				clear_slot(&w, h);
