@@ -10,7 +10,8 @@
  * generator makes packed chunks (a guest's scattered 4K pages: the store's
  * in-place case), dense ones (mixed owners), run chunks, 2 MB pages and
  * PSMASH'd ones, and odd entries (immutable, lock, validated, hi bits kept
- * by A26), and must reach every 4K outcome. A directed sequence of a
+ * by A26), and must reach every 4K outcome and the store's in-place edits
+ * of run chunks (rmpsim__rmp_run_edits). A directed sequence of a
  * guest's 2 MB pages reaches the 2 MB path's template join.
  * Usage: test_insn_rmpupdate_fused [steps [seed]].
  * covers: spec 3.1
@@ -23,6 +24,7 @@
 #include "insn_fixture.h"
 
 #include "insn/require.h"
+#include "rmp/unchecked.h"
 
 static uint64_t g_steps = 60000;
 static uint64_t g_seed = 20261201;
@@ -182,8 +184,14 @@ static void run_pair(enum rmpsim_rmp_backend fused, enum rmpsim_rmp_backend ref)
 	for (unsigned i = 0; i < NHOT; i++)
 		p.home[i] = 1 + i % 3;
 	rmpsim__rng_seed(&p.rng, g_seed + fused * 7 + ref);
+	/* The sparse store's in-place run-chunk edits in the hot regions' GB (its counter restarts when the GB is freed). */
+	uint64_t run_edits = 0;
+	unsigned seen = 0;
 	for (uint64_t i = 0; i < g_steps; i++) {
 		int bad = step(&p);
+		unsigned now = rmpsim__rmp_run_edits(p.t[0], 0);
+		run_edits += now >= seen ? now - seen : now;
+		seen = now;
 		if (!bad && i % 2000 == 1999)
 			for (unsigned h = 0; h < NHOT && !bad; h++)
 				bad = cmp_entries(&p, p.hot[h], RMPSIM_ENTRIES_PER_2M);
@@ -206,6 +214,9 @@ static void run_pair(enum rmpsim_rmp_backend fused, enum rmpsim_rmp_backend ref)
 		for (int rc = 1; rc <= 4; rc++)
 			assert_true(p.n_rc[rc] > 10);
 	}
+	fprintf(stderr, "in-place run-chunk edits in GB 0: %llu\n", (unsigned long long)run_edits);
+	if (g_steps >= 20000 && fused == RMPSIM_RMP_SPARSE)
+		assert_true(run_edits > 50);
 	rmpsim_rmp_destroy(p.t[0]);
 	rmpsim_rmp_destroy(p.t[1]);
 }
