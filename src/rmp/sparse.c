@@ -194,7 +194,7 @@ struct rmpsim__sgb {
 	uint16_t count[RMPSIM_SLOTS_PER_1G];
 	struct chunk_hdr *chunk[RMPSIM_SLOTS_PER_1G];
 	uint32_t nchunks;
-	/* Edits done in place on a run chunk or an empty slot (edit_runs; tests read it).
+	/* Edits done in place on a run chunk or an empty slot (edit_unpacked; tests read it).
 	 * It fills the padding before spare: the region's bytes do not change. */
 	uint32_t run_edits;
 	struct run_chunk *spare; /* a free run chunk kept for the next one needed (see the top) */

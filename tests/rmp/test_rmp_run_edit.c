@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The sparse store's in-place edit of run chunks (issue 14 point 5; sparse.c
- * edit_runs): a 4K edit (rmpsim__rmp_edit_4k) of a slot holding a run chunk
+ * edit_unpacked): a 4K edit (rmpsim__rmp_edit_4k) of a slot holding a run chunk
  * or nothing is read, decided and written where the runs are, without the
  * view, the plan or the copy back, when its outcome is plain.
  *

@@ -67,7 +67,7 @@ int rmpsim__rmp_edit_4k(struct rmpsim_rmp *rmp, uint64_t spa, const struct rmpsi
  * For tests of the sparse store's in-place edits (issue 14 point 5): the
  * form the store keeps the 2 MB slot of the covered spa in, and how many
  * rmpsim__rmp_edit_4k calls on its 1 GB region were done in place on a run
- * chunk or an empty slot (sparse.c, edit_runs) since the region's state was
+ * chunk or an empty slot (sparse.c, edit_unpacked) since the region's state was
  * allocated. The dense backend: -1 and 0.
  */
 enum {
