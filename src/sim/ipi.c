@@ -263,14 +263,20 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 	s->ctx_handler = true;
 	s->ctx_charge = 0;
 	s->ctx_base = s->now + wake + p->ipi_handler_overhead_ps;
+	bool sv_defer = s->ctx_defer;
+	s->ctx_defer = true; /* a ranged run at its tail goes on after it (A300) */
 	rmpsim__trace(s, RMPSIM_TRACE_IPI_START, cpu, d->call, d->sender_cpu);
 	d->fn(s, cpu, d->arg); /* the effect happens now, at handler start */
+	s->ctx_defer = sv_defer;
+	bool deferred = c->arun && s->arun_ops->bind(s, cpu, d, wake); /* it ends with its run */
 	d->dur = wake + p->ipi_handler_overhead_ps + s->ctx_charge;
 	s->ctx_proc = sv_proc;
 	s->ctx_cpu = sv_cpu;
 	s->ctx_handler = sv_handler;
 	s->ctx_charge = sv_charge;
 	s->ctx_base = sv_base;
+	if (deferred)
+		return;
 
 	c->st.handler_ps += d->dur - wake;
 	c->st.ipis++;
@@ -278,6 +284,16 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 		call_add_end(s, k, d);
 	else
 		rmpsim__ev_queue(s, &d->ev, EV_IPI_END, s->now + d->dur);
+}
+
+void rmpsim__handler_finish(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, uint64_t wake,
+			    uint64_t began, uint64_t end)
+{
+	/* Its end is an event of its own: its call may be over by now. */
+	d->dur = end - began;
+	s->cpus[cpu].st.handler_ps += d->dur - wake;
+	s->cpus[cpu].st.ipis++;
+	rmpsim__ev_queue(s, &d->ev, EV_IPI_END, end);
 }
 
 static void try_irq(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__call *k)
@@ -396,7 +412,7 @@ void rmpsim__call_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 			s->local_pending--;
 			return;
 		}
-		s->now = e->time;
+		s->now = s->clock = e->time;
 		s->events++;
 	}
 	call_put(s, k);

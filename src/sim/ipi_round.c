@@ -62,7 +62,7 @@ static uint64_t round_bound(const struct rmpsim_sim *s, uint64_t last_delivery, 
 			  rmpsim_profile_lines_ps(p, lines, p->l3_line_ps);
 	uint64_t busiest = 0;
 	for (unsigned d = 0; d < s->ndomains; d++)
-		busiest = s->domains[d].free_at > busiest ? s->domains[d].free_at : busiest;
+		busiest = s->domains[d].q.free_at > busiest ? s->domains[d].q.free_at : busiest;
 	uint64_t from = t_dram > busiest ? t_dram : busiest;
 	return from + (uint64_t)n * lines * s->rm.line_service_ps +
 	       rmpsim_profile_lines_ps(p, lines, line_max) +
@@ -154,7 +154,7 @@ static bool memo_fits(const struct rmpsim_sim *s, const struct rmpsim__round_pla
 	if (gap < mo->gap_lo[pl->last] || gap >= mo->gap_hi[pl->last])
 		return false;
 	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
-	if (mo->cold_any && p->rmpopt_contention && s->domains[home].free_at > t0)
+	if (mo->cold_any && p->rmpopt_contention && s->domains[home].q.free_at > t0)
 		return false; /* the home node's queue still busy at the send */
 	for (size_t j = 0; j < pl->ngroups; j++) {
 		const struct rmpsim__round_group *gr = &mo->groups[j];
@@ -185,8 +185,15 @@ static void memo_apply(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsi
 		w->gen = (uint32_t)v->gen;
 	}
 	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
-	if (mo->cold_any && s->prof.rmpopt_contention)
-		s->domains[home].free_at = t0 + mo->free_end_off;
+	if (mo->cold_any && s->prof.rmpopt_contention) {
+		/* The round's idle stretches at the home node (A300), the first from
+		 * where the queue was free, then its end. */
+		struct rmpsim__home_queue *q = &s->domains[home].q;
+		for (size_t i = 0; i < mo->ngaps; i++)
+			rmpsim__queue_push(s->a, q, s->clock, i ? t0 + mo->gaps[i].lo : q->free_at,
+					   t0 + mo->gaps[i].hi);
+		q->free_at = t0 + mo->free_end_off;
+	}
 	if (mo->ps_min < s->rm.win_min)
 		s->rm.win_min = mo->ps_min;
 	if (mo->ps_max > s->rm.win_max)
@@ -216,6 +223,31 @@ static bool local_verify(struct rmpsim_sim *s, struct rmpsim_proc *p, const stru
 }
 
 /*
+ * The idle stretches the round left at its home node's queue (A300) into the
+ * memo, relative to the send: those after free_before, where the queue was
+ * free before the round (<= t0: its reads, all after t0, took no older gap).
+ * The first begins at free_before (a memo applied later starts it where the
+ * queue is free then). False when they are not what a memo can hold (a
+ * round of pl_n targets leaves at most 2 * (pl_n + 1)).
+ */
+static bool round_gaps(const struct rmpsim_sim *s, unsigned home, uint64_t free_before, uint64_t t0,
+		       size_t pl_n, struct rmpsim__round_memo *mo)
+{
+	const struct rmpsim__home_queue *q = &s->domains[home].q;
+	size_t n = rmpsim__queue_ngaps(q), first = n;
+	while (first && rmpsim__queue_gap(q, first - 1)->hi > free_before)
+		first--;
+	if (n - first > 2 * (pl_n + 1) || (first < n && rmpsim__queue_gap(q, first)->lo != free_before))
+		return false;
+	mo->ngaps = n - first;
+	for (size_t i = 0; i < mo->ngaps; i++) {
+		const struct rmpsim__gap *g = rmpsim__queue_gap(q, first + i);
+		mo->gaps[i] = (struct rmpsim__gap){ i ? g->lo - t0 : 0, g->hi - t0 };
+	}
+	return true;
+}
+
+/*
  * The round target by target, in delivery order, as the steps would run it;
  * what each target did goes into memo j, with the state the round started
  * from. The memo is valid (may stand for a later round) when every target
@@ -229,7 +261,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	const struct rmpsim_profile *pr = &s->prof;
 	struct rmpsim__round_memo *mo = &pl->memo[j];
 	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
-	uint64_t free_before = s->domains[home].free_at;
+	uint64_t free_before = s->domains[home].q.free_at;
 	/* A local round's memo needs the sender's group among the recorded ones. */
 	bool keep = v->region < s->rm.nregions && (!local || pl->sender_grouped);
 	for (size_t g = 0; g < pl->ngroups; g++) {
@@ -326,7 +358,9 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 		gr->ready_end_off = w->ready_at - t0;
 		gr->stamp_back = fill - w->stamp;
 	}
-	mo->valid = keep && (!cold_any || !pr->rmpopt_contention || free_before <= t0);
+	bool queued = cold_any && pr->rmpopt_contention;
+	mo->valid =
+		keep && (!queued || (free_before <= t0 && round_gaps(s, home, free_before, t0, pl->n, mo)));
 	mo->first_busy = v->first_busy;
 	mo->home = v->home_node;
 	mo->lines = rmpsim_profile_scan_lines(pr, v->first_busy);
@@ -340,7 +374,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	mo->longest = longest;
 	mo->longest_end_off = longest_end - t0;
 	mo->longest_cpu = longest_cpu;
-	mo->free_end_off = s->domains[home].free_at - t0;
+	mo->free_end_off = s->domains[home].q.free_at - t0;
 	mo->k = 0;
 	mo->t0_last = t0;
 	mo->gen = s->rounds + 1; /* new stretches: no round before had this number (round_trace) */

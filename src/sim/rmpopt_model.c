@@ -182,6 +182,8 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 {
 	if (!s || !v)
 		return;
+	if (s->ctx_handler)
+		rmpsim__arun_settle(s); /* a run before this verify ends first (A300) */
 	unsigned cpu = s->ctx_cpu;
 	struct rmpsim__rmpopt_model *m = &s->rm;
 	const struct rmpsim_profile *p = &s->prof;
@@ -217,8 +219,7 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 			indexed ? rmpsim__model_row(s, (void **)m->warm, g, sizeof(*wr)) : NULL;
 		struct rmpsim__scan_in in;
 		rmpsim__scan_in_set(s, cpu, v, &in);
-		rmpsim__scan(p, &in, &m->l3_fill[g], &s->domains[in.home].free_at, t,
-			     wr ? &wr[v->region] : NULL, (uint32_t)v->gen, &c);
+		rmpsim__scan(s, &in, &m->l3_fill[g], t, wr ? &wr[v->region] : NULL, (uint32_t)v->gen, &c);
 		if (res && !(res->valid && res->gen == v->gen && res->ready_at <= t + c.ps))
 			*res = (struct rmpsim__result){
 				.start_at = t, .ready_at = t + c.ps, .gen = v->gen, .valid = true

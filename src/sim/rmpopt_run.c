@@ -1,69 +1,239 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Ranged runs (docs/timing.md "Ranged runs", issue 14 point 2): a handler's
- * loop of RMPOPT verifies over consecutive regions on one core (the
- * `percpu` policy's 2,048 per follower), computed in one call instead of one
- * trip through the shim, the machine and the memory engine per region.
+ * Ranged runs (docs/timing.md "Ranged runs", issue 14 point 2, A300): a
+ * handler's loop of RMPOPT verifies over consecutive regions on one core (the
+ * `percpu` policy's 2,048 per follower), taken from the shim in one call.
  *
- * Why it is exact. Inside an IPI handler nothing else runs: its charges
- * accumulate from its start (ctx_base + ctx_charge) and no event, other
- * handler or process step comes between two verifies of the loop. Each verify
- * changes only the machine's table bit, scan cache and counter for its core
- * and region, and the memory engine's state (the L3 group's lines of its
- * region, the group's fill counter, the home node's queue, the CPU's
- * statistics, the window and rises). The machine's part of the run goes in as
- * one call (rmpsim_machine_rmpopt_verify_run: the same per-region work under
- * each region's lock); the memory engine's runs the very scan of one verify
- * (rmpopt_scan.h) region after region at the time the loop would start it,
- * with what alike regions share (the lines to read, the home node's latency,
- * the all-warm and all-cold costs) computed once per stretch of alike
- * regions, and the CPU's statistics added once. With a result cache
- * (cache_scope) each region goes through rmpsim_sim_charge_verify.
+ * The machine's part goes in at once, at the run's start (the handler's
+ * effects happen when it starts, as every handler's): one call,
+ * rmpsim_machine_rmpopt_verify_run, the same per-region work as the loop's
+ * verifies. The memory engine's part, each verify's scan (rmpopt_scan.h), is
+ * charged in simulated-time order among everything else that reads RMP lines
+ * (A300): the reads of concurrent runs share the home node's DRAM queue and
+ * their L3 group's lines, so a run computed whole when its handler starts
+ * would queue behind reads that other handlers issue later in simulated time
+ * (a follower's first read waited 6.3 ms there). So when the run is the
+ * handler's last act (the percpu handler is this one call), the handler
+ * returns at once and the run goes on as an event of its own, EV_RUN_STEP,
+ * keyed by its next verify's start: each step charges its verifies up to the
+ * next event's time, and the run's last one ends the handler
+ * (rmpsim__handler_finish). Anything else the handler does after the run
+ * first settles it: computed whole there and then, as before A300.
+ *
+ * What a run's scans read: the RMP as the run found it (its generations and
+ * each region's inputs, first assigned entry and home node, taken at the
+ * start, in stretches of alike regions), like its machine part.
+ *
+ * Two ways to charge a step, the same arithmetic: the fast one (step(),
+ * alike(), warm_stretch(): what alike regions share computed once, the
+ * statistics summed), and one verify at a time through
+ * rmpsim_sim_charge_verify (with a result cache, --trace-detail, or a hook
+ * that takes every RMPOPT record: each verify leaves its record there).
  *
  * Not a run (the caller loops over rmpsim__k_rmpopt, every step as before):
- * outside a handler (a process's compute lets other events in between),
- * --trace-detail, a trace hook that takes per-RMPOPT records, a core whose
- * verifies would fault or report (the machine says -EAGAIN).
+ * outside a handler, a core whose verifies would fault or report (the
+ * machine says -EAGAIN); outside run_handler() (a local call's handler)
+ * also --trace-detail and hooks that take every record.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rmpsim/machine.h>
 
 #include "base/alloc.h"
+#include "base/check.h"
 #include "rmpopt_scan.h"
 #include "sim_internal.h"
+
+/* Regions of a run with the same verify inputs, up to end (exclusive). */
+struct in_stretch {
+	uint64_t end;
+	int64_t first_busy;
+	unsigned home_node;
+};
+
+struct rmpsim__arun {
+	struct rmpsim_event ev; /* in s->run_ord, keyed by t */
+	struct rmpsim__arun *next_free, *all_next;
+	struct rmpsim__csd *d; /* the handler, once it returned (NULL: still in it) */
+	unsigned cpu;
+	uint64_t delivery, wake; /* the handler's */
+	uint64_t charge_at;	 /* the handler's charge when the run began */
+	uint64_t r0, end, next;	 /* regions [r0, end), the next to charge */
+	uint64_t t, t0;		 /* the next verify's start, the run's */
+	uint64_t *gens;		 /* [end - r0] content generations at the start */
+	struct in_stretch *st;	 /* [nst] */
+	size_t nst, ist, cap;	 /* ist: the stretch of next */
+	/* The fast way's carried state: the inputs set for stretch in_st. */
+	struct rmpsim__scan_in in;
+	size_t in_st;
+	bool have_in;
+	uint64_t last_ps;
+};
+
+static bool records_wanted(const struct rmpsim_sim *s)
+{
+	return s->trace_detail || (s->trace_fn && !s->trace_rounds);
+}
 
 static bool run_allowed(const struct rmpsim_sim *s)
 {
 	return s->machine && s->ctx_handler && s->ctx_cpu != RMPSIM_CPU_ANY && s->ctx_cpu < s->ncpus &&
-	       !s->trace_detail && (!s->trace_fn || s->trace_rounds);
+	       (s->ctx_defer || !records_wanted(s));
 }
 
-/* With a result cache: each region as rmpsim_sim_charge_rmpopt charges it. */
-static void charge_each(struct rmpsim_sim *s, uint64_t r0, size_t n)
+/* ---- Runs: allocation ---- */
+
+static struct rmpsim__arun *arun_get(struct rmpsim_sim *s, size_t n)
 {
-	for (uint64_t region = r0; region < r0 + n; region++) {
-		struct rmpsim_verify v;
-		rmpsim__verify_inputs(s, region << 30, &v);
-		rmpsim_sim_charge_verify(s, &v, NULL);
+	struct rmpsim__arun *a = s->arun_free;
+	if (a) {
+		s->arun_free = a->next_free;
+	} else {
+		if (s->run_cap <
+		    2 * (s->naruns + 1)) { /* room for every run, twice: a slide per run_n pops */
+			size_t cap = s->run_cap ? 2 * s->run_cap : 64;
+			void *o = rmpsim__realloc(s->a, s->run_ord, s->run_cap * sizeof(*s->run_ord),
+						  cap * sizeof(*s->run_ord));
+			if (!o)
+				return NULL;
+			s->run_ord = o;
+			s->run_cap = cap;
+		}
+		a = rmpsim__calloc(s->a, 1, sizeof(*a));
+		if (!a)
+			return NULL;
+		s->naruns++;
+		a->ev.heap_index = RMPSIM__HEAP_NONE;
+		a->all_next = s->arun_all;
+		s->arun_all = a;
+	}
+	if (a->cap < n) {
+		uint64_t *g = rmpsim__malloc(s->a, n * sizeof(*g));
+		struct in_stretch *st = rmpsim__malloc(s->a, n * sizeof(*st));
+		if (!g || !st) {
+			rmpsim__free(s->a, g, n * sizeof(*g));
+			rmpsim__free(s->a, st, n * sizeof(*st));
+			a->next_free = s->arun_free;
+			s->arun_free = a;
+			return NULL;
+		}
+		rmpsim__free(s->a, a->gens, a->cap * sizeof(*a->gens));
+		rmpsim__free(s->a, a->st, a->cap * sizeof(*a->st));
+		a->gens = g;
+		a->st = st;
+		a->cap = n;
+	}
+	return a;
+}
+
+static void arun_put(struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	s->cpus[a->cpu].arun = NULL;
+	a->d = NULL;
+	a->next_free = s->arun_free;
+	s->arun_free = a;
+}
+
+static void aruns_free(struct rmpsim_sim *s)
+{
+	for (struct rmpsim__arun *a = s->arun_all, *n; a; a = n) {
+		n = a->all_next;
+		rmpsim__free(s->a, a->gens, a->cap * sizeof(*a->gens));
+		rmpsim__free(s->a, a->st, a->cap * sizeof(*a->st));
+		rmpsim__free(s->a, a, sizeof(*a));
+	}
+	s->arun_all = s->arun_free = NULL;
+	rmpsim__free(s->a, s->run_ord, s->run_cap * sizeof(*s->run_ord));
+	s->run_ord = NULL;
+	s->run_cap = s->run_head = s->run_n = 0;
+}
+
+/* The run's inputs, region by region as a verify asks for them now
+ * (rmpsim__verify_inputs, the sim's copy when its generation is the one the
+ * machine's run read), kept in stretches of alike regions. */
+static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	const struct rmpsim__verify_in *vin = s->rm.vin;
+	a->nst = 0;
+	for (uint64_t region = a->r0; region < a->end; region++) {
+		const struct rmpsim__verify_in *vi = vin && region < s->rm.nregions ? &vin[region] : NULL;
+		int64_t first_busy;
+		unsigned home;
+		if (vi && vi->valid && vi->gen == a->gens[region - a->r0]) {
+			first_busy = vi->first_busy;
+			home = vi->home_node;
+		} else {
+			struct rmpsim_verify v;
+			rmpsim__verify_inputs(s, region << 30, &v);
+			first_busy = v.first_busy;
+			home = v.home_node;
+		}
+		struct in_stretch *last = a->nst ? &a->st[a->nst - 1] : NULL;
+		if (last && last->first_busy == first_busy && last->home_node == home)
+			last->end = region + 1;
+		else
+			a->st[a->nst++] = (struct in_stretch){ region + 1, first_busy, home };
 	}
 }
 
-/* A run's state while its regions are charged (locals of charge_scans, kept
- * apart from the model's fields so that the loops hold them in registers). */
+/* ---- Charging one verify at a time ---- */
+
+/* Verifies from a->next while they start before lim (at least one), each as
+ * rmpsim_sim_charge_verify charges it on the run's CPU; RMPOPT records only
+ * when wanted (rmpsim_sim_set_trace_rounds: a hook that takes rounds reads none). */
+static void charge_each(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
+{
+	struct rmpsim_proc *sv_proc = s->ctx_proc;
+	unsigned sv_cpu = s->ctx_cpu;
+	bool sv_handler = s->ctx_handler, sv_defer = s->ctx_defer;
+	uint64_t sv_charge = s->ctx_charge, sv_base = s->ctx_base;
+	rmpsim_trace_fn hook = s->trace_fn;
+	if (!records_wanted(s))
+		s->trace_fn = NULL;
+	s->ctx_proc = NULL;
+	s->ctx_cpu = a->cpu;
+	s->ctx_handler = true;
+	s->ctx_defer = false;
+	do {
+		while (a->next >= a->st[a->ist].end)
+			a->ist++;
+		const struct in_stretch *st = &a->st[a->ist];
+		struct rmpsim_verify v = { .region = a->next,
+					   .gen = a->gens[a->next - a->r0],
+					   .first_busy = st->first_busy,
+					   .home_node = st->home_node };
+		s->ctx_base = a->t;
+		s->ctx_charge = 0;
+		struct rmpsim_verify_cost c;
+		rmpsim_sim_charge_verify(s, &v, &c);
+		a->t += s->ctx_charge;
+		a->next++;
+	} while (a->next < a->end && a->t < lim);
+	s->trace_fn = hook;
+	s->ctx_proc = sv_proc;
+	s->ctx_cpu = sv_cpu;
+	s->ctx_handler = sv_handler;
+	s->ctx_defer = sv_defer;
+	s->ctx_charge = sv_charge;
+	s->ctx_base = sv_base;
+}
+
+/* ---- The fast way ---- */
+
+/* A step's state (locals of charge_fast, kept apart from the model's fields
+ * so that the loops hold them in registers). */
 struct run {
 	struct rmpsim_sim *s;
 	unsigned cpu;
-	struct rmpsim__warm *wr;	     /* the CPU's L3 group's records, or NULL */
-	const struct rmpsim__verify_in *vin; /* the sim's copies, NULL without gens */
-	const uint64_t *gens;		     /* the generations the machine's run read */
-	uint64_t r0;
-	uint64_t t, fill, free_at; /* the next verify's start, the group's fill counter, the home's queue */
+	struct rmpsim__warm *wr; /* the CPU's L3 group's records, or NULL */
+	const uint64_t *gens;	 /* indexed by region */
+	uint64_t lim;		 /* charge verifies that start before it */
+	uint64_t t, fill;	 /* the next verify's start, the group's fill counter */
 	struct rmpsim__cost_marks k;
 	uint64_t kinds[RMPSIM_RMPOPT_NKINDS], lines, dram_lines;
-	struct rmpsim__scan_in in; /* of the last region charged */
-	bool have_in;
-	uint64_t last_ps; /* its cost */
+	struct rmpsim__scan_in *in; /* of the current stretch */
+	uint64_t last_ps;	    /* the last verify's cost */
 };
 
 /* One region, as rmpsim_sim_charge_verify charges it. */
@@ -71,27 +241,9 @@ static void step(struct run *r, uint64_t region)
 {
 	struct rmpsim_sim *s = r->s;
 	bool indexed = region < s->rm.nregions;
-	struct rmpsim_verify v;
-	/* What the machine says a verify finds: the sim's copy when the
-	 * generation the run read is its own (rmpsim__verify_inputs). */
-	const struct rmpsim__verify_in *vi = r->vin && indexed ? &r->vin[region] : NULL;
-	if (vi && vi->valid && vi->gen == r->gens[region - r->r0])
-		v = (struct rmpsim_verify){ .region = region,
-					    .gen = vi->gen,
-					    .first_busy = vi->first_busy,
-					    .home_node = vi->home_node };
-	else
-		rmpsim__verify_inputs(s, region << 30, &v);
-	if (!r->have_in || v.first_busy != r->in.first_busy || v.home_node != r->in.home_asked) {
-		if (r->have_in)
-			s->domains[r->in.home].free_at = r->free_at;
-		rmpsim__scan_in_set(s, r->cpu, &v, &r->in);
-		r->free_at = s->domains[r->in.home].free_at;
-		r->have_in = true;
-	}
 	struct rmpsim_verify_cost c;
-	rmpsim__scan(&s->prof, &r->in, &r->fill, &r->free_at, r->t, r->wr && indexed ? &r->wr[region] : NULL,
-		     (uint32_t)v.gen, &c);
+	rmpsim__scan(s, r->in, &r->fill, r->t, r->wr && indexed ? &r->wr[region] : NULL,
+		     (uint32_t)r->gens[region], &c);
 	r->kinds[c.kind]++;
 	r->lines += c.lines;
 	r->dram_lines += c.dram_lines;
@@ -111,21 +263,15 @@ static void step(struct run *r, uint64_t region)
 static uint64_t warm_stretch(struct run *r, uint64_t region, uint64_t end, uint64_t hot_ps, uint64_t bytes,
 			     uint64_t *tp, uint64_t *fillp)
 {
-	const struct rmpsim__scan_in *in = &r->in;
-	const struct rmpsim__verify_in *vin = r->vin;
-	const uint64_t *gens = r->gens - r->r0;
+	const uint64_t *gens = r->gens;
 	struct rmpsim__warm *wr = r->wr;
-	uint64_t t = *tp, fill = *fillp, l3 = in->l3_bytes;
-	int64_t first_busy = in->first_busy;
-	unsigned home = in->home_asked;
-	uint32_t n = (uint32_t)in->n;
-	for (; region < end; region++) {
-		const struct rmpsim__verify_in *vi = &vin[region];
+	uint64_t t = *tp, fill = *fillp, l3 = r->in->l3_bytes, lim = r->lim;
+	uint32_t n = (uint32_t)r->in->n;
+	for (; region < end && t < lim; region++) {
 		struct rmpsim__warm *w = &wr[region];
 		/* rmpsim__held_lines() == n and ready: hot = n (A124) */
-		if (!vi->valid || vi->gen != gens[region] || vi->first_busy != first_busy ||
-		    vi->home_node != home || w->gen != (uint32_t)vi->gen || w->lines != n || !n ||
-		    fill - w->stamp + bytes > l3 || w->ready_at > t)
+		if (w->gen != (uint32_t)gens[region] || w->lines != n || !n || fill - w->stamp + bytes > l3 ||
+		    w->ready_at > t)
 			break;
 		if (fill != w->stamp) /* moved ahead of what came in since (LRU) */
 			fill += bytes;
@@ -138,18 +284,19 @@ static uint64_t warm_stretch(struct run *r, uint64_t region, uint64_t end, uint6
 }
 
 /*
- * The regions from `region` on that are alike the last one charged (the same
- * inputs, known to the sim at the generation the run read) and whose group
- * record says all their lines are held and read, or none, and, for a cold
- * read, whose home queue is free when its DRAM reads begin: rmpsim__scan's
- * arithmetic with hot = n or 0 and no queueing, the costs computed once. Returns the first
- * region not charged (a region that is not alike goes through step()).
+ * The regions from `region` to end (of the same inputs as the last one
+ * charged) that start before the step's limit and whose group record says all
+ * their lines are held and read, or none: rmpsim__scan's arithmetic with hot =
+ * n or 0, the costs computed once (a cold read's wait at the home node's queue
+ * is its own). Returns the first region not charged (a region whose lines are
+ * in part held, or in flight, goes through step()).
  */
 static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 {
-	struct rmpsim__scan_in *in = &r->in;
-	const struct rmpsim_profile *p = &r->s->prof;
-	if (!r->vin || !r->wr || end > r->s->rm.nregions)
+	struct rmpsim__scan_in *in = r->in;
+	struct rmpsim_sim *s = r->s;
+	const struct rmpsim_profile *p = &s->prof;
+	if (!r->wr || end > s->rm.nregions)
 		return region;
 	uint64_t n = in->n;
 	uint64_t hot_ps = in->fixed_ps + rmpsim__lines_ps_memo(p, n, n, in->l3_line_ps, &in->all_hot_ps);
@@ -159,33 +306,30 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 		cold_ps = service;
 	cold_ps += in->fixed_ps;
 	uint64_t bytes = n * RMPSIM__LINE_BYTES;
-	uint64_t t = r->t, fill = r->fill, free_at = r->free_at, last_ps = r->last_ps, dram = 0,
-		 first = region;
-	for (; region < end; region++) {
+	struct rmpsim__home_queue *q = &s->domains[in->home].q;
+	uint64_t t = r->t, fill = r->fill, last_ps = r->last_ps, dram = 0, first = region, lim = r->lim;
+	for (; region < end && t < lim; region++) {
 		if (last_ps == hot_ps) { /* the cost already noted: a stretch of warm regions */
 			region = warm_stretch(r, region, end, hot_ps, bytes, &t, &fill);
-			if (region == end)
+			if (region == end || t >= lim)
 				break;
 		}
-		const struct rmpsim__verify_in *vi = &r->vin[region];
-		if (!vi->valid || vi->gen != r->gens[region - r->r0] || vi->first_busy != in->first_busy ||
-		    vi->home_node != in->home_asked)
-			break;
 		struct rmpsim__warm *w = &r->wr[region];
-		uint32_t gen = (uint32_t)vi->gen;
+		uint32_t gen = (uint32_t)r->gens[region];
 		uint64_t held = rmpsim__held_lines(w, fill, in->l3_bytes, gen);
 		if (held && (held != n || w->ready_at > t))
 			break; /* some lines held, or all but still in flight */
 		bool hot = held;
 		uint64_t ps = hot ? hot_ps : cold_ps;
-		if (!hot && in->contention) {
+		if (!hot && in->contention) { /* A62, A300: its turn at the home node */
 			uint64_t t_dram = t + in->fixed_ps;
-			if (free_at > t_dram)
-				break; /* it would queue */
-			free_at = t_dram + service;
+			uint64_t queued =
+				rmpsim__queue_take(s->a, q, s->clock, t_dram, service) + service - t_dram;
+			if (queued + in->fixed_ps > ps)
+				ps = queued + in->fixed_ps;
 		}
 		if (ps != last_ps) /* an equal cost moves neither the window nor the maximum */
-			rmpsim__note_cost(&r->s->rm, &r->k, r->cpu, t, ps);
+			rmpsim__note_cost(&s->rm, &r->k, r->cpu, t, ps);
 		last_ps = ps;
 		/* The group's record (A124): new lines, or held ones moved ahead. */
 		if (!held || fill != w->stamp)
@@ -203,36 +347,45 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 	r->dram_lines += dram;
 	r->t = t;
 	r->fill = fill;
-	r->free_at = free_at;
 	r->last_ps = last_ps;
 	return region;
 }
 
-/* Without one: each region's scan, stretches of alike regions at once, the
- * statistics summed. */
-static void charge_scans(struct rmpsim_sim *s, const uint64_t *gens, uint64_t r0, size_t n)
+/* Verifies from a->next while they start before lim (at least one): each
+ * region's scan, stretches of alike regions at once, the statistics summed. */
+static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
 {
 	struct rmpsim__rmpopt_model *m = &s->rm;
-	struct rmpsim__cpu *cc = &s->cpus[s->ctx_cpu];
+	struct rmpsim__cpu *cc = &s->cpus[a->cpu];
 	struct run r = {
 		.s = s,
-		.cpu = s->ctx_cpu,
+		.cpu = a->cpu,
 		.wr = rmpsim__model_row(s, (void **)m->warm, cc->l3, sizeof(*r.wr)),
-		.vin = gens ? m->vin : NULL,
-		.gens = gens,
-		.r0 = r0,
-		.t = s->ctx_base + s->ctx_charge,
+		.gens = a->gens - a->r0,
+		.lim = lim,
+		.t = a->t,
 		.fill = m->l3_fill[cc->l3],
 		.k = { m->win_min, m->win_max, m->rise_max },
+		.in = &a->in,
+		.last_ps = a->last_ps,
 	};
-	uint64_t t0 = r.t;
-
-	for (uint64_t region = r0; region < r0 + n;) {
+	uint64_t t0 = r.t, region = a->next;
+	do {
+		while (region >= a->st[a->ist].end)
+			a->ist++;
+		const struct in_stretch *st = &a->st[a->ist];
+		if (!a->have_in || a->in_st != a->ist) {
+			struct rmpsim_verify v = { .region = region,
+						   .gen = a->gens[region - a->r0],
+						   .first_busy = st->first_busy,
+						   .home_node = st->home_node };
+			rmpsim__scan_in_set(s, a->cpu, &v, &a->in);
+			a->in_st = a->ist;
+			a->have_in = true;
+		}
 		step(&r, region);
-		region = alike(&r, region + 1, r0 + n);
-	}
-	if (r.have_in)
-		s->domains[r.in.home].free_at = r.free_at;
+		region = alike(&r, region + 1, st->end < a->end ? st->end : a->end);
+	} while (region < a->end && r.t < lim);
 	m->l3_fill[cc->l3] = r.fill;
 	m->win_min = r.k.win_min;
 	m->win_max = r.k.win_max;
@@ -242,8 +395,161 @@ static void charge_scans(struct rmpsim_sim *s, const uint64_t *gens, uint64_t r0
 	cc->st.rmpopt_ps += r.t - t0;
 	cc->st.rmpopt_lines += r.lines;
 	cc->st.rmpopt_dram_lines += r.dram_lines;
-	s->ctx_charge += r.t - t0; /* rmpsim_sim_compute() in a handler */
+	a->t = r.t;
+	a->next = region;
+	a->last_ps = r.last_ps;
 }
+
+static void charge(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
+{
+	if (s->rm.ndom || records_wanted(s))
+		charge_each(s, a, lim);
+	else
+		charge_fast(s, a, lim);
+}
+
+/* ---- Runs in time order ---- */
+
+/*
+ * The runs in progress, in the order of their next verify. Runs move in near
+ * lockstep (every follower scans the same regions at about the same pace), so
+ * a run that charged its verify goes at or near the back: a sorted array
+ * searched from the back is O(1) where a heap sifts through its depth.
+ */
+static struct rmpsim__arun *order_first(const struct rmpsim_sim *s)
+{
+	return s->run_n ? s->run_ord[s->run_head] : NULL;
+}
+
+static void order_insert(struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	struct rmpsim__arun **o = s->run_ord;
+	if (s->run_head + s->run_n == s->run_cap) { /* the back is full: slide to the front */
+		memmove(o, &o[s->run_head], s->run_n * sizeof(*o));
+		s->run_head = 0;
+	}
+	size_t lo = s->run_head, i = s->run_head + s->run_n;
+	if (i > lo && rmpsim__ev_before(&a->ev, &o[i - 1]->ev)) { /* not the last: search */
+		size_t hi = i - 1;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (rmpsim__ev_before(&a->ev, &o[mid]->ev))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		memmove(&o[lo + 1], &o[lo], (i - lo) * sizeof(*o));
+		i = lo;
+	}
+	o[i] = a;
+	s->run_n++;
+}
+
+static void order_pop(struct rmpsim_sim *s)
+{
+	s->run_head++;
+	if (!--s->run_n)
+		s->run_head = 0;
+}
+
+/* The runs' event keyed as their earliest verify, or out of the queue. */
+static void runs_rekey(struct rmpsim_sim *s)
+{
+	const struct rmpsim__arun *fa = order_first(s);
+	const struct rmpsim_event *first = fa ? &fa->ev : NULL;
+	struct rmpsim_event *ev = &s->runs_ev;
+	if (ev->heap_index != RMPSIM__HEAP_NONE) {
+		if (first && first->time == ev->time && first->seq == ev->seq)
+			return;
+		rmpsim__heap_remove(&s->heap, ev);
+	}
+	if (!first)
+		return;
+	ev->time = first->time;
+	ev->seq = first->seq;
+	ev->kind = EV_RUN_STEP;
+	rmpsim__heap_push(&s->heap, ev);
+}
+
+static void settle(struct rmpsim_sim *s)
+{
+	struct rmpsim__arun *a = s->cpus[s->ctx_cpu].arun;
+	if (RMPSIM_NEVER(a->d))
+		return; /* cannot happen: a CPU's run in progress keeps it in its handler */
+	charge(s, a, RMPSIM_TIME_NEVER);
+	s->ctx_charge += a->t - a->t0; /* rmpsim_sim_compute() in a handler */
+	arun_put(s, a);
+}
+
+static bool bind(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, uint64_t wake)
+{
+	struct rmpsim__arun *a = s->cpus[cpu].arun;
+	if (!a)
+		return false;
+	if (RMPSIM_NEVER(a->d || s->ctx_charge != a->charge_at)) {
+		settle(s); /* cannot happen: a charge after the run settles it */
+		return false;
+	}
+	a->d = d;
+	a->delivery = s->now;
+	a->wake = wake;
+	a->ev.time = a->t;
+	a->ev.seq = s->seq++;
+	a->ev.kind = EV_RUN_STEP;
+	order_insert(s, a);
+	runs_rekey(s);
+	return true;
+}
+
+/*
+ * The runs' event: the verifies of the runs in progress, earliest first, up
+ * to the next event of the engine's queue (at the same time, the lower seq
+ * goes first, as between events) and the run's limits. A run charges its
+ * verifies up to the next run's; its last ends its handler.
+ */
+static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
+{
+	(void)ev;
+	const struct rmpsim_event *top;
+	struct rmpsim__arun *a;
+	while ((a = order_first(s)) && !s->stop && !s->err) {
+		top = rmpsim__heap_top(&s->heap);
+		if ((top && rmpsim__ev_before(top, &a->ev)) || a->ev.time > s->limit ||
+		    (s->max_time && a->ev.time > s->max_time))
+			break;
+		s->now = s->clock = a->ev.time;
+		const struct rmpsim_event *next = s->run_n > 1 ? &s->run_ord[s->run_head + 1]->ev : NULL;
+		uint64_t lim = top ? top->time : RMPSIM_TIME_NEVER;
+		if (next && next->time < lim)
+			lim = next->time;
+		if (s->limit < lim - 1)
+			lim = s->limit + 1;
+		if (s->max_time && s->max_time < lim - 1)
+			lim = s->max_time + 1;
+		s->run_steps++;
+		charge(s, a, lim);
+		order_pop(s);
+		if (a->next < a->end) {
+			a->ev.time = a->t;
+			a->ev.seq = s->seq++;
+			order_insert(s, a);
+			continue;
+		}
+		struct rmpsim__csd *d = a->d;
+		uint64_t wake = a->wake, began = a->delivery, end = a->t;
+		unsigned cpu = a->cpu;
+		arun_put(s, a);
+		rmpsim__handler_finish(s, cpu, d, wake, began, end);
+	}
+	runs_rekey(s);
+}
+
+static const struct rmpsim__arun_ops arun_ops = {
+	.dispatch = dispatch,
+	.bind = bind,
+	.settle = settle,
+	.free_all = aruns_free,
+};
 
 int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 {
@@ -251,25 +557,42 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 		return -EINVAL;
 	if (!n)
 		return 0;
-	if (!run_allowed(s))
+	if (!run_allowed(s) || n > RMPSIM_RMPOPT_REGIONS)
 		return -EAGAIN;
-	struct rmpsim__rmpopt_model *m = &s->rm;
-	if (!m->run_gens) /* without it each region's inputs are asked for: slower, the same */
-		m->run_gens = rmpsim__calloc(s->a, RMPSIM_RMPOPT_REGIONS, sizeof(*m->run_gens));
-	uint64_t *gens = n <= RMPSIM_RMPOPT_REGIONS ? m->run_gens : NULL;
-	int err = rmpsim_machine_rmpopt_verify_run(s->machine, s->ctx_cpu, spa, n, gens);
-	if (err < 0)
+	if (!s->arun_ops) {
+		if (rmpsim__ev_objects_add(s, 1) < 0) /* the runs' event */
+			return -ENOMEM;
+		s->runs_ev.heap_index = RMPSIM__HEAP_NONE;
+		s->arun_ops = &arun_ops;
+	}
+	rmpsim__arun_settle(s); /* an earlier run of this handler first */
+	struct rmpsim__arun *a = arun_get(s, n);
+	if (!a)
+		return -ENOMEM;
+	int err = rmpsim_machine_rmpopt_verify_run(s->machine, s->ctx_cpu, spa, n, a->gens);
+	if (err < 0) {
+		a->next_free = s->arun_free;
+		s->arun_free = a;
 		return err;
-	uint64_t r0 = spa >> 30;
-	/* A hook that takes rounds reads no RMPOPT record (rmpsim_sim_set_trace_rounds). */
-	rmpsim_trace_fn hook = s->trace_fn;
-	s->trace_fn = NULL;
-	if (s->rm.ndom)
-		charge_each(s, r0, n);
-	else
-		charge_scans(s, gens, r0, n);
-	s->trace_fn = hook;
+	}
+	a->cpu = s->ctx_cpu;
+	a->r0 = a->next = spa >> 30;
+	a->end = a->r0 + n;
+	a->t = a->t0 = s->ctx_base + s->ctx_charge;
+	a->charge_at = s->ctx_charge;
+	a->ist = 0;
+	a->have_in = false;
+	a->last_ps = 0;
+	take_inputs(s, a);
 	s->runs++;
+	if (s->ctx_defer) { /* goes on after the handler if nothing follows it (A300) */
+		s->cpus[a->cpu].arun = a;
+		return 0;
+	}
+	charge(s, a, RMPSIM_TIME_NEVER);
+	s->ctx_charge += a->t - a->t0; /* rmpsim_sim_compute() in a handler */
+	a->next_free = s->arun_free;
+	s->arun_free = a;
 	return 0;
 }
 

@@ -86,12 +86,12 @@ static inline uint64_t rmpsim__held_lines(const struct rmpsim__warm *w, uint64_t
  * A verify that reads in->n lines (A120), started at t by a core of an L3
  * group whose fill counter is *fill: its cost into *c (kind, lines, DRAM
  * lines, ps), the group's record w of the region's lines (NULL: none kept),
- * *fill and the home node's queue *free_at updated.
+ * *fill and the home node's queue (s->domains[in->home], A62, A300) updated.
  */
-static inline void rmpsim__scan(const struct rmpsim_profile *p, struct rmpsim__scan_in *in, uint64_t *fill,
-				uint64_t *free_at, uint64_t t, struct rmpsim__warm *w, uint32_t gen,
-				struct rmpsim_verify_cost *c)
+static inline void rmpsim__scan(struct rmpsim_sim *s, struct rmpsim__scan_in *in, uint64_t *fill, uint64_t t,
+				struct rmpsim__warm *w, uint32_t gen, struct rmpsim_verify_cost *c)
 {
+	const struct rmpsim_profile *p = &s->prof;
 	uint64_t n = in->n;
 	/* Lines the group holds or is already bringing in (another core's read
 	 * still in flight), and those of them it holds at t. */
@@ -103,11 +103,12 @@ static inline void rmpsim__scan(const struct rmpsim_profile *p, struct rmpsim__s
 	uint64_t hot_ps = rmpsim__lines_ps_memo(p, hot, n, in->l3_line_ps, &in->all_hot_ps);
 	uint64_t cold_ps = rmpsim__lines_ps_memo(p, cold, n, in->dram_ps, &in->all_cold_ps);
 	if (cold && in->contention) {
-		/* A62: FCFS at the home node's bandwidth, from when the DRAM reads begin. */
+		/* A62: FCFS at the home node's bandwidth, from when the DRAM
+		 * reads begin, in simulated-time order (A300). */
 		uint64_t t_dram = t + in->fixed_ps + hot_ps;
-		uint64_t start = *free_at > t_dram ? *free_at : t_dram;
-		*free_at = start + cold * in->service_ps;
-		uint64_t queued = *free_at - t_dram;
+		uint64_t service = cold * in->service_ps;
+		uint64_t start = rmpsim__queue_take(s->a, &s->domains[in->home].q, s->clock, t_dram, service);
+		uint64_t queued = start + service - t_dram;
 		if (queued > cold_ps)
 			cold_ps = queued;
 	}

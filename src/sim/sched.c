@@ -356,9 +356,10 @@ void rmpsim_sim_compute(struct rmpsim_sim *s, uint64_t ps)
 {
 	if (!s)
 		return;
-	if (s->ctx_handler)
+	if (s->ctx_handler) {
+		rmpsim__arun_settle(s); /* a run before this charge ends first (A300) */
 		s->ctx_charge += ps;
-	else if (s->ctx_proc)
+	} else if (s->ctx_proc)
 		rmpsim__proc_compute(s, s->ctx_proc, ps);
 }
 

@@ -90,6 +90,8 @@ void rmpsim_sim_destroy(struct rmpsim_sim *s)
 	rmpsim__procs_free(s);
 	rmpsim__csds_free(s);
 	rmpsim__calls_free(s);
+	if (s->arun_ops)
+		s->arun_ops->free_all(s);
 	rmpsim__plans_free(s);
 	rmpsim__rmpopt_model_fini(s);
 	rmpsim__free(s->a, s->marks, s->marks_cap * sizeof(*s->marks));
@@ -97,6 +99,8 @@ void rmpsim_sim_destroy(struct rmpsim_sim *s)
 	rmpsim__free(s->a, s->cl_stamp, s->ncpus * sizeof(*s->cl_stamp));
 	rmpsim__free(s->a, s->cl_write, s->ncpus * sizeof(*s->cl_write));
 	rmpsim__free(s->a, s->cpus, s->ncpus * sizeof(*s->cpus));
+	for (unsigned d = 0; d < s->ndomains; d++)
+		rmpsim__queue_free(s->a, &s->domains[d].q);
 	rmpsim__free(s->a, s->domains, s->ndomains * sizeof(*s->domains));
 	rmpsim__free(s->a, s, sizeof(*s));
 }
@@ -257,6 +261,7 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	case EV_IPI_END:
 	case EV_IPI_ACK: rmpsim__ipi_dispatch(s, ev); break;
 	case EV_IPI_CALL: rmpsim__call_dispatch(s, ev); break;
+	case EV_RUN_STEP: s->arun_ops->dispatch(s, ev); break;
 	default: (void)RMPSIM_NEVER(1);
 	}
 }
@@ -305,7 +310,7 @@ int rmpsim_sim_run_until(struct rmpsim_sim *s, uint64_t limit)
 			break;
 		}
 		rmpsim__heap_pop(&s->heap);
-		s->now = ev->time;
+		s->now = s->clock = ev->time;
 		dispatch(s, ev);
 	}
 	if (!s->stop && !s->err && limit != RMPSIM_TIME_NEVER && s->heap.n && s->now < limit)

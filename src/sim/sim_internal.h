@@ -12,6 +12,7 @@
 #include "base/rng.h"
 #include "fiber.h"
 #include "heap.h"
+#include "home_queue.h"
 
 #define RMPSIM__CONTAINER(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
@@ -23,7 +24,12 @@ enum rmpsim__ev_kind {
 	EV_IPI_END,	/* csd.ev: handler finished */
 	EV_IPI_ACK,	/* proc.ack_ev: the sender sees the last acknowledgement */
 	EV_IPI_CALL,	/* call.ev: the earliest step of a batched IPI call (ipi.c) */
+	EV_RUN_STEP,	/* runs_ev: the earliest next verify of the handlers' ranged runs (rmpopt_run.c) */
 };
+
+/* A handler's ranged run charged in simulated-time order among the other
+ * events (A300, rmpopt_run.c); its end is the handler's. */
+struct rmpsim__arun;
 
 enum rmpsim__pstate { P_RUNNABLE, P_RUNNING, P_BLOCKED, P_SLEEPING, P_DONE };
 
@@ -100,6 +106,7 @@ struct rmpsim__cpu {
 	unsigned rq_len;
 	struct rmpsim__csd *pend_head, *pend_tail;
 	struct rmpsim__csd *in_irq; /* handler running; its EV_IPI_END is queued */
+	struct rmpsim__arun *arun;  /* its ranged run, while in progress (A300) */
 	bool busy;
 	uint64_t busy_since;
 	uint64_t idle_since; /* when it last went idle (C-state depth, A136) */
@@ -115,7 +122,7 @@ struct rmpsim__cpu {
 };
 
 struct rmpsim__domain {
-	uint64_t free_at; /* the RMP home node's DRAM bandwidth is taken until then (A62) */
+	struct rmpsim__home_queue q; /* the RMP home node's DRAM queue (A62, A300) */
 };
 
 /* RMP lines of one region held by one L3 group (rmpopt_model.c). */
@@ -189,6 +196,11 @@ struct rmpsim__round_memo {
 	uint64_t longest, longest_end_off;
 	unsigned longest_cpu;
 	uint64_t free_end_off; /* the home node's queue after the round - send */
+	/* The idle stretches the round left at its home node (A300), - send;
+	 * the first from where the queue was free (its lo unused). At most two
+	 * per verify (one new, or one split): [2 * (n + 1)]. */
+	struct rmpsim__gap *gaps;
+	size_t ngaps;
 	/* A local round (the sender in the mask, on_each_cpu_mask): the sender's
 	 * own verify, at send + send_ps, between the targets' (plan local_pos). */
 	bool local;
@@ -238,6 +250,8 @@ struct rmpsim_sim {
 	struct rmpsim__heap heap;
 	size_t ev_objects; /* events that may be queued at once: the heap keeps room for all */
 	uint64_t now, seq, events;
+	/* The time of the event being handled: no step begins before it (home_queue.h). */
+	uint64_t clock;
 	uint64_t limit;	      /* of the running rmpsim_sim_run_until */
 	size_t local_pending; /* steps of batched calls not standing in the queue themselves */
 	uint64_t hash;
@@ -260,6 +274,18 @@ struct rmpsim_sim {
 	bool ctx_handler;
 	uint64_t ctx_charge; /* handler: cost charged so far */
 	uint64_t ctx_base;   /* handler: time its body starts */
+	/* An IPI handler run by run_handler(): a ranged run at its tail may go on
+	 * after the handler returns, in time order with the rest (A300). */
+	bool ctx_defer;
+	struct rmpsim__arun *arun_free, *arun_all; /* rmpopt_run.c */
+	size_t naruns;
+	const struct rmpsim__arun_ops *arun_ops; /* NULL before the first run */
+	/* The runs in progress in the order of their next verify (time, seq):
+	 * run_ord[run_head, run_head + run_n) of run_cap; and the event that
+	 * stands for the earliest of them in the engine's queue. */
+	struct rmpsim__arun **run_ord;
+	size_t run_head, run_n, run_cap;
+	struct rmpsim_event runs_ev;
 
 	struct rmpsim__csd *csd_free, *csd_all;
 	size_t csd_total;
@@ -299,6 +325,7 @@ struct rmpsim_sim {
 
 	struct rmpsim__rmpopt_model rm; /* the RMPOPT memory engine (rmpopt_model.c) */
 	uint64_t runs;			/* ranged runs of verifies computed in one call (rmpopt_run.c) */
+	uint64_t run_steps;		/* their EV_RUN_STEP events */
 
 	struct rmpsim_mark *marks;
 	size_t nmarks, marks_cap;
@@ -543,5 +570,25 @@ void rmpsim__ipi_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev);
 void rmpsim__csds_free(struct rmpsim_sim *s);
 void rmpsim__calls_free(struct rmpsim_sim *s);
 void rmpsim__call_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev);
+/* ipi.c: handler d on cpu, run at began, ends at end (its C-state exit was
+ * wake): the handler's statistics and its EV_IPI_END, as when it returned (A300). */
+void rmpsim__handler_finish(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, uint64_t wake,
+			    uint64_t began, uint64_t end);
+/* rmpopt_run.c (A300): a handler's ranged run goes on after it returns when it
+ * was the handler's last act (bind: true, the handler's end is the run's);
+ * anything the handler does after the run first settles it (computes it
+ * whole, there and then). Through s->arun_ops, set by the first run, so that
+ * machine-less users of the engine do not link the machine. */
+struct rmpsim__arun_ops {
+	void (*dispatch)(struct rmpsim_sim *s, struct rmpsim_event *ev);
+	bool (*bind)(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, uint64_t wake);
+	void (*settle)(struct rmpsim_sim *s);
+	void (*free_all)(struct rmpsim_sim *s);
+};
+static inline void rmpsim__arun_settle(struct rmpsim_sim *s)
+{
+	if (s->ctx_defer && s->cpus[s->ctx_cpu].arun)
+		s->arun_ops->settle(s);
+}
 
 #endif

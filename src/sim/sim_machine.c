@@ -56,6 +56,8 @@ void rmpsim_sim_charge_rmpopt(struct rmpsim_sim *s, const struct rmpsim_insn_out
 {
 	if (!s || !r)
 		return;
+	if (s->ctx_handler)
+		rmpsim__arun_settle(s); /* a run before this RMPOPT ends first (A300) */
 	if (r->fault != RMPSIM_FAULT_NONE) {
 		rmpsim__charge_report(s, 0, false); /* A64: a faulting RMPOPT is not a kind */
 		return;

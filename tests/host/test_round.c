@@ -376,12 +376,17 @@ static void local_rounds_equal_the_step_engine(void **state)
 	}
 	/* Without the process every machine of two CPUs or more sends naive's calls
 	 * as rounds, and takes later ones from a memo when the sender's L3 holds a
-	 * target. A process that wakes every
+	 * target and its rounds repeat. They need not: on a slow home node, a
+	 * target that leaves C2 late reads before targets delivered earlier, and
+	 * the queue puts its read in the idle stretch before theirs (A300), which
+	 * moves every later round a little, so a machine may not repeat a round
+	 * within the test's pass (2 of these 26, whose sends come 10 us earlier
+	 * round after round). A process that wakes every
 	 * 10-150 us leaves few: a round's bound (round_bound) spans more than that
 	 * on a slow home node, but some of the runs must have had them. */
 	assert_true(quiet >= 20);
 	ASSERT_EQ(quiet_rounds, quiet);
-	ASSERT_EQ(quiet_memo, quiet_shared);
+	assert_true(quiet_memo + 2 >= quiet_shared);
 	assert_true(quiet_shared >= 20);
 	assert_true(noisy_rounds >= 3);
 }
@@ -484,7 +489,7 @@ static void ranged_runs_equal_the_step_loop(void **state)
 		assert_non_null(su.policy);
 		static struct snap a, b;
 		run_both(&sh, &prof, &su, &a, &b);
-		ASSERT_EQ(b.runs, 0); /* --trace-detail: one by one */
+		ASSERT_EQ(b.runs, a.runs); /* --trace-detail too: verify by verify (A300) */
 		/* The run's trace hash is the loop's: it folds nothing of its own. */
 		ASSERT_EQ(a.hash, b.hash);
 		ranged_seen += a.runs > 0;

@@ -187,19 +187,25 @@ static void verify_inputs_follow_the_region_contents(void **state)
 
 /*
  * Ranged runs (issue 14 point 2, docs/timing.md "Ranged runs"): handlers that
- * verify a range of regions with rmpsim_sim_rmpopt_run, against the same
- * handlers verifying region by region (rmpsim_machine_rmpopt and
- * rmpsim_sim_charge_rmpopt), after the same random script on CPU 0: calls to
- * random targets, waited for or not (handlers overlap the script's own
- * verifies, so groups hold lines still in flight), the process's own verifies,
- * RMPUPDATEs between them, sleeps; RMP segments of 1 GiB (regions on both
- * homes), random profiles (an L3 of a few regions, a binding home bandwidth,
- * scan granularity, misses in flight, result caches), the machine's scan
- * cache on or off (its run's loop of cached regions, or every verify a scan).
+ * verify a range of regions with rmpsim_sim_rmpopt_run, after the same random
+ * script on CPU 0: calls to random targets, waited for or not (handlers
+ * overlap the script's own verifies, so groups hold lines still in flight),
+ * the process's own verifies, RMPUPDATEs between them, sleeps; RMP segments of
+ * 1 GiB (regions on both homes), random profiles (an L3 of a few regions, a
+ * binding home bandwidth, scan granularity, misses in flight, result caches),
+ * the machine's scan cache on or off (its run's loop of cached regions, or
+ * every verify a scan). The runs of concurrent handlers are charged in time
+ * order (A300): their fast way (BY_RUN) against each verify charged as one
+ * (BY_RUN_RECORDS: a hook that takes every RMPOPT record); and, with one
+ * handler at a time (solo: one target, waited for), against the handlers
+ * verifying region by region themselves (BY_LOOP: rmpsim_machine_rmpopt and
+ * rmpsim_sim_charge_rmpopt).
  */
+enum range_mode { BY_RUN, BY_RUN_RECORDS, BY_LOOP };
+
 struct range_world {
 	struct rmpsim_machine *m;
-	bool ranged;
+	bool ranged, solo;
 	uint64_t seed;
 	uint64_t a, n, off; /* the handlers' range: n regions from a, RAX offset off */
 	uint64_t marks;	    /* the RMPOPT window and rises read after each step, folded */
@@ -233,7 +239,9 @@ static void range_script(struct rmpsim_sim *s, void *arg)
 			w->a = rmpsim__rng_below(&rng, 13);
 			w->n = 1 + rmpsim__rng_below(&rng, 13 - w->a);
 			w->off = rmpsim__rng_below(&rng, GIB);
-			bool wait = rmpsim__rng_below(&rng, 3) != 0;
+			bool wait = w->solo || rmpsim__rng_below(&rng, 3) != 0;
+			if (w->solo) /* one handler at a time: its lowest target */
+				mask[0] &= ~mask[0] + 1;
 			assert_int_equal(
 				rmpsim_sim_ipi_many(s, mask, verify_range, w, wait ? RMPSIM_IPI_WAIT : 0), 0);
 			if (!wait) /* the handlers' range must stay until they ran */
@@ -274,7 +282,12 @@ struct range_snap {
 	bool opt[4][16];
 };
 
-static void range_world_run(const struct rmpsim_profile *prof, uint64_t seed, bool ranged,
+static void count_rmpopt_records(void *ctx, const struct rmpsim_trace_rec *rec)
+{
+	*(uint64_t *)ctx += rec->kind == RMPSIM_TRACE_RMPOPT;
+}
+
+static void range_world_run(const struct rmpsim_profile *prof, uint64_t seed, enum range_mode mode, bool solo,
 			    enum rmpsim_rmpopt_cache cache, struct range_snap *sn)
 {
 	struct rmpsim_machine_config cfg;
@@ -286,14 +299,29 @@ static void range_world_run(const struct rmpsim_profile *prof, uint64_t seed, bo
 	assert_int_equal(bring_up_snp(m, true), 0);
 	struct rmpsim_sim *s = NULL;
 	assert_int_equal(rmpsim_sim_create(NULL, m, prof, seed, &s), 0);
-	struct range_world w = { .m = m, .ranged = ranged, .seed = seed };
+	struct range_world w = { .m = m, .ranged = mode != BY_LOOP, .solo = solo, .seed = seed };
+	uint64_t records = 0;
+	if (mode == BY_RUN_RECORDS)
+		rmpsim_sim_set_trace_hook(s, count_rmpopt_records, &records);
 	struct rmpsim_proc_attr a = { .cpu = 0 };
 	assert_int_equal(rmpsim_sim_spawn(s, &a, range_script, &w, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
-	if (ranged)
+	if (mode != BY_LOOP)
 		assert_true(rmpsim_sim_rmpopt_runs(s) > 0);
 	else
 		assert_int_equal(rmpsim_sim_rmpopt_runs(s), 0);
+	/* Every RMPOPT of the script, runs' included, left its record. */
+	if (mode == BY_RUN_RECORDS) {
+		uint64_t executed = 0;
+		for (unsigned c = 0; c < 8; c++) {
+			struct rmpsim_cpu_stats st;
+			assert_int_equal(rmpsim_sim_cpu_stats(s, c, &st), 0);
+			for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
+				executed += st.rmpopt[k];
+		}
+		assert_true(records > 0);
+		assert_int_equal(records, executed);
+	}
 	memset(sn, 0, sizeof(*sn));
 	sn->now = rmpsim_sim_now(s);
 	sn->hash = rmpsim_sim_trace_hash(s);
@@ -311,7 +339,7 @@ static void range_world_run(const struct rmpsim_profile *prof, uint64_t seed, bo
 	rmpsim_machine_destroy(m);
 }
 
-/* covers: issue 14 point 2 */
+/* covers: issue 14 point 2, A300 */
 static void ranged_run_equals_the_loop(void **state)
 {
 	(void)state;
@@ -334,8 +362,9 @@ static void ranged_run_equals_the_loop(void **state)
 		enum rmpsim_rmpopt_cache cache =
 			rmpsim__rng_below(&rng, 4) ? RMPSIM_RMPOPT_CACHE_ALWAYS : RMPSIM_RMPOPT_CACHE_NEVER;
 		static struct range_snap a, b;
-		range_world_run(&prof, seed, true, cache, &a);
-		range_world_run(&prof, seed, false, cache, &b);
+		bool solo = iter % 2;
+		range_world_run(&prof, seed, BY_RUN, solo, cache, &a);
+		range_world_run(&prof, seed, solo ? BY_LOOP : BY_RUN_RECORDS, solo, cache, &b);
 		assert_int_equal(a.now, b.now);
 		assert_int_equal(a.hash, b.hash);
 		assert_int_equal(a.marks, b.marks);
@@ -355,6 +384,69 @@ static void ranged_run_equals_the_loop(void **state)
 	}
 }
 
+/*
+ * Two handlers on different nodes run the same 8 cold regions at once on a
+ * home node whose bandwidth binds (200 ns a line: a region's 512 lines take
+ * 102.4 us of the node, against 11 us of latency). Charged in time order
+ * (A300), the node serves their reads in turn, so neither finishes much
+ * before the other and neither before the node has served all whole reads
+ * but one.
+ * Charged in the order the simulator computes them (each run whole when its
+ * handler starts, before A300), the first would finish at half that and the
+ * second's first read would wait behind all of the first's, though they were
+ * issued later in simulated time.
+ */
+struct pair_world {
+	unsigned long mask;
+};
+
+static void run_eight(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	(void)cpu;
+	(void)arg;
+	assert_int_equal(rmpsim_sim_rmpopt_run(s, 0, 8), 0);
+}
+
+static void send_pair(struct rmpsim_sim *s, void *arg)
+{
+	struct pair_world *w = arg;
+	assert_int_equal(rmpsim_sim_ipi_many(s, &w->mask, run_eight, NULL, RMPSIM_IPI_WAIT), 0);
+}
+
+/* covers: A300 */
+static void concurrent_runs_share_the_home_in_time_order(void **state)
+{
+	(void)state;
+	struct rmpsim_profile prof = *rmpsim_profile_default();
+	prof.node_bw_mbps = 320;
+	struct rmpsim_machine *m = small_machine(NULL);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, &prof, 1, &s), 0);
+	struct pair_world w = { .mask = (1ul << 1) | (1ul << 2) }; /* cores 1 and 2: nodes 0 and 1 */
+	struct rmpsim_proc_attr a = { .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, send_pair, &w, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	struct rmpsim_cpu_stats one, two;
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &one), 0);
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 2, &two), 0);
+	uint64_t service = 512 * rmpsim_profile_line_service_ps(&prof); /* a region's reads at the node */
+	/* Seven of the eight regions are free (the one holding the RMP exits at
+	 * its first line); reads of lines still in flight go to the node too
+	 * (A122): 14 whole reads, so each run waits for 13 at least. */
+	uint64_t reads = one.rmpopt_dram_lines / 512 + two.rmpopt_dram_lines / 512;
+	assert_true(reads >= 14);
+	assert_true(one.rmpopt_ps >= (reads - 1) * service);
+	assert_true(two.rmpopt_ps >= (reads - 1) * service);
+	uint64_t diff =
+		one.rmpopt_ps > two.rmpopt_ps ? one.rmpopt_ps - two.rmpopt_ps : two.rmpopt_ps - one.rmpopt_ps;
+	assert_true(diff <= 2 * service);
+	assert_int_equal(rmpsim_sim_rmpopt_runs(s), 2);
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +454,7 @@ int main(void)
 		cmocka_unit_test(faulting_rmpopt_costs_a_status_read),
 		cmocka_unit_test(verify_inputs_follow_the_region_contents),
 		cmocka_unit_test(ranged_run_equals_the_loop),
+		cmocka_unit_test(concurrent_runs_share_the_home_in_time_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
