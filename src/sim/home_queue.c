@@ -75,14 +75,6 @@ void rmpsim__queue_push(const struct rmpsim_allocator *al, struct rmpsim__home_q
 uint64_t rmpsim__queue_take_gap(const struct rmpsim_allocator *al, struct rmpsim__home_queue *q,
 				uint64_t clock, uint64_t t, uint64_t dur)
 {
-	size_t ngaps = rmpsim__queue_ngaps(q);
-	if (!ngaps || rmpsim__queue_gap(q, ngaps - 1)->hi <= t) {
-		/* The node is busy from t to free_at (the common case of a queue
-		 * that runs ahead): behind the last reservation. */
-		uint64_t start = q->free_at;
-		q->free_at = start + dur;
-		return start;
-	}
 	/* The first gap that ends after t (gaps are disjoint and in order). */
 	size_t lo = 0, hi = rmpsim__queue_ngaps(q);
 	while (lo < hi) {

@@ -52,7 +52,8 @@ static inline struct rmpsim__gap *rmpsim__queue_gap(const struct rmpsim__home_qu
 	return &q->gap[i < q->a ? i : i + (q->b - q->a)];
 }
 
-/* Out of line: the read begins before free_at (a gap, or the end of the queue). */
+/* Out of line: the read begins before free_at and a gap ends after its start
+ * (the first gap from there that holds it, or the end of the queue). */
 uint64_t rmpsim__queue_take_gap(const struct rmpsim_allocator *al, struct rmpsim__home_queue *q,
 				uint64_t clock, uint64_t t, uint64_t dur);
 /* Appends the gap [lo, hi) at the end (lo >= the last gap's hi). */
@@ -67,8 +68,14 @@ void rmpsim__queue_free(const struct rmpsim_allocator *al, struct rmpsim__home_q
 static inline uint64_t rmpsim__queue_take(const struct rmpsim_allocator *al, struct rmpsim__home_queue *q,
 					  uint64_t clock, uint64_t t, uint64_t dur)
 {
-	if (t < q->free_at)
-		return rmpsim__queue_take_gap(al, q, clock, t, dur);
+	if (t < q->free_at) {
+		size_t n = rmpsim__queue_ngaps(q);
+		if (n && rmpsim__queue_gap(q, n - 1)->hi > t) /* an idle stretch after t */
+			return rmpsim__queue_take_gap(al, q, clock, t, dur);
+		uint64_t start = q->free_at; /* busy from t on: behind the last reservation */
+		q->free_at = start + dur;
+		return start;
+	}
 	if (t > q->free_at) /* the node idles from the last reservation to t */
 		rmpsim__queue_push(al, q, clock, q->free_at, t);
 	q->free_at = t + dur;

@@ -64,11 +64,16 @@ struct rmpsim__arun {
 	uint64_t *gens;		 /* [end - r0] content generations at the start */
 	struct in_stretch *st;	 /* [nst] */
 	size_t nst, ist, cap;	 /* ist: the stretch of next */
-	/* The fast way's carried state: the inputs set for stretch in_st. */
+	/* The fast way's carried state: the inputs set for stretch in_st, and
+	 * what its alike regions share (alike()). */
 	struct rmpsim__scan_in in;
+	struct alike_k {
+		uint64_t hot_ps, cold_ps; /* warm and cold costs (a cold one's wait at the node apart) */
+		uint64_t service, bytes;  /* the home's time for the lines; their bytes in the L3 */
+		struct rmpsim__home_queue *q;
+	} ak;
 	size_t in_st;
 	bool have_in;
-	uint64_t last_ps;
 };
 
 static bool records_wanted(const struct rmpsim_sim *s)
@@ -90,8 +95,9 @@ static struct rmpsim__arun *arun_get(struct rmpsim_sim *s, size_t n)
 	if (a) {
 		s->arun_free = a->next_free;
 	} else {
-		if (s->run_cap <
-		    2 * (s->naruns + 1)) { /* room for every run, twice: a slide per run_n pops */
+		/* Room for every run four times over: the order slides to the
+		 * front once per 3 * run_n pops (order_insert). */
+		if (s->run_cap < 4 * (s->naruns + 1)) {
 			size_t cap = s->run_cap ? 2 * s->run_cap : 64;
 			void *o = rmpsim__realloc(s->a, s->run_ord, s->run_cap * sizeof(*s->run_ord),
 						  cap * sizeof(*s->run_ord));
@@ -233,7 +239,8 @@ struct run {
 	struct rmpsim__cost_marks k;
 	uint64_t kinds[RMPSIM_RMPOPT_NKINDS], lines, dram_lines;
 	struct rmpsim__scan_in *in; /* of the current stretch */
-	uint64_t last_ps;	    /* the last verify's cost */
+	const struct alike_k *ak;   /* what its alike regions share */
+	uint64_t last_ps;	    /* the last verify's cost noted in this step */
 };
 
 /* One region, as rmpsim_sim_charge_verify charges it. */
@@ -291,22 +298,29 @@ static uint64_t warm_stretch(struct run *r, uint64_t region, uint64_t end, uint6
  * is its own). Returns the first region not charged (a region whose lines are
  * in part held, or in flight, goes through step()).
  */
+static void alike_set(struct rmpsim_sim *s, struct rmpsim__scan_in *in, struct alike_k *ak)
+{
+	const struct rmpsim_profile *p = &s->prof;
+	uint64_t n = in->n;
+	ak->hot_ps = in->fixed_ps + rmpsim__lines_ps_memo(p, n, n, in->l3_line_ps, &in->all_hot_ps);
+	ak->cold_ps = rmpsim__lines_ps_memo(p, n, n, in->dram_ps, &in->all_cold_ps);
+	ak->service = n * in->service_ps; /* the home's time for n lines (A62) */
+	if (in->contention && ak->service > ak->cold_ps)
+		ak->cold_ps = ak->service;
+	ak->cold_ps += in->fixed_ps;
+	ak->bytes = n * RMPSIM__LINE_BYTES;
+	ak->q = &s->domains[in->home].q;
+}
+
 static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 {
 	struct rmpsim__scan_in *in = r->in;
 	struct rmpsim_sim *s = r->s;
-	const struct rmpsim_profile *p = &s->prof;
 	if (!r->wr || end > s->rm.nregions)
 		return region;
-	uint64_t n = in->n;
-	uint64_t hot_ps = in->fixed_ps + rmpsim__lines_ps_memo(p, n, n, in->l3_line_ps, &in->all_hot_ps);
-	uint64_t cold_ps = rmpsim__lines_ps_memo(p, n, n, in->dram_ps, &in->all_cold_ps);
-	uint64_t service = n * in->service_ps; /* the home's time for n lines (A62) */
-	if (in->contention && service > cold_ps)
-		cold_ps = service;
-	cold_ps += in->fixed_ps;
-	uint64_t bytes = n * RMPSIM__LINE_BYTES;
-	struct rmpsim__home_queue *q = &s->domains[in->home].q;
+	uint64_t n = in->n, hot_ps = r->ak->hot_ps, cold_ps = r->ak->cold_ps, service = r->ak->service,
+		 bytes = r->ak->bytes;
+	struct rmpsim__home_queue *q = r->ak->q;
 	uint64_t t = r->t, fill = r->fill, last_ps = r->last_ps, dram = 0, first = region, lim = r->lim;
 	for (; region < end && t < lim; region++) {
 		if (last_ps == hot_ps) { /* the cost already noted: a stretch of warm regions */
@@ -367,7 +381,9 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 		.fill = m->l3_fill[cc->l3],
 		.k = { m->win_min, m->win_max, m->rise_max },
 		.in = &a->in,
-		.last_ps = a->last_ps,
+		.ak = &a->ak,
+		.last_ps =
+			UINT64_MAX, /* the window may have been read since the last step: note the first cost */
 	};
 	uint64_t t0 = r.t, region = a->next;
 	do {
@@ -380,11 +396,16 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 						   .first_busy = st->first_busy,
 						   .home_node = st->home_node };
 			rmpsim__scan_in_set(s, a->cpu, &v, &a->in);
+			alike_set(s, &a->in, &a->ak);
 			a->in_st = a->ist;
 			a->have_in = true;
 		}
-		step(&r, region);
-		region = alike(&r, region + 1, st->end < a->end ? st->end : a->end);
+		/* The whole scan, then the regions alike it while the step lasts
+		 * (runs in lockstep charge one region a step: no more). */
+		step(&r, region++);
+		uint64_t stop = st->end < a->end ? st->end : a->end;
+		if (region < stop && r.t < lim)
+			region = alike(&r, region, stop);
 	} while (region < a->end && r.t < lim);
 	m->l3_fill[cc->l3] = r.fill;
 	m->win_min = r.k.win_min;
@@ -397,7 +418,6 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 	cc->st.rmpopt_dram_lines += r.dram_lines;
 	a->t = r.t;
 	a->next = region;
-	a->last_ps = r.last_ps;
 }
 
 static void charge(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
@@ -582,7 +602,6 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	a->charge_at = s->ctx_charge;
 	a->ist = 0;
 	a->have_in = false;
-	a->last_ps = 0;
 	take_inputs(s, a);
 	s->runs++;
 	if (s->ctx_defer) { /* goes on after the handler if nothing follows it (A300) */
