@@ -45,9 +45,10 @@
 #include "rmpopt_scan.h"
 #include "sim_internal.h"
 
-/* Regions of a run with the same verify inputs, up to end (exclusive). */
+/* Regions of a run with the same verify inputs and content generation, up
+ * to end (exclusive). */
 struct in_stretch {
-	uint64_t end;
+	uint64_t end, gen;
 	int64_t first_busy;
 	unsigned home_node;
 };
@@ -61,7 +62,6 @@ struct rmpsim__arun {
 	uint64_t charge_at;	 /* the handler's charge when the run began */
 	uint64_t r0, end, next;	 /* regions [r0, end), the next to charge */
 	uint64_t t, t0;		 /* the next verify's start, the run's */
-	uint64_t *gens;		 /* [end - r0] content generations at the start */
 	struct in_stretch *st;	 /* [nst] */
 	size_t nst, ist, cap;	 /* ist: the stretch of next */
 	/* The fast way's carried state: the inputs set for stretch in_st, and
@@ -114,19 +114,15 @@ static struct rmpsim__arun *arun_get(struct rmpsim_sim *s, size_t n)
 		a->all_next = s->arun_all;
 		s->arun_all = a;
 	}
-	if (a->cap < n) {
-		uint64_t *g = rmpsim__malloc(s->a, n * sizeof(*g));
+	if (a->cap <
+	    n) { /* room for n stretches (one a region at worst; untouched memory past the used ones) */
 		struct in_stretch *st = rmpsim__malloc(s->a, n * sizeof(*st));
-		if (!g || !st) {
-			rmpsim__free(s->a, g, n * sizeof(*g));
-			rmpsim__free(s->a, st, n * sizeof(*st));
+		if (!st) {
 			a->next_free = s->arun_free;
 			s->arun_free = a;
 			return NULL;
 		}
-		rmpsim__free(s->a, a->gens, a->cap * sizeof(*a->gens));
 		rmpsim__free(s->a, a->st, a->cap * sizeof(*a->st));
-		a->gens = g;
 		a->st = st;
 		a->cap = n;
 	}
@@ -145,7 +141,6 @@ static void aruns_free(struct rmpsim_sim *s)
 {
 	for (struct rmpsim__arun *a = s->arun_all, *n; a; a = n) {
 		n = a->all_next;
-		rmpsim__free(s->a, a->gens, a->cap * sizeof(*a->gens));
 		rmpsim__free(s->a, a->st, a->cap * sizeof(*a->st));
 		rmpsim__free(s->a, a, sizeof(*a));
 	}
@@ -158,7 +153,7 @@ static void aruns_free(struct rmpsim_sim *s)
 /* The run's inputs, region by region as a verify asks for them now
  * (rmpsim__verify_inputs, the sim's copy when its generation is the one the
  * machine's run read), kept in stretches of alike regions. */
-static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a)
+static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64_t *gens)
 {
 	const struct rmpsim__verify_in *vin = s->rm.vin;
 	a->nst = 0;
@@ -166,7 +161,8 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a)
 		const struct rmpsim__verify_in *vi = vin && region < s->rm.nregions ? &vin[region] : NULL;
 		int64_t first_busy;
 		unsigned home;
-		if (vi && vi->valid && vi->gen == a->gens[region - a->r0]) {
+		uint64_t gen = gens[region - a->r0];
+		if (vi && vi->valid && vi->gen == gen) {
 			first_busy = vi->first_busy;
 			home = vi->home_node;
 		} else {
@@ -176,10 +172,10 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a)
 			home = v.home_node;
 		}
 		struct in_stretch *last = a->nst ? &a->st[a->nst - 1] : NULL;
-		if (last && last->first_busy == first_busy && last->home_node == home)
+		if (last && last->first_busy == first_busy && last->home_node == home && last->gen == gen)
 			last->end = region + 1;
 		else
-			a->st[a->nst++] = (struct in_stretch){ region + 1, first_busy, home };
+			a->st[a->nst++] = (struct in_stretch){ region + 1, gen, first_busy, home };
 	}
 }
 
@@ -206,7 +202,7 @@ static void charge_each(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 			a->ist++;
 		const struct in_stretch *st = &a->st[a->ist];
 		struct rmpsim_verify v = { .region = a->next,
-					   .gen = a->gens[a->next - a->r0],
+					   .gen = st->gen,
 					   .first_busy = st->first_busy,
 					   .home_node = st->home_node };
 		s->ctx_base = a->t;
@@ -233,7 +229,7 @@ struct run {
 	struct rmpsim_sim *s;
 	unsigned cpu;
 	struct rmpsim__warm *wr; /* the CPU's L3 group's records, or NULL */
-	const uint64_t *gens;	 /* indexed by region */
+	uint32_t gen;		 /* the stretch's content generation (low bits, as records keep it) */
 	uint64_t lim;		 /* charge verifies that start before it */
 	uint64_t t, fill;	 /* the next verify's start, the group's fill counter */
 	struct rmpsim__cost_marks k;
@@ -249,8 +245,7 @@ static void step(struct run *r, uint64_t region)
 	struct rmpsim_sim *s = r->s;
 	bool indexed = region < s->rm.nregions;
 	struct rmpsim_verify_cost c;
-	rmpsim__scan(s, r->in, &r->fill, r->t, r->wr && indexed ? &r->wr[region] : NULL,
-		     (uint32_t)r->gens[region], &c);
+	rmpsim__scan(s, r->in, &r->fill, r->t, r->wr && indexed ? &r->wr[region] : NULL, r->gen, &c);
 	r->kinds[c.kind]++;
 	r->lines += c.lines;
 	r->dram_lines += c.dram_lines;
@@ -270,15 +265,14 @@ static void step(struct run *r, uint64_t region)
 static uint64_t warm_stretch(struct run *r, uint64_t region, uint64_t end, uint64_t hot_ps, uint64_t bytes,
 			     uint64_t *tp, uint64_t *fillp)
 {
-	const uint64_t *gens = r->gens;
+	uint32_t gen = r->gen;
 	struct rmpsim__warm *wr = r->wr;
 	uint64_t t = *tp, fill = *fillp, l3 = r->in->l3_bytes, lim = r->lim;
 	uint32_t n = (uint32_t)r->in->n;
 	for (; region < end && t < lim; region++) {
 		struct rmpsim__warm *w = &wr[region];
 		/* rmpsim__held_lines() == n and ready: hot = n (A124) */
-		if (w->gen != (uint32_t)gens[region] || w->lines != n || !n || fill - w->stamp + bytes > l3 ||
-		    w->ready_at > t)
+		if (w->gen != gen || w->lines != n || !n || fill - w->stamp + bytes > l3 || w->ready_at > t)
 			break;
 		if (fill != w->stamp) /* moved ahead of what came in since (LRU) */
 			fill += bytes;
@@ -329,7 +323,7 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 				break;
 		}
 		struct rmpsim__warm *w = &r->wr[region];
-		uint32_t gen = (uint32_t)r->gens[region];
+		uint32_t gen = r->gen;
 		uint64_t held = rmpsim__held_lines(w, fill, in->l3_bytes, gen);
 		if (held && (held != n || w->ready_at > t))
 			break; /* some lines held, or all but still in flight */
@@ -375,7 +369,6 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 		.s = s,
 		.cpu = a->cpu,
 		.wr = rmpsim__model_row(s, (void **)m->warm, cc->l3, sizeof(*r.wr)),
-		.gens = a->gens - a->r0,
 		.lim = lim,
 		.t = a->t,
 		.fill = m->l3_fill[cc->l3],
@@ -392,7 +385,7 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 		const struct in_stretch *st = &a->st[a->ist];
 		if (!a->have_in || a->in_st != a->ist) {
 			struct rmpsim_verify v = { .region = region,
-						   .gen = a->gens[region - a->r0],
+						   .gen = st->gen,
 						   .first_busy = st->first_busy,
 						   .home_node = st->home_node };
 			rmpsim__scan_in_set(s, a->cpu, &v, &a->in);
@@ -400,6 +393,7 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 			a->in_st = a->ist;
 			a->have_in = true;
 		}
+		r.gen = (uint32_t)st->gen;
 		/* The whole scan, then the regions alike it while the step lasts
 		 * (runs in lockstep charge one region a step: no more). */
 		step(&r, region++);
@@ -589,7 +583,16 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	struct rmpsim__arun *a = arun_get(s, n);
 	if (!a)
 		return -ENOMEM;
-	int err = rmpsim_machine_rmpopt_verify_run(s->machine, s->ctx_cpu, spa, n, a->gens);
+	/* The content generations the machine's run reads (a scratch of the model's). */
+	uint64_t *gens = s->rm.run_gens;
+	if (!gens)
+		gens = s->rm.run_gens = rmpsim__calloc(s->a, RMPSIM_RMPOPT_REGIONS, sizeof(*gens));
+	if (!gens) {
+		a->next_free = s->arun_free;
+		s->arun_free = a;
+		return -ENOMEM;
+	}
+	int err = rmpsim_machine_rmpopt_verify_run(s->machine, s->ctx_cpu, spa, n, gens);
 	if (err < 0) {
 		a->next_free = s->arun_free;
 		s->arun_free = a;
@@ -602,7 +605,7 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	a->charge_at = s->ctx_charge;
 	a->ist = 0;
 	a->have_in = false;
-	take_inputs(s, a);
+	take_inputs(s, a, gens);
 	s->runs++;
 	if (s->ctx_defer) { /* goes on after the handler if nothing follows it (A300) */
 		s->cpus[a->cpu].arun = a;
