@@ -254,27 +254,18 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 		rmpsim__cpu_update(s, c);
 	}
 
-	struct rmpsim_proc *sv_proc = s->ctx_proc;
-	unsigned sv_cpu = s->ctx_cpu;
-	bool sv_handler = s->ctx_handler;
-	uint64_t sv_charge = s->ctx_charge, sv_base = s->ctx_base;
+	struct rmpsim__ctx sv = rmpsim__ctx_save(s);
 	s->ctx_proc = NULL;
 	s->ctx_cpu = cpu;
 	s->ctx_handler = true;
 	s->ctx_charge = 0;
 	s->ctx_base = s->now + wake + p->ipi_handler_overhead_ps;
-	bool sv_defer = s->ctx_defer;
 	s->ctx_defer = true; /* a ranged run at its tail goes on after it (A300) */
 	rmpsim__trace(s, RMPSIM_TRACE_IPI_START, cpu, d->call, d->sender_cpu);
 	d->fn(s, cpu, d->arg); /* the effect happens now, at handler start */
-	s->ctx_defer = sv_defer;
 	bool deferred = c->arun && s->arun_ops->bind(s, cpu, d, wake); /* it ends with its run */
 	d->dur = wake + p->ipi_handler_overhead_ps + s->ctx_charge;
-	s->ctx_proc = sv_proc;
-	s->ctx_cpu = sv_cpu;
-	s->ctx_handler = sv_handler;
-	s->ctx_charge = sv_charge;
-	s->ctx_base = sv_base;
+	rmpsim__ctx_restore(s, &sv);
 	if (deferred)
 		return;
 

@@ -271,10 +271,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 		gr->ready_end_off = w ? w->ready_at : 0;   /* before, for now */
 		gr->fill_delta = s->rm.l3_fill[pl->l3[g]]; /* before, for now */
 	}
-	struct rmpsim_proc *sv_proc = s->ctx_proc;
-	unsigned sv_cpu = s->ctx_cpu;
-	bool sv_handler = s->ctx_handler;
-	uint64_t sv_charge = s->ctx_charge, sv_base = s->ctx_base;
+	struct rmpsim__ctx sv = rmpsim__ctx_save(s);
 	rmpsim_trace_fn hook = s->trace_fn; /* takes the round's summary only (trace_rounds) */
 	s->trace_fn = NULL;
 	uint64_t last_ack = 0, sum_end = 0, mix = 0, longest = 0, longest_end = 0;
@@ -339,11 +336,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 		sum_end += end;
 		mix = rmpsim__trace_hash_word(mix, (uint64_t)cpu << 40 ^ dur); /* order-sensitive */
 	}
-	s->ctx_proc = sv_proc;
-	s->ctx_cpu = sv_cpu;
-	s->ctx_handler = sv_handler;
-	s->ctx_charge = sv_charge;
-	s->ctx_base = sv_base;
+	rmpsim__ctx_restore(s, &sv);
 	s->trace_fn = hook;
 	for (size_t g = 0; g < pl->ngroups; g++) {
 		struct rmpsim__round_group *gr = &mo->groups[g];

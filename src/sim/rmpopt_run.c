@@ -186,10 +186,7 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
  * when wanted (rmpsim_sim_set_trace_rounds: a hook that takes rounds reads none). */
 static void charge_each(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
 {
-	struct rmpsim_proc *sv_proc = s->ctx_proc;
-	unsigned sv_cpu = s->ctx_cpu;
-	bool sv_handler = s->ctx_handler, sv_defer = s->ctx_defer;
-	uint64_t sv_charge = s->ctx_charge, sv_base = s->ctx_base;
+	struct rmpsim__ctx sv = rmpsim__ctx_save(s);
 	rmpsim_trace_fn hook = s->trace_fn;
 	if (!records_wanted(s))
 		s->trace_fn = NULL;
@@ -213,12 +210,7 @@ static void charge_each(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 		a->next++;
 	} while (a->next < a->end && a->t < lim);
 	s->trace_fn = hook;
-	s->ctx_proc = sv_proc;
-	s->ctx_cpu = sv_cpu;
-	s->ctx_handler = sv_handler;
-	s->ctx_defer = sv_defer;
-	s->ctx_charge = sv_charge;
-	s->ctx_base = sv_base;
+	rmpsim__ctx_restore(s, &sv);
 }
 
 /* ---- The fast way ---- */

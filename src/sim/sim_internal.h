@@ -585,6 +585,29 @@ struct rmpsim__arun_ops {
 	void (*settle)(struct rmpsim_sim *s);
 	void (*free_all)(struct rmpsim_sim *s);
 };
+/* The code context (s->ctx_*), saved around code run as another CPU's
+ * handler (a handler, a round's targets, a run's verifies) and put back. */
+struct rmpsim__ctx {
+	struct rmpsim_proc *proc;
+	unsigned cpu;
+	bool handler, defer;
+	uint64_t charge, base;
+};
+static inline struct rmpsim__ctx rmpsim__ctx_save(const struct rmpsim_sim *s)
+{
+	return (struct rmpsim__ctx){ s->ctx_proc,  s->ctx_cpu,	  s->ctx_handler,
+				     s->ctx_defer, s->ctx_charge, s->ctx_base };
+}
+static inline void rmpsim__ctx_restore(struct rmpsim_sim *s, const struct rmpsim__ctx *c)
+{
+	s->ctx_proc = c->proc;
+	s->ctx_cpu = c->cpu;
+	s->ctx_handler = c->handler;
+	s->ctx_defer = c->defer;
+	s->ctx_charge = c->charge;
+	s->ctx_base = c->base;
+}
+
 static inline void rmpsim__arun_settle(struct rmpsim_sim *s)
 {
 	if (s->ctx_defer && s->cpus[s->ctx_cpu].arun)
