@@ -345,19 +345,23 @@ int rmpsim_sim_ipi_verify_round(struct rmpsim_sim *sim, const unsigned long *mas
 				void *arg, unsigned flags, uint64_t spa, bool *ret_round,
 				unsigned *ret_last_cpu);
 /*
- * A ranged run of verifies (docs/timing.md "Ranged runs", issue 14 point 2):
- * on the current CPU, inside an IPI handler, RMPOPT function 0 at spa, spa +
- * 1 GB, ... (n consecutive 1 GB regions) on the sim's machine, each charged as
- * rmpsim_sim_charge_rmpopt() charges it, in one call: the same machine table
- * bits, scan caches and counters, per-CPU statistics, handler time, warm
- * lines, home-node queues, RMPOPT window and rises as the n verifies one by
- * one. Returns 0 when done; -EAGAIN, nothing done, when the conditions do not
- * hold (handler context, no --trace-detail, no trace hook unless it takes
- * rounds, RMPOPT enabled on the core with every region in its window): the
- * caller then runs the verifies one by one. -EINVAL, -ENOMEM: nothing done.
+ * A ranged run of verifies (docs/timing.md "Ranged runs", issue 14 point 2,
+ * A300): on the current CPU, inside an IPI handler, RMPOPT function 0 at spa,
+ * spa + 1 GB, ... (n consecutive 1 GB regions, n <= 2048) on the sim's
+ * machine, each charged as rmpsim_sim_charge_rmpopt() charges it, in one call:
+ * the machine's table bits, scan caches and counters at once, the verifies'
+ * costs in simulated-time order among the other handlers' runs: when the run
+ * is the last thing the handler does, the handler's end is the run's last
+ * verify's, after the handler returned (anything else the handler does after
+ * the run first computes it whole). Returns 0 when done; -EAGAIN, nothing
+ * done, when the conditions do not hold (handler context, RMPOPT enabled on
+ * the core with every region in its window; outside an IPI handler that the
+ * engine runs, such as a local call's, also no --trace-detail and no trace
+ * hook that takes every RMPOPT record): the caller then runs the verifies one
+ * by one. -EINVAL, -ENOMEM: nothing done.
  */
 int rmpsim_sim_rmpopt_run(struct rmpsim_sim *sim, uint64_t spa, size_t n);
-/* How many ranged runs rmpsim_sim_rmpopt_run() has computed in one call. */
+/* How many ranged runs rmpsim_sim_rmpopt_run() has taken. */
 uint64_t rmpsim_sim_rmpopt_runs(const struct rmpsim_sim *sim);
 /*
  * Trace detail (--trace-detail): rounds are never computed in one step; every
