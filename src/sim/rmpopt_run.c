@@ -520,14 +520,21 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	struct rmpsim__arun *a;
 	while ((a = order_first(s)) && !s->stop && !s->err) {
 		top = rmpsim__heap_top(&s->heap);
-		if ((top && rmpsim__ev_before(top, &a->ev)) || a->ev.time > s->limit ||
-		    (s->max_time && a->ev.time > s->max_time))
+		if (top && rmpsim__ev_before(top, &a->ev))
 			break;
+		if (a->ev.time > s->limit || (s->max_time && a->ev.time > s->max_time)) {
+			/* Cut by a run limit where an uncut run goes on in this
+			 * event: the event that resumes it is this one, counted
+			 * once (rmpsim_sim_events the same as uncut). */
+			s->events--;
+			break;
+		}
 		s->now = s->clock = a->ev.time;
 		const struct rmpsim_event *next = s->run_n > 1 ? &s->run_ord[s->run_head + 1]->ev : NULL;
 		uint64_t lim = top ? top->time : RMPSIM_TIME_NEVER;
 		if (next && next->time < lim)
 			lim = next->time;
+		uint64_t step_end = lim; /* where the step ends but for the run's limits */
 		if (s->limit < lim - 1)
 			lim = s->limit + 1;
 		if (s->max_time && s->max_time < lim - 1)
@@ -537,7 +544,12 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		order_pop(s);
 		if (a->next < a->end) {
 			a->ev.time = a->t;
-			a->ev.seq = s->seq++;
+			/* A step cut by a run limit goes on where it stopped, still
+			 * first (its time is before step_end): the same step, no new
+			 * sequence number, so that a run cut by rmpsim_sim_run_until
+			 * draws the numbers an uncut one draws (a timer's id is one). */
+			if (a->t >= step_end)
+				a->ev.seq = s->seq++;
 			order_insert(s, a);
 			continue;
 		}

@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Handlers' ranged runs charged as events in time order (A300, src/sim/rmpopt_run.c),
+ * reviewed from outside:
+ *
+ *  - a run limit cannot change a result: the same random script run straight
+ *    and cut by rmpsim_sim_run_until (and by max_time limits) at random times,
+ *    many of them inside runs in progress, gives the same per-CPU statistics,
+ *    window and rises, machine counters and bits, marks, end time and trace
+ *    hash (timers put their sequence numbers in the hash, so a cut that draws
+ *    one more changes it);
+ *  - a handler that does something after its run (a compute, an RMPOPT, a
+ *    second run) settles the run there: with one handler at a time that is the
+ *    handler's own loop of verifies (rmpsim_machine_rmpopt +
+ *    rmpsim_sim_charge_rmpopt), to the picosecond;
+ *  - a sim destroyed with runs in progress frees them (ASan);
+ *  - out of memory on the way into a run is -ENOMEM and nothing half done.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rmpsim/machine.h>
+#include <rmpsim/sim.h>
+#include <rmpsim/topology.h>
+
+#include "base/rng.h"
+#include "failing_alloc.h"
+#include "machine_helpers.h"
+#include "sim/sim_internal.h"
+
+/* What a handler does around its run (verify_range). */
+enum shape {
+	RUN_ONLY,	  /* the run is its last act: it goes on after the handler (deferred) */
+	RUN_THEN_COMPUTE, /* a compute after the run settles it */
+	COMPUTE_THEN_RUN, /* the run starts after a charge */
+	TWO_RUNS,	  /* the range in two runs: the first settled by the second */
+	RUN_THEN_VERIFY,  /* an RMPOPT of its own after the run settles it */
+	NSHAPES
+};
+
+enum mode { BY_RUN, BY_LOOP };
+
+struct world {
+	struct rmpsim_machine *m;
+	enum mode mode;
+	bool solo;
+	uint64_t seed;
+	uint64_t a, n, off; /* the handlers' range: n regions from a, RAX offset off */
+	enum shape shape;
+	uint64_t extra_ps; /* the handlers' compute */
+	uint64_t marks;	   /* the window and rises read after each step, folded */
+	struct rmpsim_timer timers[4];
+	unsigned stops; /* timers that stopped the run */
+	bool use_timers, timers_stop;
+};
+
+/* n regions from spa on cpu, one verify at a time (the loop a run stands for). */
+static void loop_verifies(struct rmpsim_sim *s, struct world *w, unsigned cpu, uint64_t spa, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct rmpsim_insn_out r;
+		assert_int_equal(rmpsim_machine_rmpopt(w->m, cpu, spa + i * GIB, RMPSIM_RMPOPT_FN_VERIFY, &r),
+				 0);
+		rmpsim_sim_charge_rmpopt(s, &r, spa + i * GIB);
+	}
+}
+
+static void range(struct rmpsim_sim *s, struct world *w, unsigned cpu, uint64_t spa, uint64_t n)
+{
+	if (w->mode == BY_RUN)
+		assert_int_equal(rmpsim_sim_rmpopt_run(s, spa, n), 0);
+	else
+		loop_verifies(s, w, cpu, spa, n);
+}
+
+static void verify_range(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	struct world *w = arg;
+	uint64_t spa = w->a * GIB + w->off;
+	switch (w->shape) {
+	case RUN_ONLY: range(s, w, cpu, spa, w->n); break;
+	case RUN_THEN_COMPUTE:
+		range(s, w, cpu, spa, w->n);
+		rmpsim_sim_compute(s, w->extra_ps);
+		break;
+	case COMPUTE_THEN_RUN:
+		rmpsim_sim_compute(s, w->extra_ps);
+		range(s, w, cpu, spa, w->n);
+		break;
+	case TWO_RUNS: {
+		uint64_t k = (w->n + 1) / 2;
+		range(s, w, cpu, spa, k);
+		if (w->n > k)
+			range(s, w, cpu, spa + k * GIB, w->n - k);
+		break;
+	}
+	case RUN_THEN_VERIFY:
+		range(s, w, cpu, spa, w->n);
+		loop_verifies(s, w, cpu, spa, 1);
+		break;
+	default: fail();
+	}
+}
+
+static void tick(struct rmpsim_sim *s, struct rmpsim_timer *t)
+{
+	struct world *w = t->arg;
+	if (w->timers_stop && (rmpsim_timer_expires(t) >> 10) % 3 == 0) {
+		w->stops++;
+		rmpsim_sim_stop(s);
+	}
+}
+
+static void script(struct rmpsim_sim *s, void *arg)
+{
+	struct world *w = arg;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, w->seed);
+	for (int step = 0; step < 40; step++) {
+		unsigned op = (unsigned)rmpsim__rng_below(&rng, 12);
+		if (op < 5) { /* a call to random targets */
+			unsigned long mask[1] = { (unsigned long)(1 + rmpsim__rng_below(&rng, 127)) << 1 };
+			w->a = rmpsim__rng_below(&rng, 13);
+			w->n = 1 + rmpsim__rng_below(&rng, 13 - w->a);
+			w->off = rmpsim__rng_below(&rng, GIB);
+			w->shape = (enum shape)rmpsim__rng_below(&rng, NSHAPES);
+			w->extra_ps = rmpsim__rng_below(&rng, 30000000);
+			bool wait = w->solo || rmpsim__rng_below(&rng, 3) != 0;
+			if (w->solo) /* one handler at a time: its lowest target */
+				mask[0] &= ~mask[0] + 1;
+			assert_int_equal(
+				rmpsim_sim_ipi_many(s, mask, verify_range, w, wait ? RMPSIM_IPI_WAIT : 0), 0);
+			if (!wait) /* the handlers' range must stay until they ran */
+				rmpsim_sim_sleep(s, 2000000000ull);
+		} else if (op < 7) { /* the process's own verifies */
+			uint64_t r = rmpsim__rng_below(&rng, 13);
+			struct rmpsim_insn_out o;
+			assert_int_equal(rmpsim_machine_rmpopt(w->m, 0, r * GIB, RMPSIM_RMPOPT_FN_VERIFY, &o),
+					 0);
+			rmpsim_sim_charge_rmpopt(s, &o, r * GIB);
+		} else if (op < 9) { /* a page changes: the region's generation moves */
+			uint64_t spa = (4 + rmpsim__rng_below(&rng, 9)) * GIB +
+				       rmpsim__rng_below(&rng, 512) * 2 * MIB;
+			if (rmpsim__rng_below(&rng, 2))
+				(void)make_private(w->m, 0, spa, 0);
+			else
+				(void)make_shared(w->m, 0, spa, 0);
+		} else if (op < 10 && w->use_timers) { /* a timer: its sequence number goes into the hash */
+			struct rmpsim_timer *t = &w->timers[rmpsim__rng_below(&rng, 4)];
+			assert_int_equal(rmpsim_sim_timer_add(s, t,
+							      rmpsim_sim_now(s) +
+								      rmpsim__rng_below(&rng, 3000000000ull)),
+					 0);
+		} else {
+			rmpsim_sim_sleep(s, rmpsim__rng_below(&rng, 40000000));
+		}
+		/* The window and rises since the last step (as a report reads them at its marks). */
+		uint64_t lo, hi;
+		struct rmpsim_rise rises[RMPSIM_RISES_MAX];
+		rmpsim_sim_rmpopt_window(s, &lo, &hi);
+		size_t nr = rmpsim_sim_rmpopt_rises(s, rises, RMPSIM_RISES_MAX);
+		w->marks = w->marks * 31 + lo * 7 + hi * 3 + nr;
+		for (size_t i = 0; i < nr && i < RMPSIM_RISES_MAX; i++)
+			w->marks = w->marks * 31 + rises[i].cpu + rises[i].ps * 5 + rises[i].at_ps * 11;
+		rmpsim_sim_mark(s, "step", (uint64_t)step, lo);
+	}
+}
+
+/* A process on another CPU computing in slices: its events fall among the runs'
+ * steps, and handlers preempt it. */
+static void background(struct rmpsim_sim *s, void *arg)
+{
+	struct world *w = arg;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, w->seed * 7 + 1);
+	for (int i = 0; i < 200; i++) {
+		rmpsim_sim_compute(s, 1 + rmpsim__rng_below(&rng, 200000000));
+		if (rmpsim__rng_below(&rng, 4) == 0)
+			rmpsim_sim_sleep(s, rmpsim__rng_below(&rng, 100000000));
+	}
+}
+
+struct snap {
+	uint64_t now, hash, marks, win_lo, win_hi, runs, events;
+	size_t nrises, nmarks;
+	struct rmpsim_rise rises[RMPSIM_RISES_MAX];
+	struct rmpsim_cpu_stats st[8];
+	struct rmpsim_cpu_counters cnt[8];
+	struct rmpsim_mark mk[64];
+	bool opt[4][16];
+	unsigned stops;
+	uint64_t cuts_in_runs; /* limits that fell while runs were in progress */
+};
+
+/* How the run is driven: straight; cut by run_until at random limits; cut by
+ * max_time limits. */
+enum drive { STRAIGHT, RUN_UNTIL, MAX_TIME };
+
+struct params {
+	struct rmpsim_profile prof;
+	enum rmpsim_rmpopt_cache cache;
+	uint64_t seed;
+	bool solo, background, timers, timers_stop, records;
+	uint64_t cut_min, cut_max; /* the cuts' spacing */
+};
+
+static void count_rmpopt_records(void *ctx, const struct rmpsim_trace_rec *rec)
+{
+	*(uint64_t *)ctx += rec->kind == RMPSIM_TRACE_RMPOPT;
+}
+
+static void world_run(const struct params *pa, enum mode mode, enum drive drive, struct snap *sn)
+{
+	struct rmpsim_machine_config cfg;
+	rmpsim_machine_config_default(&cfg);
+	cfg.segment_shift = 30; /* a segment per GiB: the regions' RMP lines on both nodes */
+	cfg.cache = pa->cache;
+	struct rmpsim_machine *m = small_machine(&cfg);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, &pa->prof, pa->seed, &s), 0);
+	rmpsim_sim_set_stack_size(s, 64 * 1024);
+	static struct world w;
+	memset(&w, 0, sizeof(w));
+	w.m = m;
+	w.mode = mode;
+	w.solo = pa->solo;
+	w.seed = pa->seed;
+	w.use_timers = pa->timers;
+	w.timers_stop = pa->timers_stop;
+	for (unsigned i = 0; i < 4; i++)
+		rmpsim_timer_init(&w.timers[i], tick, &w);
+	/* Max-time limits with IPI steps unbatched (the same results, test_sim_batch.c):
+	 * a batched call's inline steps go on past max_time (ipi.c checks the
+	 * run_until limit there, not max_time), which would hide the runs' own cut. */
+	if (drive == MAX_TIME)
+		rmpsim_sim_set_ipi_batching(s, false);
+	uint64_t records = 0;
+	if (pa->records) /* every verify charged one by one, each leaving its record */
+		rmpsim_sim_set_trace_hook(s, count_rmpopt_records, &records);
+	struct rmpsim_proc_attr a = { .name = "script", .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, script, &w, NULL), 0);
+	if (pa->background) {
+		struct rmpsim_proc_attr b = { .name = "bg", .cpu = 7 };
+		assert_int_equal(rmpsim_sim_spawn(s, &b, background, &w, NULL), 0);
+	}
+	memset(sn, 0, sizeof(*sn));
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, pa->seed ^ 0x5eed);
+	uint64_t limit = 0;
+	while (rmpsim_sim_pending(s)) {
+		if (drive == STRAIGHT) {
+			assert_int_equal(rmpsim_sim_run(s), 0);
+			continue;
+		}
+		limit += pa->cut_min + rmpsim__rng_below(&rng, pa->cut_max - pa->cut_min);
+		if (drive == RUN_UNTIL) {
+			unsigned stops = w.stops;
+			assert_int_equal(rmpsim_sim_run_until(s, limit), 0);
+			if (w.stops == stops && rmpsim_sim_pending(s)) {
+				/* Everything up to the limit done, nothing after it. */
+				assert_int_equal(rmpsim_sim_now(s), limit);
+				if (s->run_n) /* the runs' event stands for their earliest verify */
+					assert_true(s->runs_ev.heap_index != RMPSIM__HEAP_NONE &&
+						    s->runs_ev.time > limit);
+			}
+		} else {
+			unsigned stops = w.stops;
+			rmpsim_sim_set_limits(s, limit, 0, NULL, NULL);
+			assert_int_equal(rmpsim_sim_run(s), 0);
+			if (w.stops == stops && rmpsim_sim_pending(s)) {
+				/* Stopped before the first step after the limit. */
+				assert_true(rmpsim_sim_limit_hit(s));
+				assert_true(rmpsim_sim_now(s) <= limit);
+				if (s->run_n)
+					assert_true(s->runs_ev.heap_index != RMPSIM__HEAP_NONE &&
+						    s->runs_ev.time > limit);
+			}
+		}
+		sn->cuts_in_runs += s->run_n > 0;
+	}
+	sn->runs = rmpsim_sim_rmpopt_runs(s);
+	if (mode == BY_RUN)
+		assert_true(sn->runs > 0);
+	else
+		assert_int_equal(sn->runs, 0);
+	sn->now = rmpsim_sim_now(s);
+	sn->events = rmpsim_sim_events(s);
+	sn->hash = rmpsim_sim_trace_hash(s);
+	sn->marks = w.marks;
+	sn->stops = w.stops;
+	rmpsim_sim_rmpopt_window(s, &sn->win_lo, &sn->win_hi);
+	sn->nrises = rmpsim_sim_rmpopt_rises(s, sn->rises, RMPSIM_RISES_MAX);
+	uint64_t executed = 0;
+	for (unsigned c = 0; c < 8; c++) {
+		assert_int_equal(rmpsim_sim_cpu_stats(s, c, &sn->st[c]), 0);
+		rmpsim_machine_counters(m, c, &sn->cnt[c]);
+		for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
+			executed += sn->st[c].rmpopt[k];
+	}
+	if (pa->records)
+		assert_int_equal(records, executed);
+	sn->nmarks = rmpsim_sim_mark_count(s);
+	assert_true(sn->nmarks <= 64);
+	for (size_t i = 0; i < sn->nmarks; i++)
+		sn->mk[i] = *rmpsim_sim_mark_get(s, i);
+	for (unsigned core = 0; core < 4; core++)
+		for (uint64_t r = 0; r < 16; r++)
+			sn->opt[core][r] = rmpsim_machine_region_optimized(m, core, r);
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
+static void assert_same(const struct snap *a, const struct snap *b, bool hash, bool events)
+{
+	assert_int_equal(a->now, b->now);
+	if (hash)
+		assert_int_equal(a->hash, b->hash);
+	if (events)
+		assert_int_equal(a->events, b->events);
+	assert_int_equal(a->marks, b->marks);
+	assert_int_equal(a->win_lo, b->win_lo);
+	assert_int_equal(a->win_hi, b->win_hi);
+	assert_int_equal(a->nrises, b->nrises);
+	for (size_t i = 0; i < a->nrises && i < RMPSIM_RISES_MAX; i++) {
+		assert_int_equal(a->rises[i].cpu, b->rises[i].cpu);
+		assert_int_equal(a->rises[i].ps, b->rises[i].ps);
+		assert_int_equal(a->rises[i].at_ps, b->rises[i].at_ps);
+	}
+	for (unsigned c = 0; c < 8; c++) {
+		if (memcmp(&a->st[c], &b->st[c], sizeof(a->st[c])))
+			fail_msg("cpu %u: rmpopt_ps %llu / %llu, handler %llu / %llu, busy %llu / %llu, ipis "
+				 "%llu / %llu",
+				 c, (unsigned long long)a->st[c].rmpopt_ps,
+				 (unsigned long long)b->st[c].rmpopt_ps,
+				 (unsigned long long)a->st[c].handler_ps,
+				 (unsigned long long)b->st[c].handler_ps,
+				 (unsigned long long)a->st[c].busy_ps, (unsigned long long)b->st[c].busy_ps,
+				 (unsigned long long)a->st[c].ipis, (unsigned long long)b->st[c].ipis);
+		assert_memory_equal(&a->cnt[c], &b->cnt[c], sizeof(a->cnt[c]));
+	}
+	assert_int_equal(a->nmarks, b->nmarks);
+	assert_memory_equal(a->mk, b->mk, a->nmarks * sizeof(a->mk[0]));
+	assert_memory_equal(a->opt, b->opt, sizeof(a->opt));
+	assert_int_equal(a->stops, b->stops);
+}
+
+static void random_params(struct rmpsim_rng *rng, struct params *pa)
+{
+	memset(pa, 0, sizeof(*pa));
+	pa->prof = *rmpsim_profile_default();
+	if (rmpsim__rng_below(rng, 2))
+		pa->prof.l3_bytes = (1 + rmpsim__rng_below(rng, 12)) * 512 * 64;
+	if (rmpsim__rng_below(rng, 2))
+		pa->prof.node_bw_mbps = 320 + rmpsim__rng_below(rng, 3000);
+	if (rmpsim__rng_below(rng, 4) == 0)
+		pa->prof.rmpopt_contention = false;
+	if (rmpsim__rng_below(rng, 4) == 0)
+		pa->prof.rmpopt_scan = RMPSIM_SCAN_4K;
+	pa->prof.misses_in_flight = 1 + rmpsim__rng_below(rng, 12);
+	pa->seed = 1 + rmpsim__rng_below(rng, 100000);
+	pa->cache = rmpsim__rng_below(rng, 4) ? RMPSIM_RMPOPT_CACHE_ALWAYS : RMPSIM_RMPOPT_CACHE_NEVER;
+}
+
+/* covers: A300 (run limits inside runs in progress) */
+static void cuts_inside_runs_change_nothing(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 300);
+	uint64_t in_runs = 0, stops = 0;
+	for (int iter = 0; iter < 12; iter++) {
+		struct params pa;
+		random_params(&rng, &pa);
+		if (rmpsim__rng_below(&rng, 5) == 0)
+			pa.prof.rmpopt_cache_scope = RMPSIM_SCOPE_L3; /* verify by verify */
+		pa.background = iter % 2;
+		pa.timers = true;
+		pa.timers_stop = iter % 3 == 0;
+		pa.records = iter % 4 == 3;
+		pa.cut_min = 1 + rmpsim__rng_below(&rng, 3000000);
+		pa.cut_max = pa.cut_min + 1 + rmpsim__rng_below(&rng, 300000000);
+		static struct snap a, b, c;
+		world_run(&pa, BY_RUN, STRAIGHT, &a);
+		world_run(&pa, BY_RUN, RUN_UNTIL, &b);
+		assert_same(&a, &b, true, true);
+		world_run(&pa, BY_RUN, MAX_TIME, &c);
+		assert_same(&a, &c, true, true);
+		in_runs += b.cuts_in_runs + c.cuts_in_runs;
+		stops += a.stops;
+	}
+	print_message("cuts inside runs in progress: %llu; timers' stops %llu\n", (unsigned long long)in_runs,
+		      (unsigned long long)stops);
+	assert_true(in_runs > 100);
+	assert_true(stops > 0);
+}
+
+/* covers: A300 (settled runs: a handler that does something after its run) */
+static void settled_runs_equal_the_loop(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 301);
+	for (int iter = 0; iter < 16; iter++) {
+		struct params pa;
+		random_params(&rng, &pa);
+		pa.solo = true;
+		pa.background = iter % 2;
+		static struct snap a, b;
+		world_run(&pa, BY_RUN, STRAIGHT, &a);
+		world_run(&pa, BY_LOOP, STRAIGHT, &b);
+		assert_same(&a, &b, true, false); /* a run's steps are events of their own */
+	}
+}
+
+/* A sim destroyed while runs are in progress frees them (ASan's leak check). */
+static void destroyed_with_runs_in_progress(void **state)
+{
+	(void)state;
+	struct params pa;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 302);
+	random_params(&rng, &pa);
+	struct rmpsim_machine_config cfg;
+	rmpsim_machine_config_default(&cfg);
+	cfg.segment_shift = 30;
+	struct rmpsim_machine *m = small_machine(&cfg);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	struct failing_alloc fa;
+	failing_alloc_init(&fa, -1);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(&fa.alloc, m, &pa.prof, pa.seed, &s), 0);
+	rmpsim_sim_set_stack_size(s, 64 * 1024);
+	static struct world w;
+	memset(&w, 0, sizeof(w));
+	w.m = m;
+	w.seed = pa.seed;
+	struct rmpsim_proc_attr a = { .name = "script", .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, script, &w, NULL), 0);
+	uint64_t limit = 0;
+	while (rmpsim_sim_pending(s) && !s->run_n) {
+		limit += 1000000;
+		assert_int_equal(rmpsim_sim_run_until(s, limit), 0);
+	}
+	assert_true(s->run_n > 0);
+	rmpsim_sim_destroy(s);
+	assert_int_equal(fa.live_bytes, 0);
+	rmpsim_machine_destroy(m);
+}
+
+/*
+ * Out of memory on the way into a run: -ENOMEM, nothing done, and the caller's
+ * loop of verifies (the shim's fallback) charges the range instead; the sim
+ * stays sound and frees everything.
+ */
+struct oom_world {
+	struct rmpsim_machine *m;
+	unsigned enomem, ran;
+};
+
+static void run_or_loop(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	struct oom_world *w = arg;
+	uint64_t n = 2 + cpu % 5, spa = (uint64_t)(cpu % 4) * GIB;
+	int r = rmpsim_sim_rmpopt_run(s, spa, n);
+	if (r == 0) {
+		w->ran++;
+		return;
+	}
+	assert_int_equal(r, -ENOMEM);
+	w->enomem++;
+	for (uint64_t i = 0; i < n; i++) {
+		struct rmpsim_insn_out o;
+		assert_int_equal(rmpsim_machine_rmpopt(w->m, cpu, spa + i * GIB, RMPSIM_RMPOPT_FN_VERIFY, &o),
+				 0);
+		rmpsim_sim_charge_rmpopt(s, &o, spa + i * GIB);
+	}
+}
+
+static void oom_script(struct rmpsim_sim *s, void *arg)
+{
+	for (int i = 0; i < 6; i++) {
+		unsigned long mask[1] = { 0xfeul >> (i % 3) & 0xfe };
+		(void)rmpsim_sim_ipi_many(s, mask, run_or_loop, arg, i % 2 ? RMPSIM_IPI_WAIT : 0);
+		rmpsim_sim_sleep(s, 3000000000ull);
+	}
+}
+
+static void out_of_memory_falls_back_to_the_loop(void **state)
+{
+	(void)state;
+	unsigned enomem = 0, ran = 0;
+	for (long budget = 0; budget < 24; budget++) {
+		struct rmpsim_machine_config cfg;
+		rmpsim_machine_config_default(&cfg);
+		cfg.segment_shift = 30;
+		struct rmpsim_machine *m = small_machine(&cfg);
+		assert_non_null(m);
+		assert_int_equal(bring_up_snp(m, true), 0);
+		struct failing_alloc fa;
+		failing_alloc_init(&fa, -1);
+		struct rmpsim_sim *s = NULL;
+		assert_int_equal(rmpsim_sim_create(&fa.alloc, m, rmpsim_profile_default(), 1, &s), 0);
+		rmpsim_sim_set_stack_size(s, 64 * 1024);
+		struct oom_world w = { .m = m };
+		struct rmpsim_proc_attr a = { .name = "oom", .cpu = 0 };
+		assert_int_equal(rmpsim_sim_spawn(s, &a, oom_script, &w, NULL), 0);
+		fa.budget = budget; /* from here on, the budget-th allocation fails */
+		assert_int_equal(rmpsim_sim_run(s), 0);
+		assert_int_equal(rmpsim_sim_bugs(s), 0);
+		assert_int_equal(rmpsim_sim_rmpopt_runs(s), w.ran);
+		enomem += w.enomem;
+		ran += w.ran;
+		rmpsim_sim_destroy(s);
+		assert_int_equal(fa.live_bytes, 0);
+		rmpsim_machine_destroy(m);
+	}
+	print_message("runs: %u computed, %u refused for memory\n", ran, enomem);
+	assert_true(enomem > 0);
+	assert_true(ran > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cuts_inside_runs_change_nothing),
+		cmocka_unit_test(settled_runs_equal_the_loop),
+		cmocka_unit_test(destroyed_with_runs_in_progress),
+		cmocka_unit_test(out_of_memory_falls_back_to_the_loop),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
