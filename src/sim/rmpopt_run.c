@@ -535,9 +535,11 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		if (next && next->time < lim)
 			lim = next->time;
 		uint64_t step_end = lim; /* where the step ends but for the run's limits */
-		if (s->limit < lim - 1)
+		/* Verifies up to the limits, not past them (lim 0: a step at time 0
+		 * next to a run there, whose lim - 1 would wrap). */
+		if (lim && s->limit < lim - 1)
 			lim = s->limit + 1;
-		if (s->max_time && s->max_time < lim - 1)
+		if (lim && s->max_time && s->max_time < lim - 1)
 			lim = s->max_time + 1;
 		s->run_steps++;
 		charge(s, a, lim);

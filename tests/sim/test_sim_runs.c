@@ -421,6 +421,77 @@ static void settled_runs_equal_the_loop(void **state)
 	}
 }
 
+/*
+ * Runs that start at time 0 (an IPI that costs nothing, sent at the start):
+ * a step's end there is 0, and a cut must not turn it into the limit.
+ */
+static void send_at_zero(struct rmpsim_sim *s, void *arg)
+{
+	struct world *w = arg;
+	unsigned long mask[1] = { 0xeul };
+	w->a = 0;
+	w->n = 6;
+	w->shape = RUN_ONLY;
+	assert_int_equal(rmpsim_sim_ipi_many(s, mask, verify_range, w, RMPSIM_IPI_WAIT), 0);
+}
+
+static void zero_world(const struct rmpsim_profile *prof, uint64_t cut, bool max_time, struct snap *sn)
+{
+	struct rmpsim_machine_config cfg;
+	rmpsim_machine_config_default(&cfg);
+	cfg.segment_shift = 30;
+	struct rmpsim_machine *m = small_machine(&cfg);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, prof, 1, &s), 0);
+	rmpsim_sim_set_stack_size(s, 64 * 1024);
+	static struct world w;
+	memset(&w, 0, sizeof(w));
+	w.m = m;
+	struct rmpsim_proc_attr a = { .name = "zero", .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, send_at_zero, &w, NULL), 0);
+	for (uint64_t limit = cut; rmpsim_sim_pending(s); limit += cut) {
+		if (max_time) {
+			rmpsim_sim_set_limits(s, limit, 0, NULL, NULL);
+			assert_int_equal(rmpsim_sim_run(s), 0);
+		} else {
+			assert_int_equal(rmpsim_sim_run_until(s, cut ? limit : RMPSIM_TIME_NEVER), 0);
+		}
+	}
+	memset(sn, 0, sizeof(*sn));
+	sn->now = rmpsim_sim_now(s);
+	sn->hash = rmpsim_sim_trace_hash(s);
+	sn->events = rmpsim_sim_events(s);
+	sn->runs = rmpsim_sim_rmpopt_runs(s);
+	for (unsigned c = 0; c < 8; c++)
+		assert_int_equal(rmpsim_sim_cpu_stats(s, c, &sn->st[c]), 0);
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
+static void runs_starting_at_zero(void **state)
+{
+	(void)state;
+	struct rmpsim_profile prof = *rmpsim_profile_default();
+	prof.ipi_send_base_ps = prof.c2c_same_l3_ps = prof.c2c_other_l3_ps = prof.c2c_other_socket_ps = 0;
+	prof.ipi_icr_write_ps = prof.ipi_delivery_ps = prof.ipi_delivery_remote_ps = 0;
+	prof.idle_exit_ps = prof.deep_idle_exit_ps = prof.ipi_handler_overhead_ps = prof.context_switch_ps =
+		0;
+	prof.node_bw_mbps = 320; /* the runs' reads queue at the home: their order shows */
+	static struct snap a, b;
+	zero_world(&prof, 0, false, &a);
+	assert_int_equal(a.runs, 3);
+	for (int max_time = 0; max_time < 2; max_time++) {
+		zero_world(&prof, 900000000, max_time, &b);
+		assert_int_equal(a.now, b.now);
+		assert_int_equal(a.hash, b.hash);
+		assert_int_equal(a.events, b.events);
+		for (unsigned c = 0; c < 8; c++)
+			assert_memory_equal(&a.st[c], &b.st[c], sizeof(a.st[c]));
+	}
+}
+
 /* A sim destroyed while runs are in progress frees them (ASan's leak check). */
 static void destroyed_with_runs_in_progress(void **state)
 {
@@ -534,6 +605,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cuts_inside_runs_change_nothing),
 		cmocka_unit_test(settled_runs_equal_the_loop),
+		cmocka_unit_test(runs_starting_at_zero),
 		cmocka_unit_test(destroyed_with_runs_in_progress),
 		cmocka_unit_test(out_of_memory_falls_back_to_the_loop),
 	};
