@@ -492,6 +492,131 @@ static void runs_starting_at_zero(void **state)
 	}
 }
 
+/*
+ * Ties between a run's verify and another event at the same time: the lower
+ * sequence number goes first, as between any two events. A timer armed before
+ * the run began (lower) sees the CPU's verifies that started before its time;
+ * one armed after the run's last step put it back in order (higher) sees the
+ * verify that starts at its time too. The verifies' start times come from a
+ * first pass's RMPOPT records (every verify charged one by one).
+ */
+struct tie_world {
+	uint64_t starts[16];
+	size_t nstarts;
+	uint64_t at, arm_at; /* the observing timer's time; when to arm it (0: before the call) */
+	struct rmpsim_timer obs, arm;
+	uint64_t seen; /* the CPU's verifies the observing timer saw; UINT64_MAX: it never fired */
+};
+
+static void tie_record(void *ctx, const struct rmpsim_trace_rec *rec)
+{
+	struct tie_world *w = ctx;
+	if (rec->kind == RMPSIM_TRACE_RMPOPT && rec->cpu == 1 && w->nstarts < 16)
+		w->starts[w->nstarts++] = rec->time_ps + RMPSIM_TRACE_RMPOPT_OFFSET(rec->id);
+}
+
+static void tie_observe(struct rmpsim_sim *s, struct rmpsim_timer *t)
+{
+	struct tie_world *w = t->arg;
+	struct rmpsim_cpu_stats st;
+	assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &st), 0);
+	w->seen = 0;
+	for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
+		w->seen += st.rmpopt[k];
+}
+
+static void tie_arm(struct rmpsim_sim *s, struct rmpsim_timer *t)
+{
+	struct tie_world *w = t->arg;
+	assert_int_equal(rmpsim_sim_timer_add(s, &w->obs, w->at), 0);
+}
+
+static void run_eight(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	(void)cpu;
+	(void)arg;
+	assert_int_equal(rmpsim_sim_rmpopt_run(s, 4 * GIB, 8), 0);
+}
+
+static void tie_send(struct rmpsim_sim *s, void *arg)
+{
+	struct tie_world *w = arg;
+	if (w->at && !w->arm_at)
+		assert_int_equal(rmpsim_sim_timer_add(s, &w->obs, w->at), 0);
+	if (w->arm_at)
+		assert_int_equal(rmpsim_sim_timer_add(s, &w->arm, w->arm_at), 0);
+	unsigned long mask[1] = { 0x2ul };
+	assert_int_equal(rmpsim_sim_ipi_many(s, mask, run_eight, NULL, RMPSIM_IPI_WAIT), 0);
+}
+
+static void tie_run(struct tie_world *w, bool records)
+{
+	struct rmpsim_profile prof = *rmpsim_profile_default();
+	prof.node_bw_mbps = 320;
+	struct rmpsim_machine *m = small_machine(NULL);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, &prof, 1, &s), 0);
+	rmpsim_sim_set_stack_size(s, 64 * 1024);
+	if (records)
+		rmpsim_sim_set_trace_hook(s, tie_record, w);
+	rmpsim_timer_init(&w->obs, tie_observe, w);
+	rmpsim_timer_init(&w->arm, tie_arm, w);
+	w->seen = UINT64_MAX;
+	struct rmpsim_proc_attr a = { .name = "send", .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, tie_send, w, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	assert_int_equal(rmpsim_sim_rmpopt_runs(s), 1);
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
+/* covers: A300 (ties between a run's steps and events) */
+static void ties_go_by_sequence_number(void **state)
+{
+	(void)state;
+	static struct tie_world first;
+	memset(&first, 0, sizeof(first));
+	tie_run(&first, true);
+	assert_int_equal(first.nstarts, 8);
+	for (size_t k = 0; k < 8; k++) {
+		assert_true(k == 0 || first.starts[k] > first.starts[k - 1]);
+		for (int records = 0; records < 2; records++) {
+			static struct tie_world w;
+			/* Armed before the call: it goes before the verify at its time
+			 * (the run's first one included: its key is the handler's). */
+			memset(&w, 0, sizeof(w));
+			w.at = first.starts[k];
+			tie_run(&w, records);
+			assert_int_equal(w.seen, k);
+			if (k == 0)
+				continue;
+			/* Armed while the run is on, after its step stopped short of
+			 * verify k: that verify's key is older, it goes first. */
+			memset(&w, 0, sizeof(w));
+			w.at = first.starts[k];
+			w.arm_at = first.starts[k - 1] + (first.starts[k] - first.starts[k - 1]) / 2;
+			tie_run(&w, records);
+			assert_int_equal(w.seen, k + 1);
+			/* Armed there for the verify after: the run's step up to
+			 * it put the run back in order with a newer key. */
+			if (k + 1 < 8) {
+				memset(&w, 0, sizeof(w));
+				w.at = first.starts[k + 1];
+				w.arm_at = first.starts[k - 1] + (first.starts[k] - first.starts[k - 1]) / 2;
+				tie_run(&w, records);
+				assert_int_equal(w.seen, k + 1);
+			}
+			/* One picosecond before a verify: it has not started. */
+			memset(&w, 0, sizeof(w));
+			w.at = first.starts[k] - 1;
+			tie_run(&w, records);
+			assert_int_equal(w.seen, k);
+		}
+	}
+}
+
 /* A sim destroyed while runs are in progress frees them (ASan's leak check). */
 static void destroyed_with_runs_in_progress(void **state)
 {
@@ -606,6 +731,7 @@ int main(void)
 		cmocka_unit_test(cuts_inside_runs_change_nothing),
 		cmocka_unit_test(settled_runs_equal_the_loop),
 		cmocka_unit_test(runs_starting_at_zero),
+		cmocka_unit_test(ties_go_by_sequence_number),
 		cmocka_unit_test(destroyed_with_runs_in_progress),
 		cmocka_unit_test(out_of_memory_falls_back_to_the_loop),
 	};
