@@ -18,6 +18,7 @@
 
 #include "base/rng.h"
 #include "machine_helpers.h"
+#include "range_steps.h"
 #include "sim_test_util.h"
 
 struct ctx {
@@ -235,41 +236,25 @@ static void range_script(struct rmpsim_sim *s, void *arg)
 	for (int step = 0; step < 40; step++) {
 		unsigned op = (unsigned)rmpsim__rng_below(&rng, 10);
 		if (op < 5) { /* a call to random targets */
-			unsigned long mask[1] = { (unsigned long)(1 + rmpsim__rng_below(&rng, 127)) << 1 };
-			w->a = rmpsim__rng_below(&rng, 13);
-			w->n = 1 + rmpsim__rng_below(&rng, 13 - w->a);
-			w->off = rmpsim__rng_below(&rng, GIB);
-			bool wait = w->solo || rmpsim__rng_below(&rng, 3) != 0;
-			if (w->solo) /* one handler at a time: its lowest target */
-				mask[0] &= ~mask[0] + 1;
+			struct range_call c;
+			range_draw_call(&rng, w->solo, &c);
+			w->a = c.a;
+			w->n = c.n;
+			w->off = c.off;
 			assert_int_equal(
-				rmpsim_sim_ipi_many(s, mask, verify_range, w, wait ? RMPSIM_IPI_WAIT : 0), 0);
-			if (!wait) /* the handlers' range must stay until they ran */
+				rmpsim_sim_ipi_many(s, c.mask, verify_range, w, c.wait ? RMPSIM_IPI_WAIT : 0),
+				0);
+			if (!c.wait) /* the handlers' range must stay until they ran */
 				rmpsim_sim_sleep(s, 2000000000ull);
 		} else if (op < 7) { /* the process's own verifies */
-			uint64_t r = rmpsim__rng_below(&rng, 13);
-			struct rmpsim_insn_out o;
-			assert_int_equal(rmpsim_machine_rmpopt(w->m, 0, r * GIB, RMPSIM_RMPOPT_FN_VERIFY, &o),
-					 0);
-			rmpsim_sim_charge_rmpopt(s, &o, r * GIB);
+			range_step_own_verify(s, w->m, &rng);
 		} else if (op < 9) { /* a page changes: the region's generation moves */
-			uint64_t spa = (4 + rmpsim__rng_below(&rng, 9)) * GIB +
-				       rmpsim__rng_below(&rng, 512) * 2 * MIB;
-			if (rmpsim__rng_below(&rng, 2))
-				(void)make_private(w->m, 0, spa, 0);
-			else
-				(void)make_shared(w->m, 0, spa, 0);
+			range_step_page_change(w->m, &rng);
 		} else {
 			rmpsim_sim_sleep(s, rmpsim__rng_below(&rng, 40000000));
 		}
 		/* The window and rises since the last step (as a report reads them at its marks). */
-		uint64_t lo, hi;
-		struct rmpsim_rise rises[RMPSIM_RISES_MAX];
-		rmpsim_sim_rmpopt_window(s, &lo, &hi);
-		size_t nr = rmpsim_sim_rmpopt_rises(s, rises, RMPSIM_RISES_MAX);
-		w->marks = w->marks * 31 + lo * 7 + hi * 3 + nr;
-		for (size_t i = 0; i < nr && i < RMPSIM_RISES_MAX; i++)
-			w->marks = w->marks * 31 + rises[i].cpu + rises[i].ps * 5 + rises[i].at_ps * 11;
+		w->marks = range_fold_window(s, w->marks, NULL);
 	}
 }
 

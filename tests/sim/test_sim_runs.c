@@ -33,7 +33,22 @@
 #include "base/rng.h"
 #include "failing_alloc.h"
 #include "machine_helpers.h"
+#include "range_steps.h"
 #include "sim/sim_internal.h"
+
+/* The small machine with an RMP segment per GiB (the regions' RMP lines on
+ * both nodes), SNP and RMPOPT up on every core. */
+static struct rmpsim_machine *segmented_machine(enum rmpsim_rmpopt_cache cache)
+{
+	struct rmpsim_machine_config cfg;
+	rmpsim_machine_config_default(&cfg);
+	cfg.segment_shift = 30;
+	cfg.cache = cache; /* NEVER: every verify of a run scans (the machine's general loop) */
+	struct rmpsim_machine *m = small_machine(&cfg);
+	assert_non_null(m);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	return m;
+}
 
 /* What a handler does around its run (verify_range). */
 enum shape {
@@ -126,32 +141,22 @@ static void script(struct rmpsim_sim *s, void *arg)
 	for (int step = 0; step < 40; step++) {
 		unsigned op = (unsigned)rmpsim__rng_below(&rng, 12);
 		if (op < 5) { /* a call to random targets */
-			unsigned long mask[1] = { (unsigned long)(1 + rmpsim__rng_below(&rng, 127)) << 1 };
-			w->a = rmpsim__rng_below(&rng, 13);
-			w->n = 1 + rmpsim__rng_below(&rng, 13 - w->a);
-			w->off = rmpsim__rng_below(&rng, GIB);
+			struct range_call c;
+			range_draw_call(&rng, w->solo, &c);
+			w->a = c.a;
+			w->n = c.n;
+			w->off = c.off;
 			w->shape = (enum shape)rmpsim__rng_below(&rng, NSHAPES);
 			w->extra_ps = rmpsim__rng_below(&rng, 30000000);
-			bool wait = w->solo || rmpsim__rng_below(&rng, 3) != 0;
-			if (w->solo) /* one handler at a time: its lowest target */
-				mask[0] &= ~mask[0] + 1;
 			assert_int_equal(
-				rmpsim_sim_ipi_many(s, mask, verify_range, w, wait ? RMPSIM_IPI_WAIT : 0), 0);
-			if (!wait) /* the handlers' range must stay until they ran */
+				rmpsim_sim_ipi_many(s, c.mask, verify_range, w, c.wait ? RMPSIM_IPI_WAIT : 0),
+				0);
+			if (!c.wait) /* the handlers' range must stay until they ran */
 				rmpsim_sim_sleep(s, 2000000000ull);
 		} else if (op < 7) { /* the process's own verifies */
-			uint64_t r = rmpsim__rng_below(&rng, 13);
-			struct rmpsim_insn_out o;
-			assert_int_equal(rmpsim_machine_rmpopt(w->m, 0, r * GIB, RMPSIM_RMPOPT_FN_VERIFY, &o),
-					 0);
-			rmpsim_sim_charge_rmpopt(s, &o, r * GIB);
+			range_step_own_verify(s, w->m, &rng);
 		} else if (op < 9) { /* a page changes: the region's generation moves */
-			uint64_t spa = (4 + rmpsim__rng_below(&rng, 9)) * GIB +
-				       rmpsim__rng_below(&rng, 512) * 2 * MIB;
-			if (rmpsim__rng_below(&rng, 2))
-				(void)make_private(w->m, 0, spa, 0);
-			else
-				(void)make_shared(w->m, 0, spa, 0);
+			range_step_page_change(w->m, &rng);
 		} else if (op < 10 && w->use_timers) { /* a timer: its sequence number goes into the hash */
 			struct rmpsim_timer *t = &w->timers[rmpsim__rng_below(&rng, 4)];
 			assert_int_equal(rmpsim_sim_timer_add(s, t,
@@ -162,13 +167,8 @@ static void script(struct rmpsim_sim *s, void *arg)
 			rmpsim_sim_sleep(s, rmpsim__rng_below(&rng, 40000000));
 		}
 		/* The window and rises since the last step (as a report reads them at its marks). */
-		uint64_t lo, hi;
-		struct rmpsim_rise rises[RMPSIM_RISES_MAX];
-		rmpsim_sim_rmpopt_window(s, &lo, &hi);
-		size_t nr = rmpsim_sim_rmpopt_rises(s, rises, RMPSIM_RISES_MAX);
-		w->marks = w->marks * 31 + lo * 7 + hi * 3 + nr;
-		for (size_t i = 0; i < nr && i < RMPSIM_RISES_MAX; i++)
-			w->marks = w->marks * 31 + rises[i].cpu + rises[i].ps * 5 + rises[i].at_ps * 11;
+		uint64_t lo;
+		w->marks = range_fold_window(s, w->marks, &lo);
 		rmpsim_sim_mark(s, "step", (uint64_t)step, lo);
 	}
 }
@@ -218,13 +218,7 @@ static void count_rmpopt_records(void *ctx, const struct rmpsim_trace_rec *rec)
 
 static void world_run(const struct params *pa, enum mode mode, enum drive drive, struct snap *sn)
 {
-	struct rmpsim_machine_config cfg;
-	rmpsim_machine_config_default(&cfg);
-	cfg.segment_shift = 30; /* a segment per GiB: the regions' RMP lines on both nodes */
-	cfg.cache = pa->cache;
-	struct rmpsim_machine *m = small_machine(&cfg);
-	assert_non_null(m);
-	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_machine *m = segmented_machine(pa->cache);
 	struct rmpsim_sim *s = NULL;
 	assert_int_equal(rmpsim_sim_create(NULL, m, &pa->prof, pa->seed, &s), 0);
 	rmpsim_sim_set_stack_size(s, 64 * 1024);
@@ -437,12 +431,7 @@ static void send_at_zero(struct rmpsim_sim *s, void *arg)
 
 static void zero_world(const struct rmpsim_profile *prof, uint64_t cut, bool max_time, struct snap *sn)
 {
-	struct rmpsim_machine_config cfg;
-	rmpsim_machine_config_default(&cfg);
-	cfg.segment_shift = 30;
-	struct rmpsim_machine *m = small_machine(&cfg);
-	assert_non_null(m);
-	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_machine *m = segmented_machine(RMPSIM_RMPOPT_CACHE_ALWAYS);
 	struct rmpsim_sim *s = NULL;
 	assert_int_equal(rmpsim_sim_create(NULL, m, prof, 1, &s), 0);
 	rmpsim_sim_set_stack_size(s, 64 * 1024);
@@ -625,12 +614,7 @@ static void destroyed_with_runs_in_progress(void **state)
 	struct rmpsim_rng rng;
 	rmpsim__rng_seed(&rng, 302);
 	random_params(&rng, &pa);
-	struct rmpsim_machine_config cfg;
-	rmpsim_machine_config_default(&cfg);
-	cfg.segment_shift = 30;
-	struct rmpsim_machine *m = small_machine(&cfg);
-	assert_non_null(m);
-	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_machine *m = segmented_machine(RMPSIM_RMPOPT_CACHE_ALWAYS);
 	struct failing_alloc fa;
 	failing_alloc_init(&fa, -1);
 	struct rmpsim_sim *s = NULL;
@@ -696,12 +680,7 @@ static void out_of_memory_falls_back_to_the_loop(void **state)
 	(void)state;
 	unsigned enomem = 0, ran = 0;
 	for (long budget = 0; budget < 24; budget++) {
-		struct rmpsim_machine_config cfg;
-		rmpsim_machine_config_default(&cfg);
-		cfg.segment_shift = 30;
-		struct rmpsim_machine *m = small_machine(&cfg);
-		assert_non_null(m);
-		assert_int_equal(bring_up_snp(m, true), 0);
+		struct rmpsim_machine *m = segmented_machine(RMPSIM_RMPOPT_CACHE_ALWAYS);
 		struct failing_alloc fa;
 		failing_alloc_init(&fa, -1);
 		struct rmpsim_sim *s = NULL;
