@@ -394,8 +394,10 @@ void rmpsim__call_dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		if (!e)
 			break;
 		const struct rmpsim_event *top = rmpsim__heap_top(&s->heap);
-		if (s->stop || s->err || e->time > s->limit || (top && rmpsim__ev_before(top, e))) {
-			/* Something else comes first: wait in the queue at e's key. */
+		if (s->stop || s->err || e->time > s->limit || (s->max_time && e->time > s->max_time) ||
+		    (s->max_events && s->events >= s->max_events) || (top && rmpsim__ev_before(top, e))) {
+			/* Something else comes first, or a run limit (A227) is
+			 * reached (the engine's loop says so): wait in the queue at e's key. */
 			k->ev.time = e->time;
 			k->ev.seq = e->seq;
 			k->ev.kind = EV_IPI_CALL;

@@ -185,15 +185,12 @@ static void memo_apply(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsi
 		w->gen = (uint32_t)v->gen;
 	}
 	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
-	if (mo->cold_any && s->prof.rmpopt_contention) {
-		/* The round's idle stretches at the home node (A300), the first from
-		 * where the queue was free, then its end. */
-		struct rmpsim__home_queue *q = &s->domains[home].q;
-		for (size_t i = 0; i < mo->ngaps; i++)
-			rmpsim__queue_push(s->a, q, s->clock, i ? t0 + mo->gaps[i].lo : q->free_at,
-					   t0 + mo->gaps[i].hi);
-		q->free_at = t0 + mo->free_end_off;
-	}
+	/* The home node's queue after the round. The idle stretches the round
+	 * left before its end (A300) are not kept: no read can begin before the
+	 * round's last one ends (round_allowed: nothing else comes before its
+	 * bound), so none could take them. */
+	if (mo->cold_any && s->prof.rmpopt_contention)
+		s->domains[home].q.free_at = t0 + mo->free_end_off;
 	if (mo->ps_min < s->rm.win_min)
 		s->rm.win_min = mo->ps_min;
 	if (mo->ps_max > s->rm.win_max)
@@ -220,31 +217,6 @@ static bool local_verify(struct rmpsim_sim *s, struct rmpsim_proc *p, const stru
 	s->ctx_base = t;
 	rmpsim_sim_charge_verify(s, v, ret);
 	return s->ctx_charge == ret->ps;
-}
-
-/*
- * The idle stretches the round left at its home node's queue (A300) into the
- * memo, relative to the send: those after free_before, where the queue was
- * free before the round (<= t0: its reads, all after t0, took no older gap).
- * The first begins at free_before (a memo applied later starts it where the
- * queue is free then). False when they are not what a memo can hold (a
- * round of pl_n targets leaves at most 2 * (pl_n + 1)).
- */
-static bool round_gaps(const struct rmpsim_sim *s, unsigned home, uint64_t free_before, uint64_t t0,
-		       size_t pl_n, struct rmpsim__round_memo *mo)
-{
-	const struct rmpsim__home_queue *q = &s->domains[home].q;
-	size_t n = rmpsim__queue_ngaps(q), first = n;
-	while (first && rmpsim__queue_gap(q, first - 1)->hi > free_before)
-		first--;
-	if (n - first > 2 * (pl_n + 1) || (first < n && rmpsim__queue_gap(q, first)->lo != free_before))
-		return false;
-	mo->ngaps = n - first;
-	for (size_t i = 0; i < mo->ngaps; i++) {
-		const struct rmpsim__gap *g = rmpsim__queue_gap(q, first + i);
-		mo->gaps[i] = (struct rmpsim__gap){ i ? g->lo - t0 : 0, g->hi - t0 };
-	}
-	return true;
 }
 
 /*
@@ -351,9 +323,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 		gr->ready_end_off = w->ready_at - t0;
 		gr->stamp_back = fill - w->stamp;
 	}
-	bool queued = cold_any && pr->rmpopt_contention;
-	mo->valid =
-		keep && (!queued || (free_before <= t0 && round_gaps(s, home, free_before, t0, pl->n, mo)));
+	mo->valid = keep && (!cold_any || !pr->rmpopt_contention || free_before <= t0);
 	mo->first_busy = v->first_busy;
 	mo->home = v->home_node;
 	mo->lines = rmpsim_profile_scan_lines(pr, v->first_busy);

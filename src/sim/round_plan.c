@@ -37,7 +37,6 @@ static void plan_free(struct rmpsim_sim *s, struct rmpsim__round_plan *pl)
 		rmpsim__free(s->a, mo->end, pl->n * sizeof(*mo->end));
 		rmpsim__free(s->a, mo->len, pl->n * sizeof(*mo->len));
 		rmpsim__free(s->a, mo->cls, pl->n * sizeof(*mo->cls));
-		rmpsim__free(s->a, mo->gaps, 2 * (pl->n + 1) * sizeof(*mo->gaps));
 		rmpsim__free(s->a, mo->groups, pl->ngroups * sizeof(*mo->groups));
 	}
 	rmpsim__free(s->a, pl->slot, s->ncpus * sizeof(*pl->slot));
@@ -127,8 +126,7 @@ static struct rmpsim__round_plan *plan_build(struct rmpsim_sim *s, unsigned self
 		mo->end = rmpsim__malloc(s->a, m * sizeof(*mo->end));
 		mo->len = rmpsim__malloc(s->a, m * sizeof(*mo->len));
 		mo->cls = rmpsim__malloc(s->a, m * sizeof(*mo->cls));
-		mo->gaps = rmpsim__malloc(s->a, 2 * (m + 1) * sizeof(*mo->gaps));
-		memo_ok = memo_ok && mo->ps && mo->cold && mo->end && mo->len && mo->cls && mo->gaps;
+		memo_ok = memo_ok && mo->ps && mo->cold && mo->end && mo->len && mo->cls;
 	}
 	pl->slot = rmpsim__malloc(s->a, s->ncpus * sizeof(*pl->slot));
 	struct arrival *arr = rmpsim__malloc(s->a, m * sizeof(*arr));

@@ -196,11 +196,6 @@ struct rmpsim__round_memo {
 	uint64_t longest, longest_end_off;
 	unsigned longest_cpu;
 	uint64_t free_end_off; /* the home node's queue after the round - send */
-	/* The idle stretches the round left at its home node (A300), - send;
-	 * the first from where the queue was free (its lo unused). At most two
-	 * per verify (one new, or one split): [2 * (n + 1)]. */
-	struct rmpsim__gap *gaps;
-	size_t ngaps;
 	/* A local round (the sender in the mask, on_each_cpu_mask): the sender's
 	 * own verify, at send + send_ps, between the targets' (plan local_pos). */
 	bool local;
