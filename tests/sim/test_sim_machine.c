@@ -402,13 +402,9 @@ static void send_pair(struct rmpsim_sim *s, void *arg)
 static void concurrent_runs_share_the_home_in_time_order(void **state)
 {
 	(void)state;
-	struct rmpsim_profile prof = *rmpsim_profile_default();
-	prof.node_bw_mbps = 320;
-	struct rmpsim_machine *m = small_machine(NULL);
-	assert_non_null(m);
-	assert_int_equal(bring_up_snp(m, true), 0);
-	struct rmpsim_sim *s = NULL;
-	assert_int_equal(rmpsim_sim_create(NULL, m, &prof, 1, &s), 0);
+	struct rmpsim_machine *m = NULL;
+	struct rmpsim_sim *s = range_binding_sim(&m);
+	const struct rmpsim_profile *prof = rmpsim_sim_profile(s);
 	struct pair_world w = { .mask = (1ul << 1) | (1ul << 2) }; /* cores 1 and 2: nodes 0 and 1 */
 	struct rmpsim_proc_attr a = { .cpu = 0 };
 	assert_int_equal(rmpsim_sim_spawn(s, &a, send_pair, &w, NULL), 0);
@@ -416,7 +412,7 @@ static void concurrent_runs_share_the_home_in_time_order(void **state)
 	struct rmpsim_cpu_stats one, two;
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &one), 0);
 	assert_int_equal(rmpsim_sim_cpu_stats(s, 2, &two), 0);
-	uint64_t service = 512 * rmpsim_profile_line_service_ps(&prof); /* a region's reads at the node */
+	uint64_t service = 512 * rmpsim_profile_line_service_ps(prof); /* a region's reads at the node */
 	/* Seven of the eight regions are free (the one holding the RMP exits at
 	 * its first line); reads of lines still in flight go to the node too
 	 * (A122): 14 whole reads, so each run waits for 13 at least. */

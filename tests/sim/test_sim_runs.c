@@ -539,13 +539,8 @@ static void tie_send(struct rmpsim_sim *s, void *arg)
 
 static void tie_run(struct tie_world *w, bool records)
 {
-	struct rmpsim_profile prof = *rmpsim_profile_default();
-	prof.node_bw_mbps = 320;
-	struct rmpsim_machine *m = small_machine(NULL);
-	assert_non_null(m);
-	assert_int_equal(bring_up_snp(m, true), 0);
-	struct rmpsim_sim *s = NULL;
-	assert_int_equal(rmpsim_sim_create(NULL, m, &prof, 1, &s), 0);
+	struct rmpsim_machine *m = NULL;
+	struct rmpsim_sim *s = range_binding_sim(&m);
 	rmpsim_sim_set_stack_size(s, 64 * 1024);
 	if (records)
 		rmpsim_sim_set_trace_hook(s, tie_record, w);
