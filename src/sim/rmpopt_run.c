@@ -14,9 +14,10 @@
  * would queue behind reads that other handlers issue later in simulated time
  * (a follower's first read waited 6.3 ms there). So when the run is the
  * handler's last act (the percpu handler is this one call), the handler
- * returns at once and the run goes on as an event of its own, EV_RUN_STEP,
- * keyed by its next verify's start: each step charges its verifies up to the
- * next event's time, and the run's last one ends the handler
+ * returns at once and the run joins the runs in progress, kept in the order
+ * of their next verify's start; one engine event, EV_RUN_STEP, stands for the
+ * earliest. Each step charges a run's verifies up to the next run's or the
+ * next event's time, and a run's last verify ends its handler
  * (rmpsim__handler_finish). Anything else the handler does after the run
  * first settles it: computed whole there and then, as before A300.
  *
