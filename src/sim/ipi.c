@@ -225,6 +225,13 @@ static struct rmpsim_event *call_next(const struct rmpsim__call *k)
 
 /* ---- Handlers ---- */
 
+/* A handler's statistics once its length d->dur is known (wake: its C-state exit). */
+static void count_handler(struct rmpsim__cpu *c, const struct rmpsim__csd *d, uint64_t wake)
+{
+	c->st.handler_ps += d->dur - wake;
+	c->st.ipis++;
+}
+
 /* Run one handler on cpu (interrupts on there, nothing else running); its end
  * goes to call k's steps, or to the queue when k is NULL. */
 static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, struct rmpsim__call *k)
@@ -269,8 +276,7 @@ static void run_handler(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *
 	if (deferred)
 		return;
 
-	c->st.handler_ps += d->dur - wake;
-	c->st.ipis++;
+	count_handler(c, d, wake);
 	if (k)
 		call_add_end(s, k, d);
 	else
@@ -282,8 +288,7 @@ void rmpsim__handler_finish(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__c
 {
 	/* Its end is an event of its own: its call may be over by now. */
 	d->dur = end - began;
-	s->cpus[cpu].st.handler_ps += d->dur - wake;
-	s->cpus[cpu].st.ipis++;
+	count_handler(&s->cpus[cpu], d, wake);
 	rmpsim__ev_queue(s, &d->ev, EV_IPI_END, end);
 }
 

@@ -542,7 +542,6 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 			lim = s->limit + 1;
 		if (lim && s->max_time && s->max_time < lim - 1)
 			lim = s->max_time + 1;
-		s->run_steps++;
 		charge(s, a, lim);
 		order_pop(s);
 		if (a->next < a->end) {

@@ -320,7 +320,6 @@ struct rmpsim_sim {
 
 	struct rmpsim__rmpopt_model rm; /* the RMPOPT memory engine (rmpopt_model.c) */
 	uint64_t runs;			/* ranged runs of verifies computed in one call (rmpopt_run.c) */
-	uint64_t run_steps;		/* their EV_RUN_STEP events */
 
 	struct rmpsim_mark *marks;
 	size_t nmarks, marks_cap;
