@@ -511,8 +511,9 @@ static bool bind(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, uint
 /*
  * The runs' event: the verifies of the runs in progress, earliest first, up
  * to the next event of the engine's queue (at the same time, the lower seq
- * goes first, as between events) and the run's limits. A run charges its
- * verifies up to the next run's; its last ends its handler.
+ * goes first, as between events; a run's seq is the one drawn when it began,
+ * A301) and the run's limits. A run charges its verifies up to the next
+ * run's; its last ends its handler.
  */
 static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 {
@@ -535,7 +536,6 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		uint64_t lim = top ? top->time : RMPSIM_TIME_NEVER;
 		if (next && next->time < lim)
 			lim = next->time;
-		uint64_t step_end = lim; /* where the step ends but for the run's limits */
 		/* Verifies up to the limits, not past them (lim 0: a step at time 0
 		 * next to a run there, whose lim - 1 would wrap). */
 		if (lim && s->limit < lim - 1)
@@ -545,13 +545,11 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		charge(s, a, lim);
 		order_pop(s);
 		if (a->next < a->end) {
+			/* Back in order with the key it began with (A301): its
+			 * verifies draw no sequence numbers, so a run cut by a
+			 * run limit, or skipped ahead by whole periods (jump()),
+			 * draws the numbers an uncut, unskipped one draws. */
 			a->ev.time = a->t;
-			/* A step cut by a run limit goes on where it stopped, still
-			 * first (its time is before step_end): the same step, no new
-			 * sequence number, so that a run cut by rmpsim_sim_run_until
-			 * draws the numbers an uncut one draws (a timer's id is one). */
-			if (a->t >= step_end)
-				a->ev.seq = s->seq++;
 			order_insert(s, a);
 			continue;
 		}
