@@ -364,6 +364,17 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *sim, uint64_t spa, size_t n);
 /* How many ranged runs rmpsim_sim_rmpopt_run() has taken. */
 uint64_t rmpsim_sim_rmpopt_runs(const struct rmpsim_sim *sim);
 /*
+ * Runs in whole periods (docs/timing.md "Runs in periods", A301): runs in
+ * progress whose state repeats but for a shift in time, region and fill
+ * counter (the percpu followers sharing a home node's queue) are moved on by
+ * whole periods at once, with the same results as their steps. On by
+ * default; off (false) charges every step, for tests and for measuring.
+ * rmpsim_sim_run_period_skips: how many such moves were made, and into
+ * *verifies (when not NULL) how many verifies they took in all.
+ */
+void rmpsim_sim_set_run_periods(struct rmpsim_sim *sim, bool on);
+uint64_t rmpsim_sim_run_period_skips(const struct rmpsim_sim *sim, uint64_t *verifies);
+/*
  * Trace detail (--trace-detail): rounds are never computed in one step; every
  * IPI step runs and is hashed, as before rounds existed. Off by default.
  */

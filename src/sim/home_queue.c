@@ -109,6 +109,18 @@ uint64_t rmpsim__queue_take_gap(const struct rmpsim_allocator *al, struct rmpsim
 	return start;
 }
 
+void rmpsim__queue_shift(struct rmpsim__home_queue *q, uint64_t keep_from, uint64_t d)
+{
+	move_hole(q, rmpsim__queue_ngaps(q)); /* every gap in gap[0, a) */
+	size_t n = 0;
+	for (size_t i = 0; i < q->a; i++)
+		if (q->gap[i].hi > keep_from)
+			q->gap[n++] = (struct rmpsim__gap){ q->gap[i].lo + d, q->gap[i].hi + d };
+	q->a = n;
+	q->b = q->cap;
+	q->free_at += d;
+}
+
 void rmpsim__queue_free(const struct rmpsim_allocator *al, struct rmpsim__home_queue *q)
 {
 	rmpsim__free(al, q->gap, q->cap * sizeof(*q->gap));

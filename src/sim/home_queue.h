@@ -59,6 +59,9 @@ uint64_t rmpsim__queue_take_gap(const struct rmpsim_allocator *al, struct rmpsim
 /* Appends the gap [lo, hi) at the end (lo >= the last gap's hi). */
 void rmpsim__queue_push(const struct rmpsim_allocator *al, struct rmpsim__home_queue *q, uint64_t clock,
 			uint64_t lo, uint64_t hi);
+/* The queue moved d ps later (A301: the runs skipped whole periods), the gaps
+ * that end by keep_from (no read to come can take them) dropped. */
+void rmpsim__queue_shift(struct rmpsim__home_queue *q, uint64_t keep_from, uint64_t d);
 void rmpsim__queue_free(const struct rmpsim_allocator *al, struct rmpsim__home_queue *q);
 
 /*

@@ -43,39 +43,10 @@
 
 #include "base/alloc.h"
 #include "base/check.h"
+#include "rmpopt_run.h"
 #include "rmpopt_scan.h"
-#include "sim_internal.h"
 
-/* Regions of a run with the same verify inputs and content generation, up
- * to end (exclusive). */
-struct in_stretch {
-	uint64_t end, gen;
-	int64_t first_busy;
-	unsigned home_node;
-};
-
-struct rmpsim__arun {
-	struct rmpsim_event ev; /* in s->run_ord, keyed by t */
-	struct rmpsim__arun *next_free, *all_next;
-	struct rmpsim__csd *d; /* the handler, once it returned (NULL: still in it) */
-	unsigned cpu;
-	uint64_t delivery, wake; /* the handler's */
-	uint64_t charge_at;	 /* the handler's charge when the run began */
-	uint64_t r0, end, next;	 /* regions [r0, end), the next to charge */
-	uint64_t t, t0;		 /* the next verify's start, the run's */
-	struct in_stretch *st;	 /* [nst] */
-	size_t nst, ist, cap;	 /* ist: the stretch of next */
-	/* The fast way's carried state: the inputs set for stretch in_st, and
-	 * what its alike regions share (alike()). */
-	struct rmpsim__scan_in in;
-	struct alike_k {
-		uint64_t hot_ps, cold_ps; /* warm and cold costs (a cold one's wait at the node apart) */
-		uint64_t service, bytes;  /* the home's time for the lines; their bytes in the L3 */
-		struct rmpsim__home_queue *q;
-	} ak;
-	size_t in_st;
-	bool have_in;
-};
+static void memo_free(struct rmpsim_sim *s);
 
 static bool records_wanted(const struct rmpsim_sim *s)
 {
@@ -117,7 +88,7 @@ static struct rmpsim__arun *arun_get(struct rmpsim_sim *s, size_t n)
 	}
 	if (a->cap <
 	    n) { /* room for n stretches (one a region at worst; untouched memory past the used ones) */
-		struct in_stretch *st = rmpsim__malloc(s->a, n * sizeof(*st));
+		struct rmpsim__in_stretch *st = rmpsim__malloc(s->a, n * sizeof(*st));
 		if (!st) {
 			a->next_free = s->arun_free;
 			s->arun_free = a;
@@ -132,6 +103,11 @@ static struct rmpsim__arun *arun_get(struct rmpsim_sim *s, size_t n)
 
 static void arun_put(struct rmpsim_sim *s, struct rmpsim__arun *a)
 {
+	rmpsim__periods_stale(s); /* the runs in progress changed */
+	if (a->at_last) {
+		a->at_last = false;
+		s->runs_at_last--;
+	}
 	s->cpus[a->cpu].arun = NULL;
 	a->d = NULL;
 	a->next_free = s->arun_free;
@@ -146,6 +122,10 @@ static void aruns_free(struct rmpsim_sim *s)
 		rmpsim__free(s->a, a, sizeof(*a));
 	}
 	s->arun_all = s->arun_free = NULL;
+	rmpsim__periods_free(s);
+	memo_free(s);
+	rmpsim__free(s->a, s->memo_gens, RMPSIM_RMPOPT_REGIONS * sizeof(*s->memo_gens));
+	s->memo_gens = NULL;
 	rmpsim__free(s->a, s->run_ord, s->run_cap * sizeof(*s->run_ord));
 	s->run_ord = NULL;
 	s->run_cap = s->run_head = s->run_n = 0;
@@ -154,7 +134,7 @@ static void aruns_free(struct rmpsim_sim *s)
 /* The run's inputs, region by region as a verify asks for them now
  * (rmpsim__verify_inputs, the sim's copy when its generation is the one the
  * machine's run read), kept in stretches of alike regions. */
-static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64_t *gens)
+static void inputs_of(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64_t *gens)
 {
 	const struct rmpsim__verify_in *vin = s->rm.vin;
 	a->nst = 0;
@@ -172,12 +152,58 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
 			first_busy = v.first_busy;
 			home = v.home_node;
 		}
-		struct in_stretch *last = a->nst ? &a->st[a->nst - 1] : NULL;
+		struct rmpsim__in_stretch *last = a->nst ? &a->st[a->nst - 1] : NULL;
 		if (last && last->first_busy == first_busy && last->home_node == home && last->gen == gen)
 			last->end = region + 1;
 		else
-			a->st[a->nst++] = (struct in_stretch){ region + 1, gen, first_busy, home };
+			a->st[a->nst++] = (struct rmpsim__in_stretch){ region + 1, gen, first_busy, home };
 	}
+}
+
+/* inputs_of(), or the last run's stretches when it read the same regions at
+ * the same generations (s->memo_*). Keeps gens (the machine's scratch) as
+ * the memo's, and gives the memo's old array back as the scratch. */
+static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	struct rmpsim__rmpopt_model *m = &s->rm;
+	uint64_t n = a->end - a->r0;
+	int scan = (int)s->prof.rmpopt_scan;
+	if (s->memo_valid && s->memo_r0 == a->r0 && s->memo_n == n && s->memo_scan == scan &&
+	    !memcmp(m->run_gens, s->memo_gens, n * sizeof(*s->memo_gens))) {
+		memcpy(a->st, s->memo_st, s->memo_nst * sizeof(*a->st));
+		a->nst = s->memo_nst;
+		return;
+	}
+	inputs_of(s, a, m->run_gens);
+	s->memo_valid = false;
+	if (s->memo_cap < a->nst) {
+		struct rmpsim__in_stretch *st = rmpsim__malloc(s->a, a->nst * sizeof(*st));
+		if (!st)
+			return; /* no memo: the next run works its inputs out again */
+		memo_free(s);
+		s->memo_st = st;
+		s->memo_cap = a->nst;
+	}
+	if (!s->memo_gens &&
+	    !(s->memo_gens = rmpsim__malloc(s->a, RMPSIM_RMPOPT_REGIONS * sizeof(*s->memo_gens))))
+		return;
+	memcpy(s->memo_st, a->st, a->nst * sizeof(*a->st));
+	uint64_t *g = s->memo_gens;
+	s->memo_gens = m->run_gens;
+	m->run_gens = g;
+	s->memo_nst = a->nst;
+	s->memo_r0 = a->r0;
+	s->memo_n = n;
+	s->memo_scan = scan;
+	s->memo_valid = true;
+}
+
+static void memo_free(struct rmpsim_sim *s)
+{
+	rmpsim__free(s->a, s->memo_st, s->memo_cap * sizeof(*s->memo_st));
+	s->memo_st = NULL;
+	s->memo_cap = s->memo_nst = 0;
+	s->memo_valid = false;
 }
 
 /* ---- Charging one verify at a time ---- */
@@ -198,7 +224,7 @@ static void charge_each(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 	do {
 		while (a->next >= a->st[a->ist].end)
 			a->ist++;
-		const struct in_stretch *st = &a->st[a->ist];
+		const struct rmpsim__in_stretch *st = &a->st[a->ist];
 		struct rmpsim_verify v = { .region = a->next,
 					   .gen = st->gen,
 					   .first_busy = st->first_busy,
@@ -375,7 +401,7 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 	do {
 		while (region >= a->st[a->ist].end)
 			a->ist++;
-		const struct in_stretch *st = &a->st[a->ist];
+		const struct rmpsim__in_stretch *st = &a->st[a->ist];
 		if (!a->have_in || a->in_st != a->ist) {
 			struct rmpsim_verify v = { .region = region,
 						   .gen = st->gen,
@@ -416,6 +442,16 @@ static void charge(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
 }
 
 /* ---- Runs in time order ---- */
+
+/* A run in progress at its last region: whole periods wait for its end
+ * (run_period.c: each run's last verify is a step, its handler's end). */
+static void note_last(struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	if (!a->at_last && a->next + 1 >= a->end) {
+		a->at_last = true;
+		s->runs_at_last++;
+	}
+}
 
 /*
  * The runs in progress, in the order of their next verify. Runs move in near
@@ -505,6 +541,8 @@ static bool bind(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, uint
 	a->ev.kind = EV_RUN_STEP;
 	order_insert(s, a);
 	runs_rekey(s);
+	rmpsim__periods_stale(s);
+	note_last(s, a);
 	return true;
 }
 
@@ -520,6 +558,8 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	(void)ev;
 	const struct rmpsim_event *top;
 	struct rmpsim__arun *a;
+	bool periods = !s->run_periods_off && !s->rm.ndom && !records_wanted(s);
+	rmpsim__periods_stale(s); /* the engine ran other events since the last step */
 	while ((a = order_first(s)) && !s->stop && !s->err) {
 		top = rmpsim__heap_top(&s->heap);
 		if (top && rmpsim__ev_before(top, &a->ev))
@@ -531,6 +571,8 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 			s->events--;
 			break;
 		}
+		if (periods && rmpsim__periods_try(s, a, top))
+			continue; /* whole periods skipped: the earliest again */
 		s->now = s->clock = a->ev.time;
 		const struct rmpsim_event *next = s->run_n > 1 ? &s->run_ord[s->run_head + 1]->ev : NULL;
 		uint64_t lim = top ? top->time : RMPSIM_TIME_NEVER;
@@ -545,6 +587,7 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		charge(s, a, lim);
 		order_pop(s);
 		if (a->next < a->end) {
+			note_last(s, a);
 			/* Back in order with the key it began with (A301): its
 			 * verifies draw no sequence numbers, so a run cut by a
 			 * run limit, or skipped ahead by whole periods (jump()),
@@ -609,7 +652,7 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	a->charge_at = s->ctx_charge;
 	a->ist = 0;
 	a->have_in = false;
-	take_inputs(s, a, gens);
+	take_inputs(s, a);
 	s->runs++;
 	if (s->ctx_defer) { /* goes on after the handler if nothing follows it (A300) */
 		s->cpus[a->cpu].arun = a;

@@ -30,6 +30,8 @@ enum rmpsim__ev_kind {
 /* A handler's ranged run charged in simulated-time order among the other
  * events (A300, rmpopt_run.c); its end is the handler's. */
 struct rmpsim__arun;
+struct rmpsim__periods;
+struct rmpsim__in_stretch;
 
 enum rmpsim__pstate { P_RUNNABLE, P_RUNNING, P_BLOCKED, P_SLEEPING, P_DONE };
 
@@ -281,6 +283,23 @@ struct rmpsim_sim {
 	struct rmpsim__arun **run_ord;
 	size_t run_head, run_n, run_cap;
 	struct rmpsim_event runs_ev;
+	/* The runs' repeating state, skipped in whole periods (run_period.c, A301). */
+	struct rmpsim__periods *periods;
+	size_t runs_at_last; /* runs in progress at their last region: none skips then */
+	/* The last ranged run's inputs (rmpopt_run.c take_inputs): regions
+	 * [memo_r0, memo_r0 + memo_n) at the generations memo_gens (a scratch
+	 * swapped with s->rm.run_gens), in
+	 * stretches. A region's inputs follow from its content generation (and
+	 * the scan's granularity), so the same generations give the same
+	 * stretches: the 511 followers of a percpu pass find them once. */
+	uint64_t *memo_gens;
+	struct rmpsim__in_stretch *memo_st;
+	size_t memo_nst, memo_cap;
+	uint64_t memo_r0, memo_n;
+	int memo_scan;
+	bool memo_valid;
+
+	bool run_periods_off; /* rmpsim_sim_set_run_periods(false) */
 
 	struct rmpsim__csd *csd_free, *csd_all;
 	size_t csd_total;

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A handler's ranged run in progress (rmpopt_run.c, docs/timing.md "Ranged
+ * runs", A300), shared with the whole-period skips of the runs in progress
+ * (run_period.c, docs/timing.md "Runs in periods", A301).
+ */
+#ifndef RMPSIM_SIM_RMPOPT_RUN_H
+#define RMPSIM_SIM_RMPOPT_RUN_H
+
+#include "rmpopt_scan.h"
+
+/* Regions of a run with the same verify inputs and content generation, up
+ * to end (exclusive). */
+struct rmpsim__in_stretch {
+	uint64_t end, gen;
+	int64_t first_busy;
+	unsigned home_node;
+};
+
+struct rmpsim__arun {
+	struct rmpsim_event ev; /* in s->run_ord, keyed by t */
+	struct rmpsim__arun *next_free, *all_next;
+	struct rmpsim__csd *d; /* the handler, once it returned (NULL: still in it) */
+	unsigned cpu;
+	uint64_t delivery, wake;       /* the handler's */
+	uint64_t charge_at;	       /* the handler's charge when the run began */
+	uint64_t r0, end, next;	       /* regions [r0, end), the next to charge */
+	uint64_t t, t0;		       /* the next verify's start, the run's */
+	struct rmpsim__in_stretch *st; /* [nst] */
+	size_t nst, ist, cap;	       /* ist: the stretch of next */
+	/* The fast way's carried state: the inputs set for stretch in_st, and
+	 * what its alike regions share (alike()). */
+	struct rmpsim__scan_in in;
+	struct alike_k {
+		uint64_t hot_ps, cold_ps; /* warm and cold costs (a cold one's wait at the node apart) */
+		uint64_t service, bytes;  /* the home's time for the lines; their bytes in the L3 */
+		struct rmpsim__home_queue *q;
+	} ak;
+	size_t in_st;
+	bool have_in;
+	bool at_last; /* counted in s->runs_at_last: its next is its last region */
+};
+
+/* The stretch of region (at or after the run's next) in a's stretches. */
+static inline size_t rmpsim__arun_stretch(const struct rmpsim__arun *a, uint64_t region)
+{
+	size_t i = a->ist;
+	while (i + 1 < a->nst && region >= a->st[i].end)
+		i++;
+	return i;
+}
+
+/* run_period.c (A301): the runs' state that repeats, found and skipped in
+ * whole periods. rmpsim__periods_try: before a's step, a the earliest run and
+ * top the engine's next event (NULL: none); true when the runs moved on (the
+ * order changed: take the earliest again). rmpsim__periods_stale: the runs in
+ * progress changed, or the engine ran something else (every snapshot dropped). */
+bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top);
+void rmpsim__periods_stale(struct rmpsim_sim *s);
+void rmpsim__periods_free(struct rmpsim_sim *s);
+
+#endif

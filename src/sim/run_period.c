@@ -1,0 +1,706 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs in whole periods (docs/timing.md "Runs in periods", issue 14 point 2,
+ * A301).
+ *
+ * The runs in progress charge their verifies in simulated-time order, one
+ * step per region while they move in lockstep (rmpopt_run.c, A300): the
+ * `percpu` pass is a million steps. But runs that share a home node's queue
+ * settle into a cycle: every run reads one region per turn of the queue, in
+ * the same order, the same time apart. The state that decides what the runs
+ * do next (their times and regions, their L3 groups' records and fill
+ * counters, the home nodes' queues) is then the same from one turn to the
+ * next but for a shift: in time, in region, in each group's fill counter.
+ * The step engine is the same arithmetic at every time, region and fill
+ * (only differences of them enter it), so a state that repeats under a shift
+ * repeats again: the runs' next k periods are the last one's, shifted k
+ * times. This file finds that and takes the k periods in one move. It is
+ * exact: the same costs, statistics, records, fill counters and queues as
+ * the steps, to the picosecond (tests/sim/test_sim_runs.c and the --trace-detail
+ * comparisons check it).
+ *
+ * Subsystems. The runs of one L3 group share its records and fill counter;
+ * runs that read from DRAM share their home node's queue. The runs in
+ * progress are split into subsystems that share nothing: one for every group
+ * whose lines are all held ahead of its runs (it reads nothing from DRAM),
+ * and one for all other groups. Each has its own period (a group reading
+ * from its L3 is forty times as fast as the queue's turn), so each is
+ * watched on its own: a snapshot whenever its pilot run (the first of it
+ * the engine charged) begins a new region as the earliest run of all.
+ *
+ * A skip of k periods needs, besides two snapshots equal but for the shift:
+ *  - every run's regions of the k periods in one stretch (the same inputs as
+ *    the period watched), its last region left to the steps (its handler's end);
+ *  - the regions ahead of each group's runs alike those the period read:
+ *    none of their lines held, or all held and read (A124), by the fill
+ *    counter they will be read at;
+ *  - nothing else in between: the engine's next event and the run limits come
+ *    after the k periods, no run of another subsystem ends in them, and
+ *    none reads from DRAM in them when this subsystem does (bounds from each
+ *    run's cheapest verify);
+ *  - the window and the running maximum unchanged: the k periods cost what
+ *    the watched one cost, which is already in both.
+ * A run keeps the sequence number it began with (A301), so the steps draw no
+ * numbers a skip would have to count.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "rmpopt_run.h"
+
+enum { AHEAD_W = 8 }; /* regions ahead of a group whose kind a snapshot keeps */
+enum ahead { AH_OTHER, AH_COLD, AH_HOT };
+enum { ST_DRAM = RMPSIM_RMPOPT_NKINDS + 2, ST_N };
+
+struct snap_run {
+	struct rmpsim__arun *a;
+	uint64_t t, next;
+	size_t ist;	   /* the stretch of next */
+	uint64_t st[ST_N]; /* its CPU's RMPOPT statistics: kinds, ps, lines, DRAM lines */
+};
+
+struct snap_group {
+	unsigned g;
+	const struct rmpsim__arun *lead; /* a run at hi */
+	uint64_t fill, lo, hi, tmin;	 /* records of [lo, hi) at recs[rec0] */
+	size_t rec0;
+	uint8_t ahead[AHEAD_W]; /* enum ahead of [hi, hi + AHEAD_W) */
+	bool cold;		/* compare(): the period read cold regions ahead */
+	uint64_t dfill;		/* compare(): the fill counter's shift */
+};
+
+struct snap_queue {
+	unsigned home;
+	uint64_t free_at;
+	size_t gap0, ngap;
+};
+
+struct snap {
+	bool valid;
+	uint64_t T, R, tmin; /* the pilot's time and region; the earliest run's time */
+	struct snap_run *run;
+	struct snap_group *grp;
+	struct rmpsim__warm *rec;
+	struct snap_queue *q;
+	struct rmpsim__gap *gap;
+	size_t nrun, ngrp, nrec, nq, ngap;
+	size_t cap_run, cap_grp, cap_rec, cap_q, cap_gap;
+};
+
+struct sub {
+	const struct rmpsim__arun *pilot;
+	struct snap snap[2];
+	unsigned last; /* snap[last]: the latest snapshot */
+};
+
+struct rmpsim__periods {
+	bool stale;
+	unsigned nl3, nsub;
+	unsigned *sub_of;	     /* [nl3]: each group's subsystem (0: the one that reads DRAM) */
+	size_t *slot;		     /* [nl3]: scratch, a group's index in the snapshot being taken */
+	uint64_t *tmin;		     /* [nl3]: scratch of classify() */
+	struct rmpsim__arun **moved; /* [cap_moved]: scratch of skip()'s merge */
+	size_t cap_moved;
+	struct sub *sub; /* [nl3 + 1] */
+	struct rmpsim__warm *tmp;
+	size_t cap_tmp;
+	uint64_t skips, skipped;
+};
+
+#define NO_SLOT ((size_t)-1)
+
+static bool grow(const struct rmpsim_allocator *al, void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *q = rmpsim__realloc(al, *p, *cap * elem, n * elem);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+#define GROW(al, arr, cap, need) grow((al), (void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+static unsigned group_of(const struct rmpsim_sim *s, const struct rmpsim__arun *a)
+{
+	return s->cpus[a->cpu].l3;
+}
+
+static unsigned home_of(const struct rmpsim_sim *s, const struct rmpsim__in_stretch *st)
+{
+	return st->home_node < s->ndomains ? st->home_node : 0; /* as rmpsim__scan_in_set */
+}
+
+static uint64_t lines_of(const struct rmpsim_sim *s, const struct rmpsim__in_stretch *st)
+{
+	return rmpsim_profile_scan_lines(&s->prof, st->first_busy);
+}
+
+static bool same_inputs(const struct rmpsim__in_stretch *x, const struct rmpsim__in_stretch *y)
+{
+	return x->gen == y->gen && x->first_busy == y->first_busy && x->home_node == y->home_node;
+}
+
+/*
+ * What region r's record in group g's row means to a run of stretch st whose
+ * reads come at or after tmin, with the fill counter now at fill and at most
+ * fill_by when the region is read: none of its lines held (then or later: the
+ * counter only grows), or all held and read with the fill counter moved past
+ * them (A124), or something else.
+ */
+static enum ahead ahead_kind(const struct rmpsim_sim *s, const struct rmpsim__warm *w,
+			     const struct rmpsim__in_stretch *st, uint64_t tmin, uint64_t fill,
+			     uint64_t fill_by)
+{
+	uint64_t n = lines_of(s, st), l3 = s->prof.l3_bytes;
+	uint32_t gen = (uint32_t)st->gen;
+	if (!rmpsim__held_lines(w, fill, l3, gen))
+		return AH_COLD;
+	if (w->gen == gen && w->lines == n && n && w->ready_at <= tmin && w->stamp < fill &&
+	    fill_by - w->stamp + n * RMPSIM__LINE_BYTES <= l3)
+		return AH_HOT;
+	return AH_OTHER;
+}
+
+/* The cheapest a verify of stretch st can cost (A123: the fixed part and
+ * its lines at the fastest source; a wait at the node only adds). */
+static uint64_t verify_floor(const struct rmpsim_sim *s, const struct rmpsim__in_stretch *st)
+{
+	const struct rmpsim_profile *p = &s->prof;
+	uint64_t lp = p->l3_line_ps;
+	if (p->dram_local_ps < lp)
+		lp = p->dram_local_ps;
+	if (p->dram_remote_ps < lp)
+		lp = p->dram_remote_ps;
+	return s->rm.fixed_ps + rmpsim_profile_lines_ps(p, lines_of(s, st), lp);
+}
+
+/* The earliest run b's verify of region r (>= b->next, <= b->end) can start. */
+static uint64_t reach_floor(const struct rmpsim_sim *s, const struct rmpsim__arun *b, uint64_t r)
+{
+	uint64_t t = b->t, at = b->next;
+	for (size_t i = rmpsim__arun_stretch(b, at); at < r && i < b->nst; i++) {
+		uint64_t to = b->st[i].end < r ? b->st[i].end : r;
+		if (to > at) {
+			t += (to - at) * verify_floor(s, &b->st[i]);
+			at = to;
+		}
+	}
+	return t;
+}
+
+/* ---- Subsystems ---- */
+
+static struct rmpsim__periods *periods_get(struct rmpsim_sim *s)
+{
+	struct rmpsim__periods *p = s->periods;
+	if (p)
+		return p;
+	unsigned nl3 = s->rm.nl3 ? s->rm.nl3 : 1;
+	p = rmpsim__calloc(s->a, 1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->nl3 = nl3;
+	p->sub_of = rmpsim__calloc(s->a, nl3, sizeof(*p->sub_of));
+	p->slot = rmpsim__malloc(s->a, nl3 * sizeof(*p->slot));
+	p->sub = rmpsim__calloc(s->a, nl3 + 1, sizeof(*p->sub));
+	p->tmin = rmpsim__malloc(s->a, nl3 * sizeof(*p->tmin));
+	if (!p->sub_of || !p->slot || !p->sub || !p->tmin) {
+		s->periods = p;
+		rmpsim__periods_free(s);
+		return NULL;
+	}
+	for (unsigned g = 0; g < nl3; g++)
+		p->slot[g] = NO_SLOT;
+	p->stale = true;
+	s->periods = p;
+	return p;
+}
+
+/* Each group's subsystem: its own when every run of it will find the lines of
+ * the region after the group's leading run held and read (it reads no DRAM,
+ * the percpu leader's group), else the DRAM readers' (0). */
+static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
+{
+	struct rmpsim__arun **o = &s->run_ord[s->run_head];
+	unsigned nl3 = p->nl3;
+	/* slot[g]: the index in o of the group's leading run; tmin[g]: its earliest time */
+	for (size_t i = 0; i < s->run_n; i++) {
+		unsigned g = group_of(s, o[i]);
+		if (g >= nl3)
+			continue;
+		if (p->slot[g] == NO_SLOT) {
+			p->slot[g] = i;
+			p->tmin[g] = o[i]->t;
+		} else if (o[i]->next > o[p->slot[g]]->next) {
+			p->slot[g] = i;
+		}
+		if (o[i]->t < p->tmin[g]) /* o is in time order: never, but cheap to say */
+			p->tmin[g] = o[i]->t;
+	}
+	p->nsub = 1;
+	for (size_t i = 0; i < s->run_n; i++) {
+		unsigned g = group_of(s, o[i]);
+		if (g >= nl3 || p->slot[g] == NO_SLOT)
+			continue;
+		const struct rmpsim__arun *a = o[p->slot[g]];
+		p->slot[g] = NO_SLOT;
+		p->sub_of[g] = 0;
+		struct rmpsim__warm *row = s->rm.warm ? s->rm.warm[g] : NULL;
+		if (!row || a->next >= a->end || a->next >= s->rm.nregions)
+			continue;
+		uint64_t fill = s->rm.l3_fill[g];
+		const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, a->next)];
+		if (ahead_kind(s, &row[a->next], st, p->tmin[g], fill, fill) == AH_HOT)
+			p->sub_of[g] = p->nsub++;
+	}
+	for (unsigned k = 0; k < p->nsub; k++) {
+		p->sub[k].pilot = NULL;
+		p->sub[k].snap[0].valid = p->sub[k].snap[1].valid = false;
+	}
+	p->stale = false;
+}
+
+/* ---- Snapshots ---- */
+
+static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
+		 const struct rmpsim__arun *pilot, struct snap *sn)
+{
+	const struct rmpsim_allocator *al = s->a;
+	struct rmpsim__arun **o = &s->run_ord[s->run_head];
+	sn->valid = false;
+	sn->nrun = sn->ngrp = sn->nrec = sn->nq = sn->ngap = 0;
+	sn->T = pilot->t;
+	sn->R = pilot->next;
+	sn->tmin = UINT64_MAX;
+	bool ok = true;
+	for (size_t i = 0; i < s->run_n && ok; i++) {
+		struct rmpsim__arun *b = o[i];
+		unsigned g = group_of(s, b);
+		if (g >= p->nl3 || p->sub_of[g] != x)
+			continue;
+		if (!GROW(al, sn->run, sn->cap_run, sn->nrun + 1)) {
+			ok = false;
+			break;
+		}
+		const struct rmpsim_cpu_stats *cs = &s->cpus[b->cpu].st;
+		struct snap_run *r = &sn->run[sn->nrun++];
+		r->a = b;
+		r->t = b->t;
+		r->next = b->next;
+		r->ist = rmpsim__arun_stretch(b, b->next);
+		memcpy(r->st, cs->rmpopt, sizeof(cs->rmpopt));
+		r->st[RMPSIM_RMPOPT_NKINDS] = cs->rmpopt_ps;
+		r->st[RMPSIM_RMPOPT_NKINDS + 1] = cs->rmpopt_lines;
+		r->st[ST_DRAM] = cs->rmpopt_dram_lines;
+		if (b->t < sn->tmin)
+			sn->tmin = b->t;
+		struct snap_group *gr;
+		if (p->slot[g] == NO_SLOT) {
+			if (!GROW(al, sn->grp, sn->cap_grp, sn->ngrp + 1)) {
+				ok = false;
+				break;
+			}
+			p->slot[g] = sn->ngrp;
+			gr = &sn->grp[sn->ngrp++];
+			*gr = (struct snap_group){
+				.g = g, .lead = b, .lo = b->next, .hi = b->next, .tmin = b->t
+			};
+		} else {
+			gr = &sn->grp[p->slot[g]];
+			if (b->next < gr->lo)
+				gr->lo = b->next;
+			if (b->next > gr->hi) {
+				gr->hi = b->next;
+				gr->lead = b;
+			}
+			if (b->t < gr->tmin)
+				gr->tmin = b->t;
+		}
+		unsigned home = home_of(s, &b->st[r->ist]);
+		size_t k = 0;
+		while (k < sn->nq && sn->q[k].home != home)
+			k++;
+		if (k == sn->nq) {
+			if (!GROW(al, sn->q, sn->cap_q, sn->nq + 1)) {
+				ok = false;
+				break;
+			}
+			sn->q[sn->nq++] = (struct snap_queue){ .home = home };
+		}
+	}
+	for (size_t j = 0; j < sn->ngrp; j++) { /* the groups' records and the regions ahead */
+		struct snap_group *gr = &sn->grp[j];
+		p->slot[gr->g] = NO_SLOT;
+		if (!ok)
+			continue;
+		struct rmpsim__warm *row = s->rm.warm ? s->rm.warm[gr->g] : NULL;
+		if (!row || gr->hi > s->rm.nregions ||
+		    !GROW(al, sn->rec, sn->cap_rec, sn->nrec + (gr->hi - gr->lo))) {
+			ok = false;
+			continue;
+		}
+		gr->fill = s->rm.l3_fill[gr->g];
+		gr->rec0 = sn->nrec;
+		if (gr->hi > gr->lo)
+			memcpy(&sn->rec[sn->nrec], &row[gr->lo], (gr->hi - gr->lo) * sizeof(*row));
+		sn->nrec += gr->hi - gr->lo;
+		const struct rmpsim__arun *a = gr->lead;
+		for (unsigned i = 0; i < AHEAD_W; i++) {
+			uint64_t r = gr->hi + i;
+			gr->ahead[i] = AH_OTHER;
+			if (r < a->end && r < s->rm.nregions)
+				gr->ahead[i] =
+					(uint8_t)ahead_kind(s, &row[r], &a->st[rmpsim__arun_stretch(a, r)],
+							    gr->tmin, gr->fill, gr->fill);
+		}
+	}
+	for (size_t k = 0; k < sn->nq && ok; k++) { /* the queues, but for gaps no read can take */
+		const struct rmpsim__home_queue *q = &s->domains[sn->q[k].home].q;
+		sn->q[k].free_at = q->free_at;
+		sn->q[k].gap0 = sn->ngap;
+		size_t ng = rmpsim__queue_ngaps(q);
+		for (size_t i = 0; i < ng && ok; i++) {
+			const struct rmpsim__gap *gp = rmpsim__queue_gap(q, i);
+			if (gp->hi <= sn->tmin)
+				continue;
+			if (!GROW(al, sn->gap, sn->cap_gap, sn->ngap + 1))
+				ok = false;
+			else
+				sn->gap[sn->ngap++] = *gp;
+		}
+		sn->q[k].ngap = sn->ngap - sn->q[k].gap0;
+	}
+	sn->valid = ok;
+	return ok;
+}
+
+/* The shift from p to c when c is p's state moved on by a whole period (the
+ * period's kind of regions ahead into each group's cold). */
+struct shift {
+	uint64_t dt, dr;
+	bool uses_queue;
+};
+
+static bool same_but_shift(const struct rmpsim_sim *s, struct snap *p, struct snap *c, struct shift *sh)
+{
+	if (!p->valid || !c->valid || p->nrun != c->nrun || p->ngrp != c->ngrp || p->nq != c->nq ||
+	    c->T <= p->T || c->R <= p->R)
+		return false;
+	uint64_t dt = c->T - p->T, dr = c->R - p->R;
+	if (dr > AHEAD_W)
+		return false;
+	bool dram = false;
+	for (size_t i = 0; i < c->nrun; i++) {
+		const struct snap_run *x = &p->run[i], *y = &c->run[i];
+		if (x->a != y->a || x->ist != y->ist || y->t - x->t != dt || y->next - x->next != dr)
+			return false;
+		dram |= y->st[ST_DRAM] != x->st[ST_DRAM];
+	}
+	bool any_cold = false;
+	for (size_t j = 0; j < c->ngrp; j++) {
+		struct snap_group *x = &p->grp[j], *y = &c->grp[j];
+		if (x->g != y->g || y->hi - y->lo != x->hi - x->lo)
+			return false;
+		unsigned nc = 0, nh = 0;
+		for (uint64_t i = 0; i < dr; i++) {
+			nc += x->ahead[i] == AH_COLD;
+			nh += x->ahead[i] == AH_HOT;
+		}
+		if (nc != dr && nh != dr)
+			return false;
+		y->cold = nc == dr;
+		any_cold |= y->cold;
+		y->dfill = y->fill - x->fill;
+		for (uint64_t i = 0; i < y->hi - y->lo; i++) {
+			const struct rmpsim__warm *u = &p->rec[x->rec0 + i], *v = &c->rec[y->rec0 + i];
+			if (x->fill - u->stamp != y->fill - v->stamp || u->lines != v->lines ||
+			    u->gen != v->gen)
+				return false;
+			if (y->cold ? v->ready_at - u->ready_at != dt
+				    : u->ready_at > x->tmin || v->ready_at > y->tmin)
+				return false;
+		}
+	}
+	/* A subsystem all of whose groups read held lines ahead and whose runs
+	 * read nothing from DRAM in the period leaves the queues alone. */
+	sh->uses_queue = any_cold || dram;
+	if (sh->uses_queue && s->prof.rmpopt_contention) {
+		for (size_t k = 0; k < c->nq; k++) {
+			const struct snap_queue *x = &p->q[k], *y = &c->q[k];
+			if (x->home != y->home || y->free_at - x->free_at != dt || x->ngap != y->ngap)
+				return false;
+			for (size_t i = 0; i < y->ngap; i++) {
+				const struct rmpsim__gap *u = &p->gap[x->gap0 + i], *v = &c->gap[y->gap0 + i];
+				if (v->lo - u->lo != dt || v->hi - u->hi != dt)
+					return false;
+			}
+		}
+	}
+	sh->dt = dt;
+	sh->dr = dr;
+	return true;
+}
+
+/* ---- How many periods ---- */
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The latest time the k periods may reach: the engine's next event, the run
+ * limits, and the runs of other subsystems (their handlers' ends, and when
+ * this subsystem reads DRAM, their first read that may not be of held lines). */
+static uint64_t horizon(const struct rmpsim_sim *s, const struct rmpsim__periods *p, unsigned x,
+			const struct rmpsim_event *top, bool uses_queue)
+{
+	uint64_t h = top ? top->time : UINT64_MAX;
+	h = min_u64(h, s->limit);
+	if (s->max_time)
+		h = min_u64(h, s->max_time);
+	struct rmpsim__arun *const *o = &s->run_ord[s->run_head];
+	const uint64_t full = rmpsim_profile_scan_lines(&s->prof, -1) * RMPSIM__LINE_BYTES;
+	for (size_t i = 0; i < s->run_n; i++) {
+		const struct rmpsim__arun *b = o[i];
+		unsigned g = group_of(s, b);
+		if (g < p->nl3 && p->sub_of[g] == x)
+			continue;
+		h = min_u64(h, reach_floor(s, b, b->end));
+		if (!uses_queue || !s->prof.rmpopt_contention)
+			continue;
+		const struct rmpsim__warm *row = g < p->nl3 && s->rm.warm ? s->rm.warm[g] : NULL;
+		if (!row) {
+			h = min_u64(h, b->t);
+			continue;
+		}
+		/* The group's fill counter, however its remaining reads move it. */
+		uint64_t left = 0;
+		for (size_t j = 0; j < s->run_n; j++)
+			if (group_of(s, o[j]) == g)
+				left += o[j]->end - o[j]->next;
+		uint64_t fill = s->rm.l3_fill[g], fill_by = fill + left * full;
+		uint64_t r = b->next;
+		for (size_t k = rmpsim__arun_stretch(b, r); r < b->end && r < s->rm.nregions; r++) {
+			while (k + 1 < b->nst && r >= b->st[k].end)
+				k++;
+			const struct rmpsim__warm *w = &row[r];
+			uint64_t n = lines_of(s, &b->st[k]);
+			if (!(w->gen == (uint32_t)b->st[k].gen && w->lines == n && n && w->ready_at <= b->t &&
+			      fill_by - w->stamp + n * RMPSIM__LINE_BYTES <= s->prof.l3_bytes))
+				break;
+		}
+		if (r < b->end)
+			h = min_u64(h, reach_floor(s, b, r));
+	}
+	return h;
+}
+
+static uint64_t periods_possible(struct rmpsim_sim *s, const struct rmpsim__periods *p, unsigned x,
+				 const struct snap *c, const struct shift *sh, const struct rmpsim_event *top)
+{
+	uint64_t k = UINT64_MAX, tmax = 0;
+	for (size_t i = 0; i < c->nrun; i++) {
+		const struct snap_run *r = &c->run[i];
+		const struct rmpsim__arun *b = r->a;
+		uint64_t stop = min_u64(min_u64(b->st[r->ist].end, b->end - 1), s->rm.nregions);
+		if (stop <= r->next)
+			return 0;
+		k = min_u64(k, (stop - r->next) / sh->dr);
+		if (r->t > tmax)
+			tmax = r->t;
+	}
+	if (!k)
+		return 0;
+	uint64_t h = horizon(s, p, x, top, sh->uses_queue);
+	if (h <= tmax)
+		return 0;
+	k = min_u64(k, (h - 1 - tmax) / sh->dt);
+	/* The regions ahead of each group, read in the k periods, as the period's. */
+	for (size_t j = 0; j < c->ngrp && k; j++) {
+		const struct snap_group *gr = &c->grp[j];
+		const struct rmpsim__warm *row = s->rm.warm[gr->g];
+		const struct rmpsim__arun *a = gr->lead;
+		const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, gr->hi)];
+		for (size_t i = 0; i < c->nrun; i++) { /* who reads ahead reads it as the lead */
+			const struct snap_run *r = &c->run[i];
+			if (group_of(s, r->a) == gr->g && !same_inputs(&r->a->st[r->ist], st))
+				k = min_u64(k, (gr->hi - r->next) / sh->dr);
+		}
+		uint64_t d = k * sh->dr;
+		for (uint64_t i = 0; i < d; i++) {
+			uint64_t fill_by = gr->fill + (i / sh->dr + 1) * gr->dfill;
+			enum ahead want = gr->cold ? AH_COLD : AH_HOT;
+			if (ahead_kind(s, &row[gr->hi + i], st, gr->tmin, gr->fill, fill_by) != want) {
+				d = i;
+				break;
+			}
+		}
+		k = min_u64(k, d / sh->dr);
+	}
+	return k;
+}
+
+/* ---- The move ---- */
+
+/* The runs' order after the subsystem's runs (in order among themselves)
+ * moved later: the others kept in place, the moved merged back in. */
+static void reorder(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x)
+{
+	struct rmpsim__arun **o = &s->run_ord[s->run_head], **mv = p->moved;
+	size_t n = s->run_n, nm = 0, ns = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned g = group_of(s, o[i]);
+		if (g < p->nl3 && p->sub_of[g] == x)
+			mv[nm++] = o[i];
+		else
+			o[ns++] = o[i];
+	}
+	/* Merge from the back: o[0, ns) and mv[0, nm) into o[0, n). */
+	size_t i = ns, j = nm, w = n;
+	while (j) {
+		if (i && rmpsim__ev_before(&mv[j - 1]->ev, &o[i - 1]->ev))
+			o[--w] = o[--i];
+		else
+			o[--w] = mv[--j];
+	}
+}
+
+static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, const struct snap *prev,
+		 const struct snap *c, const struct shift *sh, uint64_t k)
+{
+	if (!GROW(s->a, p->moved, p->cap_moved, s->run_n))
+		return false;
+	/* Records: each group's span moves k * dr regions on; the regions it
+	 * leaves behind end as the ones the last period left behind, shifted. */
+	for (size_t j = 0; j < c->ngrp; j++) {
+		const struct snap_group *gr = &c->grp[j];
+		struct rmpsim__warm *row = s->rm.warm[gr->g];
+		uint64_t dr = sh->dr, d = k * dr, base = gr->lo - dr, n = gr->hi - base;
+		if (!GROW(s->a, p->tmp, p->cap_tmp, n))
+			return false;
+		memcpy(p->tmp, &row[base], n * sizeof(*row));
+		for (uint64_t r = gr->lo; r < gr->hi + d; r++) {
+			uint64_t jj = r >= gr->lo + d ? k : (r - gr->lo) / dr + 1;
+			const struct rmpsim__warm *src = &p->tmp[r - jj * dr - base];
+			struct rmpsim__warm *w = &row[r];
+			w->stamp = src->stamp + jj * gr->dfill;
+			w->lines = src->lines;
+			w->gen = src->gen;
+			if (gr->cold) /* written by the period's first read; else the region's own (A124) */
+				w->ready_at = src->ready_at + jj * sh->dt;
+		}
+		s->rm.l3_fill[gr->g] += k * gr->dfill;
+	}
+	for (size_t i = 0; i < c->nrun; i++) {
+		const struct snap_run *was = &prev->run[i], *now = &c->run[i];
+		struct rmpsim__arun *b = now->a;
+		struct rmpsim_cpu_stats *cs = &s->cpus[b->cpu].st;
+		for (unsigned q = 0; q < RMPSIM_RMPOPT_NKINDS; q++)
+			cs->rmpopt[q] += k * (now->st[q] - was->st[q]);
+		cs->rmpopt_ps += k * (now->st[RMPSIM_RMPOPT_NKINDS] - was->st[RMPSIM_RMPOPT_NKINDS]);
+		cs->rmpopt_lines +=
+			k * (now->st[RMPSIM_RMPOPT_NKINDS + 1] - was->st[RMPSIM_RMPOPT_NKINDS + 1]);
+		cs->rmpopt_dram_lines += k * (now->st[ST_DRAM] - was->st[ST_DRAM]);
+		b->t += k * sh->dt;
+		b->next += k * sh->dr;
+		b->ev.time = b->t;
+	}
+	if (sh->uses_queue && s->prof.rmpopt_contention)
+		for (size_t q = 0; q < c->nq; q++)
+			rmpsim__queue_shift(&s->domains[c->q[q].home].q, c->tmin, k * sh->dt);
+	reorder(s, p, x);
+	p->skips++;
+	p->skipped += k * sh->dr * c->nrun;
+	return true;
+}
+
+/* ---- The engine's calls ---- */
+
+bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top)
+{
+	if (s->runs_at_last) /* a run about to end bounds every skip to nothing */
+		return false;
+	struct rmpsim__periods *p = periods_get(s);
+	if (!p)
+		return false;
+	if (p->stale)
+		classify(s, p);
+	unsigned g = group_of(s, a);
+	if (g >= p->nl3)
+		return false;
+	struct sub *x = &p->sub[p->sub_of[g]];
+	if (!x->pilot)
+		x->pilot = a;
+	struct snap *last = &x->snap[x->last], *cur = &x->snap[!x->last];
+	if (x->pilot != a || (last->valid && a->next == last->R))
+		return false;
+	if (!take(s, p, p->sub_of[g], a, cur))
+		return false;
+	x->last = !x->last;
+	struct shift sh;
+	if (!same_but_shift(s, last, cur, &sh))
+		return false;
+	uint64_t k = periods_possible(s, p, p->sub_of[g], cur, &sh, top);
+	if (!k || !skip(s, p, p->sub_of[g], last, cur, &sh, k))
+		return false;
+	/* The state now is the one a step would reach at the pilot's next region:
+	 * the snapshot to compare the next period with. */
+	take(s, p, p->sub_of[g], a, last);
+	x->last = (unsigned)(last - x->snap);
+	return true;
+}
+
+void rmpsim__periods_stale(struct rmpsim_sim *s)
+{
+	if (s->periods)
+		s->periods->stale = true;
+}
+
+static void snap_free(const struct rmpsim_allocator *al, struct snap *sn)
+{
+	rmpsim__free(al, sn->run, sn->cap_run * sizeof(*sn->run));
+	rmpsim__free(al, sn->grp, sn->cap_grp * sizeof(*sn->grp));
+	rmpsim__free(al, sn->rec, sn->cap_rec * sizeof(*sn->rec));
+	rmpsim__free(al, sn->q, sn->cap_q * sizeof(*sn->q));
+	rmpsim__free(al, sn->gap, sn->cap_gap * sizeof(*sn->gap));
+}
+
+void rmpsim__periods_free(struct rmpsim_sim *s)
+{
+	struct rmpsim__periods *p = s->periods;
+	if (!p)
+		return;
+	if (p->sub)
+		for (unsigned k = 0; k <= p->nl3; k++) {
+			snap_free(s->a, &p->sub[k].snap[0]);
+			snap_free(s->a, &p->sub[k].snap[1]);
+		}
+	rmpsim__free(s->a, p->sub, (p->nl3 + 1) * sizeof(*p->sub));
+	rmpsim__free(s->a, p->sub_of, p->nl3 * sizeof(*p->sub_of));
+	rmpsim__free(s->a, p->slot, p->nl3 * sizeof(*p->slot));
+	rmpsim__free(s->a, p->tmin, p->nl3 * sizeof(*p->tmin));
+	rmpsim__free(s->a, p->moved, p->cap_moved * sizeof(*p->moved));
+	rmpsim__free(s->a, p->tmp, p->cap_tmp * sizeof(*p->tmp));
+	rmpsim__free(s->a, p, sizeof(*p));
+	s->periods = NULL;
+}
+
+uint64_t rmpsim_sim_run_period_skips(const struct rmpsim_sim *s, uint64_t *verifies)
+{
+	const struct rmpsim__periods *p = s ? s->periods : NULL;
+	if (verifies)
+		*verifies = p ? p->skipped : 0;
+	return p ? p->skips : 0;
+}
+
+void rmpsim_sim_set_run_periods(struct rmpsim_sim *s, bool on)
+{
+	if (s)
+		s->run_periods_off = !on;
+}

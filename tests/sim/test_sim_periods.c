@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs in whole periods (A301, src/sim/run_period.c, docs/timing.md "Runs in
+ * periods"): the runs in progress moved on by whole periods of their repeating
+ * state must end exactly where their steps end.
+ *
+ * Random worlds of up to 24 cores in up to 6 L3 groups over ~100 regions,
+ * with a home node's bandwidth that binds: a warm-up run by one core of the
+ * first group (its group then reads every region from its L3: a subsystem of
+ * its own), then every other core runs over the same regions (they share the
+ * home's queue: the subsystem that settles into a cycle), with pages that
+ * change between passes, timers and a background process whose events cut
+ * the runs' bursts, and random run limits. Each world three ways: periods on,
+ * off (every step charged), and --trace-detail (every verify one by one). The
+ * three must agree on every per-CPU statistic, the window and rises, marks,
+ * the end time, event count and trace hash, and on the memory engine's state
+ * itself: every group's records and fill counter, and every home node's
+ * queue (its end and the idle gaps a later read could still take).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rmpsim/machine.h>
+#include <rmpsim/sim.h>
+#include <rmpsim/topology.h>
+
+#include "base/rng.h"
+#include "machine_helpers.h"
+#include "sim/sim_internal.h"
+
+#define MAXCPU	48
+#define MAXREG	128
+#define MAXL3	8
+#define MAXGAPS 64
+
+enum mode { PERIODS, STEPS, DETAIL, NMODES };
+
+struct params {
+	struct rmpsim_profile prof;
+	unsigned nodes, l3_per_node, cores_per_l3, threads;
+	uint64_t node_mem;
+	unsigned segment_shift;
+	uint64_t seed;
+	bool background, timers, cuts;
+};
+
+struct world {
+	struct rmpsim_machine *m;
+	const struct params *pa;
+	unsigned ncpus, nregions;
+	uint64_t a, n; /* the runs' regions */
+	struct rmpsim_timer timers[4];
+};
+
+static void run_range(struct rmpsim_sim *s, unsigned cpu, void *arg)
+{
+	(void)cpu;
+	struct world *w = arg;
+	assert_int_equal(rmpsim_sim_rmpopt_run(s, w->a * GIB, w->n), 0);
+}
+
+static void tick(struct rmpsim_sim *s, struct rmpsim_timer *t)
+{
+	(void)s;
+	(void)t;
+}
+
+/* The process's own verify of region r (on CPU 0, as a kernel thread's). */
+static void own_verify(struct rmpsim_sim *s, struct world *w, uint64_t r)
+{
+	struct rmpsim_insn_out o;
+	assert_int_equal(rmpsim_machine_rmpopt(w->m, 0, r * GIB, RMPSIM_RMPOPT_FN_VERIFY, &o), 0);
+	rmpsim_sim_charge_rmpopt(s, &o, r * GIB);
+}
+
+/* A page of region r changes hands: its generation moves. */
+static void page_change(struct world *w, struct rmpsim_rng *rng, uint64_t r)
+{
+	uint64_t spa = r * GIB + rmpsim__rng_below(rng, 512) * 2 * MIB;
+	if (rmpsim__rng_below(rng, 3))
+		(void)make_private(w->m, 0, spa, 0);
+	else
+		(void)make_shared(w->m, 0, spa, 0);
+}
+
+/*
+ * A pass: one core of the first L3 group reads a prefix of the regions (or
+ * none); then the other groups' CPUs run over all of them (not waited for),
+ * and the rest of the first group's (waited for: held lines, then cold ones
+ * past the prefix, which share the home's queue with the others); then, with
+ * the others' runs still going, the process changes a page and verifies its
+ * region itself (a cold read at the home's queue, and a record of its group).
+ */
+static void script(struct rmpsim_sim *s, void *arg)
+{
+	struct world *w = arg;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, w->pa->seed);
+	unsigned g0 = s->cpus[0].l3;
+	for (int pass = 0; pass < 3; pass++) {
+		w->a = rmpsim__rng_below(&rng, 4);
+		w->n = w->nregions - w->a - rmpsim__rng_below(&rng, 4);
+		uint64_t n = w->n;
+		if (rmpsim__rng_below(&rng, 4)) {
+			unsigned long warm[1] = { 1ul << 1 };
+			w->n = rmpsim__rng_below(&rng, 2) ? n : n / 4 + rmpsim__rng_below(&rng, n - n / 4);
+			assert_int_equal(rmpsim_sim_ipi_many(s, warm, run_range, w, RMPSIM_IPI_WAIT), 0);
+			w->n = n;
+		}
+		if (w->pa->timers)
+			for (unsigned i = 0; i < 4; i++) {
+				uint64_t at = rmpsim_sim_now(s) + rmpsim__rng_below(&rng, 40000000000ull);
+				assert_int_equal(rmpsim_sim_timer_add(s, &w->timers[i], at), 0);
+			}
+		unsigned long others[1] = { 0 }, group[1] = { 0 };
+		for (unsigned c = 2; c < w->ncpus; c++)
+			if (rmpsim__rng_below(&rng, 8))
+				*(s->cpus[c].l3 == g0 ? group : others) |= 1ul << c;
+		if (others[0])
+			assert_int_equal(rmpsim_sim_ipi_many(s, others, run_range, w, 0), 0);
+		if (group[0])
+			assert_int_equal(rmpsim_sim_ipi_many(s, group, run_range, w, RMPSIM_IPI_WAIT), 0);
+		for (unsigned k = 1 + rmpsim__rng_below(&rng, 3); k; k--) {
+			uint64_t r = w->a + rmpsim__rng_below(&rng, n);
+			page_change(w, &rng, r);
+			own_verify(s, w, r);
+		}
+		/* The others' runs end (a handler reads w->a, w->n when it starts). */
+		rmpsim_sim_sleep(s, 400000000000ull);
+		for (unsigned k = rmpsim__rng_below(&rng, 6); k; k--)
+			page_change(w, &rng, 8 + rmpsim__rng_below(&rng, w->nregions - 16));
+	}
+}
+
+static void background(struct rmpsim_sim *s, void *arg)
+{
+	struct world *w = arg;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, w->pa->seed * 7 + 3);
+	for (int i = 0; i < 60; i++) {
+		rmpsim_sim_compute(s, 1 + rmpsim__rng_below(&rng, 2000000000ull));
+		rmpsim_sim_sleep(s, rmpsim__rng_below(&rng, 3000000000ull));
+	}
+}
+
+struct snap {
+	uint64_t now, hash, events, win_lo, win_hi, skips, skipped;
+	size_t nrises, nmarks;
+	struct rmpsim_rise rises[RMPSIM_RISES_MAX];
+	struct rmpsim_cpu_stats st[MAXCPU];
+	unsigned nl3, ndom;
+	uint64_t fill[MAXL3];
+	struct rmpsim__warm warm[MAXL3][MAXREG];
+	bool has_row[MAXL3];
+	uint64_t free_at[8];
+	size_t ngaps[8];
+	struct rmpsim__gap gaps[8][MAXGAPS];
+};
+
+static void take(struct rmpsim_sim *s, unsigned ncpus, struct snap *sn)
+{
+	sn->now = rmpsim_sim_now(s);
+	sn->events = rmpsim_sim_events(s);
+	sn->hash = rmpsim_sim_trace_hash(s);
+	sn->skips = rmpsim_sim_run_period_skips(s, &sn->skipped);
+	rmpsim_sim_rmpopt_window(s, &sn->win_lo, &sn->win_hi);
+	sn->nrises = rmpsim_sim_rmpopt_rises(s, sn->rises, RMPSIM_RISES_MAX);
+	for (unsigned c = 0; c < ncpus; c++)
+		assert_int_equal(rmpsim_sim_cpu_stats(s, c, &sn->st[c]), 0);
+	/* The memory engine's own state (rmpopt_model.c, home_queue.h). */
+	sn->nl3 = s->rm.nl3;
+	assert_true(sn->nl3 <= MAXL3 && s->rm.nregions <= MAXREG);
+	for (unsigned g = 0; g < sn->nl3; g++) {
+		sn->fill[g] = s->rm.l3_fill[g];
+		sn->has_row[g] = s->rm.warm && s->rm.warm[g];
+		if (sn->has_row[g])
+			memcpy(sn->warm[g], s->rm.warm[g], s->rm.nregions * sizeof(**s->rm.warm));
+	}
+	sn->ndom = s->ndomains;
+	assert_true(sn->ndom <= 8);
+	for (unsigned d = 0; d < sn->ndom; d++) {
+		const struct rmpsim__home_queue *q = &s->domains[d].q;
+		sn->free_at[d] = q->free_at;
+		/* Gaps that end by the clock can serve no later read (and are
+		 * dropped at different times by the three ways). */
+		for (size_t i = 0; i < rmpsim__queue_ngaps(q); i++) {
+			const struct rmpsim__gap *g = rmpsim__queue_gap(q, i);
+			if (g->hi > s->clock && sn->ngaps[d] < MAXGAPS)
+				sn->gaps[d][sn->ngaps[d]++] = *g;
+		}
+	}
+}
+
+static void world_run(const struct params *pa, enum mode mode, struct snap *sn)
+{
+	struct rmpsim_machine_config cfg;
+	rmpsim_machine_config_default(&cfg);
+	cfg.segment_shift = pa->segment_shift;
+	struct rmpsim_topology *t = NULL;
+	assert_int_equal(rmpsim_topology_regular_l3(NULL, 1, pa->nodes, pa->l3_per_node, pa->cores_per_l3,
+						    pa->threads, pa->node_mem, &t),
+			 0);
+	struct rmpsim_machine *m = NULL;
+	struct rmpsim_diag diag = { 0 };
+	assert_int_equal(rmpsim_machine_create(NULL, t, &cfg, &diag, &m), 0);
+	rmpsim_topology_destroy(t);
+	assert_int_equal(bring_up_snp(m, true), 0);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, &pa->prof, pa->seed, &s), 0);
+	rmpsim_sim_set_stack_size(s, 64 * 1024);
+	if (mode == STEPS)
+		rmpsim_sim_set_run_periods(s, false);
+	if (mode == DETAIL)
+		rmpsim_sim_set_trace_detail(s, true);
+	static struct world w;
+	memset(&w, 0, sizeof(w));
+	w.m = m;
+	w.pa = pa;
+	w.ncpus = rmpsim_sim_ncpus(s);
+	w.nregions = (unsigned)rmpsim_machine_nregions(m);
+	assert_true(w.ncpus <= MAXCPU && w.nregions <= MAXREG && w.nregions > 24);
+	for (unsigned i = 0; i < 4; i++)
+		rmpsim_timer_init(&w.timers[i], tick, &w);
+	struct rmpsim_proc_attr a = { .name = "script", .cpu = 0 };
+	assert_int_equal(rmpsim_sim_spawn(s, &a, script, &w, NULL), 0);
+	if (pa->background) {
+		struct rmpsim_proc_attr b = { .name = "bg", .cpu = w.ncpus - 1 };
+		assert_int_equal(rmpsim_sim_spawn(s, &b, background, &w, NULL), 0);
+	}
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, pa->seed ^ 0xc0de);
+	uint64_t limit = 0;
+	while (rmpsim_sim_pending(s)) {
+		if (!pa->cuts) {
+			assert_int_equal(rmpsim_sim_run(s), 0);
+			continue;
+		}
+		limit += 1000000 + rmpsim__rng_below(&rng, 3000000000ull);
+		assert_int_equal(rmpsim_sim_run_until(s, limit), 0);
+	}
+	memset(sn, 0, sizeof(*sn));
+	take(s, w.ncpus, sn);
+	rmpsim_sim_destroy(s);
+	rmpsim_machine_destroy(m);
+}
+
+static void assert_same(const struct snap *a, const struct snap *b)
+{
+	assert_int_equal(a->now, b->now);
+	assert_int_equal(a->hash, b->hash);
+	assert_int_equal(a->events, b->events);
+	assert_int_equal(a->win_lo, b->win_lo);
+	assert_int_equal(a->win_hi, b->win_hi);
+	assert_int_equal(a->nrises, b->nrises);
+	for (size_t i = 0; i < a->nrises && i < RMPSIM_RISES_MAX; i++) {
+		assert_int_equal(a->rises[i].cpu, b->rises[i].cpu);
+		assert_int_equal(a->rises[i].ps, b->rises[i].ps);
+		assert_int_equal(a->rises[i].at_ps, b->rises[i].at_ps);
+	}
+	assert_memory_equal(a->st, b->st, sizeof(a->st));
+	assert_int_equal(a->nl3, b->nl3);
+	for (unsigned g = 0; g < a->nl3; g++) {
+		assert_int_equal(a->fill[g], b->fill[g]);
+		assert_int_equal(a->has_row[g], b->has_row[g]);
+		for (unsigned r = 0; r < MAXREG; r++) {
+			assert_int_equal(a->warm[g][r].ready_at, b->warm[g][r].ready_at);
+			assert_int_equal(a->warm[g][r].stamp, b->warm[g][r].stamp);
+			assert_int_equal(a->warm[g][r].lines, b->warm[g][r].lines);
+			assert_int_equal(a->warm[g][r].gen, b->warm[g][r].gen);
+		}
+	}
+	assert_int_equal(a->ndom, b->ndom);
+	for (unsigned d = 0; d < a->ndom; d++) {
+		assert_int_equal(a->free_at[d], b->free_at[d]);
+		assert_int_equal(a->ngaps[d], b->ngaps[d]);
+		assert_memory_equal(a->gaps[d], b->gaps[d], a->ngaps[d] * sizeof(a->gaps[d][0]));
+	}
+}
+
+static void random_params(struct rmpsim_rng *rng, struct params *pa)
+{
+	memset(pa, 0, sizeof(*pa));
+	pa->prof = *rmpsim_profile_default();
+	pa->prof.node_bw_mbps = 320 + rmpsim__rng_below(rng, 4000); /* the queue binds */
+	pa->prof.misses_in_flight = 1 + rmpsim__rng_below(rng, 12);
+	if (rmpsim__rng_below(rng, 3) == 0)
+		pa->prof.rmpopt_scan = RMPSIM_SCAN_4K;
+	if (rmpsim__rng_below(rng, 6) == 0)
+		pa->prof.rmpopt_contention = false;
+	if (rmpsim__rng_below(rng, 3) == 0) /* evictions within a pass */
+		pa->prof.l3_bytes = (4 + rmpsim__rng_below(rng, 60)) * 512 * 64;
+	pa->nodes = 1 + (unsigned)rmpsim__rng_below(rng, 2);
+	pa->l3_per_node = 1 + (unsigned)rmpsim__rng_below(rng, 3);
+	pa->cores_per_l3 = 2 + (unsigned)rmpsim__rng_below(rng, 4);
+	pa->threads = 1 + (unsigned)rmpsim__rng_below(rng, 2);
+	if (pa->nodes * pa->l3_per_node * pa->cores_per_l3 * pa->threads > MAXCPU)
+		pa->threads = 1;
+	pa->node_mem = (100 / pa->nodes) * GIB;
+	pa->segment_shift = 30 + (unsigned)rmpsim__rng_below(rng, 7); /* 1-64 GiB segments */
+	pa->seed = 1 + rmpsim__rng_below(rng, 100000);
+	pa->background = rmpsim__rng_below(rng, 3) == 0;
+	pa->timers = rmpsim__rng_below(rng, 2);
+	pa->cuts = rmpsim__rng_below(rng, 4) == 0;
+}
+
+/* covers: A301 */
+static void periods_equal_the_steps(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 301);
+	unsigned skipping = 0;
+	uint64_t skipped = 0, verifies = 0;
+	for (unsigned iter = 0; iter < 24; iter++) {
+		struct params pa;
+		random_params(&rng, &pa);
+		static struct snap sn[NMODES];
+		for (int mode = 0; mode < NMODES; mode++)
+			world_run(&pa, (enum mode)mode, &sn[mode]);
+		assert_same(&sn[PERIODS], &sn[STEPS]);
+		assert_same(&sn[PERIODS], &sn[DETAIL]);
+		assert_int_equal(sn[STEPS].skips, 0);
+		assert_int_equal(sn[DETAIL].skips, 0);
+		skipping += sn[PERIODS].skips > 0;
+		skipped += sn[PERIODS].skipped;
+		for (unsigned c = 0; c < MAXCPU; c++)
+			for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
+				verifies += sn[PERIODS].st[c].rmpopt[k];
+	}
+	/* Most worlds skip, and the skips take most verifies: the test
+	 * compares skips, not only steps. */
+	print_message("skipping %u of 24, skipped %llu of %llu verifies\n", skipping,
+		      (unsigned long long)skipped, (unsigned long long)verifies);
+	assert_true(skipping >= 18);
+	assert_true(skipped * 2 >= verifies);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(periods_equal_the_steps),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
