@@ -646,6 +646,7 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 		return err;
 	}
 	a->cpu = s->ctx_cpu;
+	a->l3 = s->cpus[a->cpu].l3;
 	a->r0 = a->next = spa >> 30;
 	a->end = a->r0 + n;
 	a->t = a->t0 = s->ctx_base + s->ctx_charge;

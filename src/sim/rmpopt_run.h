@@ -20,8 +20,8 @@ struct rmpsim__in_stretch {
 struct rmpsim__arun {
 	struct rmpsim_event ev; /* in s->run_ord, keyed by t */
 	struct rmpsim__arun *next_free, *all_next;
-	struct rmpsim__csd *d; /* the handler, once it returned (NULL: still in it) */
-	unsigned cpu;
+	struct rmpsim__csd *d;	       /* the handler, once it returned (NULL: still in it) */
+	unsigned cpu, l3;	       /* its CPU and the CPU's L3 group */
 	uint64_t delivery, wake;       /* the handler's */
 	uint64_t charge_at;	       /* the handler's charge when the run began */
 	uint64_t r0, end, next;	       /* regions [r0, end), the next to charge */

@@ -128,7 +128,8 @@ static bool grow(const struct rmpsim_allocator *al, void **p, size_t *cap, size_
 
 static unsigned group_of(const struct rmpsim_sim *s, const struct rmpsim__arun *a)
 {
-	return s->cpus[a->cpu].l3;
+	(void)s;
+	return a->l3;
 }
 
 static unsigned home_of(const struct rmpsim_sim *s, const struct rmpsim__in_stretch *st)
@@ -457,34 +458,41 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 /* The latest time the k periods may reach: the engine's next event, the run
  * limits, and the runs of other subsystems (their handlers' ends, and when
  * this subsystem reads DRAM, their first read that may not be of held lines). */
-static uint64_t horizon(const struct rmpsim_sim *s, const struct rmpsim__periods *p, unsigned x,
-			const struct rmpsim_event *top, bool uses_queue)
+static uint64_t horizon(const struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
+			const struct rmpsim_event *top, bool uses_queue, uint64_t enough)
 {
 	uint64_t h = top ? top->time : UINT64_MAX;
 	h = min_u64(h, s->limit);
 	if (s->max_time)
 		h = min_u64(h, s->max_time);
 	struct rmpsim__arun *const *o = &s->run_ord[s->run_head];
+	bool dram = uses_queue && s->prof.rmpopt_contention;
+	/* Each group's regions left to read (its fill counter moves by at most
+	 * a full scan's lines for each), in the scratch of classify(). */
+	uint64_t *left = p->tmin;
+	if (dram) {
+		for (size_t i = 0; i < s->run_n; i++)
+			if (o[i]->l3 < p->nl3)
+				left[o[i]->l3] = 0;
+		for (size_t i = 0; i < s->run_n; i++)
+			if (o[i]->l3 < p->nl3)
+				left[o[i]->l3] += o[i]->end - o[i]->next;
+	}
 	const uint64_t full = rmpsim_profile_scan_lines(&s->prof, -1) * RMPSIM__LINE_BYTES;
-	for (size_t i = 0; i < s->run_n; i++) {
+	for (size_t i = 0; i < s->run_n && h > enough; i++) {
 		const struct rmpsim__arun *b = o[i];
-		unsigned g = group_of(s, b);
+		unsigned g = b->l3;
 		if (g < p->nl3 && p->sub_of[g] == x)
 			continue;
 		h = min_u64(h, reach_floor(s, b, b->end));
-		if (!uses_queue || !s->prof.rmpopt_contention)
+		if (!dram)
 			continue;
 		const struct rmpsim__warm *row = g < p->nl3 && s->rm.warm ? s->rm.warm[g] : NULL;
 		if (!row) {
 			h = min_u64(h, b->t);
 			continue;
 		}
-		/* The group's fill counter, however its remaining reads move it. */
-		uint64_t left = 0;
-		for (size_t j = 0; j < s->run_n; j++)
-			if (group_of(s, o[j]) == g)
-				left += o[j]->end - o[j]->next;
-		uint64_t fill = s->rm.l3_fill[g], fill_by = fill + left * full;
+		uint64_t fill_by = s->rm.l3_fill[g] + left[g] * full;
 		uint64_t r = b->next;
 		for (size_t k = rmpsim__arun_stretch(b, r); r < b->end && r < s->rm.nregions; r++) {
 			while (k + 1 < b->nst && r >= b->st[k].end)
@@ -501,7 +509,7 @@ static uint64_t horizon(const struct rmpsim_sim *s, const struct rmpsim__periods
 	return h;
 }
 
-static uint64_t periods_possible(struct rmpsim_sim *s, const struct rmpsim__periods *p, unsigned x,
+static uint64_t periods_possible(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 				 const struct snap *c, const struct shift *sh, const struct rmpsim_event *top)
 {
 	uint64_t k = UINT64_MAX, tmax = 0;
@@ -517,8 +525,9 @@ static uint64_t periods_possible(struct rmpsim_sim *s, const struct rmpsim__peri
 	}
 	if (!k)
 		return 0;
-	uint64_t h = horizon(s, p, x, top, sh->uses_queue);
-	if (h <= tmax)
+	/* (It stops looking once less than a period is left.) */
+	uint64_t h = horizon(s, p, x, top, sh->uses_queue, tmax + sh->dt);
+	if (h <= tmax + sh->dt)
 		return 0;
 	k = min_u64(k, (h - 1 - tmax) / sh->dt);
 	/* The regions ahead of each group, read in the k periods, as the period's. */
