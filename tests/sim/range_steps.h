@@ -83,4 +83,16 @@ static inline uint64_t range_fold_window(struct rmpsim_sim *s, uint64_t marks, u
 	return marks;
 }
 
+/* Two runs' rises, the same (their count, and each one's CPU, cost and time). */
+static inline void range_assert_same_rises(const struct rmpsim_rise *a, size_t na,
+					   const struct rmpsim_rise *b, size_t nb)
+{
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na && i < RMPSIM_RISES_MAX; i++) {
+		assert_int_equal(a[i].cpu, b[i].cpu);
+		assert_int_equal(a[i].ps, b[i].ps);
+		assert_int_equal(a[i].at_ps, b[i].at_ps);
+	}
+}
+
 #endif

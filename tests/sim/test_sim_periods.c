@@ -32,6 +32,7 @@
 
 #include "base/rng.h"
 #include "machine_helpers.h"
+#include "range_steps.h"
 #include "sim/sim_internal.h"
 
 #define MAXCPU	48
@@ -257,12 +258,7 @@ static void assert_same(const struct snap *a, const struct snap *b)
 	assert_int_equal(a->events, b->events);
 	assert_int_equal(a->win_lo, b->win_lo);
 	assert_int_equal(a->win_hi, b->win_hi);
-	assert_int_equal(a->nrises, b->nrises);
-	for (size_t i = 0; i < a->nrises && i < RMPSIM_RISES_MAX; i++) {
-		assert_int_equal(a->rises[i].cpu, b->rises[i].cpu);
-		assert_int_equal(a->rises[i].ps, b->rises[i].ps);
-		assert_int_equal(a->rises[i].at_ps, b->rises[i].at_ps);
-	}
+	range_assert_same_rises(a->rises, a->nrises, b->rises, b->nrises);
 	assert_memory_equal(a->st, b->st, sizeof(a->st));
 	assert_int_equal(a->nl3, b->nl3);
 	for (unsigned g = 0; g < a->nl3; g++) {

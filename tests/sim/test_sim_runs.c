@@ -322,12 +322,7 @@ static void assert_same(const struct snap *a, const struct snap *b, bool hash, b
 	assert_int_equal(a->marks, b->marks);
 	assert_int_equal(a->win_lo, b->win_lo);
 	assert_int_equal(a->win_hi, b->win_hi);
-	assert_int_equal(a->nrises, b->nrises);
-	for (size_t i = 0; i < a->nrises && i < RMPSIM_RISES_MAX; i++) {
-		assert_int_equal(a->rises[i].cpu, b->rises[i].cpu);
-		assert_int_equal(a->rises[i].ps, b->rises[i].ps);
-		assert_int_equal(a->rises[i].at_ps, b->rises[i].at_ps);
-	}
+	range_assert_same_rises(a->rises, a->nrises, b->rises, b->nrises);
 	for (unsigned c = 0; c < 8; c++) {
 		if (memcmp(&a->st[c], &b->st[c], sizeof(a->st[c])))
 			fail_msg("cpu %u: rmpopt_ps %llu / %llu, handler %llu / %llu, busy %llu / %llu, ipis "
