@@ -631,6 +631,25 @@ static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, co
 
 /* ---- The engine's calls ---- */
 
+/* Whether a move of a few periods could follow: every run of subsystem x has
+ * MIN_PERIODS regions left in its stretch (while a change of stretch passes
+ * through the runs, none can; a snapshot then is wasted). Performance only:
+ * periods_possible() decides. */
+enum { MIN_PERIODS = 4 };
+static bool worth_a_look(const struct rmpsim_sim *s, const struct rmpsim__periods *p, unsigned x)
+{
+	struct rmpsim__arun *const *o = &s->run_ord[s->run_head];
+	for (size_t i = 0; i < s->run_n; i++) {
+		const struct rmpsim__arun *b = o[i];
+		if (b->l3 >= p->nl3 || p->sub_of[b->l3] != x)
+			continue;
+		uint64_t stop = min_u64(b->st[rmpsim__arun_stretch(b, b->next)].end, b->end - 1);
+		if (stop < b->next + MIN_PERIODS)
+			return false;
+	}
+	return true;
+}
+
 bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top)
 {
 	if (s->runs_at_last) /* a run about to end bounds every skip to nothing */
@@ -647,7 +666,7 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 	if (!x->pilot)
 		x->pilot = a;
 	struct snap *last = &x->snap[x->last], *cur = &x->snap[!x->last];
-	if (x->pilot != a || (last->valid && a->next == last->R))
+	if (x->pilot != a || (last->valid && a->next == last->R) || !worth_a_look(s, p, p->sub_of[g]))
 		return false;
 	if (!take(s, p, p->sub_of[g], a, cur))
 		return false;
