@@ -95,6 +95,7 @@ static void fw_changed(struct rmpsim_machine *m, uint64_t spa, uint64_t bytes)
 		if (!reg)
 			break;
 		rmpsim__region_lock(reg);
+		rmpsim__run_table_touch(m, g >> 30); /* A511 */
 		reg->cache.valid = false;
 		/* the timing model's cached lines and results are stale too */
 		atomic_fetch_add_explicit(&reg->content_gen, 1, memory_order_relaxed);

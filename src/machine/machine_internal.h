@@ -9,6 +9,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rmpsim/machine.h>
@@ -47,6 +48,31 @@ struct rmpsim__opt_block {
 /* Absolute regions a window can reach: base bits 51:30, plus 2047. */
 #define RMPSIM__OPT_NBLOCKS ((unsigned)((RMPSIM_RMPOPT_BASE_ADDR_MASK >> 30) / RMPSIM_RMPOPT_REGIONS) + 2u)
 
+/*
+ * The run table (A511, run_table.c): the answers one ranged run of verifies
+ * over [r0, r1) found, and the cores whose table bits for the whole range are
+ * those answers and not yet written to the regions' words (the mask). Readers
+ * of a bit go through it while `active`; a change of a region in the range
+ * zeroes `watch` (the answers no longer describe a new run).
+ */
+struct rmpsim__run_table {
+	_Atomic bool lock;	/* spin lock of everything that changes the table */
+	_Atomic uint64_t seq;	/* odd while the mask changes: lock-free readers retry */
+	_Atomic bool active;	/* the mask is not empty */
+	_Atomic uint64_t watch; /* id of the table whose answers still hold, 0: none */
+	_Atomic uint64_t r0, r1;
+	_Atomic uint64_t *mask;	 /* [opt_words] cores whose bits are the answers */
+	_Atomic uint64_t *entry; /* [2048] per region: assign_gen << 1 | CF, as the run verified */
+	uint64_t *content_gens;	 /* [2048] what the run handed back */
+	/* Under lock: */
+	uint64_t id, last_id;
+	bool building;			      /* a run records its answers (entry, content_gens) */
+	bool published;			      /* the answers are complete: a repeat run may take them */
+	bool off;			      /* never keep a core in the table (tests: the plain runs) */
+	uint64_t kinds[RMPSIM_RMPOPT_NKINDS]; /* what a repeat run counts */
+	uint64_t repeats;		      /* runs answered by the table (tests, benches) */
+};
+
 struct rmpsim__cpu_counters {
 	_Atomic uint64_t rmpopt[RMPSIM_RMPOPT_NKINDS];
 	_Atomic uint64_t rmpopt_faults;
@@ -81,6 +107,7 @@ struct rmpsim_machine {
 	 * allocated on the first verify in them; see rmpopt.c. */
 	_Atomic(struct rmpsim__opt_block *) *opt_blocks; /* [RMPSIM__OPT_NBLOCKS] */
 	unsigned opt_words;				 /* 64-bit words of a core bitmap */
+	struct rmpsim__run_table rt; /* repeat runs in O(1) per core (A511, run_table.c) */
 
 	/* Per CPU. */
 	uint64_t *syscfg; /* [ncpus] */
@@ -124,6 +151,51 @@ void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core);
 void rmpsim__rmpopt_clear_all(struct rmpsim_machine *m);
 void rmpsim__rmpopt_invalidate_all_caches(struct rmpsim_machine *m);
 bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t spa);
+
+static inline struct rmpsim__opt_block *rmpsim__opt_block_of(const struct rmpsim_machine *m, uint64_t region)
+{
+	return atomic_load_explicit(&m->opt_blocks[region / RMPSIM_RMPOPT_REGIONS], memory_order_acquire);
+}
+
+/* A region's core words in its block. */
+static inline _Atomic uint64_t *rmpsim__opt_core_words(const struct rmpsim_machine *m,
+						       struct rmpsim__opt_block *b, uint64_t region)
+{
+	return &b->cores[(size_t)(region % RMPSIM_RMPOPT_REGIONS) * m->opt_words];
+}
+
+/* run_table.c (A511) */
+#define RMPSIM__ANY_REGION UINT64_MAX
+void rmpsim__run_table_lock(struct rmpsim_machine *m);
+void rmpsim__run_table_unlock(struct rmpsim_machine *m);
+void rmpsim__run_table_free(struct rmpsim_machine *m);
+void rmpsim__run_table_forget(struct rmpsim_machine *m, uint64_t region);
+/* A masked core's bit for region (1 or 0), or -1: read the words. Call while rt.active. */
+int rmpsim__run_table_bit(const struct rmpsim_machine *m, unsigned core, uint64_t region);
+/* Before writing core's (cores') words of region (or RMPSIM__ANY_REGION): the table's bits written out. */
+void rmpsim__run_table_take_core(struct rmpsim_machine *m, unsigned core, uint64_t region);
+void rmpsim__run_table_take_cores(struct rmpsim_machine *m, const uint64_t *cores, uint64_t region);
+/* Under the table's lock, after every word was zeroed (SNP_INIT): no core in the table, no answers. */
+void rmpsim__run_table_drop_locked(struct rmpsim_machine *m);
+/* A run of core over [r0, r0 + n) answered from the table: true, kinds counted, gens copied. */
+bool rmpsim__run_table_repeat(struct rmpsim_machine *m, unsigned core, uint64_t r0, size_t n, uint64_t *kinds,
+			      uint64_t *ret_content_gens);
+/* A run that does the work: true when it records its answers (then _end with the repeat's kinds). */
+bool rmpsim__run_table_begin(struct rmpsim_machine *m, unsigned core, uint64_t r0, size_t n);
+void rmpsim__run_table_end(struct rmpsim_machine *m, const uint64_t *repeat_kinds);
+/* Tests: off = every run takes the plain per-region path (the table stays empty). */
+void rmpsim__run_table_set_off(struct rmpsim_machine *m, bool off);
+
+/*
+ * A change of region's entries, scan cache or assign_gen, made under the
+ * region's lock, before the change: a run table's answers covering the region
+ * no longer describe a new run (A511). One relaxed load when no answers are kept.
+ */
+static inline void rmpsim__run_table_touch(struct rmpsim_machine *m, uint64_t region)
+{
+	if (atomic_load_explicit(&m->rt.watch, memory_order_relaxed))
+		rmpsim__run_table_forget(m, region);
+}
 
 static inline struct rmpsim__region *rmpsim__region_of(struct rmpsim_machine *m, uint64_t spa)
 {

@@ -18,6 +18,10 @@
  * machine costs nothing at set-up, 2048 * (8 + cores / 8) bytes per block in
  * use (144 KiB at 512 cores, 1 MiB at 4,096), and a round of followers can set
  * a region's bit for a whole core mask word by word.
+ *
+ * A run repeated by other cores over the same range (the `percpu` policy's
+ * followers) is answered by the run table (run_table.c, A511) in O(1): their
+ * bits stay in the table until something writes their words.
  */
 #include <errno.h>
 #include <string.h>
@@ -66,6 +70,7 @@ void rmpsim__rmpopt_free(struct rmpsim_machine *m)
 {
 	unsigned ncores = m->topo->ncores;
 
+	rmpsim__run_table_free(m);
 	rmpsim__free(m->alloc, m->regions, m->nregions * sizeof(*m->regions));
 	rmpsim__free(m->alloc, m->rmpopt_base, ncores * sizeof(*m->rmpopt_base));
 	if (m->opt_blocks)
@@ -78,10 +83,8 @@ void rmpsim__rmpopt_free(struct rmpsim_machine *m)
 	m->opt_blocks = NULL;
 }
 
-static struct rmpsim__opt_block *block_of(const struct rmpsim_machine *m, uint64_t region)
-{
-	return atomic_load_explicit(&m->opt_blocks[region / RMPSIM_RMPOPT_REGIONS], memory_order_acquire);
-}
+#define block_of   rmpsim__opt_block_of
+#define core_words rmpsim__opt_core_words
 
 /* The block holding region, allocated if needed; NULL when out of memory. */
 static struct rmpsim__opt_block *block_get(struct rmpsim_machine *m, uint64_t region)
@@ -107,17 +110,13 @@ static struct rmpsim__opt_block *block_get(struct rmpsim_machine *m, uint64_t re
 	return b;
 }
 
-static _Atomic uint64_t *core_words(const struct rmpsim_machine *m, struct rmpsim__opt_block *b,
-				    uint64_t region)
-{
-	return &b->cores[(size_t)(region % RMPSIM_RMPOPT_REGIONS) * m->opt_words];
-}
-
 void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core)
 {
 	uint64_t first = (m->rmpopt_base[core] & RMPSIM_RMPOPT_BASE_ADDR_MASK) >> 30;
 	uint64_t keep = ~(1ull << (core % 64));
 
+	if (atomic_load_explicit(&m->rt.active, memory_order_acquire)) /* A511: its bits from a run first */
+		rmpsim__run_table_take_core(m, core, RMPSIM__ANY_REGION);
 	for (uint64_t r = first; r < first + RMPSIM_RMPOPT_REGIONS; r++) {
 		struct rmpsim__opt_block *b = block_of(m, r);
 		if (!b) { /* nothing stored in this block: skip to the next */
@@ -130,16 +129,22 @@ void rmpsim__rmpopt_clear_core(struct rmpsim_machine *m, unsigned core)
 
 void rmpsim__rmpopt_clear_all(struct rmpsim_machine *m)
 {
+	/* Under the run table's lock: no core's bits go from the table to the
+	 * words while they are zeroed, and none stay in the table (A511). */
+	rmpsim__run_table_lock(m);
 	for (unsigned i = 0; i < RMPSIM__OPT_NBLOCKS; i++) {
 		struct rmpsim__opt_block *b = atomic_load_explicit(&m->opt_blocks[i], memory_order_acquire);
 		for (size_t w = 0; b && w < (size_t)RMPSIM_RMPOPT_REGIONS * m->opt_words; w++)
 			atomic_store_explicit(&b->cores[w], 0, memory_order_release);
 	}
+	rmpsim__run_table_drop_locked(m);
+	rmpsim__run_table_unlock(m);
 }
 
 void rmpsim__rmpopt_invalidate_all_caches(struct rmpsim_machine *m)
 {
 	for (unsigned r = 0; r < m->nregions; r++) {
+		rmpsim__run_table_touch(m, r); /* A511 */
 		m->regions[r].cache.valid = false;
 		atomic_fetch_add_explicit(&m->regions[r].content_gen, 1, memory_order_relaxed);
 	}
@@ -165,6 +170,11 @@ bool rmpsim__rmpopt_bit(const struct rmpsim_machine *m, unsigned core, uint64_t 
 	if (!(base_msr & RMPSIM_RMPOPT_BASE_EN) || spa < base || spa - base >= RMPSIM_RMPOPT_WINDOW)
 		return false;
 	uint64_t region = spa >> 30;
+	if (atomic_load_explicit(&m->rt.active, memory_order_acquire)) { /* A511: a run's bits */
+		int v = rmpsim__run_table_bit(m, core, region);
+		if (v >= 0)
+			return v;
+	}
 	struct rmpsim__opt_block *b = block_of(m, region);
 	if (!b)
 		return false;
@@ -221,6 +231,10 @@ int rmpsim_machine_rmpopt(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, 
 
 	if (rcx == RMPSIM_RMPOPT_FN_REPORT)
 		st.region_bit = rmpsim__rmpopt_bit(m, core, spa);
+	if (rcx == RMPSIM_RMPOPT_FN_VERIFY && in_window &&
+	    atomic_load_explicit(&m->rt.active, memory_order_acquire))
+		rmpsim__run_table_take_core(m, core,
+					    spa >> 30); /* A511: the core's bit leaves the run table */
 	if (reg) {
 		rmpsim__region_lock(reg);
 		if (m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS)
@@ -311,6 +325,9 @@ int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *
 	for (size_t i = 1; i < n; i++)
 		if (m->rmpopt_base[rmpsim__core_of(m, cpus[i])] != base_msr)
 			return -EAGAIN;
+	if (atomic_load_explicit(&m->rt.active, memory_order_acquire)) /* A511 */
+		for (size_t i = 0; i < n; i++)
+			rmpsim__run_table_take_core(m, rmpsim__core_of(m, cpus[i]), rax >> 30);
 	int r = verify_many_begin(m, base_msr, rax, n > 1, &v);
 	if (r)
 		return r;
@@ -349,7 +366,9 @@ static inline void put_bit(_Atomic uint64_t *w, uint64_t bit, bool cf)
  * runs"): what n calls of rmpsim_machine_rmpopt(m, cpu, region << 30, 0, ...)
  * over consecutive regions do, each region under its own lock as there, the
  * checks that could make one of them fault or report done once for all, and
- * the counters added once per kind.
+ * the counters added once per kind. A repeat of the last run's range while
+ * nothing in it changed is answered by the run table in O(1) (A511); a run
+ * that does the work records its answers there for the next.
  */
 int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
 				     uint64_t *ret_content_gens)
@@ -369,8 +388,15 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 	/* A window spans at most two blocks: both exist before anything changes. */
 	if (!block_get(m, r0) || !block_get(m, r0 + n - 1))
 		return -ENOMEM;
-	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
 	uint64_t kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
+	if (rmpsim__run_table_repeat(m, core, r0, n, kinds, ret_content_gens)) /* A511 */
+		goto count;
+	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
+	/* What a repeat of this run counts: a cache hit where a scan cache is kept (the run leaves it valid). */
+	uint64_t repeat_kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
+	bool rec = rmpsim__run_table_begin(m, core, r0, n);
+	_Atomic uint64_t *entry = m->rt.entry;
+	uint64_t *rec_gens = m->rt.content_gens;
 	uint64_t bit = 1ull << (core % 64);
 	/* Copies: the atomics below would make the compiler read them again. */
 	bool cache_on = m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS;
@@ -405,12 +431,19 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 			if (atomic_load_explicit(stamp, memory_order_relaxed) != gen + 1)
 				(void)bits_at_gen(m, blk, region, gen); /* stored at an older generation */
 			put_bit(w, bit, cf);
-			if (ret_content_gens) /* what rmpsim_machine_region_content_gen() says after it */
-				ret_content_gens[region - r0] =
-					atomic_load_explicit(&rg->content_gen, memory_order_relaxed);
+			/* what rmpsim_machine_region_content_gen() says after it */
+			uint64_t cg = atomic_load_explicit(&rg->content_gen, memory_order_relaxed);
+			if (ret_content_gens)
+				ret_content_gens[region - r0] = cg;
+			if (rec) {
+				atomic_store_explicit(&entry[region - r0], gen << 1 | cf,
+						      memory_order_release);
+				rec_gens[region - r0] = cg;
+			}
 			rmpsim__region_unlock(rg);
 		}
 		kinds[RMPSIM_RMPOPT_CACHE_HIT] += region - from;
+		repeat_kinds[RMPSIM_RMPOPT_CACHE_HIT] += region - from;
 		slot += region - from;
 		if (region < covered) /* one without a valid cache, and on with the fast loop */
 			stop = region + 1;
@@ -432,15 +465,24 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 			if (atomic_load_explicit(&blk->stamp[slot], memory_order_relaxed) != gen + 1)
 				(void)bits_at_gen(m, blk, region, gen); /* stored at an older generation */
 			put_bit(w, bit, r.cf);
-			if (ret_content_gens) /* what rmpsim_machine_region_content_gen() says after it */
-				ret_content_gens[region - r0] =
-					reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed)
-					    : 0;
+			/* what rmpsim_machine_region_content_gen() says after it */
+			uint64_t cg = reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed) : 0;
+			if (ret_content_gens)
+				ret_content_gens[region - r0] = cg;
+			if (rec) {
+				atomic_store_explicit(&entry[region - r0], gen << 1 | r.cf,
+						      memory_order_release);
+				rec_gens[region - r0] = cg;
+			}
 			if (reg)
 				rmpsim__region_unlock(reg);
 			kinds[r.rmpopt.kind]++;
+			repeat_kinds[st.cache ? RMPSIM_RMPOPT_CACHE_HIT : r.rmpopt.kind]++;
 		}
 	}
+	if (rec)
+		rmpsim__run_table_end(m, repeat_kinds);
+count:
 	for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
 		if (kinds[k])
 			atomic_fetch_add_explicit(&m->counters[cpu].rmpopt[k], kinds[k],
@@ -459,6 +501,8 @@ int rmpsim_machine_rmpopt_verify_set(struct rmpsim_machine *m, struct rmpsim_mac
 		return -EINVAL;
 	if (!rmpsim__cpuset_base(m, set, &base_msr))
 		return -EAGAIN;
+	if (atomic_load_explicit(&m->rt.active, memory_order_acquire)) /* A511 */
+		rmpsim__run_table_take_cores(m, set->core_bits, rax >> 30);
 	int r = verify_many_begin(m, base_msr, rax, set->n > 1, &v);
 	if (r)
 		return r;

@@ -36,6 +36,7 @@ static int locked_update(struct rmpsim_machine *m, uint64_t spa, uint64_t npages
 		return npages == 1 ? rmpsim_insn_rmpupdate(m->rmp, spa, in, out)
 				   : rmpsim_insn_rmpupdate_range(m->rmp, spa, npages, in, gpa_step, out);
 	rmpsim__region_lock(reg);
+	rmpsim__run_table_touch(m, spa >> 30); /* A511: before anything changes */
 	if (in->assigned)
 		atomic_fetch_add_explicit(&reg->assign_gen, 1, memory_order_release); /* A55 */
 	if (npages == 1)
@@ -72,6 +73,7 @@ __attribute__((always_inline)) static inline int locked_update_one(struct rmpsim
 	bool changed, assigned;
 
 	rmpsim__region_lock(reg);
+	rmpsim__run_table_touch(m, spa >> 30); /* A511: before anything changes */
 	if (in.assigned)
 		atomic_fetch_add_explicit(&reg->assign_gen, 1, memory_order_release); /* A55 */
 	int rc = is_2m ? rmpsim__rmpupdate_2m(m->rmp, spa, &in, in.gpa, &changed, &assigned)
@@ -155,6 +157,7 @@ int rmpsim_machine_psmash(struct rmpsim_machine *m, unsigned cpu, uint64_t spa, 
 	if (!reg)
 		return rmpsim_insn_psmash(m->rmp, spa, out);
 	rmpsim__region_lock(reg);
+	rmpsim__run_table_touch(m, spa >> 30); /* A511 */
 	int rc = rmpsim_insn_psmash(m->rmp, spa, out);
 	if (rc == 0 && out->change.changed) {
 		reg->cache.valid = false; /* A45; no bit clear (A46) */
@@ -174,6 +177,7 @@ int rmpsim_machine_pvalidate(struct rmpsim_machine *m, unsigned cpu, const struc
 	if (!reg)
 		return rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, out);
 	rmpsim__region_lock(reg);
+	rmpsim__run_table_touch(m, spa >> 30); /* A511 */
 	int rc = rmpsim_insn_pvalidate(m->rmp, ctx, gpa, spa, rcx, rdx, out);
 	if (rc == 0 && out->change.changed) {
 		reg->cache.valid = false; /* A45; no bit clear (A27) */
@@ -196,8 +200,10 @@ int rmpsim_machine_pvalidate_4k_range(struct rmpsim_machine *m, unsigned cpu,
 		n = n / RMPSIM_SZ_4K < npages - done ? n / RMPSIM_SZ_4K : npages - done;
 		struct rmpsim__region *reg = rmpsim__region_of(m, s);
 		struct rmpsim_insn_out part = { 0 };
-		if (reg)
+		if (reg) {
 			rmpsim__region_lock(reg);
+			rmpsim__run_table_touch(m, s >> 30); /* A511 */
+		}
 		int rc = rmpsim_insn_pvalidate_4k_range(m->rmp, ctx, gpa + done * RMPSIM_SZ_4K, s, n, rdx,
 							&part);
 		if (reg && rc == 0 && (part.done || part.change.changed)) {

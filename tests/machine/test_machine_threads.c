@@ -12,6 +12,7 @@
  * covers: spec 1.1, spec 3.5, A46, A55
  */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -24,6 +25,7 @@
 #include <rmpsim/machine.h>
 
 #include "base/rng.h"
+#include "machine/machine_internal.h"
 #include "machine_helpers.h"
 
 enum { NTHREADS = 4, R0 = 5, NREG = 3, PPR = 4, NPAGES = NREG * PPR, ITERS = 40000 };
@@ -261,11 +263,154 @@ static void region_lock_excludes(void **state)
 	rmpsim_machine_destroy(m);
 }
 
+/*
+ * The run table (A511) under threads: two threads run the same range of
+ * verifies on their own cores (mostly answered by the table), and verify
+ * single regions alone or in a round of their two cores (their bits leave
+ * the table); a third toggles pages of the range's regions; a fourth reads
+ * bits and does hypervisor writes. (RMPOPT_BASE is written from one thread
+ * at a time: msr.c keeps it in a plain field.) No core may report, skip a check for, or get
+ * CF = 1 on a region that holds a page assigned for the whole operation.
+ * Afterwards every core's run leaves its bit = "the region is free".
+ * covers: A511
+ */
+enum { RT_ITERS = 6000 };
+
+static void *rt_runner(void *arg)
+{
+	struct worker *w = arg;
+	struct shared *s = w->s;
+	struct rmpsim_rng rng;
+	uint64_t gens[16];
+	unsigned mine[2] = { 2 * w->id, 2 * w->id + 1 };
+	struct rmpsim_machine_cpuset *set;
+
+	if (rmpsim_machine_cpuset_create(s->m, mine, 2, &set) != 0) {
+		atomic_fetch_add(&s->violations, 1);
+		return NULL;
+	}
+	rmpsim__rng_seed(&rng, 2000 + w->id);
+	for (int it = 0; it < RT_ITERS; it++) {
+		unsigned cpu = 2 * w->id + (unsigned)rmpsim__rng_below(&rng, 2); /* cores 0-1 or 2-3: mine */
+		unsigned op = (unsigned)rmpsim__rng_below(&rng, 20);
+		unsigned region = (unsigned)rmpsim__rng_below(&rng, NREG);
+		uint64_t before[PPR], after[PPR];
+		struct rmpsim_insn_out r;
+
+		if (op < 14) {
+			if (rmpsim_machine_rmpopt_verify_run(s->m, cpu, 0, 16, gens) != 0)
+				atomic_fetch_add(&s->violations, 1);
+		} else if (op < 18) {
+			snapshot(s, region, before);
+			rmpsim_machine_rmpopt(s->m, cpu, (uint64_t)(R0 + region) * GIB, 0, &r);
+			snapshot(s, region, after);
+			if (r.cf && any_stably_assigned(before, after))
+				atomic_fetch_add(&s->violations, 1);
+		} else { /* a round of my two cores (a CPU set): both cores' bits leave the table */
+			struct rmpsim_insn_out rest;
+			snapshot(s, region, before);
+			int rc = rmpsim_machine_rmpopt_verify_set(s->m, set, (uint64_t)(R0 + region) * GIB,
+								  &r, &rest);
+			snapshot(s, region, after);
+			if (rc != 0 || ((r.cf || rest.cf) && any_stably_assigned(before, after)))
+				atomic_fetch_add(&s->violations, 1);
+		}
+	}
+	rmpsim_machine_cpuset_destroy(s->m, set);
+	return NULL;
+}
+
+static void *rt_owner(void *arg)
+{
+	struct worker *w = arg;
+	struct shared *s = w->s;
+	struct rmpsim_rng rng;
+
+	rmpsim__rng_seed(&rng, 3000);
+	for (int it = 0; it < RT_ITERS / 4; it++) {
+		/* one page per region: regions go free and busy */
+		unsigned p = PPR * (unsigned)rmpsim__rng_below(&rng, NREG);
+		uint64_t seq = atomic_load_explicit(&s->seq[p], memory_order_relaxed);
+		bool assign = !((seq / 2) & 1);
+		atomic_store_explicit(&s->seq[p], seq + 1, memory_order_release);
+		int rc = assign ? make_private(s->m, 7, page_spa(p), RMPSIM_PAGE_4K)
+				: make_shared(s->m, 7, page_spa(p), RMPSIM_PAGE_4K);
+		if (rc != RMPSIM_RMPUPDATE_OK)
+			atomic_fetch_add(&s->violations, 1);
+		/* Assigned and returned: no core's bit for the region may read set (A46), table or not. */
+		for (unsigned core = 0; assign && core < 4; core++)
+			if (rmpsim_machine_region_optimized(s->m, core, R0 + p / PPR))
+				atomic_fetch_add(&s->violations, 1);
+		atomic_store_explicit(&s->seq[p], seq + 2, memory_order_release);
+		sched_yield(); /* let runs repeat between changes */
+	}
+	return NULL;
+}
+
+static void *rt_reader(void *arg)
+{
+	struct worker *w = arg;
+	struct shared *s = w->s;
+	struct rmpsim_rng rng;
+
+	rmpsim__rng_seed(&rng, 4000);
+	for (int it = 0; it < RT_ITERS; it++) {
+		unsigned region = (unsigned)rmpsim__rng_below(&rng, NREG);
+		unsigned core = (unsigned)rmpsim__rng_below(&rng, 4);
+		uint64_t before[PPR], after[PPR];
+		snapshot(s, region, before);
+		bool o = rmpsim_machine_region_optimized(s->m, core, R0 + region);
+		struct rmpsim_insn_out wr;
+		rmpsim_machine_hv_write(s->m, 4 + core, page_spa(region * PPR), RMPSIM_SZ_4K, &wr);
+		snapshot(s, region, after);
+		if (o)
+			atomic_fetch_add_explicit(&s->optimised_seen, 1, memory_order_relaxed);
+		if ((o || wr.write_path == RMPSIM_WRITE_SKIPPED) && any_stably_assigned(before, after))
+			atomic_fetch_add(&s->violations, 1);
+	}
+	return NULL;
+}
+
+static void run_table_threads(void **state)
+{
+	(void)state;
+	static struct shared s;
+	void *(*mains[4])(void *) = { rt_runner, rt_runner, rt_owner, rt_reader };
+	pthread_t th[4];
+	struct worker w[4];
+
+	memset(&s, 0, sizeof(s));
+	s.m = small_machine(NULL);
+	assert_non_null(s.m);
+	assert_int_equal(bring_up_snp(s.m, true), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .s = &s, .id = i };
+		assert_int_equal(pthread_create(&th[i], NULL, mains[i], &w[i]), 0);
+	}
+	for (unsigned i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(atomic_load(&s.violations), 0);
+	assert_true(atomic_load(&s.optimised_seen) > 0);
+	assert_true(s.m->rt.repeats > 0); /* the table answered runs */
+	/* Every core's run over the range, alone: its bits are what the RMP says now. */
+	for (unsigned core = 0; core < 4; core++)
+		assert_int_equal(rmpsim_machine_rmpopt_verify_run(s.m, core, 0, 16, NULL), 0);
+	for (unsigned reg = 0; reg < NREG; reg++) {
+		bool busy = false;
+		for (unsigned i = 0; i < PPR; i++)
+			busy |= ((atomic_load(&s.seq[reg * PPR + i]) / 2) & 1) != 0;
+		for (unsigned core = 0; core < 4; core++)
+			assert_int_equal(rmpsim_machine_region_optimized(s.m, core, R0 + reg), !busy);
+	}
+	rmpsim_machine_destroy(s.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(invariant_holds_under_real_threads),
 		cmocka_unit_test(region_lock_excludes),
+		cmocka_unit_test(run_table_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
