@@ -13,6 +13,13 @@
  *                                        n 4K assigns (stride 3 pages), n 4K unassigns of
  *                                        them, n/8 (at most 2048) 2M assigns and PSMASHes; count one with
  *                                        callgrind --toggle-collect=phase_4k_assign (etc.)
+ *   bench_machine verify-run [n]         ranged runs of 2,048 verifies on the 1024-CPU machine
+ *                                        (A511): the first core's (phase_run_first, scans),
+ *                                        n - 1 other cores' repeats (phase_run_repeat; again
+ *                                        with the generations by pointer, phase_run_repeat_ptr), then
+ *                                        one RMPUPDATE in the range and a run that records
+ *                                        again over warm caches (phase_run_rebuild, the
+ *                                        n cores' bits written out first)
  *
  * bench/machine/rmpupdate_cost runs rmpupdate-ops and the alternating loops under
  * callgrind and prints, per operation, the whole loop beside the machine call alone.
@@ -176,6 +183,69 @@ static uint64_t bench_ops(struct rmpsim_machine *m, long n)
 	return ops_hash;
 }
 
+/* ---- verify-run: one function per phase, for callgrind --toggle-collect ---- */
+
+static uint64_t run_gens[RMPSIM_RMPOPT_REGIONS];
+
+static uint64_t run_one(struct rmpsim_machine *m, unsigned cpu, uint64_t h)
+{
+	int rc = rmpsim_machine_rmpopt_verify_run(m, cpu, 0, RMPSIM_RMPOPT_REGIONS, run_gens);
+	return rmpsim__hash_u64(rmpsim__hash_u64(h, (uint64_t)rc), run_gens[RMPSIM_RMPOPT_REGIONS - 1]);
+}
+
+__attribute__((noinline)) static uint64_t phase_run_first(struct rmpsim_machine *m, uint64_t h)
+{
+	return run_one(m, 0, h);
+}
+
+__attribute__((noinline)) static uint64_t phase_run_repeat(struct rmpsim_machine *m, long n, uint64_t h)
+{
+	for (long cpu = 1; cpu < n; cpu++)
+		h = run_one(m, (unsigned)cpu, h);
+	return h;
+}
+
+/* The same cores again, the generations by pointer (no copy): what a pass after the first costs. */
+__attribute__((noinline)) static uint64_t phase_run_repeat_ptr(struct rmpsim_machine *m, long n, uint64_t h)
+{
+	for (long cpu = 1; cpu < n; cpu++) {
+		const uint64_t *gens = NULL;
+		int rc = rmpsim_machine_rmpopt_verify_run_gens(m, (unsigned)cpu, 0, RMPSIM_RMPOPT_REGIONS,
+							       &gens);
+		h = rmpsim__hash_u64(h, (uint64_t)rc);
+		if (rc == 0)
+			h = rmpsim__hash_u64(h, gens[RMPSIM_RMPOPT_REGIONS - 1]);
+	}
+	return h;
+}
+
+__attribute__((noinline)) static uint64_t phase_run_rebuild(struct rmpsim_machine *m, long n, uint64_t h)
+{
+	struct rmpsim_rmp_state st = { .gpa = 0x1000, .assigned = 1, .asid = 1 };
+	h = rmpsim__hash_u64(h, (uint64_t)machine_rmpupdate(m, 0, 10 * GIB, &st));
+	return run_one(m, (unsigned)n, h);
+}
+
+static uint64_t bench_verify_run(struct rmpsim_machine *m, long n)
+{
+	unsigned ncores = rmpsim_topology_ncores(rmpsim_machine_topology(m));
+	if (n < 1 || n >= (long)ncores)
+		n = ncores - 1; /* distinct cores: a CPU's sibling would repeat its own core */
+	uint64_t h = phase_run_first(m, RMPSIM_FNV_OFFSET);
+	h = phase_run_repeat(m, n, h);
+	h = phase_run_repeat_ptr(m, n, h);
+	h = phase_run_rebuild(m, n, h);
+	for (unsigned core = 0; core < ncores; core += 37)
+		for (uint64_t r = 0; r < RMPSIM_RMPOPT_REGIONS; r += 61)
+			h = rmpsim__hash_u64(h, rmpsim_machine_region_optimized(m, core, r));
+	struct rmpsim_cpu_counters c;
+	rmpsim_machine_counters(m, 1, &c);
+	for (int k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
+		h = rmpsim__hash_u64(h, c.rmpopt[k]);
+	printf("runs: 1 first, %ld repeats, 1 after a change\n", n - 1);
+	return h;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -198,6 +268,13 @@ int main(int argc, char **argv)
 		if (!m)
 			return 1;
 		h = bench_ops(m, n);
+	} else if (!strcmp(c, "verify-run")) {
+		m = machine(true, RMPSIM_RMPOPT_CACHE_ALWAYS);
+		if (!m)
+			return 1;
+		if (argc <= 2)
+			n = 511; /* the percpu pass's followers */
+		h = bench_verify_run(m, n);
 	} else if (!strcmp(c, "rmpopt-cachehit")) {
 		m = machine(true, RMPSIM_RMPOPT_CACHE_ALWAYS);
 		if (!m)
@@ -207,7 +284,7 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"usage: %s "
 			"rmpupdate-8cpu|rmpupdate-1024cpu|rmpupdate-ops|rmpopt-empty|rmpopt-lastpriv|rmpopt-"
-			"cachehit [n]\n",
+			"cachehit|verify-run [n]\n",
 			argv[0]);
 		return 2;
 	}

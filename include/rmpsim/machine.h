@@ -242,6 +242,15 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 				     uint64_t *ret_content_gens);
 
 /*
+ * The same, the content generations not copied (a repeated run costs O(1),
+ * docs/model.md A511): on 0, *ret_gens points at the n generations, valid
+ * until the next ranged run on the machine; for a caller that runs its
+ * ranged runs from one thread at a time (the simulator).
+ */
+int rmpsim_machine_rmpopt_verify_run_gens(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
+					  const uint64_t **ret_gens);
+
+/*
  * The same for a fixed list of distinct CPUs made once (a round's targets, sent
  * region after region): rmpsim_machine_rmpopt_verify_set(m, set, ...) is
  * rmpsim_machine_rmpopt_verify_cpus(m, cpus, n, ...) at the cost of a word of

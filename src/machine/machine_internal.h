@@ -64,6 +64,7 @@ struct rmpsim__run_table {
 	_Atomic uint64_t *mask;	 /* [opt_words] cores whose bits are the answers */
 	_Atomic uint64_t *entry; /* [2048] per region: assign_gen << 1 | CF, as the run verified */
 	uint64_t *content_gens;	 /* [2048] what the run handed back */
+	uint64_t *scratch_gens; /* [2048] a recording-less run's, for rmpsim_machine_rmpopt_verify_run_gens */
 	/* Under lock: */
 	uint64_t id, last_id;
 	bool building;			      /* a run records its answers (entry, content_gens) */
@@ -179,7 +180,7 @@ void rmpsim__run_table_take_cores(struct rmpsim_machine *m, const uint64_t *core
 void rmpsim__run_table_drop_locked(struct rmpsim_machine *m);
 /* A run of core over [r0, r0 + n) answered from the table: true, kinds counted, gens copied. */
 bool rmpsim__run_table_repeat(struct rmpsim_machine *m, unsigned core, uint64_t r0, size_t n, uint64_t *kinds,
-			      uint64_t *ret_content_gens);
+			      uint64_t *ret_content_gens, const uint64_t **ret_gens_ptr);
 /* A run that does the work: true when it records its answers (then _end with the repeat's kinds). */
 bool rmpsim__run_table_begin(struct rmpsim_machine *m, unsigned core, uint64_t r0, size_t n);
 void rmpsim__run_table_end(struct rmpsim_machine *m, const uint64_t *repeat_kinds);

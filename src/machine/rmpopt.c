@@ -370,8 +370,8 @@ static inline void put_bit(_Atomic uint64_t *w, uint64_t bit, bool cf)
  * nothing in it changed is answered by the run table in O(1) (A511); a run
  * that does the work records its answers there for the next.
  */
-int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
-				     uint64_t *ret_content_gens)
+static int verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
+		      uint64_t *ret_content_gens, const uint64_t **ret_gens_ptr)
 {
 	if (!m || !rmpsim__cpu_ok(m, cpu))
 		return -EINVAL;
@@ -389,8 +389,11 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
 	if (!block_get(m, r0) || !block_get(m, r0 + n - 1))
 		return -ENOMEM;
 	uint64_t kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
-	if (rmpsim__run_table_repeat(m, core, r0, n, kinds, ret_content_gens)) /* A511 */
+	if (rmpsim__run_table_repeat(m, core, r0, n, kinds, ret_gens_ptr ? NULL : ret_content_gens,
+				     ret_gens_ptr)) /* A511 */
 		goto count;
+	if (ret_gens_ptr)
+		*ret_gens_ptr = ret_content_gens;
 	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
 	/* What a repeat of this run counts: a cache hit where a scan cache is kept (the run leaves it valid). */
 	uint64_t repeat_kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
@@ -488,6 +491,26 @@ count:
 			atomic_fetch_add_explicit(&m->counters[cpu].rmpopt[k], kinds[k],
 						  memory_order_relaxed);
 	return 0;
+}
+
+int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
+				     uint64_t *ret_content_gens)
+{
+	return verify_run(m, cpu, rax, n, ret_content_gens, NULL);
+}
+
+int rmpsim_machine_rmpopt_verify_run_gens(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
+					  const uint64_t **ret_gens)
+{
+	if (!m || !ret_gens)
+		return -EINVAL;
+	if (!m->rt.scratch_gens) { /* a run that does the work writes them here */
+		m->rt.scratch_gens =
+			rmpsim__calloc(m->alloc, RMPSIM_RMPOPT_REGIONS, sizeof(*m->rt.scratch_gens));
+		if (!m->rt.scratch_gens)
+			return -ENOMEM;
+	}
+	return verify_run(m, cpu, rax, n, m->rt.scratch_gens, ret_gens);
 }
 
 int rmpsim_machine_rmpopt_verify_set(struct rmpsim_machine *m, struct rmpsim_machine_cpuset *set,

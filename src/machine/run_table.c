@@ -69,8 +69,9 @@ void rmpsim__run_table_free(struct rmpsim_machine *m)
 	rmpsim__free(m->alloc, t->mask, m->opt_words * sizeof(*t->mask));
 	rmpsim__free(m->alloc, t->entry, RMPSIM_RMPOPT_REGIONS * sizeof(*t->entry));
 	rmpsim__free(m->alloc, t->content_gens, RMPSIM_RMPOPT_REGIONS * sizeof(*t->content_gens));
+	rmpsim__free(m->alloc, t->scratch_gens, RMPSIM_RMPOPT_REGIONS * sizeof(*t->scratch_gens));
 	t->mask = t->entry = NULL;
-	t->content_gens = NULL;
+	t->content_gens = t->scratch_gens = NULL;
 }
 
 void rmpsim__run_table_set_off(struct rmpsim_machine *m, bool off)
@@ -216,7 +217,7 @@ void rmpsim__run_table_drop_locked(struct rmpsim_machine *m)
 }
 
 bool rmpsim__run_table_repeat(struct rmpsim_machine *m, unsigned core, uint64_t r0, size_t n, uint64_t *kinds,
-			      uint64_t *ret_content_gens)
+			      uint64_t *ret_content_gens, const uint64_t **ret_gens_ptr)
 {
 	struct rmpsim__run_table *t = &m->rt;
 	if (!atomic_load_explicit(&t->watch, memory_order_relaxed))
@@ -239,6 +240,8 @@ bool rmpsim__run_table_repeat(struct rmpsim_machine *m, unsigned core, uint64_t 
 		t->repeats++;
 		if (ret_content_gens)
 			memcpy(ret_content_gens, t->content_gens, n * sizeof(*ret_content_gens));
+		if (ret_gens_ptr) /* no copy: stays until the next run records (verify_run_gens) */
+			*ret_gens_ptr = t->content_gens;
 	}
 	rmpsim__run_table_unlock(m);
 	return ok;

@@ -135,14 +135,19 @@ static void step(struct twin *w, struct rmpsim_rng *rng)
 				  : (unsigned)rmpsim__rng_below(rng, 5); /* a calm stretch's range */
 		uint64_t r0 = range[k][0], n = range[k][1] - range[k][0];
 		uint64_t off = rmpsim__rng_below(rng, GIB);
-		bool ret_gens = rmpsim__rng_below(rng, 4) != 0;
+		unsigned how =
+			(unsigned)rmpsim__rng_below(rng, 4); /* no gens, copied, by pointer (table's side) */
+		const uint64_t *ptr = NULL;
 		for (int i = 0; i < 2; i++)
-			rc[i] = rmpsim_machine_rmpopt_verify_run(w->m[i], cpu, r0 * GIB + off, n,
-								 ret_gens ? w->gens[i] : NULL);
+			rc[i] = how == 3 && i == 0
+					? rmpsim_machine_rmpopt_verify_run_gens(w->m[i], cpu, r0 * GIB + off,
+										n, &ptr)
+					: rmpsim_machine_rmpopt_verify_run(w->m[i], cpu, r0 * GIB + off, n,
+									   how ? w->gens[i] : NULL);
 		ASSERT_EQ(rc[0], rc[1]);
-		if (rc[0] == 0 && ret_gens)
+		if (rc[0] == 0 && how)
 			for (uint64_t j = 0; j < n; j++)
-				ASSERT_EQ(w->gens[0][j], w->gens[1][j]);
+				ASSERT_EQ(how == 3 ? ptr[j] : w->gens[0][j], w->gens[1][j]);
 	} else if (op < 52) { /* a single verify or status read, in or out of a range */
 		uint64_t r =
 			rmpsim__rng_below(rng, 2) ? rmpsim__rng_below(rng, 16) : rmpsim__rng_below(rng, TOP);
@@ -289,6 +294,8 @@ static void table_equals_the_plain_runs(void **state)
 	}
 	print_message("runs answered by the table: %u\n", repeats);
 	assert_true(repeats > 100);
+	const uint64_t *ptr;
+	assert_int_equal(rmpsim_machine_rmpopt_verify_run_gens(NULL, 0, 0, 1, &ptr), -EINVAL);
 }
 
 int main(void)
