@@ -370,36 +370,23 @@ static inline void put_bit(_Atomic uint64_t *w, uint64_t bit, bool cf)
  * nothing in it changed is answered by the run table in O(1) (A511); a run
  * that does the work records its answers there for the next.
  */
-static int verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
-		      uint64_t *ret_content_gens, const uint64_t **ret_gens_ptr)
+/*
+ * The verifies of a run that does the work, region by region: each region's
+ * bit, kinds[] (what it counts) and repeat_kinds[] (what a repeat would).
+ * rec: the answers and content generations go to the run table (A511),
+ * gens_out is then unused; else the generations to gens_out when not NULL.
+ * Inlined twice (rec a constant in each): the loop without the table's
+ * stores stays as lean as before it.
+ */
+__attribute__((always_inline)) static inline void run_regions(struct rmpsim_machine *m, unsigned core,
+							      uint64_t base_msr, uint64_t r0, size_t n,
+							      uint64_t *gens_out, uint64_t *kinds,
+							      uint64_t *repeat_kinds, const bool rec)
 {
-	if (!m || !rmpsim__cpu_ok(m, cpu))
-		return -EINVAL;
-	if (!n)
-		return 0;
-	unsigned core = rmpsim__core_of(m, cpu);
-	uint64_t base_msr = m->rmpopt_base[core];
-	uint64_t base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
-	uint64_t first = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
-	if (!m->cfg.rmpopt || !(base_msr & RMPSIM_RMPOPT_BASE_EN) || first < base ||
-	    n > RMPSIM_RMPOPT_REGIONS || first - base > RMPSIM_RMPOPT_WINDOW - (uint64_t)n * RMPSIM_SZ_1G)
-		return -EAGAIN; /* some verify would fault or lie outside the window */
-	uint64_t r0 = first >> 30;
-	/* A window spans at most two blocks: both exist before anything changes. */
-	if (!block_get(m, r0) || !block_get(m, r0 + n - 1))
-		return -ENOMEM;
-	uint64_t kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
-	if (rmpsim__run_table_repeat(m, core, r0, n, kinds, ret_gens_ptr ? NULL : ret_content_gens,
-				     ret_gens_ptr)) /* A511 */
-		goto count;
-	if (ret_gens_ptr)
-		*ret_gens_ptr = ret_content_gens;
 	struct rmpsim_rmpopt_core st = { .supported = true, .base_msr = base_msr };
-	/* What a repeat of this run counts: a cache hit where a scan cache is kept (the run leaves it valid). */
-	uint64_t repeat_kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
-	bool rec = rmpsim__run_table_begin(m, core, r0, n);
 	_Atomic uint64_t *entry = m->rt.entry;
-	uint64_t *rec_gens = m->rt.content_gens;
+	if (rec)
+		gens_out = m->rt.content_gens;
 	uint64_t bit = 1ull << (core % 64);
 	/* Copies: the atomics below would make the compiler read them again. */
 	bool cache_on = m->cfg.cache == RMPSIM_RMPOPT_CACHE_ALWAYS;
@@ -434,15 +421,12 @@ static int verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size
 			if (atomic_load_explicit(stamp, memory_order_relaxed) != gen + 1)
 				(void)bits_at_gen(m, blk, region, gen); /* stored at an older generation */
 			put_bit(w, bit, cf);
-			/* what rmpsim_machine_region_content_gen() says after it */
-			uint64_t cg = atomic_load_explicit(&rg->content_gen, memory_order_relaxed);
-			if (ret_content_gens)
-				ret_content_gens[region - r0] = cg;
-			if (rec) {
+			if (rec || gens_out) /* what rmpsim_machine_region_content_gen() says after it */
+				gens_out[region - r0] =
+					atomic_load_explicit(&rg->content_gen, memory_order_relaxed);
+			if (rec)
 				atomic_store_explicit(&entry[region - r0], gen << 1 | cf,
 						      memory_order_release);
-				rec_gens[region - r0] = cg;
-			}
 			rmpsim__region_unlock(rg);
 		}
 		kinds[RMPSIM_RMPOPT_CACHE_HIT] += region - from;
@@ -468,23 +452,58 @@ static int verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size
 			if (atomic_load_explicit(&blk->stamp[slot], memory_order_relaxed) != gen + 1)
 				(void)bits_at_gen(m, blk, region, gen); /* stored at an older generation */
 			put_bit(w, bit, r.cf);
-			/* what rmpsim_machine_region_content_gen() says after it */
-			uint64_t cg = reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed) : 0;
-			if (ret_content_gens)
-				ret_content_gens[region - r0] = cg;
-			if (rec) {
+			if (rec || gens_out) /* what rmpsim_machine_region_content_gen() says after it */
+				gens_out[region - r0] =
+					reg ? atomic_load_explicit(&reg->content_gen, memory_order_relaxed)
+					    : 0;
+			if (rec)
 				atomic_store_explicit(&entry[region - r0], gen << 1 | r.cf,
 						      memory_order_release);
-				rec_gens[region - r0] = cg;
-			}
 			if (reg)
 				rmpsim__region_unlock(reg);
 			kinds[r.rmpopt.kind]++;
 			repeat_kinds[st.cache ? RMPSIM_RMPOPT_CACHE_HIT : r.rmpopt.kind]++;
 		}
 	}
-	if (rec)
+}
+
+static int verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
+		      uint64_t *ret_content_gens, const uint64_t **ret_gens_ptr)
+{
+	if (!m || !rmpsim__cpu_ok(m, cpu))
+		return -EINVAL;
+	if (!n)
+		return 0;
+	unsigned core = rmpsim__core_of(m, cpu);
+	uint64_t base_msr = m->rmpopt_base[core];
+	uint64_t base = base_msr & RMPSIM_RMPOPT_BASE_ADDR_MASK;
+	uint64_t first = rax & ~(RMPSIM_SZ_1G - 1); /* A43 */
+	if (!m->cfg.rmpopt || !(base_msr & RMPSIM_RMPOPT_BASE_EN) || first < base ||
+	    n > RMPSIM_RMPOPT_REGIONS || first - base > RMPSIM_RMPOPT_WINDOW - (uint64_t)n * RMPSIM_SZ_1G)
+		return -EAGAIN; /* some verify would fault or lie outside the window */
+	uint64_t r0 = first >> 30;
+	/* A window spans at most two blocks: both exist before anything changes. */
+	if (!block_get(m, r0) || !block_get(m, r0 + n - 1))
+		return -ENOMEM;
+	uint64_t kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
+	if (rmpsim__run_table_repeat(m, core, r0, n, kinds, ret_gens_ptr ? NULL : ret_content_gens,
+				     ret_gens_ptr)) /* A511 */
+		goto count;
+	/* What a repeat of this run counts: a cache hit where a scan cache is kept (the run leaves it valid). */
+	uint64_t repeat_kinds[RMPSIM_RMPOPT_NKINDS] = { 0 };
+	bool rec = rmpsim__run_table_begin(m, core, r0, n);
+	if (rec) {
+		run_regions(m, core, base_msr, r0, n, NULL, kinds, repeat_kinds, true);
+		if (ret_gens_ptr) /* the table's (verify_run_gens) */
+			*ret_gens_ptr = m->rt.content_gens;
+		else if (ret_content_gens)
+			memcpy(ret_content_gens, m->rt.content_gens, n * sizeof(*ret_content_gens));
 		rmpsim__run_table_end(m, repeat_kinds);
+	} else {
+		run_regions(m, core, base_msr, r0, n, ret_content_gens, kinds, repeat_kinds, false);
+		if (ret_gens_ptr) /* the scratch (verify_run_gens) */
+			*ret_gens_ptr = ret_content_gens;
+	}
 count:
 	for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
 		if (kinds[k])
