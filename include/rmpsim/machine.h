@@ -232,7 +232,9 @@ int rmpsim_machine_rmpopt_verify_cpus(struct rmpsim_machine *m, const unsigned *
  * runs"): RMPOPT function 0 on cpu at rax, rax + 1 GB, ... (n consecutive 1 GB
  * regions) in that order with nothing in between, as n calls of
  * rmpsim_machine_rmpopt(m, cpu, rax + i GB, 0, ...) would do (the same table
- * bits, scan caches and counters), each region under its lock. -EAGAIN,
+ * bits, scan caches and counters), each region under its lock; a repeat of
+ * the last such run's range by another core, while nothing in the range
+ * changed, in O(1) (docs/model.md A511: the bits stay in a run table). -EAGAIN,
  * nothing done, unless the core has RMPOPT enabled and every region lies in
  * its window (no verify of the run would fault or report); -EINVAL for bad
  * arguments; -ENOMEM, nothing done. ret_content_gens: NULL, or n entries that
