@@ -82,7 +82,6 @@ void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s)
 	rmpsim__free(s->a, m->l3_fill, m->nl3 * sizeof(*m->l3_fill));
 	rmpsim__free(s->a, m->res, m->ndom * sizeof(*m->res));
 	rmpsim__free(s->a, m->vin, m->nregions * sizeof(*m->vin));
-	rmpsim__free(s->a, m->run_gens, RMPSIM_RMPOPT_REGIONS * sizeof(*m->run_gens));
 	rmpsim__free(s->a, m->node_pkg, s->ndomains * sizeof(*m->node_pkg));
 	memset(m, 0, sizeof(*m));
 }

@@ -161,20 +161,18 @@ static void inputs_of(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64
 }
 
 /* inputs_of(), or the last run's stretches when it read the same regions at
- * the same generations (s->memo_*). Keeps gens (the machine's scratch) as
- * the memo's, and gives the memo's old array back as the scratch. */
-static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a)
+ * the same generations (s->memo_*, a copy of the generations it read). */
+static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64_t *gens)
 {
-	struct rmpsim__rmpopt_model *m = &s->rm;
 	uint64_t n = a->end - a->r0;
 	int scan = (int)s->prof.rmpopt_scan;
 	if (s->memo_valid && s->memo_r0 == a->r0 && s->memo_n == n && s->memo_scan == scan &&
-	    !memcmp(m->run_gens, s->memo_gens, n * sizeof(*s->memo_gens))) {
+	    !memcmp(gens, s->memo_gens, n * sizeof(*s->memo_gens))) {
 		memcpy(a->st, s->memo_st, s->memo_nst * sizeof(*a->st));
 		a->nst = s->memo_nst;
 		return;
 	}
-	inputs_of(s, a, m->run_gens);
+	inputs_of(s, a, gens);
 	s->memo_valid = false;
 	if (s->memo_cap < a->nst) {
 		struct rmpsim__in_stretch *st = rmpsim__malloc(s->a, a->nst * sizeof(*st));
@@ -188,9 +186,7 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a)
 	    !(s->memo_gens = rmpsim__malloc(s->a, RMPSIM_RMPOPT_REGIONS * sizeof(*s->memo_gens))))
 		return;
 	memcpy(s->memo_st, a->st, a->nst * sizeof(*a->st));
-	uint64_t *g = s->memo_gens;
-	s->memo_gens = m->run_gens;
-	m->run_gens = g;
+	memcpy(s->memo_gens, gens, n * sizeof(*gens));
 	s->memo_nst = a->nst;
 	s->memo_r0 = a->r0;
 	s->memo_n = n;
@@ -630,16 +626,10 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	struct rmpsim__arun *a = arun_get(s, n);
 	if (!a)
 		return -ENOMEM;
-	/* The content generations the machine's run reads (a scratch of the model's). */
-	uint64_t *gens = s->rm.run_gens;
-	if (!gens)
-		gens = s->rm.run_gens = rmpsim__calloc(s->a, RMPSIM_RMPOPT_REGIONS, sizeof(*gens));
-	if (!gens) {
-		a->next_free = s->arun_free;
-		s->arun_free = a;
-		return -ENOMEM;
-	}
-	int err = rmpsim_machine_rmpopt_verify_run(s->machine, s->ctx_cpu, spa, n, gens);
+	/* The content generations the machine's run read (the machine's, valid
+	 * until its next ranged run: taken into the run's stretches below). */
+	const uint64_t *gens = NULL;
+	int err = rmpsim_machine_rmpopt_verify_run_gens(s->machine, s->ctx_cpu, spa, n, &gens);
 	if (err < 0) {
 		a->next_free = s->arun_free;
 		s->arun_free = a;
@@ -653,7 +643,7 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	a->charge_at = s->ctx_charge;
 	a->ist = 0;
 	a->have_in = false;
-	take_inputs(s, a);
+	take_inputs(s, a, gens);
 	s->runs++;
 	if (s->ctx_defer) { /* goes on after the handler if nothing follows it (A300) */
 		s->cpus[a->cpu].arun = a;

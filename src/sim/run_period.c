@@ -106,6 +106,7 @@ struct rmpsim__periods {
 	struct rmpsim__warm *tmp;
 	size_t cap_tmp;
 	uint64_t skips, skipped;
+	size_t burst_steps; /* steps since the snapshots were dropped */
 };
 
 #define NO_SLOT ((size_t)-1)
@@ -530,17 +531,25 @@ static uint64_t periods_possible(struct rmpsim_sim *s, struct rmpsim__periods *p
 	if (h <= tmax + sh->dt)
 		return 0;
 	k = min_u64(k, (h - 1 - tmax) / sh->dt);
+	/* Who reads ahead of its group reads it as the group's lead (the same
+	 * inputs), or stops short of it. */
+	for (size_t j = 0; j < c->ngrp; j++)
+		p->slot[c->grp[j].g] = j;
+	for (size_t i = 0; i < c->nrun; i++) {
+		const struct snap_run *r = &c->run[i];
+		const struct snap_group *gr = &c->grp[p->slot[r->a->l3]];
+		const struct rmpsim__arun *a = gr->lead;
+		if (!same_inputs(&r->a->st[r->ist], &a->st[rmpsim__arun_stretch(a, gr->hi)]))
+			k = min_u64(k, (gr->hi - r->next) / sh->dr);
+	}
+	for (size_t j = 0; j < c->ngrp; j++)
+		p->slot[c->grp[j].g] = NO_SLOT;
 	/* The regions ahead of each group, read in the k periods, as the period's. */
 	for (size_t j = 0; j < c->ngrp && k; j++) {
 		const struct snap_group *gr = &c->grp[j];
 		const struct rmpsim__warm *row = s->rm.warm[gr->g];
 		const struct rmpsim__arun *a = gr->lead;
 		const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, gr->hi)];
-		for (size_t i = 0; i < c->nrun; i++) { /* who reads ahead reads it as the lead */
-			const struct snap_run *r = &c->run[i];
-			if (group_of(s, r->a) == gr->g && !same_inputs(&r->a->st[r->ist], st))
-				k = min_u64(k, (gr->hi - r->next) / sh->dr);
-		}
 		uint64_t d = k * sh->dr;
 		for (uint64_t i = 0; i < d; i++) {
 			uint64_t fill_by = gr->fill + (i / sh->dr + 1) * gr->dfill;
@@ -657,8 +666,13 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 	struct rmpsim__periods *p = periods_get(s);
 	if (!p)
 		return false;
-	if (p->stale)
+	if (p->stale) {
+		/* Nothing repeats within the first turn of a burst (a turn is a
+		 * step of every run): split the runs only after it. */
+		if (++p->burst_steps < s->run_n)
+			return false;
 		classify(s, p);
+	}
 	unsigned g = group_of(s, a);
 	if (g >= p->nl3)
 		return false;
@@ -686,8 +700,10 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 
 void rmpsim__periods_stale(struct rmpsim_sim *s)
 {
-	if (s->periods)
+	if (s->periods) {
 		s->periods->stale = true;
+		s->periods->burst_steps = 0;
+	}
 }
 
 static void snap_free(const struct rmpsim_allocator *al, struct snap *sn)

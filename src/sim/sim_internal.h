@@ -160,8 +160,6 @@ struct rmpsim__rmpopt_model {
 	size_t nrise;
 	uint64_t rise_max;
 	uint64_t line_service_ps, cached_ps, report_ps, fixed_ps;
-	/* [RMPSIM_RMPOPT_REGIONS], on first use: a ranged run's generations (rmpopt_run.c) */
-	uint64_t *run_gens;
 };
 
 /*
@@ -287,8 +285,7 @@ struct rmpsim_sim {
 	struct rmpsim__periods *periods;
 	size_t runs_at_last; /* runs in progress at their last region: none skips then */
 	/* The last ranged run's inputs (rmpopt_run.c take_inputs): regions
-	 * [memo_r0, memo_r0 + memo_n) at the generations memo_gens (a scratch
-	 * swapped with s->rm.run_gens), in
+	 * [memo_r0, memo_r0 + memo_n) at the generations memo_gens (a copy), in
 	 * stretches. A region's inputs follow from its content generation (and
 	 * the scan's granularity), so the same generations give the same
 	 * stretches: the 511 followers of a percpu pass find them once. */
