@@ -106,7 +106,6 @@ struct rmpsim__periods {
 	struct rmpsim__warm *tmp;
 	size_t cap_tmp;
 	uint64_t skips, skipped;
-	size_t burst_steps; /* steps since the snapshots were dropped */
 };
 
 #define NO_SLOT ((size_t)-1)
@@ -666,13 +665,8 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 	struct rmpsim__periods *p = periods_get(s);
 	if (!p)
 		return false;
-	if (p->stale) {
-		/* Nothing repeats within the first turn of a burst (a turn is a
-		 * step of every run): split the runs only after it. */
-		if (++p->burst_steps < s->run_n)
-			return false;
+	if (p->stale)
 		classify(s, p);
-	}
 	unsigned g = group_of(s, a);
 	if (g >= p->nl3)
 		return false;
@@ -700,10 +694,8 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 
 void rmpsim__periods_stale(struct rmpsim_sim *s)
 {
-	if (s->periods) {
+	if (s->periods)
 		s->periods->stale = true;
-		s->periods->burst_steps = 0;
-	}
 }
 
 static void snap_free(const struct rmpsim_allocator *al, struct snap *sn)
