@@ -16,8 +16,8 @@
  * repeats again: the runs' next k periods are the last one's, shifted k
  * times. This file finds that and takes the k periods in one move. It is
  * exact: the same costs, statistics, records, fill counters and queues as
- * the steps, to the picosecond (tests/sim/test_sim_runs.c and the --trace-detail
- * comparisons check it).
+ * the steps, to the picosecond (tests/sim/test_sim_periods.c checks it against
+ * the steps and --trace-detail).
  *
  * Subsystems. The runs of one L3 group share its records and fill counter;
  * runs that read from DRAM share their home node's queue. The runs in
@@ -43,7 +43,6 @@
  * A run keeps the sequence number it began with (A301), so the steps draw no
  * numbers a skip would have to count.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -63,11 +62,11 @@ struct snap_run {
 struct snap_group {
 	unsigned g;
 	const struct rmpsim__arun *lead; /* a run at hi */
-	uint64_t fill, lo, hi, tmin;	 /* records of [lo, hi) at recs[rec0] */
+	uint64_t fill, lo, hi, tmin;	 /* records of [lo, hi) at rec[rec0] */
 	size_t rec0;
 	uint8_t ahead[AHEAD_W]; /* enum ahead of [hi, hi + AHEAD_W) */
-	bool cold;		/* compare(): the period read cold regions ahead */
-	uint64_t dfill;		/* compare(): the fill counter's shift */
+	bool cold;		/* same_but_shift(): the period read cold regions ahead */
+	uint64_t dfill;		/* same_but_shift(): the fill counter's shift */
 };
 
 struct snap_queue {
@@ -99,7 +98,7 @@ struct rmpsim__periods {
 	unsigned nl3, nsub;
 	unsigned *sub_of;	     /* [nl3]: each group's subsystem (0: the one that reads DRAM) */
 	size_t *slot;		     /* [nl3]: scratch, a group's index in the snapshot being taken */
-	uint64_t *tmin;		     /* [nl3]: scratch of classify() */
+	uint64_t *tmin;		     /* [nl3]: scratch of classify() and horizon() */
 	struct rmpsim__arun **moved; /* [cap_moved]: scratch of skip()'s merge */
 	size_t cap_moved;
 	struct sub *sub; /* [nl3 + 1] */
