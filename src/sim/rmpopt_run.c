@@ -586,7 +586,7 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 			note_last(s, a);
 			/* Back in order with the key it began with (A301): its
 			 * verifies draw no sequence numbers, so a run cut by a
-			 * run limit, or skipped ahead by whole periods (jump()),
+			 * run limit, or moved on by whole periods (run_period.c),
 			 * draws the numbers an uncut, unskipped one draws. */
 			a->ev.time = a->t;
 			order_insert(s, a);

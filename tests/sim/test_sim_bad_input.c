@@ -285,6 +285,11 @@ BAD_CALL(ipi_one_engine_context, rmpsim_sim_ipi_one(f->s, 1, noop_ipi, NULL, RMP
 BAD_VOID_CALL(ipi_batching_null, rmpsim_sim_set_ipi_batching(NULL, false))
 BAD_VOID_CALL(trace_detail_null, rmpsim_sim_set_trace_detail(NULL, true))
 BAD_VOID_CALL(trace_rounds_null, rmpsim_sim_set_trace_rounds(NULL, true))
+BAD_VOID_CALL(run_periods_null, rmpsim_sim_set_run_periods(NULL, false))
+BAD_CALL(period_skips_null, rmpsim_sim_run_period_skips(NULL, NULL))
+BAD_CALL(rmpopt_run_null, rmpsim_sim_rmpopt_run(NULL, 0, 1))
+BAD_CALL(rmpopt_run_no_handler, rmpsim_sim_rmpopt_run(f->s, 0, 1))
+BAD_CALL(rmpopt_runs_null, rmpsim_sim_rmpopt_runs(NULL))
 BAD_VOID_CALL(trace_round_stretches_null, rmpsim_sim_set_trace_round_stretches(NULL, true))
 BAD_VOID_CALL(round_stretch_hook_null, rmpsim_sim_set_round_stretch_hook(NULL, NULL, NULL))
 static long long verify_round_null(struct bad_fix *f)
@@ -403,6 +408,11 @@ static const struct bad_call engine_rows[] = {
 	{ "set_ipi_batching NULL", ipi_batching_null, 0 },
 	{ "set_trace_detail NULL", trace_detail_null, 0 },
 	{ "set_trace_rounds NULL", trace_rounds_null, 0 },
+	{ "set_run_periods NULL", run_periods_null, 0 },
+	{ "run_period_skips NULL", period_skips_null, 0 },
+	{ "rmpopt_run NULL sim", rmpopt_run_null, -EINVAL },
+	{ "rmpopt_run outside a handler", rmpopt_run_no_handler, -EAGAIN },
+	{ "rmpopt_runs NULL", rmpopt_runs_null, 0 },
 	{ "set_trace_round_stretches NULL", trace_round_stretches_null, 0 },
 	{ "set_round_stretch_hook NULL", round_stretch_hook_null, 0 },
 	{ "ipi_verify_round NULL sim", verify_round_null, -EINVAL },
