@@ -344,11 +344,36 @@ bool rmpsim_sim_in_handler(const struct rmpsim_sim *s)
 
 /* ---- Process-context primitives ---- */
 
+/*
+ * The resume a compute just queued is the engine's next event and nothing
+ * stops the engine's loop before it (rmpsim_sim_run_until): what the loop
+ * would do with it (pop it, count it, the process's run traced at its time,
+ * sim.c dispatch() and switch_in()), done here without leaving the process's
+ * fiber and coming back. The same events, counts, hash and order; two fiber
+ * switches fewer (the leader's cond_resched() after each of its verifies).
+ */
+static bool resume_inline(struct rmpsim_sim *s, struct rmpsim_proc *p)
+{
+	struct rmpsim_event *ev = &p->resume_ev;
+	if (rmpsim__heap_top(&s->heap) != ev || s->stop || s->err || ev->time > s->limit ||
+	    (s->max_time && ev->time > s->max_time) || (s->max_events && s->events >= s->max_events) ||
+	    p->state != P_RUNNING)
+		return false;
+	rmpsim__heap_pop(&s->heap);
+	s->now = s->clock = ev->time;
+	s->events++;
+	s->qs.dispatches++;
+	rmpsim__trace(s, RMPSIM_TRACE_PROC_RUN, p->cpu, p->id, 0);
+	return true;
+}
+
 void rmpsim__proc_compute(struct rmpsim_sim *s, struct rmpsim_proc *p, uint64_t ps)
 {
 	if (!ps)
 		return;
 	rmpsim__proc_run_compute(s, p, ps);
+	if (resume_inline(s, p))
+		return;
 	rmpsim__proc_switch_out(s, p, false);
 }
 
