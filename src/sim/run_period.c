@@ -590,7 +590,11 @@ static void reorder(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x)
 static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, const struct snap *prev,
 		 const struct snap *c, const struct shift *sh, uint64_t k)
 {
-	if (!GROW(s->a, p->moved, p->cap_moved, s->run_n))
+	/* Every scratch first: out of memory changes nothing. */
+	uint64_t most = 0;
+	for (size_t j = 0; j < c->ngrp; j++)
+		most = most > c->grp[j].hi - c->grp[j].lo ? most : c->grp[j].hi - c->grp[j].lo;
+	if (!GROW(s->a, p->moved, p->cap_moved, s->run_n) || !GROW(s->a, p->tmp, p->cap_tmp, most + sh->dr))
 		return false;
 	/* Records: each group's span moves k * dr regions on; the regions it
 	 * leaves behind end as the ones the last period left behind, shifted. */
@@ -598,8 +602,6 @@ static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, co
 		const struct snap_group *gr = &c->grp[j];
 		struct rmpsim__warm *row = s->rm.warm[gr->g];
 		uint64_t dr = sh->dr, d = k * dr, base = gr->lo - dr, n = gr->hi - base;
-		if (!GROW(s->a, p->tmp, p->cap_tmp, n))
-			return false;
 		memcpy(p->tmp, &row[base], n * sizeof(*row));
 		for (uint64_t r = gr->lo; r < gr->hi + d; r++) {
 			uint64_t jj = r >= gr->lo + d ? k : (r - gr->lo) / dr + 1;

@@ -17,6 +17,7 @@
  * itself: every group's records and fill counter, and every home node's
  * queue (its end and the idle gaps a later read could still take).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,7 @@
 #include <rmpsim/topology.h>
 
 #include "base/rng.h"
+#include "failing_alloc.h"
 #include "machine_helpers.h"
 #include "range_steps.h"
 #include "sim/sim_internal.h"
@@ -57,13 +59,23 @@ struct world {
 	unsigned ncpus, nregions;
 	uint64_t a, n; /* the runs' regions */
 	struct rmpsim_timer timers[4];
+	bool oom; /* allocations may fail */
 };
 
 static void run_range(struct rmpsim_sim *s, unsigned cpu, void *arg)
 {
-	(void)cpu;
 	struct world *w = arg;
-	assert_int_equal(rmpsim_sim_rmpopt_run(s, w->a * GIB, w->n), 0);
+	int r = rmpsim_sim_rmpopt_run(s, w->a * GIB, w->n);
+	if (!r)
+		return;
+	/* Out of memory (oom_changes_nothing_half_done): the shim's loop instead. */
+	assert_true(w->oom && r == -ENOMEM);
+	for (uint64_t i = 0; i < w->n; i++) {
+		struct rmpsim_insn_out o;
+		uint64_t spa = (w->a + i) * GIB;
+		assert_int_equal(rmpsim_machine_rmpopt(w->m, cpu, spa, RMPSIM_RMPOPT_FN_VERIFY, &o), 0);
+		rmpsim_sim_charge_rmpopt(s, &o, spa);
+	}
 }
 
 static void tick(struct rmpsim_sim *s, struct rmpsim_timer *t)
@@ -90,6 +102,13 @@ static void page_change(struct world *w, struct rmpsim_rng *rng, uint64_t r)
 		(void)make_shared(w->m, 0, spa, 0);
 }
 
+/* A call or timer taken (or refused for memory, when allocations may fail). */
+static void sent(const struct world *w, int r)
+{
+	if (r)
+		assert_true(w->oom && r == -ENOMEM);
+}
+
 /*
  * A pass: one core of the first L3 group reads a prefix of the regions (or
  * none); then the other groups' CPUs run over all of them (not waited for),
@@ -111,22 +130,22 @@ static void script(struct rmpsim_sim *s, void *arg)
 		if (rmpsim__rng_below(&rng, 4)) {
 			unsigned long warm[1] = { 1ul << 1 };
 			w->n = rmpsim__rng_below(&rng, 2) ? n : n / 4 + rmpsim__rng_below(&rng, n - n / 4);
-			assert_int_equal(rmpsim_sim_ipi_many(s, warm, run_range, w, RMPSIM_IPI_WAIT), 0);
+			sent(w, rmpsim_sim_ipi_many(s, warm, run_range, w, RMPSIM_IPI_WAIT));
 			w->n = n;
 		}
 		if (w->pa->timers)
 			for (unsigned i = 0; i < 4; i++) {
 				uint64_t at = rmpsim_sim_now(s) + rmpsim__rng_below(&rng, 40000000000ull);
-				assert_int_equal(rmpsim_sim_timer_add(s, &w->timers[i], at), 0);
+				sent(w, rmpsim_sim_timer_add(s, &w->timers[i], at));
 			}
 		unsigned long others[1] = { 0 }, group[1] = { 0 };
 		for (unsigned c = 2; c < w->ncpus; c++)
 			if (rmpsim__rng_below(&rng, 8))
 				*(s->cpus[c].l3 == g0 ? group : others) |= 1ul << c;
 		if (others[0])
-			assert_int_equal(rmpsim_sim_ipi_many(s, others, run_range, w, 0), 0);
+			sent(w, rmpsim_sim_ipi_many(s, others, run_range, w, 0));
 		if (group[0])
-			assert_int_equal(rmpsim_sim_ipi_many(s, group, run_range, w, RMPSIM_IPI_WAIT), 0);
+			sent(w, rmpsim_sim_ipi_many(s, group, run_range, w, RMPSIM_IPI_WAIT));
 		for (unsigned k = 1 + rmpsim__rng_below(&rng, 3); k; k--) {
 			uint64_t r = w->a + rmpsim__rng_below(&rng, n);
 			page_change(w, &rng, r);
@@ -337,10 +356,68 @@ static void periods_equal_the_steps(void **state)
 	assert_true(skipped * 2 >= verifies);
 }
 
+/*
+ * Out of memory anywhere in a world with moves (snapshots, the move's
+ * scratch, the runs, the model's rows, the queues' gaps): the runs go on
+ * (a run refused for memory is the shim's loop), no bug, nothing leaked or
+ * corrupted (ASan), whatever allocation fails.
+ */
+static void oom_changes_nothing_half_done(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 311);
+	struct params pa;
+	do
+		random_params(&rng, &pa);
+	while (pa.cuts || !pa.prof.rmpopt_contention);
+	long seen = 0;
+	for (long budget = 0; budget < 160; budget += 1 + budget / 16) {
+		struct rmpsim_machine_config cfg;
+		rmpsim_machine_config_default(&cfg);
+		cfg.segment_shift = pa.segment_shift;
+		struct rmpsim_topology *t = NULL;
+		assert_int_equal(rmpsim_topology_regular_l3(NULL, 1, pa.nodes, pa.l3_per_node,
+							    pa.cores_per_l3, pa.threads, pa.node_mem, &t),
+				 0);
+		struct rmpsim_machine *m = NULL;
+		struct rmpsim_diag diag = { 0 };
+		assert_int_equal(rmpsim_machine_create(NULL, t, &cfg, &diag, &m), 0);
+		rmpsim_topology_destroy(t);
+		assert_int_equal(bring_up_snp(m, true), 0);
+		struct failing_alloc fa;
+		failing_alloc_init(&fa, -1);
+		struct rmpsim_sim *s = NULL;
+		assert_int_equal(rmpsim_sim_create(&fa.alloc, m, &pa.prof, pa.seed, &s), 0);
+		rmpsim_sim_set_stack_size(s, 64 * 1024);
+		static struct world w;
+		memset(&w, 0, sizeof(w));
+		w.m = m;
+		w.pa = &pa;
+		w.oom = true;
+		w.ncpus = rmpsim_sim_ncpus(s);
+		w.nregions = (unsigned)rmpsim_machine_nregions(m);
+		for (unsigned i = 0; i < 4; i++)
+			rmpsim_timer_init(&w.timers[i], tick, &w);
+		struct rmpsim_proc_attr a = { .name = "script", .cpu = 0 };
+		assert_int_equal(rmpsim_sim_spawn(s, &a, script, &w, NULL), 0);
+		fa.budget = budget; /* from here on, the budget-th allocation fails */
+		int r = rmpsim_sim_run(s);
+		assert_true(r == 0 || r == -ENOMEM);
+		assert_int_equal(rmpsim_sim_bugs(s), 0);
+		seen += fa.failures > 0;
+		rmpsim_sim_destroy(s);
+		assert_int_equal(fa.live_bytes, 0);
+		rmpsim_machine_destroy(m);
+	}
+	assert_true(seen > 20); /* the failures fell inside the runs' work */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(periods_equal_the_steps),
+		cmocka_unit_test(oom_changes_nothing_half_done),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
