@@ -153,7 +153,7 @@ static bool memo_fits(const struct rmpsim_sim *s, const struct rmpsim__round_pla
 	uint64_t gap = t0 - last->t0_last;
 	if (gap < mo->gap_lo[pl->last] || gap >= mo->gap_hi[pl->last])
 		return false;
-	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
+	unsigned home = rmpsim__home_of(s, v->home_node);
 	if (mo->cold_any && p->rmpopt_contention && s->domains[home].q.free_at > t0)
 		return false; /* the home node's queue still busy at the send */
 	for (size_t j = 0; j < pl->ngroups; j++) {
@@ -184,7 +184,7 @@ static void memo_apply(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, unsi
 			w->ready_at = t0 + gr->ready_end_off;
 		w->gen = (uint32_t)v->gen;
 	}
-	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
+	unsigned home = rmpsim__home_of(s, v->home_node);
 	/* The home node's queue after the round. The idle stretches the round
 	 * left before its end (A300) are not kept: no read can begin before the
 	 * round's last one ends (round_allowed: nothing else comes before its
@@ -232,7 +232,7 @@ static void round_compute(struct rmpsim_sim *s, struct rmpsim__round_plan *pl, u
 	static const char ipi[sizeof(s->cpus[0].irqoff_where)] = "ipi";
 	const struct rmpsim_profile *pr = &s->prof;
 	struct rmpsim__round_memo *mo = &pl->memo[j];
-	unsigned home = v->home_node < s->ndomains ? v->home_node : 0;
+	unsigned home = rmpsim__home_of(s, v->home_node);
 	uint64_t free_before = s->domains[home].q.free_at;
 	/* A local round's memo needs the sender's group among the recorded ones. */
 	bool keep = v->region < s->rm.nregions && (!local || pl->sender_grouped);

@@ -46,7 +46,7 @@ static inline void rmpsim__scan_in_set(const struct rmpsim_sim *s, unsigned cpu,
 	in->first_busy = v->first_busy;
 	in->n = rmpsim_profile_scan_lines(p, v->first_busy);
 	in->home_asked = v->home_node;
-	in->home = v->home_node < s->ndomains ? v->home_node : 0;
+	in->home = rmpsim__home_of(s, v->home_node);
 	/* A121: DRAM of the home node; local when it is on the reader's socket. */
 	in->dram_ps = s->rm.node_pkg[in->home] == s->cpus[cpu].package ? p->dram_local_ps : p->dram_remote_ps;
 	in->all_hot_ps = in->all_cold_ps = UINT64_MAX;

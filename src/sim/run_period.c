@@ -96,9 +96,9 @@ struct sub {
 struct rmpsim__periods {
 	bool stale;
 	unsigned nl3, nsub;
-	unsigned *sub_of;	     /* [nl3]: each group's subsystem (0: the one that reads DRAM) */
-	size_t *slot;		     /* [nl3]: scratch, a group's index in the snapshot being taken */
-	uint64_t *tmin;		     /* [nl3]: scratch of classify() and horizon() */
+	unsigned *sub_of;    /* [nl3]: each group's subsystem (0: the one that reads DRAM) */
+	size_t *slot;	     /* [nl3]: scratch, a group's index in the snapshot being taken */
+	uint64_t *per_group; /* [nl3]: scratch: classify()'s earliest times, horizon()'s regions left */
 	struct rmpsim__arun **moved; /* [cap_moved]: scratch of skip()'s merge */
 	size_t cap_moved;
 	struct sub *sub; /* [nl3 + 1] */
@@ -124,17 +124,6 @@ static bool grow(const struct rmpsim_allocator *al, void **p, size_t *cap, size_
 	return true;
 }
 #define GROW(al, arr, cap, need) grow((al), (void **)&(arr), &(cap), (need), sizeof(*(arr)))
-
-static unsigned group_of(const struct rmpsim_sim *s, const struct rmpsim__arun *a)
-{
-	(void)s;
-	return a->l3;
-}
-
-static unsigned home_of(const struct rmpsim_sim *s, const struct rmpsim__in_stretch *st)
-{
-	return st->home_node < s->ndomains ? st->home_node : 0; /* as rmpsim__scan_in_set */
-}
 
 static uint64_t lines_of(const struct rmpsim_sim *s, const struct rmpsim__in_stretch *st)
 {
@@ -209,8 +198,8 @@ static struct rmpsim__periods *periods_get(struct rmpsim_sim *s)
 	p->sub_of = rmpsim__calloc(s->a, nl3, sizeof(*p->sub_of));
 	p->slot = rmpsim__malloc(s->a, nl3 * sizeof(*p->slot));
 	p->sub = rmpsim__calloc(s->a, nl3 + 1, sizeof(*p->sub));
-	p->tmin = rmpsim__malloc(s->a, nl3 * sizeof(*p->tmin));
-	if (!p->sub_of || !p->slot || !p->sub || !p->tmin) {
+	p->per_group = rmpsim__malloc(s->a, nl3 * sizeof(*p->per_group));
+	if (!p->sub_of || !p->slot || !p->sub || !p->per_group) {
 		s->periods = p;
 		rmpsim__periods_free(s);
 		return NULL;
@@ -229,23 +218,22 @@ static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
 {
 	struct rmpsim__arun **o = &s->run_ord[s->run_head];
 	unsigned nl3 = p->nl3;
-	/* slot[g]: the index in o of the group's leading run; tmin[g]: its earliest time */
+	/* slot[g]: the index in o of the group's leading run; per_group[g]: the
+	 * time of its first run in o, its earliest (o is in time order) */
 	for (size_t i = 0; i < s->run_n; i++) {
-		unsigned g = group_of(s, o[i]);
+		unsigned g = o[i]->l3;
 		if (g >= nl3)
 			continue;
 		if (p->slot[g] == NO_SLOT) {
 			p->slot[g] = i;
-			p->tmin[g] = o[i]->t;
+			p->per_group[g] = o[i]->t;
 		} else if (o[i]->next > o[p->slot[g]]->next) {
 			p->slot[g] = i;
 		}
-		if (o[i]->t < p->tmin[g]) /* o is in time order: never, but cheap to say */
-			p->tmin[g] = o[i]->t;
 	}
 	p->nsub = 1;
 	for (size_t i = 0; i < s->run_n; i++) {
-		unsigned g = group_of(s, o[i]);
+		unsigned g = o[i]->l3;
 		if (g >= nl3 || p->slot[g] == NO_SLOT)
 			continue;
 		const struct rmpsim__arun *a = o[p->slot[g]];
@@ -256,7 +244,7 @@ static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
 			continue;
 		uint64_t fill = s->rm.l3_fill[g];
 		const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, a->next)];
-		if (ahead_kind(s, &row[a->next], st, p->tmin[g], fill, fill) == AH_HOT)
+		if (ahead_kind(s, &row[a->next], st, p->per_group[g], fill, fill) == AH_HOT)
 			p->sub_of[g] = p->nsub++;
 	}
 	for (unsigned k = 0; k < p->nsub; k++) {
@@ -281,7 +269,7 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 	bool ok = true;
 	for (size_t i = 0; i < s->run_n && ok; i++) {
 		struct rmpsim__arun *b = o[i];
-		unsigned g = group_of(s, b);
+		unsigned g = b->l3;
 		if (g >= p->nl3 || p->sub_of[g] != x)
 			continue;
 		if (!GROW(al, sn->run, sn->cap_run, sn->nrun + 1)) {
@@ -322,7 +310,7 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 			if (b->t < gr->tmin)
 				gr->tmin = b->t;
 		}
-		unsigned home = home_of(s, &b->st[r->ist]);
+		unsigned home = rmpsim__home_of(s, b->st[r->ist].home_node);
 		size_t k = 0;
 		while (k < sn->nq && sn->q[k].home != home)
 			k++;
@@ -468,7 +456,7 @@ static uint64_t horizon(const struct rmpsim_sim *s, struct rmpsim__periods *p, u
 	bool dram = uses_queue && s->prof.rmpopt_contention;
 	/* Each group's regions left to read (its fill counter moves by at most
 	 * a full scan's lines for each), in the scratch of classify(). */
-	uint64_t *left = p->tmin;
+	uint64_t *left = p->per_group;
 	if (dram) {
 		for (size_t i = 0; i < s->run_n; i++)
 			if (o[i]->l3 < p->nl3)
@@ -571,7 +559,7 @@ static void reorder(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x)
 	struct rmpsim__arun **o = &s->run_ord[s->run_head], **mv = p->moved;
 	size_t n = s->run_n, nm = 0, ns = 0;
 	for (size_t i = 0; i < n; i++) {
-		unsigned g = group_of(s, o[i]);
+		unsigned g = o[i]->l3;
 		if (g < p->nl3 && p->sub_of[g] == x)
 			mv[nm++] = o[i];
 		else
@@ -668,7 +656,7 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 		return false;
 	if (p->stale)
 		classify(s, p);
-	unsigned g = group_of(s, a);
+	unsigned g = a->l3;
 	if (g >= p->nl3)
 		return false;
 	struct sub *x = &p->sub[p->sub_of[g]];
@@ -721,7 +709,7 @@ void rmpsim__periods_free(struct rmpsim_sim *s)
 	rmpsim__free(s->a, p->sub, (p->nl3 + 1) * sizeof(*p->sub));
 	rmpsim__free(s->a, p->sub_of, p->nl3 * sizeof(*p->sub_of));
 	rmpsim__free(s->a, p->slot, p->nl3 * sizeof(*p->slot));
-	rmpsim__free(s->a, p->tmin, p->nl3 * sizeof(*p->tmin));
+	rmpsim__free(s->a, p->per_group, p->nl3 * sizeof(*p->per_group));
 	rmpsim__free(s->a, p->moved, p->cap_moved * sizeof(*p->moved));
 	rmpsim__free(s->a, p->tmp, p->cap_tmp * sizeof(*p->tmp));
 	rmpsim__free(s->a, p, sizeof(*p));

@@ -618,6 +618,13 @@ static inline void rmpsim__ctx_restore(struct rmpsim_sim *s, const struct rmpsim
 	s->ctx_base = c->base;
 }
 
+/* The home node whose queue a verify of home node `node` uses: itself, or
+ * node 0 when the machine named one past the sim's domains. */
+static inline unsigned rmpsim__home_of(const struct rmpsim_sim *s, unsigned node)
+{
+	return node < s->ndomains ? node : 0;
+}
+
 static inline void rmpsim__arun_settle(struct rmpsim_sim *s)
 {
 	if (s->ctx_defer && s->cpus[s->ctx_cpu].arun)

@@ -217,7 +217,8 @@ static void take(struct rmpsim_sim *s, unsigned ncpus, struct snap *sn)
 	}
 }
 
-static void world_run(const struct params *pa, enum mode mode, struct snap *sn)
+/* The world's machine: pa's shape and RMP segments, SNP and RMPOPT up. */
+static struct rmpsim_machine *world_machine(const struct params *pa)
 {
 	struct rmpsim_machine_config cfg;
 	rmpsim_machine_config_default(&cfg);
@@ -231,27 +232,42 @@ static void world_run(const struct params *pa, enum mode mode, struct snap *sn)
 	assert_int_equal(rmpsim_machine_create(NULL, t, &cfg, &diag, &m), 0);
 	rmpsim_topology_destroy(t);
 	assert_int_equal(bring_up_snp(m, true), 0);
-	struct rmpsim_sim *s = NULL;
-	assert_int_equal(rmpsim_sim_create(NULL, m, &pa->prof, pa->seed, &s), 0);
-	rmpsim_sim_set_stack_size(s, 64 * 1024);
-	if (mode == STEPS)
-		rmpsim_sim_set_run_periods(s, false);
-	if (mode == DETAIL)
-		rmpsim_sim_set_trace_detail(s, true);
+	return m;
+}
+
+/* The script spawned on s (over m), its world set up (one at a time). */
+static struct world *world_start(struct rmpsim_sim *s, struct rmpsim_machine *m, const struct params *pa,
+				 bool oom)
+{
 	static struct world w;
 	memset(&w, 0, sizeof(w));
 	w.m = m;
 	w.pa = pa;
+	w.oom = oom;
 	w.ncpus = rmpsim_sim_ncpus(s);
 	w.nregions = (unsigned)rmpsim_machine_nregions(m);
 	assert_true(w.ncpus <= MAXCPU && w.nregions <= MAXREG && w.nregions > 24);
 	for (unsigned i = 0; i < 4; i++)
 		rmpsim_timer_init(&w.timers[i], tick, &w);
+	rmpsim_sim_set_stack_size(s, 64 * 1024);
 	struct rmpsim_proc_attr a = { .name = "script", .cpu = 0 };
 	assert_int_equal(rmpsim_sim_spawn(s, &a, script, &w, NULL), 0);
+	return &w;
+}
+
+static void world_run(const struct params *pa, enum mode mode, struct snap *sn)
+{
+	struct rmpsim_machine *m = world_machine(pa);
+	struct rmpsim_sim *s = NULL;
+	assert_int_equal(rmpsim_sim_create(NULL, m, &pa->prof, pa->seed, &s), 0);
+	if (mode == STEPS)
+		rmpsim_sim_set_run_periods(s, false);
+	if (mode == DETAIL)
+		rmpsim_sim_set_trace_detail(s, true);
+	struct world *w = world_start(s, m, pa, false);
 	if (pa->background) {
-		struct rmpsim_proc_attr b = { .name = "bg", .cpu = w.ncpus - 1 };
-		assert_int_equal(rmpsim_sim_spawn(s, &b, background, &w, NULL), 0);
+		struct rmpsim_proc_attr b = { .name = "bg", .cpu = w->ncpus - 1 };
+		assert_int_equal(rmpsim_sim_spawn(s, &b, background, w, NULL), 0);
 	}
 	struct rmpsim_rng rng;
 	rmpsim__rng_seed(&rng, pa->seed ^ 0xc0de);
@@ -265,7 +281,7 @@ static void world_run(const struct params *pa, enum mode mode, struct snap *sn)
 		assert_int_equal(rmpsim_sim_run_until(s, limit), 0);
 	}
 	memset(sn, 0, sizeof(*sn));
-	take(s, w.ncpus, sn);
+	take(s, w->ncpus, sn);
 	rmpsim_sim_destroy(s);
 	rmpsim_machine_destroy(m);
 }
@@ -373,34 +389,12 @@ static void oom_changes_nothing_half_done(void **state)
 	while (pa.cuts || !pa.prof.rmpopt_contention);
 	long seen = 0;
 	for (long budget = 0; budget < 160; budget += 1 + budget / 16) {
-		struct rmpsim_machine_config cfg;
-		rmpsim_machine_config_default(&cfg);
-		cfg.segment_shift = pa.segment_shift;
-		struct rmpsim_topology *t = NULL;
-		assert_int_equal(rmpsim_topology_regular_l3(NULL, 1, pa.nodes, pa.l3_per_node,
-							    pa.cores_per_l3, pa.threads, pa.node_mem, &t),
-				 0);
-		struct rmpsim_machine *m = NULL;
-		struct rmpsim_diag diag = { 0 };
-		assert_int_equal(rmpsim_machine_create(NULL, t, &cfg, &diag, &m), 0);
-		rmpsim_topology_destroy(t);
-		assert_int_equal(bring_up_snp(m, true), 0);
+		struct rmpsim_machine *m = world_machine(&pa);
 		struct failing_alloc fa;
 		failing_alloc_init(&fa, -1);
 		struct rmpsim_sim *s = NULL;
 		assert_int_equal(rmpsim_sim_create(&fa.alloc, m, &pa.prof, pa.seed, &s), 0);
-		rmpsim_sim_set_stack_size(s, 64 * 1024);
-		static struct world w;
-		memset(&w, 0, sizeof(w));
-		w.m = m;
-		w.pa = &pa;
-		w.oom = true;
-		w.ncpus = rmpsim_sim_ncpus(s);
-		w.nregions = (unsigned)rmpsim_machine_nregions(m);
-		for (unsigned i = 0; i < 4; i++)
-			rmpsim_timer_init(&w.timers[i], tick, &w);
-		struct rmpsim_proc_attr a = { .name = "script", .cpu = 0 };
-		assert_int_equal(rmpsim_sim_spawn(s, &a, script, &w, NULL), 0);
+		world_start(s, m, &pa, true);
 		fa.budget = budget; /* from here on, the budget-th allocation fails */
 		int r = rmpsim_sim_run(s);
 		assert_true(r == 0 || r == -ENOMEM);
