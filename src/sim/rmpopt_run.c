@@ -555,7 +555,7 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	const struct rmpsim_event *top;
 	struct rmpsim__arun *a;
 	bool periods = !s->run_periods_off && !s->rm.ndom && !records_wanted(s);
-	rmpsim__periods_stale(s); /* the engine ran other events since the last step */
+	rmpsim__periods_events(s); /* the engine ran other events since the last step */
 	while ((a = order_first(s)) && !s->stop && !s->err) {
 		top = rmpsim__heap_top(&s->heap);
 		if (top && rmpsim__ev_before(top, &a->ev))

@@ -54,9 +54,11 @@ static inline size_t rmpsim__arun_stretch(const struct rmpsim__arun *a, uint64_t
  * whole periods. rmpsim__periods_try: before a's step, a the earliest run and
  * top the engine's next event (NULL: none); true when the runs moved on (the
  * order changed: take the earliest again). rmpsim__periods_stale: the runs in
- * progress changed, or the engine ran something else (every snapshot dropped). */
+ * progress changed (a run began or ended); rmpsim__periods_events: the engine
+ * ran something else since the last step (either: every snapshot dropped). */
 bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top);
 void rmpsim__periods_stale(struct rmpsim_sim *s);
+void rmpsim__periods_events(struct rmpsim_sim *s);
 void rmpsim__periods_free(struct rmpsim_sim *s);
 
 #endif

@@ -43,6 +43,7 @@
  * A run keeps the sequence number it began with (A301), so the steps draw no
  * numbers a skip would have to count.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -93,10 +94,34 @@ struct sub {
 	unsigned last; /* snap[last]: the latest snapshot */
 };
 
+/* What a verify of a stretch with this first busy entry reads (A120) and the
+ * least it can cost (verify_floor), kept: both follow from first_busy and
+ * the profile alone, and every bound below asks for them per stretch. */
+struct floor_memo {
+	int64_t first_busy;
+	uint64_t lines, floor;
+	bool set;
+};
+enum { FLOOR_MEMO = 8 };
+
+/* A run's floors from its next region to its end, as of region next: kept
+ * per CPU (a CPU has one run at a time) while the runs stay the same (epoch),
+ * and moved on with the run (its stretches are fixed for the run). */
+struct left_floor {
+	const struct rmpsim__arun *a;
+	uint64_t epoch, next, left;
+	size_t ist; /* the stretch of next */
+};
+
 struct rmpsim__periods {
 	bool stale;
 	unsigned nl3, nsub;
+	struct floor_memo fm[FLOOR_MEMO]; /* by first_busy modulo FLOOR_MEMO */
+	struct left_floor *lf;		  /* [ncpus] */
+	unsigned ncpus;
+	uint64_t epoch;	     /* a new one each time the runs in progress change */
 	unsigned *sub_of;    /* [nl3]: each group's subsystem (0: the one that reads DRAM) */
+	unsigned *grp_order; /* [nl3]: scratch of classify(): the groups in the order they first run */
 	size_t *slot;	     /* [nl3]: scratch, a group's index in the snapshot being taken */
 	uint64_t *per_group; /* [nl3]: scratch: classify()'s earliest times, horizon()'s regions left */
 	struct rmpsim__arun **moved; /* [cap_moved]: scratch of skip()'s merge */
@@ -125,9 +150,31 @@ static bool grow(const struct rmpsim_allocator *al, void **p, size_t *cap, size_
 }
 #define GROW(al, arr, cap, need) grow((al), (void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
-static uint64_t lines_of(const struct rmpsim_sim *s, const struct rmpsim__in_stretch *st)
+static const struct floor_memo *floors(const struct rmpsim_sim *s, struct rmpsim__periods *p,
+				       int64_t first_busy)
 {
-	return rmpsim_profile_scan_lines(&s->prof, st->first_busy);
+	struct floor_memo *m = &p->fm[(uint64_t)first_busy % FLOOR_MEMO];
+	if (m->set && m->first_busy == first_busy)
+		return m;
+	/* The cheapest a verify can cost (A123: the fixed part and its lines at
+	 * the fastest source; a wait at the node only adds). */
+	const struct rmpsim_profile *pr = &s->prof;
+	uint64_t lp = pr->l3_line_ps;
+	if (pr->dram_local_ps < lp)
+		lp = pr->dram_local_ps;
+	if (pr->dram_remote_ps < lp)
+		lp = pr->dram_remote_ps;
+	m->first_busy = first_busy;
+	m->lines = rmpsim_profile_scan_lines(pr, first_busy);
+	m->floor = s->rm.fixed_ps + rmpsim_profile_lines_ps(pr, m->lines, lp);
+	m->set = true;
+	return m;
+}
+
+static uint64_t lines_of(const struct rmpsim_sim *s, struct rmpsim__periods *p,
+			 const struct rmpsim__in_stretch *st)
+{
+	return floors(s, p, st->first_busy)->lines;
 }
 
 static bool same_inputs(const struct rmpsim__in_stretch *x, const struct rmpsim__in_stretch *y)
@@ -136,18 +183,16 @@ static bool same_inputs(const struct rmpsim__in_stretch *x, const struct rmpsim_
 }
 
 /*
- * What region r's record in group g's row means to a run of stretch st whose
- * reads come at or after tmin, with the fill counter now at fill and at most
+ * What region r's record w in a group's row means to a run of a stretch of
+ * content generation gen whose verifies read n lines (lines_of()), reads that
+ * come at or after tmin, with the fill counter now at fill and at most
  * fill_by when the region is read: none of its lines held (then or later: the
  * counter only grows), or all held and read with the fill counter moved past
  * them (A124), or something else.
  */
-static enum ahead ahead_kind(const struct rmpsim_sim *s, const struct rmpsim__warm *w,
-			     const struct rmpsim__in_stretch *st, uint64_t tmin, uint64_t fill,
-			     uint64_t fill_by)
+static inline enum ahead ahead_kind(const struct rmpsim__warm *w, uint64_t n, uint32_t gen, uint64_t l3,
+				    uint64_t tmin, uint64_t fill, uint64_t fill_by)
 {
-	uint64_t n = lines_of(s, st), l3 = s->prof.l3_bytes;
-	uint32_t gen = (uint32_t)st->gen;
 	if (!rmpsim__held_lines(w, fill, l3, gen))
 		return AH_COLD;
 	if (w->gen == gen && w->lines == n && n && w->ready_at <= tmin && w->stamp < fill &&
@@ -156,31 +201,47 @@ static enum ahead ahead_kind(const struct rmpsim_sim *s, const struct rmpsim__wa
 	return AH_OTHER;
 }
 
-/* The cheapest a verify of stretch st can cost (A123: the fixed part and
- * its lines at the fastest source; a wait at the node only adds). */
-static uint64_t verify_floor(const struct rmpsim_sim *s, const struct rmpsim__in_stretch *st)
-{
-	const struct rmpsim_profile *p = &s->prof;
-	uint64_t lp = p->l3_line_ps;
-	if (p->dram_local_ps < lp)
-		lp = p->dram_local_ps;
-	if (p->dram_remote_ps < lp)
-		lp = p->dram_remote_ps;
-	return s->rm.fixed_ps + rmpsim_profile_lines_ps(p, lines_of(s, st), lp);
-}
-
-/* The earliest run b's verify of region r (>= b->next, <= b->end) can start. */
-static uint64_t reach_floor(const struct rmpsim_sim *s, const struct rmpsim__arun *b, uint64_t r)
+/* The earliest run b's verify of region r (>= b->next, <= b->end) can start:
+ * each verify at least its stretch's floor (floors()). */
+static uint64_t reach_floor(const struct rmpsim_sim *s, struct rmpsim__periods *p,
+			    const struct rmpsim__arun *b, uint64_t r)
 {
 	uint64_t t = b->t, at = b->next;
 	for (size_t i = rmpsim__arun_stretch(b, at); at < r && i < b->nst; i++) {
 		uint64_t to = b->st[i].end < r ? b->st[i].end : r;
 		if (to > at) {
-			t += (to - at) * verify_floor(s, &b->st[i]);
+			t += (to - at) * floors(s, p, b->st[i].first_busy)->floor;
 			at = to;
 		}
 	}
 	return t;
+}
+
+/* The sum of run b's floors from its next region to its end: b reaches its
+ * end no earlier than b->t plus that (reach_floor(b, b->end), kept per run
+ * and moved on as the run moves). */
+static uint64_t left_floor(const struct rmpsim_sim *s, struct rmpsim__periods *p,
+			   const struct rmpsim__arun *b)
+{
+	struct left_floor *e = &p->lf[b->cpu];
+	if (e->a != b || e->epoch != p->epoch || e->next > b->next) {
+		e->a = b;
+		e->epoch = p->epoch;
+		e->next = b->r0;
+		e->ist = 0;
+		e->left = 0;
+		for (size_t i = 0, at = b->r0; i < b->nst; at = b->st[i++].end)
+			e->left += (b->st[i].end - at) * floors(s, p, b->st[i].first_busy)->floor;
+	}
+	while (e->next < b->next) {
+		const struct rmpsim__in_stretch *st = &b->st[e->ist];
+		uint64_t to = st->end < b->next ? st->end : b->next;
+		e->left -= (to - e->next) * floors(s, p, st->first_busy)->floor;
+		e->next = to;
+		if (to == st->end)
+			e->ist++;
+	}
+	return e->left;
 }
 
 /* ---- Subsystems ---- */
@@ -199,7 +260,10 @@ static struct rmpsim__periods *periods_get(struct rmpsim_sim *s)
 	p->slot = rmpsim__malloc(s->a, nl3 * sizeof(*p->slot));
 	p->sub = rmpsim__calloc(s->a, nl3 + 1, sizeof(*p->sub));
 	p->per_group = rmpsim__malloc(s->a, nl3 * sizeof(*p->per_group));
-	if (!p->sub_of || !p->slot || !p->sub || !p->per_group) {
+	p->grp_order = rmpsim__malloc(s->a, nl3 * sizeof(*p->grp_order));
+	p->ncpus = s->ncpus;
+	p->lf = rmpsim__calloc(s->a, p->ncpus ? p->ncpus : 1, sizeof(*p->lf));
+	if (!p->sub_of || !p->slot || !p->sub || !p->per_group || !p->grp_order || !p->lf) {
 		s->periods = p;
 		rmpsim__periods_free(s);
 		return NULL;
@@ -217,9 +281,10 @@ static struct rmpsim__periods *periods_get(struct rmpsim_sim *s)
 static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
 {
 	struct rmpsim__arun **o = &s->run_ord[s->run_head];
-	unsigned nl3 = p->nl3;
+	unsigned nl3 = p->nl3, ng = 0;
 	/* slot[g]: the index in o of the group's leading run; per_group[g]: the
-	 * time of its first run in o, its earliest (o is in time order) */
+	 * time of its first run in o, its earliest (o is in time order);
+	 * grp_order: the groups in the order of their first run in o */
 	for (size_t i = 0; i < s->run_n; i++) {
 		unsigned g = o[i]->l3;
 		if (g >= nl3)
@@ -227,15 +292,14 @@ static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
 		if (p->slot[g] == NO_SLOT) {
 			p->slot[g] = i;
 			p->per_group[g] = o[i]->t;
+			p->grp_order[ng++] = g;
 		} else if (o[i]->next > o[p->slot[g]]->next) {
 			p->slot[g] = i;
 		}
 	}
 	p->nsub = 1;
-	for (size_t i = 0; i < s->run_n; i++) {
-		unsigned g = o[i]->l3;
-		if (g >= nl3 || p->slot[g] == NO_SLOT)
-			continue;
+	for (unsigned j = 0; j < ng; j++) {
+		unsigned g = p->grp_order[j];
 		const struct rmpsim__arun *a = o[p->slot[g]];
 		p->slot[g] = NO_SLOT;
 		p->sub_of[g] = 0;
@@ -244,7 +308,8 @@ static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
 			continue;
 		uint64_t fill = s->rm.l3_fill[g];
 		const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, a->next)];
-		if (ahead_kind(s, &row[a->next], st, p->per_group[g], fill, fill) == AH_HOT)
+		if (ahead_kind(&row[a->next], lines_of(s, p, st), (uint32_t)st->gen, s->prof.l3_bytes,
+			       p->per_group[g], fill, fill) == AH_HOT)
 			p->sub_of[g] = p->nsub++;
 	}
 	for (unsigned k = 0; k < p->nsub; k++) {
@@ -267,6 +332,7 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 	sn->R = pilot->next;
 	sn->tmin = UINT64_MAX;
 	bool ok = true;
+	unsigned last_home = UINT_MAX; /* the queue of the run before (runs of a stretch share it) */
 	for (size_t i = 0; i < s->run_n && ok; i++) {
 		struct rmpsim__arun *b = o[i];
 		unsigned g = b->l3;
@@ -311,6 +377,9 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 				gr->tmin = b->t;
 		}
 		unsigned home = rmpsim__home_of(s, b->st[r->ist].home_node);
+		if (home == last_home)
+			continue;
+		last_home = home;
 		size_t k = 0;
 		while (k < sn->nq && sn->q[k].home != home)
 			k++;
@@ -342,10 +411,12 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 		for (unsigned i = 0; i < AHEAD_W; i++) {
 			uint64_t r = gr->hi + i;
 			gr->ahead[i] = AH_OTHER;
-			if (r < a->end && r < s->rm.nregions)
+			if (r < a->end && r < s->rm.nregions) {
+				const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, r)];
 				gr->ahead[i] =
-					(uint8_t)ahead_kind(s, &row[r], &a->st[rmpsim__arun_stretch(a, r)],
-							    gr->tmin, gr->fill, gr->fill);
+					(uint8_t)ahead_kind(&row[r], lines_of(s, p, st), (uint32_t)st->gen,
+							    s->prof.l3_bytes, gr->tmin, gr->fill, gr->fill);
+			}
 		}
 	}
 	for (size_t k = 0; k < sn->nq && ok; k++) { /* the queues, but for gaps no read can take */
@@ -465,13 +536,13 @@ static uint64_t horizon(const struct rmpsim_sim *s, struct rmpsim__periods *p, u
 			if (o[i]->l3 < p->nl3)
 				left[o[i]->l3] += o[i]->end - o[i]->next;
 	}
-	const uint64_t full = rmpsim_profile_scan_lines(&s->prof, -1) * RMPSIM__LINE_BYTES;
+	const uint64_t full = floors(s, p, -1)->lines * RMPSIM__LINE_BYTES, l3 = s->prof.l3_bytes;
 	for (size_t i = 0; i < s->run_n && h > enough; i++) {
 		const struct rmpsim__arun *b = o[i];
 		unsigned g = b->l3;
 		if (g < p->nl3 && p->sub_of[g] == x)
 			continue;
-		h = min_u64(h, reach_floor(s, b, b->end));
+		h = min_u64(h, b->t + left_floor(s, p, b));
 		if (!dram)
 			continue;
 		const struct rmpsim__warm *row = g < p->nl3 && s->rm.warm ? s->rm.warm[g] : NULL;
@@ -479,19 +550,23 @@ static uint64_t horizon(const struct rmpsim_sim *s, struct rmpsim__periods *p, u
 			h = min_u64(h, b->t);
 			continue;
 		}
+		/* b's first region whose lines may not be held and read */
 		uint64_t fill_by = s->rm.l3_fill[g] + left[g] * full;
-		uint64_t r = b->next;
-		for (size_t k = rmpsim__arun_stretch(b, r); r < b->end && r < s->rm.nregions; r++) {
-			while (k + 1 < b->nst && r >= b->st[k].end)
-				k++;
-			const struct rmpsim__warm *w = &row[r];
-			uint64_t n = lines_of(s, &b->st[k]);
-			if (!(w->gen == (uint32_t)b->st[k].gen && w->lines == n && n && w->ready_at <= b->t &&
-			      fill_by - w->stamp + n * RMPSIM__LINE_BYTES <= s->prof.l3_bytes))
+		uint64_t r = b->next, stop = min_u64(b->end, s->rm.nregions);
+		for (size_t k = rmpsim__arun_stretch(b, r); r < stop; k++) {
+			const struct rmpsim__in_stretch *st = &b->st[k];
+			uint64_t n = lines_of(s, p, st), to = min_u64(st->end, stop);
+			uint32_t gen = (uint32_t)st->gen;
+			if (!n)
+				break;
+			while (r < to && row[r].gen == gen && row[r].lines == n && row[r].ready_at <= b->t &&
+			       fill_by - row[r].stamp + n * RMPSIM__LINE_BYTES <= l3)
+				r++;
+			if (r < to)
 				break;
 		}
 		if (r < b->end)
-			h = min_u64(h, reach_floor(s, b, r));
+			h = min_u64(h, reach_floor(s, p, b, r));
 	}
 	return h;
 }
@@ -530,22 +605,24 @@ static uint64_t periods_possible(struct rmpsim_sim *s, struct rmpsim__periods *p
 	}
 	for (size_t j = 0; j < c->ngrp; j++)
 		p->slot[c->grp[j].g] = NO_SLOT;
-	/* The regions ahead of each group, read in the k periods, as the period's. */
+	/* The regions ahead of each group, read in the k periods, as the period's:
+	 * in the j-th period the fill counter is at most fill + j * dfill. */
 	for (size_t j = 0; j < c->ngrp && k; j++) {
 		const struct snap_group *gr = &c->grp[j];
-		const struct rmpsim__warm *row = s->rm.warm[gr->g];
+		const struct rmpsim__warm *row = &s->rm.warm[gr->g][gr->hi];
 		const struct rmpsim__arun *a = gr->lead;
 		const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, gr->hi)];
-		uint64_t d = k * sh->dr;
-		for (uint64_t i = 0; i < d; i++) {
-			uint64_t fill_by = gr->fill + (i / sh->dr + 1) * gr->dfill;
-			enum ahead want = gr->cold ? AH_COLD : AH_HOT;
-			if (ahead_kind(s, &row[gr->hi + i], st, gr->tmin, gr->fill, fill_by) != want) {
-				d = i;
+		uint64_t n = lines_of(s, p, st), l3 = s->prof.l3_bytes, d = k * sh->dr, i = 0;
+		uint32_t gen = (uint32_t)st->gen;
+		enum ahead want = gr->cold ? AH_COLD : AH_HOT;
+		for (uint64_t per = 1; i < d; per++) {
+			uint64_t fill_by = gr->fill + per * gr->dfill, to = i + sh->dr;
+			while (i < to && ahead_kind(&row[i], n, gen, l3, gr->tmin, gr->fill, fill_by) == want)
+				i++;
+			if (i < to)
 				break;
-			}
 		}
-		k = min_u64(k, d / sh->dr);
+		k = min_u64(k, i / sh->dr);
 	}
 	return k;
 }
@@ -575,6 +652,28 @@ static void reorder(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x)
 	}
 }
 
+/* n records from src to w, shifted some periods: the stamp by dstamp (the
+ * group's fill shift), and where the group reads cold regions, the ready time
+ * by dready (written by the period's read); else the region's own (a read of
+ * held lines leaves it alone, A124). The record after the last written. */
+static inline struct rmpsim__warm *rewrite(struct rmpsim__warm *w, const struct rmpsim__warm *src, uint64_t n,
+					   uint64_t dstamp, uint64_t dready, bool cold)
+{
+	if (cold)
+		for (uint64_t i = 0; i < n; i++)
+			w[i] = (struct rmpsim__warm){ .ready_at = src[i].ready_at + dready,
+						      .stamp = src[i].stamp + dstamp,
+						      .lines = src[i].lines,
+						      .gen = src[i].gen };
+	else
+		for (uint64_t i = 0; i < n; i++) {
+			w[i].stamp = src[i].stamp + dstamp;
+			w[i].lines = src[i].lines;
+			w[i].gen = src[i].gen;
+		}
+	return w + n;
+}
+
 static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, const struct snap *prev,
 		 const struct snap *c, const struct shift *sh, uint64_t k)
 {
@@ -589,18 +688,18 @@ static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, co
 	for (size_t j = 0; j < c->ngrp; j++) {
 		const struct snap_group *gr = &c->grp[j];
 		struct rmpsim__warm *row = s->rm.warm[gr->g];
-		uint64_t dr = sh->dr, d = k * dr, base = gr->lo - dr, n = gr->hi - base;
+		uint64_t dr = sh->dr, base = gr->lo - dr, n = gr->hi - base;
 		memcpy(p->tmp, &row[base], n * sizeof(*row));
-		for (uint64_t r = gr->lo; r < gr->hi + d; r++) {
-			uint64_t jj = r >= gr->lo + d ? k : (r - gr->lo) / dr + 1;
-			const struct rmpsim__warm *src = &p->tmp[r - jj * dr - base];
-			struct rmpsim__warm *w = &row[r];
-			w->stamp = src->stamp + jj * gr->dfill;
-			w->lines = src->lines;
-			w->gen = src->gen;
-			if (gr->cold) /* written by the period's first read; else the region's own (A124) */
-				w->ready_at = src->ready_at + jj * sh->dt;
+		/* [lo, lo + d): the j-th period's regions as the dr before lo,
+		 * shifted j times; [lo + d, hi + d): the span's, shifted k times. */
+		struct rmpsim__warm *w = &row[gr->lo];
+		uint64_t dstamp = 0, dready = 0;
+		for (uint64_t per = 1; per <= k; per++) {
+			dstamp += gr->dfill;
+			dready += sh->dt;
+			w = rewrite(w, p->tmp, dr, dstamp, dready, gr->cold);
 		}
+		rewrite(w, &p->tmp[dr], gr->hi - gr->lo, dstamp, dready, gr->cold);
 		s->rm.l3_fill[gr->g] += k * gr->dfill;
 	}
 	for (size_t i = 0; i < c->nrun; i++) {
@@ -647,10 +746,11 @@ static bool worth_a_look(const struct rmpsim_sim *s, const struct rmpsim__period
 	return true;
 }
 
-bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top)
+/* rmpsim__periods_try() past its quick tests (apart, so that the quick
+ * tests, run before every step, need no stack frame of its size). */
+__attribute__((noinline)) static bool attempt(struct rmpsim_sim *s, struct rmpsim__arun *a,
+					      const struct rmpsim_event *top)
 {
-	if (s->runs_at_last) /* a run about to end bounds every skip to nothing */
-		return false;
 	struct rmpsim__periods *p = periods_get(s);
 	if (!p)
 		return false;
@@ -681,7 +781,32 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 	return true;
 }
 
+/* Called before every step of the runs: the common answer (a is not its
+ * subsystem's pilot, or a run is at its last region) without a call. */
+bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top)
+{
+	if (s->runs_at_last) /* a run about to end bounds every skip to nothing */
+		return false;
+	const struct rmpsim__periods *p = s->periods;
+	if (p && !p->stale) {
+		if (a->l3 >= p->nl3)
+			return false;
+		const struct rmpsim__arun *pilot = p->sub[p->sub_of[a->l3]].pilot;
+		if (pilot && pilot != a)
+			return false;
+	}
+	return attempt(s, a, top);
+}
+
 void rmpsim__periods_stale(struct rmpsim_sim *s)
+{
+	if (s->periods) {
+		s->periods->stale = true;
+		s->periods->epoch++;
+	}
+}
+
+void rmpsim__periods_events(struct rmpsim_sim *s)
 {
 	if (s->periods)
 		s->periods->stale = true;
@@ -710,6 +835,8 @@ void rmpsim__periods_free(struct rmpsim_sim *s)
 	rmpsim__free(s->a, p->sub_of, p->nl3 * sizeof(*p->sub_of));
 	rmpsim__free(s->a, p->slot, p->nl3 * sizeof(*p->slot));
 	rmpsim__free(s->a, p->per_group, p->nl3 * sizeof(*p->per_group));
+	rmpsim__free(s->a, p->grp_order, p->nl3 * sizeof(*p->grp_order));
+	rmpsim__free(s->a, p->lf, (p->ncpus ? p->ncpus : 1) * sizeof(*p->lf));
 	rmpsim__free(s->a, p->moved, p->cap_moved * sizeof(*p->moved));
 	rmpsim__free(s->a, p->tmp, p->cap_tmp * sizeof(*p->tmp));
 	rmpsim__free(s->a, p, sizeof(*p));
