@@ -90,6 +90,10 @@ struct snap {
 
 struct sub {
 	const struct rmpsim__arun *pilot;
+	/* The run that last made worth_a_look() say no, in epoch short_epoch:
+	 * asked first (while it still says no, so does worth_a_look()). */
+	const struct rmpsim__arun *short_run;
+	uint64_t short_epoch;
 	struct snap snap[2];
 	unsigned last; /* snap[last]: the latest snapshot */
 };
@@ -331,17 +335,13 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 	sn->T = pilot->t;
 	sn->R = pilot->next;
 	sn->tmin = UINT64_MAX;
-	bool ok = true;
+	bool ok = GROW(al, sn->run, sn->cap_run, s->run_n);
 	unsigned last_home = UINT_MAX; /* the queue of the run before (runs of a stretch share it) */
 	for (size_t i = 0; i < s->run_n && ok; i++) {
 		struct rmpsim__arun *b = o[i];
 		unsigned g = b->l3;
 		if (g >= p->nl3 || p->sub_of[g] != x)
 			continue;
-		if (!GROW(al, sn->run, sn->cap_run, sn->nrun + 1)) {
-			ok = false;
-			break;
-		}
 		const struct rmpsim_cpu_stats *cs = &s->cpus[b->cpu].st;
 		struct snap_run *r = &sn->run[sn->nrun++];
 		r->a = b;
@@ -732,18 +732,44 @@ static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, co
  * through the runs, none can; a snapshot then is wasted). Performance only:
  * periods_possible() decides. */
 enum { MIN_PERIODS = 4 };
-static bool worth_a_look(const struct rmpsim_sim *s, const struct rmpsim__periods *p, unsigned x)
+static bool short_of_periods(const struct rmpsim__arun *b)
 {
+	uint64_t stop = min_u64(b->st[rmpsim__arun_stretch(b, b->next)].end, b->end - 1);
+	return stop < b->next + MIN_PERIODS;
+}
+
+static bool worth_a_look(const struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x)
+{
+	struct sub *sb = &p->sub[x];
+	const struct rmpsim__arun *w = sb->short_run;
+	/* (The same runs since it was found, so w is one of them.) */
+	if (w && sb->short_epoch == p->epoch && w->l3 < p->nl3 && p->sub_of[w->l3] == x &&
+	    short_of_periods(w))
+		return false;
 	struct rmpsim__arun *const *o = &s->run_ord[s->run_head];
 	for (size_t i = 0; i < s->run_n; i++) {
 		const struct rmpsim__arun *b = o[i];
 		if (b->l3 >= p->nl3 || p->sub_of[b->l3] != x)
 			continue;
-		uint64_t stop = min_u64(b->st[rmpsim__arun_stretch(b, b->next)].end, b->end - 1);
-		if (stop < b->next + MIN_PERIODS)
+		if (short_of_periods(b)) {
+			sb->short_run = b;
+			sb->short_epoch = p->epoch;
 			return false;
+		}
 	}
 	return true;
+}
+
+/* Whether the engine's next event top comes before the pilot a's verify of
+ * its next region could end (its floor): a snapshot taken now is then only
+ * a first one, of use to the one at the pilot's next region, and that event
+ * drops it before (rmpsim__periods_events). (Only a run's end, which drops
+ * every snapshot too, could take top out of the queue in between.) */
+static bool event_first(const struct rmpsim_sim *s, struct rmpsim__periods *p, const struct rmpsim__arun *a,
+			const struct rmpsim_event *top)
+{
+	return top &&
+	       top->time < a->t + floors(s, p, a->st[rmpsim__arun_stretch(a, a->next)].first_busy)->floor;
 }
 
 /* rmpsim__periods_try() past its quick tests (apart, so that the quick
@@ -763,7 +789,11 @@ __attribute__((noinline)) static bool attempt(struct rmpsim_sim *s, struct rmpsi
 	if (!x->pilot)
 		x->pilot = a;
 	struct snap *last = &x->snap[x->last], *cur = &x->snap[!x->last];
-	if (x->pilot != a || (last->valid && a->next == last->R) || !worth_a_look(s, p, p->sub_of[g]))
+	if (x->pilot != a || (last->valid && a->next == last->R))
+		return false;
+	if (!last->valid && event_first(s, p, a, top))
+		return false;
+	if (!worth_a_look(s, p, p->sub_of[g]))
 		return false;
 	if (!take(s, p, p->sub_of[g], a, cur))
 		return false;
@@ -775,8 +805,12 @@ __attribute__((noinline)) static bool attempt(struct rmpsim_sim *s, struct rmpsi
 	if (!k || !skip(s, p, p->sub_of[g], last, cur, &sh, k))
 		return false;
 	/* The state now is the one a step would reach at the pilot's next region:
-	 * the snapshot to compare the next period with. */
-	take(s, p, p->sub_of[g], a, last);
+	 * the snapshot to compare the next period with (of no use if dropped
+	 * before that). */
+	if (event_first(s, p, a, top))
+		last->valid = false;
+	else
+		take(s, p, p->sub_of[g], a, last);
 	x->last = (unsigned)(last - x->snap);
 	return true;
 }

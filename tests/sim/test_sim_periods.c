@@ -51,6 +51,7 @@ struct params {
 	unsigned segment_shift;
 	uint64_t seed;
 	bool background, timers, cuts;
+	rmpsim_proc_fn script; /* NULL: script() */
 };
 
 struct world {
@@ -251,7 +252,7 @@ static struct world *world_start(struct rmpsim_sim *s, struct rmpsim_machine *m,
 		rmpsim_timer_init(&w.timers[i], tick, &w);
 	rmpsim_sim_set_stack_size(s, 64 * 1024);
 	struct rmpsim_proc_attr a = { .name = "script", .cpu = 0 };
-	assert_int_equal(rmpsim_sim_spawn(s, &a, script, &w, NULL), 0);
+	assert_int_equal(rmpsim_sim_spawn(s, &a, pa->script ? pa->script : script, &w, NULL), 0);
 	return &w;
 }
 
@@ -373,6 +374,86 @@ static void periods_equal_the_steps(void **state)
 }
 
 /*
+ * One core of the first group reads every region (its group then holds them:
+ * a subsystem of its own, forty times as fast as the queue's turn); the other
+ * groups' cores run over them all, not waited for (the queue's subsystem, in
+ * whole periods); meanwhile another core of the first group runs one range
+ * after another, each waited for, each further on, of random length, and
+ * after each the process changes a page and verifies its region (a read at
+ * the home's queue). The queue's runs may move on only up to the end of the
+ * run in progress (run_period.c bounds it by the run's least cost to its
+ * end, kept per CPU as the run moves): a bound left from the CPU's run
+ * before, on the same run object, would let them pass the end and the read
+ * after it.
+ */
+static void relaunch_script(struct rmpsim_sim *s, void *arg)
+{
+	struct world *w = arg;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, w->pa->seed);
+	unsigned g0 = s->cpus[0].l3, again = 0;
+	unsigned long warm[1] = { 1ul << 1 }, others[1] = { 0 };
+	w->a = 0;
+	w->n = w->nregions;
+	sent(w, rmpsim_sim_ipi_many(s, warm, run_range, w, RMPSIM_IPI_WAIT));
+	for (unsigned c = 2; c < w->ncpus; c++)
+		if (s->cpus[c].l3 != g0)
+			*others |= 1ul << c;
+		else if (!again)
+			again = c;
+	assert_true(again && *others);
+	sent(w, rmpsim_sim_ipi_many(s, others, run_range, w, 0));
+	rmpsim_sim_sleep(s, 100000000); /* their handlers read w->a, w->n first */
+	unsigned long one[1] = { 1ul << again };
+	uint64_t step = w->nregions / 12;
+	for (uint64_t i = 0; i < 10; i++) {
+		w->a = i * step + rmpsim__rng_below(&rng, step);
+		w->n = step + rmpsim__rng_below(&rng, 3 * step);
+		if (w->a + w->n > w->nregions)
+			w->n = w->nregions - w->a;
+		sent(w, rmpsim_sim_ipi_many(s, one, run_range, w, RMPSIM_IPI_WAIT));
+		uint64_t r = rmpsim__rng_below(&rng, w->nregions);
+		page_change(w, &rng, r);
+		own_verify(s, w, r);
+	}
+	rmpsim_sim_sleep(s, 400000000000ull);
+}
+
+/* covers: A301 */
+static void a_runs_bound_is_its_own(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 302);
+	uint64_t skips = 0;
+	for (unsigned iter = 0; iter < 8; iter++) {
+		struct params pa;
+		random_params(&rng, &pa);
+		pa.nodes = 1;
+		pa.l3_per_node = 2;
+		pa.cores_per_l3 = 3 + (unsigned)rmpsim__rng_below(&rng, 3);
+		/* The queue's turn short, the first group's runs slow: each of
+		 * the relaunched runs lasts several of the queue's periods. */
+		pa.prof.node_bw_mbps = 2000 + rmpsim__rng_below(&rng, 4000);
+		pa.prof.misses_in_flight = 1;
+		pa.threads = 1;
+		pa.node_mem = 100 * GIB;
+		pa.prof.rmpopt_contention = true;
+		pa.prof.l3_bytes =
+			rmpsim_profile_default()->l3_bytes; /* the first group holds every region */
+		pa.script = relaunch_script;
+		static struct snap sn[NMODES];
+		for (int mode = 0; mode < NMODES; mode++)
+			world_run(&pa, (enum mode)mode, &sn[mode]);
+		assert_same(&sn[PERIODS], &sn[STEPS]);
+		assert_same(&sn[PERIODS], &sn[DETAIL]);
+		skips += sn[PERIODS].skips;
+	}
+	print_message("%llu skips\n", (unsigned long long)skips);
+	assert_true(skips > 0);
+}
+
+/*
  * Out of memory anywhere in a world with moves (snapshots, the move's
  * scratch, the runs, the model's rows, the queues' gaps): the runs go on
  * (a run refused for memory is the shim's loop), no bug, nothing leaked or
@@ -411,6 +492,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(periods_equal_the_steps),
+		cmocka_unit_test(a_runs_bound_is_its_own),
 		cmocka_unit_test(oom_changes_nothing_half_done),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
