@@ -90,8 +90,8 @@ struct snap {
 
 struct sub {
 	const struct rmpsim__arun *pilot;
-	/* The run that last made worth_a_look() say no, in epoch short_epoch:
-	 * asked first (while it still says no, so does worth_a_look()). */
+	/* The run that last made take() refuse (short_of_periods()), in epoch
+	 * short_epoch: asked first (still_short()). */
 	const struct rmpsim__arun *short_run;
 	uint64_t short_epoch;
 	struct snap snap[2];
@@ -137,6 +137,11 @@ struct rmpsim__periods {
 };
 
 #define NO_SLOT ((size_t)-1)
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
 
 static bool grow(const struct rmpsim_allocator *al, void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -325,6 +330,17 @@ static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
 
 /* ---- Snapshots ---- */
 
+/* A snapshot is worth taking only if a move of a few periods could follow:
+ * every run of the subsystem has MIN_PERIODS regions left in its stretch
+ * (while a change of stretch passes through the runs, none can). Performance
+ * only: periods_possible() decides. */
+enum { MIN_PERIODS = 4 };
+static bool short_of_periods(const struct rmpsim__arun *b, size_t ist)
+{
+	uint64_t stop = min_u64(b->st[ist].end, b->end - 1);
+	return stop < b->next + MIN_PERIODS;
+}
+
 static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 		 const struct rmpsim__arun *pilot, struct snap *sn)
 {
@@ -348,6 +364,12 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 		r->t = b->t;
 		r->next = b->next;
 		r->ist = rmpsim__arun_stretch(b, b->next);
+		if (short_of_periods(b, r->ist)) { /* not worth it: refused */
+			p->sub[x].short_run = b;
+			p->sub[x].short_epoch = p->epoch;
+			ok = false;
+			break;
+		}
 		memcpy(r->st, cs->rmpopt, sizeof(cs->rmpopt));
 		r->st[RMPSIM_RMPOPT_NKINDS] = cs->rmpopt_ps;
 		r->st[RMPSIM_RMPOPT_NKINDS + 1] = cs->rmpopt_lines;
@@ -508,11 +530,6 @@ static bool same_but_shift(const struct rmpsim_sim *s, struct snap *p, struct sn
 
 /* ---- How many periods ---- */
 
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
 /* The latest time the k periods may reach: the engine's next event, the run
  * limits, and the runs of other subsystems (their handlers' ends, and when
  * this subsystem reads DRAM, their first read that may not be of held lines). */
@@ -614,13 +631,19 @@ static uint64_t periods_possible(struct rmpsim_sim *s, struct rmpsim__periods *p
 		const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, gr->hi)];
 		uint64_t n = lines_of(s, p, st), l3 = s->prof.l3_bytes, d = k * sh->dr, i = 0;
 		uint32_t gen = (uint32_t)st->gen;
-		enum ahead want = gr->cold ? AH_COLD : AH_HOT;
-		for (uint64_t per = 1; i < d; per++) {
-			uint64_t fill_by = gr->fill + per * gr->dfill, to = i + sh->dr;
-			while (i < to && ahead_kind(&row[i], n, gen, l3, gr->tmin, gr->fill, fill_by) == want)
+		if (gr->cold) { /* ahead_kind() == AH_COLD: none held (the fill bound plays no part) */
+			while (i < d && !rmpsim__held_lines(&row[i], gr->fill, l3, gen))
 				i++;
-			if (i < to)
-				break;
+		} else {
+			uint64_t fill_by = gr->fill + gr->dfill, in_period = 0;
+			while (i < d &&
+			       ahead_kind(&row[i], n, gen, l3, gr->tmin, gr->fill, fill_by) == AH_HOT) {
+				i++;
+				if (++in_period == sh->dr) {
+					in_period = 0;
+					fill_by += gr->dfill;
+				}
+			}
 		}
 		k = min_u64(k, i / sh->dr);
 	}
@@ -706,8 +729,11 @@ static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, co
 		const struct snap_run *was = &prev->run[i], *now = &c->run[i];
 		struct rmpsim__arun *b = now->a;
 		struct rmpsim_cpu_stats *cs = &s->cpus[b->cpu].st;
-		for (unsigned q = 0; q < RMPSIM_RMPOPT_NKINDS; q++)
-			cs->rmpopt[q] += k * (now->st[q] - was->st[q]);
+		for (unsigned q = 0; q < RMPSIM_RMPOPT_NKINDS; q++) {
+			uint64_t d = now->st[q] - was->st[q];
+			if (d) /* (a run's verifies are mostly of one kind) */
+				cs->rmpopt[q] += k * d;
+		}
 		cs->rmpopt_ps += k * (now->st[RMPSIM_RMPOPT_NKINDS] - was->st[RMPSIM_RMPOPT_NKINDS]);
 		cs->rmpopt_lines +=
 			k * (now->st[RMPSIM_RMPOPT_NKINDS + 1] - was->st[RMPSIM_RMPOPT_NKINDS + 1]);
@@ -727,37 +753,14 @@ static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, co
 
 /* ---- The engine's calls ---- */
 
-/* Whether a move of a few periods could follow: every run of subsystem x has
- * MIN_PERIODS regions left in its stretch (while a change of stretch passes
- * through the runs, none can; a snapshot then is wasted). Performance only:
- * periods_possible() decides. */
-enum { MIN_PERIODS = 4 };
-static bool short_of_periods(const struct rmpsim__arun *b)
+/* Whether the run that last made take() refuse (short_of_periods()) still
+ * would: then so would take() (the same runs since, so it is one of them). */
+static bool still_short(const struct rmpsim__periods *p, unsigned x)
 {
-	uint64_t stop = min_u64(b->st[rmpsim__arun_stretch(b, b->next)].end, b->end - 1);
-	return stop < b->next + MIN_PERIODS;
-}
-
-static bool worth_a_look(const struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x)
-{
-	struct sub *sb = &p->sub[x];
+	const struct sub *sb = &p->sub[x];
 	const struct rmpsim__arun *w = sb->short_run;
-	/* (The same runs since it was found, so w is one of them.) */
-	if (w && sb->short_epoch == p->epoch && w->l3 < p->nl3 && p->sub_of[w->l3] == x &&
-	    short_of_periods(w))
-		return false;
-	struct rmpsim__arun *const *o = &s->run_ord[s->run_head];
-	for (size_t i = 0; i < s->run_n; i++) {
-		const struct rmpsim__arun *b = o[i];
-		if (b->l3 >= p->nl3 || p->sub_of[b->l3] != x)
-			continue;
-		if (short_of_periods(b)) {
-			sb->short_run = b;
-			sb->short_epoch = p->epoch;
-			return false;
-		}
-	}
-	return true;
+	return w && sb->short_epoch == p->epoch && w->l3 < p->nl3 && p->sub_of[w->l3] == x &&
+	       short_of_periods(w, rmpsim__arun_stretch(w, w->next));
 }
 
 /* Whether the engine's next event top comes before the pilot a's verify of
@@ -793,9 +796,7 @@ __attribute__((noinline)) static bool attempt(struct rmpsim_sim *s, struct rmpsi
 		return false;
 	if (!last->valid && event_first(s, p, a, top))
 		return false;
-	if (!worth_a_look(s, p, p->sub_of[g]))
-		return false;
-	if (!take(s, p, p->sub_of[g], a, cur))
+	if (still_short(p, p->sub_of[g]) || !take(s, p, p->sub_of[g], a, cur))
 		return false;
 	x->last = !x->last;
 	struct shift sh;
@@ -805,9 +806,12 @@ __attribute__((noinline)) static bool attempt(struct rmpsim_sim *s, struct rmpsi
 	if (!k || !skip(s, p, p->sub_of[g], last, cur, &sh, k))
 		return false;
 	/* The state now is the one a step would reach at the pilot's next region:
-	 * the snapshot to compare the next period with (of no use if dropped
-	 * before that). */
-	if (event_first(s, p, a, top))
+	 * the snapshot to compare the next period with; of no use if dropped
+	 * before that, or if a run is short of periods in its stretch (a move
+	 * often ends there; take() refuses): it could next be compared only once
+	 * take() takes again, by when that run has gone on to another stretch
+	 * (the regions left in one only shrink), which same_but_shift() refuses. */
+	if (event_first(s, p, a, top) || still_short(p, p->sub_of[g]))
 		last->valid = false;
 	else
 		take(s, p, p->sub_of[g], a, last);
