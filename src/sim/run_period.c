@@ -117,6 +117,13 @@ struct left_floor {
 	size_t ist; /* the stretch of next */
 };
 
+/* A group's leading run (the first of the runs' order furthest on), its
+ * region, and the time of the group's first run (classify()). */
+struct lead {
+	const struct rmpsim__arun *a;
+	uint64_t next, t;
+};
+
 struct rmpsim__periods {
 	bool stale;
 	unsigned nl3, nsub;
@@ -127,7 +134,11 @@ struct rmpsim__periods {
 	unsigned *sub_of;    /* [nl3]: each group's subsystem (0: the one that reads DRAM) */
 	unsigned *grp_order; /* [nl3]: scratch of classify(): the groups in the order they first run */
 	size_t *slot;	     /* [nl3]: scratch, a group's index in the snapshot being taken */
-	uint64_t *per_group; /* [nl3]: scratch: classify()'s earliest times, horizon()'s regions left */
+	uint64_t *per_group; /* [nl3]: scratch: horizon()'s regions left */
+	struct lead *lead;   /* [nl3]: scratch of classify() (a: NULL between) */
+	/* [nl3]: the pilot of each group's subsystem (NULL: none yet), for
+	 * rmpsim__periods_try()'s quick test */
+	const struct rmpsim__arun **pilot_g;
 	struct rmpsim__arun **moved; /* [cap_moved]: scratch of skip()'s merge */
 	size_t cap_moved;
 	struct sub *sub; /* [nl3 + 1] */
@@ -269,10 +280,13 @@ static struct rmpsim__periods *periods_get(struct rmpsim_sim *s)
 	p->slot = rmpsim__malloc(s->a, nl3 * sizeof(*p->slot));
 	p->sub = rmpsim__calloc(s->a, nl3 + 1, sizeof(*p->sub));
 	p->per_group = rmpsim__malloc(s->a, nl3 * sizeof(*p->per_group));
+	p->lead = rmpsim__calloc(s->a, nl3, sizeof(*p->lead));
+	p->pilot_g = rmpsim__calloc(s->a, nl3, sizeof(*p->pilot_g));
 	p->grp_order = rmpsim__malloc(s->a, nl3 * sizeof(*p->grp_order));
 	p->ncpus = s->ncpus;
 	p->lf = rmpsim__calloc(s->a, p->ncpus ? p->ncpus : 1, sizeof(*p->lf));
-	if (!p->sub_of || !p->slot || !p->sub || !p->per_group || !p->grp_order || !p->lf) {
+	if (!p->sub_of || !p->slot || !p->sub || !p->per_group || !p->grp_order || !p->lf || !p->pilot_g ||
+	    !p->lead) {
 		s->periods = p;
 		rmpsim__periods_free(s);
 		return NULL;
@@ -291,26 +305,28 @@ static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
 {
 	struct rmpsim__arun **o = &s->run_ord[s->run_head];
 	unsigned nl3 = p->nl3, ng = 0;
-	/* slot[g]: the index in o of the group's leading run; per_group[g]: the
-	 * time of its first run in o, its earliest (o is in time order);
-	 * grp_order: the groups in the order of their first run in o */
+	/* lead[g]: the group's leading run (the first in o furthest on), its
+	 * region and the time of the group's first run in o, its earliest (o is in
+	 * time order); grp_order: the groups in the order of their first run in o */
+	struct lead *lead = p->lead;
 	for (size_t i = 0; i < s->run_n; i++) {
-		unsigned g = o[i]->l3;
+		const struct rmpsim__arun *b = o[i];
+		unsigned g = b->l3;
 		if (g >= nl3)
 			continue;
-		if (p->slot[g] == NO_SLOT) {
-			p->slot[g] = i;
-			p->per_group[g] = o[i]->t;
+		if (!lead[g].a) {
+			lead[g] = (struct lead){ .a = b, .next = b->next, .t = b->t };
 			p->grp_order[ng++] = g;
-		} else if (o[i]->next > o[p->slot[g]]->next) {
-			p->slot[g] = i;
+		} else if (b->next > lead[g].next) {
+			lead[g].a = b;
+			lead[g].next = b->next;
 		}
 	}
 	p->nsub = 1;
 	for (unsigned j = 0; j < ng; j++) {
 		unsigned g = p->grp_order[j];
-		const struct rmpsim__arun *a = o[p->slot[g]];
-		p->slot[g] = NO_SLOT;
+		const struct rmpsim__arun *a = lead[g].a;
+		lead[g].a = NULL;
 		p->sub_of[g] = 0;
 		struct rmpsim__warm *row = s->rm.warm ? s->rm.warm[g] : NULL;
 		if (!row || a->next >= a->end || a->next >= s->rm.nregions)
@@ -318,13 +334,14 @@ static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
 		uint64_t fill = s->rm.l3_fill[g];
 		const struct rmpsim__in_stretch *st = &a->st[rmpsim__arun_stretch(a, a->next)];
 		if (ahead_kind(&row[a->next], lines_of(s, p, st), (uint32_t)st->gen, s->prof.l3_bytes,
-			       p->per_group[g], fill, fill) == AH_HOT)
+			       lead[g].t, fill, fill) == AH_HOT)
 			p->sub_of[g] = p->nsub++;
 	}
 	for (unsigned k = 0; k < p->nsub; k++) {
 		p->sub[k].pilot = NULL;
 		p->sub[k].snap[0].valid = p->sub[k].snap[1].valid = false;
 	}
+	memset(p->pilot_g, 0, nl3 * sizeof(*p->pilot_g));
 	p->stale = false;
 }
 
@@ -353,13 +370,17 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 	sn->tmin = UINT64_MAX;
 	bool ok = GROW(al, sn->run, sn->cap_run, s->run_n);
 	unsigned last_home = UINT_MAX; /* the queue of the run before (runs of a stretch share it) */
+	/* (in locals: the stores into sn could alias them) */
+	const unsigned nl3 = p->nl3, *sub_of = p->sub_of;
+	size_t *slot = p->slot, nrun = 0;
+	uint64_t tmin = UINT64_MAX;
 	for (size_t i = 0; i < s->run_n && ok; i++) {
 		struct rmpsim__arun *b = o[i];
 		unsigned g = b->l3;
-		if (g >= p->nl3 || p->sub_of[g] != x)
+		if (g >= nl3 || sub_of[g] != x)
 			continue;
 		const struct rmpsim_cpu_stats *cs = &s->cpus[b->cpu].st;
-		struct snap_run *r = &sn->run[sn->nrun++];
+		struct snap_run *r = &sn->run[nrun++];
 		r->a = b;
 		r->t = b->t;
 		r->next = b->next;
@@ -374,21 +395,21 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 		r->st[RMPSIM_RMPOPT_NKINDS] = cs->rmpopt_ps;
 		r->st[RMPSIM_RMPOPT_NKINDS + 1] = cs->rmpopt_lines;
 		r->st[ST_DRAM] = cs->rmpopt_dram_lines;
-		if (b->t < sn->tmin)
-			sn->tmin = b->t;
+		if (b->t < tmin)
+			tmin = b->t;
 		struct snap_group *gr;
-		if (p->slot[g] == NO_SLOT) {
+		if (slot[g] == NO_SLOT) {
 			if (!GROW(al, sn->grp, sn->cap_grp, sn->ngrp + 1)) {
 				ok = false;
 				break;
 			}
-			p->slot[g] = sn->ngrp;
+			slot[g] = sn->ngrp;
 			gr = &sn->grp[sn->ngrp++];
 			*gr = (struct snap_group){
 				.g = g, .lead = b, .lo = b->next, .hi = b->next, .tmin = b->t
 			};
 		} else {
-			gr = &sn->grp[p->slot[g]];
+			gr = &sn->grp[slot[g]];
 			if (b->next < gr->lo)
 				gr->lo = b->next;
 			if (b->next > gr->hi) {
@@ -413,6 +434,8 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 			sn->q[sn->nq++] = (struct snap_queue){ .home = home };
 		}
 	}
+	sn->nrun = nrun;
+	sn->tmin = tmin;
 	for (size_t j = 0; j < sn->ngrp; j++) { /* the groups' records and the regions ahead */
 		struct snap_group *gr = &sn->grp[j];
 		p->slot[gr->g] = NO_SLOT;
@@ -543,7 +566,7 @@ static uint64_t horizon(const struct rmpsim_sim *s, struct rmpsim__periods *p, u
 	struct rmpsim__arun *const *o = &s->run_ord[s->run_head];
 	bool dram = uses_queue && s->prof.rmpopt_contention;
 	/* Each group's regions left to read (its fill counter moves by at most
-	 * a full scan's lines for each), in the scratch of classify(). */
+	 * a full scan's lines for each). */
 	uint64_t *left = p->per_group;
 	if (dram) {
 		for (size_t i = 0; i < s->run_n; i++)
@@ -789,8 +812,12 @@ __attribute__((noinline)) static bool attempt(struct rmpsim_sim *s, struct rmpsi
 	if (g >= p->nl3)
 		return false;
 	struct sub *x = &p->sub[p->sub_of[g]];
-	if (!x->pilot)
+	if (!x->pilot) {
 		x->pilot = a;
+		for (unsigned h = 0; h < p->nl3; h++)
+			if (p->sub_of[h] == p->sub_of[g])
+				p->pilot_g[h] = a;
+	}
 	struct snap *last = &x->snap[x->last], *cur = &x->snap[!x->last];
 	if (x->pilot != a || (last->valid && a->next == last->R))
 		return false;
@@ -829,7 +856,7 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 	if (p && !p->stale) {
 		if (a->l3 >= p->nl3)
 			return false;
-		const struct rmpsim__arun *pilot = p->sub[p->sub_of[a->l3]].pilot;
+		const struct rmpsim__arun *pilot = p->pilot_g[a->l3];
 		if (pilot && pilot != a)
 			return false;
 	}
@@ -873,6 +900,8 @@ void rmpsim__periods_free(struct rmpsim_sim *s)
 	rmpsim__free(s->a, p->sub_of, p->nl3 * sizeof(*p->sub_of));
 	rmpsim__free(s->a, p->slot, p->nl3 * sizeof(*p->slot));
 	rmpsim__free(s->a, p->per_group, p->nl3 * sizeof(*p->per_group));
+	rmpsim__free(s->a, p->lead, p->nl3 * sizeof(*p->lead));
+	rmpsim__free(s->a, p->pilot_g, p->nl3 * sizeof(*p->pilot_g));
 	rmpsim__free(s->a, p->grp_order, p->nl3 * sizeof(*p->grp_order));
 	rmpsim__free(s->a, p->lf, (p->ncpus ? p->ncpus : 1) * sizeof(*p->lf));
 	rmpsim__free(s->a, p->moved, p->cap_moved * sizeof(*p->moved));
