@@ -201,6 +201,7 @@ static int bench(const char *name, bool small)
 	double wall = now_s() - t0;
 	rmpsim_sim_round_counts(w.sim, &rounds, &memo);
 	uint64_t skipped, skips = rmpsim_sim_run_period_skips(w.sim, &skipped); /* runs in periods */
+	uint64_t ahead_v, aheads = rmpsim_sim_run_look_aheads(w.sim, &ahead_v); /* A310 */
 	uint64_t ipis = sum_stat(w.sim, true) - ipis0, rmpopts = sum_stat(w.sim, false) - rmpopts0;
 	if (rmpsim_sim_run(w.sim) || rmpsim_sim_trace_hash(w.sim) != hash1) {
 		fprintf(stderr, "%s: the timed run differs from the untimed one\n", name);
@@ -209,11 +210,11 @@ static int bench(const char *name, bool small)
 	double sim_s = (double)(done - start) * 1e-12;
 	printf("%-12s pass %12.3f us  wall %10.3f ms  sim/wall %9.1fx  ipis %8llu  rmpopts %8llu  rounds "
 	       "%5llu "
-	       "(memo %5llu)  skips %4llu (%8llu verifies)  hash %016llx\n",
+	       "(memo %5llu)  skips %4llu (%8llu verifies)  ahead %4llu (%6llu verifies)  hash %016llx\n",
 	       name, sim_s * 1e6, wall * 1e3, sim_s / wall, (unsigned long long)ipis,
 	       (unsigned long long)rmpopts, (unsigned long long)(rounds - rounds0),
 	       (unsigned long long)(memo - memo0), (unsigned long long)skips, (unsigned long long)skipped,
-	       (unsigned long long)hash1);
+	       (unsigned long long)aheads, (unsigned long long)ahead_v, (unsigned long long)hash1);
 	world_destroy(&w);
 	return 0;
 }

@@ -375,6 +375,15 @@ uint64_t rmpsim_sim_rmpopt_runs(const struct rmpsim_sim *sim);
 void rmpsim_sim_set_run_periods(struct rmpsim_sim *sim, bool on);
 uint64_t rmpsim_sim_run_period_skips(const struct rmpsim_sim *sim, uint64_t *verifies);
 /*
+ * With the periods on, one L3 group's runs whose next verifies read only
+ * lines the group holds (the percpu leader's group) are charged ahead of the
+ * other runs, in their own time order (A310, docs/timing.md "Looking
+ * ahead"): such verifies touch nothing the others read, so their place among
+ * them changes no result, and the others' skips need not wait for them.
+ * How many times, and into *verifies (when not NULL) how many verifies.
+ */
+uint64_t rmpsim_sim_run_look_aheads(const struct rmpsim_sim *sim, uint64_t *verifies);
+/*
  * Trace detail (--trace-detail): rounds are never computed in one step; every
  * IPI step runs and is hashed, as before rounds existed. Off by default.
  */

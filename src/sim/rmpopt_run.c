@@ -126,6 +126,9 @@ static void aruns_free(struct rmpsim_sim *s)
 	memo_free(s);
 	rmpsim__free(s->a, s->memo_gens, RMPSIM_RMPOPT_REGIONS * sizeof(*s->memo_gens));
 	s->memo_gens = NULL;
+	rmpsim__free(s->a, s->ahead_ord, s->ahead_cap * sizeof(*s->ahead_ord));
+	s->ahead_ord = NULL;
+	s->ahead_cap = 0;
 	rmpsim__free(s->a, s->run_ord, s->run_cap * sizeof(*s->run_ord));
 	s->run_ord = NULL;
 	s->run_cap = s->run_head = s->run_n = 0;
@@ -579,6 +582,142 @@ static bool bind(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, uint
 	return true;
 }
 
+/* ---- Looking ahead (A310, docs/timing.md "Looking ahead") ---- */
+
+/*
+ * Whether run b's next verify, starting before bound, may be charged ahead of
+ * the other groups' runs: it reads only lines its group holds and has read
+ * (no DRAM, no home node's queue: hot, A124) and costs no more than the
+ * running maximum (no rise, whose record is in time order); and after it, b
+ * is not at its last region (its handler's end is in time order; and a run
+ * at its last region holds every skip back, run_period.c). Such a
+ * verify reads and writes its group's records and fill counter, its CPU's
+ * statistics and the window's bounds (a minimum and a maximum: any order
+ * gives them); nothing another group's run reads. Sets b's inputs for its
+ * stretch, as charge_fast() would there.
+ */
+static bool ahead_ok(struct rmpsim_sim *s, struct rmpsim__arun *b, uint64_t bound)
+{
+	struct rmpsim__rmpopt_model *m = &s->rm;
+	uint64_t region = b->next;
+	if (b->t >= bound || region + 2 >= b->end || region >= m->nregions || !m->warm || !m->warm[b->l3])
+		return false;
+	while (region >= b->st[b->ist].end)
+		b->ist++;
+	const struct rmpsim__in_stretch *st = &b->st[b->ist];
+	if (!b->have_in || b->in_st != b->ist) {
+		struct rmpsim_verify v = { .region = region,
+					   .gen = st->gen,
+					   .first_busy = st->first_busy,
+					   .home_node = st->home_node };
+		rmpsim__scan_in_set(s, b->cpu, &v, &b->in);
+		alike_set(s, &b->in, &b->ak);
+		b->in_st = b->ist;
+		b->have_in = true;
+	}
+	const struct rmpsim__warm *w = &m->warm[b->l3][region];
+	uint64_t n = b->in.n;
+	/* (hot_ps is then the scan's cost: the fixed part and n lines from the L3) */
+	return n && rmpsim__held_lines(w, m->l3_fill[b->l3], b->in.l3_bytes, (uint32_t)st->gen) >= n &&
+	       w->ready_at <= b->t && b->ak.hot_ps > 0 && b->ak.hot_ps <= m->rise_max;
+}
+
+/*
+ * Run a, the earliest, is of a group whose verifies may go ahead: the group's
+ * runs are charged in their own time order (steps and whole periods) while
+ * each next one may (ahead_ok), up to the engine's next event, the run
+ * limits and the earliest any other run's last verify can start (its
+ * handler's end, which may queue events). Without it the others' skips stop
+ * at the group's runs, which can read DRAM for all they know (A301's
+ * bounds): the percpu leader's group, forty times as fast as the queue's
+ * turn, held the other followers to steps each time a change of stretch
+ * passed through it. The group's runs are taken out of the order and the
+ * order made theirs while they go, so that the periods (run_period.c) see
+ * only them; then merged back. True when the order changed.
+ */
+static bool look_ahead(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top)
+{
+	uint64_t bound = top ? top->time : RMPSIM_TIME_NEVER;
+	if (bound && s->limit < bound - 1)
+		bound = s->limit + 1;
+	if (bound && s->max_time && s->max_time < bound - 1)
+		bound = s->max_time + 1;
+	a->ahead_from = a->next + 1;
+	if (!ahead_ok(s, a, bound))
+		return false;
+	if (s->ahead_cap < s->run_cap) {
+		void *o = rmpsim__realloc(s->a, s->ahead_ord, s->ahead_cap * sizeof(*s->ahead_ord),
+					  s->run_cap * sizeof(*s->ahead_ord));
+		if (!o)
+			return false; /* no memory: the steps in time order */
+		s->ahead_ord = o;
+		s->ahead_cap = s->run_cap;
+	}
+	rmpsim__periods_ready(s); /* subsystems of every run, before the order shows only some */
+	/* The group's runs out of the order (in order), the others' ends bound it. */
+	struct rmpsim__arun **o = &s->run_ord[s->run_head], **g = s->ahead_ord;
+	size_t ng = 0, nrest = 0, at_last = 0;
+	for (size_t i = 0; i < s->run_n; i++) {
+		struct rmpsim__arun *b = o[i];
+		if (b->l3 == a->l3) {
+			g[ng++] = b;
+			at_last += b->at_last;
+		} else {
+			uint64_t e = rmpsim__periods_last_start(s, b);
+			if (e < bound)
+				bound = e;
+			o[nrest++] = b;
+		}
+	}
+	struct rmpsim__arun **ord = s->run_ord;
+	size_t head = s->run_head, cap = s->run_cap, rest_at_last = s->runs_at_last - at_last;
+	s->run_ord = g;
+	s->run_head = 0;
+	s->run_n = ng;
+	s->run_cap = s->ahead_cap;
+	s->runs_at_last = at_last;
+	const struct rmpsim_event edge = { .time = bound };
+	uint64_t steps = 0;
+	bool moved = false;
+	struct rmpsim__arun *b;
+	while ((b = order_first(s))) {
+		if (rmpsim__periods_try(s, b, &edge)) {
+			moved = true;
+			continue;
+		}
+		if (!ahead_ok(s, b, bound))
+			break;
+		charge_lockstep(s, b, b->t + 1); /* one verify (its cost is > 0) */
+		order_pop(s);
+		note_last(s, b);
+		b->ev.time = b->t;
+		order_insert(s, b);
+		steps++;
+	}
+	/* Merged back from the back: the others o[0, nrest), the group's gs[0, ng). */
+	struct rmpsim__arun **gs = &s->run_ord[s->run_head];
+	at_last = s->runs_at_last;
+	s->run_ord = ord;
+	s->run_head = head;
+	s->run_cap = cap;
+	s->run_n = nrest + ng;
+	s->runs_at_last = rest_at_last + at_last;
+	for (size_t i = 0; i < ng; i++)
+		gs[i]->ahead_from = gs[i]->next + 1; /* again after a step in time order */
+	size_t i = nrest, j = ng, w = nrest + ng;
+	while (j) {
+		if (i && rmpsim__ev_before(&gs[j - 1]->ev, &o[i - 1]->ev))
+			o[--w] = o[--i];
+		else
+			o[--w] = gs[--j];
+	}
+	if (steps || moved) {
+		s->look_aheads++;
+		s->ahead_verifies += steps;
+	}
+	return steps || moved;
+}
+
 /*
  * The runs' event: the verifies of the runs in progress, earliest first, up
  * to the next event of the engine's queue (at the same time, the lower seq
@@ -607,6 +746,9 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		}
 		if (periods && rmpsim__periods_try(s, a, top))
 			continue; /* whole periods skipped: the earliest again */
+		if (periods && a->next >= a->ahead_from && rmpsim__periods_reads_held(s, a->l3) &&
+		    look_ahead(s, a, top))
+			continue; /* its group went ahead: the earliest again */
 		s->now = s->clock = a->ev.time;
 		const struct rmpsim_event *next = s->run_n > 1 ? &s->run_ord[s->run_head + 1]->ev : NULL;
 		uint64_t lim = top ? top->time : RMPSIM_TIME_NEVER;
@@ -684,6 +826,7 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	a->charge_at = s->ctx_charge;
 	a->ist = 0;
 	a->have_in = false;
+	a->ahead_from = 0;
 	take_inputs(s, a, gens);
 	s->runs++;
 	if (s->ctx_defer) { /* goes on after the handler if nothing follows it (A300) */
@@ -695,6 +838,13 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	a->next_free = s->arun_free;
 	s->arun_free = a;
 	return 0;
+}
+
+uint64_t rmpsim_sim_run_look_aheads(const struct rmpsim_sim *s, uint64_t *verifies)
+{
+	if (verifies)
+		*verifies = s ? s->ahead_verifies : 0;
+	return s ? s->look_aheads : 0;
 }
 
 uint64_t rmpsim_sim_rmpopt_runs(const struct rmpsim_sim *s)

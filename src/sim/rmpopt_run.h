@@ -38,7 +38,8 @@ struct rmpsim__arun {
 	} ak;
 	size_t in_st;
 	bool have_in;
-	bool at_last; /* counted in s->runs_at_last: its next is its last region */
+	bool at_last;	     /* counted in s->runs_at_last: its next is its last region */
+	uint64_t ahead_from; /* rmpopt_run.c look_ahead(): not tried again before this region */
 };
 
 /* The stretch of region (at or after the run's next) in a's stretches. */
@@ -60,5 +61,13 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 void rmpsim__periods_stale(struct rmpsim_sim *s);
 void rmpsim__periods_events(struct rmpsim_sim *s);
 void rmpsim__periods_free(struct rmpsim_sim *s);
+/* For rmpopt_run.c's look-ahead (A310): the subsystems worked out now, over
+ * every run in progress (before the look-ahead shows periods a part of
+ * them); whether group l3 is then a subsystem of its own (its runs read
+ * lines it holds); and the earliest run b's last verify can start (a bound
+ * on its handler's end). */
+void rmpsim__periods_ready(struct rmpsim_sim *s);
+bool rmpsim__periods_reads_held(struct rmpsim_sim *s, unsigned l3);
+uint64_t rmpsim__periods_last_start(struct rmpsim_sim *s, const struct rmpsim__arun *b);
 
 #endif

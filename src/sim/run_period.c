@@ -923,3 +923,29 @@ void rmpsim_sim_set_run_periods(struct rmpsim_sim *s, bool on)
 	if (s)
 		s->run_periods_off = !on;
 }
+
+/* ---- For the look-ahead (rmpopt_run.c, A310) ---- */
+
+void rmpsim__periods_ready(struct rmpsim_sim *s)
+{
+	struct rmpsim__periods *p = periods_get(s);
+	if (p && p->stale)
+		classify(s, p);
+}
+
+bool rmpsim__periods_reads_held(struct rmpsim_sim *s, unsigned l3)
+{
+	rmpsim__periods_ready(s);
+	const struct rmpsim__periods *p = s->periods;
+	return p && l3 < p->nl3 && p->sub_of[l3] != 0;
+}
+
+uint64_t rmpsim__periods_last_start(struct rmpsim_sim *s, const struct rmpsim__arun *b)
+{
+	struct rmpsim__periods *p = periods_get(s);
+	if (!p || b->next >= b->end)
+		return b->t; /* (no memory for the floors: no later than now) */
+	/* Its floors to its end, less its last verify's own. */
+	const struct rmpsim__in_stretch *last = &b->st[b->nst - 1];
+	return b->t + left_floor(s, p, b) - floors(s, p, last->first_busy)->floor;
+}

@@ -284,6 +284,11 @@ struct rmpsim_sim {
 	/* The runs' repeating state, skipped in whole periods (run_period.c, A301). */
 	struct rmpsim__periods *periods;
 	size_t runs_at_last; /* runs in progress at their last region: none skips then */
+	/* A group's runs charged ahead of the others (rmpopt_run.c look_ahead,
+	 * A310): its runs while it charges them, and how often / how many. */
+	struct rmpsim__arun **ahead_ord;
+	size_t ahead_cap;
+	uint64_t look_aheads, ahead_verifies;
 	/* The last ranged run's inputs (rmpopt_run.c take_inputs): regions
 	 * [memo_r0, memo_r0 + memo_n) at the generations memo_gens (a copy), in
 	 * stretches. A region's inputs follow from its content generation (and

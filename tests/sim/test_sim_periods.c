@@ -60,8 +60,28 @@ struct world {
 	unsigned ncpus, nregions;
 	uint64_t a, n; /* the runs' regions */
 	struct rmpsim_timer timers[4];
-	bool oom; /* allocations may fail */
+	bool oom;     /* allocations may fail */
+	uint64_t obs; /* what the processes read along the way (observe()) */
 };
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001b3ull + (h >> 29);
+}
+
+/* The window and the rises since the last look, as a process reads them
+ * while the runs go (each read starts both again): in time order, so that
+ * verifies charged out of it (A310) would show. */
+static void observe(struct rmpsim_sim *s, struct world *w)
+{
+	uint64_t lo, hi;
+	struct rmpsim_rise r[RMPSIM_RISES_MAX];
+	rmpsim_sim_rmpopt_window(s, &lo, &hi);
+	size_t n = rmpsim_sim_rmpopt_rises(s, r, RMPSIM_RISES_MAX);
+	w->obs = mix(mix(mix(w->obs, lo), hi), n);
+	for (size_t i = 0; i < n && i < RMPSIM_RISES_MAX; i++)
+		w->obs = mix(mix(mix(w->obs, r[i].cpu), r[i].ps), r[i].at_ps);
+}
 
 static void run_range(struct rmpsim_sim *s, unsigned cpu, void *arg)
 {
@@ -166,12 +186,15 @@ static void background(struct rmpsim_sim *s, void *arg)
 	rmpsim__rng_seed(&rng, w->pa->seed * 7 + 3);
 	for (int i = 0; i < 60; i++) {
 		rmpsim_sim_compute(s, 1 + rmpsim__rng_below(&rng, 2000000000ull));
+		if (rmpsim__rng_below(&rng, 2))
+			observe(s, w);
 		rmpsim_sim_sleep(s, rmpsim__rng_below(&rng, 3000000000ull));
 	}
 }
 
 struct snap {
-	uint64_t now, hash, events, win_lo, win_hi, skips, skipped;
+	uint64_t now, hash, events, win_lo, win_hi, skips, skipped, aheads, ahead_verifies;
+	uint64_t obs, cuts; /* the world's observations; the statistics at each run limit */
 	size_t nrises, nmarks;
 	struct rmpsim_rise rises[RMPSIM_RISES_MAX];
 	struct rmpsim_cpu_stats st[MAXCPU];
@@ -190,6 +213,7 @@ static void take(struct rmpsim_sim *s, unsigned ncpus, struct snap *sn)
 	sn->events = rmpsim_sim_events(s);
 	sn->hash = rmpsim_sim_trace_hash(s);
 	sn->skips = rmpsim_sim_run_period_skips(s, &sn->skipped);
+	sn->aheads = rmpsim_sim_run_look_aheads(s, &sn->ahead_verifies);
 	rmpsim_sim_rmpopt_window(s, &sn->win_lo, &sn->win_hi);
 	sn->nrises = rmpsim_sim_rmpopt_rises(s, sn->rises, RMPSIM_RISES_MAX);
 	for (unsigned c = 0; c < ncpus; c++)
@@ -272,7 +296,7 @@ static void world_run(const struct params *pa, enum mode mode, struct snap *sn)
 	}
 	struct rmpsim_rng rng;
 	rmpsim__rng_seed(&rng, pa->seed ^ 0xc0de);
-	uint64_t limit = 0;
+	uint64_t limit = 0, cuts = 0;
 	while (rmpsim_sim_pending(s)) {
 		if (!pa->cuts) {
 			assert_int_equal(rmpsim_sim_run(s), 0);
@@ -280,9 +304,20 @@ static void world_run(const struct params *pa, enum mode mode, struct snap *sn)
 		}
 		limit += 1000000 + rmpsim__rng_below(&rng, 3000000000ull);
 		assert_int_equal(rmpsim_sim_run_until(s, limit), 0);
+		/* What a caller sees at the limit: every verify that starts
+		 * by it charged, none after (A310 must not go past it). */
+		for (unsigned c = 0; c < w->ncpus; c++) {
+			struct rmpsim_cpu_stats st;
+			assert_int_equal(rmpsim_sim_cpu_stats(s, c, &st), 0);
+			for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
+				cuts = mix(cuts, st.rmpopt[k]);
+			cuts = mix(mix(cuts, st.rmpopt_ps), st.rmpopt_lines);
+		}
 	}
 	memset(sn, 0, sizeof(*sn));
 	take(s, w->ncpus, sn);
+	sn->obs = w->obs;
+	sn->cuts = cuts;
 	rmpsim_sim_destroy(s);
 	rmpsim_machine_destroy(m);
 }
@@ -290,6 +325,8 @@ static void world_run(const struct params *pa, enum mode mode, struct snap *sn)
 static void assert_same(const struct snap *a, const struct snap *b)
 {
 	assert_int_equal(a->now, b->now);
+	assert_int_equal(a->obs, b->obs);
+	assert_int_equal(a->cuts, b->cuts);
 	assert_int_equal(a->hash, b->hash);
 	assert_int_equal(a->events, b->events);
 	assert_int_equal(a->win_lo, b->win_lo);
@@ -341,14 +378,15 @@ static void random_params(struct rmpsim_rng *rng, struct params *pa)
 	pa->cuts = rmpsim__rng_below(rng, 4) == 0;
 }
 
-/* covers: A301 */
+/* covers: A301, A310 (the look-ahead of the warmed group's runs: only with
+ * the periods on, compared with the steps and --trace-detail like them) */
 static void periods_equal_the_steps(void **state)
 {
 	(void)state;
 	struct rmpsim_rng rng;
 	rmpsim__rng_seed(&rng, 301);
-	unsigned skipping = 0;
-	uint64_t skipped = 0, verifies = 0;
+	unsigned skipping = 0, ahead = 0;
+	uint64_t skipped = 0, verifies = 0, ahead_verifies = 0;
 	for (unsigned iter = 0; iter < 24; iter++) {
 		struct params pa;
 		random_params(&rng, &pa);
@@ -359,7 +397,11 @@ static void periods_equal_the_steps(void **state)
 		assert_same(&sn[PERIODS], &sn[DETAIL]);
 		assert_int_equal(sn[STEPS].skips, 0);
 		assert_int_equal(sn[DETAIL].skips, 0);
+		assert_int_equal(sn[STEPS].aheads, 0);
+		assert_int_equal(sn[DETAIL].aheads, 0);
 		skipping += sn[PERIODS].skips > 0;
+		ahead += sn[PERIODS].aheads > 0;
+		ahead_verifies += sn[PERIODS].ahead_verifies;
 		skipped += sn[PERIODS].skipped;
 		for (unsigned c = 0; c < MAXCPU; c++)
 			for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
@@ -367,10 +409,12 @@ static void periods_equal_the_steps(void **state)
 	}
 	/* Most worlds skip, and the skips take most verifies: the test
 	 * compares skips, not only steps. */
-	print_message("skipping %u of 24, skipped %llu of %llu verifies\n", skipping,
-		      (unsigned long long)skipped, (unsigned long long)verifies);
+	print_message("skipping %u of 24, skipped %llu of %llu verifies; looking ahead %u, %llu verifies\n",
+		      skipping, (unsigned long long)skipped, (unsigned long long)verifies, ahead,
+		      (unsigned long long)ahead_verifies);
 	assert_true(skipping >= 18);
 	assert_true(skipped * 2 >= verifies);
+	assert_true(ahead >= 8 && ahead_verifies >= 2000);
 }
 
 /*
@@ -454,6 +498,77 @@ static void a_runs_bound_is_its_own(void **state)
 }
 
 /*
+ * The look-ahead's bounds (A310): one core of the first group reads every
+ * region (the group then holds them); the group's other cores run over them
+ * all (their verifies may go ahead of the others'); every other group's
+ * cores run too, half over all regions, half over a few, and the script
+ * waits for the few: when they end it reads the window and the rises
+ * (starting them again: the next verifies are rises, in time order) and
+ * verifies a region on CPU 0, in the first group (its records and fill
+ * counter), then reads the rises again and again while the rest go on. A
+ * look-ahead past the few's ends (the script's verify comes after the
+ * group's later ones) or past a rise shows in the records, the fill
+ * counter or the rises read.
+ */
+static void ahead_script(struct rmpsim_sim *s, void *arg)
+{
+	struct world *w = arg;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, w->pa->seed);
+	unsigned g0 = s->cpus[0].l3;
+	unsigned long warm[1] = { 0 }, group[1] = { 0 }, lasting[1] = { 0 }, few[1] = { 0 };
+	for (unsigned c = 1; c < w->ncpus; c++)
+		*(s->cpus[c].l3 != g0 ? (c % 2 ? lasting : few) : *warm ? group : warm) |= 1ul << c;
+	assert_true(*warm && *group && *lasting && *few);
+	w->a = 0;
+	w->n = w->nregions;
+	sent(w, rmpsim_sim_ipi_many(s, warm, run_range, w, RMPSIM_IPI_WAIT));
+	sent(w, rmpsim_sim_ipi_many(s, group, run_range, w, 0));
+	sent(w, rmpsim_sim_ipi_many(s, lasting, run_range, w, 0));
+	rmpsim_sim_sleep(s, 100000000);	       /* their handlers read w->a, w->n first */
+	w->n = 1 + rmpsim__rng_below(&rng, 2); /* they end while the group is midway */
+	sent(w, rmpsim_sim_ipi_many(s, few, run_range, w, RMPSIM_IPI_WAIT));
+	observe(s, w);
+	own_verify(s, w, w->n + rmpsim__rng_below(&rng, w->nregions - w->n));
+	for (int i = 0; i < 40; i++) {
+		rmpsim_sim_sleep(s, rmpsim__rng_below(&rng, 2000000000ull));
+		observe(s, w);
+	}
+	rmpsim_sim_sleep(s, 400000000000ull);
+}
+
+/* covers: A310 */
+static void look_ahead_keeps_what_shows(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 310);
+	uint64_t aheads = 0;
+	for (unsigned iter = 0; iter < 8; iter++) {
+		struct params pa;
+		random_params(&rng, &pa);
+		pa.nodes = 1;
+		pa.l3_per_node = 3;
+		pa.cores_per_l3 = 3 + (unsigned)rmpsim__rng_below(&rng, 3);
+		pa.threads = 1;
+		pa.node_mem = 100 * GIB;
+		/* the first group holds every region */
+		pa.prof.l3_bytes = rmpsim_profile_default()->l3_bytes;
+		pa.prof.rmpopt_scan = rmpsim_profile_default()->rmpopt_scan;
+		pa.cuts = false;
+		pa.script = ahead_script;
+		static struct snap sn[NMODES];
+		for (int mode = 0; mode < NMODES; mode++)
+			world_run(&pa, (enum mode)mode, &sn[mode]);
+		assert_same(&sn[PERIODS], &sn[STEPS]);
+		assert_same(&sn[PERIODS], &sn[DETAIL]);
+		aheads += sn[PERIODS].ahead_verifies;
+	}
+	print_message("%llu verifies ahead\n", (unsigned long long)aheads);
+	assert_true(aheads > 0);
+}
+
+/*
  * Out of memory anywhere in a world with moves (snapshots, the move's
  * scratch, the runs, the model's rows, the queues' gaps): the runs go on
  * (a run refused for memory is the shim's loop), no bug, nothing leaked or
@@ -493,6 +608,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(periods_equal_the_steps),
 		cmocka_unit_test(a_runs_bound_is_its_own),
+		cmocka_unit_test(look_ahead_keeps_what_shows),
 		cmocka_unit_test(oom_changes_nothing_half_done),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
