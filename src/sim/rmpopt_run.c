@@ -622,6 +622,18 @@ static bool ahead_ok(struct rmpsim_sim *s, struct rmpsim__arun *b, uint64_t boun
 	       w->ready_at <= b->t && b->ak.hot_ps > 0 && b->ak.hot_ps <= m->rise_max;
 }
 
+/* Whether a's group is one to look ahead for (a subsystem of its own, A301);
+ * if not, not asked again for AHEAD_AGAIN regions of a (the queue's readers
+ * would ask at every step). */
+enum { AHEAD_AGAIN = 16 };
+static bool ahead_group(const struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	if (rmpsim__periods_reads_held(s, a->l3))
+		return true;
+	a->ahead_from = a->next + AHEAD_AGAIN;
+	return false;
+}
+
 /*
  * Run a, the earliest, is of a group whose verifies may go ahead: the group's
  * runs are charged in their own time order (steps and whole periods) while
@@ -746,8 +758,7 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		}
 		if (periods && rmpsim__periods_try(s, a, top))
 			continue; /* whole periods skipped: the earliest again */
-		if (periods && a->next >= a->ahead_from && rmpsim__periods_reads_held(s, a->l3) &&
-		    look_ahead(s, a, top))
+		if (periods && a->next >= a->ahead_from && ahead_group(s, a) && look_ahead(s, a, top))
 			continue; /* its group went ahead: the earliest again */
 		s->now = s->clock = a->ev.time;
 		const struct rmpsim_event *next = s->run_n > 1 ? &s->run_ord[s->run_head + 1]->ev : NULL;

@@ -63,11 +63,12 @@ void rmpsim__periods_events(struct rmpsim_sim *s);
 void rmpsim__periods_free(struct rmpsim_sim *s);
 /* For rmpopt_run.c's look-ahead (A310): the subsystems worked out now, over
  * every run in progress (before the look-ahead shows periods a part of
- * them); whether group l3 is then a subsystem of its own (its runs read
- * lines it holds); and the earliest run b's last verify can start (a bound
- * on its handler's end). */
+ * them); whether group l3 is a subsystem of its own (its runs read lines it
+ * holds) as last worked out (false when the runs or events changed since);
+ * and the earliest run b's last verify can start (a bound on its handler's
+ * end). */
 void rmpsim__periods_ready(struct rmpsim_sim *s);
-bool rmpsim__periods_reads_held(struct rmpsim_sim *s, unsigned l3);
+bool rmpsim__periods_reads_held(const struct rmpsim_sim *s, unsigned l3);
 uint64_t rmpsim__periods_last_start(struct rmpsim_sim *s, const struct rmpsim__arun *b);
 
 #endif
