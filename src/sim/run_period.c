@@ -42,6 +42,13 @@
  *    the watched one cost, which is already in both.
  * A run keeps the sequence number it began with (A301), so the steps draw no
  * numbers a skip would have to count.
+ *
+ * The looks are cheap (docs/performance.md "Runs in periods"): the one before
+ * every step is a few loads (only a pilot goes further); what the bounds ask
+ * of a stretch is kept per first busy entry, a run's least cost to its end
+ * per CPU while the runs stay the same; no snapshot is taken that could not
+ * be compared before it is dropped (the engine's next event comes first) or
+ * that take() refuses (a run short of periods in its stretch).
  */
 #include <limits.h>
 #include <string.h>
@@ -99,8 +106,8 @@ struct sub {
 };
 
 /* What a verify of a stretch with this first busy entry reads (A120) and the
- * least it can cost (verify_floor), kept: both follow from first_busy and
- * the profile alone, and every bound below asks for them per stretch. */
+ * least it can cost (floors()), kept: both follow from first_busy and the
+ * profile alone, and every bound below asks for them per stretch. */
 struct floor_memo {
 	int64_t first_busy;
 	uint64_t lines, floor;
@@ -250,7 +257,8 @@ static uint64_t left_floor(const struct rmpsim_sim *s, struct rmpsim__periods *p
 		e->next = b->r0;
 		e->ist = 0;
 		e->left = 0;
-		for (size_t i = 0, at = b->r0; i < b->nst; at = b->st[i++].end)
+		uint64_t at = b->r0;
+		for (size_t i = 0; i < b->nst; at = b->st[i++].end)
 			e->left += (b->st[i].end - at) * floors(s, p, b->st[i].first_busy)->floor;
 	}
 	while (e->next < b->next) {
