@@ -251,6 +251,14 @@ int rmpsim_machine_rmpopt_verify_run(struct rmpsim_machine *m, unsigned cpu, uin
  */
 int rmpsim_machine_rmpopt_verify_run_gens(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size_t n,
 					  const uint64_t **ret_gens);
+/*
+ * Which generations the last successful rmpsim_machine_rmpopt_verify_run_gens
+ * handed back: two calls with the same nonzero id handed back the same
+ * generations of the same regions (a repeat of a run the machine keeps, A511),
+ * so a caller may keep what it worked out from them without comparing; 0:
+ * not known (compare).
+ */
+uint64_t rmpsim_machine_rmpopt_run_gens_id(const struct rmpsim_machine *m);
 
 /*
  * The same for a fixed list of distinct CPUs made once (a round's targets, sent

@@ -72,6 +72,10 @@ struct rmpsim__run_table {
 	bool off;			      /* never keep a core in the table (tests: the plain runs) */
 	uint64_t kinds[RMPSIM_RMPOPT_NKINDS]; /* what a repeat run counts */
 	uint64_t repeats;		      /* runs answered by the table (tests, benches) */
+	/* The table whose content generations verify_run_gens last handed back
+	 * (0: a run's own, not the table's): written only for that caller, who
+	 * runs from one thread at a time. */
+	uint64_t gens_id;
 };
 
 struct rmpsim__cpu_counters {
@@ -183,7 +187,8 @@ bool rmpsim__run_table_repeat(struct rmpsim_machine *m, unsigned core, uint64_t 
 			      uint64_t *ret_content_gens, const uint64_t **ret_gens_ptr);
 /* A run that does the work: true when it records its answers (then _end with the repeat's kinds). */
 bool rmpsim__run_table_begin(struct rmpsim_machine *m, unsigned core, uint64_t r0, size_t n);
-void rmpsim__run_table_end(struct rmpsim_machine *m, const uint64_t *repeat_kinds);
+/* Returns the table's id when its answers were published (0: not). */
+uint64_t rmpsim__run_table_end(struct rmpsim_machine *m, const uint64_t *repeat_kinds);
 /* Tests: off = every run takes the plain per-region path (the table stays empty). */
 void rmpsim__run_table_set_off(struct rmpsim_machine *m, bool off);
 

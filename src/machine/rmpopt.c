@@ -498,11 +498,15 @@ static int verify_run(struct rmpsim_machine *m, unsigned cpu, uint64_t rax, size
 			*ret_gens_ptr = m->rt.content_gens;
 		else if (ret_content_gens)
 			memcpy(ret_content_gens, m->rt.content_gens, n * sizeof(*ret_content_gens));
-		rmpsim__run_table_end(m, repeat_kinds);
+		uint64_t id = rmpsim__run_table_end(m, repeat_kinds);
+		if (ret_gens_ptr)
+			m->rt.gens_id = id;
 	} else {
 		run_regions(m, core, base_msr, r0, n, ret_content_gens, kinds, repeat_kinds, false);
-		if (ret_gens_ptr) /* the scratch (verify_run_gens) */
+		if (ret_gens_ptr) { /* the scratch (verify_run_gens) */
 			*ret_gens_ptr = ret_content_gens;
+			m->rt.gens_id = 0;
+		}
 	}
 count:
 	for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
@@ -530,6 +534,11 @@ int rmpsim_machine_rmpopt_verify_run_gens(struct rmpsim_machine *m, unsigned cpu
 			return -ENOMEM;
 	}
 	return verify_run(m, cpu, rax, n, m->rt.scratch_gens, ret_gens);
+}
+
+uint64_t rmpsim_machine_rmpopt_run_gens_id(const struct rmpsim_machine *m)
+{
+	return m ? m->rt.gens_id : 0;
 }
 
 int rmpsim_machine_rmpopt_verify_set(struct rmpsim_machine *m, struct rmpsim_machine_cpuset *set,

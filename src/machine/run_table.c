@@ -240,8 +240,10 @@ bool rmpsim__run_table_repeat(struct rmpsim_machine *m, unsigned core, uint64_t 
 		t->repeats++;
 		if (ret_content_gens)
 			memcpy(ret_content_gens, t->content_gens, n * sizeof(*ret_content_gens));
-		if (ret_gens_ptr) /* no copy: stays until the next run records (verify_run_gens) */
+		if (ret_gens_ptr) { /* no copy: stays until the next run records (verify_run_gens) */
 			*ret_gens_ptr = t->content_gens;
+			t->gens_id = t->id;
+		}
 	}
 	rmpsim__run_table_unlock(m);
 	return ok;
@@ -287,7 +289,7 @@ bool rmpsim__run_table_begin(struct rmpsim_machine *m, unsigned core, uint64_t r
 	return true;
 }
 
-void rmpsim__run_table_end(struct rmpsim_machine *m, const uint64_t *repeat_kinds)
+uint64_t rmpsim__run_table_end(struct rmpsim_machine *m, const uint64_t *repeat_kinds)
 {
 	struct rmpsim__run_table *t = &m->rt;
 	rmpsim__run_table_lock(m);
@@ -296,5 +298,7 @@ void rmpsim__run_table_end(struct rmpsim_machine *m, const uint64_t *repeat_kind
 		memcpy(t->kinds, repeat_kinds, sizeof(t->kinds));
 		t->published = true;
 	}
+	uint64_t id = t->published ? t->id : 0;
 	rmpsim__run_table_unlock(m);
+	return id;
 }

@@ -169,10 +169,14 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
 {
 	uint64_t n = a->end - a->r0;
 	int scan = (int)s->prof.rmpopt_scan;
+	/* The same generations: the machine says so (a repeat of the run it
+	 * keeps, A511), or they compare equal. */
+	uint64_t id = rmpsim_machine_rmpopt_run_gens_id(s->machine);
 	if (s->memo_valid && s->memo_r0 == a->r0 && s->memo_n == n && s->memo_scan == scan &&
-	    !memcmp(gens, s->memo_gens, n * sizeof(*s->memo_gens))) {
+	    ((id && id == s->memo_gens_id) || !memcmp(gens, s->memo_gens, n * sizeof(*s->memo_gens)))) {
 		memcpy(a->st, s->memo_st, s->memo_nst * sizeof(*a->st));
 		a->nst = s->memo_nst;
+		s->memo_gens_id = id; /* (equal: that id's generations are these) */
 		return;
 	}
 	inputs_of(s, a, gens);
@@ -194,6 +198,7 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
 	s->memo_r0 = a->r0;
 	s->memo_n = n;
 	s->memo_scan = scan;
+	s->memo_gens_id = id;
 	s->memo_valid = true;
 }
 

@@ -299,6 +299,7 @@ struct rmpsim_sim {
 	size_t memo_nst, memo_cap;
 	uint64_t memo_r0, memo_n;
 	int memo_scan;
+	uint64_t memo_gens_id; /* rmpsim_machine_rmpopt_run_gens_id() of memo_gens (0: none) */
 	bool memo_valid;
 
 	bool run_periods_off; /* rmpsim_sim_set_run_periods(false) */

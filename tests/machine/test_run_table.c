@@ -36,7 +36,30 @@ struct twin {
 	struct rmpsim_machine_cpuset *set[2][NSETS];
 	uint64_t gens[2][RMPSIM_RMPOPT_REGIONS];
 	unsigned steps;
+	/* rmpsim_machine_rmpopt_run_gens_id: the last nonzero id seen, the
+	 * range and generations it came with, how often it came again. */
+	uint64_t id, id_r0, id_n, id_gens[RMPSIM_RMPOPT_REGIONS];
+	unsigned id_again;
 };
+
+/* The same nonzero id: the same range and generations as when first seen. */
+static void check_gens_id(struct twin *w, uint64_t r0, uint64_t n, const uint64_t *gens)
+{
+	uint64_t id = rmpsim_machine_rmpopt_run_gens_id(w->m[0]);
+	if (!id)
+		return;
+	if (id == w->id) {
+		ASSERT_EQ(r0, w->id_r0);
+		ASSERT_EQ(n, w->id_n);
+		assert_memory_equal(gens, w->id_gens, n * sizeof(*gens));
+		w->id_again++;
+		return;
+	}
+	w->id = id;
+	w->id_r0 = r0;
+	w->id_n = n;
+	memcpy(w->id_gens, gens, n * sizeof(*gens));
+}
 
 static void twin_up(struct twin *w, enum rmpsim_rmpopt_cache cache)
 {
@@ -148,6 +171,8 @@ static void step(struct twin *w, struct rmpsim_rng *rng)
 		if (rc[0] == 0 && how)
 			for (uint64_t j = 0; j < n; j++)
 				ASSERT_EQ(how == 3 ? ptr[j] : w->gens[0][j], w->gens[1][j]);
+		if (rc[0] == 0 && how == 3)
+			check_gens_id(w, r0, n, ptr);
 	} else if (op < 52) { /* a single verify or status read, in or out of a range */
 		uint64_t r =
 			rmpsim__rng_below(rng, 2) ? rmpsim__rng_below(rng, 16) : rmpsim__rng_below(rng, TOP);
@@ -288,14 +313,42 @@ static void table_equals_the_plain_runs(void **state)
 			step(&w, &rng);
 			same_state(&w);
 		}
-		/* the test means something only if the table answers runs */
+		/* the test means something only if the table answers runs, and
+		 * hands the same generations back under the same id */
 		repeats += (unsigned)w.m[0]->rt.repeats;
+		print_message("the same generations' id again: %u\n", w.id_again);
+		assert_true(w.id_again > 10);
 		twin_down(&w);
 	}
 	print_message("runs answered by the table: %u\n", repeats);
 	assert_true(repeats > 100);
 	const uint64_t *ptr;
 	assert_int_equal(rmpsim_machine_rmpopt_verify_run_gens(NULL, 0, 0, 1, &ptr), -EINVAL);
+	assert_int_equal(rmpsim_machine_rmpopt_run_gens_id(NULL), 0);
+}
+
+/* rmpsim_machine_rmpopt_run_gens_id: a repeat keeps the id, a change in the
+ * range gives a new one, a run whose generations are not the table's none. */
+static void gens_id_names_the_generations(void **state)
+{
+	(void)state;
+	struct twin w;
+	const uint64_t *ptr;
+	twin_up(&w, RMPSIM_RMPOPT_CACHE_ALWAYS);
+	struct rmpsim_machine *m = w.m[0];
+	assert_int_equal(rmpsim_machine_rmpopt_verify_run_gens(m, 0, 0, 16, &ptr), 0);
+	uint64_t id1 = rmpsim_machine_rmpopt_run_gens_id(m);
+	assert_true(id1 != 0);
+	assert_int_equal(rmpsim_machine_rmpopt_verify_run_gens(m, 1, 0, 16, &ptr), 0);
+	ASSERT_EQ(rmpsim_machine_rmpopt_run_gens_id(m), id1);
+	assert_int_equal(make_private(m, 0, 6 * GIB, RMPSIM_PAGE_4K), 0);
+	assert_int_equal(rmpsim_machine_rmpopt_verify_run_gens(m, 2, 0, 16, &ptr), 0);
+	uint64_t id2 = rmpsim_machine_rmpopt_run_gens_id(m);
+	assert_true(id2 != 0 && id2 != id1);
+	rmpsim__run_table_set_off(m, true); /* a run of another range: its own generations */
+	assert_int_equal(rmpsim_machine_rmpopt_verify_run_gens(m, 3, 0, 8, &ptr), 0);
+	ASSERT_EQ(rmpsim_machine_rmpopt_run_gens_id(m), 0);
+	twin_down(&w);
 }
 
 int main(void)
@@ -303,6 +356,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(masked_core_writers),
 		cmocka_unit_test(table_equals_the_plain_runs),
+		cmocka_unit_test(gens_id_names_the_generations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
