@@ -748,10 +748,22 @@ static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, co
 		 * shifted j times; [lo + d, hi + d): the span's, shifted k times. */
 		struct rmpsim__warm *w = &row[gr->lo];
 		uint64_t dstamp = 0, dready = 0;
-		for (uint64_t per = 1; per <= k; per++) {
-			dstamp += gr->dfill;
-			dready += sh->dt;
-			w = rewrite(w, p->tmp, dr, dstamp, dready, gr->cold);
+		if (dr == 1 && gr->cold) { /* (the common case: one region a period) */
+			const struct rmpsim__warm src = p->tmp[0];
+			for (uint64_t per = 0; per < k; per++, w++) {
+				dstamp += gr->dfill;
+				dready += sh->dt;
+				*w = (struct rmpsim__warm){ .ready_at = src.ready_at + dready,
+							    .stamp = src.stamp + dstamp,
+							    .lines = src.lines,
+							    .gen = src.gen };
+			}
+		} else {
+			for (uint64_t per = 1; per <= k; per++) {
+				dstamp += gr->dfill;
+				dready += sh->dt;
+				w = rewrite(w, p->tmp, dr, dstamp, dready, gr->cold);
+			}
 		}
 		rewrite(w, &p->tmp[dr], gr->hi - gr->lo, dstamp, dready, gr->cold);
 		s->rm.l3_fill[gr->g] += k * gr->dfill;
@@ -861,9 +873,8 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 	if (s->runs_at_last) /* a run about to end bounds every skip to nothing */
 		return false;
 	const struct rmpsim__periods *p = s->periods;
-	if (p && !p->stale) {
-		if (a->l3 >= p->nl3)
-			return false;
+	/* (While p->stale, every pilot_g is NULL: attempt() classifies.) */
+	if (p && a->l3 < p->nl3) {
 		const struct rmpsim__arun *pilot = p->pilot_g[a->l3];
 		if (pilot && pilot != a)
 			return false;
@@ -871,10 +882,17 @@ bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const str
 	return attempt(s, a, top);
 }
 
+/* The subsystems to be found again, the pilots with them. */
+static void mark_stale(struct rmpsim__periods *p)
+{
+	p->stale = true;
+	memset(p->pilot_g, 0, p->nl3 * sizeof(*p->pilot_g));
+}
+
 void rmpsim__periods_stale(struct rmpsim_sim *s)
 {
 	if (s->periods) {
-		s->periods->stale = true;
+		mark_stale(s->periods);
 		s->periods->epoch++;
 	}
 }
@@ -882,7 +900,7 @@ void rmpsim__periods_stale(struct rmpsim_sim *s)
 void rmpsim__periods_events(struct rmpsim_sim *s)
 {
 	if (s->periods)
-		s->periods->stale = true;
+		mark_stale(s->periods);
 }
 
 static void snap_free(const struct rmpsim_allocator *al, struct snap *sn)
