@@ -35,6 +35,7 @@ struct shared {
 	_Atomic uint64_t seq[NPAGES];
 	_Atomic int violations;
 	_Atomic uint64_t skipped, optimised_seen;
+	_Atomic unsigned writers_done; /* run_table_threads: runners and owner that returned */
 };
 
 struct worker {
@@ -317,6 +318,7 @@ static void *rt_runner(void *arg)
 		}
 	}
 	rmpsim_machine_cpuset_destroy(s->m, set);
+	atomic_fetch_add(&s->writers_done, 1);
 	return NULL;
 }
 
@@ -344,6 +346,7 @@ static void *rt_owner(void *arg)
 		atomic_store_explicit(&s->seq[p], seq + 2, memory_order_release);
 		sched_yield(); /* let runs repeat between changes */
 	}
+	atomic_fetch_add(&s->writers_done, 1);
 	return NULL;
 }
 
@@ -354,7 +357,11 @@ static void *rt_reader(void *arg)
 	struct rmpsim_rng rng;
 
 	rmpsim__rng_seed(&rng, 4000);
-	for (int it = 0; it < RT_ITERS; it++) {
+	/* RT_ITERS reads, and on while the others still run until one finds a
+	 * bit set (the path under test: a scheduler that runs this thread
+	 * first must not leave it unexercised). */
+	for (int it = 0;
+	     it < RT_ITERS || (!atomic_load(&s->optimised_seen) && atomic_load(&s->writers_done) < 3); it++) {
 		unsigned region = (unsigned)rmpsim__rng_below(&rng, NREG);
 		unsigned core = (unsigned)rmpsim__rng_below(&rng, 4);
 		uint64_t before[PPR], after[PPR];
