@@ -61,7 +61,7 @@ static bool run_allowed(const struct rmpsim_sim *s)
 
 /* ---- Runs: allocation ---- */
 
-static struct rmpsim__arun *arun_get(struct rmpsim_sim *s, size_t n)
+static struct rmpsim__arun *arun_get(struct rmpsim_sim *s)
 {
 	struct rmpsim__arun *a = s->arun_free;
 	if (a) {
@@ -86,19 +86,23 @@ static struct rmpsim__arun *arun_get(struct rmpsim_sim *s, size_t n)
 		a->all_next = s->arun_all;
 		s->arun_all = a;
 	}
-	if (a->cap <
-	    n) { /* room for n stretches (one a region at worst; untouched memory past the used ones) */
-		struct rmpsim__in_stretch *st = rmpsim__malloc(s->a, n * sizeof(*st));
-		if (!st) {
-			a->next_free = s->arun_free;
-			s->arun_free = a;
-			return NULL;
-		}
-		rmpsim__free(s->a, a->st, a->cap * sizeof(*a->st));
-		a->st = st;
-		a->cap = n;
-	}
 	return a;
+}
+
+/* Room for n stretches in a. Only as many as the run needs: a run whose
+ * inputs come from the memo takes the memo's few, not one a region (the
+ * memory a pass touches first costs it a page fault a page). */
+static bool st_reserve(struct rmpsim_sim *s, struct rmpsim__arun *a, size_t n)
+{
+	if (a->cap >= n)
+		return true;
+	struct rmpsim__in_stretch *st = rmpsim__malloc(s->a, n * sizeof(*st));
+	if (!st)
+		return false;
+	rmpsim__free(s->a, a->st, a->cap * sizeof(*a->st));
+	a->st = st;
+	a->cap = n;
+	return true;
 }
 
 static void arun_put(struct rmpsim_sim *s, struct rmpsim__arun *a)
@@ -165,7 +169,7 @@ static void inputs_of(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64
 
 /* inputs_of(), or the last run's stretches when it read the same regions at
  * the same generations (s->memo_*, a copy of the generations it read). */
-static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64_t *gens)
+static bool take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64_t *gens)
 {
 	uint64_t n = a->end - a->r0;
 	int scan = (int)s->prof.rmpopt_scan;
@@ -174,24 +178,28 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
 	uint64_t id = rmpsim_machine_rmpopt_run_gens_id(s->machine);
 	if (s->memo_valid && s->memo_r0 == a->r0 && s->memo_n == n && s->memo_scan == scan &&
 	    ((id && id == s->memo_gens_id) || !memcmp(gens, s->memo_gens, n * sizeof(*s->memo_gens)))) {
+		if (!st_reserve(s, a, s->memo_nst))
+			return false;
 		memcpy(a->st, s->memo_st, s->memo_nst * sizeof(*a->st));
 		a->nst = s->memo_nst;
 		s->memo_gens_id = id; /* (equal: that id's generations are these) */
-		return;
+		return true;
 	}
+	if (!st_reserve(s, a, n)) /* one a region at worst */
+		return false;
 	inputs_of(s, a, gens);
 	s->memo_valid = false;
 	if (s->memo_cap < a->nst) {
 		struct rmpsim__in_stretch *st = rmpsim__malloc(s->a, a->nst * sizeof(*st));
 		if (!st)
-			return; /* no memo: the next run works its inputs out again */
+			return true; /* no memo: the next run works its inputs out again */
 		memo_free(s);
 		s->memo_st = st;
 		s->memo_cap = a->nst;
 	}
 	if (!s->memo_gens &&
 	    !(s->memo_gens = rmpsim__malloc(s->a, RMPSIM_RMPOPT_REGIONS * sizeof(*s->memo_gens))))
-		return;
+		return true;
 	memcpy(s->memo_st, a->st, a->nst * sizeof(*a->st));
 	memcpy(s->memo_gens, gens, n * sizeof(*gens));
 	s->memo_nst = a->nst;
@@ -200,6 +208,7 @@ static void take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
 	s->memo_scan = scan;
 	s->memo_gens_id = id;
 	s->memo_valid = true;
+	return true;
 }
 
 static void memo_free(struct rmpsim_sim *s)
@@ -211,6 +220,20 @@ static void memo_free(struct rmpsim_sim *s)
 }
 
 /* ---- Charging one verify at a time ---- */
+
+/* Out of memory for a run's stretches, its machine part done: its verifies
+ * charged here, one by one in the handler's context, as a handler's own loop
+ * of rmpopt() is (computed whole when it runs, as before A300): slower to
+ * the exact order, never a run without its time. */
+static void charge_whole(struct rmpsim_sim *s, uint64_t r0, uint64_t n)
+{
+	for (uint64_t region = r0; region < r0 + n; region++) {
+		struct rmpsim_verify v;
+		struct rmpsim_verify_cost c;
+		rmpsim__verify_inputs(s, region << 30, &v);
+		rmpsim_sim_charge_verify(s, &v, &c);
+	}
+}
 
 /* Verifies from a->next while they start before lim (at least one), each as
  * rmpsim_sim_charge_verify charges it on the run's CPU; RMPOPT records only
@@ -822,7 +845,7 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 		s->arun_ops = &arun_ops;
 	}
 	rmpsim__arun_settle(s); /* an earlier run of this handler first */
-	struct rmpsim__arun *a = arun_get(s, n);
+	struct rmpsim__arun *a = arun_get(s);
 	if (!a)
 		return -ENOMEM;
 	/* The content generations the machine's run read (the machine's, valid
@@ -843,7 +866,13 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	a->ist = 0;
 	a->have_in = false;
 	a->ahead_from = 0;
-	take_inputs(s, a, gens);
+	if (!take_inputs(s, a, gens)) { /* no room for its stretches: computed whole */
+		a->next_free = s->arun_free;
+		s->arun_free = a;
+		charge_whole(s, spa >> 30, n);
+		s->runs++; /* (the machine part is done: not -ENOMEM, which the caller redoes) */
+		return 0;
+	}
 	s->runs++;
 	if (s->ctx_defer) { /* goes on after the handler if nothing follows it (A300) */
 		s->cpus[a->cpu].arun = a;

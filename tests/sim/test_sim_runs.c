@@ -629,8 +629,10 @@ static void destroyed_with_runs_in_progress(void **state)
 
 /*
  * Out of memory on the way into a run: -ENOMEM, nothing done, and the caller's
- * loop of verifies (the shim's fallback) charges the range instead; the sim
- * stays sound and frees everything.
+ * loop of verifies (the shim's fallback) charges the range instead; or, out of
+ * memory for the run's stretches once the machine's part is done, the run's
+ * verifies charged in the handler there and then (a run all the same). The
+ * sim stays sound and frees everything.
  */
 struct oom_world {
 	struct rmpsim_machine *m;
