@@ -405,6 +405,27 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 	return region;
 }
 
+/* The stretch of region (a's next or later) and a's inputs set for it (the
+ * fast way's carried state, alike() what its alike regions share). */
+static const struct rmpsim__in_stretch *inputs_at(struct rmpsim_sim *s, struct rmpsim__arun *a,
+						  uint64_t region)
+{
+	while (region >= a->st[a->ist].end)
+		a->ist++;
+	const struct rmpsim__in_stretch *st = &a->st[a->ist];
+	if (!a->have_in || a->in_st != a->ist) {
+		struct rmpsim_verify v = { .region = region,
+					   .gen = st->gen,
+					   .first_busy = st->first_busy,
+					   .home_node = st->home_node };
+		rmpsim__scan_in_set(s, a->cpu, &v, &a->in);
+		alike_set(s, &a->in, &a->ak);
+		a->in_st = a->ist;
+		a->have_in = true;
+	}
+	return st;
+}
+
 /* Verifies from a->next while they start before lim (at least one): each
  * region's scan, stretches of alike regions at once, the statistics summed. */
 static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
@@ -426,19 +447,7 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 	};
 	uint64_t t0 = r.t, region = a->next;
 	do {
-		while (region >= a->st[a->ist].end)
-			a->ist++;
-		const struct rmpsim__in_stretch *st = &a->st[a->ist];
-		if (!a->have_in || a->in_st != a->ist) {
-			struct rmpsim_verify v = { .region = region,
-						   .gen = st->gen,
-						   .first_busy = st->first_busy,
-						   .home_node = st->home_node };
-			rmpsim__scan_in_set(s, a->cpu, &v, &a->in);
-			alike_set(s, &a->in, &a->ak);
-			a->in_st = a->ist;
-			a->have_in = true;
-		}
+		const struct rmpsim__in_stretch *st = inputs_at(s, a, region);
 		r.gen = (uint32_t)st->gen;
 		/* The whole scan, then the regions alike it while the step lasts
 		 * (runs in lockstep charge one region a step: no more). */
@@ -610,6 +619,17 @@ static bool bind(struct rmpsim_sim *s, unsigned cpu, struct rmpsim__csd *d, uint
 	return true;
 }
 
+/* Time t (exclusive: verifies that start before it) no later than just past
+ * the run limits (t 0: a step at time 0, whose t - 1 would wrap). */
+static uint64_t within_limits(const struct rmpsim_sim *s, uint64_t t)
+{
+	if (t && s->limit < t - 1)
+		t = s->limit + 1;
+	if (t && s->max_time && s->max_time < t - 1)
+		t = s->max_time + 1;
+	return t;
+}
+
 /* ---- Looking ahead (A310, docs/timing.md "Looking ahead") ---- */
 
 /*
@@ -630,19 +650,7 @@ static bool ahead_ok(struct rmpsim_sim *s, struct rmpsim__arun *b, uint64_t boun
 	uint64_t region = b->next;
 	if (b->t >= bound || region + 2 >= b->end || region >= m->nregions || !m->warm || !m->warm[b->l3])
 		return false;
-	while (region >= b->st[b->ist].end)
-		b->ist++;
-	const struct rmpsim__in_stretch *st = &b->st[b->ist];
-	if (!b->have_in || b->in_st != b->ist) {
-		struct rmpsim_verify v = { .region = region,
-					   .gen = st->gen,
-					   .first_busy = st->first_busy,
-					   .home_node = st->home_node };
-		rmpsim__scan_in_set(s, b->cpu, &v, &b->in);
-		alike_set(s, &b->in, &b->ak);
-		b->in_st = b->ist;
-		b->have_in = true;
-	}
+	const struct rmpsim__in_stretch *st = inputs_at(s, b, region);
 	const struct rmpsim__warm *w = &m->warm[b->l3][region];
 	uint64_t n = b->in.n;
 	/* (hot_ps is then the scan's cost: the fixed part and n lines from the L3) */
@@ -677,11 +685,7 @@ static bool ahead_group(const struct rmpsim_sim *s, struct rmpsim__arun *a)
  */
 static bool look_ahead(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top)
 {
-	uint64_t bound = top ? top->time : RMPSIM_TIME_NEVER;
-	if (bound && s->limit < bound - 1)
-		bound = s->limit + 1;
-	if (bound && s->max_time && s->max_time < bound - 1)
-		bound = s->max_time + 1;
+	uint64_t bound = within_limits(s, top ? top->time : RMPSIM_TIME_NEVER);
 	a->ahead_from = a->next + 1;
 	if (!ahead_ok(s, a, bound))
 		return false;
@@ -734,7 +738,6 @@ static bool look_ahead(struct rmpsim_sim *s, struct rmpsim__arun *a, const struc
 		order_insert(s, b);
 		steps++;
 	}
-	/* Merged back from the back: the others o[0, nrest), the group's gs[0, ng). */
 	struct rmpsim__arun **gs = &s->run_ord[s->run_head];
 	at_last = s->runs_at_last;
 	s->run_ord = ord;
@@ -744,13 +747,7 @@ static bool look_ahead(struct rmpsim_sim *s, struct rmpsim__arun *a, const struc
 	s->runs_at_last = rest_at_last + at_last;
 	for (size_t i = 0; i < ng; i++)
 		gs[i]->ahead_from = gs[i]->next + 1; /* again after a step in time order */
-	size_t i = nrest, j = ng, w = nrest + ng;
-	while (j) {
-		if (i && rmpsim__ev_before(&gs[j - 1]->ev, &o[i - 1]->ev))
-			o[--w] = o[--i];
-		else
-			o[--w] = gs[--j];
-	}
+	rmpsim__runs_merge(o, nrest, gs, ng);	     /* the group's back among the others */
 	if (steps || moved) {
 		s->look_aheads++;
 		s->ahead_verifies += steps;
@@ -793,12 +790,7 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		uint64_t lim = top ? top->time : RMPSIM_TIME_NEVER;
 		if (next && next->time < lim)
 			lim = next->time;
-		/* Verifies up to the limits, not past them (lim 0: a step at time 0
-		 * next to a run there, whose lim - 1 would wrap). */
-		if (lim && s->limit < lim - 1)
-			lim = s->limit + 1;
-		if (lim && s->max_time && s->max_time < lim - 1)
-			lim = s->max_time + 1;
+		lim = within_limits(s, lim); /* up to the limits, not past them */
 		if (fast)
 			charge_lockstep(s, a, lim);
 		else

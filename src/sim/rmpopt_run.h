@@ -51,6 +51,22 @@ static inline size_t rmpsim__arun_stretch(const struct rmpsim__arun *a, uint64_t
 	return i;
 }
 
+/* Runs o[0, n_o) and add[0, n_add), each in time order, merged into
+ * o[0, n_o + n_add) (o has the room), from the back: the other runs kept
+ * in place and a group's or subsystem's runs that moved on merged back in
+ * (run_period.c's moves, rmpopt_run.c's look-ahead). */
+static inline void rmpsim__runs_merge(struct rmpsim__arun **o, size_t n_o, struct rmpsim__arun *const *add,
+				      size_t n_add)
+{
+	size_t i = n_o, j = n_add, w = n_o + n_add;
+	while (j) {
+		if (i && rmpsim__ev_before(&add[j - 1]->ev, &o[i - 1]->ev))
+			o[--w] = o[--i];
+		else
+			o[--w] = add[--j];
+	}
+}
+
 /* run_period.c (A301): the runs' state that repeats, found and skipped in
  * whole periods. rmpsim__periods_try: before a's step, a the earliest run and
  * top the engine's next event (NULL: none); true when the runs moved on (the

@@ -696,14 +696,7 @@ static void reorder(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x)
 		else
 			o[ns++] = o[i];
 	}
-	/* Merge from the back: o[0, ns) and mv[0, nm) into o[0, n). */
-	size_t i = ns, j = nm, w = n;
-	while (j) {
-		if (i && rmpsim__ev_before(&mv[j - 1]->ev, &o[i - 1]->ev))
-			o[--w] = o[--i];
-		else
-			o[--w] = mv[--j];
-	}
+	rmpsim__runs_merge(o, ns, mv, nm);
 }
 
 /* n records from src to w, shifted some periods: the stamp by dstamp (the

@@ -352,6 +352,18 @@ static void assert_same(const struct snap *a, const struct snap *b)
 	}
 }
 
+/* The world run the three ways, which must agree: the snapshots [NMODES]
+ * (static: one world at a time). */
+static const struct snap *three_ways(const struct params *pa)
+{
+	static struct snap sn[NMODES];
+	for (int mode = 0; mode < NMODES; mode++)
+		world_run(pa, (enum mode)mode, &sn[mode]);
+	assert_same(&sn[PERIODS], &sn[STEPS]);
+	assert_same(&sn[PERIODS], &sn[DETAIL]);
+	return sn;
+}
+
 static void random_params(struct rmpsim_rng *rng, struct params *pa)
 {
 	memset(pa, 0, sizeof(*pa));
@@ -390,11 +402,7 @@ static void periods_equal_the_steps(void **state)
 	for (unsigned iter = 0; iter < 24; iter++) {
 		struct params pa;
 		random_params(&rng, &pa);
-		static struct snap sn[NMODES];
-		for (int mode = 0; mode < NMODES; mode++)
-			world_run(&pa, (enum mode)mode, &sn[mode]);
-		assert_same(&sn[PERIODS], &sn[STEPS]);
-		assert_same(&sn[PERIODS], &sn[DETAIL]);
+		const struct snap *sn = three_ways(&pa);
 		assert_int_equal(sn[STEPS].skips, 0);
 		assert_int_equal(sn[DETAIL].skips, 0);
 		assert_int_equal(sn[STEPS].aheads, 0);
@@ -486,11 +494,7 @@ static void a_runs_bound_is_its_own(void **state)
 		pa.prof.l3_bytes =
 			rmpsim_profile_default()->l3_bytes; /* the first group holds every region */
 		pa.script = relaunch_script;
-		static struct snap sn[NMODES];
-		for (int mode = 0; mode < NMODES; mode++)
-			world_run(&pa, (enum mode)mode, &sn[mode]);
-		assert_same(&sn[PERIODS], &sn[STEPS]);
-		assert_same(&sn[PERIODS], &sn[DETAIL]);
+		const struct snap *sn = three_ways(&pa);
 		skips += sn[PERIODS].skips;
 	}
 	print_message("%llu skips\n", (unsigned long long)skips);
@@ -557,11 +561,7 @@ static void look_ahead_keeps_what_shows(void **state)
 		pa.prof.rmpopt_scan = rmpsim_profile_default()->rmpopt_scan;
 		pa.cuts = false;
 		pa.script = ahead_script;
-		static struct snap sn[NMODES];
-		for (int mode = 0; mode < NMODES; mode++)
-			world_run(&pa, (enum mode)mode, &sn[mode]);
-		assert_same(&sn[PERIODS], &sn[STEPS]);
-		assert_same(&sn[PERIODS], &sn[DETAIL]);
+		const struct snap *sn = three_ways(&pa);
 		aheads += sn[PERIODS].ahead_verifies;
 	}
 	print_message("%llu verifies ahead\n", (unsigned long long)aheads);
