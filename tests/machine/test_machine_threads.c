@@ -291,7 +291,9 @@ static void *rt_runner(void *arg)
 		return NULL;
 	}
 	rmpsim__rng_seed(&rng, 2000 + w->id);
-	for (int it = 0; it < RT_ITERS; it++) {
+	/* RT_ITERS operations, and on (up to a cap) until the reader has seen a
+	 * bit set: the path under test, whatever order the threads run in. */
+	for (int it = 0; it < RT_ITERS || (!atomic_load(&s->optimised_seen) && it < 50 * RT_ITERS); it++) {
 		unsigned cpu = 2 * w->id + (unsigned)rmpsim__rng_below(&rng, 2); /* cores 0-1 or 2-3: mine */
 		unsigned op = (unsigned)rmpsim__rng_below(&rng, 20);
 		unsigned region = (unsigned)rmpsim__rng_below(&rng, NREG);
@@ -322,6 +324,23 @@ static void *rt_runner(void *arg)
 	return NULL;
 }
 
+/* Page p (a region's one page) changes hands: assigned when free, freed when assigned. */
+static void rt_toggle(struct shared *s, unsigned p)
+{
+	uint64_t seq = atomic_load_explicit(&s->seq[p], memory_order_relaxed);
+	bool assign = !((seq / 2) & 1);
+	atomic_store_explicit(&s->seq[p], seq + 1, memory_order_release);
+	int rc = assign ? make_private(s->m, 7, page_spa(p), RMPSIM_PAGE_4K)
+			: make_shared(s->m, 7, page_spa(p), RMPSIM_PAGE_4K);
+	if (rc != RMPSIM_RMPUPDATE_OK)
+		atomic_fetch_add(&s->violations, 1);
+	/* Assigned and returned: no core's bit for the region may read set (A46), table or not. */
+	for (unsigned core = 0; assign && core < 4; core++)
+		if (rmpsim_machine_region_optimized(s->m, core, R0 + p / PPR))
+			atomic_fetch_add(&s->violations, 1);
+	atomic_store_explicit(&s->seq[p], seq + 2, memory_order_release);
+}
+
 static void *rt_owner(void *arg)
 {
 	struct worker *w = arg;
@@ -331,21 +350,13 @@ static void *rt_owner(void *arg)
 	rmpsim__rng_seed(&rng, 3000);
 	for (int it = 0; it < RT_ITERS / 4; it++) {
 		/* one page per region: regions go free and busy */
-		unsigned p = PPR * (unsigned)rmpsim__rng_below(&rng, NREG);
-		uint64_t seq = atomic_load_explicit(&s->seq[p], memory_order_relaxed);
-		bool assign = !((seq / 2) & 1);
-		atomic_store_explicit(&s->seq[p], seq + 1, memory_order_release);
-		int rc = assign ? make_private(s->m, 7, page_spa(p), RMPSIM_PAGE_4K)
-				: make_shared(s->m, 7, page_spa(p), RMPSIM_PAGE_4K);
-		if (rc != RMPSIM_RMPUPDATE_OK)
-			atomic_fetch_add(&s->violations, 1);
-		/* Assigned and returned: no core's bit for the region may read set (A46), table or not. */
-		for (unsigned core = 0; assign && core < 4; core++)
-			if (rmpsim_machine_region_optimized(s->m, core, R0 + p / PPR))
-				atomic_fetch_add(&s->violations, 1);
-		atomic_store_explicit(&s->seq[p], seq + 2, memory_order_release);
+		rt_toggle(s, PPR * (unsigned)rmpsim__rng_below(&rng, NREG));
 		sched_yield(); /* let runs repeat between changes */
 	}
+	/* The first region left free: the runners' runs can then set its bits
+	 * for the reader to see, whichever thread ran when. */
+	if ((atomic_load_explicit(&s->seq[0], memory_order_relaxed) / 2) & 1)
+		rt_toggle(s, 0);
 	atomic_fetch_add(&s->writers_done, 1);
 	return NULL;
 }
