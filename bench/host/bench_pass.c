@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -141,6 +142,16 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Minor page faults so far: a first touch of a heap page costs ~10 us on
+ * the VM the figures come from, more than thousands of instructions, and
+ * callgrind does not see it (docs/performance.md "Page faults"). */
+static long minor_faults(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
 static uint64_t sum_stat(struct rmpsim_sim *sim, bool ipis)
 {
 	uint64_t n = 0;
@@ -155,6 +166,21 @@ static uint64_t sum_stat(struct rmpsim_sim *sim, bool ipis)
 				n += st.rmpopt[k];
 	}
 	return n;
+}
+
+/* With BENCH_PASS_PERF=1 in the environment, each timed pass's start and
+ * end on CLOCK_MONOTONIC go to stderr, to cut a `perf record -k
+ * CLOCK_MONOTONIC` profile to the pass: the simulated CPUs run on fibers,
+ * whose stacks do not unwind to timed_pass. */
+static bool perf_marks;
+
+static void perf_mark(const char *what)
+{
+	if (!perf_marks)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	fprintf(stderr, "bench_pass %s %lld.%09ld\n", what, (long long)ts.tv_sec, ts.tv_nsec);
 }
 
 /* The measured part, apart so that callgrind can count it alone
@@ -195,10 +221,15 @@ static int bench(const char *name, bool small)
 	uint64_t ipis0 = sum_stat(w.sim, true), rmpopts0 = sum_stat(w.sim, false);
 	uint64_t rounds0, memo0, rounds, memo;
 	rmpsim_sim_round_counts(w.sim, &rounds0, &memo0);
+	long faults0 = minor_faults();
+	perf_mark("pass-start");
 	double t0 = now_s();
-	if (timed_pass(w.sim, done) < 0)
-		return -1;
+	int pass_rc = timed_pass(w.sim, done);
 	double wall = now_s() - t0;
+	perf_mark("pass-end");
+	if (pass_rc < 0)
+		return -1;
+	long faults = minor_faults() - faults0;
 	rmpsim_sim_round_counts(w.sim, &rounds, &memo);
 	uint64_t skipped, skips = rmpsim_sim_run_period_skips(w.sim, &skipped); /* runs in periods */
 	uint64_t ahead_v, aheads = rmpsim_sim_run_look_aheads(w.sim, &ahead_v); /* A310 */
@@ -210,11 +241,12 @@ static int bench(const char *name, bool small)
 	double sim_s = (double)(done - start) * 1e-12;
 	printf("%-12s pass %12.3f us  wall %10.3f ms  sim/wall %9.1fx  ipis %8llu  rmpopts %8llu  rounds "
 	       "%5llu "
-	       "(memo %5llu)  skips %4llu (%8llu verifies)  ahead %4llu (%6llu verifies)  hash %016llx\n",
+	       "(memo %5llu)  skips %4llu (%8llu verifies)  ahead %4llu (%6llu verifies)  faults %4ld  hash "
+	       "%016llx\n",
 	       name, sim_s * 1e6, wall * 1e3, sim_s / wall, (unsigned long long)ipis,
 	       (unsigned long long)rmpopts, (unsigned long long)(rounds - rounds0),
 	       (unsigned long long)(memo - memo0), (unsigned long long)skips, (unsigned long long)skipped,
-	       (unsigned long long)aheads, (unsigned long long)ahead_v, (unsigned long long)hash1);
+	       (unsigned long long)aheads, (unsigned long long)ahead_v, faults, (unsigned long long)hash1);
 	world_destroy(&w);
 	return 0;
 }
@@ -324,6 +356,8 @@ int main(int argc, char **argv)
 	int i = 1, rc = 0;
 
 	const char *desc = NULL;
+	const char *perf_env = getenv("BENCH_PASS_PERF");
+	perf_marks = perf_env && !strcmp(perf_env, "1");
 	if (i + 1 < argc && !strcmp(argv[i], "machine")) {
 		desc = argv[i + 1];
 		i += 2;

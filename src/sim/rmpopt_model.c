@@ -59,6 +59,9 @@ int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned 
 		for (unsigned c = s->ncpus; c-- > 0;)
 			if (s->cpus[c].node < s->ndomains)
 				m->node_pkg[s->cpus[c].node] = s->cpus[c].package;
+	/* Rows on first use, from slabs: a row is used densely once used. */
+	rmpsim__slab_init(&m->warm_slab, (size_t)nregions * sizeof(**m->warm), m->nl3);
+	rmpsim__slab_init(&m->res_slab, (size_t)nregions * sizeof(**m->res), m->ndom);
 	m->warm = rmpsim__calloc(s->a, m->nl3, sizeof(*m->warm));
 	m->l3_fill = rmpsim__calloc(s->a, m->nl3, sizeof(*m->l3_fill));
 	m->res = m->ndom ? rmpsim__calloc(s->a, m->ndom, sizeof(*m->res)) : NULL;
@@ -72,12 +75,8 @@ int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned 
 void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s)
 {
 	struct rmpsim__rmpopt_model *m = &s->rm;
-	if (m->warm)
-		for (unsigned g = 0; g < m->nl3; g++)
-			rmpsim__free(s->a, m->warm[g], m->nregions * sizeof(**m->warm));
-	if (m->res)
-		for (unsigned d = 0; d < m->ndom; d++)
-			rmpsim__free(s->a, m->res[d], m->nregions * sizeof(**m->res));
+	rmpsim__slab_fini(&m->warm_slab, s->a);
+	rmpsim__slab_fini(&m->res_slab, s->a);
 	rmpsim__free(s->a, m->warm, m->nl3 * sizeof(*m->warm));
 	rmpsim__free(s->a, m->l3_fill, m->nl3 * sizeof(*m->l3_fill));
 	rmpsim__free(s->a, m->res, m->ndom * sizeof(*m->res));
@@ -94,12 +93,6 @@ uint64_t rmpsim__c2c_ps(const struct rmpsim_sim *s, unsigned a, unsigned b)
 	if (x->package == y->package)
 		return s->prof.c2c_other_l3_ps;
 	return s->prof.c2c_other_socket_ps;
-}
-
-void *rmpsim__model_row_alloc(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem)
-{
-	rows[i] = rmpsim__calloc(s->a, s->rm.nregions, elem);
-	return rows[i];
 }
 
 static unsigned scope_domain(const struct rmpsim_sim *s, unsigned cpu)
@@ -122,7 +115,7 @@ struct rmpsim__warm *rmpsim__warm_get(struct rmpsim_sim *s, unsigned g, uint64_t
 	struct rmpsim__rmpopt_model *m = &s->rm;
 	if (g >= m->nl3 || region >= m->nregions)
 		return NULL;
-	struct rmpsim__warm *r = rmpsim__model_row(s, (void **)m->warm, g, sizeof(*r));
+	struct rmpsim__warm *r = rmpsim__model_row(s, &m->warm_slab, (void **)m->warm, g);
 	return r ? &r[region] : NULL;
 }
 
@@ -196,7 +189,7 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 
 	if (m->ndom && indexed) {
 		struct rmpsim__result *r =
-			rmpsim__model_row(s, (void **)m->res, scope_domain(s, cpu), sizeof(*r));
+			rmpsim__model_row(s, &m->res_slab, (void **)m->res, scope_domain(s, cpu));
 		res = r ? &r[v->region] : NULL;
 	}
 	bool hit = false;
@@ -215,7 +208,7 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 		/* A120: the lines up to the first assigned entry. */
 		unsigned g = s->cpus[cpu].l3;
 		struct rmpsim__warm *wr =
-			indexed ? rmpsim__model_row(s, (void **)m->warm, g, sizeof(*wr)) : NULL;
+			indexed ? rmpsim__model_row(s, &m->warm_slab, (void **)m->warm, g) : NULL;
 		struct rmpsim__scan_in in;
 		rmpsim__scan_in_set(s, cpu, v, &in);
 		rmpsim__scan(s, &in, &m->l3_fill[g], t, wr ? &wr[v->region] : NULL, (uint32_t)v->gen, &c);

@@ -10,6 +10,7 @@
 #include <rmpsim/sim.h>
 
 #include "base/rng.h"
+#include "base/slab.h"
 #include "fiber.h"
 #include "heap.h"
 #include "home_queue.h"
@@ -155,6 +156,7 @@ struct rmpsim__rmpopt_model {
 	uint64_t *l3_fill;			   /* [nl3]: bytes of RMP lines brought into the group */
 	unsigned *node_pkg;			   /* [ndomains]: socket of each NUMA node */
 	struct rmpsim__result **res;		   /* [ndom][nregions], each row on first use */
+	struct rmpsim__slab warm_slab, res_slab;   /* where those rows come from */
 	uint64_t win_min, win_max;		   /* rmpsim_sim_rmpopt_window() */
 	struct rmpsim_rise rise[RMPSIM_RISES_MAX]; /* rmpsim_sim_rmpopt_rises() */
 	size_t nrise;

@@ -3,6 +3,7 @@
 #ifndef RMPSIM_BASE_ALLOC_H
 #define RMPSIM_BASE_ALLOC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -38,5 +39,17 @@ static inline void rmpsim__free(const struct rmpsim_allocator *a, void *p, size_
 {
 	a->free(a->ctx, p, n);
 }
+
+/* A transparent huge page's size: rmpsim__malloc_dense's unit. */
+#define RMPSIM__DENSE_BYTES ((size_t)2 << 20)
+
+/* Room for n bytes (not zeroed) that the caller will fill densely. From the
+ * default allocator, n >= RMPSIM__DENSE_BYTES comes aligned to that with
+ * transparent huge pages advised (MADV_HUGEPAGE), so that its first touch
+ * costs a page fault per 2 MiB, not per 4 KiB; any other allocator or size
+ * is asked as rmpsim__malloc. Freed with rmpsim__free_dense (the same n).
+ * *zeroed says whether the memory is known to be zero (fresh pages). */
+void *rmpsim__malloc_dense(const struct rmpsim_allocator *a, size_t n, bool *zeroed);
+void rmpsim__free_dense(const struct rmpsim_allocator *a, void *p, size_t n);
 
 #endif
