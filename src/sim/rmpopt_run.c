@@ -407,8 +407,8 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 
 /* The stretch of region (a's next or later) and a's inputs set for it (the
  * fast way's carried state, alike() what its alike regions share). */
-static const struct rmpsim__in_stretch *inputs_at(struct rmpsim_sim *s, struct rmpsim__arun *a,
-						  uint64_t region)
+__attribute__((noinline)) static const struct rmpsim__in_stretch *
+inputs_at(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t region)
 {
 	while (region >= a->st[a->ist].end)
 		a->ist++;
@@ -478,23 +478,27 @@ static void charge(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
 }
 
 /*
- * A step of the fast way whose first region is in the stretch the run's
- * inputs were set for (the lockstep case: a run charges one region a step):
- * that region's scan straight on the model's state, without charge_fast()'s
- * set-up and write-back, then charge_fast() for the rest when the step goes
- * on. The same arithmetic: step() is this scan, and noting a cost twice
+ * A step of the fast way (the lockstep case: a run charges one region a
+ * step): that region's scan straight on the model's state, its inputs set
+ * first when it begins a stretch, without charge_fast()'s set-up and
+ * write-back, then charge_fast() for the rest when the step goes on. The same arithmetic: step() is this scan, and noting a cost twice
  * changes neither the window nor the maximum.
  */
-static void charge_lockstep(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
+static inline __attribute__((always_inline)) void charge_lockstep(struct rmpsim_sim *s,
+								  struct rmpsim__arun *a, uint64_t lim)
 {
 	struct rmpsim__rmpopt_model *m = &s->rm;
 	uint64_t region = a->next;
-	const struct rmpsim__in_stretch *st = &a->st[a->ist];
 	struct rmpsim__warm *row = m->warm ? m->warm[a->l3] : NULL;
-	if (!a->have_in || a->in_st != a->ist || region >= st->end || region >= m->nregions || !row) {
+	if (region >= m->nregions || !row) {
 		charge_fast(s, a, lim);
 		return;
 	}
+	/* (A step into a new stretch sets its inputs here: charge_fast()'s
+	 * set-up for one region cost three times the region's scan.) */
+	const struct rmpsim__in_stretch *st = &a->st[a->ist];
+	if (region >= st->end || !a->have_in || a->in_st != a->ist)
+		st = inputs_at(s, a, region);
 	struct rmpsim_verify_cost c;
 	uint64_t t = a->t;
 	rmpsim__scan(s, &a->in, &m->l3_fill[a->l3], t, &row[region], (uint32_t)st->gen, &c);

@@ -73,7 +73,22 @@ static inline void rmpsim__runs_merge(struct rmpsim__arun **o, size_t n_o, struc
  * order changed: take the earliest again). rmpsim__periods_stale: the runs in
  * progress changed (a run began or ended); rmpsim__periods_events: the engine
  * ran something else since the last step (either: every snapshot dropped). */
-bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top);
+bool rmpsim__periods_attempt(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top);
+static inline bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a,
+				       const struct rmpsim_event *top)
+{
+	/* The common answer, inline before every step: a run about to end bounds
+	 * every skip to nothing, and only a subsystem's pilot tries (while the
+	 * subsystems are stale every pilot is NULL: the attempt classifies). */
+	if (s->runs_at_last)
+		return false;
+	if (a->l3 < s->run_pilot_n) {
+		const struct rmpsim__arun *pilot = s->run_pilot_g[a->l3];
+		if (pilot && pilot != a)
+			return false;
+	}
+	return rmpsim__periods_attempt(s, a, top);
+}
 void rmpsim__periods_stale(struct rmpsim_sim *s);
 void rmpsim__periods_events(struct rmpsim_sim *s);
 void rmpsim__periods_free(struct rmpsim_sim *s);

@@ -144,7 +144,7 @@ struct rmpsim__periods {
 	uint64_t *per_group; /* [nl3]: scratch: horizon()'s regions left */
 	struct lead *lead;   /* [nl3]: scratch of classify() (a: NULL between) */
 	/* [nl3]: the pilot of each group's subsystem (NULL: none yet), for
-	 * rmpsim__periods_try()'s quick test */
+	 * rmpsim__periods_try()'s quick test (s->run_pilot_g) */
 	const struct rmpsim__arun **pilot_g;
 	struct rmpsim__arun **moved; /* [cap_moved]: scratch of skip()'s merge */
 	size_t cap_moved;
@@ -303,6 +303,8 @@ static struct rmpsim__periods *periods_get(struct rmpsim_sim *s)
 		p->slot[g] = NO_SLOT;
 	p->stale = true;
 	s->periods = p;
+	s->run_pilot_g = p->pilot_g;
+	s->run_pilot_n = nl3;
 	return p;
 }
 
@@ -811,10 +813,9 @@ static bool event_first(const struct rmpsim_sim *s, struct rmpsim__periods *p, c
 	       top->time < a->t + floors(s, p, a->st[rmpsim__arun_stretch(a, a->next)].first_busy)->floor;
 }
 
-/* rmpsim__periods_try() past its quick tests (apart, so that the quick
- * tests, run before every step, need no stack frame of its size). */
-__attribute__((noinline)) static bool attempt(struct rmpsim_sim *s, struct rmpsim__arun *a,
-					      const struct rmpsim_event *top)
+/* rmpsim__periods_try() past its quick tests (rmpopt_run.h, inline before
+ * every step). */
+bool rmpsim__periods_attempt(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top)
 {
 	struct rmpsim__periods *p = periods_get(s);
 	if (!p)
@@ -857,22 +858,6 @@ __attribute__((noinline)) static bool attempt(struct rmpsim_sim *s, struct rmpsi
 		take(s, p, p->sub_of[g], a, last);
 	x->last = (unsigned)(last - x->snap);
 	return true;
-}
-
-/* Called before every step of the runs: the common answer (a is not its
- * subsystem's pilot, or a run is at its last region) without a call. */
-bool rmpsim__periods_try(struct rmpsim_sim *s, struct rmpsim__arun *a, const struct rmpsim_event *top)
-{
-	if (s->runs_at_last) /* a run about to end bounds every skip to nothing */
-		return false;
-	const struct rmpsim__periods *p = s->periods;
-	/* (While p->stale, every pilot_g is NULL: attempt() classifies.) */
-	if (p && a->l3 < p->nl3) {
-		const struct rmpsim__arun *pilot = p->pilot_g[a->l3];
-		if (pilot && pilot != a)
-			return false;
-	}
-	return attempt(s, a, top);
 }
 
 /* The subsystems to be found again, the pilots with them. */
@@ -927,6 +912,8 @@ void rmpsim__periods_free(struct rmpsim_sim *s)
 	rmpsim__free(s->a, p->tmp, p->cap_tmp * sizeof(*p->tmp));
 	rmpsim__free(s->a, p, sizeof(*p));
 	s->periods = NULL;
+	s->run_pilot_g = NULL;
+	s->run_pilot_n = 0;
 }
 
 uint64_t rmpsim_sim_run_period_skips(const struct rmpsim_sim *s, uint64_t *verifies)

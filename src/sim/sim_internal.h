@@ -285,6 +285,10 @@ struct rmpsim_sim {
 	struct rmpsim_event runs_ev;
 	/* The runs' repeating state, skipped in whole periods (run_period.c, A301). */
 	struct rmpsim__periods *periods;
+	/* Its per-group pilots ([run_pilot_n], NULL while none), read by the
+	 * quick test before every step (rmpsim__periods_try in rmpopt_run.h). */
+	const struct rmpsim__arun *const *run_pilot_g;
+	unsigned run_pilot_n;
 	size_t runs_at_last; /* runs in progress at their last region: none skips then */
 	/* A group's runs charged ahead of the others (rmpopt_run.c look_ahead,
 	 * A310): its runs while it charges them, and how often / how many. */
