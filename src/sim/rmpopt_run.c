@@ -47,6 +47,7 @@
 #include "rmpopt_scan.h"
 
 static void memo_free(struct rmpsim_sim *s);
+static uint64_t memo_new_epoch(struct rmpsim_sim *s);
 
 static bool records_wanted(const struct rmpsim_sim *s)
 {
@@ -167,6 +168,17 @@ static void inputs_of(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64
 	}
 }
 
+/* The memo's stretches changed: the runs that carry the old epoch, and the
+ * inputs set for its stretches, are not of them. */
+static uint64_t memo_new_epoch(struct rmpsim_sim *s)
+{
+	if (!++s->memo_epoch)
+		s->memo_epoch = 1;
+	for (size_t i = 0; i < s->memo_in_cap; i++)
+		s->memo_in[i].valid = false;
+	return s->memo_epoch;
+}
+
 /* inputs_of(), or the last run's stretches when it read the same regions at
  * the same generations (s->memo_*, a copy of the generations it read). */
 static bool take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64_t *gens)
@@ -182,9 +194,11 @@ static bool take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
 			return false;
 		memcpy(a->st, s->memo_st, s->memo_nst * sizeof(*a->st));
 		a->nst = s->memo_nst;
+		a->memo_epoch = s->memo_epoch;
 		s->memo_gens_id = id; /* (equal: that id's generations are these) */
 		return true;
 	}
+	a->memo_epoch = 0;
 	if (!st_reserve(s, a, n)) /* one a region at worst */
 		return false;
 	inputs_of(s, a, gens);
@@ -208,6 +222,7 @@ static bool take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
 	s->memo_scan = scan;
 	s->memo_gens_id = id;
 	s->memo_valid = true;
+	a->memo_epoch = memo_new_epoch(s);
 	return true;
 }
 
@@ -217,6 +232,10 @@ static void memo_free(struct rmpsim_sim *s)
 	s->memo_st = NULL;
 	s->memo_cap = s->memo_nst = 0;
 	s->memo_valid = false;
+	memo_new_epoch(s);
+	rmpsim__free(s->a, s->memo_in, s->memo_in_cap * sizeof(*s->memo_in));
+	s->memo_in = NULL;
+	s->memo_in_cap = 0;
 }
 
 /* ---- Charging one verify at a time ---- */
@@ -405,6 +424,27 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 	return region;
 }
 
+/* Where the inputs of a's current stretch are kept for the runs that share
+ * the memo's stretches and a's socket (they depend on the stretch and on
+ * whether the home node is on the reader's socket: rmpsim__scan_in_set), or
+ * NULL: a's stretches are not the memo's, or no memory for the table. */
+static struct rmpsim__memo_in *memo_in_of(struct rmpsim_sim *s, const struct rmpsim__arun *a)
+{
+	unsigned npkg = s->rm.npackages, pkg = s->cpus[a->cpu].package;
+	if (!a->memo_epoch || a->memo_epoch != s->memo_epoch || a->ist >= s->memo_nst || pkg >= npkg)
+		return NULL;
+	size_t need = s->memo_nst * npkg;
+	if (s->memo_in_cap < need) {
+		struct rmpsim__memo_in *t = rmpsim__calloc(s->a, need, sizeof(*t));
+		if (!t)
+			return NULL;
+		rmpsim__free(s->a, s->memo_in, s->memo_in_cap * sizeof(*s->memo_in));
+		s->memo_in = t;
+		s->memo_in_cap = need;
+	}
+	return &s->memo_in[a->ist * npkg + pkg];
+}
+
 /* The stretch of region (a's next or later) and a's inputs set for it (the
  * fast way's carried state, alike() what its alike regions share). */
 __attribute__((noinline)) static const struct rmpsim__in_stretch *
@@ -414,12 +454,20 @@ inputs_at(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t region)
 		a->ist++;
 	const struct rmpsim__in_stretch *st = &a->st[a->ist];
 	if (!a->have_in || a->in_st != a->ist) {
-		struct rmpsim_verify v = { .region = region,
-					   .gen = st->gen,
-					   .first_busy = st->first_busy,
-					   .home_node = st->home_node };
-		rmpsim__scan_in_set(s, a->cpu, &v, &a->in);
-		alike_set(s, &a->in, &a->ak);
+		struct rmpsim__memo_in *e = memo_in_of(s, a);
+		if (e && e->valid) {
+			a->in = e->in;
+			a->ak = e->ak;
+		} else {
+			struct rmpsim_verify v = { .region = region,
+						   .gen = st->gen,
+						   .first_busy = st->first_busy,
+						   .home_node = st->home_node };
+			rmpsim__scan_in_set(s, a->cpu, &v, &a->in);
+			alike_set(s, &a->in, &a->ak);
+			if (e)
+				*e = (struct rmpsim__memo_in){ .in = a->in, .ak = a->ak, .valid = true };
+		}
 		a->in_st = a->ist;
 		a->have_in = true;
 	}

@@ -38,8 +38,17 @@ struct rmpsim__arun {
 	} ak;
 	size_t in_st;
 	bool have_in;
+	uint64_t memo_epoch; /* its stretches are the memo's of this epoch (0: not) */
 	bool at_last;	     /* counted in s->runs_at_last: its next is its last region */
 	uint64_t ahead_from; /* rmpopt_run.c look_ahead(): not tried again before this region */
+};
+
+/* A run's inputs for one of the memo's stretches, as inputs_at() sets them
+ * (rmpopt_run.c): the same for every reader on one socket. */
+struct rmpsim__memo_in {
+	struct rmpsim__scan_in in;
+	struct alike_k ak;
+	bool valid;
 };
 
 /* The stretch of region (at or after the run's next) in a's stretches. */

@@ -307,6 +307,14 @@ struct rmpsim_sim {
 	int memo_scan;
 	uint64_t memo_gens_id; /* rmpsim_machine_rmpopt_run_gens_id() of memo_gens (0: none) */
 	bool memo_valid;
+	/* A new one each time the memo's stretches change (never 0); a run
+	 * whose stretches are a copy of them carries it (rmpopt_run.c). */
+	uint64_t memo_epoch;
+	/* The inputs a run sets for each of the memo's stretches, per socket of
+	 * the reader ([memo_nst][rm.npackages] of memo_in_cap), shared by the
+	 * runs (rmpopt_run.c inputs_at). */
+	struct rmpsim__memo_in *memo_in;
+	size_t memo_in_cap;
 
 	bool run_periods_off; /* rmpsim_sim_set_run_periods(false) */
 

@@ -46,7 +46,7 @@ enum mode { PERIODS, STEPS, DETAIL, NMODES };
 
 struct params {
 	struct rmpsim_profile prof;
-	unsigned nodes, l3_per_node, cores_per_l3, threads;
+	unsigned packages, nodes, l3_per_node, cores_per_l3, threads; /* nodes: per package */
 	uint64_t node_mem;
 	unsigned segment_shift;
 	uint64_t seed;
@@ -249,8 +249,8 @@ static struct rmpsim_machine *world_machine(const struct params *pa)
 	rmpsim_machine_config_default(&cfg);
 	cfg.segment_shift = pa->segment_shift;
 	struct rmpsim_topology *t = NULL;
-	assert_int_equal(rmpsim_topology_regular_l3(NULL, 1, pa->nodes, pa->l3_per_node, pa->cores_per_l3,
-						    pa->threads, pa->node_mem, &t),
+	assert_int_equal(rmpsim_topology_regular_l3(NULL, pa->packages, pa->nodes, pa->l3_per_node,
+						    pa->cores_per_l3, pa->threads, pa->node_mem, &t),
 			 0);
 	struct rmpsim_machine *m = NULL;
 	struct rmpsim_diag diag = { 0 };
@@ -382,9 +382,10 @@ static void random_params(struct rmpsim_rng *rng, struct params *pa)
 	pa->threads = 1 + (unsigned)rmpsim__rng_below(rng, 2);
 	if (pa->nodes * pa->l3_per_node * pa->cores_per_l3 * pa->threads > MAXCPU)
 		pa->threads = 1;
-	pa->node_mem = (100 / pa->nodes) * GIB;
 	pa->segment_shift = 30 + (unsigned)rmpsim__rng_below(rng, 7); /* 1-64 GiB segments */
 	pa->seed = 1 + rmpsim__rng_below(rng, 100000);
+	pa->packages = 1; /* two: two_sockets_equal_the_steps() */
+	pa->node_mem = (100 / pa->nodes) * GIB;
 	pa->background = rmpsim__rng_below(rng, 3) == 0;
 	pa->timers = rmpsim__rng_below(rng, 2);
 	pa->cuts = rmpsim__rng_below(rng, 4) == 0;
@@ -423,6 +424,46 @@ static void periods_equal_the_steps(void **state)
 	assert_true(skipping >= 18);
 	assert_true(skipped * 2 >= verifies);
 	assert_true(ahead >= 8 && ahead_verifies >= 2000);
+}
+
+/*
+ * Two sockets: a DRAM line of the home node costs dram_local_ns on the
+ * reader's socket and dram_remote_ns on the other (A121), so the runs'
+ * inputs differ by socket, and runs on both share the stretches the first
+ * worked out (rmpopt_run.c take_inputs, inputs_at). The queue's bandwidth
+ * is high in half the worlds, where the lines' latency binds rather than the
+ * queue. Compared three ways as above.
+ */
+/* covers: A301, A121 */
+static void two_sockets_equal_the_steps(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 121);
+	unsigned skipping = 0;
+	uint64_t remote = 0, local = 0;
+	for (unsigned iter = 0; iter < 12; iter++) {
+		struct params pa;
+		random_params(&rng, &pa);
+		pa.packages = 2;
+		pa.l3_per_node = 1 + (unsigned)rmpsim__rng_below(&rng, 2);
+		while (pa.packages * pa.nodes * pa.l3_per_node * pa.cores_per_l3 * pa.threads > MAXCPU)
+			pa.cores_per_l3--;
+		pa.node_mem = (100 / (pa.packages * pa.nodes)) * GIB;
+		if (iter % 2) /* the latency binds */
+			pa.prof.node_bw_mbps = 40000 + rmpsim__rng_below(&rng, 40000);
+		const struct snap *sn = three_ways(&pa);
+		skipping += sn[PERIODS].skips > 0;
+		/* Both kinds of reader: DRAM lines read from either socket. */
+		unsigned ncpus = pa.packages * pa.nodes * pa.l3_per_node * pa.cores_per_l3 * pa.threads;
+		for (unsigned c = 0; c < ncpus; c++)
+			*(c < ncpus / 2 ? &local : &remote) += sn[PERIODS].st[c].rmpopt_dram_lines;
+	}
+	print_message(
+		"two sockets: skipping %u of 12; DRAM lines read by the first socket %llu, the second %llu\n",
+		skipping, (unsigned long long)local, (unsigned long long)remote);
+	assert_true(skipping >= 6);
+	assert_true(local > 0 && remote > 0);
 }
 
 /*
@@ -607,6 +648,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(periods_equal_the_steps),
+		cmocka_unit_test(two_sockets_equal_the_steps),
 		cmocka_unit_test(a_runs_bound_is_its_own),
 		cmocka_unit_test(look_ahead_keeps_what_shows),
 		cmocka_unit_test(oom_changes_nothing_half_done),
