@@ -59,9 +59,10 @@ int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned 
 		for (unsigned c = s->ncpus; c-- > 0;)
 			if (s->cpus[c].node < s->ndomains)
 				m->node_pkg[s->cpus[c].node] = s->cpus[c].package;
-	/* Rows on first use, from slabs: a row is used densely once used. */
-	rmpsim__slab_init(&m->warm_slab, (size_t)nregions * sizeof(**m->warm), m->nl3);
-	rmpsim__slab_init(&m->res_slab, (size_t)nregions * sizeof(**m->res), m->ndom);
+	/* Rows on first use, from a slab: a row is used densely once used. (The
+	 * expected size only decides between huge-page chunks and a small one.) */
+	rmpsim__slab_init(&m->dense,
+			  (size_t)nregions * (m->nl3 * sizeof(**m->warm) + m->ndom * sizeof(**m->res)));
 	m->warm = rmpsim__calloc(s->a, m->nl3, sizeof(*m->warm));
 	m->l3_fill = rmpsim__calloc(s->a, m->nl3, sizeof(*m->l3_fill));
 	m->res = m->ndom ? rmpsim__calloc(s->a, m->ndom, sizeof(*m->res)) : NULL;
@@ -75,8 +76,7 @@ int rmpsim__rmpopt_model_init(struct rmpsim_sim *s, unsigned nregions, unsigned 
 void rmpsim__rmpopt_model_fini(struct rmpsim_sim *s)
 {
 	struct rmpsim__rmpopt_model *m = &s->rm;
-	rmpsim__slab_fini(&m->warm_slab, s->a);
-	rmpsim__slab_fini(&m->res_slab, s->a);
+	rmpsim__slab_fini(&m->dense, s->a);
 	rmpsim__free(s->a, m->warm, m->nl3 * sizeof(*m->warm));
 	rmpsim__free(s->a, m->l3_fill, m->nl3 * sizeof(*m->l3_fill));
 	rmpsim__free(s->a, m->res, m->ndom * sizeof(*m->res));
@@ -115,7 +115,7 @@ struct rmpsim__warm *rmpsim__warm_get(struct rmpsim_sim *s, unsigned g, uint64_t
 	struct rmpsim__rmpopt_model *m = &s->rm;
 	if (g >= m->nl3 || region >= m->nregions)
 		return NULL;
-	struct rmpsim__warm *r = rmpsim__model_row(s, &m->warm_slab, (void **)m->warm, g);
+	struct rmpsim__warm *r = rmpsim__model_row(s, (void **)m->warm, g, sizeof(**m->warm));
 	return r ? &r[region] : NULL;
 }
 
@@ -189,7 +189,7 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 
 	if (m->ndom && indexed) {
 		struct rmpsim__result *r =
-			rmpsim__model_row(s, &m->res_slab, (void **)m->res, scope_domain(s, cpu));
+			rmpsim__model_row(s, (void **)m->res, scope_domain(s, cpu), sizeof(**m->res));
 		res = r ? &r[v->region] : NULL;
 	}
 	bool hit = false;
@@ -208,7 +208,7 @@ void rmpsim_sim_charge_verify(struct rmpsim_sim *s, const struct rmpsim_verify *
 		/* A120: the lines up to the first assigned entry. */
 		unsigned g = s->cpus[cpu].l3;
 		struct rmpsim__warm *wr =
-			indexed ? rmpsim__model_row(s, &m->warm_slab, (void **)m->warm, g) : NULL;
+			indexed ? rmpsim__model_row(s, (void **)m->warm, g, sizeof(**m->warm)) : NULL;
 		struct rmpsim__scan_in in;
 		rmpsim__scan_in_set(s, cpu, v, &in);
 		rmpsim__scan(s, &in, &m->l3_fill[g], t, wr ? &wr[v->region] : NULL, (uint32_t)v->gen, &c);

@@ -483,7 +483,7 @@ static void charge_fast(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t l
 	struct run r = {
 		.s = s,
 		.cpu = a->cpu,
-		.wr = rmpsim__model_row(s, &m->warm_slab, (void **)m->warm, cc->l3),
+		.wr = rmpsim__model_row(s, (void **)m->warm, cc->l3, sizeof(*r.wr)),
 		.lim = lim,
 		.t = a->t,
 		.fill = m->l3_fill[cc->l3],

@@ -13,12 +13,12 @@
 
 #define RMPSIM__LINE_BYTES 64u
 
-/* Row i of a lazily allocated [n][nregions] table of the model, its rows
- * from the slab sl; NULL when out of memory (the model then treats the
- * region as cold / uncached: slower, never wrong). */
-static inline void *rmpsim__model_row(struct rmpsim_sim *s, struct rmpsim__slab *sl, void **rows, unsigned i)
+/* Row i of a lazily allocated [n][nregions] table of the model (elem bytes
+ * a region), its rows from the model's slab; NULL when out of memory (the
+ * model then treats the region as cold / uncached: slower, never wrong). */
+static inline void *rmpsim__model_row(struct rmpsim_sim *s, void **rows, unsigned i, size_t elem)
 {
-	return rows[i] ? rows[i] : (rows[i] = rmpsim__slab_zalloc(sl, s->a));
+	return rows[i] ? rows[i] : (rows[i] = rmpsim__slab_zalloc(&s->rm.dense, s->a, s->rm.nregions * elem));
 }
 
 /*

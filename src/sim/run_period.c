@@ -85,8 +85,8 @@ struct snap_queue {
 
 struct snap {
 	bool valid;
-	uint64_t T, R, tmin; /* the pilot's time and region; the earliest run's time */
-	struct snap_run *run;
+	uint64_t T, R, tmin;  /* the pilot's time and region; the earliest run's time */
+	struct snap_run *run; /* [cap_run], from s->rm.dense */
 	struct snap_group *grp;
 	struct rmpsim__warm *rec;
 	struct snap_queue *q;
@@ -378,7 +378,18 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 	sn->T = pilot->t;
 	sn->R = pilot->next;
 	sn->tmin = UINT64_MAX;
-	bool ok = GROW(al, sn->run, sn->cap_run, s->run_n);
+	if (sn->cap_run < s->run_n) {
+		/* Once: room for a run of every CPU, from the model's slab (it
+		 * shares the rows' huge page: no page faults of its own). What an
+		 * earlier, smaller array had stays in the slab. */
+		size_t cap = s->ncpus > s->run_n ? s->ncpus : s->run_n;
+		struct snap_run *run = rmpsim__slab_zalloc(&s->rm.dense, al, cap * sizeof(*run));
+		if (run) {
+			sn->run = run;
+			sn->cap_run = cap;
+		}
+	}
+	bool ok = sn->cap_run >= s->run_n;
 	unsigned last_home = UINT_MAX; /* the queue of the run before (runs of a stretch share it) */
 	/* (in locals: the stores into sn could alias them) */
 	const unsigned nl3 = p->nl3, *sub_of = p->sub_of;
@@ -883,7 +894,7 @@ void rmpsim__periods_events(struct rmpsim_sim *s)
 
 static void snap_free(const struct rmpsim_allocator *al, struct snap *sn)
 {
-	rmpsim__free(al, sn->run, sn->cap_run * sizeof(*sn->run));
+	/* (sn->run is the model's slab's.) */
 	rmpsim__free(al, sn->grp, sn->cap_grp * sizeof(*sn->grp));
 	rmpsim__free(al, sn->rec, sn->cap_rec * sizeof(*sn->rec));
 	rmpsim__free(al, sn->q, sn->cap_q * sizeof(*sn->q));

@@ -151,12 +151,14 @@ struct rmpsim__verify_in {
 };
 struct rmpsim__rmpopt_model {
 	unsigned nregions, nl3, npackages, ndom;
-	struct rmpsim__verify_in *vin;		   /* [nregions], machine-backed sims only */
-	struct rmpsim__warm **warm;		   /* [nl3][nregions], each row on first use */
-	uint64_t *l3_fill;			   /* [nl3]: bytes of RMP lines brought into the group */
-	unsigned *node_pkg;			   /* [ndomains]: socket of each NUMA node */
-	struct rmpsim__result **res;		   /* [ndom][nregions], each row on first use */
-	struct rmpsim__slab warm_slab, res_slab;   /* where those rows come from */
+	struct rmpsim__verify_in *vin; /* [nregions], machine-backed sims only */
+	struct rmpsim__warm **warm;    /* [nl3][nregions], each row on first use */
+	uint64_t *l3_fill;	       /* [nl3]: bytes of RMP lines brought into the group */
+	unsigned *node_pkg;	       /* [ndomains]: socket of each NUMA node */
+	struct rmpsim__result **res;   /* [ndom][nregions], each row on first use */
+	/* Where those rows come from, and the period skips' snapshots of the
+	 * runs (run_period.c): memory the model fills densely once it uses it. */
+	struct rmpsim__slab dense;
 	uint64_t win_min, win_max;		   /* rmpsim_sim_rmpopt_window() */
 	struct rmpsim_rise rise[RMPSIM_RISES_MAX]; /* rmpsim_sim_rmpopt_rises() */
 	size_t nrise;

@@ -106,54 +106,62 @@ static bool all_zero(const unsigned char *p, size_t n)
 	return true;
 }
 
-/* Blocks are zeroed, distinct and do not overlap, across chunk boundaries;
- * chunks are whole huge pages (or just the blocks when they are few and
- * small); fini gives everything back. */
-static void slab_hands_out_zeroed_distinct_blocks(void **state)
+/* Pieces are zeroed, distinct and do not overlap, across chunks and with a
+ * piece bigger than a chunk; fini gives everything back. */
+static void slab_hands_out_zeroed_distinct_pieces(void **state)
 {
 	(void)state;
 	struct dirty_alloc d;
 	struct rmpsim__slab sl;
-	enum { ELEM = 1000, N = 5000 };
-	static unsigned char *blk[N];
+	enum { N = 5000 };
+	static unsigned char *piece[N];
+	static size_t size[N];
 
 	dirty_init(&d, -1);
-	rmpsim__slab_init(&sl, ELEM, 0);
+	rmpsim__slab_init(&sl, 10 * RMPSIM__DENSE_BYTES);
 	assert_int_equal(sl.chunk_bytes, RMPSIM__DENSE_BYTES);
-	assert_int_equal(sl.per_chunk, RMPSIM__DENSE_BYTES / ELEM);
+	size_t asked = 0;
 	for (size_t i = 0; i < N; i++) {
-		blk[i] = rmpsim__slab_zalloc(&sl, &d.alloc);
-		assert_non_null(blk[i]);
-		assert_true(all_zero(blk[i], ELEM));
-		memset(blk[i], (int)(i % 255) + 1, ELEM); /* a later block must not touch it */
+		size[i] = i == N / 2 ? 3 * RMPSIM__DENSE_BYTES / 2
+				     : 1000 + i % 300; /* one bigger than a chunk */
+		piece[i] = rmpsim__slab_zalloc(&sl, &d.alloc, size[i]);
+		assert_non_null(piece[i]);
+		assert_true(all_zero(piece[i], size[i]));
+		memset(piece[i], (int)(i % 255) + 1, size[i]); /* a later piece must not touch it */
+		asked += size[i];
 	}
-	for (size_t i = 0; i < N; i++)
-		for (size_t j = 0; j < ELEM; j += 97)
-			assert_int_equal(blk[i][j], (int)(i % 255) + 1);
-	size_t chunks = (N + sl.per_chunk - 1) / sl.per_chunk;
-	assert_int_equal(sl.nchunks, chunks);
-	assert_true(d.live_bytes >= chunks * RMPSIM__DENSE_BYTES);
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal(piece[i][0], (int)(i % 255) + 1);
+		assert_int_equal(piece[i][size[i] - 1], (int)(i % 255) + 1);
+	}
+	assert_true(d.live_bytes >= asked);
+	if (!rmpsim__slab_piecewise) {
+		/* 5.6 MiB of small pieces (rounded to 64 bytes) and one of 3 MiB:
+		 * two chunks of 2 MiB, the big piece's own of 4 MiB (whose last
+		 * MiB the small ones after it fill), and one more of 2 MiB */
+		assert_int_equal(sl.nchunks, 4);
+		assert_int_equal(d.live_bytes, 5 * RMPSIM__DENSE_BYTES + sl.cap * sizeof(*sl.chunks));
+	}
 	rmpsim__slab_fini(&sl, &d.alloc);
 	assert_int_equal(d.live_bytes, 0);
-	/* Usable again after fini, with the same geometry. */
-	void *again = rmpsim__slab_zalloc(&sl, &d.alloc);
+	/* Usable again after fini, with the same chunks. */
+	assert_int_equal(sl.chunk_bytes, RMPSIM__DENSE_BYTES);
+	void *again = rmpsim__slab_zalloc(&sl, &d.alloc, 100);
 	assert_non_null(again);
-	assert_true(all_zero(again, ELEM));
+	assert_true(all_zero(again, 100));
 	rmpsim__slab_fini(&sl, &d.alloc);
 	assert_int_equal(d.live_bytes, 0);
 
-	/* Few blocks: one chunk just their size below 1/32 of a huge page... */
-	rmpsim__slab_init(&sl, 100, 10);
-	assert_int_equal(sl.per_chunk, 10);
-	assert_int_equal(sl.chunk_bytes, 1000);
-	/* ...a whole huge page from there on, still one chunk. */
-	rmpsim__slab_init(&sl, 49176, 16);
-	assert_int_equal(sl.per_chunk, 16);
+	/* A small slab's chunk is just what it expects (in cache lines)... */
+	rmpsim__slab_init(&sl, 1000);
+	assert_int_equal(sl.chunk_bytes, 1024);
+	rmpsim__slab_init(&sl, 0);
+	assert_int_equal(sl.chunk_bytes, RMPSIM__SLAB_ALIGN);
+	/* ...a whole huge page from 1/32 of one on (16 rows of 2,049 regions). */
+	rmpsim__slab_init(&sl, RMPSIM__DENSE_BYTES / 32 - 1);
+	assert_int_equal(sl.chunk_bytes, RMPSIM__DENSE_BYTES / 32);
+	rmpsim__slab_init(&sl, 16 * 49176);
 	assert_int_equal(sl.chunk_bytes, RMPSIM__DENSE_BYTES);
-	/* A block bigger than a huge page: chunks of whole huge pages. */
-	rmpsim__slab_init(&sl, 3 * RMPSIM__DENSE_BYTES / 2, 0);
-	assert_int_equal(sl.per_chunk, 1);
-	assert_int_equal(sl.chunk_bytes, 2 * RMPSIM__DENSE_BYTES);
 }
 
 /* A refused chunk (or chunk list) gives NULL and leaves the slab sound: the
@@ -167,18 +175,18 @@ static void slab_survives_allocation_failure(void **state)
 
 	for (long budget = 0; budget < 4; budget++) {
 		dirty_init(&d, budget);
-		rmpsim__slab_init(&sl, 64, 4);
-		void *got[12] = { 0 };
+		rmpsim__slab_init(&sl, 256); /* chunks of four 64-byte pieces */
 		size_t ok = 0;
-		for (size_t i = 0; i < 12; i++) {
-			got[i] = rmpsim__slab_zalloc(&sl, &d.alloc);
-			ok += got[i] != NULL;
-		}
-		/* the chunk list takes one allocation, each chunk of 4 blocks one */
+		for (size_t i = 0; i < 12; i++)
+			ok += rmpsim__slab_zalloc(&sl, &d.alloc, 64) != NULL;
+		/* the chunk list takes one allocation, each chunk of 4 pieces one
+		 * (each piece one, and the list a second at 4, under ASan) */
 		size_t want = budget == 0 ? 0 : 4 * (size_t)(budget - 1);
+		if (rmpsim__slab_piecewise)
+			want = budget == 0 ? 0 : (size_t)(budget - 1);
 		assert_int_equal(ok, want);
 		d.budget = -1;
-		void *more = rmpsim__slab_zalloc(&sl, &d.alloc);
+		void *more = rmpsim__slab_zalloc(&sl, &d.alloc, 64);
 		assert_non_null(more);
 		assert_true(all_zero(more, 64));
 		rmpsim__slab_fini(&sl, &d.alloc);
@@ -187,26 +195,31 @@ static void slab_survives_allocation_failure(void **state)
 }
 
 /* From the default allocator a chunk of whole huge pages starts on a huge
- * page (what lets the kernel back it with one), and is freed by fini. */
+ * page (what lets the kernel back it with one), pieces follow each other in
+ * it, and fini frees it. */
 static void slab_default_chunks_are_huge_page_aligned(void **state)
 {
 	(void)state;
 	struct rmpsim__slab sl;
 	const struct rmpsim_allocator *a = rmpsim_allocator_default();
 
-	rmpsim__slab_init(&sl, 4096, 0);
-	unsigned char *first = rmpsim__slab_zalloc(&sl, a);
+	rmpsim__slab_init(&sl, RMPSIM__DENSE_BYTES);
+	unsigned char *first = rmpsim__slab_zalloc(&sl, a, 4096);
 	assert_non_null(first);
-	assert_int_equal((uintptr_t)first % RMPSIM__DENSE_BYTES, 0);
-	for (size_t i = 1; i < sl.per_chunk + 1; i++) {
-		unsigned char *b = rmpsim__slab_zalloc(&sl, a);
+	size_t per_chunk = RMPSIM__DENSE_BYTES / 4096;
+	for (size_t i = 1; i < per_chunk + 1; i++) {
+		unsigned char *b = rmpsim__slab_zalloc(&sl, a, 4096);
 		assert_non_null(b);
 		assert_true(all_zero(b, 4096));
-		if (i == sl.per_chunk) /* the second chunk's first block */
+		if (rmpsim__slab_piecewise)
+			continue;
+		if (i == per_chunk) /* the second chunk's first piece */
 			assert_int_equal((uintptr_t)b % RMPSIM__DENSE_BYTES, 0);
 		else
 			assert_ptr_equal(b, first + i * 4096);
 	}
+	if (!rmpsim__slab_piecewise)
+		assert_int_equal((uintptr_t)first % RMPSIM__DENSE_BYTES, 0);
 	rmpsim__slab_fini(&sl, a);
 	/* Below a huge page, the allocator's own memory (and free). */
 	bool zeroed = true;
@@ -253,7 +266,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(diag_format_names_file_line_col),
 		cmocka_unit_test(failing_alloc_fails_after_budget),
-		cmocka_unit_test(slab_hands_out_zeroed_distinct_blocks),
+		cmocka_unit_test(slab_hands_out_zeroed_distinct_pieces),
 		cmocka_unit_test(slab_survives_allocation_failure),
 		cmocka_unit_test(slab_default_chunks_are_huge_page_aligned),
 		cmocka_unit_test(hash_is_fnv1a),
