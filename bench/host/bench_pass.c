@@ -14,7 +14,9 @@
  * second run stops at the start (rmpsim_sim_run_until), then runs to the end
  * under a wall clock; a third runs as the second, untimed. Prints the pass's
  * simulated time, its wall time, their ratio, the IPIs and RMPOPTs it
- * simulated and the trace hash (which must be the same in the last two: a
+ * simulated, its minor page faults (BENCH_PASS_PERF=1: its start and end on
+ * CLOCK_MONOTONIC to stderr, for perf record -k CLOCK_MONOTONIC) and the
+ * trace hash (which must be the same in the last two: a
  * round is computed only when it ends before the run's limit, so a run cut at
  * other times may hash differently, docs/timing.md "Rounds"). The wall clock is the process's CPU
  * time (CLOCK_PROCESS_CPUTIME_ID): on a shared machine, time spent waiting for
