@@ -435,6 +435,85 @@ static void trace_hook_reads_the_mark_it_reports(void **state)
 	rmpsim_sim_destroy(s);
 }
 
+/* ---- a compute that ends before anything else is due (sched.c compute_inline) ---- */
+
+struct computes {
+	int n;	      /* computes of 100 ns */
+	bool arm_tie; /* before the third, a timer at its end */
+	struct rmpsim_timer tie;
+	int fired;	/* the timer's */
+	int fired_seen; /* what the process saw right after the third */
+	uint64_t tie_at, fired_at;
+};
+
+static void tie_fire(struct rmpsim_sim *s, struct rmpsim_timer *t)
+{
+	struct computes *c = t->arg;
+	c->fired++;
+	c->fired_at = rmpsim_sim_now(s);
+}
+
+static void computes_body(struct rmpsim_sim *s, void *arg)
+{
+	struct computes *c = arg;
+	for (int i = 0; i < c->n; i++) {
+		if (i == 2 && c->arm_tie) {
+			c->tie_at = rmpsim_sim_now(s) + RMPSIM_NS(100);
+			assert_int_equal(rmpsim_sim_timer_add(s, &c->tie, c->tie_at), 0);
+		}
+		rmpsim_sim_compute(s, RMPSIM_NS(100));
+		if (i == 2)
+			c->fired_seen = c->fired;
+	}
+}
+
+static void run_computes(struct computes *c, struct rmpsim_queue_stats *qs, uint64_t *events)
+{
+	struct rmpsim_sim *s = bare_sim(1, NULL, 1);
+	struct rmpsim_proc_attr a = { .name = "computes", .cpu = 0 };
+	rmpsim_timer_init(&c->tie, tie_fire, c);
+	assert_int_equal(rmpsim_sim_spawn(s, &a, computes_body, c, NULL), 0);
+	assert_int_equal(rmpsim_sim_run(s), 0);
+	rmpsim_sim_queue_stats(s, qs);
+	*events = rmpsim_sim_events(s);
+	rmpsim_sim_destroy(s);
+}
+
+/*
+ * A process's compute that ends before any queued event is taken without
+ * the queue, but counts as if queued: each is one insert of its delay, one
+ * dispatch, one event (compared between 5 and 3 computes, all of them with
+ * nothing else queued). An event queued for the very time a compute ends
+ * (a timer armed before it) still goes first: it was queued first.
+ */
+static void computes_count_as_queued_events(void **state)
+{
+	(void)state;
+	struct computes five = { .n = 5 }, three = { .n = 3 };
+	struct rmpsim_queue_stats q5, q3;
+	uint64_t e5, e3;
+	run_computes(&five, &q5, &e5);
+	run_computes(&three, &q3, &e3);
+	unsigned bin = 64 - (unsigned)__builtin_clzll(RMPSIM_NS(100)); /* floor(log2(100 ns)) + 1 */
+	assert_int_equal(q5.inserts - q3.inserts, 2);
+	assert_int_equal(q5.dispatches - q3.dispatches, 2);
+	assert_int_equal(q5.delay_log2[bin] - q3.delay_log2[bin], 2);
+	assert_int_equal(e5 - e3, 2);
+	assert_int_equal(q5.max_pending, q3.max_pending);
+	assert_true(q5.max_pending >= 1); /* the resume counted as queued */
+
+	struct computes tie = { .n = 5, .arm_tie = true };
+	struct rmpsim_queue_stats qt;
+	uint64_t et;
+	run_computes(&tie, &qt, &et);
+	assert_int_equal(tie.fired, 1);
+	assert_int_equal(tie.fired_at, tie.tie_at);
+	assert_int_equal(tie.fired_seen, 1); /* the timer, queued first, went first */
+	assert_int_equal(et, e5 + 1);
+	assert_int_equal(qt.inserts, q5.inserts + 1);
+	assert_int_equal(qt.max_pending, q5.max_pending + 1); /* the timer and the resume */
+}
+
 static void noop(struct rmpsim_sim *s, void *arg)
 {
 	(void)arg;
@@ -537,6 +616,7 @@ int main(void)
 		cmocka_unit_test(migrate_disable_keeps_the_cpu),
 		cmocka_unit_test(marks_read_back_in_order),
 		cmocka_unit_test(trace_hook_reads_the_mark_it_reports),
+		cmocka_unit_test(computes_count_as_queued_events),
 		cmocka_unit_test(allocation_failures_leave_nothing),
 		cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(topology_follows_linux_numbering),
