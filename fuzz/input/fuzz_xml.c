@@ -1,24 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzzer of hwloc XML topologies: the input is handed over as an in-memory
- * file (memfd); rmpsim's checks before the import, hwloc's import and
- * rmpsim's conversion run as rmpsim_topology_from_xml runs them; every
- * accepted machine satisfies the topology invariants (fuzz_topology_check.h)
- * and every refusal names the file and says why.
+ * file (memfd) to rmpsim_topology_from_xml, which runs hwloc's import in a
+ * child process (A203) because hwloc 2.9 crashes on some malformed files
+ * (NULL dereferences, asserts, and under ASan a double free inside
+ * hwloc_topology_load: all found by this fuzzer). A crash there is hwloc
+ * refusing the file, as it is for rmpsim's users; no sanitizer can stop a
+ * process after its own report, so only a child can contain it.
  *
- * rmpsim_topology_from_xml imports in a child process because hwloc 2.9
- * crashes on some malformed files (this fuzzer found them: an object without
- * complete_cpuset, bad cpuset strings). A fork costs ~15 ms on the CI
- * machine, so here hwloc's import runs in process: a crash inside hwloc is
- * caught (SIGSEGV/SIGBUS/SIGABRT -> siglongjmp), counted as an hwloc finding, and for
- * the first few inputs the real entry point is run to check that its child
- * contains the crash. A crash anywhere else is a finding of rmpsim's. Run
- * with ASAN_OPTIONS=handle_segv=0:detect_leaks=0 (an interrupted import
- * leaks hwloc's objects).
+ * rmpsim's own code stays in this process, under ASan, UBSan and
+ * LeakSanitizer with every check on and under libFuzzer's coverage: the
+ * pre-scan; then, for every file that hwloc survived in the child, hwloc's
+ * import again here (the same file: it survives again) and rmpsim's
+ * conversion, whose result must be the child's, topology for topology or
+ * message for message. A death of the child after hwloc had read the file
+ * is rmpsim's (the import says so: -EIO, class internal) and a finding, as
+ * is a crash here. Every accepted machine satisfies the topology invariants
+ * (fuzz_topology_check.h); every refusal names the file and says why.
  */
 #include <errno.h>
-#include <setjmp.h>
-#include <signal.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -27,46 +29,70 @@
 #include "fuzz_driver.h"
 #include "fuzz_topology_check.h"
 
-static sigjmp_buf in_hwloc_jmp;
-static volatile sig_atomic_t in_hwloc;
-static unsigned long hwloc_crashes, contained_checked;
+static unsigned long hwloc_deaths;
 
-static const int crash_signals[3] = { SIGSEGV, SIGBUS, SIGABRT };
-static struct sigaction crash_prev[3]; /* the driver's (it saves the input) or the default */
-
-static void on_crash(int sig)
+static void report_hwloc_deaths(void)
 {
-	if (in_hwloc)
-		siglongjmp(in_hwloc_jmp, sig);
-	for (int i = 0; i < 3; i++)
-		if (crash_signals[i] == sig)
-			sigaction(sig, &crash_prev[i], NULL);
-	raise(sig);
+	if (hwloc_deaths)
+		printf("hwloc died on %lu inputs in rmpsim's import child (refused as files, as rmpsim "
+		       "refuses them)\n",
+		       hwloc_deaths);
 }
 
-static void report_hwloc_crashes(void)
+/* The sanitizers' hook, when linked in: libFuzzer sets it to save the input as a crash. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+/*
+ * In the import's child: hwloc's crash is not a finding, so libFuzzer must not
+ * save the input as one, and hwloc's sanitizer reports would bury the log.
+ */
+static void quiet_child(void)
 {
-	if (hwloc_crashes)
-		printf("hwloc crashed on %lu inputs (contained by rmpsim's child process: %lu checked)\n",
-		       hwloc_crashes, contained_checked);
+	int null = open("/dev/null", O_WRONLY);
+
+	if (__sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(NULL);
+	if (null >= 0)
+		dup2(null, STDERR_FILENO);
 }
 
-/* Run hwloc's import as rmpsim does, catching a crash inside it: 1 = it crashed. */
-static int hwloc_import(const char *path, hwloc_topology_t *ret_h, int *ret_ok)
+/* hwloc died in the child (signal or time limit): rmpsim_topology_from_xml's own words. */
+static int hwloc_died(const struct rmpsim_diag *d)
 {
-	static hwloc_topology_t h;
+	return strstr(d->msg, "hwloc stopped with signal") || strstr(d->msg, "hwloc took more than");
+}
 
-	h = NULL;
-	if (sigsetjmp(in_hwloc_jmp, 1)) {
-		in_hwloc = 0;
-		return 1;
+/*
+ * hwloc refused the file in the child (rmpsim__topology_xml_hwloc_load's
+ * words): there is no rmpsim code after it to run here, and hwloc 2.9 leaks
+ * its half-built objects on some refusals ("no NUMA node, aborting").
+ */
+static int hwloc_refused(const struct rmpsim_diag *d)
+{
+	return !strcmp(d->msg, "not a valid hwloc topology XML file (lstopo --of xml)");
+}
+
+/* rmpsim's conversion of a file hwloc survived, here; it must agree with the child's (r, t, d). */
+static void convert_here(const char *path, int r, const struct rmpsim_topology *t,
+			 const struct rmpsim_diag *d)
+{
+	struct rmpsim_diag d2 = { 0 };
+	struct rmpsim_topology *t2 = NULL;
+	hwloc_topology_t h;
+	int r2 = rmpsim__topology_xml_hwloc_load(path, &h, &d2);
+
+	if (r2 == 0) {
+		r2 = rmpsim__topo_from_hwloc(rmpsim_allocator_default(), h, &d2, &t2);
+		hwloc_topology_destroy(h);
 	}
-	in_hwloc = 1;
-	*ret_ok = hwloc_topology_init(&h) == 0 && hwloc_topology_set_xml(h, path) == 0 &&
-		  hwloc_topology_load(h) == 0;
-	in_hwloc = 0;
-	*ret_h = h;
-	return 0;
+	FUZZ_CHECK(r2 == r);
+	if (r2 == 0) {
+		check_topology(t2);
+		FUZZ_CHECK(same_topology(t, t2));
+		rmpsim_topology_destroy(t2);
+	} else {
+		FUZZ_CHECK(!t2 && !strcmp(d2.msg, d->msg));
+	}
 }
 
 static void fuzz_one(const uint8_t *data, size_t size)
@@ -75,47 +101,35 @@ static void fuzz_one(const uint8_t *data, size_t size)
 	static char path[64];
 	struct rmpsim_diag d = { 0 };
 	struct rmpsim_topology *t = NULL;
-	hwloc_topology_t h = NULL;
-	int ok = 0;
 
 	if (fd < 0) {
-		struct sigaction sa = { 0 };
-		sa.sa_handler = on_crash;
-		sa.sa_flags = SA_NODEFER;
-		/* hwloc asserts too (hwloc_bitmap_sscanf: count > 0): SIGABRT is caught as well. */
-		for (int i = 0; i < 3; i++)
-			sigaction(crash_signals[i], &sa, &crash_prev[i]);
-		atexit(report_hwloc_crashes);
+		FUZZ_CHECK(pthread_atfork(NULL, NULL, quiet_child) == 0);
+		atexit(report_hwloc_deaths);
 		fd = memfd_create("rmpsim-fuzz-xml", MFD_CLOEXEC);
 		FUZZ_CHECK(fd >= 0);
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	}
 	FUZZ_CHECK(ftruncate(fd, 0) == 0);
 	FUZZ_CHECK(pwrite(fd, data, size, 0) == (ssize_t)size);
+	/* What the pre-scan refuses, hwloc never reads (not even in the child). */
 	int r = rmpsim__topology_xml_prescan(path, &d);
 	if (r) {
 		FUZZ_CHECK(r == -EINVAL && d.msg[0] && !strcmp(d.file, path));
 		return;
 	}
-	if (hwloc_import(path, &h, &ok)) {
-		hwloc_crashes++;
-		if (contained_checked < 8) {
-			contained_checked++;
-			memset(&d, 0, sizeof(d));
-			r = rmpsim_topology_from_xml(NULL, path, &d, &t);
-			FUZZ_CHECK(r == -EINVAL && !t && strstr(d.msg, "hwloc stopped with signal"));
-		}
+	memset(&d, 0, sizeof(d));
+	r = rmpsim_topology_from_xml(NULL, path, &d, &t);
+	if (r && (hwloc_died(&d) || hwloc_refused(&d))) {
+		FUZZ_CHECK(r == -EINVAL && !t && !strcmp(d.file, path));
+		hwloc_deaths += hwloc_died(&d) != 0;
 		return;
 	}
-	if (ok) {
-		r = rmpsim__topo_from_hwloc(rmpsim_allocator_default(), h, &d, &t);
-		if (r == 0) {
-			check_topology(t);
-			rmpsim_topology_destroy(t);
-		} else {
-			FUZZ_CHECK((r == -EINVAL || r == -ENOMEM) && d.msg[0] && !t);
-		}
+	/* hwloc read the file in the child: rmpsim's part again here (a crash of the child's shows here too). */
+	convert_here(path, r, t, &d);
+	if (r == 0) {
+		check_topology(t);
+		rmpsim_topology_destroy(t);
+	} else {
+		FUZZ_CHECK((r == -EINVAL || r == -ENOMEM) && d.msg[0] && !t && !strcmp(d.file, path));
 	}
-	if (h)
-		hwloc_topology_destroy(h);
 }

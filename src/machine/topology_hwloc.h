@@ -20,9 +20,16 @@ int rmpsim__topology_from_synthetic_hwloc(const struct rmpsim_allocator *a, cons
 					  struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo);
 /*
  * The checks rmpsim_topology_from_xml makes before hwloc reads the file (its
- * size, its PU and NUMANode counts); diag names the file. For the fuzzer,
- * which runs hwloc's import in process (a fork costs ~15 ms on the CI machine).
+ * size, its PU and NUMANode counts); diag names the file. For fuzz_xml, which
+ * must know which files hwloc may be given at all.
  */
 int rmpsim__topology_xml_prescan(const char *path, struct rmpsim_diag *diag);
+/*
+ * hwloc's import of the file, in this process, as rmpsim_topology_from_xml's
+ * child runs it: *ret_h is the loaded topology (0), or NULL and a message.
+ * For fuzz_xml, which re-reads in process a file that hwloc survived in the
+ * child, so that rmpsim's conversion runs where ASan and coverage see it.
+ */
+int rmpsim__topology_xml_hwloc_load(const char *path, hwloc_topology_t *ret_h, struct rmpsim_diag *diag);
 
 #endif

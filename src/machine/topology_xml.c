@@ -7,7 +7,9 @@
  * hwloc_topology_load (found by fuzz/input/fuzz_xml). The file is untrusted
  * input (docs/threat-model.md), so the import runs in a forked child that
  * sends our flat copy back through a pipe: a crash or a hang there is an
- * error about the file, never a crash of rmpsim (A203).
+ * error about the file, never a crash of rmpsim (A203). The child sends a
+ * byte when hwloc is done with the file, so that a death after it (in
+ * rmpsim's conversion) is reported as rmpsim's bug, not as the file's.
  */
 #include <errno.h>
 #include <signal.h>
@@ -160,6 +162,25 @@ static int read_all(int fd, void *p, size_t n)
 	return 0;
 }
 
+int rmpsim__topology_xml_hwloc_load(const char *path, hwloc_topology_t *ret_h, struct rmpsim_diag *diag)
+{
+	hwloc_topology_t h;
+
+	*ret_h = NULL;
+	if (hwloc_topology_init(&h) < 0)
+		return rmpsim_diag_fail(diag, -ENOMEM, "out of memory");
+	if (hwloc_topology_set_xml(h, path) < 0 || hwloc_topology_load(h) < 0) {
+		hwloc_topology_destroy(h);
+		return rmpsim_diag_fail(diag, -EINVAL,
+					"not a valid hwloc topology XML file (lstopo --of xml)");
+	}
+	*ret_h = h;
+	return 0;
+}
+
+/* The byte the child sends once hwloc is done with the file: a death after it is rmpsim's own. */
+static const char hwloc_done = 'H';
+
 /* In the child: import, convert, send; never returns. */
 static void child_import(const char *path, int fd)
 {
@@ -172,14 +193,11 @@ static void child_import(const char *path, int fd)
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		signal(fatal[i], SIG_DFL);
 	alarm(XML_IMPORT_SECONDS);
-	if (hwloc_topology_init(&h) < 0) {
-		rep.r = -ENOMEM;
-	} else if (hwloc_topology_set_xml(h, path) < 0 || hwloc_topology_load(h) < 0) {
-		rep.r = rmpsim_diag_fail(&rep.diag, -EINVAL,
-					 "not a valid hwloc topology XML file (lstopo --of xml)");
-	} else {
+	rep.r = rmpsim__topology_xml_hwloc_load(path, &h, &rep.diag);
+	if (write_all(fd, &hwloc_done, 1))
+		_exit(1);
+	if (rep.r == 0)
 		rep.r = rmpsim__topo_from_hwloc(rmpsim_allocator_default(), h, &rep.diag, &t);
-	}
 	if (rep.r == 0) {
 		rep.ncores = t->ncores;
 		rep.nnodes = t->nnodes;
@@ -204,10 +222,14 @@ static int receive(const struct rmpsim_allocator *a, int fd, struct rmpsim_diag 
 {
 	struct xml_reply rep;
 	struct rmpsim_topology *t = NULL;
+	char stage;
 	int r;
 
+	/* The child died (the caller says how): inside hwloc (1), or after it, in rmpsim's code (2). */
+	if (read_all(fd, &stage, 1) || stage != hwloc_done)
+		return 1;
 	if (read_all(fd, &rep, sizeof(rep)))
-		return 1; /* the child died: the caller says how */
+		return 2;
 	if (rep.r) {
 		rep.diag.msg[sizeof(rep.diag.msg) - 1] = '\0';
 		return rmpsim_diag_fail(diag, rep.r, "%s", rep.diag.msg);
@@ -290,8 +312,18 @@ int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path,
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	if (r == 2) {
+		/* hwloc had read the file: rmpsim's own code died, never the file's fault (fuzz_xml's to find). */
+		rmpsim_diag_fail(
+			diag, -EIO,
+			"the topology import stopped with signal %d (%s) after hwloc had read the file: a "
+			"bug in rmpsim, please report it",
+			sig, sig ? strsignal(sig) : "no reply");
+		rmpsim_diag_set_class(diag, RMPSIM_ERR_INTERNAL);
+		return -EIO;
+	}
 	if (r == 1) {
-		int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 		if (sig == SIGALRM)
 			return rmpsim_diag_fail(diag, -EINVAL,
 						"hwloc took more than %d s to read the file: not a usable "

@@ -494,6 +494,44 @@ static void xml_hwloc_crash_is_an_error(void **state)
 	unlink(path);
 }
 
+/*
+ * The in-process hwloc import that rmpsim_topology_from_xml's child runs and
+ * fuzz_xml repeats for the files hwloc read: a valid file gives the same
+ * machine as the child's import; a file hwloc refuses gives no topology and
+ * the child's message.
+ */
+static void xml_hwloc_load_in_process_matches_the_child(void **state)
+{
+	(void)state;
+	struct rmpsim_topology *t = NULL, *t2 = NULL;
+	struct rmpsim_diag diag = { 0 }, diag2 = { 0 };
+	char path[] = "/tmp/rmpsim-topo-load-XXXXXX";
+	hwloc_topology_t h = NULL;
+
+	assert_int_equal(rmpsim__topology_xml_hwloc_load(PROFILES_DIR "/small-2s-nps2.xml", &h, &diag), 0);
+	assert_non_null(h);
+	assert_int_equal(rmpsim__topo_from_hwloc(rmpsim_allocator_default(), h, &diag, &t), 0);
+	hwloc_topology_destroy(h);
+	assert_int_equal(rmpsim_topology_from_xml(NULL, PROFILES_DIR "/small-2s-nps2.xml", &diag2, &t2), 0);
+	assert_int_equal(rmpsim_topology_ncpus(t), 32);
+	assert_true(same_topology(t, t2));
+	rmpsim_topology_destroy(t);
+	rmpsim_topology_destroy(t2);
+	t2 = NULL;
+
+	write_temp(path, "<topology><object type=\"Machine\">",
+		   strlen("<topology><object type=\"Machine\">"));
+	h = (hwloc_topology_t)&h; /* must be cleared */
+	memset(&diag, 0, sizeof(diag));
+	memset(&diag2, 0, sizeof(diag2));
+	assert_int_equal(rmpsim__topology_xml_hwloc_load(path, &h, &diag), -EINVAL);
+	assert_null(h);
+	assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag2, &t2), -EINVAL);
+	assert_null(t2);
+	assert_string_equal(diag.msg, diag2.msg);
+	unlink(path);
+}
+
 static void xml_file_reads_like_its_synthetic_source(void **state)
 {
 	(void)state;
@@ -665,6 +703,7 @@ int main(void)
 		cmocka_unit_test(xml_limits_before_import),
 		cmocka_unit_test(xml_hwloc_crash_is_an_error),
 		cmocka_unit_test(xml_file_reads_like_its_synthetic_source),
+		cmocka_unit_test(xml_hwloc_load_in_process_matches_the_child),
 		cmocka_unit_test(xml_errors_name_the_file),
 		cmocka_unit_test(regular_rejects_bad_shapes),
 		cmocka_unit_test(copy_without_smt_keeps_primaries),
