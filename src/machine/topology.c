@@ -363,7 +363,7 @@ out:
  * per object) of every level above it, so each array is one pass, O(CPUs).
  * Returns 1 for shapes it does not cover, which go to hwloc: NUMA memory
  * below the cores, several "[numa]" tokens, a NUMA level above the packages,
- * an L3 above the NUMA nodes. tests/machine and fuzz_synthetic compare both
+ * a node attached above exactly one package, an L3 above the NUMA nodes. tests/machine and fuzz_synthetic compare both
  * ways on every description they build.
  */
 static int topo_from_shape(const struct rmpsim_allocator *a, const struct rmpsim_synthetic_summary *sh,
@@ -409,6 +409,9 @@ static int topo_from_shape(const struct rmpsim_allocator *a, const struct rmpsim
 		return 1;
 	}
 	if (node_lv > core_lv || (l3_lv >= 0 && l3_lv < node_lv))
+		return 1;
+	/* A node over exactly one package below it: hwloc attaches it to that package (found by libFuzzer). */
+	if (node_lv >= 0 && pkg_lv > node_lv && objects[pkg_lv] == objects[node_lv])
 		return 1;
 	unsigned ncores = (unsigned)objects[core_lv], nnodes = node_lv >= 0 ? (unsigned)objects[node_lv] : 1;
 	unsigned npkg = pkg_lv >= 0 ? (unsigned)objects[pkg_lv] : 1;

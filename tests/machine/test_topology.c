@@ -416,6 +416,10 @@ static void synthetic_direct_equals_hwloc(void **state)
 		"group:3 [numa(memory=1GiB)] pack:1 pu:1",
 		"pack:2 group:1 [numa(memory=1GiB)] core:2 pu:1",
 		"group:2 [numa(memory=2GiB)] pack:2 core:2 pu:1",
+		/* a node above exactly one package: hwloc attaches it to the package (libFuzzer, 2026-12-02) */
+		"die:2 [numa(memory=2GiB)] l3:1 pack:1 pu:2",
+		"die:2 [numa(memory=2GiB)] pack:1 core:2 pu:1",
+		"die:2 [numa(memory=2GiB)] pack:2 core:2 pu:1",
 	};
 	unsigned both_ok = 0;
 
