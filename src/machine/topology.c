@@ -314,7 +314,12 @@ int rmpsim__topo_from_hwloc(const struct rmpsim_allocator *a, hwloc_topology_t h
 		}
 		if (c == 0)
 			t->tpc = threads[0];
-		if (threads[c] != t->tpc || threads[c] == 0) {
+		if (threads[c] == 0) {
+			/* Not mixed SMT: hwloc keeps a core whose PUs the file left out (found by fuzz_xml). */
+			r = rmpsim_diag_fail(diag, -EINVAL, "core %d has no PU (processing unit)", c);
+			goto out;
+		}
+		if (threads[c] != t->tpc) {
 			r = rmpsim_diag_fail(diag, -EINVAL,
 					     "core %d has %u threads but core 0 has %u (mixed SMT is not "
 					     "supported)",

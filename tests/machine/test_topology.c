@@ -592,6 +592,40 @@ static void xml_mixed_smt_is_refused_cleanly(void **state)
 	unlink(path);
 }
 
+/*
+ * Found by fuzz_xml: a core whose PUs are left out of the file was reported
+ * as mixed SMT ("core 0 has 0 threads but core 0 has 0"). Now: no PU.
+ */
+static void xml_core_without_pu_is_named(void **state)
+{
+	(void)state;
+	static const char *const first_pu[2] = { "<object type=\"PU\" os_index=\"0\"",
+						 "<object type=\"PU\" os_index=\"2\"" };
+	static const char *const want[2] = { "core 0 has no PU", "core 1 has no PU" };
+
+	for (int k = 0; k < 2; k++) {
+		struct rmpsim_topology *t = NULL;
+		struct rmpsim_diag diag = { 0 };
+		char path[] = "/tmp/rmpsim-topo-nopu-XXXXXX";
+		size_t len;
+		char *xml = read_file(PROFILES_DIR "/small-2s-nps2.xml", &len);
+		char *pu = strstr(xml, first_pu[k]);
+		char *second = pu ? strchr(pu, '\n') : NULL;
+		size_t drop = second ? (size_t)(strchr(second + 1, '\n') + 1 - pu) : 0;
+
+		/* Both PU lines of the core go. */
+		assert_true(drop > 0 && strstr(pu + 1, "type=\"PU\"") < pu + drop);
+		memmove(pu, pu + drop, len - (size_t)(pu - xml) - drop + 1);
+		write_temp(path, xml, strlen(xml));
+		free(xml);
+		assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag, &t), -EINVAL);
+		assert_null(t);
+		if (!strstr(diag.msg, want[k]))
+			fail_msg("message '%s'", diag.msg);
+		unlink(path);
+	}
+}
+
 static void xml_errors_name_the_file(void **state)
 {
 	(void)state;
@@ -708,6 +742,7 @@ int main(void)
 		cmocka_unit_test(xml_hwloc_crash_is_an_error),
 		cmocka_unit_test(xml_file_reads_like_its_synthetic_source),
 		cmocka_unit_test(xml_hwloc_load_in_process_matches_the_child),
+		cmocka_unit_test(xml_core_without_pu_is_named),
 		cmocka_unit_test(xml_errors_name_the_file),
 		cmocka_unit_test(regular_rejects_bad_shapes),
 		cmocka_unit_test(copy_without_smt_keeps_primaries),
