@@ -807,25 +807,6 @@ static bool look_ahead(struct rmpsim_sim *s, struct rmpsim__arun *a, const struc
 	return steps || moved;
 }
 
-/* The runs step one after another in the order's front, each touching its
- * run, its CPU's statistics and its group's record of its region, cold in
- * the cache by the time 480 others have stepped: ask for the next run's
- * lines a step ahead, and for the one after it two. (Performance only.) */
-static inline void prefetch_next(const struct rmpsim_sim *s)
-{
-	struct rmpsim__arun *const *o = &s->run_ord[s->run_head];
-	if (s->run_n > 2) /* (a step reads most of its run) */
-		for (size_t off = 0; off < sizeof(**o); off += 64)
-			__builtin_prefetch((const char *)o[2] + off);
-	if (s->run_n > 1) {
-		const struct rmpsim__arun *b = o[1];
-		__builtin_prefetch(&s->cpus[b->cpu].st, 1);
-		const struct rmpsim__warm *row = s->rm.warm ? s->rm.warm[b->l3] : NULL;
-		if (row && b->next < s->rm.nregions)
-			__builtin_prefetch(&row[b->next], 1);
-	}
-}
-
 /*
  * The runs' event: the verifies of the runs in progress, earliest first, up
  * to the next event of the engine's queue (at the same time, the lower seq
@@ -842,7 +823,6 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 	bool periods = fast && !s->run_periods_off;
 	rmpsim__periods_events(s); /* the engine ran other events since the last step */
 	while ((a = order_first(s)) && !s->stop && !s->err) {
-		prefetch_next(s);
 		top = rmpsim__heap_top(&s->heap);
 		if (top && rmpsim__ev_before(top, &a->ev))
 			break;
