@@ -529,8 +529,9 @@ static void charge(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
  * A step of the fast way (the lockstep case: a run charges one region a
  * step): that region's scan straight on the model's state, its inputs set
  * first when it begins a stretch, without charge_fast()'s set-up and
- * write-back, then charge_fast() for the rest when the step goes on. The same arithmetic: step() is this scan, and noting a cost twice
- * changes neither the window nor the maximum.
+ * write-back, then charge_fast() for the rest when the step goes on. The
+ * same arithmetic: step() is this scan, and noting a cost twice changes
+ * neither the window nor the maximum.
  */
 static inline __attribute__((always_inline)) void charge_lockstep(struct rmpsim_sim *s,
 								  struct rmpsim__arun *a, uint64_t lim)
