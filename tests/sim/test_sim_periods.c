@@ -512,6 +512,20 @@ static void relaunch_script(struct rmpsim_sim *s, void *arg)
 	rmpsim_sim_sleep(s, 400000000000ull);
 }
 
+/* random_params() on one node of l3_per_node groups of 3-5 cores of one
+ * thread, 100 GiB, and an L3 that holds every region: the first group, once
+ * one of its cores has read them all, holds them (a subsystem of its own). */
+static void one_node_params(struct rmpsim_rng *rng, struct params *pa, unsigned l3_per_node)
+{
+	random_params(rng, pa);
+	pa->nodes = 1;
+	pa->l3_per_node = l3_per_node;
+	pa->cores_per_l3 = 3 + (unsigned)rmpsim__rng_below(rng, 3);
+	pa->threads = 1;
+	pa->node_mem = 100 * GIB;
+	pa->prof.l3_bytes = rmpsim_profile_default()->l3_bytes;
+}
+
 /* covers: A301 */
 static void a_runs_bound_is_its_own(void **state)
 {
@@ -521,19 +535,12 @@ static void a_runs_bound_is_its_own(void **state)
 	uint64_t skips = 0;
 	for (unsigned iter = 0; iter < 8; iter++) {
 		struct params pa;
-		random_params(&rng, &pa);
-		pa.nodes = 1;
-		pa.l3_per_node = 2;
-		pa.cores_per_l3 = 3 + (unsigned)rmpsim__rng_below(&rng, 3);
+		one_node_params(&rng, &pa, 2);
 		/* The queue's turn short, the first group's runs slow: each of
 		 * the relaunched runs lasts several of the queue's periods. */
 		pa.prof.node_bw_mbps = 2000 + rmpsim__rng_below(&rng, 4000);
 		pa.prof.misses_in_flight = 1;
-		pa.threads = 1;
-		pa.node_mem = 100 * GIB;
 		pa.prof.rmpopt_contention = true;
-		pa.prof.l3_bytes =
-			rmpsim_profile_default()->l3_bytes; /* the first group holds every region */
 		pa.script = relaunch_script;
 		const struct snap *sn = three_ways(&pa);
 		skips += sn[PERIODS].skips;
@@ -591,14 +598,7 @@ static void look_ahead_keeps_what_shows(void **state)
 	uint64_t aheads = 0;
 	for (unsigned iter = 0; iter < 8; iter++) {
 		struct params pa;
-		random_params(&rng, &pa);
-		pa.nodes = 1;
-		pa.l3_per_node = 3;
-		pa.cores_per_l3 = 3 + (unsigned)rmpsim__rng_below(&rng, 3);
-		pa.threads = 1;
-		pa.node_mem = 100 * GIB;
-		/* the first group holds every region */
-		pa.prof.l3_bytes = rmpsim_profile_default()->l3_bytes;
+		one_node_params(&rng, &pa, 3);
 		pa.prof.rmpopt_scan = rmpsim_profile_default()->rmpopt_scan;
 		pa.cuts = false;
 		pa.script = ahead_script;
