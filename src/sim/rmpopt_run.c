@@ -525,6 +525,11 @@ static void charge(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
 		charge_fast(s, a, lim);
 }
 
+static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_sim *s, struct rmpsim__arun *a,
+								struct rmpsim__warm *row,
+								const struct rmpsim__in_stretch *st,
+								uint64_t lim);
+
 /*
  * A step of the fast way (the lockstep case: a run charges one region a
  * step): that region's scan straight on the model's state, its inputs set
@@ -548,6 +553,18 @@ static inline __attribute__((always_inline)) void charge_lockstep(struct rmpsim_
 	const struct rmpsim__in_stretch *st = &a->st[a->ist];
 	if (region >= st->end || !a->have_in || a->in_st != a->ist)
 		st = inputs_at(s, a, region);
+	lockstep_core(s, a, row, st, lim);
+}
+
+/* charge_lockstep() past its checks: a's next region is of the stretch st
+ * its inputs are set for, and has a record in row. */
+static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_sim *s, struct rmpsim__arun *a,
+								struct rmpsim__warm *row,
+								const struct rmpsim__in_stretch *st,
+								uint64_t lim)
+{
+	struct rmpsim__rmpopt_model *m = &s->rm;
+	uint64_t region = a->next;
 	struct rmpsim_verify_cost c;
 	uint64_t t = a->t;
 	rmpsim__scan(s, &a->in, &m->l3_fill[a->l3], t, &row[region], (uint32_t)st->gen, &c);
@@ -808,6 +825,84 @@ static bool look_ahead(struct rmpsim_sim *s, struct rmpsim__arun *a, const struc
 	return steps || moved;
 }
 
+/* Run a, out of the order, charged its last verify: its handler ends. */
+static void run_ends(struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	struct rmpsim__csd *d = a->d;
+	uint64_t wake = a->wake, began = a->delivery, end = a->t;
+	unsigned cpu = a->cpu;
+	arun_put(s, a);
+	rmpsim__handler_finish(s, cpu, d, wake, began, end);
+}
+
+/*
+ * dispatch()'s steps while nothing but steps can happen (most of a percpu
+ * pass: the runs crossing a change of stretch at different times, one
+ * region a step), with what dispatch() asks before each step asked once:
+ * the engine's next event top and the run limits (a step queues no event),
+ * whether its fast way applies (the caller's). A step is taken here only
+ * when dispatch() would take it so, with charge_lockstep()'s arithmetic:
+ * the earliest run starts before top (a tie goes by sequence number there)
+ * and within the run limits, the period skips would not try (not a pilot,
+ * or a run at its last region), nor the look-ahead (ahead_group() says no),
+ * and its next region has a record. A run's end (its handler's end may
+ * queue events) ends the loop. Anything else is left to dispatch().
+ * Returns the steps taken.
+ */
+static uint64_t lockstep_steps(struct rmpsim_sim *s, const struct rmpsim_event *top)
+{
+	struct rmpsim__rmpopt_model *m = &s->rm;
+	if (!m->warm)
+		return 0;
+	const uint64_t stop = top ? top->time : RMPSIM_TIME_NEVER;
+	const uint64_t lim_top = within_limits(s, stop);
+	uint64_t tmax = s->limit;
+	if (s->max_time && s->max_time < tmax)
+		tmax = s->max_time;
+	uint64_t steps = 0;
+	while (s->run_n > 1) {
+		struct rmpsim__arun **o = &s->run_ord[s->run_head];
+		struct rmpsim__arun *a = o[0];
+		uint64_t t = a->ev.time, region = a->next;
+		if (t >= stop || t > tmax)
+			break;
+		if (!s->runs_at_last) {
+			const struct rmpsim__arun *pilot =
+				a->l3 < s->run_pilot_n ? s->run_pilot_g[a->l3] : NULL;
+			if (!pilot || pilot == a)
+				break;
+		}
+		if (region >= a->ahead_from && ahead_group(s, a))
+			break;
+		struct rmpsim__warm *row = m->warm[a->l3];
+		if (region >= m->nregions || !row)
+			break;
+		const struct rmpsim__in_stretch *st = &a->st[a->ist];
+		if (region >= st->end || !a->have_in || a->in_st != a->ist)
+			st = inputs_at(s, a, region);
+		/* (dispatch()'s limit: within_limits(min(next, top)), the same.) */
+		uint64_t next = o[1]->ev.time, lim = next < lim_top ? next : lim_top;
+		s->now = s->clock = t;
+		lockstep_core(s, a, row, st, lim);
+		order_pop(s);
+		steps++;
+		if (a->next >= a->end) {
+			run_ends(s, a);
+			break;
+		}
+		note_last(s, a);
+		a->ev.time = a->t;
+		size_t back = s->run_head + s->run_n;
+		if (back < s->run_cap && !rmpsim__ev_before(&a->ev, &s->run_ord[back - 1]->ev)) {
+			s->run_ord[back] = a; /* order_insert()'s common case: the last */
+			s->run_n++;
+		} else {
+			order_insert(s, a);
+		}
+	}
+	return steps;
+}
+
 /*
  * The runs' event: the verifies of the runs in progress, earliest first, up
  * to the next event of the engine's queue (at the same time, the lower seq
@@ -827,6 +922,8 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 		top = rmpsim__heap_top(&s->heap);
 		if (top && rmpsim__ev_before(top, &a->ev))
 			break;
+		if (periods && lockstep_steps(s, top))
+			continue;
 		if (a->ev.time > s->limit || (s->max_time && a->ev.time > s->max_time)) {
 			/* Cut by a run limit where an uncut run goes on in this
 			 * event: the event that resumes it is this one, counted
@@ -859,11 +956,7 @@ static void dispatch(struct rmpsim_sim *s, struct rmpsim_event *ev)
 			order_insert(s, a);
 			continue;
 		}
-		struct rmpsim__csd *d = a->d;
-		uint64_t wake = a->wake, began = a->delivery, end = a->t;
-		unsigned cpu = a->cpu;
-		arun_put(s, a);
-		rmpsim__handler_finish(s, cpu, d, wake, began, end);
+		run_ends(s, a);
 	}
 	runs_rekey(s);
 }

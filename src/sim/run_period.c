@@ -831,8 +831,14 @@ bool rmpsim__periods_attempt(struct rmpsim_sim *s, struct rmpsim__arun *a, const
 	struct rmpsim__periods *p = periods_get(s);
 	if (!p)
 		return false;
-	if (p->stale)
+	if (p->stale) {
+		/* The engine's next event before a's next verify could end: a
+		 * snapshot taken now would be dropped unused (event_first()),
+		 * and that event makes the subsystems stale again. They wait. */
+		if (event_first(s, p, a, top))
+			return false;
 		classify(s, p);
+	}
 	unsigned g = a->l3;
 	if (g >= p->nl3)
 		return false;

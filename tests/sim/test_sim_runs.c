@@ -484,6 +484,8 @@ static void runs_starting_at_zero(void **state)
  * first pass's RMPOPT records (every verify charged one by one).
  */
 struct tie_world {
+	unsigned long mask; /* the handlers' CPUs (0: CPU 1 alone) */
+	unsigned cpu;	    /* the one watched (with mask) */
 	uint64_t starts[16];
 	size_t nstarts;
 	uint64_t at, arm_at; /* the observing timer's time; when to arm it (0: before the call) */
@@ -494,7 +496,7 @@ struct tie_world {
 static void tie_record(void *ctx, const struct rmpsim_trace_rec *rec)
 {
 	struct tie_world *w = ctx;
-	if (rec->kind == RMPSIM_TRACE_RMPOPT && rec->cpu == 1 && w->nstarts < 16)
+	if (rec->kind == RMPSIM_TRACE_RMPOPT && rec->cpu == (w->mask ? w->cpu : 1) && w->nstarts < 16)
 		w->starts[w->nstarts++] = rec->time_ps + RMPSIM_TRACE_RMPOPT_OFFSET(rec->id);
 }
 
@@ -502,7 +504,7 @@ static void tie_observe(struct rmpsim_sim *s, struct rmpsim_timer *t)
 {
 	struct tie_world *w = t->arg;
 	struct rmpsim_cpu_stats st;
-	assert_int_equal(rmpsim_sim_cpu_stats(s, 1, &st), 0);
+	assert_int_equal(rmpsim_sim_cpu_stats(s, w->mask ? w->cpu : 1, &st), 0);
 	w->seen = 0;
 	for (unsigned k = 0; k < RMPSIM_RMPOPT_NKINDS; k++)
 		w->seen += st.rmpopt[k];
@@ -528,7 +530,7 @@ static void tie_send(struct rmpsim_sim *s, void *arg)
 		assert_int_equal(rmpsim_sim_timer_add(s, &w->obs, w->at), 0);
 	if (w->arm_at)
 		assert_int_equal(rmpsim_sim_timer_add(s, &w->arm, w->arm_at), 0);
-	unsigned long mask[1] = { 0x2ul };
+	unsigned long mask[1] = { w->mask ? w->mask : 0x2ul };
 	assert_int_equal(rmpsim_sim_ipi_many(s, mask, run_eight, NULL, RMPSIM_IPI_WAIT), 0);
 }
 
@@ -545,7 +547,7 @@ static void tie_run(struct tie_world *w, bool records)
 	struct rmpsim_proc_attr a = { .name = "send", .cpu = 0 };
 	assert_int_equal(rmpsim_sim_spawn(s, &a, tie_send, w, NULL), 0);
 	assert_int_equal(rmpsim_sim_run(s), 0);
-	assert_int_equal(rmpsim_sim_rmpopt_runs(s), 1);
+	assert_int_equal(rmpsim_sim_rmpopt_runs(s), w->mask ? (uint64_t)__builtin_popcountl(w->mask) : 1);
 	rmpsim_sim_destroy(s);
 	rmpsim_machine_destroy(m);
 }
@@ -592,6 +594,41 @@ static void ties_go_by_sequence_number(void **state)
 			w.at = first.starts[k] - 1;
 			tie_run(&w, records);
 			assert_int_equal(w.seen, k);
+		}
+	}
+}
+
+/* The same among runs in lockstep (several handlers' runs, the steps the
+ * dispatch loop takes without its checks between them, rmpopt_run.c
+ * lockstep_steps()): an event armed before the call goes before the verify
+ * of any run at its time, one a picosecond later after it, for each run
+ * watched in turn. */
+/* covers: A300 (ties between the steps of several runs and events) */
+static void ties_among_runs_go_by_sequence_number(void **state)
+{
+	(void)state;
+	static const unsigned long mask = 0x2aul; /* CPUs 1, 3 and 5: three cores */
+	for (unsigned cpu = 1; cpu <= 5; cpu += 2) {
+		static struct tie_world first;
+		memset(&first, 0, sizeof(first));
+		first.mask = mask;
+		first.cpu = cpu;
+		tie_run(&first, true);
+		assert_int_equal(first.nstarts, 8);
+		for (size_t k = 1; k < 8; k++) {
+			static struct tie_world w;
+			memset(&w, 0, sizeof(w));
+			w.mask = mask;
+			w.cpu = cpu;
+			w.at = first.starts[k];
+			tie_run(&w, false);
+			assert_int_equal(w.seen, k);
+			memset(&w, 0, sizeof(w));
+			w.mask = mask;
+			w.cpu = cpu;
+			w.at = first.starts[k] + 1;
+			tie_run(&w, false);
+			assert_int_equal(w.seen, k + 1);
 		}
 	}
 }
@@ -703,6 +740,7 @@ int main(void)
 		cmocka_unit_test(settled_runs_equal_the_loop),
 		cmocka_unit_test(runs_starting_at_zero),
 		cmocka_unit_test(ties_go_by_sequence_number),
+		cmocka_unit_test(ties_among_runs_go_by_sequence_number),
 		cmocka_unit_test(destroyed_with_runs_in_progress),
 		cmocka_unit_test(out_of_memory_falls_back_to_the_loop),
 	};
