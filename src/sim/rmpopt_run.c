@@ -567,7 +567,33 @@ static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_si
 	uint64_t region = a->next;
 	struct rmpsim_verify_cost c;
 	uint64_t t = a->t;
-	rmpsim__scan(s, &a->in, &m->l3_fill[a->l3], t, &row[region], (uint32_t)st->gen, &c);
+	struct rmpsim__warm *w = &row[region];
+	uint64_t *fill = &m->l3_fill[a->l3], n = a->in.n;
+	if (w->gen == (uint32_t)st->gen && w->lines == n && n &&
+	    *fill - w->stamp + a->ak.bytes <= a->in.l3_bytes && w->ready_at > t && a->in.contention) {
+		/* Every line held but still in flight (a lockstep step: another
+		 * core of the group read the region just before): rmpsim__scan()
+		 * for hot = 0, cold = held = n, as alike() does it (its costs
+		 * computed once). */
+		uint64_t t_dram = t + a->in.fixed_ps, service = a->ak.service;
+		uint64_t queued =
+			rmpsim__queue_take(s->a, a->ak.q, s->clock, t_dram, service) + service - t_dram;
+		uint64_t ps = a->ak.cold_ps;
+		if (queued + a->in.fixed_ps > ps)
+			ps = queued + a->in.fixed_ps;
+		if (*fill != w->stamp) /* moved ahead of what came in since (LRU) */
+			*fill += a->ak.bytes;
+		if (t + ps < w->ready_at) /* this read brings them in first */
+			w->ready_at = t + ps;
+		w->stamp = *fill;
+		c = (struct rmpsim_verify_cost){ .kind = a->in.first_busy < 0 ? RMPSIM_RMPOPT_SCANNED
+									      : RMPSIM_RMPOPT_EARLY_EXIT,
+						 .lines = n,
+						 .dram_lines = n,
+						 .ps = ps };
+	} else {
+		rmpsim__scan(s, &a->in, fill, t, w, (uint32_t)st->gen, &c);
+	}
 	struct rmpsim__cost_marks k = { m->win_min, m->win_max, m->rise_max };
 	rmpsim__note_cost(m, &k, a->cpu, t, c.ps);
 	m->win_min = k.win_min;
