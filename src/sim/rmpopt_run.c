@@ -453,7 +453,7 @@ inputs_at(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t region)
 	while (region >= a->st[a->ist].end)
 		a->ist++;
 	const struct rmpsim__in_stretch *st = &a->st[a->ist];
-	if (!a->have_in || a->in_st != a->ist) {
+	if (!a->have_in || a->in_end != st->end) {
 		struct rmpsim__memo_in *e = memo_in_of(s, a);
 		if (e && e->valid) {
 			a->in = e->in;
@@ -468,7 +468,8 @@ inputs_at(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t region)
 			if (e)
 				*e = (struct rmpsim__memo_in){ .in = a->in, .ak = a->ak, .valid = true };
 		}
-		a->in_st = a->ist;
+		a->in_end = st->end;
+		a->in_gen = (uint32_t)st->gen;
 		a->have_in = true;
 	}
 	return st;
@@ -526,9 +527,7 @@ static void charge(struct rmpsim_sim *s, struct rmpsim__arun *a, uint64_t lim)
 }
 
 static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_sim *s, struct rmpsim__arun *a,
-								struct rmpsim__warm *row,
-								const struct rmpsim__in_stretch *st,
-								uint64_t lim);
+								struct rmpsim__warm *row, uint64_t lim);
 
 /*
  * A step of the fast way (the lockstep case: a run charges one region a
@@ -550,18 +549,15 @@ static inline __attribute__((always_inline)) void charge_lockstep(struct rmpsim_
 	}
 	/* (A step into a new stretch sets its inputs here: charge_fast()'s
 	 * set-up for one region cost three times the region's scan.) */
-	const struct rmpsim__in_stretch *st = &a->st[a->ist];
-	if (region >= st->end || !a->have_in || a->in_st != a->ist)
-		st = inputs_at(s, a, region);
-	lockstep_core(s, a, row, st, lim);
+	if (!a->have_in || region >= a->in_end)
+		inputs_at(s, a, region);
+	lockstep_core(s, a, row, lim);
 }
 
 /* charge_lockstep() past its checks: a's next region is of the stretch st
  * its inputs are set for, and has a record in row. */
 static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_sim *s, struct rmpsim__arun *a,
-								struct rmpsim__warm *row,
-								const struct rmpsim__in_stretch *st,
-								uint64_t lim)
+								struct rmpsim__warm *row, uint64_t lim)
 {
 	struct rmpsim__rmpopt_model *m = &s->rm;
 	uint64_t region = a->next;
@@ -569,8 +565,9 @@ static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_si
 	uint64_t t = a->t;
 	struct rmpsim__warm *w = &row[region];
 	uint64_t *fill = &m->l3_fill[a->l3], n = a->in.n;
-	if (w->gen == (uint32_t)st->gen && w->lines == n && n &&
-	    *fill - w->stamp + a->ak.bytes <= a->in.l3_bytes && w->ready_at > t && a->in.contention) {
+	uint32_t gen = a->in_gen;
+	if (w->gen == gen && w->lines == n && n && *fill - w->stamp + a->ak.bytes <= a->in.l3_bytes &&
+	    w->ready_at > t && a->in.contention) {
 		/* Every line held but still in flight (a lockstep step: another
 		 * core of the group read the region just before): rmpsim__scan()
 		 * for hot = 0, cold = held = n, as alike() does it (its costs
@@ -592,7 +589,7 @@ static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_si
 						 .dram_lines = n,
 						 .ps = ps };
 	} else {
-		rmpsim__scan(s, &a->in, fill, t, w, (uint32_t)st->gen, &c);
+		rmpsim__scan(s, &a->in, fill, t, w, gen, &c);
 	}
 	struct rmpsim__cost_marks k = { m->win_min, m->win_max, m->rise_max };
 	rmpsim__note_cost(m, &k, a->cpu, t, c.ps);
@@ -903,13 +900,12 @@ static uint64_t lockstep_steps(struct rmpsim_sim *s, const struct rmpsim_event *
 		struct rmpsim__warm *row = m->warm[a->l3];
 		if (region >= m->nregions || !row)
 			break;
-		const struct rmpsim__in_stretch *st = &a->st[a->ist];
-		if (region >= st->end || !a->have_in || a->in_st != a->ist)
-			st = inputs_at(s, a, region);
+		if (!a->have_in || region >= a->in_end)
+			inputs_at(s, a, region);
 		/* (dispatch()'s limit: within_limits(min(next, top)), the same.) */
 		uint64_t next = o[1]->ev.time, lim = next < lim_top ? next : lim_top;
 		s->now = s->clock = t;
-		lockstep_core(s, a, row, st, lim);
+		lockstep_core(s, a, row, lim);
 		order_pop(s);
 		steps++;
 		if (a->next >= a->end) {

@@ -28,7 +28,7 @@ struct rmpsim__arun {
 	uint64_t t, t0;		       /* the next verify's start, the run's */
 	struct rmpsim__in_stretch *st; /* [nst] */
 	size_t nst, ist, cap;	       /* ist: the stretch of next */
-	/* The fast way's carried state: the inputs set for stretch in_st, and
+	/* The fast way's carried state: the inputs set for a stretch, and
 	 * what its alike regions share (alike()). */
 	struct rmpsim__scan_in in;
 	struct alike_k {
@@ -36,8 +36,9 @@ struct rmpsim__arun {
 		uint64_t service, bytes;  /* the home's time for the lines; their bytes in the L3 */
 		struct rmpsim__home_queue *q;
 	} ak;
-	size_t in_st;
+	uint64_t in_end; /* the end of that stretch (stretches end at different regions) */
 	bool have_in;
+	uint32_t in_gen;     /* its content generation's low bits (as records keep it): no step reads st */
 	uint64_t memo_epoch; /* its stretches are the memo's of this epoch (0: not) */
 	bool at_last;	     /* counted in s->runs_at_last: its next is its last region */
 	uint64_t ahead_from; /* rmpopt_run.c look_ahead(): not tried again before this region */
