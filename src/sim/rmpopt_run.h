@@ -18,30 +18,35 @@ struct rmpsim__in_stretch {
 };
 
 struct rmpsim__arun {
+	/* First what a lockstep step (rmpopt_run.c lockstep_steps) reads and
+	 * writes: a step reads a run the others stepped since, whose lines the
+	 * L1 cache no longer holds (docs/performance.md "A run's lines"). */
 	struct rmpsim_event ev; /* in s->run_ord, keyed by t */
-	struct rmpsim__arun *next_free, *all_next;
-	struct rmpsim__csd *d;	       /* the handler, once it returned (NULL: still in it) */
-	unsigned cpu, l3;	       /* its CPU and the CPU's L3 group */
-	uint64_t delivery, wake;       /* the handler's */
-	uint64_t charge_at;	       /* the handler's charge when the run began */
-	uint64_t r0, end, next;	       /* regions [r0, end), the next to charge */
-	uint64_t t, t0;		       /* the next verify's start, the run's */
-	struct rmpsim__in_stretch *st; /* [nst] */
-	size_t nst, ist, cap;	       /* ist: the stretch of next */
+	uint64_t t;		/* the next verify's start */
+	uint64_t next, end;	/* the next region to charge, the end of its regions */
+	unsigned cpu, l3;	/* its CPU and the CPU's L3 group */
 	/* The fast way's carried state: the inputs set for a stretch, and
 	 * what its alike regions share (alike()). */
-	struct rmpsim__scan_in in;
+	uint64_t in_end; /* the end of that stretch (stretches end at different regions) */
+	bool have_in;
+	bool at_last;	     /* counted in s->runs_at_last: its next is its last region */
+	uint32_t in_gen;     /* its content generation's low bits (as records keep it): no step reads st */
+	uint64_t ahead_from; /* rmpopt_run.c look_ahead(): not tried again before this region */
 	struct alike_k {
 		uint64_t hot_ps, cold_ps; /* warm and cold costs (a cold one's wait at the node apart) */
 		uint64_t service, bytes;  /* the home's time for the lines; their bytes in the L3 */
 		struct rmpsim__home_queue *q;
 	} ak;
-	uint64_t in_end; /* the end of that stretch (stretches end at different regions) */
-	bool have_in;
-	uint32_t in_gen;     /* its content generation's low bits (as records keep it): no step reads st */
-	uint64_t memo_epoch; /* its stretches are the memo's of this epoch (0: not) */
-	bool at_last;	     /* counted in s->runs_at_last: its next is its last region */
-	uint64_t ahead_from; /* rmpopt_run.c look_ahead(): not tried again before this region */
+	struct rmpsim__scan_in in;
+	/* The rest. */
+	struct rmpsim__in_stretch *st; /* [nst] */
+	size_t nst, ist, cap;	       /* ist: the stretch of next */
+	uint64_t memo_epoch;	       /* its stretches are the memo's of this epoch (0: not) */
+	struct rmpsim__arun *next_free, *all_next;
+	struct rmpsim__csd *d;	 /* the handler, once it returned (NULL: still in it) */
+	uint64_t delivery, wake; /* the handler's */
+	uint64_t charge_at;	 /* the handler's charge when the run began */
+	uint64_t r0, t0;	 /* the run's first region, its start */
 };
 
 /* A run's inputs for one of the memo's stretches, as inputs_at() sets them

@@ -28,14 +28,16 @@ static inline void *rmpsim__model_row(struct rmpsim_sim *s, void **rows, unsigne
  * profile's constants (copies: a run keeps them in registers).
  */
 struct rmpsim__scan_in {
-	uint64_t n;	     /* lines to read (A120) */
-	int64_t first_busy;  /* what n follows from */
-	unsigned home;	     /* the region's RMP home node */
+	/* (First what a run's lockstep step reads: rmpopt_run.h.) */
+	uint64_t n;	    /* lines to read (A120) */
+	int64_t first_busy; /* what n follows from */
+	uint64_t fixed_ps, l3_bytes;
+	unsigned home; /* the region's RMP home node */
+	bool contention;
 	unsigned home_asked; /* the verify's home node as given (may be out of range) */
 	uint64_t dram_ps;    /* a DRAM line from the home for this reader (A121) */
 	uint64_t all_hot_ps, all_cold_ps;
-	uint64_t fixed_ps, service_ps, l3_line_ps, l3_bytes;
-	bool contention;
+	uint64_t service_ps, l3_line_ps;
 };
 
 static inline void rmpsim__scan_in_set(const struct rmpsim_sim *s, unsigned cpu,
