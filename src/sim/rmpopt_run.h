@@ -66,6 +66,17 @@ static inline size_t rmpsim__arun_stretch(const struct rmpsim__arun *a, uint64_t
 	return i;
 }
 
+/* Whether a's inputs (in, in_end, in_gen) are those of the stretch of its
+ * next region, a->ist: then what the periods' looks ask of that stretch
+ * comes from the run, not from its stretches (another cache line of each
+ * of the runs a snapshot reads). */
+static inline bool rmpsim__arun_in_is_next(const struct rmpsim__arun *a)
+{
+	/* (inputs_at() sets them with ist; a step past in_end moves ist on
+	 * before it reads them again: a next before in_end is in ist.) */
+	return a->have_in && a->next < a->in_end;
+}
+
 /* Runs o[0, n_o) and add[0, n_add), each in time order, merged into
  * o[0, n_o + n_add) (o has the room), from the back: the other runs kept
  * in place and a group's or subsystem's runs that moved on merged back in

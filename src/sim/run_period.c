@@ -362,9 +362,9 @@ static void classify(struct rmpsim_sim *s, struct rmpsim__periods *p)
  * (while a change of stretch passes through the runs, none can). Performance
  * only: periods_possible() decides. */
 enum { MIN_PERIODS = 4 };
-static bool short_of_periods(const struct rmpsim__arun *b, size_t ist)
+static bool short_of_periods(const struct rmpsim__arun *b, uint64_t st_end)
 {
-	uint64_t stop = min_u64(b->st[ist].end, b->end - 1);
+	uint64_t stop = min_u64(st_end, b->end - 1);
 	return stop < b->next + MIN_PERIODS;
 }
 
@@ -405,8 +405,18 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 		r->a = b;
 		r->t = b->t;
 		r->next = b->next;
-		r->ist = rmpsim__arun_stretch(b, b->next);
-		if (short_of_periods(b, r->ist)) { /* not worth it: refused */
+		uint64_t st_end;
+		unsigned home;
+		if (rmpsim__arun_in_is_next(b)) {
+			r->ist = b->ist;
+			st_end = b->in_end;
+			home = b->in.home;
+		} else {
+			r->ist = rmpsim__arun_stretch(b, b->next);
+			st_end = b->st[r->ist].end;
+			home = rmpsim__home_of(s, b->st[r->ist].home_node);
+		}
+		if (short_of_periods(b, st_end)) { /* not worth it: refused */
 			p->sub[x].short_run = b;
 			p->sub[x].short_epoch = p->epoch;
 			ok = false;
@@ -440,7 +450,6 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 			if (b->t < gr->tmin)
 				gr->tmin = b->t;
 		}
-		unsigned home = rmpsim__home_of(s, b->st[r->ist].home_node);
 		if (home == last_home)
 			continue;
 		last_home = home;
@@ -809,7 +818,7 @@ static bool still_short(const struct rmpsim__periods *p, unsigned x)
 	const struct sub *sb = &p->sub[x];
 	const struct rmpsim__arun *w = sb->short_run;
 	return w && sb->short_epoch == p->epoch && w->l3 < p->nl3 && p->sub_of[w->l3] == x &&
-	       short_of_periods(w, rmpsim__arun_stretch(w, w->next));
+	       short_of_periods(w, w->st[rmpsim__arun_stretch(w, w->next)].end);
 }
 
 /* Whether the engine's next event top comes before the pilot a's verify of
