@@ -58,13 +58,14 @@
 
 enum { AHEAD_W = 8 }; /* regions ahead of a group whose kind a snapshot keeps */
 enum ahead { AH_OTHER, AH_COLD, AH_HOT };
-enum { ST_DRAM = RMPSIM_RMPOPT_NKINDS + 2, ST_N };
-
+/* A run in a snapshot. Of its CPU's RMPOPT statistics only the DRAM lines:
+ * the others' change over a period follows from the shift (skip()). */
 struct snap_run {
 	struct rmpsim__arun *a;
 	uint64_t t, next;
-	size_t ist;	   /* the stretch of next */
-	uint64_t st[ST_N]; /* its CPU's RMPOPT statistics: kinds, ps, lines, DRAM lines */
+	size_t ist;	 /* the stretch of next */
+	uint64_t st_end; /* its end */
+	uint64_t dram;	 /* its CPU's rmpopt_dram_lines */
 };
 
 struct snap_group {
@@ -416,16 +417,14 @@ static bool take(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x,
 			st_end = b->st[r->ist].end;
 			home = rmpsim__home_of(s, b->st[r->ist].home_node);
 		}
+		r->st_end = st_end;
 		if (short_of_periods(b, st_end)) { /* not worth it: refused */
 			p->sub[x].short_run = b;
 			p->sub[x].short_epoch = p->epoch;
 			ok = false;
 			break;
 		}
-		memcpy(r->st, cs->rmpopt, sizeof(cs->rmpopt));
-		r->st[RMPSIM_RMPOPT_NKINDS] = cs->rmpopt_ps;
-		r->st[RMPSIM_RMPOPT_NKINDS + 1] = cs->rmpopt_lines;
-		r->st[ST_DRAM] = cs->rmpopt_dram_lines;
+		r->dram = cs->rmpopt_dram_lines;
 		if (b->t < tmin)
 			tmin = b->t;
 		struct snap_group *gr;
@@ -534,7 +533,7 @@ static bool same_but_shift(const struct rmpsim_sim *s, struct snap *p, struct sn
 		const struct snap_run *x = &p->run[i], *y = &c->run[i];
 		if (x->a != y->a || x->ist != y->ist || y->t - x->t != dt || y->next - x->next != dr)
 			return false;
-		dram |= y->st[ST_DRAM] != x->st[ST_DRAM];
+		dram |= y->dram != x->dram;
 	}
 	bool any_cold = false;
 	for (size_t j = 0; j < c->ngrp; j++) {
@@ -648,7 +647,7 @@ static uint64_t periods_possible(struct rmpsim_sim *s, struct rmpsim__periods *p
 	for (size_t i = 0; i < c->nrun; i++) {
 		const struct snap_run *r = &c->run[i];
 		const struct rmpsim__arun *b = r->a;
-		uint64_t stop = min_u64(min_u64(b->st[r->ist].end, b->end - 1), s->rm.nregions);
+		uint64_t stop = min_u64(min_u64(r->st_end, b->end - 1), s->rm.nregions);
 		if (stop <= r->next)
 			return 0;
 		k = min_u64(k, (stop - r->next) / sh->dr);
@@ -783,19 +782,25 @@ static bool skip(struct rmpsim_sim *s, struct rmpsim__periods *p, unsigned x, co
 		rewrite(w, &p->tmp[dr], gr->hi - gr->lo, dstamp, dready, gr->cold);
 		s->rm.l3_fill[gr->g] += k * gr->dfill;
 	}
+	/* Each run's CPU's statistics: in a period the run charged dr verifies
+	 * of its stretch (ist the same at both ends), back to back (its time
+	 * moved dt, the sum of their costs), each a verify of the stretch's
+	 * kind that read its lines (rmpsim__scan, alike(), the lockstep
+	 * step), and nothing else charged its CPU (in its handler from the
+	 * run's start: a step is all that happens between two snapshots). So
+	 * the period adds dr to the kind, dt to the time, dr times the lines,
+	 * and the DRAM lines the snapshots show. */
 	for (size_t i = 0; i < c->nrun; i++) {
 		const struct snap_run *was = &prev->run[i], *now = &c->run[i];
 		struct rmpsim__arun *b = now->a;
 		struct rmpsim_cpu_stats *cs = &s->cpus[b->cpu].st;
-		for (unsigned q = 0; q < RMPSIM_RMPOPT_NKINDS; q++) {
-			uint64_t d = now->st[q] - was->st[q];
-			if (d) /* (a run's verifies are mostly of one kind) */
-				cs->rmpopt[q] += k * d;
-		}
-		cs->rmpopt_ps += k * (now->st[RMPSIM_RMPOPT_NKINDS] - was->st[RMPSIM_RMPOPT_NKINDS]);
-		cs->rmpopt_lines +=
-			k * (now->st[RMPSIM_RMPOPT_NKINDS + 1] - was->st[RMPSIM_RMPOPT_NKINDS + 1]);
-		cs->rmpopt_dram_lines += k * (now->st[ST_DRAM] - was->st[ST_DRAM]);
+		int64_t first_busy = rmpsim__arun_in_is_next(b) && b->ist == now->ist
+					     ? b->in.first_busy
+					     : b->st[now->ist].first_busy;
+		cs->rmpopt[first_busy < 0 ? RMPSIM_RMPOPT_SCANNED : RMPSIM_RMPOPT_EARLY_EXIT] += k * sh->dr;
+		cs->rmpopt_ps += k * sh->dt;
+		cs->rmpopt_lines += k * sh->dr * floors(s, p, first_busy)->lines;
+		cs->rmpopt_dram_lines += k * (now->dram - was->dram);
 		b->t += k * sh->dt;
 		b->next += k * sh->dr;
 		b->ev.time = b->t;

@@ -51,6 +51,7 @@ struct params {
 	unsigned segment_shift;
 	uint64_t seed;
 	bool background, timers, cuts;
+	bool early;	       /* each pass, a block of regions whose verifies end early at one entry */
 	rmpsim_proc_fn script; /* NULL: script() */
 };
 
@@ -148,6 +149,13 @@ static void script(struct rmpsim_sim *s, void *arg)
 		w->a = rmpsim__rng_below(&rng, 4);
 		w->n = w->nregions - w->a - rmpsim__rng_below(&rng, 4);
 		uint64_t n = w->n;
+		if (w->pa->early) { /* one stretch of them: the same first entry, generation and home */
+			uint64_t len = 24 + rmpsim__rng_below(&rng, 24),
+				 at = 1 + rmpsim__rng_below(&rng, 511);
+			uint64_t r0 = 8 + rmpsim__rng_below(&rng, w->nregions - 16 - len);
+			for (uint64_t r = r0; r < r0 + len; r++)
+				(void)make_private(w->m, 0, r * GIB + at * 2 * MIB, 0);
+		}
 		if (rmpsim__rng_below(&rng, 4)) {
 			unsigned long warm[1] = { 1ul << 1 };
 			w->n = rmpsim__rng_below(&rng, 2) ? n : n / 4 + rmpsim__rng_below(&rng, n - n / 4);
@@ -427,6 +435,38 @@ static void periods_equal_the_steps(void **state)
 }
 
 /*
+ * Stretches of regions whose verifies end early (an assigned page at the
+ * same entry of each: RMPSIM_RMPOPT_EARLY_EXIT, fewer lines than a whole
+ * scan), as long as the whole scans' stretches: skips move runs over them
+ * too, and the periods' statistics are those of the stretch's kind and
+ * lines (run_period.c skip()). Compared three ways as above.
+ */
+/* covers: A301 */
+static void early_exits_equal_the_steps(void **state)
+{
+	(void)state;
+	struct rmpsim_rng rng;
+	rmpsim__rng_seed(&rng, 120);
+	unsigned skipping = 0;
+	uint64_t early = 0, scanned = 0;
+	for (unsigned iter = 0; iter < 12; iter++) {
+		struct params pa;
+		random_params(&rng, &pa);
+		pa.early = true;
+		const struct snap *sn = three_ways(&pa);
+		skipping += sn[PERIODS].skips > 0;
+		for (unsigned c = 0; c < MAXCPU; c++) {
+			early += sn[PERIODS].st[c].rmpopt[RMPSIM_RMPOPT_EARLY_EXIT];
+			scanned += sn[PERIODS].st[c].rmpopt[RMPSIM_RMPOPT_SCANNED];
+		}
+	}
+	print_message("early exits: skipping %u of 12; verifies that ended early %llu, whole scans %llu\n",
+		      skipping, (unsigned long long)early, (unsigned long long)scanned);
+	assert_true(skipping >= 6);
+	assert_true(early * 5 >= scanned); /* the blocks are a fair share of every pass */
+}
+
+/*
  * Two sockets: a DRAM line of the home node costs dram_local_ns on the
  * reader's socket and dram_remote_ns on the other (A121), so the runs'
  * inputs differ by socket, and runs on both share the stretches the first
@@ -649,6 +689,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(periods_equal_the_steps),
 		cmocka_unit_test(two_sockets_equal_the_steps),
+		cmocka_unit_test(early_exits_equal_the_steps),
 		cmocka_unit_test(a_runs_bound_is_its_own),
 		cmocka_unit_test(look_ahead_keeps_what_shows),
 		cmocka_unit_test(oom_changes_nothing_half_done),
