@@ -90,11 +90,44 @@ static struct rmpsim__arun *arun_get(struct rmpsim_sim *s)
 	return a;
 }
 
-/* Room for n stretches in a. Only as many as the run needs: a run whose
- * inputs come from the memo takes the memo's few, not one a region (the
- * memory a pass touches first costs it a page fault a page). */
+static size_t share_bytes(size_t n)
+{
+	return sizeof(struct rmpsim__st_share) + n * sizeof(struct rmpsim__in_stretch);
+}
+
+static void share_put(struct rmpsim_sim *s, struct rmpsim__st_share *sh)
+{
+	if (sh && !--sh->refs)
+		rmpsim__free(s->a, sh, share_bytes(sh->n));
+}
+
+/* a lets go of its stretches (its own array kept for its next run). */
+static void st_release(struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	if (a->share) {
+		share_put(s, a->share);
+		a->share = NULL;
+		a->st = NULL;
+	}
+}
+
+/* a's stretches are sh's from now on (its own array, if any, freed: only a
+ * run that worked its inputs out has one). */
+static void st_share(struct rmpsim_sim *s, struct rmpsim__arun *a, struct rmpsim__st_share *sh)
+{
+	st_release(s, a);
+	rmpsim__free(s->a, a->st, a->cap * sizeof(*a->st));
+	a->cap = 0;
+	sh->refs++;
+	a->share = sh;
+	a->st = sh->st;
+	a->nst = sh->n;
+}
+
+/* Room for n stretches of a's own (one a region at worst: inputs_of()). */
 static bool st_reserve(struct rmpsim_sim *s, struct rmpsim__arun *a, size_t n)
 {
+	st_release(s, a);
 	if (a->cap >= n)
 		return true;
 	struct rmpsim__in_stretch *st = rmpsim__malloc(s->a, n * sizeof(*st));
@@ -109,6 +142,7 @@ static bool st_reserve(struct rmpsim_sim *s, struct rmpsim__arun *a, size_t n)
 static void arun_put(struct rmpsim_sim *s, struct rmpsim__arun *a)
 {
 	rmpsim__periods_stale(s); /* the runs in progress changed */
+	st_release(s, a);
 	if (a->at_last) {
 		a->at_last = false;
 		s->runs_at_last--;
@@ -123,6 +157,7 @@ static void aruns_free(struct rmpsim_sim *s)
 {
 	for (struct rmpsim__arun *a = s->arun_all, *n; a; a = n) {
 		n = a->all_next;
+		st_release(s, a);
 		rmpsim__free(s->a, a->st, a->cap * sizeof(*a->st));
 		rmpsim__free(s->a, a, sizeof(*a));
 	}
@@ -180,7 +215,9 @@ static uint64_t memo_new_epoch(struct rmpsim_sim *s)
 }
 
 /* inputs_of(), or the last run's stretches when it read the same regions at
- * the same generations (s->memo_*, a copy of the generations it read). */
+ * the same generations (s->memo_*, a copy of the generations it read): then
+ * they are shared (s->memo_share), as they are with the run that worked them
+ * out. */
 static bool take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint64_t *gens)
 {
 	uint64_t n = a->end - a->r0;
@@ -190,47 +227,42 @@ static bool take_inputs(struct rmpsim_sim *s, struct rmpsim__arun *a, const uint
 	uint64_t id = rmpsim_machine_rmpopt_run_gens_id(s->machine);
 	if (s->memo_valid && s->memo_r0 == a->r0 && s->memo_n == n && s->memo_scan == scan &&
 	    ((id && id == s->memo_gens_id) || !memcmp(gens, s->memo_gens, n * sizeof(*s->memo_gens)))) {
-		if (!st_reserve(s, a, s->memo_nst))
-			return false;
-		memcpy(a->st, s->memo_st, s->memo_nst * sizeof(*a->st));
-		a->nst = s->memo_nst;
-		a->memo_epoch = s->memo_epoch;
+		st_share(s, a, s->memo_share);
 		s->memo_gens_id = id; /* (equal: that id's generations are these) */
 		return true;
 	}
-	a->memo_epoch = 0;
 	if (!st_reserve(s, a, n)) /* one a region at worst */
 		return false;
 	inputs_of(s, a, gens);
 	s->memo_valid = false;
-	if (s->memo_cap < a->nst) {
-		struct rmpsim__in_stretch *st = rmpsim__malloc(s->a, a->nst * sizeof(*st));
-		if (!st)
-			return true; /* no memo: the next run works its inputs out again */
-		memo_free(s);
-		s->memo_st = st;
-		s->memo_cap = a->nst;
-	}
+	struct rmpsim__st_share *sh = rmpsim__malloc(s->a, share_bytes(a->nst));
+	if (!sh)
+		return true; /* no memo: the next run works its inputs out again */
 	if (!s->memo_gens &&
-	    !(s->memo_gens = rmpsim__malloc(s->a, RMPSIM_RMPOPT_REGIONS * sizeof(*s->memo_gens))))
+	    !(s->memo_gens = rmpsim__malloc(s->a, RMPSIM_RMPOPT_REGIONS * sizeof(*s->memo_gens)))) {
+		rmpsim__free(s->a, sh, share_bytes(a->nst));
 		return true;
-	memcpy(s->memo_st, a->st, a->nst * sizeof(*a->st));
+	}
+	sh->refs = 1; /* the memo's */
+	sh->n = a->nst;
+	memcpy(sh->st, a->st, a->nst * sizeof(*a->st));
+	share_put(s, s->memo_share); /* (the runs that hold the last one keep it) */
+	s->memo_share = sh;
+	st_share(s, a, sh);
 	memcpy(s->memo_gens, gens, n * sizeof(*gens));
-	s->memo_nst = a->nst;
 	s->memo_r0 = a->r0;
 	s->memo_n = n;
 	s->memo_scan = scan;
 	s->memo_gens_id = id;
 	s->memo_valid = true;
-	a->memo_epoch = memo_new_epoch(s);
+	memo_new_epoch(s);
 	return true;
 }
 
 static void memo_free(struct rmpsim_sim *s)
 {
-	rmpsim__free(s->a, s->memo_st, s->memo_cap * sizeof(*s->memo_st));
-	s->memo_st = NULL;
-	s->memo_cap = s->memo_nst = 0;
+	share_put(s, s->memo_share);
+	s->memo_share = NULL;
 	s->memo_valid = false;
 	memo_new_epoch(s);
 	rmpsim__free(s->a, s->memo_in, s->memo_in_cap * sizeof(*s->memo_in));
@@ -431,9 +463,10 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 static struct rmpsim__memo_in *memo_in_of(struct rmpsim_sim *s, const struct rmpsim__arun *a)
 {
 	unsigned npkg = s->rm.npackages, pkg = s->cpus[a->cpu].package;
-	if (!a->memo_epoch || a->memo_epoch != s->memo_epoch || a->ist >= s->memo_nst || pkg >= npkg)
+	const struct rmpsim__st_share *sh = s->memo_share;
+	if (!a->share || a->share != sh || a->ist >= sh->n || pkg >= npkg)
 		return NULL;
-	size_t need = s->memo_nst * npkg;
+	size_t need = sh->n * npkg;
 	if (s->memo_in_cap < need) {
 		struct rmpsim__memo_in *t = rmpsim__calloc(s->a, need, sizeof(*t));
 		if (!t)

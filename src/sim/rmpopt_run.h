@@ -17,6 +17,15 @@ struct rmpsim__in_stretch {
 	unsigned home_node;
 };
 
+/* A run's stretches shared by the runs that read the same regions at the
+ * same generations (the memo's, rmpopt_run.c take_inputs): the 511 runs of a
+ * percpu pass hold one, not a copy each. Freed when the last holder lets go. */
+struct rmpsim__st_share {
+	size_t refs; /* the runs that hold it, and the memo while it is the memo's */
+	size_t n;
+	struct rmpsim__in_stretch st[];
+};
+
 struct rmpsim__arun {
 	/* First what a lockstep step (rmpopt_run.c lockstep_steps) reads and
 	 * writes: a step reads a run the others stepped since, whose lines the
@@ -39,9 +48,9 @@ struct rmpsim__arun {
 	} ak;
 	struct rmpsim__scan_in in;
 	/* The rest. */
-	struct rmpsim__in_stretch *st; /* [nst] */
-	size_t nst, ist, cap;	       /* ist: the stretch of next */
-	uint64_t memo_epoch;	       /* its stretches are the memo's of this epoch (0: not) */
+	struct rmpsim__in_stretch *st;	/* [nst]: its own (of cap) or share's */
+	size_t nst, ist, cap;		/* ist: the stretch of next */
+	struct rmpsim__st_share *share; /* NULL: st is its own */
 	struct rmpsim__arun *next_free, *all_next;
 	struct rmpsim__csd *d;	 /* the handler, once it returned (NULL: still in it) */
 	uint64_t delivery, wake; /* the handler's */

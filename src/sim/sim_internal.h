@@ -33,6 +33,7 @@ enum rmpsim__ev_kind {
 struct rmpsim__arun;
 struct rmpsim__periods;
 struct rmpsim__in_stretch;
+struct rmpsim__st_share;
 
 enum rmpsim__pstate { P_RUNNABLE, P_RUNNING, P_BLOCKED, P_SLEEPING, P_DONE };
 
@@ -303,17 +304,16 @@ struct rmpsim_sim {
 	 * the scan's granularity), so the same generations give the same
 	 * stretches: the 511 followers of a percpu pass find them once. */
 	uint64_t *memo_gens;
-	struct rmpsim__in_stretch *memo_st;
-	size_t memo_nst, memo_cap;
+	struct rmpsim__st_share *memo_share; /* its stretches, shared with the runs that took them */
 	uint64_t memo_r0, memo_n;
 	int memo_scan;
 	uint64_t memo_gens_id; /* rmpsim_machine_rmpopt_run_gens_id() of memo_gens (0: none) */
 	bool memo_valid;
-	/* A new one each time the memo's stretches change (never 0); a run
-	 * whose stretches are a copy of them carries it (rmpopt_run.c). */
+	/* A new one each time the memo's stretches change (never 0): the inputs
+	 * set for them (memo_in) are valid in it. */
 	uint64_t memo_epoch;
 	/* The inputs a run sets for each of the memo's stretches, per socket of
-	 * the reader ([memo_nst][rm.npackages] of memo_in_cap), shared by the
+	 * the reader ([memo_share->n][rm.npackages] of memo_in_cap), shared by the
 	 * runs (rmpopt_run.c inputs_at). */
 	struct rmpsim__memo_in *memo_in;
 	size_t memo_in_cap;
