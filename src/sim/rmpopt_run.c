@@ -663,7 +663,57 @@ static struct rmpsim__arun *order_first(const struct rmpsim_sim *s)
 	return s->run_n ? s->run_ord[s->run_head] : NULL;
 }
 
-enum { NEAR_BACK = 32 };
+/*
+ * Where run a goes among o[lo, hi], which it goes before the last of: the
+ * first it goes before. Searched out from f, where the last such insert
+ * went (any place in [lo, hi] gives the same answer): while runs cross a
+ * change of stretch, two streams of them interleave (those on the old home
+ * node's queue and those on the new one's), and the runs of one go in one
+ * after another, near where the last went: a few probes that the branch
+ * predictor foresees, not a binary search over every run (each probe a run's
+ * cache line, each turn a coin's).
+ */
+static size_t order_place(struct rmpsim__arun *const *o, const struct rmpsim__arun *a, size_t lo, size_t hi,
+			  size_t f)
+{
+	size_t l, h, step = 1;
+	if (f < lo || f > hi)
+		f = hi;
+	if (rmpsim__ev_before(&a->ev, &o[f]->ev)) { /* at f or before: out towards lo */
+		l = lo;
+		h = f;
+		while (h - lo >= step) {
+			size_t p = h - step;
+			if (!rmpsim__ev_before(&a->ev, &o[p]->ev)) {
+				l = p + 1;
+				break;
+			}
+			h = p;
+			step *= 2;
+		}
+	} else { /* after f: out towards hi */
+		l = f + 1;
+		h = hi;
+		while (l + step - 1 < hi) {
+			size_t p = l + step - 1;
+			if (rmpsim__ev_before(&a->ev, &o[p]->ev)) {
+				h = p;
+				break;
+			}
+			l = p + 1;
+			step *= 2;
+		}
+	}
+	while (l < h) {
+		size_t mid = l + (h - l) / 2;
+		if (rmpsim__ev_before(&a->ev, &o[mid]->ev))
+			h = mid;
+		else
+			l = mid + 1;
+	}
+	return l;
+}
+
 static void order_insert(struct rmpsim_sim *s, struct rmpsim__arun *a)
 {
 	struct rmpsim__arun **o = s->run_ord;
@@ -673,21 +723,10 @@ static void order_insert(struct rmpsim_sim *s, struct rmpsim__arun *a)
 	}
 	size_t lo = s->run_head, i = s->run_head + s->run_n;
 	if (i > lo && rmpsim__ev_before(&a->ev, &o[i - 1]->ev)) { /* not the last: search */
-		size_t hi = i - 1;
-		/* Most go near the back (the runs spread over a few regions
-		 * cross a change of stretch): one probe there first, so that
-		 * the search takes fewer of its unforeseeable turns. */
-		if (hi - lo > 2 * NEAR_BACK && !rmpsim__ev_before(&a->ev, &o[hi - NEAR_BACK]->ev))
-			lo = hi - NEAR_BACK + 1;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (rmpsim__ev_before(&a->ev, &o[mid]->ev))
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		memmove(&o[lo + 1], &o[lo], (i - lo) * sizeof(*o));
-		i = lo;
+		size_t at = order_place(o, a, lo, i - 1, s->run_finger);
+		memmove(&o[at + 1], &o[at], (i - at) * sizeof(*o));
+		i = at;
+		s->run_finger = at;
 	}
 	o[i] = a;
 	s->run_n++;

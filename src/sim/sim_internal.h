@@ -285,6 +285,7 @@ struct rmpsim_sim {
 	 * stands for the earliest of them in the engine's queue. */
 	struct rmpsim__arun **run_ord;
 	size_t run_head, run_n, run_cap;
+	size_t run_finger; /* where the last insert before the back went (a hint: rmpopt_run.c) */
 	struct rmpsim_event runs_ev;
 	/* The runs' repeating state, skipped in whole periods (run_period.c, A301). */
 	struct rmpsim__periods *periods;
