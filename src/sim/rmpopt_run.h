@@ -29,7 +29,8 @@ struct rmpsim__st_share {
 struct rmpsim__arun {
 	/* First what a lockstep step (rmpopt_run.c lockstep_steps) reads and
 	 * writes: a step reads a run the others stepped since, whose lines the
-	 * L1 cache no longer holds (docs/performance.md "A run's lines"). */
+	 * L1 cache no longer holds (docs/performance.md "The steps without
+	 * their checks, a finger for the order, shared stretches"). */
 	struct rmpsim_event ev; /* in s->run_ord, keyed by t */
 	uint64_t t;		/* the next verify's start */
 	uint64_t next, end;	/* the next region to charge, the end of its regions */
