@@ -462,9 +462,9 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
  * NULL: a's stretches are not the memo's, or no memory for the table. */
 static struct rmpsim__memo_in *memo_in_of(struct rmpsim_sim *s, const struct rmpsim__arun *a)
 {
-	unsigned npkg = s->rm.npackages, pkg = s->cpus[a->cpu].package;
+	unsigned npkg = s->rm.npackages, pkg = a->pkg; /* (not the CPU's line: a miss a stretch) */
 	const struct rmpsim__st_share *sh = s->memo_share;
-	if (!a->share || a->share != sh || a->ist >= sh->n || pkg >= npkg)
+	if (!a->share || a->share != sh || a->ist >= sh->n || pkg >= npkg || pkg == UINT16_MAX)
 		return NULL;
 	size_t need = sh->n * npkg;
 	if (s->memo_in_cap < need) {
@@ -1097,6 +1097,7 @@ int rmpsim_sim_rmpopt_run(struct rmpsim_sim *s, uint64_t spa, size_t n)
 	}
 	a->cpu = s->ctx_cpu;
 	a->l3 = s->cpus[a->cpu].l3;
+	a->pkg = s->cpus[a->cpu].package < UINT16_MAX ? (uint16_t)s->cpus[a->cpu].package : UINT16_MAX;
 	a->r0 = a->next = spa >> 30;
 	a->end = a->r0 + n;
 	a->t = a->t0 = s->ctx_base + s->ctx_charge;

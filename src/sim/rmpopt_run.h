@@ -40,6 +40,7 @@ struct rmpsim__arun {
 	uint64_t in_end; /* the end of that stretch (stretches end at different regions) */
 	bool have_in;
 	bool at_last;	     /* counted in s->runs_at_last: its next is its last region */
+	uint16_t pkg;	     /* its CPU's socket, UINT16_MAX past that (the memo's inputs are per socket) */
 	uint32_t in_gen;     /* its content generation's low bits (as records keep it): no step reads st */
 	uint64_t ahead_from; /* rmpopt_run.c look_ahead(): not tried again before this region */
 	struct alike_k {
