@@ -31,5 +31,12 @@ int rmpsim__topology_xml_prescan(const char *path, struct rmpsim_diag *diag);
  * child, so that rmpsim's conversion runs where ASan and coverage see it.
  */
 int rmpsim__topology_xml_hwloc_load(const char *path, hwloc_topology_t *ret_h, struct rmpsim_diag *diag);
+/*
+ * Tests only: called in rmpsim_topology_from_xml's child once hwloc has read
+ * the file, where rmpsim's own conversion begins (NULL: nothing). A test
+ * makes the child die there, to see the import report a bug in rmpsim (-EIO,
+ * RMPSIM_ERR_INTERNAL) and not blame the file.
+ */
+extern void (*rmpsim__xml_child_after_hwloc)(void);
 
 #endif

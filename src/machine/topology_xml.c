@@ -182,6 +182,8 @@ int rmpsim__topology_xml_hwloc_load(const char *path, hwloc_topology_t *ret_h, s
 static const char hwloc_done = 'H';
 
 /* In the child: import, convert, send; never returns. */
+void (*rmpsim__xml_child_after_hwloc)(void);
+
 static void child_import(const char *path, int fd)
 {
 	struct xml_reply rep = { 0 };
@@ -196,6 +198,8 @@ static void child_import(const char *path, int fd)
 	rep.r = rmpsim__topology_xml_hwloc_load(path, &h, &rep.diag);
 	if (write_all(fd, &hwloc_done, 1))
 		_exit(1);
+	if (rmpsim__xml_child_after_hwloc)
+		rmpsim__xml_child_after_hwloc();
 	if (rep.r == 0)
 		rep.r = rmpsim__topo_from_hwloc(rmpsim_allocator_default(), h, &rep.diag, &t);
 	if (rep.r == 0) {

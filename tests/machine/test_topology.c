@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Topology (issue 4 point 1): hwloc input, Linux CPU numbering, bad input. */
 #include <fcntl.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -626,6 +627,34 @@ static void xml_core_without_pu_is_named(void **state)
 	}
 }
 
+/* The import's child dies once hwloc has read the file, in rmpsim's own
+ * conversion (as a bug there would make it): reported as a bug in rmpsim,
+ * RMPSIM_ERR_INTERNAL and -EIO (the CLI's exit code 5, docs/cli.md), not as a
+ * bad file; nothing is returned. */
+static void die_in_conversion(void)
+{
+	raise(SIGSEGV);
+}
+
+static void xml_import_crash_after_hwloc_is_a_bug(void **state)
+{
+	(void)state;
+	struct rmpsim_topology *t = NULL;
+	struct rmpsim_diag diag = { 0 };
+	rmpsim__xml_child_after_hwloc = die_in_conversion;
+	int r = rmpsim_topology_from_xml(NULL, PROFILES_DIR "/small-2s-nps2.xml", &diag, &t);
+	rmpsim__xml_child_after_hwloc = NULL;
+	assert_int_equal(r, -EIO);
+	assert_null(t);
+	assert_int_equal(diag.cls, RMPSIM_ERR_INTERNAL);
+	assert_non_null(strstr(diag.msg, "bug in rmpsim"));
+	assert_non_null(strstr(diag.msg, "signal 11"));
+	/* The same file, the hook gone: imported as ever. */
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(rmpsim_topology_from_xml(NULL, PROFILES_DIR "/small-2s-nps2.xml", &diag, &t), 0);
+	rmpsim_topology_destroy(t);
+}
+
 static void xml_errors_name_the_file(void **state)
 {
 	(void)state;
@@ -744,6 +773,7 @@ int main(void)
 		cmocka_unit_test(xml_hwloc_load_in_process_matches_the_child),
 		cmocka_unit_test(xml_core_without_pu_is_named),
 		cmocka_unit_test(xml_errors_name_the_file),
+		cmocka_unit_test(xml_import_crash_after_hwloc_is_a_bug),
 		cmocka_unit_test(regular_rejects_bad_shapes),
 		cmocka_unit_test(copy_without_smt_keeps_primaries),
 		cmocka_unit_test(allocation_failures_leave_nothing),
