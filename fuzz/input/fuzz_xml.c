@@ -56,22 +56,6 @@ static void quiet_child(void)
 		dup2(null, STDERR_FILENO);
 }
 
-/* hwloc died in the child (signal or time limit): rmpsim_topology_from_xml's own words. */
-static int hwloc_died(const struct rmpsim_diag *d)
-{
-	return strstr(d->msg, "hwloc stopped with signal") || strstr(d->msg, "hwloc took more than");
-}
-
-/*
- * hwloc refused the file in the child (rmpsim__topology_xml_hwloc_load's
- * words): there is no rmpsim code after it to run here, and hwloc 2.9 leaks
- * its half-built objects on some refusals ("no NUMA node, aborting").
- */
-static int hwloc_refused(const struct rmpsim_diag *d)
-{
-	return !strcmp(d->msg, "not a valid hwloc topology XML file (lstopo --of xml)");
-}
-
 /* rmpsim's conversion of a file hwloc survived, here; it must agree with the child's (r, t, d). */
 static void convert_here(const char *path, int r, const struct rmpsim_topology *t,
 			 const struct rmpsim_diag *d)
@@ -118,10 +102,18 @@ static void fuzz_one(const uint8_t *data, size_t size)
 		return;
 	}
 	memset(&d, 0, sizeof(d));
-	r = rmpsim_topology_from_xml(NULL, path, &d, &t);
-	if (r && (hwloc_died(&d) || hwloc_refused(&d))) {
+	/* hwloc died in the child (signal or time limit), or refused the file:
+	 * no rmpsim code ran after it to run here (and hwloc 2.9 leaks its
+	 * half-built objects on some refusals, "no NUMA node, aborting"). The
+	 * import says how far it got, not in words a rewording would change. */
+	enum rmpsim__xml_stage stage;
+	r = rmpsim__topology_from_xml_stage(NULL, path, &d, &t, &stage);
+	FUZZ_CHECK(stage != RMPSIM__XML_PRESCAN);
+	if (stage == RMPSIM__XML_NOT_STARTED)
+		return; /* no fork: the machine's limits, not the input's */
+	if (stage == RMPSIM__XML_HWLOC_DIED || stage == RMPSIM__XML_HWLOC_REFUSED) {
 		FUZZ_CHECK(r == -EINVAL && !t && !strcmp(d.file, path));
-		hwloc_deaths += hwloc_died(&d) != 0;
+		hwloc_deaths += stage == RMPSIM__XML_HWLOC_DIED;
 		return;
 	}
 	/* hwloc read the file in the child: rmpsim's part again here (a crash of the child's shows here too). */

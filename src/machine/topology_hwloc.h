@@ -31,6 +31,20 @@ int rmpsim__topology_xml_prescan(const char *path, struct rmpsim_diag *diag);
  * child, so that rmpsim's conversion runs where ASan and coverage see it.
  */
 int rmpsim__topology_xml_hwloc_load(const char *path, hwloc_topology_t *ret_h, struct rmpsim_diag *diag);
+/* How far rmpsim_topology_from_xml got: for fuzz_xml, which must tell
+ * hwloc's failures (not its findings) from rmpsim's without reading the
+ * messages (rewording one must not blind it). */
+enum rmpsim__xml_stage {
+	RMPSIM__XML_PRESCAN,	   /* refused before hwloc was given the file (or a bad argument) */
+	RMPSIM__XML_NOT_STARTED,   /* the import's child could not be started */
+	RMPSIM__XML_HWLOC_DIED,	   /* hwloc died reading the file, or ran out of time, in the child */
+	RMPSIM__XML_HWLOC_REFUSED, /* hwloc refused the file */
+	RMPSIM__XML_CONVERTED,	   /* hwloc read it: rmpsim's conversion ran (its answer, or its crash) */
+};
+/* rmpsim_topology_from_xml(), and how far it got into *ret_stage (may be NULL). */
+int rmpsim__topology_from_xml_stage(const struct rmpsim_allocator *a, const char *path,
+				    struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo,
+				    enum rmpsim__xml_stage *ret_stage);
 /*
  * Tests only: called in rmpsim_topology_from_xml's child once hwloc has read
  * the file, where rmpsim's own conversion begins (NULL: nothing). A test

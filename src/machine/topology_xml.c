@@ -130,6 +130,7 @@ static int xml_prescan(FILE *f, struct rmpsim_diag *diag)
 /* What the child sends first; the arrays follow when r == 0. */
 struct xml_reply {
 	int r;
+	bool hwloc_refused; /* r is hwloc's refusal of the file, not rmpsim's of what it read */
 	unsigned ncores, nnodes, npackages, tpc, nl3;
 	struct rmpsim_diag diag;
 };
@@ -196,6 +197,7 @@ static void child_import(const char *path, int fd)
 		signal(fatal[i], SIG_DFL);
 	alarm(XML_IMPORT_SECONDS);
 	rep.r = rmpsim__topology_xml_hwloc_load(path, &h, &rep.diag);
+	rep.hwloc_refused = rep.r != 0;
 	if (write_all(fd, &hwloc_done, 1))
 		_exit(1);
 	if (rmpsim__xml_child_after_hwloc)
@@ -222,7 +224,7 @@ static void child_import(const char *path, int fd)
 
 /* In the parent: the child's topology, rebuilt with the caller's allocator. */
 static int receive(const struct rmpsim_allocator *a, int fd, struct rmpsim_diag *diag,
-		   struct rmpsim_topology **ret_topo)
+		   struct rmpsim_topology **ret_topo, bool *hwloc_refused)
 {
 	struct xml_reply rep;
 	struct rmpsim_topology *t = NULL;
@@ -235,6 +237,7 @@ static int receive(const struct rmpsim_allocator *a, int fd, struct rmpsim_diag 
 	if (read_all(fd, &rep, sizeof(rep)))
 		return 2;
 	if (rep.r) {
+		*hwloc_refused = rep.hwloc_refused;
 		rep.diag.msg[sizeof(rep.diag.msg) - 1] = '\0';
 		return rmpsim_diag_fail(diag, rep.r, "%s", rep.diag.msg);
 	}
@@ -283,18 +286,24 @@ int rmpsim__topology_xml_prescan(const char *path, struct rmpsim_diag *diag)
 	return xml_open_and_scan(path, diag);
 }
 
-int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path, struct rmpsim_diag *diag,
-			     struct rmpsim_topology **ret_topo)
+int rmpsim__topology_from_xml_stage(const struct rmpsim_allocator *a, const char *path,
+				    struct rmpsim_diag *diag, struct rmpsim_topology **ret_topo,
+				    enum rmpsim__xml_stage *ret_stage)
 {
 	int fds[2], status = 0, r;
 	pid_t pid;
+	enum rmpsim__xml_stage dummy;
+	enum rmpsim__xml_stage *stage = ret_stage ? ret_stage : &dummy;
+	bool hwloc_refused = false;
 
+	*stage = RMPSIM__XML_PRESCAN;
 	a = rmpsim__alloc_or_default(a);
 	if (!ret_topo)
 		return -EINVAL;
 	r = xml_open_and_scan(path, diag);
 	if (r < 0)
 		return r;
+	*stage = RMPSIM__XML_NOT_STARTED;
 	if (pipe(fds))
 		return rmpsim_diag_fail(diag, -errno, "cannot start the topology import: %s",
 					strerror(errno));
@@ -312,11 +321,14 @@ int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path,
 		child_import(path, fds[1]);
 	}
 	close(fds[1]);
-	r = receive(a, fds[0], diag, ret_topo);
+	r = receive(a, fds[0], diag, ret_topo, &hwloc_refused);
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	*stage = r == 1		 ? RMPSIM__XML_HWLOC_DIED
+		 : hwloc_refused ? RMPSIM__XML_HWLOC_REFUSED
+				 : RMPSIM__XML_CONVERTED;
 	if (r == 2) {
 		/* hwloc had read the file: rmpsim's own code died, never the file's fault (fuzz_xml's to find). */
 		rmpsim_diag_fail(
@@ -339,4 +351,10 @@ int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path,
 					sig, sig ? strsignal(sig) : "no reply");
 	}
 	return r;
+}
+
+int rmpsim_topology_from_xml(const struct rmpsim_allocator *a, const char *path, struct rmpsim_diag *diag,
+			     struct rmpsim_topology **ret_topo)
+{
+	return rmpsim__topology_from_xml_stage(a, path, diag, ret_topo, NULL);
 }

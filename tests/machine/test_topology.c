@@ -491,7 +491,9 @@ static void xml_hwloc_crash_is_an_error(void **state)
 	memcpy(attr, "complete_Xpuset", 15);
 	write_temp(path, xml, strlen(xml));
 	free(xml);
-	assert_int_equal(rmpsim_topology_from_xml(NULL, path, &diag, &t), -EINVAL);
+	enum rmpsim__xml_stage stage = RMPSIM__XML_CONVERTED;
+	assert_int_equal(rmpsim__topology_from_xml_stage(NULL, path, &diag, &t, &stage), -EINVAL);
+	assert_int_equal(stage, RMPSIM__XML_HWLOC_DIED); /* (fuzz_xml: hwloc's, not a finding) */
 	assert_null(t);
 	assert_string_equal(diag.file, path);
 	if (!strstr(diag.msg, "hwloc stopped with signal"))
@@ -630,7 +632,8 @@ static void xml_core_without_pu_is_named(void **state)
 /* The import's child dies once hwloc has read the file, in rmpsim's own
  * conversion (as a bug there would make it): reported as a bug in rmpsim,
  * RMPSIM_ERR_INTERNAL and -EIO (the CLI's exit code 5, docs/cli.md), not as a
- * bad file; nothing is returned. */
+ * bad file; nothing is returned. And how far each import got, as fuzz_xml
+ * reads it (rmpsim__topology_from_xml_stage). */
 static void die_in_conversion(void)
 {
 	raise(SIGSEGV);
@@ -641,18 +644,35 @@ static void xml_import_crash_after_hwloc_is_a_bug(void **state)
 	(void)state;
 	struct rmpsim_topology *t = NULL;
 	struct rmpsim_diag diag = { 0 };
+	enum rmpsim__xml_stage stage = RMPSIM__XML_PRESCAN;
 	rmpsim__xml_child_after_hwloc = die_in_conversion;
-	int r = rmpsim_topology_from_xml(NULL, PROFILES_DIR "/small-2s-nps2.xml", &diag, &t);
+	int r = rmpsim__topology_from_xml_stage(NULL, PROFILES_DIR "/small-2s-nps2.xml", &diag, &t, &stage);
 	rmpsim__xml_child_after_hwloc = NULL;
 	assert_int_equal(r, -EIO);
+	assert_int_equal(stage, RMPSIM__XML_CONVERTED); /* (fuzz_xml: rmpsim's, a finding) */
 	assert_null(t);
 	assert_int_equal(diag.cls, RMPSIM_ERR_INTERNAL);
 	assert_non_null(strstr(diag.msg, "bug in rmpsim"));
 	assert_non_null(strstr(diag.msg, "signal 11"));
 	/* The same file, the hook gone: imported as ever. */
 	memset(&diag, 0, sizeof(diag));
-	assert_int_equal(rmpsim_topology_from_xml(NULL, PROFILES_DIR "/small-2s-nps2.xml", &diag, &t), 0);
+	assert_int_equal(
+		rmpsim__topology_from_xml_stage(NULL, PROFILES_DIR "/small-2s-nps2.xml", &diag, &t, &stage),
+		0);
+	assert_int_equal(stage, RMPSIM__XML_CONVERTED);
 	rmpsim_topology_destroy(t);
+	t = NULL;
+	/* Not even given to hwloc; refused by it. */
+	assert_int_equal(rmpsim__topology_from_xml_stage(NULL, "/nonexistent/machine.xml", &diag, &t, &stage),
+			 -ENOENT);
+	assert_int_equal(stage, RMPSIM__XML_PRESCAN);
+	char path[] = "/tmp/rmpsim-topo-refused-XXXXXX";
+	static const char half[] = "<topology><object type=\"Machine\">";
+	write_temp(path, half, strlen(half));
+	assert_int_equal(rmpsim__topology_from_xml_stage(NULL, path, &diag, &t, &stage), -EINVAL);
+	assert_int_equal(stage, RMPSIM__XML_HWLOC_REFUSED);
+	assert_null(t);
+	unlink(path);
 }
 
 static void xml_errors_name_the_file(void **state)
