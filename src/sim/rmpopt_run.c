@@ -403,15 +403,31 @@ static void alike_set(struct rmpsim_sim *s, struct rmpsim__scan_in *in, struct a
 	ak->q = &s->domains[in->home].q;
 }
 
+/* A verify of a stretch whose inputs are in, ak that reads all its lines
+ * from DRAM, started at t: its cost, with its turn at the home node's queue
+ * (A62, A300) taken. rmpsim__scan()'s arithmetic for cold = n, its costs
+ * computed once (alike_set). */
+static inline uint64_t cold_ps_at(struct rmpsim_sim *s, const struct rmpsim__scan_in *in,
+				  const struct alike_k *ak, uint64_t t)
+{
+	uint64_t ps = ak->cold_ps;
+	if (in->contention) {
+		uint64_t t_dram = t + in->fixed_ps;
+		uint64_t queued =
+			rmpsim__queue_take(s->a, ak->q, s->clock, t_dram, ak->service) + ak->service - t_dram;
+		if (queued + in->fixed_ps > ps)
+			ps = queued + in->fixed_ps;
+	}
+	return ps;
+}
+
 static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 {
 	struct rmpsim__scan_in *in = r->in;
 	struct rmpsim_sim *s = r->s;
 	if (!r->wr || end > s->rm.nregions)
 		return region;
-	uint64_t n = in->n, hot_ps = r->ak->hot_ps, cold_ps = r->ak->cold_ps, service = r->ak->service,
-		 bytes = r->ak->bytes;
-	struct rmpsim__home_queue *q = r->ak->q;
+	uint64_t n = in->n, hot_ps = r->ak->hot_ps, bytes = r->ak->bytes;
 	uint64_t t = r->t, fill = r->fill, last_ps = r->last_ps, dram = 0, first = region, lim = r->lim;
 	for (; region < end && t < lim; region++) {
 		if (last_ps == hot_ps) { /* the cost already noted: a stretch of warm regions */
@@ -425,14 +441,7 @@ static uint64_t alike(struct run *r, uint64_t region, uint64_t end)
 		if (held && (held != n || w->ready_at > t))
 			break; /* some lines held, or all but still in flight */
 		bool hot = held;
-		uint64_t ps = hot ? hot_ps : cold_ps;
-		if (!hot && in->contention) { /* A62, A300: its turn at the home node */
-			uint64_t t_dram = t + in->fixed_ps;
-			uint64_t queued =
-				rmpsim__queue_take(s->a, q, s->clock, t_dram, service) + service - t_dram;
-			if (queued + in->fixed_ps > ps)
-				ps = queued + in->fixed_ps;
-		}
+		uint64_t ps = hot ? hot_ps : cold_ps_at(s, in, r->ak, t);
 		if (ps != last_ps) /* an equal cost moves neither the window nor the maximum */
 			rmpsim__note_cost(&s->rm, &r->k, r->cpu, t, ps);
 		last_ps = ps;
@@ -587,8 +596,8 @@ static inline __attribute__((always_inline)) void charge_lockstep(struct rmpsim_
 	lockstep_core(s, a, row, lim);
 }
 
-/* charge_lockstep() past its checks: a's next region is of the stretch st
- * its inputs are set for, and has a record in row. */
+/* charge_lockstep() past its checks: a's next region is of the stretch its
+ * inputs are set for (before in_end), and has a record in row. */
 static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_sim *s, struct rmpsim__arun *a,
 								struct rmpsim__warm *row, uint64_t lim)
 {
@@ -600,17 +609,11 @@ static inline __attribute__((always_inline)) void lockstep_core(struct rmpsim_si
 	uint64_t *fill = &m->l3_fill[a->l3], n = a->in.n;
 	uint32_t gen = a->in_gen;
 	if (w->gen == gen && w->lines == n && n && *fill - w->stamp + a->ak.bytes <= a->in.l3_bytes &&
-	    w->ready_at > t && a->in.contention) {
+	    w->ready_at > t) {
 		/* Every line held but still in flight (a lockstep step: another
 		 * core of the group read the region just before): rmpsim__scan()
-		 * for hot = 0, cold = held = n, as alike() does it (its costs
-		 * computed once). */
-		uint64_t t_dram = t + a->in.fixed_ps, service = a->ak.service;
-		uint64_t queued =
-			rmpsim__queue_take(s->a, a->ak.q, s->clock, t_dram, service) + service - t_dram;
-		uint64_t ps = a->ak.cold_ps;
-		if (queued + a->in.fixed_ps > ps)
-			ps = queued + a->in.fixed_ps;
+		 * for hot = 0, cold = held = n, its costs computed once. */
+		uint64_t ps = cold_ps_at(s, &a->in, &a->ak, t);
 		if (*fill != w->stamp) /* moved ahead of what came in since (LRU) */
 			*fill += a->ak.bytes;
 		if (t + ps < w->ready_at) /* this read brings them in first */
@@ -714,7 +717,9 @@ static size_t order_place(struct rmpsim__arun *const *o, const struct rmpsim__ar
 	return l;
 }
 
-static void order_insert(struct rmpsim_sim *s, struct rmpsim__arun *a)
+/* order_insert() past its common case: the back full, or a goes before the
+ * last run. */
+static void order_insert_search(struct rmpsim_sim *s, struct rmpsim__arun *a)
 {
 	struct rmpsim__arun **o = s->run_ord;
 	if (s->run_head + s->run_n == s->run_cap) { /* the back is full: slide to the front */
@@ -730,6 +735,19 @@ static void order_insert(struct rmpsim_sim *s, struct rmpsim__arun *a)
 	}
 	o[i] = a;
 	s->run_n++;
+}
+
+/* a into the runs' order by its key, in place: most often at the back (the
+ * lockstep steps' common case, inline). */
+static inline void order_insert(struct rmpsim_sim *s, struct rmpsim__arun *a)
+{
+	size_t back = s->run_head + s->run_n;
+	if (s->run_n && back < s->run_cap && !rmpsim__ev_before(&a->ev, &s->run_ord[back - 1]->ev)) {
+		s->run_ord[back] = a;
+		s->run_n++;
+		return;
+	}
+	order_insert_search(s, a);
 }
 
 static void order_pop(struct rmpsim_sim *s)
@@ -992,13 +1010,7 @@ static uint64_t lockstep_steps(struct rmpsim_sim *s, const struct rmpsim_event *
 		}
 		note_last(s, a);
 		a->ev.time = a->t;
-		size_t back = s->run_head + s->run_n;
-		if (back < s->run_cap && !rmpsim__ev_before(&a->ev, &s->run_ord[back - 1]->ev)) {
-			s->run_ord[back] = a; /* order_insert()'s common case: the last */
-			s->run_n++;
-		} else {
-			order_insert(s, a);
-		}
+		order_insert(s, a);
 	}
 	return steps;
 }
